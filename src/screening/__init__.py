@@ -1,0 +1,1 @@
+"""Clinical-trial eligibility pre-screening."""
