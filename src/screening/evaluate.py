@@ -1,0 +1,762 @@
+"""Rule tree × patient → outcome tree, in three-valued logic.
+
+Each node's evaluator returns an :class:`Outcome`: a Kleene truth, the evidence it rests on
+and, when the truth is unknown, a reason code and the data that would settle it. The policy is
+the cardinal rule of pre-screening: data that is missing, stale, ambiguous or unreadable gives
+UNKNOWN, never FALSE. Closed-world reasoning ("absent means absent") applies only to the lists
+the profile names in ``complete``.
+
+Time windows count back from the screening date (``as_of``); every anchor the registry names
+(screening, randomization, baseline…) is taken as that date, and the explanation says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from .logic import Truth, all_of, any_of, at_least, implies
+from .nodes import (
+    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
+    HasCondition, Judgement, Node, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication,
+    Vaccinated,
+)
+from .patient import Lab, Patient, Score, Vital, age_on
+from .printer import number
+from .units import UnitError, canonical_value, format_quantity
+from .vocabulary import Concept, Vocabulary, load_vocabulary
+
+#: How old a measured value may be when the criterion names no window, by concept category.
+DEFAULT_RECENCY_DAYS = {"lab": 90, "vital": 90, "score": 90, "finding": 365}
+
+#: Reason codes for UNKNOWN (and for a requirement that does not apply).
+REASONS = {
+    "missing": "the data is not in the profile",
+    "stale": "the latest value is older than the criterion allows",
+    "no_reference_range": "the lab has no reference range for a multiple of normal",
+    "free_text": "the criterion's words could not be read by the compiler",
+    "judgement": "only the investigator can judge this",
+    "implausible_threshold": "the threshold is implausible for its analyte",
+    "ambiguous": "the patient's data does not say this clearly",
+    "not_applicable": "the requirement does not apply to this patient",
+    "answered": "settled by the coordinator's answer",
+}
+
+
+class Evidence(BaseModel):
+    """One fact used: what, which value, from when, converted to what, against which threshold.
+
+    The report carries these as they are (DESIGN §6 ``evidence``; ``source`` and ``note`` extend it).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    item: str
+    value: str
+    date: str | None = None
+    compared_as: str | None = None
+    threshold: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The truth of one rule node for one patient, and why."""
+
+    truth: Truth
+    message: str
+    reason: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    missing: tuple[str, ...] = ()
+    children: tuple["Outcome", ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an evaluation needs besides the rule: the patient, the day, the vocabulary."""
+
+    patient: Patient
+    as_of: date
+    vocab: Vocabulary = field(default_factory=load_vocabulary)
+    recency_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RECENCY_DAYS))
+
+    def complete(self, list_name: str) -> bool:
+        return list_name in self.patient.complete
+
+
+def evaluate(node: Node, ctx: Context) -> Outcome:
+    """The outcome of a rule node for the patient in ``ctx``."""
+    return EVALUATORS[type(node)](node, ctx)
+
+
+# --- logic ---------------------------------------------------------------------------------------
+
+
+def _combine(children: Sequence[Outcome], truth: Truth, message: str) -> Outcome:
+    """Evidence from the children that decided the truth; missing data from the undecided."""
+    if truth is Truth.UNKNOWN:
+        deciding = [c for c in children if c.truth is Truth.UNKNOWN]
+    else:
+        deciding = [c for c in children if c.truth is truth] or list(children)
+    evidence = tuple(e for c in children for e in c.evidence)
+    missing = tuple(dict.fromkeys(m for c in deciding for m in c.missing)) if truth is Truth.UNKNOWN else ()
+    reason = next((c.reason for c in deciding if c.reason), None) if truth is Truth.UNKNOWN else None
+    return Outcome(truth, message, reason, evidence, missing, tuple(children))
+
+
+def _all(node: AllOf, ctx: Context) -> Outcome:
+    children = [evaluate(i, ctx) for i in node.items]
+    truth = all_of(c.truth for c in children)
+    return _combine(children, truth, _join_messages(children, truth, Truth.FALSE))
+
+
+def _any(node: AnyOf, ctx: Context) -> Outcome:
+    children = [evaluate(i, ctx) for i in node.items]
+    truth = any_of(c.truth for c in children)
+    return _combine(children, truth, _join_messages(children, truth, Truth.TRUE))
+
+
+def _join_messages(children: Sequence[Outcome], truth: Truth, decisive: Truth) -> str:
+    if truth is decisive:
+        picked = [c for c in children if c.truth is decisive][:1]
+    elif truth is Truth.UNKNOWN:
+        picked = [c for c in children if c.truth is Truth.UNKNOWN]
+    else:
+        picked = list(children)
+    return " ".join(dict.fromkeys(c.message for c in picked))
+
+
+def _not(node: Not, ctx: Context) -> Outcome:
+    inner = evaluate(node.item, ctx)
+    return Outcome(~inner.truth, inner.message, inner.reason, inner.evidence, inner.missing, (inner,))
+
+
+def _at_least(node: AtLeast, ctx: Context) -> Outcome:
+    children = [evaluate(i, ctx) for i in node.items]
+    truth = at_least(node.count, (c.truth for c in children))
+    sure = sum(c.truth is Truth.TRUE for c in children)
+    return _combine(children, truth, f"{sure} of {len(children)} hold surely; {node.count} are required.")
+
+
+def _conditional(node: Conditional, ctx: Context) -> Outcome:
+    when = evaluate(node.when, ctx)
+    if when.truth is Truth.FALSE:
+        return Outcome(Truth.TRUE, f"Does not apply: {when.message}", "not_applicable", when.evidence, (), (when,))
+    then = evaluate(node.then, ctx)
+    truth = implies(when.truth, then.truth)
+    if truth is Truth.UNKNOWN:
+        children = [c for c in (when, then) if c.truth is Truth.UNKNOWN]
+        return _combine([when, then], truth, " ".join(c.message for c in children))
+    return Outcome(truth, then.message, None, when.evidence + then.evidence, (), (when, then))
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def _shift(day: date, amount: float, unit: str, sign: int) -> date:
+    """Calendar arithmetic: 3 months before 31 May is 28/29 February."""
+    if unit in ("months", "years"):
+        months = round(amount * (12 if unit == "years" else 1)) * sign
+        y, m = divmod(day.month - 1 + months, 12)
+        year, month = day.year + y, m + 1
+        return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    days = {"hours": amount / 24, "days": amount, "weeks": amount * 7}[unit]
+    return day + timedelta(days=math.ceil(days) * sign)
+
+
+def window_start(window: TimeWindow, as_of: date) -> date:
+    """The earliest day a past window reaches back to."""
+    return _shift(as_of, window.amount, window.unit, -1)
+
+
+def _window_words(window: TimeWindow) -> str:
+    anchor = "" if window.anchor == "screening" else f" (the {window.anchor.replace('_', ' ')}, taken as the screening date)"
+    return f"within {number(window.amount)} {window.unit}{anchor}"
+
+
+def _age_words(days: int) -> str:
+    if days < 60:
+        return f"{days} days"
+    if days < 730:
+        return f"{days // 30} months"
+    return f"{days // 365} years"
+
+
+# --- measured values -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reading:
+    value: float | str | bool
+    unit: str | None
+    day: date | None
+    item: str
+    source: str
+    ref_high: float | None = None
+    ref_low: float | None = None
+
+
+def _readings(concept: Concept, ctx: Context) -> list[_Reading]:
+    """Every value the profile holds for a concept: labs, vitals, scores, procedure findings."""
+    p = ctx.patient
+    out: list[_Reading] = []
+    lists: list[tuple[str, Sequence[Lab | Vital | Score]]] = [("labs", p.labs), ("vitals", p.vitals),
+                                                               ("scores", p.scores)]
+    for list_name, entries in lists:
+        for k, e in enumerate(entries):
+            if e.concept_id is not None and ctx.vocab.is_a(e.concept_id, concept.id) and e.value is not None:
+                out.append(_Reading(e.value, getattr(e, "unit", None), e.date, e.name or e.code or concept.name,
+                                    _where(p, list_name, k, e), getattr(e, "ref_high", None),
+                                    getattr(e, "ref_low", None)))
+    for k, proc in enumerate(p.procedures):
+        for key, value in proc.findings.items():
+            found = ctx.vocab.lookup(key)
+            if found is not None and found.id == concept.id:
+                out.append(_Reading(value, concept.unit if isinstance(value, (int, float)) and not isinstance(
+                    value, bool) else None, proc.date, f"{proc.name or 'procedure'}: {key}",
+                    _where(p, "procedures", k, proc)))
+    return out
+
+
+def _where(p: Patient, list_name: str, k: int, entry: object) -> str:
+    line = getattr(entry, "line", None)
+    return f"{list_name}[{k}]" + (f" (line {line})" if line else "")
+
+
+def _latest(concept: Concept, window: TimeWindow | None, ctx: Context) -> tuple[_Reading | None, Outcome | None]:
+    """The most recent reading inside the window, or the outcome that says why there is none."""
+    readings = _readings(concept, ctx)
+    if not readings:
+        return None, Outcome(Truth.UNKNOWN, f"No {concept.name} in the profile.", "missing", missing=(concept.name,))
+    dated = [r for r in readings if r.day is not None]
+    undated = [r for r in readings if r.day is None]
+    if window is not None:
+        start, limit_words = window_start(window, ctx.as_of), _window_words(window)
+    else:
+        days = concept.recency_days or ctx.recency_days.get(concept.category, 90)
+        start, limit_words = ctx.as_of - timedelta(days=days), f"within the default {days} days"
+    inside = [r for r in dated if start <= r.day <= ctx.as_of]  # type: ignore[operator]
+    if inside:
+        return max(inside, key=lambda r: r.day), None  # type: ignore[arg-type,return-value]
+    if dated:
+        newest = max(dated, key=lambda r: r.day)  # type: ignore[arg-type,return-value]
+        if newest.day > ctx.as_of:  # type: ignore[operator]
+            msg = f"The only {concept.name} values are dated after the screening date {ctx.as_of}."
+        else:
+            age = (ctx.as_of - newest.day).days  # type: ignore[operator]
+            msg = (f"The latest {concept.name} ({_show(newest)}, {newest.day}) is {_age_words(age)} old; "
+                   f"the criterion needs a value {limit_words}.")
+        return None, Outcome(Truth.UNKNOWN, msg, "stale", (_evidence(newest),),
+                             missing=(f"a recent {concept.name}",))
+    return None, Outcome(Truth.UNKNOWN, f"The {concept.name} value has no date, so its recency is unknown.",
+                         "stale", tuple(_evidence(r) for r in undated), missing=(f"the date of the {concept.name}",))
+
+
+def _show(r: _Reading) -> str:
+    if isinstance(r.value, bool):
+        return "yes" if r.value else "no"
+    if isinstance(r.value, (int, float)):
+        return format_quantity(float(r.value), r.unit) if r.unit else number(float(r.value))
+    return str(r.value)
+
+
+def _evidence(r: _Reading, compared_as: str | None = None, threshold: str | None = None,
+              note: str | None = None) -> Evidence:
+    return Evidence(item=r.item, value=_show(r), date=r.day.isoformat() if r.day else None,
+                    compared_as=compared_as, threshold=threshold, source=r.source, note=note)
+
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">": lambda a, b: a > b and not math.isclose(a, b, rel_tol=1e-9),
+    ">=": lambda a, b: a >= b or math.isclose(a, b, rel_tol=1e-9),
+    "<": lambda a, b: a < b and not math.isclose(a, b, rel_tol=1e-9),
+    "<=": lambda a, b: a <= b or math.isclose(a, b, rel_tol=1e-9),
+    "=": lambda a, b: math.isclose(a, b, rel_tol=1e-9),
+}
+_OP_WORDS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "="}
+
+
+def implausible(node: Comparison, vocab: Vocabulary) -> str | None:
+    """Why a threshold cannot be meant as written ("WBC < 2.0/mm3"), or None."""
+    concept = vocab.lookup(node.concept)
+    if concept is None or concept.plausible is None or concept.unit is None:
+        return None
+    try:
+        value = canonical_value(node.value, node.unit, concept)
+    except UnitError:
+        return None
+    low, high = concept.plausible
+    if low <= value <= high or value == 0:
+        return None
+    return (f"{number(node.value)} {node.unit or concept.unit} is {format_quantity(value, concept.unit)}, "
+            f"outside the plausible range of {concept.name} "
+            f"({format_quantity(low, concept.unit)} to {format_quantity(high, concept.unit)})")
+
+
+def _compare(node: Comparison, ctx: Context) -> Outcome:
+    if node.concept == "age":
+        return _compare_age(node, ctx)
+    concept = ctx.vocab.lookup(node.concept)
+    if concept is None:
+        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
+    threshold_words = f"{_OP_WORDS[node.op]} {number(node.value)} {node.unit or concept.unit or ''}".strip()
+    problem = implausible(node, ctx.vocab)
+    if problem is not None:
+        return Outcome(Truth.UNKNOWN, f"Threshold not used: {problem}.", "implausible_threshold",
+                       missing=(f"the intended {concept.name} threshold",))
+    reading, unknown = _latest(concept, node.window, ctx)
+    if reading is None:
+        return unknown  # type: ignore[return-value]
+    if not isinstance(reading.value, (int, float)) or isinstance(reading.value, bool):
+        return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a number.", "ambiguous",
+                       (_evidence(reading),), (f"a numeric {concept.name}",))
+    try:
+        threshold = canonical_value(node.value, node.unit, concept)
+        value = canonical_value(float(reading.value), reading.unit, concept)
+    except UnitError as error:
+        return Outcome(Truth.UNKNOWN, f"Cannot compare {concept.name}: {error}.", "ambiguous", (_evidence(reading),))
+    canonical = concept.unit or ""
+    compared = format_quantity(value, canonical) if canonical else number(value)
+    threshold_canonical = format_quantity(threshold, canonical) if canonical else number(threshold)
+    holds = _COMPARE[node.op](value, threshold)
+    shown = f"{_OP_WORDS[node.op]} {threshold_canonical}"
+    ev = _evidence(reading, compared_as=compared, threshold=shown if threshold_canonical != threshold_words[2:] else
+                   threshold_words)
+    verb = "meets" if holds else "does not meet"
+    return Outcome(Truth.of(holds), f"{concept.name} {compared} ({reading.day}) {verb} {shown}.", None, (ev,))
+
+
+def _compare_age(node: Comparison, ctx: Context) -> Outcome:
+    age = age_on(ctx.patient, ctx.as_of)
+    if age is None:
+        return Outcome(Truth.UNKNOWN, "Age unknown: the profile has neither birth_date nor age.", "missing",
+                       missing=("birth date or age",))
+    unit = node.unit or "years"
+    limit_years = node.value * {"hours": 1 / 8766, "days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12,
+                                "years": 1.0}[unit]
+    # Age in completed years: "≤ 60" holds through the day before the 61st birthday.
+    if node.op in ("<=", "<") and unit == "years":
+        holds = age <= node.value if node.op == "<=" else age < node.value
+    else:
+        holds = _COMPARE[node.op](age, limit_years)
+    shown = f"{_OP_WORDS[node.op]} {number(node.value)} {unit}"
+    ev = Evidence(item="age", value=f"{age} years", date=ctx.as_of.isoformat(), threshold=shown,
+                  source="birth_date" if ctx.patient.birth_date else "age")
+    return Outcome(Truth.of(holds), f"Age {age} {'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
+
+
+def _normal_multiple(node: NormalMultiple, ctx: Context) -> Outcome:
+    concept = ctx.vocab.lookup(node.concept)
+    if concept is None:
+        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
+    reading, unknown = _latest(concept, node.window, ctx)
+    if reading is None:
+        return unknown  # type: ignore[return-value]
+    limit = reading.ref_high if node.limit == "ULN" else reading.ref_low
+    shown = f"{_OP_WORDS[node.op]} {number(node.factor)} × {node.limit}"
+    if limit is None or not limit:
+        which = "upper" if node.limit == "ULN" else "lower"
+        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} has no {which} limit of normal to compare "
+                       f"with ({shown}).", "no_reference_range", (_evidence(reading, threshold=shown),),
+                       (f"the {concept.name} reference range (ref_{'high' if node.limit == 'ULN' else 'low'})",))
+    if not isinstance(reading.value, (int, float)) or isinstance(reading.value, bool):
+        return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a number.", "ambiguous",
+                       (_evidence(reading),))
+    ratio = float(reading.value) / float(limit)
+    holds = _COMPARE[node.op](ratio, node.factor)
+    ev = _evidence(reading, compared_as=f"{number(round(ratio, 2))} × {node.limit} ({node.limit} {number(limit)})",
+                   threshold=shown)
+    return Outcome(Truth.of(holds), f"{concept.name} is {number(round(ratio, 2))} × {node.limit}; "
+                   f"{'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
+
+
+_POSITIVE = {"positive", "pos", "+", "detected", "reactive", "present", "yes", "true", "abnormal"}
+_NEGATIVE = {"negative", "neg", "-", "not detected", "undetected", "non-reactive", "nonreactive", "absent",
+             "no", "false", "normal", "undetectable"}
+_TITRE = re.compile(r"^\s*1\s*:\s*(\d+)\s*$")
+#: A titre at or above this dilution reads as "positive" (the usual screening cut-off for ANA).
+POSITIVE_TITRE = 80
+
+
+def _qualitative(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "positive" if value else "negative"
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower()
+    if text in _POSITIVE:
+        return "positive"
+    if text in _NEGATIVE:
+        return "negative"
+    m = _TITRE.match(text)
+    if m and int(m.group(1)) >= POSITIVE_TITRE:
+        return "positive"
+    return None
+
+
+def _titre(node: Titre, ctx: Context) -> Outcome:
+    concept = ctx.vocab.lookup(node.concept)
+    if concept is None:
+        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
+    reading, unknown = _latest(concept, node.window, ctx)
+    if reading is None:
+        return unknown  # type: ignore[return-value]
+    shown = f"{_OP_WORDS[node.op]} 1:{node.dilution}"
+    m = _TITRE.match(str(reading.value))
+    if m is None:
+        if _qualitative(reading.value) == "negative":
+            dilution = 0
+        else:
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a titre.", "ambiguous",
+                           (_evidence(reading, threshold=shown),), (f"the {concept.name} titre",))
+    else:
+        dilution = int(m.group(1))
+    holds = _COMPARE[node.op](dilution, node.dilution)
+    return Outcome(Truth.of(holds), f"{concept.name} {reading.value} {'meets' if holds else 'does not meet'} "
+                   f"{shown}.", None, (_evidence(reading, threshold=shown),))
+
+
+def _category(node: Category, ctx: Context) -> Outcome:
+    concept = ctx.vocab.lookup(node.concept)
+    if concept is None:
+        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
+    reading, unknown = _latest(concept, node.window, ctx)
+    if reading is None:
+        return unknown  # type: ignore[return-value]
+    wanted = {_category_key(v) for v in node.values}
+    shown = " or ".join(node.values)
+    if concept.value_type in ("qualitative", "titre", "boolean"):
+        got = _qualitative(reading.value)
+        if got is None:
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}': neither positive nor negative.",
+                           "ambiguous", (_evidence(reading, threshold=shown),), (f"a qualitative {concept.name}",))
+        key = {"positive": "positive", "negative": "negative"}[got]
+        if wanted <= {"yes", "positive"}:
+            holds = key == "positive"
+        else:
+            holds = key in wanted
+    else:
+        holds = _category_key(str(reading.value)) in wanted
+    return Outcome(Truth.of(holds), f"{concept.name} is {_show(reading)}; {'in' if holds else 'not in'} {shown}.",
+                   None, (_evidence(reading, threshold=shown),))
+
+
+def _category_key(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+# --- clinical history ----------------------------------------------------------------------------
+
+
+def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemption], ctx: Context) -> Truth:
+    """Whether an entry is covered by one of the exceptions (TRUE: it does not count)."""
+    result = Truth.FALSE
+    for ex in exemptions:
+        if entry_concept is None or not (ctx.vocab.is_a(entry_concept, ex.concept)
+                                         or ex.concept in ctx.vocab.get(entry_concept).manifestation_of):
+            continue
+        checks = [_qualifier(q, entry, ctx, None) for q in ex.qualifiers]
+        result = result | all_of(checks)
+    return result
+
+
+def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
+    """Whether a condition/medication/procedure entry has a qualifier; UNKNOWN when not recorded."""
+    end = getattr(entry, "end", None)
+    note = (getattr(entry, "note", None) or "").lower()
+    if q in ("active", "current"):
+        return Truth.of(end is None or end >= ctx.as_of)
+    if q == "history":
+        return Truth.TRUE
+    if q == "secondary":
+        return Truth.TRUE if "secondary" in note else (Truth.FALSE if "primary" in note else Truth.UNKNOWN)
+    if q == "recurrent":
+        return Truth.TRUE if "recurrent" in note else Truth.UNKNOWN
+    if q == "severe":
+        severity = getattr(entry, "severity", None)
+        return Truth.UNKNOWN if severity is None else Truth.of(severity == "severe")
+    if q == "uncontrolled":
+        controlled = getattr(entry, "controlled", None)
+        return Truth.UNKNOWN if controlled is None else Truth.of(not controlled)
+    if q == "hospitalized":
+        return Truth.of(getattr(entry, "hospitalized", None))
+    if q == "treated":
+        return Truth.TRUE if end is not None or any(w in note for w in ("treated", "excised", "cured")) \
+            else Truth.UNKNOWN
+    if q == "refractory":
+        outcome = getattr(entry, "outcome", None)
+        return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "no_response")
+    if q == "intolerant":
+        outcome = getattr(entry, "outcome", None)
+        return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "intolerant")
+    if q == "intravenous":
+        route = getattr(entry, "route", None)
+        return Truth.UNKNOWN if route is None else Truth.of(route == "iv")
+    if q == "new":
+        start = getattr(entry, "start", None)
+        if start is None:
+            return Truth.UNKNOWN
+        since = window_start(window, ctx.as_of) if window else ctx.as_of - timedelta(days=90)
+        return Truth.of(start >= since)
+    if q == "dose_change":
+        # the profile records no dose history: a start inside the window is a change, else unknown
+        start = getattr(entry, "start", None)
+        since = window_start(window, ctx.as_of) if window else None
+        return Truth.TRUE if start is not None and since is not None and start >= since else Truth.UNKNOWN
+    if q == "planned":
+        planned = getattr(entry, "planned", None)
+        return Truth.UNKNOWN if planned is None else Truth.of(planned)
+    return Truth.UNKNOWN
+
+
+def _in_window(first: date | None, last: date | None, window: TimeWindow | None, ctx: Context) -> Truth:
+    """Whether something that ran from ``first`` to ``last`` (None: ongoing) touched the window."""
+    if window is None:
+        return Truth.TRUE if first is None or first <= ctx.as_of else Truth.FALSE
+    if window.direction == "future":
+        return Truth.UNKNOWN
+    start = window_start(window, ctx.as_of)
+    if last is not None and last < start:
+        return Truth.FALSE
+    if first is not None and first > ctx.as_of:
+        return Truth.FALSE
+    if last is None and first is None:
+        return Truth.UNKNOWN
+    return Truth.TRUE
+
+
+@dataclass(frozen=True)
+class _Kind:
+    list_name: str
+    noun: str
+    entries: Callable[[Patient], Sequence[object]]
+    span: Callable[[object], tuple[date | None, date | None]]
+
+
+_CONDITIONS = _Kind("conditions", "condition", lambda p: p.conditions,
+                    lambda e: (e.onset, e.end))  # type: ignore[attr-defined]
+_MEDICATIONS = _Kind("medications", "medication", lambda p: p.medications,
+                     lambda e: (e.start, e.end))  # type: ignore[attr-defined]
+_PROCEDURES = _Kind("procedures", "procedure", lambda p: p.procedures,
+                    lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+_VACCINATIONS = _Kind("vaccinations", "vaccination", lambda p: p.vaccinations,
+                      lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+
+
+def _matches(entry_concept: str | None, target: str, ctx: Context) -> bool:
+    if entry_concept is None:
+        return False
+    return ctx.vocab.is_a(entry_concept, target) or target in ctx.vocab.get(entry_concept).manifestation_of
+
+
+def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, kind: _Kind, ctx: Context,
+             extra: Callable[[object], Outcome | None] | None = None) -> Outcome:
+    """Shared by conditions, medications, procedures and vaccinations: find the entries that are
+    the concept, less the exceptions, with the qualifiers, inside the window."""
+    entries = kind.entries(ctx.patient)
+    target = node.concept
+    label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (node.term or target or "?")
+    quals = f" ({', '.join(node.qualifiers)})" if node.qualifiers else ""
+    what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
+    truths: list[Truth] = []
+    evidence: list[Evidence] = []
+    unresolved: list[str] = []
+    for k, e in enumerate(entries):
+        concept_id = getattr(e, "concept_id", None)
+        name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
+        if target is None:
+            matched = node.term is not None and _same_words(name, node.term)
+        else:
+            matched = _matches(concept_id, target, ctx)
+        if concept_id is None and not matched:
+            unresolved.append(name)
+            continue
+        if not matched:
+            continue
+        first, last = kind.span(e)
+        checks = [Truth.of(True)]
+        exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
+        checks.append(~exempted)
+        checks.extend(_qualifier(q, e, ctx, node.window) for q in node.qualifiers)
+        if "planned" not in node.qualifiers:
+            checks.append(_in_window(first, last, node.window, ctx))
+        if extra is not None:
+            more = extra(e)
+            if more is not None:
+                checks.append(more.truth)
+                evidence.extend(more.evidence)
+        truth = all_of(checks)
+        truths.append(truth)
+        when = ", ".join(x for x in (f"from {first}" if first else "", f"to {last}" if last and last != first
+                                                                          else "") if x) or None
+        note = "counts" if truth is Truth.TRUE else ("does not count" if truth is Truth.FALSE else "may count")
+        if exempted is Truth.TRUE:
+            note = "excepted by the criterion"
+        evidence.append(Evidence(item=kind.noun, value=name, date=(first.isoformat() if first else None),
+                                 source=_where(ctx.patient, kind.list_name, k, e), note=f"{note}" + (
+                                     f" ({when})" if when else "")))
+    found = any_of(truths)
+    if found is Truth.TRUE:
+        return Outcome(Truth.TRUE, f"Has {what}.", None, tuple(evidence))
+    if found is Truth.UNKNOWN:
+        return Outcome(Truth.UNKNOWN, f"Cannot tell whether the patient has {what}: the profile does not record "
+                       f"the details.", "ambiguous", tuple(evidence), (f"details of the patient's {label}",))
+    if node.term is not None and target is None:
+        return Outcome(Truth.UNKNOWN, f"'{node.term}' is not in the vocabulary; its absence cannot be confirmed.",
+                       "ambiguous", tuple(evidence), (f"whether the patient has {node.term}",))
+    if "planned" in node.qualifiers:
+        return Outcome(Truth.UNKNOWN, f"Plans for {label} are not in the profile.", "missing", tuple(evidence),
+                       (f"whether {label} is planned",))
+    if not ctx.complete(kind.list_name):
+        return Outcome(Truth.UNKNOWN, f"No {what} recorded, but the {kind.list_name} list is not marked complete.",
+                       "missing", tuple(evidence), (f"whether the patient has {what}",))
+    if unresolved:
+        return Outcome(Truth.UNKNOWN, f"No {what} recorded; {', '.join(unresolved)} could not be matched to the "
+                       f"vocabulary.", "ambiguous", tuple(evidence), (f"whether {', '.join(unresolved)} is {label}",))
+    return Outcome(Truth.FALSE, f"No {what} in the complete {kind.list_name} list.", None, tuple(evidence))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.sub(r"\W+", " ", a).strip().lower() == re.sub(r"\W+", " ", b).strip().lower()
+
+
+def _condition(node: HasCondition, ctx: Context) -> Outcome:
+    return _history(node, _CONDITIONS, ctx)
+
+
+def _medication(node: TookMedication, ctx: Context) -> Outcome:
+    extra = (lambda e: _dose(node, e, ctx)) if node.dose is not None else None
+    return _history(node, _MEDICATIONS, ctx, extra)
+
+
+_DOSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(.+?)\s*$")
+
+
+def _dose(node: TookMedication, entry: object, ctx: Context) -> Outcome:
+    """A medication's dose against the rule's, in prednisone equivalents for corticosteroids and
+    per kg of the latest weight for mg/kg doses."""
+    threshold = node.dose
+    assert threshold is not None
+    dose_text = getattr(entry, "dose", None)
+    if not dose_text:
+        return Outcome(Truth.UNKNOWN, "The dose is not recorded.", "missing", missing=("the medication dose",))
+    m = _DOSE.match(dose_text)
+    if m is None:
+        return Outcome(Truth.UNKNOWN, f"Cannot read the dose '{dose_text}'.", "ambiguous")
+    amount, unit = float(m.group(1)), m.group(2)
+    from .units import ureg, parse_unit
+
+    try:
+        given = amount * ureg.Quantity(1, parse_unit(unit))
+        wanted_unit = parse_unit(threshold.unit or "")
+    except (UnitError, Exception):
+        return Outcome(Truth.UNKNOWN, f"Cannot read the dose unit '{unit}'.", "ambiguous")
+    concept_id = getattr(entry, "concept_id", None)
+    factor = 1.0
+    if concept_id is not None and node.concept is not None and concept_id != node.concept:
+        own = ctx.vocab.get(concept_id).prednisone_equivalent
+        ref = ctx.vocab.get(node.concept).prednisone_equivalent
+        if own is None or ref is None:
+            return Outcome(Truth.UNKNOWN, "No dose equivalence between the two drugs.", "ambiguous")
+        factor = own / ref
+    given = given * factor
+    notes = []
+    if not given.check(wanted_unit) and (given / ureg.kilogram).check(wanted_unit):
+        weight, unknown = _latest(ctx.vocab.get("weight"), None, ctx) if ctx.vocab.lookup("weight") else (None, None)
+        if weight is None or not isinstance(weight.value, (int, float)):
+            return Outcome(Truth.UNKNOWN, "A weight-based dose needs a recent weight.", "missing",
+                           missing=("a recent weight",))
+        kg = ureg.Quantity(float(weight.value), parse_unit(weight.unit or "kg")).to("kg")
+        given = given / kg
+        notes.append(f"weight {number(round(kg.magnitude, 1))} kg on {weight.day}")
+    try:
+        value = given.to(wanted_unit).magnitude
+    except Exception:
+        return Outcome(Truth.UNKNOWN, f"Cannot compare the dose {dose_text} with {threshold.unit}.", "ambiguous")
+    holds = _COMPARE[threshold.op](value, threshold.value)
+    shown = f"{_OP_WORDS[threshold.op]} {number(threshold.value)} {threshold.unit}"
+    ev = Evidence(item="dose", value=dose_text, compared_as=f"{number(round(value, 3))} {threshold.unit}",
+                  threshold=shown, note="; ".join(notes) or None)
+    return Outcome(Truth.of(holds), f"Dose {dose_text} is {number(round(value, 3))} {threshold.unit}.", None, (ev,))
+
+
+def _procedure(node: HadProcedure, ctx: Context) -> Outcome:
+    return _history(node, _PROCEDURES, ctx)
+
+
+def _vaccination(node: Vaccinated, ctx: Context) -> Outcome:
+    return _history(node, _VACCINATIONS, ctx)
+
+
+# --- status and leaves ---------------------------------------------------------------------------
+
+
+def _status(node: Status, ctx: Context) -> Outcome:
+    p = ctx.patient
+    f = node.field
+    if f in ("female", "male"):
+        if p.sex is None:
+            return Outcome(Truth.UNKNOWN, "Sex is not recorded.", "missing", missing=("sex",))
+        holds = p.sex == f
+        return Outcome(Truth.of(holds), f"The patient is {p.sex}.", None,
+                       (Evidence(item="sex", value=p.sex, source="sex"),))
+    value = getattr(p, f)
+    if value is None and f in ("pregnant", "breastfeeding", "childbearing_potential") and p.sex == "male":
+        return Outcome(Truth.FALSE, f"Not {f.replace('_', ' ')}: the patient is male.", None,
+                       (Evidence(item="sex", value="male", source="sex"),))
+    if value is None and f == "pregnant":
+        test = _pregnancy_test(ctx)
+        if test is not None:
+            return test
+    words = f.replace("_", " ")
+    if value is None:
+        return Outcome(Truth.UNKNOWN, f"'{words}' is not recorded.", "missing", missing=(words,))
+    return Outcome(Truth.of(value), f"{words.capitalize()}: {'yes' if value else 'no'}.", None,
+                   (Evidence(item=words, value="yes" if value else "no", source=f),))
+
+
+def _pregnancy_test(ctx: Context) -> Outcome | None:
+    concept = ctx.vocab.lookup("pregnancy test")
+    if concept is None:
+        return None
+    reading, _ = _latest(concept, TimeWindow(amount=30, unit="days"), ctx)
+    if reading is None:
+        return None
+    result = _qualitative(reading.value)
+    if result is None:
+        return None
+    return Outcome(Truth.of(result == "positive"), f"Pregnancy test {result} on {reading.day}.", None,
+                   (_evidence(reading),))
+
+
+def _judgement(node: Judgement, ctx: Context) -> Outcome:
+    return Outcome(Truth.UNKNOWN, "Needs the investigator's judgement.", "judgement",
+                   missing=("the investigator's judgement",))
+
+
+def _free_text(node: FreeText, ctx: Context) -> Outcome:
+    return Outcome(Truth.UNKNOWN, f"Not read by the compiler: “{_clip(node.text)}”.", "free_text",
+                   missing=(f"a coordinator's answer to “{_clip(node.text)}”",))
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
+    AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
+    Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
+    HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
+    Status: _status, Judgement: _judgement, FreeText: _free_text,
+}
+
+__all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "evaluate", "implausible",
+           "window_start"]

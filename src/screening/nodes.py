@@ -1,0 +1,280 @@
+"""The typed rule tree: what a criterion says, as frozen nodes that carry their source span.
+
+Every node is a frozen pydantic model with a ``kind`` tag, so a rule tree is a discriminated union
+that serialises, compares and hashes by value. ``span`` points back at the words of the criterion
+the node was read from (``None`` for a rule written by hand in the criteria language); spans are
+left out of equality so that a rule read from text and the same rule re-read from its canonical
+print compare equal.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Operator = Literal[">", ">=", "<", "<=", "="]
+Anchor = Literal["screening", "randomization", "baseline", "enrollment", "consent", "first_dose"]
+TimeUnit = Literal["hours", "days", "weeks", "months", "years"]
+Direction = Literal["past", "future"]
+StatusField = Literal[
+    "pregnant", "breastfeeding", "childbearing_potential", "contraception", "consent", "female", "male"
+]
+
+#: Qualifiers that narrow which of a patient's conditions, medications or procedures count.
+Qualifier = Literal[
+    "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
+    "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant",
+    "treated",
+]
+
+
+class Span(BaseModel):
+    """Character offsets ``[start, end)`` into the criterion's verbatim text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+
+
+class Node(BaseModel):
+    """Base of every rule node: frozen, typed, and carrying the span of its source words."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span | None = Field(default=None, exclude=True, repr=False)
+
+    # Equality is by meaning: the same rule read from different words (or re-read from its
+    # canonical print, which has no spans) is the same rule.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self.model_dump() == other.model_dump()  # type: ignore[union-attr]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self)))
+
+
+class TimeWindow(BaseModel):
+    """"within 12 weeks before randomization": how far from an anchor an event may lie."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: float
+    unit: TimeUnit
+    direction: Direction = "past"
+    anchor: Anchor = "screening"
+
+
+class Exemption(BaseModel):
+    """An exception to a class: "except basal cell carcinoma", "secondary Sjögren's is allowed"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    concept: str
+    qualifiers: tuple[Qualifier, ...] = ()
+
+
+# --- logic ---------------------------------------------------------------------------------------
+
+
+class AllOf(Node):
+    """Every item holds."""
+
+    kind: Literal["all"] = "all"
+    items: tuple["Rule", ...]
+
+
+class AnyOf(Node):
+    """At least one item holds."""
+
+    kind: Literal["any"] = "any"
+    items: tuple["Rule", ...]
+
+
+class Not(Node):
+    """The item does not hold."""
+
+    kind: Literal["not"] = "not"
+    item: "Rule"
+
+
+class AtLeast(Node):
+    """At least ``count`` of the items hold ("at least 4 of the 11 ACR criteria")."""
+
+    kind: Literal["at_least"] = "at_least"
+    count: int
+    items: tuple["Rule", ...]
+
+
+class Conditional(Node):
+    """``then`` is required only where ``when`` holds ("women of childbearing potential must …")."""
+
+    kind: Literal["if"] = "if"
+    when: "Rule"
+    then: "Rule"
+
+
+# --- measured values -----------------------------------------------------------------------------
+
+
+class Comparison(Node):
+    """A measured value against a threshold: ``creatinine >= 265.2 umol/L``.
+
+    ``value`` and ``unit`` are as written (unit normalised); ``concept`` is a vocabulary id or one
+    of the patient-level measures (``age``). ``window`` bounds how old the value may be.
+    """
+
+    kind: Literal["compare"] = "compare"
+    concept: str
+    op: Operator
+    value: float
+    unit: str | None = None
+    window: TimeWindow | None = None
+
+
+class NormalMultiple(Node):
+    """A value against a multiple of the lab's own reference limit: ``alt > 1.5 x ULN``."""
+
+    kind: Literal["normal_multiple"] = "normal_multiple"
+    concept: str
+    op: Operator
+    factor: float
+    limit: Literal["ULN", "LLN"] = "ULN"
+    window: TimeWindow | None = None
+
+
+class Titre(Node):
+    """A titre against a dilution: ``ana >= 1:80`` (``dilution`` is the 80)."""
+
+    kind: Literal["titre"] = "titre"
+    concept: str
+    op: Operator
+    dilution: int
+    window: TimeWindow | None = None
+
+
+class Category(Node):
+    """A categorical or qualitative result in a set: ``isn_rps_class in {III, IV}``, ``hbsag is positive``."""
+
+    kind: Literal["category"] = "category"
+    concept: str
+    values: tuple[str, ...]
+    window: TimeWindow | None = None
+
+
+# --- clinical history ----------------------------------------------------------------------------
+
+
+class HasCondition(Node):
+    """The patient has (or had) a condition or a condition of a class, less the exceptions.
+
+    ``concept`` is a vocabulary id; ``term`` a name the vocabulary does not know (matched only
+    literally, so its absence is never taken as proof).
+    """
+
+    kind: Literal["condition"] = "condition"
+    concept: str | None = None
+    term: str | None = None
+    qualifiers: tuple[Qualifier, ...] = ()
+    excluding: tuple[Exemption, ...] = ()
+    window: TimeWindow | None = None
+
+
+class TookMedication(Node):
+    """The patient received a medication or a drug class, optionally above a dose."""
+
+    kind: Literal["medication"] = "medication"
+    concept: str | None = None
+    term: str | None = None
+    qualifiers: tuple[Qualifier, ...] = ()
+    excluding: tuple[Exemption, ...] = ()
+    dose: Comparison | None = None
+    window: TimeWindow | None = None
+
+
+class HadProcedure(Node):
+    """The patient had (or has planned) a procedure."""
+
+    kind: Literal["procedure"] = "procedure"
+    concept: str | None = None
+    term: str | None = None
+    qualifiers: tuple[Qualifier, ...] = ()
+    window: TimeWindow | None = None
+
+
+class Vaccinated(Node):
+    """The patient received (or is to receive) a vaccine of a class."""
+
+    kind: Literal["vaccination"] = "vaccination"
+    concept: str
+    qualifiers: tuple[Qualifier, ...] = ()
+    excluding: tuple[Exemption, ...] = ()
+    window: TimeWindow | None = None
+
+
+class Status(Node):
+    """A patient-level yes/no fact: pregnant, breastfeeding, sex, consent…"""
+
+    kind: Literal["status"] = "status"
+    field: StatusField
+
+
+# --- what cannot be computed ---------------------------------------------------------------------
+
+
+class Judgement(Node):
+    """What only a clinician can decide ("in the opinion of the investigator")."""
+
+    kind: Literal["judgement"] = "judgement"
+    text: str
+
+
+class FreeText(Node):
+    """Words the grammar could not read: kept whole, shown, never guessed."""
+
+    kind: Literal["text"] = "text"
+    text: str
+
+
+Rule = Annotated[
+    Union[
+        AllOf, AnyOf, Not, AtLeast, Conditional,
+        Comparison, NormalMultiple, Titre, Category,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, Status,
+        Judgement, FreeText,
+    ],
+    Field(discriminator="kind"),
+]
+
+NODE_TYPES: tuple[type[Node], ...] = (
+    AllOf, AnyOf, Not, AtLeast, Conditional,
+    Comparison, NormalMultiple, Titre, Category,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, Status,
+    Judgement, FreeText,
+)
+
+for _node in NODE_TYPES:
+    _node.model_rebuild()
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct sub-rules of a logic node (empty for a leaf)."""
+    if isinstance(node, (AllOf, AnyOf, AtLeast)):
+        return node.items
+    if isinstance(node, Not):
+        return (node.item,)
+    if isinstance(node, Conditional):
+        return (node.when, node.then)
+    return ()
+
+
+def walk(node: Node):
+    """Every node of the tree, parents before children."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def is_structured(node: Node) -> bool:
+    """True when no part of the rule is free text or a clinician's judgement."""
+    return not any(isinstance(n, (FreeText, Judgement)) for n in walk(node))

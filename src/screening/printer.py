@@ -1,0 +1,134 @@
+"""Rule trees → the criteria language (grammars/rules.lark), one printer per node type.
+
+The printed text is what the trial library stores and a reviewer reads or edits;
+``compile.parse_rule`` reads it back to the same tree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from .nodes import (
+    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
+    HasCondition, Judgement, Node, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication,
+    Vaccinated,
+)
+
+_LOGIC = (AllOf, AnyOf, Not, AtLeast, Conditional)
+
+
+def number(value: float) -> str:
+    """Shortest text that reads back as the same float: ``30``, ``1.5``, ``265.2``."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _window(w: TimeWindow | None) -> str:
+    if w is None:
+        return ""
+    direction = "before" if w.direction == "past" else "after"
+    return f" within {number(w.amount)} {w.unit} {direction} {w.anchor}"
+
+
+def _quals(quals: tuple[str, ...]) -> str:
+    return f" [{', '.join(quals)}]" if quals else ""
+
+
+def _exempt(items: tuple[Exemption, ...]) -> str:
+    if not items:
+        return ""
+    return " except (" + ", ".join(e.concept + _quals(e.qualifiers) for e in items) + ")"
+
+
+def _target(concept: str | None, term: str | None) -> str:
+    return concept if concept is not None else json.dumps(term, ensure_ascii=False)
+
+
+def _operand(node: Node) -> str:
+    """A child of and/or/not: parenthesised when it is itself a logic node, so reading it back
+    gives the same nesting."""
+    text = to_text(node)
+    return f"({text})" if isinstance(node, _LOGIC) and not isinstance(node, Not) else text
+
+
+def _all(n: AllOf) -> str:
+    return " and ".join(_operand(i) for i in n.items)
+
+
+def _any(n: AnyOf) -> str:
+    return " or ".join(_operand(i) for i in n.items)
+
+
+def _not(n: Not) -> str:
+    return f"not {_operand(n.item)}"
+
+
+def _at_least(n: AtLeast) -> str:
+    return f"at least {n.count} of ({', '.join(to_text(i) for i in n.items)})"
+
+
+def _conditional(n: Conditional) -> str:
+    return f"if {_operand(n.when)} then {_operand(n.then)}"
+
+
+def _compare(n: Comparison) -> str:
+    unit = f" {n.unit}" if n.unit else ""
+    return f"{n.concept} {n.op} {number(n.value)}{unit}{_window(n.window)}"
+
+
+def _normal(n: NormalMultiple) -> str:
+    return f"{n.concept} {n.op} {number(n.factor)} x {n.limit}{_window(n.window)}"
+
+
+def _titre(n: Titre) -> str:
+    return f"{n.concept} {n.op} 1:{n.dilution}{_window(n.window)}"
+
+
+def _category(n: Category) -> str:
+    return f"{n.concept} in {{{', '.join(n.values)}}}{_window(n.window)}"
+
+
+def _condition(n: HasCondition) -> str:
+    return (f"condition {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_exempt(n.excluding)}"
+            f"{_window(n.window)}")
+
+
+def _medication(n: TookMedication) -> str:
+    dose = ""
+    if n.dose is not None:
+        dose = f" dose {n.dose.op} {number(n.dose.value)} {n.dose.unit}"
+    return (f"medication {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_exempt(n.excluding)}"
+            f"{dose}{_window(n.window)}")
+
+
+def _procedure(n: HadProcedure) -> str:
+    return f"procedure {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_window(n.window)}"
+
+
+def _vaccination(n: Vaccinated) -> str:
+    return f"vaccination {n.concept}{_quals(n.qualifiers)}{_exempt(n.excluding)}{_window(n.window)}"
+
+
+def _status(n: Status) -> str:
+    return n.field
+
+
+def _judgement(n: Judgement) -> str:
+    return f"judgement {json.dumps(n.text, ensure_ascii=False)}"
+
+
+def _free_text(n: FreeText) -> str:
+    return f"text {json.dumps(n.text, ensure_ascii=False)}"
+
+
+PRINTERS: dict[type[Node], Callable[..., str]] = {
+    AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
+    Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
+    HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure,
+    Vaccinated: _vaccination, Status: _status, Judgement: _judgement, FreeText: _free_text,
+}
+
+
+def to_text(node: Node) -> str:
+    """The canonical criteria-language text of a rule tree."""
+    return PRINTERS[type(node)](node)
