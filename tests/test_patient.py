@@ -67,7 +67,8 @@ def test_full_profile_loads_every_field() -> None:
     )
 
     creatinine, ana, dsdna = patient.labs
-    assert (creatinine.value, creatinine.unit, creatinine.date) == (1.1, "mg/dL", date(2026, 11, 10))
+    assert (creatinine.value, creatinine.unit) == (1.1, "mg/dL")
+    assert creatinine.date == date(2026, 11, 10)
     assert (creatinine.ref_high, creatinine.ref_low) == (1.2, 0.6)
     assert ana.value == "1:320" and ana.unit is None
     assert dsdna.value == "positive"
@@ -126,7 +127,8 @@ def test_missing_fields_are_unknown_not_false() -> None:
 
 def test_unquoted_titre_stays_text(tmp_path: Path) -> None:
     # YAML 1.1 (PyYAML) reads 1:320 as a base-60 integer; YAML 1.2 keeps it text.
-    path = write(tmp_path, "id: T\nlabs:\n  - name: ANA\n    value: 1:320\n  - {name: ANA, value: 1:40}\n")
+    text = "id: T\nlabs:\n  - name: ANA\n    value: 1:320\n  - {name: ANA, value: 1:40}\n"
+    path = write(tmp_path, text)
     patient = load_patient(path)
     assert [lab.value for lab in patient.labs] == ["1:320", "1:40"]
 
@@ -183,7 +185,8 @@ def test_unknown_field_suggests_the_right_one() -> None:
     error = load_error(FIXTURES / "unknown_field.yaml")
     assert (error.field, error.line) == ("labz", 4)
     assert str(error) == (
-        f"{FIXTURES / 'unknown_field.yaml'}:4, field 'labz': unknown field 'labz' (did you mean 'labs'?)"
+        f"{FIXTURES / 'unknown_field.yaml'}:4, field 'labz': "
+        "unknown field 'labz' (did you mean 'labs'?)"
     )
 
 
@@ -208,8 +211,18 @@ def test_unreadable_unit_is_an_error() -> None:
     assert "cannot read unit 'mg per blorp'" in str(error)
 
 
+@pytest.mark.parametrize("unit", ["mg per blorp", "mg/(dL", "/", "0/0"])
+def test_any_unreadable_unit_is_an_input_error(unit: str) -> None:
+    with pytest.raises(InputError) as caught:
+        patient_from_mapping(
+            {"id": "U", "labs": [{"name": "creatinine", "value": 1, "unit": unit}]}
+        )
+    assert caught.value.field == "labs[0].unit"
+
+
 def test_missing_unit_on_a_quantity_is_an_error(tmp_path: Path) -> None:
-    error = load_error(write(tmp_path, "id: U\nlabs:\n  - {name: zz, value: 1}\n  - {name: serum creatinine, value: 1.1}\n"))
+    text = "id: U\nlabs:\n  - {name: zz, value: 1}\n  - {name: serum creatinine, value: 1.1}\n"
+    error = load_error(write(tmp_path, text))
     assert (error.field, error.line) == ("labs[1].unit", 4)
     assert "unit missing" in str(error)
 
@@ -238,8 +251,8 @@ def test_dates_must_be_iso(tmp_path: Path, written: str) -> None:
 
 
 def test_dates_in_order(tmp_path: Path) -> None:
-    path = write(tmp_path, "id: D\nconditions:\n  - name: zz\n    onset: 2020-02-01\n    end: 2020-01-01\n")
-    error = load_error(path)
+    text = "id: D\nconditions:\n  - name: zz\n    onset: 2020-02-01\n    end: 2020-01-01\n"
+    error = load_error(write(tmp_path, text))
     assert (error.field, error.line) == ("conditions[0].end", 5)
 
 
@@ -266,7 +279,11 @@ def test_json_syntax_and_duplicate_errors_have_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "found"),
-    [("- id: X\n", "found a list"), ("", "the file is empty"), ("just words\n", "found 'just words'")],
+    [
+        ("- id: X\n", "found a list"),
+        ("", "the file is empty"),
+        ("just words\n", "found 'just words'"),
+    ],
 )
 def test_not_a_mapping(tmp_path: Path, text: str, found: str) -> None:
     assert found in str(load_error(write(tmp_path, text)))
@@ -297,7 +314,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         ("id: X\nlabs: [{name: zz, value: true}]\n", "labs[0].value", "number or text"),
         ("id: X\nanswers: {NCT1/E8: true}\n", "answers.NCT1/E8", "like NCT03580291/E8"),
         ("id: X\nanswers: {NCT03580291/X8: true}\n", "answers.NCT03580291/X8", "criterion id"),
-        ("id: X\nprocedures: [{name: zz, findings: {a: [1]}}]\n", "procedures[0].findings.a", "text"),
+        ("id: X\nprocedures: [{name: z, findings: {a: []}}]\n", "procedures[0].findings.a", "list"),
         ("id: X\nmedications: [{name: zz, route: mouth}]\n", "medications[0].route", "'oral'"),
     ],
 )
@@ -340,11 +357,13 @@ def test_code_wins_over_name_and_the_clash_is_reported() -> None:
     patient = patient_from_mapping({"id": "C", "labs": [lab]}, source="tool")
     assert patient.labs[0].concept_id == Lab(name="creatinine").concept_id
     (warning,) = patient.warnings
-    assert warning.startswith("tool: lab 'weight': code LOINC:2160-0 means") and "code is used" in warning
+    assert warning.startswith("tool: lab 'weight': code LOINC:2160-0 means")
+    assert warning.endswith("the code is used")
 
 
 def test_unit_is_checked_against_the_concept_the_code_names(tmp_path: Path) -> None:
-    path = write(tmp_path, "id: C\nlabs:\n  - {name: weight, code: LOINC:2160-0, value: 1, unit: kg}\n")
+    text = "id: C\nlabs:\n  - {name: weight, code: LOINC:2160-0, value: 1, unit: kg}\n"
+    path = write(tmp_path, text)
     assert load_error(path).field == "labs[0].unit"
 
 
@@ -495,7 +514,7 @@ def dump_yaml(data: dict) -> str:
     return stream.getvalue()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles)
 def test_any_valid_mapping_round_trips_through_yaml_and_json(
     tmp_path_factory: pytest.TempPathFactory, data: dict
@@ -513,7 +532,8 @@ def test_any_valid_mapping_round_trips_through_yaml_and_json(
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | days
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=8,
 )
 entry_fields = sorted({name for model, _ in ENTRY_KINDS.values() for name in model.model_fields})
@@ -523,7 +543,7 @@ any_profiles = st.dictionaries(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(any_profiles)
 def test_any_mapping_gives_a_patient_or_an_input_error(data: dict) -> None:
     try:
@@ -532,8 +552,11 @@ def test_any_mapping_gives_a_patient_or_an_input_error(data: dict) -> None:
         assert "\n" not in str(error)
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(st.characters(codec="utf-8"), max_size=60) | profiles.map(dump_yaml).map(lambda t: t[:-7]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(st.characters(codec="utf-8"), max_size=60)
+    | profiles.map(dump_yaml).map(lambda text: text[: len(text) // 2])  # cut anywhere
+)
 def test_any_text_gives_a_patient_or_an_input_error(
     tmp_path_factory: pytest.TempPathFactory, text: str
 ) -> None:

@@ -304,6 +304,8 @@ def _unit_like(candidate: str, bare_units: frozenset[str]) -> bool:
 
 
 _ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-E])$")
+# Values a bare "class" may take ("class III or IV"): the concept comes from what follows.
+_ROMAN_CLASSES = ("I", "II", "III", "IV", "V", "VI")
 
 
 def tokenize(norm: Normalised) -> list[Token]:
@@ -362,7 +364,7 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("WORD", p.text, p.start, p.end)
         elif p.text == ".":
             emit("PERIOD", ".", p.start, p.end)
-        elif p.text == "+" and tokens and tokens[-1].type == "WORD" and i + 1 < len(pieces):
+        elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
     return _in_context(tokens, vocab, text)
@@ -381,6 +383,16 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         ntype = nxt.type if nxt is not None else None
         if t.type == "CATEGORICAL":
             categories = vocab.get(t.value).categories
+        elif t.type == "CLASS" and not categories:
+            categories = _ROMAN_CLASSES
+        if t.type == "SHOWING":
+            # "renal biopsy showing X": the finding is the criterion, the procedure its source
+            if ptype == "PROC":
+                out.pop()
+            continue
+        if t.type == "MEASURE" and ptype == "COLON" and len(out) >= 2 and out[-2].type == "MEASURE" \
+                and out[-2].value == t.value:  # "Age: age > 18"
+            del out[-2:]
         if t.type == "OF" and ptype == "NUMBER" and len(out) >= 2 and out[-2].type == "GE":
             # "at least 4 of (the 11) …": a count, not a comparison
             count = out[-1]
@@ -419,7 +431,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 continue
         if t.type == "PLUS":
             continue
-        if t.type == "EXCEPT" and ptype == "COMMA":  # ", except X" belongs to the part before
+        if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
+                                                                             "RPAR", "PERIOD", "SEMI")):
+            continue  # a connective with nothing after it ("needed / received during the study")
+        if t.type in ("EXCEPT", "INCLUDING", "ETC") and ptype == "COMMA":  # ", except X" belongs to the part before
             out.pop()
         out.append(t)
     return _fold(out)
@@ -527,7 +542,7 @@ class _Part:
     terminal: str | None = None       # COND/MED/PROC/VACC for an entity
     concept: str | None = None
     quals: list[str] = field(default_factory=list)
-    alt_quals: list[str] = field(default_factory=list)  # "severe or uncontrolled": any of these
+    variants: list[list[str]] = field(default_factory=list)  # "severe or uncontrolled": any group
     negated: bool = False
     window: TimeWindow | None = None
     excluding: list[Exemption] = field(default_factory=list)
@@ -687,7 +702,8 @@ class _Reader(Transformer):
 
     # --- qualitative and categorical
     def titre_note(self, items):
-        op, titre = items[0], items[1]
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        titre = next(i for i in items if isinstance(i, Token) and i.type == "TITRE")
         return ("titre", op, int(titre.value))
 
     def positive(self, items):
@@ -728,11 +744,20 @@ class _Reader(Transformer):
     def category(self, items):
         tokens = [t for t in items if isinstance(t, Token)]
         concept_tok = next((t for t in tokens if t.type == "CATEGORICAL"), None)
-        if concept_tok is None:
+        cond = next((t for t in tokens if t.type == "COND"), None)
+        concept_id = concept_tok.value if concept_tok is not None else None
+        if concept_id is None and cond is not None:
+            # "class III or IV lupus nephritis": the classification named after the condition
+            found = self.vocab.lookup(f"{self.vocab.get(cond.value).name} class")
+            concept_id = found.id if found is not None and found.value_type == "categorical" else None
+        if concept_id is None:
             raise _Unreadable("category values without a name")
+        allowed = set(self.vocab.get(concept_id).categories)
         values = tuple(t.value for t in tokens if t.type == "CATVAL")
+        if allowed and not set(values) <= allowed:
+            raise _Unreadable("a value the classification does not have")
         span = self._span(tokens)
-        return _Part(node=Category(concept=concept_tok.value, values=values, span=span), span=span)
+        return _Part(node=Category(concept=concept_id, values=values, span=span), span=span)
 
     def flag(self, items):
         span = self._span(items)
@@ -811,11 +836,8 @@ class _Reader(Transformer):
     def during_trial(self, items):
         return ("planned",)
 
-    def recent(self, items):
-        return next(i for i in items if isinstance(i, TimeWindow))
-
     def ent_item(self, items):
-        quals = [q for i in items if isinstance(i, list) for q in i] + [
+        quals = [q for i in items if isinstance(i, _Quals) for g in i.groups for q in g if isinstance(q, str)] + [
             t.value for t in items if isinstance(t, Token) and t.type == "QUAL"]
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
@@ -856,32 +878,41 @@ class _Reader(Transformer):
         seq = next(i for i in items if isinstance(i, _Seq))
         return ("definition", self._settle(seq))
 
+    def qual_item(self, items):
+        window = next((i for i in items if isinstance(i, TimeWindow)), None)
+        return window if window is not None else items[0].value
+
     def quals(self, items):
-        toks = [t for t in items if t.type == "QUAL"]
-        seps = {t.type for t in items if t.type != "QUAL"}
-        values = [t.value for t in toks]
-        if seps & {"OR", "ANDOR"}:
-            return ("alt", values)
-        return values
+        """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]]."""
+        groups: list[list[object]] = [[]]
+        for item in items:
+            if isinstance(item, Token):
+                if item.type in ("OR", "ANDOR"):
+                    groups.append([])
+                continue
+            groups[-1].append(item)
+        return _Quals([g for g in groups if g])
 
     # --- parts and sequences
     def part(self, items):
         negated = bool(items) and isinstance(items[0], Token) and items[0].type == "NEG"
         rest = items[1:] if negated else items
-        quals: list[str] = []
-        alt: list[str] = []
-        if rest and isinstance(rest[0], (list, tuple)) and not isinstance(rest[0], _Part) and (
-                isinstance(rest[0], list) or rest[0][0] == "alt"):
-            q = rest[0]
-            if isinstance(q, tuple):
-                alt = list(q[1])
-            else:
-                quals = list(q)
+        groups: list[list[object]] = []
+        if rest and isinstance(rest[0], _Quals):
+            groups = rest[0].groups
             rest = rest[1:]
         part: _Part = rest[0]
         part.negated = negated
-        part.quals = quals + part.quals
-        part.alt_quals = alt
+        for group in groups:  # a recent window written among the qualifiers: "recent (within 60 days)"
+            for q in group:
+                if isinstance(q, TimeWindow):
+                    part.window = q
+        names = [[q for q in g if isinstance(q, str)] for g in groups]
+        names = [g for g in names if g]
+        if len(names) == 1:
+            part.quals = names[0] + part.quals
+        elif names:
+            part.variants = names
         for post in rest[1:]:
             self._apply_post(part, post)
         return part
@@ -950,7 +981,8 @@ class _Reader(Transformer):
         return {t.type.lower() for t in items if t.type in ("FEMALE", "MALE")}
 
     def lead(self, items):
-        quals = next((i for i in items if isinstance(i, list)), [])
+        found = next((i for i in items if isinstance(i, _Quals)), None)
+        quals = [q for g in found.groups for q in g if isinstance(q, str)] if found else []
         window = next(i for i in items if isinstance(i, TimeWindow))
         return ("lead", quals, window)
 
@@ -1008,6 +1040,16 @@ class _Reader(Transformer):
             return Vaccinated(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         raise _Unreadable(terminal)
 
+    def _examples(self, seq: _Seq) -> _Seq:
+        """"other autoimmune diseases apart from SLE: dermatomyositis, scleroderma, etc." — the
+        list after the colon only gives examples of the class before it."""
+        k = seq.seps.index("colon")
+        head, tail = seq.parts[: k + 1], seq.parts[k + 1:]
+        classes = [p.concept for p in head if p.terminal is not None and p.concept]
+        if not classes or not all(p.concept and any(self.vocab.is_a(p.concept, c) for c in classes) for p in tail):
+            raise _Unreadable("a colon that does not introduce examples")
+        return _Seq(head, seq.seps[:k], seq.span)
+
     def _nodes(self, seq: _Seq) -> list[Rule]:
         _distribute(seq)
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
@@ -1022,16 +1064,20 @@ class _Reader(Transformer):
             if p.quals and "planned" in p.quals and isinstance(node, Status) and node.field == "pregnant":
                 raise _Unreadable("planned pregnancy")
         elif p.terminal == "QUALITATIVE":
-            raise _Unreadable("a test named without its result")
+            # a test named in a list of findings ("… and/or cylindruria") is a positive finding
+            node = Category(concept=p.concept, values=("positive",), window=p.window, span=p.span)
         elif p.terminal is not None:
-            if "other" in p.quals and not p.excluding:
+            if "other" in p.quals and not p.excluding and p.terminal == "COND" and not any(
+                    q is not p and q.concept and self.vocab.lookup(q.concept) and p.concept
+                    and self.vocab.is_a(q.concept, p.concept) for q in seq.parts):
+                # "other autoimmune diseases" other than what? (a drug "other" than the study's
+                # is any such drug: the patient is not yet on the study drug)
                 raise _Unreadable("'other' without saying other than what")
             if "equivalent" in p.quals and p.terminal == "MED" and p.concept is not None:
-                concept = self.vocab.get(p.concept)
-                parents = [a for a in concept.is_a if self.vocab.get(a).category in ("class", "drug_class")]
-                if not parents or concept.prednisone_equivalent is None:
-                    raise _Unreadable("equivalent of what class?")
-            variants = [p.quals + [a] for a in p.alt_quals] or [p.quals]
+                # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
+                if self.vocab.get(p.concept).prednisone_equivalent is None:
+                    raise _Unreadable("equivalent of what?")
+            variants = [p.quals + v for v in p.variants] or [p.quals]
             nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span)
                      for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
@@ -1049,6 +1095,8 @@ class _Reader(Transformer):
         return node
 
     def _settle(self, seq: _Seq) -> Rule:
+        if "colon" in seq.seps:
+            seq = self._examples(seq)
         nodes = list(dict.fromkeys(self._nodes(seq)))  # "signed consent and complied" says consent once
         if not nodes:
             raise _Unreadable("no constraint")
@@ -1062,8 +1110,11 @@ class _Reader(Transformer):
             if self.kind == "exclusion":  # any of anything: the grouping cannot change the verdict
                 return AnyOf(items=tuple(_flatten_any(nodes)), span=span)
             raise _Unreadable("'and' and 'or' mixed in one list")
-        # A list joined by "and" or commas: in an exclusion, each named item excludes.
-        if self.kind == "exclusion":
+        # A list joined by "and" or commas: in an exclusion, each named item of one kind
+        # excludes ("hepatitis B, hepatitis C and HIV"); items of different kinds describe one
+        # case together ("infection requiring hospitalization and IV antibiotics").
+        kinds = {_kind_of(p) for p in seq.parts if not p.unconstrained}
+        if self.kind == "exclusion" and len(kinds) == 1:
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 
@@ -1073,7 +1124,7 @@ _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant"},
+            "intolerant", "equivalent"},
     "PROC": {"history", "current", "planned", "new"},
     "VACC": {"planned", "history", "new"},
 }
@@ -1085,6 +1136,11 @@ class UnitMismatch(ValueError):
     def __init__(self, message: str, span: Span | None) -> None:
         super().__init__(message)
         self.span = span
+
+
+@dataclass
+class _Quals:
+    groups: list[list[object]]
 
 
 @dataclass
@@ -1120,6 +1176,18 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
     return node
 
 
+def _kind_of(p: _Part) -> str:
+    if p.terminal in _ENTITY_QUALS:
+        return p.terminal
+    if _measured(p) or p.definition is not None:
+        return "MEASURE"
+    return type(p.node).__name__
+
+
+def _measured(p: _Part) -> bool:
+    return isinstance(p.node, (Comparison, NormalMultiple, Titre, Category)) or p.terminal == "QUALITATIVE"
+
+
 def _distribute(seq: _Seq) -> None:
     """Share what registry English writes once for a list: qualifiers forward ("severe or
     uncontrolled A, B and C"), windows and exceptions backward ("A or B within 12 weeks"),
@@ -1146,9 +1214,9 @@ def _distribute(seq: _Seq) -> None:
         if p.terminal == "QUALITATIVE" and p.node is None and prev.node is not None and isinstance(
                 prev.node, (Category, Titre)) and (not isinstance(prev.node, Category) or prev.node.values == ("positive",)):
             p.node = Category(concept=p.concept, values=("positive",), span=p.span)
-        if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and not p.quals and not p.alt_quals:
+        if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and not p.quals and not p.variants:
             p.quals = [q for q in prev.quals if q != "other"]
-            p.alt_quals = list(prev.alt_quals)
+            p.variants = [list(v) for v in prev.variants]
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:
@@ -1156,6 +1224,8 @@ def _distribute(seq: _Seq) -> None:
                 p.window = nxt.window
             if not p.excluding and nxt.excluding:
                 p.excluding = list(nxt.excluding)
+        elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
+            p.window = nxt.window
     for p in parts:
         if p.elliptic is not None:
             raise _Unreadable("a threshold of what?")
@@ -1224,9 +1294,43 @@ def _trimmed(text: str, span: Span) -> Span:
     return Span(start=start, end=end)
 
 
+_COMPARATORS = {"GT", "GE", "LT", "LE", "EQ"}
+_HEAD_TOKENS = {"WORD", "QUAL", "COND", "OR", "AND", "COMMA", "ANDOR", "OTHER"}
+
+
+def _tidy(clause: list[Token]) -> list[Token]:
+    """Drop what frames a clause without constraining it: a leading connective, a label
+    ("Laboratory exclusions: …"), a description that a parenthesis or "determined by" defines
+    ("severe liver dysfunction (bilirubin > 14 mg/L; …)")."""
+    while clause and clause[0].type in ("OR", "AND", "COMMA", "ANDOR", "SEMI", "COLON"):
+        clause = clause[1:]
+    colon = next((k for k, t in enumerate(clause) if t.type == "COLON"), None)
+    if colon and (all(t.type == "WORD" for t in clause[:colon]) or clause[0].type == "CLASSIFIED"):
+        # a label ("Laboratory exclusions:"), or "criteria for active renal disease:" whose
+        # list says what the criteria are
+        clause = clause[colon + 1:]
+    for k, t in enumerate(clause):
+        if t.type not in _HEAD_TOKENS:
+            if k and t.type == "DETERMINED_BY" and k + 1 < len(clause) and clause[k + 1].type == "MEASURE" \
+                    and any(x.type in ("WORD", "COND") for x in clause[:k]):
+                return clause[k + 1:]
+            if k and t.type == "LPAR" and any(x.type in ("WORD", "COND") for x in clause[:k]):
+                depth, j = 0, k
+                for j in range(k, len(clause)):
+                    depth += {"LPAR": 1, "RPAR": -1}.get(clause[j].type, 0)
+                    if depth == 0:
+                        break
+                inner = clause[k + 1:j]
+                if any(x.type in _COMPARATORS for x in inner) and all(x.type != "LPAR" for x in inner[:1]):
+                    return inner + clause[j + 1:]
+            break
+    return clause
+
+
 def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, vocab: Vocabulary,
                  errors: list[CompileError]) -> Rule | _Allowance | None:
-    if len(clause) > MAX_CLAUSE_TOKENS or any(t.type == "WORD" for t in clause) and _only_words(clause):
+    clause = _tidy(clause)
+    if not clause or len(clause) > MAX_CLAUSE_TOKENS or _only_words(clause):
         return None
     try:
         tree = criteria_parser().parse(clause)
@@ -1240,10 +1344,22 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
         inner = getattr(error, "orig_exc", None)
         if isinstance(inner, UnitMismatch):
             errors.append(CompileError(str(inner), inner.span))
-        elif not isinstance(inner, _Unreadable):
+            return None
+        if not isinstance(inner, _Unreadable):
             errors.append(CompileError(f"internal: {type(inner or error).__name__}: {inner or error}", None))
+    return _classified(clause, norm)
+
+
+def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
+    """"Fulfilling the 1997 ACR or 2012 SLICC classification criteria for SLE": for
+    pre-screening, a diagnosis of the one condition the clause names."""
+    if not any(t.type in ("CLASSIFIED", "CLASSIFICATION") for t in clause):
         return None
-    return None
+    conditions = {t.value for t in clause if t.type == "COND"}
+    if len(conditions) != 1 or any(t.type in _COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC"} for t in clause):
+        return None
+    token = next(t for t in clause if t.type == "COND")
+    return HasCondition(concept=conditions.pop(), span=norm.span(token.start_pos, token.end_pos))
 
 
 def _only_words(clause: list[Token]) -> bool:

@@ -473,7 +473,7 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     note = (getattr(entry, "note", None) or "").lower()
     if q in ("active", "current"):
         return Truth.of(end is None or end >= ctx.as_of)
-    if q == "history":
+    if q in ("history", "equivalent"):
         return Truth.TRUE
     if q == "secondary":
         return Truth.TRUE if "secondary" in note else (Truth.FALSE if "primary" in note else Truth.UNKNOWN)
@@ -568,13 +568,17 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     truths: list[Truth] = []
     evidence: list[Evidence] = []
     unresolved: list[str] = []
+    targets = [target] if target else []
+    if target and "equivalent" in node.qualifiers:
+        # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
+        targets += [c for c in ctx.vocab.get(target).is_a]
     for k, e in enumerate(entries):
         concept_id = getattr(e, "concept_id", None)
         name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
         if target is None:
             matched = node.term is not None and _same_words(name, node.term)
         else:
-            matched = _matches(concept_id, target, ctx)
+            matched = any(_matches(concept_id, t, ctx) for t in targets)
         if concept_id is None and not matched:
             unresolved.append(name)
             continue

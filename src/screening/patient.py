@@ -46,6 +46,24 @@ from screening.errors import InputError
 from screening.units import UnitError, convertible, parse_unit
 from screening.vocabulary import Concept, load_vocabulary
 
+__all__ = [
+    "ENTRY_KINDS",
+    "Condition",
+    "Entry",
+    "Lab",
+    "ListName",
+    "Medication",
+    "Patient",
+    "Procedure",
+    "Score",
+    "Vaccination",
+    "Vital",
+    "age_on",
+    "load_patient",
+    "patient_from_mapping",
+    "patient_json_schema",
+]
+
 Sex = Literal["female", "male"]
 Severity = Literal["mild", "moderate", "severe"]
 Outcome = Literal["responded", "no_response", "intolerant"]
@@ -161,7 +179,8 @@ class Entry(_Record):
     @cached_property
     def concept_id(self) -> str | None:
         # Looked up outside validation: a fault in the vocabulary data is not the profile's.
-        concept = _concept_of(self)
+        by_code, by_name = _concepts(self)
+        concept = by_code or by_name
         return concept.id if concept else None
 
     @model_validator(mode="after")
@@ -307,7 +326,7 @@ class Patient(_Record):
 
     @field_validator("answers", mode="before")
     @classmethod
-    def _null_answers_are_none(cls, value: Any) -> Any:
+    def _null_answers_are_empty(cls, value: Any) -> Any:
         return {} if value is None else value
 
     @model_validator(mode="after")
@@ -347,11 +366,6 @@ def _concepts(entry: Entry) -> tuple[Concept | None, Concept | None]:
     by_code = vocabulary.lookup(entry.code) if entry.code else None
     by_name = vocabulary.lookup(entry.name) if entry.name else None
     return by_code, by_name
-
-
-def _concept_of(entry: Entry) -> Concept | None:
-    by_code, by_name = _concepts(entry)
-    return by_code or by_name
 
 
 # --- public functions ------------------------------------------------------------------------

@@ -291,7 +291,10 @@ def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
     # A molar ratio (HbA1c in mmol/mol) and a plain fraction (%) are related by a formula,
     # not a factor: refuse rather than convert 48 mmol/mol into 4.8 %.
     if _cancelled_substance(source) != _cancelled_substance(target) and not source.dimensionality:
-        raise UnitError(f"{unit!r} is a molar ratio and cannot be converted to {concept.unit or 'a plain number'} for {concept.name}")
+        raise UnitError(
+            f"{unit!r} is a molar ratio and cannot be converted to {concept.unit or 'a plain number'} "
+            f"for {concept.name}"
+        )
     if concept.unit is None:
         if source.dimensionality or not math.isclose(ureg.Quantity(1, source).to("").magnitude, 1.0):
             raise UnitError(f"{concept.name} takes no unit, got {unit!r}")
@@ -334,6 +337,7 @@ _PRETTY: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
     (re.compile(r"(?<=[A-Za-z])\^?([23])\b"), lambda m: m.group(1).translate(_TO_SUPERSCRIPT)),
     (re.compile(r"\bdegC\b"), "°C"),
     (re.compile(r"\bdegF\b"), "°F"),
+    (re.compile(r"^1$"), ""),  # a plain number (INR, pH)
 )
 
 

@@ -145,8 +145,10 @@ _HIERARCHICAL_SYSTEMS = {"ICD10": 3, "ATC": 3}  # system -> shortest prefix trie
 def normalise_name(text: str) -> str:
     """The form names are compared in: lower case, no accents or apostrophes, ``_``/``-`` as
     spaces, single spaces, no spaces around ``/``. ``"Sjögren's"`` → ``"sjogrens"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = text
+    if not text.isascii():  # most names are ASCII: skip the costly decomposition for them
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     plain = plain.translate(_APOSTROPHES).casefold()
     plain = _SEPARATORS.sub(" ", plain)
     return _AROUND_SLASH.sub("/", plain).strip()
@@ -368,7 +370,7 @@ def _read_file(name: str, text: str, yaml: YAML) -> list[Concept]:
 @functools.cache
 def load_vocabulary() -> Vocabulary:
     """The shipped vocabulary (``screening/vocab/*.yaml``), read and checked once."""
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe")  # libyaml parser when ruamel.yaml.clib is installed
     folder = importlib.resources.files("screening").joinpath("vocab")
     concepts: list[Concept] = []
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
