@@ -1,0 +1,384 @@
+"""The clinical vocabulary: lookup, classes, surface forms and the checks on its data."""
+
+from __future__ import annotations
+
+import time
+
+import pydantic
+import pytest
+from ruamel.yaml import main as ruamel_main
+
+from screening import units
+from screening.vocabulary import Concept, Vocabulary, VocabularyError, load_vocabulary, normalise_name
+
+VOCABULARY = load_vocabulary()
+
+
+def lookup_id(name: str) -> str | None:
+    found = VOCABULARY.lookup(name)
+    return None if found is None else found.id
+
+
+# --- lookup ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "concept_id"),
+    [
+        ("creatinine", "creatinine"),
+        ("Scr", "creatinine"),
+        ("SCR", "creatinine"),
+        ("serum creatinine", "creatinine"),
+        ("Serum  Creatinine", "creatinine"),
+        ("serum_creatinine", "creatinine"),
+        ("serum-creatinine", "creatinine"),
+        ("Cr", "creatinine"),
+        ("Ccr", "creatinine_clearance"),
+        ("CrCl", "creatinine_clearance"),
+        ("eGFR", "egfr"),
+        ("Hb", "hemoglobin"),
+        ("Hgb", "hemoglobin"),
+        ("WBC", "wbc"),
+        ("UPCR", "upcr"),
+        ("UPC ratio", "upcr"),
+        ("proteinuria/creatinine ratio", "upcr"),
+        ("proteinuria / creatinine ratio", "upcr"),
+        ("24 hours proteinuria", "urine_protein_24h"),
+        ("ALT", "alt"),
+        ("alt", "alt"),
+        ("SGPT", "alt"),
+        ("AST", "ast"),
+        ("SGOT", "ast"),
+        ("anti_dsDNA", "anti_dsdna"),
+        ("anti-dsDNA", "anti_dsdna"),
+        ("anti-DNA", "anti_dsdna"),
+        ("Sjögren's syndrome", "sjogrens_syndrome"),
+        ("sjogrens syndrome", "sjogrens_syndrome"),
+        ("SJOGREN’S SYNDROME", "sjogrens_syndrome"),
+        ("sle", "sle"),
+        ("mycophenolate mofetil", "mycophenolate_mofetil"),
+        ("MMF", "mycophenolate_mofetil"),
+        ("CYC", "cyclophosphamide"),
+        ("Zostavax", "live_zoster_vaccine"),
+        ("Shingrix", "recombinant_zoster_vaccine"),
+        ("kidney biopsy", "renal_biopsy"),
+        ("renal transplantation", "kidney_transplantation"),
+        ("plasma exchange", "plasmapheresis"),
+        ("immunosorbent therapy", "immunoadsorption"),
+        ("ISN/RPS class", "isn_rps_class"),
+        ("isn_rps_class", "isn_rps_class"),
+        ("glomerulus sclerosis", "sclerosed_glomeruli_percent"),
+        ("capillary loops necrosis", "capillary_loop_necrosis"),
+        ("microthrombus formation in capillary loops", "microthrombi"),
+        ("SLEDAI", "sledai_2k"),
+        ("SLEDAI-2K", "sledai_2k"),
+        ("sledai_2k", "sledai_2k"),
+        ("investigational agent", "investigational_agent"),
+        ("experimental therapy", "investigational_agent"),
+    ],
+)
+def test_lookup_by_name_synonym_id_and_spelling_variants(name: str, concept_id: str) -> None:
+    assert lookup_id(name) == concept_id
+
+
+@pytest.mark.parametrize(
+    ("code", "concept_id"),
+    [
+        ("LOINC:2160-0", "creatinine"),
+        ("loinc:2160-0", "creatinine"),
+        ("LOINC: 2160-0", "creatinine"),
+        ("SNOMED:55464009", "sle"),
+        ("SNOMED CT:55464009", "sle"),
+        ("ICD10:M32.14", "lupus_nephritis"),
+        ("ICD-10-CM:M32.14", "lupus_nephritis"),
+        ("icd10:m32.14", "lupus_nephritis"),
+        ("ICD10:M32.19", "sle"),  # an unlisted subcode falls back to its listed parent M32
+        ("ICD10:M06.9", "rheumatoid_arthritis"),
+        ("ICD10:N18.6", "end_stage_renal_disease"),  # the exact code wins over its parent N18
+        ("ICD10:N18.4", "chronic_kidney_disease"),
+        ("ATC:L04AA06", "mycophenolate_mofetil"),
+        ("ATC:L04AB99", "tnf_inhibitor"),  # an unlisted drug in a listed ATC group
+    ],
+)
+def test_lookup_by_code(code: str, concept_id: str) -> None:
+    assert lookup_id(code) == concept_id
+
+
+@pytest.mark.parametrize("name", ["", "unobtainium level", "LOINC:0000-0", "ICD10:Z99.99", "FOO:123", "all"])
+def test_lookup_of_unknown_names(name: str) -> None:
+    # "all" is not a name: the abbreviation is the upper-case "ALL", compared case-insensitively
+    # by lookup, so it is the one exception below.
+    if name == "all":
+        assert lookup_id(name) == "acute_lymphoblastic_leukemia"
+    else:
+        assert VOCABULARY.lookup(name) is None
+
+
+def test_get_raises_key_error_for_unknown_ids() -> None:
+    assert VOCABULARY.get("creatinine").molar_mass == 113.12
+    with pytest.raises(KeyError):
+        VOCABULARY.get("no_such_concept")
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("Sjögren's", "sjogrens"),
+        ("anti_dsDNA", "anti dsdna"),
+        ("anti-dsDNA", "anti dsdna"),
+        ("  Serum   Creatinine ", "serum creatinine"),
+        ("ISN / RPS", "isn/rps"),
+        ("Behçet’s", "behcets"),
+    ],
+)
+def test_normalise_name(text: str, normalised: str) -> None:
+    assert normalise_name(text) == normalised
+
+
+def test_suggest_did_you_mean() -> None:
+    assert "creatinine" in VOCABULARY.suggest("creatinin")
+    assert VOCABULARY.suggest("hemoglobn")[0] == "hemoglobin"
+    assert len(VOCABULARY.suggest("platelet cont", n=2)) <= 2
+    assert VOCABULARY.suggest("zzzzqqq") == []
+
+
+# --- classes -----------------------------------------------------------------------------------
+
+
+def test_is_a_is_reflexive_and_transitive() -> None:
+    assert VOCABULARY.is_a("rituximab", "rituximab")
+    assert VOCABULARY.is_a("rituximab", "b_cell_depleting_therapy")
+    assert VOCABULARY.is_a("rituximab", "anti_b_cell_biologic")
+    assert VOCABULARY.is_a("rituximab", "biologic")
+    assert not VOCABULARY.is_a("biologic", "rituximab")
+    for concept_id in VOCABULARY.concepts:
+        ancestors = VOCABULARY.ancestors(concept_id)
+        assert concept_id in ancestors
+        for ancestor in ancestors:
+            assert VOCABULARY.ancestors(ancestor) <= ancestors
+
+
+def test_descendants_mirror_ancestors() -> None:
+    for class_id in ("biologic", "autoimmune_disease", "live_vaccine", "malignancy", "infection"):
+        descendants = VOCABULARY.descendants(class_id)
+        assert class_id in descendants
+        assert descendants == {c for c in VOCABULARY.concepts if VOCABULARY.is_a(c, class_id)}
+
+
+@pytest.mark.parametrize(
+    ("concept_id", "ancestor_id"),
+    [
+        ("belimumab", "anti_b_cell_biologic"),
+        ("ocrelizumab", "b_cell_depleting_therapy"),
+        ("adalimumab", "tnf_inhibitor"),
+        ("tofacitinib", "jak_inhibitor"),
+        ("tacrolimus", "immunosuppressant"),
+        ("tripterygium_wilfordii", "immunosuppressant"),
+        ("methylprednisolone", "corticosteroid"),
+        ("ketoconazole", "strong_cyp3a4_inhibitor"),
+        ("rifampin", "strong_cyp3a4_inducer"),
+        ("pembrolizumab", "immune_checkpoint_inhibitor"),
+        ("cisplatin", "chemotherapy"),
+        ("rheumatoid_arthritis", "autoimmune_disease"),
+        ("dermatomyositis", "autoimmune_disease"),
+        ("systemic_sclerosis", "autoimmune_disease"),
+        ("multiple_sclerosis", "autoimmune_disease"),
+        ("crohns_disease", "autoimmune_disease"),
+        ("type_1_diabetes", "autoimmune_disease"),
+        ("type_1_diabetes", "diabetes_mellitus"),
+        ("type_2_diabetes", "diabetes_mellitus"),
+        ("tuberculosis", "mycobacterial_infection"),
+        ("atypical_mycobacterial_infection", "infection"),
+        ("onychomycosis", "fungal_infection"),
+        ("hepatitis_b", "viral_infection"),
+        ("hepatitis_b", "liver_disease"),
+        ("basal_cell_carcinoma", "malignancy"),
+        ("acute_lymphoblastic_leukemia", "hematologic_malignancy"),
+        ("lupus_nephritis", "kidney_disease"),
+        ("kidney_transplantation", "organ_transplantation"),
+        ("hemodialysis", "dialysis"),
+        ("live_zoster_vaccine", "herpes_zoster_vaccine"),
+        ("recombinant_zoster_vaccine", "herpes_zoster_vaccine"),
+        ("yellow_fever_vaccine", "live_vaccine"),
+        ("copd", "pulmonary_disease"),
+        ("stroke", "cardiovascular_disease"),
+        ("stroke", "neurological_disease"),
+    ],
+)
+def test_class_membership(concept_id: str, ancestor_id: str) -> None:
+    assert VOCABULARY.is_a(concept_id, ancestor_id)
+
+
+@pytest.mark.parametrize(
+    ("concept_id", "not_ancestor_id"),
+    [
+        ("type_2_diabetes", "type_1_diabetes"),
+        ("type_1_diabetes", "type_2_diabetes"),
+        ("type_2_diabetes", "autoimmune_disease"),
+        ("lupus_nephritis", "autoimmune_disease"),  # a manifestation of SLE, not another disease
+        ("belimumab", "b_cell_depleting_therapy"),
+        ("recombinant_zoster_vaccine", "live_vaccine"),
+        ("cervical_carcinoma_in_situ", "malignancy"),
+        ("osteoarthritis", "autoimmune_disease"),
+        ("prednisone", "immunosuppressant"),
+        ("hydroxychloroquine", "immunosuppressant"),
+    ],
+)
+def test_class_non_membership(concept_id: str, not_ancestor_id: str) -> None:
+    assert not VOCABULARY.is_a(concept_id, not_ancestor_id)
+
+
+def test_lupus_nephritis_is_a_manifestation_of_sle() -> None:
+    assert VOCABULARY.get("lupus_nephritis").manifestation_of == ("sle",)
+
+
+def test_vaccines_live_flag_agrees_with_the_live_vaccine_class() -> None:
+    for concept in VOCABULARY.concepts.values():
+        if concept.category != "vaccine":
+            continue
+        assert (concept.live is True) == VOCABULARY.is_a(concept.id, "live_vaccine"), concept.id
+        assert (concept.live is False) == VOCABULARY.is_a(concept.id, "non_live_vaccine"), concept.id
+    assert VOCABULARY.get("yellow_fever_vaccine").live is True
+    assert VOCABULARY.get("herpes_zoster_vaccine").live is None
+
+
+def test_corticosteroid_equivalents() -> None:
+    expected = {"prednisone": 1, "prednisolone": 1, "methylprednisolone": 1.25, "dexamethasone": 6.67, "hydrocortisone": 0.25}
+    for concept_id, equivalent in expected.items():
+        assert VOCABULARY.get(concept_id).prednisone_equivalent == equivalent
+    for concept in VOCABULARY.concepts.values():
+        if concept.prednisone_equivalent is not None:
+            assert VOCABULARY.is_a(concept.id, "corticosteroid"), concept.id
+
+
+# --- surface forms -----------------------------------------------------------------------------
+
+
+def test_surface_forms_longest_first_with_case_flags() -> None:
+    forms = VOCABULARY.surface_forms()
+    lengths = [len(form) for form, _, _ in forms]
+    assert lengths == sorted(lengths, reverse=True)
+    flags = {(form, concept_id): sensitive for form, concept_id, sensitive in forms}
+    assert flags[("ALL", "acute_lymphoblastic_leukemia")] is True
+    assert flags[("MS", "multiple_sclerosis")] is True
+    assert flags[("AST", "ast")] is True
+    assert flags[("serum creatinine", "creatinine")] is False
+    assert flags[("HbA1c", "hba1c")] is False
+
+
+def test_lowercase_all_is_not_a_case_insensitive_form() -> None:
+    for form, _, sensitive in VOCABULARY.surface_forms():
+        if form.lower() in {"all", "ms", "as", "or", "is", "it", "in", "on", "to", "no"}:
+            assert sensitive, form
+
+
+def test_surface_forms_are_names_and_synonyms() -> None:
+    forms = {(form, concept_id) for form, concept_id, _ in VOCABULARY.surface_forms()}
+    creatinine = VOCABULARY.get("creatinine")
+    assert {(f, "creatinine") for f in (creatinine.name, *creatinine.synonyms)} <= forms
+
+
+# --- the shipped data --------------------------------------------------------------------------
+
+
+def test_breadth_of_the_vocabulary() -> None:
+    counts: dict[str, int] = {}
+    for concept in VOCABULARY.concepts.values():
+        counts[concept.category] = counts.get(concept.category, 0) + 1
+    assert counts["lab"] >= 90
+    assert counts["score"] >= 30
+    assert counts["condition"] >= 150
+    assert counts["medication"] >= 120
+    assert counts["vital"] >= 8
+    assert counts["vaccine"] >= 10
+    assert counts["procedure"] >= 20
+    assert counts["finding"] >= 5
+
+
+def test_every_canonical_unit_parses() -> None:
+    for concept in VOCABULARY.concepts.values():
+        if concept.unit is not None:
+            units.parse_unit(concept.unit)
+        if concept.per is not None:
+            assert units.parse_unit(concept.per).dimensionality == units.ureg.Unit("h").dimensionality
+
+
+def test_measured_concepts_with_a_plausible_range_have_a_unit() -> None:
+    for concept in VOCABULARY.concepts.values():
+        if concept.category in {"lab", "vital"} and concept.plausible is not None:
+            assert concept.unit is not None, concept.id
+
+
+def test_categorical_values_list_their_categories() -> None:
+    assert VOCABULARY.get("isn_rps_class").categories == ("I", "II", "III", "IV", "V", "VI", "III+V", "IV+V")
+    assert VOCABULARY.get("bilag").categories == ("A", "B", "C", "D", "E")
+    assert VOCABULARY.get("nyha_class").categories == ("I", "II", "III", "IV")
+
+
+def test_codes_have_a_known_system() -> None:
+    for concept in VOCABULARY.concepts.values():
+        for code in concept.codes:
+            assert code.split(":")[0] in {"LOINC", "SNOMED", "ICD10", "ATC"}, code
+
+
+def test_load_is_fast_and_cached() -> None:
+    budget = 0.3 if ruamel_main.CParser is not None else 1.5  # pure-Python YAML is ~5x slower
+    started = time.perf_counter()
+    load_vocabulary.__wrapped__()
+    assert time.perf_counter() - started < budget
+    assert load_vocabulary() is load_vocabulary()
+
+
+# --- checks on loading -------------------------------------------------------------------------
+
+
+def make(concept_id: str, **fields: object) -> Concept:
+    return Concept.model_validate({"id": concept_id, "category": "condition", "name": concept_id.replace("_", " "), **fields})
+
+
+@pytest.mark.parametrize(
+    ("concepts", "message"),
+    [
+        ([make("a"), make("a")], "duplicate"),
+        ([make("a", is_a=["missing"])], "unknown concept"),
+        ([make("a", manifestation_of=["missing"])], "unknown concept"),
+        ([make("a", is_a=["b"]), make("b", is_a=["a"])], "cycle"),
+        ([make("a", synonyms=["XY"]), make("b", synonyms=["xy"])], "belongs to both"),
+        ([make("a", synonyms=["the b"]), make("the_b")], "belongs to both"),
+        ([make("a", codes=["LOINC:1-1"]), make("b", codes=["loinc:1-1"])], "belongs to both"),
+        ([make("a", codes=["no system"])], "cannot read code"),
+        ([make("a", unit="furlongs,fortnight")], "unit"),
+        ([make("a", unit="g/24h", per="3 kg")], "period of time"),
+    ],
+)
+def test_inconsistent_data_is_refused(concepts: list[Concept], message: str) -> None:
+    with pytest.raises(VocabularyError, match=message):
+        Vocabulary(concepts)
+
+
+def test_a_consistent_small_vocabulary_loads() -> None:
+    small = Vocabulary([make("disease_class", category="class"), make("a", is_a=["disease_class"], synonyms=["AB"])])
+    assert small.is_a("a", "disease_class")
+    assert small.surface_forms() == [("disease class", "disease_class", False), ("AB", "a", True), ("a", "a", False)]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"unknown_field": 1},
+        {"category": "planet"},
+        {"id": "Not A Slug"},
+        {"plausible": [5, 1]},
+        {"value_type": "categorical"},
+        {"molar_mass": 100, "ratio_molar_mass": 113.12},
+        {"valence": 0},
+    ],
+)
+def test_concept_model_rejects_bad_fields(fields: dict[str, object]) -> None:
+    with pytest.raises(pydantic.ValidationError):
+        make("a", **fields)
+
+
+def test_concepts_are_frozen() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        VOCABULARY.get("creatinine").unit = "g/L"  # type: ignore[misc]
