@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError
+from lark.exceptions import LarkError, VisitError
 from ruamel.yaml import YAML
 
 from .grammar import criteria_parser, grammar_dir, rules_parser
@@ -93,7 +93,7 @@ def normalise(text: str) -> Normalised:
             new_origin.extend([origin[m.start()]] * len(replacement))
             last = m.end()
         pieces.append(out[last:])
-        new_origin.extend(origin[last:])
+        new_origin.extend(origin[last:len(out)])
         new_origin.append(origin[len(out)])
         out, origin = "".join(pieces), new_origin
     return Normalised(out, tuple(origin))
@@ -1334,19 +1334,19 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
         return None
     try:
         tree = criteria_parser().parse(clause)
+    except LarkError:
+        return _classified(clause, norm)
+    try:
         return _Reader(norm, kind, vocab).transform(tree)
-    except UnitMismatch as error:
-        errors.append(CompileError(str(error), error.span))
-        return None
-    except (LarkError, _Unreadable):
-        pass
-    except Exception as error:  # a reader bug must not cost the criterion: keep the words
-        inner = getattr(error, "orig_exc", None)
+    except VisitError as error:
+        inner = error.orig_exc
         if isinstance(inner, UnitMismatch):
             errors.append(CompileError(str(inner), inner.span))
             return None
         if not isinstance(inner, _Unreadable):
-            errors.append(CompileError(f"internal: {type(inner or error).__name__}: {inner or error}", None))
+            # a reader bug must not cost the criterion: its words stay, and the error is reported
+            errors.append(CompileError(f"internal: {type(inner).__name__}: {inner}", None))
+            return None
     return _classified(clause, norm)
 
 

@@ -437,11 +437,8 @@ def _category(node: Category, ctx: Context) -> Outcome:
         if got is None:
             return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}': neither positive nor negative.",
                            "ambiguous", (_evidence(reading, threshold=shown),), (f"a qualitative {concept.name}",))
-        key = {"positive": "positive", "negative": "negative"}[got]
-        if wanted <= {"yes", "positive"}:
-            holds = key == "positive"
-        else:
-            holds = key in wanted
+        wanted_words = {v.lower() for v in node.values}
+        holds = got in wanted_words or (got == "positive" and "yes" in wanted_words)
     else:
         holds = _category_key(str(reading.value)) in wanted
     return Outcome(Truth.of(holds), f"{concept.name} is {_show(reading)}; {'in' if holds else 'not in'} {shown}.",

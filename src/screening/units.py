@@ -35,6 +35,7 @@ __all__ = [
     "canonical_value",
     "convertible",
     "format_quantity",
+    "parse_period",
     "parse_unit",
     "ureg",
 ]
@@ -58,6 +59,7 @@ ureg: pint.UnitRegistry = _load_registry()
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 
 # Single characters with one meaning in a unit.
 _CHARACTERS = str.maketrans(
@@ -182,8 +184,6 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _EXPONENT = re.compile(r"(?<=[A-Za-z])\s*(?:\^|\*\*)?\s*(-?\d+)\b")
 _READABLE = re.compile(r"[A-Za-z0-9_ */().%+-]+")
 
-# What pint raises on text it cannot read (its own errors, and Python's from its tokenizer).
-_PINT_READ_ERRORS = (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, KeyError)
 
 
 def _scale_word(match: re.Match[str]) -> str:
@@ -203,7 +203,7 @@ def _word(match: re.Match[str]) -> str:
 def _pint_text(text: str) -> str:
     """Rewrite a unit as people write it into text pint reads correctly."""
     rewritten = text.strip().translate(_CHARACTERS)
-    rewritten = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), rewritten)
+    rewritten = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), rewritten)
     rewritten = _POWER_OF_TEN.sub(_scale_word, rewritten)
     for pattern, replacement in _PHRASES:
         rewritten = pattern.sub(replacement, rewritten)
@@ -229,11 +229,28 @@ def parse_unit(text: str) -> pint.Unit:
         raise UnitError(f"cannot read unit {text!r}")
     try:
         unit = ureg.parse_units(rewritten)
-    except _PINT_READ_ERRORS as error:
+    # Pint's expression parser is not hardened against malformed text: besides its own errors it
+    # lets through the tokenizer's, ZeroDivisionError ("e/0") and even AssertionError (".%4+.").
+    except Exception as error:
         raise UnitError(f"cannot read unit {text!r}") from error
     if not isinstance(unit, pint.Unit):
         raise UnitError(f"cannot read unit {text!r}")
     return unit
+
+
+@functools.lru_cache(maxsize=64)
+def parse_period(text: str) -> pint.Quantity:
+    """Read a period of time such as a concept's ``per`` (``"24 h"``, ``"1 week"``).
+
+    Raises :class:`UnitError` when the text is not a positive duration.
+    """
+    try:
+        period = ureg.Quantity(_pint_text(text))
+    except Exception as error:  # as in parse_unit: pint's parser raises many kinds of error
+        raise UnitError(f"cannot read period {text!r}") from error
+    if period.dimensionality != ureg.Unit("s").dimensionality or not period.magnitude > 0:
+        raise UnitError(f"{text!r} is not a period of time")
+    return period
 
 
 # --- converting to an analyte's canonical unit ---------------------------------------------
@@ -248,7 +265,7 @@ def _bridges(concept: Concept) -> Iterator[pint.Quantity]:
     if concept.valence is not None:
         yield ureg.Quantity(1 / abs(concept.valence), "mol/Eq")
     if concept.per is not None:
-        yield 1 / ureg.Quantity(1, parse_unit(concept.per))
+        yield 1 / parse_period(concept.per)
 
 
 def _bridge_factors(concept: Concept) -> Iterator[pint.Quantity]:
@@ -258,10 +275,11 @@ def _bridge_factors(concept: Concept) -> Iterator[pint.Quantity]:
         itertools.product((0, 1, -1), repeat=len(bridges)),
         key=lambda powers: sum(map(abs, powers)),
     )
-    for powers in combinations:
-        factor = ureg.Quantity(1, "dimensionless")
+    for powers in combinations[1:]:  # the first is the empty product
+        factor = ureg.Quantity(1)
         for bridge, power in zip(bridges, powers, strict=True):
-            factor = factor * bridge**power
+            if power:
+                factor = factor * bridge**power
         yield factor
 
 
@@ -300,13 +318,15 @@ def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
             raise UnitError(f"{concept.name} takes no unit, got {unit!r}")
         return float(value)
     quantity = ureg.Quantity(value, source)
-    for factor in _bridge_factors(concept):
-        try:
-            bridged = quantity if factor.unitless and factor.magnitude == 1 else quantity * factor
+    try:
+        if source.dimensionality == target.dimensionality:
+            return float(quantity.to(target).magnitude)
+        for factor in _bridge_factors(concept):
+            bridged = quantity * factor
             if bridged.dimensionality == target.dimensionality:
                 return float(bridged.to(target).magnitude)
-        except pint.PintError as error:
-            raise UnitError(f"cannot convert {unit!r} to {concept.unit!r} for {concept.name}") from error
+    except pint.PintError as error:  # e.g. an offset unit (°C) times a molar mass
+        raise UnitError(f"cannot convert {unit!r} to {concept.unit!r} for {concept.name}") from error
     raise UnitError(
         f"unit {unit!r} ({_dimension_text(source)}) does not fit {concept.name}, "
         f"measured in {concept.unit or 'no unit'} ({_dimension_text(target)})"

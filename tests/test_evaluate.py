@@ -1,0 +1,160 @@
+"""The evaluator: three-valued outcomes, evidence and reasons."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from screening.compile import parse_rule
+from screening.evaluate import EVALUATORS, Context, evaluate
+from screening.logic import Truth
+from screening.nodes import NODE_TYPES
+from screening.patient import patient_from_mapping
+from screening.printer import PRINTERS
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+def lab(name, value, unit=None, day="2026-11-10", **extra):
+    entry = {"name": name, "value": value, "date": day, **extra}
+    if unit is not None:
+        entry["unit"] = unit
+    return entry
+
+
+def test_every_node_type_has_an_evaluator_and_a_printer():
+    assert set(EVALUATORS) == set(NODE_TYPES)
+    assert set(PRINTERS) == set(NODE_TYPES)
+
+
+@pytest.mark.parametrize("value, unit", [(3.0, "mg/dL"), (265.2, "umol/L"), (265.2, "µmol/L"), (30, "mg/L"),
+                                         (0.03, "g/L")])
+def test_creatinine_at_the_threshold_in_any_unit_meets_it(value, unit):
+    result = outcome("creatinine >= 265.2 umol/L", labs=[lab("Scr", value, unit)])
+    assert result.truth is Truth.TRUE
+
+
+CREATININE_UNITS = [("mg/dL", 1.0), ("umol/L", 88.42), ("mg/L", 10.0), ("mmol/L", 0.08842)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.1, 15.0), st.sampled_from(CREATININE_UNITS), st.sampled_from(CREATININE_UNITS),
+       st.sampled_from([">=", "<", ">"]))
+def test_the_same_lab_in_equivalent_units_gives_the_same_verdict(mg_dl, written, threshold_unit, op):
+    unit, factor = written
+    t_unit, t_factor = threshold_unit
+    rule = f"creatinine {op} {round(2.0 * t_factor, 6)} {t_unit}"
+    base = outcome(rule, labs=[lab("creatinine", mg_dl, "mg/dL")]).truth
+    other = outcome(rule, labs=[lab("creatinine", mg_dl * factor / 1.0, unit)]).truth
+    if abs(mg_dl - 2.0) > 1e-3:  # away from the boundary, rounding of the factor cannot matter
+        assert base == other
+
+
+def test_cell_counts_per_microlitre_and_per_litre_agree():
+    for value, unit in [(2500, "/uL"), (2.5, "10^9/L"), (2.5, "x10^3/uL"), (2500, "/mm3")]:
+        assert outcome("wbc < 3000 /uL", labs=[lab("WBC", value, unit)]).truth is Truth.TRUE
+
+
+def test_missing_lab_is_unknown_with_what_is_missing():
+    result = outcome("creatinine >= 265.2 umol/L")
+    assert result.truth is Truth.UNKNOWN and result.reason == "missing"
+    assert result.missing
+
+
+def test_a_stale_lab_is_unknown_and_says_how_old_it_is():
+    result = outcome("creatinine >= 265.2 umol/L within 4 weeks before screening",
+                     labs=[lab("creatinine", 4.0, "mg/dL", day="2026-06-01")])
+    assert result.truth is Truth.UNKNOWN and result.reason == "stale"
+    assert "months old" in result.message
+
+
+def test_the_most_recent_value_inside_the_window_is_used():
+    labs = [lab("creatinine", 4.0, "mg/dL", day="2026-10-01"), lab("creatinine", 1.0, "mg/dL", day="2026-11-15")]
+    assert outcome("creatinine >= 265.2 umol/L", labs=labs).truth is Truth.FALSE
+
+
+def test_multiple_of_normal_needs_the_labs_own_reference_range():
+    assert outcome("alt > 1.5 x ULN", labs=[lab("ALT", 80, "U/L")]).reason == "no_reference_range"
+    assert outcome("alt > 1.5 x ULN", labs=[lab("ALT", 80, "U/L", ref_high=40)]).truth is Truth.TRUE
+    assert outcome("alt > 1.5 x ULN", labs=[lab("ALT", 50, "U/L", ref_high=40)]).truth is Truth.FALSE
+
+
+def test_titres_compare_as_dilutions():
+    assert outcome("ana >= 1:80", labs=[lab("ANA", "1:320")]).truth is Truth.TRUE
+    assert outcome("ana >= 1:80", labs=[lab("ANA", "1:40")]).truth is Truth.FALSE
+    assert outcome("ana >= 1:80", labs=[lab("ANA", "negative")]).truth is Truth.FALSE
+    assert outcome("anti_dsdna in {positive}", labs=[lab("anti-dsDNA", "positive")]).truth is Truth.TRUE
+
+
+def test_an_implausible_threshold_is_never_compared():
+    result = outcome("wbc < 2 /mm3", labs=[lab("WBC", 1.5, "10^9/L")])
+    assert result.truth is Truth.UNKNOWN and result.reason == "implausible_threshold"
+
+
+def test_absence_is_false_only_in_a_complete_list():
+    assert outcome("condition malignancy").truth is Truth.UNKNOWN
+    assert outcome("condition malignancy", complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition malignancy", conditions=[{"name": "melanoma"}]).truth is Truth.TRUE
+
+
+def test_classes_and_exceptions():
+    rule = "condition autoimmune_disease except (sle, sjogrens_syndrome [secondary])"
+    assert outcome(rule, conditions=[{"name": "rheumatoid arthritis"}]).truth is Truth.TRUE
+    assert outcome(rule, conditions=[{"name": "SLE"}, {"name": "lupus nephritis"}],
+                   complete=["conditions"]).truth is Truth.FALSE
+    secondary = [{"name": "Sjogren's syndrome", "note": "secondary"}]
+    assert outcome(rule, conditions=secondary, complete=["conditions"]).truth is Truth.FALSE
+    assert outcome(rule, conditions=[{"name": "Sjogren's syndrome"}]).truth is Truth.UNKNOWN
+
+
+def test_type_1_and_type_2_diabetes_are_different():
+    assert outcome("condition type_1_diabetes", conditions=[{"name": "type 2 diabetes"}],
+                   complete=["conditions"]).truth is Truth.FALSE
+
+
+def test_medication_classes_and_windows():
+    meds = [{"name": "rituximab", "start": "2026-08-01", "end": "2026-08-15"}]
+    assert outcome("medication b_cell_depleting_therapy within 24 weeks before screening",
+                   medications=meds).truth is Truth.TRUE
+    assert outcome("medication b_cell_depleting_therapy within 4 weeks before screening",
+                   medications=meds, complete=["medications"]).truth is Truth.FALSE
+
+
+def test_weight_based_prednisone_equivalent_dose():
+    rule = "medication prednisone [equivalent] dose > 0.5 mg/kg/day within 1 months before baseline"
+    vitals = [{"name": "weight", "value": 60, "unit": "kg", "date": "2026-11-01"}]
+    high = [{"name": "methylprednisolone", "dose": "32 mg/day", "start": "2026-11-01"}]  # 40 mg prednisone
+    low = [{"name": "prednisone", "dose": "10 mg/day", "start": "2026-11-01"}]
+    assert outcome(rule, medications=high, vitals=vitals).truth is Truth.TRUE
+    assert outcome(rule, medications=low, vitals=vitals, complete=["medications"]).truth is Truth.FALSE
+    assert outcome(rule, medications=high).truth is Truth.UNKNOWN  # no weight
+
+
+def test_requirements_for_women_do_not_apply_to_men():
+    rule = "if (female and childbearing_potential) then contraception"
+    result = outcome(rule, sex="male")
+    assert result.truth is Truth.TRUE and result.reason == "not_applicable"
+    assert outcome(rule, sex="female", childbearing_potential=True, contraception=False).truth is Truth.FALSE
+    assert outcome(rule, sex="female", childbearing_potential=True).truth is Truth.UNKNOWN
+
+
+def test_age_is_in_completed_years():
+    assert outcome("age <= 60 years", birth_date="1966-11-21").truth is Truth.TRUE   # 59, birthday tomorrow
+    assert outcome("age <= 60 years", birth_date="1965-11-20").truth is Truth.FALSE  # 61 today
+    assert outcome("age >= 18 years", birth_date="2008-11-20").truth is Truth.TRUE   # 18 today
+
+
+def test_free_text_and_judgement_are_unknown_with_their_reason():
+    assert outcome('text "Pending surgical indication"').reason == "free_text"
+    assert outcome('judgement "in the opinion of the investigator"').reason == "judgement"
+
+
+def test_false_and_unknown_is_false_whichever_way_round():
+    a = outcome("creatinine > 1 mg/dL and pregnant", labs=[lab("creatinine", 0.5, "mg/dL")])
+    b = outcome("pregnant and creatinine > 1 mg/dL", labs=[lab("creatinine", 0.5, "mg/dL")])
+    assert a.truth is b.truth is Truth.FALSE
