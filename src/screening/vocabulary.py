@@ -191,6 +191,7 @@ class Vocabulary:
             for parent in concept.is_a:
                 children[parent].add(concept.id)
         self._children = {key: frozenset(value) for key, value in children.items()}
+        self._descendants: dict[str, frozenset[str]] = {}
         self._surface = sorted(
             {
                 (form, concept.id, _is_case_sensitive(form))
@@ -318,14 +319,16 @@ class Vocabulary:
 
     def descendants(self, class_id: str) -> frozenset[str]:
         """The class and every concept below it."""
-        found = {class_id}
-        pending = [class_id]
-        while pending:
-            for child in self._children[pending.pop()]:
-                if child not in found:
-                    found.add(child)
-                    pending.append(child)
-        return frozenset(found)
+        if class_id not in self._descendants:
+            found = {class_id}
+            pending = [class_id]
+            while pending:
+                for child in self._children[pending.pop()]:
+                    if child not in found:
+                        found.add(child)
+                        pending.append(child)
+            self._descendants[class_id] = frozenset(found)
+        return self._descendants[class_id]
 
     def surface_forms(self) -> list[tuple[str, str, bool]]:
         """Every name and synonym as ``(form, concept_id, case_sensitive)``, longest first."""
