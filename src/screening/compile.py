@@ -33,7 +33,7 @@ from .grammar import criteria_parser, grammar_dir, rules_parser
 from .nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
     HasCondition, Judgement, Node, NormalMultiple, Not, Rule, Span, Status, TimeWindow, Titre,
-    TookMedication, Vaccinated,
+    TookMedication, Vaccinated, walk,
 )
 from .trial import CriterionKind, Trial
 from .units import UnitError, canonical_value, parse_unit
@@ -201,7 +201,8 @@ def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
     if concept.category in _QUANTITY_CATEGORIES:
         return {
             "quantity": "MEASURE", "titre": "QUALITATIVE", "qualitative": "QUALITATIVE",
-            "categorical": "CATEGORICAL", "ordinal": "MEASURE" if not concept.categories else "CATEGORICAL",
+            "categorical": "CATEGORICAL",
+            "ordinal": "MEASURE" if all(c.isdigit() for c in concept.categories) else "CATEGORICAL",
             "boolean": "FLAG",
         }[concept.value_type]
     if concept.category in _ENTITY_TERMINALS:
@@ -385,6 +386,23 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
             categories = _ROMAN_CLASSES
+        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "COND":
+            # "hepatitis B and C": the second name shares the first one's head
+            head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
+            found = vocab.lookup(" ".join([*head, t.value])) if head else None
+            if found is not None and found.category == vocab.get(out[-2].value).category:
+                t = Token("COND", found.id, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
+                          end_line=1, end_column=t.end_column)
+        if t.type == "COND" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
+            # "basal or squamous cell": the first name shares the second one's tail
+            tail = text[t.start_pos:t.end_pos].split()[1:]
+            found = vocab.lookup(" ".join([out[-2].value, *tail])) if tail else None
+            if found is not None and found.category == vocab.get(t.value).category:
+                w = out[-2]
+                out[-2] = Token("COND", found.id, start_pos=w.start_pos, end_pos=w.end_pos, line=1, column=w.column,
+                                end_line=1, end_column=w.end_column)
+        if t.type == "COND" and ptype == "COND" and vocab.is_a(prev.value, t.value):
+            continue  # "human immunodeficiency virus [HIV] infection": the infection is the virus's
         if t.type == "SHOWING":
             # "renal biopsy showing X": the finding is the criterion, the procedure its source
             if ptype == "PROC":
@@ -443,6 +461,29 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
 _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE", "WITHIN", "EXCEPT"}
 
 
+def _restates(before: list[Token], inner: list[Token]) -> bool:
+    """"albumin >= 25 g/L (2.5 g/dL)": the parenthesis gives the same threshold in another unit."""
+    if len(inner) != 2 or [t.type for t in inner] != ["NUMBER", "UNIT"] or len(before) < 3:
+        return False
+    number, unit = before[-2], before[-1]
+    measure = next((t for t in reversed(before) if t.type == "MEASURE"), None)
+    if number.type != "NUMBER" or unit.type != "UNIT" or measure is None or measure.value == "age":
+        return False
+    concept = load_vocabulary().get(measure.value)
+    try:
+        a = canonical_value(float(number.value), unit.value, concept)
+        b = canonical_value(float(inner[0].value), inner[1].value, concept)
+    except (UnitError, ValueError):
+        return False
+    return abs(a - b) <= 0.02 * max(abs(a), abs(b))
+
+
+def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
+    vocab = load_vocabulary()
+    names = [t for t in inner if t.type not in ("OR", "AND", "COMMA", "ANDOR")]
+    return bool(names) and all(t.type == "COND" and vocab.is_a(t.value, outer.value) for t in names)
+
+
 def _fold(tokens: list[Token]) -> list[Token]:
     """``(ISN/RPS 2003 classification criteria)`` → one ANNOTATION; ``alanine aminotransferase
     (ALT)`` → the name once; "with or without …" → one UNCONSTRAINED."""
@@ -479,7 +520,17 @@ def _fold(tokens: list[Token]) -> list[Token]:
                                      line=1, column=t.column, end_line=1, end_column=tokens[j].end_column))
                     k = j + 1
                     continue
-                if len(inner) == 1 and out and out[-1].type == inner[0].type and out[-1].value == inner[0].value:
+                if len(inner) == 1 and out and out[-1].type == inner[0].type and (
+                        out[-1].value == inner[0].value or out[-1].type in ("ULN", "LLN")):
+                    k = j + 1
+                    continue
+                if _restates(out, inner):
+                    k = j + 1
+                    continue
+                if out and out[-1].type == "COND" and _names_kinds_of(out[-1], inner):
+                    # "cancers of the skin (basal or squamous cell)": the parenthesis says which
+                    out.pop()
+                    out.extend(inner)
                     k = j + 1
                     continue
                 if not inner:
@@ -737,6 +788,23 @@ class _Reader(Transformer):
         return _Part(measure=items[0].value, concept=items[0].value, terminal="QUALITATIVE",
                      span=self._span(items))
 
+    def negative_condition(self, items):
+        cond = next(t for t in items if t.type == "COND")
+        span = self._span(items)
+        node = HasCondition(concept=cond.value, span=span)
+        return _Part(node=Not(item=node, span=span), span=span)
+
+    def washout(self, items):
+        op, (kind, amount, unit) = items[0]
+        if op not in (">", ">=") or kind != "quantity" or unit not in _YEARS:
+            raise _Unreadable("a wash-out needs a time")
+        tokens = [t for t in items if isinstance(t, Token)]
+        entity = next(t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC"))
+        window = TimeWindow(amount=amount, unit=unit)
+        span = self._span(tokens)
+        node = self._entity_node(entity.type, entity.value, [], window, (), None, span)
+        return _Part(node=Not(item=node, span=span), span=span)
+
     def positive_condition(self, items):
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items))
@@ -813,7 +881,7 @@ class _Reader(Transformer):
     def any_group(self, items):
         seq = items[-1]
         nodes = self._nodes(seq)
-        return _Part(node=_any(nodes), span=seq.span)
+        return _Part(node=nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=seq.span), span=seq.span)
 
     def at_least_group(self, items):
         count = int(items[0].value)
@@ -843,7 +911,12 @@ class _Reader(Transformer):
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
     def ent_list(self, items):
-        return [i for i in items if isinstance(i, Exemption)]
+        out: list[Exemption] = []
+        for e in (i for i in items if isinstance(i, Exemption)):
+            if out and not e.qualifiers:  # "adequately treated A or B": both treated
+                e = e.model_copy(update={"qualifiers": out[-1].qualifiers})
+            out.append(e)
+        return out
 
     def except_(self, items):
         found = next(i for i in items if isinstance(i, list))
@@ -1176,16 +1249,30 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
     return node
 
 
+_LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
+_MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
+
+
 def _kind_of(p: _Part) -> str:
+    """What a list item is about (a measured value, a condition, a drug, patient status…), so
+    that an exclusion's "and" is read as "any of" only between items of one kind."""
     if p.terminal in _ENTITY_QUALS:
         return p.terminal
-    if _measured(p) or p.definition is not None:
+    if p.terminal == "QUALITATIVE":
         return "MEASURE"
-    return type(p.node).__name__
+    node = p.definition or p.node
+    if node is None:
+        return "?"
+    leaves = [n for n in walk(node) if not isinstance(n, _LOGIC_NODES)]
+    if leaves and all(isinstance(n, _MEASURE_NODES) for n in leaves):
+        return "MEASURE"
+    if leaves and all(isinstance(n, Status) for n in leaves):
+        return "STATUS"
+    return type(leaves[0]).__name__ if leaves else "?"
 
 
 def _measured(p: _Part) -> bool:
-    return isinstance(p.node, (Comparison, NormalMultiple, Titre, Category)) or p.terminal == "QUALITATIVE"
+    return isinstance(p.node, _MEASURE_NODES) or p.terminal == "QUALITATIVE"
 
 
 def _distribute(seq: _Seq) -> None:
@@ -1304,6 +1391,10 @@ def _tidy(clause: list[Token]) -> list[Token]:
     ("severe liver dysfunction (bilirubin > 14 mg/L; …)")."""
     while clause and clause[0].type in ("OR", "AND", "COMMA", "ANDOR", "SEMI", "COLON"):
         clause = clause[1:]
+    while clause and clause[-1].type in ("OR", "AND", "COMMA", "ANDOR", "SEMI", "COLON"):
+        clause = clause[:-1]
+    if len(clause) == 1 and clause[0].type == "NUMBER":
+        return []  # a stray list number ("1") is not a criterion
     colon = next((k for k, t in enumerate(clause) if t.type == "COLON"), None)
     if colon and (all(t.type == "WORD" for t in clause[:colon]) or clause[0].type == "CLASSIFIED"):
         # a label ("Laboratory exclusions:"), or "criteria for active renal disease:" whose

@@ -154,7 +154,7 @@ _WORDS = {
         (("m", "metre", "meter", "metres", "meters"), "m"),
         (("cm",), "cm"),
         (("mm",), "mm"),
-        (("in", "inch", "inches"), "inch"),
+        (("inch", "inches"), "inch"),
         (("lb", "lbs", "pound", "pounds"), "lb"),
         (("mmhg",), "mmHg"),
         (("kpa",), "kPa"),
@@ -183,7 +183,6 @@ _WORDS = {
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _EXPONENT = re.compile(r"(?<=[A-Za-z])\s*(?:\^|\*\*)?\s*(-?\d+)\b")
 _READABLE = re.compile(r"[A-Za-z0-9_ */().%+-]+")
-
 
 
 def _scale_word(match: re.Match[str]) -> str:
