@@ -23,8 +23,24 @@ from pydantic import BaseModel, ConfigDict
 
 from .logic import Truth, all_of, any_of, at_least, implies
 from .nodes import (
-    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
-    HasCondition, Judgement, Node, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Category,
+    Comparison,
+    Conditional,
+    Exemption,
+    FreeText,
+    HadProcedure,
+    HasCondition,
+    Judgement,
+    Node,
+    NormalMultiple,
+    Not,
+    Status,
+    TimeWindow,
+    Titre,
+    TookMedication,
     Vaccinated,
 )
 from .patient import Lab, Patient, Score, Vital, age_on
@@ -476,9 +492,16 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         return Truth.TRUE if "secondary" in note else (Truth.FALSE if "primary" in note else Truth.UNKNOWN)
     if q == "recurrent":
         return Truth.TRUE if "recurrent" in note else Truth.UNKNOWN
-    if q == "severe":
+    if q in ("severe", "moderate"):
         severity = getattr(entry, "severity", None)
-        return Truth.UNKNOWN if severity is None else Truth.of(severity == "severe")
+        return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
+    if q == "symptomatic":
+        return Truth.TRUE if "symptomatic" in note else Truth.UNKNOWN
+    if q in ("oral", "systemic"):
+        route = getattr(entry, "route", None)
+        if route is None:
+            return Truth.UNKNOWN
+        return Truth.of(route == "oral" if q == "oral" else route not in ("topical", "inhaled"))
     if q == "uncontrolled":
         controlled = getattr(entry, "controlled", None)
         return Truth.UNKNOWN if controlled is None else Truth.of(not controlled)
@@ -652,7 +675,7 @@ def _dose(node: TookMedication, entry: object, ctx: Context) -> Outcome:
     if m is None:
         return Outcome(Truth.UNKNOWN, f"Cannot read the dose '{dose_text}'.", "ambiguous")
     amount, unit = float(m.group(1)), m.group(2)
-    from .units import ureg, parse_unit
+    from .units import parse_unit, ureg
 
     try:
         given = amount * ureg.Quantity(1, parse_unit(unit))

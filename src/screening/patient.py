@@ -19,8 +19,8 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 

@@ -10,8 +10,24 @@ import json
 from collections.abc import Callable
 
 from .nodes import (
-    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
-    HasCondition, Judgement, Node, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Category,
+    Comparison,
+    Conditional,
+    Exemption,
+    FreeText,
+    HadProcedure,
+    HasCondition,
+    Judgement,
+    Node,
+    NormalMultiple,
+    Not,
+    Status,
+    TimeWindow,
+    Titre,
+    TookMedication,
     Vaccinated,
 )
 
