@@ -495,8 +495,8 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q in ("severe", "moderate"):
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
-    if q == "symptomatic":
-        return Truth.TRUE if "symptomatic" in note else Truth.UNKNOWN
+    if q in ("symptomatic", "chronic"):
+        return Truth.TRUE if q in note else Truth.UNKNOWN
     if q in ("oral", "systemic"):
         route = getattr(entry, "route", None)
         if route is None:

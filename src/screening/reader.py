@@ -183,6 +183,29 @@ class Reader(Transformer):
         span = self._span([measure])
         return _Part(node=self._measure_node(measure.value, op, value, span), measure=measure.value, span=span)
 
+    def compare_prefix(self, items):
+        op, measure, value = items
+        span = self._span([measure])
+        return _Part(node=self._measure_node(measure.value, op, value, span), measure=measure.value, span=span)
+
+    def normal_range(self, items):
+        """"normal bilirubin", "TSH within normal limits": between the lab's own limits."""
+        word = next(t for t in items if t.type == "NEGATIVE")
+        measure = next(t for t in items if t.type == "MEASURE")
+        if "normal" not in word.value.lower() and word.value.lower() != "wnl":
+            raise Unreadable("a negative number?")
+        span = self._span(items)
+        node = AllOf(items=(NormalMultiple(concept=measure.value, op="<=", factor=1, limit="ULN", span=span),
+                            NormalMultiple(concept=measure.value, op=">=", factor=1, limit="LLN", span=span)),
+                     span=span)
+        return _Part(node=node, measure=measure.value, span=span)
+
+    def sex_only(self, items):
+        sexes = items[0]
+        if len(sexes) != 1:
+            raise Unreadable("either sex")
+        return Status(field=next(iter(sexes)), span=self._span([t for t in items if isinstance(t, Token)]))
+
     def elliptic(self, items):
         op, value = items[0]
         return _Part(elliptic=(op, value), span=None)
@@ -660,7 +683,7 @@ class Reader(Transformer):
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
-             "planned", "refractory", "treated", "moderate", "symptomatic"},
+             "planned", "refractory", "treated", "moderate", "symptomatic", "chronic"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic"},
     "PROC": {"history", "current", "planned", "new"},

@@ -423,6 +423,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 continue
         if t.type == "PLUS":
             continue
+        if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype == "ABLE":
+            continue  # "able to understand and give consent"
         if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
                                                                              "RPAR", "PERIOD", "SEMI")):
             continue  # a connective with nothing after it ("needed / received during the study")
