@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .compile import CompiledTrial, normalise, tokenize
-from .evaluate import implausible
+from .evaluate import ambiguous_unit, implausible
 from .nodes import Comparison, FreeText, is_structured, walk
 from .vocabulary import load_vocabulary
 
@@ -42,6 +42,9 @@ def coverage_of(compiled: CompiledTrial) -> Coverage:
                 why = implausible(node, vocab)
                 if why:
                     found.append(f"implausible threshold: {why}")
+                why = ambiguous_unit(node, vocab)
+                if why:
+                    found.append(f"ambiguous unit: {why}")
             if isinstance(node, FreeText):
                 unreadable.append(node.text)
         if found:

@@ -58,7 +58,7 @@ REASONS = {
     "no_reference_range": "the lab has no reference range for a multiple of normal",
     "free_text": "the criterion's words could not be read by the compiler",
     "judgement": "only the investigator can judge this",
-    "implausible_threshold": "the threshold is implausible for its analyte",
+    "implausible_threshold": "the threshold cannot be meant as written",
     "ambiguous": "the patient's data does not say this clearly",
     "not_applicable": "the requirement does not apply to this patient",
     "answered": "settled by the coordinator's answer",
@@ -322,8 +322,7 @@ def _compare(node: Comparison, ctx: Context) -> Outcome:
     concept = ctx.vocab.lookup(node.concept)
     if concept is None:
         return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
-    threshold_words = f"{_OP_WORDS[node.op]} {number(node.value)} {node.unit or concept.unit or ''}".strip()
-    problem = implausible(node, ctx.vocab)
+    problem = implausible(node, ctx.vocab) or ambiguous_unit(node, ctx.vocab)
     if problem is not None:
         return Outcome(Truth.UNKNOWN, f"Threshold not used: {problem}.", "implausible_threshold",
                        missing=(f"the intended {concept.name} threshold",))
@@ -338,15 +337,31 @@ def _compare(node: Comparison, ctx: Context) -> Outcome:
         value = canonical_value(float(reading.value), reading.unit, concept)
     except UnitError as error:
         return Outcome(Truth.UNKNOWN, f"Cannot compare {concept.name}: {error}.", "ambiguous", (_evidence(reading),))
-    canonical = concept.unit or ""
-    compared = format_quantity(value, canonical) if canonical else number(value)
-    threshold_canonical = format_quantity(threshold, canonical) if canonical else number(threshold)
     holds = _COMPARE[node.op](value, threshold)
-    shown = f"{_OP_WORDS[node.op]} {threshold_canonical}"
-    ev = _evidence(reading, compared_as=compared, threshold=shown if threshold_canonical != threshold_words[2:] else
-                   threshold_words)
+    # Shown in the threshold's own unit, as the criterion wrote it (DESIGN §6: "compared_as").
+    unit = node.unit or concept.unit
+    in_threshold_unit = value * node.value / threshold if threshold else value
+    compared = format_quantity(in_threshold_unit, unit) if unit else number(round(in_threshold_unit, 4))
+    shown = f"{_OP_WORDS[node.op]} {format_quantity(node.value, unit) if unit else number(node.value)}"
     verb = "meets" if holds else "does not meet"
-    return Outcome(Truth.of(holds), f"{concept.name} {compared} ({reading.day}) {verb} {shown}.", None, (ev,))
+    ev = _evidence(reading, compared_as=compared, threshold=shown)
+    as_written = _show(reading)
+    converted = "" if compared.replace(" ", "") == as_written.replace(" ", "") else f" = {compared}"
+    return Outcome(Truth.of(holds), f"{concept.name} {as_written}{converted} ({reading.day}) {verb} {shown}.",
+                   None, (ev,))
+
+
+def ambiguous_unit(node: Comparison, vocab: Vocabulary) -> str | None:
+    """"eGFR < 40 ml/min/m2": per square metre where the analyte is always per 1.73 m² — taken
+    literally it would move the threshold by 73%, so the record most likely means per 1.73 m²."""
+    concept = vocab.lookup(node.concept)
+    if concept is None or not concept.unit or not node.unit or "1.73" not in concept.unit:
+        return None
+    written = node.unit.replace("²", "2").replace("^2", "2").replace(" ", "")
+    if "1.73" in written or not written.lower().endswith("/m2"):
+        return None
+    return (f"{number(node.value)} {node.unit} is per m², but {concept.name} is reported per 1.73 m²; "
+            f"the record most likely means {number(node.value)} {concept.unit}")
 
 
 def _compare_age(node: Comparison, ctx: Context) -> Outcome:
@@ -782,5 +797,6 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
-__all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "evaluate", "implausible",
+__all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "ambiguous_unit", "evaluate",
+           "implausible",
            "window_start"]
