@@ -345,6 +345,11 @@ def tokenize(norm: Normalised) -> list[Token]:
     return _in_context(tokens, vocab, text)
 
 
+def _retyped(t: Token, terminal: str) -> Token:
+    return Token(terminal, t.value, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
+                 end_line=1, end_column=t.end_column)
+
+
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """Settle the words whose role depends on their neighbours ("of", "to", "-", "for", roman
     numerals after a categorical name), and fold redundant parentheses."""
@@ -423,6 +428,16 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 continue
         if t.type == "PLUS":
             continue
+        if t.type == "TREATMENT":
+            if ptype == "MED" or ntype == "MED":
+                continue  # "antibiotic treatment", "treatment: methotrexate"
+            t = _retyped(t, "WORD")
+        if t.type == "TIMES" and ptype != "NUMBER":
+            t = _retyped(t, "WORD")  # "at time of …" is not a multiplication
+        if t.type == "TIMEUNIT" and ptype == "WITHIN":
+            # "in the past year": one of them
+            out.append(Token("NUMBER", "1", start_pos=t.start_pos, end_pos=t.start_pos, line=1, column=t.column,
+                             end_line=1, end_column=t.column))
         if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype == "ABLE":
             continue  # "able to understand and give consent"
         if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
