@@ -158,3 +158,30 @@ def test_false_and_unknown_is_false_whichever_way_round():
     a = outcome("creatinine > 1 mg/dL and pregnant", labs=[lab("creatinine", 0.5, "mg/dL")])
     b = outcome("pregnant and creatinine > 1 mg/dL", labs=[lab("creatinine", 0.5, "mg/dL")])
     assert a.truth is b.truth is Truth.FALSE
+
+
+def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
+    from pathlib import Path
+
+    from screening import compile_trial, screen
+    from screening.ingest import read_trial
+
+    root = Path(__file__).resolve().parents[1]
+    full = patient_from_mapping({
+        "id": "FULL", "as_of": "2026-11-20", "birth_date": "1980-01-01", "sex": "female", "pregnant": False,
+        "complete": ["conditions", "medications", "procedures"],
+        "conditions": [{"name": "SLE", "onset": "2010-01-01"}, {"name": "herpes zoster", "onset": "2026-10-01"}],
+        "labs": [lab("creatinine", 1.0, "mg/dL"), lab("ALT", 30, "U/L", ref_high=40), lab("ANA", "1:320")],
+        "medications": [{"name": "rituximab", "start": "2026-09-01"}],
+        "procedures": [{"name": "renal biopsy", "date": "2026-10-01", "findings": {"isn_rps_class": "IV"}}],
+        "vaccinations": [{"name": "yellow fever vaccine", "date": "2026-10-01"}],
+    })
+    empty = patient_from_mapping({"id": "EMPTY", "as_of": "2026-11-20"})
+    paths = sorted((root / "examples" / "trials").glob("*.txt")) + sorted((root.parent / "shared" / "corpus").glob("*.json"))
+    for path in paths:
+        compiled = compile_trial(read_trial(path))
+        for patient in (empty, full):
+            report = screen(compiled, patient)
+            assert len(report.criteria) >= len(compiled.trial.criteria)
+        # the cardinal rule: no data, no failure
+        assert all(c.verdict != "fail" for c in screen(compiled, empty).criteria if c.kind != "registry"), path.name

@@ -22,7 +22,8 @@ import typer
 
 from .errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n\n")[0])
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help=__doc__.split("\n\n")[0])
 trials_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The trial library (rules/).")
 app.add_typer(trials_app, name="trials")
 
@@ -222,4 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     except InputError as error:  # raised outside a command body (e.g. while loading data)
         typer.echo(f"screen: {error}", err=True)
         sys.exit(2)
+    except Exception as error:  # a bug of ours: one line, and a status that is not "bad input"
+        typer.echo(f"screen: internal error ({type(error).__name__}: {error}); please report it", err=True)
+        sys.exit(1)
 

@@ -597,7 +597,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     the concept, less the exceptions, with the qualifiers, inside the window."""
     entries = kind.entries(ctx.patient)
     target = node.concept
-    label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (node.term or target or "?")
+    label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (
+        getattr(node, "term", None) or target or "?")
     quals = f" ({', '.join(node.qualifiers)})" if node.qualifiers else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []
@@ -611,7 +612,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         concept_id = getattr(e, "concept_id", None)
         name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
         if target is None:
-            matched = node.term is not None and _same_words(name, node.term)
+            term = getattr(node, "term", None)
+            matched = term is not None and _same_words(name, term)
         else:
             matched = any(_matches(concept_id, t, ctx) for t in targets)
         if concept_id is None and not matched:
@@ -647,9 +649,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if found is Truth.UNKNOWN:
         return Outcome(Truth.UNKNOWN, f"Cannot tell whether the patient has {what}: the profile does not record "
                        f"the details.", "ambiguous", tuple(evidence), (f"details of the patient's {label}",))
-    if node.term is not None and target is None:
-        return Outcome(Truth.UNKNOWN, f"'{node.term}' is not in the vocabulary; its absence cannot be confirmed.",
-                       "ambiguous", tuple(evidence), (f"whether the patient has {node.term}",))
+    term = getattr(node, "term", None)
+    if term is not None and target is None:
+        return Outcome(Truth.UNKNOWN, f"'{term}' is not in the vocabulary; its absence cannot be confirmed.",
+                       "ambiguous", tuple(evidence), (f"whether the patient has {term}",))
     if "planned" in node.qualifiers:
         return Outcome(Truth.UNKNOWN, f"Plans for {label} are not in the profile.", "missing", tuple(evidence),
                        (f"whether {label} is planned",))
