@@ -293,8 +293,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     i = 0
 
     def emit(terminal: str, value: str, start: int, end: int) -> None:
-        tokens.append(Token(terminal, value, start_pos=start, end_pos=end, line=1, column=start + 1,
-                            end_line=1, end_column=end + 1))
+        tokens.append(_token(terminal, value, start, end))
 
     while i < len(pieces):
         p = pieces[i]
@@ -345,9 +344,14 @@ def tokenize(norm: Normalised) -> list[Token]:
     return _in_context(tokens, vocab, text)
 
 
-def _retyped(t: Token, terminal: str) -> Token:
-    return Token(terminal, t.value, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
-                 end_line=1, end_column=t.end_column)
+def _token(terminal: str, value: str, start: int, end: int) -> Token:
+    """A grammar token over normalised text ``[start, end)`` (one line: criteria are flattened)."""
+    return Token(terminal, value, start_pos=start, end_pos=end, line=1, column=start + 1, end_line=1,
+                 end_column=end + 1)
+
+
+def _retyped(t: Token, terminal: str, value: str | None = None) -> Token:
+    return _token(terminal, t.value if value is None else value, t.start_pos, t.end_pos)
 
 
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -370,16 +374,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
             if found is not None and found.category == vocab.get(out[-2].value).category:
-                t = Token("COND", found.id, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
-                          end_line=1, end_column=t.end_column)
+                t = _retyped(t, "COND", found.id)
         if t.type == "COND" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
             # "basal or squamous cell": the first name shares the second one's tail
             tail = text[t.start_pos:t.end_pos].split()[1:]
             found = vocab.lookup(" ".join([out[-2].value, *tail])) if tail else None
             if found is not None and found.category == vocab.get(t.value).category:
-                w = out[-2]
-                out[-2] = Token("COND", found.id, start_pos=w.start_pos, end_pos=w.end_pos, line=1, column=w.column,
-                                end_line=1, end_column=w.end_column)
+                out[-2] = _retyped(out[-2], "COND", found.id)
         if t.type == "COND" and ptype == "COND" and vocab.is_a(prev.value, t.value):
             continue  # "human immunodeficiency virus [HIV] infection": the infection is the virus's
         if t.type == "SHOWING":
@@ -393,8 +394,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "OF" and ptype == "NUMBER" and len(out) >= 2 and out[-2].type == "GE":
             # "at least 4 of (the 11) …": a count, not a comparison
             count = out[-1]
-            out[-2:] = [Token("AT_LEAST_OF", count.value, start_pos=out[-2].start_pos, end_pos=t.end_pos, line=1,
-                              column=out[-2].column, end_line=1, end_column=t.end_column)]
+            out[-2:] = [_token("AT_LEAST_OF", count.value, out[-2].start_pos, t.end_pos)]
             continue
         if t.type == "OF" and ptype not in ("TIMEUNIT", "ANCHOR"):
             continue
@@ -407,22 +407,18 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "IF" and t.value.lower() in ("for", "when", "where") and ntype not in ("FEMALE", "MALE", "CBP"):
             continue
         if t.type == "QUAL" and t.value == "history" and ntype == "NUMBER":
-            t = Token("WITHIN", t.value, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
-                      end_line=1, end_column=t.end_column)
+            t = _retyped(t, "WITHIN")
         raw = text[t.start_pos:t.end_pos]
         if categories and t.type != "CATEGORICAL" and (t.type == "PLUS" or _ROMAN_OR_LETTER.match(raw)):
             # ISN/RPS "III+V", BILAG "A": values of the categorical name read before ("IV" is
             # not intravenous here)
             if t.type != "PLUS" and (raw in categories or any(raw in c.split("+") for c in categories)):
-                t = Token("WORD", raw, start_pos=t.start_pos, end_pos=t.end_pos, line=1, column=t.column,
-                          end_line=1, end_column=t.end_column)
+                t = _retyped(t, "WORD", raw)
                 if ptype == "PLUS" and len(out) >= 2 and out[-2].type == "CATVAL":
                     joined = f"{out[-2].value}+{t.value}"
-                    out[-2:] = [Token("CATVAL", joined, start_pos=out[-2].start_pos, end_pos=t.end_pos,
-                                      line=1, column=out[-2].column, end_line=1, end_column=t.end_column)]
+                    out[-2:] = [_token("CATVAL", joined, out[-2].start_pos, t.end_pos)]
                     continue
-                t = Token("CATVAL", t.value, start_pos=t.start_pos, end_pos=t.end_pos, line=1,
-                          column=t.column, end_line=1, end_column=t.end_column)
+                t = _retyped(t, "CATVAL")
             elif t.type == "PLUS" and ptype == "CATVAL":
                 out.append(t)
                 continue
@@ -436,8 +432,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "WORD")  # "at time of …" is not a multiplication
         if t.type == "TIMEUNIT" and ptype == "WITHIN":
             # "in the past year": one of them
-            out.append(Token("NUMBER", "1", start_pos=t.start_pos, end_pos=t.start_pos, line=1, column=t.column,
-                             end_line=1, end_column=t.column))
+            out.append(_token("NUMBER", "1", t.start_pos, t.start_pos))
         if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype == "ABLE":
             continue  # "able to understand and give consent"
         if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
@@ -489,8 +484,7 @@ def _fold(tokens: list[Token]) -> list[Token]:
                 depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
                 j += 1
             last = tokens[j - 1]
-            out.append(Token("UNCONSTRAINED", "", start_pos=t.start_pos, end_pos=last.end_pos, line=1,
-                             column=t.column, end_line=1, end_column=last.end_column))
+            out.append(_token("UNCONSTRAINED", "", t.start_pos, last.end_pos))
             k = j
             continue
         if t.type == "LPAR":
@@ -507,8 +501,7 @@ def _fold(tokens: list[Token]) -> list[Token]:
                 inner = tokens[k + 1:j]
                 kinds = {x.type for x in inner}
                 if "CLASSIFICATION" in kinds and not kinds & _ANNOTATION_BLOCKERS:
-                    out.append(Token("ANNOTATION", "", start_pos=t.start_pos, end_pos=tokens[j].end_pos,
-                                     line=1, column=t.column, end_line=1, end_column=tokens[j].end_column))
+                    out.append(_token("ANNOTATION", "", t.start_pos, tokens[j].end_pos))
                     k = j + 1
                     continue
                 if len(inner) == 1 and out and out[-1].type == inner[0].type and (
