@@ -517,8 +517,8 @@ def _fold(tokens: list[Token]) -> list[Token]:
                     out.extend(inner)
                     k = j + 1
                     continue
-                if not inner:
-                    k = j + 1
+                if not inner or inner[-1].type == "HOWEVER_ALLOWED":
+                    k = j + 1  # "(transfusion allowed)": a permission constrains nothing
                     continue
         out.append(t)
         k += 1
