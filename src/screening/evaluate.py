@@ -192,9 +192,18 @@ def window_start(window: TimeWindow, as_of: date) -> date:
     return _shift(as_of, window.amount, window.unit, -1)
 
 
+#: Qualifiers as a coordinator would say them.
+QUALIFIER_WORDS = {
+    "history": "ever", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
+    "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
+    "planned": "planned", "treated": "treated",
+}
+
+
 def _window_words(window: TimeWindow) -> str:
     anchor = "" if window.anchor == "screening" else f" (the {window.anchor.replace('_', ' ')}, taken as the screening date)"
-    return f"within {number(window.amount)} {window.unit}{anchor}"
+    unit = window.unit[:-1] if window.amount == 1 else window.unit
+    return f"within {number(window.amount)} {unit}{anchor}"
 
 
 def _age_words(days: int) -> str:
@@ -471,7 +480,19 @@ def _category(node: Category, ctx: Context) -> Outcome:
         wanted_words = {v.lower() for v in node.values}
         holds = got in wanted_words or (got == "positive" and "yes" in wanted_words)
     else:
-        holds = _category_key(str(reading.value)) in wanted
+        value = _category_key(str(reading.value))
+        holds = value in wanted
+        parts = set(value.split("+"))
+        if not holds and len(parts) > 1 and parts & wanted:
+            # class IV+V against "class III or IV": it has class IV lesions, but is not class IV
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is {_show(reading)}, a combined class that includes "
+                           f"{' and '.join(sorted(parts & wanted))}; whether it counts as {shown} is for the "
+                           f"coordinator to judge.", "ambiguous", (_evidence(reading, threshold=shown),),
+                           (f"whether {concept.name} {_show(reading)} counts as {shown}",))
+    if concept.value_type in ("qualitative", "titre", "boolean"):
+        verdict = "as required" if holds else f"not {shown}"
+        return Outcome(Truth.of(holds), f"{concept.name} is {_show(reading)} ({verdict}).", None,
+                       (_evidence(reading, threshold=shown),))
     return Outcome(Truth.of(holds), f"{concept.name} is {_show(reading)}; {'in' if holds else 'not in'} {shown}.",
                    None, (_evidence(reading, threshold=shown),))
 
@@ -571,17 +592,18 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
 class _Kind:
     list_name: str
     noun: str
+    verb: str
     entries: Callable[[Patient], Sequence[object]]
     span: Callable[[object], tuple[date | None, date | None]]
 
 
-_CONDITIONS = _Kind("conditions", "condition", lambda p: p.conditions,
+_CONDITIONS = _Kind("conditions", "condition", "has", lambda p: p.conditions,
                     lambda e: (e.onset, e.end))  # type: ignore[attr-defined]
-_MEDICATIONS = _Kind("medications", "medication", lambda p: p.medications,
+_MEDICATIONS = _Kind("medications", "medication", "received", lambda p: p.medications,
                      lambda e: (e.start, e.end))  # type: ignore[attr-defined]
-_PROCEDURES = _Kind("procedures", "procedure", lambda p: p.procedures,
+_PROCEDURES = _Kind("procedures", "procedure", "had", lambda p: p.procedures,
                     lambda e: (e.date, e.date))  # type: ignore[attr-defined]
-_VACCINATIONS = _Kind("vaccinations", "vaccination", lambda p: p.vaccinations,
+_VACCINATIONS = _Kind("vaccinations", "vaccination", "received", lambda p: p.vaccinations,
                       lambda e: (e.date, e.date))  # type: ignore[attr-defined]
 
 
@@ -599,11 +621,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     target = node.concept
     label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (
         getattr(node, "term", None) or target or "?")
-    quals = f" ({', '.join(node.qualifiers)})" if node.qualifiers else ""
+    quals = f" ({', '.join(QUALIFIER_WORDS.get(q, q) for q in node.qualifiers)})" if node.qualifiers else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []
     evidence: list[Evidence] = []
     unresolved: list[str] = []
+    extra_missing: list[str] = []
+    extra_messages: list[str] = []
     targets = [target] if target else []
     if target and "equivalent" in node.qualifiers:
         # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
@@ -633,6 +657,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             if more is not None:
                 checks.append(more.truth)
                 evidence.extend(more.evidence)
+                extra_missing.extend(more.missing)
+                extra_messages.append(more.message)
         truth = all_of(checks)
         truths.append(truth)
         when = ", ".join(x for x in (f"from {first}" if first else "", f"to {last}" if last and last != first
@@ -644,11 +670,15 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                                  source=_where(ctx.patient, kind.list_name, k, e), note=f"{note}" + (
                                      f" ({when})" if when else "")))
     found = any_of(truths)
+    detail = (" " + " ".join(dict.fromkeys(extra_messages))) if extra_messages else ""
     if found is Truth.TRUE:
-        return Outcome(Truth.TRUE, f"Has {what}.", None, tuple(evidence))
+        return Outcome(Truth.TRUE, f"{kind.verb.capitalize()} {what}.{detail}", None, tuple(evidence))
+    if found is Truth.UNKNOWN and extra_missing:
+        return Outcome(Truth.UNKNOWN, f"Cannot tell yet: {' '.join(dict.fromkeys(extra_messages))}", "missing",
+                       tuple(evidence), tuple(dict.fromkeys(extra_missing)))
     if found is Truth.UNKNOWN:
-        return Outcome(Truth.UNKNOWN, f"Cannot tell whether the patient has {what}: the profile does not record "
-                       f"the details.", "ambiguous", tuple(evidence), (f"details of the patient's {label}",))
+        return Outcome(Truth.UNKNOWN, f"Cannot tell whether the patient {kind.verb} {what}: the profile does not "
+                       f"record the details.", "ambiguous", tuple(evidence), (f"details of the patient's {label}",))
     term = getattr(node, "term", None)
     if term is not None and target is None:
         return Outcome(Truth.UNKNOWN, f"'{term}' is not in the vocabulary; its absence cannot be confirmed.",
@@ -658,10 +688,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                        (f"whether {label} is planned",))
     if not ctx.complete(kind.list_name):
         return Outcome(Truth.UNKNOWN, f"No {what} recorded, but the {kind.list_name} list is not marked complete.",
-                       "missing", tuple(evidence), (f"whether the patient has {what}",))
+                       "missing", tuple(evidence), (f"whether the patient {kind.verb} {what}",))
     if unresolved:
         return Outcome(Truth.UNKNOWN, f"No {what} recorded; {', '.join(unresolved)} could not be matched to the "
                        f"vocabulary.", "ambiguous", tuple(evidence), (f"whether {', '.join(unresolved)} is {label}",))
+    if truths:  # matching entries, none of which counts
+        return Outcome(Truth.FALSE, f"Nothing in the complete {kind.list_name} list counts as {what}.{detail}", None,
+                       tuple(evidence))
     return Outcome(Truth.FALSE, f"No {what} in the complete {kind.list_name} list.", None, tuple(evidence))
 
 

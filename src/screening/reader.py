@@ -557,9 +557,24 @@ class Reader(Transformer):
                 if p.window is None:
                     p.window = lead[2]
         node = self._settle(seq)
+        if not any(cbp for _, _, cbp, _ in subject):
+            node = self._contraception_applies(node)
         for _, sexes, cbp, span in subject:
             node = self._restrict(node, sexes, cbp, span)
         return node
+
+    def _contraception_applies(self, node: Rule) -> Rule:
+        """Contraception is asked only of patients who could conceive: "males or females not
+        willing to use contraception" does not exclude a postmenopausal woman."""
+        if isinstance(node, (AllOf, AnyOf)):
+            return node.model_copy(update={"items": tuple(self._contraception_applies(i) for i in node.items)})
+        inner = node.item if isinstance(node, Not) else node
+        if not (isinstance(inner, Status) and inner.field == "contraception"):
+            return node
+        who = Status(field="childbearing_potential", span=node.span)
+        if self.kind == "inclusion":
+            return Conditional(when=who, then=node, span=node.span)
+        return AllOf(items=(who, node), span=node.span)
 
     def if_then(self, items):
         seqs = [i for i in items if isinstance(i, _Seq)]
@@ -643,8 +658,8 @@ class Reader(Transformer):
                      for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             if p.including:
-                extra = [self._entity_node(p.terminal, c, p.quals, p.window, (), None, p.span)
-                         for c in p.including if not self.vocab.is_a(c, p.concept)]
+                extra = [self._entity_node(p.terminal, c, q, p.window, (), None, p.span)
+                         for c in p.including if not self.vocab.is_a(c, p.concept) for q in variants]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
             if p.requiring:
@@ -793,8 +808,10 @@ def _distribute(seq: _Seq) -> None:
         if p.terminal == "QUALITATIVE" and p.node is None and prev.node is not None and isinstance(
                 prev.node, (Category, Titre)) and (not isinstance(prev.node, Category) or prev.node.values == ("positive",)):
             p.node = Category(concept=p.concept, values=("positive",), span=p.span)
-        if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and not p.quals and not p.variants:
-            p.quals = [q for q in prev.quals if q != "other"]
+        if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
+                and not p.variants:
+            # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
+            p.quals = [q for q in prev.quals if q != "other"] + p.quals
             p.variants = [list(v) for v in prev.variants]
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]

@@ -350,6 +350,7 @@ _PRETTY: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         lambda m: "× 10" + m.group(1).translate(_TO_SUPERSCRIPT),
     ),
     (re.compile(r"\bmcg\b"), "µg"),
+    (re.compile(r"(?<![A-Za-z])([mdµuμ]?)l\b"), lambda m: m.group(1) + "L"),  # ml → mL, dl → dL
     (re.compile(r"(?<![A-Za-z])[uμ](?=(?:mol|L|l|g|IU|U|Eq|kat)\b)"), "µ"),
     (re.compile(r"1\.73\s*m\s*\^?\s*2"), "1.73 m²"),
     (re.compile(r"/24\s*h\b"), "/24 h"),
