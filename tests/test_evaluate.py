@@ -185,3 +185,11 @@ def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
             assert len(report.criteria) >= len(compiled.trial.criteria)
         # the cardinal rule: no data, no failure
         assert all(c.verdict != "fail" for c in screen(compiled, empty).criteria if c.kind != "registry"), path.name
+
+
+def test_an_egfr_per_square_metre_is_decided_only_where_both_readings_agree():
+    rule = "egfr < 40 mL/min/m2"
+    assert outcome(rule, labs=[lab("eGFR", 96, "mL/min/1.73m2")]).truth is Truth.FALSE
+    assert outcome(rule, labs=[lab("eGFR", 20, "mL/min/1.73m2")]).truth is Truth.TRUE
+    between = outcome(rule, labs=[lab("eGFR", 55, "mL/min/1.73m2")])  # < 69.2 literally, not < 40
+    assert between.truth is Truth.UNKNOWN and between.reason == "implausible_threshold"

@@ -237,7 +237,7 @@ def _readings(concept: Concept, ctx: Context) -> list[_Reading]:
     for list_name, entries in lists:
         for k, e in enumerate(entries):
             if e.concept_id is not None and ctx.vocab.is_a(e.concept_id, concept.id) and e.value is not None:
-                out.append(_Reading(e.value, getattr(e, "unit", None), e.date, e.name or e.code or concept.name,
+                out.append(_Reading(e.value, getattr(e, "unit", None), e.date, e.name or ctx.vocab.get(e.concept_id).name,
                                     _where(p, list_name, k, e), getattr(e, "ref_high", None),
                                     getattr(e, "ref_low", None)))
     for k, proc in enumerate(p.procedures):
@@ -331,10 +331,24 @@ def _compare(node: Comparison, ctx: Context) -> Outcome:
     concept = ctx.vocab.lookup(node.concept)
     if concept is None:
         return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
-    problem = implausible(node, ctx.vocab) or ambiguous_unit(node, ctx.vocab)
+    problem = implausible(node, ctx.vocab)
     if problem is not None:
         return Outcome(Truth.UNKNOWN, f"Threshold not used: {problem}.", "implausible_threshold",
                        missing=(f"the intended {concept.name} threshold",))
+    problem = ambiguous_unit(node, ctx.vocab)
+    if problem is not None:
+        # Decide only where both readings of the unit give the same answer.
+        literal = _compare_reading(node, concept, ctx)
+        meant = _compare_reading(node.model_copy(update={"unit": concept.unit}), concept, ctx)
+        if literal.truth is meant.truth:
+            return Outcome(literal.truth, f"{meant.message} (The threshold's unit is ambiguous, but both readings "
+                           f"agree.)", literal.reason, meant.evidence, literal.missing)
+        return Outcome(Truth.UNKNOWN, f"Threshold unclear: {problem}. {literal.message} {meant.message}",
+                       "implausible_threshold", meant.evidence, (f"the intended {concept.name} threshold",))
+    return _compare_reading(node, concept, ctx)
+
+
+def _compare_reading(node: Comparison, concept: Concept, ctx: Context) -> Outcome:
     reading, unknown = _latest(concept, node.window, ctx)
     if reading is None:
         return unknown  # type: ignore[return-value]

@@ -62,6 +62,9 @@ def screen_trial(compiled: CompiledTrial, patient: Patient, as_of: date | None =
         _Item(c.id, c.kind, c.label, c.text, compiled.rules[c.id]) for c in trial.criteria]
     results = [_result(item, ctx, patient.answers.get(f"{trial.nct_id}/{item.id}")) for item in items]
     warnings = [*patient.warnings, *registry_disagreements(trial, compiled)]
+    if not trial.criteria:
+        warnings.append("The record states no inclusion or exclusion criteria, so the patient cannot be found "
+                        "eligible from it; only its registry limits were checked.")
     return build_report(trial, patient.id, day, results, warnings)
 
 
