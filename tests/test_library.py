@@ -274,3 +274,25 @@ def test_every_library_rule_not_reviewed_is_exactly_what_the_compiler_makes():
             else:
                 expected = to_text(compile_criterion(c.text, c.kind).rule)
                 assert stored == expected, f"{nct_id} {c.id}: run `screen trials add examples/trials/{nct_id}.*`"
+
+
+def test_a_reviewed_rule_replaces_the_compilers_and_a_bad_one_is_an_input_error(tmp_path):
+    from screening import load_trial
+    from screening.printer import to_text
+
+    library = Library(tmp_path)
+    trial = read_trial(Path(__file__).resolve().parents[1] / "examples" / "trials" / "NCT03580291.txt")
+    path, _ = library.add(trial)
+    text = path.read_text(encoding="utf-8")
+    yaml = YAML()
+    data = yaml.load(text)
+    data["criteria"][0]["rule"] = "age >= 21 years"
+    data["criteria"][0]["reviewed"] = {"by": "coordinator", "note": "site policy"}
+    with path.open("w", encoding="utf-8") as f:
+        yaml.dump(data, f)
+    assert to_text(load_trial("NCT03580291", library).rules["I1"]) == "age >= 21 years"
+    data["criteria"][0]["rule"] = "creatinin >= 2 mg/dL"
+    with path.open("w", encoding="utf-8") as f:
+        yaml.dump(data, f)
+    with pytest.raises(InputError, match="creatinin"):
+        load_trial("NCT03580291", library)

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from .compile import CompiledTrial, compile_criterion, compile_trial, parse_rule
+from .rules import RuleSyntaxError, unknown_concepts
 from .errors import InputError
 from .explain import screen_trial
 from .library import Library, resolve_trial
@@ -39,6 +40,15 @@ def load_trial(ref: str | Path, library: Library | None = None) -> CompiledTrial
     if trial.nct_id in library.ids() and not Path(str(ref)).is_file():
         entry = library.entry(trial.nct_id)
         reviewed = {cid: rule for cid, rule in entry.rules.items() if cid in entry.reviewed and rule}
+    for cid, rule in reviewed.items():  # a reviewer's hand-written rule must read, and name known concepts
+        where = {"file": str(library.path(trial.nct_id)), "field": f"criteria.{cid}.rule"}
+        try:
+            unknown = unknown_concepts(parse_rule(rule))
+        except RuleSyntaxError as error:
+            raise InputError(str(error), **where) from None
+        if unknown:
+            raise InputError(f"reviewed rule names concepts the vocabulary does not know: {', '.join(unknown)}",
+                             **where)
     return compile_trial(trial, reviewed)
 
 

@@ -71,7 +71,6 @@ class Unreadable(Exception):
 
 
 _OP = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
-_NEGATED_OP = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "="}
 #: The unit of "18 years of age" / "years old": time, and a sign that an age is meant.
 _OF_AGE = "years of age"
 _YEARS = {"hours": 1 / (24 * 365.25), "days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12, "years": 1.0}
