@@ -13,11 +13,13 @@ Time windows count back from the screening date (``as_of``); every anchor the re
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -298,6 +300,28 @@ def _evidence(r: _Reading, compared_as: str | None = None, threshold: str | None
                     compared_as=compared_as, threshold=threshold, source=r.source, note=note)
 
 
+MeasuredNode = Comparison | NormalMultiple | Titre | Category
+
+
+def _on_latest_reading(
+    compare: Callable[[Any, Concept, _Reading, Context], Outcome],
+) -> Callable[[Any, Context], Outcome]:
+    """Shared by every measured-value node: find the concept and its latest reading inside the
+    node's window; missing or stale data is an unknown outcome before the comparison runs."""
+
+    @functools.wraps(compare)
+    def evaluate_measured(node: MeasuredNode, ctx: Context) -> Outcome:
+        concept = ctx.vocab.lookup(node.concept)
+        if concept is None:
+            return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
+        reading, unknown = _latest(concept, node.window, ctx)
+        if reading is None:
+            return unknown  # type: ignore[return-value]
+        return compare(node, concept, reading, ctx)
+
+    return evaluate_measured
+
+
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
     ">": lambda a, b: a > b and not math.isclose(a, b, rel_tol=1e-9),
     ">=": lambda a, b: a >= b or math.isclose(a, b, rel_tol=1e-9),
@@ -338,20 +362,18 @@ def _compare(node: Comparison, ctx: Context) -> Outcome:
     problem = ambiguous_unit(node, ctx.vocab)
     if problem is not None:
         # Decide only where both readings of the unit give the same answer.
-        literal = _compare_reading(node, concept, ctx)
-        meant = _compare_reading(node.model_copy(update={"unit": concept.unit}), concept, ctx)
+        literal = _compare_reading(node, ctx)
+        meant = _compare_reading(node.model_copy(update={"unit": concept.unit}), ctx)
         if literal.truth is meant.truth:
             return Outcome(literal.truth, f"{meant.message} (The threshold's unit is ambiguous, but both readings "
                            f"agree.)", literal.reason, meant.evidence, literal.missing)
         return Outcome(Truth.UNKNOWN, f"Threshold unclear: {problem}. {literal.message} {meant.message}",
                        "implausible_threshold", meant.evidence, (f"the intended {concept.name} threshold",))
-    return _compare_reading(node, concept, ctx)
+    return _compare_reading(node, ctx)
 
 
-def _compare_reading(node: Comparison, concept: Concept, ctx: Context) -> Outcome:
-    reading, unknown = _latest(concept, node.window, ctx)
-    if reading is None:
-        return unknown  # type: ignore[return-value]
+@_on_latest_reading
+def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
     if not isinstance(reading.value, (int, float)) or isinstance(reading.value, bool):
         return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a number.", "ambiguous",
                        (_evidence(reading),), (f"a numeric {concept.name}",))
@@ -406,13 +428,8 @@ def _compare_age(node: Comparison, ctx: Context) -> Outcome:
     return Outcome(Truth.of(holds), f"Age {age} {'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
 
 
-def _normal_multiple(node: NormalMultiple, ctx: Context) -> Outcome:
-    concept = ctx.vocab.lookup(node.concept)
-    if concept is None:
-        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
-    reading, unknown = _latest(concept, node.window, ctx)
-    if reading is None:
-        return unknown  # type: ignore[return-value]
+@_on_latest_reading
+def _normal_multiple(node: NormalMultiple, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
     limit = reading.ref_high if node.limit == "ULN" else reading.ref_low
     shown = f"{_OP_WORDS[node.op]} {number(node.factor)} × {node.limit}"
     if limit is None or not limit:
@@ -455,13 +472,8 @@ def _qualitative(value: object) -> str | None:
     return None
 
 
-def _titre(node: Titre, ctx: Context) -> Outcome:
-    concept = ctx.vocab.lookup(node.concept)
-    if concept is None:
-        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
-    reading, unknown = _latest(concept, node.window, ctx)
-    if reading is None:
-        return unknown  # type: ignore[return-value]
+@_on_latest_reading
+def _titre(node: Titre, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
     shown = f"{_OP_WORDS[node.op]} 1:{node.dilution}"
     m = _TITRE.match(str(reading.value))
     if m is None:
@@ -477,13 +489,8 @@ def _titre(node: Titre, ctx: Context) -> Outcome:
                    f"{shown}.", None, (_evidence(reading, threshold=shown),))
 
 
-def _category(node: Category, ctx: Context) -> Outcome:
-    concept = ctx.vocab.lookup(node.concept)
-    if concept is None:
-        return Outcome(Truth.UNKNOWN, f"'{node.concept}' is not in the vocabulary.", "ambiguous")
-    reading, unknown = _latest(concept, node.window, ctx)
-    if reading is None:
-        return unknown  # type: ignore[return-value]
+@_on_latest_reading
+def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
     wanted = {_category_key(v) for v in node.values}
     shown = " or ".join(node.values)
     if concept.value_type in ("qualitative", "titre", "boolean"):
