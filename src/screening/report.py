@@ -585,7 +585,8 @@ def render_table(report: Report, width: int = 120, *, color: bool = False) -> st
         (len(s) for c in report.criteria for s in (VERDICT_WORDS[c.verdict], *criterion_facts(c))),
         default=7,
     )
-    widths = (min(max(id_width, 2), 8), min(verdict_width, 16))
+    # never narrower than the column headings ("ID", "Verdict")
+    widths = (min(max(id_width, 2), 8), max(min(verdict_width, 16), len("Verdict")))
     for section in sections(report.criteria):
         parts += [Text(""), _table_section(section, *widths)]
 
