@@ -549,7 +549,7 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         return Truth.TRUE if "secondary" in note else (Truth.FALSE if "primary" in note else Truth.UNKNOWN)
     if q == "recurrent":
         return Truth.TRUE if "recurrent" in note else Truth.UNKNOWN
-    if q in ("severe", "moderate"):
+    if q in ("severe", "moderate", "mild"):
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
     if q in ("symptomatic", "chronic"):

@@ -381,8 +381,6 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(" ".join([out[-2].value, *tail])) if tail else None
             if found is not None and found.category == vocab.get(t.value).category:
                 out[-2] = _retyped(out[-2], "COND", found.id)
-        if t.type == "COND" and ptype == "COND" and vocab.is_a(prev.value, t.value):
-            continue  # "human immunodeficiency virus [HIV] infection": the infection is the virus's
         if t.type == "SHOWING":
             # "renal biopsy showing X": the finding is the criterion, the procedure its source
             if ptype == "PROC":
@@ -400,7 +398,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue
         if t.type == "BETWEEN" and ntype != "NUMBER":
             continue
-        if t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") and ntype == "NUMBER"):
+        if t.type == "TO" and ptype == "QUAL" and ntype == "QUAL":
+            t = _retyped(t, "OR")  # "moderate to severe": either
+        elif t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") and ntype == "NUMBER"):
             continue
         if t.type == "DASH" and not (ptype in ("NUMBER", "UNIT") and ntype == "NUMBER"):
             continue
@@ -520,6 +520,9 @@ def _fold(tokens: list[Token]) -> list[Token]:
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
                     k = j + 1  # "(transfusion allowed)": a permission constrains nothing
                     continue
+        if t.type == "COND" and out and out[-1].type == "COND" and load_vocabulary().is_a(out[-1].value, t.value):
+            k += 1  # "human immunodeficiency virus (HIV) infection": the infection is the virus's
+            continue
         out.append(t)
         k += 1
     return out
