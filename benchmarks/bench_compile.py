@@ -28,6 +28,11 @@ def _best_of(runs: int, func) -> float:
 
 
 def main() -> None:
+    from screening.vocabulary import load_vocabulary
+
+    start = time.perf_counter()
+    load_vocabulary.__wrapped__()
+    print(f"vocabulary load:           {time.perf_counter() - start:.3f} s ({len(load_vocabulary().concepts)} concepts)")
     compile_criterion("warm up: serum creatinine > 1.5 mg/dL", "exclusion")  # load vocabulary and parsers
     criteria = [c for p in sorted(CORPUS.glob("*.json")) for c in read_trial(p).criteria]
     criteria += [c for p in sorted((ROOT / "examples" / "trials").glob("*.txt")) for c in read_trial(p).criteria]

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import importlib.resources
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -350,11 +354,7 @@ class Vocabulary:
 # --- loading the shipped data ------------------------------------------------------------------
 
 
-def _read_file(name: str, text: str, yaml: YAML) -> list[Concept]:
-    try:
-        document: Any = yaml.load(text)
-    except YAMLError as error:
-        raise VocabularyError(f"vocab/{name}: {error}") from error
+def _read_file(name: str, document: Any) -> list[Concept]:
     if not isinstance(document, dict) or not isinstance(document.get("concepts"), list):
         raise VocabularyError(f"vocab/{name}: expected a mapping with a 'concepts' list")
     default_category = document.get("category")
@@ -371,13 +371,43 @@ def _read_file(name: str, text: str, yaml: YAML) -> list[Concept]:
     return concepts
 
 
+def _documents(texts: dict[str, str]) -> dict[str, Any]:
+    """The YAML files parsed, through a JSON copy in the user's cache keyed by their content.
+
+    Parsing some 3,000 concepts of YAML is most of the start-up time; the cache is only a faster
+    reading of the same text (a changed file has another key), and any trouble with it falls
+    back to parsing.
+    """
+    digest = hashlib.sha256("\0".join(f"{k}\0{v}" for k, v in sorted(texts.items())).encode()).hexdigest()[:20]
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "screening" / f"vocab-{digest}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    yaml = YAML(typ="safe")  # libyaml parser when ruamel.yaml.clib is installed
+    documents: dict[str, Any] = {}
+    for name, text in texts.items():
+        try:
+            documents[name] = yaml.load(text)
+        except YAMLError as error:
+            raise VocabularyError(f"vocab/{name}: {error}") from error
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(documents, default=str), encoding="utf-8")
+        partial.replace(cache)
+    except OSError:
+        pass  # a read-only home only costs the speed-up
+    return documents
+
+
 @functools.cache
 def load_vocabulary() -> Vocabulary:
     """The shipped vocabulary (``screening/vocab/*.yaml``), read and checked once."""
-    yaml = YAML(typ="safe")  # libyaml parser when ruamel.yaml.clib is installed
     folder = importlib.resources.files("screening").joinpath("vocab")
+    texts = {entry.name: entry.read_text(encoding="utf-8")
+             for entry in sorted(folder.iterdir(), key=lambda item: item.name) if entry.name.endswith(".yaml")}
     concepts: list[Concept] = []
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".yaml"):
-            concepts.extend(_read_file(entry.name, entry.read_text(encoding="utf-8"), yaml))
+    for name, document in _documents(texts).items():
+        concepts.extend(_read_file(name, document))
     return Vocabulary(concepts)
