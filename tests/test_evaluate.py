@@ -193,3 +193,8 @@ def test_an_egfr_per_square_metre_is_decided_only_where_both_readings_agree():
     assert outcome(rule, labs=[lab("eGFR", 20, "mL/min/1.73m2")]).truth is Truth.TRUE
     between = outcome(rule, labs=[lab("eGFR", 55, "mL/min/1.73m2")])  # < 69.2 literally, not < 40
     assert between.truth is Truth.UNKNOWN and between.reason == "implausible_threshold"
+
+
+def test_a_condition_recorded_only_by_its_broader_name_is_unknown_not_absent():
+    result = outcome("condition type_1_diabetes", conditions=[{"name": "diabetes mellitus"}], complete=["conditions"])
+    assert result.truth is Truth.UNKNOWN and result.reason == "ambiguous"

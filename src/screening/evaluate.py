@@ -707,6 +707,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if "planned" in node.qualifiers:
         return Outcome(Truth.UNKNOWN, f"Plans for {label} are not in the profile.", "missing", tuple(evidence),
                        (f"whether {label} is planned",))
+    broader = [getattr(e, "name", None) or ctx.vocab.get(e.concept_id).name for e in entries  # type: ignore[attr-defined]
+               if target and getattr(e, "concept_id", None) and e.concept_id != target  # type: ignore[attr-defined]
+               and ctx.vocab.is_a(target, e.concept_id)]  # type: ignore[attr-defined]
+    if broader and not truths:
+        # recorded as "psoriasis" against "pustular psoriasis": maybe, maybe not
+        return Outcome(Truth.UNKNOWN, f"The profile records {', '.join(broader)}, which may or may not be {label}.",
+                       "ambiguous", tuple(evidence), (f"whether the patient's {', '.join(broader)} is {label}",))
     if not ctx.complete(kind.list_name):
         return Outcome(Truth.UNKNOWN, f"No {what} recorded, but the {kind.list_name} list is not marked complete.",
                        "missing", tuple(evidence), (f"whether the patient {kind.verb} {what}",))

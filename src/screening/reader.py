@@ -630,6 +630,8 @@ class Reader(Transformer):
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
+        if p.node is not None and (p.excluding or p.including):
+            raise Unreadable("an exception to a test result")  # "positive drug screen other than cannabis"
         if p.definition is not None:
             node = p.definition
         elif p.node is not None:
@@ -679,6 +681,8 @@ class Reader(Transformer):
         if len(nodes) == 1:
             return nodes[0]
         span = seq.span
+        if seq.none_of:
+            return AllOf(items=tuple(nodes), span=span)
         if set(seps) <= {"or", "comma"} and "or" in seps:
             return AnyOf(items=tuple(nodes), span=span)
         if "or" in seps:
@@ -723,6 +727,7 @@ class _Seq:
     parts: list[_Part]
     seps: list[str]
     span: Span | None
+    none_of: bool = False  # a negation at the head of the list covers every item
 
 
 @dataclass
@@ -783,6 +788,12 @@ def _distribute(seq: _Seq) -> None:
     the measured name into elliptic comparisons ("SLEDAI ≥4 and ≤10"), "positive" into a bare
     test name ("positive ANA and/or anti-DNA")."""
     parts = seq.parts
+    if parts and parts[0].negated and len(parts) > 1 and all(
+            not q.negated and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
+        # "no cardiac, neurodegenerative or pulmonary disease": none of them
+        for q in parts[1:]:
+            q.negated = True
+        seq.none_of = True
     for k, p in enumerate(parts):
         if k == 0:
             continue

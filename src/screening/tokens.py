@@ -441,9 +441,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type in ("EXCEPT", "INCLUDING", "ETC") and ptype == "COMMA":  # ", except X" belongs to the part before
             out.pop()
         out.append(t)
-    return _fold(out)
+    return _fold(out, text)
 
 
+_NAMES = {"MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "COND", "MED", "PROC", "VACC"}
 _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE", "WITHIN", "EXCEPT"}
 
 
@@ -470,7 +471,7 @@ def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
     return bool(names) and all(t.type == "COND" and vocab.is_a(t.value, outer.value) for t in names)
 
 
-def _fold(tokens: list[Token]) -> list[Token]:
+def _fold(tokens: list[Token], text: str) -> list[Token]:
     """``(ISN/RPS 2003 classification criteria)`` → one ANNOTATION; ``alanine aminotransferase
     (ALT)`` → the name once; "with or without …" → one UNCONSTRAINED."""
     out: list[Token] = []
@@ -508,6 +509,12 @@ def _fold(tokens: list[Token]) -> list[Token]:
                         out[-1].value == inner[0].value or out[-1].type in ("ULN", "LLN")):
                     k = j + 1
                     continue
+                if len(inner) == 1 and out and out[-1].type in _NAMES and inner[0].type in _NAMES \
+                        and text[inner[0].start_pos:inner[0].end_pos].isupper():
+                    # "mechanical ventilation (CMV)": an abbreviation of the name before it, even
+                    # where the vocabulary knows the letters as something else
+                    k = j + 1
+                    continue
                 if _restates(out, inner):
                     k = j + 1
                     continue
@@ -539,11 +546,13 @@ class _Clause:
 
 
 def clauses(tokens: list[Token], length: int) -> list[_Clause]:
-    """Cut at top-level ``;`` and sentence ends, and before "However"."""
+    """Cut at top-level ``;`` and sentence ends, and before "However" — except in a list that
+    "one of the following:" opens, whose items stay together as alternatives."""
     clauses: list[_Clause] = []
     current: list[Token] = []
     start = 0
     depth = 0
+    choosing = False  # inside "any of the following: A; B; C"
 
     def close(end: int) -> None:
         if current:
@@ -555,6 +564,11 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
             depth += 1
         elif t.type == "RPAR":
             depth = max(0, depth - 1)
+        if t.type == "COLON" and any(x.type in ("ANY_OF", "AT_LEAST_OF") for x in current):
+            choosing = True
+        if depth == 0 and t.type in ("SEMI", "PERIOD") and choosing:
+            current.append(_retyped(t, "OR"))
+            continue
         if depth == 0 and t.type in ("SEMI", "PERIOD"):
             close(t.start_pos)
             start = t.end_pos
