@@ -552,8 +552,8 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q in ("severe", "moderate", "mild"):
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
-    if q in ("symptomatic", "chronic"):
-        return Truth.TRUE if q in note else Truth.UNKNOWN
+    if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed"):
+        return Truth.TRUE if q in note else Truth.UNKNOWN  # recorded only as a note, if at all
     if q in ("oral", "systemic"):
         route = getattr(entry, "route", None)
         if route is None:

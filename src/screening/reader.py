@@ -701,7 +701,8 @@ class Reader(Transformer):
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
-             "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild"},
+             "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
+             "metastatic", "unresectable", "relapsed"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic"},
     "PROC": {"history", "current", "planned", "new"},
