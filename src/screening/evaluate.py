@@ -196,14 +196,15 @@ def window_start(window: TimeWindow, as_of: date) -> date:
 
 #: Qualifiers as a coordinator would say them.
 QUALIFIER_WORDS = {
-    "history": "ever", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
+    "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
     "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated",
 }
 
 
 def _window_words(window: TimeWindow) -> str:
-    anchor = "" if window.anchor == "screening" else f" (the {window.anchor.replace('_', ' ')}, taken as the screening date)"
+    # every anchor is counted from the screening date; the report says so once (explain.py)
+    anchor = "" if window.anchor == "screening" else f" before {window.anchor.replace('_', ' ')}"
     unit = window.unit[:-1] if window.amount == 1 else window.unit
     return f"within {number(window.amount)} {unit}{anchor}"
 
@@ -642,7 +643,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     target = node.concept
     label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (
         getattr(node, "term", None) or target or "?")
-    quals = f" ({', '.join(QUALIFIER_WORDS.get(q, q) for q in node.qualifiers)})" if node.qualifiers else ""
+    words = [w for w in (QUALIFIER_WORDS.get(q, q) for q in node.qualifiers) if w]
+    quals = f" ({', '.join(words)})" if words else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []
     evidence: list[Evidence] = []

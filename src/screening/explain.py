@@ -62,6 +62,11 @@ def screen_trial(compiled: CompiledTrial, patient: Patient, as_of: date | None =
         _Item(c.id, c.kind, c.label, c.text, compiled.rules[c.id]) for c in trial.criteria]
     results = [_result(item, ctx, patient.answers.get(f"{trial.nct_id}/{item.id}")) for item in items]
     warnings = [*patient.warnings, *registry_disagreements(trial, compiled)]
+    anchors = sorted({w.anchor.replace("_", " ") for rule in compiled.rules.values() for n in walk(rule)
+                      if (w := getattr(n, "window", None)) is not None and w.anchor != "screening"})
+    if anchors:
+        warnings.append(f"Time windows counted from the {', '.join(anchors)} are counted back from the screening "
+                        f"date ({day.isoformat()}), since those dates are not yet known.")
     if not trial.criteria:
         warnings.append("The record states no inclusion or exclusion criteria, so the patient cannot be found "
                         "eligible from it; only its registry limits were checked.")
