@@ -198,3 +198,20 @@ def test_an_egfr_per_square_metre_is_decided_only_where_both_readings_agree():
 def test_a_condition_recorded_only_by_its_broader_name_is_unknown_not_absent():
     result = outcome("condition type_1_diabetes", conditions=[{"name": "diabetes mellitus"}], complete=["conditions"])
     assert result.truth is Truth.UNKNOWN and result.reason == "ambiguous"
+
+
+def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
+    old = [{"name": "radiotherapy", "date": "2024-01-10"}]
+    recent = [{"name": "radiotherapy", "date": "2026-11-01"}]
+    assert outcome("procedure radiotherapy [current]", procedures=old, complete=["procedures"]).truth is Truth.FALSE
+    assert outcome("procedure radiotherapy [current]", procedures=recent).truth is Truth.UNKNOWN
+
+
+def test_a_condition_or_drug_that_ended_long_ago_is_unknown_against_a_bare_mention():
+    ended = [{"name": "panic disorder", "onset": "2010-01-01", "end": "2016-01-01"}]
+    assert outcome("condition panic_disorder", conditions=ended).truth is Truth.UNKNOWN
+    assert outcome("condition panic_disorder [history]", conditions=ended).truth is Truth.TRUE
+    assert outcome("condition panic_disorder [current]", conditions=ended,
+                   complete=["conditions"]).truth is Truth.FALSE
+    stopped = [{"name": "warfarin", "start": "2015-01-01", "end": "2019-01-01"}]
+    assert outcome("medication anticoagulant", medications=stopped).truth is Truth.UNKNOWN

@@ -41,36 +41,12 @@ KNOWN_ENGINE_ERRORS: dict[str, str] = {
     "NCT00055614-1/I9": (
         "compile: 'Bilirubin normal' becomes `total_bilirubin <= 1 x ULN and total_bilirubin >= 1 x LLN`; "
         "a bilirubin just under the lab's lower limit (0.2, LLN 0.3) fails an organ-function floor"),
-    "NCT00055614-1/I22": (
-        "evaluate: `procedure surgery [current]` — _qualifier('current') reads `end`, which a Procedure "
-        "lacks, so every past procedure (debulking 2025-06) counts as concurrent"),
-    "NCT00055614-2/I20": (
-        "evaluate: `procedure radiotherapy [current]` — procedures have no `end`, so radiotherapy in 2008 "
-        "counts as concurrent"),
-    "NCT00055614-2/I22": (
-        "evaluate: `procedure surgery [current]` — procedures have no `end`, so debulking in 2025-05 "
-        "counts as concurrent"),
-    "NCT00077454-1/I38": (
-        "evaluate: `procedure radiotherapy [current]` — procedures have no `end`, so radiotherapy in 2024 "
-        "counts as concurrent"),
     "NCT00077454-4/I1": (
         "compile: the list header 'One of the following ... solid tumors:' becomes its own alternative "
         "`condition solid_tumor except (ewing_sarcoma)`, so any solid tumour (Wilms) passes"),
-    "NCT00739908-1/E3": (
-        "compile: 'Current diagnosis of OCD; Panic Disorder or PTSD; ...' puts [current] on OCD only; "
-        "bare `condition panic_disorder` matches panic disorder that ended in 2016"),
-    "NCT00739908-1/E10": (
-        "compile: 'History within past 2 years of: ...; Encephalitis or meningitis; ...' drops the window "
-        "for the list items; `condition meningitis` matches meningitis in 2009"),
-    "NCT02152930-1/E9": (
-        "compile: 'Use of oral anticoagulants (coumarin derivatives)' becomes `medication "
-        "vitamin_k_antagonist` without [current]; warfarin stopped in 2019 excludes"),
     "NCT02152930-2/I2": (
         "compile: 'Newly diagnosed intermittent claudication' becomes `condition peripheral_artery_disease`; "
         "'newly diagnosed' is dropped, so claudication known since 2017 passes"),
-    "NCT05381194-1/E6": (
-        "vocabulary: 'Lapp lactase deficiency' and 'congenital lactase deficiency' are synonyms of "
-        "lactose_intolerance, so ordinary adult lactose intolerance matches the hereditary exclusion"),
     "NCT05381194-1/E18": (
         "compile: 'Previously treated with Bedaquiline or Linezolid for more than 4 weeks' becomes "
         "`medication bedaquiline [history] or medication linezolid [history] dose > 4 weeks`: the duration "

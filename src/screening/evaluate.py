@@ -53,6 +53,9 @@ from .vocabulary import Concept, Vocabulary, load_vocabulary
 #: How old a measured value may be when the criterion names no window, by concept category.
 DEFAULT_RECENCY_DAYS = {"lab": 90, "vital": 90, "score": 90, "finding": 365}
 
+#: A procedure older than this is not "current" or "concurrent" (courses such as radiotherapy last weeks).
+RECENT_EVENT_DAYS = 42
+
 #: Reason codes for UNKNOWN (and for a requirement that does not apply).
 REASONS = {
     "missing": "the data is not in the profile",
@@ -543,6 +546,13 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     end = getattr(entry, "end", None)
     note = (getattr(entry, "note", None) or "").lower()
     if q in ("active", "current"):
+        if not hasattr(entry, "end"):
+            # a procedure or vaccination is a dated event: "concurrent radiotherapy" is one in the
+            # last weeks (or ahead), and a course's end is not recorded, so a recent one may count
+            day = getattr(entry, "date", None)
+            if day is None or day > ctx.as_of:
+                return Truth.UNKNOWN if day is None else Truth.TRUE
+            return Truth.FALSE if (ctx.as_of - day).days > RECENT_EVENT_DAYS else Truth.UNKNOWN
         return Truth.of(end is None or end >= ctx.as_of)
     if q in ("history", "equivalent"):
         return Truth.TRUE
@@ -675,6 +685,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         checks.extend(_qualifier(q, e, ctx, node.window) for q in node.qualifiers)
         if "planned" not in node.qualifiers:
             checks.append(_in_window(first, last, node.window, ctx))
+        if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:
+            # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
+            # one that ended years ago still counts is not said
+            checks.append(Truth.UNKNOWN)
         if extra is not None:
             more = extra(e)
             if more is not None:
@@ -726,6 +740,12 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         return Outcome(Truth.FALSE, f"Nothing in the complete {kind.list_name} list counts as {what}.{detail}", None,
                        tuple(evidence))
     return Outcome(Truth.FALSE, f"No {what} in the complete {kind.list_name} list.", None, tuple(evidence))
+
+
+def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
+    """A condition or drug named with no time at all: no window and no qualifier about time."""
+    timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated"}
+    return node.window is None and not timed & set(node.qualifiers)
 
 
 def _same_words(a: str, b: str) -> bool:
