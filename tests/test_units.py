@@ -171,7 +171,6 @@ def test_no_unit_means_the_canonical_unit() -> None:
         ("mg/dL", "urine_protein_24h"),  # a concentration is not a daily amount
         ("U/L", "creatinine"),
         ("IU/L", "crp"),
-        ("mmol/mol", "hba1c"),  # IFCC and NGSP HbA1c are related by a formula, not a factor
         ("%", "anc"),
         ("mg", "ecog"),
         ("%", "ecog"),
@@ -255,3 +254,12 @@ def test_temperature_round_trip(value: float) -> None:
 )
 def test_format_quantity(value: float, unit: str, text: str) -> None:
     assert format_quantity(value, unit) == text
+
+
+def test_hba1c_in_ifcc_mmol_per_mol_converts_by_the_master_equation() -> None:
+    hba1c = load_vocabulary().get("hba1c")
+    assert canonical_value(64, "mmol/mol", hba1c) == pytest.approx(8.0, abs=0.01)
+    assert canonical_value(48, "mmol/mol", hba1c) == pytest.approx(6.54, abs=0.01)
+    # a molar ratio for an analyte without a scale is still refused
+    with pytest.raises(UnitError):
+        canonical_value(5, "mmol/mol", load_vocabulary().get("hematocrit"))

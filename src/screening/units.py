@@ -304,6 +304,9 @@ def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
     if unit is None or not unit.strip():
         return float(value)
     source = parse_unit(unit)
+    for scale in concept.scales:
+        if parse_unit(scale.unit) == source:
+            return scale.factor * float(value) + scale.offset
     target = parse_unit(concept.unit) if concept.unit else ureg.Unit("")
     # A molar ratio (HbA1c in mmol/mol) and a plain fraction (%) are related by a formula,
     # not a factor: refuse rather than convert 48 mmol/mol into 4.8 %.

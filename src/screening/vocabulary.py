@@ -66,6 +66,19 @@ class VocabularyError(ValueError):
     """The vocabulary data is inconsistent (a programming error in the shipped files)."""
 
 
+class Scale(BaseModel):
+    """A unit on another scale of the same measurement: canonical = factor × value + offset.
+
+    HbA1c reported in IFCC mmol/mol is 0.09148 × value + 2.152 in NGSP %; no unit factor says that.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: str
+    factor: float
+    offset: float = 0.0
+
+
 class Concept(BaseModel):
     """One thing a criterion or a patient profile can name: a lab, score, condition, drug…
 
@@ -98,6 +111,7 @@ class Concept(BaseModel):
     prednisone_equivalent: float | None = None
     live: bool | None = None
     recency_days: int | None = None
+    scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
     def _consistent(self) -> Concept:
