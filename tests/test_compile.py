@@ -154,3 +154,192 @@ def test_a_20000_character_criterion_compiles_quickly():
     elapsed = time.perf_counter() - start
     assert any(isinstance(n, NormalMultiple) for n in walk(compiled.rule))
     assert elapsed < 5, elapsed  # a guard only; benchmarks/bench_compile.py measures it
+
+
+# --- constructs of registry English (one example each; the text → canonical rule) -------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a subject followed by its clause
+    ("If female, patient must not be pregnant", "inclusion", "if female then not pregnant"),
+    # "with or without …" leaves something open, but not what follows it
+    ("History of glaucoma with or without treatment", "exclusion", "condition glaucoma [history]"),
+    # a window after a comma closes the list
+    ("Use of biologic response modifiers, such as G-CSF, within 3 weeks of study entry", "exclusion",
+     ("medication biologic_response_modifier within 3 weeks before screening or "
+      "medication hematopoietic_growth_factor within 3 weeks before screening")),
+    # consent: who signs and the form it takes do not change it
+    (("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
+      "informed consent document"), "inclusion", "consent"),
+    ("Signed, informed consent must be obtained prior to any study specific procedures", "inclusion", "consent"),
+    ("Informed consent to participate in study", "inclusion", "consent"),
+    # number forms
+    ("Platelet count of less than or equal to 20 x 10 9/L at enrollment", "inclusion", "platelets <= 20 10^9/L"),
+    ("Platelet count of below 100x103/mm3", "exclusion", "platelets < 100 10^3/mm3"),
+    ("WBC ≤ 10 x 109/L", "inclusion", "wbc <= 10 10^9/L"),
+    ("Weight over 275 pounds", "exclusion", "weight > 275 pounds"),
+    # values of an ordinal score, said as its bounds
+    ("ECOG 0 or 1", "inclusion", "ecog <= 1"),
+    ("Subjects who have an ECOG performance status of 0, 1 or 2", "inclusion", "ecog <= 2"),
+    ("ECOG score is 0~2", "inclusion", "ecog <= 2"),
+    ("ECOG 1-3", "inclusion", "ecog >= 1 and ecog <= 3"),
+    ("MoCA > 26/30", "inclusion", "moca > 26"),
+    # classes: lists, ranges and comparisons on an ordered scale
+    ("ASA physical status I - II", "inclusion", "asa_class in {I, II}"),
+    ("ASA Status 1-3", "inclusion", "asa_class in {I, II, III}"),
+    ("NYHA class ≥ III", "exclusion", "nyha_class in {III, IV}"),
+    ("Congestive heart failure > New York Heart Association (NYHA) Class II", "exclusion",
+     "condition heart_failure and nyha_class in {III, IV}"),
+    # a threshold for each sex
+    ("Body fat (women:  <38%; men:  <28%)", "inclusion",
+     "(if female then body_fat_percentage < 38 %) and (if male then body_fat_percentage < 28 %)"),
+    ("Body fat (women:  >38%; men:  >28%)", "exclusion",
+     "(female and body_fat_percentage > 38 %) or (male and body_fat_percentage > 28 %)"),
+    ("QTcF > 450 msec (men) or >470 msec (women)", "exclusion",
+     "(male and qtcf > 450 msec) or (female and qtcf > 470 msec)"),
+    ("hemoglobin > 10 g/dL if female", "inclusion", "if female then hemoglobin > 10 g/dL"),
+    # what is asked of the patients a condition describes
+    ("Have a PSA (prostate specific antigen) between 2.5 and 10 if 50-60 years of age", "inclusion",
+     "if (age >= 50 years and age <= 60 years) then (psa >= 2.5 and psa <= 10)"),
+    ("creatinine > 2 mg/dL if diabetic", "exclusion", "condition diabetes_mellitus and creatinine > 2 mg/dL"),
+    # several values named at once
+    ("Transaminases < 3 x ULN", "inclusion", "alt < 3 x ULN and ast < 3 x ULN"),
+    ("Hepatic enzyme levels ≥3 times the upper limit of normal", "exclusion", "alt >= 3 x ULN or ast >= 3 x ULN"),
+    # a heading that describes the values it lists
+    (("Patient must have adequate hepatic function as defined by: Total bilirubin ≤ 1.5x upper limit of normal "
+      "(ULN) for age"), "inclusion", "total_bilirubin <= 1.5 x ULN"),
+    ("Minimum life expectancy of 3 months", "inclusion", "life_expectancy >= 3 months"),
+    # another limit for some patients: (not C and A) or (C and B), said shorter where it can be
+    ("AST and ALT ≤ 2.5 x ULN (≤ 5 x ULN for patients with liver metastases)", "inclusion",
+     "(alt <= 2.5 x ULN and ast <= 2.5 x ULN) or (condition liver_metastases and (alt <= 5 x ULN and ast <= 5 x ULN))"),
+    ("ALT > 3 x ULN (> 5 x ULN if liver metastases)", "exclusion",
+     "alt > 3 x ULN and (not condition liver_metastases or alt > 5 x ULN)"),
+    ("ALT ≤ 3 x ULN (≤ 2 x ULN if liver metastases)", "inclusion",
+     "(not condition liver_metastases and alt <= 3 x ULN) or (condition liver_metastases and alt <= 2 x ULN)"),
+    # the same thresholds again in other units; one unit written after two thresholds
+    ("Blood glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)", "exclusion",
+     "glucose < 50 mg/dl or glucose > 400 mg/dl"),
+    # a requirement for some patients, opened by "if" or "for patients …" and closed by a comma or colon
+    ("For patients not receiving therapeutic anticoagulation: INR or aPTT ≤ 1.5 x ULN", "inclusion",
+     "if not medication anticoagulant then (inr <= 1.5 x ULN or aptt <= 1.5 x ULN)"),
+    ("If there is a history of hepatitis C virus (HCV) infection, has undetectable HCV viral load at screening",
+     "inclusion", "if condition hepatitis_c [history] then hcv_rna in {negative}"),
+    ("If female, pregnant or breastfeeding", "exclusion", "female and (pregnant or breastfeeding)"),
+    # "normal" for a value that is abnormal only when high
+    ("Bilirubin normal", "inclusion", "total_bilirubin <= 1 x ULN"),
+    ("normal potassium", "inclusion", "potassium <= 1 x ULN and potassium >= 1 x LLN"),
+    # after "one of the following", a heading names what the items are; the items are the choice
+    ("One of the following histologically confirmed solid tumors: Brain tumors; Osteogenic sarcoma; Neuroblastoma",
+     "inclusion", "condition brain_tumor or condition osteosarcoma or condition neuroblastoma"),
+    # a clause that says who is excluded
+    ("Participants with leptomeningeal disease are excluded", "exclusion", "condition leptomeningeal_disease"),
+    ("Pregnant and nursing patients are excluded", "inclusion", "not (pregnant or breastfeeding)"),
+    # two limits on one value make a range, even in an exclusion
+    ("SLEDAI ≥ 4 and ≤ 10", "exclusion", "sledai_2k >= 4 and sledai_2k <= 10"),
+    ("A male or female aged 50 years or older at the time of the first vaccination", "inclusion", "age >= 50 years"),
+    # an exception to a limit
+    ("Total bilirubin </= 1.5x the upper limit of normal unless considered due to Gilbert's syndrome", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or condition gilberts_syndrome"),
+    ("Total bilirubin > 1.5 x ULN, except for patients with Gilbert's syndrome", "exclusion",
+     "total_bilirubin > 1.5 x ULN and not condition gilberts_syndrome"),
+    # standards and methods
+    ("At least one measurable lesion (according to RECIST V 1.1)", "inclusion", "measurable_disease in {yes}"),
+    ("Creatinine clearance ≥ 50 mL/min (calculated using the Cockcroft-Gault formula)", "inclusion",
+     "creatinine_clearance >= 50 mL/min"),
+    ("Ejection fraction of ≥ 50% by radionuclide angiogram", "inclusion", "lvef >= 50 %"),
+    ("Evidence of intracranial haemorrhage (ICH) on the CT-scan", "exclusion", "condition intracranial_hemorrhage"),
+    # courses of treatment: one is having had it
+    ("Patients must have received at least 1 prior line of chemotherapy", "inclusion", "medication chemotherapy"),
+    # wash-outs of several treatments
+    ("More than 4 weeks since prior and no concurrent finasteride or dutasteride", "inclusion",
+     ("not (medication finasteride within 4 weeks before screening or "
+      "medication dutasteride within 4 weeks before screening)")),
+    # negative tests
+    ("Hepatitis B or C negative.", "inclusion",
+     "not (condition hepatitis_b [current] or condition hepatitis_c [current])"),
+    ("HIV negative", "inclusion", "not condition hiv_infection [current]"),
+    ("Normal prolactin and thyroid stimulating hormone levels at screening", "inclusion",
+     "(prolactin <= 1 x ULN and prolactin >= 1 x LLN) and (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
+    # ages in years once one bound says "of age"
+    (">18 years and <70 years of age", "inclusion", "age > 18 years and age < 70 years"),
+    # time limits on an event
+    ("Surgery less than 4 weeks prior to enrollment", "exclusion", "procedure surgery within 4 weeks before enrollment"),
+    ("Recent cerebrovascular accident (< 3 months)", "exclusion", "condition stroke within 3 months before screening"),
+    ("Smoker (currently or within the last year)", "exclusion", "condition tobacco_use within 1 years before screening"),
+    ("Herpes zoster (within the past 90 days)", "exclusion", "condition herpes_zoster within 90 days before screening"),
+    # a negative requirement listed as an exclusion keeps its literal reading only where it is one
+    ("No patient's informed consent", "exclusion", "not consent"),
+    # the number of an item in the record's own list
+    ("3 Major surgical procedure or radiotherapy within 4 weeks prior to first dose", "exclusion",
+     "procedure major_surgery within 4 weeks before first_dose or procedure radiotherapy within 4 weeks before first_dose"),
+    # a limit of normal with no multiple
+    ("Serum creatinine > 2 X ULN, Serum calcium < LLN", "exclusion", "creatinine > 2 x ULN or calcium < 1 x LLN"),
+    # ages written after the number, or as the only limit of a clause
+    ("80 or more years old", "inclusion", "age >= 80 years"),
+    ("Male or female patient > 18 years", "inclusion", "age > 18 years"),
+    ("At least 19 years old at enrolment", "inclusion", "age >= 19 years"),
+    ("Known pregnancy at time of enrolment", "exclusion", "pregnant"),
+    # a requirement with its qualifiers
+    ("Active infection requiring IV antibiotics at the time of initiation of study treatment", "exclusion",
+     "condition infection [active] and medication antibiotic [current, intravenous]"),
+    # outside a range
+    ("Body mass index: outside of the 18-29 kg/m2 range", "exclusion", "not (bmi >= 18 kg/m2 and bmi <= 29 kg/m2)"),
+    ("Anticipated to live for more than 3 months", "inclusion", "life_expectancy > 3 months"),
+    ("Body weight of at least 40 kg and BMI within the range 18.0 and 30.0 kg/m^2 (inclusive) at screening", "inclusion",
+     "weight >= 40 kg and (bmi >= 18 kg/m^2 and bmi <= 30 kg/m^2)"),
+    ("Previous treatment of chemotherapy or radiotherapy", "exclusion",
+     "medication chemotherapy [history] or procedure radiotherapy [history]"),
+])
+def test_registry_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # permissions are not requirements
+    ("Those with hepatocellular carcinoma with or without treatment of hepatoma may also be included", "inclusion"),
+    # values with a gap, or a whole scale
+    ("ECOG 0 or 2", "inclusion"),
+    ("ECOG 0 to 5", "inclusion"),
+    # a count of courses beyond one cannot be said
+    ("More than two lines of chemotherapy", "exclusion"),
+    # a requirement worded in the negative, listed as an exclusion: literally it would exclude
+    # everyone who meets it
+    ("Patient must not be pregnant or breastfeeding.", "exclusion"),
+    ("No use of reproductive hormones within 3 months of enrollment", "exclusion"),
+    # '=' is usually a lost ≤ or ≥
+    ("ALT and AST = 2.5 x upper limit of normal", "inclusion"),
+    ("Male or female = 18 years of age", "inclusion"),
+    # "on dialysis" is a treatment, not how a finding was seen
+    ("ESRD on dialysis", "exclusion"),
+    # an exception that is not a condition or a drug, to a test that is not a number
+    ("positive urine drug screen other than cannabis", "exclusion"),
+    # "outside" of comparisons, not of a range
+    ("Age range:  outside the >29 yrs or <18 yrs", "exclusion"),
+    # values that define a condition do not define its being uncontrolled
+    ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L or calcium > 12 mg/dL)", "exclusion"),
+    # a time limit on a lasting condition is a duration, not a window
+    ("Diabetes < 5 years", "exclusion"),
+    ("Diabetes for more than 10 years", "exclusion"),
+    ("Previously treated with Bedaquiline or Linezolid for more than 4 weeks", "exclusion"),
+    # a qualifier the rule cannot carry is not dropped
+    ("Newly diagnosed intermittent claudication", "inclusion"),
+    ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+def test_a_list_under_a_head_that_could_not_be_read_is_not_read_alone():
+    text = ("Patients must have the following clinical laboratory values unless considered due to leukemic organ "
+            "involvement: 1. Serum creatinine </= 2.0 mg/dl. 2. Total bilirubin </= 1.5x the upper limit of normal.")
+    rule = compile_criterion(text, "inclusion").rule
+    assert isinstance(rule, FreeText) and rule.text.endswith("upper limit of normal.")
+
+
+def test_numbers_that_label_list_items_are_not_clauses():
+    rule = compile_criterion("Laboratory values: 1. Creatinine ≤ 2 mg/dL. 2. ALT ≤ 3 x ULN.", "inclusion").rule
+    assert to_text(rule) == "creatinine <= 2 mg/dL and alt <= 3 x ULN"
+
+
+def test_a_unit_does_not_swallow_the_word_after_it():
+    tokens = tokenize(normalise("platelets ≥ 100 x 10^9/L at screening"))
+    assert [t.value for t in tokens if t.type == "UNIT"] == ["10^9/L"]

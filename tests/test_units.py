@@ -208,6 +208,7 @@ _PAIRS = [
     if analyte.unit is not None and analyte.unit not in {"degC"}
     for unit in CANDIDATE_UNITS
     if unit not in {"degC", "°C", "degF"} and convertible(unit, analyte)
+    and unit not in {scale.unit for scale in analyte.scales}  # formulas, not factors: tested on their own
 ]
 
 

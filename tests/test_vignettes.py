@@ -37,27 +37,10 @@ PROFILES = sorted(p.stem for p in VIGNETTES.glob("NCT*-*.yaml") if not p.stem.en
 
 #: Cases ("profile/criterion") where the engine contradicts the coordinator today, and why.
 KNOWN_ENGINE_ERRORS: dict[str, str] = {
-    "NCT00055614-1/I9": (
-        "compile: 'Bilirubin normal' becomes `total_bilirubin <= 1 x ULN and total_bilirubin >= 1 x LLN`; "
-        "a bilirubin just under the lab's lower limit (0.2, LLN 0.3) fails an organ-function floor"),
-    "NCT00077454-4/I1": (
-        "compile: the list header 'One of the following ... solid tumors:' becomes its own alternative "
-        "`condition solid_tumor except (ewing_sarcoma)`, so any solid tumour (Wilms) passes"),
-    "NCT02152930-2/I2": (
-        "compile: 'Newly diagnosed intermittent claudication' becomes `condition peripheral_artery_disease`; "
-        "'newly diagnosed' is dropped, so claudication known since 2017 passes"),
-    "NCT05381194-1/E18": (
-        "compile: 'Previously treated with Bedaquiline or Linezolid for more than 4 weeks' becomes "
-        "`medication bedaquiline [history] or medication linezolid [history] dose > 4 weeks`: the duration "
-        "is read as a dose and reaches linezolid only, so 2 weeks of bedaquiline excludes"),
     "NCT05482568-1/E14": (
         "compile: 'Previous or concurrent malignancy' becomes `condition malignancy [history] or condition "
         "malignancy [current]` with no exception for the trial's own disease, so the NSCLC under study "
         "(is-a malignancy) excludes every patient"),
-    "NCT05482568-2/E23": (
-        "compile: 'severe allergic reactions to ... monoclonal antibody' becomes `medication "
-        "monoclonal_antibody [history, intolerant]` (lexicon maps 'allergic reaction to' to intolerant); "
-        "pembrolizumab stopped for immune colitis (outcome: intolerant) excludes"),
 }
 
 Verdicts = dict[str, tuple[str, str]]

@@ -68,6 +68,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
+        if _list_label(clause, words):
+            continue
         if any(t.type == "JUDGEMENT" for t in clause):
             nodes.append(Judgement(text=words, span=span))
             continue
@@ -78,6 +80,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             else:
                 nodes.append(FreeText(text=words, span=span))
             continue
+        if node is None and _qualifies_list(clause):
+            # "… values unless due to leukemic involvement: 1. creatinine ≤ 2 mg/dL 2. …": the
+            # items are under a head that could not be read, so they cannot be read alone
+            rest = Span(start=span.start, end=len(text.rstrip()))
+            nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
+            break
         nodes.append(node if node is not None else FreeText(text=words, span=span))
     if not nodes:
         stripped = text.strip()
@@ -89,6 +97,28 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+# Words in a list's head that change what its items mean ("unless …", "for patients with …:",
+# "none of …").
+_QUALIFYING_HEAD = frozenset({"EXCEPT", "IF", "NEG", "HOWEVER_ALLOWED", "HOWEVER", "FEMALE", "MALE", "CBP", "ANY_OF",
+                              "AT_LEAST_OF", "WITH_OR_WITHOUT", "UNCONSTRAINED"})
+
+
+def _qualifies_list(clause: list[Token]) -> bool:
+    """A clause that opens a list (ends in ":", perhaps with the first item's number) and holds
+    a word that changes what the items mean."""
+    tail = clause[:-1] if clause and clause[-1].type == "NUMBER" else clause
+    return bool(tail) and tail[-1].type == "COLON" and any(t.type in _QUALIFYING_HEAD for t in tail)
+
+
+def _list_label(clause: list[Token], words: str) -> bool:
+    """"2" between the items of a numbered list inside one criterion, or a heading of filler words
+    that opens the list ("Laboratory values: 1"): labels, not clauses."""
+    if len(clause) == 1 and clause[0].type == "NUMBER" and words.rstrip(").").isdigit():
+        return True
+    types = [t.type for t in clause]
+    return types in (["COLON"], ["COLON", "NUMBER"])
 
 
 def _trimmed(text: str, span: Span) -> Span:

@@ -9,6 +9,7 @@ be said as a rule raises :class:`Unreadable`, and the clause stays free text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,10 +36,11 @@ from .nodes import (
     Vaccinated,
     walk,
 )
-from .tokens import Normalised
+from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
+from .tokens import Normalised, normal_means_not_high
 from .trial import CriterionKind
 from .units import UnitError, canonical_value
-from .vocabulary import Vocabulary
+from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
 
@@ -63,6 +65,7 @@ class _Part:
     definition: Rule | None = None    # "(total bilirubin > 14 mg/L; …)" after a head
     unconstrained: bool = False       # "with or without …"
     planned_pregnancy: bool = False
+    alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
 
 
@@ -84,6 +87,7 @@ class Reader(Transformer):
         self.norm = norm
         self.kind = kind
         self.vocab = vocab
+        self._exemption_terminals: dict[str, str] = {}  # what kind of name an exception named
 
     # helpers
     def _span(self, items: Sequence[object]) -> Span | None:
@@ -108,6 +112,10 @@ class Reader(Transformer):
 
     # --- values
     def cmp(self, items):
+        if items[0].type == "EQ":
+            # "ALT = 2.5 x ULN", "= 18 years of age": in registry text a bare "=" is far more
+            # often a lost ≤ or ≥ than an equality, and reading it as one would fail most patients
+            raise Unreadable("'=' as a threshold")
         return _OP[items[0].type]
 
     def comparison(self, items):
@@ -118,10 +126,11 @@ class Reader(Transformer):
         return ("quantity", float(items[0]), unit)
 
     def uln(self, items):
-        return ("ULN", float(items[0]), None)
+        """"3 x ULN"; "> ULN" alone is once the limit."""
+        return ("ULN", float(items[0]) if items[0].type == "NUMBER" else 1.0, None)
 
     def lln(self, items):
-        return ("LLN", float(items[0]), None)
+        return ("LLN", float(items[0]) if items[0].type == "NUMBER" else 1.0, None)
 
     def titre(self, items):
         return ("titre", float(items[0].value), None)
@@ -168,7 +177,7 @@ class Reader(Transformer):
         nodes = [self._measure_node(m.value, op, value, span) for m in measures]
         if len(nodes) == 1:
             return _Part(node=nodes[0], measure=measures[0].value, span=span)
-        if seps == {"AND"} and self.kind == "inclusion":
+        if "AND" in seps and seps <= {"AND", "COMMA"} and self.kind == "inclusion":
             return _Part(node=AllOf(items=tuple(nodes), span=span), span=span)
         return _Part(node=AnyOf(items=tuple(nodes), span=span), span=span)
 
@@ -188,16 +197,41 @@ class Reader(Transformer):
         return _Part(node=self._measure_node(measure.value, op, value, span), measure=measure.value, span=span)
 
     def normal_range(self, items):
-        """"normal bilirubin", "TSH within normal limits": between the lab's own limits."""
-        word = next(t for t in items if t.type == "NEGATIVE")
-        measure = next(t for t in items if t.type == "MEASURE")
+        """"normal bilirubin", "TSH within normal limits", "normal prolactin and TSH": between the
+        lab's own limits."""
+        tokens = [t for t in items if isinstance(t, Token)]
+        word = next(t for t in tokens if t.type == "NEGATIVE")
+        measures = [t for t in tokens if t.type == "MEASURE"]
         if "normal" not in word.value.lower() and word.value.lower() != "wnl":
             raise Unreadable("a negative number?")
-        span = self._span(items)
-        node = AllOf(items=(NormalMultiple(concept=measure.value, op="<=", factor=1, limit="ULN", span=span),
-                            NormalMultiple(concept=measure.value, op=">=", factor=1, limit="LLN", span=span)),
-                     span=span)
-        return _Part(node=node, measure=measure.value, span=span)
+        span = self._span(tokens)
+        nodes = [_normal(m.value, span) for m in measures]
+        if len(nodes) == 1:
+            return _Part(node=nodes[0], measure=measures[0].value, span=span)
+        seps = {t.type for t in tokens if t.type in ("OR", "AND", "ANDOR", "COMMA")}
+        if seps <= {"AND", "COMMA"}:
+            return _Part(node=AllOf(items=tuple(nodes), span=span), span=span)
+        raise Unreadable("normal A or B")
+
+    def sexed(self, items):
+        sex = next(t for t in items if isinstance(t, Token) and t.type == "FOR_SEX")
+        op, value = next(i for i in items if isinstance(i, tuple))
+        return (sex, op, value)
+
+    def compare_by_sex(self, items):
+        """"Body fat (women: < 38%; men: < 28%)": each threshold holds for its own sex."""
+        measure = items[0]
+        sexed = [i for i in items if isinstance(i, tuple)]
+        if len({sex.value for sex, _, _ in sexed}) != len(sexed):
+            raise Unreadable("one sex given twice")
+        span = self._span([t for t in items if isinstance(t, Token)])
+        nodes = [self._restrict(self._measure_node(measure.value, op, value, span), {sex.value}, False,
+                                self._span([sex])) for sex, op, value in sexed]
+        if len(nodes) == 1:
+            return _Part(node=nodes[0], span=span)
+        node = AllOf(items=tuple(nodes), span=span) if self.kind == "inclusion" else AnyOf(items=tuple(nodes),
+                                                                                            span=span)
+        return _Part(node=node, span=span)
 
     def sex_only(self, items):
         sexes = items[0]
@@ -216,8 +250,23 @@ class Reader(Transformer):
         if high[2] is not None and low[2] is None:
             low = (low[0], low[1], high[2])
         span = self._span([measure])
+        scale = self._scale_positions(measure.value, (low, high))
+        if scale is not None:  # "ECOG 0-2": the values of an ordinal score
+            return _Part(node=_scale_bounds(self.vocab.get(measure.value), *scale, span), measure=measure.value,
+                         span=span)
         nodes = (self._measure_node(measure.value, ">=", low, span), self._measure_node(measure.value, "<=", high, span))
         return _Part(node=AllOf(items=nodes, span=span), measure=measure.value, span=span)
+
+    def _scale_positions(self, concept_id: str, values: tuple[tuple, ...]) -> tuple[int, int] | None:
+        """Where two bare values lie on a numeric ordinal scale, if they are its values."""
+        concept = self.vocab.concepts.get(concept_id)
+        if concept is None or concept.value_type != "ordinal":
+            return None
+        written = [_plain_number(str(v[1])) for v in values if v[0] == "quantity" and v[2] is None]
+        if len(written) != len(values) or not set(written) <= set(concept.categories):
+            return None
+        low, high = (concept.categories.index(v) for v in written)
+        return (low, high) if low < high else None
 
     def bare_range(self, items):
         values = [i for i in items if isinstance(i, tuple)]
@@ -231,6 +280,11 @@ class Reader(Transformer):
             Comparison(concept="age", op=">=", value=low[1], unit=unit, span=span),
             Comparison(concept="age", op="<=", value=high[1], unit=unit, span=span)), span=span), measure="age",
             span=span)
+
+    def age_postfix(self, items):
+        """"80 or more years old"."""
+        number, op = items[0], items[1]
+        return _Part(node=Comparison(concept="age", op=op, value=float(number), unit="years"), measure="age")
 
     def bare_postfix(self, items):
         value, op = items
@@ -276,9 +330,11 @@ class Reader(Transformer):
                      span=self._span(items))
 
     def negative_condition(self, items):
+        """"HBV negative", "COVID-19 PCR negative": a negative test says the infection is not
+        present now, not that it never was."""
         cond = next(t for t in items if t.type == "COND")
         span = self._span(items)
-        node = HasCondition(concept=cond.value, span=span)
+        node = HasCondition(concept=cond.value, qualifiers=("current",), span=span)
         return _Part(node=Not(item=node, span=span), span=span)
 
     def washout(self, items):
@@ -286,10 +342,11 @@ class Reader(Transformer):
         if op not in (">", ">=") or kind != "quantity" or unit not in _YEARS:
             raise Unreadable("a wash-out needs a time")
         tokens = [t for t in items if isinstance(t, Token)]
-        entity = next(t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC"))
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
-        node = self._entity_node(entity.type, entity.value, [], window, (), None, span)
+        nodes = [self._entity_node(t.type, t.value, [], window, (), None, span) for t in tokens
+                 if t.type in ("COND", "MED", "PROC", "VACC")]
+        node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
         return _Part(node=Not(item=node, span=span), span=span)
 
     def positive_condition(self, items):
@@ -304,15 +361,76 @@ class Reader(Transformer):
         if concept_id is None and cond is not None:
             # "class III or IV lupus nephritis": the classification named after the condition
             found = self.vocab.lookup(f"{self.vocab.get(cond.value).name} class")
-            concept_id = found.id if found is not None and found.value_type == "categorical" else None
+            concept_id = found.id if found is not None and found.value_type in ("categorical", "ordinal") else None
         if concept_id is None:
             raise Unreadable("category values without a name")
-        allowed = set(self.vocab.get(concept_id).categories)
-        values = tuple(t.value for t in tokens if t.type == "CATVAL")
-        if allowed and not set(values) <= allowed:
-            raise Unreadable("a value the classification does not have")
+        values = self._class_values(tokens, concept_id)
         span = self._span(tokens)
         return _Part(node=Category(concept=concept_id, values=values, span=span), span=span)
+
+    class_of_condition = category  # "angina pectoris class III or IV"
+
+    def _class_values(self, tokens: Sequence[Token], concept_id: str) -> tuple[str, ...]:
+        """The values a list names, a range ("I - III") read on the scale's own order."""
+        concept = self.vocab.get(concept_id)
+        scale = list(concept.categories)
+        values: list[str] = []
+        ranged = False
+        for t in tokens:
+            if t.type == "DASH":
+                ranged = True
+            elif t.type == "CATVAL":
+                if scale and t.value not in scale:
+                    raise Unreadable("a value the classification does not have")
+                if ranged:
+                    if concept.value_type != "ordinal" or not values:
+                        raise Unreadable("a range on a scale without an order")
+                    low, high = scale.index(values[-1]), scale.index(t.value)
+                    if high <= low:
+                        raise Unreadable("a range that runs backwards")
+                    values.extend(scale[low + 1:high + 1])
+                    ranged = False
+                else:
+                    values.append(t.value)
+        return tuple(dict.fromkeys(values))
+
+    def category_compare(self, items):
+        """"NYHA class > II", "heart failure ≥ NYHA class III": the classes beyond a class of an
+        ordered scale; a condition named first must be present too."""
+        tokens = [t for t in items if isinstance(t, Token)]
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        concept = self.vocab.get(next(t.value for t in tokens if t.type == "CATEGORICAL"))
+        value = next(t.value for t in tokens if t.type == "CATVAL")
+        scale = list(concept.categories)
+        if concept.value_type != "ordinal" or value not in scale or op == "=":
+            raise Unreadable("a comparison on a scale without an order")
+        k = scale.index(value)
+        values = tuple(c for i, c in enumerate(scale) if _INDEX_COMPARE[op](i, k))
+        if not values:
+            raise Unreadable("no class beyond the last")
+        span = self._span(tokens)
+        node: Rule = Category(concept=concept.id, values=values, span=span)
+        cond = next((t for t in tokens if t.type == "COND"), None)
+        if cond is not None:
+            node = AllOf(items=(HasCondition(concept=cond.value, span=self._span([cond])), node), span=span)
+        return _Part(node=node, span=span)
+
+    def score_values(self, items):
+        """"ECOG 0 or 1", "PS 0, 1 or 2": the values an ordinal score may take. They must run
+        without a gap on the scale, and are said as its bounds, which compare exactly."""
+        measure = items[0]
+        concept = self.vocab.get(measure.value) if measure.value in self.vocab.concepts else None
+        if concept is None or concept.value_type != "ordinal":
+            raise Unreadable("values without a comparison for a measured quantity")
+        scale = list(concept.categories)
+        written = [_plain_number(t.value) for t in items if isinstance(t, Token) and t.type == "NUMBER"]
+        if not set(written) <= set(scale):
+            raise Unreadable("a value the scale does not have")
+        positions = sorted({scale.index(v) for v in written})
+        if positions != list(range(positions[0], positions[-1] + 1)):
+            raise Unreadable("values with a gap")
+        span = self._span([t for t in items if isinstance(t, Token)])
+        return _Part(node=_scale_bounds(concept, positions[0], positions[-1], span), measure=concept.id, span=span)
 
     def flag(self, items):
         span = self._span(items)
@@ -323,11 +441,15 @@ class Reader(Transformer):
         op, value = items[0]
         if value[0] != "quantity" or value[2] is None:
             raise Unreadable("a dose without a unit")
+        if value[2] in _YEARS or value[2] == _OF_AGE:
+            raise Unreadable("a duration, not a dose")  # "diabetes for more than 10 years"
         return Comparison(concept="dose", op=op, value=value[1], unit=value[2])
 
     def entity(self, items):
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
         dose = next((i for i in items if isinstance(i, Comparison)), None)
+        if dose is not None and tok.type != "MED":
+            raise Unreadable("a dose of what is not a drug")
         other = any(isinstance(t, Token) and t.type == "OTHER" for t in items)
         part = _Part(terminal=tok.type, concept=tok.value, dose=dose, span=self._span([tok]))
         if other:
@@ -366,13 +488,13 @@ class Reader(Transformer):
         return _Part(node=self._settle(seq), span=seq.span)
 
     def any_group(self, items):
-        seq = items[-1]
+        seq = self._listed(items[-1])
         nodes = self._nodes(seq)
         return _Part(node=nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=seq.span), span=seq.span)
 
     def at_least_group(self, items):
         count = int(items[0].value)
-        seq = items[-1]
+        seq = self._listed(items[-1])
         return _Part(node=AtLeast(count=count, items=tuple(self._nodes(seq)), span=seq.span), span=seq.span)
 
     # --- posts
@@ -388,6 +510,10 @@ class Reader(Transformer):
         anchor = next((t.value for t in items if t.type == "ANCHOR"), "screening")
         return TimeWindow(amount=amount, unit=unit, direction="future", anchor=anchor)
 
+    def paren_window(self, items):
+        """"(within the last 3 months)" after what it times."""
+        return next(i for i in items if isinstance(i, TimeWindow))
+
     def during_trial(self, items):
         return ("planned",)
 
@@ -395,6 +521,7 @@ class Reader(Transformer):
         quals = [q for i in items if isinstance(i, _Quals) for g in i.groups for q in g if isinstance(q, str)] + [
             t.value for t in items if isinstance(t, Token) and t.type == "QUAL"]
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
+        self._exemption_terminals[tok.value] = tok.type
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
     def ent_list(self, items):
@@ -414,12 +541,19 @@ class Reader(Transformer):
         excepts = [i for i in items if isinstance(i, tuple) and i[0] == "except"]
         return ("including", lists[0], excepts[0][1] if excepts else [])
 
+    def alternative(self, items):
+        """"(≤ 5 × ULN for patients with liver metastases)": another limit for some patients."""
+        measure = next((t.value for t in items if isinstance(t, Token) and t.type == "MEASURE"), None)
+        op, value = next(i for i in items if isinstance(i, tuple))
+        when = self._settle(next(i for i in items if isinstance(i, _Seq)))
+        return ("alternative", measure, op, value, when)
+
     def post_qual(self, items):
         return ("qual", items[0].value)
 
     def requiring(self, items):
-        tok = items[1]
-        return ("requiring", tok)
+        tok = items[-1]
+        return ("requiring", tok, [t.value for t in items if t.type == "QUAL"])
 
     def determined_by(self, items):
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
@@ -456,6 +590,11 @@ class Reader(Transformer):
     # --- parts and sequences
     def part(self, items):
         negated = bool(items) and isinstance(items[0], Token) and items[0].type == "NEG"
+        if negated and self.kind == "exclusion" and not _ability(next((i for i in items if isinstance(i, _Part)), None)) \
+                and _requirement_wording(items[0], self.norm.text):
+            # "Patient must not be pregnant" listed as an exclusion: read literally it would
+            # exclude every patient who is not pregnant
+            raise Unreadable("a requirement worded in the negative, listed as an exclusion")
         rest = items[1:] if negated else items
         groups: list[list[object]] = []
         if rest and isinstance(rest[0], _Quals):
@@ -493,7 +632,7 @@ class Reader(Transformer):
             part.quals.append(post[1])
         elif tag == "requiring":
             tok = post[1]
-            part.requiring.append(self._entity_node(tok.type, tok.value, ["current"], None, (), None, None))
+            part.requiring.append(self._entity_node(tok.type, tok.value, ["current", *post[2]], None, (), None, None))
         elif tag == "evidence":
             if post[1] is not None:
                 part.window = post[1]
@@ -501,6 +640,8 @@ class Reader(Transformer):
             part.quals.append("equivalent")
         elif tag == "definition":
             part.definition = post[1]
+        elif tag == "alternative":
+            part.alternative = post[1:]
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -579,7 +720,31 @@ class Reader(Transformer):
         seqs = [i for i in items if isinstance(i, _Seq)]
         when = self._settle(seqs[0])
         then = self._settle(seqs[1])
-        return Conditional(when=when, then=then, span=_join(when.span, then.span))
+        span = _join(when.span, then.span)
+        if self.kind == "exclusion":  # "If female, pregnant": who is excluded is both
+            return AllOf(items=(when, then), span=span)
+        return Conditional(when=when, then=then, span=span)
+
+    def then_if(self, items):
+        """"PSA between 2.5 and 10 if 50-60 years of age": what is asked of the patients the
+        condition after "if" describes (an exclusion names them: the condition and the rest)."""
+        k = next(i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "IF")
+        node = self.start(items[:k])
+        when = self._settle(items[k + 1])
+        span = _join(when.span, node.span)
+        if self.kind == "inclusion":
+            return Conditional(when=when, then=node, span=span)
+        return AllOf(items=(when, node), span=span)
+
+    def excluded_clause(self, items):
+        """"Participants with leptomeningeal disease are excluded": in an exclusion, the patients
+        the clause describes; in an inclusion, a requirement not to be one of them."""
+        kind, self.kind = self.kind, "exclusion"  # the clause is read as the exclusion it states
+        try:
+            node = self.start([i for i in items if not (isinstance(i, Token) and i.type == "EXCLUDED")])
+        finally:
+            self.kind = kind
+        return node if kind == "exclusion" else Not(item=node, span=node.span)
 
     def allowance(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
@@ -603,6 +768,10 @@ class Reader(Transformer):
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False) -> Rule:
+        dropped = {x for x in quals if x not in _ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
+        if dropped:
+            # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
+            raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
         q = tuple(dict.fromkeys(x for x in quals if x in _ENTITY_QUALS[terminal]))
         exc = tuple(excluding)
         if terminal == "COND":
@@ -614,6 +783,20 @@ class Reader(Transformer):
         if terminal == "VACC":
             return Vaccinated(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         raise Unreadable(terminal)
+
+    def _listed(self, seq: _Seq) -> _Seq:
+        """"One of the following solid tumors: brain tumors; osteosarcoma; …": after "one of
+        the following", the names before the colon say what the listed items are; the items are
+        the choice. A head that is not a class of every item is not understood."""
+        if "colon" not in seq.seps:
+            return seq
+        k = seq.seps.index("colon")
+        head, tail = seq.parts[: k + 1], seq.parts[k + 1:]
+        classes = [p.concept for p in head if p.terminal is not None and p.concept]
+        if len(classes) != len(head) or not tail or not all(
+                p.concept and all(self.vocab.is_a(p.concept, c) for c in classes) for p in tail):
+            raise Unreadable("a list whose heading does not name what its items are")
+        return _Seq(tail, seq.seps[k + 1:], seq.span, seq.none_of)
 
     def _examples(self, seq: _Seq) -> _Seq:
         """"other autoimmune diseases apart from SLE: dermatomyositis, scleroderma, etc." — the
@@ -630,9 +813,13 @@ class Reader(Transformer):
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
-        if p.node is not None and (p.excluding or p.including):
+        if p.node is not None and (p.including or p.excluding and not _numeric(p.node)):
             raise Unreadable("an exception to a test result")  # "positive drug screen other than cannabis"
         if p.definition is not None:
+            if not set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE:
+                # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values
+                # define hypercalcemia, not its being uncontrolled
+                raise Unreadable("a qualifier the definition does not cover")
             node = p.definition
         elif p.node is not None:
             node = p.node
@@ -650,10 +837,10 @@ class Reader(Transformer):
                 # "other autoimmune diseases" other than what? (a drug "other" than the study's
                 # is any such drug: the patient is not yet on the study drug)
                 raise Unreadable("'other' without saying other than what")
-            if "equivalent" in p.quals and p.terminal == "MED" and p.concept is not None:
+            if "equivalent" in p.quals and p.terminal == "MED" and p.concept is not None \
+                    and self.vocab.get(p.concept).prednisone_equivalent is None:
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
-                if self.vocab.get(p.concept).prednisone_equivalent is None:
-                    raise Unreadable("equivalent of what?")
+                raise Unreadable("equivalent of what?")
             variants = [p.quals + v for v in p.variants] or [p.quals]
             nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span)
                      for q in variants]
@@ -667,9 +854,49 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *p.requiring), span=p.span)
         else:
             raise Unreadable("nothing to say")
+        if p.alternative is not None:
+            if p.negated or p.excluding or p.node is None or not _numeric(p.node):
+                raise Unreadable("another limit for what?")
+            node = self._alternative(node, *p.alternative)
+        if p.node is not None and p.excluding:
+            if p.negated:
+                raise Unreadable("a negated limit with an exception")
+            return self._unless(node, p.excluding)
         if p.negated:
             node = Not(item=node, span=node.span)
         return node
+
+    def _alternative(self, node: Rule, measure: str | None, op: str, value: tuple, who: Rule) -> Rule:
+        """The limit ``node`` (A), and another one (B) for the patients ``who`` describes (C): the
+        statement is (not C and A) or (C and B). Where B reaches wider than A in an inclusion
+        this is "A or (C and B)", and where it reaches less wide in an exclusion "A and (not C or
+        B)" — the same, and decided even when C is unknown but A settles it."""
+        found = _with_limit(node, measure, op, value, self.vocab)
+        if found is None:
+            raise Unreadable("another limit of a different kind")
+        other, wider = found
+        span = node.span
+        if self.kind == "inclusion" and wider:
+            return AnyOf(items=(node, AllOf(items=(who, other), span=span)), span=span)
+        if self.kind == "exclusion" and not wider:
+            return AllOf(items=(node, AnyOf(items=(Not(item=who, span=span), other), span=span)), span=span)
+        return AnyOf(items=(AllOf(items=(Not(item=who, span=span), node), span=span),
+                            AllOf(items=(who, other), span=span)), span=span)
+
+    def _unless(self, node: Rule, excluding: Sequence[Exemption]) -> Rule:
+        """"Bilirubin ≤ 1.5 × ULN unless due to Gilbert's syndrome": the limit does not bind a
+        patient who has the condition (or is on the drug) the exception names."""
+        exempt: list[Rule] = []
+        for e in excluding:
+            terminal = self._exemption_terminals.get(e.concept)
+            if e.qualifiers or terminal not in ("COND", "MED"):
+                raise Unreadable("an exception that is not a condition or a drug")
+            exempt.append(HasCondition(concept=e.concept, span=node.span) if terminal == "COND" else
+                          TookMedication(concept=e.concept, qualifiers=("current",), span=node.span))
+        who = exempt[0] if len(exempt) == 1 else AnyOf(items=tuple(exempt), span=node.span)
+        if self.kind == "inclusion":
+            return AnyOf(items=(node, who), span=node.span)
+        return AllOf(items=(node, Not(item=who, span=node.span)), span=node.span)
 
     def _settle(self, seq: _Seq) -> Rule:
         if "colon" in seq.seps:
@@ -693,11 +920,13 @@ class Reader(Transformer):
         # excludes ("hepatitis B, hepatitis C and HIV"); items of different kinds describe one
         # case together ("infection requiring hospitalization and IV antibiotics").
         kinds = {_kind_of(p) for p in seq.parts if not p.unconstrained}
-        if self.kind == "exclusion" and len(kinds) == 1:
+        if self.kind == "exclusion" and len(kinds) == 1 and not _bounds_of_one_value(nodes):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 
 
+# Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
+_NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
@@ -708,6 +937,38 @@ _ENTITY_QUALS = {
     "PROC": {"history", "current", "planned", "new"},
     "VACC": {"planned", "history", "new"},
 }
+
+
+_INDEX_COMPARE = {">": lambda i, k: i > k, ">=": lambda i, k: i >= k, "<": lambda i, k: i < k,
+                  "<=": lambda i, k: i <= k}
+
+
+def _normal(concept_id: str, span: Span | None) -> Rule:
+    """Within the lab's own limits; for a value that is abnormal only when high, under the upper."""
+    high = NormalMultiple(concept=concept_id, op="<=", factor=1, limit="ULN", span=span)
+    if normal_means_not_high(concept_id):
+        return high
+    return AllOf(items=(high, NormalMultiple(concept=concept_id, op=">=", factor=1, limit="LLN", span=span)), span=span)
+
+
+def _scale_bounds(concept: Concept, low: int, high: int, span: Span | None) -> Rule:
+    """Positions ``low..high`` of a numeric ordinal scale as comparisons: a bound at the end of
+    the scale says nothing and is left out ("ECOG 0 or 1" is ``ecog <= 1``)."""
+    scale = concept.categories
+    bounds = []
+    if low > 0:
+        bounds.append(Comparison(concept=concept.id, op=">=", value=float(scale[low]), span=span))
+    if high < len(scale) - 1:
+        bounds.append(Comparison(concept=concept.id, op="<=", value=float(scale[high]), span=span))
+    if not bounds:
+        raise Unreadable("every value of the scale")
+    return bounds[0] if len(bounds) == 1 else AllOf(items=tuple(bounds), span=span)
+
+
+def _plain_number(text: str) -> str:
+    """"2" and "2.0" are the same value on a scale written "2"."""
+    value = float(text)
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 class UnitMismatch(ValueError):
@@ -779,6 +1040,85 @@ def _kind_of(p: _Part) -> str:
     return type(leaves[0]).__name__ if leaves else "?"
 
 
+def _ability(core: object) -> bool:
+    """Consent and contraception: "no informed consent" excludes, as written."""
+    return isinstance(core, _Part) and isinstance(core.node, Status) and core.node.field in ("consent", "contraception")
+
+
+_MODALS = frozenset({"must", "should", "shall", "may", "will", "can", "could", "would"})
+
+
+def _requirement_wording(neg: Token, text: str) -> bool:
+    """"must not …", "should not …", or a list item opening with "No …": words that state what
+    an eligible patient is, not who is excluded."""
+    if neg.value.lower() not in ("no", "not", "never"):
+        return False
+    before = text[:neg.start_pos].rstrip()
+    words = re.findall(r"[a-z']+", before[-40:].lower())
+    if neg.value.lower() == "no" and (not before or before[-1] in ".:;)-*•" or not words):
+        return True
+    if words and words[-1] == "be":
+        words = words[:-1]
+    return bool(words) and words[-1] in _MODALS
+
+
+_DIRECTION = {"<": "below", "<=": "below", ">": "above", ">=": "above", "=": "at"}
+
+
+def _with_limit(node: Rule, measure: str | None, op: str, value: tuple,
+                vocab: Vocabulary) -> tuple[Rule, bool] | None:
+    """``node`` with the limit of every leaf (of ``measure``, if named) set to ``op value``, and
+    whether that reaches wider; None when it is not the same kind of limit in the same direction
+    (or not a different one)."""
+    if isinstance(node, (AllOf, AnyOf)):
+        found = [_with_limit(i, measure, op, value, vocab) for i in node.items]
+        if any(f is None for f in found):
+            return None
+        changed = [f for f, i in zip(found, node.items) if f is not None and f[0] != i]
+        if not changed or len({wider for _, wider in changed}) != 1:
+            return None
+        return node.model_copy(update={"items": tuple(f[0] for f in found if f is not None)}), changed[0][1]
+    if not isinstance(node, (Comparison, NormalMultiple)):
+        return None
+    if measure is not None and node.concept != measure:
+        return node, False
+    if _DIRECTION[op] != _DIRECTION[node.op]:
+        return None
+    kind, number, unit = value
+    if isinstance(node, NormalMultiple):
+        if kind != node.limit:
+            return None
+        new: Rule = node.model_copy(update={"op": op, "factor": number})
+        old_value, new_value = node.factor, number
+    else:
+        if kind != "quantity" or node.concept == "age":
+            return None
+        unit = unit or node.unit
+        try:
+            concept = vocab.get(node.concept)
+            old_value = canonical_value(node.value, node.unit, concept)
+            new_value = canonical_value(number, unit, concept)
+        except (UnitError, KeyError):
+            return None
+        new = node.model_copy(update={"op": op, "value": number, "unit": unit})
+    if new_value == old_value:
+        return None
+    return new, (new_value > old_value if op in ("<", "<=") else new_value < old_value)
+
+
+def _bounds_of_one_value(nodes: Sequence[Rule]) -> bool:
+    """"SLEDAI ≥ 4 and ≤ 10": limits on one value joined by "and" make a range, even in an
+    exclusion (read as "any of", the two would exclude everyone)."""
+    concepts = {n.concept for n in nodes if isinstance(n, (Comparison, NormalMultiple))}
+    return len(concepts) == 1 and all(isinstance(n, (Comparison, NormalMultiple)) for n in nodes)
+
+
+def _numeric(node: Rule) -> bool:
+    """A numeric limit, or a list of them: what an "unless …" exception may lift."""
+    leaves = [n for n in walk(node) if not isinstance(n, _LOGIC_NODES)]
+    return bool(leaves) and all(isinstance(n, (Comparison, NormalMultiple)) for n in leaves)
+
+
 def _measured(p: _Part) -> bool:
     return isinstance(p.node, _MEASURE_NODES) or p.terminal == "QUALITATIVE"
 
@@ -799,19 +1139,21 @@ def _distribute(seq: _Seq) -> None:
         if k == 0:
             continue
         prev = parts[k - 1]
-        if p.elliptic is not None:
-            anchor = next((q for q in reversed(parts[:k]) if q.measure is not None), None)
-            if anchor is None or anchor.measure is None:
-                raise Unreadable("a threshold of what?")
+        anchor = next((q for q in reversed(parts[:k]) if q.measure is not None), None)
+        if p.elliptic is not None and anchor is not None and anchor.measure is not None:
             op, value = p.elliptic
-            if value[2] == _OF_AGE and anchor.measure != "age":
-                raise Unreadable("an age after another measure")
+            if (value[2] == _OF_AGE or value[2] in _YEARS) and anchor.measure != "age":
+                raise Unreadable("an age or a time after another measure")
             if value[2] == _OF_AGE:
                 value = (value[0], value[1], "years")
             base = anchor.node
             unit = value[2]
             if unit is None and isinstance(base, Comparison):
                 unit = base.unit
+            elif unit is not None and anchor is prev and isinstance(base, Comparison) and base.unit is None \
+                    and anchor.measure != "age" and value[0] == "quantity":
+                # "glucose < 50 or > 400 mg/dL": the unit written last is both thresholds'
+                anchor.node = base.model_copy(update={"unit": unit})
             p.node = Comparison(concept=anchor.measure, op=op, value=value[1], unit=unit) if value[0] == "quantity" \
                 else NormalMultiple(concept=anchor.measure, op=op, factor=value[1], limit=value[0])
             p.measure = anchor.measure
@@ -833,10 +1175,14 @@ def _distribute(seq: _Seq) -> None:
                 p.excluding = list(nxt.excluding)
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
             p.window = nxt.window
+    # "> 18 years and < 70 years of age": once one bound says "of age", a bound in years is an age too
+    of_age = any(p.elliptic is not None and p.elliptic[1][2] == _OF_AGE for p in parts)
+    # "Male or female patient > 18 years": a clause of nothing but limits in years is an age
+    of_age = of_age or all(p.elliptic is not None and p.elliptic[1][2] == "years" for p in parts)
     for p in parts:
         if p.elliptic is not None:
             op, value = p.elliptic
-            if value[0] != "quantity" or value[2] != _OF_AGE:
+            if value[0] != "quantity" or not (value[2] == _OF_AGE or of_age and value[2] == "years"):
                 raise Unreadable("a threshold of what?")
             p.node = Comparison(concept="age", op=op, value=value[1], unit="years", span=p.span)  # "at least 18 years of age"
             p.measure, p.elliptic = "age", None
@@ -848,9 +1194,7 @@ def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKin
     exemptions: list[Exemption] = []
     for p in allowance.seq.parts:
         if p.terminal != "COND" or p.concept is None:
-            raise_unreadable = True
-            if raise_unreadable:
-                return node
+            return node  # an allowance of something else is not understood: the rule stays as read
         quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
         exemptions.append(Exemption(concept=p.concept, qualifiers=quals))
 

@@ -3,8 +3,9 @@
 1. :func:`normalise` — markdown escapes, unicode comparators, decimal commas and thousands
    separators, keeping a map back to the verbatim characters so spans point at the source words;
 2. :func:`tokenize` — the vocabulary (concept names, longest first) and ``grammars/lexicon.yaml``
-   (function words) turn the text into grammar terminals; numbers take their units; words whose
-   role depends on their neighbours are settled;
+   (function words) turn the text into grammar terminals; numbers take their units; phrases that
+   read as one are settled (standards and their versions, list labels, "at least one", a
+   threshold for one sex, "unless …"), then the words whose role depends on their neighbours;
 3. :func:`clauses` — the tokens are cut at top-level ``;`` and sentence ends, so that each clause
    is parsed on its own and one unreadable clause cannot sink the criterion; :func:`tidy` drops
    what frames a clause without constraining it.
@@ -48,6 +49,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=\d),(?=\d{3}(?!\d))", ""),              # thousands: 100,000 → 100000
         (r"(?<=\d),(?=\d{1,2}\s*[A-Za-zµμ%/])", "."),  # decimal comma before a unit: 5,4 mEq/l
         (r"(?<=\d) (?=000(?!\d))", ""),                # 100 000 → 100000
+        # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
+        (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
     )
 )
 
@@ -77,7 +80,7 @@ def normalise(text: str) -> Normalised:
 
 _PIECE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)"
-    r"|(?P<word>[^\W\d_](?:[^\W_]|'(?=[^\W\d_]))*)"
+    r"|(?P<word>[^\W\d_](?:[^\W_]|'(?=[^\W\d_])|(?<=\d)\.(?=\d))*)"  # "v1.1" is one word
     r"|(?P<op>>=|<=|=>|=<|[<>=])"
     r"|(?P<punct>\S)"
 )
@@ -134,8 +137,12 @@ class _Entry:
 class _Lexicon:
     """All multi-word forms, indexed by their first piece for longest-first matching."""
 
-    def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str]) -> None:
+    def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
+                 method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
+        self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
+        self.method_words = frozenset(method_words)
+        self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -195,6 +202,10 @@ def _lexicon() -> _Lexicon:
     entries: list[_Entry] = []
     seen: dict[tuple[str, ...], str] = {}
     bare_units = data.pop("BARE_UNITS", [])
+    vocab = load_vocabulary()
+    methods = {d for m in data.pop("METHOD_PROCEDURES", []) for d in vocab.descendants(m) | {m}}
+    method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
+    only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         pieces = _pieces(form)
@@ -216,17 +227,18 @@ def _lexicon() -> _Lexicon:
         else:
             for phrase in forms:
                 add(phrase, terminal, phrase, False, False)
-    vocab = load_vocabulary()
     for form, concept_id, case_sensitive in vocab.surface_forms():
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
 _SCIENTIFIC = re.compile(r"\s*[x×*]\s*10\s*(?:\^|\*\*?|e)?\s*\d+")
 _UNIT_STOP = re.compile(r"[\s,;()\[\]]")
+# "x 10^9/L" is the unit 10^9/L; the canonical language writes it without the sign
+_LEADING_TIMES = re.compile(r"^[x×*]\s*(?=10)")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -252,8 +264,8 @@ def _read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, in
         j = i
         while j < len(text) and not _UNIT_STOP.match(text[j]):
             j += 1
-        if j == i:
-            break
+        if j == i or (chunks and text[i:j].isalpha() and text[i:j].lower() not in bare_units):
+            break  # "x 10^9/L at screening": an English word after a unit is not part of it
         chunks.append((i, j))
         if j >= len(text) or text[j] != " ":
             break
@@ -278,7 +290,12 @@ def _unit_like(candidate: str, bare_units: frozenset[str]) -> bool:
     return candidate.lower().replace(" ", "") in bare_units
 
 
-_ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-E])$")
+_WINDOW_STARTS = frozenset({"WITHIN", "WITHIN_NEXT", "DURING_TRIAL", "AT_ANCHOR"})
+_ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+[A-D]?|[A-E])$")
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+# What may follow a class value written as a number ("NYHA class 3 or 4"); "class II, 3 months" is
+# not class III.
+_AFTER_CLASS_NUMBER = frozenset({"COMMA", "OR", "AND", "ANDOR", "DASH", "TO", "RPAR", "SEMI", "PERIOD", "COND"})
 # Values a bare "class" may take ("class III or IV"): the concept comes from what follows.
 _ROMAN_CLASSES = ("I", "II", "III", "IV", "V", "VI")
 
@@ -297,8 +314,6 @@ def tokenize(norm: Normalised) -> list[Token]:
 
     while i < len(pieces):
         p = pieces[i]
-        prev_is_number = bool(tokens) and tokens[-1].type == "NUMBER" and tokens[-1].end_pos == p.start - (
-            1 if text[p.start - 1:p.start] == " " else 0)
         if p.kind == "num":
             # a titre: 1:80
             if p.text == "1" and i + 2 < len(pieces) and pieces[i + 1].text == ":" and pieces[i + 2].kind == "num" \
@@ -322,7 +337,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             unit = _read_unit(text, p.end, lex.bare_units)
             if unit is not None:
                 unit_text, unit_end = unit
-                emit("UNIT", unit_text, p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" "))), unit_end)
+                emit("UNIT", _LEADING_TIMES.sub("", unit_text), p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" "))),
+                     unit_end)
                 while i < len(pieces) and pieces[i].start < unit_end:
                     i += 1
             continue
@@ -333,7 +349,6 @@ def tokenize(norm: Normalised) -> list[Token]:
                 emit(entry.terminal, entry.value, p.start, end)
             i += len(entry.keys)
             continue
-        del prev_is_number
         if p.kind == "word":
             emit("WORD", p.text, p.start, p.end)
         elif p.text == ".":
@@ -342,6 +357,195 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     return _in_context(tokens, vocab, text)
+
+
+# Words that introduce a standard or method: "per", "according to", "based on", "calculated using"…
+_LEAD_IN_WORDS = frozenset({"per", "according", "based", "calculated", "assessed", "measured", "evaluated", "graded",
+                            "defined", "determined", "via", "using", "corrected"})
+_VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
+
+
+def _drop_at_least_one(out: list[Token]) -> None:
+    """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value."""
+    j = len(out)
+    while j and out[j - 1].type in ("QUAL", "LINES"):
+        j -= 1
+    lines = [k for k in range(j, len(out)) if out[k].type == "LINES"]
+    if len(lines) > 1:
+        return
+    if j >= 2 and out[j - 1].type == "NUMBER" and float(out[j - 1].value) == 1 and out[j - 2].type == "GE" \
+            and (j < 3 or out[j - 3].type not in _NAMES):
+        for k in reversed(lines):
+            del out[k]
+        del out[j - 2:j]
+
+
+def _drop_lead_in(out: list[Token]) -> None:
+    while out and (out[-1].type in ("ABLE", "WORD") and out[-1].value.lower() in _LEAD_IN_WORDS
+                   or out[-1].type in ("DETERMINED_BY", "TO", "OF")):
+        out.pop()
+
+
+def _after_version(tokens: list[Token], k: int, text: str) -> int:
+    """Where the version after a standard ends: "v1.1", "V 1.1", "version 4.0", "1.1", ", Version 3"."""
+    j = k + 1 if k < len(tokens) and tokens[k].type == "COMMA" and k + 1 < len(tokens) \
+        and tokens[k + 1].value.lower() == "version" else k
+    if j < len(tokens) and _VERSION.match(tokens[j].value):
+        return j + 1
+    if j < len(tokens) and tokens[j].value.lower() in ("v", "version") and j + 1 < len(tokens) \
+            and tokens[j + 1].type == "NUMBER":
+        return j + 2
+    if j < len(tokens) and tokens[j].type == "NUMBER" and "." in tokens[j].value and j == k:
+        return j + 1  # "RECIST 1.1"
+    return k
+
+
+_LIST_SEPS = ("OR", "AND", "ANDOR", "COMMA")
+# "for", "when", "where" open a condition only on a sex or childbearing potential ("for women …")
+_BARE_IF = frozenset({"for", "when", "where"})
+_EVENTS = frozenset({"COND", "MED", "PROC", "VACC"})
+
+
+def _last_break(tokens: list[Token], k: int) -> bool:
+    """No other comma, colon or "then" before the sentence ends."""
+    for t in tokens[k + 1:]:
+        if t.type in ("PERIOD", "SEMI"):
+            return True
+        if t.type in ("COMMA", "COLON", "THEN"):
+            return False
+    return True
+
+
+def _measure_group(t: Token) -> list[Token]:
+    """"transaminases" → ALT and AST, over the same words."""
+    tokens: list[Token] = []
+    for concept in t.value.split():
+        if tokens:
+            tokens.append(_token("AND", "and", t.start_pos, t.start_pos))
+        tokens.append(_token("MEASURE", concept, t.start_pos, t.end_pos))
+    return tokens
+
+
+def _list_number(t: Token, text: str) -> bool:
+    """A whole number opening a clause and followed by a capitalised word: a list label."""
+    after = text[t.end_pos:].lstrip(" .)")
+    return t.value.isdigit() and len(t.value) <= 2 and bool(after) and after[0].isupper() \
+        and text[t.end_pos:t.end_pos + 1] in (" ", ".", ")")
+
+
+def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
+    """"BMI outside (of) the 18-29 kg/m2 range": the range, negated. The negation goes before the
+    measured name; with no name before it, or no range after it, the word stays unread."""
+    k = len(out) - (2 if len(out) >= 2 and out[-1].type == "COLON" else 1)
+    if k >= 0 and out[k].type == "MEASURE" and ntype in ("NUMBER", "BETWEEN"):
+        out.insert(k, _token("NEG", "outside", t.start_pos, t.end_pos))
+    else:
+        out.append(_retyped(t, "WORD"))
+
+
+def _less_than_ago(out: list[Token], t: Token, text: str) -> None:
+    """Time limits on an event written as comparisons or beside "currently", made windows:
+    "DVT less than 3 weeks prior to enrollment", "recent myocardial infarction (< 3 months)",
+    "smoker (currently or within the last year)" — what is current falls inside the window."""
+    if t.type == "WITHIN" and len(out) >= 2 and out[-1].type == "QUAL" and out[-1].value in ("current", "active") \
+            and text[out[-1].end_pos:t.start_pos].strip() == "or" \
+            and (out[-2].type in _EVENTS or out[-2].type == "LPAR" and len(out) >= 3 and out[-3].type in _EVENTS):
+        out.pop()  # (the "or" went with nothing after it)
+        return
+    if t.type == "BEFORE":
+        tail, before = out[-3:], out[-4] if len(out) >= 4 else None
+        recent = False
+    else:  # TIMEUNIT: only after "recent …", whose time this says
+        tail, before = [*out[-2:], t], out[-3] if len(out) >= 3 else None
+        recent = any(x.type == "RECENT" for x in out)
+        if not recent:
+            return
+    if len(tail) != 3 or [x.type for x in tail[1:]] != ["NUMBER", "TIMEUNIT"] or tail[0].type not in ("LT", "LE"):
+        return
+    if before is None or not (before.type in _EVENTS or before.type == "RPAR" or recent and before.type == "LPAR"):
+        return
+    k = len(out) - (3 if t.type == "BEFORE" else 2)
+    out[k] = _retyped(out[k], "WITHIN")
+    if recent:
+        out[:] = [x for x in out if x.type != "RECENT"]
+
+
+def _negative_list(out: list[Token], negative: Token, vocab: Vocabulary) -> bool:
+    """"Hepatitis B or C negative", "HIV, HBV and HCV negative": the test of each infection is
+    negative, i.e. none of them is present now. Rewritten in ``out`` as "no (current A or B)";
+    True when done. A single name is left to the grammar ("HIV negative")."""
+    k = len(out) - 1
+    while k >= 2 and out[k - 1].type in _LIST_SEPS and out[k - 2].type == "COND":
+        k -= 2
+    names = out[k::2]
+    if len(names) < 2 or not all(vocab.is_a(t.value, "infection") for t in names):
+        return False
+    first, last = names[0], names[-1]
+    rewritten = [_token("NEG", "not", first.start_pos, first.start_pos),
+                 _token("LPAR", "(", first.start_pos, first.start_pos),
+                 _token("QUAL", "current", negative.start_pos, negative.end_pos)]
+    for j, name in enumerate(names):
+        if j:
+            rewritten.append(_token("OR", "or", name.start_pos, name.start_pos))
+        rewritten.append(name)
+    rewritten.append(_token("RPAR", ")", last.end_pos, last.end_pos))
+    out[k:] = rewritten
+    return True
+
+
+def _marks_sex(out: list[Token], t: Token) -> bool:
+    """A threshold said for one sex: "(women: < 38%; …)", "> 450 msec (men)", "≥ 13 g/dL for
+    men". The sex word before or after the threshold becomes one FOR_SEX token (in ``out``);
+    True when ``t`` was taken into it."""
+    if len(out) >= 2 and out[-1].type in ("FEMALE", "MALE"):
+        sex, before = out[-1], out[-2]
+        value = sex.type.lower()
+        if t.type == "COLON" and before.type in ("LPAR", "SEMI", "COMMA"):
+            out[-1] = _token("FOR_SEX", value, sex.start_pos, t.end_pos)
+            return True
+        if t.type == "RPAR" and before.type == "LPAR" and len(out) >= 3 and out[-3].type in ("NUMBER", "UNIT"):
+            out[-2:] = [_token("FOR_SEX", value, before.start_pos, t.end_pos)]
+            return True
+    if t.type in ("FEMALE", "MALE") and len(out) >= 2 and out[-1].type == "IF" and out[-2].type in ("NUMBER", "UNIT"):
+        out[-1] = _token("FOR_SEX", t.type.lower(), out[-1].start_pos, t.end_pos)
+        return True
+    return False
+
+
+def _out_of_maximum(out: list[Token], t: Token, measure: str | None, vocab: Vocabulary) -> bool:
+    """``26/30`` after a score whose scale ends at 30."""
+    if measure is None or measure not in vocab.concepts or len(out) < 2:
+        return False
+    slash, score = out[-1], out[-2]
+    if slash.type != "OR" or slash.value != "/" or score.type != "NUMBER":
+        return False
+    if not score.end_pos == slash.start_pos == slash.end_pos - 1 == t.start_pos - 1:
+        return False
+    plausible = vocab.get(measure).plausible
+    return plausible is not None and plausible[0] == 0 and float(t.value) == plausible[1]
+
+
+def _looks_like_class(t: Token, text: str) -> bool:
+    return t.type == "NUMBER" or bool(_ROMAN_OR_LETTER.match(text[t.start_pos:t.end_pos]))
+
+
+def _class_number_follows(out: list[Token], ntype: str | None) -> bool:
+    """A number right after a class name or in a list of class values ("class 1, 2 or 3")."""
+    if ntype is not None and ntype not in _AFTER_CLASS_NUMBER or not out:
+        return False
+    if out[-1].type in ("CATEGORICAL", "CLASS"):
+        return True
+    return out[-1].type in ("COMMA", "OR", "AND", "ANDOR", "DASH") and len(out) >= 2 and out[-2].type == "CATVAL"
+
+
+def _as_roman_class(t: Token, categories: tuple[str, ...]) -> Token:
+    """"NYHA class 3" is class III: a number on a scale whose classes are roman numerals."""
+    if "." in t.value or not all(c in _ROMAN for c in categories):
+        return t
+    n = int(t.value)
+    if not 1 <= n <= len(categories) or categories[n - 1] != _ROMAN[n - 1]:
+        return t
+    return _retyped(t, "CATVAL", _ROMAN[n - 1])
 
 
 def _token(terminal: str, value: str, start: int, end: int) -> Token:
@@ -354,17 +558,73 @@ def _retyped(t: Token, terminal: str, value: str | None = None) -> Token:
     return _token(terminal, t.value if value is None else value, t.start_pos, t.end_pos)
 
 
+def _phrases(tokens: list[Token], text: str) -> list[Token]:
+    """Read what several tokens say together, before their neighbours settle the rest: standards
+    with the words that introduce them and their versions ("according to RECIST v1.1"), numbers
+    that label list items, "at least one" before a name, "at the time of" an anchor, "outside" a
+    range, names that stand for several measures ("transaminases")."""
+    out: list[Token] = []
+    skip_to = 0
+    for k, t in enumerate(tokens):
+        if k < skip_to:
+            continue
+        ptype = out[-1].type if out else None
+        ntype = tokens[k + 1].type if k + 1 < len(tokens) else None
+        if t.type == "STANDARD":
+            _drop_lead_in(out)
+            skip_to = _after_version(tokens, k + 1, text)
+        elif t.type == "WORD" and _VERSION.match(t.value) and len(out) >= 2 and ptype == "RPAR" \
+                and out[-2].type == "LPAR":
+            pass  # "(RECIST) v1.1": the version of the standard just dropped
+        elif t.type == "NUMBER" and ptype in (None, "PERIOD", "SEMI") and _list_number(t, text):
+            pass  # "3 Major surgical procedure …": the item's number in the record's list
+        elif t.type == "ANCHOR" and ptype == "AT_TIME":
+            out[-1] = _token("AT_ANCHOR", t.value, out[-1].start_pos, t.end_pos)  # "at time of enrolment"
+        elif t.type == "AT_TIME" and ntype != "ANCHOR":
+            out.append(_retyped(t, "WORD"))  # "at the time of" anything else is not read
+        elif t.type == "OUTSIDE":
+            _outside(out, t, ntype)
+        elif t.type == "MEASURE_GROUP":
+            out.extend(_measure_group(t))
+        else:
+            if t.type in _NAMES:
+                _drop_at_least_one(out)  # "at least one (prior) measurable lesion": one is enough to have it
+            out.append(t)
+    return out
+
+
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """Settle the words whose role depends on their neighbours ("of", "to", "-", "for", roman
     numerals after a categorical name), and fold redundant parentheses."""
+    tokens = _phrases(tokens, text)
     out: list[Token] = []
     n = len(tokens)
     categories: tuple[str, ...] = ()
+    measure: str | None = None  # the last measured name, for "MoCA > 26/30"
+    if_open = False  # the sentence so far opens with "if" / "for patients …" and has had no "then"
     for k, t in enumerate(tokens):
         prev = out[-1] if out else None
         nxt = tokens[k + 1] if k + 1 < n else None
         ptype = prev.type if prev is not None else None
         ntype = nxt.type if nxt is not None else None
+        if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP"):
+            continue  # "for 2 weeks", "when needed": not a condition
+        if t.type == "IF" and ptype in (None, "PERIOD", "SEMI"):
+            if_open = True
+        elif t.type in ("PERIOD", "SEMI", "THEN", "COLON") or t.type == "COMMA" and if_open:
+            if if_open and (t.type == "COLON" or t.type == "COMMA" and _last_break(tokens, k)):
+                # "For patients not receiving anticoagulation: INR ≤ 1.5 x ULN", "If there is a
+                # history of HCV infection, undetectable HCV RNA": asked of those patients
+                t = _retyped(t, "THEN")
+            if t.type != "COMMA":
+                if_open = False
+        if t.type == "COMMA" and ptype == "INCLUDING":
+            continue  # "(e.g., Alzheimer, …)"
+        if t.type == "MEASURE":
+            measure = t.value
+        if t.type == "NUMBER" and _out_of_maximum(out, t, measure, vocab):
+            out.pop()  # "MoCA > 26/30": the score out of its maximum is the score
+            continue
         if t.type == "CATEGORICAL":
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
@@ -381,6 +641,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(" ".join([out[-2].value, *tail])) if tail else None
             if found is not None and found.category == vocab.get(t.value).category:
                 out[-2] = _retyped(out[-2], "COND", found.id)
+        if _marks_sex(out, t):
+            continue
+        if t.type == "NEGATIVE" and ptype == "COND" and _negative_list(out, t, vocab):
+            continue
         if t.type == "SHOWING":
             # "renal biopsy showing X": the finding is the criterion, the procedure its source
             if ptype == "PROC":
@@ -398,16 +662,19 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue
         if t.type == "BETWEEN" and ntype != "NUMBER":
             continue
+        if t.type in ("DASH", "TO") and ptype == "CATVAL" and nxt is not None and _looks_like_class(nxt, text):
+            out.append(_retyped(t, "DASH"))  # "ASA I - II", "class I to III": a range of classes
+            continue
         if t.type == "TO" and ptype == "QUAL" and ntype == "QUAL":
             t = _retyped(t, "OR")  # "moderate to severe": either
         elif t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") and ntype == "NUMBER"):
             continue
         if t.type == "DASH" and not (ptype in ("NUMBER", "UNIT") and ntype == "NUMBER"):
             continue
-        if t.type == "IF" and t.value.lower() in ("for", "when", "where") and ntype not in ("FEMALE", "MALE", "CBP"):
-            continue
         if t.type == "QUAL" and t.value == "history" and ntype == "NUMBER":
             t = _retyped(t, "WITHIN")
+        if t.type == "NUMBER" and categories and _class_number_follows(out, ntype):
+            t = _as_roman_class(t, categories)
         raw = text[t.start_pos:t.end_pos]
         if categories and t.type != "CATEGORICAL" and (t.type == "PLUS" or _ROMAN_OR_LETTER.match(raw)):
             # ISN/RPS "III+V", BILAG "A": values of the categorical name read before ("IV" is
@@ -419,22 +686,31 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                     out[-2:] = [_token("CATVAL", joined, out[-2].start_pos, t.end_pos)]
                     continue
                 t = _retyped(t, "CATVAL")
+                if ptype == "CATVAL" and text[prev.end_pos:t.start_pos].strip() in ("-", "~"):
+                    out.append(_token("DASH", "-", prev.end_pos, t.start_pos))  # "I-III": the hyphen was a range
             elif t.type == "PLUS" and ptype == "CATVAL":
                 out.append(t)
                 continue
         if t.type == "PLUS":
             continue
         if t.type == "TREATMENT":
-            if ptype == "MED" or ntype == "MED":
-                continue  # "antibiotic treatment", "treatment: methotrexate"
+            after_of = tokens[k + 2].type if ntype == "OF" and k + 2 < n else None
+            if ptype == "MED" or ntype == "MED" or after_of == "MED":
+                continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
             t = _retyped(t, "WORD")
         if t.type == "TIMES" and ptype != "NUMBER":
             t = _retyped(t, "WORD")  # "at time of …" is not a multiplication
+        if t.type in ("BEFORE", "TIMEUNIT", "WITHIN"):
+            _less_than_ago(out, t, text)
         if t.type == "TIMEUNIT" and ptype == "WITHIN":
             # "in the past year": one of them
             out.append(_token("NUMBER", "1", t.start_pos, t.start_pos))
-        if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype == "ABLE":
-            continue  # "able to understand and give consent"
+        if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype in ("ABLE", "CONSENT"):
+            continue  # "able to understand and give consent", "signed, informed consent"
+        if t.type == "COMMA" and ntype == "INCLUSIVE":
+            continue  # "between 18 and 50, inclusive"
+        if t.type == "COMMA" and ntype in _WINDOW_STARTS:
+            continue  # "A, B, within 3 weeks": the window closes the list, it is not an item of it
         if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
                                                                              "RPAR", "PERIOD", "SEMI")):
             continue  # a connective with nothing after it ("needed / received during the study")
@@ -445,24 +721,66 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
 
 
 _NAMES = {"MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "COND", "MED", "PROC", "VACC"}
+# What "with or without …" may leave open: names and the words that qualify or join them.
+_UNCONSTRAINED_ITEM = _NAMES | {"WORD", "QUAL", "OTHER", "OR", "AND", "ANDOR", "LPAR", "POSITIVE", "NEGATIVE"}
 _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE", "WITHIN", "EXCEPT"}
 
 
 def _restates(before: list[Token], inner: list[Token]) -> bool:
-    """"albumin >= 25 g/L (2.5 g/dL)": the parenthesis gives the same threshold in another unit."""
-    if len(inner) != 2 or [t.type for t in inner] != ["NUMBER", "UNIT"] or len(before) < 3:
+    """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)": the
+    parenthesis gives the same thresholds, in the same order, in another unit."""
+    if not inner or any(t.type not in _RESTATEMENT for t in inner):
         return False
-    number, unit = before[-2], before[-1]
-    measure = next((t for t in reversed(before) if t.type == "MEASURE"), None)
-    if number.type != "NUMBER" or unit.type != "UNIT" or measure is None or measure.value == "age":
+    measure = next((k for k in range(len(before) - 1, -1, -1) if before[k].type == "MEASURE"), None)
+    if measure is None or before[measure].value == "age":
         return False
-    concept = load_vocabulary().get(measure.value)
+    written = before[measure + 1:]
+    if any(t.type not in _RESTATEMENT for t in written):
+        return False
+    a, b = _thresholds(written), _thresholds(inner)
+    if not a or len(a) != len(b):
+        return False
+    concept = load_vocabulary().get(before[measure].value)
     try:
-        a = canonical_value(float(number.value), unit.value, concept)
-        b = canonical_value(float(inner[0].value), inner[1].value, concept)
+        pairs = [(canonical_value(x, u, concept), canonical_value(y, v, concept)) for (x, u), (y, v) in zip(a, b)]
     except (UnitError, ValueError):
         return False
-    return abs(a - b) <= 0.02 * max(abs(a), abs(b))
+    return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs)
+
+
+_RESTATEMENT = frozenset({"NUMBER", "UNIT", "GT", "GE", "LT", "LE", "OR", "AND", "COMMA"})
+
+
+def _thresholds(tokens: list[Token]) -> list[tuple[float, str]]:
+    """The numbers of a run of thresholds, each with its unit or the unit written after the last."""
+    found: list[tuple[float, str | None]] = []
+    for k, t in enumerate(tokens):
+        if t.type == "NUMBER":
+            unit = tokens[k + 1].value if k + 1 < len(tokens) and tokens[k + 1].type == "UNIT" else None
+            found.append((float(t.value), unit))
+    last = next((u for _, u in reversed(found) if u is not None), None)
+    if last is None or found[-1][1] is None:
+        return []
+    return [(x, u or last) for x, u in found]
+
+
+# What a method may follow: a finding or a value, never a drug or another procedure.
+_SEEN = frozenset({"COND", "MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "UNIT", "NUMBER", "ULN", "LLN",
+                   "POSITIVE", "NEGATIVE", "CATVAL", "TITRE"})
+
+
+def normal_means_not_high(concept_id: str) -> bool:
+    """Whether "normal X" asks only that X be no higher than its upper limit of normal."""
+    return concept_id in _lexicon().only_high_abnormal
+
+
+def _is_method(proc: Token, before: Token, out: list[Token], text: str) -> bool:
+    """A diagnostic procedure named after a finding with "by", "on the", "diagnosed by"…"""
+    lex = _lexicon()
+    if proc.value not in lex.methods or not out or out[-1].type not in _SEEN:
+        return False
+    gap = " ".join(text[before.end_pos:proc.start_pos].lower().split())
+    return gap in lex.method_words
 
 
 def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
@@ -479,11 +797,16 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
     while k < len(tokens):
         t = tokens[k]
         if t.type == "WITH_OR_WITHOUT":
-            # "with or without microscopic hematuria (…)": no constraint, up to the next list break
+            # "with or without microscopic hematuria (…)": no constraint, up to the next list
+            # break or the first word that is not part of what is left open ("… may be included")
             depth, j = 0, k + 1
-            while j < len(tokens) and not (depth == 0 and tokens[j].type in ("COMMA", "SEMI", "PERIOD")):
+            while j < len(tokens) and (depth > 0 or tokens[j].type in _UNCONSTRAINED_ITEM):
                 depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
                 j += 1
+            if j == k + 1:
+                out.append(t)
+                k += 1
+                continue
             last = tokens[j - 1]
             out.append(_token("UNCONSTRAINED", "", t.start_pos, last.end_pos))
             k = j
@@ -527,6 +850,13 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
                     k = j + 1  # "(transfusion allowed)": a permission constrains nothing
                     continue
+        if t.type == "MEASURE" and t.value == "age" and out and out[-1].type in ("ULN", "LLN") and k \
+                and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
+            k += 1  # "1.5 x ULN (ULN) for age": the patient's own limit is already for age
+            continue
+        if t.type == "PROC" and k and _is_method(t, tokens[k - 1], out, text):
+            k += 1  # "intracranial haemorrhage on the CT scan": how it was seen, not what is asked
+            continue
         if t.type == "COND" and out and out[-1].type == "COND" and load_vocabulary().is_a(out[-1].value, t.value):
             k += 1  # "human immunodeficiency virus (HIV) infection": the infection is the virus's
             continue
@@ -584,6 +914,8 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
 
 
 COMPARATORS = {"GT", "GE", "LT", "LE", "EQ"}
+# Qualifiers a parenthesis of values can define ("severe liver dysfunction (bilirubin > 14 mg/L)").
+DEFINABLE_QUALIFIERS = frozenset({"severe", "moderate", "mild", "active", "current", "history", "uncontrolled"})
 _HEAD_TOKENS = {"WORD", "QUAL", "COND", "OR", "AND", "COMMA", "ANDOR", "OTHER"}
 
 
@@ -603,10 +935,14 @@ def tidy(clause: list[Token]) -> list[Token]:
         # list says what the criteria are
         clause = clause[colon + 1:]
     for k, t in enumerate(clause):
+        if t.type == "QUAL" and t.value not in DEFINABLE_QUALIFIERS:
+            break  # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)" says more than the values
         if t.type not in _HEAD_TOKENS:
-            if k and t.type == "DETERMINED_BY" and k + 1 < len(clause) and clause[k + 1].type == "MEASURE" \
-                    and any(x.type in ("WORD", "COND") for x in clause[:k]):
-                return clause[k + 1:]
+            if k and t.type == "DETERMINED_BY" and any(x.type in ("WORD", "COND") for x in clause[:k]):
+                # "adequate renal function as defined by: creatinine < 1.5 mg/dL"
+                j = k + 2 if k + 1 < len(clause) and clause[k + 1].type == "COLON" else k + 1
+                if j < len(clause) and clause[j].type == "MEASURE":
+                    return clause[j:]
             if k and t.type == "LPAR" and any(x.type in ("WORD", "COND") for x in clause[:k]):
                 depth, j = 0, k
                 for j in range(k, len(clause)):
