@@ -343,3 +343,15 @@ def test_numbers_that_label_list_items_are_not_clauses():
 def test_a_unit_does_not_swallow_the_word_after_it():
     tokens = tokenize(normalise("platelets ≥ 100 x 10^9/L at screening"))
     assert [t.value for t in tokens if t.type == "UNIT"] == ["10^9/L"]
+
+
+def test_an_exclusion_class_does_not_exclude_the_disease_under_study():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999998", conditions=("Non-small Cell Lung Cancer",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Previous or concurrent malignancy"),
+        Criterion(id="I1", kind="inclusion", text="Malignancy"),))
+    rules = compile_trial(trial).rules
+    assert "except (nsclc)" in to_text(rules["E1"])
+    assert "except" not in to_text(rules["I1"])

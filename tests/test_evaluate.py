@@ -215,3 +215,10 @@ def test_a_condition_or_drug_that_ended_long_ago_is_unknown_against_a_bare_menti
                    complete=["conditions"]).truth is Truth.FALSE
     stopped = [{"name": "warfarin", "start": "2015-01-01", "end": "2019-01-01"}]
     assert outcome("medication anticoagulant", medications=stopped).truth is Truth.UNKNOWN
+
+
+def test_categories_match_whatever_the_spelling_of_the_class():
+    assert outcome("nyha_class in {III, IV}", scores=[{"name": "NYHA class", "value": 3, "date": "2026-11-10"}]
+                   ).truth is Truth.TRUE
+    assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 1, "date": "2026-11-10"}]).truth is Truth.TRUE
+    assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 2, "date": "2026-11-10"}]).truth is Truth.FALSE

@@ -37,10 +37,6 @@ PROFILES = sorted(p.stem for p in VIGNETTES.glob("NCT*-*.yaml") if not p.stem.en
 
 #: Cases ("profile/criterion") where the engine contradicts the coordinator today, and why.
 KNOWN_ENGINE_ERRORS: dict[str, str] = {
-    "NCT05482568-1/E14": (
-        "compile: 'Previous or concurrent malignancy' becomes `condition malignancy [history] or condition "
-        "malignancy [current]` with no exception for the trial's own disease, so the NSCLC under study "
-        "(is-a malignancy) excludes every patient"),
 }
 
 Verdicts = dict[str, tuple[str, str]]

@@ -142,7 +142,7 @@ def trials_show(nct_id: str, library: LibraryOption = None) -> None:
 @trials_app.command("add")
 def trials_add(paths: list[Path], library: LibraryOption = None) -> None:
     """Ingest trial documents into the library (reviewed rules are kept)."""
-    from .compile import compile_criterion
+    from .compile import compile_trial
     from .ingest import read_trial
     from .printer import to_text
 
@@ -150,7 +150,8 @@ def trials_add(paths: list[Path], library: LibraryOption = None) -> None:
         lib = _library(library)
         for path in paths:
             trial = read_trial(path)
-            written, messages = lib.add(trial, lambda c: to_text(compile_criterion(c.text, c.kind).rule))
+            rules = compile_trial(trial).rules
+            written, messages = lib.add(trial, lambda c: to_text(rules[c.id]))
             for m in messages:
                 typer.echo(f"screen: {m}", err=True)
             typer.echo(f"{trial.nct_id}: {len(trial.inclusion)} inclusion, {len(trial.exclusion)} exclusion "

@@ -11,14 +11,14 @@ The canonical criteria language is read by :func:`screening.rules.parse_rule`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lark import Token
 from lark.exceptions import LarkError, VisitError
 
 from .grammar import criteria_parser
-from .nodes import AllOf, AnyOf, FreeText, HasCondition, Judgement, Rule, Span
+from .nodes import AllOf, AnyOf, Exemption, Not, FreeText, HasCondition, Judgement, Rule, Span
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any
 from .rules import RuleSyntaxError, parse_rule
 from .tokens import (
@@ -182,15 +182,47 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     reviewed_rules = reviewed_rules or {}
     rules: dict[str, Rule] = {}
     errors: dict[str, tuple[CompileError, ...]] = {}
+    studied = trial_concepts(trial)
     for c in trial.criteria:
         if c.id in reviewed_rules:
             rules[c.id] = parse_rule(reviewed_rules[c.id])
             errors[c.id] = ()
             continue
         compiled = compile_criterion(c.text, c.kind)
-        rules[c.id] = compiled.rule
+        rules[c.id] = exempt_studied(compiled.rule, studied) if c.kind == "exclusion" else compiled.rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+def trial_concepts(trial: Trial) -> tuple[str, ...]:
+    """The conditions a trial studies, as vocabulary concepts: the condition names found in its
+    registry conditions ("Advanced Non-small Cell Lung Cancer" → non-small cell lung cancer)."""
+    found = (t.value for name in trial.conditions for t in tokenize(normalise(name)) if t.type == "COND")
+    vocab = load_vocabulary()
+    return tuple(dict.fromkeys(c for c in found if vocab.get(c).category == "condition"))
+
+
+def exempt_studied(rule: Rule, studied: Sequence[str]) -> Rule:
+    """An exclusion naming a class that holds the studied disease ("previous or concurrent
+    malignancy" in a lung-cancer trial) does not mean the disease under study: it is excepted,
+    visibly, so the rule still excludes every other member of the class."""
+    vocab = load_vocabulary()
+
+    def exempt(node: Rule) -> Rule:
+        if isinstance(node, HasCondition) and node.concept is not None:
+            inside = [c for c in studied if c != node.concept and vocab.is_a(c, node.concept)
+                      and all(e.concept != c for e in node.excluding)]
+            if inside:
+                return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)
+                                                                                   for c in inside)})
+            return node
+        if isinstance(node, (AllOf, AnyOf)):
+            return node.model_copy(update={"items": tuple(exempt(i) for i in node.items)})
+        if isinstance(node, Not):
+            return node.model_copy(update={"item": exempt(node.item)})
+        return node
+
+    return exempt(rule) if studied else rule
 
 
 

@@ -522,8 +522,20 @@ def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context)
                    None, (_evidence(reading, threshold=shown),))
 
 
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
+
+
 def _category_key(value: str) -> str:
-    return re.sub(r"\s+", "", value).upper()
+    """One spelling per category: "IV + V" = "IV+V" = "4+5", "1.0" = "1" = "I" (NYHA 3 is class III)."""
+    parts = re.sub(r"\s+", "", str(value)).upper().split("+")
+    keys = []
+    for part in parts:
+        try:
+            number = float(part)
+            keys.append(str(int(number)) if number.is_integer() else str(number))
+        except ValueError:
+            keys.append(_ROMAN.get(part, part))
+    return "+".join(keys)
 
 
 # --- clinical history ----------------------------------------------------------------------------
