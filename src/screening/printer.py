@@ -104,25 +104,17 @@ def _category(n: Category) -> str:
     return f"{n.concept} in {{{', '.join(n.values)}}}{_window(n.window)}"
 
 
-def _condition(n: HasCondition) -> str:
-    return (f"condition {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_exempt(n.excluding)}"
-            f"{_window(n.window)}")
+def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
+    """Conditions, medications, procedures and vaccinations print alike:
+    ``KEYWORD target [qualifiers] except (…) dose … within …``."""
 
+    def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
+        dose = getattr(n, "dose", None)
+        dose_text = f" dose {dose.op} {number(dose.value)} {dose.unit}" if dose is not None else ""
+        return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
+                f"{_exempt(getattr(n, 'excluding', ()))}{dose_text}{_window(n.window)}")
 
-def _medication(n: TookMedication) -> str:
-    dose = ""
-    if n.dose is not None:
-        dose = f" dose {n.dose.op} {number(n.dose.value)} {n.dose.unit}"
-    return (f"medication {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_exempt(n.excluding)}"
-            f"{dose}{_window(n.window)}")
-
-
-def _procedure(n: HadProcedure) -> str:
-    return f"procedure {_target(n.concept, n.term)}{_quals(n.qualifiers)}{_window(n.window)}"
-
-
-def _vaccination(n: Vaccinated) -> str:
-    return f"vaccination {n.concept}{_quals(n.qualifiers)}{_exempt(n.excluding)}{_window(n.window)}"
+    return print_history
 
 
 def _status(n: Status) -> str:
@@ -140,8 +132,9 @@ def _free_text(n: FreeText) -> str:
 PRINTERS: dict[type[Node], Callable[..., str]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
-    HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure,
-    Vaccinated: _vaccination, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    HasCondition: _history("condition"), TookMedication: _history("medication"),
+    HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"),
+    Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 
