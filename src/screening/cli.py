@@ -22,8 +22,15 @@ import typer
 
 from .errors import InputError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help=__doc__.split("\n\n")[0])
+USAGE = """Pre-screen a patient against a clinical trial's eligibility criteria.
+
+    screen PATIENT --trial NCT…|PATH [--format table|json|markdown|html] [--output FILE] [--as-of DATE]
+
+PATIENT is a profile (YAML or JSON); TRIAL an NCT id in the trial library or a trial document
+(ClinicalTrials.gov v2 JSON or a registry page). Each criterion comes out pass, fail or unknown."""
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=USAGE,
+                  rich_markup_mode=None)
 trials_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The trial library (rules/).")
 app.add_typer(trials_app, name="trials")
 
