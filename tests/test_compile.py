@@ -288,6 +288,18 @@ def test_a_20000_character_criterion_compiles_quickly():
      "weight >= 40 kg and (bmi >= 18 kg/m^2 and bmi <= 30 kg/m^2)"),
     ("Previous treatment of chemotherapy or radiotherapy", "exclusion",
      "medication chemotherapy [history] or procedure radiotherapy [history]"),
+    # the treatment an infection requires is an antimicrobial (lexicon TREATED_BY)
+    ("Has an active infection requiring systemic therapy", "exclusion",
+     "condition infection [active] and medication antimicrobial [current, systemic]"),
+    ("Bacterial infection that requires treatment", "exclusion",
+     "condition bacterial_infection and medication antimicrobial [current]"),
+    # a positive pregnancy test is a pregnancy, as a negative one is none
+    ("positive pregnancy test", "exclusion", "pregnant"),
+    ("Pregnancy test positive at screening", "exclusion", "pregnant"),
+    # a closing parenthesis naming one sex says whom the clause is about
+    ("Currently pregnant or breastfeeding (female only)", "exclusion", "female and (pregnant or breastfeeding)"),
+    ("Stroke (for men only)", "inclusion", "if male then condition stroke"),
+    ("Hemoglobin > 12 g/dL (women only)", "inclusion", "if female then hemoglobin > 12 g/dL"),
 ])
 def test_registry_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -323,6 +335,17 @@ def test_registry_constructs(text, kind, rule):
     # a qualifier the rule cannot carry is not dropped
     ("Newly diagnosed intermittent claudication", "inclusion"),
     ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),
+    # which drugs treat a condition is not knowable, except where the lexicon says so
+    ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
+    ("Active treatment for cancer in the past year", "exclusion"),
+    ("Require treatment for the prevention of systemic fungal infection", "inclusion"),
+    # "only" for a group that is not a sex narrows the clause to patients it cannot name
+    ("BMI at least 30 kg/m2 (Groups B and C only)", "inclusion"),
+    ("Able to swallow tablets (for patients in part 2 only)", "inclusion"),
+    # a cause or a setting the rule cannot carry is not dropped
+    ("receiving dexamethasone as standard of care", "inclusion"),
+    ("Psychiatric disorder due to a general medical condition", "exclusion"),
+    ("Impaired hepatic or renal function", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

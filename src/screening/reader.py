@@ -470,6 +470,10 @@ class Reader(Transformer):
         span = self._span(items)
         return _Part(node=Not(item=Status(field="pregnant", span=span), span=span), span=span)
 
+    def pregnancy_test_positive(self, items):
+        # the evaluator reads "pregnant" from a recent pregnancy test when it is not recorded
+        return self._status("pregnant", items)
+
     def contraception(self, items):
         return self._status("contraception", items)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lark import Token
@@ -138,11 +138,13 @@ class _Lexicon:
     """All multi-word forms, indexed by their first piece for longest-first matching."""
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
-                 method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = ()) -> None:
+                 method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
+                 treated_by: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
+        self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -206,6 +208,7 @@ def _lexicon() -> _Lexicon:
     methods = {d for m in data.pop("METHOD_PROCEDURES", []) for d in vocab.descendants(m) | {m}}
     method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
+    treated_by = data.pop("TREATED_BY", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         pieces = _pieces(form)
@@ -231,7 +234,7 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -512,6 +515,37 @@ def _marks_sex(out: list[Token], t: Token) -> bool:
     return False
 
 
+def _closes_sex_note(out: list[Token]) -> bool:
+    """"… (women)", "… (for men only)" closing a clause: the parenthesis names whom the clause is
+    about. Its opening parenthesis is dropped from ``out`` (the sexes stay, a trailing subject);
+    True when it was."""
+    k = len(out)
+    while k > 0 and out[k - 1].type in ("FEMALE", "MALE", "OR", "AND", "ANDOR"):
+        k -= 1
+    if k == len(out) or out[-1].type not in ("FEMALE", "MALE"):
+        return False
+    if k > 0 and out[k - 1].type == "IF":
+        k -= 1
+    if k == 0 or out[k - 1].type != "LPAR":
+        return False
+    del out[k - 1]
+    return True
+
+
+def _treating_class(out: list[Token], vocab: Vocabulary) -> str | None:
+    """The drug class that a treatment required by the condition just named must be: "infection
+    requiring (systemic) therapy" is an antimicrobial; None for a condition the lexicon does not
+    map ("neuropathy that requires treatment")."""
+    k = len(out)
+    while k > 0 and out[k - 1].type == "QUAL":
+        k -= 1
+    if k < 2 or out[k - 1].type != "REQUIRING" or out[k - 2].type != "COND":
+        return None
+    condition = out[k - 2].value
+    return next((drug for treated, drug in _lexicon().treated_by.items()
+                 if condition == treated or vocab.is_a(condition, treated)), None)
+
+
 def _out_of_maximum(out: list[Token], t: Token, measure: str | None, vocab: Vocabulary) -> bool:
     """``26/30`` after a score whose scale ends at 30."""
     if measure is None or measure not in vocab.concepts or len(out) < 2:
@@ -643,6 +677,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 out[-2] = _retyped(out[-2], "COND", found.id)
         if _marks_sex(out, t):
             continue
+        if t.type == "RPAR" and ntype in (None, "PERIOD", "SEMI") and _closes_sex_note(out):
+            continue  # "Pregnant or breastfeeding (female only)": the patients the clause is about
         if t.type == "NEGATIVE" and ptype == "COND" and _negative_list(out, t, vocab):
             continue
         if t.type == "SHOWING":
@@ -697,7 +733,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             after_of = tokens[k + 2].type if ntype == "OF" and k + 2 < n else None
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
-            t = _retyped(t, "WORD")
+            treating = _treating_class(out, vocab)
+            t = _retyped(t, "WORD") if treating is None else _retyped(t, "MED", treating)
+        if t.type == "WORD" and t.value.lower() == "only" and ptype in ("FEMALE", "MALE") and ntype == "RPAR":
+            continue  # "(women only)" says no more than "(women)"
         if t.type == "TIMES" and ptype != "NUMBER":
             t = _retyped(t, "WORD")  # "at time of …" is not a multiplication
         if t.type in ("BEFORE", "TIMEUNIT", "WITHIN"):
