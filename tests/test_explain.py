@@ -22,7 +22,7 @@ def _verdicts(report):
 
 
 def test_inclusion_passes_when_its_statement_holds_and_exclusion_when_it_does_not():
-    trial = _trial(("I1", "inclusion", "Pregnant"), ("E1", "exclusion", "Pregnant"))
+    trial = _trial(("I1", "inclusion", "Pregnant"), ("E1", "exclusion", "Currently pregnant"))
     assert _verdicts(screen(trial, _patient(pregnant=True))) == {"I1": "pass", "E1": "fail"}
     assert _verdicts(screen(trial, _patient(pregnant=False))) == {"I1": "fail", "E1": "pass"}
     assert _verdicts(screen(trial, _patient())) == {"I1": "unknown", "E1": "unknown"}
@@ -73,3 +73,10 @@ def test_unknown_criteria_list_what_would_settle_them():
                    ("E2", "exclusion", "ALT > 3 x ULN or creatinine > 2 mg/dL"))
     report = screen(trial, _patient(), as_of=date(2026, 11, 20))
     assert report.to_settle[0].item == "creatinine" and report.to_settle[0].criteria == ("E1", "E2")
+
+
+def test_an_exclusion_that_repeats_an_inclusion_word_for_word_excludes_nobody():
+    trial = _trial(("I1", "inclusion", "HbA1c < 6%"), ("E1", "exclusion", "HbA1c < 6%"))
+    report = screen(trial, _patient(labs=[{"name": "HbA1c", "value": 5.2, "unit": "%", "date": "2026-11-10"}]))
+    assert _verdicts(report) == {"I1": "pass", "E1": "unknown"}
+    assert trial.errors["E1"][0].message == "this exclusion repeats inclusion I1 word for word"

@@ -183,10 +183,18 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     rules: dict[str, Rule] = {}
     errors: dict[str, tuple[CompileError, ...]] = {}
     studied = trial_concepts(trial)
+    inclusions = {" ".join(c.text.split()).lower(): c.id for c in trial.inclusion}
     for c in trial.criteria:
         if c.id in reviewed_rules:
             rules[c.id] = parse_rule(reviewed_rules[c.id])
             errors[c.id] = ()
+            continue
+        twin = inclusions.get(" ".join(c.text.split()).lower()) if c.kind == "exclusion" else None
+        if twin is not None:
+            # the record states the same words as an inclusion and as an exclusion: a copying
+            # error, so neither reading may exclude anyone
+            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
+            errors[c.id] = (CompileError(f"this exclusion repeats inclusion {twin} word for word", None),)
             continue
         compiled = compile_criterion(c.text, c.kind)
         rules[c.id] = exempt_studied(compiled.rule, studied) if c.kind == "exclusion" else compiled.rule

@@ -637,18 +637,19 @@ class _Kind:
     list_name: str
     noun: str
     verb: str
+    categories: frozenset[str]
     entries: Callable[[Patient], Sequence[object]]
     span: Callable[[object], tuple[date | None, date | None]]
 
 
-_CONDITIONS = _Kind("conditions", "condition", "has", lambda p: p.conditions,
-                    lambda e: (e.onset, e.end))  # type: ignore[attr-defined]
-_MEDICATIONS = _Kind("medications", "medication", "received", lambda p: p.medications,
-                     lambda e: (e.start, e.end))  # type: ignore[attr-defined]
-_PROCEDURES = _Kind("procedures", "procedure", "had", lambda p: p.procedures,
-                    lambda e: (e.date, e.date))  # type: ignore[attr-defined]
-_VACCINATIONS = _Kind("vaccinations", "vaccination", "received", lambda p: p.vaccinations,
-                      lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+_CONDITIONS = _Kind("conditions", "condition", "has", frozenset({"condition", "class"}),
+                    lambda p: p.conditions, lambda e: (e.onset, e.end))  # type: ignore[attr-defined]
+_MEDICATIONS = _Kind("medications", "medication", "received", frozenset({"medication", "drug_class"}),
+                     lambda p: p.medications, lambda e: (e.start, e.end))  # type: ignore[attr-defined]
+_PROCEDURES = _Kind("procedures", "procedure", "had", frozenset({"procedure"}),
+                    lambda p: p.procedures, lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+_VACCINATIONS = _Kind("vaccinations", "vaccination", "received", frozenset({"vaccine"}),
+                      lambda p: p.vaccinations, lambda e: (e.date, e.date))  # type: ignore[attr-defined]
 
 
 def _matches(entry_concept: str | None, target: str, ctx: Context) -> bool:
@@ -680,6 +681,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     for k, e in enumerate(entries):
         concept_id = getattr(e, "concept_id", None)
         name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
+        if concept_id is not None and ctx.vocab.get(concept_id).category not in kind.categories:
+            concept_id = None  # "estradiol" in the medications list is the drug, not the lab of that name
         if target is None:
             term = getattr(node, "term", None)
             matched = term is not None and _same_words(name, term)
@@ -845,6 +848,9 @@ def _status(node: Status, ctx: Context) -> Outcome:
         return Outcome(Truth.of(holds), f"The patient is {p.sex}.", None,
                        (Evidence(item="sex", value=p.sex, source="sex"),))
     value = getattr(p, f)
+    if value is None and f == "pregnant" and p.childbearing_potential is False:
+        return Outcome(Truth.FALSE, "Not pregnant: the patient cannot become pregnant.", None,
+                       (Evidence(item="childbearing potential", value="no", source="childbearing_potential"),))
     if value is None and f in ("pregnant", "breastfeeding", "childbearing_potential") and p.sex == "male":
         return Outcome(Truth.FALSE, f"Not {f.replace('_', ' ')}: the patient is male.", None,
                        (Evidence(item="sex", value="male", source="sex"),))
