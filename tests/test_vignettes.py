@@ -42,10 +42,6 @@ KNOWN_ENGINE_ERRORS: dict[str, str] = {
         "`condition stroke [history] or condition diabetes_mellitus [current]` (the 'and' is read "
         "as 'or', 'prior' is dropped), so today's index stroke or diabetes alone excludes"
     ),
-    "NCT00840671-2/E6": (
-        "compile: 'prior stroke and concomitant diabetes' read as stroke OR diabetes; a prior "
-        "stroke without diabetes excludes"
-    ),
     "NCT00840671-1/E7": (
         "compile: 'Prior stroke within the last 3 months' drops 'prior' "
         "(`condition stroke [history] within 3 months`), so the trial's own qualifying stroke, "

@@ -67,6 +67,7 @@ class _Part:
     planned_pregnancy: bool = False
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
+    described: bool = False           # has qualifiers of its own, written before it
 
 
 class Unreadable(Exception):
@@ -612,6 +613,7 @@ class Reader(Transformer):
                     part.window = q
         names = [[q for q in g if isinstance(q, str)] for g in groups]
         names = [g for g in names if g]
+        part.described = bool(names)
         if len(names) == 1:
             part.quals = names[0] + part.quals
         elif names:
@@ -924,7 +926,10 @@ class Reader(Transformer):
         # excludes ("hepatitis B, hepatitis C and HIV"); items of different kinds describe one
         # case together ("infection requiring hospitalization and IV antibiotics").
         kinds = {_kind_of(p) for p in seq.parts if not p.unconstrained}
-        if self.kind == "exclusion" and len(kinds) == 1 and not _bounds_of_one_value(nodes):
+        # "prior stroke and concomitant diabetes": an item described in its own words after
+        # "and" is a second requirement on one patient, not another member of a list
+        described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
+        if self.kind == "exclusion" and len(kinds) == 1 and not described and not _bounds_of_one_value(nodes):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 
