@@ -378,3 +378,12 @@ def test_an_exclusion_class_does_not_exclude_the_disease_under_study():
     rules = compile_trial(trial).rules
     assert "except (nsclc)" in to_text(rules["E1"])
     assert "except" not in to_text(rules["I1"])
+
+
+def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episode():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999997", conditions=("Acute Ischemic Stroke",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Prior stroke within the last 3 months"),))
+    assert "[history, earlier]" in to_text(compile_trial(trial).rules["E1"])

@@ -37,16 +37,6 @@ PROFILES = sorted(p.stem for p in VIGNETTES.glob("NCT*-*.yaml") if not p.stem.en
 
 #: Cases ("profile/criterion") where the engine contradicts the coordinator today, and why.
 KNOWN_ENGINE_ERRORS: dict[str, str] = {
-    "NCT00840671-1/E6": (
-        "compile: 'any history of prior stroke and concomitant diabetes' becomes "
-        "`condition stroke [history] or condition diabetes_mellitus [current]` (the 'and' is read "
-        "as 'or', 'prior' is dropped), so today's index stroke or diabetes alone excludes"
-    ),
-    "NCT00840671-1/E7": (
-        "compile: 'Prior stroke within the last 3 months' drops 'prior' "
-        "(`condition stroke [history] within 3 months`), so the trial's own qualifying stroke, "
-        "onset on the screening date, excludes the patient"
-    ),
     "NCT00120900-1/E9": (
         "compile: 'History of coronary artery disease, (angina, MI) or surgery' reads the bare "
         "'surgery' as its own alternative (`or procedure surgery`): an appendectomy in 1985 "

@@ -213,10 +213,15 @@ def trial_concepts(trial: Trial) -> tuple[str, ...]:
 def exempt_studied(rule: Rule, studied: Sequence[str]) -> Rule:
     """An exclusion naming a class that holds the studied disease ("previous or concurrent
     malignancy" in a lung-cancer trial) does not mean the disease under study: it is excepted,
-    visibly, so the rule still excludes every other member of the class."""
+    visibly, so the rule still excludes every other member of the class. An exclusion of a
+    "prior" episode of the studied disease itself means one before the index episode."""
     vocab = load_vocabulary()
 
     def exempt(node: Rule) -> Rule:
+        if isinstance(node, HasCondition) and node.concept is not None and "history" in node.qualifiers \
+                and any(vocab.is_a(c, node.concept) for c in studied):
+            # "prior stroke" in a stroke trial: an episode before the one under study
+            return node.model_copy(update={"qualifiers": (*node.qualifiers, "earlier")})
         if isinstance(node, HasCondition) and node.concept is not None:
             inside = [c for c in studied if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]

@@ -201,7 +201,7 @@ def window_start(window: TimeWindow, as_of: date) -> date:
 QUALIFIER_WORDS = {
     "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
     "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
-    "planned": "planned", "treated": "treated",
+    "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
 }
 
 
@@ -243,9 +243,9 @@ def _readings(concept: Concept, ctx: Context) -> list[_Reading]:
     for list_name, entries in lists:
         for k, e in enumerate(entries):
             if e.concept_id is not None and ctx.vocab.is_a(e.concept_id, concept.id) and e.value is not None:
-                out.append(_Reading(e.value, getattr(e, "unit", None), e.date, e.name or ctx.vocab.get(e.concept_id).name,
-                                    _where(p, list_name, k, e), getattr(e, "ref_high", None),
-                                    getattr(e, "ref_low", None)))
+                item = e.name or ctx.vocab.get(e.concept_id).name
+                out.append(_Reading(e.value, getattr(e, "unit", None), e.date, item, _where(p, list_name, k, e),
+                                    getattr(e, "ref_high", None), getattr(e, "ref_low", None)))
     for k, proc in enumerate(p.procedures):
         for key, value in proc.findings.items():
             found = ctx.vocab.lookup(key)
@@ -568,6 +568,15 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         return Truth.of(end is None or end >= ctx.as_of)
     if q in ("history", "equivalent"):
         return Truth.TRUE
+    if q == "earlier":
+        # an episode before the one the trial studies: only one with a later episode of the same
+        # disease is surely earlier; the latest may be the index event itself
+        concept, onset = getattr(entry, "concept_id", None), getattr(entry, "onset", None)
+        related = (lambda other: concept is not None and other is not None
+                   and (ctx.vocab.is_a(other, concept) or ctx.vocab.is_a(concept, other)))
+        later = [c for c in ctx.patient.conditions if c is not entry and related(c.concept_id)
+                 and c.onset is not None and onset is not None and c.onset > onset]
+        return Truth.TRUE if later else Truth.UNKNOWN
     if q == "secondary":
         return Truth.TRUE if "secondary" in note else (Truth.FALSE if "primary" in note else Truth.UNKNOWN)
     if q == "recurrent":
@@ -759,7 +768,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
 
 def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
     """A condition or drug named with no time at all: no window and no qualifier about time."""
-    timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated"}
+    timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier"}
     return node.window is None and not timed & set(node.qualifiers)
 
 
