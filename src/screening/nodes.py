@@ -25,7 +25,8 @@ StatusField = Literal[
 Qualifier = Literal[
     "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant",
-    "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic", "unresectable", "relapsed", "earlier",
+    "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
+    "unresectable", "relapsed", "earlier",
 ]
 
 

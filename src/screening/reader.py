@@ -255,7 +255,8 @@ class Reader(Transformer):
         if scale is not None:  # "ECOG 0-2": the values of an ordinal score
             return _Part(node=_scale_bounds(self.vocab.get(measure.value), *scale, span), measure=measure.value,
                          span=span)
-        nodes = (self._measure_node(measure.value, ">=", low, span), self._measure_node(measure.value, "<=", high, span))
+        nodes = (self._measure_node(measure.value, ">=", low, span),
+                 self._measure_node(measure.value, "<=", high, span))
         return _Part(node=AllOf(items=nodes, span=span), measure=measure.value, span=span)
 
     def _scale_positions(self, concept_id: str, values: tuple[tuple, ...]) -> tuple[int, int] | None:
@@ -595,7 +596,8 @@ class Reader(Transformer):
     # --- parts and sequences
     def part(self, items):
         negated = bool(items) and isinstance(items[0], Token) and items[0].type == "NEG"
-        if negated and self.kind == "exclusion" and not _ability(next((i for i in items if isinstance(i, _Part)), None)) \
+        first = next((i for i in items if isinstance(i, _Part)), None)
+        if negated and self.kind == "exclusion" and not _ability(first) \
                 and _requirement_wording(items[0], self.norm.text):
             # "Patient must not be pregnant" listed as an exclusion: read literally it would
             # exclude every patient who is not pregnant
@@ -1167,8 +1169,9 @@ def _distribute(seq: _Seq) -> None:
                 else NormalMultiple(concept=anchor.measure, op=op, factor=value[1], limit=value[0])
             p.measure = anchor.measure
             p.elliptic = None
-        if p.terminal == "QUALITATIVE" and p.node is None and prev.node is not None and isinstance(
-                prev.node, (Category, Titre)) and (not isinstance(prev.node, Category) or prev.node.values == ("positive",)):
+        positive_before = isinstance(prev.node, Titre) or (
+            isinstance(prev.node, Category) and prev.node.values == ("positive",))
+        if p.terminal == "QUALITATIVE" and p.node is None and positive_before:
             p.node = Category(concept=p.concept, values=("positive",), span=p.span)
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
@@ -1193,7 +1196,8 @@ def _distribute(seq: _Seq) -> None:
             op, value = p.elliptic
             if value[0] != "quantity" or not (value[2] == _OF_AGE or of_age and value[2] == "years"):
                 raise Unreadable("a threshold of what?")
-            p.node = Comparison(concept="age", op=op, value=value[1], unit="years", span=p.span)  # "at least 18 years of age"
+            # "at least 18 years of age"
+            p.node = Comparison(concept="age", op=op, value=value[1], unit="years", span=p.span)
             p.measure, p.elliptic = "age", None
 
 

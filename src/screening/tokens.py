@@ -340,8 +340,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             unit = _read_unit(text, p.end, lex.bare_units)
             if unit is not None:
                 unit_text, unit_end = unit
-                emit("UNIT", _LEADING_TIMES.sub("", unit_text), p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" "))),
-                     unit_end)
+                unit_start = p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" ")))
+                emit("UNIT", _LEADING_TIMES.sub("", unit_text), unit_start, unit_end)
                 while i < len(pieces) and pieces[i].start < unit_end:
                     i += 1
             continue
