@@ -37,11 +37,6 @@ PROFILES = sorted(p.stem for p in VIGNETTES.glob("NCT*-*.yaml") if not p.stem.en
 
 #: Cases ("profile/criterion") where the engine contradicts the coordinator today, and why.
 KNOWN_ENGINE_ERRORS: dict[str, str] = {
-    "NCT00120900-1/E9": (
-        "compile: 'History of coronary artery disease, (angina, MI) or surgery' reads the bare "
-        "'surgery' as its own alternative (`or procedure surgery`): an appendectomy in 1985 "
-        "excludes; the word should stay text or be read as coronary surgery"
-    ),
 }
 
 Verdicts = dict[str, tuple[str, str]]

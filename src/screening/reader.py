@@ -909,6 +909,11 @@ class Reader(Transformer):
     def _settle(self, seq: _Seq) -> Rule:
         if "colon" in seq.seps:
             seq = self._examples(seq)
+        if any(p.terminal == "COND" for p in seq.parts) and any(
+                p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a for p in seq.parts):
+            # "coronary artery disease, angina or surgery": the surgery is for those conditions,
+            # not any operation at all
+            raise Unreadable("a bare procedure class among conditions")
         nodes = list(dict.fromkeys(self._nodes(seq)))  # "signed consent and complied" says consent once
         if not nodes:
             raise Unreadable("no constraint")
