@@ -158,7 +158,7 @@ def trials_add(paths: list[Path], library: LibraryOption = None) -> None:
         for path in paths:
             trial = read_trial(path)
             rules = compile_trial(trial).rules
-            written, messages = lib.add(trial, lambda c: to_text(rules[c.id]))
+            written, messages = lib.add(trial, lambda c, rules=rules: to_text(rules[c.id]))
             for m in messages:
                 typer.echo(f"screen: {m}", err=True)
             typer.echo(f"{trial.nct_id}: {len(trial.inclusion)} inclusion, {len(trial.exclusion)} exclusion "

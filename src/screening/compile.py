@@ -64,21 +64,32 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     vocab = load_vocabulary()
     errors: list[CompileError] = []
     nodes: list[Rule] = []
+    starts: list[int] = []  # where each node's clause begins in the verbatim text
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
         if _list_label(clause, words):
             continue
+        starts.append(span.start)
         if any(t.type == "JUDGEMENT" for t in clause):
             nodes.append(Judgement(text=words, span=span))
             continue
         node = _read_clause(clause, norm, kind, vocab, errors)
-        if isinstance(node, Allowance):
-            if nodes:
-                nodes[-1] = allow(nodes[-1], node, norm, kind, vocab)
+        permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause)
+        if isinstance(node, Allowance) or (node is None and permits):
+            allowed = allow(nodes[-1], node, norm, kind, vocab) if nodes and isinstance(node, Allowance) else None
+            starts.pop()
+            if allowed is None:
+                # an exception we cannot apply: the clause it qualifies cannot be read alone either
+                start = starts[-1] if nodes else span.start
+                if nodes:
+                    nodes.pop()
+                else:
+                    starts.append(start)
+                nodes.append(FreeText(text=text[start:span.end], span=Span(start=start, end=span.end)))
             else:
-                nodes.append(FreeText(text=words, span=span))
+                nodes[-1] = allowed
             continue
         if node is None and _qualifies_list(clause):
             # "… values unless due to leukemic involvement: 1. creatinine ≤ 2 mg/dL 2. …": the

@@ -1206,13 +1206,16 @@ def _distribute(seq: _Seq) -> None:
             p.measure, p.elliptic = "age", None
 
 
-def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKind, vocab: Vocabulary) -> Rule:
+def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKind, vocab: Vocabulary) -> Rule | None:
     """"However, participants with secondary Sjögren's syndrome are allowed": the allowed
-    conditions become exemptions of the conditions the previous clause names."""
+    conditions become exemptions of the conditions the previous clause names. None when the
+    allowance is not about conditions, or the clause before names none."""
+    if not any(isinstance(n, HasCondition) for n in walk(node)):
+        return None
     exemptions: list[Exemption] = []
     for p in allowance.seq.parts:
         if p.terminal != "COND" or p.concept is None:
-            return node  # an allowance of something else is not understood: the rule stays as read
+            return None
         quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
         exemptions.append(Exemption(concept=p.concept, qualifiers=quals))
 
