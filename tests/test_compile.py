@@ -300,6 +300,25 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Currently pregnant or breastfeeding (female only)", "exclusion", "female and (pregnant or breastfeeding)"),
     ("Stroke (for men only)", "inclusion", "if male then condition stroke"),
     ("Hemoglobin > 12 g/dL (women only)", "inclusion", "if female then hemoglobin > 12 g/dL"),
+    # age comparators in words, numbers spelt out, and how a diagnosis was confirmed
+    ("younger than 18 years of age", "exclusion", "age < 18 years"),
+    ("Patients older than 18 years", "inclusion", "age > 18 years"),
+    ("Patients must be eighteen years of age or older", "inclusion", "age >= 18 years"),
+    ("Histologically or cytologically confirmed colorectal adenocarcinoma", "inclusion",
+     "condition colorectal_cancer"),
+    ("Histologically proved adenocarcinoma of the colon", "inclusion", "condition colon_cancer"),
+    # "end-stage" is the severest stage; a named end-stage disease keeps its own concept
+    ("End stage COPD", "exclusion", "condition copd [severe]"),
+    ("end stage renal disease", "exclusion", "condition end_stage_renal_disease"),
+    ("Blood donation in the past 8 weeks", "exclusion", "procedure blood_donation within 8 weeks before screening"),
+    ("Has symptomatic central nervous system (CNS) metastases", "exclusion",
+     "condition brain_metastases [symptomatic]"),
+    ("Prior therapy with rapamycin analogues", "exclusion", "medication mtor_inhibitor [history]"),
+    ("Women of child bearing potential must use adequate birth-control precautions", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("unable to complete the study procedures", "exclusion", "not consent"),
+    ("Unwillingness to provide informed consent", "exclusion", "not consent"),
+    ("Unwilling to comply with follow-up schedule", "exclusion", "not consent"),
 ])
 def test_registry_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule

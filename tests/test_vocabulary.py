@@ -144,6 +144,12 @@ def test_lookup_by_name_synonym_id_and_spelling_variants(name: str, concept_id: 
         ("TACE", "tace"),
         ("IGIV", "ivig"),
         ("HBV vaccination", "hepatitis_b_vaccine"),
+        ("blood donation", "blood_donation"),
+        ("rapamycin analogues", "mtor_inhibitor"),
+        ("Torisel", "temsirolimus"),
+        ("central nervous system (CNS) metastases", "brain_metastases"),
+        ("bodyweight", "weight"),
+        ("continuous mechanical ventilation", "mechanical_ventilation"),
     ],
 )
 def test_lookup_across_clinical_areas(name: str, concept_id: str) -> None:
@@ -306,6 +312,7 @@ def test_descendants_mirror_ancestors() -> None:
         ("tubal_ligation", "surgical_sterilization"),
         ("pci", "revascularization"),
         ("oral_typhoid_vaccine", "typhoid_vaccine"),
+        ("temsirolimus", "mtor_inhibitor"),
     ],
 )
 def test_class_membership(concept_id: str, ancestor_id: str) -> None:
@@ -351,6 +358,8 @@ def test_class_membership(concept_id: str, ancestor_id: str) -> None:
         ("claustrophobia", "anxiety_disorder"),
         ("carcinoma_in_situ", "carcinoma"),
         ("prosthesis", "implanted_device"),
+        # giving blood is not receiving it
+        ("blood_donation", "blood_transfusion"),
     ],
 )
 def test_class_non_membership(concept_id: str, not_ancestor_id: str) -> None:
