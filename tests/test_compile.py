@@ -406,3 +406,13 @@ def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episo
     trial = Trial(nct_id="NCT09999997", conditions=("Acute Ischemic Stroke",), criteria=(
         Criterion(id="E1", kind="exclusion", text="Prior stroke within the last 3 months"),))
     assert "[history, earlier]" in to_text(compile_trial(trial).rules["E1"])
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Continuous mechanical ventilation at time of entry", "inclusion", "procedure mechanical_ventilation [current]"),
+    ("History of malignancy. However, patients on stable hormone therapy are allowed.", "exclusion",
+     'text "History of malignancy. However, patients on stable hormone therapy are allowed"'),
+    ("untreated CNS metastases", "exclusion", 'text "untreated CNS metastases"'),
+])
+def test_time_of_entry_means_now_and_an_unread_exception_keeps_its_clause_as_words(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule

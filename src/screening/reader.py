@@ -568,7 +568,10 @@ class Reader(Transformer):
     def showing(self, items):
         return ("noop",)
 
-    annotation = etc = at_anchor = showing
+    annotation = etc = showing
+
+    def at_anchor(self, items):
+        return ("at_anchor",)
 
     def equivalent(self, items):
         tok = next((t for t in items if isinstance(t, Token) and t.type == "MED"), None)
@@ -629,7 +632,12 @@ class Reader(Transformer):
             part.window = post
             return
         tag = post[0]
-        if tag == "planned":
+        if tag == "at_anchor":
+            # "mechanical ventilation at time of entry": now, not ever (a value "at screening" is
+            # already the latest one)
+            if part.terminal in ("COND", "MED", "PROC") and not {"active", "current"} & set(part.quals):
+                part.quals.append("current")
+        elif tag == "planned":
             part.quals.append("planned")
         elif tag == "except":
             part.excluding.extend(post[1])
