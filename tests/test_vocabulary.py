@@ -504,7 +504,7 @@ def test_categorical_values_list_their_categories() -> None:
 def test_codes_have_a_known_system() -> None:
     for concept in VOCABULARY.concepts.values():
         for code in concept.codes:
-            assert code.split(":")[0] in {"LOINC", "SNOMED", "ICD10", "ATC"}, code
+            assert code.split(":")[0] in {"LOINC", "SNOMED", "ICD10", "ATC", "RXNORM"}, code
 
 
 def test_load_is_cached_and_the_start_up_cache_reads_the_same_data(tmp_path, monkeypatch) -> None:
