@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 class InputError(Exception):
     """Bad input from the user: an unreadable file, an invalid field, an unknown unit or trial.
@@ -31,3 +36,18 @@ class InputError(Exception):
         prefix = ", ".join(parts)
         text = " ".join(self.message.split())  # one line, whatever the message held
         return f"{prefix}: {text}" if prefix else text
+
+
+def read_input(path: "Path", file: str, what: str) -> bytes:
+    """The bytes of a file the user named; any failure is one InputError naming the file.
+
+    ``what`` says what the file should have been ("trial document", "patient profile").
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=file) from None
+    except IsADirectoryError:
+        raise InputError(f"is a directory, not a {what}", file=file) from None
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error.strerror})", file=file) from None

@@ -43,7 +43,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-from screening.errors import InputError
+from screening.errors import InputError, read_input
 from screening.trial import Criterion, CriterionKind, Sex, Trial
 
 NCT_ID = re.compile(r"NCT\d{8}")
@@ -315,14 +315,7 @@ def split_criteria(text: str) -> list[Criterion]:
 
 
 def _read_text(path: Path, source: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", file=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a trial document", file=source) from None
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", file=source) from None
+    data = read_input(path, source, "trial document")
     if not data.strip():
         raise InputError("empty file, not a trial record", file=source)
     if b"\x00" in data:

@@ -42,7 +42,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
-from screening.errors import InputError
+from screening.errors import InputError, read_input
 from screening.units import UnitError, convertible, parse_unit
 from screening.vocabulary import Concept, load_vocabulary
 
@@ -445,16 +445,11 @@ def _yaml() -> YAML:
 
 
 def _read(path: Path, file: str) -> str:
+    data = read_input(path, file, "patient profile")
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a patient profile", file=file) from None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=file) from None
-    except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", file=file) from None
 
 
 def _parse_yaml(text: str, file: str) -> tuple[Any, Lines]:
