@@ -161,6 +161,15 @@ def test_a_20000_character_criterion_compiles_quickly():
 @pytest.mark.parametrize("text, kind, rule", [
     # a subject followed by its clause
     ("If female, patient must not be pregnant", "inclusion", "if female then not pregnant"),
+    # "must" under the exclusions states a requirement: the clause excludes whoever fails it
+    ("Patient must not be pregnant or breastfeeding.", "exclusion", "pregnant or breastfeeding"),
+    ("Women of childbearing potential must have a negative pregnancy test within 28 days prior to "
+     "initiation of study treatment.", "exclusion", "not (if (female and childbearing_potential) then not pregnant)"),
+    ("Pregnancy or breastfeeding. Women of childbearing potential must use contraception", "exclusion",
+     "pregnant or breastfeeding or not (if (female and childbearing_potential) then contraception)"),
+    # "who must" is a need, not a requirement on the patient
+    ("Patients with asthma who must take oral corticosteroids", "exclusion",
+     "condition asthma and medication corticosteroid [current]"),
     # "with or without …" leaves something open, but not what follows it
     ("History of glaucoma with or without treatment", "exclusion", "condition glaucoma [history]"),
     # a window after a comma closes the list
@@ -332,9 +341,8 @@ def test_registry_constructs(text, kind, rule):
     ("ECOG 0 to 5", "inclusion"),
     # a count of courses beyond one cannot be said
     ("More than two lines of chemotherapy", "exclusion"),
-    # a requirement worded in the negative, listed as an exclusion: literally it would exclude
-    # everyone who meets it
-    ("Patient must not be pregnant or breastfeeding.", "exclusion"),
+    # a requirement worded in the negative, listed as an exclusion without "must": "No …" may
+    # also name who is excluded
     ("No use of reproductive hormones within 3 months of enrollment", "exclusion"),
     # '=' is usually a lost ≤ or ≥
     ("ALT and AST = 2.5 x upper limit of normal", "inclusion"),

@@ -144,9 +144,16 @@ def _trimmed(text: str, span: Span) -> Span:
 
 def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, vocab: Vocabulary,
                  errors: list[CompileError]) -> Rule | Allowance | None:
-    clause = tidy(clause)
+    # "must …" under the exclusions states what is required, so the clause excludes its opposite
+    required = kind == "exclusion" and any(t.type == "MUST" for t in clause)
+    clause = tidy([t for t in clause if t.type != "MUST"])
     if not clause or len(clause) > MAX_CLAUSE_TOKENS or only_words(clause):
         return None
+    if required:
+        node = _read_clause(clause, norm, "inclusion", vocab, errors)
+        if node is None or isinstance(node, Allowance):
+            return node
+        return _opposite(node, norm.span(clause[0].start_pos, clause[-1].end_pos))
     try:
         tree = criteria_parser().parse(clause)
     except LarkError:
@@ -163,6 +170,16 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
             errors.append(CompileError(f"internal: {type(inner).__name__}: {inner}", None))
             return None
     return _classified(clause, norm)
+
+
+def _opposite(node: Rule, span: Span) -> Rule:
+    """What fails a requirement: "not" over it, with a requirement already in the negative read
+    straight ("must not be pregnant or breastfeeding" is excluded by pregnant or breastfeeding)."""
+    if isinstance(node, Not):
+        return node.item
+    if isinstance(node, AllOf) and all(isinstance(i, Not) for i in node.items):
+        return AnyOf(items=tuple(i.item for i in node.items), span=node.span)
+    return Not(item=node, span=span)
 
 
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
