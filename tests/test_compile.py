@@ -167,6 +167,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "initiation of study treatment.", "exclusion", "not (if (female and childbearing_potential) then not pregnant)"),
     ("Pregnancy or breastfeeding. Women of childbearing potential must use contraception", "exclusion",
      "pregnant or breastfeeding or not (if (female and childbearing_potential) then contraception)"),
+    # facts a coordinator records about the patient, and their negation
+    ("Able to swallow tablets", "inclusion", "attribute swallows_oral_medication"),
+    ("Unable to swallow oral medication", "exclusion", "not attribute swallows_oral_medication"),
+    ("Fluent in English", "inclusion", "attribute speaks_english"),
     # "who must" is a need, not a requirement on the patient
     ("Patients with asthma who must take oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current]"),

@@ -222,3 +222,20 @@ def test_categories_match_whatever_the_spelling_of_the_class():
                    ).truth is Truth.TRUE
     assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 1, "date": "2026-11-10"}]).truth is Truth.TRUE
     assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 2, "date": "2026-11-10"}]).truth is Truth.FALSE
+
+
+# --- patient attributes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("recorded, truth", [(True, Truth.TRUE), (False, Truth.FALSE)])
+def test_an_attribute_is_read_by_any_of_its_names(recorded, truth):
+    for key in ("swallows_oral_medication", "able to swallow oral medication", "swallow tablets"):
+        result = outcome("attribute swallows_oral_medication", attributes={key: recorded})
+        assert result.truth is truth
+        assert result.evidence[0].source == f"attributes.{key}"
+
+
+def test_an_attribute_not_recorded_is_unknown_and_asked_for():
+    result = outcome("not attribute speaks_english", attributes={"right-handed": True})
+    assert result.truth is Truth.UNKNOWN
+    assert "speaks English" in result.missing

@@ -565,3 +565,11 @@ def test_any_text_gives_a_patient_or_an_input_error(
         load_patient(path)
     except InputError as error:
         assert "\n" not in str(error)
+
+
+def test_an_attribute_outside_the_vocabulary_is_a_warning_with_its_line(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("id: P\nattributes:\n  speaks English: true\n  plays chess: true\n")
+    patient = load_patient(path)
+    assert patient.attributes == {"speaks English": True, "plays chess": True}
+    assert patient.warnings == (f"{path}:4: attribute 'plays chess' is not in the vocabulary; it is not used",)

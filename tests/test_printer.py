@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from screening.compile import parse_rule
 from screening.nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
-    HasCondition, Judgement, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, Vaccinated,
+    HasAttribute, HasCondition, Judgement, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, Vaccinated,
 )
 from screening.printer import number, to_text
 
@@ -44,6 +44,7 @@ leaves = st.one_of(
     st.builds(Vaccinated, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows),
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
+    st.builds(HasAttribute, concept=concepts),
     st.builds(Judgement, text=st.text(max_size=30)),
     st.builds(FreeText, text=st.text(max_size=30)),
 )

@@ -39,6 +39,7 @@ from .nodes import (
     Node,
     NormalMultiple,
     Not,
+    HasAttribute,
     Status,
     TimeWindow,
     Titre,
@@ -874,6 +875,17 @@ def _status(node: Status, ctx: Context) -> Outcome:
                    (Evidence(item=words, value="yes" if value else "no", source=f),))
 
 
+def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
+    concept = ctx.vocab.get(node.concept)
+    for key, value in ctx.patient.attributes.items():
+        found = ctx.vocab.lookup(key)
+        if found is not None and found.id == node.concept:
+            answer = "yes" if value else "no"
+            return Outcome(Truth.of(value), f"{concept.name.capitalize()}: {answer}.", None,
+                           (Evidence(item=concept.name, value=answer, source=f"attributes.{key}"),))
+    return Outcome(Truth.UNKNOWN, f"'{concept.name}' is not recorded.", "missing", missing=(concept.name,))
+
+
 def _pregnancy_test(ctx: Context) -> Outcome | None:
     concept = ctx.vocab.lookup("pregnancy test")
     if concept is None:
@@ -907,7 +919,7 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
-    Status: _status, Judgement: _judgement, FreeText: _free_text,
+    HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 __all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "ambiguous_unit", "evaluate",

@@ -213,6 +213,14 @@ class Vaccinated(Node):
     window: TimeWindow | None = None
 
 
+class HasAttribute(Node):
+    """A yes/no fact about the patient that is neither a diagnosis nor a measurement and that a
+    coordinator records: able to swallow tablets, speaks English, right-handed."""
+
+    kind: Literal["attribute"] = "attribute"
+    concept: str
+
+
 class Status(Node):
     """A patient-level yes/no fact: pregnant, breastfeeding, sex, consent…"""
 
@@ -241,7 +249,7 @@ Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
-        HasCondition, TookMedication, HadProcedure, Vaccinated, Status,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, HasAttribute, Status,
         Judgement, FreeText,
     ],
     Field(discriminator="kind"),
@@ -250,7 +258,7 @@ Rule = Annotated[
 NODE_TYPES: tuple[type[Node], ...] = (
     AllOf, AnyOf, Not, AtLeast, Conditional,
     Comparison, NormalMultiple, Titre, Category,
-    HasCondition, TookMedication, HadProcedure, Vaccinated, Status,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, HasAttribute, Status,
     Judgement, FreeText,
 )
 

@@ -291,6 +291,11 @@ class Patient(_Record):
     medications: tuple[Medication, ...] = ()
     procedures: tuple[Procedure, ...] = ()
     vaccinations: tuple[Vaccination, ...] = ()
+    attributes: dict[Text, bool] = Field(
+        default_factory=dict,
+        description="Yes/no facts a coordinator records, by vocabulary name: able to swallow tablets, "
+                    "speaks English, right-handed.",
+    )
     answers: dict[AnswerKey, bool] = Field(
         default_factory=dict,
         description="A coordinator's answers: NCT id/criterion id -> is the statement true.",
@@ -558,6 +563,12 @@ def _build(data: Any, lines: Lines, source: str | None) -> Patient:
             concept = by_code or by_name
             if concept and isinstance(entry, Lab | Vital):
                 _check_unit(entry, concept, path, lines, source)
+    vocabulary = load_vocabulary()
+    for key in patient.attributes:
+        found = vocabulary.lookup(key)
+        if found is None or found.category != "attribute":
+            where = _where(source, lines.get(("attributes", key)))
+            warnings.append(f"{where}attribute '{key}' is not in the vocabulary; it is not used")
     patient._source = source
     patient._warnings = tuple(warnings)
     return patient

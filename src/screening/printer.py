@@ -19,6 +19,7 @@ from .nodes import (
     Exemption,
     FreeText,
     HadProcedure,
+    HasAttribute,
     HasCondition,
     Judgement,
     Node,
@@ -117,6 +118,10 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
     return print_history
 
 
+def _attribute(n: HasAttribute) -> str:
+    return f"attribute {n.concept}"
+
+
 def _status(n: Status) -> str:
     return n.field
 
@@ -134,7 +139,7 @@ PRINTERS: dict[type[Node], Callable[..., str]] = {
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
     HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"),
-    Status: _status, Judgement: _judgement, FreeText: _free_text,
+    HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 

@@ -24,6 +24,7 @@ from .nodes import (
     Conditional,
     Exemption,
     HadProcedure,
+    HasAttribute,
     HasCondition,
     NormalMultiple,
     Not,
@@ -484,6 +485,11 @@ class Reader(Transformer):
 
     comply = consent  # DESIGN §5: consent = has signed and will comply with the protocol
 
+    def attribute(self, items):
+        token = items[-1]
+        span = self._span([token])
+        return _Part(node=HasAttribute(concept=token.value, span=span), span=span)
+
     def classified(self, items):
         cond = items[-1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items))
@@ -583,7 +589,9 @@ class Reader(Transformer):
 
     def qual_item(self, items):
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
-        return window if window is not None else items[0].value
+        if window is not None:
+            return window
+        return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
     def quals(self, items):
         """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]]."""

@@ -22,6 +22,7 @@ from .nodes import (
     Exemption,
     FreeText,
     HadProcedure,
+    HasAttribute,
     HasCondition,
     Judgement,
     Node,
@@ -132,6 +133,9 @@ class _RuleReader(Transformer):
 
     def vaccination(self, concept, *rest):
         return self._entity(Vaccinated, ("concept", str(concept)), rest)
+
+    def attribute(self, concept):
+        return HasAttribute(concept=str(concept))
 
     def status(self, token):
         return Status(field=str(token))

@@ -177,7 +177,7 @@ class _Lexicon:
 # Token class of a vocabulary concept, by category and the kind of value it takes.
 _QUANTITY_CATEGORIES = {"lab", "score", "vital", "finding"}
 _ENTITY_TERMINALS = {"condition": "COND", "medication": "MED", "drug_class": "MED",
-                     "procedure": "PROC", "vaccine": "VACC"}
+                     "procedure": "PROC", "vaccine": "VACC", "attribute": "ATTR"}
 
 
 def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:

@@ -56,6 +56,7 @@ ConceptCategory = Literal[
     "vaccine",
     "finding",
     "class",
+    "attribute",
 ]
 ValueType = Literal["quantity", "titre", "qualitative", "ordinal", "categorical", "boolean"]
 
