@@ -167,6 +167,14 @@ def test_a_20000_character_criterion_compiles_quickly():
      "initiation of study treatment.", "exclusion", "not (if (female and childbearing_potential) then not pregnant)"),
     ("Pregnancy or breastfeeding. Women of childbearing potential must use contraception", "exclusion",
      "pregnant or breastfeeding or not (if (female and childbearing_potential) then contraception)"),
+    # how long a condition or a treatment has lasted, shared by a list like a window
+    ("Diabetes for more than 10 years", "exclusion", "condition diabetes_mellitus lasting > 10 years"),
+    ("Previously treated with Bedaquiline or Linezolid for more than 4 weeks", "exclusion",
+     "medication bedaquiline [history] lasting > 4 weeks or medication linezolid [history] lasting > 4 weeks"),
+    ("Confirmed diagnosis of chronic ITP of at least 6 months duration", "inclusion",
+     "condition immune_thrombocytopenia [chronic] lasting >= 6 months"),
+    ("Type 2 diabetes with a disease duration of at least 1 year", "inclusion",
+     "condition type_2_diabetes lasting >= 1 years"),
     # facts a coordinator records about the patient, and their negation
     ("Able to swallow tablets", "inclusion", "attribute swallows_oral_medication"),
     ("Unable to swallow oral medication", "exclusion", "not attribute swallows_oral_medication"),
@@ -359,10 +367,10 @@ def test_registry_constructs(text, kind, rule):
     ("Age range:  outside the >29 yrs or <18 yrs", "exclusion"),
     # values that define a condition do not define its being uncontrolled
     ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L or calcium > 12 mg/dL)", "exclusion"),
-    # a time limit on a lasting condition is a duration, not a window
+    # a time limit on a lasting condition without "for" or "duration": since onset, or within?
     ("Diabetes < 5 years", "exclusion"),
-    ("Diabetes for more than 10 years", "exclusion"),
-    ("Previously treated with Bedaquiline or Linezolid for more than 4 weeks", "exclusion"),
+    # a duration that ends at an anchor is a window as well, which a rule cannot say at once
+    ("treated with metformin for at least 8 weeks prior to screening", "inclusion"),
     # a qualifier the rule cannot carry is not dropped
     ("Newly diagnosed intermittent claudication", "inclusion"),
     ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),

@@ -239,3 +239,34 @@ def test_an_attribute_not_recorded_is_unknown_and_asked_for():
     result = outcome("not attribute speaks_english", attributes={"right-handed": True})
     assert result.truth is Truth.UNKNOWN
     assert "speaks English" in result.missing
+
+
+# --- how long a condition or a treatment has lasted ----------------------------------------------
+
+
+@pytest.mark.parametrize("onset, truth", [("2026-01-01", Truth.TRUE), ("2026-06-01", Truth.FALSE), (None, Truth.UNKNOWN)])
+def test_a_condition_lasting_at_least_six_months(onset, truth):
+    entry = {"name": "immune thrombocytopenia", **({"onset": onset} if onset else {})}
+    result = outcome("condition immune_thrombocytopenia lasting >= 6 months", conditions=[entry],
+                     complete=["conditions"])
+    assert result.truth is truth
+
+
+def test_a_treatment_that_ended_lasted_from_start_to_end():
+    meds = [{"name": "linezolid", "start": "2025-01-01", "end": "2025-01-20"}]
+    rule = "medication linezolid [history] lasting > 4 weeks"
+    assert outcome(rule, medications=meds, complete=["medications"]).truth is Truth.FALSE
+    assert outcome(rule, medications=meds).truth is Truth.UNKNOWN  # another course may be missing
+    meds = [{"name": "linezolid", "start": "2025-01-01", "end": "2025-03-20"}]
+    assert outcome("medication linezolid [history] lasting > 4 weeks", medications=meds).truth is Truth.TRUE
+
+
+def test_a_dose_change_does_not_break_the_course():
+    # two entries that follow on from each other are one course of metformin since January
+    meds = [{"name": "metformin", "dose": "500 mg/day", "start": "2026-01-10", "end": "2026-09-30"},
+            {"name": "metformin", "dose": "1000 mg/day", "start": "2026-10-01"}]
+    assert outcome("medication metformin [current] lasting >= 3 months", medications=meds).truth is Truth.TRUE
+    # a gap starts a new course
+    meds[1]["start"] = "2026-11-01"
+    assert outcome("medication metformin [current] lasting >= 3 months", medications=meds,
+                   complete=["medications"]).truth is Truth.FALSE

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from screening.compile import parse_rule
 from screening.nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
-    HasAttribute, HasCondition, Judgement, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, Vaccinated,
+    HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, Vaccinated,
 )
 from screening.printer import number, to_text
 
@@ -25,6 +25,8 @@ windows = st.none() | st.builds(
     TimeWindow, amount=st.integers(1, 520).map(float), unit=st.sampled_from(["days", "weeks", "months", "years"]),
     direction=st.sampled_from(["past", "future"]),
     anchor=st.sampled_from(["screening", "randomization", "baseline", "enrollment", "consent", "first_dose"]))
+lastings = st.none() | st.builds(Lasting, op=ops, amount=st.integers(1, 120).map(float),
+                                 unit=st.sampled_from(["days", "weeks", "months", "years"]))
 exemptions = st.lists(st.builds(Exemption, concept=concepts, qualifiers=quals), max_size=2).map(tuple)
 category_values = st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9+\-]{0,5}", fullmatch=True), min_size=1,
                            max_size=4).map(tuple)
@@ -35,9 +37,9 @@ leaves = st.one_of(
               window=windows),
     st.builds(Titre, concept=concepts, op=ops, dilution=st.integers(1, 10240), window=windows),
     st.builds(Category, concept=concepts, values=category_values, window=windows),
-    st.builds(HasCondition, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows),
+    st.builds(HasCondition, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows, lasting=lastings),
     st.builds(HasCondition, term=st.text(max_size=20), qualifiers=quals),
-    st.builds(TookMedication, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows,
+    st.builds(TookMedication, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows, lasting=lastings,
               dose=st.none() | st.builds(Comparison, concept=st.just("dose"), op=ops, value=values,
                                          unit=st.sampled_from(["mg/day", "mg/kg/day", "g"]))),
     st.builds(HadProcedure, concept=concepts, qualifiers=quals, window=windows),

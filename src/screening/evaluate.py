@@ -36,6 +36,7 @@ from .nodes import (
     HadProcedure,
     HasCondition,
     Judgement,
+    Lasting,
     Node,
     NormalMultiple,
     Not,
@@ -642,6 +643,38 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     return Truth.TRUE
 
 
+_LASTED = {">=": lambda first, mark: first <= mark, ">": lambda first, mark: first < mark,
+           "<=": lambda first, mark: first >= mark, "<": lambda first, mark: first > mark,
+           "=": lambda first, mark: first == mark}
+
+
+def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Context) -> Truth:
+    """Whether a course from ``first`` to ``last`` (None: ongoing) lasted as long as asked."""
+    if first is None:
+        return Truth.UNKNOWN
+    end = min(last, ctx.as_of) if last is not None else ctx.as_of
+    return Truth.of(_LASTED[lasting.op](first, _shift(end, lasting.amount, lasting.unit, -1)))
+
+
+def _course_starts(spans: dict[int, tuple[date | None, date | None]], as_of: date) -> dict[int, date | None]:
+    """For each entry, when the unbroken course it belongs to began: entries of one drug or
+    condition that follow on from each other (a dose change is a new entry) are one course."""
+    starts: dict[int, date | None] = {}
+    dated = sorted((first, last or as_of, k) for k, (first, last) in spans.items() if first is not None)
+    begin: date | None = None
+    reach: date | None = None
+    for first, last, k in dated:
+        if reach is None or first > reach + timedelta(days=1):
+            begin, reach = first, last
+        else:
+            reach = max(reach, last)
+        starts[k] = begin
+    for k, (first, _) in spans.items():
+        if first is None:
+            starts[k] = None
+    return starts
+
+
 @dataclass(frozen=True)
 class _Kind:
     list_name: str
@@ -688,6 +721,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if target and "equivalent" in node.qualifiers:
         # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
         targets += [c for c in ctx.vocab.get(target).is_a]
+    lasting = getattr(node, "lasting", None)
+    course_starts = _course_starts({k: kind.span(e) for k, e in enumerate(entries)
+                                    if any(_matches(getattr(e, "concept_id", None), t, ctx) for t in targets)},
+                                   ctx.as_of) if lasting is not None else {}
     for k, e in enumerate(entries):
         concept_id = getattr(e, "concept_id", None)
         name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
@@ -710,6 +747,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         checks.extend(_qualifier(q, e, ctx, node.window) for q in node.qualifiers)
         if "planned" not in node.qualifiers:
             checks.append(_in_window(first, last, node.window, ctx))
+        if lasting is not None:
+            checks.append(_lasted(course_starts.get(k, first), last, lasting, ctx))
         if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
             # one that ended years ago still counts is not said

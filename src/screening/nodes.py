@@ -66,6 +66,17 @@ class TimeWindow(BaseModel):
     anchor: Anchor = "screening"
 
 
+class Lasting(BaseModel):
+    """"for at least 8 weeks", "of more than 6 months' duration": how long a condition or a
+    treatment has gone on (from its onset or start to its end, or to the screening date)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    op: Operator
+    amount: float
+    unit: TimeUnit
+
+
 class Exemption(BaseModel):
     """An exception to a class: "except basal cell carcinoma", "secondary Sjögren's is allowed"."""
 
@@ -179,6 +190,7 @@ class HasCondition(Node):
     qualifiers: tuple[Qualifier, ...] = ()
     excluding: tuple[Exemption, ...] = ()
     window: TimeWindow | None = None
+    lasting: Lasting | None = None
 
 
 class TookMedication(Node):
@@ -191,6 +203,7 @@ class TookMedication(Node):
     excluding: tuple[Exemption, ...] = ()
     dose: Comparison | None = None
     window: TimeWindow | None = None
+    lasting: Lasting | None = None
 
 
 class HadProcedure(Node):

@@ -107,13 +107,15 @@ def _category(n: Category) -> str:
 
 def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
     """Conditions, medications, procedures and vaccinations print alike:
-    ``KEYWORD target [qualifiers] except (…) dose … within …``."""
+    ``KEYWORD target [qualifiers] except (…) dose … lasting … within …``."""
 
     def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
         dose = getattr(n, "dose", None)
         dose_text = f" dose {dose.op} {number(dose.value)} {dose.unit}" if dose is not None else ""
+        lasting = getattr(n, "lasting", None)
+        lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
-                f"{_exempt(getattr(n, 'excluding', ()))}{dose_text}{_window(n.window)}")
+                f"{_exempt(getattr(n, 'excluding', ()))}{dose_text}{lasting_text}{_window(n.window)}")
 
     return print_history
 

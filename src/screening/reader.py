@@ -26,6 +26,7 @@ from .nodes import (
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Lasting,
     NormalMultiple,
     Not,
     Rule,
@@ -57,6 +58,7 @@ class _Part:
     variants: list[list[str]] = field(default_factory=list)  # "severe or uncontrolled": any group
     negated: bool = False
     window: TimeWindow | None = None
+    lasting: Lasting | None = None    # "for at least 8 weeks"
     excluding: list[Exemption] = field(default_factory=list)
     including: list[str] = field(default_factory=list)
     requiring: list[Rule] = field(default_factory=list)
@@ -567,6 +569,10 @@ class Reader(Transformer):
         tok = items[-1]
         return ("requiring", tok, [t.value for t in items if t.type == "QUAL"])
 
+    def lasting(self, items):
+        _, op, number, unit = items
+        return ("lasting", Lasting(op=op, amount=float(number.value), unit=unit.value))
+
     def determined_by(self, items):
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
         return ("evidence", window)
@@ -657,6 +663,8 @@ class Reader(Transformer):
         elif tag == "requiring":
             tok = post[1]
             part.requiring.append(self._entity_node(tok.type, tok.value, ["current", *post[2]], None, (), None, None))
+        elif tag == "lasting":
+            part.lasting = post[1]
         elif tag == "evidence":
             if post[1] is not None:
                 part.window = post[1]
@@ -791,17 +799,21 @@ class Reader(Transformer):
             return Conditional(when=when, then=node, span=_join(span, node.span))
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
-    def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False) -> Rule:
+    def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
+                     lasting=None) -> Rule:
         dropped = {x for x in quals if x not in _ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
             raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
         q = tuple(dict.fromkeys(x for x in quals if x in _ENTITY_QUALS[terminal]))
         exc = tuple(excluding)
+        if lasting is not None and terminal not in ("COND", "MED"):
+            raise Unreadable(f"how long a {terminal} lasted")
         if terminal == "COND":
-            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
+            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting, span=span)
         if terminal == "MED":
-            return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, window=window, span=span)
+            return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, window=window,
+                                  lasting=lasting, span=span)
         if terminal == "PROC":
             return HadProcedure(concept=concept, qualifiers=q, window=window, span=span)
         if terminal == "VACC":
@@ -866,11 +878,11 @@ class Reader(Transformer):
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
                 raise Unreadable("equivalent of what?")
             variants = [p.quals + v for v in p.variants] or [p.quals]
-            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span)
-                     for q in variants]
+            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span,
+                                       lasting=p.lasting) for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             if p.including:
-                extra = [self._entity_node(p.terminal, c, q, p.window, (), None, p.span)
+                extra = [self._entity_node(p.terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
                          for c in p.including if not self.vocab.is_a(c, p.concept) for q in variants]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
@@ -1204,6 +1216,8 @@ def _distribute(seq: _Seq) -> None:
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:
             if p.window is None and nxt.window is not None:
                 p.window = nxt.window
+            if p.lasting is None and nxt.lasting is not None:
+                p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
             if not p.excluding and nxt.excluding:
                 p.excluding = list(nxt.excluding)
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:

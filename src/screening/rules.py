@@ -25,6 +25,7 @@ from .nodes import (
     HasAttribute,
     HasCondition,
     Judgement,
+    Lasting,
     Node,
     NormalMultiple,
     Not,
@@ -106,6 +107,9 @@ class _RuleReader(Transformer):
     def exempt(self, *items):
         return ("exempt", tuple(items))
 
+    def lasting(self, op, amount, unit):
+        return Lasting(op=str(op), amount=float(amount), unit=str(unit))
+
     def dose(self, op, value, unit):
         return Comparison(concept="dose", op=str(op), value=float(value), unit=unit)
 
@@ -114,6 +118,8 @@ class _RuleReader(Transformer):
         for r in rest:
             if isinstance(r, TimeWindow):
                 fields["window"] = r
+            elif isinstance(r, Lasting):
+                fields["lasting"] = r
             elif isinstance(r, Comparison):
                 fields["dose"] = r
             elif r[0] == "quals":

@@ -359,7 +359,53 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _in_context(tokens, vocab, text)
+    return _durations(_in_context(tokens, vocab, text), text)
+
+
+# What a duration can follow: a condition, a drug, its dose ("5 mg/day for at least 3 months"), a
+# parenthesis after them.
+_LASTS = frozenset({"COND", "MED", "UNIT", "RPAR"})
+# After these the time is a window, not how long something lasted ("for 30 days prior to …").
+_WINDOW_AFTER = frozenset({"BEFORE", "AFTER", "ANCHOR", "OF", "WITHIN", "AT_ANCHOR"})
+
+
+_FOR = re.compile(r"\bfor(?: a| an)?$", re.IGNORECASE)
+
+
+def _durations(tokens: list[Token], text: str) -> list[Token]:
+    """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
+    how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        before = next((x.type for x in reversed(out) if x.type != "MUST"), None)
+        time = [x.type for x in tokens[k + 1:k + 4]]
+        after = tokens[k + 4].type if k + 4 < len(tokens) else None
+        if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
+                and time[1:] == ["NUMBER", "TIMEUNIT"] and after not in _WINDOW_AFTER:
+            out.append(_retyped(t, "LASTING"))
+            out.extend(tokens[k + 1:k + 4])
+            k += 5 if after == "LASTING" else 4  # "for ≥ 8 weeks in duration"
+            continue
+        time = [x.type for x in tokens[k:k + 4]]
+        after = tokens[k + 3].type if k + 3 < len(tokens) else None
+        if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
+                and after not in _WINDOW_AFTER and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
+            # "for" itself was dropped as a connective: "on metformin for at least 3 months"
+            out.append(_token("LASTING", "for", out[-1].end_pos, t.start_pos))
+            out.extend(tokens[k:k + 3])
+            k += 4 if after == "LASTING" else 3
+            continue
+        if before in ("COND", "MED") and t.type in COMPARATORS and time[1:] == ["NUMBER", "TIMEUNIT", "LASTING"]:
+            # "ITP of at least 6 months duration"
+            out.append(tokens[k + 3])
+            out.extend(tokens[k:k + 3])
+            k += 4
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 # Words that introduce a standard or method: "per", "according to", "based on", "calculated using"…
