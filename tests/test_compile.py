@@ -436,3 +436,12 @@ def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episo
 ])
 def test_time_of_entry_means_now_and_an_unread_exception_keeps_its_clause_as_words(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("BMD T-score ≤ -2.5", "bmd_t_score <= -2.5"),
+    ("T-score between -2.5 and -1.0", "bmd_t_score >= -2.5 and bmd_t_score <= -1"),
+    ("Hemoglobin 10-12 g/dL", "hemoglobin >= 10 g/dL and hemoglobin <= 12 g/dL"),
+])
+def test_a_minus_sign_against_a_number_is_its_sign_not_a_range(text, rule):
+    assert to_text(compile_criterion(text, "inclusion").rule) == rule

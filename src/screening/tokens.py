@@ -359,7 +359,29 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _durations(_in_context(tokens, vocab, text), text)
+    return _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
+
+
+# After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
+# -2.5 and -1".
+_SIGNED_AFTER = frozenset({"GT", "GE", "LT", "LE", "EQ", "BETWEEN", "AND", "TO", "OR", "COLON", "LPAR"})
+
+
+def _negative_numbers(tokens: list[Token]) -> list[Token]:
+    """Merge a minus sign into the number it is written against."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "DASH" and t.value in ("-", "–", "—") and nxt is not None and nxt.type == "NUMBER" \
+                and nxt.start_pos == t.end_pos and out and out[-1].type in _SIGNED_AFTER:
+            out.append(_token("NUMBER", "-" + nxt.value, t.start_pos, nxt.end_pos))
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 # What a duration can follow: a condition, a drug, its dose ("5 mg/day for at least 3 months"), a
