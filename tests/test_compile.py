@@ -432,7 +432,12 @@ def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episo
     ("Continuous mechanical ventilation at time of entry", "inclusion", "procedure mechanical_ventilation [current]"),
     ("History of malignancy. However, patients on stable hormone therapy are allowed.", "exclusion",
      'text "History of malignancy. However, patients on stable hormone therapy are allowed"'),
-    ("untreated CNS metastases", "exclusion", 'text "untreated CNS metastases"'),
+    # "untreated" is its own qualifier, known only from the entry's note
+    ("untreated CNS metastases", "exclusion", "condition brain_metastases [untreated]"),
+    # the setting of a treatment narrows it, in a wash-out too
+    ("Prior adjuvant chemotherapy", "exclusion", "medication chemotherapy [history, adjuvant]"),
+    ("More than 2 weeks since prior first-line chemotherapy", "inclusion",
+     "not medication chemotherapy [first_line] within 2 weeks before screening"),
 ])
 def test_time_of_entry_means_now_and_an_unread_exception_keeps_its_clause_as_words(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -445,3 +450,35 @@ def test_time_of_entry_means_now_and_an_unread_exception_keeps_its_clause_as_wor
 ])
 def test_a_minus_sign_against_a_number_is_its_sign_not_a_range(text, rule):
     assert to_text(compile_criterion(text, "inclusion").rule) == rule
+
+
+@pytest.mark.parametrize("heading, group", [
+    ("The older subjects must also meet the following eligibility criteria:", True),
+    ("Patients with Bipolar Disorder (BD):", True),
+    ("Parkinson's Disease", True),
+    ("Healthy Controls:", True),
+    ("Arm B patients:", True),
+    ("PATIENT CHARACTERISTICS:", False),
+    ("Hepatic:", False),
+    ("Prior concurrent therapy:", False),
+    ("For all patients:", False),
+])
+def test_a_heading_names_a_group_or_a_topic(heading, group):
+    from screening.compile import names_a_group
+
+    assert names_a_group(heading) is group
+
+
+def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999996", criteria=(
+        Criterion(id="I1", kind="inclusion", text="Age 65 years and older", group="The older subjects:"),
+        Criterion(id="I2", kind="inclusion", text="Age 18-29 years", group="The younger subjects:"),
+        Criterion(id="I3", kind="inclusion", text="Age 18-29 years", group="Hepatic:"),
+    ))
+    rules = compile_trial(trial).rules
+    assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
+    assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
+    assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"

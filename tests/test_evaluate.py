@@ -270,3 +270,11 @@ def test_a_dose_change_does_not_break_the_course():
     meds[1]["start"] = "2026-11-01"
     assert outcome("medication metformin [current] lasting >= 3 months", medications=meds,
                    complete=["medications"]).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("note, truth", [("adjuvant", Truth.TRUE), (None, Truth.UNKNOWN)])
+def test_a_treatment_setting_is_known_only_from_the_entry_note(note, truth):
+    entry = {"name": "chemotherapy", "start": "2024-01-01", "end": "2024-06-01", **({"note": note} if note else {})}
+    assert outcome("medication chemotherapy [history, adjuvant]", medications=[entry]).truth is truth
+    assert outcome("medication chemotherapy [history, adjuvant]", medications=[],
+                   complete=["medications"]).truth is Truth.FALSE

@@ -752,3 +752,36 @@ def test_every_corpus_record_ingests() -> None:
                 w for w in criterion.text.split() if w not in words and w.rstrip(";") not in words
             ]
             assert not invented, (path.name, criterion.id, invented)
+
+
+GROUPED = """Inclusion Criteria:
+
+  -  Body mass index between 18-29 kg/m2
+
+The older subjects must also meet the following eligibility criteria:
+
+  -  Age range:  65 years and older
+
+The younger subjects must also meet the following eligibility criteria:
+
+  -  Age range:  18-29 years
+
+Exclusion Criteria:
+
+  -  Smoker
+"""
+
+
+def test_a_group_heading_inside_a_section_is_kept_with_the_items_under_it():
+    criteria = split_criteria(GROUPED)
+    assert [(c.id, c.group) for c in criteria] == [
+        ("I1", ""),
+        ("I2", "The older subjects must also meet the following eligibility criteria:"),
+        ("I3", "The younger subjects must also meet the following eligibility criteria:"),
+        ("E1", ""),
+    ]
+
+
+def test_one_heading_over_a_whole_list_is_a_preamble_not_a_group():
+    text = "Inclusion Criteria:\n\nWomen aged 18-39 who meet the following criteria will be enrolled:\n\n  -  BMI < 30\n  -  Non-smoker\n"
+    assert [c.group for c in split_criteria(text)] == ["", ""]

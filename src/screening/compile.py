@@ -11,6 +11,7 @@ The canonical criteria language is read by :func:`screening.rules.parse_rule`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from lark import Token
 from lark.exceptions import LarkError, VisitError
 
 from .grammar import criteria_parser
-from .nodes import AllOf, AnyOf, Exemption, Not, FreeText, HasCondition, Judgement, Rule, Span
+from .nodes import AllOf, AnyOf, Conditional, Exemption, Not, FreeText, HasCondition, Judgement, Rule, Span
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any
 from .rules import RuleSyntaxError, parse_rule
 from .tokens import (
@@ -225,9 +226,45 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             errors[c.id] = (CompileError(f"this exclusion repeats inclusion {twin} word for word", None),)
             continue
         compiled = compile_criterion(c.text, c.kind)
-        rules[c.id] = exempt_studied(compiled.rule, studied) if c.kind == "exclusion" else compiled.rule
+        rule = exempt_studied(compiled.rule, studied) if c.kind == "exclusion" else compiled.rule
+        if c.group and names_a_group(c.group):
+            # "The older subjects must also meet:": it applies to that group only, and who is in
+            # the group is the heading's words, which a coordinator settles
+            words = c.group.strip().rstrip(":").strip()
+            rule = Conditional(when=FreeText(text=words), then=rule)
+        rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+# Headings that sort a list by topic, not by who it applies to (old NCI records).
+_TOPIC_HEADING = re.compile(
+    r"^(?:(?:disease|patient|subject|participant)s?\s+characteristics|prior\s+(?:concurrent\s+)?therap(?:y|ies)"
+    r"|concurrent\s+therap(?:y|ies)|(?:laboratory|lab)(?:\s+(?:values|tests|parameters|results|criteria))?"
+    r"|hematopoietic|hematologic|haematologic|hepatic|renal|cardiovascular|pulmonary|neurologic(?:al)?|other"
+    r"|general|age|sex|gender|performance status|life expectancy|biologic therapy|chemotherapy|endocrine therapy"
+    r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
+    r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
+    re.IGNORECASE)
+_ALL_PATIENTS = re.compile(r"\b(?:all|every|each)\b", re.IGNORECASE)
+_GROUP_WORDS = frozenset({"subject", "subjects", "patient", "patients", "participant", "participants", "cohort",
+                          "cohorts", "group", "groups", "arm", "arms", "part", "phase", "portion", "volunteers",
+                          "children", "adults", "adolescents", "infants", "those", "individuals", "only", "also",
+                          "additionally", "addition", "older", "younger", "healthy", "controls", "control"})
+
+
+def names_a_group(heading: str) -> bool:
+    """Whether a heading inside a criteria section limits the items under it to some patients
+    ("The older subjects must also meet the following:", "Patients with bipolar disorder:",
+    "Parkinson's disease") rather than sorting them by topic ("Hepatic:", "Prior concurrent
+    therapy:") or addressing everyone ("For all patients:")."""
+    words = heading.strip().rstrip(":").strip()
+    if not words or _TOPIC_HEADING.match(words) or _ALL_PATIENTS.search(words):
+        return False
+    tokens = tokenize(normalise(words))
+    if any(t.type in ("COND", "FEMALE", "MALE", "CBP") for t in tokens):
+        return True
+    return bool(_GROUP_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", words)})
 
 
 def trial_concepts(trial: Trial) -> tuple[str, ...]:

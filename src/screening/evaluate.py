@@ -586,8 +586,14 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q in ("severe", "moderate", "mild"):
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
-    if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed"):
+    if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
+             "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction"):
         return Truth.TRUE if q in note else Truth.UNKNOWN  # recorded only as a note, if at all
+    if q == "primary":
+        return Truth.TRUE if "primary" in note else (Truth.FALSE if "secondary" in note else Truth.UNKNOWN)
+    if q in ("first_line", "second_line"):
+        words = q.split("_")[0], q.replace("_", "-"), q.replace("_", " ")
+        return Truth.TRUE if any(w in note for w in words[1:]) else Truth.UNKNOWN
     if q in ("oral", "systemic"):
         route = getattr(entry, "route", None)
         if route is None:

@@ -813,7 +813,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self.kind: CriterionKind = "inclusion"  # text before any heading is inclusion
-        self.done: list[tuple[CriterionKind, str, str]] = []
+        self.group = ""  # the last group heading inside the section ("Patients with bipolar disorder:")
+        self.done: list[tuple[CriterionKind, str, str, str]] = []
         self.item: _Draft | None = None
         self.paragraph: list[str] | None = None
         self.after_blank = True
@@ -825,6 +826,7 @@ class _Builder:
         if line.kind == "heading":
             self._close()
             self.kind = line.heading
+            self.group = ""
         elif line.kind == "item":
             self._item(line)
         else:
@@ -868,23 +870,33 @@ class _Builder:
             heading = text.endswith(":") or (
                 next_is_item and (_ANNOUNCES_LIST.search(text) or _is_group_label(self.paragraph))
             )
-            if not heading:
+            if heading:
+                self.group = text
+            else:
                 self._emit("", text)
             self.paragraph = None
 
     def _emit(self, label: str, text: str) -> None:
         if text:
-            self.done.append((self.kind, label, text))
+            self.done.append((self.kind, label, text, self.group))
 
     def finish(self) -> list[Criterion]:
         self._close()
+        for kind in ("inclusion", "exclusion"):
+            items = [k for k, d in enumerate(self.done) if d[0] == kind]
+            groups = {self.done[k][3] for k in items}
+            if len(groups) == 1 and items:
+                # one heading over the whole list ("Women aged 18-39 who meet the following
+                # criteria"): a preamble, not a group among others
+                for k in items:
+                    self.done[k] = (*self.done[k][:3], "")
         counters = {"inclusion": 0, "exclusion": 0}
         criteria = []
-        for kind, label, text in self.done:
+        for kind, label, text, group in self.done:
             counters[kind] += 1
             prefix = "I" if kind == "inclusion" else "E"
             criteria.append(
-                Criterion(id=f"{prefix}{counters[kind]}", kind=kind, label=label, text=text)
+                Criterion(id=f"{prefix}{counters[kind]}", kind=kind, label=label, text=text, group=group)
             )
         return criteria
 

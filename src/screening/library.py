@@ -44,7 +44,7 @@ HEADER = (
     "edit `rule` and add `reviewed: {by: NAME, note: WHY}`; reviewed rules are never overwritten."
 )
 #: Keys a criterion may carry in the file.
-CRITERION_KEYS = ("id", "kind", "label", "text", "rule", "reviewed")
+CRITERION_KEYS = ("id", "kind", "label", "group", "text", "rule", "reviewed")
 #: Longer strings are written as folded block scalars, wrapped to the line width.
 BLOCK_AFTER = 80
 WIDTH = 88
@@ -209,7 +209,8 @@ def _document(entry: LibraryEntry) -> CommentedMap:
     criteria = CommentedSeq()
     for criterion in trial.criteria:
         item = CommentedMap(
-            (key, _scalar(getattr(criterion, key))) for key in ("id", "kind", "label", "text")
+            (key, _scalar(getattr(criterion, key))) for key in ("id", "kind", "label", "group", "text")
+            if key != "group" or criterion.group  # a group heading only where the record has one
         )
         item["rule"] = _scalar(entry.rules.get(criterion.id))
         review = entry.reviewed.get(criterion.id)
@@ -316,7 +317,7 @@ def _load(path: Path) -> LibraryEntry:
         fields = _plain(node)
         try:
             criterion = Criterion.model_validate(
-                {k: fields[k] for k in ("id", "kind", "label", "text") if k in fields}
+                {k: fields[k] for k in ("id", "kind", "label", "group", "text") if k in fields}
             )
             review = (
                 Review.model_validate(fields["reviewed"])

@@ -26,7 +26,8 @@ Qualifier = Literal[
     "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant",
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
-    "unresectable", "relapsed", "earlier",
+    "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
+    "curative", "prophylactic", "maintenance", "induction", "first_line", "second_line",
 ]
 
 

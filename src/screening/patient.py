@@ -239,6 +239,7 @@ class Medication(Entry):
     start: Day | None = None
     end: Day | None = Field(None, description="Absent: ongoing.")
     outcome: Annotated[Outcome, BeforeValidator(_choice)] | None = None
+    note: str | None = Field(None, description='Free-text qualifiers of the course, e.g. "adjuvant", "first-line".')
 
     @model_validator(mode="after")
     def _in_order(self) -> Medication:
@@ -251,6 +252,7 @@ class Procedure(Entry):
 
     date: Day | None = None
     planned: bool | None = None
+    note: str | None = Field(None, description='Free-text qualifiers, e.g. "palliative".')
     findings: dict[str, FindingValue] = Field(
         default_factory=dict, description="Key/values such as isn_rps_class: IV+V."
     )

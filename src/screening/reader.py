@@ -349,7 +349,12 @@ class Reader(Transformer):
         tokens = [t for t in items if isinstance(t, Token)]
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
-        nodes = [self._entity_node(t.type, t.value, [], window, (), None, span) for t in tokens
+        groups = next((i.groups for i in items if isinstance(i, _Quals)), [])
+        if len(groups) > 1:
+            raise Unreadable("alternative qualifiers on a wash-out")
+        # "since prior …" is what a wash-out says anyway; any other qualifier narrows what is washed out
+        quals = [q for q in (groups[0] if groups else []) if isinstance(q, str) and q not in ("history", "current")]
+        nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
                  if t.type in ("COND", "MED", "PROC", "VACC")]
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
         return _Part(node=Not(item=node, span=span), span=span)
@@ -972,13 +977,16 @@ class Reader(Transformer):
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
+# The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
+_SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction",
+             "first_line", "second_line"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
-             "metastatic", "unresectable", "relapsed"},
+             "metastatic", "unresectable", "relapsed", "untreated", "primary"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant", "equivalent", "oral", "systemic"},
-    "PROC": {"history", "current", "planned", "new"},
+            "intolerant", "equivalent", "oral", "systemic", *_SETTINGS},
+    "PROC": {"history", "current", "planned", "new", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }
 

@@ -23,6 +23,7 @@ class Criterion(BaseModel):
     kind: CriterionKind
     label: str = ""
     text: str
+    group: str = ""  # the heading the record lists it under, inside its section ("The older subjects:")
 
 
 class Trial(BaseModel):
