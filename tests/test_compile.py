@@ -179,6 +179,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Able to swallow tablets", "inclusion", "attribute swallows_oral_medication"),
     ("Unable to swallow oral medication", "exclusion", "not attribute swallows_oral_medication"),
     ("Fluent in English", "inclusion", "attribute speaks_english"),
+    # a later sentence with a looser limit for some patients: the first limit binds the others
+    ("AST ≤ 3 x ULN. For HCC patients, AST ≤ 5 x ULN", "inclusion",
+     "(ast <= 3 x ULN or (condition hepatocellular_carcinoma and ast <= 5 x ULN)) and "
+     "(if condition hepatocellular_carcinoma then ast <= 5 x ULN)"),
+    # a stricter one simply applies as well
+    ("AST ≤ 3 x ULN. For HCC patients, AST ≤ 2 x ULN", "inclusion",
+     "ast <= 3 x ULN and (if condition hepatocellular_carcinoma then ast <= 2 x ULN)"),
     # "who must" is a need, not a requirement on the patient
     ("Patients with asthma who must take oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current]"),

@@ -19,8 +19,22 @@ from lark import Token
 from lark.exceptions import LarkError, VisitError
 
 from .grammar import criteria_parser
-from .nodes import AllOf, AnyOf, Conditional, Exemption, Not, FreeText, HasCondition, Judgement, Rule, Span
-from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any
+from .nodes import (
+    AllOf,
+    AnyOf,
+    Comparison,
+    Conditional,
+    Exemption,
+    FreeText,
+    HasCondition,
+    Judgement,
+    NormalMultiple,
+    Not,
+    Rule,
+    Span,
+    walk,
+)
+from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
 from .rules import RuleSyntaxError, parse_rule
 from .tokens import (
     COMPARATORS,
@@ -103,6 +117,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         stripped = text.strip()
         rule: Rule = FreeText(text=stripped, span=Span(start=0, end=len(text)))
         return CompiledCriterion(rule=rule, errors=tuple(errors))
+    if kind == "inclusion":
+        nodes = _looser_limits_for_some(nodes, vocab)
     if len(nodes) == 1:
         return CompiledCriterion(rule=nodes[0], errors=tuple(errors))
     full = Span(start=0, end=len(text))
@@ -171,6 +187,39 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
             errors.append(CompileError(f"internal: {type(inner).__name__}: {inner}", None))
             return None
     return _classified(clause, norm)
+
+
+def _looser_limits_for_some(nodes: list[Rule], vocab: Vocabulary) -> list[Rule]:
+    """"AST ≤ 3 × ULN. For HCC patients, AST ≤ 5 × ULN": a later sentence that gives some
+    patients a looser limit on a value an earlier one limits. The earlier limit then binds the
+    others only: it becomes "AST ≤ 3 × ULN or (HCC and AST ≤ 5 × ULN)"."""
+    nodes = list(nodes)
+    for k, node in enumerate(nodes):
+        if not isinstance(node, Conditional):
+            continue
+        limits = [n for n in walk(node.then) if isinstance(n, (Comparison, NormalMultiple))]
+        if not limits or any(not isinstance(n, (Comparison, NormalMultiple, AllOf, AnyOf)) for n in walk(node.then)):
+            continue
+        for j in range(k - 1, -1, -1):
+            if any(_looser(limit, earlier, vocab) for limit in limits for earlier in walk(nodes[j])):
+                for_some = AllOf(items=(node.when, node.then), span=node.span)
+                nodes[j] = AnyOf(items=(nodes[j], for_some), span=nodes[j].span)
+                break
+    return nodes
+
+
+def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
+    """Whether ``limit`` lets through more than ``earlier``, a limit on the same value."""
+    if type(limit) is not type(earlier) or getattr(limit, "concept", None) != getattr(earlier, "concept", None):
+        return False
+    if isinstance(limit, NormalMultiple):
+        value: tuple = (limit.limit, limit.factor, None)
+    elif isinstance(limit, Comparison):
+        value = ("quantity", limit.value, limit.unit)
+    else:
+        return False
+    found = with_limit(earlier, None, limit.op, value, vocab)
+    return found is not None and found[1]
 
 
 def _opposite(node: Rule, span: Span) -> Rule:

@@ -912,7 +912,7 @@ class Reader(Transformer):
         statement is (not C and A) or (C and B). Where B reaches wider than A in an inclusion
         this is "A or (C and B)", and where it reaches less wide in an exclusion "A and (not C or
         B)" — the same, and decided even when C is unknown but A settles it."""
-        found = _with_limit(node, measure, op, value, self.vocab)
+        found = with_limit(node, measure, op, value, self.vocab)
         if found is None:
             raise Unreadable("another limit of a different kind")
         other, wider = found
@@ -1117,13 +1117,13 @@ def _requirement_wording(neg: Token, text: str) -> bool:
 _DIRECTION = {"<": "below", "<=": "below", ">": "above", ">=": "above", "=": "at"}
 
 
-def _with_limit(node: Rule, measure: str | None, op: str, value: tuple,
+def with_limit(node: Rule, measure: str | None, op: str, value: tuple,
                 vocab: Vocabulary) -> tuple[Rule, bool] | None:
     """``node`` with the limit of every leaf (of ``measure``, if named) set to ``op value``, and
     whether that reaches wider; None when it is not the same kind of limit in the same direction
     (or not a different one)."""
     if isinstance(node, (AllOf, AnyOf)):
-        found = [_with_limit(i, measure, op, value, vocab) for i in node.items]
+        found = [with_limit(i, measure, op, value, vocab) for i in node.items]
         if any(f is None for f in found):
             return None
         changed = [f for f, i in zip(found, node.items) if f is not None and f[0] != i]

@@ -709,8 +709,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         nxt = tokens[k + 1] if k + 1 < n else None
         ptype = prev.type if prev is not None else None
         ntype = nxt.type if nxt is not None else None
-        if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP"):
-            continue  # "for 2 weeks", "when needed": not a condition
+        if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
+                and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON")):
+            continue  # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one
         if t.type == "IF" and ptype in (None, "PERIOD", "SEMI"):
             if_open = True
         elif t.type in ("PERIOD", "SEMI", "THEN", "COLON") or t.type == "COMMA" and if_open:
