@@ -186,6 +186,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a stricter one simply applies as well
     ("AST ≤ 3 x ULN. For HCC patients, AST ≤ 2 x ULN", "inclusion",
      "ast <= 3 x ULN and (if condition hepatocellular_carcinoma then ast <= 2 x ULN)"),
+    # "(X allowed)" after a condition is an exception to it
+    ("History of malignancy (basal cell carcinoma allowed)", "exclusion",
+     "condition malignancy [history] except (basal_cell_carcinoma)"),
     # "who must" is a need, not a requirement on the patient
     ("Patients with asthma who must take oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current]"),
@@ -392,6 +395,18 @@ def test_registry_constructs(text, kind, rule):
     ("receiving dexamethasone as standard of care", "inclusion"),
     ("Psychiatric disorder due to a general medical condition", "exclusion"),
     ("Impaired hepatic or renal function", "exclusion"),
+    # words that make a finding a narrower one
+    ("No evidence of dyspnea at rest", "inclusion"),
+    # groups of patients joined by "and" are either group
+    ("Subjects with no sinus disease and subjects with chronic rhinosinusitis", "inclusion"),
+    ("Patients with asthma and patients with COPD", "inclusion"),
+    # an exception to a procedure class, which the rule cannot carry
+    ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
+    # examples in place of the name they illustrate, with the name's window
+    ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion"),
+    # items under a head with a window or a permission
+    ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
+    ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

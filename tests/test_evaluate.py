@@ -278,3 +278,12 @@ def test_a_treatment_setting_is_known_only_from_the_entry_note(note, truth):
     assert outcome("medication chemotherapy [history, adjuvant]", medications=[entry]).truth is truth
     assert outcome("medication chemotherapy [history, adjuvant]", medications=[],
                    complete=["medications"]).truth is Truth.FALSE
+
+
+def test_a_bare_procedure_long_past_may_be_over():
+    # "on dialysis", "orthodontic appliances" with no time word: an old one is not proof
+    procs = [{"name": "hemodialysis", "date": "2010-05-01"}]
+    assert outcome("procedure hemodialysis", procedures=procs).truth is Truth.UNKNOWN
+    assert outcome("procedure hemodialysis [history]", procedures=procs).truth is Truth.TRUE
+    recent = [{"name": "hemodialysis", "date": "2026-11-15"}]
+    assert outcome("procedure hemodialysis", procedures=recent).truth is Truth.TRUE

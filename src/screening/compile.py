@@ -86,6 +86,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         words = text[span.start:span.end]
         if _list_label(clause, words):
             continue
+        if _GROUPS_JOINED.search(words):
+            # "Patients with asthma and patients with COPD": either group, and what is said of
+            # one ("subjects with no sinus disease") is not said of the other
+            starts.append(span.start)
+            nodes.append(FreeText(text=words, span=span))
+            continue
         starts.append(span.start)
         if any(t.type == "JUDGEMENT" for t in clause):
             nodes.append(Judgement(text=words, span=span))
@@ -127,10 +133,15 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     return CompiledCriterion(rule=combined, errors=tuple(errors))
 
 
+_POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
+_GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who)\b",
+                            re.IGNORECASE)
+
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").
 _QUALIFYING_HEAD = frozenset({"EXCEPT", "IF", "NEG", "HOWEVER_ALLOWED", "HOWEVER", "FEMALE", "MALE", "CBP", "ANY_OF",
-                              "AT_LEAST_OF", "WITH_OR_WITHOUT", "UNCONSTRAINED"})
+                              "AT_LEAST_OF", "WITH_OR_WITHOUT", "UNCONSTRAINED", "WITHIN", "WITHIN_NEXT",
+                              "DURING_TRIAL", "RECENT", "JUDGEMENT"})
 
 
 def _qualifies_list(clause: list[Token]) -> bool:

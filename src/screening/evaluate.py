@@ -759,6 +759,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
             # one that ended years ago still counts is not said
             checks.append(Truth.UNKNOWN)
+        elif _bare(node) and not hasattr(e, "end") and last is not None \
+                and (ctx.as_of - last).days > RECENT_EVENT_DAYS:
+            # "on dialysis", "orthodontic appliances": a dated event long past may be over
+            checks.append(Truth.UNKNOWN)
         if extra is not None:
             more = extra(e)
             if more is not None:

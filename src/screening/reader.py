@@ -814,6 +814,8 @@ class Reader(Transformer):
         exc = tuple(excluding)
         if lasting is not None and terminal not in ("COND", "MED"):
             raise Unreadable(f"how long a {terminal} lasted")
+        if exc and terminal == "PROC":
+            raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
         if terminal == "COND":
             return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting, span=span)
         if terminal == "MED":
@@ -861,6 +863,11 @@ class Reader(Transformer):
                 # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values
                 # define hypercalcemia, not its being uncontrolled
                 raise Unreadable("a qualifier the definition does not cover")
+            if any(isinstance(n, (HasCondition, TookMedication, HadProcedure, Vaccinated)) for n in walk(p.definition)) \
+                    and (p.window is not None or p.lasting is not None or len(list(walk(p.definition))) > 1):
+                # "anticancer treatment (chemotherapy, radiotherapy) within 4 weeks": the list
+                # gives examples of the head, and the head's window and list sense would be lost
+                raise Unreadable("examples in place of the name they illustrate")
             node = p.definition
         elif p.node is not None:
             node = p.node

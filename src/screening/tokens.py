@@ -955,8 +955,18 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     out.extend(inner)
                     k = j + 1
                     continue
+                allowed = inner[:-1] if inner and inner[-1].type == "HOWEVER_ALLOWED" else None
+                if allowed and out and out[-1].type in ("COND", "MED", "PROC", "VACC") \
+                        and any(x.type in ("COND", "MED", "PROC", "VACC") for x in allowed):
+                    # "history of malignancy (basal cell carcinoma allowed)": an exception
+                    out.append(t)
+                    out.append(_token("EXCEPT", "allowed", inner[-1].start_pos, inner[-1].end_pos))
+                    out.extend(allowed)
+                    out.append(tokens[j])
+                    k = j + 1
+                    continue
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
-                    k = j + 1  # "(transfusion allowed)": a permission constrains nothing
+                    k = j + 1  # "(transfusion allowed)" after a count: a permission constrains nothing
                     continue
         if t.type == "MEASURE" and t.value == "age" and out and out[-1].type in ("ULN", "LLN") and k \
                 and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
