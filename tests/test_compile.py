@@ -189,6 +189,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "(X allowed)" after a condition is an exception to it
     ("History of malignancy (basal cell carcinoma allowed)", "exclusion",
      "condition malignancy [history] except (basal_cell_carcinoma)"),
+    # a class of heart failure is its NYHA class
+    ("Congestive heart failure, Class III or IV", "exclusion", "nyha_class in {III, IV}"),
+    ("Congestive heart failure NYHA class III or IV", "exclusion", "nyha_class in {III, IV}"),
+    # "infection of hepatitis B" names the infection
+    ("Prior infection of Hepatitis B", "exclusion", "condition hepatitis_b [history]"),
     # "who must" is a need, not a requirement on the patient
     ("Patients with asthma who must take oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current]"),

@@ -723,6 +723,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 if_open = False
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
+        if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
+            continue  # "congestive heart failure, class III or IV"
         if t.type == "MEASURE":
             measure = t.value
         if t.type == "NUMBER" and _out_of_maximum(out, t, measure, vocab):
@@ -977,6 +979,11 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
             continue
         if t.type == "COND" and out and out[-1].type == "COND" and load_vocabulary().is_a(out[-1].value, t.value):
             k += 1  # "human immunodeficiency virus (HIV) infection": the infection is the virus's
+            continue
+        if t.type == "COND" and out and out[-1].type == "COND" and load_vocabulary().is_a(t.value, out[-1].value) \
+                and text[out[-1].end_pos:t.start_pos].strip().lower() in ("of", "with", "due to"):
+            out[-1] = t  # "infection of hepatitis B": the infection named
+            k += 1
             continue
         out.append(t)
         k += 1
