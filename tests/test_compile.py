@@ -196,7 +196,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Prior infection of Hepatitis B", "exclusion", "condition hepatitis_b [history]"),
     # "who must" is a need, not a requirement on the patient
     ("Patients with asthma who must take oral corticosteroids", "exclusion",
-     "condition asthma and medication corticosteroid [current]"),
+     "condition asthma and medication corticosteroid [current, oral]"),
     # "with or without …" leaves something open, but not what follows it
     ("History of glaucoma with or without treatment", "exclusion", "condition glaucoma [history]"),
     # a window after a comma closes the list

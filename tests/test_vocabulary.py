@@ -576,3 +576,30 @@ def test_concept_model_rejects_bad_fields(fields: dict[str, object]) -> None:
 def test_concepts_are_frozen() -> None:
     with pytest.raises(pydantic.ValidationError):
         VOCABULARY.get("creatinine").unit = "g/L"  # type: ignore[misc]
+
+
+# A route written into a class name narrows the class: "oral contraceptives" are not every
+# hormonal contraceptive, "systemic corticosteroids" not inhaled ones. The route is the grammar's
+# qualifier, evaluated on the medication's route; only names that are themselves one thing may
+# carry it.
+_ROUTE_NAMED = {"systemic autoimmune rheumatic disease", "systemic rheumatic disease", "systemic anticancer therapy",
+                "systemic anti cancer therapy", "systemic antitumor therapy", "systemic anti tumor therapy",
+                "systemic therapy for cancer", "systemic chemotherapy", "systemic lupus erythematosus glomerulonephritis syndrome",
+                "systemic vasculitis", "systemic hypertension", "systemic amyloidosis", "systemic mastocytosis",
+                "oral lichen planus", "systemic exertion intolerance disease", "systemic candidiasis", "oral ulcers",
+                "oral ulceration", "oral glucose tolerance test", "oral sodium bicarbonate", "oral calcium", "oral magnesium",
+                "oral potassium", "oral iron tablets", "systemic lupus erythematosus disease activity index",
+                "systemic lupus erythematosus disease activity index 2000", "oral cholera vaccine", "oral adenovirus vaccine",
+                "oral temperature"}
+
+
+def test_class_synonyms_do_not_carry_a_route() -> None:
+    offenders = [
+        (concept.id, form)
+        for concept in VOCABULARY.concepts.values()
+        for form in concept.synonyms
+        if normalise_name(form).startswith(("systemic ", "oral "))
+        and not normalise_name(concept.name).startswith(("systemic ", "oral "))
+        and normalise_name(form) not in _ROUTE_NAMED
+    ]
+    assert offenders == []
