@@ -504,8 +504,11 @@ def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
         Criterion(id="I1", kind="inclusion", text="Age 65 years and older", group="The older subjects:"),
         Criterion(id="I2", kind="inclusion", text="Age 18-29 years", group="The younger subjects:"),
         Criterion(id="I3", kind="inclusion", text="Age 18-29 years", group="Hepatic:"),
+        Criterion(id="E1", kind="exclusion", text="Age < 65 years", group="The older subjects:"),
     ))
     rules = compile_trial(trial).rules
+    # an exclusion excludes only the group's members: "if" would exclude everyone else
+    assert to_text(rules["E1"]) == 'text "The older subjects" and age < 65 years'
     assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
     assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
     assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"

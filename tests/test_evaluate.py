@@ -165,6 +165,7 @@ def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
 
     from screening import compile_trial, screen
     from screening.ingest import read_trial
+    from screening.nodes import Comparison, Status, children, walk
 
     root = Path(__file__).resolve().parents[1]
     full = patient_from_mapping({
@@ -177,6 +178,10 @@ def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
         "vaccinations": [{"name": "yellow fever vaccine", "date": "2026-10-01"}],
     })
     empty = patient_from_mapping({"id": "EMPTY", "as_of": "2026-11-20"})
+    healthy = patient_from_mapping({
+        "id": "HEALTHY", "as_of": "2026-11-20", "age": 45, "sex": "female", "pregnant": False, "breastfeeding": False,
+        "childbearing_potential": True, "contraception": True, "consent": True,
+        "complete": ["conditions", "medications", "procedures", "vaccinations"]})
     paths = sorted((root / "examples" / "trials").glob("*.txt")) + sorted((root.parent / "shared" / "corpus").glob("*.json"))
     for path in paths:
         compiled = compile_trial(read_trial(path))
@@ -185,6 +190,11 @@ def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
             assert len(report.criteria) >= len(compiled.trial.criteria)
         # the cardinal rule: no data, no failure
         assert all(c.verdict != "fail" for c in screen(compiled, empty).criteria if c.kind != "registry"), path.name
+        # a healthy adult is excluded only by what the record says of age or sex
+        failed = [c.id for c in screen(compiled, healthy).criteria if c.kind == "exclusion" and c.verdict == "fail"
+                  and not all(isinstance(n, Comparison) and n.concept == "age" or isinstance(n, Status)
+                              and n.field in ("female", "male") for n in walk(compiled.rules[c.id]) if not children(n))]
+        assert failed == [], (path.name, failed)
 
 
 def test_an_egfr_per_square_metre_is_decided_only_where_both_readings_agree():

@@ -290,8 +290,9 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         if c.group and names_a_group(c.group):
             # "The older subjects must also meet:": it applies to that group only, and who is in
             # the group is the heading's words, which a coordinator settles
-            words = c.group.strip().rstrip(":").strip()
-            rule = Conditional(when=FreeText(text=words), then=rule)
+            # (an inclusion binds only its members; an exclusion excludes only its members)
+            group = FreeText(text=c.group.strip().rstrip(":").strip())
+            rule = Conditional(when=group, then=rule) if c.kind == "inclusion" else AllOf(items=(group, rule))
         rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
