@@ -409,6 +409,8 @@ def test_registry_constructs(text, kind, rule):
     ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
     # examples in place of the name they illustrate, with the name's window
     ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion"),
+    # diagnoses listed under a head that could not be read may be alternatives
+    ("Diagnosis of optic neuropathy, unilateral or bilateral: 1. Traumatic neuropathy; 2. Glaucoma", "inclusion"),
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),

@@ -80,6 +80,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     errors: list[CompileError] = []
     nodes: list[Rule] = []
     starts: list[int] = []  # where each node's clause begins in the verbatim text
+    unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
@@ -118,6 +119,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             rest = Span(start=span.start, end=len(text.rstrip()))
             nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
             break
+        if node is not None and unread_head and kind == "inclusion" and _diagnoses(node):
+            # the diagnoses listed under a head that could not be read may be its kinds, any
+            # one of which will do: read alone, each would be required
+            node = None
+        if node is None:
+            unread_head = unread_head or _opens_list(clause)
         nodes.append(node if node is not None else FreeText(text=words, span=span))
     if not nodes:
         stripped = text.strip()
@@ -149,6 +156,18 @@ def _qualifies_list(clause: list[Token]) -> bool:
     a word that changes what the items mean."""
     tail = clause[:-1] if clause and clause[-1].type == "NUMBER" else clause
     return bool(tail) and tail[-1].type == "COLON" and any(t.type in _QUALIFYING_HEAD for t in tail)
+
+
+def _opens_list(clause: list[Token]) -> bool:
+    """A clause that ends in ":" (perhaps with the first item's number)."""
+    tail = clause[:-1] if clause and clause[-1].type == "NUMBER" else clause
+    return bool(tail) and tail[-1].type == "COLON"
+
+
+def _diagnoses(node: Rule) -> bool:
+    """A rule that only names conditions the patient must have."""
+    leaves = [n for n in walk(node) if not isinstance(n, (AllOf, AnyOf))]
+    return bool(leaves) and all(isinstance(n, HasCondition) for n in leaves)
 
 
 def _list_label(clause: list[Token], words: str) -> bool:
