@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from screening.compile import compile_criterion, normalise, parse_rule, tokenize
 from screening.ingest import read_trial
-from screening.nodes import Comparison, FreeText, Judgement, NormalMultiple, is_structured, walk
+from screening.nodes import Comparison, FreeText, HasCondition, Judgement, NormalMultiple, is_structured, walk
 from screening.printer import to_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -409,8 +409,6 @@ def test_registry_constructs(text, kind, rule):
     ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
     # examples in place of the name they illustrate, with the name's window
     ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion"),
-    # diagnoses listed under a head that could not be read may be alternatives
-    ("Diagnosis of optic neuropathy, unilateral or bilateral: 1. Traumatic neuropathy; 2. Glaucoma", "inclusion"),
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
@@ -514,3 +512,13 @@ def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
     assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
     assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
     assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"
+
+
+def test_diagnoses_under_an_unread_head_are_not_each_required():
+    text = "Diagnosis of optic neuropathy, unilateral or bilateral: 1. Traumatic neuropathy; 2. Glaucoma"
+    rule = compile_criterion(text, "inclusion").rule
+    assert not any(isinstance(n, HasCondition) for n in walk(rule)), to_text(rule)
+    # lab values under an unread head ("adequate organ function:") are each required, as written
+    rule = compile_criterion("Adequate organ function defined as: ANC ≥ 1500/µL; platelets ≥ 100,000/µL",
+                             "inclusion").rule
+    assert sum(isinstance(n, Comparison) for n in walk(rule)) == 2, to_text(rule)
