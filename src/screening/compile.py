@@ -87,13 +87,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         words = text[span.start:span.end]
         if _list_label(clause, words):
             continue
+        starts.append(span.start)
         if _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
-            starts.append(span.start)
             nodes.append(FreeText(text=words, span=span))
             continue
-        starts.append(span.start)
         if any(t.type == "JUDGEMENT" for t in clause):
             nodes.append(Judgement(text=words, span=span))
             continue
@@ -152,10 +151,8 @@ _QUALIFYING_HEAD = frozenset({"EXCEPT", "IF", "NEG", "HOWEVER_ALLOWED", "HOWEVER
 
 
 def _qualifies_list(clause: list[Token]) -> bool:
-    """A clause that opens a list (ends in ":", perhaps with the first item's number) and holds
-    a word that changes what the items mean."""
-    tail = clause[:-1] if clause and clause[-1].type == "NUMBER" else clause
-    return bool(tail) and tail[-1].type == "COLON" and any(t.type in _QUALIFYING_HEAD for t in tail)
+    """A clause that opens a list and holds a word that changes what the items mean."""
+    return _opens_list(clause) and any(t.type in _QUALIFYING_HEAD for t in clause)
 
 
 def _opens_list(clause: list[Token]) -> bool:

@@ -649,17 +649,14 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     return Truth.TRUE
 
 
-_LASTED = {">=": lambda first, mark: first <= mark, ">": lambda first, mark: first < mark,
-           "<=": lambda first, mark: first >= mark, "<": lambda first, mark: first > mark,
-           "=": lambda first, mark: first == mark}
-
-
 def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Context) -> Truth:
     """Whether a course from ``first`` to ``last`` (None: ongoing) lasted as long as asked."""
     if first is None:
         return Truth.UNKNOWN
     end = min(last, ctx.as_of) if last is not None else ctx.as_of
-    return Truth.of(_LASTED[lasting.op](first, _shift(end, lasting.amount, lasting.unit, -1)))
+    # it lasted at least the time asked exactly when it began on or before ``mark``
+    mark = _shift(end, lasting.amount, lasting.unit, -1)
+    return Truth.of(_COMPARE[lasting.op](mark.toordinal(), first.toordinal()))
 
 
 def _course_starts(spans: dict[int, tuple[date | None, date | None]], as_of: date) -> dict[int, date | None]:
