@@ -192,6 +192,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a class of heart failure is its NYHA class
     ("Congestive heart failure, Class III or IV", "exclusion", "nyha_class in {III, IV}"),
     ("Congestive heart failure NYHA class III or IV", "exclusion", "nyha_class in {III, IV}"),
+    # a general head: any of the patient's illnesses, narrowed by what the words say
+    ("Uncontrolled intercurrent illness", "exclusion", "condition medical_condition [uncontrolled]"),
+    ("Any serious medical condition", "exclusion", "condition medical_condition [severe]"),
     # "infection of hepatitis B" names the infection
     ("Prior infection of Hepatitis B", "exclusion", "condition hepatitis_b [history]"),
     # "who must" is a need, not a requirement on the patient
@@ -391,6 +394,7 @@ def test_registry_constructs(text, kind, rule):
     ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),
     # which drugs treat a condition is not knowable, except where the lexicon says so
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
+    ("Comorbidities requiring corticosteroid therapy", "exclusion"),
     ("Active treatment for cancer in the past year", "exclusion"),
     ("Require treatment for the prevention of systemic fungal infection", "inclusion"),
     # "only" for a group that is not a sex narrows the clause to patients it cannot name
@@ -444,6 +448,15 @@ def test_an_exclusion_class_does_not_exclude_the_disease_under_study():
     rules = compile_trial(trial).rules
     assert "except (nsclc)" in to_text(rules["E1"])
     assert "except" not in to_text(rules["I1"])
+
+
+def test_a_general_head_excepts_the_disease_under_study():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999998", conditions=("Systemic Lupus Erythematosus",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Any serious medical condition"),))
+    assert to_text(compile_trial(trial).rules["E1"]) == "condition medical_condition [severe] except (sle)"
 
 
 def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episode():

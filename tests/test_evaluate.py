@@ -210,6 +210,16 @@ def test_a_condition_recorded_only_by_its_broader_name_is_unknown_not_absent():
     assert result.truth is Truth.UNKNOWN and result.reason == "ambiguous"
 
 
+def test_a_general_head_matches_any_illness_as_narrowed():
+    rule = "condition medical_condition [uncontrolled]"
+    done = {"complete": ["conditions"]}
+    assert outcome(rule, conditions=[{"name": "hypertension", "controlled": False}]).truth is Truth.TRUE
+    assert outcome(rule, conditions=[{"name": "hypertension", "controlled": True}], **done).truth is Truth.FALSE
+    assert outcome(rule, conditions=[{"name": "hypertension"}], **done).truth is Truth.UNKNOWN
+    assert outcome(rule, conditions=[], **done).truth is Truth.FALSE
+    assert outcome(rule, conditions=[]).truth is Truth.UNKNOWN  # an open list may lack one
+
+
 def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
     old = [{"name": "radiotherapy", "date": "2024-01-10"}]
     recent = [{"name": "radiotherapy", "date": "2026-11-01"}]

@@ -366,6 +366,14 @@ def test_class_non_membership(concept_id: str, not_ancestor_id: str) -> None:
     assert not VOCABULARY.is_a(concept_id, not_ancestor_id)
 
 
+def test_a_covering_class_holds_every_concept_of_its_categories() -> None:
+    vocab = VOCABULARY
+    assert vocab.is_a("hypertension", "medical_condition")
+    assert vocab.is_a("autoimmune_disease", "medical_condition")  # a class of conditions too
+    assert not vocab.is_a("aspirin", "medical_condition")
+    assert "sle" in vocab.descendants("medical_condition")
+
+
 def test_lupus_nephritis_is_a_manifestation_of_sle() -> None:
     assert VOCABULARY.get("lupus_nephritis").manifestation_of == ("sle",)
 

@@ -899,6 +899,10 @@ class Reader(Transformer):
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
             if p.requiring:
+                if p.concept is not None and self.vocab.get(p.concept).covers:
+                    # "comorbidities requiring corticosteroids": the patient's other illnesses
+                    # and the drug would be joined without knowing what the drug is for
+                    raise Unreadable("a treatment required by an unnamed condition")
                 node = AllOf(items=(node, *p.requiring), span=p.span)
         else:
             raise Unreadable("nothing to say")

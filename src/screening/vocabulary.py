@@ -88,6 +88,8 @@ class Concept(BaseModel):
     lupus nephritis is a manifestation of SLE, so it is not "another" disease beside SLE.
     ``unit`` is the canonical unit of a measured value; ``molar_mass``, ``valence``,
     ``ratio_molar_mass`` and ``per`` let :func:`screening.units.canonical_value` convert to it.
+    ``covers`` makes a class hold every concept of those categories ("medical condition" holds
+    every condition and condition class), so a generic head needs no member list.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -112,6 +114,7 @@ class Concept(BaseModel):
     prednisone_equivalent: float | None = None
     live: bool | None = None
     recency_days: int | None = None
+    covers: tuple[ConceptCategory, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -201,13 +204,14 @@ class Vocabulary:
                 raise VocabularyError(f"duplicate concept id {concept.id!r}")
             by_id[concept.id] = concept
         self.concepts: Mapping[str, Concept] = MappingProxyType(by_id)
+        self._covers = [c for c in by_id.values() if c.covers]
         self._check_references()
         self._by_name, self._display = self._index_names()
         self._by_code = self._index_codes()
         self._ancestors = self._close_is_a()
         children: dict[str, set[str]] = {concept_id: set() for concept_id in by_id}
         for concept in by_id.values():
-            for parent in concept.is_a:
+            for parent in (*concept.is_a, *self._covering(concept)):
                 children[parent].add(concept.id)
         self._children = {key: frozenset(value) for key, value in children.items()}
         self._descendants: dict[str, frozenset[str]] = {}
@@ -282,7 +286,14 @@ class Vocabulary:
 
         for concept_id in self.concepts:
             close(concept_id, ())
+        for concept in self.concepts.values():
+            for cover in self._covering(concept):
+                closed[concept.id] |= closed[cover]
         return closed
+
+    def _covering(self, concept: Concept) -> list[str]:
+        """The classes that hold ``concept`` by its category alone."""
+        return [c.id for c in self._covers if concept.category in c.covers and c.id != concept.id]
 
     def _check_units(self) -> None:
         for concept in self.concepts.values():
