@@ -195,6 +195,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a general head: any of the patient's illnesses, narrowed by what the words say
     ("Uncontrolled intercurrent illness", "exclusion", "condition medical_condition [uncontrolled]"),
     ("Any serious medical condition", "exclusion", "condition medical_condition [severe]"),
+    # "recent" without saying how recent
+    ("Recent URTI", "exclusion", "condition upper_respiratory_tract_infection [recent]"),
     # "infection of hepatitis B" names the infection
     ("Prior infection of Hepatitis B", "exclusion", "condition hepatitis_b [history]"),
     # "who must" is a need, not a requirement on the patient

@@ -220,6 +220,17 @@ def test_a_general_head_matches_any_illness_as_narrowed():
     assert outcome(rule, conditions=[]).truth is Truth.UNKNOWN  # an open list may lack one
 
 
+def test_recent_is_what_goes_on_now_and_an_older_episode_may_be_recent():
+    rule = "condition upper_respiratory_tract_infection [recent]"
+    assert outcome(rule, conditions=[{"name": "URTI", "onset": "2026-11-01"}]).truth is Truth.TRUE
+    ended = [{"name": "URTI", "onset": "2026-10-01", "end": "2026-10-20"}]
+    assert outcome(rule, conditions=ended).truth is Truth.UNKNOWN
+    assert outcome(rule, conditions=[], complete=["conditions"]).truth is Truth.FALSE
+    surgery = "procedure surgery [recent]"
+    assert outcome(surgery, procedures=[{"name": "surgery", "date": "2026-11-12"}]).truth is Truth.TRUE
+    assert outcome(surgery, procedures=[{"name": "surgery", "date": "2026-06-12"}]).truth is Truth.UNKNOWN
+
+
 def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
     old = [{"name": "radiotherapy", "date": "2024-01-10"}]
     recent = [{"name": "radiotherapy", "date": "2026-11-01"}]

@@ -57,6 +57,8 @@ DEFAULT_RECENCY_DAYS = {"lab": 90, "vital": 90, "score": 90, "finding": 365}
 
 #: A procedure older than this is not "current" or "concurrent" (courses such as radiotherapy last weeks).
 RECENT_EVENT_DAYS = 42
+# A procedure this many days ago is "recent" by any reading of the word.
+SURELY_RECENT_DAYS = 14
 
 #: Reason codes for UNKNOWN (and for a requirement that does not apply).
 REASONS = {
@@ -627,6 +629,16 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         start = getattr(entry, "start", None)
         since = window_start(window, ctx.as_of) if window else None
         return Truth.TRUE if start is not None and since is not None and start >= since else Truth.UNKNOWN
+    if q == "recent":
+        # how recent is not said: what is going on now is recent, a procedure in the last
+        # fortnight too; anything older may or may not be
+        if not hasattr(entry, "end"):
+            day = getattr(entry, "date", None)
+            sure = day is not None and timedelta(0) <= ctx.as_of - day <= timedelta(days=SURELY_RECENT_DAYS)
+            return Truth.TRUE if sure else Truth.UNKNOWN
+        start = getattr(entry, "start", None) or getattr(entry, "onset", None)
+        ongoing = (end is None or end >= ctx.as_of) and (start is None or start <= ctx.as_of)
+        return Truth.TRUE if ongoing else Truth.UNKNOWN
     if q == "planned":
         planned = getattr(entry, "planned", None)
         return Truth.UNKNOWN if planned is None else Truth.of(planned)
@@ -815,7 +827,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
 
 def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
     """A condition or drug named with no time at all: no window and no qualifier about time."""
-    timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier"}
+    timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier",
+             "recent"}
     return node.window is None and not timed & set(node.qualifiers)
 
 

@@ -602,6 +602,8 @@ class Reader(Transformer):
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
         if window is not None:
             return window
+        if items[0].type == "RECENT":
+            return "recent"  # "recently": how recent is not said
         return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
     def quals(self, items):
@@ -994,10 +996,10 @@ _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic"
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
-             "metastatic", "unresectable", "relapsed", "untreated", "primary"},
+             "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant", "equivalent", "oral", "systemic", *_SETTINGS},
-    "PROC": {"history", "current", "planned", "new", *_SETTINGS},
+            "intolerant", "equivalent", "oral", "systemic", "recent", *_SETTINGS},
+    "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }
 
