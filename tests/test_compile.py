@@ -195,6 +195,15 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a general head: any of the patient's illnesses, narrowed by what the words say
     ("Uncontrolled intercurrent illness", "exclusion", "condition medical_condition [uncontrolled]"),
     ("Any serious medical condition", "exclusion", "condition medical_condition [severe]"),
+    # a range whose upper bound carries its own comparator
+    ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
+    ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
+    # what the patient will comply with, listed, is one undertaking
+    ("Willing and able to comply with scheduled visits, treatment plan, and other study procedures", "inclusion",
+     "consent"),
+    # a permission after the clause it relaxes exempts the drugs (with their qualifiers) it names
+    ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion",
+     "medication anticoagulant except (anticoagulant [prophylactic])"),
     # "recent" without saying how recent
     ("Recent URTI", "exclusion", "condition upper_respiratory_tract_infection [recent]"),
     # "infection of hepatitis B" names the infection
@@ -397,6 +406,9 @@ def test_registry_constructs(text, kind, rule):
     # which drugs treat a condition is not knowable, except where the lexicon says so
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
     ("Comorbidities requiring corticosteroid therapy", "exclusion"),
+    # a permission standing alone relaxes some other criterion, which one is not said
+    ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),
+    ("Age 18 to > 65 years", "inclusion"),
     ("Active treatment for cancer in the past year", "exclusion"),
     ("Require treatment for the prevention of systemic fungal infection", "inclusion"),
     # "only" for a group that is not a sex narrows the clause to patients it cannot name

@@ -251,6 +251,7 @@ class Reader(Transformer):
         measure = items[0]
         values = [i for i in items if isinstance(i, tuple)]
         low, high = values
+        upper = _upper_op(items)
         if high[2] is not None and low[2] is None:
             low = (low[0], low[1], high[2])
         span = self._span([measure])
@@ -259,7 +260,7 @@ class Reader(Transformer):
             return _Part(node=_scale_bounds(self.vocab.get(measure.value), *scale, span), measure=measure.value,
                          span=span)
         nodes = (self._measure_node(measure.value, ">=", low, span),
-                 self._measure_node(measure.value, "<=", high, span))
+                 self._measure_node(measure.value, upper, high, span))
         return _Part(node=AllOf(items=nodes, span=span), measure=measure.value, span=span)
 
     def _scale_positions(self, concept_id: str, values: tuple[tuple, ...]) -> tuple[int, int] | None:
@@ -276,6 +277,7 @@ class Reader(Transformer):
     def bare_range(self, items):
         values = [i for i in items if isinstance(i, tuple)]
         low, high = values
+        upper = _upper_op(items)
         unit = high[2] or low[2]
         if unit not in ("years", _OF_AGE):  # "18-65 years": an age; other bare ranges say nothing
             raise Unreadable("a range of what?")
@@ -283,7 +285,7 @@ class Reader(Transformer):
         span = self._span([t for t in items if isinstance(t, Token)])
         return _Part(node=AllOf(items=(
             Comparison(concept="age", op=">=", value=low[1], unit=unit, span=span),
-            Comparison(concept="age", op="<=", value=high[1], unit=unit, span=span)), span=span), measure="age",
+            Comparison(concept="age", op=upper, value=high[1], unit=unit, span=span)), span=span), measure="age",
             span=span)
 
     def age_postfix(self, items):
@@ -987,9 +989,19 @@ class Reader(Transformer):
         return AllOf(items=tuple(nodes), span=span)
 
 
+
+def _upper_op(items: list) -> str:
+    """The comparator of a range's upper bound: "18 to < 65" is below 65, "18-65" up to it."""
+    written = [i for i in items if isinstance(i, str) and not isinstance(i, Token)]
+    if written and written[0] not in ("<", "<="):
+        raise Unreadable("a range whose upper bound is not an upper bound")
+    return written[0] if written else "<="
+
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
+# What an allowance can exempt, by the terminal that names it.
+_EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
 _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction",
              "first_line", "second_line"}
@@ -1259,19 +1271,30 @@ def _distribute(seq: _Seq) -> None:
 
 def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKind, vocab: Vocabulary) -> Rule | None:
     """"However, participants with secondary Sjögren's syndrome are allowed": the allowed
-    conditions become exemptions of the conditions the previous clause names. None when the
-    allowance is not about conditions, or the clause before names none."""
-    if not any(isinstance(n, HasCondition) for n in walk(node)):
+    conditions (or drugs: "prophylactic use of anticoagulants is allowed") become exemptions of
+    those the previous clause names. None when the allowance is about something else, or the
+    clause before names none of its kind."""
+    terminals = {p.terminal for p in allowance.seq.parts}
+    if len(terminals) != 1 or not terminals <= set(_EXEMPTED):
+        return None
+    terminal = terminals.pop()
+    target = _EXEMPTED[terminal]
+    if not any(isinstance(n, target) for n in walk(node)):
         return None
     exemptions: list[Exemption] = []
     for p in allowance.seq.parts:
-        if p.terminal != "COND" or p.concept is None:
+        if p.concept is None or p.window is not None or p.dose is not None or p.negated:
             return None
-        quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
+        if terminal == "COND":
+            quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
+        elif set(p.quals) <= _ENTITY_QUALS["MED"]:
+            quals = tuple(p.quals)  # "prophylactic use … is allowed": only that use is
+        else:
+            return None
         exemptions.append(Exemption(concept=p.concept, qualifiers=quals))
 
     def exempt(n: Rule) -> Rule:
-        if isinstance(n, HasCondition):
+        if isinstance(n, target):
             return n.model_copy(update={"excluding": n.excluding + tuple(exemptions)})
         if isinstance(n, (AllOf, AnyOf)):
             return n.model_copy(update={"items": tuple(exempt(i) for i in n.items)})

@@ -359,7 +359,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
+    return _comply_lists(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -381,6 +381,27 @@ def _negative_numbers(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+_COMPLY_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "ETC"})
+
+
+def _comply_lists(tokens: list[Token]) -> list[Token]:
+    """"comply with scheduled visits, treatment plan, and other study procedures": what the
+    patient will comply with, listed, is one undertaking."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "COMPLY" and out:
+            k = len(out)
+            while k and out[k - 1].type in _COMPLY_SEPS:
+                k -= 1
+            if k < len(out) and k and out[k - 1].type == "COMPLY":
+                first = out[k - 1]
+                del out[k - 1:]
+                out.append(_token("COMPLY", first.value, first.start_pos, t.end_pos))
+                continue
+        out.append(t)
     return out
 
 
@@ -774,7 +795,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue
         if t.type == "TO" and ptype == "QUAL" and ntype == "QUAL":
             t = _retyped(t, "OR")  # "moderate to severe": either
-        elif t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") and ntype == "NUMBER"):
+        elif t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD")
+                                     and (ntype == "NUMBER" or ntype in ("LT", "LE") and ptype == "NUMBER")):
             continue
         if t.type == "DASH" and not (ptype in ("NUMBER", "UNIT") and ntype == "NUMBER"):
             continue
