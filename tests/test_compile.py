@@ -204,6 +204,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a permission after the clause it relaxes exempts the drugs (with their qualifiers) it names
     ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion",
      "medication anticoagulant except (anticoagulant [prophylactic])"),
+    # a wash-out counted in the drug's half-lives
+    ("Received an investigational drug within 30 days or 5 half-lives, whichever is longer, prior to first dose",
+     "exclusion", "medication investigational_agent within max(30 days, 5 half-lives) before first_dose"),
+    ("Use of interferon within 5 half-lives or 28 days, whichever is shorter", "exclusion",
+     "medication interferon within min(28 days, 5 half-lives) before screening"),
+    # a parenthesis naming which kind of the measure before it
+    ("Mean resting corrected QT interval (QTcF) > 470 msec", "exclusion", "qtcf > 470 msec"),
     # "recent" without saying how recent
     ("Recent URTI", "exclusion", "condition upper_respiratory_tract_infection [recent]"),
     # "infection of hepatitis B" names the infection
@@ -409,6 +416,8 @@ def test_registry_constructs(text, kind, rule):
     # a permission standing alone relaxes some other criterion, which one is not said
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),
     ("Age 18 to > 65 years", "inclusion"),
+    # which of the two times counts is not said
+    ("Use of aspirin within 30 days or 5 half-lives", "exclusion"),
     ("Active treatment for cancer in the past year", "exclusion"),
     ("Require treatment for the prevention of systemic fungal infection", "inclusion"),
     # "only" for a group that is not a sex narrows the clause to patients it cannot name

@@ -231,6 +231,18 @@ def test_recent_is_what_goes_on_now_and_an_older_episode_may_be_recent():
     assert outcome(surgery, procedures=[{"name": "surgery", "date": "2026-06-12"}]).truth is Truth.UNKNOWN
 
 
+@pytest.mark.parametrize("ended, longer, shorter", [
+    ("2026-11-10", Truth.TRUE, Truth.UNKNOWN),    # inside 30 days: inside the longer window
+    ("2026-09-01", Truth.UNKNOWN, Truth.FALSE),   # outside 30 days: outside the shorter one
+    (None, Truth.TRUE, Truth.TRUE),               # still taking it
+])
+def test_a_window_in_half_lives_decides_only_what_the_days_settle(ended, longer, shorter):
+    entry = {"name": "investigational agent", "start": "2026-08-01", **({"end": ended} if ended else {})}
+    for bound, expected in (("max", longer), ("min", shorter)):
+        rule = f"medication investigational_agent within {bound}(30 days, 5 half-lives) before screening"
+        assert outcome(rule, medications=[entry], complete=["medications"]).truth is expected, bound
+
+
 def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
     old = [{"name": "radiotherapy", "date": "2024-01-10"}]
     recent = [{"name": "radiotherapy", "date": "2026-11-01"}]

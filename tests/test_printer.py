@@ -21,8 +21,11 @@ units = st.none() | st.sampled_from(["mg/dL", "umol/L", "10^9/L", "/uL", "mL/min
 values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 quals = st.lists(st.sampled_from(["active", "history", "severe", "uncontrolled", "secondary", "planned", "new"]),
                  max_size=3, unique=True).map(tuple)
+half_lives = st.just({}) | st.builds(lambda n, which: {"half_lives": float(n), "whichever": which},
+                                     st.integers(1, 10), st.sampled_from(["longer", "shorter"]))
 windows = st.none() | st.builds(
-    TimeWindow, amount=st.integers(1, 520).map(float), unit=st.sampled_from(["days", "weeks", "months", "years"]),
+    lambda extra, **fields: TimeWindow(**fields, **extra), half_lives,
+    amount=st.integers(1, 520).map(float), unit=st.sampled_from(["days", "weeks", "months", "years"]),
     direction=st.sampled_from(["past", "future"]),
     anchor=st.sampled_from(["screening", "randomization", "baseline", "enrollment", "consent", "first_dose"]))
 lastings = st.none() | st.builds(Lasting, op=ops, amount=st.integers(1, 120).map(float),

@@ -213,6 +213,8 @@ def _window_words(window: TimeWindow) -> str:
     # every anchor is counted from the screening date; the report says so once (explain.py)
     anchor = "" if window.anchor == "screening" else f" before {window.anchor.replace('_', ' ')}"
     unit = window.unit[:-1] if window.amount == 1 else window.unit
+    if window.half_lives is not None:
+        unit += f" or {number(window.half_lives)} half-lives, whichever is {window.whichever},"
     return f"within {number(window.amount)} {unit}{anchor}"
 
 
@@ -651,13 +653,16 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
         return Truth.TRUE if first is None or first <= ctx.as_of else Truth.FALSE
     if window.direction == "future":
         return Truth.UNKNOWN
-    start = window_start(window, ctx.as_of)
-    if last is not None and last < start:
-        return Truth.FALSE
     if first is not None and first > ctx.as_of:
         return Truth.FALSE
+    start = window_start(window, ctx.as_of)
+    if last is not None and last < start:
+        # a window of "30 days or 5 half-lives, whichever is longer" may reach further back
+        return Truth.UNKNOWN if window.whichever == "longer" else Truth.FALSE
     if last is None and first is None:
         return Truth.UNKNOWN
+    if window.whichever == "shorter" and last is not None and last < ctx.as_of:
+        return Truth.UNKNOWN  # … and one of "whichever is shorter" may not reach that far
     return Truth.TRUE
 
 

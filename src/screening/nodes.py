@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Operator = Literal[">", ">=", "<", "<=", "="]
 Anchor = Literal["screening", "randomization", "baseline", "enrollment", "consent", "first_dose"]
@@ -65,6 +65,16 @@ class TimeWindow(BaseModel):
     unit: TimeUnit
     direction: Direction = "past"
     anchor: Anchor = "screening"
+    # "within 30 days or 5 half-lives, whichever is longer": the drug's half-life is not known
+    # here, so only the side of the window the days settle is decided
+    half_lives: float | None = None
+    whichever: Literal["longer", "shorter"] | None = None
+
+    @model_validator(mode="after")
+    def _half_lives_say_which(self) -> TimeWindow:
+        if (self.half_lives is None) != (self.whichever is None):
+            raise ValueError("a window in half-lives says whichever is longer or shorter")
+        return self
 
 
 class Lasting(BaseModel):

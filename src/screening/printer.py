@@ -44,7 +44,10 @@ def _window(w: TimeWindow | None) -> str:
     if w is None:
         return ""
     direction = "before" if w.direction == "past" else "after"
-    return f" within {number(w.amount)} {w.unit} {direction} {w.anchor}"
+    span = f"{number(w.amount)} {w.unit}"
+    if w.half_lives is not None:
+        span = f"{'max' if w.whichever == 'longer' else 'min'}({span}, {number(w.half_lives)} half-lives)"
+    return f" within {span} {direction} {w.anchor}"
 
 
 def _quals(quals: tuple[str, ...]) -> str:

@@ -523,7 +523,11 @@ class Reader(Transformer):
         amount = float(next(t for t in items if t.type == "NUMBER"))
         unit = next(t for t in items if t.type == "TIMEUNIT").value
         anchor = next((t.value for t in items if t.type == "ANCHOR"), "screening")
-        return TimeWindow(amount=amount, unit=unit, direction="past", anchor=anchor)
+        lives = next((t.value.split() for t in items if t.type == "HALF_LIVES"), None)
+        if lives is None:
+            return TimeWindow(amount=amount, unit=unit, direction="past", anchor=anchor)
+        return TimeWindow(amount=amount, unit=unit, direction="past", anchor=anchor, half_lives=float(lives[0]),
+                          whichever=lives[1])
 
     def window_next(self, items):
         amount = float(next(t for t in items if t.type == "NUMBER"))
@@ -818,6 +822,8 @@ class Reader(Transformer):
         exc = tuple(excluding)
         if lasting is not None and terminal not in ("COND", "MED"):
             raise Unreadable(f"how long a {terminal} lasted")
+        if window is not None and window.half_lives is not None and terminal != "MED":
+            raise Unreadable("half-lives of what is not a drug")
         if exc and terminal == "PROC":
             raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
         if terminal == "COND":
@@ -1088,6 +1094,8 @@ def flatten_any(nodes: Iterable[Rule]) -> list[Rule]:
 
 
 def _with_window(node: Rule, window: TimeWindow) -> Rule:
+    if window.half_lives is not None:
+        raise Unreadable("half-lives of what is not a drug")
     if isinstance(node, (Comparison, NormalMultiple, Titre, Category)) and node.window is None:
         return node.model_copy(update={"window": window})
     if isinstance(node, (AllOf, AnyOf)):

@@ -77,6 +77,11 @@ class _RuleReader(Transformer):
         return TimeWindow(amount=float(amount), unit=str(unit), direction="past" if direction == "before" else "future",
                           anchor=str(anchor))
 
+    def half_life_window(self, bound, amount, unit, half_lives, direction, anchor):
+        return TimeWindow(amount=float(amount), unit=str(unit), direction="past" if direction == "before" else "future",
+                          anchor=str(anchor), half_lives=float(half_lives),
+                          whichever="longer" if bound == "max" else "shorter")
+
     def compare(self, concept, op, value, *rest):
         unit = next((r for r in rest if isinstance(r, str)), None)
         window = next((r for r in rest if isinstance(r, TimeWindow)), None)

@@ -359,7 +359,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _comply_lists(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))
+    return _comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -381,6 +381,43 @@ def _negative_numbers(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+def _half_lives(tokens: list[Token]) -> list[Token]:
+    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order) becomes the
+    time followed by one HALF_LIVES token whose value is "5 longer"; without "whichever" the
+    words are left as they are, for which of the two counts is not said."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        if out[k].type != "HALF_LIVES" or k < 1 or out[k - 1].type != "NUMBER":
+            k += 1
+            continue
+        end = k + 1
+        if end < len(out) and out[end].type == "OF":
+            end += 1
+            if end < len(out) and out[end].type == "MED":
+                end += 1
+        if len(out) > k + 2 and out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
+                and out[k - 4].type == "NUMBER":
+            time, lives, start = out[k - 4:k - 2], out[k - 1], k - 4  # "30 days or 5 half-lives"
+        elif end + 2 < len(out) and out[end].type == "OR" and out[end + 1].type == "NUMBER" \
+                and out[end + 2].type == "TIMEUNIT":
+            time, lives, start = out[end + 1:end + 3], out[k - 1], k - 1  # "5 half-lives or 30 days"
+            end += 3
+        else:
+            k += 1
+            continue
+        j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
+        if j >= len(out) or out[j].type != "WHICHEVER":
+            k += 1
+            continue
+        stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
+        which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+        marker = _token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
+        out[start:stop + 1] = [*time, marker]
+        k = start + 3
     return out
 
 
@@ -971,6 +1008,12 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     k = j + 1
                     continue
                 if _restates(out, inner):
+                    k = j + 1
+                    continue
+                if len(inner) == 1 and out and out[-1].type == inner[0].type == "MEASURE" \
+                        and load_vocabulary().is_a(inner[0].value, out[-1].value):
+                    # "corrected QT interval (QTcF)": the parenthesis names which one
+                    out[-1] = _retyped(out[-1], "MEASURE", inner[0].value)
                     k = j + 1
                     continue
                 if out and out[-1].type == "COND" and _names_kinds_of(out[-1], inner):
