@@ -211,6 +211,12 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication interferon within min(28 days, 5 half-lives) before screening"),
     # a parenthesis naming which kind of the measure before it
     ("Mean resting corrected QT interval (QTcF) > 470 msec", "exclusion", "qtcf > 470 msec"),
+    # a comma between the qualifiers that open an item and its name joins adjectives
+    ("Presence of any active, known or suspected autoimmune disease", "exclusion",
+     "condition autoimmune_disease [active]"),
+    # an abbreviation in parentheses after the words it shortens
+    ("Women of childbearing potential (WOCBP) must use contraception", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
     # "recent" without saying how recent
     ("Recent URTI", "exclusion", "condition upper_respiratory_tract_infection [recent]"),
     # "infection of hepatitis B" names the infection

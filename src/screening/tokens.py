@@ -359,7 +359,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))
+    return _adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -418,6 +418,25 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         marker = _token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
         out[start:stop + 1] = [*time, marker]
         k = start + 3
+    return out
+
+
+_OPENERS = frozenset({"COMMA", "AND", "OR", "ANDOR", "NEG", "LPAR", "SEMI", "COLON"})
+
+
+def _adjective_commas(tokens: list[Token]) -> list[Token]:
+    """"active, known or suspected autoimmune disease" (with "known or suspected" gone): a comma
+    between the qualifiers that open an item and its name joins adjectives, it does not list."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "COMMA" and out and out[-1].type == "QUAL" and k + 1 < len(tokens) \
+                and tokens[k + 1].type in ("COND", "MED", "PROC"):
+            j = len(out) - 1
+            while j and out[j - 1].type == "QUAL":
+                j -= 1
+            if j == 0 or out[j - 1].type in _OPENERS:
+                continue
+        out.append(t)
     return out
 
 
@@ -998,7 +1017,7 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     k = j + 1
                     continue
                 if len(inner) == 1 and out and out[-1].type == inner[0].type and (
-                        out[-1].value == inner[0].value or out[-1].type in ("ULN", "LLN")):
+                        out[-1].value == inner[0].value or out[-1].type in ("ULN", "LLN", "CBP")):
                     k = j + 1
                     continue
                 if len(inner) == 1 and out and out[-1].type in _NAMES and inner[0].type in _NAMES \
