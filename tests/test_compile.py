@@ -217,6 +217,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # an abbreviation in parentheses after the words it shortens
     ("Women of childbearing potential (WOCBP) must use contraception", "inclusion",
      "if (female and childbearing_potential) then contraception"),
+    # the verbs of an ability, listed
+    ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
+    # units of osmolality
+    ("Urine osmolality < 300 mOsm/kg", "inclusion", "urine_osmolality < 300 mOsm/kg"),
     # "recent" without saying how recent
     ("Recent URTI", "exclusion", "condition upper_respiratory_tract_infection [recent]"),
     # "infection of hepatitis B" names the infection
@@ -422,6 +426,11 @@ def test_registry_constructs(text, kind, rule):
     # a permission standing alone relaxes some other criterion, which one is not said
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),
     ("Age 18 to > 65 years", "inclusion"),
+    # a time on a fact recorded as it is now
+    ("History of shift work", "exclusion"),
+    # the items under a judgement's list head are conditions of that judgement
+    ("Treated CNS lesions per investigator judgement are eligible, provided that all of the following are met: "
+     "- The patient has not undergone whole-brain radiotherapy within 14 days", "exclusion"),
     # which of the two times counts is not said
     ("Use of aspirin within 30 days or 5 half-lives", "exclusion"),
     ("Active treatment for cancer in the past year", "exclusion"),

@@ -94,6 +94,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             nodes.append(FreeText(text=words, span=span))
             continue
         if any(t.type == "JUDGEMENT" for t in clause):
+            if _heads_a_list(clause):
+                # "… per investigator judgement are eligible, provided that all of the following
+                # are met: - …": the items are conditions of that judgement, not criteria
+                rest = Span(start=span.start, end=len(text.rstrip()))
+                nodes.append(Judgement(text=text[rest.start:rest.end], span=rest))
+                break
             nodes.append(Judgement(text=words, span=span))
             continue
         node = _read_clause(clause, norm, kind, vocab, errors)
@@ -153,6 +159,12 @@ _QUALIFYING_HEAD = frozenset({"EXCEPT", "IF", "NEG", "HOWEVER_ALLOWED", "HOWEVER
 def _qualifies_list(clause: list[Token]) -> bool:
     """A clause that opens a list and holds a word that changes what the items mean."""
     return _opens_list(clause) and any(t.type in _QUALIFYING_HEAD for t in clause)
+
+
+def _heads_a_list(clause: list[Token]) -> bool:
+    """A clause holding a ":" after a word that changes what the items after it mean."""
+    colons = [k for k, t in enumerate(clause) if t.type == "COLON"]
+    return bool(colons) and any(t.type in _QUALIFYING_HEAD for t in clause[:colons[-1]])
 
 
 def _opens_list(clause: list[Token]) -> bool:

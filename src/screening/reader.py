@@ -881,6 +881,9 @@ class Reader(Transformer):
             node = p.definition
         elif p.node is not None:
             node = p.node
+            if isinstance(node, HasAttribute) and (set(p.quals) - {"current"} or p.window is not None):
+                # "history of shift work" is not being a shift worker now
+                raise Unreadable("a time on a fact recorded as it is now")
             if p.window is not None:
                 node = _with_window(node, p.window)
             if p.quals and "planned" in p.quals and isinstance(node, Status) and node.field == "pregnant":

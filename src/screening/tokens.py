@@ -426,7 +426,8 @@ _OPENERS = frozenset({"COMMA", "AND", "OR", "ANDOR", "NEG", "LPAR", "SEMI", "COL
 
 def _adjective_commas(tokens: list[Token]) -> list[Token]:
     """"active, known or suspected autoimmune disease" (with "known or suspected" gone): a comma
-    between the qualifiers that open an item and its name joins adjectives, it does not list."""
+    between the qualifiers that open an item and its name joins adjectives, it does not list;
+    so does one between the verbs of an ability ("able to read, understand, …")."""
     out: list[Token] = []
     for k, t in enumerate(tokens):
         if t.type == "COMMA" and out and out[-1].type == "QUAL" and k + 1 < len(tokens) \
@@ -436,6 +437,9 @@ def _adjective_commas(tokens: list[Token]) -> list[Token]:
                 j -= 1
             if j == 0 or out[j - 1].type in _OPENERS:
                 continue
+        if t.type == "COMMA" and out and out[-1].type == "ABLE" and k + 1 < len(tokens) \
+                and tokens[k + 1].type in ("ABLE", "ATTR"):
+            continue  # "able to read, understand, converse in English"
         out.append(t)
     return out
 
