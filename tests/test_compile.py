@@ -217,6 +217,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # an abbreviation in parentheses after the words it shortens
     ("Women of childbearing potential (WOCBP) must use contraception", "inclusion",
      "if (female and childbearing_potential) then contraception"),
+    # a window after a parenthesised list times each item
+    ("(myocardial infarction or stroke) within 6 months", "exclusion",
+     "condition myocardial_infarction within 6 months before screening or "
+     "condition stroke within 6 months before screening"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
     # units of osmolality
@@ -426,6 +430,8 @@ def test_registry_constructs(text, kind, rule):
     # a permission standing alone relaxes some other criterion, which one is not said
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),
     ("Age 18 to > 65 years", "inclusion"),
+    # a time on a status no rule can carry (pregnant then is not pregnant now)
+    ("Pregnant within the last 6 months", "inclusion"),
     # a time on a fact recorded as it is now
     ("History of shift work", "exclusion"),
     # the items under a judgement's list head are conditions of that judgement

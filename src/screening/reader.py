@@ -68,6 +68,7 @@ class _Part:
     definition: Rule | None = None    # "(total bilirubin > 14 mg/L; …)" after a head
     unconstrained: bool = False       # "with or without …"
     planned_pregnancy: bool = False
+    dated_test: bool = False          # a pregnancy test: a window says when it was done
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -480,11 +481,13 @@ class Reader(Transformer):
 
     def pregnancy_test_negative(self, items):
         span = self._span(items)
-        return _Part(node=Not(item=Status(field="pregnant", span=span), span=span), span=span)
+        return _Part(node=Not(item=Status(field="pregnant", span=span), span=span), span=span, dated_test=True)
 
     def pregnancy_test_positive(self, items):
         # the evaluator reads "pregnant" from a recent pregnancy test when it is not recorded
-        return self._status("pregnant", items)
+        part = self._status("pregnant", items)
+        part.dated_test = True
+        return part
 
     def contraception(self, items):
         return self._status("contraception", items)
@@ -884,7 +887,7 @@ class Reader(Transformer):
             if isinstance(node, HasAttribute) and (set(p.quals) - {"current"} or p.window is not None):
                 # "history of shift work" is not being a shift worker now
                 raise Unreadable("a time on a fact recorded as it is now")
-            if p.window is not None:
+            if p.window is not None and not p.dated_test:
                 node = _with_window(node, p.window)
             if p.quals and "planned" in p.quals and isinstance(node, Status) and node.field == "pregnant":
                 raise Unreadable("planned pregnancy")
@@ -1099,11 +1102,15 @@ def flatten_any(nodes: Iterable[Rule]) -> list[Rule]:
 def _with_window(node: Rule, window: TimeWindow) -> Rule:
     if window.half_lives is not None:
         raise Unreadable("half-lives of what is not a drug")
-    if isinstance(node, (Comparison, NormalMultiple, Titre, Category)) and node.window is None:
-        return node.model_copy(update={"window": window})
+    if isinstance(node, (Comparison, NormalMultiple, Titre, Category, HasCondition, TookMedication, HadProcedure,
+                         Vaccinated)):
+        return node if node.window is not None else node.model_copy(update={"window": window})
     if isinstance(node, (AllOf, AnyOf)):
         return node.model_copy(update={"items": tuple(_with_window(i, window) for i in node.items)})
-    return node
+    if isinstance(node, Not):
+        return node.model_copy(update={"item": _with_window(node.item, window)})
+    # "pregnant within the last 6 months" is not pregnant now: a time no rule here can carry
+    raise Unreadable(f"a time on {type(node).__name__}")
 
 
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
