@@ -221,6 +221,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("(myocardial infarction or stroke) within 6 months", "exclusion",
      "condition myocardial_infarction within 6 months before screening or "
      "condition stroke within 6 months before screening"),
+    # counted lines of a treatment
+    ("More than two lines of chemotherapy", "exclusion", "lines of chemotherapy > 2"),
+    ("Received at least 2 prior regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
+    ("1-3 prior lines of chemotherapy", "inclusion", "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
     # units of osmolality
@@ -402,7 +406,8 @@ def test_registry_constructs(text, kind, rule):
     ("ECOG 0 or 2", "inclusion"),
     ("ECOG 0 to 5", "inclusion"),
     # a count of courses beyond one cannot be said
-    ("More than two lines of chemotherapy", "exclusion"),
+    # lines of a treatment given in a setting the count cannot carry
+    ("More than 2 prior lines of first-line chemotherapy", "exclusion"),
     # a requirement worded in the negative, listed as an exclusion without "must": "No …" may
     # also name who is excluded
     ("No use of reproductive hormones within 3 months of enrollment", "exclusion"),

@@ -243,6 +243,21 @@ def test_a_window_in_half_lives_decides_only_what_the_days_settle(ended, longer,
         assert outcome(rule, medications=[entry], complete=["medications"]).truth is expected, bound
 
 
+def test_lines_of_treatment_count_distinct_lines_and_a_course_without_one_is_at_least_one():
+    first = {"name": "carboplatin", "start": "2025-01-01", "end": "2025-04-01", "therapy_line": 1}
+    second = {"name": "docetaxel", "start": "2025-06-01", "end": "2025-09-01", "therapy_line": 2}
+    same_line = {"name": "paclitaxel", "start": "2025-01-01", "end": "2025-04-01", "therapy_line": 1}
+    unnumbered = {"name": "gemcitabine", "start": "2026-01-01", "end": "2026-03-01"}
+    done = {"complete": ["medications"]}
+    rule = "lines of chemotherapy <= 2"
+    assert outcome(rule, medications=[first, second, same_line], **done).truth is Truth.TRUE
+    assert outcome(rule, medications=[first, second, unnumbered], **done).truth is Truth.UNKNOWN
+    assert outcome("lines of chemotherapy >= 2", medications=[first, second]).truth is Truth.TRUE
+    assert outcome(rule, medications=[first, second]).truth is Truth.UNKNOWN  # more may be unrecorded
+    assert outcome("lines of chemotherapy >= 1", medications=[unnumbered]).truth is Truth.TRUE
+    assert outcome("lines of chemotherapy > 2", medications=[], **done).truth is Truth.FALSE
+
+
 def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
     old = [{"name": "radiotherapy", "date": "2024-01-10"}]
     recent = [{"name": "radiotherapy", "date": "2026-11-01"}]

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from screening.compile import parse_rule
 from screening.nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
-    HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, Vaccinated,
+    HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, TreatmentLines, Vaccinated,
 )
 from screening.printer import number, to_text
 
@@ -47,6 +47,7 @@ leaves = st.one_of(
                                          unit=st.sampled_from(["mg/day", "mg/kg/day", "g"]))),
     st.builds(HadProcedure, concept=concepts, qualifiers=quals, window=windows),
     st.builds(Vaccinated, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows),
+    st.builds(TreatmentLines, concept=concepts, op=ops, count=st.integers(0, 12)),
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),

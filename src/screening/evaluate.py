@@ -45,6 +45,7 @@ from .nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
 )
 from .patient import Lab, Patient, Score, Vital, age_on
@@ -939,6 +940,35 @@ def _status(node: Status, ctx: Context) -> Outcome:
                    (Evidence(item=words, value="yes" if value else "no", source=f),))
 
 
+def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
+    """Lines of treatment that held a drug of the class: the distinct ``therapy_line`` numbers of
+    the matching courses; a course without one is at least one line and at most one more. More
+    courses may be missing unless the medications list is complete."""
+    label = ctx.vocab.get(node.concept).name
+    medications = ctx.patient.medications
+    matching = [(k, e) for k, e in enumerate(medications) if _matches(e.concept_id, node.concept, ctx)
+                and (e.start is None or e.start <= ctx.as_of)]
+    numbered = {e.therapy_line for _, e in matching if e.therapy_line is not None}
+    unnumbered = sum(1 for _, e in matching if e.therapy_line is None)
+    fewest = len(numbered) or (1 if unnumbered else 0)
+    closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications)
+    most = len(numbered) + unnumbered if closed else max(fewest, node.count + 1)  # beyond: all alike
+    verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
+    evidence = tuple(Evidence(item="medication", value=e.name or label, date=e.start.isoformat() if e.start else None,
+                              source=_where(ctx.patient, "medications", k, e),
+                              note=f"line {e.therapy_line}" if e.therapy_line else "line not recorded")
+                     for k, e in matching)
+    asked = f"lines of {label} {_OP_WORDS[node.op]} {node.count}"
+    counted = f"{fewest}" if closed and fewest == most else (f"{fewest} to {most}" if closed else f"at least {fewest}")
+    if verdicts == {True}:
+        return Outcome(Truth.TRUE, f"{counted.capitalize()} line(s) of {label}: {asked}.", None, evidence)
+    if verdicts == {False}:
+        return Outcome(Truth.FALSE, f"{counted.capitalize()} line(s) of {label}: not {asked}.", None, evidence)
+    missing = ("which line of treatment each course was" if unnumbered else "whether the medications list is complete")
+    return Outcome(Truth.UNKNOWN, f"{counted.capitalize()} line(s) of {label} recorded; cannot tell whether {asked}.",
+                   "missing", evidence, (missing,))
+
+
 def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
     concept = ctx.vocab.get(node.concept)
     for key, value in ctx.patient.attributes.items():
@@ -983,7 +1013,7 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
-    HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 __all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "ambiguous_unit", "evaluate",

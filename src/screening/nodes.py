@@ -237,6 +237,16 @@ class Vaccinated(Node):
     window: TimeWindow | None = None
 
 
+class TreatmentLines(Node):
+    """"No more than 2 prior lines of systemic therapy": how many lines of treatment that held a
+    drug of the class the patient has had (each medication entry may say which line it was)."""
+
+    kind: Literal["lines"] = "lines"
+    concept: str
+    op: Operator
+    count: int
+
+
 class HasAttribute(Node):
     """A yes/no fact about the patient that is neither a diagnosis nor a measurement and that a
     coordinator records: able to swallow tablets, speaks English, right-handed."""
@@ -273,7 +283,7 @@ Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
-        HasCondition, TookMedication, HadProcedure, Vaccinated, HasAttribute, Status,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, TreatmentLines, HasAttribute, Status,
         Judgement, FreeText,
     ],
     Field(discriminator="kind"),
@@ -282,7 +292,7 @@ Rule = Annotated[
 NODE_TYPES: tuple[type[Node], ...] = (
     AllOf, AnyOf, Not, AtLeast, Conditional,
     Comparison, NormalMultiple, Titre, Category,
-    HasCondition, TookMedication, HadProcedure, Vaccinated, HasAttribute, Status,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, TreatmentLines, HasAttribute, Status,
     Judgement, FreeText,
 )
 

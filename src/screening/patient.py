@@ -240,6 +240,8 @@ class Medication(Entry):
     end: Day | None = Field(None, description="Absent: ongoing.")
     outcome: Annotated[Outcome, BeforeValidator(_choice)] | None = None
     note: str | None = Field(None, description='Free-text qualifiers of the course, e.g. "adjuvant", "first-line".')
+    therapy_line: int | None = Field(
+        None, ge=1, description="Which line of treatment the course belonged to (1: first line).")
 
     @model_validator(mode="after")
     def _in_order(self) -> Medication:

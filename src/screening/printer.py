@@ -29,6 +29,7 @@ from .nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
 )
 
@@ -123,6 +124,10 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
     return print_history
 
 
+def _lines(n: TreatmentLines) -> str:
+    return f"lines of {n.concept} {n.op} {n.count}"
+
+
 def _attribute(n: HasAttribute) -> str:
     return f"attribute {n.concept}"
 
@@ -144,7 +149,7 @@ PRINTERS: dict[type[Node], Callable[..., str]] = {
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
     HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"),
-    HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 

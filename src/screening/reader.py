@@ -35,6 +35,7 @@ from .nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
     walk,
 )
@@ -501,6 +502,28 @@ class Reader(Transformer):
         token = items[-1]
         span = self._span([token])
         return _Part(node=HasAttribute(concept=token.value, span=span), span=span)
+
+    def lines(self, items):
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        count = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        return self._lines([(op, count)], items)
+
+    def lines_range(self, items):
+        low, high = (i for i in items if isinstance(i, tuple))
+        if low[0] != "quantity" or high[0] != "quantity" or low[2] or high[2]:
+            raise Unreadable("a range of lines with a unit")
+        return self._lines([(">=", low[1]), ("<=", high[1])], items)
+
+    def _lines(self, bounds: list[tuple[str, Token]], items) -> _Part:
+        tokens = [t for t in items if isinstance(t, Token)]
+        med = next(t for t in tokens if t.type == "MED")
+        if {t.value for t in tokens if t.type == "QUAL"} - {"history"}:
+            raise Unreadable("lines of a treatment given in a setting")  # "… of first-line therapy"
+        if any(not float(n).is_integer() or float(n) < 0 for _, n in bounds):
+            raise Unreadable("a count of lines that is not a whole number")
+        span = self._span(tokens)
+        nodes = [TreatmentLines(concept=med.value, op=op, count=int(float(n)), span=span) for op, n in bounds]
+        return _Part(node=nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=span), span=span)
 
     def classified(self, items):
         cond = items[-1]

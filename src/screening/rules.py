@@ -34,6 +34,7 @@ from .nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
     walk,
 )
@@ -147,6 +148,9 @@ class _RuleReader(Transformer):
 
     def attribute(self, concept):
         return HasAttribute(concept=str(concept))
+
+    def lines(self, concept, op, count):
+        return TreatmentLines(concept=str(concept), op=str(op), count=int(count))
 
     def status(self, token):
         return Status(field=str(token))
