@@ -221,6 +221,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("(myocardial infarction or stroke) within 6 months", "exclusion",
      "condition myocardial_infarction within 6 months before screening or "
      "condition stroke within 6 months before screening"),
+    # a letter after a categorical name is its value, not an article
+    ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
     # counted lines of a treatment
     ("More than two lines of chemotherapy", "exclusion", "lines of chemotherapy > 2"),
     ("Received at least 2 prior regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),

@@ -350,6 +350,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             end = pieces[i + len(entry.keys) - 1].end
             if entry.terminal != "filler":
                 emit(entry.terminal, entry.value, p.start, end)
+            elif p.text == "A" and _after_class_name(tokens):
+                emit("WORD", "A", p.start, end)  # "Child-Pugh class A": a value, not an article
             i += len(entry.keys)
             continue
         if p.kind == "word":
@@ -419,6 +421,14 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         out[start:stop + 1] = [*time, marker]
         k = start + 3
     return out
+
+
+def _after_class_name(tokens: list[Token]) -> bool:
+    """Whether a letter here would be a value of the categorical name just read."""
+    if tokens and tokens[-1].type in ("CATEGORICAL", "CLASS"):
+        return True
+    return len(tokens) >= 2 and tokens[-1].type in ("OR", "COMMA", "AND", "DASH", "TO") \
+        and tokens[-2].type == "WORD" and len(tokens[-2].value) == 1 and tokens[-2].value.isupper()
 
 
 _OPENERS = frozenset({"COMMA", "AND", "OR", "ANDOR", "NEG", "LPAR", "SEMI", "COLON"})
