@@ -221,6 +221,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("(myocardial infarction or stroke) within 6 months", "exclusion",
      "condition myocardial_infarction within 6 months before screening or "
      "condition stroke within 6 months before screening"),
+    # measures listed with commas in an inclusion: each of them
+    ("AST, ALT, and ALP ≤ 5 x ULN", "inclusion", "ast <= 5 x ULN and alt <= 5 x ULN and alp <= 5 x ULN"),
+    # "for" a condition, then the measures asked of those patients (with or without a comma)
+    ("Note: for HCC, AST and ALT ≤ 5 x ULN", "inclusion",
+     "if condition hepatocellular_carcinoma then (ast <= 5 x ULN and alt <= 5 x ULN)"),
+    ("For HCC patients INR ≤ 2 x ULN", "inclusion", "if condition hepatocellular_carcinoma then inr <= 2 x ULN"),
     # a letter after a categorical name is its value, not an article
     ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
     # counted lines of a treatment

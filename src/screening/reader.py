@@ -148,9 +148,6 @@ class Reader(Transformer):
         t = items[0]
         return t.value if t.type == "TIMEUNIT" else _OF_AGE
 
-    def msep(self, items):
-        return items[0]
-
     # --- measures
     def _measure_node(self, concept_id: str, op: str, value: tuple, span) -> Rule:
         kind, number, unit = value
@@ -183,7 +180,8 @@ class Reader(Transformer):
         nodes = [self._measure_node(m.value, op, value, span) for m in measures]
         if len(nodes) == 1:
             return _Part(node=nodes[0], measure=measures[0].value, span=span)
-        if "AND" in seps and seps <= {"AND", "COMMA"} and self.kind == "inclusion":
+        if seps <= {"AND", "COMMA"} and self.kind == "inclusion":
+            # "AST, ALT, and ALP ≤ 5 x ULN": each of them
             return _Part(node=AllOf(items=tuple(nodes), span=span), span=span)
         return _Part(node=AnyOf(items=tuple(nodes), span=span), span=span)
 

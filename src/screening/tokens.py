@@ -568,6 +568,26 @@ _BARE_IF = frozenset({"for", "when", "where"})
 _EVENTS = frozenset({"COND", "MED", "PROC", "VACC"})
 
 
+_CONDITION_LIST = frozenset({"IF", "COND", "QUAL", "OR", "AND", "ANDOR", "COMMA", "OTHER"})
+
+
+def _ends_condition(tokens: list[Token], k: int) -> bool:
+    """Whether the comma at ``k`` closes an "if"/"for" phrase: the last break of the sentence,
+    or the first comma after a list of conditions that the measures follow ("For HCC, AST,
+    ALT, and ALP ≤ 5 x ULN")."""
+    if _last_break(tokens, k):
+        return True
+    start = max((j for j in range(k) if tokens[j].type == "IF"), default=None)
+    return start is not None and k + 1 < len(tokens) and tokens[k + 1].type == "MEASURE" \
+        and all(t.type in _CONDITION_LIST for t in tokens[start:k])
+
+
+def _opens_with_conditions(out: list[Token]) -> bool:
+    """Whether the sentence read so far is "if"/"for" and a list of conditions."""
+    start = max((j for j in range(len(out)) if out[j].type == "IF"), default=None)
+    return start is not None and all(t.type in _CONDITION_LIST for t in out[start:])
+
+
 def _last_break(tokens: list[Token], k: int) -> bool:
     """No other comma, colon or "then" before the sentence ends."""
     for t in tokens[k + 1:]:
@@ -803,15 +823,19 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
                 and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON")):
             continue  # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one
-        if t.type == "IF" and ptype in (None, "PERIOD", "SEMI"):
+        if t.type == "IF" and ptype in (None, "PERIOD", "SEMI", "COLON"):
             if_open = True
         elif t.type in ("PERIOD", "SEMI", "THEN", "COLON") or t.type == "COMMA" and if_open:
-            if if_open and (t.type == "COLON" or t.type == "COMMA" and _last_break(tokens, k)):
+            if if_open and (t.type == "COLON" or t.type == "COMMA" and _ends_condition(tokens, k)):
                 # "For patients not receiving anticoagulation: INR ≤ 1.5 x ULN", "If there is a
                 # history of HCV infection, undetectable HCV RNA": asked of those patients
                 t = _retyped(t, "THEN")
             if t.type != "COMMA":
                 if_open = False
+        if if_open and t.type == "MEASURE" and ptype == "COND" and _opens_with_conditions(out):
+            # "for HCC patients INR or aPTT ≤ 2 x ULN": the measures begin what is asked
+            out.append(_token("THEN", "", t.start_pos, t.start_pos))
+            if_open = False
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
