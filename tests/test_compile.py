@@ -225,7 +225,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("AST, ALT, and ALP ≤ 5 x ULN", "inclusion", "ast <= 5 x ULN and alt <= 5 x ULN and alp <= 5 x ULN"),
     # "for" a condition, then the measures asked of those patients (with or without a comma)
     ("Note: for HCC, AST and ALT ≤ 5 x ULN", "inclusion",
-     "if condition hepatocellular_carcinoma then (ast <= 5 x ULN and alt <= 5 x ULN)"),
+     "if condition hepatocellular_carcinoma then (alt <= 5 x ULN and ast <= 5 x ULN)"),
     ("For HCC patients INR ≤ 2 x ULN", "inclusion", "if condition hepatocellular_carcinoma then inr <= 2 x ULN"),
     # a letter after a categorical name is its value, not an article
     ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
