@@ -229,6 +229,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("For HCC patients INR ≤ 2 x ULN", "inclusion", "if condition hepatocellular_carcinoma then inr <= 2 x ULN"),
     # a letter after a categorical name is its value, not an article
     ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
+    # a stable dose, and how long it has been taken up to the anchor
+    ("Stable dose of metformin ≥ 1500 mg/day for at least 3 months prior to screening", "inclusion",
+     "medication metformin [stable] dose >= 1500 mg/day lasting >= 3 months"),
+    ("Receiving methotrexate at a stable dose for ≥ 8 weeks before baseline", "inclusion",
+     "medication methotrexate [stable] lasting >= 8 weeks"),
     # counted lines of a treatment
     ("More than two lines of chemotherapy", "exclusion", "lines of chemotherapy > 2"),
     ("Received at least 2 prior regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),

@@ -258,6 +258,18 @@ def test_lines_of_treatment_count_distinct_lines_and_a_course_without_one_is_at_
     assert outcome("lines of chemotherapy > 2", medications=[], **done).truth is Truth.FALSE
 
 
+def test_a_stable_dose_is_a_course_going_on_whose_note_says_so():
+    rule = "medication metformin [stable] lasting >= 8 weeks"
+    stable = {"name": "metformin", "start": "2026-01-01", "note": "stable dose"}
+    assert outcome(rule, medications=[stable]).truth is Truth.TRUE
+    assert outcome(rule, medications=[{"name": "metformin", "start": "2026-01-01"}]).truth is Truth.UNKNOWN
+    done = {"complete": ["medications"]}
+    ended = {"name": "metformin", "start": "2026-01-01", "end": "2026-06-01", "note": "stable dose"}
+    assert outcome(rule, medications=[ended], **done).truth is Truth.FALSE
+    started = {"name": "metformin", "start": "2026-11-01", "note": "stable dose"}
+    assert outcome(rule, medications=[started], **done).truth is Truth.FALSE  # not yet 8 weeks
+
+
 def test_a_long_past_procedure_is_not_concurrent_and_a_recent_one_may_be():
     old = [{"name": "radiotherapy", "date": "2024-01-10"}]
     recent = [{"name": "radiotherapy", "date": "2026-11-01"}]

@@ -642,6 +642,12 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         start = getattr(entry, "start", None) or getattr(entry, "onset", None)
         ongoing = (end is None or end >= ctx.as_of) and (start is None or start <= ctx.as_of)
         return Truth.TRUE if ongoing else Truth.UNKNOWN
+    if q == "stable":
+        # taken now at an unchanged dose: a course that has ended is not; one that goes on is
+        # only known unchanged when its note says so (a dose change is recorded as a new course)
+        if end is not None and end < ctx.as_of:
+            return Truth.FALSE
+        return Truth.TRUE if "stable" in note else Truth.UNKNOWN
     if q == "planned":
         planned = getattr(entry, "planned", None)
         return Truth.UNKNOWN if planned is None else Truth.of(planned)
@@ -834,7 +840,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
 def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
     """A condition or drug named with no time at all: no window and no qualifier about time."""
     timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier",
-             "recent"}
+             "recent", "stable"}
     return node.window is None and not timed & set(node.qualifiers)
 
 

@@ -27,7 +27,7 @@ Qualifier = Literal[
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant",
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
     "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
-    "curative", "prophylactic", "maintenance", "induction", "first_line", "second_line", "recent",
+    "curative", "prophylactic", "maintenance", "induction", "first_line", "second_line", "recent", "stable",
 ]
 
 

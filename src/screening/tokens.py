@@ -485,6 +485,13 @@ _WINDOW_AFTER = frozenset({"BEFORE", "AFTER", "ANCHOR", "OF", "WITHIN", "AT_ANCH
 _FOR = re.compile(r"\bfor(?: a| an)?$", re.IGNORECASE)
 
 
+def _stable_to(out: list[Token], tokens: list[Token], k: int) -> bool:
+    """"on a stable dose of X for ≥ 4 weeks prior to screening": "before the anchor" at ``k``
+    after the duration of a stable course says it runs up to the anchor, i.e. goes on now."""
+    stable = any(t.type == "QUAL" and t.value == "stable" for t in out)
+    return stable and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
+
+
 def _durations(tokens: list[Token], text: str) -> list[Token]:
     """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
     how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
@@ -495,20 +502,25 @@ def _durations(tokens: list[Token], text: str) -> list[Token]:
         before = next((x.type for x in reversed(out) if x.type != "MUST"), None)
         time = [x.type for x in tokens[k + 1:k + 4]]
         after = tokens[k + 4].type if k + 4 < len(tokens) else None
+        if before == "QUAL" and out[-1].value == "stable":
+            before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
         if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
-                and time[1:] == ["NUMBER", "TIMEUNIT"] and after not in _WINDOW_AFTER:
+                and time[1:] == ["NUMBER", "TIMEUNIT"] and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4)):
             out.append(_retyped(t, "LASTING"))
             out.extend(tokens[k + 1:k + 4])
             k += 5 if after == "LASTING" else 4  # "for ≥ 8 weeks in duration"
+            k += 2 if _stable_to(out, tokens, k) else 0
             continue
         time = [x.type for x in tokens[k:k + 4]]
         after = tokens[k + 3].type if k + 3 < len(tokens) else None
         if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
-                and after not in _WINDOW_AFTER and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3)) \
+                and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
             # "for" itself was dropped as a connective: "on metformin for at least 3 months"
             out.append(_token("LASTING", "for", out[-1].end_pos, t.start_pos))
             out.extend(tokens[k:k + 3])
             k += 4 if after == "LASTING" else 3
+            k += 2 if _stable_to(out, tokens, k) else 0
             continue
         if before in ("COND", "MED") and t.type in COMPARATORS and time[1:] == ["NUMBER", "TIMEUNIT", "LASTING"]:
             # "ITP of at least 6 months duration"
