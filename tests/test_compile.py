@@ -450,6 +450,9 @@ def test_registry_constructs(text, kind, rule):
     ("Age 18 to > 65 years", "inclusion"),
     # a time on a status no rule can carry (pregnant then is not pregnant now)
     ("Pregnant within the last 6 months", "inclusion"),
+    # how long a dose has been stable is not a window
+    ("A history of hypothyroidism and treatment with a stable dosage of thyroid replacement medication for <6 months "
+     "prior to Screening", "exclusion"),
     # a time on a fact recorded as it is now
     ("History of shift work", "exclusion"),
     # the items under a judgement's list head are conditions of that judgement
@@ -519,6 +522,10 @@ def test_a_general_head_excepts_the_disease_under_study():
     trial = Trial(nct_id="NCT09999998", conditions=("Systemic Lupus Erythematosus",), criteria=(
         Criterion(id="E1", kind="exclusion", text="Any serious medical condition"),))
     assert to_text(compile_trial(trial).rules["E1"]) == "condition medical_condition [severe] except (sle)"
+    # a past one too: not an episode of lupus before this one, any illness but lupus
+    history = Trial(nct_id="NCT09999998", conditions=("Systemic Lupus Erythematosus",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="History of uncontrolled intercurrent illness"),))
+    assert to_text(compile_trial(history).rules["E1"]) == "condition medical_condition [history, uncontrolled] except (sle)"
 
 
 def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episode():

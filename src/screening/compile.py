@@ -373,7 +373,7 @@ def exempt_studied(rule: Rule, studied: Sequence[str]) -> Rule:
 
     def exempt(node: Rule) -> Rule:
         if isinstance(node, HasCondition) and node.concept is not None and "history" in node.qualifiers \
-                and any(vocab.is_a(c, node.concept) for c in studied):
+                and not vocab.get(node.concept).covers and any(vocab.is_a(c, node.concept) for c in studied):
             # "prior stroke" in a stroke trial: an episode before the one under study
             return node.model_copy(update={"qualifiers": (*node.qualifiers, "earlier")})
         if isinstance(node, HasCondition) and node.concept is not None:

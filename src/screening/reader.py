@@ -935,6 +935,10 @@ class Reader(Transformer):
                          for c in p.including if not self.vocab.is_a(c, p.concept) for q in variants]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
+            if "stable" in p.quals and p.window is not None:
+                # "a stable dosage … for < 6 months prior to screening": how long it has been
+                # stable, which a window does not say
+                raise Unreadable("a window on a stable dose")
             if p.requiring:
                 if p.concept is not None and self.vocab.get(p.concept).covers:
                     # "comorbidities requiring corticosteroids": the patient's other illnesses
