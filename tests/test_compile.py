@@ -229,6 +229,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("For HCC patients INR ≤ 2 x ULN", "inclusion", "if condition hepatocellular_carcinoma then inr <= 2 x ULN"),
     # a letter after a categorical name is its value, not an article
     ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
+    # "requiring" a treatment, opening a clause, is having it now
+    ("Patient requires the use of invasive ventilatory support", "exclusion", "procedure mechanical_ventilation [current]"),
+    # a parenthesis of filler words says nothing
+    ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
+     "medication corticosteroid [chronic] or medication nsaid [chronic]"),
     # a stable dose, and how long it has been taken up to the anchor
     ("Stable dose of metformin ≥ 1500 mg/day for at least 3 months prior to screening", "inclusion",
      "medication metformin [stable] dose >= 1500 mg/day lasting >= 3 months"),

@@ -1047,7 +1047,7 @@ _ENTITY_QUALS = {
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
              "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant", "equivalent", "oral", "systemic", "recent", "stable", *_SETTINGS},
+            "intolerant", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }

@@ -848,6 +848,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             # "for HCC patients INR or aPTT ≤ 2 x ULN": the measures begin what is asked
             out.append(_token("THEN", "", t.start_pos, t.start_pos))
             if_open = False
+        if t.type == "REQUIRING" and ptype in (None, "PERIOD", "SEMI", "NEG") and ntype in ("QUAL", "MED", "PROC"):
+            t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
@@ -1062,6 +1064,9 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
             if j < len(tokens):
                 inner = tokens[k + 1:j]
                 kinds = {x.type for x in inner}
+                if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
+                    k = j + 1  # "(any type, any dose)": only filler words were inside
+                    continue
                 if "CLASSIFICATION" in kinds and not kinds & _ANNOTATION_BLOCKERS:
                     out.append(_token("ANNOTATION", "", t.start_pos, tokens[j].end_pos))
                     k = j + 1
