@@ -231,6 +231,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Child-Pugh A or B", "inclusion", "child_pugh_class in {A, B}"),
     # "requiring" a treatment, opening a clause, is having it now
     ("Patient requires the use of invasive ventilatory support", "exclusion", "procedure mechanical_ventilation [current]"),
+    # a treatment needed within a window was needed then, not necessarily now
+    ("Asthma exacerbation requiring systemic corticosteroids in the past 3 months", "exclusion",
+     "condition asthma_exacerbation within 3 months before screening and "
+     "medication corticosteroid [systemic] within 3 months before screening"),
+    ("refractory epilepsy", "inclusion", "condition epilepsy [refractory]"),
+    ("Aortic valve area ≤ 1.0 cm2", "exclusion", "aortic_valve_area <= 1 cm2"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),

@@ -944,7 +944,13 @@ class Reader(Transformer):
                     # "comorbidities requiring corticosteroids": the patient's other illnesses
                     # and the drug would be joined without knowing what the drug is for
                     raise Unreadable("a treatment required by an unnamed condition")
-                node = AllOf(items=(node, *p.requiring), span=p.span)
+                needed = p.requiring
+                if p.window is not None:
+                    # "exacerbation requiring systemic corticosteroids in the past 3 months": the
+                    # treatment was needed then, not necessarily now
+                    needed = [r.model_copy(update={"qualifiers": tuple(q for q in r.qualifiers if q != "current"),
+                                                   "window": p.window}) for r in needed]
+                node = AllOf(items=(node, *needed), span=p.span)
         else:
             raise Unreadable("nothing to say")
         if p.alternative is not None:
