@@ -237,6 +237,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication corticosteroid [systemic] within 3 months before screening"),
     ("refractory epilepsy", "inclusion", "condition epilepsy [refractory]"),
     ("Aortic valve area ≤ 1.0 cm2", "exclusion", "aortic_valve_area <= 1 cm2"),
+    # abuse in a window or dependence ever: dependence is the narrower diagnosis
+    ("History of drug or alcohol abuse within 1 year or a lifetime history of alcohol or drug dependence", "exclusion",
+     "condition substance_use_disorder [history] within 1 years before screening or "
+     "condition substance_dependence [history]"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),

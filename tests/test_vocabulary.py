@@ -345,6 +345,7 @@ def test_class_membership(concept_id: str, ancestor_id: str) -> None:
         # a subtype is not its sibling, and not every disease of an organ is its class
         ("ischemic_stroke", "intracranial_hemorrhage"),
         ("meningioma", "malignancy"),  # a tumour, mostly benign
+        ("alcohol_use_disorder", "substance_dependence"),  # abuse is not dependence
         ("paroxysmal_atrial_fibrillation", "permanent_atrial_fibrillation"),
         ("ocular_myasthenia_gravis", "generalized_myasthenia_gravis"),
         ("compensated_cirrhosis", "decompensated_cirrhosis"),
