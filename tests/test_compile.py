@@ -241,6 +241,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("History of drug or alcohol abuse within 1 year or a lifetime history of alcohol or drug dependence", "exclusion",
      "condition substance_use_disorder [history] within 1 years before screening or "
      "condition substance_dependence [history]"),
+    # a parenthesis ending a sentence that says whom it asks; a scale named after "performance status"
+    ("Performance status - Karnofsky 50-100% (for patients age 11 to 21)", "inclusion",
+     "if (age >= 11 years and age <= 21 years) then (karnofsky >= 50 % and karnofsky <= 100 %)"),
+    ("Hemoglobin < 9 g/dL (for patients with liver metastases)", "exclusion",
+     "condition liver_metastases and hemoglobin < 9 g/dL"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),

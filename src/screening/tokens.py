@@ -361,7 +361,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))))
+    return _trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -429,6 +429,27 @@ def _after_class_name(tokens: list[Token]) -> bool:
         return True
     return len(tokens) >= 2 and tokens[-1].type in ("OR", "COMMA", "AND", "DASH", "TO") \
         and tokens[-2].type == "WORD" and len(tokens[-2].value) == 1 and tokens[-2].value.isupper()
+
+
+def _trailing_conditions(tokens: list[Token]) -> list[Token]:
+    """"Karnofsky 50-100% (for patients age 11 to 21)": a parenthesis that ends a sentence and
+    says whom it is asked of is the sentence's "if"; its brackets go."""
+    out = list(tokens)
+    k = 1
+    while k < len(out):
+        if out[k].type == "LPAR" and k + 1 < len(out) and out[k + 1].type == "IF":
+            depth, j = 0, k
+            while j < len(out):
+                depth += {"LPAR": 1, "RPAR": -1}.get(out[j].type, 0)
+                if depth == 0:
+                    break
+                j += 1
+            if j < len(out) and (j + 1 == len(out) or out[j + 1].type in ("PERIOD", "SEMI")):
+                del out[j]
+                del out[k]
+                continue
+        k += 1
+    return out
 
 
 _OPENERS = frozenset({"COMMA", "AND", "OR", "ANDOR", "NEG", "LPAR", "SEMI", "COLON"})
@@ -854,6 +875,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
             continue  # "congestive heart failure, class III or IV"
+        if t.type == "MEASURE" and ptype == "MEASURE" \
+                and text[prev.start_pos:prev.end_pos].lower() in ("performance status", "performance score"):
+            out.pop()  # "Performance status - Karnofsky 50-100%": the scale named after it
         if t.type == "MEASURE":
             measure = t.value
         if t.type == "NUMBER" and _out_of_maximum(out, t, measure, vocab):
