@@ -246,6 +246,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if (age >= 11 years and age <= 21 years) then (karnofsky >= 50 % and karnofsky <= 100 %)"),
     ("Hemoglobin < 9 g/dL (for patients with liver metastases)", "exclusion",
      "condition liver_metastases and hemoglobin < 9 g/dL"),
+    # childbearing potential as a clause of its own
+    ("Is not a woman of childbearing potential (WOCBP)", "inclusion", "not (female and childbearing_potential)"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),
@@ -473,6 +475,9 @@ def test_registry_constructs(text, kind, rule):
     # how long a dose has been stable is not a window
     ("A history of hypothyroidism and treatment with a stable dosage of thyroid replacement medication for <6 months "
      "prior to Screening", "exclusion"),
+    # … but not when it opens a list
+    ("Women of childbearing potential must:", "exclusion"),
+    ("Women of childbearing potential:", "exclusion"),
     # a time on a fact recorded as it is now
     ("History of shift work", "exclusion"),
     # the items under a judgement's list head are conditions of that judgement

@@ -32,6 +32,7 @@ from .nodes import (
     Not,
     Rule,
     Span,
+    Status,
     walk,
 )
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
@@ -202,11 +203,15 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
                  errors: list[CompileError]) -> Rule | Allowance | None:
     # "must …" under the exclusions states what is required, so the clause excludes its opposite
     required = kind == "exclusion" and any(t.type == "MUST" for t in clause)
-    clause = tidy([t for t in clause if t.type != "MUST"])
+    alone = None if required else _childbearing_alone(clause, norm)
+    if alone is not None:
+        return alone
+    untidy = [t for t in clause if t.type != "MUST"]
+    clause = tidy(untidy)
     if not clause or len(clause) > MAX_CLAUSE_TOKENS or only_words(clause):
         return None
     if required:
-        node = _read_clause(clause, norm, "inclusion", vocab, errors)
+        node = _read_clause(untidy, norm, "inclusion", vocab, errors)
         if node is None or isinstance(node, Allowance):
             return node
         return _opposite(node, norm.span(clause[0].start_pos, clause[-1].end_pos))
@@ -269,6 +274,24 @@ def _opposite(node: Rule, span: Span) -> Rule:
     if isinstance(node, AllOf) and all(isinstance(i, Not) for i in node.items):
         return AnyOf(items=tuple(i.item for i in node.items), span=node.span)
     return Not(item=node, span=span)
+
+
+def _childbearing_alone(clause: list[Token], norm: Normalised) -> Rule | None:
+    """"(Not) a woman of childbearing potential" as a whole clause. The grammar reads these words
+    as the subject of a clause that follows; with nothing following (not even a ":" opening a
+    list) they are the clause."""
+    while clause and clause[0].type in ("OR", "AND", "COMMA", "ANDOR", "SEMI", "PERIOD"):
+        clause = clause[1:]
+    while clause and clause[-1].type == "PERIOD":
+        clause = clause[:-1]
+    types = [t.type for t in clause]
+    negated = types[:1] == ["NEG"]
+    if types[negated:] not in (["FEMALE", "CBP"], ["CBP"]):
+        return None
+    span = norm.span(clause[0].start_pos, clause[-1].end_pos)
+    rule: Rule = AllOf(items=(Status(field="female", span=span), Status(field="childbearing_potential", span=span)),
+                       span=span)
+    return Not(item=rule, span=span) if negated else rule
 
 
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
