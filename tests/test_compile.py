@@ -248,6 +248,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "condition liver_metastases and hemoglobin < 9 g/dL"),
     # childbearing potential as a clause of its own
     ("Is not a woman of childbearing potential (WOCBP)", "inclusion", "not (female and childbearing_potential)"),
+    # the institution's limits are the limits a value is compared with
+    ("Total bilirubin ≤ 1.5 × institutional upper limit of normal", "inclusion", "total_bilirubin <= 1.5 x ULN"),
+    ("Bilirubin within normal institutional limits", "inclusion", "total_bilirubin <= 1 x ULN"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),
