@@ -251,6 +251,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # the institution's limits are the limits a value is compared with
     ("Total bilirubin ≤ 1.5 × institutional upper limit of normal", "inclusion", "total_bilirubin <= 1.5 x ULN"),
     ("Bilirubin within normal institutional limits", "inclusion", "total_bilirubin <= 1 x ULN"),
+    # who is excluded, said in so many words
+    ("Pregnant women are excluded from this study", "exclusion", "pregnant"),
+    ("Patients with known brain metastases should be excluded from this clinical trial", "exclusion",
+     "condition brain_metastases"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),
