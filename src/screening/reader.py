@@ -892,7 +892,14 @@ class Reader(Transformer):
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         if p.node is not None and (p.including or p.excluding and not _numeric(p.node)):
             raise Unreadable("an exception to a test result")  # "positive drug screen other than cannabis"
-        if p.definition is not None:
+        if p.definition is not None and p.node is not None and _numeric(p.node):
+            if not all(isinstance(n, _MEASURE_NODES + _LOGIC_NODES) for n in walk(p.definition)):
+                raise Unreadable("a parenthesis after a limit that is not another limit")
+            # "ECOG ≤ 2 (Karnofsky ≥ 60%)": the same asked on another scale; either will do for an
+            # inclusion, and an exclusion needs both (one scale alone may not be what was meant)
+            pair = (p.node, p.definition)
+            node = AnyOf(items=pair, span=p.span) if self.kind == "inclusion" else AllOf(items=pair, span=p.span)
+        elif p.definition is not None:
             if not set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE:
                 # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values
                 # define hypercalcemia, not its being uncontrolled

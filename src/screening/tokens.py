@@ -871,6 +871,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             if_open = False
         if t.type == "REQUIRING" and ptype in (None, "PERIOD", "SEMI", "NEG") and ntype in ("QUAL", "MED", "PROC"):
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
+        if t.type in ("OR", "ANDOR") and ptype == "LPAR":
+            continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
         if t.type == "FEMALE" and ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",):
             continue  # "pregnant or breastfeeding women": only women are
         if t.type == "COMMA" and ptype == "INCLUDING":
