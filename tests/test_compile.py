@@ -255,6 +255,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnant women are excluded from this study", "exclusion", "pregnant"),
     ("Patients with known brain metastases should be excluded from this clinical trial", "exclusion",
      "condition brain_metastases"),
+    # not being able to consent is not the same as not having signed yet
+    ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing
     ("Chronic use of corticosteroids or NSAIDs (any type, any dose)", "exclusion",
      "medication corticosteroid [chronic] or medication nsaid [chronic]"),
@@ -384,7 +386,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Smoker (currently or within the last year)", "exclusion", "condition tobacco_use within 1 years before screening"),
     ("Herpes zoster (within the past 90 days)", "exclusion", "condition herpes_zoster within 90 days before screening"),
     # a negative requirement listed as an exclusion keeps its literal reading only where it is one
-    ("No patient's informed consent", "exclusion", "not consent"),
+    ("No patient's informed consent", "exclusion", "not attribute able_to_consent"),
     # the number of an item in the record's own list
     ("3 Major surgical procedure or radiotherapy within 4 weeks prior to first dose", "exclusion",
      "procedure major_surgery within 4 weeks before first_dose or procedure radiotherapy within 4 weeks before first_dose"),
@@ -433,9 +435,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Prior therapy with rapamycin analogues", "exclusion", "medication mtor_inhibitor [history]"),
     ("Women of child bearing potential must use adequate birth-control precautions", "inclusion",
      "if (female and childbearing_potential) then contraception"),
-    ("unable to complete the study procedures", "exclusion", "not consent"),
-    ("Unwillingness to provide informed consent", "exclusion", "not consent"),
-    ("Unwilling to comply with follow-up schedule", "exclusion", "not consent"),
+    ("unable to complete the study procedures", "exclusion", "not attribute able_to_comply"),
+    ("Unwillingness to provide informed consent", "exclusion", "not attribute able_to_consent"),
+    ("Unwilling to comply with follow-up schedule", "exclusion", "not attribute able_to_comply"),
 ])
 def test_registry_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -485,6 +487,9 @@ def test_registry_constructs(text, kind, rule):
     # … but not when it opens a list
     ("Women of childbearing potential must:", "exclusion"),
     ("Women of childbearing potential:", "exclusion"),
+    # a general head with nothing to narrow it; a method in place of the measure
+    ("History of neurological and medical illness", "exclusion"),
+    ("LVEF of at least 50% measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)", "inclusion"),
     # a time on a fact recorded as it is now
     ("History of shift work", "exclusion"),
     # the items under a judgement's list head are conditions of that judgement

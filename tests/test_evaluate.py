@@ -258,6 +258,12 @@ def test_lines_of_treatment_count_distinct_lines_and_a_course_without_one_is_at_
     assert outcome("lines of chemotherapy > 2", medications=[], **done).truth is Truth.FALSE
 
 
+def test_whoever_has_signed_consent_was_able_to():
+    assert outcome("attribute able_to_consent", consent=True).truth is Truth.TRUE
+    assert outcome("attribute able_to_consent", consent=False).truth is Truth.UNKNOWN  # not yet signed
+    assert outcome("attribute able_to_consent", attributes={"capacity to consent": False}).truth is Truth.FALSE
+
+
 def test_a_stable_dose_is_a_course_going_on_whose_note_says_so():
     rule = "medication metformin [stable] lasting >= 8 weeks"
     stable = {"name": "metformin", "start": "2026-01-01", "note": "stable dose"}

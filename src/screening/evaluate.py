@@ -983,6 +983,10 @@ def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
             answer = "yes" if value else "no"
             return Outcome(Truth.of(value), f"{concept.name.capitalize()}: {answer}.", None,
                            (Evidence(item=concept.name, value=answer, source=f"attributes.{key}"),))
+    if node.concept in ("able_to_consent", "able_to_comply") and ctx.patient.consent:
+        # who has signed was able and willing to
+        return Outcome(Truth.TRUE, "Informed consent is signed.", None,
+                       (Evidence(item="consent", value="signed", source="consent"),))
     return Outcome(Truth.UNKNOWN, f"'{concept.name}' is not recorded.", "missing", missing=(concept.name,))
 
 

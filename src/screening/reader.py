@@ -70,6 +70,7 @@ class _Part:
     unconstrained: bool = False       # "with or without …"
     planned_pregnancy: bool = False
     dated_test: bool = False          # a pregnancy test: a window says when it was done
+    compliance: bool = False          # consent read from "will comply with …" alone
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -494,7 +495,11 @@ class Reader(Transformer):
     def consent(self, items):
         return self._status("consent", items)
 
-    comply = consent  # DESIGN §5: consent = has signed and will comply with the protocol
+    def comply(self, items):
+        # DESIGN §5: consent = has signed and will comply with the protocol
+        part = self.consent(items)
+        part.compliance = True
+        return part
 
     def attribute(self, items):
         token = items[-1]
@@ -933,6 +938,10 @@ class Reader(Transformer):
                     and self.vocab.get(p.concept).prednisone_equivalent is None:
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
                 raise Unreadable("equivalent of what?")
+            if p.concept is not None and self.vocab.get(p.concept).covers \
+                    and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
+                # "history of medical illness": any illness at all is not what a list means by it
+                raise Unreadable("a general head with nothing to narrow it")
             variants = [p.quals + v for v in p.variants] or [p.quals]
             nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span,
                                        lasting=p.lasting) for q in variants]
@@ -969,6 +978,11 @@ class Reader(Transformer):
                 raise Unreadable("a negated limit with an exception")
             return self._unless(node, p.excluding)
         if p.negated:
+            if isinstance(node, Status) and node.field == "consent":
+                # "unable to give informed consent", "unwilling to comply with follow-up": whether
+                # the patient can and will, which one who has not signed yet (as at pre-screening)
+                # may well
+                node = HasAttribute(concept="able_to_comply" if p.compliance else "able_to_consent", span=node.span)
             node = Not(item=node, span=node.span)
         return node
 
@@ -1050,6 +1064,8 @@ def _upper_op(items: list) -> str:
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
+# What makes a general head ("medical condition") a list can screen for: serious, uncontrolled…
+_NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory"}
 # What an allowance can exempt, by the terminal that names it.
 _EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
