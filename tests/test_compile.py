@@ -255,6 +255,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnant women are excluded from this study", "exclusion", "pregnant"),
     ("Patients with known brain metastases should be excluded from this clinical trial", "exclusion",
      "condition brain_metastases"),
+    # a range in multiples of the limit, and "history or active"
+    ("ALT between 2 to 10 folds the ULN", "inclusion", "alt >= 2 x ULN and alt <= 10 x ULN"),
+    ("History or active inflammatory bowel disease", "exclusion",
+     "condition inflammatory_bowel_disease [history] or condition inflammatory_bowel_disease [active]"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing
@@ -487,6 +491,8 @@ def test_registry_constructs(text, kind, rule):
     # … but not when it opens a list
     ("Women of childbearing potential must:", "exclusion"),
     ("Women of childbearing potential:", "exclusion"),
+    # how far "no" reaches past an "or" to an item of another kind is not clear
+    ("No prior self-reported history of HBV immunization or infection", "inclusion"),
     # a general head with nothing to narrow it; a method in place of the measure
     ("History of neurological and medical illness", "exclusion"),
     ("LVEF of at least 50% measured by echocardiogram (ECHO) or multigated acquisition scan (MUGA)", "inclusion"),

@@ -255,6 +255,8 @@ class Reader(Transformer):
         upper = _upper_op(items)
         if high[2] is not None and low[2] is None:
             low = (low[0], low[1], high[2])
+        if high[0] in ("ULN", "LLN") and low[0] == "quantity" and low[2] is None:
+            low = (high[0], low[1], None)  # "ALT 2 to 10 times ULN": both in multiples of it
         span = self._span([measure])
         scale = self._scale_positions(measure.value, (low, high))
         if scale is not None:  # "ECOG 0-2": the values of an ordinal score
@@ -1284,6 +1286,10 @@ def _distribute(seq: _Seq) -> None:
         for q in parts[1:]:
             q.negated = True
         seq.none_of = True
+    elif parts and parts[0].negated and any(not q.negated for q in parts[1:]) and "or" in seq.seps:
+        # "no HBV immunization or infection": whether the "no" reaches past the "or", and what the
+        # later item shares with the first, is not clear
+        raise Unreadable("'no A or B' with A and B of different kinds")
     for k, p in enumerate(parts):
         if k == 0:
             continue
