@@ -259,6 +259,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("ALT between 2 to 10 folds the ULN", "inclusion", "alt >= 2 x ULN and alt <= 10 x ULN"),
     ("History or active inflammatory bowel disease", "exclusion",
      "condition inflammatory_bowel_disease [history] or condition inflammatory_bowel_disease [active]"),
+    # "diagnosed within" dates the onset; "diagnosis of" alone says no more than the disease
+    ("Diagnosis of T2D within 24 months", "inclusion", "condition type_2_diabetes [new] within 24 months before screening"),
+    ("Cancer diagnosed within the last 5 years", "exclusion", "condition malignancy [new] within 5 years before screening"),
+    ("Diagnosis of SLE", "inclusion", "condition sle"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing

@@ -258,6 +258,14 @@ def test_lines_of_treatment_count_distinct_lines_and_a_course_without_one_is_at_
     assert outcome("lines of chemotherapy > 2", medications=[], **done).truth is Truth.FALSE
 
 
+def test_a_diagnosis_within_a_window_is_one_whose_onset_lies_in_it():
+    rule = "condition type_2_diabetes [new] within 24 months before screening"
+    assert outcome(rule, conditions=[{"name": "T2D", "onset": "2015-03-01"}], complete=["conditions"]).truth \
+        is Truth.FALSE
+    assert outcome(rule, conditions=[{"name": "T2D", "onset": "2026-01-10"}]).truth is Truth.TRUE
+    assert outcome(rule, conditions=[{"name": "T2D"}]).truth is Truth.UNKNOWN
+
+
 def test_whoever_has_signed_consent_was_able_to():
     assert outcome("attribute able_to_consent", consent=True).truth is Truth.TRUE
     assert outcome("attribute able_to_consent", consent=False).truth is Truth.UNKNOWN  # not yet signed

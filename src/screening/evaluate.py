@@ -622,7 +622,8 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         route = getattr(entry, "route", None)
         return Truth.UNKNOWN if route is None else Truth.of(route == "iv")
     if q == "new":
-        start = getattr(entry, "start", None)
+        # a drug started, or a condition diagnosed, inside the window
+        start = getattr(entry, "start", None) or getattr(entry, "onset", None)
         if start is None:
             return Truth.UNKNOWN
         since = window_start(window, ctx.as_of) if window else ctx.as_of - timedelta(days=90)
@@ -736,7 +737,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     target = node.concept
     label = ctx.vocab.get(target).name if target and ctx.vocab.lookup(target) else (
         getattr(node, "term", None) or target or "?")
-    words = [w for w in (QUALIFIER_WORDS.get(q, q) for q in node.qualifiers) if w]
+    words = [w for w in ("newly diagnosed" if q == "new" and kind is _CONDITIONS else QUALIFIER_WORDS.get(q, q)
+                         for q in node.qualifiers) if w]
     quals = f" ({', '.join(words)})" if words else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []

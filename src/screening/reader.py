@@ -71,6 +71,7 @@ class _Part:
     planned_pregnancy: bool = False
     dated_test: bool = False          # a pregnancy test: a window says when it was done
     compliance: bool = False          # consent read from "will comply with …" alone
+    diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -605,6 +606,8 @@ class Reader(Transformer):
         return ("alternative", measure, op, value, when)
 
     def post_qual(self, items):
+        if items[0].value == "diagnosed":
+            return ("diagnosed",)  # "hypertension diagnosed within the last year"
         return ("qual", items[0].value)
 
     def requiring(self, items):
@@ -674,7 +677,8 @@ class Reader(Transformer):
             for q in group:
                 if isinstance(q, TimeWindow):
                     part.window = q
-        names = [[q for q in g if isinstance(q, str)] for g in groups]
+        part.diagnosed = any(q == "diagnosed" for g in groups for q in g)
+        names = [[q for q in g if isinstance(q, str) and q != "diagnosed"] for g in groups]
         names = [g for g in names if g]
         part.described = bool(names)
         if len(names) == 1:
@@ -688,6 +692,9 @@ class Reader(Transformer):
     def _apply_post(self, part: _Part, post) -> None:
         if isinstance(post, TimeWindow):
             part.window = post
+            return
+        if post == ("diagnosed",):
+            part.diagnosed = True
             return
         tag = post[0]
         if tag == "at_anchor":
@@ -853,6 +860,8 @@ class Reader(Transformer):
         exc = tuple(excluding)
         if lasting is not None and terminal not in ("COND", "MED"):
             raise Unreadable(f"how long a {terminal} lasted")
+        if terminal == "COND" and "new" in q and (window is None or window.direction != "past"):
+            raise Unreadable("a new diagnosis without saying since when")  # "newly diagnosed claudication"
         if window is not None and window.half_lives is not None and terminal != "MED":
             raise Unreadable("half-lives of what is not a drug")
         if exc and terminal == "PROC":
@@ -897,6 +906,7 @@ class Reader(Transformer):
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
+        _dated_diagnosis(p)
         if p.node is not None and (p.including or p.excluding and not _numeric(p.node)):
             raise Unreadable("an exception to a test result")  # "positive drug screen other than cannabis"
         if p.definition is not None and p.node is not None and _numeric(p.node):
@@ -1076,7 +1086,7 @@ _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic"
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
-             "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent"},
+             "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent", "new"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
@@ -1171,6 +1181,14 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
 _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
+
+
+def _dated_diagnosis(p: _Part) -> None:
+    """"Diagnosis of type 2 diabetes within 24 months": the onset lies in the window (the
+    qualifier "new"), not merely the disease; "diagnosis of" with no time says no more than the
+    disease."""
+    if p.diagnosed and p.terminal == "COND" and p.window is not None and "new" not in p.quals:
+        p.quals.append("new")
 
 
 def _kind_of(p: _Part) -> str:

@@ -1144,6 +1144,11 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
         if t.type == "PROC" and k and _is_method(t, tokens[k - 1], out, text):
             k += 1  # "intracranial haemorrhage on the CT scan": how it was seen, not what is asked
             continue
+        if t.type == "PROC" and len(out) >= 2 and out[-1].type == "QUAL" and out[-1].value == "diagnosed" \
+                and _is_method(t, out[-1], out[:-1], text):
+            out.pop()  # "hypertension diagnosed by 24h-ABPM"
+            k += 1
+            continue
         if t.type == "COND" and out and out[-1].type == "COND" and load_vocabulary().is_a(out[-1].value, t.value):
             k += 1  # "human immunodeficiency virus (HIV) infection": the infection is the virus's
             continue
@@ -1207,7 +1212,8 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
 
 COMPARATORS = {"GT", "GE", "LT", "LE", "EQ"}
 # Qualifiers a parenthesis of values can define ("severe liver dysfunction (bilirubin > 14 mg/L)").
-DEFINABLE_QUALIFIERS = frozenset({"severe", "moderate", "mild", "active", "current", "history", "uncontrolled"})
+DEFINABLE_QUALIFIERS = frozenset({"severe", "moderate", "mild", "active", "current", "history", "uncontrolled",
+                                  "diagnosed"})
 _HEAD_TOKENS = {"WORD", "QUAL", "COND", "OR", "AND", "COMMA", "ANDOR", "OTHER"}
 
 
