@@ -263,6 +263,14 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Diagnosis of T2D within 24 months", "inclusion", "condition type_2_diabetes [new] within 24 months before screening"),
     ("Cancer diagnosed within the last 5 years", "exclusion", "condition malignancy [new] within 5 years before screening"),
     ("Diagnosis of SLE", "inclusion", "condition sle"),
+    # phrasings of age, sex, performance status and consent from trials outside the corpus
+    ("Between 18 and 75 years of age", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("Male or female subjects ≥18 and ≤75 years of age", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("Adults age 18 or older", "inclusion", "age >= 18 years"),
+    ("Gender is not limited", "inclusion", "female or male"),
+    ("Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1", "inclusion", "ecog <= 1"),
+    ("Provision of signed and dated informed consent form", "inclusion", "consent"),
+    ("Systolic blood pressure < 140 mm Hg", "inclusion", "systolic_blood_pressure < 140 mmHg"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing

@@ -76,6 +76,11 @@ class CompiledCriterion:
 def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledCriterion:
     """Compile a criterion's verbatim text into a rule tree. Never raises on any text: what
     cannot be read becomes a free-text leaf, what only a clinician can judge a judgement leaf."""
+    if _EITHER_SEX.match(text):
+        # "Male or female", "Gender is not limited": a criterion any patient of a known sex meets
+        whole = Span(start=0, end=len(text))
+        return CompiledCriterion(rule=AnyOf(items=(Status(field="female", span=whole), Status(field="male", span=whole)),
+                                            span=whole))
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -146,6 +151,11 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     return CompiledCriterion(rule=combined, errors=tuple(errors))
 
 
+_SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
+_EITHER_SEX = re.compile(
+    rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
+    r"|^\W*(?:gender|sex)\s*(?:is\s+)?(?:not\s+limited|unrestricted|unlimited|not\s+restricted|no\s+restriction|any)\W*$"
+    r"|^\W*(?:both|either|all|any)\s+(?:sexes|genders|sex|gender)\W*$", re.IGNORECASE)
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who)\b",
                             re.IGNORECASE)

@@ -51,6 +51,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=\d) (?=000(?!\d))", ""),                # 100 000 → 100000
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
+        (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
     )
 )
 
@@ -361,7 +362,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))))
+    return _age_bounds(_repeated_names(_trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))))))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -429,6 +430,30 @@ def _after_class_name(tokens: list[Token]) -> bool:
         return True
     return len(tokens) >= 2 and tokens[-1].type in ("OR", "COMMA", "AND", "DASH", "TO") \
         and tokens[-2].type == "WORD" and len(tokens[-2].value) == 1 and tokens[-2].value.isupper()
+
+
+def _age_bounds(tokens: list[Token]) -> list[Token]:
+    """"≥18 and ≤75 years of age": two bounds that the age written after the second names."""
+    out = list(tokens)
+    for k in range(len(out) - 5):
+        run = [t.type for t in out[k:k + 6]]
+        if run[0] in COMPARATORS and run[1] == "NUMBER" and run[2] in ("AND", "COMMA", "TO") \
+                and run[3] in COMPARATORS and run[4] == "NUMBER" and run[5] == "YEARS_OLD" \
+                and (k == 0 or out[k - 1].type not in ("MEASURE", "NUMBER", "UNIT")):
+            out.insert(k, _token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
+            break
+    return out
+
+
+def _repeated_names(tokens: list[Token]) -> list[Token]:
+    """"Eastern Cooperative Oncology Group (ECOG) performance status": one name said twice."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.type in ("MEASURE", "COND", "MED") and out[-1].type == t.type and out[-1].value == t.value:
+            out[-1] = _token(t.type, t.value, out[-1].start_pos, t.end_pos)
+            continue
+        out.append(t)
+    return out
 
 
 def _trailing_conditions(tokens: list[Token]) -> list[Token]:
@@ -879,9 +904,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
             continue  # "congestive heart failure, class III or IV"
-        if t.type == "MEASURE" and ptype == "MEASURE" \
-                and text[prev.start_pos:prev.end_pos].lower() in ("performance status", "performance score"):
-            out.pop()  # "Performance status - Karnofsky 50-100%": the scale named after it
+        if t.type == "MEASURE" and ptype == "MEASURE" and (prev.value == t.value or text[
+                prev.start_pos:prev.end_pos].lower() in ("performance status", "performance score")):
+            # "Performance status - Karnofsky 50-100%": the scale named after it; "Eastern
+            # Cooperative Oncology Group (ECOG) performance status": one name, twice
+            out.pop()
         if t.type == "MEASURE":
             measure = t.value
         if t.type == "NUMBER" and _out_of_maximum(out, t, measure, vocab):
