@@ -271,6 +271,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1", "inclusion", "ecog <= 1"),
     ("Provision of signed and dated informed consent form", "inclusion", "consent"),
     ("Systolic blood pressure < 140 mm Hg", "inclusion", "systolic_blood_pressure < 140 mmHg"),
+    ("Myocardial infarction in < 6 months", "exclusion", "condition myocardial_infarction within 6 months before screening"),
+    ("HIV-infected children", "inclusion", "condition hiv_infection"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing

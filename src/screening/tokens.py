@@ -683,6 +683,9 @@ def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
         out.append(_retyped(t, "WORD"))
 
 
+_IN = re.compile(r"\b(?:in|during|over)(?: the (?:past|last))?\s*$", re.IGNORECASE)
+
+
 def _less_than_ago(out: list[Token], t: Token, text: str) -> None:
     """Time limits on an event written as comparisons or beside "currently", made windows:
     "DVT less than 3 weeks prior to enrollment", "recent myocardial infarction (< 3 months)",
@@ -695,10 +698,11 @@ def _less_than_ago(out: list[Token], t: Token, text: str) -> None:
     if t.type == "BEFORE":
         tail, before = out[-3:], out[-4] if len(out) >= 4 else None
         recent = False
-    else:  # TIMEUNIT: only after "recent …", whose time this says
+    else:  # TIMEUNIT: only after "recent …", whose time this says, or "in < 6 months"
         tail, before = [*out[-2:], t], out[-3] if len(out) >= 3 else None
         recent = any(x.type == "RECENT" for x in out)
-        if not recent:
+        written_in = len(out) >= 3 and _IN.search(text[out[-3].end_pos:out[-2].start_pos])
+        if not recent and not written_in:
             return
     if len(tail) != 3 or [x.type for x in tail[1:]] != ["NUMBER", "TIMEUNIT"] or tail[0].type not in ("LT", "LE"):
         return
