@@ -273,6 +273,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Systolic blood pressure < 140 mm Hg", "inclusion", "systolic_blood_pressure < 140 mmHg"),
     ("Myocardial infarction in < 6 months", "exclusion", "condition myocardial_infarction within 6 months before screening"),
     ("HIV-infected children", "inclusion", "condition hiv_infection"),
+    # letters and numbers labelling items inside one criterion
+    ("Blood test: a. WBC ≥ 4.0 x 10^9/L, b. ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
+    ("1) WBC ≥ 4.0 x 10^9/L; 2) ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing

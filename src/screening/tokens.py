@@ -362,7 +362,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _age_bounds(_repeated_names(_trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text)))))))
+    return _item_labels(_age_bounds(_repeated_names(_trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))))))))
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -430,6 +430,31 @@ def _after_class_name(tokens: list[Token]) -> bool:
         return True
     return len(tokens) >= 2 and tokens[-1].type in ("OR", "COMMA", "AND", "DASH", "TO") \
         and tokens[-2].type == "WORD" and len(tokens[-2].value) == 1 and tokens[-2].value.isupper()
+
+
+_LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
+
+
+def _item_labels(tokens: list[Token]) -> list[Token]:
+    """"Blood test: a. WBC ≥ 4, b. ANC ≥ 1.5", "1) WBC ≥ 4; 2) ANC ≥ 1.5": the letters and
+    numbers that label a list's items inside one criterion are not part of them."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        opens = not out or out[-1].type in _LABEL_AFTER
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if opens and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
+                t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
+                or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+            k += 2  # "b.", "c)", "2)"
+            continue
+        if opens and t.type in ("RPAR", "PERIOD"):
+            k += 1  # the label itself was a filler word ("a.") or a dropped number ("1)")
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def _age_bounds(tokens: list[Token]) -> list[Token]:
