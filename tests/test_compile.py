@@ -276,6 +276,14 @@ def test_a_20000_character_criterion_compiles_quickly():
     # letters and numbers labelling items inside one criterion
     ("Blood test: a. WBC ≥ 4.0 x 10^9/L, b. ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
     ("1) WBC ≥ 4.0 x 10^9/L; 2) ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
+    # a course to come is planned, not had
+    ("Candidate for total knee replacement", "inclusion", "procedure knee_replacement [planned]"),
+    # where the protocol says more; a name said twice
+    ("ECOG performance status of 0 or 1 (Appendix 3)", "inclusion", "ecog <= 1"),
+    ("Performance status (ECOG <=2)", "inclusion", "ecog <= 2"),
+    ("History of Deep Brain Stimulation surgery", "exclusion", "procedure deep_brain_stimulation [history]"),
+    ("DMARDS other than MTX, hydroxychloroquine, or sulfasalazine within the last 8 weeks", "exclusion",
+     "medication dmard except (methotrexate, hydroxychloroquine, sulfasalazine) within 8 weeks before screening"),
     # not being able to consent is not the same as not having signed yet
     ("Unable to give informed consent", "exclusion", "not attribute able_to_consent"),
     # a parenthesis of filler words says nothing

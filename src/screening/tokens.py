@@ -52,6 +52,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
+        (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
     )
 )
 
@@ -474,8 +476,11 @@ def _repeated_names(tokens: list[Token]) -> list[Token]:
     """"Eastern Cooperative Oncology Group (ECOG) performance status": one name said twice."""
     out: list[Token] = []
     for t in tokens:
-        if out and t.type in ("MEASURE", "COND", "MED") and out[-1].type == t.type and out[-1].value == t.value:
-            out[-1] = _token(t.type, t.value, out[-1].start_pos, t.end_pos)
+        if out and t.type in ("MEASURE", "COND", "MED", "PROC") and out[-1].type == t.type and (
+                out[-1].value == t.value or t.type == "PROC" and (t.value == "surgery"
+                                                                  or load_vocabulary().is_a(out[-1].value, t.value))):
+            # "… (ECOG) performance status", "deep brain stimulation surgery": the first says it
+            out[-1] = _token(t.type, out[-1].value, out[-1].start_pos, t.end_pos)
             continue
         out.append(t)
     return out
@@ -1150,6 +1155,11 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                 kinds = {x.type for x in inner}
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
+                    continue
+                if inner and inner[0].type == "MEASURE" and out and out[-1].type == "MEASURE" \
+                        and text[out[-1].start_pos:out[-1].end_pos].lower() in ("performance status", "performance score"):
+                    out[-1:] = inner  # "Performance status (ECOG ≤ 2)": the parenthesis is the criterion
+                    k = j + 1
                     continue
                 if "CLASSIFICATION" in kinds and not kinds & _ANNOTATION_BLOCKERS:
                     out.append(_token("ANNOTATION", "", t.start_pos, tokens[j].end_pos))
