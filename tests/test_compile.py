@@ -276,6 +276,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # letters and numbers labelling items inside one criterion
     ("Blood test: a. WBC ≥ 4.0 x 10^9/L, b. ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
     ("1) WBC ≥ 4.0 x 10^9/L; 2) ANC ≥ 1.5 x 10^9/L", "inclusion", "wbc >= 4 10^9/L and anc >= 1.5 10^9/L"),
+    # "unable to" reaches one verb, not the list after it
+    ("Women of childbearing potential unable or unwilling to use acceptable birth control, or women who are "
+     "pregnant or breastfeeding", "exclusion",
+     "female and childbearing_potential and (not contraception or pregnant or breastfeeding)"),
     # a course to come is planned, not had
     ("Candidate for total knee replacement", "inclusion", "procedure knee_replacement [planned]"),
     # where the protocol says more; a name said twice

@@ -72,6 +72,7 @@ class _Part:
     dated_test: bool = False          # a pregnancy test: a window says when it was done
     compliance: bool = False          # consent read from "will comply with …" alone
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
+    unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -673,6 +674,7 @@ class Reader(Transformer):
             rest = rest[1:]
         part: _Part = rest[0]
         part.negated = negated
+        part.unable = negated and _UNABLE.search(items[0].value) is not None
         for group in groups:  # a recent window written among the qualifiers: "recent (within 60 days)"
             for q in group:
                 if isinstance(q, TimeWindow):
@@ -1214,6 +1216,7 @@ def _ability(core: object) -> bool:
     return isinstance(core, _Part) and isinstance(core.node, Status) and core.node.field in ("consent", "contraception")
 
 
+_UNABLE = re.compile(r"unabl|unwill|inabil|refus|not able|not willing", re.IGNORECASE)
 _MODALS = frozenset({"must", "should", "shall", "may", "will", "can", "could", "would"})
 
 
@@ -1298,13 +1301,14 @@ def _distribute(seq: _Seq) -> None:
     the measured name into elliptic comparisons ("SLEDAI ≥4 and ≤10"), "positive" into a bare
     test name ("positive ANA and/or anti-DNA")."""
     parts = seq.parts
-    if parts and parts[0].negated and len(parts) > 1 and all(
+    if parts and parts[0].negated and not parts[0].unable and len(parts) > 1 and all(
             not q.negated and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
         # "no cardiac, neurodegenerative or pulmonary disease": none of them
         for q in parts[1:]:
             q.negated = True
         seq.none_of = True
-    elif parts and parts[0].negated and any(not q.negated for q in parts[1:]) and "or" in seq.seps:
+    elif parts and parts[0].negated and not parts[0].unable and any(not q.negated for q in parts[1:]) \
+            and "or" in seq.seps:
         # "no HBV immunization or infection": whether the "no" reaches past the "or", and what the
         # later item shares with the first, is not clear
         raise Unreadable("'no A or B' with A and B of different kinds")

@@ -932,8 +932,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
-        if t.type == "FEMALE" and ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",):
-            continue  # "pregnant or breastfeeding women": only women are
+        if t.type == "FEMALE" and (ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",)
+                                   or ptype in ("OR", "COMMA", "ANDOR") and ntype in ("PREGNANT", "BREASTFEEDING")):
+            continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
