@@ -280,6 +280,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Women of childbearing potential unable or unwilling to use acceptable birth control, or women who are "
      "pregnant or breastfeeding", "exclusion",
      "female and childbearing_potential and (not contraception or pregnant or breastfeeding)"),
+    ("Stroke in the year prior to screening", "exclusion", "condition stroke within 1 years before screening"),
+    ("Patients undergoing hemodialysis", "exclusion", "procedure hemodialysis [current]"),
     # a course to come is planned, not had
     ("Candidate for total knee replacement", "inclusion", "procedure knee_replacement [planned]"),
     # where the protocol says more; a name said twice

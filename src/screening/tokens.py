@@ -713,6 +713,7 @@ def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
         out.append(_retyped(t, "WORD"))
 
 
+_IN_THE = re.compile(r"\b(?:in|during|over|within)\s+the\s*$", re.IGNORECASE)
 _IN = re.compile(r"\b(?:in|during|over)(?: the (?:past|last))?\s*$", re.IGNORECASE)
 
 
@@ -1034,6 +1035,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             _less_than_ago(out, t, text)
         if t.type == "TIMEUNIT" and ptype == "WITHIN":
             # "in the past year": one of them
+            out.append(_token("NUMBER", "1", t.start_pos, t.start_pos))
+        elif t.type == "TIMEUNIT" and ptype != "NUMBER" and ntype == "BEFORE" and prev is not None \
+                and _IN_THE.search(text[prev.end_pos:t.start_pos]):
+            # "in the year prior to screening": within one
+            out.append(_token("WITHIN", "in the", t.start_pos, t.start_pos))
             out.append(_token("NUMBER", "1", t.start_pos, t.start_pos))
         if t.type in ("AND", "OR", "ANDOR", "COMMA") and ptype == "ABLE" and ntype in ("ABLE", "CONSENT"):
             continue  # "able to understand and give consent", "signed, informed consent"
