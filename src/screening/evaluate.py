@@ -964,7 +964,7 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
     evidence = tuple(Evidence(item="medication", value=e.name or label, date=e.start.isoformat() if e.start else None,
                               source=_where(ctx.patient, "medications", k, e),
-                              note=f"line {e.therapy_line}" if e.therapy_line else "line not recorded")
+                              note=f"therapy line {e.therapy_line}" if e.therapy_line else "therapy line not recorded")
                      for k, e in matching)
     asked = f"lines of {label} {_OP_WORDS[node.op]} {node.count}"
     counted = f"{fewest}" if closed and fewest == most else (f"{fewest} to {most}" if closed else f"at least {fewest}")
