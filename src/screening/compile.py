@@ -79,8 +79,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if _EITHER_SEX.match(text):
         # "Male or female", "Gender is not limited": a criterion any patient of a known sex meets
         whole = Span(start=0, end=len(text))
-        return CompiledCriterion(rule=AnyOf(items=(Status(field="female", span=whole), Status(field="male", span=whole)),
-                                            span=whole))
+        either = (Status(field="female", span=whole), Status(field="male", span=whole))
+        return CompiledCriterion(rule=AnyOf(items=either, span=whole))
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -154,7 +154,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
 _SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
-    r"|^\W*(?:gender|sex)\s*(?:is\s+)?(?:not\s+limited|unrestricted|unlimited|not\s+restricted|no\s+restriction|any)\W*$"
+    r"|^\W*(?:gender|sex)\s*(?:is\s+)?"
+    r"(?:not\s+limited|unrestricted|unlimited|not\s+restricted|no\s+restriction|any)\W*$"
     r"|^\W*(?:both|either|all|any)\s+(?:sexes|genders|sex|gender)\W*$", re.IGNORECASE)
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who)\b",

@@ -364,7 +364,12 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    return _item_labels(_age_bounds(_repeated_names(_trailing_conditions(_adjective_commas(_comply_lists(_half_lives(_durations(_in_context(_negative_numbers(tokens), vocab, text), text))))))))
+    tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
+    # passes that only read the tokens around them, in this order
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
+                   _item_labels):
+        tokens = settle(tokens)
+    return tokens
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -470,6 +475,11 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
             out.insert(k, _token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
             break
     return out
+
+
+def _names_no_scale(t: Token, text: str) -> bool:
+    """"Performance status" read as ECOG, where the scale may be named next to it."""
+    return t.type == "MEASURE" and text[t.start_pos:t.end_pos].lower() in ("performance status", "performance score")
 
 
 def _repeated_names(tokens: list[Token]) -> list[Token]:
@@ -581,7 +591,8 @@ def _durations(tokens: list[Token], text: str) -> list[Token]:
         if before == "QUAL" and out[-1].value == "stable":
             before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
         if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
-                and time[1:] == ["NUMBER", "TIMEUNIT"] and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4)):
+                and time[1:] == ["NUMBER", "TIMEUNIT"] \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4)):
             out.append(_retyped(t, "LASTING"))
             out.extend(tokens[k + 1:k + 4])
             k += 5 if after == "LASTING" else 4  # "for ≥ 8 weeks in duration"
@@ -940,8 +951,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "(e.g., Alzheimer, …)"
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
             continue  # "congestive heart failure, class III or IV"
-        if t.type == "MEASURE" and ptype == "MEASURE" and (prev.value == t.value or text[
-                prev.start_pos:prev.end_pos].lower() in ("performance status", "performance score")):
+        if t.type == "MEASURE" and ptype == "MEASURE" and (prev.value == t.value or _names_no_scale(prev, text)):
             # "Performance status - Karnofsky 50-100%": the scale named after it; "Eastern
             # Cooperative Oncology Group (ECOG) performance status": one name, twice
             out.pop()
@@ -1163,8 +1173,7 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
                     continue
-                if inner and inner[0].type == "MEASURE" and out and out[-1].type == "MEASURE" \
-                        and text[out[-1].start_pos:out[-1].end_pos].lower() in ("performance status", "performance score"):
+                if inner and inner[0].type == "MEASURE" and out and _names_no_scale(out[-1], text):
                     out[-1:] = inner  # "Performance status (ECOG ≤ 2)": the parenthesis is the criterion
                     k = j + 1
                     continue
