@@ -929,15 +929,21 @@ class Reader(Transformer):
                 # gives examples of the head, and the head's window and list sense would be lost
                 raise Unreadable("examples in place of the name they illustrate")
             node = p.definition
+        elif p.node is not None and "planned" in p.quals and isinstance(p.node, Status) \
+                and p.node.field == "pregnant":
+            # "planning to become pregnant during the study": an intention a coordinator records
+            if p.window is not None and p.window.direction != "future":
+                raise Unreadable("a planned pregnancy in the past")
+            node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
-            if isinstance(node, HasAttribute) and (set(p.quals) - {"current"} or p.window is not None):
+            intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
+                and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
+            if isinstance(node, HasAttribute) and not intends and (set(p.quals) - {"current"} or p.window is not None):
                 # "history of shift work" is not being a shift worker now
                 raise Unreadable("a time on a fact recorded as it is now")
-            if p.window is not None and not p.dated_test:
+            if p.window is not None and not p.dated_test and not intends:
                 node = _with_window(node, p.window)
-            if p.quals and "planned" in p.quals and isinstance(node, Status) and node.field == "pregnant":
-                raise Unreadable("planned pregnancy")
         elif p.terminal == "QUALITATIVE":
             # a test named in a list of findings ("… and/or cylindruria") is a positive finding
             node = Category(concept=p.concept, values=("positive",), window=p.window, span=p.span)
