@@ -603,6 +603,11 @@ def test_a_general_head_excepts_the_disease_under_study():
     history = Trial(nct_id="NCT09999998", conditions=("Systemic Lupus Erythematosus",), criteria=(
         Criterion(id="E1", kind="exclusion", text="History of uncontrolled intercurrent illness"),))
     assert to_text(compile_trial(history).rules["E1"]) == "condition medical_condition [history, uncontrolled] except (sle)"
+    # in an inclusion too ("no serious medical illness" does not turn away the lupus patient)
+    inclusion = Trial(nct_id="NCT09999998", conditions=("Systemic Lupus Erythematosus",), criteria=(
+        Criterion(id="I1", kind="inclusion", text="No uncontrolled medical illness"),))
+    assert to_text(compile_trial(inclusion).rules["I1"]) == \
+        "not condition medical_condition [uncontrolled] except (sle)"
 
 
 def test_a_prior_episode_of_the_studied_disease_means_one_before_the_index_episode():
@@ -681,3 +686,20 @@ def test_diagnoses_under_an_unread_head_are_not_each_required():
     rule = compile_criterion("Adequate organ function defined as: ANC ≥ 1500/µL; platelets ≥ 100,000/µL",
                              "inclusion").rule
     assert sum(isinstance(n, Comparison) for n in walk(rule)) == 2, to_text(rule)
+
+
+def test_options_a_record_lists_as_criteria_of_their_own_are_not_each_required():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999995", criteria=(
+        Criterion(id="I1", kind="inclusion", text="For females, is not pregnant AND one of the following applies:"),
+        Criterion(id="I2", kind="inclusion", text="Is not a woman of childbearing potential (WOCBP)"),
+        Criterion(id="I3", kind="inclusion", text="Is a WOCBP and uses highly effective contraception"),
+        Criterion(id="E1", kind="exclusion", text="Pregnant"),
+    ))
+    compiled = compile_trial(trial)
+    # alone, "is not a WOCBP" would fail every woman who can bear children
+    assert isinstance(compiled.rules["I2"], FreeText) and isinstance(compiled.rules["I3"], FreeText)
+    assert "listed under I1" in compiled.errors["I2"][0].message
+    assert to_text(compiled.rules["E1"]) == "pregnant"

@@ -374,6 +374,10 @@ def test_a_covering_class_holds_every_concept_of_its_categories() -> None:
     assert vocab.is_a("autoimmune_disease", "medical_condition")  # a class of conditions too
     assert not vocab.is_a("aspirin", "medical_condition")
     assert "sle" in vocab.descendants("medical_condition")
+    # a "medical" illness is not a psychiatric one; "medical or psychiatric" holds both
+    assert not vocab.is_a("major_depressive_disorder", "medical_condition")
+    assert vocab.is_a("major_depressive_disorder", "medical_or_psychiatric_condition")
+    assert not vocab.is_a("medical_or_psychiatric_condition", "medical_condition")
 
 
 def test_lupus_nephritis_is_a_manifestation_of_sle() -> None:

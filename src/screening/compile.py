@@ -46,7 +46,7 @@ from .tokens import (
     tidy,
     tokenize,
 )
-from .trial import CriterionKind, Trial
+from .trial import Criterion, CriterionKind, Trial
 from .vocabulary import Vocabulary, load_vocabulary
 
 # Clauses longer than this are not parsed: registry sentences are far shorter, and a cap keeps a
@@ -335,11 +335,22 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     errors: dict[str, tuple[CompileError, ...]] = {}
     studied = trial_concepts(trial)
     inclusions = {" ".join(c.text.split()).lower(): c.id for c in trial.inclusion}
+    options_of: Criterion | None = None  # the criterion whose alternatives the items now are
     for c in trial.criteria:
+        if options_of is not None and c.kind != options_of.kind:
+            options_of = None
         if c.id in reviewed_rules:
             rules[c.id] = parse_rule(reviewed_rules[c.id])
             errors[c.id] = ()
             continue
+        if options_of is not None:
+            # "… one of the following applies:" then the options as criteria of their own (a
+            # record that flattened the list): read alone, each option would be required
+            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
+            errors[c.id] = (CompileError(f"one of the alternatives listed under {options_of.id}", None),)
+            continue
+        if _OPTIONS_FOLLOW.search(c.text):
+            options_of = c
         twin = inclusions.get(" ".join(c.text.split()).lower()) if c.kind == "exclusion" else None
         if twin is not None:
             # the record states the same words as an inclusion and as an exclusion: a copying
@@ -348,7 +359,7 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             errors[c.id] = (CompileError(f"this exclusion repeats inclusion {twin} word for word", None),)
             continue
         compiled = compile_criterion(c.text, c.kind)
-        rule = exempt_studied(compiled.rule, studied) if c.kind == "exclusion" else compiled.rule
+        rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         if c.group and names_a_group(c.group):
             # "The older subjects must also meet:": it applies to that group only, and who is in
             # the group is the heading's words, which a coordinator settles
@@ -359,6 +370,10 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
 
+
+# A criterion ending by announcing alternatives that the record lists as criteria of their own.
+_OPTIONS_FOLLOW = re.compile(r"\b(?:(?:one|any|either|at\s+least\s+(?:one|1))\s+of\s+the\s+following\b[^.:;]*"
+                             r"|\beither)\s*:\s*$", re.IGNORECASE)
 
 # Headings that sort a list by topic, not by who it applies to (old NCI records).
 _TOPIC_HEADING = re.compile(
@@ -398,14 +413,19 @@ def trial_concepts(trial: Trial) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in found if vocab.get(c).category == "condition"))
 
 
-def exempt_studied(rule: Rule, studied: Sequence[str]) -> Rule:
+def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False) -> Rule:
     """An exclusion naming a class that holds the studied disease ("previous or concurrent
     malignancy" in a lung-cancer trial) does not mean the disease under study: it is excepted,
     visibly, so the rule still excludes every other member of the class. An exclusion of a
-    "prior" episode of the studied disease itself means one before the index episode."""
+    "prior" episode of the studied disease itself means one before the index episode.
+    ``heads_only`` (for inclusions) excepts it from general heads alone: "no serious medical
+    illness" does not mean the disease studied, but "diagnosis of a malignancy" does."""
     vocab = load_vocabulary()
 
     def exempt(node: Rule) -> Rule:
+        if heads_only and isinstance(node, HasCondition) and node.concept is not None \
+                and not vocab.get(node.concept).covers:
+            return node
         if isinstance(node, HasCondition) and node.concept is not None and "history" in node.qualifiers \
                 and not vocab.get(node.concept).covers and any(vocab.is_a(c, node.concept) for c in studied):
             # "prior stroke" in a stroke trial: an episode before the one under study

@@ -89,7 +89,9 @@ class Concept(BaseModel):
     ``unit`` is the canonical unit of a measured value; ``molar_mass``, ``valence``,
     ``ratio_molar_mass`` and ``per`` let :func:`screening.units.canonical_value` convert to it.
     ``covers`` makes a class hold every concept of those categories ("medical condition" holds
-    every condition and condition class), so a generic head needs no member list.
+    every condition and condition class), so a generic head needs no member list;
+    ``covers_except`` names classes whose members it does not hold (a "medical" illness is not a
+    psychiatric one).
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -115,6 +117,7 @@ class Concept(BaseModel):
     live: bool | None = None
     recency_days: int | None = None
     covers: tuple[ConceptCategory, ...] = ()
+    covers_except: tuple[str, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -208,10 +211,11 @@ class Vocabulary:
         self._check_references()
         self._by_name, self._display = self._index_names()
         self._by_code = self._index_codes()
+        self._covered_by: dict[str, list[str]] = {}  # concept → the general heads holding it
         self._ancestors = self._close_is_a()
         children: dict[str, set[str]] = {concept_id: set() for concept_id in by_id}
         for concept in by_id.values():
-            for parent in (*concept.is_a, *self._covering(concept)):
+            for parent in (*concept.is_a, *self._covered_by[concept.id]):
                 children[parent].add(concept.id)
         self._children = {key: frozenset(value) for key, value in children.items()}
         self._descendants: dict[str, frozenset[str]] = {}
@@ -229,7 +233,7 @@ class Vocabulary:
 
     def _check_references(self) -> None:
         for concept in self.concepts.values():
-            for field in ("is_a", "manifestation_of"):
+            for field in ("is_a", "manifestation_of", "covers_except"):
                 for target in getattr(concept, field):
                     if target not in self.concepts:
                         raise VocabularyError(
@@ -286,14 +290,23 @@ class Vocabulary:
 
         for concept_id in self.concepts:
             close(concept_id, ())
-        for concept in self.concepts.values():
-            for cover in self._covering(concept):
-                closed[concept.id] |= closed[cover]
+        plain = dict(closed)
+        self._covered_by = {concept.id: self._covering(concept, plain) for concept in self.concepts.values()}
+        for concept_id, covers in self._covered_by.items():
+            for cover in covers:
+                closed[concept_id] |= closed[cover]
         return closed
 
-    def _covering(self, concept: Concept) -> list[str]:
-        """The classes that hold ``concept`` by its category alone."""
-        return [c.id for c in self._covers if concept.category in c.covers and c.id != concept.id]
+    def _covering(self, concept: Concept, plain: Mapping[str, frozenset[str]]) -> list[str]:
+        """The classes that hold ``concept`` by its category alone (``plain``: is-a closure without
+        them). One holds it outside its exceptions, or when it holds another of its ancestors: a
+        tic disorder is psychiatric, but also neurological, and that is a medical condition."""
+        def held(cover: Concept, concept_id: str) -> bool:
+            member = self.concepts[concept_id]
+            return member.category in cover.covers and not member.covers \
+                and not plain[concept_id] & set(cover.covers_except)
+
+        return [c.id for c in self._covers if not concept.covers and any(held(c, a) for a in plain[concept.id])]
 
     def _check_units(self) -> None:
         for concept in self.concepts.values():
