@@ -199,8 +199,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
     ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
     # what the patient will comply with, listed, is one undertaking
+    # asked whether the patient can and will (met once consent is signed), not whether they have
     ("Willing and able to comply with scheduled visits, treatment plan, and other study procedures", "inclusion",
-     "consent"),
+     "attribute able_to_comply"),
     # a permission after the clause it relaxes exempts the drugs (with their qualifiers) it names
     ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion",
      "medication anticoagulant except (anticoagulant [prophylactic])"),
@@ -326,7 +327,7 @@ def test_a_20000_character_criterion_compiles_quickly():
       "medication hematopoietic_growth_factor within 3 weeks before screening")),
     # consent: who signs and the form it takes do not change it
     (("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
-      "informed consent document"), "inclusion", "consent"),
+      "informed consent document"), "inclusion", "attribute able_to_consent"),
     ("Signed, informed consent must be obtained prior to any study specific procedures", "inclusion", "consent"),
     ("Informed consent to participate in study", "inclusion", "consent"),
     # number forms

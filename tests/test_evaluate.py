@@ -371,3 +371,16 @@ def test_a_bare_procedure_long_past_may_be_over():
     assert outcome("procedure hemodialysis [history]", procedures=procs).truth is Truth.TRUE
     recent = [{"name": "hemodialysis", "date": "2026-11-15"}]
     assert outcome("procedure hemodialysis", procedures=recent).truth is Truth.TRUE
+
+
+def test_a_planned_procedure_is_not_yet_a_history_and_a_plan_counts_inside_its_window_only():
+    surgery = {"name": "major surgery", "planned": True}
+    done = "procedure major_surgery [history]"
+    assert outcome(done, procedures=[surgery], complete=["procedures"]).truth is Truth.FALSE
+    assert outcome(done, procedures=[{**surgery, "date": "2026-11-01"}]).truth is Truth.UNKNOWN  # its day passed
+    planned = "procedure major_surgery [planned] within 4 weeks after randomization"
+    assert outcome(planned, procedures=[{**surgery, "date": "2026-12-01"}]).truth is Truth.TRUE
+    # months away, or undated: perhaps inside the window counted from the real randomization
+    assert outcome(planned, procedures=[{**surgery, "date": "2027-06-01"}]).truth is Truth.UNKNOWN
+    assert outcome(planned, procedures=[surgery]).truth is Truth.UNKNOWN
+    assert outcome("procedure major_surgery [planned]", procedures=[surgery]).truth is Truth.TRUE

@@ -674,6 +674,18 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     return Truth.TRUE
 
 
+def _planned_in_window(day: date | None, window: TimeWindow | None, ctx: Context) -> Truth:
+    """Whether something planned for ``day`` falls in the window. The anchors are counted from
+    the screening date, so a plan outside the window counted that way may still fall inside it
+    counted from the real randomization: only inside is sure."""
+    if window is None:
+        return Truth.TRUE
+    if day is None:
+        return Truth.UNKNOWN
+    reach = _shift(ctx.as_of, window.amount, window.unit, 1) - ctx.as_of
+    return Truth.TRUE if abs(day - ctx.as_of) <= reach else Truth.UNKNOWN
+
+
 def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Context) -> Truth:
     """Whether a course from ``first`` to ``last`` (None: ongoing) lasted as long as asked."""
     if first is None:
@@ -774,7 +786,12 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
         checks.append(~exempted)
         checks.extend(_qualifier(q, e, ctx, node.window) for q in node.qualifiers)
-        if "planned" not in node.qualifiers:
+        if "planned" in node.qualifiers:
+            checks.append(_planned_in_window(first, node.window, ctx))
+        elif getattr(e, "planned", None):
+            # scheduled, not done: not yet a history, unless its day has passed (done or not?)
+            checks.append(Truth.FALSE if first is None or first > ctx.as_of else Truth.UNKNOWN)
+        else:
             checks.append(_in_window(first, last, node.window, ctx))
         if lasting is not None:
             checks.append(_lasted(course_starts.get(k, first), last, lasting, ctx))

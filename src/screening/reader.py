@@ -48,6 +48,10 @@ from .vocabulary import Concept, Vocabulary
 # --- parts and the reader -------------------------------------------------------------------
 
 
+# Words asking whether the patient can and will consent (not whether they have signed).
+_WILLING = re.compile(r"\b(?:able|abilit|willing|capable|understand|agree|accept|commit)", re.IGNORECASE)
+
+
 @dataclass
 class _Part:
     """One part of a clause before the list around it is settled."""
@@ -71,6 +75,7 @@ class _Part:
     planned_pregnancy: bool = False
     dated_test: bool = False          # a pregnancy test: a window says when it was done
     compliance: bool = False          # consent read from "will comply with …" alone
+    willing: bool = False             # consent asked as "able / willing to give", not "has signed"
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
@@ -497,7 +502,11 @@ class Reader(Transformer):
         return self._status("contraception", items)
 
     def consent(self, items):
-        return self._status("consent", items)
+        part = self._status("consent", items)
+        consent_at = next((i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "CONSENT"), len(items))
+        part.willing = any(isinstance(t, Token) and t.type == "ABLE" and _WILLING.search(t.value)
+                           for t in items[:consent_at])
+        return part
 
     def comply(self, items):
         # DESIGN §5: consent = has signed and will comply with the protocol
@@ -997,12 +1006,11 @@ class Reader(Transformer):
             if p.negated:
                 raise Unreadable("a negated limit with an exception")
             return self._unless(node, p.excluding)
+        if isinstance(node, Status) and node.field == "consent" and (p.negated or p.willing or p.compliance):
+            # "unable to give informed consent", "willing to comply with follow-up": whether the
+            # patient can and will, which one who has not signed yet (as at pre-screening) may well
+            node = HasAttribute(concept="able_to_comply" if p.compliance else "able_to_consent", span=node.span)
         if p.negated:
-            if isinstance(node, Status) and node.field == "consent":
-                # "unable to give informed consent", "unwilling to comply with follow-up": whether
-                # the patient can and will, which one who has not signed yet (as at pre-screening)
-                # may well
-                node = HasAttribute(concept="able_to_comply" if p.compliance else "able_to_consent", span=node.span)
             node = Not(item=node, span=node.span)
         return node
 
