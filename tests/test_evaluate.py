@@ -147,6 +147,11 @@ def test_age_is_in_completed_years():
     assert outcome("age <= 60 years", birth_date="1966-11-21").truth is Truth.TRUE   # 59, birthday tomorrow
     assert outcome("age <= 60 years", birth_date="1965-11-20").truth is Truth.FALSE  # 61 today
     assert outcome("age >= 18 years", birth_date="2008-11-20").truth is Truth.TRUE   # 18 today
+    # older than 18: an 18-year-old is, from the day after the birthday
+    assert outcome("age > 18 years", birth_date="2008-05-20").truth is Truth.TRUE
+    assert outcome("age > 18 years", birth_date="2008-11-20").truth is Truth.FALSE  # 18 today
+    assert outcome("age > 18 years", age=18).truth is Truth.UNKNOWN
+    assert outcome("age > 18 years", age=17).truth is Truth.FALSE
 
 
 def test_free_text_and_judgement_are_unknown_with_their_reason():

@@ -429,13 +429,20 @@ def _compare_age(node: Comparison, ctx: Context) -> Outcome:
     limit_years = node.value * {"hours": 1 / 8766, "days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12,
                                 "years": 1.0}[unit]
     # Age in completed years: "≤ 60" holds through the day before the 61st birthday.
-    if node.op in ("<=", "<") and unit == "years":
-        holds = age <= node.value if node.op == "<=" else age < node.value
-    else:
-        holds = _COMPARE[node.op](age, limit_years)
     shown = f"{_OP_WORDS[node.op]} {number(node.value)} {unit}"
     ev = Evidence(item="age", value=f"{age} years", date=ctx.as_of.isoformat(), threshold=shown,
                   source="birth_date" if ctx.patient.birth_date else "age")
+    if node.op in ("<=", "<") and unit == "years":
+        holds = age <= node.value if node.op == "<=" else age < node.value
+    elif node.op == ">" and unit == "years" and age == node.value:
+        # "older than 18": an 18-year-old is, from the day after the birthday; an age given
+        # in whole years does not say which day it is
+        if ctx.patient.birth_date is None:
+            return Outcome(Truth.UNKNOWN, f"Age {age}: whether it is more than {number(node.value)} years depends "
+                           f"on the birth date.", "missing", (ev,), ("birth date",))
+        holds = age_on(ctx.patient, ctx.as_of - timedelta(days=1)) == age
+    else:
+        holds = _COMPARE[node.op](age, limit_years)
     return Outcome(Truth.of(holds), f"Age {age} {'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
 
 
