@@ -199,6 +199,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
     ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
     # what the patient will comply with, listed, is one undertaking
+    # examples in parentheses: the head, and the examples it may not hold, under the head's window
+    ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion",
+     "medication anticancer_therapy within 4 weeks before screening or procedure radiotherapy within 4 weeks before "
+     "screening"),
+    ("Inner ear disease (benign paroxysmal positional vertigo, vestibular neuritis, Meniere's disease, etc.)",
+     "exclusion", "condition ear_disease"),
     # asked whether the patient can and will (met once consent is signed), not whether they have
     ("Willing and able to comply with scheduled visits, treatment plan, and other study procedures", "inclusion",
      "attribute able_to_comply"),
@@ -554,8 +560,6 @@ def test_registry_constructs(text, kind, rule):
     ("Patients with asthma and patients with COPD", "inclusion"),
     # an exception to a procedure class, which the rule cannot carry
     ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
-    # examples in place of the name they illustrate, with the name's window
-    ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion"),
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),

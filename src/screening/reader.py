@@ -918,6 +918,11 @@ class Reader(Transformer):
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        examples = _examples(p)
+        if examples:
+            # "inner ear disease (BPPV, vestibular neuritis, etc.)", "anticancer treatment
+            # (chemotherapy, radiotherapy) within 4 weeks": the head, its examples besides
+            p.definition = None
         if p.node is not None and (p.including or p.excluding and not _numeric(p.node)):
             raise Unreadable("an exception to a test result")  # "positive drug screen other than cannabis"
         if p.definition is not None and p.node is not None and _numeric(p.node):
@@ -975,9 +980,10 @@ class Reader(Transformer):
             nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span,
                                        lasting=p.lasting) for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
-            if p.including:
-                extra = [self._entity_node(p.terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
-                         for c in p.including if not self.vocab.is_a(c, p.concept) for q in variants]
+            if p.including or examples:
+                named = [(p.terminal, c) for c in p.including] + examples
+                extra = [self._entity_node(terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept) for q in variants]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
             if "stable" in p.quals and p.window is not None:
@@ -1196,6 +1202,24 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 
 
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
+_ENTITY_TERMINALS = {HasCondition: "COND", TookMedication: "MED", HadProcedure: "PROC", Vaccinated: "VACC"}
+
+
+def _examples(p: _Part) -> list[tuple[str, str]]:
+    """The entities a parenthesis after an entity lists, each named plainly (no qualifier, window
+    or exception of its own), as (terminal, concept); empty when it is anything else."""
+    if p.definition is None or p.terminal not in ("COND", "MED", "PROC", "VACC") or p.concept is None:
+        return []
+    found: list[tuple[str, str]] = []
+    for node in walk(p.definition):
+        if isinstance(node, (AnyOf, AllOf)):
+            continue
+        terminal = _ENTITY_TERMINALS.get(type(node))
+        if terminal is None or node.concept is None or node.qualifiers or node.window is not None \
+                or getattr(node, "excluding", ()):
+            return []
+        found.append((terminal, node.concept))
+    return found if len(found) > 1 or p.window is not None or p.lasting is not None else []
 _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
 
 
