@@ -199,6 +199,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
     ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
     # what the patient will comply with, listed, is one undertaking
+    # "treatment" closing a window is the study's
+    ("Use of serotonergic antidepressant within 3 days of treatment", "exclusion",
+     "medication serotonergic_drug within 3 days before first_dose"),
     # examples in parentheses: the head, and the examples it may not hold, under the head's window
     ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion",
      "medication anticancer_therapy within 4 weeks before screening or procedure radiotherapy within 4 weeks before "

@@ -1031,7 +1031,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 continue
         if t.type == "PLUS":
             continue
-        if t.type == "TREATMENT":
+        if t.type == "TREATMENT" and ptype in ("OF", "BEFORE", "AFTER") and len(out) >= 2 \
+                and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "COMMA", "OR", "AND", "RPAR"):
+            t = _retyped(t, "ANCHOR", "first_dose")  # "within 3 days of treatment": the study's
+        elif t.type == "TREATMENT":
             after_of = tokens[k + 2].type if ntype == "OF" and k + 2 < n else None
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
