@@ -199,6 +199,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
     ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
     # what the patient will comply with, listed, is one undertaking
+    # an allergy to the study drug is not any drug allergy
+    ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
+    ("Hypersensitivity to the study drug or any of its components.", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    ("Impaired renal function", "exclusion", "condition kidney_disease"),
     # "treatment" closing a window is the study's
     ("Use of serotonergic antidepressant within 3 days of treatment", "exclusion",
      "medication serotonergic_drug within 3 days before first_dose"),

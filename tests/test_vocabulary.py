@@ -374,6 +374,9 @@ def test_a_covering_class_holds_every_concept_of_its_categories() -> None:
     assert vocab.is_a("autoimmune_disease", "medical_condition")  # a class of conditions too
     assert not vocab.is_a("aspirin", "medical_condition")
     assert "sle" in vocab.descendants("medical_condition")
+    # an allergy to the trial's drug is a drug allergy; a drug allergy is not one to the trial's drug
+    assert vocab.is_a("study_drug_hypersensitivity", "drug_allergy")
+    assert vocab.lookup("hypersensitivity to study drug").id == "study_drug_hypersensitivity"
     # a "medical" illness is not a psychiatric one; "medical or psychiatric" holds both
     assert not vocab.is_a("major_depressive_disorder", "medical_condition")
     assert vocab.is_a("major_depressive_disorder", "medical_or_psychiatric_condition")

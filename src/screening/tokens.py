@@ -910,6 +910,18 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
+_COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
+
+
+def _allergy_to(out: list[Token]) -> bool:
+    """The tokens so far end in "allergy to" (QUAL intolerant), perhaps with "any component of"."""
+    if out and out[-1].type == "QUAL" and out[-1].value == "intolerant":
+        return True
+    return len(out) >= 2 and out[-1].type == "WORD" and out[-1].value.lower() in _COMPONENT \
+        and out[-2].type == "QUAL" and out[-2].value == "intolerant"
+
+
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """Settle the words whose role depends on their neighbours ("of", "to", "-", "for", roman
     numerals after a categorical name), and fold redundant parentheses."""
@@ -1031,6 +1043,24 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 continue
         if t.type == "PLUS":
             continue
+        if t.type == "ANCHOR" and t.value == "first_dose" and _STUDY_DRUG.search(text[t.start_pos:t.end_pos]) \
+                and _allergy_to(out):
+            # "known hypersensitivity to (any component of) the study drug": that drug only
+            start = out[-1].start_pos if out[-1].type == "QUAL" else out[-2].start_pos
+            del out[-1 if out[-1].type == "QUAL" else -2:]
+            out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
+            continue
+        if t.type == "WORD" and t.value.lower() in _COMPONENT:
+            joined = len(out)
+            while joined and out[joined - 1].type == "ANY_OF":
+                joined -= 1
+            if joined >= 2 and out[joined - 1].type in ("OR", "ANDOR", "AND") and out[joined - 2].type == "COND" \
+                    and out[joined - 2].value == "study_drug_hypersensitivity":
+                # "… to the study drug or (any of) its excipients": the same allergy
+                start = out[joined - 2].start_pos
+                del out[joined - 2:]
+                out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
+                continue
         if t.type == "TREATMENT" and ptype in ("OF", "BEFORE", "AFTER") and len(out) >= 2 \
                 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "COMMA", "OR", "AND", "RPAR"):
             t = _retyped(t, "ANCHOR", "first_dose")  # "within 3 days of treatment": the study's
