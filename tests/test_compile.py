@@ -199,6 +199,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Male or female from 2 to <12 years of age", "inclusion", "age >= 2 years and age < 12 years"),
     ("eGFR 30 to < 60 mL/min/1.73m2", "inclusion", "egfr >= 30 mL/min/1.73m2 and egfr < 60 mL/min/1.73m2"),
     # what the patient will comply with, listed, is one undertaking
+    # an autoimmune disease that required systemic treatment: an immune-suppressing drug (not
+    # thyroxine or insulin), the i.e. list only repeating it
+    ("Has active autoimmune disease that has required systemic treatment in past 2 years (i.e., with use of disease "
+     "modifying agents, corticosteroids or immunosuppressive drugs).", "exclusion",
+     "condition autoimmune_disease [active] within 2 years before screening and medication immune_suppressing_therapy "
+     "[systemic] within 2 years before screening"),
     # an allergy to the study drug is not any drug allergy
     ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",
@@ -566,6 +572,8 @@ def test_registry_constructs(text, kind, rule):
     # groups of patients joined by "and" are either group
     ("Subjects with no sinus disease and subjects with chronic rhinosinusitis", "inclusion"),
     ("Patients with asthma and patients with COPD", "inclusion"),
+    # examples of another kind than the name they follow
+    ("History of malignancy including chemotherapy", "exclusion"),
     # an exception to a procedure class, which the rule cannot carry
     ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
     # items under a head with a window or a permission

@@ -980,8 +980,16 @@ class Reader(Transformer):
             nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span,
                                        lasting=p.lasting) for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
-            if p.including or examples:
-                named = [(p.terminal, c) for c in p.including] + examples
+            included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
+            if len(included) < len(p.including) and not (p.requiring and all(
+                    any(r.concept is not None and self.vocab.is_a(c, r.concept) for r in p.requiring
+                        if isinstance(r, TookMedication | HadProcedure))
+                    for c in p.including if c not in included)):
+                # "… including chemotherapy" after a condition names examples of something else;
+                # after "requiring systemic treatment", of the treatment, which they only repeat
+                raise Unreadable("examples of another kind than what they follow")
+            if included or examples:
+                named = [(p.terminal, c) for c in included] + examples
                 extra = [self._entity_node(terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept) for q in variants]
                 if extra:
@@ -1203,6 +1211,8 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
 _ENTITY_TERMINALS = {HasCondition: "COND", TookMedication: "MED", HadProcedure: "PROC", Vaccinated: "VACC"}
+_KIND_TERMINALS = {"condition": "COND", "class": "COND", "medication": "MED", "drug_class": "MED",
+                   "procedure": "PROC", "vaccine": "VACC"}
 
 
 def _examples(p: _Part) -> list[tuple[str, str]]:
