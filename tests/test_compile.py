@@ -205,6 +205,16 @@ def test_a_20000_character_criterion_compiles_quickly():
      "modifying agents, corticosteroids or immunosuppressive drugs).", "exclusion",
      "condition autoimmune_disease [active] within 2 years before screening and medication immune_suppressing_therapy "
      "[systemic] within 2 years before screening"),
+    # a window shared from a later item dates that item, not a diagnosis before it
+    ("Has a diagnosis of immunodeficiency or is receiving chronic systemic steroid therapy within 7 days prior to the "
+     "first dose of study drug", "exclusion",
+     "condition immunodeficiency within 7 days before first_dose or medication corticosteroid [chronic, systemic] "
+     "within 7 days before first_dose"),
+    # a past illness that required a drug required it then
+    ("Has a history of (non-infectious) pneumonitis that required steroids or has current pneumonitis", "exclusion",
+     "(condition pneumonitis [history] and medication corticosteroid [history]) or condition pneumonitis [current]"),
+    ("Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent", "exclusion",
+     "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor [history]"),
     # an allergy to the study drug is not any drug allergy
     ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",

@@ -77,6 +77,7 @@ class _Part:
     compliance: bool = False          # consent read from "will comply with …" alone
     willing: bool = False             # consent asked as "able / willing to give", not "has signed"
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
+    shared_window: bool = False       # the window was written after a later item of the list
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
@@ -1009,6 +1010,10 @@ class Reader(Transformer):
                     # treatment was needed then, not necessarily now
                     needed = [r.model_copy(update={"qualifiers": tuple(q for q in r.qualifiers if q != "current"),
                                                    "window": p.window}) for r in needed]
+                elif all("history" in q for q in variants):
+                    # "a history of pneumonitis that required steroids": then, too
+                    needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
+                        "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
                 node = AllOf(items=(node, *needed), span=p.span)
         else:
             raise Unreadable("nothing to say")
@@ -1236,8 +1241,10 @@ _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
 def _dated_diagnosis(p: _Part) -> None:
     """"Diagnosis of type 2 diabetes within 24 months": the onset lies in the window (the
     qualifier "new"), not merely the disease; "diagnosis of" with no time says no more than the
-    disease."""
-    if p.diagnosed and p.terminal == "COND" and p.window is not None and "new" not in p.quals:
+    disease, and a window shared from a later item ("a diagnosis of immunodeficiency or steroids
+    within 7 days") dates that item, not the diagnosis."""
+    if p.diagnosed and p.terminal == "COND" and p.window is not None and not p.shared_window \
+            and "new" not in p.quals:
         p.quals.append("new")
 
 
@@ -1397,6 +1404,7 @@ def _distribute(seq: _Seq) -> None:
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:
             if p.window is None and nxt.window is not None:
                 p.window = nxt.window
+                p.shared_window = True
             if p.lasting is None and nxt.lasting is not None:
                 p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
             if not p.excluding and nxt.excluding:
