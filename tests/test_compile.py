@@ -215,6 +215,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "(condition pneumonitis [history] and medication corticosteroid [history]) or condition pneumonitis [current]"),
     ("Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent", "exclusion",
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor [history]"),
+    ("Is pregnant or breastfeeding or expecting to conceive or father children within the projected duration of the "
+     "study", "exclusion", "pregnant or breastfeeding or attribute plans_pregnancy"),
     # an allergy to the study drug is not any drug allergy
     ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",
