@@ -785,3 +785,17 @@ def test_a_group_heading_inside_a_section_is_kept_with_the_items_under_it():
 def test_one_heading_over_a_whole_list_is_a_preamble_not_a_group():
     text = "Inclusion Criteria:\n\nWomen aged 18-39 who meet the following criteria will be enrolled:\n\n  -  BMI < 30\n  -  Non-smoker\n"
     assert [c.group for c in split_criteria(text)] == ["", ""]
+
+
+@pytest.mark.parametrize("heading, group", [
+    ("Parkinson's Disease exclusion criteria:", "Parkinson's Disease"),
+    ("Exclusion criteria for healthy controls:", "healthy controls"),
+    ("Exclusion Criteria (Part B):", "Part B"),
+    ("Key Exclusion Criteria:", ""),
+    ("Additional exclusion criteria:", ""),
+    ("Exclusion Criteria:", ""),
+])
+def test_a_criteria_heading_that_names_a_group_limits_its_list_to_that_group(heading, group):
+    text = f"Inclusion Criteria:\n\n  -  Age > 18\n\n{heading}\n\n  -  Dementia\n"
+    criteria = split_criteria(text)
+    assert [(c.kind, c.group) for c in criteria] == [("inclusion", ""), ("exclusion", group)]

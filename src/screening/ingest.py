@@ -652,8 +652,8 @@ _HEADING = re.compile(
     r"[\[(*_#\s]*"
     r"(?:"
     # "Inclusion Criteria", "Key Exclusion Criteria", "Exclusion criteria for healthy controls"
-    rf"(?:[\w'\u2019/&-]+\s+){{0,4}}(?P<a>{_KEYWORD})\s+criteri(?:a|on)"
-    r"(?:\s+(?:for|in)\s+[^:]{1,60}|\s*\([^)]{1,60}\))?"
+    rf"(?P<before>(?:[\w'\u2019/&-]+\s+){{0,4}})(?P<a>{_KEYWORD})\s+criteri(?:a|on)"
+    r"(?:\s+(?:for|in)\s+(?P<after>[^:]{1,60})|\s*\((?P<note>[^)]{1,60})\))?"
     rf"|criteria\s+for\s+(?P<b>{_KEYWORD})"  # "Criteria for inclusion"
     rf"|(?P<c>{_KEYWORD})s?"  # "Inclusion:", "EXCLUSION"
     r")[\s\])*_]*:?[\s*_]*",
@@ -686,6 +686,7 @@ class _Line:
     label: str = ""
     text: str = ""
     heading: CriterionKind = "inclusion"
+    group: str = ""  # whom a heading limits its list to ("Exclusion criteria for healthy controls")
 
 
 def _heading_kind(text: str) -> CriterionKind | None:
@@ -694,6 +695,24 @@ def _heading_kind(text: str) -> CriterionKind | None:
         return None
     word = (match["a"] or match["b"] or match["c"]).lower()
     return HEADING_KEYWORDS[re.sub(r"\s+", " ", word)]
+
+
+# Words before "exclusion criteria" that rank or sort the list rather than say whom it is for.
+_PLAIN_HEADING_WORDS = frozenset({"key", "main", "major", "minor", "general", "additional", "other", "specific",
+                                  "study", "trial", "principal", "primary", "secondary", "important", "the", "and",
+                                  "all", "common", "basic", "essential", "clinical", "medical", "laboratory"})
+
+
+def _heading_group(text: str) -> str:
+    """Whom a criteria heading limits its list to: "Parkinson's Disease exclusion criteria",
+    "Exclusion criteria for healthy controls" name a group; "Key exclusion criteria" does not."""
+    match = _HEADING.fullmatch(text)
+    if not match or not match["a"]:
+        return ""
+    before = (match["before"] or "").strip()
+    if before and not {w.lower() for w in before.split()} <= _PLAIN_HEADING_WORDS:
+        return before
+    return (match["after"] or match["note"] or "").strip()
 
 
 def _is_group_label(lines: list[str]) -> bool:
@@ -734,12 +753,12 @@ def _classify(raw: str) -> _Line:
         text = (match["text"] or "").rstrip()
         kind = _heading_kind(text) if text else None  # "-  INCLUSION CRITERIA:"
         if kind:
-            return _Line("heading", heading=kind)
+            return _Line("heading", heading=kind, group=_heading_group(text))
         body = indent + (match.start("text") if match["text"] else len(match["label"]) + 1)
         return _Line("item", indent, body, match["label"], text)
     kind = _heading_kind(stripped)
     if kind:
-        return _Line("heading", heading=kind)
+        return _Line("heading", heading=kind, group=_heading_group(stripped))
     return _Line("text", indent, indent, "", stripped)
 
 
@@ -814,6 +833,7 @@ class _Builder:
     def __init__(self) -> None:
         self.kind: CriterionKind = "inclusion"  # text before any heading is inclusion
         self.group = ""  # the last group heading inside the section ("Patients with bipolar disorder:")
+        self.headed: set[str] = set()  # groups a criteria heading names ("Exclusion criteria for controls")
         self.done: list[tuple[CriterionKind, str, str, str]] = []
         self.item: _Draft | None = None
         self.paragraph: list[str] | None = None
@@ -826,7 +846,9 @@ class _Builder:
         if line.kind == "heading":
             self._close()
             self.kind = line.heading
-            self.group = ""
+            self.group = line.group
+            if line.group:
+                self.headed.add(line.group)
         elif line.kind == "item":
             self._item(line)
         else:
@@ -885,9 +907,10 @@ class _Builder:
         for kind in ("inclusion", "exclusion"):
             items = [k for k, d in enumerate(self.done) if d[0] == kind]
             groups = {self.done[k][3] for k in items}
-            if len(groups) == 1 and items:
+            if len(groups) == 1 and items and not groups & self.headed:
                 # one heading over the whole list ("Women aged 18-39 who meet the following
-                # criteria"): a preamble, not a group among others
+                # criteria"): a preamble, not a group among others (but "Exclusion criteria for
+                # healthy controls" says whom the section is for, even alone)
                 for k in items:
                     self.done[k] = (*self.done[k][:3], "")
         counters = {"inclusion": 0, "exclusion": 0}
