@@ -389,3 +389,19 @@ def test_a_planned_procedure_is_not_yet_a_history_and_a_plan_counts_inside_its_w
     assert outcome(planned, procedures=[{**surgery, "date": "2027-06-01"}]).truth is Truth.UNKNOWN
     assert outcome(planned, procedures=[surgery]).truth is Truth.UNKNOWN
     assert outcome("procedure major_surgery [planned]", procedures=[surgery]).truth is Truth.TRUE
+
+
+def test_an_acute_event_recorded_without_an_end_is_dated_by_its_onset():
+    mi = {"name": "myocardial infarction", "onset": "2012-03-01"}
+    # not "going on since 2012": outside the window, and not surely current
+    assert outcome("condition myocardial_infarction within 6 months before screening", conditions=[mi],
+                   complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition myocardial_infarction [current]", conditions=[mi]).truth is Truth.UNKNOWN
+    assert outcome("condition myocardial_infarction [history]", conditions=[mi]).truth is Truth.TRUE
+    recent = {"name": "myocardial infarction", "onset": "2026-10-01"}
+    assert outcome("condition myocardial_infarction within 6 months before screening",
+                   conditions=[recent]).truth is Truth.TRUE
+    # a chronic condition with no end is still ongoing
+    diabetes = {"name": "type 2 diabetes", "onset": "2012-03-01"}
+    assert outcome("condition type_2_diabetes within 6 months before screening", conditions=[diabetes]).truth \
+        is Truth.TRUE

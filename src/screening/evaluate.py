@@ -579,6 +579,11 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
             if day is None or day > ctx.as_of:
                 return Truth.UNKNOWN if day is None else Truth.TRUE
             return Truth.FALSE if (ctx.as_of - day).days > RECENT_EVENT_DAYS else Truth.UNKNOWN
+        concept = getattr(entry, "concept_id", None)
+        onset = getattr(entry, "onset", None)
+        if end is None and onset is not None and concept is not None and ctx.vocab.is_event(concept) \
+                and (ctx.as_of - onset).days > RECENT_EVENT_DAYS:
+            return Truth.UNKNOWN  # an acute event long past: over, or still being treated?
         return Truth.of(end is None or end >= ctx.as_of)
     if q in ("history", "equivalent"):
         return Truth.TRUE
@@ -789,6 +794,9 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         if not matched:
             continue
         first, last = kind.span(e)
+        if kind is _CONDITIONS and last is None and first is not None and concept_id is not None \
+                and ctx.vocab.is_event(concept_id):
+            last = first  # an infarction "from 2012" with no end is one in 2012, not one going on
         checks = [Truth.of(True)]
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
         checks.append(~exempted)

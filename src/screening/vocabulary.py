@@ -91,7 +91,8 @@ class Concept(BaseModel):
     ``covers`` makes a class hold every concept of those categories ("medical condition" holds
     every condition and condition class), so a generic head needs no member list;
     ``covers_except`` names classes whose members it does not hold (a "medical" illness is not a
-    psychiatric one).
+    psychiatric one). ``event`` marks an acute event dated by its onset (a myocardial infarction,
+    a fracture): recorded with no end, it is over, not ongoing; its descendants are events too.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -118,6 +119,7 @@ class Concept(BaseModel):
     recency_days: int | None = None
     covers: tuple[ConceptCategory, ...] = ()
     covers_except: tuple[str, ...] = ()
+    event: bool = False
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -351,6 +353,10 @@ class Vocabulary:
             if f"{system}:{value}" in self._by_code:
                 return self._by_code[f"{system}:{value}"]
         return None
+
+    def is_event(self, concept_id: str) -> bool:
+        """Whether a condition is an acute event (it or a class above it is marked ``event``)."""
+        return any(self.concepts[a].event for a in self.ancestors(concept_id))
 
     def is_a(self, concept_id: str, ancestor_id: str) -> bool:
         """Whether ``concept_id`` is ``ancestor_id`` or one of its descendants (reflexive, transitive)."""
