@@ -405,3 +405,12 @@ def test_an_acute_event_recorded_without_an_end_is_dated_by_its_onset():
     diabetes = {"name": "type 2 diabetes", "onset": "2012-03-01"}
     assert outcome("condition type_2_diabetes within 6 months before screening", conditions=[diabetes]).truth \
         is Truth.TRUE
+
+
+def test_a_record_broader_than_an_exception_may_be_the_one_excepted():
+    rule = "condition malignancy [history] except (basal_cell_carcinoma)"
+    assert outcome(rule, conditions=[{"name": "skin cancer", "onset": "2018-01-01", "end": "2018-03-01"}]).truth \
+        is Truth.UNKNOWN
+    assert outcome(rule, conditions=[{"name": "basal cell carcinoma", "onset": "2018-01-01"}],
+                   complete=["conditions"]).truth is Truth.FALSE
+    assert outcome(rule, conditions=[{"name": "melanoma", "onset": "2018-01-01"}]).truth is Truth.TRUE

@@ -559,6 +559,10 @@ def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemp
     """Whether an entry is covered by one of the exceptions (TRUE: it does not count)."""
     result = Truth.FALSE
     for ex in exemptions:
+        if entry_concept is not None and entry_concept != ex.concept and ctx.vocab.is_a(ex.concept, entry_concept):
+            # recorded as "skin cancer" against "except basal cell carcinoma": it may be the one excepted
+            result = result | Truth.UNKNOWN
+            continue
         if entry_concept is None or not (ctx.vocab.is_a(entry_concept, ex.concept)
                                          or ex.concept in ctx.vocab.get(entry_concept).manifestation_of):
             continue
