@@ -736,3 +736,18 @@ def test_options_a_record_lists_as_criteria_of_their_own_are_not_each_required()
     assert isinstance(compiled.rules["I2"], FreeText) and isinstance(compiled.rules["I3"], FreeText)
     assert "listed under I1" in compiled.errors["I2"][0].message
     assert to_text(compiled.rules["E1"]) == "pregnant"
+
+
+def test_the_studied_cancer_is_excepted_from_every_reading_of_a_class_and_from_general_heads():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999994", conditions=("Non-small Cell Lung Cancer",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Previous or concurrent malignancy"),
+        Criterion(id="E2", kind="exclusion", text="Uncontrolled intercurrent illness"),))
+    rules = compile_trial(trial).rules
+    # "previous malignancy" is any other cancer, not an earlier episode of this one
+    assert to_text(rules["E1"]) == ("condition malignancy [history] except (nsclc) or "
+                                    "condition malignancy [current] except (nsclc)")
+    # the patient's own cancer may be recorded under another name ("lung cancer", "adenocarcinoma")
+    assert to_text(rules["E2"]) == "condition medical_condition [uncontrolled] except (malignancy)"

@@ -413,6 +413,9 @@ def trial_concepts(trial: Trial) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in found if vocab.get(c).category == "condition"))
 
 
+_CANCER = "malignancy"
+
+
 def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False) -> Rule:
     """An exclusion naming a class that holds the studied disease ("previous or concurrent
     malignancy" in a lung-cancer trial) does not mean the disease under study: it is excepted,
@@ -427,11 +430,18 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                 and not vocab.get(node.concept).covers:
             return node
         if isinstance(node, HasCondition) and node.concept is not None and "history" in node.qualifiers \
-                and not vocab.get(node.concept).covers and any(vocab.is_a(c, node.concept) for c in studied):
-            # "prior stroke" in a stroke trial: an episode before the one under study
+                and vocab.get(node.concept).category == "condition" and any(vocab.is_a(c, node.concept)
+                                                                            for c in studied):
+            # "prior stroke" in a stroke trial: an episode before the one under study (but "prior
+            # malignancy" in a lung-cancer trial is any other cancer: the class is excepted below)
             return node.model_copy(update={"qualifiers": (*node.qualifiers, "earlier")})
         if isinstance(node, HasCondition) and node.concept is not None:
-            inside = [c for c in studied if c != node.concept and vocab.is_a(c, node.concept)
+            under_study = studied
+            if vocab.get(node.concept).covers:
+                # "uncontrolled intercurrent illness" in a trial of "advanced cancer": the patient's
+                # own cancer, under whatever name it is recorded, is not intercurrent
+                under_study = [_CANCER if vocab.is_a(c, _CANCER) else c for c in studied]
+            inside = [c for c in dict.fromkeys(under_study) if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]
             if inside:
                 return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)
