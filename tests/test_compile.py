@@ -217,6 +217,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor [history]"),
     ("Is pregnant or breastfeeding or expecting to conceive or father children within the projected duration of the "
      "study", "exclusion", "pregnant or breastfeeding or attribute plans_pregnancy"),
+    # an item ending in "or" offers the next one as an alternative
+    ("ANC ≥ 1500/µL or; platelets ≥ 100,000/µL", "inclusion", "anc >= 1500 /µL or platelets >= 100000 /µL"),
     # an allergy to the study drug is not any drug allergy
     ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",

@@ -931,7 +931,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
     categories: tuple[str, ...] = ()
     measure: str | None = None  # the last measured name, for "MoCA > 26/30"
     if_open = False  # the sentence so far opens with "if" / "for patients …" and has had no "then"
+    skip: set[int] = set()  # separators already read with the token before them
     for k, t in enumerate(tokens):
+        if k in skip:
+            continue
         prev = out[-1] if out else None
         nxt = tokens[k + 1] if k + 1 < n else None
         ptype = prev.type if prev is not None else None
@@ -1090,6 +1093,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "between 18 and 50, inclusive"
         if t.type == "COMMA" and ntype in _WINDOW_STARTS:
             continue  # "A, B, within 3 weeks": the window closes the list, it is not an item of it
+        if t.type in ("OR", "ANDOR") and ntype in ("PERIOD", "SEMI") and k + 2 < n:
+            # "… by echocardiogram or; ejection fraction ≥ 50 %": the item's "or" joins the next one
+            out.append(t)
+            skip.add(k + 1)
+            continue
         if t.type in ("OR", "AND", "ANDOR") and (ntype is None or ntype in ("DURING_TRIAL", "WITHIN", "WITHIN_NEXT",
                                                                              "RPAR", "PERIOD", "SEMI")):
             continue  # a connective with nothing after it ("needed / received during the study")
