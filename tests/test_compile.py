@@ -217,6 +217,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor [history]"),
     ("Is pregnant or breastfeeding or expecting to conceive or father children within the projected duration of the "
      "study", "exclusion", "pregnant or breastfeeding or attribute plans_pregnancy"),
+    # an exception names the term of its own kind: here the drug the condition requires
+    ("Cardiac arrhythmia requiring anti-arrhythmic (excluding beta blockers or digoxin)", "exclusion",
+     "condition arrhythmia and medication antiarrhythmic [current] except (beta_blocker, digoxin)"),
     # an item ending in "or" offers the next one as an alternative
     ("ANC ≥ 1500/µL or; platelets ≥ 100,000/µL", "inclusion", "anc >= 1500 /µL or platelets >= 100000 /µL"),
     # an allergy to the study drug is not any drug allergy

@@ -978,7 +978,14 @@ class Reader(Transformer):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
             variants = [p.quals + v for v in p.variants] or [p.quals]
-            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, p.excluding, p.dose, p.span,
+            own = [e for e in p.excluding if _KIND_TERMINALS.get(self.vocab.get(e.concept).category) == p.terminal]
+            if len(own) < len(p.excluding):
+                # "arrhythmia requiring anti-arrhythmics (excluding beta blockers or digoxin)": the
+                # exception is the drug's; on the condition it would mean nothing
+                if not (p.requiring and len(p.requiring) == 1 and not own):
+                    raise Unreadable("an exception of another kind than what it follows")
+                p.requiring = [p.requiring[0].model_copy(update={"excluding": tuple(p.excluding)})]
+            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, own, p.dose, p.span,
                                        lasting=p.lasting) for q in variants]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
