@@ -502,8 +502,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Histologically or cytologically confirmed colorectal adenocarcinoma", "inclusion",
      "condition colorectal_cancer"),
     ("Histologically proved adenocarcinoma of the colon", "inclusion", "condition colon_cancer"),
-    # "end-stage" is the severest stage; a named end-stage disease keeps its own concept
-    ("End stage COPD", "exclusion", "condition copd [severe]"),
+    # "end-stage" is beyond "severe" (a severe COPD is not necessarily end-stage); a named end-stage
+    # disease keeps its own concept
+    ("End stage COPD", "exclusion", "condition copd [end_stage]"),
+    ("Unstable or life-threatening medical condition", "exclusion",
+     "condition medical_condition [uncontrolled] or condition medical_condition [life_threatening]"),
     ("end stage renal disease", "exclusion", "condition end_stage_renal_disease"),
     ("Blood donation in the past 8 weeks", "exclusion", "procedure blood_donation within 8 weeks before screening"),
     ("Has symptomatic central nervous system (CNS) metastases", "exclusion",

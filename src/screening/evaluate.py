@@ -608,8 +608,10 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
     if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
-             "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction"):
-        return Truth.TRUE if q in note else Truth.UNKNOWN  # recorded only as a note, if at all
+             "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction", "end_stage",
+             "decompensated", "life_threatening"):
+        # recorded only as a note, if at all
+        return Truth.TRUE if any(w in note for w in {q, q.replace("_", "-"), q.replace("_", " ")}) else Truth.UNKNOWN
     if q == "primary":
         return Truth.TRUE if "primary" in note else (Truth.FALSE if "secondary" in note else Truth.UNKNOWN)
     if q in ("first_line", "second_line"):

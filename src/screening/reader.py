@@ -1119,7 +1119,8 @@ def _upper_op(items: list) -> str:
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 # What makes a general head ("medical condition") a list can screen for: serious, uncontrolled…
-_NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory"}
+_NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
+              "decompensated"}
 # What an allowance can exempt, by the terminal that names it.
 _EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
@@ -1128,7 +1129,8 @@ _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic"
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
-             "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent", "new"},
+             "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
+             "decompensated", "life_threatening"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
