@@ -759,3 +759,13 @@ def test_the_studied_cancer_is_excepted_from_every_reading_of_a_class_and_from_g
                                     "condition malignancy [current] except (nsclc)")
     # the patient's own cancer may be recorded under another name ("lung cancer", "adenocarcinoma")
     assert to_text(rules["E2"]) == "condition medical_condition [uncontrolled] except (malignancy)"
+
+
+@pytest.mark.parametrize("text", [
+    "Participants with the following may be eligible, based on study staff approval: 1. claustrophobia",
+    "History of malignancy. However, the following are allowed: 1. basal cell carcinoma 2. cervical carcinoma in situ",
+])
+def test_items_under_an_unread_permission_are_not_read_alone(text):
+    # read alone, each item (and what it is allowed against) would exclude by itself
+    rule = compile_criterion(text, "exclusion").rule
+    assert isinstance(rule, FreeText), to_text(rule)

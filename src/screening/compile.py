@@ -109,6 +109,19 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             nodes.append(Judgement(text=words, span=span))
             continue
         node = _read_clause(clause, norm, kind, vocab, errors)
+        if node is None and _qualifies_list(clause):
+            # "… values unless due to leukemic involvement: 1. creatinine ≤ 2 mg/dL 2. …", "… may
+            # be eligible, based on study staff approval: 1. …": the items are under a head that
+            # could not be read, so they cannot be read alone (nor, if they are allowed, what
+            # they are allowed against)
+            start = span.start
+            if nodes and any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause):
+                nodes.pop()
+                starts.pop()
+                start = starts[-1]
+            rest = Span(start=start, end=len(text.rstrip()))
+            nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
+            break
         permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause)
         if isinstance(node, Allowance) or (node is None and permits):
             allowed = allow(nodes[-1], node, norm, kind, vocab) if nodes and isinstance(node, Allowance) else None
@@ -124,12 +137,6 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             else:
                 nodes[-1] = allowed
             continue
-        if node is None and _qualifies_list(clause):
-            # "… values unless due to leukemic involvement: 1. creatinine ≤ 2 mg/dL 2. …": the
-            # items are under a head that could not be read, so they cannot be read alone
-            rest = Span(start=span.start, end=len(text.rstrip()))
-            nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
-            break
         if node is not None and unread_head and kind == "inclusion" and _diagnoses(node):
             # the diagnoses listed under a head that could not be read may be its kinds, any
             # one of which will do: read alone, each would be required
