@@ -414,3 +414,17 @@ def test_a_record_broader_than_an_exception_may_be_the_one_excepted():
     assert outcome(rule, conditions=[{"name": "basal cell carcinoma", "onset": "2018-01-01"}],
                    complete=["conditions"]).truth is Truth.FALSE
     assert outcome(rule, conditions=[{"name": "melanoma", "onset": "2018-01-01"}]).truth is Truth.TRUE
+
+
+def test_a_drug_with_other_uses_counts_as_anticancer_therapy_only_when_given_for_cancer():
+    lupus = {"name": "cyclophosphamide", "start": "2020-01-01", "end": "2020-06-01"}
+    assert outcome("medication chemotherapy [history]", medications=[lupus]).truth is Truth.UNKNOWN
+    assert outcome("medication chemotherapy [history]",
+                   medications=[{**lupus, "note": "for breast cancer, adjuvant"}]).truth is Truth.TRUE
+    # named as itself, or as a class it belongs to whatever it is given for, it counts
+    assert outcome("medication cyclophosphamide [history]", medications=[lupus]).truth is Truth.TRUE
+    assert outcome("medication immunosuppressant [history]", medications=[lupus]).truth is Truth.TRUE
+    # a drug only given for cancer is anticancer therapy
+    assert outcome("medication chemotherapy [history]",
+                   medications=[{"name": "carboplatin", "start": "2020-01-01", "end": "2020-06-01"}]).truth \
+        is Truth.TRUE

@@ -759,6 +759,21 @@ def _matches(entry_concept: str | None, target: str, ctx: Context) -> bool:
     return ctx.vocab.is_a(entry_concept, target) or target in ctx.vocab.get(entry_concept).manifestation_of
 
 
+_CANCER_WORDS = re.compile(r"cancer|carcinoma|tumou?r|lymphoma|leuk[a]?emia|myeloma|sarcoma|melanoma|malignan|metasta"
+                           r"|oncolog|chemo", re.IGNORECASE)
+
+
+def _given_for_cancer(entry_concept: str | None, entry: object, targets: list[str], ctx: Context) -> Truth:
+    """Whether a drug with other uses (cyclophosphamide for lupus, leuprolide for endometriosis)
+    counts as the anticancer class a rule names: only if its record says it was given for cancer."""
+    if entry_concept is None or not ctx.vocab.get(entry_concept).other_uses:
+        return Truth.TRUE
+    if not any(t != entry_concept and ctx.vocab.is_a(t, "anticancer_therapy") for t in targets):
+        return Truth.TRUE
+    note = " ".join(filter(None, (getattr(entry, "note", None), getattr(entry, "indication", None))))
+    return Truth.TRUE if _CANCER_WORDS.search(note) else Truth.UNKNOWN
+
+
 def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, kind: _Kind, ctx: Context,
              extra: Callable[[object], Outcome | None] | None = None) -> Outcome:
     """Shared by conditions, medications, procedures and vaccinations: find the entries that are
@@ -800,10 +815,11 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         if not matched:
             continue
         first, last = kind.span(e)
+        given_for = _given_for_cancer(concept_id, e, targets, ctx)
         if kind is _CONDITIONS and last is None and first is not None and concept_id is not None \
                 and ctx.vocab.is_event(concept_id):
             last = first  # an infarction "from 2012" with no end is one in 2012, not one going on
-        checks = [Truth.of(True)]
+        checks = [given_for]
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
         checks.append(~exempted)
         checks.extend(_qualifier(q, e, ctx, node.window) for q in node.qualifiers)
