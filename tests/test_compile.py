@@ -769,3 +769,12 @@ def test_items_under_an_unread_permission_are_not_read_alone(text):
     # read alone, each item (and what it is allowed against) would exclude by itself
     rule = compile_criterion(text, "exclusion").rule
     assert isinstance(rule, FreeText), to_text(rule)
+
+
+def test_a_looser_limit_for_some_patients_keeps_the_condition_of_the_limit_it_loosens():
+    text = ("For patients not receiving therapeutic anticoagulation: INR ≤ 1.5 × ULN. "
+            "For patients with hepatocellular carcinoma: INR ≤ 2 × ULN")
+    rule = to_text(compile_criterion(text, "inclusion").rule)
+    # an anticoagulated HCC patient is bound by neither limit
+    assert "if (not medication anticoagulant and condition hepatocellular_carcinoma) then inr <= 2 x ULN" in rule, rule
+    assert "and (if condition hepatocellular_carcinoma then" not in rule, rule

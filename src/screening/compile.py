@@ -265,6 +265,11 @@ def _looser_limits_for_some(nodes: list[Rule], vocab: Vocabulary) -> list[Rule]:
         for j in range(k - 1, -1, -1):
             if any(_looser(limit, earlier, vocab) for limit in limits for earlier in walk(nodes[j])):
                 for_some = AllOf(items=(node.when, node.then), span=node.span)
+                if isinstance(nodes[j], Conditional):
+                    # "For patients not receiving anticoagulation: INR ≤ 1.5 × ULN. For HCC,
+                    # INR ≤ 2 × ULN": the looser limit too is for those the first one is for
+                    nodes[k] = Conditional(when=AllOf(items=(nodes[j].when, node.when)), then=node.then,
+                                           span=node.span)
                 nodes[j] = AnyOf(items=(nodes[j], for_some), span=nodes[j].span)
                 break
     return nodes
