@@ -220,6 +220,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     # an exception names the term of its own kind: here the drug the condition requires
     ("Cardiac arrhythmia requiring anti-arrhythmic (excluding beta blockers or digoxin)", "exclusion",
      "condition arrhythmia and medication antiarrhythmic [current] except (beta_blocker, digoxin)"),
+    # drugs and procedures are both treatments: an exclusion's list of them excludes each
+    ("Corticosteroids, immunosuppressive drugs, cytotoxic agents, radiation therapy and chemotherapy", "exclusion",
+     "medication corticosteroid or medication immunosuppressant or medication chemotherapy or procedure radiotherapy"),
     # an item ending in "or" offers the next one as an alternative
     ("ANC ≥ 1500/µL or; platelets ≥ 100,000/µL", "inclusion", "anc >= 1500 /µL or platelets >= 100000 /µL"),
     # an allergy to the study drug is not any drug allergy

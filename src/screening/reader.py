@@ -1259,7 +1259,10 @@ def _dated_diagnosis(p: _Part) -> None:
 
 def _kind_of(p: _Part) -> str:
     """What a list item is about (a measured value, a condition, a drug, patient status…), so
-    that an exclusion's "and" is read as "any of" only between items of one kind."""
+    that an exclusion's "and" is read as "any of" only between items of one kind. Drugs and
+    procedures are both treatments ("corticosteroids, radiation therapy and chemotherapy")."""
+    if p.terminal in ("MED", "PROC"):
+        return "TREATMENT"
     if p.terminal in _ENTITY_QUALS:
         return p.terminal
     if p.terminal == "QUALITATIVE":
