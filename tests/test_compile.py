@@ -223,6 +223,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # drugs and procedures are both treatments: an exclusion's list of them excludes each
     ("Corticosteroids, immunosuppressive drugs, cytotoxic agents, radiation therapy and chemotherapy", "exclusion",
      "medication corticosteroid or medication immunosuppressant or medication chemotherapy or procedure radiotherapy"),
+    # an "adequate organ function" head says no more than the limits listed after it
+    ("Patients must have normal organ and marrow function as defined below: 1. leukocytes ≥ 3,000/mcL "
+     "2. absolute neutrophil count ≥ 1,500/mcL", "inclusion", "wbc >= 3000 /mcL and anc >= 1500 /mcL"),
+    ("Adequate hematologic function: ANC ≥ 1500/µL", "inclusion", "anc >= 1500 /µL"),
     # an item ending in "or" offers the next one as an alternative
     ("ANC ≥ 1500/µL or; platelets ≥ 100,000/µL", "inclusion", "anc >= 1500 /µL or platelets >= 100000 /µL"),
     # an allergy to the study drug is not any drug allergy
@@ -595,6 +599,9 @@ def test_registry_constructs(text, kind, rule):
     # groups of patients joined by "and" are either group
     ("Subjects with no sinus disease and subjects with chronic rhinosinusitis", "inclusion"),
     ("Patients with asthma and patients with COPD", "inclusion"),
+    # an organ-function head with nothing after it, or one that dates the values
+    ("Adequate renal and hepatic function", "inclusion"),
+    ("Adequate organ function within 14 days: ANC ≥ 1500/µL", "inclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),
     # an exception to a procedure class, which the rule cannot carry

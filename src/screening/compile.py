@@ -33,6 +33,7 @@ from .nodes import (
     Rule,
     Span,
     Status,
+    is_structured,
     walk,
 )
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
@@ -87,6 +88,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nodes: list[Rule] = []
     starts: list[int] = []  # where each node's clause begins in the verbatim text
     unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
+    function_heads: list[int] = []  # nodes that are an "adequate organ function as follows:" head
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
@@ -143,7 +145,19 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             node = None
         if node is None:
             unread_head = unread_head or _opens_list(clause)
+            items = _after_function_head(clause, words)
+            if items == []:
+                function_heads.append(len(nodes))
+            elif items:
+                read = _read_clause(items, norm, kind, vocab, errors)
+                if read is not None and not isinstance(read, Allowance) and is_structured(read):
+                    node = read  # "Adequate hematologic function: ANC ≥ 1500/µL"
         nodes.append(node if node is not None else FreeText(text=words, span=span))
+    if function_heads and any(is_structured(n) for k, n in enumerate(nodes) if k not in function_heads):
+        # "Adequate organ function as defined by: ANC ≥ 1500/µL; …": the head says no more than
+        # the limits that follow it
+        nodes = [n for k, n in enumerate(nodes) if k not in function_heads]
+        starts = [s for k, s in enumerate(starts) if k not in function_heads]
     if not nodes:
         stripped = text.strip()
         rule: Rule = FreeText(text=stripped, span=Span(start=0, end=len(text)))
@@ -164,6 +178,25 @@ _EITHER_SEX = re.compile(
     r"|^\W*(?:gender|sex)\s*(?:is\s+)?"
     r"(?:not\s+limited|unrestricted|unlimited|not\s+restricted|no\s+restriction|any)\W*$"
     r"|^\W*(?:both|either|all|any)\s+(?:sexes|genders|sex|gender)\W*$", re.IGNORECASE)
+# "Adequate bone marrow, liver and renal function as assessed by the following laboratory
+# evaluations:", "Patients must have normal organ and marrow function as defined below:"
+_FUNCTION_HEAD = re.compile(
+    r"^\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:must|should)\s+(?:have|demonstrate)\s+|"
+    r"(?:must\s+)?(?:have|demonstrate)\s+)?(?:adequate|normal|sufficient|acceptable)\s+[\w\s,/-]{0,80}?"
+    r"(?:function|functions|reserve)\b[^:;]{0,100}:", re.IGNORECASE)
+
+
+def _after_function_head(clause: list[Token], words: str) -> list[Token] | None:
+    """The tokens after an "adequate organ function as defined by:" head that opens the clause
+    (empty when nothing follows in the clause); None when the clause has no such head, or dates
+    the values ("… obtained within 28 days:"), which the limits alone would not."""
+    colon = next((k for k, t in enumerate(clause) if t.type == "COLON"), None)
+    if colon is None or any(t.type in ("WITHIN", "NUMBER", "UNIT", "TIMEUNIT") for t in clause[:colon]):
+        return None
+    if not _FUNCTION_HEAD.match(words):
+        return None
+    rest = clause[colon + 1:]
+    return [] if all(t.type == "NUMBER" for t in rest) else rest
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who)\b",
                             re.IGNORECASE)

@@ -272,6 +272,8 @@ def _read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, in
             j += 1
         if j == i or (chunks and text[i:j].isalpha() and text[i:j].lower() not in bare_units):
             break  # "x 10^9/L at screening": an English word after a unit is not part of it
+        if chunks and re.fullmatch(r"\d{1,2}[.)]", text[i:j]):
+            break  # "≥ 3,000/mcL 2. absolute neutrophil count": the next item's number
         chunks.append((i, j))
         if j >= len(text) or text[j] != " ":
             break
@@ -1350,6 +1352,8 @@ def tidy(clause: list[Token]) -> list[Token]:
         clause = clause[:-1]
     if len(clause) == 1 and clause[0].type == "NUMBER":
         return []  # a stray list number ("1") is not a criterion
+    if len(clause) > 2 and clause[-1].type == "NUMBER" and clause[-2].type in ("UNIT", "ULN"):
+        clause = clause[:-1]  # "platelets ≥ 100,000/mm3 2. hemoglobin …": the next item's number
     colon = next((k for k, t in enumerate(clause) if t.type == "COLON"), None)
     if colon and (all(t.type == "WORD" for t in clause[:colon]) or clause[0].type == "CLASSIFIED"):
         # a label ("Laboratory exclusions:"), or "criteria for active renal disease:" whose
