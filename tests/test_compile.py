@@ -227,6 +227,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Patients must have normal organ and marrow function as defined below: 1. leukocytes ≥ 3,000/mcL "
      "2. absolute neutrophil count ≥ 1,500/mcL", "inclusion", "wbc >= 3000 /mcL and anc >= 1500 /mcL"),
     ("Adequate hematologic function: ANC ≥ 1500/µL", "inclusion", "anc >= 1500 /µL"),
+    # "using" a drug is taking it: now, or then after "history of"
+    ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
+    ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),
     # an item ending in "or" offers the next one as an alternative
     ("ANC ≥ 1500/µL or; platelets ≥ 100,000/µL", "inclusion", "anc >= 1500 /µL or platelets >= 100000 /µL"),
     # an allergy to the study drug is not any drug allergy

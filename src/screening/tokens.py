@@ -966,6 +966,12 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
+        if t.type == "ABLE" and t.value.lower() in ("using", "use") and (
+                ntype == "MED" or ntype == "QUAL" and k + 2 < n and tokens[k + 2].type == "MED"):
+            # "history of using anticoagulants": taking them then; "using systemic corticosteroids": now
+            if ptype == "QUAL":
+                continue
+            t = _retyped(t, "QUAL", "current")
         if t.type == "COMMA" and ptype == "COND" and ntype == "CLASS":
             continue  # "congestive heart failure, class III or IV"
         if t.type == "MEASURE" and ptype == "MEASURE" and (prev.value == t.value or _names_no_scale(prev, text)):
