@@ -227,6 +227,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Patients must have normal organ and marrow function as defined below: 1. leukocytes ≥ 3,000/mcL "
      "2. absolute neutrophil count ≥ 1,500/mcL", "inclusion", "wbc >= 3000 /mcL and anc >= 1500 /mcL"),
     ("Adequate hematologic function: ANC ≥ 1500/µL", "inclusion", "anc >= 1500 /µL"),
+    # an exception in parentheses after one item of an inclusion's list is that item's
+    ("One of the following: Brain tumors; Soft tissue sarcoma (excluding Ewing's sarcoma); Neuroblastoma",
+     "inclusion", "condition brain_tumor or condition soft_tissue_sarcoma except (ewing_sarcoma) or "
+     "condition neuroblastoma"),
     # "using" a drug is taking it: now, or then after "history of"
     ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
     ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),

@@ -78,6 +78,7 @@ class _Part:
     willing: bool = False             # consent asked as "able / willing to give", not "has signed"
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
     shared_window: bool = False       # the window was written after a later item of the list
+    own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
@@ -602,7 +603,8 @@ class Reader(Transformer):
 
     def except_(self, items):
         found = next(i for i in items if isinstance(i, list))
-        return ("except", found)
+        enclosed = any(isinstance(i, Token) and i.type == "LPAR" for i in items)
+        return ("except", found, enclosed)
 
     def including(self, items):
         lists = [i for i in items if isinstance(i, list)]
@@ -718,6 +720,7 @@ class Reader(Transformer):
             part.quals.append("planned")
         elif tag == "except":
             part.excluding.extend(post[1])
+            part.own_exception = post[2]
         elif tag == "including":
             part.including.extend(e.concept for e in post[1])
             part.excluding.extend(post[2])
@@ -914,7 +917,7 @@ class Reader(Transformer):
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
-        _distribute(seq)
+        _distribute(seq, self.kind)
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
@@ -1362,11 +1365,13 @@ def _measured(p: _Part) -> bool:
     return isinstance(p.node, _MEASURE_NODES) or p.terminal == "QUALITATIVE"
 
 
-def _distribute(seq: _Seq) -> None:
+def _distribute(seq: _Seq, kind: CriterionKind) -> None:
     """Share what registry English writes once for a list: qualifiers forward ("severe or
     uncontrolled A, B and C"), windows and exceptions backward ("A or B within 12 weeks"),
     the measured name into elliptic comparisons ("SLEDAI ≥4 and ≤10"), "positive" into a bare
-    test name ("positive ANA and/or anti-DNA")."""
+    test name ("positive ANA and/or anti-DNA"). An exception in parentheses after an item of an
+    inclusion's list is that item's ("… soft tissue sarcoma (excluding Ewing's)"); in an exclusion
+    it is shared all the same, which can only exclude fewer."""
     parts = seq.parts
     if parts and parts[0].negated and not parts[0].unable and len(parts) > 1 and all(
             not q.negated and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
@@ -1419,7 +1424,7 @@ def _distribute(seq: _Seq) -> None:
                 p.shared_window = True
             if p.lasting is None and nxt.lasting is not None:
                 p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
-            if not p.excluding and nxt.excluding:
+            if not p.excluding and nxt.excluding and not (nxt.own_exception and kind == "inclusion"):
                 p.excluding = list(nxt.excluding)
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
             p.window = nxt.window
