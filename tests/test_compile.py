@@ -228,7 +228,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "2. absolute neutrophil count ≥ 1,500/mcL", "inclusion", "wbc >= 3000 /mcL and anc >= 1500 /mcL"),
     ("Adequate hematologic function: ANC ≥ 1500/µL", "inclusion", "anc >= 1500 /µL"),
     # an exception in parentheses after one item of an inclusion's list is that item's
-    ("One of the following: Brain tumors; Soft tissue sarcoma (excluding Ewing's sarcoma); Neuroblastoma",
+    ("One of the following histologically confirmed solid tumors: Brain tumors; Soft tissue sarcoma (excluding "
+     "Ewing's sarcoma); Neuroblastoma",
      "inclusion", "condition brain_tumor or condition soft_tissue_sarcoma except (ewing_sarcoma) or "
      "condition neuroblastoma"),
     # "using" a drug is taking it: now, or then after "history of"
