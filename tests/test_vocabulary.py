@@ -620,3 +620,17 @@ def test_class_synonyms_do_not_carry_a_route() -> None:
         and normalise_name(form) not in _ROUTE_NAMED
     ]
     assert offenders == []
+
+
+# --- classes no broader than the words they stand for --------------------------------------------
+
+
+def test_serotonergic_antidepressants_are_antidepressants_only() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("serotonergic antidepressants") == "serotonergic_antidepressant"
+    for drug in ("sertraline", "venlafaxine", "vortioxetine", "clomipramine", "phenelzine"):
+        assert vocab.is_a(drug, "serotonergic_antidepressant"), drug
+        assert vocab.is_a(drug, "serotonergic_drug"), drug
+    assert not vocab.is_a("ondansetron", "serotonergic_antidepressant")
+    assert not vocab.is_a("sumatriptan", "serotonergic_antidepressant")
+    assert not vocab.is_a("rasagiline", "serotonergic_antidepressant")
