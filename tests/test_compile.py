@@ -230,7 +230,7 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication anticancer_therapy within 4 weeks before screening or procedure radiotherapy within 4 weeks before "
      "screening"),
     ("Inner ear disease (benign paroxysmal positional vertigo, vestibular neuritis, Meniere's disease, etc.)",
-     "exclusion", "condition ear_disease"),
+     "exclusion", "condition inner_ear_disease"),
     # asked whether the patient can and will (met once consent is signed), not whether they have
     ("Willing and able to comply with scheduled visits, treatment plan, and other study procedures", "inclusion",
      "attribute able_to_comply"),

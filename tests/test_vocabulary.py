@@ -634,3 +634,14 @@ def test_serotonergic_antidepressants_are_antidepressants_only() -> None:
     assert not vocab.is_a("ondansetron", "serotonergic_antidepressant")
     assert not vocab.is_a("sumatriptan", "serotonergic_antidepressant")
     assert not vocab.is_a("rasagiline", "serotonergic_antidepressant")
+
+
+def test_inner_ear_disease_is_not_every_ear_disease() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("inner ear disease") == "inner_ear_disease"
+    assert lookup_id("hearing disorder") == "hearing_loss"
+    for condition in ("bppv", "vestibular_neuritis", "menieres_disease", "labyrinthitis", "presbycusis"):
+        assert vocab.is_a(condition, "inner_ear_disease"), condition
+    assert vocab.is_a("inner_ear_disease", "ear_disease")
+    for condition in ("otitis_externa", "otitis_media", "tympanic_membrane_perforation", "tinnitus"):
+        assert not vocab.is_a(condition, "inner_ear_disease"), condition
