@@ -645,3 +645,14 @@ def test_inner_ear_disease_is_not_every_ear_disease() -> None:
     assert vocab.is_a("inner_ear_disease", "ear_disease")
     for condition in ("otitis_externa", "otitis_media", "tympanic_membrane_perforation", "tinnitus"):
         assert not vocab.is_a(condition, "inner_ear_disease"), condition
+
+
+def test_radiculopathy_has_its_levels() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("lumbar radicular pain") == "lumbar_radiculopathy"
+    assert lookup_id("cervical radiculopathy") == "cervical_radiculopathy"
+    assert vocab.is_a("sciatica", "lumbar_radiculopathy")
+    assert vocab.is_a("cervical_radiculopathy", "radiculopathy")
+    assert vocab.is_a("lumbar_radiculopathy", "radiculopathy")
+    assert not vocab.is_a("cervical_radiculopathy", "lumbar_radiculopathy")
+    assert not vocab.is_a("radiculopathy", "lumbar_radiculopathy")
