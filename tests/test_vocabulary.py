@@ -656,3 +656,14 @@ def test_radiculopathy_has_its_levels() -> None:
     assert vocab.is_a("lumbar_radiculopathy", "radiculopathy")
     assert not vocab.is_a("cervical_radiculopathy", "lumbar_radiculopathy")
     assert not vocab.is_a("radiculopathy", "lumbar_radiculopathy")
+
+
+def test_a_research_study_is_not_an_interventional_trial() -> None:
+    vocab = VOCABULARY
+    for name in ("research study", "research studies", "clinical study", "study participation"):
+        assert lookup_id(name) == "research_participation", name
+    assert lookup_id("investigational drug study") == "clinical_trial_participation"
+    # "any research study" holds a trial; "an investigational drug study" does not hold mere research
+    assert vocab.is_a("clinical_trial_participation", "research_participation")
+    assert not vocab.is_a("research_participation", "clinical_trial_participation")
+
