@@ -667,3 +667,11 @@ def test_a_research_study_is_not_an_interventional_trial() -> None:
     assert vocab.is_a("clinical_trial_participation", "research_participation")
     assert not vocab.is_a("research_participation", "clinical_trial_participation")
 
+
+def test_an_investigational_device_is_not_a_drug() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("investigational device") == "investigational_device"
+    assert lookup_id("experimental devices") == "investigational_device"
+    assert vocab.get("investigational_device").category == "procedure"
+    assert not vocab.is_a("investigational_device", "investigational_agent")
+    assert lookup_id("investigational drug") == "investigational_agent"
