@@ -675,3 +675,14 @@ def test_an_investigational_device_is_not_a_drug() -> None:
     assert vocab.get("investigational_device").category == "procedure"
     assert not vocab.is_a("investigational_device", "investigational_agent")
     assert lookup_id("investigational drug") == "investigational_agent"
+
+
+def test_a_fistula_is_split_by_site() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("abdominal fistula") == "abdominal_fistula"
+    assert lookup_id("perianal fistula") == "anal_fistula"
+    assert vocab.is_a("enterocutaneous_fistula", "abdominal_fistula")
+    for site in ("abdominal_fistula", "anal_fistula", "tracheoesophageal_fistula", "vesicovaginal_fistula"):
+        assert vocab.is_a(site, "fistula"), site
+    for site in ("anal_fistula", "tracheoesophageal_fistula", "vesicovaginal_fistula", "fistula"):
+        assert not vocab.is_a(site, "abdominal_fistula"), site
