@@ -686,3 +686,11 @@ def test_a_fistula_is_split_by_site() -> None:
         assert vocab.is_a(site, "fistula"), site
     for site in ("anal_fistula", "tracheoesophageal_fistula", "vesicovaginal_fistula", "fistula"):
         assert not vocab.is_a(site, "abdominal_fistula"), site
+
+
+def test_abdominal_radiotherapy_is_not_pelvic() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("abdominal radiation") == "abdominal_radiotherapy"
+    assert not vocab.is_a("abdominal_radiotherapy", "pelvic_radiotherapy")
+    assert vocab.is_a("abdominopelvic_radiotherapy", "pelvic_radiotherapy")
+    assert vocab.is_a("abdominopelvic_radiotherapy", "abdominal_radiotherapy")
