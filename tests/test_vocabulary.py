@@ -694,3 +694,11 @@ def test_abdominal_radiotherapy_is_not_pelvic() -> None:
     assert not vocab.is_a("abdominal_radiotherapy", "pelvic_radiotherapy")
     assert vocab.is_a("abdominopelvic_radiotherapy", "pelvic_radiotherapy")
     assert vocab.is_a("abdominopelvic_radiotherapy", "abdominal_radiotherapy")
+
+
+def test_a_depressive_episode_is_not_major_depressive_disorder() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("depressive episode") == "depressive_episode"
+    assert lookup_id("major depressive episode") == "depressive_episode"
+    assert vocab.is_a("major_depressive_disorder", "depressive_episode")
+    assert not vocab.is_a("depressive_episode", "major_depressive_disorder")
