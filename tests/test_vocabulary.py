@@ -702,3 +702,12 @@ def test_a_depressive_episode_is_not_major_depressive_disorder() -> None:
     assert lookup_id("major depressive episode") == "depressive_episode"
     assert vocab.is_a("major_depressive_disorder", "depressive_episode")
     assert not vocab.is_a("depressive_episode", "major_depressive_disorder")
+
+
+def test_substance_use_is_not_a_use_disorder() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("substance use") is None
+    assert lookup_id("substance abuse") == "substance_use_disorder"
+    assert lookup_id("hallucinogen use") == "hallucinogen_use"
+    assert not vocab.is_a("hallucinogen_use", "substance_use_disorder")
+    assert vocab.is_a("hallucinogen_use_disorder", "substance_use_disorder")
