@@ -711,3 +711,13 @@ def test_substance_use_is_not_a_use_disorder() -> None:
     assert lookup_id("hallucinogen use") == "hallucinogen_use"
     assert not vocab.is_a("hallucinogen_use", "substance_use_disorder")
     assert vocab.is_a("hallucinogen_use_disorder", "substance_use_disorder")
+
+
+def test_immunotherapy_is_broader_than_cancer_immunotherapy() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("immunotherapy") == "immunotherapy"
+    assert vocab.is_a("cancer_immunotherapy", "immunotherapy")
+    assert vocab.is_a("allergen_immunotherapy", "immunotherapy")
+    assert vocab.is_a("pembrolizumab", "cancer_immunotherapy")
+    assert not vocab.is_a("allergen_immunotherapy", "cancer_immunotherapy")
+    assert not vocab.is_a("allergen_immunotherapy", "anticancer_therapy")
