@@ -721,3 +721,15 @@ def test_immunotherapy_is_broader_than_cancer_immunotherapy() -> None:
     assert vocab.is_a("pembrolizumab", "cancer_immunotherapy")
     assert not vocab.is_a("allergen_immunotherapy", "cancer_immunotherapy")
     assert not vocab.is_a("allergen_immunotherapy", "anticancer_therapy")
+
+
+def test_mechanical_ventilation_is_invasive_ventilation_only() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("ventilatory support") == "ventilatory_support"
+    assert lookup_id("assisted ventilation") == "ventilatory_support"
+    assert lookup_id("invasive ventilatory support") == "mechanical_ventilation"
+    assert lookup_id("intubation") == "endotracheal_intubation"
+    assert vocab.is_a("mechanical_ventilation", "ventilatory_support")
+    assert vocab.is_a("noninvasive_ventilation", "ventilatory_support")
+    assert not vocab.is_a("noninvasive_ventilation", "mechanical_ventilation")
+    assert not vocab.is_a("endotracheal_intubation", "mechanical_ventilation")
