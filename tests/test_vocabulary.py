@@ -733,3 +733,13 @@ def test_mechanical_ventilation_is_invasive_ventilation_only() -> None:
     assert vocab.is_a("noninvasive_ventilation", "ventilatory_support")
     assert not vocab.is_a("noninvasive_ventilation", "mechanical_ventilation")
     assert not vocab.is_a("endotracheal_intubation", "mechanical_ventilation")
+
+
+def test_nicotine_use_holds_tobacco_use_and_vaping() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("nicotine") == "nicotine_use"
+    assert lookup_id("e-cigarette use") == "vaping"
+    assert vocab.is_a("tobacco_use", "nicotine_use")
+    assert vocab.is_a("vaping", "nicotine_use")
+    assert not vocab.is_a("vaping", "tobacco_use")
+    assert not vocab.is_a("nicotine_use", "tobacco_use")
