@@ -743,3 +743,9 @@ def test_nicotine_use_holds_tobacco_use_and_vaping() -> None:
     assert vocab.is_a("vaping", "nicotine_use")
     assert not vocab.is_a("vaping", "tobacco_use")
     assert not vocab.is_a("nicotine_use", "tobacco_use")
+
+
+def test_bare_hydrops_is_not_hydrops_fetalis() -> None:
+    # "hydrops" alone is also endolymphatic (Ménière's) or gallbladder hydrops
+    assert lookup_id("hydrops") is None
+    assert lookup_id("fetal hydrops") == "hydrops_fetalis"
