@@ -749,3 +749,13 @@ def test_bare_hydrops_is_not_hydrops_fetalis() -> None:
     # "hydrops" alone is also endolymphatic (Ménière's) or gallbladder hydrops
     assert lookup_id("hydrops") is None
     assert lookup_id("fetal hydrops") == "hydrops_fetalis"
+
+
+def test_uterine_cancer_holds_endometrial_cancer_and_uterine_sarcoma() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("uterine cancer") == "uterine_cancer"
+    assert vocab.is_a("endometrial_cancer", "uterine_cancer")
+    assert vocab.is_a("uterine_sarcoma", "uterine_cancer")
+    assert vocab.is_a("uterine_cancer", "gynecologic_cancer")
+    assert not vocab.is_a("uterine_sarcoma", "endometrial_cancer")
+    assert not vocab.is_a("cervical_cancer", "uterine_cancer")
