@@ -759,3 +759,9 @@ def test_uterine_cancer_holds_endometrial_cancer_and_uterine_sarcoma() -> None:
     assert vocab.is_a("uterine_cancer", "gynecologic_cancer")
     assert not vocab.is_a("uterine_sarcoma", "endometrial_cancer")
     assert not vocab.is_a("cervical_cancer", "uterine_cancer")
+
+
+def test_bladder_outlet_obstruction_is_not_urinary_retention() -> None:
+    assert lookup_id("bladder outlet obstruction") == "bladder_outlet_obstruction"
+    assert lookup_id("urinary retention") == "urinary_retention"
+    assert not VOCABULARY.is_a("bladder_outlet_obstruction", "urinary_retention")
