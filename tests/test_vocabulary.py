@@ -765,3 +765,16 @@ def test_bladder_outlet_obstruction_is_not_urinary_retention() -> None:
     assert lookup_id("bladder outlet obstruction") == "bladder_outlet_obstruction"
     assert lookup_id("urinary retention") == "urinary_retention"
     assert not VOCABULARY.is_a("bladder_outlet_obstruction", "urinary_retention")
+
+
+@pytest.mark.parametrize("abbreviation", ["CHB", "CLD", "AD", "PID", "GBS", "AAV", "TRD"])
+def test_ambiguous_abbreviations_are_not_concepts(abbreviation: str) -> None:
+    # CHB is also complete heart block, CLD chronic lung disease, AD atopic dermatitis, PID primary
+    # immunodeficiency, GBS group B streptococcus, AAV adeno-associated virus: the capitals do not
+    # tell them apart. (LN stays: the seed NCT03580291 writes "class III, IV … LN".)
+    assert abbreviation not in {form for form, _, _ in VOCABULARY.surface_forms()}
+    assert VOCABULARY.lookup(abbreviation) is None
+
+
+def test_ms_stays_multiple_sclerosis() -> None:
+    assert lookup_id("MS") == "multiple_sclerosis"
