@@ -778,3 +778,9 @@ def test_ambiguous_abbreviations_are_not_concepts(abbreviation: str) -> None:
 
 def test_ms_stays_multiple_sclerosis() -> None:
     assert lookup_id("MS") == "multiple_sclerosis"
+
+
+@pytest.mark.parametrize("melanoma", ["uveal_melanoma", "mucosal_melanoma"])
+def test_a_melanoma_outside_the_skin_is_not_a_skin_cancer(melanoma: str) -> None:
+    assert not VOCABULARY.is_a(melanoma, "skin_cancer")
+    assert VOCABULARY.is_a(melanoma, "malignancy")
