@@ -784,3 +784,12 @@ def test_ms_stays_multiple_sclerosis() -> None:
 def test_a_melanoma_outside_the_skin_is_not_a_skin_cancer(melanoma: str) -> None:
     assert not VOCABULARY.is_a(melanoma, "skin_cancer")
     assert VOCABULARY.is_a(melanoma, "malignancy")
+
+
+def test_bppv_is_an_inner_ear_disease_not_a_neurological_one() -> None:
+    vocab = VOCABULARY
+    for condition in ("bppv", "menieres_disease", "labyrinthitis"):
+        assert not vocab.is_a(condition, "neurological_disease"), condition
+        assert vocab.is_a(condition, "inner_ear_disease"), condition
+        assert vocab.is_a(condition, "vestibular_disorder"), condition
+    assert vocab.is_a("pppd", "neurological_disease")
