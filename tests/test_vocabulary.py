@@ -793,3 +793,11 @@ def test_bppv_is_an_inner_ear_disease_not_a_neurological_one() -> None:
         assert vocab.is_a(condition, "inner_ear_disease"), condition
         assert vocab.is_a(condition, "vestibular_disorder"), condition
     assert vocab.is_a("pppd", "neurological_disease")
+
+
+@pytest.mark.parametrize(("finding", "organ_disease"), [("kidney_stones", "kidney_disease"), ("renal_cyst", "kidney_disease"),
+                                                        ("liver_cyst", "liver_disease"),
+                                                        ("hepatic_hemangioma", "liver_disease")])
+def test_benign_incidental_findings_are_not_organ_disease(finding: str, organ_disease: str) -> None:
+    # "history of renal disease" must not exclude a simple renal cyst
+    assert not VOCABULARY.is_a(finding, organ_disease)
