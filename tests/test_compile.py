@@ -244,13 +244,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Impaired renal function", "exclusion", "condition kidney_disease"),
     # "treatment" closing a window is the study's
     ("Use of serotonergic antidepressant within 3 days of treatment", "exclusion",
-     "medication serotonergic_drug within 3 days before first_dose"),
+     "medication serotonergic_antidepressant within 3 days before first_dose"),
     # examples in parentheses: the head, and the examples it may not hold, under the head's window
     ("Anticancer treatment (chemotherapy, radiotherapy) within 4 weeks", "exclusion",
      "medication anticancer_therapy within 4 weeks before screening or procedure radiotherapy within 4 weeks before "
      "screening"),
     ("Inner ear disease (benign paroxysmal positional vertigo, vestibular neuritis, Meniere's disease, etc.)",
-     "exclusion", "condition ear_disease"),
+     "exclusion", "condition inner_ear_disease"),
     # asked whether the patient can and will (met once consent is signed), not whether they have
     ("Willing and able to comply with scheduled visits, treatment plan, and other study procedures", "inclusion",
      "attribute able_to_comply"),

@@ -620,3 +620,184 @@ def test_class_synonyms_do_not_carry_a_route() -> None:
         and normalise_name(form) not in _ROUTE_NAMED
     ]
     assert offenders == []
+
+
+# --- classes no broader than the words they stand for --------------------------------------------
+
+
+def test_serotonergic_antidepressants_are_antidepressants_only() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("serotonergic antidepressants") == "serotonergic_antidepressant"
+    for drug in ("sertraline", "venlafaxine", "vortioxetine", "clomipramine", "phenelzine"):
+        assert vocab.is_a(drug, "serotonergic_antidepressant"), drug
+        assert vocab.is_a(drug, "serotonergic_drug"), drug
+    assert not vocab.is_a("ondansetron", "serotonergic_antidepressant")
+    assert not vocab.is_a("sumatriptan", "serotonergic_antidepressant")
+    assert not vocab.is_a("rasagiline", "serotonergic_antidepressant")
+
+
+def test_inner_ear_disease_is_not_every_ear_disease() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("inner ear disease") == "inner_ear_disease"
+    assert lookup_id("hearing disorder") == "hearing_loss"
+    for condition in ("bppv", "vestibular_neuritis", "menieres_disease", "labyrinthitis", "presbycusis"):
+        assert vocab.is_a(condition, "inner_ear_disease"), condition
+    assert vocab.is_a("inner_ear_disease", "ear_disease")
+    for condition in ("otitis_externa", "otitis_media", "tympanic_membrane_perforation", "tinnitus"):
+        assert not vocab.is_a(condition, "inner_ear_disease"), condition
+
+
+def test_radiculopathy_has_its_levels() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("lumbar radicular pain") == "lumbar_radiculopathy"
+    assert lookup_id("cervical radiculopathy") == "cervical_radiculopathy"
+    assert vocab.is_a("sciatica", "lumbar_radiculopathy")
+    assert vocab.is_a("cervical_radiculopathy", "radiculopathy")
+    assert vocab.is_a("lumbar_radiculopathy", "radiculopathy")
+    assert not vocab.is_a("cervical_radiculopathy", "lumbar_radiculopathy")
+    assert not vocab.is_a("radiculopathy", "lumbar_radiculopathy")
+
+
+def test_a_research_study_is_not_an_interventional_trial() -> None:
+    vocab = VOCABULARY
+    for name in ("research study", "research studies", "clinical study", "study participation"):
+        assert lookup_id(name) == "research_participation", name
+    assert lookup_id("investigational drug study") == "clinical_trial_participation"
+    # "any research study" holds a trial; "an investigational drug study" does not hold mere research
+    assert vocab.is_a("clinical_trial_participation", "research_participation")
+    assert not vocab.is_a("research_participation", "clinical_trial_participation")
+
+
+def test_an_investigational_device_is_not_a_drug() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("investigational device") == "investigational_device"
+    assert lookup_id("experimental devices") == "investigational_device"
+    assert vocab.get("investigational_device").category == "procedure"
+    assert not vocab.is_a("investigational_device", "investigational_agent")
+    assert lookup_id("investigational drug") == "investigational_agent"
+
+
+def test_a_fistula_is_split_by_site() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("abdominal fistula") == "abdominal_fistula"
+    assert lookup_id("perianal fistula") == "anal_fistula"
+    assert vocab.is_a("enterocutaneous_fistula", "abdominal_fistula")
+    for site in ("abdominal_fistula", "anal_fistula", "tracheoesophageal_fistula", "vesicovaginal_fistula"):
+        assert vocab.is_a(site, "fistula"), site
+    for site in ("anal_fistula", "tracheoesophageal_fistula", "vesicovaginal_fistula", "fistula"):
+        assert not vocab.is_a(site, "abdominal_fistula"), site
+
+
+def test_abdominal_radiotherapy_is_not_pelvic() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("abdominal radiation") == "abdominal_radiotherapy"
+    assert not vocab.is_a("abdominal_radiotherapy", "pelvic_radiotherapy")
+    assert vocab.is_a("abdominopelvic_radiotherapy", "pelvic_radiotherapy")
+    assert vocab.is_a("abdominopelvic_radiotherapy", "abdominal_radiotherapy")
+
+
+def test_a_depressive_episode_is_not_major_depressive_disorder() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("depressive episode") == "depressive_episode"
+    assert lookup_id("major depressive episode") == "depressive_episode"
+    assert vocab.is_a("major_depressive_disorder", "depressive_episode")
+    assert not vocab.is_a("depressive_episode", "major_depressive_disorder")
+
+
+def test_substance_use_is_not_a_use_disorder() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("substance use") is None
+    assert lookup_id("substance abuse") == "substance_use_disorder"
+    assert lookup_id("hallucinogen use") == "hallucinogen_use"
+    assert not vocab.is_a("hallucinogen_use", "substance_use_disorder")
+    assert vocab.is_a("hallucinogen_use_disorder", "substance_use_disorder")
+
+
+def test_immunotherapy_is_broader_than_cancer_immunotherapy() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("immunotherapy") == "immunotherapy"
+    assert vocab.is_a("cancer_immunotherapy", "immunotherapy")
+    assert vocab.is_a("allergen_immunotherapy", "immunotherapy")
+    assert vocab.is_a("pembrolizumab", "cancer_immunotherapy")
+    assert not vocab.is_a("allergen_immunotherapy", "cancer_immunotherapy")
+    assert not vocab.is_a("allergen_immunotherapy", "anticancer_therapy")
+
+
+def test_mechanical_ventilation_is_invasive_ventilation_only() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("ventilatory support") == "ventilatory_support"
+    assert lookup_id("assisted ventilation") == "ventilatory_support"
+    assert lookup_id("invasive ventilatory support") == "mechanical_ventilation"
+    assert lookup_id("intubation") == "endotracheal_intubation"
+    assert vocab.is_a("mechanical_ventilation", "ventilatory_support")
+    assert vocab.is_a("noninvasive_ventilation", "ventilatory_support")
+    assert not vocab.is_a("noninvasive_ventilation", "mechanical_ventilation")
+    assert not vocab.is_a("endotracheal_intubation", "mechanical_ventilation")
+
+
+def test_nicotine_use_holds_tobacco_use_and_vaping() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("nicotine") == "nicotine_use"
+    assert lookup_id("e-cigarette use") == "vaping"
+    assert vocab.is_a("tobacco_use", "nicotine_use")
+    assert vocab.is_a("vaping", "nicotine_use")
+    assert not vocab.is_a("vaping", "tobacco_use")
+    assert not vocab.is_a("nicotine_use", "tobacco_use")
+
+
+def test_bare_hydrops_is_not_hydrops_fetalis() -> None:
+    # "hydrops" alone is also endolymphatic (Ménière's) or gallbladder hydrops
+    assert lookup_id("hydrops") is None
+    assert lookup_id("fetal hydrops") == "hydrops_fetalis"
+
+
+def test_uterine_cancer_holds_endometrial_cancer_and_uterine_sarcoma() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("uterine cancer") == "uterine_cancer"
+    assert vocab.is_a("endometrial_cancer", "uterine_cancer")
+    assert vocab.is_a("uterine_sarcoma", "uterine_cancer")
+    assert vocab.is_a("uterine_cancer", "gynecologic_cancer")
+    assert not vocab.is_a("uterine_sarcoma", "endometrial_cancer")
+    assert not vocab.is_a("cervical_cancer", "uterine_cancer")
+
+
+def test_bladder_outlet_obstruction_is_not_urinary_retention() -> None:
+    assert lookup_id("bladder outlet obstruction") == "bladder_outlet_obstruction"
+    assert lookup_id("urinary retention") == "urinary_retention"
+    assert not VOCABULARY.is_a("bladder_outlet_obstruction", "urinary_retention")
+
+
+@pytest.mark.parametrize("abbreviation", ["CHB", "CLD", "AD", "PID", "GBS", "AAV", "TRD"])
+def test_ambiguous_abbreviations_are_not_concepts(abbreviation: str) -> None:
+    # CHB is also complete heart block, CLD chronic lung disease, AD atopic dermatitis, PID primary
+    # immunodeficiency, GBS group B streptococcus, AAV adeno-associated virus: the capitals do not
+    # tell them apart. (LN stays: the seed NCT03580291 writes "class III, IV … LN".)
+    assert abbreviation not in {form for form, _, _ in VOCABULARY.surface_forms()}
+    assert VOCABULARY.lookup(abbreviation) is None
+
+
+def test_ms_stays_multiple_sclerosis() -> None:
+    assert lookup_id("MS") == "multiple_sclerosis"
+
+
+@pytest.mark.parametrize("melanoma", ["uveal_melanoma", "mucosal_melanoma"])
+def test_a_melanoma_outside_the_skin_is_not_a_skin_cancer(melanoma: str) -> None:
+    assert not VOCABULARY.is_a(melanoma, "skin_cancer")
+    assert VOCABULARY.is_a(melanoma, "malignancy")
+
+
+def test_bppv_is_an_inner_ear_disease_not_a_neurological_one() -> None:
+    vocab = VOCABULARY
+    for condition in ("bppv", "menieres_disease", "labyrinthitis"):
+        assert not vocab.is_a(condition, "neurological_disease"), condition
+        assert vocab.is_a(condition, "inner_ear_disease"), condition
+        assert vocab.is_a(condition, "vestibular_disorder"), condition
+    assert vocab.is_a("pppd", "neurological_disease")
+
+
+@pytest.mark.parametrize(("finding", "organ_disease"), [("kidney_stones", "kidney_disease"), ("renal_cyst", "kidney_disease"),
+                                                        ("liver_cyst", "liver_disease"),
+                                                        ("hepatic_hemangioma", "liver_disease")])
+def test_benign_incidental_findings_are_not_organ_disease(finding: str, organ_disease: str) -> None:
+    # "history of renal disease" must not exclude a simple renal cyst
+    assert not VOCABULARY.is_a(finding, organ_disease)
