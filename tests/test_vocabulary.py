@@ -713,15 +713,6 @@ def test_substance_use_is_not_a_use_disorder() -> None:
     assert vocab.is_a("hallucinogen_use_disorder", "substance_use_disorder")
 
 
-def test_immunotherapy_is_broader_than_cancer_immunotherapy() -> None:
-    vocab = VOCABULARY
-    assert lookup_id("immunotherapy") == "immunotherapy"
-    assert vocab.is_a("cancer_immunotherapy", "immunotherapy")
-    assert vocab.is_a("allergen_immunotherapy", "immunotherapy")
-    assert vocab.is_a("pembrolizumab", "cancer_immunotherapy")
-    assert not vocab.is_a("allergen_immunotherapy", "cancer_immunotherapy")
-    assert not vocab.is_a("allergen_immunotherapy", "anticancer_therapy")
-
 
 def test_mechanical_ventilation_is_invasive_ventilation_only() -> None:
     vocab = VOCABULARY
