@@ -232,6 +232,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "Ewing's sarcoma); Neuroblastoma",
      "inclusion", "condition brain_tumor or condition soft_tissue_sarcoma except (ewing_sarcoma) or "
      "condition neuroblastoma"),
+    # an allergy to a drug "or any of its excipients" is read as the allergy to the drug
+    ("Known hypersensitivity to pembrolizumab or any of its excipients", "exclusion",
+     "medication pembrolizumab [intolerant]"),
     # "using" a drug is taking it: now, or then after "history of"
     ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
     ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),

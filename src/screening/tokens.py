@@ -1072,6 +1072,12 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 del out[joined - 2:]
                 out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
                 continue
+            if joined >= 3 and out[joined - 1].type in ("OR", "ANDOR") and out[joined - 2].type == "MED" \
+                    and out[joined - 3].type == "QUAL" and out[joined - 3].value == "intolerant":
+                # "hypersensitivity to efalizumab or to any of the excipients": an allergy to the
+                # drug is one to its product (the excipients alone are not read)
+                del out[joined - 1:]
+                continue
         if t.type == "TREATMENT" and ptype in ("OF", "BEFORE", "AFTER") and len(out) >= 2 \
                 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "COMMA", "OR", "AND", "RPAR"):
             t = _retyped(t, "ANCHOR", "first_dose")  # "within 3 days of treatment": the study's
