@@ -700,7 +700,10 @@ def _heading_kind(text: str) -> CriterionKind | None:
 # Words before "exclusion criteria" that rank or sort the list rather than say whom it is for.
 _PLAIN_HEADING_WORDS = frozenset({"key", "main", "major", "minor", "general", "additional", "other", "specific",
                                   "study", "trial", "principal", "primary", "secondary", "important", "the", "and",
-                                  "all", "common", "basic", "essential", "clinical", "medical", "laboratory"})
+                                  "all", "common", "basic", "essential", "clinical", "medical", "laboratory",
+                                  "patient", "patients", "subject", "subjects", "participant", "participants",
+                                  "eligibility", "protocol", "screening", "enrollment", "enrolment", "core",
+                                  "detailed", "further", "overall", "standard", "disease", "diagnostic"})
 
 
 def _heading_group(text: str) -> str:
