@@ -793,7 +793,7 @@ def test_one_heading_over_a_whole_list_is_a_preamble_not_a_group():
     ("Exclusion Criteria (Part B):", "Part B"),
     ("Key Exclusion Criteria:", ""),
     ("Additional exclusion criteria:", ""),
-    ("Patient Inclusion Criteria:", ""),
+    ("Patient Exclusion Criteria:", ""),
     ("Exclusion Criteria:", ""),
 ])
 def test_a_criteria_heading_that_names_a_group_limits_its_list_to_that_group(heading, group):
