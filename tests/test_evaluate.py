@@ -398,6 +398,7 @@ def test_an_acute_event_recorded_without_an_end_is_dated_by_its_onset():
                    complete=["conditions"]).truth is Truth.FALSE
     assert outcome("condition myocardial_infarction [current]", conditions=[mi]).truth is Truth.UNKNOWN
     assert outcome("condition myocardial_infarction [history]", conditions=[mi]).truth is Truth.TRUE
+    assert outcome("condition myocardial_infarction [recent]", conditions=[mi]).truth is Truth.UNKNOWN
     recent = {"name": "myocardial infarction", "onset": "2026-10-01"}
     assert outcome("condition myocardial_infarction within 6 months before screening",
                    conditions=[recent]).truth is Truth.TRUE

@@ -654,8 +654,11 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q == "recent":
         # how recent is not said: what is going on now is recent, a procedure in the last
         # fortnight too; anything older may or may not be
-        if not hasattr(entry, "end"):
-            day = getattr(entry, "date", None)
+        concept = getattr(entry, "concept_id", None)
+        acute = end is None and concept is not None and ctx.vocab.is_event(concept)
+        if not hasattr(entry, "end") or acute:
+            # a dated event (a procedure; an infarction, dated by its onset)
+            day = getattr(entry, "date", None) or getattr(entry, "onset", None)
             sure = day is not None and timedelta(0) <= ctx.as_of - day <= timedelta(days=SURELY_RECENT_DAYS)
             return Truth.TRUE if sure else Truth.UNKNOWN
         start = getattr(entry, "start", None) or getattr(entry, "onset", None)
