@@ -235,6 +235,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     # an allergy to a drug "or any of its excipients" is read as the allergy to the drug
     ("Known hypersensitivity to pembrolizumab or any of its excipients", "exclusion",
      "medication pembrolizumab [intolerant]"),
+    ("Cancer within previous 5 years (other than basal or squamous cell cancers of the skin)", "exclusion",
+     "condition malignancy except (basal_cell_carcinoma, cutaneous_squamous_cell_carcinoma) within 5 years before "
+     "screening"),
     # "using" a drug is taking it: now, or then after "history of"
     ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
     ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),
