@@ -238,6 +238,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Cancer within previous 5 years (other than basal or squamous cell cancers of the skin)", "exclusion",
      "condition malignancy except (basal_cell_carcinoma, cutaneous_squamous_cell_carcinoma) within 5 years before "
      "screening"),
+    # any drug at all, in a wash-out (without a window it is not read)
+    ("Use of any prescription or non-prescription medication within 14 days prior to dosing", "exclusion",
+     "medication any_medication within 14 days before first_dose"),
     # "using" a drug is taking it: now, or then after "history of"
     ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
     ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),
@@ -616,6 +619,7 @@ def test_registry_constructs(text, kind, rule):
     # an organ-function head with nothing after it, or one that dates the values
     ("Adequate renal and hepatic function", "inclusion"),
     ("Adequate organ function within 14 days: ANC ≥ 1500/µL", "inclusion"),
+    ("Use of prescription or over-the-counter medications", "exclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),
     # an exception to a procedure class, which the rule cannot carry

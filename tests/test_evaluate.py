@@ -429,3 +429,12 @@ def test_a_drug_with_other_uses_counts_as_anticancer_therapy_only_when_given_for
     assert outcome("medication chemotherapy [history]",
                    medications=[{"name": "carboplatin", "start": "2020-01-01", "end": "2020-06-01"}]).truth \
         is Truth.TRUE
+
+
+def test_any_medication_in_a_wash_out_is_every_drug_but_the_exceptions():
+    rule = "medication any_medication except (acetaminophen) within 14 days before screening"
+    assert outcome(rule, medications=[{"name": "ibuprofen", "start": "2026-11-15"}]).truth is Truth.TRUE
+    assert outcome(rule, medications=[{"name": "paracetamol", "start": "2026-11-15"}],
+                   complete=["medications"]).truth is Truth.FALSE
+    assert outcome(rule, medications=[{"name": "ibuprofen", "start": "2026-01-01", "end": "2026-02-01"}],
+                   complete=["medications"]).truth is Truth.FALSE
