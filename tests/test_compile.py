@@ -241,6 +241,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # any drug at all, in a wash-out (without a window it is not read)
     ("Use of any prescription or non-prescription medication within 14 days prior to dosing", "exclusion",
      "medication any_medication within 14 days before first_dose"),
+    # being healthy is the investigator's call, beside what can be checked
+    ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
+     'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),
+    # "no X for at least N" is none in the last N, not "no X that lasted N"
+    ("Non-smokers for at least 6 months", "inclusion", "not condition tobacco_use within 6 months before screening"),
     # "using" a drug is taking it: now, or then after "history of"
     ("Using systemic corticosteroids", "exclusion", "medication corticosteroid [current, systemic]"),
     ("History of using anticoagulants", "exclusion", "medication anticoagulant [history]"),

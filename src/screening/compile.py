@@ -101,6 +101,18 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # one ("subjects with no sinus disease") is not said of the other
             nodes.append(FreeText(text=words, span=span))
             continue
+        healthy = [t for t in clause if t.type == "HEALTHY"]
+        if healthy and not any(t.type == "JUDGEMENT" for t in clause):
+            # "Healthy men aged 18-55": whether healthy is the investigator's call, the ages are not
+            said = norm.span(healthy[0].start_pos, healthy[-1].end_pos)
+            judged = Judgement(text=text[said.start:said.end], span=said)
+            rest = [t for t in clause if t.type != "HEALTHY"]
+            read = _read_clause(rest, norm, kind, vocab, errors) if rest else None
+            if read is None or isinstance(read, Allowance):
+                nodes.append(Judgement(text=words, span=span))
+            else:
+                nodes.append(AllOf(items=(judged, read), span=span))
+            continue
         if any(t.type == "JUDGEMENT" for t in clause):
             if _heads_a_list(clause):
                 # "… per investigator judgement are eligible, provided that all of the following

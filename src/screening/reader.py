@@ -922,6 +922,11 @@ class Reader(Transformer):
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        if p.negated and p.lasting is not None and p.window is None and p.lasting.op in (">=", ">"):
+            # "non-smokers for at least 6 months": none in the last 6 months, not "no smoking
+            # habit that lasted 6 months" (which would fail a smoker who quit years ago)
+            p.window = TimeWindow(amount=p.lasting.amount, unit=p.lasting.unit)
+            p.lasting = None
         examples = _examples(p)
         if examples:
             # "inner ear disease (BPPV, vestibular neuritis, etc.)", "anticancer treatment
