@@ -44,6 +44,12 @@ KNOWN_ENGINE_ERRORS: dict[str, str] = {
         "complete list holding megestrol 'for recurrent disease' of endometrial cancer reads as "
         "having no hormonal therapy and passes, where it is the very exclusion"
     ),
+    "NCT00004500-3/R2": (
+        "age: a registry maximum of '48 Hours' is compared in _compare_age as completed whole "
+        "years (age 0) against 48 h = 0.0055 years, so every infant under one year 'meets ≤ 48 "
+        "hours' (a 4-day-old here); ages limited in hours, days, weeks or months need the age "
+        "in days from birth_date (and unknown when the birth time matters)"
+    ),
 }
 
 Verdicts = dict[str, tuple[str, str]]
