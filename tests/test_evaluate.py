@@ -438,3 +438,14 @@ def test_any_medication_in_a_wash_out_is_every_drug_but_the_exceptions():
                    complete=["medications"]).truth is Truth.FALSE
     assert outcome(rule, medications=[{"name": "ibuprofen", "start": "2026-01-01", "end": "2026-02-01"}],
                    complete=["medications"]).truth is Truth.FALSE
+
+
+def test_an_age_limit_under_a_year_is_counted_in_days_from_the_birth_date():
+    # AS_OF is 2026-11-20
+    assert outcome("age <= 48 hours", birth_date="2026-11-16").truth is Truth.FALSE  # at least 4 days old
+    assert outcome("age <= 48 hours", birth_date="2026-11-19").truth is Truth.TRUE   # 24-48 hours
+    assert outcome("age <= 48 hours", birth_date="2026-11-18").truth is Truth.UNKNOWN  # 48-72 hours: the hour decides
+    assert outcome("age >= 6 weeks", birth_date="2026-08-20").truth is Truth.TRUE
+    assert outcome("age >= 6 weeks", birth_date="2026-11-01").truth is Truth.FALSE
+    assert outcome("age < 6 months", age=0).truth is Truth.UNKNOWN  # somewhere in its first year
+    assert outcome("age < 6 months", age=2).truth is Truth.FALSE

@@ -37,19 +37,6 @@ PROFILES = sorted(p.stem for p in VIGNETTES.glob("NCT*-*.yaml") if not p.stem.en
 
 #: Cases ("profile/criterion") where the engine contradicts the coordinator today, and why.
 KNOWN_ENGINE_ERRORS: dict[str, str] = {
-    "NCT00739830-2/E4": (
-        "vocabulary: 'Prior therapy with hormonal agents' compiles to `medication "
-        "hormonal_cancer_therapy [history]`, but megestrol acetate (like medroxyprogesterone) is "
-        "only `is_a: [progestin]`, not hormonal_cancer_therapy, and not marked other_uses; so a "
-        "complete list holding megestrol 'for recurrent disease' of endometrial cancer reads as "
-        "having no hormonal therapy and passes, where it is the very exclusion"
-    ),
-    "NCT00004500-3/R2": (
-        "age: a registry maximum of '48 Hours' is compared in _compare_age as completed whole "
-        "years (age 0) against 48 h = 0.0055 years, so every infant under one year 'meets ≤ 48 "
-        "hours' (a 4-day-old here); ages limited in hours, days, weeks or months need the age "
-        "in days from birth_date (and unknown when the birth time matters)"
-    ),
 }
 
 Verdicts = dict[str, tuple[str, str]]

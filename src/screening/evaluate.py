@@ -420,21 +420,47 @@ def ambiguous_unit(node: Comparison, vocab: Vocabulary) -> str | None:
             f"the record most likely means {number(node.value)} {concept.unit}")
 
 
+_DAYS_PER = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 30.4375}
+
+
+def _age_in_days(ctx: Context) -> tuple[float, float]:
+    """The patient's age in days as an interval [low, high): a day wide from the birth date (the
+    hour of birth is not recorded), a year wide from an age in whole years."""
+    born = ctx.patient.birth_date
+    if born is not None:
+        days = (ctx.as_of - born).days
+        return float(days), float(days + 1)
+    years = ctx.patient.age or 0
+    return years * 365.25, (years + 1) * 365.25
+
+
 def _compare_age(node: Comparison, ctx: Context) -> Outcome:
     age = age_on(ctx.patient, ctx.as_of)
     if age is None:
         return Outcome(Truth.UNKNOWN, "Age unknown: the profile has neither birth_date nor age.", "missing",
                        missing=("birth date or age",))
     unit = node.unit or "years"
-    limit_years = node.value * {"hours": 1 / 8766, "days": 1 / 365.25, "weeks": 7 / 365.25, "months": 1 / 12,
-                                "years": 1.0}[unit]
-    # Age in completed years: "≤ 60" holds through the day before the 61st birthday.
     shown = f"{_OP_WORDS[node.op]} {number(node.value)} {unit}"
-    ev = Evidence(item="age", value=f"{age} years", date=ctx.as_of.isoformat(), threshold=shown,
+    told = f"{age} years"
+    if unit != "years":
+        # "≤ 48 hours", "≥ 6 weeks": the age in days, from the birth date (its hour unknown)
+        lo, hi = _age_in_days(ctx)
+        if ctx.patient.birth_date is not None:
+            told = _age_words(int(lo))
+        limit = node.value * _DAYS_PER[unit]
+        slack = 2.0 if unit == "months" else 0.0  # a month counted as 30.44 days
+        ends = [_COMPARE[node.op](lo - slack, limit), _COMPARE[node.op](hi + slack - 1e-9, limit)]
+    ev = Evidence(item="age", value=told, date=ctx.as_of.isoformat(), threshold=shown,
                   source="birth_date" if ctx.patient.birth_date else "age")
-    if node.op in ("<=", "<") and unit == "years":
+    if unit != "years":
+        if ends[0] != ends[1]:
+            return Outcome(Truth.UNKNOWN, f"Age {told}: too close to {number(node.value)} {unit} to tell.",
+                           "missing", (ev,), ("birth date",))
+        holds = ends[0]
+    elif node.op in ("<=", "<"):
+        # in completed years: "≤ 60" holds through the day before the 61st birthday
         holds = age <= node.value if node.op == "<=" else age < node.value
-    elif node.op == ">" and unit == "years" and age == node.value:
+    elif node.op == ">" and age == node.value:
         # "older than 18": an 18-year-old is, from the day after the birthday; an age given
         # in whole years does not say which day it is
         if ctx.patient.birth_date is None:
@@ -442,8 +468,8 @@ def _compare_age(node: Comparison, ctx: Context) -> Outcome:
                            f"on the birth date.", "missing", (ev,), ("birth date",))
         holds = age_on(ctx.patient, ctx.as_of - timedelta(days=1)) == age
     else:
-        holds = _COMPARE[node.op](age, limit_years)
-    return Outcome(Truth.of(holds), f"Age {age} {'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
+        holds = _COMPARE[node.op](age, node.value)
+    return Outcome(Truth.of(holds), f"Age {told} {'meets' if holds else 'does not meet'} {shown}.", None, (ev,))
 
 
 @_on_latest_reading
