@@ -241,6 +241,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # any drug at all, in a wash-out (without a window it is not read)
     ("Use of any prescription or non-prescription medication within 14 days prior to dosing", "exclusion",
      "medication any_medication within 14 days before first_dose"),
+    # how long and how many methods of contraception: the profile records whether
+    ("Women of childbearing potential must agree to use highly effective contraception during the study and for "
+     "6 months after the last dose of study drug", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Willing to use two forms of contraception from screening until 90 days after the last dose", "inclusion",
+     "if childbearing_potential then contraception"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),

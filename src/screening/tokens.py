@@ -369,7 +369,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels):
+                   _item_labels, _contraception_periods):
         tokens = settle(tokens)
     return tokens
 
@@ -442,6 +442,39 @@ def _after_class_name(tokens: list[Token]) -> bool:
 
 
 _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
+
+
+# What may say for how long contraception is to be used ("during the study and for at least 120
+# days after the last dose", "from screening until 90 days after the last dose of study drug").
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
+                            "ANCHOR", "WITHIN", "WITHIN_NEXT", "TO"})
+_PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
+                           "intervention", "period", "trial"})
+
+
+def _contraception_periods(tokens: list[Token]) -> list[Token]:
+    """Drop how long and how many methods of contraception are to be used, which the profile
+    does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if tokens[k].type == "NUMBER" and k + 1 < len(tokens) and tokens[k + 1].type == "CONTRACEPTION":
+            k += 1  # "two forms of contraception": the profile says whether, not how many
+            continue
+        out.append(tokens[k])
+        if tokens[k].type == "CONTRACEPTION":
+            j = k + 1
+            while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
+                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS):
+                j += 1
+            period = tokens[k + 1:j]
+            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI")
+            if closes and any(t.type in ("DURING_TRIAL", "AFTER") for t in period):
+                k = j
+                continue
+        k += 1
+    return out
 
 
 def _item_labels(tokens: list[Token]) -> list[Token]:
