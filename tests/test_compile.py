@@ -246,6 +246,13 @@ def test_a_20000_character_criterion_compiles_quickly():
      "6 months after the last dose of study drug", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Willing to use two forms of contraception from screening until 90 days after the last dose", "inclusion",
      "if childbearing_potential then contraception"),
+    # a time after a condition: how recently it began, or how long it has lasted (not in years, which
+    # may be an age: "erythema migrans in patients > 18 years")
+    ("Being pregnant or postpartum ≤ 3 weeks", "inclusion", "pregnant or condition postpartum [new] within 3 weeks "
+     "before screening"),
+    ("Asthma > 6 months", "inclusion", "condition asthma lasting > 6 months"),
+    ("Rheumatoid arthritis, Parkinson's disease or currently on dialysis", "exclusion",
+     "condition rheumatoid_arthritis or condition parkinsons_disease or procedure dialysis [current]"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),
@@ -630,6 +637,7 @@ def test_registry_constructs(text, kind, rule):
     ("Adequate renal and hepatic function", "inclusion"),
     ("Adequate organ function within 14 days: ANC ≥ 1500/µL", "inclusion"),
     ("Use of prescription or over-the-counter medications", "exclusion"),
+    ("Erythema migrans in patients > 18 years", "inclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),
     # an exception to a procedure class, which the rule cannot carry

@@ -465,8 +465,13 @@ class Reader(Transformer):
         op, value = items[0]
         if value[0] != "quantity" or value[2] is None:
             raise Unreadable("a dose without a unit")
-        if value[2] in _YEARS or value[2] == _OF_AGE:
-            raise Unreadable("a duration, not a dose")  # "diabetes for more than 10 years"
+        if value[2] in ("years", _OF_AGE):
+            # "erythema migrans in patients > 18 years": an age, or how long? not said
+            raise Unreadable("years after a condition")
+        if value[2] in _YEARS:
+            # "> 6 months": how long it has lasted; "interstitial cystitis < 6 months",
+            # "postpartum ≤ 3 weeks": how recently it began
+            return Lasting(op=op, amount=value[1], unit=value[2])
         return Comparison(concept="dose", op=op, value=value[1], unit=value[2])
 
     def entity(self, items):
@@ -476,6 +481,14 @@ class Reader(Transformer):
             raise Unreadable("a dose of what is not a drug")
         other = any(isinstance(t, Token) and t.type == "OTHER" for t in items)
         part = _Part(terminal=tok.type, concept=tok.value, dose=dose, span=self._span([tok]))
+        duration = next((i for i in items if isinstance(i, Lasting)), None)
+        if duration is not None and tok.type != "COND":
+            raise Unreadable("a duration, not a dose")
+        if duration is not None and duration.op in (">", ">="):
+            part.lasting = duration
+        elif duration is not None:
+            part.window = TimeWindow(amount=duration.amount, unit=duration.unit)
+            part.quals.append("new")
         if other:
             part.quals.append("other")
         return part
@@ -1085,9 +1098,10 @@ class Reader(Transformer):
         if "colon" in seq.seps:
             seq = self._examples(seq)
         if any(p.terminal == "COND" for p in seq.parts) and any(
-                p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a for p in seq.parts):
+                p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a and not p.described
+                for p in seq.parts):
             # "coronary artery disease, angina or surgery": the surgery is for those conditions,
-            # not any operation at all
+            # not any operation at all (but "… or currently on dialysis" says its own)
             raise Unreadable("a bare procedure class among conditions")
         nodes = list(dict.fromkeys(self._nodes(seq)))  # "signed consent and complied" says consent once
         if not nodes:
