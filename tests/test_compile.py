@@ -593,6 +593,7 @@ def test_registry_constructs(text, kind, rule):
     # a qualifier the rule cannot carry is not dropped
     ("Newly diagnosed intermittent claudication", "inclusion"),
     ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),
+    ("Severe allergy to penicillin", "exclusion"),
     # which drugs treat a condition is not knowable, except where the lexicon says so
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
     ("Comorbidities requiring corticosteroid therapy", "exclusion"),
