@@ -253,6 +253,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Asthma > 6 months", "inclusion", "condition asthma lasting > 6 months"),
     ("Rheumatoid arthritis, Parkinson's disease or currently on dialysis", "exclusion",
      "condition rheumatoid_arthritis or condition parkinsons_disease or procedure dialysis [current]"),
+    # a "not" does not reach a later requirement with its own verb
+    ("Must not be pregnant and must use effective contraception", "inclusion",
+     "not pregnant and (if childbearing_potential then contraception)"),
+    ("Not pregnant and able to give informed consent", "inclusion", "not pregnant and attribute able_to_consent"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),

@@ -1376,6 +1376,13 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
         if depth == 0 and t.type == "HOWEVER" and current:
             close(t.start_pos)
             start = t.start_pos
+        if depth == 0 and not choosing and t.type in ("MUST", "ABLE") and len(current) >= 2 \
+                and current[-1].type in ("AND", "COMMA", "ANDOR") and current[-2].type != "ABLE" \
+                and any(x.type == "NEG" for x in current):
+            # "must not be pregnant and must use contraception", "not pregnant and able to give
+            # consent": a new requirement with its own verb, which the "not" does not reach
+            close(current[-1].start_pos)
+            start = t.start_pos
         if t.type == "PERIOD":
             continue
         current.append(t)
