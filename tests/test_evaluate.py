@@ -449,3 +449,27 @@ def test_an_age_limit_under_a_year_is_counted_in_days_from_the_birth_date():
     assert outcome("age >= 6 weeks", birth_date="2026-11-01").truth is Truth.FALSE
     assert outcome("age < 6 months", age=0).truth is Truth.UNKNOWN  # somewhere in its first year
     assert outcome("age < 6 months", age=2).truth is Truth.FALSE
+
+
+def test_a_condition_in_remission_or_cured_is_not_active():
+    rule = "condition hepatitis_c [active]"
+    assert outcome(rule, conditions=[{"name": "hepatitis C", "onset": "2015-01-01", "note": "cured (SVR12)"}],
+                   complete=["conditions"]).truth is Truth.FALSE
+    assert outcome(rule, conditions=[{"name": "hepatitis C", "onset": "2015-01-01",
+                                      "note": "partial remission"}]).truth is Truth.UNKNOWN
+    assert outcome(rule, conditions=[{"name": "hepatitis C", "onset": "2015-01-01"}]).truth is Truth.TRUE
+
+
+def test_an_acute_infection_long_past_is_not_going_on():
+    uri = {"name": "upper respiratory tract infection", "onset": "2024-02-01"}
+    assert outcome("condition upper_respiratory_tract_infection [recent]", conditions=[uri]).truth is Truth.UNKNOWN
+    assert outcome("condition pneumonia within 3 months before screening",
+                   conditions=[{"name": "pneumonia", "onset": "2022-05-01"}], complete=["conditions"]).truth \
+        is Truth.FALSE
+
+
+def test_a_drug_given_around_cancer_but_not_against_it_is_not_surely_anticancer_therapy():
+    megestrol = {"name": "megestrol", "start": "2025-01-01", "note": "appetite stimulant for cancer-related anorexia"}
+    assert outcome("medication hormonal_cancer_therapy [history]", medications=[megestrol]).truth is Truth.UNKNOWN
+    cream = {"name": "fluorouracil", "start": "2025-01-01", "route": "topical", "note": "5% cream for actinic keratosis"}
+    assert outcome("medication chemotherapy [history]", medications=[cream]).truth is Truth.UNKNOWN

@@ -597,6 +597,10 @@ def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemp
     return result
 
 
+_QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bquiescent\b|no evidence of disease"
+                        r"|\bNED\b|\bSVR", re.IGNORECASE)
+
+
 def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
     """Whether a condition/medication/procedure entry has a qualifier; UNKNOWN when not recorded."""
     end = getattr(entry, "end", None)
@@ -614,6 +618,9 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         if end is None and onset is not None and concept is not None and ctx.vocab.is_event(concept) \
                 and (ctx.as_of - onset).days > RECENT_EVENT_DAYS:
             return Truth.UNKNOWN  # an acute event long past: over, or still being treated?
+        if (end is None or end >= ctx.as_of) and _QUIESCENT.search(note):
+            # "in complete remission", "cured (SVR12)": recorded, but not active now
+            return Truth.UNKNOWN if "partial" in note else Truth.FALSE
         return Truth.of(end is None or end >= ctx.as_of)
     if q in ("history", "equivalent"):
         return Truth.TRUE
@@ -685,7 +692,8 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         if not hasattr(entry, "end") or acute:
             # a dated event (a procedure; an infarction, dated by its onset)
             day = getattr(entry, "date", None) or getattr(entry, "onset", None)
-            sure = day is not None and timedelta(0) <= ctx.as_of - day <= timedelta(days=SURELY_RECENT_DAYS)
+            days = RECENT_EVENT_DAYS if acute else SURELY_RECENT_DAYS  # an illness may still go on
+            sure = day is not None and timedelta(0) <= ctx.as_of - day <= timedelta(days=days)
             return Truth.TRUE if sure else Truth.UNKNOWN
         start = getattr(entry, "start", None) or getattr(entry, "onset", None)
         ongoing = (end is None or end >= ctx.as_of) and (start is None or start <= ctx.as_of)
@@ -790,6 +798,10 @@ def _matches(entry_concept: str | None, target: str, ctx: Context) -> bool:
 
 _CANCER_WORDS = re.compile(r"cancer|carcinoma|tumou?r|lymphoma|leuk[a]?emia|myeloma|sarcoma|melanoma|malignan|metasta"
                            r"|oncolog|chemo", re.IGNORECASE)
+# Words saying a drug was given around cancer but not against it ("for cancer-related anorexia",
+# "ovarian protection during chemotherapy").
+_NOT_AGAINST_CANCER = re.compile(r"related|induced|during|supportive|protect|prevent|prophyla|appetite|anorexia"
+                                 r"|nausea|cachexia|symptom", re.IGNORECASE)
 
 
 def _given_for_cancer(entry_concept: str | None, entry: object, targets: list[str], ctx: Context) -> Truth:
@@ -800,6 +812,8 @@ def _given_for_cancer(entry_concept: str | None, entry: object, targets: list[st
     if not any(t != entry_concept and ctx.vocab.is_a(t, "anticancer_therapy") for t in targets):
         return Truth.TRUE
     note = " ".join(filter(None, (getattr(entry, "note", None), getattr(entry, "indication", None))))
+    if _NOT_AGAINST_CANCER.search(note):
+        return Truth.UNKNOWN
     return Truth.TRUE if _CANCER_WORDS.search(note) else Truth.UNKNOWN
 
 
