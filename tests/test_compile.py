@@ -257,6 +257,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Must not be pregnant and must use effective contraception", "inclusion",
      "not pregnant and (if childbearing_potential then contraception)"),
     ("Not pregnant and able to give informed consent", "inclusion", "not pregnant and attribute able_to_consent"),
+    ("Healthy volunteers or patients with mild asthma", "inclusion",
+     'judgement "Healthy volunteers or patients with mild asthma"'),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),

@@ -473,3 +473,19 @@ def test_a_drug_given_around_cancer_but_not_against_it_is_not_surely_anticancer_
     assert outcome("medication hormonal_cancer_therapy [history]", medications=[megestrol]).truth is Truth.UNKNOWN
     cream = {"name": "fluorouracil", "start": "2025-01-01", "route": "topical", "note": "5% cream for actinic keratosis"}
     assert outcome("medication chemotherapy [history]", medications=[cream]).truth is Truth.UNKNOWN
+
+
+def test_a_latent_infection_is_not_active():
+    latent = {"name": "latent tuberculosis", "onset": "2020-01-01"}
+    assert outcome("condition infection [active]", conditions=[latent], complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition latent_tuberculosis [current]", conditions=[latent]).truth is Truth.TRUE
+
+
+def test_an_upper_age_limit_in_months_or_weeks_counts_completed_units():
+    # AS_OF 2026-11-20: born 2024-11-09 is 24 months and 11 days old
+    assert outcome("age <= 24 months", birth_date="2024-11-09").truth is Truth.TRUE
+    assert outcome("age <= 24 months", birth_date="2024-09-01").truth is Truth.FALSE  # 26 months
+    assert outcome("age <= 16 weeks", birth_date="2026-07-28").truth is Truth.TRUE   # 16 weeks 3 days
+    # a part of a year: counted from the birth date, unknown from whole years alone
+    assert outcome("age >= 17.5 years", birth_date="2009-02-20").truth is Truth.TRUE  # 17 years 9 months
+    assert outcome("age >= 17.5 years", age=17).truth is Truth.UNKNOWN

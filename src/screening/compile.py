@@ -102,6 +102,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             nodes.append(FreeText(text=words, span=span))
             continue
         healthy = [t for t in clause if t.type == "HEALTHY"]
+        if healthy and any(t.type in ("OR", "ANDOR") for t in clause):
+            # "healthy volunteers or patients with mild asthma": either group, one of them judged
+            nodes.append(Judgement(text=words, span=span))
+            continue
         if healthy and not any(t.type == "JUDGEMENT" for t in clause):
             # "Healthy men aged 18-55": whether healthy is the investigator's call, the ages are not
             said = norm.span(healthy[0].start_pos, healthy[-1].end_pos)

@@ -442,14 +442,24 @@ def _compare_age(node: Comparison, ctx: Context) -> Outcome:
     unit = node.unit or "years"
     shown = f"{_OP_WORDS[node.op]} {number(node.value)} {unit}"
     told = f"{age} years"
+    if unit == "years" and node.value != int(node.value):
+        # "≥ 17.5 years": a part of a year, which whole years cannot settle
+        unit = "months"
+        node = node.model_copy(update={"value": node.value * 12, "unit": "months"})
     if unit != "years":
         # "≤ 48 hours", "≥ 6 weeks": the age in days, from the birth date (its hour unknown)
         lo, hi = _age_in_days(ctx)
         if ctx.patient.birth_date is not None:
             told = _age_words(int(lo))
         limit = node.value * _DAYS_PER[unit]
+        if node.op in ("<=", "<") and unit != "hours":
+            # in completed units, as for years: "≤ 24 months" holds until the day before 25
+            limit += _DAYS_PER[unit] if node.op == "<=" else 0.0
+            op = "<"
+        else:
+            op = node.op
         slack = 2.0 if unit == "months" else 0.0  # a month counted as 30.44 days
-        ends = [_COMPARE[node.op](lo - slack, limit), _COMPARE[node.op](hi + slack - 1e-9, limit)]
+        ends = [_COMPARE[op](lo - slack, limit), _COMPARE[op](hi + slack - 1e-9, limit)]
     ev = Evidence(item="age", value=told, date=ctx.as_of.isoformat(), threshold=shown,
                   source="birth_date" if ctx.patient.birth_date else "age")
     if unit != "years":
@@ -618,6 +628,8 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         if end is None and onset is not None and concept is not None and ctx.vocab.is_event(concept) \
                 and (ctx.as_of - onset).days > RECENT_EVENT_DAYS:
             return Truth.UNKNOWN  # an acute event long past: over, or still being treated?
+        if q == "active" and (concept is not None and ctx.vocab.get(concept).latent or "latent" in note):
+            return Truth.FALSE  # latent tuberculosis is carried, not active
         if (end is None or end >= ctx.as_of) and _QUIESCENT.search(note):
             # "in complete remission", "cured (SVR12)": recorded, but not active now
             return Truth.UNKNOWN if "partial" in note else Truth.FALSE

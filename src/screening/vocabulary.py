@@ -93,6 +93,7 @@ class Concept(BaseModel):
     ``covers_except`` names classes whose members it does not hold (a "medical" illness is not a
     psychiatric one). ``event`` marks an acute event dated by its onset (a myocardial infarction,
     a fracture): recorded with no end, it is over, not ongoing; its descendants are events too.
+    ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
@@ -123,6 +124,7 @@ class Concept(BaseModel):
     covers_except: tuple[str, ...] = ()
     event: bool = False
     other_uses: bool = False
+    latent: bool = False
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
