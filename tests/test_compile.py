@@ -682,7 +682,7 @@ def test_an_exclusion_class_does_not_exclude_the_disease_under_study():
         Criterion(id="E1", kind="exclusion", text="Previous or concurrent malignancy"),
         Criterion(id="I1", kind="inclusion", text="Malignancy"),))
     rules = compile_trial(trial).rules
-    assert "except (nsclc)" in to_text(rules["E1"])
+    assert "except (nsclc, advanced_cancer)" in to_text(rules["E1"])  # its metastases are of it
     assert "except" not in to_text(rules["I1"])
 
 
@@ -808,8 +808,8 @@ def test_the_studied_cancer_is_excepted_from_every_reading_of_a_class_and_from_g
         Criterion(id="E2", kind="exclusion", text="Uncontrolled intercurrent illness"),))
     rules = compile_trial(trial).rules
     # "previous malignancy" is any other cancer, not an earlier episode of this one
-    assert to_text(rules["E1"]) == ("condition malignancy [history] except (nsclc) or "
-                                    "condition malignancy [current] except (nsclc)")
+    assert to_text(rules["E1"]) == ("condition malignancy [history] except (nsclc, advanced_cancer) or "
+                                    "condition malignancy [current] except (nsclc, advanced_cancer)")
     # the patient's own cancer may be recorded under another name ("lung cancer", "adenocarcinoma")
     assert to_text(rules["E2"]) == "condition medical_condition [uncontrolled] except (malignancy)"
 
@@ -831,3 +831,24 @@ def test_a_looser_limit_for_some_patients_keeps_the_condition_of_the_limit_it_lo
     # an anticoagulated HCC patient is bound by neither limit
     assert "if (not medication anticoagulant and condition hepatocellular_carcinoma) then inr <= 2 x ULN" in rule, rule
     assert "and (if condition hepatocellular_carcinoma then" not in rule, rule
+
+
+@pytest.mark.parametrize("conditions, studied", [
+    (("Neoplasms, Prostate",), ("prostate_cancer",)),
+    (("Solid Tumor",), ("solid_tumor",)),
+    (("Systemic Lupus Erythematosus",), ("sle",)),
+])
+def test_the_studied_conditions_are_read_from_registry_names(conditions, studied):
+    from screening.compile import trial_concepts
+    from screening.trial import Trial
+
+    assert trial_concepts(Trial(nct_id="NCT09999993", conditions=conditions)) == studied
+
+
+def test_in_a_trial_of_any_cancer_another_malignancy_cannot_be_told_from_the_studied_one():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999992", conditions=("Advanced Solid Tumors",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Active malignancy"),))
+    assert isinstance(compile_trial(trial).rules["E1"], FreeText)  # the patient's own cancer is one

@@ -420,7 +420,12 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             errors[c.id] = (CompileError(f"this exclusion repeats inclusion {twin} word for word", None),)
             continue
         compiled = compile_criterion(c.text, c.kind)
-        rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
+        try:
+            rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
+        except _StudiedIndistinct:
+            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
+            errors[c.id] = (CompileError("the trial studies any cancer: which one is 'another' is not said", None),)
+            continue
         if c.group and names_a_group(c.group):
             # "The older subjects must also meet:": it applies to that group only, and who is in
             # the group is the heading's words, which a coordinator settles
@@ -466,15 +471,40 @@ def names_a_group(heading: str) -> bool:
     return bool(_GROUP_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", words)})
 
 
+_CANCER = "malignancy"
+
+
+class _StudiedIndistinct(Exception):
+    """An exclusion naming the very class a trial of any cancer studies."""
+
+
 def trial_concepts(trial: Trial) -> tuple[str, ...]:
     """The conditions a trial studies, as vocabulary concepts: the condition names found in its
-    registry conditions ("Advanced Non-small Cell Lung Cancer" → non-small cell lung cancer)."""
-    found = (t.value for name in trial.conditions for t in tokenize(normalise(name)) if t.type == "COND")
+    registry conditions ("Advanced Non-small Cell Lung Cancer" → non-small cell lung cancer,
+    "Neoplasms, Prostate" → prostate cancer, "Solid Tumor" → the class of solid tumours)."""
     vocab = load_vocabulary()
-    return tuple(dict.fromkeys(c for c in found if vocab.get(c).category == "condition"))
+    found: list[str] = []
+    for name in trial.conditions:
+        named = [t.value for variant in _condition_names(name) for t in tokenize(normalise(variant))
+                 if t.type == "COND" and (vocab.get(t.value).category == "condition" or vocab.is_a(t.value, _CANCER))]
+        specific = [c for c in named if not _generic_cancer(c, vocab)]
+        found += specific or named  # "Neoplasms, Prostate" is prostate cancer, not any cancer
+    return tuple(dict.fromkeys(found))
 
 
-_CANCER = "malignancy"
+def _generic_cancer(concept: str, vocab: Vocabulary) -> bool:
+    """A cancer that names no organ: "solid tumor", "advanced cancer", "neoplasm"."""
+    return vocab.is_a(concept, _CANCER) and (vocab.get(concept).category == "class" or concept == "neoplasm"
+                                             or vocab.is_a(concept, "advanced_cancer"))
+
+
+def _condition_names(name: str) -> list[str]:
+    """A registry condition as written, and in the word order of a criterion: MeSH writes
+    "Neoplasms, Prostate" and "Colonic Neoplasms" where a criterion says "prostate cancer"."""
+    inverted = re.match(r"^\s*([^,]+),\s*([^,]+?)\s*$", name)
+    names = [name, f"{inverted[2]} {inverted[1]}"] if inverted else [name]
+    return names + [re.sub(r"\bneoplasms?\b", "cancer", n, flags=re.IGNORECASE) for n in names
+                    if re.search(r"\bneoplasms?\b", n, re.IGNORECASE)]
 
 
 def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False) -> Rule:
@@ -485,6 +515,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
     ``heads_only`` (for inclusions) excepts it from general heads alone: "no serious medical
     illness" does not mean the disease studied, but "diagnosis of a malignancy" does."""
     vocab = load_vocabulary()
+    # a trial of "advanced cancer" or "solid tumors" studies whichever cancer the patient has
+    studied = [_CANCER if _generic_cancer(c, vocab) else c for c in studied]
+    # and a cancer's metastases are of it
+    if any(vocab.is_a(c, _CANCER) for c in studied) and vocab.lookup("advanced_cancer"):
+        studied = [*studied, "advanced_cancer"]
 
     def exempt(node: Rule) -> Rule:
         if heads_only and isinstance(node, HasCondition) and node.concept is not None \
@@ -496,6 +531,10 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
             # "prior stroke" in a stroke trial: an episode before the one under study (but "prior
             # malignancy" in a lung-cancer trial is any other cancer: the class is excepted below)
             return node.model_copy(update={"qualifiers": (*node.qualifiers, "earlier")})
+        if isinstance(node, HasCondition) and node.concept is not None and node.concept in studied \
+                and node.concept == _CANCER and not heads_only:
+            # "active malignancy" in a trial of any solid tumour: the patient's cancer is one
+            raise _StudiedIndistinct()
         if isinstance(node, HasCondition) and node.concept is not None:
             under_study = studied
             if vocab.get(node.concept).covers:
