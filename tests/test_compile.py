@@ -259,6 +259,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Not pregnant and able to give informed consent", "inclusion", "not pregnant and attribute able_to_consent"),
     ("Healthy volunteers or patients with mild asthma", "inclusion",
      'judgement "Healthy volunteers or patients with mild asthma"'),
+    # a procedure that is not a broad class may stand among conditions
+    ("Myocardial infarction, unstable angina, or coronary revascularization within 3 months prior to screening",
+     "exclusion", "condition myocardial_infarction within 3 months before screening or condition unstable_angina "
+     "within 3 months before screening or procedure revascularization within 3 months before screening"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),

@@ -1099,7 +1099,7 @@ class Reader(Transformer):
             seq = self._examples(seq)
         if any(p.terminal == "COND" for p in seq.parts) and any(
                 p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a and not p.described
-                for p in seq.parts):
+                and len(self.vocab.descendants(p.concept)) > _BROAD_CLASS for p in seq.parts):
             # "coronary artery disease, angina or surgery": the surgery is for those conditions,
             # not any operation at all (but "… or currently on dialysis" says its own)
             raise Unreadable("a bare procedure class among conditions")
@@ -1247,6 +1247,8 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 
 
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
+# A procedure class this large ("surgery", "imaging") named among conditions is one done for them.
+_BROAD_CLASS = 12
 _ENTITY_TERMINALS = {HasCondition: "COND", TookMedication: "MED", HadProcedure: "PROC", Vaccinated: "VACC"}
 _KIND_TERMINALS = {"condition": "COND", "class": "COND", "medication": "MED", "drug_class": "MED",
                    "procedure": "PROC", "vaccine": "VACC"}
