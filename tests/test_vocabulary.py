@@ -810,6 +810,9 @@ def test_benign_incidental_findings_are_not_organ_disease(finding: str, organ_di
         ("MPS VI", "mps_vi"),
         ("Hunter syndrome", "mps_ii"),
         ("collagenous colitis", "collagenous_colitis"),
+        ("chimeric antibodies", "chimeric_monoclonal_antibody"),
+        ("humanized antibodies", "humanized_monoclonal_antibody"),
+        ("fully human monoclonal antibody", "human_monoclonal_antibody"),
     ],
 )
 def test_a_narrower_term_is_its_own_concept(name: str, concept_id: str) -> None:
@@ -831,6 +834,10 @@ def test_a_narrower_term_is_its_own_concept(name: str, concept_id: str) -> None:
         ("x_linked_hypophosphatemia", "hypophosphatemia"),
         ("hurler_syndrome", "mps_i"),
         ("mps_vi", "mucopolysaccharidosis"),
+        ("rituximab", "chimeric_monoclonal_antibody"),
+        ("pembrolizumab", "humanized_monoclonal_antibody"),
+        ("adalimumab", "human_monoclonal_antibody"),
+        ("chimeric_monoclonal_antibody", "monoclonal_antibody"),
     ],
 )
 def test_narrower_concepts_keep_their_parent(narrow: str, broad: str) -> None:
@@ -846,11 +853,15 @@ def test_narrower_concepts_keep_their_parent(narrow: str, broad: str) -> None:
         ("lower_respiratory_tract_infection", "pneumonia"),
         ("metabolic_acidosis", "lactic_acidosis"),
         ("mps_i", "mps_vi"),
+        ("rituximab", "humanized_monoclonal_antibody"),
+        ("nivolumab", "humanized_monoclonal_antibody"),
+        ("pembrolizumab", "human_monoclonal_antibody"),
+        ("monoclonal_antibody", "chimeric_monoclonal_antibody"),
     ],
 )
 def test_one_kind_is_not_its_sibling_or_its_parent(one: str, other: str) -> None:
-    # an exclusion of one food allergy or one cause of pneumonitis must not catch the patient who
-    # has another
+    # an exclusion of one food allergy, one cause of pneumonitis or one kind of antibody must not
+    # catch the patient who has another
     assert not VOCABULARY.is_a(one, other)
 
 
