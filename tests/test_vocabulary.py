@@ -813,6 +813,9 @@ def test_benign_incidental_findings_are_not_organ_disease(finding: str, organ_di
         ("chimeric antibodies", "chimeric_monoclonal_antibody"),
         ("humanized antibodies", "humanized_monoclonal_antibody"),
         ("fully human monoclonal antibody", "human_monoclonal_antibody"),
+        ("GGO", "ground_glass_opacity"),
+        ("iliac aneurysm", "iliac_artery_aneurysm"),
+        ("anticipated difficult airway", "difficult_airway"),
     ],
 )
 def test_a_narrower_term_is_its_own_concept(name: str, concept_id: str) -> None:
@@ -838,6 +841,9 @@ def test_a_narrower_term_is_its_own_concept(name: str, concept_id: str) -> None:
         ("pembrolizumab", "humanized_monoclonal_antibody"),
         ("adalimumab", "human_monoclonal_antibody"),
         ("chimeric_monoclonal_antibody", "monoclonal_antibody"),
+        ("ground_glass_nodule", "pulmonary_nodule"),
+        ("difficult_intubation", "difficult_airway"),
+        ("iliac_artery_aneurysm", "aneurysm"),
     ],
 )
 def test_narrower_concepts_keep_their_parent(narrow: str, broad: str) -> None:
@@ -857,6 +863,7 @@ def test_narrower_concepts_keep_their_parent(narrow: str, broad: str) -> None:
         ("nivolumab", "humanized_monoclonal_antibody"),
         ("pembrolizumab", "human_monoclonal_antibody"),
         ("monoclonal_antibody", "chimeric_monoclonal_antibody"),
+        ("ground_glass_opacity", "pulmonary_nodule"),
     ],
 )
 def test_one_kind_is_not_its_sibling_or_its_parent(one: str, other: str) -> None:
