@@ -792,3 +792,87 @@ def test_bppv_is_an_inner_ear_disease_not_a_neurological_one() -> None:
 def test_benign_incidental_findings_are_not_organ_disease(finding: str, organ_disease: str) -> None:
     # "history of renal disease" must not exclude a simple renal cyst
     assert not VOCABULARY.is_a(finding, organ_disease)
+
+
+@pytest.mark.parametrize(
+    ("name", "concept_id"),
+    [
+        ("peanut allergy", "peanut_allergy"),
+        ("allergy to eggs", "egg_allergy"),
+        ("soybean allergy", "soy_allergy"),
+        ("fish allergy", "fish_allergy"),
+        ("milk allergy", "cows_milk_protein_allergy"),
+        ("radiation pneumonitis", "radiation_pneumonitis"),
+        ("checkpoint inhibitor pneumonitis", "immune_related_pneumonitis"),
+        ("LRTI", "lower_respiratory_tract_infection"),
+        ("lactic acidosis", "lactic_acidosis"),
+        ("XLH", "x_linked_hypophosphatemia"),
+        ("MPS VI", "mps_vi"),
+        ("Hunter syndrome", "mps_ii"),
+        ("collagenous colitis", "collagenous_colitis"),
+        ("chimeric antibodies", "chimeric_monoclonal_antibody"),
+        ("humanized antibodies", "humanized_monoclonal_antibody"),
+        ("fully human monoclonal antibody", "human_monoclonal_antibody"),
+        ("GGO", "ground_glass_opacity"),
+        ("iliac aneurysm", "iliac_artery_aneurysm"),
+        ("anticipated difficult airway", "difficult_airway"),
+    ],
+)
+def test_a_narrower_term_is_its_own_concept(name: str, concept_id: str) -> None:
+    assert lookup_id(name) == concept_id
+
+
+@pytest.mark.parametrize(
+    ("narrow", "broad"),
+    [
+        ("peanut_allergy", "food_allergy"),
+        ("shellfish_allergy", "food_allergy"),
+        ("radiation_pneumonitis", "pneumonitis"),
+        ("immune_related_pneumonitis", "drug_induced_pneumonitis"),
+        ("pneumonia", "lower_respiratory_tract_infection"),
+        ("community_acquired_pneumonia", "pneumonia"),
+        ("lower_respiratory_tract_infection", "respiratory_infection"),
+        ("lactic_acidosis", "metabolic_acidosis"),
+        ("renal_tubular_acidosis", "kidney_disease"),
+        ("x_linked_hypophosphatemia", "hypophosphatemia"),
+        ("hurler_syndrome", "mps_i"),
+        ("mps_vi", "mucopolysaccharidosis"),
+        ("rituximab", "chimeric_monoclonal_antibody"),
+        ("pembrolizumab", "humanized_monoclonal_antibody"),
+        ("adalimumab", "human_monoclonal_antibody"),
+        ("chimeric_monoclonal_antibody", "monoclonal_antibody"),
+        ("ground_glass_nodule", "pulmonary_nodule"),
+        ("difficult_intubation", "difficult_airway"),
+        ("iliac_artery_aneurysm", "aneurysm"),
+    ],
+)
+def test_narrower_concepts_keep_their_parent(narrow: str, broad: str) -> None:
+    assert VOCABULARY.is_a(narrow, broad)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("peanut_allergy", "fish_allergy"),
+        ("food_allergy", "peanut_allergy"),
+        ("radiation_pneumonitis", "drug_induced_pneumonitis"),
+        ("lower_respiratory_tract_infection", "pneumonia"),
+        ("metabolic_acidosis", "lactic_acidosis"),
+        ("mps_i", "mps_vi"),
+        ("rituximab", "humanized_monoclonal_antibody"),
+        ("nivolumab", "humanized_monoclonal_antibody"),
+        ("pembrolizumab", "human_monoclonal_antibody"),
+        ("monoclonal_antibody", "chimeric_monoclonal_antibody"),
+        ("ground_glass_opacity", "pulmonary_nodule"),
+    ],
+)
+def test_one_kind_is_not_its_sibling_or_its_parent(one: str, other: str) -> None:
+    # an exclusion of one food allergy, one cause of pneumonitis or one kind of antibody must not
+    # catch the patient who has another
+    assert not VOCABULARY.is_a(one, other)
+
+
+@pytest.mark.parametrize("abbreviation", ["CAP", "RTA"])
+def test_ambiguous_abbreviations_dropped_from_split_concepts(abbreviation: str) -> None:
+    # CAP is also the College of American Pathologists and a cervical cap; RTA a road traffic accident
+    assert VOCABULARY.lookup(abbreviation) is None
