@@ -263,6 +263,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Myocardial infarction, unstable angina, or coronary revascularization within 3 months prior to screening",
      "exclusion", "condition myocardial_infarction within 3 months before screening or condition unstable_angina "
      "within 3 months before screening or procedure revascularization within 3 months before screening"),
+    # names before the last share its tail
+    ("Breast, ovarian or endometrial cancer", "exclusion",
+     "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),
+    ("Fish, soybean or peanut allergy", "exclusion",
+     "condition fish_allergy or condition soy_allergy or condition peanut_allergy"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),

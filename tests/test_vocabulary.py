@@ -120,7 +120,7 @@ def test_lookup_by_name_synonym_id_and_spelling_variants(name: str, concept_id: 
         ("GBM", "glioblastoma"),
         ("osteogenic sarcoma", "osteosarcoma"),
         ("ESFT", "ewing_sarcoma"),
-        ("adenocarcinoma", "carcinoma"),
+        ("adenocarcinoma", "adenocarcinoma"),
         ("lymphoproliferative disorders", "lymphoproliferative_disorder"),
         ("hypomethylating agent", "hypomethylating_agent"),
         ("Naglazyme", "galsulfase"),
@@ -876,3 +876,11 @@ def test_one_kind_is_not_its_sibling_or_its_parent(one: str, other: str) -> None
 def test_ambiguous_abbreviations_dropped_from_split_concepts(abbreviation: str) -> None:
     # CAP is also the College of American Pathologists and a cervical cap; RTA a road traffic accident
     assert VOCABULARY.lookup(abbreviation) is None
+
+
+def test_kinds_of_carcinoma_are_not_other_names_for_one_another() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("squamous cell carcinoma") == "squamous_cell_carcinoma"
+    assert not vocab.is_a("adenocarcinoma", "squamous_cell_carcinoma")
+    assert vocab.is_a("cutaneous_squamous_cell_carcinoma", "squamous_cell_carcinoma")
+    assert lookup_id("SCC") is None  # also spinal cord compression

@@ -1027,11 +1027,18 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             if found is not None and found.category == vocab.get(out[-2].value).category:
                 t = _retyped(t, "COND", found.id)
         if t.type == "COND" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
-            # "basal or squamous cell": the first name shares the second one's tail
+            # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
+            # share the last one's tail
             tail = text[t.start_pos:t.end_pos].split()[1:]
-            found = vocab.lookup(" ".join([out[-2].value, *tail])) if tail else None
-            if found is not None and found.category == vocab.get(t.value).category:
-                out[-2] = _retyped(out[-2], "COND", found.id)
+            j = len(out) - 2
+            while tail and j >= 0 and out[j].type == "WORD":
+                found = vocab.lookup(" ".join([out[j].value, *tail]))
+                if found is None or found.category != vocab.get(t.value).category:
+                    break
+                out[j] = _retyped(out[j], "COND", found.id)
+                if j < 2 or out[j - 1].type != "COMMA":
+                    break
+                j -= 2
         if _marks_sex(out, t):
             continue
         if t.type == "RPAR" and ntype in (None, "PERIOD", "SEMI") and _closes_sex_note(out):
