@@ -263,6 +263,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Myocardial infarction, unstable angina, or coronary revascularization within 3 months prior to screening",
      "exclusion", "condition myocardial_infarction within 3 months before screening or condition unstable_angina "
      "within 3 months before screening or procedure revascularization within 3 months before screening"),
+    # "vaccination against X or Y": the vaccines, not the diseases
+    ("Previous vaccination against HZ or varicella.", "exclusion",
+     "vaccination herpes_zoster_vaccine [history] or vaccination varicella_vaccine [history]"),
+    ("Receipt of any vaccine within 30 days before study vaccination", "exclusion",
+     "vaccination vaccine within 30 days before first_dose"),
     # names before the last share its tail
     ("Breast, ovarian or endometrial cancer", "exclusion",
      "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),
@@ -654,6 +659,7 @@ def test_registry_constructs(text, kind, rule):
     ("Adequate organ function within 14 days: ANC ≥ 1500/µL", "inclusion"),
     ("Use of prescription or over-the-counter medications", "exclusion"),
     ("Erythema migrans in patients > 18 years", "inclusion"),
+    ("Vaccination against influenza or asthma", "exclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),
     # an exception to a procedure class, which the rule cannot carry

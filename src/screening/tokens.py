@@ -967,6 +967,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
     measure: str | None = None  # the last measured name, for "MoCA > 26/30"
     if_open = False  # the sentence so far opens with "if" / "for patients …" and has had no "then"
     skip: set[int] = set()  # separators already read with the token before them
+    vaccinating = False  # in a list after "vaccination against"
     for k, t in enumerate(tokens):
         if k in skip:
             continue
@@ -999,6 +1000,21 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
         if t.type == "COMMA" and ptype == "INCLUDING":
             continue  # "(e.g., Alzheimer, …)"
+        against = t.type == "COND" and ptype == "WORD" and prev.value.lower() == "against" and len(out) >= 2 \
+            and out[-2].type == "VACC"
+        if against or t.type == "COND" and vaccinating and ptype in ("OR", "COMMA", "AND", "ANDOR"):
+            # "vaccination against HZ or varicella": the vaccines for them (a name with no vaccine
+            # in the vocabulary stays a word: it is not the disease)
+            found = vocab.lookup(f"{text[t.start_pos:t.end_pos]} vaccine")
+            vaccine = found is not None and found.category == "vaccine"
+            start = out[-2].start_pos if against else t.start_pos
+            if against:
+                del out[-2:]
+            out.append(_token("VACC", found.id, start, t.end_pos) if vaccine and found else _retyped(t, "WORD"))
+            vaccinating = True
+            continue
+        if t.type not in ("OR", "COMMA", "AND", "ANDOR"):
+            vaccinating = False
         if t.type == "ABLE" and t.value.lower() in ("using", "use") and (
                 ntype == "MED" or ntype == "QUAL" and k + 2 < n and tokens[k + 2].type == "MED"):
             # "history of using anticoagulants": taking them then; "using systemic corticosteroids": now
