@@ -268,6 +268,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "vaccination herpes_zoster_vaccine [history] or vaccination varicella_vaccine [history]"),
     ("Receipt of any vaccine within 30 days before study vaccination", "exclusion",
      "vaccination vaccine within 30 days before first_dose"),
+    ("Creatinine ≤1.5 × ULN OR measured or calculated creatinine clearance ≥30 mL/min for participant with "
+     "creatinine levels >1.5 × institutional ULN", "inclusion",
+     "if creatinine > 1.5 x ULN then (creatinine <= 1.5 x ULN or creatinine_clearance >= 30 mL/min)"),
+    ("Has provided archival tumor tissue sample", "inclusion", "attribute archival_tissue_available"),
     # names before the last share its tail
     ("Breast, ovarian or endometrial cancer", "exclusion",
      "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),
