@@ -272,6 +272,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "creatinine levels >1.5 × institutional ULN", "inclusion",
      "if creatinine > 1.5 x ULN then (creatinine <= 1.5 x ULN or creatinine_clearance >= 30 mL/min)"),
     ("Has provided archival tumor tissue sample", "inclusion", "attribute archival_tissue_available"),
+    # at two visits: the latest value is what a pre-screen checks
+    ("HAM-D17 total score ≥ 20 at screening and baseline", "inclusion", "ham_d >= 20"),
     # names before the last share its tail
     ("Breast, ovarian or endometrial cancer", "exclusion",
      "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),

@@ -1173,6 +1173,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # a connective with nothing after it ("needed / received during the study")
         if t.type in ("EXCEPT", "INCLUDING", "ETC") and ptype == "COMMA":  # ", except X" belongs to the part before
             out.pop()
+        if t.type == "ANCHOR" and ptype in ("AND", "ANDOR") and len(out) >= 2 and out[-2].type == "AT_ANCHOR":
+            # "≥ 20 at screening and baseline": the value now is what a pre-screen can check
+            out.pop()
+            out[-1] = _token("AT_ANCHOR", out[-1].value, out[-1].start_pos, t.end_pos)
+            continue
         if t.type in ("OR", "ANDOR") and out and out[-1].type == t.type:
             continue  # "… OR measured or calculated creatinine clearance": the words between were filler
         if t.type == "WITHIN" and out and out[-1].type == "WITHIN":  # "within previous 5 years"
