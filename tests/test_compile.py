@@ -272,6 +272,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "creatinine levels >1.5 × institutional ULN", "inclusion",
      "if creatinine > 1.5 x ULN then (creatinine <= 1.5 x ULN or creatinine_clearance >= 30 mL/min)"),
     ("Has provided archival tumor tissue sample", "inclusion", "attribute archival_tissue_available"),
+    ("Use of corticosteroids within 4 weeks, except topical or inhaled corticosteroids", "exclusion",
+     "medication corticosteroid except (topical_corticosteroid, inhaled_corticosteroid) within 4 weeks before "
+     "screening"),
     # at two visits: the latest value is what a pre-screen checks
     ("HAM-D17 total score ≥ 20 at screening and baseline", "inclusion", "ham_d >= 20"),
     # names before the last share its tail

@@ -489,3 +489,11 @@ def test_an_upper_age_limit_in_months_or_weeks_counts_completed_units():
     # a part of a year: counted from the birth date, unknown from whole years alone
     assert outcome("age >= 17.5 years", birth_date="2009-02-20").truth is Truth.TRUE  # 17 years 9 months
     assert outcome("age >= 17.5 years", age=17).truth is Truth.UNKNOWN
+
+
+def test_an_exception_by_route_is_settled_by_the_entry_route():
+    rule = "medication corticosteroid except (topical_corticosteroid, inhaled_corticosteroid) within 4 weeks before screening"
+    cream = {"name": "hydrocortisone", "start": "2026-11-01", "route": "topical"}
+    assert outcome(rule, medications=[cream], complete=["medications"]).truth is Truth.FALSE
+    assert outcome(rule, medications=[{**cream, "route": "oral"}]).truth is Truth.TRUE
+    assert outcome(rule, medications=[{"name": "hydrocortisone", "start": "2026-11-01"}]).truth is Truth.UNKNOWN

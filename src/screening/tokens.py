@@ -1042,7 +1042,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
             if found is not None and found.category == vocab.get(out[-2].value).category:
                 t = _retyped(t, "COND", found.id)
-        if t.type == "COND" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
+        if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
             # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
             # share the last one's tail
             tail = text[t.start_pos:t.end_pos].split()[1:]
