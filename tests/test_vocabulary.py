@@ -884,3 +884,10 @@ def test_kinds_of_carcinoma_are_not_other_names_for_one_another() -> None:
     assert not vocab.is_a("adenocarcinoma", "squamous_cell_carcinoma")
     assert vocab.is_a("cutaneous_squamous_cell_carcinoma", "squamous_cell_carcinoma")
     assert lookup_id("SCC") is None  # also spinal cord compression
+
+
+def test_the_contraceptive_injection_is_a_contraceptive_not_a_cancer_treatment() -> None:
+    vocab = VOCABULARY
+    assert lookup_id("Depo-Provera") == "depot_medroxyprogesterone"
+    assert vocab.is_a("depot_medroxyprogesterone", "hormonal_contraceptive")
+    assert not vocab.is_a("depot_medroxyprogesterone", "hormonal_cancer_therapy")
