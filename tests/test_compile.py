@@ -275,6 +275,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Use of corticosteroids within 4 weeks, except topical or inhaled corticosteroids", "exclusion",
      "medication corticosteroid except (topical_corticosteroid, inhaled_corticosteroid) within 4 weeks before "
      "screening"),
+    ("Type 1 or type 2 diabetes", "exclusion", "condition type_1_diabetes or condition type_2_diabetes"),
     # at two visits: the latest value is what a pre-screen checks
     ("HAM-D17 total score ≥ 20 at screening and baseline", "inclusion", "ham_d >= 20"),
     # names before the last share its tail

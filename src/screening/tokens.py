@@ -1042,6 +1042,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
             if found is not None and found.category == vocab.get(out[-2].value).category:
                 t = _retyped(t, "COND", found.id)
+        typed = re.match(r"(?i)(type|stage|grade)\s+\S+\s+(.+)$", text[t.start_pos:t.end_pos]) \
+            if t.type == "COND" else None
+        if typed and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "NUMBER":
+            # "type 1 or type 2 diabetes": the number names the same kind of disease
+            found = vocab.lookup(f"{typed[1]} {out[-2].value} {typed[2]}")
+            if found is not None and found.category == vocab.get(t.value).category:
+                out[-2] = _retyped(out[-2], "COND", found.id)
         if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
             # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
             # share the last one's tail
