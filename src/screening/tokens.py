@@ -1353,6 +1353,10 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
             continue
         if t.type == "PROC" and k and _is_method(t, tokens[k - 1], out, text):
             k += 1  # "intracranial haemorrhage on the CT scan": how it was seen, not what is asked
+            # "… by echocardiogram or MUGA": the other methods listed with it too
+            while k + 1 < len(tokens) and tokens[k].type in ("OR", "ANDOR") and tokens[k + 1].type == "PROC" \
+                    and tokens[k + 1].value in _lexicon().methods:
+                k += 2
             continue
         if t.type == "PROC" and len(out) >= 2 and out[-1].type == "QUAL" and out[-1].value == "diagnosed" \
                 and _is_method(t, out[-1], out[:-1], text):
