@@ -278,6 +278,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Type 1 or type 2 diabetes", "exclusion", "condition type_1_diabetes or condition type_2_diabetes"),
     # the methods a value is measured by are not what is asked
     ("Left ventricular ejection fraction (LVEF) < 50% by echocardiogram or MUGA", "exclusion", "lvef < 50 %"),
+    ("Brain metastases confirmed by MRI or CT", "exclusion", "condition brain_metastases"),
     # at two visits: the latest value is what a pre-screen checks
     ("HAM-D17 total score ≥ 20 at screening and baseline", "inclusion", "ham_d >= 20"),
     # names before the last share its tail
