@@ -407,8 +407,7 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         if options_of is not None:
             # "… one of the following applies:" then the options as criteria of their own (a
             # record that flattened the list): read alone, each option would be required
-            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
-            errors[c.id] = (CompileError(f"one of the alternatives listed under {options_of.id}", None),)
+            rules[c.id], errors[c.id] = _unread(c, f"one of the alternatives listed under {options_of.id}")
             continue
         if _OPTIONS_FOLLOW.search(c.text):
             options_of = c
@@ -416,15 +415,13 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         if twin is not None:
             # the record states the same words as an inclusion and as an exclusion: a copying
             # error, so neither reading may exclude anyone
-            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
-            errors[c.id] = (CompileError(f"this exclusion repeats inclusion {twin} word for word", None),)
+            rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
         try:
             rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         except _StudiedIndistinct:
-            rules[c.id] = FreeText(text=c.text, span=Span(start=0, end=len(c.text)))
-            errors[c.id] = (CompileError("the trial studies any cancer: which one is 'another' is not said", None),)
+            rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
             continue
         if c.group and names_a_group(c.group):
             # "The older subjects must also meet:": it applies to that group only, and who is in
@@ -435,6 +432,11 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+def _unread(c: Criterion, why: str) -> tuple[Rule, tuple[CompileError, ...]]:
+    """A criterion kept whole as free text, with the reason its words are not read."""
+    return FreeText(text=c.text, span=Span(start=0, end=len(c.text))), (CompileError(why, None),)
 
 
 # A criterion ending by announcing alternatives that the record lists as criteria of their own.

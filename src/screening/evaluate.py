@@ -618,6 +618,14 @@ def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemp
     return result
 
 
+def _acute(entry: object, ctx: Context) -> bool:
+    """A condition entry that is an acute event (an infarction, a pneumonia) recorded with no end:
+    it is dated by its onset, not going on since."""
+    concept = getattr(entry, "concept_id", None)
+    return hasattr(entry, "onset") and getattr(entry, "end", None) is None and concept is not None \
+        and ctx.vocab.is_event(concept)
+
+
 _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bquiescent\b|no evidence of disease"
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
 
@@ -636,8 +644,7 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
             return Truth.FALSE if (ctx.as_of - day).days > RECENT_EVENT_DAYS else Truth.UNKNOWN
         concept = getattr(entry, "concept_id", None)
         onset = getattr(entry, "onset", None)
-        if end is None and onset is not None and concept is not None and ctx.vocab.is_event(concept) \
-                and (ctx.as_of - onset).days > RECENT_EVENT_DAYS:
+        if _acute(entry, ctx) and onset is not None and (ctx.as_of - onset).days > RECENT_EVENT_DAYS:
             return Truth.UNKNOWN  # an acute event long past: over, or still being treated?
         if q == "active" and (concept is not None and ctx.vocab.get(concept).latent or "latent" in note):
             return Truth.FALSE  # latent tuberculosis is carried, not active
@@ -710,8 +717,7 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q == "recent":
         # how recent is not said: what is going on now is recent, a procedure in the last
         # fortnight too; anything older may or may not be
-        concept = getattr(entry, "concept_id", None)
-        acute = end is None and concept is not None and ctx.vocab.is_event(concept)
+        acute = _acute(entry, ctx)
         if not hasattr(entry, "end") or acute:
             # a dated event (a procedure; an infarction, dated by its onset)
             day = getattr(entry, "date", None) or getattr(entry, "onset", None)
@@ -882,8 +888,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             continue
         first, last = kind.span(e)
         given_for = _given_for_cancer(concept_id, e, targets, ctx)
-        if kind is _CONDITIONS and last is None and first is not None and concept_id is not None \
-                and ctx.vocab.is_event(concept_id):
+        if kind is _CONDITIONS and first is not None and _acute(e, ctx):
             last = first  # an infarction "from 2012" with no end is one in 2012, not one going on
         checks = [given_for]
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)

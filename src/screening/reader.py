@@ -40,7 +40,7 @@ from .nodes import (
     walk,
 )
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
-from .tokens import Normalised, normal_means_not_high
+from .tokens import ENTITY_TERMINALS, Normalised, normal_means_not_high
 from .trial import CriterionKind
 from .units import UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
@@ -1249,9 +1249,9 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 _LOGIC_NODES = (AllOf, AnyOf, Not, AtLeast, Conditional)
 # A procedure class this large ("surgery", "imaging") named among conditions is one done for them.
 _BROAD_CLASS = 12
-_ENTITY_TERMINALS = {HasCondition: "COND", TookMedication: "MED", HadProcedure: "PROC", Vaccinated: "VACC"}
-_KIND_TERMINALS = {"condition": "COND", "class": "COND", "medication": "MED", "drug_class": "MED",
-                   "procedure": "PROC", "vaccine": "VACC"}
+_NODE_TERMINALS = {HasCondition: "COND", TookMedication: "MED", HadProcedure: "PROC", Vaccinated: "VACC"}
+# A concept's terminal by its category; a class of conditions is read as one.
+_KIND_TERMINALS = {**ENTITY_TERMINALS, "class": "COND"}
 
 
 def _examples(p: _Part) -> list[tuple[str, str]]:
@@ -1263,7 +1263,7 @@ def _examples(p: _Part) -> list[tuple[str, str]]:
     for node in walk(p.definition):
         if isinstance(node, (AnyOf, AllOf)):
             continue
-        terminal = _ENTITY_TERMINALS.get(type(node))
+        terminal = _NODE_TERMINALS.get(type(node))
         if terminal is None or node.concept is None or node.qualifiers or node.window is not None \
                 or getattr(node, "excluding", ()):
             return []

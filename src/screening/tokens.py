@@ -179,7 +179,7 @@ class _Lexicon:
 
 # Token class of a vocabulary concept, by category and the kind of value it takes.
 _QUANTITY_CATEGORIES = {"lab", "score", "vital", "finding"}
-_ENTITY_TERMINALS = {"condition": "COND", "medication": "MED", "drug_class": "MED",
+ENTITY_TERMINALS = {"condition": "COND", "medication": "MED", "drug_class": "MED",
                      "procedure": "PROC", "vaccine": "VACC", "attribute": "ATTR"}
 
 
@@ -191,8 +191,8 @@ def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
             "ordinal": "MEASURE" if all(c.isdigit() for c in concept.categories) else "CATEGORICAL",
             "boolean": "FLAG",
         }[concept.value_type]
-    if concept.category in _ENTITY_TERMINALS:
-        return _ENTITY_TERMINALS[concept.category]
+    if concept.category in ENTITY_TERMINALS:
+        return ENTITY_TERMINALS[concept.category]
     # A class takes the terminal of what it classifies.
     for member in sorted(vocab.descendants(concept.id)):
         c = vocab.get(member)
