@@ -286,6 +286,20 @@ def test_a_20000_character_criterion_compiles_quickly():
      "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),
     ("Fish, soybean or peanut allergy", "exclusion",
      "condition fish_allergy or condition soy_allergy or condition peanut_allergy"),
+    # a man is never pregnant: what "male or non-pregnant female" asks of everyone
+    ("Male or non-pregnant, non-lactating females ages 18 to 75 inclusive", "inclusion",
+     "not pregnant and not breastfeeding and (age >= 18 years and age <= 75 years)"),
+    ("Male or non-pregnant female, 18 years or older", "inclusion", "not pregnant and age >= 18 years"),
+    ("Pregnant or nursing women cannot participate in this study", "exclusion", "pregnant or breastfeeding"),
+    ("Current pregnancy, < 6 months postpartum, and/or breastfeeding", "exclusion",
+     "pregnant or condition postpartum [new] within 6 months before screening or breastfeeding"),
+    # "for at least the past N": lasting, and up to now; with "no", none in that time
+    ("treated with metformin for at least the past 3 months", "inclusion",
+     "medication metformin [current] lasting >= 3 months"),
+    ("no hormonal contraception for at least the past 3 months", "inclusion",
+     "not medication hormonal_contraceptive within 3 months before screening"),
+    ("Not using hormonal contraception for at least 3 months", "inclusion",
+     "not medication hormonal_contraceptive within 3 months before screening"),
     # being healthy is the investigator's call, beside what can be checked
     ("Healthy male and female subjects aged 18 to 55 years", "inclusion",
      'judgement "Healthy" and (age >= 18 years and age <= 55 years)'),
@@ -633,6 +647,9 @@ def test_registry_constructs(text, kind, rule):
     # a permission standing alone relaxes some other criterion, which one is not said
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),
     ("Age 18 to > 65 years", "inclusion"),
+    ("Male or non-pregnant female", "exclusion"),
+    ("Patients who cannot participate in physical therapy", "exclusion"),
+    ("more than 10 years diabetes", "exclusion"),
     # a time on a status no rule can carry (pregnant then is not pregnant now)
     ("Pregnant within the last 6 months", "inclusion"),
     # how long a dose has been stable is not a window

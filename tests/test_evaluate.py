@@ -165,6 +165,13 @@ def test_false_and_unknown_is_false_whichever_way_round():
     assert a.truth is b.truth is Truth.FALSE
 
 
+def test_male_or_non_pregnant_female_passes_any_man_and_asks_a_woman():
+    rule = "not pregnant and not breastfeeding"
+    assert outcome(rule, sex="male").truth is Truth.TRUE
+    assert outcome(rule, sex="female").truth is Truth.UNKNOWN
+    assert outcome(rule, sex="female", pregnant=False, breastfeeding=True).truth is Truth.FALSE
+
+
 def test_every_seed_and_corpus_rule_evaluates_for_an_empty_and_a_full_profile():
     from pathlib import Path
 

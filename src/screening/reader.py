@@ -781,7 +781,25 @@ class Reader(Transformer):
         span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
         return _Seq(parts, seps, span)
 
+    def not_status(self, items):
+        span = self._span(items)
+        field = "pregnant" if items[1].type == "PREGNANT" else "breastfeeding"
+        return Not(item=Status(field=field, span=span), span=span)
+
+    def male_or_not(self, items):
+        """"Male or non-pregnant, non-lactating females": a man is never pregnant nor
+        breastfeeding, so what is asked of everyone is to be neither."""
+        if self.kind != "inclusion":
+            raise Unreadable("who may take part, listed as an exclusion")
+        return ("requires", [i for i in items if isinstance(i, Not)])
+
+    def status_only(self, items):
+        nots = items[0][1]
+        return nots[0] if len(nots) == 1 else AllOf(items=tuple(nots), span=_join(nots[0].span, nots[-1].span))
+
     def subject(self, items):
+        if isinstance(items[0], tuple) and items[0][0] == "requires":
+            return items[0]
         sexes = set()
         for i in items:
             if isinstance(i, set):
@@ -808,10 +826,13 @@ class Reader(Transformer):
                 if p.window is None:
                     p.window = lead[2]
         node = self._settle(seq)
+        required = [n for i in items if isinstance(i, tuple) and i[0] == "requires" for n in i[1]]
         if not any(cbp for _, _, cbp, _ in subject):
             node = self._contraception_applies(node)
         for _, sexes, cbp, span in subject:
             node = self._restrict(node, sexes, cbp, span)
+        if required:
+            node = AllOf(items=(*required, node), span=_join(required[0].span, node.span))
         return node
 
     def _contraception_applies(self, node: Rule) -> Rule:
@@ -940,6 +961,8 @@ class Reader(Transformer):
             # habit that lasted 6 months" (which would fail a smoker who quit years ago)
             p.window = TimeWindow(amount=p.lasting.amount, unit=p.lasting.unit)
             p.lasting = None
+            # "not using X for at least 3 months": stopped a month ago is not "not using" then
+            p.quals = [q for q in p.quals if q != "current"]
         examples = _examples(p)
         if examples:
             # "inner ear disease (BPPV, vestibular neuritis, etc.)", "anticancer treatment

@@ -644,6 +644,14 @@ def _durations(tokens: list[Token], text: str) -> list[Token]:
             k += 4 if after == "LASTING" else 3
             k += 2 if _stable_to(out, tokens, k) else 0
             continue
+        if before in ("COND", "MED") and t.type == "GE" and time[1:] == ["WITHIN", "NUMBER", "TIMEUNIT"] \
+                and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
+            # "on metformin for at least the past 3 months": lasting, and up to now
+            out.append(_token("LASTING", "for", out[-1].end_pos, t.start_pos))
+            out.extend((t, tokens[k + 2], tokens[k + 3]))
+            out.append(_token("QUAL", "current", tokens[k + 3].end_pos, tokens[k + 3].end_pos))
+            k += 4
+            continue
         if before in ("COND", "MED") and t.type in COMPARATORS and time[1:] == ["NUMBER", "TIMEUNIT", "LASTING"]:
             # "ITP of at least 6 months duration"
             out.append(tokens[k + 3])
