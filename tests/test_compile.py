@@ -293,6 +293,15 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnant or nursing women cannot participate in this study", "exclusion", "pregnant or breastfeeding"),
     ("Current pregnancy, < 6 months postpartum, and/or breastfeeding", "exclusion",
      "pregnant or condition postpartum [new] within 6 months before screening or breastfeeding"),
+    # the last of a list of who is excluded: of childbearing potential and not protected
+    ("Women who are pregnant, breastfeeding, or of childbearing potential not using effective contraception",
+     "exclusion", "female and (pregnant or breastfeeding or (childbearing_potential and not contraception))"),
+    ("Pregnant or breastfeeding women or women of childbearing potential who are unwilling to use contraception",
+     "exclusion", "pregnant or breastfeeding or (childbearing_potential and not contraception)"),
+    ("Women of childbearing potential who are not practicing a reliable method of birth control", "exclusion",
+     "female and childbearing_potential and not contraception"),
+    ("Women of childbearing potential must use a medically approved form of contraception", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
     # "for at least the past N": lasting, and up to now; with "no", none in that time
     ("treated with metformin for at least the past 3 months", "inclusion",
      "medication metformin [current] lasting >= 3 months"),

@@ -497,6 +497,13 @@ class Reader(Transformer):
         span = self._span([t for t in items if isinstance(t, Token)])
         return _Part(node=Status(field=name, span=span), span=span)
 
+    def unprotected(self, items):
+        """Of childbearing potential and not using contraception: both, whatever the list."""
+        span = self._span([t for t in items if isinstance(t, Token)])
+        node = AllOf(items=(Status(field="childbearing_potential", span=span),
+                            Not(item=Status(field="contraception", span=span), span=span)), span=span)
+        return _Part(node=node, span=span)
+
     def pregnant(self, items):
         return self._status("pregnant", items)
 
@@ -838,6 +845,9 @@ class Reader(Transformer):
     def _contraception_applies(self, node: Rule) -> Rule:
         """Contraception is asked only of patients who could conceive: "males or females not
         willing to use contraception" does not exclude a postmenopausal woman."""
+        if isinstance(node, AllOf) and any(isinstance(i, Status) and i.field == "childbearing_potential"
+                                           for i in node.items):
+            return node  # "of childbearing potential and not using contraception" says so itself
         if isinstance(node, (AllOf, AnyOf)):
             return node.model_copy(update={"items": tuple(self._contraception_applies(i) for i in node.items)})
         inner = node.item if isinstance(node, Not) else node

@@ -369,9 +369,32 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods):
+                   _item_labels, _contraception_periods, _unprotected):
         tokens = settle(tokens)
     return tokens
+
+
+_UNPROTECTED = re.compile(r"(?:FEMALE )?CBP (?:AND )?NEG (?:ABLE )*CONTRACEPTION\b")
+
+
+def _unprotected(tokens: list[Token]) -> list[Token]:
+    """"Pregnant, breastfeeding, or (women) of childbearing potential not using contraception":
+    after a list separator the last item is one status of its own. (At the start of a clause the
+    same words are a subject and what is asked of it, which reads the same.)"""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if out and out[-1].type in ("OR", "COMMA", "AND", "ANDOR"):
+            rest = " ".join(t.type for t in tokens[k:k + 8])
+            found = _UNPROTECTED.match(rest)
+            if found:
+                n = found.group().count(" ") + 1
+                out.append(_token("UNPROTECTED", "not protected", tokens[k].start_pos, tokens[k + n - 1].end_pos))
+                k += n
+                continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
