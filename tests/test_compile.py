@@ -293,6 +293,19 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnant or nursing women cannot participate in this study", "exclusion", "pregnant or breastfeeding"),
     ("Current pregnancy, < 6 months postpartum, and/or breastfeeding", "exclusion",
      "pregnant or condition postpartum [new] within 6 months before screening or breastfeeding"),
+    # consent and compliance as sponsors' templates word them
+    ("Stated willingness to comply with all study procedures and availability for the duration of the study",
+     "inclusion", "attribute able_to_comply"),
+    ("Evidence of a personally signed and dated informed consent document indicating that the participant has been "
+     "informed of all pertinent aspects of the study", "inclusion", "consent"),
+    ("Participant (or legally acceptable representative if applicable) provides written informed consent for the "
+     "trial", "inclusion", "consent"),
+    ("Signed written informed consent before any trial-related activities", "inclusion", "consent"),
+    ("Able to understand and comply with protocol requirements, timetables, instructions and protocol-stated "
+     "restrictions", "inclusion", "attribute able_to_comply"),
+    ("Subject is able to understand and comply with study procedures for the entire length of the study", "inclusion",
+     "attribute able_to_comply"),
+    ("Willing to comply with the study protocol", "inclusion", "attribute able_to_comply"),
     # the last of a list of who is excluded: of childbearing potential and not protected
     ("Women who are pregnant, breastfeeding, or of childbearing potential not using effective contraception",
      "exclusion", "female and (pregnant or breastfeeding or (childbearing_potential and not contraception))"),
