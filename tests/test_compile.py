@@ -293,6 +293,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnant or nursing women cannot participate in this study", "exclusion", "pregnant or breastfeeding"),
     ("Current pregnancy, < 6 months postpartum, and/or breastfeeding", "exclusion",
      "pregnant or condition postpartum [new] within 6 months before screening or breastfeeding"),
+    ("Subjects who developed a severe infection within 28 days prior to the first dose", "exclusion",
+     "condition infection [severe] within 28 days before first_dose"),
+    ("Live vaccine within 30 days prior to study intervention", "exclusion",
+     "vaccination live_vaccine within 30 days before first_dose"),
+    ("aspirin used for > 7 consecutive days", "exclusion", "medication aspirin lasting > 7 days"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
