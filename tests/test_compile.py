@@ -298,6 +298,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Live vaccine within 30 days prior to study intervention", "exclusion",
      "vaccination live_vaccine within 30 days before first_dose"),
     ("aspirin used for > 7 consecutive days", "exclusion", "medication aspirin lasting > 7 days"),
+    ("Legal incapacity or limited legal capacity", "exclusion", "condition legal_incapacity"),
+    ("Persons committed to an institution by virtue of an order issued either by the judicial or the administrative "
+     "authorities", "exclusion", "condition court_ordered_institutionalization"),
+    ("Prisoners or subjects who are involuntarily incarcerated", "exclusion", "condition incarceration"),
+    ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),

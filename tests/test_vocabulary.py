@@ -313,6 +313,8 @@ def test_descendants_mirror_ancestors() -> None:
         ("pci", "revascularization"),
         ("oral_typhoid_vaccine", "typhoid_vaccine"),
         ("temsirolimus", "mtor_inhibitor"),
+        ("incarceration", "court_ordered_institutionalization"),
+        ("gadolinium_contrast", "contrast_media"),
     ],
 )
 def test_class_membership(concept_id: str, ancestor_id: str) -> None:
@@ -362,6 +364,8 @@ def test_class_membership(concept_id: str, ancestor_id: str) -> None:
         ("prosthesis", "implanted_device"),
         # giving blood is not receiving it
         ("blood_donation", "blood_transfusion"),
+        # a nursing home resident is not held by an order
+        ("institutionalized", "court_ordered_institutionalization"),
     ],
 )
 def test_class_non_membership(concept_id: str, not_ancestor_id: str) -> None:
