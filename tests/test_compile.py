@@ -303,6 +303,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "authorities", "exclusion", "condition court_ordered_institutionalization"),
     ("Prisoners or subjects who are involuntarily incarcerated", "exclusion", "condition incarceration"),
     ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
+    ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
+     "procedure clinical_trial_participation within 30 days before screening"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
