@@ -305,6 +305,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
+    # why the protocol excludes is not whom it excludes
+    ("Clinical history of glaucoma (due to the possibility of exacerbation of this condition by scopolamine)",
+     "exclusion", "condition glaucoma [history]"),
+    ("Pregnant and nursing patients are excluded because the effects of X on a fetus or nursing child are unknown",
+     "exclusion", "pregnant or breastfeeding"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
@@ -683,6 +688,7 @@ def test_registry_constructs(text, kind, rule):
     ("Age 18 to > 65 years", "inclusion"),
     ("Male or non-pregnant female", "exclusion"),
     ("Patients who cannot participate in physical therapy", "exclusion"),
+    ("Anemia due to iron deficiency", "exclusion"),
     ("more than 10 years diabetes", "exclusion"),
     # a time on a status no rule can carry (pregnant then is not pregnant now)
     ("Pregnant within the last 6 months", "inclusion"),

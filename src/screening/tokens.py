@@ -54,6 +54,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
+        # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
+        # "… are excluded because the effects of X on a fetus are unknown"
+        (r"(?i)\s*\((?:due\s+to|because\s+of)\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks"
+         r"|theoretical|unknown)\b[^()]*(?:\([^()]*\)[^()]*)*\)", ""),
+        (r"(?i),?\s+because\b[^.;()]*", ""),
     )
 )
 
