@@ -305,6 +305,25 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
+    # a value in % of FEV1 or FVC is of the predicted normal
+    ("FEV1 ≥ 40% and ≤ 80% of predicted normal", "inclusion",
+     "fev1_percent_predicted >= 40 % and fev1_percent_predicted <= 80 %"),
+    ("FVC < 50% of predicted value", "exclusion", "fvc_percent_predicted < 50 %"),
+    ("FEV1 ≥ 1.5 L", "inclusion", "fev1 >= 1.5 L"),
+    # values a condition comes with
+    ("Moderate to severe asthma with FEV1 40-80%", "inclusion",
+     "(condition asthma [moderate] or condition asthma [severe]) and "
+     "(fev1_percent_predicted >= 40 % and fev1_percent_predicted <= 80 %)"),
+    ("Type 2 diabetes with HbA1c between 7% and 10%", "inclusion",
+     "condition type_2_diabetes and (hba1c >= 7 % and hba1c <= 10 %)"),
+    ("Diabetes with HbA1c > 9%", "exclusion", "condition diabetes_mellitus and hba1c > 9 %"),
+    ("Physician-diagnosed asthma for at least 12 months", "inclusion", "condition asthma lasting >= 12 months"),
+    ("Diagnosis of rheumatoid arthritis according to the 2010 ACR/EULAR classification criteria", "inclusion",
+     "condition rheumatoid_arthritis"),
+    ("History of thrombosis", "exclusion", "condition thromboembolism [history]"),
+    ("Crohn's disease confirmed by endoscopy and histology", "inclusion", "condition crohns_disease"),
+    ("Scheduled for elective total knee arthroplasty", "inclusion", "procedure knee_replacement [planned]"),
+    ("Ostomy or ileoanal pouch", "exclusion", "procedure ostomy or procedure ileal_pouch"),
     # why the protocol excludes is not whom it excludes
     ("Clinical history of glaucoma (due to the possibility of exacerbation of this condition by scopolamine)",
      "exclusion", "condition glaucoma [history]"),
@@ -689,6 +708,9 @@ def test_registry_constructs(text, kind, rule):
     ("Male or non-pregnant female", "exclusion"),
     ("Patients who cannot participate in physical therapy", "exclusion"),
     ("Anemia due to iron deficiency", "exclusion"),
+    ("Diabetes with HbA1c > 9%, or hypertension", "exclusion"),
+    ("Oxygen saturation ≤ 94% on room air", "inclusion"),
+    ("Post-bronchodilator FEV1/FVC ratio < 0.70", "inclusion"),
     ("more than 10 years diabetes", "exclusion"),
     # a time on a status no rule can carry (pregnant then is not pregnant now)
     ("Pregnant within the last 6 months", "inclusion"),

@@ -369,8 +369,11 @@ def _childbearing_alone(clause: list[Token], norm: Normalised) -> Rule | None:
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
     """"Fulfilling the 1997 ACR or 2012 SLICC classification criteria for SLE": for
     pre-screening, a diagnosis of the one condition the clause names."""
-    if not any(t.type in ("CLASSIFIED", "CLASSIFICATION") for t in clause) or any(t.type == "WORD" for t in clause):
-        return None  # every word must be known: "diagnosed by a movement disorder specialist" is not read
+    if not any(t.type in ("CLASSIFIED", "CLASSIFICATION") for t in clause) \
+            or any(t.type == "WORD" and t.value.lower() != "according" for t in clause):
+        # every word must be known ("diagnosed by a movement disorder specialist" is not read),
+        # "according to" only leads in to the criteria
+        return None
     conditions = {t.value for t in clause if t.type == "COND"}
     if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC"} for t in clause):
         return None

@@ -83,6 +83,7 @@ class _Part:
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
+    values: list = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
 
 
 class Unreadable(Exception):
@@ -175,6 +176,9 @@ class Reader(Transformer):
                 raise Unreadable("age in a unit that is not time")
             return Comparison(concept="age", op=op, value=number, unit=unit, span=span)
         concept = self.vocab.get(concept_id)
+        if unit == "%" and concept.unit != "%" and concept.percent_predicted is not None:
+            concept_id = concept.percent_predicted  # "FEV1 ≥ 40%": of the predicted normal
+            concept = self.vocab.get(concept_id)
         if unit is not None:
             try:
                 canonical_value(number, unit, concept)
@@ -651,6 +655,9 @@ class Reader(Transformer):
         _, op, number, unit = items
         return ("lasting", Lasting(op=op, amount=float(number.value), unit=unit.value))
 
+    def with_values(self, items):
+        return ("with_values", [p.node for p in items if isinstance(p, _Part)])
+
     def determined_by(self, items):
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
         return ("evidence", window)
@@ -751,6 +758,8 @@ class Reader(Transformer):
             part.requiring.append(self._entity_node(tok.type, tok.value, ["current", *post[2]], None, (), None, None))
         elif tag == "lasting":
             part.lasting = post[1]
+        elif tag == "with_values":
+            part.values.extend(post[1])
         elif tag == "evidence":
             if post[1] is not None:
                 part.window = post[1]
@@ -962,10 +971,19 @@ class Reader(Transformer):
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
         _distribute(seq, self.kind)
+        for p in seq.parts:
+            if isinstance(p.node, Comparison) and p.node.unit is not None and p.node.concept != "age":
+                # an elliptic threshold took its measure from the one before: "FEV1 ≥ 40% and ≤ 8 L"
+                try:
+                    canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept))
+                except UnitError as error:
+                    raise UnitMismatch(str(error), p.span or seq.span) from error
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        if p.values and p.terminal != "COND":
+            raise Unreadable("values after what is not a condition")
         if p.negated and p.lasting is not None and p.window is None and p.lasting.op in (">=", ">"):
             # "non-smokers for at least 6 months": none in the last 6 months, not "no smoking
             # habit that lasted 6 months" (which would fail a smoker who quit years ago)
@@ -1077,6 +1095,8 @@ class Reader(Transformer):
                     needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
                         "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
                 node = AllOf(items=(node, *needed), span=p.span)
+            if p.values:
+                node = AllOf(items=(node, *p.values), span=p.span)
         else:
             raise Unreadable("nothing to say")
         if p.alternative is not None:
@@ -1458,9 +1478,11 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                     and anchor.measure != "age" and value[0] == "quantity":
                 # "glucose < 50 or > 400 mg/dL": the unit written last is both thresholds'
                 anchor.node = base.model_copy(update={"unit": unit})
-            p.node = Comparison(concept=anchor.measure, op=op, value=value[1], unit=unit) if value[0] == "quantity" \
-                else NormalMultiple(concept=anchor.measure, op=op, factor=value[1], limit=value[0])
-            p.measure = anchor.measure
+            # the concept the threshold before it measured ("FEV1 ≥ 40%" is FEV1 % predicted)
+            measure = base.concept if isinstance(base, (Comparison, NormalMultiple)) else anchor.measure
+            p.node = Comparison(concept=measure, op=op, value=value[1], unit=unit) if value[0] == "quantity" \
+                else NormalMultiple(concept=measure, op=op, factor=value[1], limit=value[0])
+            p.measure = measure
             p.elliptic = None
         positive_before = isinstance(prev.node, Titre) or (
             isinstance(prev.node, Category) and prev.node.values == ("positive",))

@@ -96,6 +96,8 @@ class Concept(BaseModel):
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
+    ``percent_predicted`` names the concept holding the same value as a percentage of the
+    predicted normal: "FEV1 ≥ 40%" is FEV1 % predicted, since FEV1 itself is in litres.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -125,6 +127,7 @@ class Concept(BaseModel):
     event: bool = False
     other_uses: bool = False
     latent: bool = False
+    percent_predicted: str | None = None
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -248,6 +251,9 @@ class Vocabulary:
                         )
                     if target == concept.id:
                         raise VocabularyError(f"concept {concept.id!r}: {field} names itself")
+            target = concept.percent_predicted
+            if target is not None and (target not in self.concepts or self.concepts[target].unit != "%"):
+                raise VocabularyError(f"concept {concept.id!r}: percent_predicted names no concept measured in %")
 
     def _index_names(self) -> tuple[dict[str, str], dict[str, str]]:
         by_name: dict[str, str] = {}
