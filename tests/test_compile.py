@@ -305,6 +305,14 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
+    # the age and the condition of who is included
+    ("Adults aged 18 years or older with type 2 diabetes", "inclusion",
+     "age >= 18 years and condition type_2_diabetes"),
+    ("Male or female patients ≥ 18 years of age with histologically confirmed NSCLC", "inclusion",
+     "age >= 18 years and condition nsclc"),
+    ("Patients with type 2 diabetes aged 18 years or older", "inclusion",
+     "condition type_2_diabetes and age >= 18 years"),
+    ("Patients aged > 65 with diabetes", "exclusion", "age > 65 years and condition diabetes_mellitus"),
     # a value in % of FEV1 or FVC is of the predicted normal
     ("FEV1 ≥ 40% and ≤ 80% of predicted normal", "inclusion",
      "fev1_percent_predicted >= 40 % and fev1_percent_predicted <= 80 %"),

@@ -373,7 +373,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         i += 1
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
-    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds, _age_with,
                    _item_labels, _contraception_periods, _unprotected):
         tokens = settle(tokens)
     return tokens
@@ -537,6 +537,28 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
                 and (k == 0 or out[k - 1].type not in ("MEASURE", "NUMBER", "UNIT")):
             out.insert(k, _token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
             break
+    return out
+
+
+# What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
+_AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
+_LIST_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+
+
+def _age_with(tokens: list[Token]) -> list[Token]:
+    """"Adults aged 18 years or older with type 2 diabetes", "patients with NSCLC aged ≥ 18": the
+    age and the condition are both said of the patient (the "with" between them is filler)."""
+    out: list[Token] = []
+    since = 0  # where the current list item began
+    for t in tokens:
+        if out and t.type in ("QUAL", "COND") and out[-1].type in _AGE_ENDS and any(
+                x.type == "YEARS_OLD" or x.type == "MEASURE" and x.value == "age" for x in out[since:]):
+            out.append(_token("AND", "", t.start_pos, t.start_pos))
+        elif out and t.type == "MEASURE" and t.value == "age" and out[-1].type == "COND":
+            out.append(_token("AND", "", t.start_pos, t.start_pos))
+        if t.type in _LIST_SEPS:
+            since = len(out) + 1
+        out.append(t)
     return out
 
 
