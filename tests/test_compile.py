@@ -536,8 +536,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("ASA physical status I - II", "inclusion", "asa_class in {I, II}"),
     ("ASA Status 1-3", "inclusion", "asa_class in {I, II, III}"),
     ("NYHA class ≥ III", "exclusion", "nyha_class in {III, IV}"),
+    # the class of what the scale rates; a stage of a disease the scale does not rate alone
     ("Congestive heart failure > New York Heart Association (NYHA) Class II", "exclusion",
-     "condition heart_failure and nyha_class in {III, IV}"),
+     "nyha_class in {III, IV}"),
+    ("NASH with fibrosis stage F2-F3", "inclusion", "condition mash and fibrosis_stage in {F2, F3}"),
+    ("KDIGO CKD stage 3b or 4", "exclusion", "ckd_stage in {3b, 4}"),
     # a threshold for each sex
     ("Body fat (women:  <38%; men:  <28%)", "inclusion",
      "(if female then body_fat_percentage < 38 %) and (if male then body_fat_percentage < 28 %)"),

@@ -559,6 +559,7 @@ def make(concept_id: str, **fields: object) -> Concept:
         ([make("a", unit="furlongs,fortnight")], "unit"),
         ([make("a", unit="g/24h", per="3 kg")], "period of time"),
         ([make("a", unit="L", percent_predicted="b"), make("b", unit="L")], "percent_predicted"),
+        ([make("a", rates=["missing"])], "unknown concept"),
     ],
 )
 def test_inconsistent_data_is_refused(concepts: list[Concept], message: str) -> None:

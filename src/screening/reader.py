@@ -394,7 +394,17 @@ class Reader(Transformer):
             raise Unreadable("category values without a name")
         values = self._class_values(tokens, concept_id)
         span = self._span(tokens)
-        return _Part(node=Category(concept=concept_id, values=values, span=span), span=span)
+        node: Rule = Category(concept=concept_id, values=values, span=span)
+        if concept_tok is not None:
+            node = self._of_condition(cond, node)
+        return _Part(node=node, span=span)
+
+    def _of_condition(self, cond: Token | None, node: Category) -> Rule:
+        """A class named after a condition: "NASH with fibrosis stage F4" is the stage of that
+        disease, not of any; "heart failure NYHA class III" the class of what the scale rates."""
+        if cond is None or any(self.vocab.is_a(cond.value, rated) for rated in self.vocab.get(node.concept).rates):
+            return node
+        return AllOf(items=(HasCondition(concept=cond.value, span=self._span([cond])), node), span=node.span)
 
     class_of_condition = category  # "angina pectoris class III or IV"
 
@@ -437,10 +447,8 @@ class Reader(Transformer):
         if not values:
             raise Unreadable("no class beyond the last")
         span = self._span(tokens)
-        node: Rule = Category(concept=concept.id, values=values, span=span)
-        cond = next((t for t in tokens if t.type == "COND"), None)
-        if cond is not None:
-            node = AllOf(items=(HasCondition(concept=cond.value, span=self._span([cond])), node), span=span)
+        node = self._of_condition(next((t for t in tokens if t.type == "COND"), None),
+                                  Category(concept=concept.id, values=values, span=span))
         return _Part(node=node, span=span)
 
     def score_values(self, items):

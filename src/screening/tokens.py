@@ -949,7 +949,10 @@ def _class_number_follows(out: list[Token], ntype: str | None) -> bool:
 
 
 def _as_roman_class(t: Token, categories: tuple[str, ...]) -> Token:
-    """"NYHA class 3" is class III: a number on a scale whose classes are roman numerals."""
+    """"NYHA class 3" is class III: a number on a scale whose classes are roman numerals ("CKD
+    stage 4" is the class its scale writes as 4)."""
+    if t.value in categories:
+        return _retyped(t, "CATVAL")
     if "." in t.value or not all(c in _ROMAN for c in categories):
         return t
     n = int(t.value)
@@ -1155,9 +1158,21 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue
         if t.type == "QUAL" and t.value == "history" and ntype == "NUMBER":
             t = _retyped(t, "WITHIN")
+        if t.type == "NUMBER" and categories and ntype == "WORD" and nxt.start_pos == t.end_pos \
+                and t.value + text[nxt.start_pos:nxt.end_pos] in categories and _class_number_follows(out, None):
+            out.append(_token("CATVAL", t.value + text[nxt.start_pos:nxt.end_pos], t.start_pos, nxt.end_pos))
+            skip.add(k + 1)  # "CKD stage 3b"
+            continue
         if t.type == "NUMBER" and categories and _class_number_follows(out, ntype):
             t = _as_roman_class(t, categories)
         raw = text[t.start_pos:t.end_pos]
+        if categories and t.type == "WORD" and raw in categories and not _ROMAN_OR_LETTER.match(raw) \
+                and ptype in ("CATEGORICAL", "CLASS", "CATVAL", "COMMA", "OR", "AND", "ANDOR"):
+            # "fibrosis stage F2-F3": values the scale names as they are written
+            if ptype == "CATVAL" and text[prev.end_pos:t.start_pos].strip() in ("-", "~"):
+                out.append(_token("DASH", "-", prev.end_pos, t.start_pos))
+            out.append(_retyped(t, "CATVAL"))
+            continue
         if categories and t.type != "CATEGORICAL" and (t.type == "PLUS" or _ROMAN_OR_LETTER.match(raw)):
             # ISN/RPS "III+V", BILAG "A": values of the categorical name read before ("IV" is
             # not intravenous here)

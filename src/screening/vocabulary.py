@@ -96,6 +96,8 @@ class Concept(BaseModel):
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
+    ``rates`` names the conditions a scale rates (NYHA class rates heart failure): named beside
+    the scale ("heart failure NYHA class III"), one of them adds nothing to it.
     ``percent_predicted`` names the concept holding the same value as a percentage of the
     predicted normal: "FEV1 ≥ 40%" is FEV1 % predicted, since FEV1 itself is in litres.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
@@ -128,6 +130,7 @@ class Concept(BaseModel):
     other_uses: bool = False
     latent: bool = False
     percent_predicted: str | None = None
+    rates: tuple[str, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -243,7 +246,7 @@ class Vocabulary:
 
     def _check_references(self) -> None:
         for concept in self.concepts.values():
-            for field in ("is_a", "manifestation_of", "covers_except"):
+            for field in ("is_a", "manifestation_of", "covers_except", "rates"):
                 for target in getattr(concept, field):
                     if target not in self.concepts:
                         raise VocabularyError(
