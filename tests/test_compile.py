@@ -332,6 +332,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Crohn's disease confirmed by endoscopy and histology", "inclusion", "condition crohns_disease"),
     ("Scheduled for elective total knee arthroplasty", "inclusion", "procedure knee_replacement [planned]"),
     ("Ostomy or ileoanal pouch", "exclusion", "procedure ostomy or procedure ileal_pouch"),
+    ("Recipients of multi-organ transplants", "exclusion", "procedure multi_organ_transplantation"),
+    ("Do-not-resuscitate order", "exclusion", "condition do_not_resuscitate_order"),
+    ("Co-infection with HIV or hepatitis D", "exclusion", "condition hiv_infection or condition hepatitis_d"),
+    ("ICU admission within 30 days", "exclusion", "procedure icu_admission within 30 days before screening"),
     # why the protocol excludes is not whom it excludes
     ("Clinical history of glaucoma (due to the possibility of exacerbation of this condition by scopolamine)",
      "exclusion", "condition glaucoma [history]"),

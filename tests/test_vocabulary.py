@@ -315,6 +315,7 @@ def test_descendants_mirror_ancestors() -> None:
         ("temsirolimus", "mtor_inhibitor"),
         ("incarceration", "court_ordered_institutionalization"),
         ("gadolinium_contrast", "contrast_media"),
+        ("icu_admission", "hospitalization"),
     ],
 )
 def test_class_membership(concept_id: str, ancestor_id: str) -> None:
