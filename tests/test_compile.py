@@ -363,6 +363,13 @@ def test_a_20000_character_criterion_compiles_quickly():
      "female and childbearing_potential and not contraception"),
     ("Women of childbearing potential must use a medically approved form of contraception", "inclusion",
      "if (female and childbearing_potential) then contraception"),
+    ("A negative urine or serum pregnancy test for women of childbearing potential", "inclusion",
+     "if (female and childbearing_potential) then not pregnant"),
+    ("Female participants of childbearing potential must have a negative urine or serum pregnancy test within 72 "
+     "hours prior to receiving the first dose of study medication", "inclusion",
+     "if (female and childbearing_potential) then not pregnant"),
+    ("Women planning to become pregnant during the study or within 6 months after the last dose", "exclusion",
+     "female and attribute plans_pregnancy"),
     # "for at least the past N": lasting, and up to now; with "no", none in that time
     ("treated with metformin for at least the past 3 months", "inclusion",
      "medication metformin [current] lasting >= 3 months"),

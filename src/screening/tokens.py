@@ -474,7 +474,7 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 
 # What may say for how long contraception is to be used ("during the study and for at least 120
 # days after the last dose", "from screening until 90 days after the last dose of study drug").
-_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
                             "ANCHOR", "WITHIN", "WITHIN_NEXT", "TO"})
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
@@ -491,7 +491,8 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             k += 1  # "two forms of contraception": the profile says whether, not how many
             continue
         out.append(tokens[k])
-        if tokens[k].type == "CONTRACEPTION":
+        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value == "plans_pregnancy":
+            # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
                                        or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS):
@@ -1143,6 +1144,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             out[-2:] = [_token("AT_LEAST_OF", count.value, out[-2].start_pos, t.end_pos)]
             continue
         if t.type == "OF" and ptype not in ("TIMEUNIT", "ANCHOR"):
+            continue
+        if t.type == "ANCHOR" and ptype == "OF" and len(out) >= 2 and out[-2].type == "ANCHOR" \
+                and out[-2].value == t.value:
+            # "the first dose of study medication": one time named twice
+            out[-2:] = [_token("ANCHOR", t.value, out[-2].start_pos, t.end_pos)]
             continue
         if t.type == "BETWEEN" and ntype != "NUMBER":
             continue
