@@ -341,6 +341,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "exclusion", "condition glaucoma [history]"),
     ("Pregnant and nursing patients are excluded because the effects of X on a fetus or nursing child are unknown",
      "exclusion", "pregnant or breastfeeding"),
+    ("Major surgery within 28 days prior to Cycle 1 Day 1", "exclusion",
+     "procedure major_surgery within 28 days before first_dose"),
+    ("Chemotherapy within 21 days before the first day of study treatment", "exclusion",
+     "medication chemotherapy within 21 days before first_dose"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
