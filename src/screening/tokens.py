@@ -214,7 +214,8 @@ def _lexicon() -> _Lexicon:
     treated_by = data.pop("TREATED_BY", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
-        pieces = _pieces(form)
+        # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
+        pieces = _pieces(normalise(form).text if vocabulary else form)
         if not pieces:
             return
         keys = tuple(p.key for p in pieces)
@@ -850,6 +851,20 @@ def _closes_sex_note(out: list[Token]) -> bool:
     return True
 
 
+_DEFINED = re.compile(r"(?i)^(?:as\s+)?defined\s+(?:as|by)$")
+
+
+def _repeats_class(out: list[Token], t: Token, vocab: Vocabulary) -> bool:
+    """Whether a condition after a parenthesis is a class of the condition the parenthesis follows."""
+    depth = 0
+    for j in range(len(out) - 1, -1, -1):
+        depth += {"RPAR": 1, "LPAR": -1}.get(out[j].type, 0)
+        if depth == 0:
+            return j > 0 and out[j - 1].type == "COND" and out[j - 1].value != t.value \
+                and vocab.get(t.value).category == "class" and vocab.is_a(out[j - 1].value, t.value)
+    return False
+
+
 def _treating_class(out: list[Token], vocab: Vocabulary) -> str | None:
     """The drug class that a treatment required by the condition just named must be: "infection
     requiring (systemic) therapy" is an antimicrobial; None for a condition the lexicon does not
@@ -930,6 +945,9 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
             pass  # "(RECIST) v1.1": the version of the standard just dropped
         elif t.type == "NUMBER" and ptype in (None, "PERIOD", "SEMI") and _list_number(t, text):
             pass  # "3 Major surgical procedure …": the item's number in the record's list
+        elif t.type == "ASSESSOR":
+            if ptype != "FLAG":  # after a finding it names who recorded it; elsewhere, the investigator's call
+                out.append(_retyped(t, "JUDGEMENT"))
         elif t.type == "ANCHOR" and ptype == "AT_TIME":
             out[-1] = _token("AT_ANCHOR", t.value, out[-1].start_pos, t.end_pos)  # "at time of enrolment"
         elif t.type == "AT_TIME" and ntype != "ANCHOR":
@@ -995,6 +1013,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "DETERMINED_BY" and ptype == "LPAR" and _DEFINED.match(t.value) \
+                and ntype in ("QUALITATIVE", "POSITIVE", "NEGATIVE", "MEASURE"):
+            continue  # "Hepatitis B (defined as HBsAg reactive)": the result in parentheses defines it
+        if t.type == "COND" and ptype == "RPAR" and _repeats_class(out, t, vocab):
+            continue  # "Hepatitis C virus (…) infection": the word names the class it is of
         if t.type == "FEMALE" and (ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",)
                                    or ptype in ("OR", "COMMA", "ANDOR") and ntype in ("PREGNANT", "BREASTFEEDING")):
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are

@@ -1,0 +1,107 @@
+"""Oncology protocol template wording (Merck, BMS, Roche, AstraZeneca, NCI CTEP): what is read and
+what stays words."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # biomarkers are results: positive or negative
+    ("Known EGFR mutation or ALK translocation", "exclusion",
+     "egfr_mutation in {positive} or alk_rearrangement in {positive}"),
+    ("Known EGFR sensitizing mutation or ALK rearrangement", "exclusion",
+     "egfr_mutation in {positive} or alk_rearrangement in {positive}"),
+    ("MSI-H or dMMR", "inclusion", "msi_high in {positive} or mismatch_repair_deficiency in {positive}"),
+    ("KRAS G12C mutation", "inclusion", "kras_g12c_mutation in {positive}"),
+    ("Documented EGFR exon 19 deletion or L858R mutation", "inclusion",
+     "egfr_exon19_deletion in {positive} or egfr_l858r in {positive}"),
+    ("Hormone receptor positive", "inclusion", "hormone_receptor_status in {positive}"),
+    ("ER-positive or PgR-positive", "inclusion",
+     "estrogen_receptor_status in {positive} or progesterone_receptor_status in {positive}"),
+    ("BRAF V600E mutation", "inclusion", "braf_v600e_mutation in {positive}"),
+    ("Known ROS1 rearrangement", "exclusion", "ros1_rearrangement in {positive}"),
+    # who assessed a finding does not make it a judgement; the standard's version is dropped
+    ("Has measurable disease per RECIST 1.1 as assessed by the local site investigator", "inclusion",
+     "measurable_disease in {yes}"),
+    ("Measurable disease per RECIST v1.1 as determined by the investigator", "inclusion",
+     "measurable_disease in {yes}"),
+    ("Measurable disease per RECIST 1.1", "inclusion", "measurable_disease in {yes}"),
+    # recovery from the toxicity of earlier treatment is a fact a coordinator records
+    ("Adverse events from prior therapy have improved to grade 1 or baseline", "inclusion",
+     "attribute recovered_from_prior_toxicity"),
+    ("Resolution of all acute toxic effects of prior anticancer therapy to grade ≤ 1", "inclusion",
+     "attribute recovered_from_prior_toxicity"),
+    ("Has not recovered (i.e., ≤ Grade 1 or at baseline) from adverse events due to a previously administered "
+     "agent", "exclusion", "not attribute recovered_from_prior_toxicity"),
+    # a result in parentheses defines the diagnosis before it
+    ("Has a known history of Hepatitis B (defined as HBsAg reactive) or known active Hepatitis C virus (defined "
+     "as HCV RNA is detected) infection", "exclusion", "hbsag in {positive} or condition hepatitis_c [active]"),
+    ("Hepatitis B (defined as HBsAg positive)", "exclusion", "hbsag in {positive}"),
+    # any graft from another person
+    ("Has had an allogenic tissue/solid organ transplant", "exclusion",
+     "procedure allogeneic_tissue_transplantation [history]"),
+])
+def test_oncology_template_wording(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # an exception to the recovery, or a looser grade, is another fact than the attribute
+    ("Has not recovered (i.e., ≤ Grade 1 or at baseline) from adverse events due to a previously administered "
+     "agent, except alopecia", "exclusion"),
+    ("Has not recovered (i.e., ≤ Grade 1 or at baseline) from adverse events due to a previously administered "
+     "agent. Note: Participants with ≤ Grade 2 neuropathy may be eligible.", "exclusion"),
+    # who assessed something that is not a recorded finding is the investigator's call
+    ("Documented disease progression as assessed by the investigator", "inclusion"),
+    # "defined by" a procedure says how, not what
+    ("Hepatitis B (as defined by MRI)", "exclusion"),
+    # bare gene names in a list: "EGFR" alone is also the kidney's eGFR
+    ("Known EGFR, ALK, or ROS1 genomic alterations", "exclusion"),
+])
+def test_oncology_wording_that_could_be_misread_stays_free_text(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+def test_a_driver_mutation_found_years_ago_still_counts():
+    found = {"name": "KRAS G12C", "value": "detected", "date": "2021-03-01"}
+    assert outcome("kras_g12c_mutation in {positive}", labs=[found]).truth is Truth.TRUE
+
+
+def test_a_narrower_mutation_found_negative_says_nothing_of_the_broader():
+    v600e = {"name": "BRAF V600E", "value": "negative", "date": "2026-10-01"}
+    assert outcome("braf_v600_mutation in {positive}", labs=[v600e]).truth is Truth.UNKNOWN
+
+
+def test_one_receptor_does_not_settle_hormone_receptor_status():
+    er = {"name": "estrogen receptor", "value": "negative", "date": "2026-10-01"}
+    assert outcome("hormone_receptor_status in {positive}", labs=[er]).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("recovered, truth", [(True, Truth.FALSE), (False, Truth.TRUE), (None, Truth.UNKNOWN)])
+def test_recovery_from_prior_toxicity_is_what_the_coordinator_recorded(recovered, truth):
+    attributes = {} if recovered is None else {"recovered from adverse events of prior therapy to grade 1 or baseline":
+                                                recovered}
+    assert outcome("not attribute recovered_from_prior_toxicity", attributes=attributes).truth is truth
+
+
+@pytest.mark.parametrize("procedure, truth", [("corneal transplant", Truth.TRUE), ("kidney transplant", Truth.TRUE),
+                                              ("allogeneic HSCT", Truth.TRUE),
+                                              ("autologous stem cell transplant", Truth.FALSE)])
+def test_an_allogeneic_graft_is_any_graft_from_another_person(procedure, truth):
+    profile = {"procedures": [{"name": procedure, "date": "2020-01-01"}], "complete": ["procedures"]}
+    assert outcome("procedure allogeneic_tissue_transplantation [history]", **profile).truth is truth
