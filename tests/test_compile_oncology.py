@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from screening.compile import compile_criterion, parse_rule
+from screening.compile import compile_criterion, compile_trial, parse_rule
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.nodes import is_structured
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.trial import Criterion, Trial
 
 AS_OF = date(2026, 11, 20)
 
@@ -52,6 +53,16 @@ def outcome(rule: str, **profile):
     ("Has a known history of Hepatitis B (defined as HBsAg reactive) or known active Hepatitis C virus (defined "
      "as HCV RNA is detected) infection", "exclusion", "hbsag in {positive} or condition hepatitis_c [active]"),
     ("Hepatitis B (defined as HBsAg positive)", "exclusion", "hbsag in {positive}"),
+    # "another" malignancy is other than the studied one, which only the trial says
+    ("Known additional malignancy that is progressing or requires active treatment", "exclusion",
+     "condition malignancy [progressing, other] or condition malignancy [requiring_treatment, other]"),
+    ("Another malignancy", "exclusion", "condition malignancy [other]"),
+    ("SLE or other autoimmune disease", "exclusion", "condition sle or condition autoimmune_disease"),
+    # qualifiers listed after a condition at the end of the sentence
+    ("Brain metastases that are untreated or symptomatic", "exclusion",
+     "condition brain_metastases [untreated] or condition brain_metastases [symptomatic]"),
+    ("Peripheral neuropathy that requires treatment", "exclusion",
+     "condition peripheral_neuropathy [requiring_treatment]"),
     # any graft from another person
     ("Has had an allogenic tissue/solid organ transplant", "exclusion",
      "procedure allogeneic_tissue_transplantation [history]"),
@@ -70,6 +81,15 @@ def test_oncology_template_wording(text, kind, rule):
     ("Documented disease progression as assessed by the investigator", "inclusion"),
     # "defined by" a procedure says how, not what
     ("Hepatitis B (as defined by MRI)", "exclusion"),
+    # a window on the treatment, not on the illness: a cancer resected years ago may still be
+    # treated (adjuvant hormone therapy)
+    ("Known additional malignancy that is progressing or has required active treatment within the past 3 years",
+     "exclusion"),
+    # a qualifier after a list would be read of its last item only
+    ("Brain metastases or spinal cord compression that are untreated or symptomatic", "exclusion"),
+    ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
+    # "systemic treatment" is narrower than any treatment, and no drug class treats a neuropathy
+    ("Peripheral neuropathy that requires systemic treatment", "exclusion"),
     # bare gene names in a list: "EGFR" alone is also the kidney's eGFR
     ("Known EGFR, ALK, or ROS1 genomic alterations", "exclusion"),
 ])
@@ -105,3 +125,56 @@ def test_recovery_from_prior_toxicity_is_what_the_coordinator_recorded(recovered
 def test_an_allogeneic_graft_is_any_graft_from_another_person(procedure, truth):
     profile = {"procedures": [{"name": procedure, "date": "2020-01-01"}], "complete": ["procedures"]}
     assert outcome("procedure allogeneic_tissue_transplantation [history]", **profile).truth is truth
+
+
+def _trial(condition: str, text: str) -> Trial:
+    return Trial(nct_id="NCT09999997", conditions=(condition,),
+                 criteria=(Criterion(id="E1", kind="exclusion", text=text),))
+
+
+def test_another_malignancy_is_other_than_the_one_the_trial_studies():
+    rules = compile_trial(_trial("Pancreatic Cancer", "Another malignancy")).rules
+    assert to_text(rules["E1"]) == "condition malignancy except (pancreatic_cancer, advanced_cancer)"
+
+
+def test_another_malignancy_in_a_trial_of_any_cancer_stays_free_text():
+    rules = compile_trial(_trial("Advanced Solid Tumors", "Another malignancy")).rules
+    assert not is_structured(rules["E1"])
+
+
+def test_other_than_an_unrelated_studied_disease_stays_undecided():
+    rule = to_text(compile_trial(_trial("Chronic Subjective Dizziness", "Other allergic diseases")).rules["E1"])
+    assert rule == "condition allergic_disease [other]"
+    hay_fever = {"conditions": [{"name": "allergic rhinitis"}], "complete": ["conditions"]}
+    assert outcome(rule, **hay_fever).truth is Truth.UNKNOWN
+    assert outcome(rule, conditions=[], complete=["conditions"]).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("note, end, truth", [
+    ("progressing on surveillance", None, Truth.TRUE),
+    ("no progression", None, Truth.UNKNOWN),
+    (None, None, Truth.UNKNOWN),
+    ("progressing", "2020-01-01", Truth.FALSE),  # over: not progressing
+])
+def test_a_progressing_illness_is_one_whose_note_says_so(note, end, truth):
+    entry = {"name": "prostate cancer", "onset": "2018-01-01", **({"note": note} if note else {}),
+             **({"end": end} if end else {})}
+    assert outcome("condition prostate_cancer [progressing]", conditions=[entry], complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("note, end, truth", [
+    ("on active treatment", None, Truth.TRUE),
+    ("not on treatment", None, Truth.UNKNOWN),
+    (None, None, Truth.UNKNOWN),
+    (None, "2019-01-01", Truth.UNKNOWN),  # resected, perhaps still on adjuvant hormone therapy
+])
+def test_an_illness_requiring_treatment_is_one_whose_note_says_so(note, end, truth):
+    entry = {"name": "breast cancer", "onset": "2018-01-01", **({"note": note} if note else {}),
+             **({"end": end} if end else {})}
+    assert outcome("condition breast_cancer [requiring_treatment]", conditions=[entry]).truth is truth
+
+
+def test_no_other_malignancy_is_not_excluded_by_the_additional_malignancy_clause():
+    rule = "condition malignancy [progressing] except (nsclc) or condition malignancy [requiring_treatment] except (nsclc)"
+    own = {"conditions": [{"name": "non-small cell lung cancer", "onset": "2026-01-01"}], "complete": ["conditions"]}
+    assert outcome(rule, **own).truth is Truth.FALSE

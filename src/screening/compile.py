@@ -546,8 +546,10 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
             inside = [c for c in dict.fromkeys(under_study) if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]
             if inside:
+                # "another malignancy" in a lung-cancer trial: other than lung cancer
                 return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)
-                                                                                   for c in inside)})
+                                                                                   for c in inside),
+                                               "qualifiers": tuple(q for q in node.qualifiers if q != "other")})
             return node
         if isinstance(node, (AllOf, AnyOf)):
             return node.model_copy(update={"items": tuple(exempt(i) for i in node.items)})

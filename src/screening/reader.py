@@ -984,12 +984,14 @@ class Reader(Transformer):
             # a test named in a list of findings ("… and/or cylindruria") is a positive finding
             node = Category(concept=p.concept, values=("positive",), window=p.window, span=p.span)
         elif p.terminal is not None:
-            if "other" in p.quals and not p.excluding and p.terminal == "COND" and not any(
+            # "another malignancy", "other autoimmune diseases": other than the disease the trial
+            # studies, which only the trial can say (compile_trial excepts it); until then the
+            # qualifier "other" leaves the patient's conditions of the class undecided. (A drug
+            # "other" than the study's is any such drug: the patient is not yet on the study drug.)
+            other_than_studied = p.terminal == "COND" and not p.excluding \
+                and any("other" in q for q in [p.quals, *p.variants]) and not any(
                     q is not p and q.concept and self.vocab.lookup(q.concept) and p.concept
-                    and self.vocab.is_a(q.concept, p.concept) for q in seq.parts):
-                # "other autoimmune diseases" other than what? (a drug "other" than the study's
-                # is any such drug: the patient is not yet on the study drug)
-                raise Unreadable("'other' without saying other than what")
+                    and self.vocab.is_a(q.concept, p.concept) for q in seq.parts)
             if "equivalent" in p.quals and p.terminal == "MED" and p.concept is not None \
                     and self.vocab.get(p.concept).prednisone_equivalent is None:
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
@@ -1000,6 +1002,8 @@ class Reader(Transformer):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
             variants = [p.quals + v for v in p.variants] or [p.quals]
+            variants = [[*(q for q in v if q != "other"), *(["other"] if other_than_studied else [])]
+                        for v in variants]
             own = [e for e in p.excluding if _KIND_TERMINALS.get(self.vocab.get(e.concept).category) == p.terminal]
             if len(own) < len(p.excluding):
                 # "arrhythmia requiring anti-arrhythmics (excluding beta blockers or digoxin)": the
@@ -1153,7 +1157,7 @@ _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
              "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
-             "decompensated", "life_threatening"},
+             "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},

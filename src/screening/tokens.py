@@ -865,6 +865,47 @@ def _repeats_class(out: list[Token], t: Token, vocab: Vocabulary) -> bool:
     return False
 
 
+def _requiring_treatment(out: list[Token]) -> int | None:
+    """Where "requiring (active)" begins when it follows a condition, perhaps after other
+    qualifiers of it ("progressing or requires"), before "treatment"."""
+    k = len(out)
+    while k > 0 and out[k - 1].type == "QUAL" and out[k - 1].value == "active":
+        k -= 1
+    if k < 2 or out[k - 1].type != "REQUIRING":
+        return None
+    m = k - 2
+    while m >= 1 and out[m].type in _QUAL_JOINS and out[m - 1].type == "QUAL":
+        m -= 2
+    # not after a list ("autonomic or peripheral neuropathy that requires …"): the words would
+    # be read of its last item only
+    alone = m == 0 or out[m - 1].type not in _QUAL_JOINS | {"COMMA"}
+    return k - 1 if m >= 0 and out[m].type == "COND" and alone else None
+
+
+_QUAL_JOINS = frozenset({"OR", "AND", "ANDOR"})
+_CLAUSE_ENDS = frozenset({"PERIOD", "SEMI"})
+
+
+def _qualifiers_first(out: list[Token]) -> list[Token]:
+    """"Brain metastases that are untreated or symptomatic": qualifiers listed after the condition
+    at the end of a sentence are read as if written before it ("untreated or symptomatic brain
+    metastases"), where the grammar reads a list of them."""
+    out = list(out)
+    k = 0
+    while k < len(out):
+        j = k + 1
+        while j + 1 < len(out) and out[j].type == "QUAL" and out[j + 1].type in _QUAL_JOINS \
+                and j + 2 < len(out) and out[j + 2].type == "QUAL":
+            j += 2
+        ends = j + 1 >= len(out) or out[j + 1].type in _CLAUSE_ENDS
+        if out[k].type == "COND" and j > k + 1 and out[j].type == "QUAL" and ends:
+            at = k - 1 if k > 0 and out[k - 1].type == "OTHER" else k
+            if at == 0 or out[at - 1].type not in _QUAL_JOINS | {"QUAL", "NEG", "COMMA"}:
+                out[at:j + 1] = out[k + 1:j + 1] + out[at:k + 1]
+        k += 1
+    return out
+
+
 def _treating_class(out: list[Token], vocab: Vocabulary) -> str | None:
     """The drug class that a treatment required by the condition just named must be: "infection
     requiring (systemic) therapy" is an antimicrobial; None for a condition the lexicon does not
@@ -1172,6 +1213,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
             treating = _treating_class(out, vocab)
+            begins = _requiring_treatment(out) if treating is None else None
+            if begins is not None:
+                # "malignancy that requires active treatment": no drug class treats it, so the
+                # need for treatment is said of the condition itself
+                need = _token("QUAL", "requiring_treatment", out[begins].start_pos, t.end_pos)
+                del out[begins:]
+                out.append(need)
+                continue
             t = _retyped(t, "WORD") if treating is None else _retyped(t, "MED", treating)
         if t.type == "WORD" and t.value.lower() == "only" and ptype in ("FEMALE", "MALE") and ntype == "RPAR":
             continue  # "(women only)" says no more than "(women)"
@@ -1214,7 +1263,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             out[-1] = _token("WITHIN", out[-1].value, out[-1].start_pos, t.end_pos)
             continue
         out.append(t)
-    return _fold(out, text)
+    return _fold(_qualifiers_first(out), text)
 
 
 _NAMES = {"MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "COND", "MED", "PROC", "VACC"}
