@@ -57,6 +57,13 @@ def outcome(rule: str, **profile):
     ("Known additional malignancy that is progressing or requires active treatment", "exclusion",
      "condition malignancy [progressing, other] or condition malignancy [requiring_treatment, other]"),
     ("Another malignancy", "exclusion", "condition malignancy [other]"),
+    # the template's note of exceptions "… are not excluded" relaxes the sentence before it
+    ("Known additional malignancy that is progressing or requires active treatment. Note: Participants with basal "
+     "cell carcinoma of the skin, squamous cell carcinoma of the skin, or carcinoma in situ (e.g. breast carcinoma, "
+     "cervical cancer in situ) that have undergone potentially curative therapy are not excluded.", "exclusion",
+     "condition malignancy [progressing, other] except (basal_cell_carcinoma, cutaneous_squamous_cell_carcinoma, "
+     "carcinoma_in_situ [treated]) or condition malignancy [requiring_treatment, other] except (basal_cell_carcinoma, "
+     "cutaneous_squamous_cell_carcinoma, carcinoma_in_situ [treated])"),
     ("SLE or other autoimmune disease", "exclusion", "condition sle or condition autoimmune_disease"),
     # qualifiers listed after a condition at the end of the sentence
     ("Brain metastases that are untreated or symptomatic", "exclusion",
