@@ -70,6 +70,20 @@ def outcome(rule: str, **profile):
      "condition brain_metastases [untreated] or condition brain_metastases [symptomatic]"),
     ("Peripheral neuropathy that requires treatment", "exclusion",
      "condition peripheral_neuropathy [requiring_treatment]"),
+    # a dose of a class counted in its reference drug
+    ("Requires chronic systemic corticosteroids > 10 mg/day prednisone equivalent", "exclusion",
+     "medication prednisone [current, chronic, systemic, equivalent] dose > 10 mg/day"),
+    ("Systemic corticosteroids > 10 mg/day (prednisone equivalent)", "exclusion",
+     "medication prednisone [systemic, equivalent] dose > 10 mg/day"),
+    ("Chronic use of systemic corticosteroids > 10 mg/day of prednisone or equivalent", "exclusion",
+     "medication prednisone [chronic, systemic, equivalent] dose > 10 mg/day"),
+    # a second name sharing the first one's head
+    ("Concurrent use of strong CYP3A4 inhibitors or inducers", "exclusion",
+     "medication strong_cyp3a4_inhibitor [current] or medication strong_cyp3a4_inducer [current]"),
+    # not being able to swallow is not dysphagia, which is difficulty
+    ("Inability to swallow oral medication", "exclusion", "not attribute swallows_oral_medication"),
+    ("Inability to swallow capsules or tablets", "exclusion", "not attribute swallows_oral_medication"),
+    ("Known dihydropyrimidine dehydrogenase (DPD) deficiency", "exclusion", "condition dpd_deficiency"),
     # any graft from another person
     ("Has had an allogenic tissue/solid organ transplant", "exclusion",
      "procedure allogeneic_tissue_transplantation [history]"),
@@ -97,6 +111,8 @@ def test_oncology_template_wording(text, kind, rule):
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
     # "systemic treatment" is narrower than any treatment, and no drug class treats a neuropathy
     ("Peripheral neuropathy that requires systemic treatment", "exclusion"),
+    # a dose of a class with no reference drug
+    ("Anticoagulants > 10 mg/day prednisone equivalent", "exclusion"),
     # bare gene names in a list: "EGFR" alone is also the kidney's eGFR
     ("Known EGFR, ALK, or ROS1 genomic alterations", "exclusion"),
 ])
@@ -185,3 +201,9 @@ def test_no_other_malignancy_is_not_excluded_by_the_additional_malignancy_clause
     rule = "condition malignancy [progressing] except (nsclc) or condition malignancy [requiring_treatment] except (nsclc)"
     own = {"conditions": [{"name": "non-small cell lung cancer", "onset": "2026-01-01"}], "complete": ["conditions"]}
     assert outcome(rule, **own).truth is Truth.FALSE
+
+
+def test_a_dexamethasone_dose_counts_as_its_prednisone_equivalent():
+    rule = "medication prednisone [equivalent] dose > 10 mg/day"
+    dexamethasone = {"name": "dexamethasone", "dose": "4 mg/day", "start": "2026-11-01"}
+    assert outcome(rule, medications=[dexamethasone]).truth is Truth.TRUE

@@ -882,6 +882,35 @@ def _requiring_treatment(out: list[Token]) -> int | None:
     return k - 1 if m >= 0 and out[m].type == "COND" and alone else None
 
 
+def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Systemic corticosteroids > 10 mg/day of prednisone or equivalent", "… > 10 mg/day
+    (prednisone equivalent)": a dose of any drug of the class, counted in the reference drug the
+    class holds, which is how "prednisone > 10 mg/day or equivalent" is read."""
+    out = list(out)
+    k = 0
+    while k + 4 < len(out):
+        drug_class, cmp, number, unit = out[k:k + 4]
+        j = k + 4
+        opened = out[j].type == "LPAR"
+        j += opened
+        reference: str | None = None
+        if j + 1 < len(out) and out[j].type == "MED" and out[j + 1].type == "EQUIVALENT":
+            reference, j = out[j].value, j + 1
+        elif j < len(out) and out[j].type == "EQUIVALENT":
+            named = vocab.lookup(text[out[j].start_pos:out[j].end_pos].split()[0])
+            reference = named.id if named is not None else None
+        closed = opened and j + 1 < len(out) and out[j + 1].type == "RPAR"
+        fits = drug_class.type == "MED" and cmp.type in COMPARATORS and number.type == "NUMBER" \
+            and unit.type == "UNIT" and reference is not None and reference != drug_class.value \
+            and vocab.get(reference).prednisone_equivalent is not None and vocab.is_a(reference, drug_class.value) \
+            and opened == closed
+        if fits:
+            equivalent = _token("EQUIVALENT", "equivalent", out[j].start_pos, out[j].end_pos)
+            out[k:j + 1 + closed] = [_retyped(drug_class, "MED", reference), cmp, number, unit, equivalent]
+        k += 1
+    return out
+
+
 _QUAL_JOINS = frozenset({"OR", "AND", "ANDOR"})
 _CLAUSE_ENDS = frozenset({"PERIOD", "SEMI"})
 
@@ -1100,12 +1129,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
             categories = _ROMAN_CLASSES
-        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "COND":
-            # "hepatitis B and C": the second name shares the first one's head
+        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
+            # "hepatitis B and C", "strong CYP3A4 inhibitors or inducers": the second name shares
+            # the first one's head
             head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
             if found is not None and found.category == vocab.get(out[-2].value).category:
-                t = _retyped(t, "COND", found.id)
+                t = _retyped(t, out[-2].type, found.id)
         typed = re.match(r"(?i)(type|stage|grade)\s+\S+\s+(.+)$", text[t.start_pos:t.end_pos]) \
             if t.type == "COND" else None
         if typed and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "NUMBER":
@@ -1263,7 +1293,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             out[-1] = _token("WITHIN", out[-1].value, out[-1].start_pos, t.end_pos)
             continue
         out.append(t)
-    return _fold(_qualifiers_first(out), text)
+    return _fold(_qualifiers_first(_dose_of_a_reference(out, vocab, text)), text)
 
 
 _NAMES = {"MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "COND", "MED", "PROC", "VACC"}
