@@ -70,6 +70,22 @@ def outcome(rule: str, **profile):
      "condition brain_metastases [untreated] or condition brain_metastases [symptomatic]"),
     ("Peripheral neuropathy that requires treatment", "exclusion",
      "condition peripheral_neuropathy [requiring_treatment]"),
+    # a list of qualifiers ending in "or": any of them
+    ("Symptomatic, untreated or unstable brain metastases", "exclusion",
+     "condition brain_metastases [symptomatic] or condition brain_metastases [untreated] or "
+     "condition brain_metastases [uncontrolled]"),
+    ("Symptomatic, untreated, or actively progressing CNS metastases", "exclusion",
+     "condition brain_metastases [symptomatic] or condition brain_metastases [untreated] or "
+     "condition brain_metastases [progressing]"),
+    # a treatment required by a list of conditions: in an exclusion, of each
+    ("Has a history of (non-infectious) pneumonitis/interstitial lung disease that required steroids or has "
+     "current pneumonitis/interstitial lung disease", "exclusion",
+     "(condition pneumonitis [history] and medication corticosteroid [history]) or (condition "
+     "interstitial_lung_disease [history] and medication corticosteroid [history]) or condition pneumonitis "
+     "[current] or condition interstitial_lung_disease [current]"),
+    ("Asthma or COPD requiring oral steroids", "exclusion",
+     "(condition asthma and medication corticosteroid [current, oral]) or (condition copd and medication "
+     "corticosteroid [current, oral])"),
     # a dose of a class counted in its reference drug
     ("Requires chronic systemic corticosteroids > 10 mg/day prednisone equivalent", "exclusion",
      "medication prednisone [current, chronic, systemic, equivalent] dose > 10 mg/day"),
@@ -116,6 +132,8 @@ def test_oncology_template_wording(text, kind, rule):
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
     # "systemic treatment" is narrower than any treatment, and no drug class treats a neuropathy
     ("Peripheral neuropathy that requires systemic treatment", "exclusion"),
+    # in an inclusion, whether the treatment is required by the last condition or by each is not said
+    ("Asthma or COPD requiring oral steroids", "inclusion"),
     # a dose of a class with no reference drug
     ("Anticoagulants > 10 mg/day prednisone equivalent", "exclusion"),
     # bare gene names in a list: "EGFR" alone is also the kidney's eGFR
@@ -212,3 +230,11 @@ def test_a_dexamethasone_dose_counts_as_its_prednisone_equivalent():
     rule = "medication prednisone [equivalent] dose > 10 mg/day"
     dexamethasone = {"name": "dexamethasone", "dose": "4 mg/day", "start": "2026-11-01"}
     assert outcome(rule, medications=[dexamethasone]).truth is Truth.TRUE
+
+
+def test_past_pneumonitis_that_needed_no_steroids_does_not_exclude():
+    rule = to_text(compile_criterion("History of pneumonitis or interstitial lung disease that required steroids",
+                                     "exclusion").rule)
+    past = {"conditions": [{"name": "pneumonitis", "onset": "2020-01-01", "end": "2020-03-01"}], "medications": [],
+            "complete": ["conditions", "medications"]}
+    assert outcome(rule, **past).truth is Truth.FALSE

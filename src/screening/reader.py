@@ -673,11 +673,16 @@ class Reader(Transformer):
         return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
     def quals(self, items):
-        """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]]."""
+        """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]];
+        in a list that ends in "or" the commas part the groups too ("symptomatic, untreated or
+        unstable" is any of the three)."""
+        splits = {"OR", "ANDOR"}
+        if any(isinstance(i, Token) and i.type in splits for i in items):
+            splits.add("COMMA")
         groups: list[list[object]] = [[]]
         for item in items:
             if isinstance(item, Token):
-                if item.type in ("OR", "ANDOR"):
+                if item.type in splits:
                     groups.append([])
                 continue
             groups[-1].append(item)
@@ -1452,6 +1457,13 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                 p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
             if not p.excluding and nxt.excluding and not (nxt.own_exception and kind == "inclusion"):
                 p.excluding = list(nxt.excluding)
+            if p.terminal == nxt.terminal == "COND" and nxt.requiring and not p.requiring:
+                # "pneumonitis or interstitial lung disease that required steroids": read of the
+                # last item alone, the first would exclude without the treatment; an exclusion
+                # reads it of each (it can then only exclude fewer), an inclusion cannot tell
+                if kind == "inclusion":
+                    raise Unreadable("a treatment required by the last condition of a list, or by each")
+                p.requiring = list(nxt.requiring)
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
             p.window = nxt.window
     # "> 18 years and < 70 years of age": once one bound says "of age", a bound in years is an age too
