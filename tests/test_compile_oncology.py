@@ -100,6 +100,19 @@ def outcome(rule: str, **profile):
     ("Inability to swallow oral medication", "exclusion", "not attribute swallows_oral_medication"),
     ("Inability to swallow capsules or tablets", "exclusion", "not attribute swallows_oral_medication"),
     ("Known dihydropyrimidine dehydrogenase (DPD) deficiency", "exclusion", "condition dpd_deficiency"),
+    ("Tumors with known EGFR sensitizing mutations or ALK rearrangements", "exclusion",
+     "egfr_mutation in {positive} or alk_rearrangement in {positive}"),
+    # receptor subtypes of breast cancer, each its own kind
+    ("HER2-negative breast cancer", "inclusion", "condition her2_negative_breast_cancer"),
+    ("Hormone receptor-positive, HER2-negative breast cancer", "inclusion",
+     "condition hr_positive_her2_negative_breast_cancer"),
+    ("ER-positive breast cancer", "inclusion", "condition er_positive_breast_cancer"),
+    ("Documented germline BRCA1 or BRCA2 mutation", "inclusion", "condition brca_mutation"),
+    # template anchors and vaccines
+    ("Treatment with any other investigational agent within 28 days prior to Cycle 1, Day 1", "exclusion",
+     "medication investigational_agent within 28 days before first_dose"),
+    ("Treatment with a live, attenuated vaccine within 4 weeks prior to initiation of study treatment", "exclusion",
+     "vaccination live_vaccine within 4 weeks before first_dose"),
     # taking part in a study now or before, inside the window
     ("Is currently participating in or has participated in a study of an investigational agent within 4 weeks "
      "prior to the first dose of study treatment", "exclusion",
@@ -238,3 +251,10 @@ def test_past_pneumonitis_that_needed_no_steroids_does_not_exclude():
     past = {"conditions": [{"name": "pneumonitis", "onset": "2020-01-01", "end": "2020-03-01"}], "medications": [],
             "complete": ["conditions", "medications"]}
     assert outcome(rule, **past).truth is Truth.FALSE
+
+
+def test_hormone_receptor_positive_breast_cancer_may_not_be_er_positive():
+    hr_positive = {"conditions": [{"name": "HR-positive breast cancer"}], "complete": ["conditions"]}
+    assert outcome("condition er_positive_breast_cancer", **hr_positive).truth is Truth.UNKNOWN
+    assert outcome("condition hormone_receptor_positive_breast_cancer", conditions=[
+        {"name": "HR+/HER2- breast cancer"}]).truth is Truth.TRUE
