@@ -113,6 +113,19 @@ def outcome(rule: str, **profile):
      "medication investigational_agent within 28 days before first_dose"),
     ("Treatment with a live, attenuated vaccine within 4 weeks prior to initiation of study treatment", "exclusion",
      "vaccination live_vaccine within 4 weeks before first_dose"),
+    # NCI CTEP organ function: "AST(SGOT)/ALT(SGPT)" is both values (each, in an inclusion)
+    ("AST(SGOT)/ALT(SGPT) ≤ 2.5 × institutional upper limit of normal", "inclusion",
+     "alt <= 2.5 x ULN and ast <= 2.5 x ULN"),
+    ("AST(SGOT)/ALT(SGPT) > 2.5 × institutional upper limit of normal", "exclusion",
+     "alt > 2.5 x ULN or ast > 2.5 x ULN"),
+    ("Receipt of live attenuated vaccine within 30 days prior to the first dose of IP", "exclusion",
+     "vaccination live_vaccine within 30 days before first_dose"),
+    ("Known leptomeningeal involvement", "exclusion", "condition leptomeningeal_disease"),
+    ("History of allogeneic organ transplantation", "exclusion", "procedure organ_transplantation [history]"),
+    ("Prior treatment with any anti-PD-1, anti-PD-L1, anti-PD-L2, anti-CD137, or anti-CTLA-4 antibody", "exclusion",
+     "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor "
+     "[history] or medication cd137_agonist [history] or medication ctla4_inhibitor [history]"),
+    ("Recovered from toxicity of prior therapy to grade ≤ 1", "inclusion", "attribute recovered_from_prior_toxicity"),
     # taking part in a study now or before, inside the window
     ("Is currently participating in or has participated in a study of an investigational agent within 4 weeks "
      "prior to the first dose of study treatment", "exclusion",
