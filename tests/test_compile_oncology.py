@@ -93,6 +93,15 @@ def outcome(rule: str, **profile):
      "medication prednisone [systemic, equivalent] dose > 10 mg/day"),
     ("Chronic use of systemic corticosteroids > 10 mg/day of prednisone or equivalent", "exclusion",
      "medication prednisone [chronic, systemic, equivalent] dose > 10 mg/day"),
+    # "10 mg daily" is 10 mg/day; the KEYNOTE immunodeficiency sentence
+    ("Prednisone > 10 mg daily", "exclusion", "medication prednisone dose > 10 mg/day"),
+    ("Prednisone > 10 mg per day", "exclusion", "medication prednisone dose > 10 mg/day"),
+    ("Has a diagnosis of immunodeficiency or is receiving chronic systemic steroid therapy (in dosing exceeding 10 mg "
+     "daily of prednisone equivalent) or any other form of immunosuppressive therapy within 7 days prior to the first "
+     "dose of study drug.", "exclusion",
+     "condition immunodeficiency within 7 days before first_dose or medication prednisone [chronic, systemic, "
+     "equivalent] dose > 10 mg/day within 7 days before first_dose or medication immunosuppressant [chronic, "
+     "systemic] within 7 days before first_dose"),
     # a second name sharing the first one's head
     ("Concurrent use of strong CYP3A4 inhibitors or inducers", "exclusion",
      "medication strong_cyp3a4_inhibitor [current] or medication strong_cyp3a4_inducer [current]"),
@@ -160,6 +169,8 @@ def test_oncology_template_wording(text, kind, rule):
     ("Peripheral neuropathy that requires systemic treatment", "exclusion"),
     # in an inclusion, whether the treatment is required by the last condition or by each is not said
     ("Asthma or COPD requiring oral steroids", "inclusion"),
+    # a dose in parentheses with nothing to count it in
+    ("Corticosteroids (> 10 mg/day)", "exclusion"),
     # a dose of a class with no reference drug
     ("Anticoagulants > 10 mg/day prednisone equivalent", "exclusion"),
     # bare gene names in a list: "EGFR" alone is also the kidney's eGFR

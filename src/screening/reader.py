@@ -1445,7 +1445,8 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
-            p.quals = [q for q in prev.quals if q != "other"] + p.quals
+            # (but "prednisone or equivalent" is said of prednisone's dose)
+            p.quals = [q for q in prev.quals if q not in ("other", "equivalent")] + p.quals
             p.variants = [list(v) for v in prev.variants]
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]

@@ -287,8 +287,14 @@ def _read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, in
         if not candidate or not _unit_like(candidate, bare_units):
             continue
         if _readable_unit(candidate):
+            daily = _DAILY.match(text, end)
+            if daily and not re.search(r"/\s*d(?:ay)?\b", candidate) and _readable_unit(f"{candidate}/day"):
+                return f"{candidate}/day", daily.end()  # "10 mg daily" is 10 mg/day
             return candidate, end
     return None
+
+
+_DAILY = re.compile(r"\s+(?:daily|per\s+day|a\s+day|each\s+day)\b", re.IGNORECASE)
 
 
 def _unit_like(candidate: str, bare_units: frozenset[str]) -> bool:
@@ -884,15 +890,22 @@ def _requiring_treatment(out: list[Token]) -> int | None:
 
 def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Systemic corticosteroids > 10 mg/day of prednisone or equivalent", "… > 10 mg/day
-    (prednisone equivalent)": a dose of any drug of the class, counted in the reference drug the
-    class holds, which is how "prednisone > 10 mg/day or equivalent" is read."""
+    (prednisone equivalent)", "steroid therapy (in dosing exceeding 10 mg daily of prednisone
+    equivalent)": a dose of any drug of the class, counted in the reference drug the class holds,
+    which is how "prednisone > 10 mg/day or equivalent" is read."""
     out = list(out)
     k = 0
     while k + 4 < len(out):
-        drug_class, cmp, number, unit = out[k:k + 4]
-        j = k + 4
-        opened = out[j].type == "LPAR"
-        j += opened
+        drug_class = out[k]
+        before = out[k + 1].type == "LPAR"  # "steroids (in dosing exceeding 10 mg daily …)"
+        i = k + 1 + before
+        if i + 3 > len(out):
+            break
+        cmp, number, unit = out[i:i + 3]
+        j = i + 3
+        after = not before and j < len(out) and out[j].type == "LPAR"  # "10 mg/day (prednisone equivalent)"
+        j += after
+        opened = before or after
         reference: str | None = None
         if j + 1 < len(out) and out[j].type == "MED" and out[j + 1].type == "EQUIVALENT":
             reference, j = out[j].value, j + 1
