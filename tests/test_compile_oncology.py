@@ -57,6 +57,9 @@ def outcome(rule: str, **profile):
     ("Known additional malignancy that is progressing or requires active treatment", "exclusion",
      "condition malignancy [progressing, other] or condition malignancy [requiring_treatment, other]"),
     ("Another malignancy", "exclusion", "condition malignancy [other]"),
+    ("Known additional malignancy that is progressing or has required active treatment within the past 3 years",
+     "exclusion", "condition malignancy [progressing, other] within 3 years before screening or condition "
+     "malignancy [requiring_treatment, other] within 3 years before screening"),
     # the template's note of exceptions "… are not excluded" relaxes the sentence before it
     ("Known additional malignancy that is progressing or requires active treatment. Note: Participants with basal "
      "cell carcinoma of the skin, squamous cell carcinoma of the skin, or carcinoma in situ (e.g. breast carcinoma, "
@@ -158,10 +161,6 @@ def test_oncology_template_wording(text, kind, rule):
     ("Documented disease progression as assessed by the investigator", "inclusion"),
     # "defined by" a procedure says how, not what
     ("Hepatitis B (as defined by MRI)", "exclusion"),
-    # a window on the treatment, not on the illness: a cancer resected years ago may still be
-    # treated (adjuvant hormone therapy)
-    ("Known additional malignancy that is progressing or has required active treatment within the past 3 years",
-     "exclusion"),
     # a qualifier after a list would be read of its last item only
     ("Brain metastases or spinal cord compression that are untreated or symptomatic", "exclusion"),
     ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
@@ -282,3 +281,13 @@ def test_hormone_receptor_positive_breast_cancer_may_not_be_er_positive():
     assert outcome("condition er_positive_breast_cancer", **hr_positive).truth is Truth.UNKNOWN
     assert outcome("condition hormone_receptor_positive_breast_cancer", conditions=[
         {"name": "HR+/HER2- breast cancer"}]).truth is Truth.TRUE
+
+
+def test_a_cancer_over_before_the_window_may_still_have_been_treated_in_it():
+    rule = "condition malignancy [requiring_treatment] except (nsclc) within 3 years before screening"
+    resected = {"name": "breast cancer", "onset": "2015-01-01", "end": "2015-03-01"}  # then years of letrozole
+    assert outcome(rule, conditions=[resected], complete=["conditions"]).truth is Truth.UNKNOWN
+    assert outcome(rule, conditions=[], complete=["conditions"]).truth is Truth.FALSE
+    # other qualifiers keep the window on the illness
+    assert outcome("condition malignancy [active] within 3 years before screening", conditions=[resected],
+                   complete=["conditions"]).truth is Truth.FALSE

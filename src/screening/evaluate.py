@@ -919,7 +919,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             # scheduled, not done: not yet a history, unless its day has passed (done or not?)
             checks.append(Truth.FALSE if first is None or first > ctx.as_of else Truth.UNKNOWN)
         else:
-            checks.append(_in_window(first, last, node.window, ctx))
+            inside = _in_window(first, last, node.window, ctx)
+            if inside is Truth.FALSE and "requiring_treatment" in node.qualifiers \
+                    and (first is None or first <= ctx.as_of):
+                # "… that has required treatment within the past 3 years": the treatment is in the
+                # window, and may go on after the illness is over (adjuvant hormone therapy)
+                inside = Truth.UNKNOWN
+            checks.append(inside)
         if lasting is not None:
             checks.append(_lasted(course_starts.get(k, first), last, lasting, ctx))
         if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:

@@ -930,8 +930,8 @@ _CLAUSE_ENDS = frozenset({"PERIOD", "SEMI"})
 
 def _qualifiers_first(out: list[Token]) -> list[Token]:
     """"Brain metastases that are untreated or symptomatic": qualifiers listed after the condition
-    at the end of a sentence are read as if written before it ("untreated or symptomatic brain
-    metastases"), where the grammar reads a list of them."""
+    at the end of a sentence (or before its window) are read as if written before it ("untreated
+    or symptomatic brain metastases"), where the grammar reads a list of them."""
     out = list(out)
     k = 0
     while k < len(out):
@@ -939,7 +939,7 @@ def _qualifiers_first(out: list[Token]) -> list[Token]:
         while j + 1 < len(out) and out[j].type == "QUAL" and out[j + 1].type in _QUAL_JOINS \
                 and j + 2 < len(out) and out[j + 2].type == "QUAL":
             j += 2
-        ends = j + 1 >= len(out) or out[j + 1].type in _CLAUSE_ENDS
+        ends = j + 1 >= len(out) or out[j + 1].type in _CLAUSE_ENDS | {"WITHIN"}  # or a window that closes it
         if out[k].type == "COND" and j > k + 1 and out[j].type == "QUAL" and ends:
             at = k - 1 if k > 0 and out[k - 1].type == "OTHER" else k
             if at == 0 or out[at - 1].type not in _QUAL_JOINS | {"QUAL", "NEG", "COMMA"}:
