@@ -42,6 +42,9 @@ def outcome(rule: str, **profile):
     ("Measurable disease per RECIST v1.1 as determined by the investigator", "inclusion",
      "measurable_disease in {yes}"),
     ("Measurable disease per RECIST 1.1", "inclusion", "measurable_disease in {yes}"),
+    ("PD-L1 TPS ≥ 50% by local assessment", "inclusion", "pdl1_expression >= 50 %"),
+    ("Have measurable disease per Response Evaluation Criteria in Solid Tumours (RECIST) 1.1 as assessed by the "
+     "local site investigator/radiologist", "inclusion", "measurable_disease in {yes}"),
     # recovery from the toxicity of earlier treatment is a fact a coordinator records
     ("Adverse events from prior therapy have improved to grade 1 or baseline", "inclusion",
      "attribute recovered_from_prior_toxicity"),
@@ -159,6 +162,7 @@ def test_oncology_template_wording(text, kind, rule):
      "agent. Note: Participants with ≤ Grade 2 neuropathy may be eligible.", "exclusion"),
     # who assessed something that is not a recorded finding is the investigator's call
     ("Documented disease progression as assessed by the investigator", "inclusion"),
+    ("Uncontrolled hypertension as assessed by the investigator", "exclusion"),
     # "defined by" a procedure says how, not what
     ("Hepatitis B (as defined by MRI)", "exclusion"),
     # a qualifier after a list would be read of its last item only

@@ -1029,7 +1029,7 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
         elif t.type == "NUMBER" and ptype in (None, "PERIOD", "SEMI") and _list_number(t, text):
             pass  # "3 Major surgical procedure …": the item's number in the record's list
         elif t.type == "ASSESSOR":
-            if ptype != "FLAG":  # after a finding it names who recorded it; elsewhere, the investigator's call
+            if ptype not in _RESULTS:  # after a result it names who found it; elsewhere, the investigator's call
                 out.append(_retyped(t, "JUDGEMENT"))
         elif t.type == "ANCHOR" and ptype == "AT_TIME":
             out[-1] = _token("AT_ANCHOR", t.value, out[-1].start_pos, t.end_pos)  # "at time of enrolment"
@@ -1046,6 +1046,8 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# What ends a result: a finding's name, a value with its unit, a qualitative reading.
+_RESULTS = frozenset({"FLAG", "QUALITATIVE", "POSITIVE", "NEGATIVE", "NUMBER", "UNIT", "ULN", "LLN"})
 _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
 
