@@ -141,6 +141,12 @@ def outcome(rule: str, **profile):
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor "
      "[history] or medication cd137_agonist [history] or medication ctla4_inhibitor [history]"),
     ("Recovered from toxicity of prior therapy to grade ≤ 1", "inclusion", "attribute recovered_from_prior_toxicity"),
+    # a note of what need not be tested asks nothing of the patient
+    ("Has a known history of Human Immunodeficiency Virus (HIV) infection. No HIV testing is required unless "
+     "mandated by local health authority.", "exclusion", "condition hiv_infection [history]"),
+    ("Known history of Hepatitis B or known active Hepatitis C virus infection. Note: No testing for Hepatitis B and "
+     "Hepatitis C is required unless mandated by local health authority.", "exclusion",
+     "condition hepatitis_b [history] or condition hepatitis_c [active]"),
     # taking part in a study now or before, inside the window
     ("Is currently participating in or has participated in a study of an investigational agent within 4 weeks "
      "prior to the first dose of study treatment", "exclusion",
@@ -163,6 +169,8 @@ def test_oncology_template_wording(text, kind, rule):
     # who assessed something that is not a recorded finding is the investigator's call
     ("Documented disease progression as assessed by the investigator", "inclusion"),
     ("Uncontrolled hypertension as assessed by the investigator", "exclusion"),
+    # a note alone is not a criterion either
+    ("No HIV testing is required", "exclusion"),
     # "defined by" a procedure says how, not what
     ("Hepatitis B (as defined by MRI)", "exclusion"),
     # a qualifier after a list would be read of its last item only
