@@ -93,7 +93,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
-        if _list_label(clause, words):
+        if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words):
             continue
         starts.append(span.start)
         if _GROUPS_JOINED.search(words):
@@ -188,6 +188,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     return CompiledCriterion(rule=combined, errors=tuple(errors))
 
 
+# "No HIV testing is required unless mandated by local health authority": what need not be done
+# to screen, said after a criterion; it asks nothing of the patient.
+_NO_TEST_REQUIRED = re.compile(r"^\W*(?:note\s*:\s*)?no\s+(?:[\w/()-]+\s+){0,8}?testing\b[^.;:]{0,80}?\b"
+                               r"(?:is|are|will\s+be)\s+(?:required|needed|mandatory)\b[^.;:]*$", re.IGNORECASE)
 _SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
@@ -549,8 +553,10 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
             inside = [c for c in dict.fromkeys(under_study) if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]
             if inside:
+                # "another malignancy" in a lung-cancer trial: other than lung cancer
                 return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)
-                                                                                   for c in inside)})
+                                                                                   for c in inside),
+                                               "qualifiers": tuple(q for q in node.qualifiers if q != "other")})
             return node
         if isinstance(node, (AllOf, AnyOf)):
             return node.model_copy(update={"items": tuple(exempt(i) for i in node.items)})

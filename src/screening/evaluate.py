@@ -207,6 +207,7 @@ QUALIFIER_WORDS = {
     "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
     "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
+    "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
 }
 
 
@@ -630,6 +631,12 @@ _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bqu
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
 
 
+_PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b", re.IGNORECASE)
+_ON_TREATMENT = re.compile(r"\b(?:on|under|receiving|requires?|requiring|needs?|in)\s+(?:active\s+)?"
+                           r"(?:treatment|therapy)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\bno\b|\bnot\b|\bwithout\b|\bnone\b", re.IGNORECASE)
+
+
 def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
     """Whether a condition/medication/procedure entry has a qualifier; UNKNOWN when not recorded."""
     end = getattr(entry, "end", None)
@@ -675,6 +682,18 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
              "decompensated", "life_threatening"):
         # recorded only as a note, if at all
         return Truth.TRUE if any(w in note for w in {q, q.replace("_", "-"), q.replace("_", " ")}) else Truth.UNKNOWN
+    if q == "progressing":
+        # recorded, if at all, in the note; an illness that is over is not progressing
+        if end is not None and end < ctx.as_of:
+            return Truth.FALSE
+        return Truth.TRUE if _PROGRESSING.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
+    if q == "requiring_treatment":
+        # recorded, if at all, in the note; an illness that is over may still be treated
+        # (adjuvant hormone therapy for years after a resected breast cancer)
+        return Truth.TRUE if _ON_TREATMENT.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
+    if q == "other":
+        # other than the disease under study, which the rule does not name (the trial does)
+        return Truth.UNKNOWN
     if q == "primary":
         return Truth.TRUE if "primary" in note else (Truth.FALSE if "secondary" in note else Truth.UNKNOWN)
     if q in ("first_line", "second_line"):
@@ -900,7 +919,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             # scheduled, not done: not yet a history, unless its day has passed (done or not?)
             checks.append(Truth.FALSE if first is None or first > ctx.as_of else Truth.UNKNOWN)
         else:
-            checks.append(_in_window(first, last, node.window, ctx))
+            inside = _in_window(first, last, node.window, ctx)
+            if inside is Truth.FALSE and "requiring_treatment" in node.qualifiers \
+                    and (first is None or first <= ctx.as_of):
+                # "… that has required treatment within the past 3 years": the treatment is in the
+                # window, and may go on after the illness is over (adjuvant hormone therapy)
+                inside = Truth.UNKNOWN
+            checks.append(inside)
         if lasting is not None:
             checks.append(_lasted(course_starts.get(k, first), last, lasting, ctx))
         if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:

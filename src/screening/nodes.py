@@ -28,7 +28,7 @@ Qualifier = Literal[
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
     "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
     "curative", "prophylactic", "maintenance", "induction", "first_line", "second_line", "recent", "stable",
-    "end_stage", "decompensated", "life_threatening",
+    "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
 ]
 
 

@@ -695,11 +695,16 @@ class Reader(Transformer):
         return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
     def quals(self, items):
-        """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]]."""
+        """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]];
+        in a list that ends in "or" the commas part the groups too ("symptomatic, untreated or
+        unstable" is any of the three)."""
+        splits = {"OR", "ANDOR"}
+        if any(isinstance(i, Token) and i.type in splits for i in items):
+            splits.add("COMMA")
         groups: list[list[object]] = [[]]
         for item in items:
             if isinstance(item, Token):
-                if item.type in ("OR", "ANDOR"):
+                if item.type in splits:
                     groups.append([])
                 continue
             groups[-1].append(item)
@@ -1043,12 +1048,14 @@ class Reader(Transformer):
             # a test named in a list of findings ("… and/or cylindruria") is a positive finding
             node = Category(concept=p.concept, values=("positive",), window=p.window, span=p.span)
         elif p.terminal is not None:
-            if "other" in p.quals and not p.excluding and p.terminal == "COND" and not any(
+            # "another malignancy", "other autoimmune diseases": other than the disease the trial
+            # studies, which only the trial can say (compile_trial excepts it); until then the
+            # qualifier "other" leaves the patient's conditions of the class undecided. (A drug
+            # "other" than the study's is any such drug: the patient is not yet on the study drug.)
+            other_than_studied = p.terminal == "COND" and not p.excluding \
+                and any("other" in q for q in [p.quals, *p.variants]) and not any(
                     q is not p and q.concept and self.vocab.lookup(q.concept) and p.concept
-                    and self.vocab.is_a(q.concept, p.concept) for q in seq.parts):
-                # "other autoimmune diseases" other than what? (a drug "other" than the study's
-                # is any such drug: the patient is not yet on the study drug)
-                raise Unreadable("'other' without saying other than what")
+                    and self.vocab.is_a(q.concept, p.concept) for q in seq.parts)
             if "equivalent" in p.quals and p.terminal == "MED" and p.concept is not None \
                     and self.vocab.get(p.concept).prednisone_equivalent is None:
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
@@ -1059,6 +1066,8 @@ class Reader(Transformer):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
             variants = [p.quals + v for v in p.variants] or [p.quals]
+            variants = [[*(q for q in v if q != "other"), *(["other"] if other_than_studied else [])]
+                        for v in variants]
             own = [e for e in p.excluding if _KIND_TERMINALS.get(self.vocab.get(e.concept).category) == p.terminal]
             if len(own) < len(p.excluding):
                 # "arrhythmia requiring anti-arrhythmics (excluding beta blockers or digoxin)": the
@@ -1214,7 +1223,7 @@ _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
              "metastatic", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
-             "decompensated", "life_threatening"},
+             "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "intolerant", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
@@ -1499,7 +1508,8 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
-            p.quals = [q for q in prev.quals if q != "other"] + p.quals
+            # (but "prednisone or equivalent" is said of prednisone's dose)
+            p.quals = [q for q in prev.quals if q not in ("other", "equivalent")] + p.quals
             p.variants = [list(v) for v in prev.variants]
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
@@ -1511,6 +1521,13 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                 p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
             if not p.excluding and nxt.excluding and not (nxt.own_exception and kind == "inclusion"):
                 p.excluding = list(nxt.excluding)
+            if p.terminal == nxt.terminal == "COND" and nxt.requiring and not p.requiring:
+                # "pneumonitis or interstitial lung disease that required steroids": read of the
+                # last item alone, the first would exclude without the treatment; an exclusion
+                # reads it of each (it can then only exclude fewer), an inclusion cannot tell
+                if kind == "inclusion":
+                    raise Unreadable("a treatment required by the last condition of a list, or by each")
+                p.requiring = list(nxt.requiring)
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
             p.window = nxt.window
     # "> 18 years and < 70 years of age": once one bound says "of age", a bound in years is an age too

@@ -219,7 +219,8 @@ def _lexicon() -> _Lexicon:
     treated_by = data.pop("TREATED_BY", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
-        pieces = _pieces(form)
+        # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
+        pieces = _pieces(normalise(form).text if vocabulary else form)
         if not pieces:
             return
         keys = tuple(p.key for p in pieces)
@@ -291,8 +292,14 @@ def _read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, in
         if not candidate or not _unit_like(candidate, bare_units):
             continue
         if _readable_unit(candidate):
+            daily = _DAILY.match(text, end)
+            if daily and not re.search(r"/\s*d(?:ay)?\b", candidate) and _readable_unit(f"{candidate}/day"):
+                return f"{candidate}/day", daily.end()  # "10 mg daily" is 10 mg/day
             return candidate, end
     return None
+
+
+_DAILY = re.compile(r"\s+(?:daily|per\s+day|a\s+day|each\s+day)\b", re.IGNORECASE)
 
 
 def _unit_like(candidate: str, bare_units: frozenset[str]) -> bool:
@@ -909,6 +916,97 @@ def _closes_sex_note(out: list[Token]) -> bool:
     return True
 
 
+_DEFINED = re.compile(r"(?i)^(?:as\s+)?defined\s+(?:as|by)$")
+
+
+def _repeats_class(out: list[Token], t: Token, vocab: Vocabulary) -> bool:
+    """Whether a condition after a parenthesis is a class of the condition the parenthesis follows."""
+    depth = 0
+    for j in range(len(out) - 1, -1, -1):
+        depth += {"RPAR": 1, "LPAR": -1}.get(out[j].type, 0)
+        if depth == 0:
+            return j > 0 and out[j - 1].type == "COND" and out[j - 1].value != t.value \
+                and vocab.get(t.value).category == "class" and vocab.is_a(out[j - 1].value, t.value)
+    return False
+
+
+def _requiring_treatment(out: list[Token]) -> int | None:
+    """Where "requiring (active)" begins when it follows a condition, perhaps after other
+    qualifiers of it ("progressing or requires"), before "treatment"."""
+    k = len(out)
+    while k > 0 and out[k - 1].type == "QUAL" and out[k - 1].value == "active":
+        k -= 1
+    if k < 2 or out[k - 1].type != "REQUIRING":
+        return None
+    m = k - 2
+    while m >= 1 and out[m].type in _QUAL_JOINS and out[m - 1].type == "QUAL":
+        m -= 2
+    # not after a list ("autonomic or peripheral neuropathy that requires …"): the words would
+    # be read of its last item only
+    alone = m == 0 or out[m - 1].type not in _QUAL_JOINS | {"COMMA"}
+    return k - 1 if m >= 0 and out[m].type == "COND" and alone else None
+
+
+def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Systemic corticosteroids > 10 mg/day of prednisone or equivalent", "… > 10 mg/day
+    (prednisone equivalent)", "steroid therapy (in dosing exceeding 10 mg daily of prednisone
+    equivalent)": a dose of any drug of the class, counted in the reference drug the class holds,
+    which is how "prednisone > 10 mg/day or equivalent" is read."""
+    out = list(out)
+    k = 0
+    while k + 4 < len(out):
+        drug_class = out[k]
+        before = out[k + 1].type == "LPAR"  # "steroids (in dosing exceeding 10 mg daily …)"
+        i = k + 1 + before
+        if i + 3 > len(out):
+            break
+        cmp, number, unit = out[i:i + 3]
+        j = i + 3
+        after = not before and j < len(out) and out[j].type == "LPAR"  # "10 mg/day (prednisone equivalent)"
+        j += after
+        opened = before or after
+        reference: str | None = None
+        if j + 1 < len(out) and out[j].type == "MED" and out[j + 1].type == "EQUIVALENT":
+            reference, j = out[j].value, j + 1
+        elif j < len(out) and out[j].type == "EQUIVALENT":
+            named = vocab.lookup(text[out[j].start_pos:out[j].end_pos].split()[0])
+            reference = named.id if named is not None else None
+        closed = opened and j + 1 < len(out) and out[j + 1].type == "RPAR"
+        fits = drug_class.type == "MED" and cmp.type in COMPARATORS and number.type == "NUMBER" \
+            and unit.type == "UNIT" and reference is not None and reference != drug_class.value \
+            and vocab.get(reference).prednisone_equivalent is not None and vocab.is_a(reference, drug_class.value) \
+            and opened == closed
+        if fits:
+            equivalent = _token("EQUIVALENT", "equivalent", out[j].start_pos, out[j].end_pos)
+            out[k:j + 1 + closed] = [_retyped(drug_class, "MED", reference), cmp, number, unit, equivalent]
+        k += 1
+    return out
+
+
+_QUAL_JOINS = frozenset({"OR", "AND", "ANDOR"})
+_CLAUSE_ENDS = frozenset({"PERIOD", "SEMI"})
+
+
+def _qualifiers_first(out: list[Token]) -> list[Token]:
+    """"Brain metastases that are untreated or symptomatic": qualifiers listed after the condition
+    at the end of a sentence (or before its window) are read as if written before it ("untreated
+    or symptomatic brain metastases"), where the grammar reads a list of them."""
+    out = list(out)
+    k = 0
+    while k < len(out):
+        j = k + 1
+        while j + 1 < len(out) and out[j].type == "QUAL" and out[j + 1].type in _QUAL_JOINS \
+                and j + 2 < len(out) and out[j + 2].type == "QUAL":
+            j += 2
+        ends = j + 1 >= len(out) or out[j + 1].type in _CLAUSE_ENDS | {"WITHIN"}  # or a window that closes it
+        if out[k].type == "COND" and j > k + 1 and out[j].type == "QUAL" and ends:
+            at = k - 1 if k > 0 and out[k - 1].type == "OTHER" else k
+            if at == 0 or out[at - 1].type not in _QUAL_JOINS | {"QUAL", "NEG", "COMMA"}:
+                out[at:j + 1] = out[k + 1:j + 1] + out[at:k + 1]
+        k += 1
+    return out
+
+
 def _treating_class(out: list[Token], vocab: Vocabulary) -> str | None:
     """The drug class that a treatment required by the condition just named must be: "infection
     requiring (systemic) therapy" is an antimicrobial; None for a condition the lexicon does not
@@ -992,6 +1090,9 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
             pass  # "(RECIST) v1.1": the version of the standard just dropped
         elif t.type == "NUMBER" and ptype in (None, "PERIOD", "SEMI") and _list_number(t, text):
             pass  # "3 Major surgical procedure …": the item's number in the record's list
+        elif t.type == "ASSESSOR":
+            if ptype not in _RESULTS:  # after a result it names who found it; elsewhere, the investigator's call
+                out.append(_retyped(t, "JUDGEMENT"))
         elif t.type == "ANCHOR" and ptype == "AT_TIME":
             out[-1] = _token("AT_ANCHOR", t.value, out[-1].start_pos, t.end_pos)  # "at time of enrolment"
         elif t.type == "AT_TIME" and ntype != "ANCHOR":
@@ -1007,6 +1108,8 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# What ends a result: a finding's name, a value with its unit, a qualitative reading.
+_RESULTS = frozenset({"FLAG", "QUALITATIVE", "POSITIVE", "NEGATIVE", "NUMBER", "UNIT", "ULN", "LLN"})
 _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
 
@@ -1057,6 +1160,11 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "DETERMINED_BY" and ptype == "LPAR" and _DEFINED.match(t.value) \
+                and ntype in ("QUALITATIVE", "POSITIVE", "NEGATIVE", "MEASURE"):
+            continue  # "Hepatitis B (defined as HBsAg reactive)": the result in parentheses defines it
+        if t.type == "COND" and ptype == "RPAR" and _repeats_class(out, t, vocab):
+            continue  # "Hepatitis C virus (…) infection": the word names the class it is of
         if t.type == "FEMALE" and (ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",)
                                    or ptype in ("OR", "COMMA", "ANDOR") and ntype in ("PREGNANT", "BREASTFEEDING")):
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
@@ -1098,12 +1206,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
             categories = _ROMAN_CLASSES
-        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "COND":
-            # "hepatitis B and C": the second name shares the first one's head
+        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
+            # "hepatitis B and C", "strong CYP3A4 inhibitors or inducers": the second name shares
+            # the first one's head
             head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
             if found is not None and found.category == vocab.get(out[-2].value).category:
-                t = _retyped(t, "COND", found.id)
+                t = _retyped(t, out[-2].type, found.id)
         typed = re.match(r"(?i)(type|stage|grade)\s+\S+\s+(.+)$", text[t.start_pos:t.end_pos]) \
             if t.type == "COND" else None
         if typed and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "NUMBER":
@@ -1228,6 +1337,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
             treating = _treating_class(out, vocab)
+            begins = _requiring_treatment(out) if treating is None else None
+            if begins is not None:
+                # "malignancy that requires active treatment": no drug class treats it, so the
+                # need for treatment is said of the condition itself
+                need = _token("QUAL", "requiring_treatment", out[begins].start_pos, t.end_pos)
+                del out[begins:]
+                out.append(need)
+                continue
             t = _retyped(t, "WORD") if treating is None else _retyped(t, "MED", treating)
         if t.type == "WORD" and t.value.lower() == "only" and ptype in ("FEMALE", "MALE") and ntype == "RPAR":
             continue  # "(women only)" says no more than "(women)"
@@ -1270,7 +1387,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             out[-1] = _token("WITHIN", out[-1].value, out[-1].start_pos, t.end_pos)
             continue
         out.append(t)
-    return _fold(out, text)
+    return _fold(_qualifiers_first(_dose_of_a_reference(out, vocab, text)), text)
 
 
 _NAMES = {"MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "COND", "MED", "PROC", "VACC"}
