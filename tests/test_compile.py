@@ -234,7 +234,7 @@ def test_a_20000_character_criterion_compiles_quickly():
      "condition neuroblastoma"),
     # an allergy to a drug "or any of its excipients" is read as the allergy to the drug
     ("Known hypersensitivity to pembrolizumab or any of its excipients", "exclusion",
-     "medication pembrolizumab [intolerant]"),
+     "medication pembrolizumab [allergic]"),
     ("Cancer within previous 5 years (other than basal or squamous cell cancers of the skin)", "exclusion",
      "condition malignancy except (basal_cell_carcinoma, cutaneous_squamous_cell_carcinoma) within 5 years before "
      "screening"),
@@ -302,7 +302,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Persons committed to an institution by virtue of an order issued either by the judicial or the administrative "
      "authorities", "exclusion", "condition court_ordered_institutionalization"),
     ("Prisoners or subjects who are involuntarily incarcerated", "exclusion", "condition incarceration"),
-    ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [intolerant]"),
+    ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [allergic]"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
     # the age and the condition of who is included

@@ -165,6 +165,17 @@ def test_false_and_unknown_is_false_whichever_way_round():
     assert a.truth is b.truth is Truth.FALSE
 
 
+def test_an_allergy_is_one_kind_of_intolerance_told_apart_by_the_note():
+    def aspirin(**entry):
+        return [{"name": "aspirin", "start": "2020-01-01", "end": "2020-02-01", **entry}]
+    rule = "medication aspirin [allergic]"
+    assert outcome(rule, medications=aspirin(outcome="intolerant", note="urticaria")).truth is Truth.TRUE
+    assert outcome(rule, medications=aspirin(outcome="intolerant", note="gastric upset")).truth is Truth.UNKNOWN
+    assert outcome(rule, medications=aspirin(outcome="responded"), complete=["medications"]).truth is Truth.FALSE
+    assert outcome("medication aspirin [intolerant]",
+                   medications=aspirin(outcome="intolerant", note="gastric upset")).truth is Truth.TRUE
+
+
 def test_male_or_non_pregnant_female_passes_any_man_and_asks_a_woman():
     rule = "not pregnant and not breastfeeding"
     assert outcome(rule, sex="male").truth is Truth.TRUE

@@ -205,6 +205,7 @@ def window_start(window: TimeWindow, as_of: date) -> date:
 #: Qualifiers as a coordinator would say them.
 QUALIFIER_WORDS = {
     "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
+    "allergic": "an allergy",
     "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
     "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
@@ -635,6 +636,8 @@ _PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogressio
 _ON_TREATMENT = re.compile(r"\b(?:on|under|receiving|requires?|requiring|needs?|in)\s+(?:active\s+)?"
                            r"(?:treatment|therapy)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\bno\b|\bnot\b|\bwithout\b|\bnone\b", re.IGNORECASE)
+_ALLERGY = re.compile(r"allerg|hypersensitiv|anaphyla|urticaria|hives|angioedema|stevens-johnson|\bDRESS\b",
+                      re.IGNORECASE)
 
 
 def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
@@ -718,6 +721,12 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q == "intolerant":
         outcome = getattr(entry, "outcome", None)
         return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "intolerant")
+    if q == "allergic":
+        # "not tolerated" may be an allergy or a side effect: only the note tells them apart
+        outcome = getattr(entry, "outcome", None)
+        if outcome is not None and outcome != "intolerant":
+            return Truth.FALSE
+        return Truth.TRUE if outcome == "intolerant" and _ALLERGY.search(note) else Truth.UNKNOWN
     if q == "intravenous":
         route = getattr(entry, "route", None)
         return Truth.UNKNOWN if route is None else Truth.of(route == "iv")
@@ -990,9 +999,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
 
 
 def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
-    """A condition or drug named with no time at all: no window and no qualifier about time."""
+    """A condition or drug named with no time at all: no window and no qualifier about time (an
+    allergy or intolerance to a drug, found whenever, is one still)."""
     timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier",
-             "recent", "stable"}
+             "recent", "stable", "intolerant", "allergic"}
     return node.window is None and not timed & set(node.qualifiers)
 
 

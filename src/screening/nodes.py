@@ -24,7 +24,7 @@ StatusField = Literal[
 #: Qualifiers that narrow which of a patient's conditions, medications or procedures count.
 Qualifier = Literal[
     "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
-    "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant",
+    "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant", "allergic",
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
     "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
     "curative", "prophylactic", "maintenance", "induction", "first_line", "second_line", "recent", "stable",

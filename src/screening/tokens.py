@@ -1112,14 +1112,16 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
 _RESULTS = frozenset({"FLAG", "QUALITATIVE", "POSITIVE", "NEGATIVE", "NUMBER", "UNIT", "ULN", "LLN"})
 _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
+_REACTIONS = frozenset({"allergic", "intolerant"})
 
 
 def _allergy_to(out: list[Token]) -> bool:
-    """The tokens so far end in "allergy to" (QUAL intolerant), perhaps with "any component of"."""
-    if out and out[-1].type == "QUAL" and out[-1].value == "intolerant":
+    """The tokens so far end in "allergy to" (QUAL allergic or intolerant), perhaps with "any
+    component of"."""
+    if out and out[-1].type == "QUAL" and out[-1].value in _REACTIONS:
         return True
     return len(out) >= 2 and out[-1].type == "WORD" and out[-1].value.lower() in _COMPONENT \
-        and out[-2].type == "QUAL" and out[-2].value == "intolerant"
+        and out[-2].type == "QUAL" and out[-2].value in _REACTIONS
 
 
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -1324,7 +1326,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
                 continue
             if joined >= 3 and out[joined - 1].type in ("OR", "ANDOR") and out[joined - 2].type == "MED" \
-                    and out[joined - 3].type == "QUAL" and out[joined - 3].value == "intolerant":
+                    and out[joined - 3].type == "QUAL" and out[joined - 3].value in _REACTIONS:
                 # "hypersensitivity to efalizumab or to any of the excipients": an allergy to the
                 # drug is one to its product (the excipients alone are not read)
                 del out[joined - 1:]
