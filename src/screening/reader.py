@@ -26,6 +26,7 @@ from .nodes import (
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Judgement,
     Lasting,
     NormalMultiple,
     Not,
@@ -80,6 +81,7 @@ class _Part:
     shared_window: bool = False       # the window was written after a later item of the list
     own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
+    risk: bool = False                # "high risk of …": a judgement
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -757,6 +759,16 @@ class Reader(Transformer):
     def unconstrained(self, items):
         return _Part(unconstrained=True)
 
+    def at_risk(self, items):
+        """part: RISK core — "high risk of bleeding" is the investigator's judgement (words after
+        it, which a judgement could not quote, leave the clause unread)."""
+        tokens = [t for t in items if isinstance(t, Token)]
+        parts = [p for p in items if isinstance(p, _Part) and p.span is not None]
+        start = min([t.start_pos for t in tokens] + [self._norm_index(p.span.start) for p in parts])
+        end = max([t.end_pos for t in tokens] + [self._norm_index(p.span.end, end=True) for p in parts])
+        span = self.norm.span(start, end)
+        return _Part(node=Judgement(text=self.norm.text[start:end], span=span), span=span, risk=True)
+
     def defined(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
@@ -1097,6 +1109,9 @@ class Reader(Transformer):
     def _settle(self, seq: _Seq) -> Rule:
         if "colon" in seq.seps:
             seq = self._examples(seq)
+        if any(p.risk for p in seq.parts[:-1]):
+            # "high risk of bleeding or stroke": the risk may be of both
+            raise Unreadable("a list after a risk")
         if any(p.terminal == "COND" for p in seq.parts) and any(
                 p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a and not p.described
                 and len(self.vocab.descendants(p.concept)) > _BROAD_CLASS for p in seq.parts):
