@@ -38,6 +38,16 @@ def outcome(rule: str, **profile):
     ("Active bleeding or high risk of bleeding", "exclusion",
      'condition bleeding [active] or judgement "high risk of bleeding"'),
     ("Patients at increased risk of bleeding", "exclusion", 'judgement "at increased risk of bleeding"'),
+    # a relative's history is not the patient's
+    ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
+    ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
+    ("Personal or family history of medullary thyroid carcinoma or multiple endocrine neoplasia type 2", "exclusion",
+     "(condition medullary_thyroid_carcinoma [history] or family_history medullary_thyroid_carcinoma) or "
+     "(condition men2 [history] or family_history men2)"),
+    ("History of pancreatitis or family history of long QT syndrome", "exclusion",
+     "condition pancreatitis [history] or family_history long_qt_syndrome"),
+    ("No personal or family history of long QT syndrome", "inclusion",
+     "not (condition long_qt_syndrome [history] or family_history long_qt_syndrome)"),
 ])
 def test_general_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -50,6 +60,11 @@ def test_general_constructs(text, kind, rule):
     ("High risk of bleeding or stroke within 3 months", "exclusion"),
     # what follows could not be quoted by the judgement
     ("Increased risk of bleeding (e.g. hemophilia) within 3 months", "exclusion"),
+    # which relative, or when: a family history list records neither
+    ("Family history of sudden cardiac death in a first-degree relative", "exclusion"),
+    ("Known family history of psychosis (first-degree relative)", "exclusion"),
+    ("Family history of diabetes within 5 years", "exclusion"),
+    ("Family history of premature coronary heart disease", "exclusion"),
     # another study of the same drug is not this one
     ("Previous participation in this study or another study of the same drug", "exclusion"),
 ])
@@ -71,3 +86,55 @@ def test_a_pacemaker_is_no_resynchronization_therapy():
     pacemaker = {"procedures": [{"name": "cardiac implantable device", "date": "2020-01-10"}],
                  "complete": ["procedures"]}
     assert outcome("procedure cardiac_resynchronization_therapy", **pacemaker).truth is not Truth.TRUE
+
+
+MTC_RULE = "condition medullary_thyroid_carcinoma [history] or family_history medullary_thyroid_carcinoma"
+
+
+@pytest.mark.parametrize("profile, truth", [
+    # a mother's MTC is a family history, not the patient's own
+    ({"family_history": [{"name": "medullary thyroid cancer", "relation": "mother"}]}, Truth.TRUE),
+    ({"family_history": ["MEN2A"], "complete": ["family_history"]}, Truth.FALSE),
+    # nothing recorded and the list not complete: unknown
+    ({}, Truth.UNKNOWN),
+    ({"family_history": ["type 2 diabetes"]}, Truth.UNKNOWN),
+    # complete: what is absent is absent
+    ({"family_history": ["type 2 diabetes"], "complete": ["family_history"]}, Truth.FALSE),
+    # "thyroid cancer" in the family may or may not be medullary
+    ({"family_history": ["thyroid cancer"], "complete": ["family_history"]}, Truth.UNKNOWN),
+    # a name the vocabulary does not know cannot be ruled out
+    ({"family_history": ["Zorblatt syndrome"], "complete": ["family_history"]}, Truth.UNKNOWN),
+])
+def test_a_family_history_is_read_from_its_own_list(profile, truth):
+    rule = "family_history medullary_thyroid_carcinoma"
+    assert outcome(rule, **profile).truth is truth
+
+
+def test_personal_or_family_history_is_either():
+    own = {"conditions": [{"name": "medullary thyroid carcinoma", "onset": "2019-01-01"}]}
+    assert outcome(MTC_RULE, **own).truth is Truth.TRUE
+    relative = {"family_history": ["MTC"]}
+    assert outcome(MTC_RULE, **relative).truth is Truth.TRUE
+    neither = {"complete": ["conditions", "family_history"]}
+    assert outcome(MTC_RULE, **neither).truth is Truth.FALSE
+    # a relative's condition is never the patient's own
+    assert outcome("condition medullary_thyroid_carcinoma [history]", complete=["conditions"],
+                   **relative).truth is Truth.FALSE
+
+
+def test_a_family_history_prints_and_reads_back():
+    rule = parse_rule(MTC_RULE)
+    assert to_text(rule) == MTC_RULE
+    assert parse_rule(to_text(rule)) == rule
+
+
+def test_a_family_history_entry_may_be_a_bare_name_and_unknown_names_are_warned(tmp_path):
+    from screening.patient import load_patient
+
+    path = tmp_path / "p.yaml"
+    path.write_text("id: P\nfamily_history:\n  - MTC\n  - {name: Zorblatt syndrome, relation: father}\n",
+                    encoding="utf-8")
+    patient = load_patient(path)
+    assert [e.concept_id for e in patient.family_history] == ["medullary_thyroid_carcinoma", None]
+    assert patient.family_history[1].relation == "father"
+    assert any("Zorblatt syndrome" in w for w in patient.warnings)

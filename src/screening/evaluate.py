@@ -32,6 +32,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     FreeText,
     HadProcedure,
     HasCondition,
@@ -1102,6 +1103,36 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
                    "missing", evidence, (missing,))
 
 
+def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
+    """A relative's condition of the class, from the profile's ``family_history`` list (open
+    unless ``complete`` names it, like any other list)."""
+    label = ctx.vocab.get(node.concept).name
+    evidence: list[Evidence] = []
+    unresolved: list[str] = []
+    broader: list[str] = []
+    for k, e in enumerate(ctx.patient.family_history):
+        name = e.name or e.code or "?"
+        source = _where(ctx.patient, "family_history", k, e)
+        if e.concept_id is None:
+            unresolved.append(name)
+        elif _matches(e.concept_id, node.concept, ctx):
+            return Outcome(Truth.TRUE, f"Family history of {label}: {name}.", None,
+                           (Evidence(item="family history", value=name, source=source, note=e.relation),))
+        elif ctx.vocab.is_a(node.concept, e.concept_id):
+            broader.append(name)  # "thyroid cancer" in the family against "medullary thyroid carcinoma"
+            evidence.append(Evidence(item="family history", value=name, source=source, note=e.relation))
+    if broader:
+        return Outcome(Truth.UNKNOWN, f"The family history records {', '.join(broader)}, which may or may not be "
+                       f"{label}.", "ambiguous", tuple(evidence), (f"whether the relative's {broader[0]} is {label}",))
+    if not ctx.complete("family_history"):
+        return Outcome(Truth.UNKNOWN, f"No {label} in the family history, but that list is not marked complete.",
+                       "missing", missing=(f"whether a relative has had {label}",))
+    if unresolved:
+        return Outcome(Truth.UNKNOWN, f"No {label} in the family history; {', '.join(unresolved)} could not be "
+                       f"matched to the vocabulary.", "ambiguous", missing=(f"whether {unresolved[0]} is {label}",))
+    return Outcome(Truth.FALSE, f"No {label} in the complete family history.")
+
+
 def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
     concept = ctx.vocab.get(node.concept)
     for key, value in ctx.patient.attributes.items():
@@ -1150,6 +1181,7 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
+    FamilyHistory: _family_history,
     TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 

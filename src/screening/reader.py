@@ -23,6 +23,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -1011,6 +1012,8 @@ class Reader(Transformer):
                     and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
+            if {"family", "own_or_family"} & set(p.quals + [q for v in p.variants for q in v]):
+                return self._family(p)
             variants = [p.quals + v for v in p.variants] or [p.quals]
             own = [e for e in p.excluding if _KIND_TERMINALS.get(self.vocab.get(e.concept).category) == p.terminal]
             if len(own) < len(p.excluding):
@@ -1073,6 +1076,20 @@ class Reader(Transformer):
         if p.negated:
             node = Not(item=node, span=node.span)
         return node
+
+    def _family(self, p: _Part) -> Rule:
+        """"Family history of X": a relative's X; "personal or family history of X": the
+        patient's own history of X or a relative's. Anything more said of it (a window, a
+        qualifier, an exception, which relative) is not what a family history records."""
+        if p.terminal != "COND" or p.concept is None or p.variants or set(p.quals) - {"family", "own_or_family"} \
+                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition:
+            raise Unreadable("more than a family history records")
+        family = FamilyHistory(concept=p.concept, span=p.span)
+        node: Rule = family
+        if "own_or_family" in p.quals:
+            own = HasCondition(concept=p.concept, qualifiers=("history",), span=p.span)
+            node = AnyOf(items=(own, family), span=p.span)
+        return Not(item=node, span=p.span) if p.negated else node
 
     def _alternative(self, node: Rule, measure: str | None, op: str, value: tuple, who: Rule) -> Rule:
         """The limit ``node`` (A), and another one (B) for the patients ``who`` describes (C): the
