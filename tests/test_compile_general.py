@@ -38,6 +38,16 @@ def outcome(rule: str, **profile):
     ("Active bleeding or high risk of bleeding", "exclusion",
      'condition bleeding [active] or judgement "high risk of bleeding"'),
     ("Patients at increased risk of bleeding", "exclusion", 'judgement "at increased risk of bleeding"'),
+    # a condition that is a measured value beyond a limit; "before vaccination" is the study's
+    ("Fever ≥ 38.0 °C within 72 hours before vaccination", "exclusion",
+     "temperature >= 38 °C within 72 hours before first_dose"),
+    ("Fever > 3 days", "exclusion", "condition fever lasting > 3 days"),
+    ("Received any vaccine within 30 days prior to vaccination", "exclusion",
+     "vaccination vaccine within 30 days before first_dose"),
+    ("At least 4 weeks since vaccination", "inclusion", "not vaccination vaccine within 4 weeks before screening"),
+    # chronic dialysis is not any dialysis
+    ("Chronic dialysis", "exclusion", "procedure chronic_dialysis"),
+    ("Patients on maintenance hemodialysis", "exclusion", "procedure chronic_hemodialysis"),
     # a relative's history is not the patient's
     ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
     ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
@@ -138,3 +148,10 @@ def test_a_family_history_entry_may_be_a_bare_name_and_unknown_names_are_warned(
     assert [e.concept_id for e in patient.family_history] == ["medullary_thyroid_carcinoma", None]
     assert patient.family_history[1].relation == "father"
     assert any("Zorblatt syndrome" in w for w in patient.warnings)
+
+
+def test_a_dialysis_session_for_acute_kidney_injury_is_not_chronic_dialysis():
+    once = {"procedures": [{"name": "hemodialysis", "date": "2026-11-12"}], "complete": ["procedures"]}
+    assert outcome("procedure chronic_dialysis", **once).truth is Truth.UNKNOWN
+    chronic = {"procedures": [{"name": "maintenance hemodialysis", "date": "2026-11-12"}]}
+    assert outcome("procedure chronic_dialysis", **chronic).truth is Truth.TRUE

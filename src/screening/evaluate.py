@@ -948,9 +948,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                        (f"whether {label} is planned",))
     broader = [getattr(e, "name", None) or ctx.vocab.get(e.concept_id).name for e in entries  # type: ignore[attr-defined]
                if target and getattr(e, "concept_id", None) and e.concept_id != target  # type: ignore[attr-defined]
-               and ctx.vocab.is_a(target, e.concept_id)]  # type: ignore[attr-defined]
+               and any(ctx.vocab.is_a(d, target) for d in ctx.vocab.descendants(e.concept_id))]  # type: ignore[attr-defined]
     if broader and not truths:
-        # recorded as "psoriasis" against "pustular psoriasis": maybe, maybe not
+        # recorded as "psoriasis" against "pustular psoriasis", or as "hemodialysis" against
+        # "chronic dialysis" (maintenance hemodialysis is both): maybe, maybe not
         return Outcome(Truth.UNKNOWN, f"The profile records {', '.join(broader)}, which may or may not be {label}.",
                        "ambiguous", tuple(evidence), (f"whether the patient's {', '.join(broader)} is {label}",))
     if not ctx.complete(kind.list_name):
@@ -1118,7 +1119,7 @@ def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
         elif _matches(e.concept_id, node.concept, ctx):
             return Outcome(Truth.TRUE, f"Family history of {label}: {name}.", None,
                            (Evidence(item="family history", value=name, source=source, note=e.relation),))
-        elif ctx.vocab.is_a(node.concept, e.concept_id):
+        elif any(ctx.vocab.is_a(d, node.concept) for d in ctx.vocab.descendants(e.concept_id)):
             broader.append(name)  # "thyroid cancer" in the family against "medullary thyroid carcinoma"
             evidence.append(Evidence(item="family history", value=name, source=source, note=e.relation))
     if broader:

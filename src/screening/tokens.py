@@ -142,12 +142,13 @@ class _Lexicon:
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
-                 treated_by: Mapping[str, str] | None = None) -> None:
+                 treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
+        self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -212,6 +213,7 @@ def _lexicon() -> _Lexicon:
     method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
+    measured_as = data.pop("MEASURED_AS", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         pieces = _pieces(form)
@@ -237,7 +239,7 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -995,6 +997,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "COND" and t.value in _lexicon().measured_as and ntype in COMPARATORS \
+                and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "UNIT"]:
+            t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])  # "fever ≥ 38.0 °C", not "> 3 days"
+        if t.type == "VACC" and t.value == "vaccine" and ptype == "BEFORE" and prev.value.lower() != "since" \
+                and len(out) >= 2 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "RPAR"):
+            # "within 72 hours before vaccination" in a vaccine trial: the study's vaccination
+            t = _retyped(t, "ANCHOR", "first_dose")
         if t.type == "FEMALE" and (ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",)
                                    or ptype in ("OR", "COMMA", "ANDOR") and ntype in ("PREGNANT", "BREASTFEEDING")):
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
