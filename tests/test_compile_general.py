@@ -38,6 +38,9 @@ def outcome(rule: str, **profile):
     ("Active bleeding or high risk of bleeding", "exclusion",
      'condition bleeding [active] or judgement "high risk of bleeding"'),
     ("Patients at increased risk of bleeding", "exclusion", 'judgement "at increased risk of bleeding"'),
+    ("Current ALT > 3 x ULN", "exclusion", "alt > 3 x ULN"),
+    # a risk the vocabulary names as a condition stays that condition
+    ("At risk for suicide", "exclusion", "condition suicide_risk"),
     # a condition that is a measured value beyond a limit; "before vaccination" is the study's
     ("Fever ≥ 38.0 °C within 72 hours before vaccination", "exclusion",
      "temperature >= 38 °C within 72 hours before first_dose"),
@@ -75,6 +78,11 @@ def test_general_constructs(text, kind, rule):
     ("Known family history of psychosis (first-degree relative)", "exclusion"),
     ("Family history of diabetes within 5 years", "exclusion"),
     ("Family history of premature coronary heart disease", "exclusion"),
+    # a limit on a measured value reads the latest value: a change, a history or a recurrence
+    # of it is something else
+    ("Self-reported change in body weight > 5 kg within 90 days before screening", "exclusion"),
+    ("History of HbA1c > 10%", "exclusion"),
+    ("Recurrent potassium > 5.5 mmol/L", "exclusion"),
     # another study of the same drug is not this one
     ("Previous participation in this study or another study of the same drug", "exclusion"),
 ])

@@ -986,6 +986,10 @@ class Reader(Transformer):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
+            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
+                # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
+                # > 5.5": not the latest value, which is all a limit on a measure reads
+                raise Unreadable("a qualifier on a measured value")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
             if isinstance(node, HasAttribute) and not intends and (set(p.quals) - {"current"} or p.window is not None):
@@ -1302,6 +1306,8 @@ def _examples(p: _Part) -> list[tuple[str, str]]:
         found.append((terminal, node.concept))
     return found if len(found) > 1 or p.window is not None or p.lasting is not None else []
 _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
+# Qualifiers a limit on a measured value can carry: the latest value is the current one.
+_MEASURE_QUALS = {"current", "other"}
 
 
 def _dated_diagnosis(p: _Part) -> None:
