@@ -51,6 +51,19 @@ def outcome(rule: str, **profile):
     # chronic dialysis is not any dialysis
     ("Chronic dialysis", "exclusion", "procedure chronic_dialysis"),
     ("Patients on maintenance hemodialysis", "exclusion", "procedure chronic_hemodialysis"),
+    # a range restated in another unit
+    ("HbA1c of 7.0-10.0% (53-86 mmol/mol) at screening", "inclusion", "hba1c >= 7 % and hba1c <= 10 %"),
+    # "vaccination with" a vaccine is that vaccine
+    ("Vaccination with a live vaccine within 4 weeks", "exclusion",
+     "vaccination live_vaccine within 4 weeks before screening"),
+    # class names registries use
+    ("Treatment with any glucose-lowering agent other than metformin within 90 days", "exclusion",
+     "medication antidiabetic except (metformin) within 90 days before screening"),
+    ("Use of nicotine-containing products within 3 months", "exclusion",
+     "condition nicotine_use within 3 months before screening"),
+    # how a diagnosis was made does not change it
+    ("Diagnosis of major depressive disorder according to DSM-5", "inclusion", "condition major_depressive_disorder"),
+    ("Schizophrenia as defined by DSM-5 criteria", "inclusion", "condition schizophrenia"),
     # a relative's history is not the patient's
     ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
     ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
@@ -83,6 +96,8 @@ def test_general_constructs(text, kind, rule):
     ("Self-reported change in body weight > 5 kg within 90 days before screening", "exclusion"),
     ("History of HbA1c > 10%", "exclusion"),
     ("Recurrent potassium > 5.5 mmol/L", "exclusion"),
+    # a restatement that does not convert to the same limits is not one
+    ("HbA1c 7.0-10.0% (53-99 mmol/mol)", "inclusion"),
     # another study of the same drug is not this one
     ("Previous participation in this study or another study of the same drug", "exclusion"),
 ])

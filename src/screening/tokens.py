@@ -684,6 +684,13 @@ def _drop_lead_in(out: list[Token]) -> None:
         out.pop()
 
 
+def _diagnosed_by(out: list[Token]) -> bool:
+    """A condition, then words that introduce how it was diagnosed ("according to", "per")."""
+    lead = list(out)
+    _drop_lead_in(lead)
+    return len(lead) < len(out) and bool(lead) and lead[-1].type == "COND"
+
+
 def _after_version(tokens: list[Token], k: int, text: str) -> int:
     """Where the version after a standard ends: "v1.1", "V 1.1", "version 4.0", "1.1", ", Version 3"."""
     j = k + 1 if k < len(tokens) and tokens[k].type == "COMMA" and k + 1 < len(tokens) \
@@ -927,6 +934,10 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
         if t.type == "STANDARD":
             _drop_lead_in(out)
             skip_to = _after_version(tokens, k + 1, text)
+        elif t.type == "CLASSIFICATION" and _diagnosed_by(out):
+            # "major depressive disorder according to DSM-5 (criteria)": how it was diagnosed
+            _drop_lead_in(out)
+            skip_to = next((j for j in range(k + 1, len(tokens)) if tokens[j].type != "CLASSIFICATION"), len(tokens))
         elif t.type == "WORD" and _VERSION.match(t.value) and len(out) >= 2 and ptype == "RPAR" \
                 and out[-2].type == "LPAR":
             pass  # "(RECIST) v1.1": the version of the standard just dropped
@@ -997,6 +1008,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "VACC" and ptype == "VACC" and prev.value == "vaccine" \
+                and re.fullmatch(r"\s*with\s+(?:an?\s+|any\s+)?", text[prev.end_pos:t.start_pos], re.IGNORECASE):
+            out.pop()  # "vaccination with a live vaccine": the vaccine says it all
         if t.type == "COND" and t.value in _lexicon().measured_as and ntype in COMPARATORS \
                 and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "UNIT"]:
             t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])  # "fever ≥ 38.0 °C", not "> 3 days"
@@ -1210,8 +1224,9 @@ _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE"
 
 
 def _restates(before: list[Token], inner: list[Token]) -> bool:
-    """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)": the
-    parenthesis gives the same thresholds, in the same order, in another unit."""
+    """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)", "HbA1c
+    7.0-10.0% (53-86 mmol/mol)": the parenthesis gives the same thresholds, in the same order, in
+    another unit."""
     if not inner or any(t.type not in _RESTATEMENT for t in inner):
         return False
     measure = next((k for k in range(len(before) - 1, -1, -1) if before[k].type == "MEASURE"), None)
@@ -1231,7 +1246,7 @@ def _restates(before: list[Token], inner: list[Token]) -> bool:
     return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs)
 
 
-_RESTATEMENT = frozenset({"NUMBER", "UNIT", "GT", "GE", "LT", "LE", "OR", "AND", "COMMA"})
+_RESTATEMENT = frozenset({"NUMBER", "UNIT", "GT", "GE", "LT", "LE", "OR", "AND", "COMMA", "DASH", "TO", "BETWEEN"})
 
 
 def _thresholds(tokens: list[Token]) -> list[tuple[float, str]]:
