@@ -64,6 +64,11 @@ def outcome(rule: str, **profile):
     # how a diagnosis was made does not change it
     ("Diagnosis of major depressive disorder according to DSM-5", "inclusion", "condition major_depressive_disorder"),
     ("Schizophrenia as defined by DSM-5 criteria", "inclusion", "condition schizophrenia"),
+    # an immunosuppressive condition is a state of the patient, not a drug
+    ("Any confirmed or suspected immunosuppressive or immunodeficient condition", "exclusion",
+     "condition immunodeficiency"),
+    ("Lifetime diagnosis of schizophrenia or schizoaffective disorder", "exclusion",
+     "condition schizophrenia [history] or condition schizoaffective_disorder [history]"),
     # a relative's history is not the patient's
     ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
     ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
@@ -98,6 +103,15 @@ def test_general_constructs(text, kind, rule):
     ("Recurrent potassium > 5.5 mmol/L", "exclusion"),
     # a restatement that does not convert to the same limits is not one
     ("HbA1c 7.0-10.0% (53-99 mmol/mol)", "inclusion"),
+    # measured under conditions a profile does not record
+    ("Oxygen saturation < 94% on room air", "inclusion"),
+    # smoking and drinking quantities are not recorded
+    ("Heavy smoker (more than 10 cigarettes per day)", "exclusion"),
+    ("Regular alcohol consumption of more than 14 units per week", "exclusion"),
+    # a donation's volume is not recorded
+    ("Donation of more than 450 mL of blood within 3 months", "exclusion"),
+    # how the scale's ideation type was dated is not said
+    ("C-SSRS suicidal ideation type 4 or 5 in the past 6 months", "exclusion"),
     # another study of the same drug is not this one
     ("Previous participation in this study or another study of the same drug", "exclusion"),
 ])
