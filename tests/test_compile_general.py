@@ -69,6 +69,9 @@ def outcome(rule: str, **profile):
      "condition immunodeficiency"),
     ("Lifetime diagnosis of schizophrenia or schizoaffective disorder", "exclusion",
      "condition schizophrenia [history] or condition schizoaffective_disorder [history]"),
+    # one name shared by two words before it
+    ("History of acute or chronic pancreatitis", "exclusion",
+     "condition acute_pancreatitis [history] or condition chronic_pancreatitis [history]"),
     # a relative's history is not the patient's
     ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
     ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
@@ -103,6 +106,8 @@ def test_general_constructs(text, kind, rule):
     ("Recurrent potassium > 5.5 mmol/L", "exclusion"),
     # a restatement that does not convert to the same limits is not one
     ("HbA1c 7.0-10.0% (53-99 mmol/mol)", "inclusion"),
+    # no condition "current pancreatitis" to share the name with
+    ("Current or chronic pancreatitis", "exclusion"),
     # measured under conditions a profile does not record
     ("Oxygen saturation < 94% on room air", "inclusion"),
     # smoking and drinking quantities are not recorded

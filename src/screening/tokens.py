@@ -962,6 +962,16 @@ _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
 
 
+def _shared_tail(word: Token, name: Token, vocab: Vocabulary, text: str) -> str | None:
+    """"acute or chronic pancreatitis": the condition the word before "or" names with the rest of
+    the name after it ("acute pancreatitis"), when the vocabulary has one."""
+    head, _, rest = text[name.start_pos:name.end_pos].partition(" ")
+    if not rest:
+        return None
+    found = vocab.lookup(f"{text[word.start_pos:word.end_pos]} {rest}")
+    return found.id if found is not None and found.category in ("condition", "class") else None
+
+
 def _allergy_to(out: list[Token]) -> bool:
     """The tokens so far end in "allergy to" (QUAL intolerant), perhaps with "any component of"."""
     if out and out[-1].type == "QUAL" and out[-1].value == "intolerant":
@@ -1008,6 +1018,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "QUAL" and ntype in ("OR", "ANDOR") and k + 2 < n and tokens[k + 2].type == "COND":
+            shared = _shared_tail(t, tokens[k + 2], vocab, text)
+            if shared is not None:
+                t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
         if t.type == "VACC" and ptype == "VACC" and prev.value == "vaccine" \
                 and re.fullmatch(r"\s*with\s+(?:an?\s+|any\s+)?", text[prev.end_pos:t.start_pos], re.IGNORECASE):
             out.pop()  # "vaccination with a live vaccine": the vaccine says it all
