@@ -72,6 +72,13 @@ def outcome(rule: str, **profile):
     # one name shared by two words before it
     ("History of acute or chronic pancreatitis", "exclusion",
      "condition acute_pancreatitis [history] or condition chronic_pancreatitis [history]"),
+    # kinds, not their class: a carotid endarterectomy is not any vascular surgery, hypoglycemia
+    # unawareness is not any hypoglycemia, a gallbladder disease not any biliary disease
+    ("Carotid endarterectomy within 6 months", "exclusion", "procedure carotid_endarterectomy within 6 months before screening"),
+    ("History of peripheral artery revascularization", "exclusion", "procedure peripheral_revascularization [history]"),
+    ("Hypoglycemia unawareness", "exclusion", "condition hypoglycemia_unawareness"),
+    ("History of gallbladder disease", "exclusion", "condition gallbladder_disease [history]"),
+    ("Known or suspected allergy to the investigational agent", "exclusion", "condition study_drug_hypersensitivity"),
     # a relative's history is not the patient's
     ("Family history of medullary thyroid carcinoma", "exclusion", "family_history medullary_thyroid_carcinoma"),
     ("Family history of MTC or MEN2", "exclusion", "family_history medullary_thyroid_carcinoma or family_history men2"),
@@ -108,6 +115,8 @@ def test_general_constructs(text, kind, rule):
     ("HbA1c 7.0-10.0% (53-99 mmol/mol)", "inclusion"),
     # no condition "current pancreatitis" to share the name with
     ("Current or chronic pancreatitis", "exclusion"),
+    # "the investigational drug" is this study's drug, not any
+    ("Previous treatment with the investigational drug", "exclusion"),
     # measured under conditions a profile does not record
     ("Oxygen saturation < 94% on room air", "inclusion"),
     # smoking and drinking quantities are not recorded
@@ -197,3 +206,14 @@ def test_a_dialysis_session_for_acute_kidney_injury_is_not_chronic_dialysis():
     assert outcome("procedure chronic_dialysis", **once).truth is Truth.UNKNOWN
     chronic = {"procedures": [{"name": "maintenance hemodialysis", "date": "2026-11-12"}]}
     assert outcome("procedure chronic_dialysis", **chronic).truth is Truth.TRUE
+
+
+@pytest.mark.parametrize("rule, record", [
+    ("procedure carotid_endarterectomy", "aortic aneurysm repair"),
+    ("condition hypoglycemia_unawareness", "hypoglycemia"),
+    ("condition gallbladder_disease", "primary sclerosing cholangitis"),
+])
+def test_a_sibling_kind_is_not_the_kind_asked(rule, record):
+    listed = "procedures" if rule.startswith("procedure") else "conditions"
+    entry = {"name": record, "date" if listed == "procedures" else "onset": "2024-01-01"}
+    assert outcome(rule, **{listed: [entry], "complete": [listed]}).truth is Truth.FALSE

@@ -962,6 +962,9 @@ _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
 
 
+_THE = re.compile(r"\b(?:the|this)\s+$", re.IGNORECASE)
+
+
 def _shared_tail(word: Token, name: Token, vocab: Vocabulary, text: str) -> str | None:
     """"acute or chronic pancreatitis": the condition the word before "or" names with the rest of
     the name after it ("acute pancreatitis"), when the vocabulary has one."""
@@ -1018,6 +1021,9 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             t = _retyped(t, "QUAL", "current")  # "Requires invasive ventilation": has it now
         if t.type in ("OR", "ANDOR") and ptype == "LPAR":
             continue  # "ECOG 0-1 (or Karnofsky ≥ 70%)"
+        if t.type == "MED" and t.value == "investigational_agent" and _THE.search(text[:t.start_pos]):
+            # "treatment with the investigational drug": this study's drug (as "the study drug"), not any
+            t = _retyped(t, "ANCHOR", "first_dose")
         if t.type == "QUAL" and ntype in ("OR", "ANDOR") and k + 2 < n and tokens[k + 2].type == "COND":
             shared = _shared_tail(t, tokens[k + 2], vocab, text)
             if shared is not None:
