@@ -77,6 +77,7 @@ def outcome(rule: str, **profile):
     ("Carotid endarterectomy within 6 months", "exclusion", "procedure carotid_endarterectomy within 6 months before screening"),
     ("History of peripheral artery revascularization", "exclusion", "procedure peripheral_revascularization [history]"),
     ("Hypoglycemia unawareness", "exclusion", "condition hypoglycemia_unawareness"),
+    ("Nicotine dependence", "exclusion", "condition nicotine_dependence"),
     ("History of gallbladder disease", "exclusion", "condition gallbladder_disease [history]"),
     ("Known or suspected allergy to the investigational agent", "exclusion", "condition study_drug_hypersensitivity"),
     # a relative's history is not the patient's
@@ -206,6 +207,12 @@ def test_a_dialysis_session_for_acute_kidney_injury_is_not_chronic_dialysis():
     assert outcome("procedure chronic_dialysis", **once).truth is Truth.UNKNOWN
     chronic = {"procedures": [{"name": "maintenance hemodialysis", "date": "2026-11-12"}]}
     assert outcome("procedure chronic_dialysis", **chronic).truth is Truth.TRUE
+
+
+def test_a_smoker_may_or_may_not_be_dependent():
+    smoker = {"conditions": [{"name": "smoker"}], "complete": ["conditions"]}
+    assert outcome("condition nicotine_dependence", **smoker).truth is Truth.UNKNOWN
+    assert outcome("condition tobacco_use", **smoker).truth is Truth.TRUE
 
 
 @pytest.mark.parametrize("rule, record", [
