@@ -34,6 +34,10 @@ def outcome(rule: str, **profile):
     ("Previously randomized in this study", "exclusion", "attribute previously_in_this_study"),
     ("Subjects who have previously been randomized in this trial", "exclusion", "attribute previously_in_this_study"),
     ("Previous participation in this study", "exclusion", "attribute previously_in_this_study"),
+    ("Randomized previously in this study", "exclusion", "attribute previously_in_this_study"),
+    # a device "implanted" is the procedure that placed it
+    ("Cardiac resynchronization therapy device implanted within 3 months", "exclusion",
+     "procedure cardiac_resynchronization_therapy within 3 months before screening"),
     # a risk is judged; the bleeding beside it is not
     ("Active bleeding or high risk of bleeding", "exclusion",
      'condition bleeding [active] or judgement "high risk of bleeding"'),
