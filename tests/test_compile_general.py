@@ -92,6 +92,10 @@ def outcome(rule: str, **profile):
      "(condition men2 [history] or family_history men2)"),
     ("History of pancreatitis or family history of long QT syndrome", "exclusion",
      "condition pancreatitis [history] or family_history long_qt_syndrome"),
+    ("First-degree relative with type 1 diabetes", "inclusion", "family_history type_1_diabetes [first_degree]"),
+    ("Type 1 diabetes in a first-degree relative", "inclusion", "family_history type_1_diabetes [first_degree]"),
+    ("Family history of sudden cardiac death in a first-degree relative", "exclusion",
+     "family_history cardiac_arrest [first_degree]"),
     ("No personal or family history of long QT syndrome", "inclusion",
      "not (condition long_qt_syndrome [history] or family_history long_qt_syndrome)"),
 ])
@@ -106,8 +110,7 @@ def test_general_constructs(text, kind, rule):
     ("High risk of bleeding or stroke within 3 months", "exclusion"),
     # what follows could not be quoted by the judgement
     ("Increased risk of bleeding (e.g. hemophilia) within 3 months", "exclusion"),
-    # which relative, or when: a family history list records neither
-    ("Family history of sudden cardiac death in a first-degree relative", "exclusion"),
+    # when, or a relative named otherwise: not read
     ("Known family history of psychosis (first-degree relative)", "exclusion"),
     ("Family history of diabetes within 5 years", "exclusion"),
     ("Family history of premature coronary heart disease", "exclusion"),
@@ -228,3 +231,19 @@ def test_a_sibling_kind_is_not_the_kind_asked(rule, record):
     listed = "procedures" if rule.startswith("procedure") else "conditions"
     entry = {"name": record, "date" if listed == "procedures" else "onset": "2024-01-01"}
     assert outcome(rule, **{listed: [entry], "complete": [listed]}).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("relation, truth", [
+    ("mother", Truth.TRUE), ("Brother", Truth.TRUE), ("first-degree relative", Truth.TRUE),
+    # a cousin's is no first-degree relative's; with nothing else recorded the list decides
+    ("cousin", Truth.UNKNOWN), (None, Truth.UNKNOWN), ("relative", Truth.UNKNOWN),
+])
+def test_a_first_degree_relative_is_a_parent_sibling_or_child(relation, truth):
+    entry = {"name": "type 1 diabetes", **({"relation": relation} if relation else {})}
+    assert outcome("family_history type_1_diabetes [first_degree]", family_history=[entry]).truth is truth
+
+
+def test_a_cousin_in_a_complete_family_history_is_no_first_degree_relative():
+    cousin = {"family_history": [{"name": "type 1 diabetes", "relation": "cousin"}], "complete": ["family_history"]}
+    assert outcome("family_history type_1_diabetes [first_degree]", **cousin).truth is Truth.FALSE
+    assert outcome("family_history type_1_diabetes", **cousin).truth is Truth.TRUE

@@ -51,7 +51,7 @@ leaves = st.one_of(
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),
-    st.builds(FamilyHistory, concept=concepts),
+    st.builds(FamilyHistory, concept=concepts, first_degree=st.booleans()),
     st.builds(Judgement, text=st.text(max_size=30)),
     st.builds(FreeText, text=st.text(max_size=30)),
 )

@@ -1104,34 +1104,58 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
                    "missing", evidence, (missing,))
 
 
+# Relations that are a parent, a sibling or a child, and relations that are further away; any
+# other relation (or none) leaves "a first-degree relative" unknown.
+_FIRST_DEGREE = {"mother", "father", "parent", "brother", "sister", "sibling", "son", "daughter", "child", "twin",
+                 "twin brother", "twin sister", "first-degree relative", "first degree relative", "first-degree"}
+_NOT_FIRST_DEGREE = {"grandmother", "grandfather", "grandparent", "aunt", "uncle", "cousin", "niece", "nephew",
+                     "grandchild", "grandson", "granddaughter", "half-brother", "half-sister", "half-sibling",
+                     "second-degree relative", "second degree relative", "third-degree relative", "spouse"}
+
+
+def _first_degree(relation: str | None) -> Truth:
+    said = " ".join((relation or "").lower().split())
+    if said in _FIRST_DEGREE:
+        return Truth.TRUE
+    return Truth.FALSE if said in _NOT_FIRST_DEGREE else Truth.UNKNOWN
+
+
 def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
     """A relative's condition of the class, from the profile's ``family_history`` list (open
-    unless ``complete`` names it, like any other list)."""
+    unless ``complete`` names it, like any other list); for "a first-degree relative", one whose
+    ``relation`` is a parent, a sibling or a child."""
     label = ctx.vocab.get(node.concept).name
+    who = "a first-degree relative" if node.first_degree else "a relative"
     evidence: list[Evidence] = []
     unresolved: list[str] = []
-    broader: list[str] = []
+    maybe: list[str] = []
     for k, e in enumerate(ctx.patient.family_history):
         name = e.name or e.code or "?"
-        source = _where(ctx.patient, "family_history", k, e)
+        seen = Evidence(item="family history", value=name, source=_where(ctx.patient, "family_history", k, e),
+                        note=e.relation)
+        close = _first_degree(e.relation) if node.first_degree else Truth.TRUE
         if e.concept_id is None:
             unresolved.append(name)
-        elif _matches(e.concept_id, node.concept, ctx):
-            return Outcome(Truth.TRUE, f"Family history of {label}: {name}.", None,
-                           (Evidence(item="family history", value=name, source=source, note=e.relation),))
-        elif any(ctx.vocab.is_a(d, node.concept) for d in ctx.vocab.descendants(e.concept_id)):
-            broader.append(name)  # "thyroid cancer" in the family against "medullary thyroid carcinoma"
-            evidence.append(Evidence(item="family history", value=name, source=source, note=e.relation))
-    if broader:
-        return Outcome(Truth.UNKNOWN, f"The family history records {', '.join(broader)}, which may or may not be "
-                       f"{label}.", "ambiguous", tuple(evidence), (f"whether the relative's {broader[0]} is {label}",))
+        elif close is Truth.FALSE:
+            continue  # a cousin's, against "a first-degree relative"
+        elif _matches(e.concept_id, node.concept, ctx) and close is Truth.TRUE:
+            return Outcome(Truth.TRUE, f"Family history of {label} in {who}: {name}.", None, (seen,))
+        elif _matches(e.concept_id, node.concept, ctx) or any(
+                ctx.vocab.is_a(d, node.concept) for d in ctx.vocab.descendants(e.concept_id)):
+            # which relative is not said, or "thyroid cancer" against "medullary thyroid carcinoma"
+            maybe.append(name)
+            evidence.append(seen)
+    if maybe:
+        return Outcome(Truth.UNKNOWN, f"The family history records {', '.join(maybe)}, which may or may not be "
+                       f"{label} in {who}.", "ambiguous", tuple(evidence),
+                       (f"whether the family history's {maybe[0]} is {label} in {who}",))
     if not ctx.complete("family_history"):
         return Outcome(Truth.UNKNOWN, f"No {label} in the family history, but that list is not marked complete.",
-                       "missing", missing=(f"whether a relative has had {label}",))
+                       "missing", missing=(f"whether {who} has had {label}",))
     if unresolved:
         return Outcome(Truth.UNKNOWN, f"No {label} in the family history; {', '.join(unresolved)} could not be "
                        f"matched to the vocabulary.", "ambiguous", missing=(f"whether {unresolved[0]} is {label}",))
-    return Outcome(Truth.FALSE, f"No {label} in the complete family history.")
+    return Outcome(Truth.FALSE, f"No {label} in {who} in the complete family history.")
 
 
 def _attribute(node: HasAttribute, ctx: Context) -> Outcome:

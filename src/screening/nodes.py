@@ -244,6 +244,7 @@ class FamilyHistory(Node):
 
     kind: Literal["family_history"] = "family_history"
     concept: str
+    first_degree: bool = False  # "a first-degree relative with …": a parent, sibling or child
 
 
 class TreatmentLines(Node):

@@ -126,7 +126,7 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
 
 
 def _family_history(n: FamilyHistory) -> str:
-    return f"family_history {n.concept}"
+    return f"family_history {n.concept}" + (" [first_degree]" if n.first_degree else "")
 
 
 def _lines(n: TreatmentLines) -> str:

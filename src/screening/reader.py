@@ -1016,7 +1016,7 @@ class Reader(Transformer):
                     and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
-            if {"family", "own_or_family"} & set(p.quals + [q for v in p.variants for q in v]):
+            if _FAMILY & set(p.quals + [q for v in p.variants for q in v]):
                 return self._family(p)
             variants = [p.quals + v for v in p.variants] or [p.quals]
             own = [e for e in p.excluding if _KIND_TERMINALS.get(self.vocab.get(e.concept).category) == p.terminal]
@@ -1085,10 +1085,12 @@ class Reader(Transformer):
         """"Family history of X": a relative's X; "personal or family history of X": the
         patient's own history of X or a relative's. Anything more said of it (a window, a
         qualifier, an exception, which relative) is not what a family history records."""
-        if p.terminal != "COND" or p.concept is None or p.variants or set(p.quals) - {"family", "own_or_family"} \
+        quals = set(p.quals)
+        if p.terminal != "COND" or p.concept is None or p.variants or quals - _FAMILY \
                 or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition:
             raise Unreadable("more than a family history records")
-        family = FamilyHistory(concept=p.concept, span=p.span)
+        first_degree = bool(quals & {"family_first_degree", "in_first_degree"})
+        family = FamilyHistory(concept=p.concept, first_degree=first_degree, span=p.span)
         node: Rule = family
         if "own_or_family" in p.quals:
             own = HasCondition(concept=p.concept, qualifiers=("history",), span=p.span)
@@ -1306,6 +1308,8 @@ def _examples(p: _Part) -> list[tuple[str, str]]:
         found.append((terminal, node.concept))
     return found if len(found) > 1 or p.window is not None or p.lasting is not None else []
 _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
+# A relative's history, or the patient's own or a relative's (lexicon QUAL values).
+_FAMILY = {"family", "own_or_family", "family_first_degree", "in_first_degree"}
 # Qualifiers a limit on a measured value can carry: the latest value is the current one.
 _MEASURE_QUALS = {"current", "other"}
 

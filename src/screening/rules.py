@@ -150,8 +150,8 @@ class _RuleReader(Transformer):
     def attribute(self, concept):
         return HasAttribute(concept=str(concept))
 
-    def family_history(self, concept):
-        return FamilyHistory(concept=str(concept))
+    def family_history(self, concept, first_degree=None):
+        return FamilyHistory(concept=str(concept), first_degree=first_degree is not None)
 
     def lines(self, concept, op, count):
         return TreatmentLines(concept=str(concept), op=str(op), count=int(count))
