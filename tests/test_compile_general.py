@@ -114,6 +114,9 @@ def test_general_constructs(text, kind, rule):
     ("Known family history of psychosis (first-degree relative)", "exclusion"),
     ("Family history of diabetes within 5 years", "exclusion"),
     ("Family history of premature coronary heart disease", "exclusion"),
+    # a relative's history among exceptions or examples is not the patient's own
+    ("Any malignancy except family history of breast cancer", "exclusion"),
+    ("Diabetes (including family history of diabetes)", "exclusion"),
     # a limit on a measured value reads the latest value: a change, a history or a recurrence
     # of it is something else
     ("Self-reported change in body weight > 5 kg within 90 days before screening", "exclusion"),

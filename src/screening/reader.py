@@ -606,6 +606,8 @@ class Reader(Transformer):
         quals = [q for i in items if isinstance(i, _Quals) for g in i.groups for q in g if isinstance(q, str)] + [
             t.value for t in items if isinstance(t, Token) and t.type == "QUAL"]
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
+        if _FAMILY & set(quals):
+            raise Unreadable("a relative's history among exceptions or examples")  # not the patient's own
         self._exemption_terminals[tok.value] = tok.type
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
