@@ -250,3 +250,18 @@ def test_a_cousin_in_a_complete_family_history_is_no_first_degree_relative():
     cousin = {"family_history": [{"name": "type 1 diabetes", "relation": "cousin"}], "complete": ["family_history"]}
     assert outcome("family_history type_1_diabetes [first_degree]", **cousin).truth is Truth.FALSE
     assert outcome("family_history type_1_diabetes", **cousin).truth is Truth.TRUE
+
+
+def test_active_bleeding_decides_what_the_risk_cannot():
+    rule = to_text(compile_criterion("Active bleeding or high risk of bleeding", "exclusion").rule)
+    bleeding = {"conditions": [{"name": "gastrointestinal bleeding", "onset": "2026-11-15"}]}
+    assert outcome(rule, **bleeding).truth is Truth.TRUE
+    assert outcome(rule, complete=["conditions"]).truth is Truth.UNKNOWN  # the risk is judged
+
+
+def test_inability_to_swallow_is_settled_by_the_attribute():
+    rule = to_text(compile_criterion("Inability to swallow oral medication", "exclusion").rule)
+    assert outcome(rule, attributes={"able to swallow oral medication": True}).truth is Truth.FALSE
+    assert outcome(rule, attributes={"swallow tablets": False}).truth is Truth.TRUE
+    # dysphagia alone does not say the patient cannot take the tablets
+    assert outcome(rule, conditions=[{"name": "dysphagia"}]).truth is Truth.UNKNOWN
