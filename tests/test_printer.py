@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from screening.compile import parse_rule
 from screening.nodes import (
-    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FreeText, HadProcedure,
+    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FamilyHistory, FreeText, HadProcedure,
     HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, TreatmentLines, Vaccinated,
 )
 from screening.printer import number, to_text
@@ -51,6 +51,7 @@ leaves = st.one_of(
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),
+    st.builds(FamilyHistory, concept=concepts, first_degree=st.booleans()),
     st.builds(Judgement, text=st.text(max_size=30)),
     st.builds(FreeText, text=st.text(max_size=30)),
 )

@@ -32,6 +32,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     FreeText,
     HadProcedure,
     HasCondition,
@@ -981,9 +982,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                        (f"whether {label} is planned",))
     broader = [getattr(e, "name", None) or ctx.vocab.get(e.concept_id).name for e in entries  # type: ignore[attr-defined]
                if target and getattr(e, "concept_id", None) and e.concept_id != target  # type: ignore[attr-defined]
-               and ctx.vocab.is_a(target, e.concept_id)]  # type: ignore[attr-defined]
+               and any(ctx.vocab.is_a(d, target) for d in ctx.vocab.descendants(e.concept_id))]  # type: ignore[attr-defined]
     if broader and not truths:
-        # recorded as "psoriasis" against "pustular psoriasis": maybe, maybe not
+        # recorded as "psoriasis" against "pustular psoriasis", or as "hemodialysis" against
+        # "chronic dialysis" (maintenance hemodialysis is both): maybe, maybe not
         return Outcome(Truth.UNKNOWN, f"The profile records {', '.join(broader)}, which may or may not be {label}.",
                        "ambiguous", tuple(evidence), (f"whether the patient's {', '.join(broader)} is {label}",))
     if not ctx.complete(kind.list_name):
@@ -1137,6 +1139,60 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
                    "missing", evidence, (missing,))
 
 
+# Relations that are a parent, a sibling or a child, and relations that are further away; any
+# other relation (or none) leaves "a first-degree relative" unknown.
+_FIRST_DEGREE = {"mother", "father", "parent", "brother", "sister", "sibling", "son", "daughter", "child", "twin",
+                 "twin brother", "twin sister", "first-degree relative", "first degree relative", "first-degree"}
+_NOT_FIRST_DEGREE = {"grandmother", "grandfather", "grandparent", "aunt", "uncle", "cousin", "niece", "nephew",
+                     "grandchild", "grandson", "granddaughter", "half-brother", "half-sister", "half-sibling",
+                     "second-degree relative", "second degree relative", "third-degree relative", "spouse"}
+
+
+def _first_degree(relation: str | None) -> Truth:
+    said = " ".join((relation or "").lower().split())
+    if said in _FIRST_DEGREE:
+        return Truth.TRUE
+    return Truth.FALSE if said in _NOT_FIRST_DEGREE else Truth.UNKNOWN
+
+
+def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
+    """A relative's condition of the class, from the profile's ``family_history`` list (open
+    unless ``complete`` names it, like any other list); for "a first-degree relative", one whose
+    ``relation`` is a parent, a sibling or a child."""
+    label = ctx.vocab.get(node.concept).name
+    who = "a first-degree relative" if node.first_degree else "a relative"
+    evidence: list[Evidence] = []
+    unresolved: list[str] = []
+    maybe: list[str] = []
+    for k, e in enumerate(ctx.patient.family_history):
+        name = e.name or e.code or "?"
+        seen = Evidence(item="family history", value=name, source=_where(ctx.patient, "family_history", k, e),
+                        note=e.relation)
+        close = _first_degree(e.relation) if node.first_degree else Truth.TRUE
+        if e.concept_id is None:
+            unresolved.append(name)
+        elif close is Truth.FALSE:
+            continue  # a cousin's, against "a first-degree relative"
+        elif _matches(e.concept_id, node.concept, ctx) and close is Truth.TRUE:
+            return Outcome(Truth.TRUE, f"Family history of {label} in {who}: {name}.", None, (seen,))
+        elif _matches(e.concept_id, node.concept, ctx) or any(
+                ctx.vocab.is_a(d, node.concept) for d in ctx.vocab.descendants(e.concept_id)):
+            # which relative is not said, or "thyroid cancer" against "medullary thyroid carcinoma"
+            maybe.append(name)
+            evidence.append(seen)
+    if maybe:
+        return Outcome(Truth.UNKNOWN, f"The family history records {', '.join(maybe)}, which may or may not be "
+                       f"{label} in {who}.", "ambiguous", tuple(evidence),
+                       (f"whether the family history's {maybe[0]} is {label} in {who}",))
+    if not ctx.complete("family_history"):
+        return Outcome(Truth.UNKNOWN, f"No {label} in the family history, but that list is not marked complete.",
+                       "missing", missing=(f"whether {who} has had {label}",))
+    if unresolved:
+        return Outcome(Truth.UNKNOWN, f"No {label} in the family history; {', '.join(unresolved)} could not be "
+                       f"matched to the vocabulary.", "ambiguous", missing=(f"whether {unresolved[0]} is {label}",))
+    return Outcome(Truth.FALSE, f"No {label} in {who} in the complete family history.")
+
+
 def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
     concept = ctx.vocab.get(node.concept)
     for key, value in ctx.patient.attributes.items():
@@ -1185,6 +1241,7 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
+    FamilyHistory: _family_history,
     TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 

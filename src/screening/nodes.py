@@ -238,6 +238,15 @@ class Vaccinated(Node):
     window: TimeWindow | None = None
 
 
+class FamilyHistory(Node):
+    """A relative of the patient has (or had) a condition of a class: "family history of
+    medullary thyroid carcinoma". The patient's own history is ``HasCondition``."""
+
+    kind: Literal["family_history"] = "family_history"
+    concept: str
+    first_degree: bool = False  # "a first-degree relative with …": a parent, sibling or child
+
+
 class TreatmentLines(Node):
     """"No more than 2 prior lines of systemic therapy": how many lines of treatment that held a
     drug of the class the patient has had (each medication entry may say which line it was)."""
@@ -284,7 +293,7 @@ Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
-        HasCondition, TookMedication, HadProcedure, Vaccinated, TreatmentLines, HasAttribute, Status,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, HasAttribute, Status,
         Judgement, FreeText,
     ],
     Field(discriminator="kind"),
@@ -293,7 +302,7 @@ Rule = Annotated[
 NODE_TYPES: tuple[type[Node], ...] = (
     AllOf, AnyOf, Not, AtLeast, Conditional,
     Comparison, NormalMultiple, Titre, Category,
-    HasCondition, TookMedication, HadProcedure, Vaccinated, TreatmentLines, HasAttribute, Status,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, HasAttribute, Status,
     Judgement, FreeText,
 )
 

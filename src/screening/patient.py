@@ -50,6 +50,7 @@ __all__ = [
     "ENTRY_KINDS",
     "Condition",
     "Entry",
+    "FamilyCondition",
     "Lab",
     "ListName",
     "Medication",
@@ -69,7 +70,7 @@ Severity = Literal["mild", "moderate", "severe"]
 Outcome = Literal["responded", "no_response", "intolerant"]
 Route = Literal["oral", "iv", "sc", "im", "topical", "inhaled", "other"]
 ListName = Literal[
-    "conditions", "labs", "scores", "vitals", "medications", "procedures", "vaccinations"
+    "conditions", "labs", "scores", "vitals", "medications", "procedures", "vaccinations", "family_history"
 ]
 
 _ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt ].*)?")
@@ -266,6 +267,20 @@ class Vaccination(Entry):
     date: Day | None = None
 
 
+class FamilyCondition(Entry):
+    """A condition a relative has or had ("family history of medullary thyroid carcinoma");
+    written as the condition's name alone, or with the relative."""
+
+    relation: Text | None = Field(None, description='Who had it, e.g. "mother", "first-degree relative".')
+
+
+def _named_entries(value: Any) -> Any:
+    """A list entry written as a bare name is that name."""
+    if isinstance(value, (list, tuple)):
+        return [{"name": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
 class Patient(_Record):
     """A patient profile (DESIGN §5). Missing fields are unknown; see ``complete`` for lists.
 
@@ -295,6 +310,8 @@ class Patient(_Record):
     medications: tuple[Medication, ...] = ()
     procedures: tuple[Procedure, ...] = ()
     vaccinations: tuple[Vaccination, ...] = ()
+    family_history: Annotated[tuple[FamilyCondition, ...], BeforeValidator(_named_entries)] = Field(
+        (), description="Conditions of the patient's relatives, by name (or {name, relation}).")
     attributes: dict[Text, bool] = Field(
         default_factory=dict,
         description="Yes/no facts a coordinator records, by vocabulary name: able to swallow tablets, "
@@ -326,6 +343,7 @@ class Patient(_Record):
         "medications",
         "procedures",
         "vaccinations",
+        "family_history",
         mode="before",
     )
     @classmethod
@@ -356,6 +374,7 @@ ENTRY_KINDS: dict[str, tuple[type[Entry], str]] = {
     "medications": (Medication, "medication"),
     "procedures": (Procedure, "procedure"),
     "vaccinations": (Vaccination, "vaccination"),
+    "family_history": (FamilyCondition, "family history condition"),
 }
 
 

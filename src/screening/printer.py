@@ -17,6 +17,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     FreeText,
     HadProcedure,
     HasAttribute,
@@ -124,6 +125,10 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
     return print_history
 
 
+def _family_history(n: FamilyHistory) -> str:
+    return f"family_history {n.concept}" + (" [first_degree]" if n.first_degree else "")
+
+
 def _lines(n: TreatmentLines) -> str:
     return f"lines of {n.concept} {n.op} {n.count}"
 
@@ -148,7 +153,7 @@ PRINTERS: dict[type[Node], Callable[..., str]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
-    HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"),
+    HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"), FamilyHistory: _family_history,
     TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 

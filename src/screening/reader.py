@@ -23,9 +23,11 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Judgement,
     Lasting,
     NormalMultiple,
     Not,
@@ -80,6 +82,7 @@ class _Part:
     shared_window: bool = False       # the window was written after a later item of the list
     own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
+    risk: bool = False                # "high risk of …": a judgement
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
@@ -622,6 +625,8 @@ class Reader(Transformer):
         quals = [q for i in items if isinstance(i, _Quals) for g in i.groups for q in g if isinstance(q, str)] + [
             t.value for t in items if isinstance(t, Token) and t.type == "QUAL"]
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
+        if _FAMILY & set(quals):
+            raise Unreadable("a relative's history among exceptions or examples")  # not the patient's own
         self._exemption_terminals[tok.value] = tok.type
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
@@ -785,6 +790,16 @@ class Reader(Transformer):
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
+
+    def at_risk(self, items):
+        """part: RISK core — "high risk of bleeding" is the investigator's judgement (words after
+        it, which a judgement could not quote, leave the clause unread)."""
+        tokens = [t for t in items if isinstance(t, Token)]
+        parts = [p for p in items if isinstance(p, _Part) and p.span is not None]
+        start = min([t.start_pos for t in tokens] + [self._norm_index(p.span.start) for p in parts])
+        end = max([t.end_pos for t in tokens] + [self._norm_index(p.span.end, end=True) for p in parts])
+        span = self.norm.span(start, end)
+        return _Part(node=Judgement(text=self.norm.text[start:end], span=span), span=span, risk=True)
 
     def defined(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
@@ -1037,6 +1052,10 @@ class Reader(Transformer):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
+            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
+                # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
+                # > 5.5": not the latest value, which is all a limit on a measure reads
+                raise Unreadable("a qualifier on a measured value")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
             if isinstance(node, HasAttribute) and not intends and (set(p.quals) - {"current"} or p.window is not None):
@@ -1065,6 +1084,8 @@ class Reader(Transformer):
                     and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
+            if _FAMILY & set(p.quals + [q for v in p.variants for q in v]):
+                return self._family(p)
             variants = [p.quals + v for v in p.variants] or [p.quals]
             variants = [[*(q for q in v if q != "other"), *(["other"] if other_than_studied else [])]
                         for v in variants]
@@ -1132,6 +1153,22 @@ class Reader(Transformer):
             node = Not(item=node, span=node.span)
         return node
 
+    def _family(self, p: _Part) -> Rule:
+        """"Family history of X": a relative's X; "personal or family history of X": the
+        patient's own history of X or a relative's. Anything more said of it (a window, a
+        qualifier, an exception, which relative) is not what a family history records."""
+        quals = set(p.quals)
+        if p.terminal != "COND" or p.concept is None or p.variants or quals - _FAMILY \
+                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition:
+            raise Unreadable("more than a family history records")
+        first_degree = bool(quals & {"family_first_degree", "in_first_degree"})
+        family = FamilyHistory(concept=p.concept, first_degree=first_degree, span=p.span)
+        node: Rule = family
+        if "own_or_family" in p.quals:
+            own = HasCondition(concept=p.concept, qualifiers=("history",), span=p.span)
+            node = AnyOf(items=(own, family), span=p.span)
+        return Not(item=node, span=p.span) if p.negated else node
+
     def _alternative(self, node: Rule, measure: str | None, op: str, value: tuple, who: Rule) -> Rule:
         """The limit ``node`` (A), and another one (B) for the patients ``who`` describes (C): the
         statement is (not C and A) or (C and B). Where B reaches wider than A in an inclusion
@@ -1167,6 +1204,9 @@ class Reader(Transformer):
     def _settle(self, seq: _Seq) -> Rule:
         if "colon" in seq.seps:
             seq = self._examples(seq)
+        if any(p.risk for p in seq.parts[:-1]):
+            # "high risk of bleeding or stroke": the risk may be of both
+            raise Unreadable("a list after a risk")
         if any(p.terminal == "COND" for p in seq.parts) and any(
                 p.terminal == "PROC" and p.concept and not self.vocab.get(p.concept).is_a and not p.described
                 and len(self.vocab.descendants(p.concept)) > _BROAD_CLASS for p in seq.parts):
@@ -1340,6 +1380,10 @@ def _examples(p: _Part) -> list[tuple[str, str]]:
         found.append((terminal, node.concept))
     return found if len(found) > 1 or p.window is not None or p.lasting is not None else []
 _MEASURE_NODES = (Comparison, NormalMultiple, Titre, Category)
+# A relative's history, or the patient's own or a relative's (lexicon QUAL values).
+_FAMILY = {"family", "own_or_family", "family_first_degree", "in_first_degree"}
+# Qualifiers a limit on a measured value can carry: the latest value is the current one.
+_MEASURE_QUALS = {"current", "other"}
 
 
 def _dated_diagnosis(p: _Part) -> None:

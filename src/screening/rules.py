@@ -20,6 +20,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    FamilyHistory,
     FreeText,
     HadProcedure,
     HasAttribute,
@@ -148,6 +149,9 @@ class _RuleReader(Transformer):
 
     def attribute(self, concept):
         return HasAttribute(concept=str(concept))
+
+    def family_history(self, concept, first_degree=None):
+        return FamilyHistory(concept=str(concept), first_degree=first_degree is not None)
 
     def lines(self, concept, op, count):
         return TreatmentLines(concept=str(concept), op=str(op), count=int(count))

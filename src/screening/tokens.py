@@ -147,12 +147,13 @@ class _Lexicon:
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
-                 treated_by: Mapping[str, str] | None = None) -> None:
+                 treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
+        self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -217,6 +218,7 @@ def _lexicon() -> _Lexicon:
     method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
+    measured_as = data.pop("MEASURED_AS", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -243,7 +245,7 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -748,6 +750,13 @@ def _drop_lead_in(out: list[Token]) -> None:
         out.pop()
 
 
+def _diagnosed_by(out: list[Token]) -> bool:
+    """A condition, then words that introduce how it was diagnosed ("according to", "per")."""
+    lead = list(out)
+    _drop_lead_in(lead)
+    return len(lead) < len(out) and bool(lead) and lead[-1].type == "COND"
+
+
 def _after_version(tokens: list[Token], k: int, text: str) -> int:
     """Where the version after a standard ends: "v1.1", "V 1.1", "version 4.0", "1.1", ", Version 3"."""
     j = k + 1 if k < len(tokens) and tokens[k].type == "COMMA" and k + 1 < len(tokens) \
@@ -1085,6 +1094,10 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
         if t.type == "STANDARD":
             _drop_lead_in(out)
             skip_to = _after_version(tokens, k + 1, text)
+        elif t.type == "CLASSIFICATION" and _diagnosed_by(out):
+            # "major depressive disorder according to DSM-5 (criteria)": how it was diagnosed
+            _drop_lead_in(out)
+            skip_to = next((j for j in range(k + 1, len(tokens)) if tokens[j].type != "CLASSIFICATION"), len(tokens))
         elif t.type == "WORD" and _VERSION.match(t.value) and len(out) >= 2 and ptype == "RPAR" \
                 and out[-2].type == "LPAR":
             pass  # "(RECIST) v1.1": the version of the standard just dropped
@@ -1113,6 +1126,19 @@ _RESULTS = frozenset({"FLAG", "QUALITATIVE", "POSITIVE", "NEGATIVE", "NUMBER", "
 _STUDY_DRUG = re.compile(r"\bstudy\b|\binvestigational\b", re.IGNORECASE)
 _COMPONENT = frozenset({"component", "components", "excipient", "excipients", "ingredient", "ingredients"})
 _REACTIONS = frozenset({"allergic", "intolerant"})
+
+
+_THE = re.compile(r"\b(?:the|this)\s+$", re.IGNORECASE)
+
+
+def _shared_tail(word: Token, name: Token, vocab: Vocabulary, text: str) -> str | None:
+    """"acute or chronic pancreatitis": the condition the word before "or" names with the rest of
+    the name after it ("acute pancreatitis"), when the vocabulary has one."""
+    head, _, rest = text[name.start_pos:name.end_pos].partition(" ")
+    if not rest:
+        return None
+    found = vocab.lookup(f"{text[word.start_pos:word.end_pos]} {rest}")
+    return found.id if found is not None and found.category in ("condition", "class") else None
 
 
 def _allergy_to(out: list[Token]) -> bool:
@@ -1167,6 +1193,23 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             continue  # "Hepatitis B (defined as HBsAg reactive)": the result in parentheses defines it
         if t.type == "COND" and ptype == "RPAR" and _repeats_class(out, t, vocab):
             continue  # "Hepatitis C virus (…) infection": the word names the class it is of
+        if t.type == "MED" and t.value == "investigational_agent" and _THE.search(text[:t.start_pos]):
+            # "treatment with the investigational drug": this study's drug (as "the study drug"), not any
+            t = _retyped(t, "ANCHOR", "first_dose")
+        if t.type == "QUAL" and ntype in ("OR", "ANDOR") and k + 2 < n and tokens[k + 2].type == "COND":
+            shared = _shared_tail(t, tokens[k + 2], vocab, text)
+            if shared is not None:
+                t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
+        if t.type == "VACC" and ptype == "VACC" and prev.value == "vaccine" \
+                and re.fullmatch(r"\s*with\s+(?:an?\s+|any\s+)?", text[prev.end_pos:t.start_pos], re.IGNORECASE):
+            out.pop()  # "vaccination with a live vaccine": the vaccine says it all
+        if t.type == "COND" and t.value in _lexicon().measured_as and ntype in COMPARATORS \
+                and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "UNIT"]:
+            t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])  # "fever ≥ 38.0 °C", not "> 3 days"
+        if t.type == "VACC" and t.value == "vaccine" and ptype == "BEFORE" and prev.value.lower() != "since" \
+                and len(out) >= 2 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "RPAR"):
+            # "within 72 hours before vaccination" in a vaccine trial: the study's vaccination
+            t = _retyped(t, "ANCHOR", "first_dose")
         if t.type == "FEMALE" and (ptype in ("PREGNANT", "BREASTFEEDING") and ntype not in ("CBP",)
                                    or ptype in ("OR", "COMMA", "ANDOR") and ntype in ("PREGNANT", "BREASTFEEDING")):
             continue  # "pregnant or breastfeeding women", "…, or women who are pregnant": only women are
@@ -1399,8 +1442,9 @@ _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE"
 
 
 def _restates(before: list[Token], inner: list[Token]) -> bool:
-    """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)": the
-    parenthesis gives the same thresholds, in the same order, in another unit."""
+    """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)", "HbA1c
+    7.0-10.0% (53-86 mmol/mol)": the parenthesis gives the same thresholds, in the same order, in
+    another unit."""
     if not inner or any(t.type not in _RESTATEMENT for t in inner):
         return False
     measure = next((k for k in range(len(before) - 1, -1, -1) if before[k].type == "MEASURE"), None)
@@ -1420,7 +1464,7 @@ def _restates(before: list[Token], inner: list[Token]) -> bool:
     return all(abs(x - y) <= 0.02 * max(abs(x), abs(y)) for x, y in pairs)
 
 
-_RESTATEMENT = frozenset({"NUMBER", "UNIT", "GT", "GE", "LT", "LE", "OR", "AND", "COMMA"})
+_RESTATEMENT = frozenset({"NUMBER", "UNIT", "GT", "GE", "LT", "LE", "OR", "AND", "COMMA", "DASH", "TO", "BETWEEN"})
 
 
 def _thresholds(tokens: list[Token]) -> list[tuple[float, str]]:
