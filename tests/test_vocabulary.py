@@ -316,6 +316,7 @@ def test_descendants_mirror_ancestors() -> None:
         ("incarceration", "court_ordered_institutionalization"),
         ("gadolinium_contrast", "contrast_media"),
         ("icu_admission", "hospitalization"),
+        ("drug_abuse", "recreational_drug_use"),
     ],
 )
 def test_class_membership(concept_id: str, ancestor_id: str) -> None:
@@ -365,6 +366,8 @@ def test_class_membership(concept_id: str, ancestor_id: str) -> None:
         ("prosthesis", "implanted_device"),
         # giving blood is not receiving it
         ("blood_donation", "blood_transfusion"),
+        # using a drug is not abusing it
+        ("recreational_drug_use", "drug_abuse"),
         # a nursing home resident is not held by an order
         ("institutionalized", "court_ordered_institutionalization"),
     ],
