@@ -336,6 +336,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Do-not-resuscitate order", "exclusion", "condition do_not_resuscitate_order"),
     ("Co-infection with HIV or hepatitis D", "exclusion", "condition hiv_infection or condition hepatitis_d"),
     ("ICU admission within 30 days", "exclusion", "procedure icu_admission within 30 days before screening"),
+    # a dose meant to treat, told from prophylaxis by the entry's note
+    ("Requires therapeutic anticoagulation", "exclusion", "medication anticoagulant [current, therapeutic]"),
     # why the protocol excludes is not whom it excludes
     ("Clinical history of glaucoma (due to the possibility of exacerbation of this condition by scopolamine)",
      "exclusion", "condition glaucoma [history]"),
@@ -587,7 +589,7 @@ def test_a_20000_character_criterion_compiles_quickly():
      "glucose < 50 mg/dl or glucose > 400 mg/dl"),
     # a requirement for some patients, opened by "if" or "for patients …" and closed by a comma or colon
     ("For patients not receiving therapeutic anticoagulation: INR or aPTT ≤ 1.5 x ULN", "inclusion",
-     "if not medication anticoagulant then (inr <= 1.5 x ULN or aptt <= 1.5 x ULN)"),
+     "if not medication anticoagulant [therapeutic] then (inr <= 1.5 x ULN or aptt <= 1.5 x ULN)"),
     ("If there is a history of hepatitis C virus (HCV) infection, has undetectable HCV viral load at screening",
      "inclusion", "if condition hepatitis_c [history] then hcv_rna in {negative}"),
     ("If female, pregnant or breastfeeding", "exclusion", "female and (pregnant or breastfeeding)"),
@@ -962,7 +964,8 @@ def test_a_looser_limit_for_some_patients_keeps_the_condition_of_the_limit_it_lo
             "For patients with hepatocellular carcinoma: INR ≤ 2 × ULN")
     rule = to_text(compile_criterion(text, "inclusion").rule)
     # an anticoagulated HCC patient is bound by neither limit
-    assert "if (not medication anticoagulant and condition hepatocellular_carcinoma) then inr <= 2 x ULN" in rule, rule
+    assert "if (not medication anticoagulant [therapeutic] and condition hepatocellular_carcinoma) then inr <= 2 x ULN" \
+        in rule, rule
     assert "and (if condition hepatocellular_carcinoma then" not in rule, rule
 
 

@@ -176,6 +176,15 @@ def test_an_allergy_is_one_kind_of_intolerance_told_apart_by_the_note():
                    medications=aspirin(outcome="intolerant", note="gastric upset")).truth is Truth.TRUE
 
 
+def test_therapeutic_anticoagulation_is_told_from_prophylaxis_by_the_note():
+    def heparin(note=None):
+        return [{"name": "enoxaparin", "start": "2026-11-01", **({"note": note} if note else {})}]
+    rule = "medication anticoagulant [current, therapeutic]"
+    assert outcome(rule, medications=heparin("prophylaxis after surgery"), complete=["medications"]).truth is Truth.FALSE
+    assert outcome(rule, medications=heparin("therapeutic dose for DVT")).truth is Truth.TRUE
+    assert outcome(rule, medications=heparin()).truth is Truth.UNKNOWN
+
+
 def test_male_or_non_pregnant_female_passes_any_man_and_asks_a_woman():
     rule = "not pregnant and not breastfeeding"
     assert outcome(rule, sex="male").truth is Truth.TRUE

@@ -686,6 +686,12 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
              "decompensated", "life_threatening"):
         # recorded only as a note, if at all
         return Truth.TRUE if any(w in note for w in {q, q.replace("_", "-"), q.replace("_", " ")}) else Truth.UNKNOWN
+    if q == "therapeutic":
+        # a dose meant to treat (anticoagulation): prophylaxis is not it, and the note tells
+        if "prophyla" in note:
+            return Truth.FALSE
+        return Truth.TRUE if any(w in note for w in ("therapeutic", "full dose", "full-dose", "treatment dose")) \
+            else Truth.UNKNOWN
     if q == "progressing":
         # recorded, if at all, in the note; an illness that is over is not progressing
         if end is not None and end < ctx.as_of:

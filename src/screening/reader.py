@@ -1257,7 +1257,7 @@ _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", 
 # What an allowance can exempt, by the terminal that names it.
 _EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
-_SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction",
+_SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction",
              "first_line", "second_line"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
