@@ -83,6 +83,7 @@ class _Part:
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
+    childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
 
 
 class Unreadable(Exception):
@@ -757,6 +758,19 @@ class Reader(Transformer):
     def unconstrained(self, items):
         return _Part(unconstrained=True)
 
+    def childbearing_part(self, items):
+        """part: CBP_ITEM AND? part — "…, or women of childbearing potential not using
+        contraception": an inclusion asks the item of those women, an exclusion names them."""
+        inner: _Part = items[-1]
+        node = self._settle(_Seq([inner], [], inner.span))
+        span = _join(self._span([items[0]]), node.span)
+        who = (Status(field="female", span=span), Status(field="childbearing_potential", span=span))
+        if self.kind == "inclusion":
+            node = Conditional(when=AllOf(items=who, span=span), then=node, span=span)
+        else:
+            node = AllOf(items=(*who, node), span=span)
+        return _Part(node=node, span=span, childbearing=True)
+
     def defined(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
@@ -818,6 +832,8 @@ class Reader(Transformer):
         """Contraception is asked only of patients who could conceive: "males or females not
         willing to use contraception" does not exclude a postmenopausal woman."""
         if isinstance(node, (AllOf, AnyOf)):
+            if any(isinstance(i, Status) and i.field == "childbearing_potential" for i in node.items):
+                return node  # "…, or women of childbearing potential not using contraception"
             return node.model_copy(update={"items": tuple(self._contraception_applies(i) for i in node.items)})
         inner = node.item if isinstance(node, Not) else node
         if not (isinstance(inner, Status) and inner.field == "contraception"):
@@ -1286,6 +1302,8 @@ def _kind_of(p: _Part) -> str:
     """What a list item is about (a measured value, a condition, a drug, patient status…), so
     that an exclusion's "and" is read as "any of" only between items of one kind. Drugs and
     procedures are both treatments ("corticosteroids, radiation therapy and chemotherapy")."""
+    if p.childbearing:
+        return "CHILDBEARING"
     if p.terminal in ("MED", "PROC"):
         return "TREATMENT"
     if p.terminal in _ENTITY_QUALS:

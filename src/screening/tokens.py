@@ -369,7 +369,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods):
+                   _item_labels, _contraception_periods, _childbearing_items):
         tokens = settle(tokens)
     return tokens
 
@@ -509,6 +509,32 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
                 and (k == 0 or out[k - 1].type not in ("MEASURE", "NUMBER", "UNIT")):
             out.insert(k, _token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
             break
+    return out
+
+
+_ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+_ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
+
+
+def _childbearing_items(tokens: list[Token]) -> list[Token]:
+    """"Pregnant or nursing women, or women of childbearing potential not using contraception":
+    "of childbearing potential" after a list's separator, with words of its own after it, opens
+    an item about those women (CBP_ITEM), not the whole clause's subject."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "CBP" and nxt is not None and nxt.type not in _ITEM_ENDS:
+            woman = out[-1] if out and out[-1].type == "FEMALE" else None
+            before = out[:-1] if woman is not None else out
+            j = len(before)
+            while j > 0 and before[j - 1].type in _ITEM_SEPS | {"AND"}:
+                j -= 1  # ", or", ", and" (but "men and women of childbearing potential" is one subject)
+            if j < len(before) and j > 0 and before[j - 1].type not in ("LPAR", "FEMALE", "MALE"):
+                if woman is not None:
+                    out.pop()
+                out.append(_token("CBP_ITEM", t.value, (woman or t).start_pos, t.end_pos))
+                continue
+        out.append(t)
     return out
 
 

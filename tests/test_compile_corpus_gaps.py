@@ -1,0 +1,54 @@
+"""Constructs found unread in the corpus (../shared/corpus): criterion text → canonical rule, and
+the fragments and near misses that must stay free text."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a list item about the women who could conceive: an exclusion names them, an inclusion asks it of them
+    ("Pregnant or nursing women, or women of childbearing potential not using contraception", "exclusion",
+     "pregnant or breastfeeding or (female and childbearing_potential and not contraception)"),
+    ("Female patients who are pregnant or nursing, or of childbearing potential and are not using adequate "
+     "contraception", "exclusion",
+     "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
+    ("Pregnant women or females of childbearing potential and lactating", "exclusion",
+     "pregnant or (female and childbearing_potential and breastfeeding)"),
+    ("Negative pregnancy test, and women of childbearing potential must use contraception", "inclusion",
+     "not pregnant and (if (female and childbearing_potential) then contraception)"),
+])
+def test_corpus_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # "of childbearing potential" with nothing after it says who, not what
+    ("Pregnant or lactating women, or women of childbearing potential", "exclusion"),
+    # a "not" before the list: whether it reaches the women who could conceive is not said
+    ("Not pregnant or breastfeeding, or women of childbearing potential must use contraception", "inclusion"),
+])
+def test_corpus_near_misses_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(compile_criterion(text, kind).rule, Context(patient=patient, as_of=AS_OF)).truth
+
+
+def test_childbearing_item_does_not_exclude_a_postmenopausal_woman_without_contraception():
+    text = "Pregnant or nursing women, or women of childbearing potential not using contraception"
+    woman = {"sex": "female", "pregnant": False, "breastfeeding": False, "contraception": False}
+    assert screened(text, "exclusion", **woman, childbearing_potential=False) is Truth.FALSE
+    assert screened(text, "exclusion", **woman, childbearing_potential=True) is Truth.TRUE
