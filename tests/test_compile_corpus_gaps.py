@@ -26,6 +26,10 @@ AS_OF = date(2026, 11, 20)
      "pregnant or (female and childbearing_potential and breastfeeding)"),
     ("Negative pregnancy test, and women of childbearing potential must use contraception", "inclusion",
      "not pregnant and (if (female and childbearing_potential) then contraception)"),
+    # a time to come counted from an anchor, which screening takes as now
+    ("Patients not expected to live more than 2 years from enrollment", "exclusion", "not life_expectancy > 2 years"),
+    ("Life expectancy of at least 12 weeks from the start of treatment", "inclusion", "life_expectancy >= 12 weeks"),
+    ("Life expectancy > 6 months after randomization", "inclusion", "life_expectancy > 6 months"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -36,6 +40,10 @@ def test_corpus_constructs(text, kind, rule):
     ("Pregnant or lactating women, or women of childbearing potential", "exclusion"),
     # a "not" before the list: whether it reaches the women who could conceive is not said
     ("Not pregnant or breastfeeding, or women of childbearing potential must use contraception", "inclusion"),
+    # an anchor after a comma may say when the estimate was made, or something else
+    ("Life expectancy of at least 3 months, from randomization", "inclusion"),
+    # a wash-out counted back from an anchor is not a time to come
+    ("Radiotherapy less than 3 months from randomization", "exclusion"),
 ])
 def test_corpus_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

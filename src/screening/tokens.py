@@ -142,12 +142,13 @@ class _Lexicon:
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
-                 treated_by: Mapping[str, str] | None = None) -> None:
+                 treated_by: Mapping[str, str] | None = None, from_now: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
+        self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -212,6 +213,7 @@ def _lexicon() -> _Lexicon:
     method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
+    from_now = data.pop("COUNTED_FROM_NOW", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         pieces = _pieces(form)
@@ -237,7 +239,7 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, from_now)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -369,7 +371,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items):
+                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor):
         tokens = settle(tokens)
     return tokens
 
@@ -508,6 +510,21 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
                 and run[3] in COMPARATORS and run[4] == "NUMBER" and run[5] == "YEARS_OLD" \
                 and (k == 0 or out[k - 1].type not in ("MEASURE", "NUMBER", "UNIT")):
             out.insert(k, _token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
+            break
+    return out
+
+
+def _counted_from_anchor(tokens: list[Token]) -> list[Token]:
+    """"Life expectancy of at least 3 months from randomization": the day a time to come is counted
+    from is an anchor, which screening takes as now, so it says no more than the time."""
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        run = out[k:k + 6]
+        if run[0].type == "MEASURE" and run[0].value in _lexicon().from_now and run[1].type in COMPARATORS \
+                and [t.type for t in run[2:4]] == ["NUMBER", "TIMEUNIT"]:
+            after = 4 + (len(run) > 5 and run[4].type == "AFTER")
+            if len(run) > after and run[after].type == "ANCHOR":
+                del out[k + 4:k + after + 1]
             break
     return out
 
