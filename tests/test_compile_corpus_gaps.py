@@ -30,6 +30,11 @@ AS_OF = date(2026, 11, 20)
     ("Patients not expected to live more than 2 years from enrollment", "exclusion", "not life_expectancy > 2 years"),
     ("Life expectancy of at least 12 weeks from the start of treatment", "inclusion", "life_expectancy >= 12 weeks"),
     ("Life expectancy > 6 months after randomization", "inclusion", "life_expectancy > 6 months"),
+    # a bare number only an age can be older or younger than
+    ("Patients 59 and younger", "exclusion", "age <= 59 years"),
+    ("Patients younger than 18", "exclusion", "age < 18 years"),
+    ("65 or older", "inclusion", "age >= 65 years"),
+    ("older than 18 and younger than 65", "inclusion", "age > 18 years and age < 65 years"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -44,9 +49,15 @@ def test_corpus_constructs(text, kind, rule):
     ("Life expectancy of at least 3 months, from randomization", "inclusion"),
     # a wash-out counted back from an anchor is not a time to come
     ("Radiotherapy less than 3 months from randomization", "exclusion"),
+    # "over" is not said only of ages (under an "Age" heading it is, but the words alone do not say)
+    ("18 and over", "inclusion"),
 ])
 def test_corpus_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_older_than_a_time_is_not_an_age():
+    assert "age" not in to_text(compile_criterion("Tumor older than 6 months", "exclusion").rule)
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

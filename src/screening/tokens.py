@@ -371,7 +371,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor):
+                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word):
         tokens = settle(tokens)
     return tokens
 
@@ -552,6 +552,45 @@ def _childbearing_items(tokens: list[Token]) -> list[Token]:
                 out.append(_token("CBP_ITEM", t.value, (woman or t).start_pos, t.end_pos))
                 continue
         out.append(t)
+    return out
+
+
+_AGE_WORDS = re.compile(r"\b(?:older|younger)\b", re.IGNORECASE)
+_AND_AGE = {"and younger": "LT", "and older": "GT"}
+_UNITS_AFTER = frozenset({"UNIT", "TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
+
+
+def _ages_by_word(tokens: list[Token]) -> list[Token]:
+    """"Patients 59 and younger", "older than 18": a bare number that only an age can be older
+    or younger than is an age (in years, as an age with no unit is)."""
+    out: list[Token] = []
+    than = False  # the "than" of an "and younger than" already read
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if than:
+            than = False
+            continue
+        if t.type in COMPARATORS and t.value in _AND_AGE and nxt is not None and nxt.type == "WORD" \
+                and nxt.value.lower() == "than":
+            # "older than 18 and younger than 65": "and younger" was read as one comparator
+            out.append(_token("AND", "and", t.start_pos, t.start_pos + 3))
+            out.append(_token(_AND_AGE[t.value], t.value, t.start_pos + 4, nxt.end_pos))
+            than = True
+            continue
+        out.append(t)
+    for k, t in enumerate(out):
+        if t.type not in COMPARATORS or not _AGE_WORDS.search(t.value):
+            continue
+        before = k - 1 if k > 0 and out[k - 1].type == "NUMBER" else None  # "59 and younger"
+        after = k + 1 if before is None and k + 1 < len(out) and out[k + 1].type == "NUMBER" else None
+        number = before if before is not None else after
+        if number is None or number + 1 < len(out) and out[number + 1].type in _UNITS_AFTER:
+            continue
+        first = min(number, k)
+        if first > 0 and out[first - 1].type in COMPARATORS | {"MEASURE", "NUMBER", "UNIT"}:
+            continue
+        out.insert(first, _token("MEASURE", "age", out[first].start_pos, out[first].start_pos))
+        break
     return out
 
 
