@@ -35,6 +35,17 @@ AS_OF = date(2026, 11, 20)
     ("Patients younger than 18", "exclusion", "age < 18 years"),
     ("65 or older", "inclusion", "age >= 65 years"),
     ("older than 18 and younger than 65", "inclusion", "age > 18 years and age < 65 years"),
+    # "type 1 or 2 diabetes", "stage 3 or 4 CKD": each number names a kind of the disease
+    ("Type 1 or 2 diabetes", "exclusion", "condition type_1_diabetes or condition type_2_diabetes"),
+    ("stage 3 or 4 chronic kidney disease", "exclusion", "condition ckd_stage_3 or condition ckd_stage_4"),
+    # a window in parentheses belongs to the qualifier group it is written in
+    ("Newly diagnosed (within 3 months before enrollment) or poorly controlled Type 1 or 2 diabetes", "exclusion",
+     "(condition type_1_diabetes [new] within 3 months before enrollment or condition type_1_diabetes [uncontrolled])"
+     " or (condition type_2_diabetes [new] within 3 months before enrollment"
+     " or condition type_2_diabetes [uncontrolled])"),
+    ("Recent (within 3 months) or poorly controlled type 2 diabetes", "exclusion",
+     "condition type_2_diabetes within 3 months before screening or condition type_2_diabetes [uncontrolled]"),
+    ("Diagnosed (within 2 years) diabetes", "exclusion", "condition diabetes_mellitus [new] within 2 years before screening"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -51,6 +62,12 @@ def test_corpus_constructs(text, kind, rule):
     ("Radiotherapy less than 3 months from randomization", "exclusion"),
     # "over" is not said only of ages (under an "Age" heading it is, but the words alone do not say)
     ("18 and over", "inclusion"),
+    # a window for one qualifier and another for the whole: which reaches which is not said
+    ("Newly diagnosed (within 3 months) or poorly controlled diabetes within 6 months", "exclusion"),
+    # "newly diagnosed" with no time says nothing checkable
+    ("Newly diagnosed or poorly controlled type 2 diabetes", "exclusion"),
+    # a number that names no kind of the disease
+    ("grade 3 or 4 neutropenia", "exclusion"),
 ])
 def test_corpus_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -58,6 +75,15 @@ def test_corpus_near_misses_stay_free_text(text, kind):
 
 def test_older_than_a_time_is_not_an_age():
     assert "age" not in to_text(compile_criterion("Tumor older than 6 months", "exclusion").rule)
+
+
+def test_a_window_of_one_qualifier_does_not_date_the_other():
+    text = "Newly diagnosed (within 3 months before enrollment) or poorly controlled Type 1 or 2 diabetes"
+    long_uncontrolled = {"conditions": [{"name": "type 2 diabetes", "onset": "2015-01-01", "controlled": False}]}
+    assert screened(text, "exclusion", **long_uncontrolled) is Truth.TRUE
+    long_controlled = {"conditions": [{"name": "type 2 diabetes", "onset": "2015-01-01", "controlled": True}],
+                       "complete": ["conditions"]}
+    assert screened(text, "exclusion", **long_controlled) is Truth.FALSE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

@@ -61,6 +61,7 @@ class _Part:
     concept: str | None = None
     quals: list[str] = field(default_factory=list)
     variants: list[list[str]] = field(default_factory=list)  # "severe or uncontrolled": any group
+    variant_windows: list[TimeWindow | None] = field(default_factory=list)  # a window of one group only
     negated: bool = False
     window: TimeWindow | None = None
     lasting: Lasting | None = None    # "for at least 8 weeks"
@@ -673,6 +674,10 @@ class Reader(Transformer):
             return "recent"  # "recently": how recent is not said
         return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
+    def dated_qual(self, items):
+        """qual_item: QUAL DATED_LPAR window RPAR — "diagnosed (within 3 months)"."""
+        return (items[0].value, next(i for i in items if isinstance(i, TimeWindow)))
+
     def quals(self, items):
         """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]]."""
         groups: list[list[object]] = [[]]
@@ -681,7 +686,7 @@ class Reader(Transformer):
                 if item.type in ("OR", "ANDOR"):
                     groups.append([])
                 continue
-            groups[-1].append(item)
+            groups[-1].extend(item if isinstance(item, tuple) else (item,))
         return _Quals([g for g in groups if g])
 
     # --- parts and sequences
@@ -701,10 +706,20 @@ class Reader(Transformer):
         part: _Part = rest[0]
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
-        for group in groups:  # a recent window written among the qualifiers: "recent (within 60 days)"
-            for q in group:
-                if isinstance(q, TimeWindow):
-                    part.window = q
+        windows = [next((q for q in g if isinstance(q, TimeWindow)), None) for g in groups]
+        if len(groups) > 1 and any(windows) and not all(windows):
+            # "newly diagnosed (within 3 months) or poorly controlled": the window is its group's
+            part.variants = [list(dict.fromkeys(["new"] * ("diagnosed" in g and w is not None)
+                                                + [q for q in g if isinstance(q, str) and q != "diagnosed"]))
+                             for g, w in zip(groups, windows)]
+            part.variant_windows = windows
+            part.described = True
+            for post in rest[1:]:
+                self._apply_post(part, post)
+            return part
+        for window in windows:  # a recent window written among the qualifiers: "recent (within 60 days)"
+            if window is not None:
+                part.window = window
         part.diagnosed = any(q == "diagnosed" for g in groups for q in g)
         names = [[q for q in g if isinstance(q, str) and q != "diagnosed"] for g in groups]
         names = [g for g in names if g]
@@ -951,6 +966,8 @@ class Reader(Transformer):
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        if p.variant_windows and (p.node is not None or p.definition is not None or p.terminal == "QUALITATIVE"):
+            raise Unreadable("a window of one qualifier on what has no qualifiers")
         if p.negated and p.lasting is not None and p.window is None and p.lasting.op in (">=", ">"):
             # "non-smokers for at least 6 months": none in the last 6 months, not "no smoking
             # habit that lasted 6 months" (which would fail a smoker who quit years ago)
@@ -1023,8 +1040,11 @@ class Reader(Transformer):
                 if not (p.requiring and len(p.requiring) == 1 and not own):
                     raise Unreadable("an exception of another kind than what it follows")
                 p.requiring = [p.requiring[0].model_copy(update={"excluding": tuple(p.excluding)})]
-            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, own, p.dose, p.span,
-                                       lasting=p.lasting) for q in variants]
+            windows = p.variant_windows or [p.window] * len(variants)
+            if p.variant_windows and (p.window is not None or p.requiring):
+                raise Unreadable("a window of one qualifier beside another or a shared one")
+            nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
+                                       lasting=p.lasting) for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1036,8 +1056,9 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
-                extra = [self._entity_node(terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
-                         for terminal, c in named if not self.vocab.is_a(c, p.concept) for q in variants]
+                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting)
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept)
+                         for q, w in zip(variants, windows)]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
             if "stable" in p.quals and p.window is not None:
@@ -1456,6 +1477,7 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
             p.quals = [q for q in prev.quals if q != "other"] + p.quals
             p.variants = [list(v) for v in prev.variants]
+            p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:

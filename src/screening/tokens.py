@@ -371,7 +371,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word):
+                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
     return tokens
 
@@ -531,6 +531,14 @@ def _counted_from_anchor(tokens: list[Token]) -> list[Token]:
 
 _ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
+
+
+def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
+    """"Newly diagnosed (within 3 months) or poorly controlled diabetes": a parenthesised window
+    right after "diagnosed" dates the diagnosis (DATED_LPAR), among qualifiers that may not share it."""
+    return [_retyped(t, "DATED_LPAR") if t.type == "LPAR" and 0 < k < len(tokens) - 1
+            and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "diagnosed" and tokens[k + 1].type == "WITHIN"
+            else t for k, t in enumerate(tokens)]
 
 
 def _childbearing_items(tokens: list[Token]) -> list[Token]:
@@ -1131,6 +1139,20 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(f"{typed[1]} {out[-2].value} {typed[2]}")
             if found is not None and found.category == vocab.get(t.value).category:
                 out[-2] = _retyped(out[-2], "COND", found.id)
+        if t.type == "COND" and ptype == "NUMBER" and len(out) >= 3 and out[-2].type in ("AND", "OR", "ANDOR") \
+                and out[-3].type == "NUMBER" and re.search(r"(?i)\b(?:type|stage|grade)\s*$",
+                                                          text[:out[-3].start_pos]):
+            # "type 1 or 2 diabetes": each number names a kind of the disease after the last
+            word = re.search(r"(?i)(type|stage|grade)\s*$", text[:out[-3].start_pos])[1]
+            name = text[t.start_pos:t.end_pos]
+            kinds = [vocab.lookup(f"{word} {out[j].value} {name}") for j in (-3, -1)]
+            if all(found is not None and found.category == vocab.get(t.value).category for found in kinds):
+                out[-3] = _token("COND", kinds[0].id, out[-3].start_pos, out[-3].end_pos)
+                out[-1] = _token("COND", kinds[1].id, out[-1].start_pos, t.end_pos)
+                if len(out) >= 4 and out[-4].type == "WORD" and out[-4].value.lower() == word.lower():
+                    out[-3] = _token("COND", kinds[0].id, out[-4].start_pos, out[-3].end_pos)
+                    del out[-4]  # "stage" is said by the kinds
+                continue
         if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
             # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
             # share the last one's tail
