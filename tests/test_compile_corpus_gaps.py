@@ -46,6 +46,15 @@ AS_OF = date(2026, 11, 20)
     ("Recent (within 3 months) or poorly controlled type 2 diabetes", "exclusion",
      "condition type_2_diabetes within 3 months before screening or condition type_2_diabetes [uncontrolled]"),
     ("Diagnosed (within 2 years) diabetes", "exclusion", "condition diabetes_mellitus [new] within 2 years before screening"),
+    # a condition and the treatment it is under, with any of the treatments listed
+    ("Diabetic treated with oral hypoglycemics or insulin", "exclusion",
+     "condition diabetes_mellitus and (medication antidiabetic [current, oral] or medication insulin [current])"),
+    ("Asthma on inhaled corticosteroids", "exclusion",
+     "condition asthma and medication inhaled_corticosteroid [current]"),
+    ("Diabetes requiring insulin or oral hypoglycemics", "exclusion",
+     "condition diabetes_mellitus and (medication insulin [current] or medication antidiabetic [current, oral])"),
+    ("Hypertension treated with ACE inhibitors, or diabetes", "exclusion",
+     "(condition hypertension and medication ace_inhibitor [current]) or condition diabetes_mellitus"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -84,6 +93,14 @@ def test_a_window_of_one_qualifier_does_not_date_the_other():
     long_controlled = {"conditions": [{"name": "type 2 diabetes", "onset": "2015-01-01", "controlled": True}],
                        "complete": ["conditions"]}
     assert screened(text, "exclusion", **long_controlled) is Truth.FALSE
+
+
+def test_a_drug_listed_after_requiring_does_not_stand_alone():
+    # metformin for another reason is not "diabetes requiring oral hypoglycemics"
+    text = "Diabetes requiring insulin or oral hypoglycemics"
+    metformin = {"medications": [{"name": "metformin", "start": "2026-01-01"}],
+                 "conditions": [{"name": "polycystic ovary syndrome"}], "complete": ["conditions"]}
+    assert screened(text, "exclusion", **metformin) is Truth.FALSE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

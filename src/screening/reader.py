@@ -68,6 +68,7 @@ class _Part:
     excluding: list[Exemption] = field(default_factory=list)
     including: list[str] = field(default_factory=list)
     requiring: list[Rule] = field(default_factory=list)
+    requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
     dose: Comparison | None = None
     elliptic: tuple[str, float, str | None] | None = None  # "≤ 10": op, value, unit of the previous measure
     measure: str | None = None        # the concept a comparison part measured (for elliptic parts)
@@ -639,8 +640,17 @@ class Reader(Transformer):
         return ("qual", items[0].value)
 
     def requiring(self, items):
-        tok = items[-1]
-        return ("requiring", tok, [t.value for t in items if t.type == "QUAL"])
+        """post: REQUIRING QUAL* (COND | MED | PROC) (TREATMENT_OR QUAL* (MED | PROC))* — each
+        treatment with the qualifiers written before it."""
+        needed: list[tuple[Token, list[str]]] = []
+        quals: list[str] = []
+        for t in items:
+            if t.type == "QUAL":
+                quals.append(t.value)
+            elif t.type in ("COND", "MED", "PROC"):
+                needed.append((t, quals))
+                quals = []
+        return ("requiring", needed)
 
     def lasting(self, items):
         _, op, number, unit = items
@@ -756,8 +766,9 @@ class Reader(Transformer):
         elif tag == "qual":
             part.quals.append(post[1])
         elif tag == "requiring":
-            tok = post[1]
-            part.requiring.append(self._entity_node(tok.type, tok.value, ["current", *post[2]], None, (), None, None))
+            part.requiring.extend(self._entity_node(tok.type, tok.value, ["current", *quals], None, (), None, None)
+                                  for tok, quals in post[1])
+            part.requiring_any = len(post[1]) > 1
         elif tag == "lasting":
             part.lasting = post[1]
         elif tag == "evidence":
@@ -1080,6 +1091,8 @@ class Reader(Transformer):
                     # "a history of pneumonitis that required steroids": then, too
                     needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
                         "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
+                if p.requiring_any:
+                    needed = [AnyOf(items=tuple(needed), span=p.span)]
                 node = AllOf(items=(node, *needed), span=p.span)
         else:
             raise Unreadable("nothing to say")

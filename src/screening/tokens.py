@@ -373,6 +373,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
+    tokens = _treatment_lists(_treated_with(tokens, text))
     return tokens
 
 
@@ -539,6 +540,61 @@ def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
     return [_retyped(t, "DATED_LPAR") if t.type == "LPAR" and 0 < k < len(tokens) - 1
             and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "diagnosed" and tokens[k + 1].type == "WITHIN"
             else t for k, t in enumerate(tokens)]
+
+
+_TREATMENTS = frozenset({"MED", "PROC"})
+_TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
+# The words that say a condition is treated with what follows ("diabetic treated with insulin",
+# "asthma on inhaled corticosteroids"), left between the two once filler words are gone.
+_TREATED_WITH = re.compile(r"^\s*(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
+                           re.IGNORECASE)
+_ROUTES = frozenset({"oral", "systemic", "intravenous"})
+
+
+def _treated_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Diabetic treated with oral hypoglycemics or insulin": a condition and the treatment it is
+    under, said with a verb that leaves no token of its own, read as "requiring" (REQUIRING)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "COND" or k + 1 >= len(tokens):
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j].type == "QUAL" and tokens[j].value in _ROUTES:
+            j += 1
+        if j < len(tokens) and tokens[j].type == "MED" and _TREATED_WITH.match(text[t.end_pos:tokens[k + 1].start_pos]):
+            out.append(_token("REQUIRING", "treated with", t.end_pos, tokens[k + 1].start_pos))
+    return out
+
+
+def _treatment_lists(tokens: list[Token]) -> list[Token]:
+    """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
+    its alternatives (TREATMENT_OR), as long as only treatments follow."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "REQUIRING":
+            continue
+        j = k + 1
+        while j < len(out):
+            while j < len(out) and out[j].type == "QUAL":
+                j += 1
+            named = _TREATMENTS | {"COND"} if j == k + 1 else _TREATMENTS  # "requiring hospitalization"
+            if j >= len(out) or out[j].type not in named:
+                break
+            sep = j + 1
+            if sep + 1 < len(out) and out[sep].type == "COMMA" and out[sep + 1].type in _TREATMENT_SEPS:
+                sep += 1
+            after = sep + 1
+            while after < len(out) and out[after].type == "QUAL":
+                after += 1
+            if sep >= len(out) or out[sep].type not in _TREATMENT_SEPS or after >= len(out) \
+                    or out[after].type not in _TREATMENTS:
+                break
+            out[sep] = _retyped(out[sep], "TREATMENT_OR")
+            if out[sep - 1].type == "COMMA":
+                out[sep - 1] = _retyped(out[sep - 1], "DROP")
+            j = after
+    return [t for t in out if t.type != "DROP"]
 
 
 def _childbearing_items(tokens: list[Token]) -> list[Token]:
