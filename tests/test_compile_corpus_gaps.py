@@ -55,6 +55,9 @@ AS_OF = date(2026, 11, 20)
      "condition diabetes_mellitus and (medication insulin [current] or medication antidiabetic [current, oral])"),
     ("Hypertension treated with ACE inhibitors, or diabetes", "exclusion",
      "(condition hypertension and medication ace_inhibitor [current]) or condition diabetes_mellitus"),
+    # "requiring hospitalization or IV antibiotics": both after "requiring"
+    ("Infection requiring hospitalization or intravenous antibiotics", "exclusion",
+     "condition infection [hospitalized] or (condition infection and medication antibiotic [current, intravenous])"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -101,6 +104,14 @@ def test_a_drug_listed_after_requiring_does_not_stand_alone():
     metformin = {"medications": [{"name": "metformin", "start": "2026-01-01"}],
                  "conditions": [{"name": "polycystic ovary syndrome"}], "complete": ["conditions"]}
     assert screened(text, "exclusion", **metformin) is Truth.FALSE
+
+
+def test_iv_antibiotics_for_no_infection_do_not_exclude():
+    text = "Any infection requiring hospitalization or intravenous antibiotics within the past 60 days"
+    prophylaxis = {"medications": [{"name": "cefazolin", "start": "2026-11-01", "end": "2026-11-01",
+                                    "note": "intravenous"}],
+                   "conditions": [], "complete": ["conditions"]}
+    assert screened(text, "exclusion", **prophylaxis) is Truth.FALSE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

@@ -69,6 +69,7 @@ class _Part:
     including: list[str] = field(default_factory=list)
     requiring: list[Rule] = field(default_factory=list)
     requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
+    requiring_own: list[str] = field(default_factory=list)  # "requiring hospitalization or …": or so qualified
     dose: Comparison | None = None
     elliptic: tuple[str, float, str | None] | None = None  # "≤ 10": op, value, unit of the previous measure
     measure: str | None = None        # the concept a comparison part measured (for elliptic parts)
@@ -644,13 +645,16 @@ class Reader(Transformer):
         treatment with the qualifiers written before it."""
         needed: list[tuple[Token, list[str]]] = []
         quals: list[str] = []
+        own: list[str] = []  # "requiring hospitalization or …": a qualifier of what requires them
         for t in items:
             if t.type == "QUAL":
                 quals.append(t.value)
             elif t.type in ("COND", "MED", "PROC"):
                 needed.append((t, quals))
                 quals = []
-        return ("requiring", needed)
+            elif t.type == "TREATMENT_OR" and not needed:
+                own, quals = quals, []
+        return ("requiring", needed, own)
 
     def lasting(self, items):
         _, op, number, unit = items
@@ -769,6 +773,7 @@ class Reader(Transformer):
             part.requiring.extend(self._entity_node(tok.type, tok.value, ["current", *quals], None, (), None, None)
                                   for tok, quals in post[1])
             part.requiring_any = len(post[1]) > 1
+            part.requiring_own = post[2]
         elif tag == "lasting":
             part.lasting = post[1]
         elif tag == "evidence":
@@ -1094,6 +1099,10 @@ class Reader(Transformer):
                 if p.requiring_any:
                     needed = [AnyOf(items=tuple(needed), span=p.span)]
                 node = AllOf(items=(node, *needed), span=p.span)
+                if p.requiring_own:
+                    qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
+                                                   p.span, lasting=p.lasting) for q, w in zip(variants, windows)]
+                    node = AnyOf(items=(*qualified, node), span=p.span)
         else:
             raise Unreadable("nothing to say")
         if p.alternative is not None:

@@ -569,8 +569,14 @@ def _treated_with(tokens: list[Token], text: str) -> list[Token]:
 
 def _treatment_lists(tokens: list[Token]) -> list[Token]:
     """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
-    its alternatives (TREATMENT_OR), as long as only treatments follow."""
+    its alternatives (TREATMENT_OR), as long as only treatments follow. "Infection requiring
+    hospitalization or IV antibiotics" (the first read as the qualifier "hospitalized") lists them
+    after "requiring" too: IV antibiotics alone are not the infection."""
     out = list(tokens)
+    for k in range(len(out) - 2, 0, -1):
+        if out[k].type == "QUAL" and out[k].value == "hospitalized" and out[k - 1].type == "COND" \
+                and out[k + 1].type in _TREATMENT_SEPS:
+            out.insert(k, _token("REQUIRING", "requiring", out[k].start_pos, out[k].start_pos))
     for k, t in enumerate(out):
         if t.type != "REQUIRING":
             continue
@@ -579,7 +585,9 @@ def _treatment_lists(tokens: list[Token]) -> list[Token]:
             while j < len(out) and out[j].type == "QUAL":
                 j += 1
             named = _TREATMENTS | {"COND"} if j == k + 1 else _TREATMENTS  # "requiring hospitalization"
-            if j >= len(out) or out[j].type not in named:
+            if j == k + 2 and out[k + 1].value == "hospitalized":
+                j -= 1  # the qualifier stands for the first treatment
+            elif j >= len(out) or out[j].type not in named:
                 break
             sep = j + 1
             if sep + 1 < len(out) and out[sep].type == "COMMA" and out[sep + 1].type in _TREATMENT_SEPS:
