@@ -58,6 +58,17 @@ AS_OF = date(2026, 11, 20)
     # "requiring hospitalization or IV antibiotics": both after "requiring"
     ("Infection requiring hospitalization or intravenous antibiotics", "exclusion",
      "condition infection [hospitalized] or (condition infection and medication antibiotic [current, intravenous])"),
+    # a time since treatments written after them: none in it (inclusion), some in it (exclusion)
+    ("completed any radiotherapy (including stereotactic radiosurgery) at least 14 days prior to the start of "
+     "study intervention", "inclusion", "not procedure radiotherapy within 14 days before first_dose"),
+    ("Surgery or radiotherapy at least 4 weeks prior to enrollment", "inclusion",
+     "not (procedure surgery within 4 weeks before enrollment or procedure radiotherapy within 4 weeks before enrollment)"),
+    ("Prior chemotherapy must have been completed at least 4 weeks prior to enrollment", "exclusion",
+     "medication chemotherapy within 4 weeks before enrollment"),
+    ("Chemotherapy completed less than 4 weeks before randomization", "exclusion",
+     "medication chemotherapy within 4 weeks before randomization"),
+    ("Palliative radiotherapy was completed within 7 days prior to initial administration", "exclusion",
+     "procedure palliative_radiotherapy within 7 days before first_dose"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -80,6 +91,13 @@ def test_corpus_constructs(text, kind, rule):
     ("Newly diagnosed or poorly controlled type 2 diabetes", "exclusion"),
     # a number that names no kind of the disease
     ("grade 3 or 4 neutropenia", "exclusion"),
+    # an exclusion of those whose treatment is long past names nobody sensible: not guessed
+    ("Chemotherapy completed at least 4 weeks before randomization", "exclusion"),
+    # a start, an onset or a duration is not a wash-out
+    ("Started metformin at least 3 months before screening", "inclusion"),
+    ("Diabetes at least 5 years before screening", "inclusion"),
+    # examples of another kind than the treatment
+    ("Radiotherapy (including chemotherapy) at least 4 weeks prior to enrollment", "inclusion"),
 ])
 def test_corpus_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

@@ -377,6 +377,27 @@ class Reader(Transformer):
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
         return _Part(node=Not(item=node, span=span), span=span)
 
+    def washed_before(self, items):
+        """"Prior chemotherapy completed at least 4 weeks before enrollment": none in those weeks
+        (an inclusion); "… completed less than 4 weeks before" (an exclusion): some in them."""
+        op, (kind, amount, unit) = next(i for i in items if isinstance(i, tuple) and len(i) == 2)
+        if kind != "quantity" or unit not in _YEARS:
+            raise Unreadable("a wash-out needs a time")
+        if op not in ((">", ">=") if self.kind == "inclusion" else ("<", "<=")):
+            raise Unreadable("a wash-out that names who is excluded by having washed out")
+        tokens = [t for t in items if isinstance(t, Token)]
+        anchor = next((t.value for t in tokens if t.type == "ANCHOR"), "screening")
+        window = TimeWindow(amount=amount, unit=unit, anchor=anchor)
+        span = self._span(tokens)
+        named = [t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC")]
+        for tag, examples, excepted in (i for i in items if isinstance(i, tuple) and i[0] == "including"):
+            if excepted or not all(any(self.vocab.is_a(e.concept, t.value) for t in named) for e in examples):
+                # "radiotherapy (including radiosurgery)" only illustrates; anything else changes it
+                raise Unreadable("examples that are not kinds of the treatment washed out")
+        nodes = [self._entity_node(t.type, t.value, [], window, (), None, span) for t in named]
+        node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
+        return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
+
     def positive_condition(self, items):
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items))

@@ -373,7 +373,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
-    tokens = _treatment_lists(_treated_with(tokens, text))
+    tokens = _completed_before(_treatment_lists(_treated_with(tokens, text)), text)
     return tokens
 
 
@@ -603,6 +603,46 @@ def _treatment_lists(tokens: list[Token]) -> list[Token]:
                 out[sep - 1] = _retyped(out[sep - 1], "DROP")
             j = after
     return [t for t in out if t.type != "DROP"]
+
+
+_COMPLETED = frozenset({"completed", "completion of", "completing"})
+_WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+
+
+def _completed_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
+    (including radiosurgery) at least 14 days prior to the start of study intervention": a time
+    since treatments named before it. WASHED marks the end of their list; "completed" goes. Only
+    for treatments with no qualifier but "prior" or "current" ("started metformin at least 3
+    months before" dates a start, "palliative radiotherapy" is not any radiotherapy)."""
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
+        and tokens[k - 1].type in _TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
+    for k in range(1, len(tokens) - 3):
+        if not (tokens[k].type in COMPARATORS and [t.type for t in tokens[k + 1:k + 4]] == ["NUMBER", "TIMEUNIT", "BEFORE"]):
+            continue
+        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
+            return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
+        end = k - 1
+        while end > 0 and (tokens[end].type == "MUST" or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
+            end -= 1  # "must have been completed"
+        if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
+            end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
+        if end < 0 or tokens[end].type not in _TREATMENTS:
+            return tokens
+        start = end
+        while start >= 2 and tokens[start - 1].type in _WASH_SEPS and tokens[start - 2].type in _TREATMENTS:
+            start -= 2
+        if start >= 2 and tokens[start - 1].type == "OR" and tokens[start - 2].type == "COMMA":
+            return tokens  # ", or" between a treatment and what came before: a list the time may not reach
+        head = tokens[:start]
+        if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
+            return tokens
+        kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        rest = [t for t in tokens[start:k] if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        washed = _token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
+        return [*kept, washed, *rest, *tokens[k:]]
+    return tokens
 
 
 def _childbearing_items(tokens: list[Token]) -> list[Token]:
