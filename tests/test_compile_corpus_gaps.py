@@ -69,6 +69,13 @@ AS_OF = date(2026, 11, 20)
      "medication chemotherapy within 4 weeks before randomization"),
     ("Palliative radiotherapy was completed within 7 days prior to initial administration", "exclusion",
      "procedure palliative_radiotherapy within 7 days before first_dose"),
+    # now or within a window is within the window (read together they would ask for both)
+    ("History of Substance Use Disorder at Screening or 12 months prior (except for nicotine)", "exclusion",
+     "condition substance_use_disorder [history] except (nicotine_use) within 12 months before screening"),
+    ("Alcohol abuse at screening or within the past 12 months", "exclusion",
+     "condition alcohol_use_disorder within 12 months before screening"),
+    ("Current or within the past 12 months alcohol abuse", "exclusion",
+     "condition alcohol_use_disorder within 12 months before screening"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -130,6 +137,13 @@ def test_iv_antibiotics_for_no_infection_do_not_exclude():
                                     "note": "intravenous"}],
                    "conditions": [], "complete": ["conditions"]}
     assert screened(text, "exclusion", **prophylaxis) is Truth.FALSE
+
+
+def test_now_or_in_the_last_year_excludes_what_ended_months_ago():
+    text = "Alcohol abuse at screening or within the past 12 months"
+    ended = {"conditions": [{"name": "alcohol use disorder", "onset": "2015-01-01", "end": "2026-06-01"}],
+             "complete": ["conditions"]}
+    assert screened(text, "exclusion", **ended) is Truth.TRUE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

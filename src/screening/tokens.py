@@ -373,7 +373,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
-    tokens = _completed_before(_treatment_lists(_treated_with(tokens, text)), text)
+    tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
     return tokens
 
 
@@ -603,6 +603,33 @@ def _treatment_lists(tokens: list[Token]) -> list[Token]:
                 out[sep - 1] = _retyped(out[sep - 1], "DROP")
             j = after
     return [t for t in out if t.type != "DROP"]
+
+
+_PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
+
+
+def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Current or within the past 12 months alcohol abuse", "… at screening or within the past
+    12 months", "… at Screening or 12 months prior": what is current falls inside the window, so
+    the window says it all (read together they would ask for both)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        now = t.type == "AT_ANCHOR" or t.type == "QUAL" and t.value in ("current", "active")
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
+            k += 1
+            continue
+        ago = tokens[k + 1:k + 5]
+        if t.type == "AT_ANCHOR" and [x.type for x in ago] == ["OR", "NUMBER", "TIMEUNIT", "QUAL"] \
+                and _PRIOR.match(text[ago[3].start_pos:ago[3].end_pos]):
+            out += [_token("WITHIN", "", ago[1].start_pos, ago[1].start_pos), ago[1], ago[2]]
+            k += 5
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 _COMPLETED = frozenset({"completed", "completion of", "completing"})
