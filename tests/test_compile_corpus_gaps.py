@@ -76,6 +76,12 @@ AS_OF = date(2026, 11, 20)
      "condition alcohol_use_disorder within 12 months before screening"),
     ("Current or within the past 12 months alcohol abuse", "exclusion",
      "condition alcohol_use_disorder within 12 months before screening"),
+    # the women named after their statuses are one item, men another; the ages are asked of all
+    ("Male or non-pregnant, non-lactating females ages 18 to 75 inclusive", "inclusion",
+     "(male or (female and not pregnant and not breastfeeding)) and (age >= 18 years and age <= 75 years)"),
+    ("Non-pregnant women aged 18 to 45", "inclusion",
+     "female and not pregnant and (age >= 18 years and age <= 45 years)"),
+    ("Non-pregnant, non-lactating females", "exclusion", "female and not pregnant and not breastfeeding"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -144,6 +150,12 @@ def test_now_or_in_the_last_year_excludes_what_ended_months_ago():
     ended = {"conditions": [{"name": "alcohol use disorder", "onset": "2015-01-01", "end": "2026-06-01"}],
              "complete": ["conditions"]}
     assert screened(text, "exclusion", **ended) is Truth.TRUE
+
+
+def test_a_man_meets_male_or_non_pregnant_females():
+    text = "Male or non-pregnant, non-lactating females ages 18 to 75 inclusive"
+    assert screened(text, "inclusion", sex="male", age=40) is Truth.TRUE
+    assert screened(text, "inclusion", sex="female", age=40, pregnant=True) is Truth.FALSE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

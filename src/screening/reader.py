@@ -810,6 +810,10 @@ class Reader(Transformer):
     def unconstrained(self, items):
         return _Part(unconstrained=True)
 
+    def sex_part(self, items):
+        """part: SEX_ITEM — "male or non-pregnant females": being of that sex."""
+        return _Part(node=Status(field=items[0].value, span=self._span(items)), span=self._span(items))
+
     def childbearing_part(self, items):
         """part: CBP_ITEM AND? part — "…, or women of childbearing potential not using
         contraception": an inclusion asks the item of those women, an exclusion names them."""
@@ -1380,6 +1384,8 @@ def _kind_of(p: _Part) -> str:
     leaves = [n for n in walk(node) if not isinstance(n, _LOGIC_NODES)]
     if leaves and all(isinstance(n, _MEASURE_NODES) for n in leaves):
         return "MEASURE"
+    if leaves and all(isinstance(n, Status) and n.field in ("female", "male") for n in leaves):
+        return "SEX"  # "non-pregnant females": the sex and the pregnancy are asked together
     if leaves and all(isinstance(n, Status) for n in leaves):
         return "STATUS"
     return type(leaves[0]).__name__ if leaves else "?"

@@ -374,6 +374,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
+    tokens = _sexed_statuses(tokens, text)
     return tokens
 
 
@@ -603,6 +604,36 @@ def _treatment_lists(tokens: list[Token]) -> list[Token]:
                 out[sep - 1] = _retyped(out[sep - 1], "DROP")
             j = after
     return [t for t in out if t.type != "DROP"]
+
+
+_WOMEN_AFTER = re.compile(r"(?i)^\s*(?:females?|women|woman)\b")
+_STATUS_SEPS = frozenset({"COMMA", "AND"})
+
+
+def _sexed_statuses(tokens: list[Token], text: str) -> list[Token]:
+    """"Male or non-pregnant, non-lactating females aged 18-75", "Non-pregnant women aged 18 to
+    45": the women named after their statuses are one item, men (if named) another, and what
+    follows is asked of all: (male or (female and not pregnant and not breastfeeding)) and …"""
+    male = len(tokens) > 2 and tokens[0].type == "MALE" and tokens[1].type == "OR"
+    k = 2 if male else 0
+    statuses: list[Token] = []
+    while k + 1 < len(tokens) and tokens[k].type == "NEG" and tokens[k + 1].type in ("PREGNANT", "BREASTFEEDING"):
+        statuses += tokens[k:k + 2]
+        k += 2
+        if k + 2 < len(tokens) and tokens[k].type in _STATUS_SEPS and tokens[k + 1].type == "NEG":
+            statuses.append(tokens[k])
+            k += 1
+    if not statuses or not _WOMEN_AFTER.match(text[statuses[-1].end_pos:]):
+        return tokens
+    rest = tokens[k:]
+    if rest and rest[0].type != "MEASURE":
+        return tokens
+    at = statuses[0].start_pos
+    women = [_token("SEX_ITEM", "female", at, at), _token("AND", "", at, at), *statuses]
+    if male:
+        women = [_token("LPAR", "", at, at), _retyped(tokens[0], "SEX_ITEM", "male"), tokens[1],
+                 _token("LPAR", "", at, at), *women, _token("RPAR", "", at, at), _token("RPAR", "", at, at)]
+    return women + ([_token("AND", "", rest[0].start_pos, rest[0].start_pos)] if rest else []) + rest
 
 
 _PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
