@@ -82,6 +82,8 @@ AS_OF = date(2026, 11, 20)
     ("Non-pregnant women aged 18 to 45", "inclusion",
      "female and not pregnant and (age >= 18 years and age <= 45 years)"),
     ("Non-pregnant, non-lactating females", "exclusion", "female and not pregnant and not breastfeeding"),
+    # a finding named with where it shows: its own concept, narrower than the finding
+    ("No evidence of dyspnea at rest", "inclusion", "not condition dyspnea_at_rest"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -156,6 +158,12 @@ def test_a_man_meets_male_or_non_pregnant_females():
     text = "Male or non-pregnant, non-lactating females ages 18 to 75 inclusive"
     assert screened(text, "inclusion", sex="male", age=40) is Truth.TRUE
     assert screened(text, "inclusion", sex="female", age=40, pregnant=True) is Truth.FALSE
+
+
+def test_dyspnea_recorded_without_saying_at_rest_is_unknown():
+    text = "No evidence of dyspnea at rest"
+    assert screened(text, "inclusion", conditions=[{"name": "dyspnea"}], complete=["conditions"]) is Truth.UNKNOWN
+    assert screened(text, "inclusion", conditions=[{"name": "dyspnoea at rest"}]) is Truth.FALSE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:
