@@ -84,6 +84,12 @@ AS_OF = date(2026, 11, 20)
     ("Non-pregnant, non-lactating females", "exclusion", "female and not pregnant and not breastfeeding"),
     # a finding named with where it shows: its own concept, narrower than the finding
     ("No evidence of dyspnea at rest", "inclusion", "not condition dyspnea_at_rest"),
+    ("Current use of MAO inhibitors or within 2 weeks before screening", "exclusion",
+     "medication maoi within 2 weeks before screening"),
+    ("Current use of monoamine oxidase Inhibitor or used 2 weeks before treatment", "exclusion",
+     "medication maoi within 2 weeks before first_dose"),
+    # "current … within": both asked (no "or" between)
+    ("Current use of MAO inhibitors within 14 days", "exclusion", "medication maoi [current] within 14 days before screening"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -164,6 +170,12 @@ def test_dyspnea_recorded_without_saying_at_rest_is_unknown():
     text = "No evidence of dyspnea at rest"
     assert screened(text, "inclusion", conditions=[{"name": "dyspnea"}], complete=["conditions"]) is Truth.UNKNOWN
     assert screened(text, "inclusion", conditions=[{"name": "dyspnoea at rest"}]) is Truth.FALSE
+
+
+def test_a_drug_stopped_last_week_is_within_two_weeks():
+    text = "Current use of MAO inhibitors or within 2 weeks before screening"
+    stopped = {"medications": [{"name": "phenelzine", "start": "2025-01-01", "end": "2026-11-13"}]}
+    assert screened(text, "exclusion", **stopped) is Truth.TRUE
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

@@ -652,6 +652,18 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
         if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
             k += 1
             continue
+        named = tokens[k + 1:k + 4]
+        if now and t.type == "QUAL" and len(named) >= 2 and named[0].type in _EVENTS:
+            gap = text[named[0].end_pos:named[1].start_pos]
+            if named[1].type == "WITHIN" and re.match(r"(?i)\s*,?\s*or\b", gap):
+                k += 1  # "current use of MAO inhibitors or within 2 weeks before screening"
+                continue
+            if [x.type for x in named[1:]] == ["OR", "NUMBER"] and k + 5 < len(tokens) \
+                    and [x.type for x in tokens[k + 4:k + 6]] == ["TIMEUNIT", "BEFORE"]:
+                # "current use of an MAO inhibitor or used 2 weeks before treatment"
+                out += [named[0], _token("WITHIN", "", named[2].start_pos, named[2].start_pos)]
+                k += 3
+                continue
         ago = tokens[k + 1:k + 5]
         if t.type == "AT_ANCHOR" and [x.type for x in ago] == ["OR", "NUMBER", "TIMEUNIT", "QUAL"] \
                 and _PRIOR.match(text[ago[3].start_pos:ago[3].end_pos]):
