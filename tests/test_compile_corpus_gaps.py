@@ -90,6 +90,10 @@ AS_OF = date(2026, 11, 20)
      "medication maoi within 2 weeks before first_dose"),
     # "current … within": both asked (no "or" between)
     ("Current use of MAO inhibitors within 14 days", "exclusion", "medication maoi [current] within 14 days before screening"),
+    # a Snellen fraction is a logMAR value: a smaller fraction, a larger logMAR
+    ("Best corrected visual acuity (BCVA) of less than 20/40", "exclusion", "logmar_visual_acuity > 0.3"),
+    ("BCVA between 20/400 and 20/40", "inclusion", "logmar_visual_acuity >= 0.3 and logmar_visual_acuity <= 1.3"),
+    ("BCVA > 20/200 and < 20/40", "inclusion", "logmar_visual_acuity < 1 and logmar_visual_acuity > 0.3"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -119,6 +123,15 @@ def test_corpus_constructs(text, kind, rule):
     ("Diabetes at least 5 years before screening", "inclusion"),
     # examples of another kind than the treatment
     ("Radiotherapy (including chemotherapy) at least 4 weeks prior to enrollment", "inclusion"),
+    # a letter score beside a fraction: which one binds is not said
+    ("BCVA >= 70 letters (20/40)", "inclusion"),
+    # the fragments a list was cut into say nothing on their own
+    ("Severe", "exclusion"),
+    ("H", "exclusion"),
+    ("Recurrent or refractory", "inclusion"),
+    ("Radiotherapy during the study or within 3 weeks of the start of", "exclusion"),
+    ("Previously untreated", "inclusion"),
+    ("unable to sign", "inclusion"),
 ])
 def test_corpus_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -176,6 +189,14 @@ def test_a_drug_stopped_last_week_is_within_two_weeks():
     text = "Current use of MAO inhibitors or within 2 weeks before screening"
     stopped = {"medications": [{"name": "phenelzine", "start": "2025-01-01", "end": "2026-11-13"}]}
     assert screened(text, "exclusion", **stopped) is Truth.TRUE
+
+
+def test_snellen_limit_against_logmar_and_letters():
+    text = "Best corrected visual acuity (BCVA) of less than 20/40"
+    assert screened(text, "exclusion", scores=[{"name": "logMAR", "value": 0.5, "date": "2026-11-10"}]) is Truth.TRUE
+    assert screened(text, "exclusion", scores=[{"name": "logMAR", "value": 0.2, "date": "2026-11-10"}]) is Truth.FALSE
+    # a letter score is another scale: not converted here
+    assert screened(text, "exclusion", scores=[{"name": "BCVA", "value": 60, "date": "2026-11-10"}]) is Truth.UNKNOWN
 
 
 def screened(text: str, kind: str, **profile) -> Truth:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -142,13 +143,15 @@ class _Lexicon:
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
-                 treated_by: Mapping[str, str] | None = None, from_now: Iterable[str] = ()) -> None:
+                 treated_by: Mapping[str, str] | None = None, from_now: Iterable[str] = (),
+                 snellen: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
+        self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -214,6 +217,7 @@ def _lexicon() -> _Lexicon:
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
     from_now = data.pop("COUNTED_FROM_NOW", [])
+    snellen = data.pop("SNELLEN", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         pieces = _pieces(form)
@@ -239,7 +243,7 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, from_now)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, from_now, snellen)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -374,7 +378,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
-    tokens = _sexed_statuses(tokens, text)
+    tokens = _snellen(_sexed_statuses(tokens, text), text)
     return tokens
 
 
@@ -634,6 +638,45 @@ def _sexed_statuses(tokens: list[Token], text: str) -> list[Token]:
         women = [_token("LPAR", "", at, at), _retyped(tokens[0], "SEX_ITEM", "male"), tokens[1],
                  _token("LPAR", "", at, at), *women, _token("RPAR", "", at, at), _token("RPAR", "", at, at)]
     return women + ([_token("AND", "", rest[0].start_pos, rest[0].start_pos)] if rest else []) + rest
+
+
+_FLIPPED = {"LT": "GT", "LE": "GE", "GT": "LT", "GE": "LE", "EQ": "EQ"}
+
+
+def _snellen(tokens: list[Token], text: str) -> list[Token]:
+    """"BCVA of less than 20/40", "BCVA between 20/400 and 20/40": a Snellen fraction is a logMAR
+    value exactly (log10 of denominator over numerator), and a smaller fraction a larger logMAR, so
+    the comparators turn round; a range is written from the lower logMAR up."""
+    acuity = next((k for k, t in enumerate(tokens) if t.type == "MEASURE" and t.value in _lexicon().snellen), None)
+    if acuity is None:
+        return tokens
+    out = tokens[:acuity + 1]
+    k = acuity + 1
+    fractions: list[int] = []  # where the converted values are in ``out``
+    while k < len(tokens) and tokens[k].type not in ("PERIOD", "SEMI", "MEASURE"):
+        t = tokens[k]
+        if t.type == "NUMBER":
+            over, below = tokens[k + 1:k + 2], tokens[k + 2:k + 3]
+            if not (over and below and over[0].type == "OR" and text[over[0].start_pos:over[0].end_pos] == "/"
+                    and below[0].type == "NUMBER" and t.end_pos == over[0].start_pos
+                    and over[0].end_pos == below[0].start_pos and t.value in ("20", "6")
+                    and float(below[0].value) > 0):
+                return tokens  # a letter score or another number: not all Snellen
+            logmar = round(math.log10(float(below[0].value) / float(t.value)), 2)
+            fractions.append(len(out))
+            out.append(_token("NUMBER", f"{logmar:g}", t.start_pos, below[0].end_pos))
+            k += 3
+            continue
+        out.append(_retyped(t, _FLIPPED[t.type]) if t.type in _FLIPPED else t)
+        k += 1
+    if not fractions:
+        return tokens
+    out[acuity] = _retyped(out[acuity], "MEASURE", "logmar_visual_acuity")
+    ranged = not any(t.type in COMPARATORS for t in out[acuity:])  # "between 20/400 and 20/40"
+    if ranged and len(fractions) == 2 and float(out[fractions[0]].value) > float(out[fractions[1]].value):
+        low, high = fractions
+        out[low], out[high] = out[high], out[low]
+    return out + tokens[k:]
 
 
 _PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
