@@ -94,6 +94,10 @@ AS_OF = date(2026, 11, 20)
     ("Best corrected visual acuity (BCVA) of less than 20/40", "exclusion", "logmar_visual_acuity > 0.3"),
     ("BCVA between 20/400 and 20/40", "inclusion", "logmar_visual_acuity >= 0.3 and logmar_visual_acuity <= 1.3"),
     ("BCVA > 20/200 and < 20/40", "inclusion", "logmar_visual_acuity < 1 and logmar_visual_acuity > 0.3"),
+    # a qualifier written after an item is its own, not the next item's
+    ("Infection requiring hospitalization, or diabetes", "exclusion",
+     "condition infection [hospitalized] or condition diabetes_mellitus"),
+    ("Severe asthma or COPD", "exclusion", "condition asthma [severe] or condition copd [severe]"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule

@@ -86,6 +86,7 @@ class _Part:
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
+    quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
 
 
@@ -790,6 +791,7 @@ class Reader(Transformer):
             part.excluding.extend(post[2])
         elif tag == "qual":
             part.quals.append(post[1])
+            part.quals_after.append(post[1])
         elif tag == "requiring":
             part.requiring.extend(self._entity_node(tok.type, tok.value, ["current", *quals], None, (), None, None)
                                   for tok, quals in post[1])
@@ -1524,7 +1526,7 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
-            p.quals = [q for q in prev.quals if q != "other"] + p.quals
+            p.quals = [q for q in prev.quals if q != "other" and q not in prev.quals_after] + p.quals
             p.variants = [list(v) for v in prev.variants]
             p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
