@@ -45,7 +45,8 @@ AS_OF = date(2026, 11, 20)
      " or condition type_2_diabetes [uncontrolled])"),
     ("Recent (within 3 months) or poorly controlled type 2 diabetes", "exclusion",
      "condition type_2_diabetes within 3 months before screening or condition type_2_diabetes [uncontrolled]"),
-    ("Diagnosed (within 2 years) diabetes", "exclusion", "condition diabetes_mellitus [new] within 2 years before screening"),
+    ("Diagnosed (within 2 years) diabetes", "exclusion",
+     "condition diabetes_mellitus [new] within 2 years before screening"),
     # a condition and the treatment it is under, with any of the treatments listed
     ("Diabetic treated with oral hypoglycemics or insulin", "exclusion",
      "condition diabetes_mellitus and (medication antidiabetic [current, oral] or medication insulin [current])"),
@@ -62,7 +63,8 @@ AS_OF = date(2026, 11, 20)
     ("completed any radiotherapy (including stereotactic radiosurgery) at least 14 days prior to the start of "
      "study intervention", "inclusion", "not procedure radiotherapy within 14 days before first_dose"),
     ("Surgery or radiotherapy at least 4 weeks prior to enrollment", "inclusion",
-     "not (procedure surgery within 4 weeks before enrollment or procedure radiotherapy within 4 weeks before enrollment)"),
+     "not (procedure surgery within 4 weeks before enrollment"
+     " or procedure radiotherapy within 4 weeks before enrollment)"),
     ("Prior chemotherapy must have been completed at least 4 weeks prior to enrollment", "exclusion",
      "medication chemotherapy within 4 weeks before enrollment"),
     ("Chemotherapy completed less than 4 weeks before randomization", "exclusion",
@@ -89,7 +91,8 @@ AS_OF = date(2026, 11, 20)
     ("Current use of monoamine oxidase Inhibitor or used 2 weeks before treatment", "exclusion",
      "medication maoi within 2 weeks before first_dose"),
     # "current … within": both asked (no "or" between)
-    ("Current use of MAO inhibitors within 14 days", "exclusion", "medication maoi [current] within 14 days before screening"),
+    ("Current use of MAO inhibitors within 14 days", "exclusion",
+     "medication maoi [current] within 14 days before screening"),
     # a Snellen fraction is a logMAR value: a smaller fraction, a larger logMAR
     ("Best corrected visual acuity (BCVA) of less than 20/40", "exclusion", "logmar_visual_acuity > 0.3"),
     ("BCVA between 20/400 and 20/40", "inclusion", "logmar_visual_acuity >= 0.3 and logmar_visual_acuity <= 1.3"),

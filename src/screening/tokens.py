@@ -375,7 +375,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word, _dated_diagnoses):
+                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
+                   _dated_diagnoses):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
     tokens = _snellen(_sexed_statuses(tokens, text), text)
@@ -720,6 +721,7 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
 
 _COMPLETED = frozenset({"completed", "completion of", "completing"})
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+_TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 
 
 def _completed_before(tokens: list[Token], text: str) -> list[Token]:
@@ -732,12 +734,13 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
         and tokens[k - 1].type in _TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
     for k in range(1, len(tokens) - 3):
-        if not (tokens[k].type in COMPARATORS and [t.type for t in tokens[k + 1:k + 4]] == ["NUMBER", "TIMEUNIT", "BEFORE"]):
+        if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
         if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
             return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
         end = k - 1
-        while end > 0 and (tokens[end].type == "MUST" or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
+        while end > 0 and (tokens[end].type == "MUST"
+                           or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
             end -= 1  # "must have been completed"
         if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
             end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
