@@ -752,6 +752,8 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         if start >= 2 and tokens[start - 1].type == "OR" and tokens[start - 2].type == "COMMA":
             return tokens  # ", or" between a treatment and what came before: a list the time may not reach
         head = tokens[:start]
+        if head and head[-1].type == "WORD" and head[-1].value.lower() == "last":
+            head = head[:-1]  # "last dose of chemotherapy at least 4 weeks prior": the same time since
         if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
             return tokens
         kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
