@@ -103,6 +103,10 @@ AS_OF = date(2026, 11, 20)
     ("Infection requiring hospitalization, or diabetes", "exclusion",
      "condition infection [hospitalized] or condition diabetes_mellitus"),
     ("Severe asthma or COPD", "exclusion", "condition asthma [severe] or condition copd [severe]"),
+    # "ago" counts back from now
+    ("Myocardial infarction less than 6 months ago", "exclusion",
+     "condition myocardial_infarction within 6 months before screening"),
+    ("Chemotherapy more than 4 weeks ago", "inclusion", "not medication chemotherapy within 4 weeks before screening"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -132,6 +136,11 @@ def test_corpus_constructs(text, kind, rule):
     ("Diabetes at least 5 years before screening", "inclusion"),
     # examples of another kind than the treatment
     ("Radiotherapy (including chemotherapy) at least 4 weeks prior to enrollment", "inclusion"),
+    # an event long ago is not a window; a bare time ago may be a lower or an upper limit
+    ("Stroke more than 6 months ago", "exclusion"),
+    ("Surgery 4 weeks ago", "exclusion"),
+    # "prior to" with no anchor after it
+    ("Other investigational drugs within 30 days prior to the present study", "exclusion"),
     # a letter score beside a fraction: which one binds is not said
     ("BCVA >= 70 letters (20/40)", "inclusion"),
     # the fragments a list was cut into say nothing on their own

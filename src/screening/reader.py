@@ -603,6 +603,8 @@ class Reader(Transformer):
 
     # --- posts
     def window_past(self, items):
+        if any(t.type == "BEFORE" and t.value != "ago" for t in items) and not any(t.type == "ANCHOR" for t in items):
+            raise Unreadable("a time before what?")  # "within 30 days prior to the present study"
         amount = float(next(t for t in items if t.type == "NUMBER"))
         unit = next(t for t in items if t.type == "TIMEUNIT").value
         anchor = next((t.value for t in items if t.type == "ANCHOR"), "screening")
