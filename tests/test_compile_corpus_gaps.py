@@ -69,6 +69,8 @@ AS_OF = date(2026, 11, 20)
      "medication chemotherapy within 4 weeks before enrollment"),
     ("Last dose of chemotherapy at least 4 weeks prior to randomization", "inclusion",
      "not medication chemotherapy within 4 weeks before randomization"),
+    ("Last dose of chemotherapy less than 4 weeks prior to randomization", "exclusion",
+     "medication chemotherapy within 4 weeks before randomization"),
     ("Chemotherapy completed less than 4 weeks before randomization", "exclusion",
      "medication chemotherapy within 4 weeks before randomization"),
     ("Palliative radiotherapy was completed within 7 days prior to initial administration", "exclusion",

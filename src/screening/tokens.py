@@ -722,6 +722,7 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
 _COMPLETED = frozenset({"completed", "completion of", "completing"})
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
 
 
 def _completed_before(tokens: list[Token], text: str) -> list[Token]:
@@ -733,6 +734,11 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
     tokens = [t for k, t in enumerate(tokens) if not (
         t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
         and tokens[k - 1].type in _TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
+    # "last dose of chemotherapy less than 4 weeks prior": a dose in the weeks is the last one in them
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens) and tokens[k + 1].type in _TREATMENTS
+        and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+        and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
@@ -752,8 +758,6 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         if start >= 2 and tokens[start - 1].type == "OR" and tokens[start - 2].type == "COMMA":
             return tokens  # ", or" between a treatment and what came before: a list the time may not reach
         head = tokens[:start]
-        if head and head[-1].type == "WORD" and head[-1].value.lower() == "last":
-            head = head[:-1]  # "last dose of chemotherapy at least 4 weeks prior": the same time since
         if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
             return tokens
         kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
