@@ -286,10 +286,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "condition breast_cancer or condition ovarian_cancer or condition endometrial_cancer"),
     ("Fish, soybean or peanut allergy", "exclusion",
      "condition fish_allergy or condition soy_allergy or condition peanut_allergy"),
-    # a man is never pregnant: what "male or non-pregnant female" asks of everyone
-    ("Male or non-pregnant, non-lactating females ages 18 to 75 inclusive", "inclusion",
-     "not pregnant and not breastfeeding and (age >= 18 years and age <= 75 years)"),
-    ("Male or non-pregnant female, 18 years or older", "inclusion", "not pregnant and age >= 18 years"),
+    # any man, or a woman who is not pregnant
+    ("Male or non-pregnant female, 18 years or older", "inclusion",
+     "(male or (female and not pregnant)) and age >= 18 years"),
     ("Pregnant or nursing women cannot participate in this study", "exclusion", "pregnant or breastfeeding"),
     ("Current pregnancy, < 6 months postpartum, and/or breastfeeding", "exclusion",
      "pregnant or condition postpartum [new] within 6 months before screening or breastfeeding"),
@@ -362,9 +361,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Willing to comply with the study protocol", "inclusion", "attribute able_to_comply"),
     # the last of a list of who is excluded: of childbearing potential and not protected
     ("Women who are pregnant, breastfeeding, or of childbearing potential not using effective contraception",
-     "exclusion", "female and (pregnant or breastfeeding or (childbearing_potential and not contraception))"),
+     "exclusion", "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
     ("Pregnant or breastfeeding women or women of childbearing potential who are unwilling to use contraception",
-     "exclusion", "pregnant or breastfeeding or (childbearing_potential and not contraception)"),
+     "exclusion", "pregnant or breastfeeding or (female and childbearing_potential and not contraception)"),
     ("Women of childbearing potential who are not practicing a reliable method of birth control", "exclusion",
      "female and childbearing_potential and not contraception"),
     ("Women of childbearing potential must use a medically approved form of contraception", "inclusion",
@@ -769,8 +768,8 @@ def test_registry_constructs(text, kind, rule):
     ("receiving dexamethasone as standard of care", "inclusion"),
     ("Psychiatric disorder due to a general medical condition", "exclusion"),
     ("Impaired hepatic or renal function", "exclusion"),
-    # words that make a finding a narrower one
-    ("No evidence of dyspnea at rest", "inclusion"),
+    # words that make a finding a narrower one (with no concept of its own)
+    ("Dyspnea on minimal exertion", "exclusion"),
     # groups of patients joined by "and" are either group
     ("Subjects with no sinus disease and subjects with chronic rhinosinusitis", "inclusion"),
     ("Patients with asthma and patients with COPD", "inclusion"),

@@ -63,12 +63,15 @@ class _Part:
     concept: str | None = None
     quals: list[str] = field(default_factory=list)
     variants: list[list[str]] = field(default_factory=list)  # "severe or uncontrolled": any group
+    variant_windows: list[TimeWindow | None] = field(default_factory=list)  # a window of one group only
     negated: bool = False
     window: TimeWindow | None = None
     lasting: Lasting | None = None    # "for at least 8 weeks"
     excluding: list[Exemption] = field(default_factory=list)
     including: list[str] = field(default_factory=list)
     requiring: list[Rule] = field(default_factory=list)
+    requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
+    requiring_own: list[str] = field(default_factory=list)  # "requiring hospitalization or …": or so qualified
     dose: Comparison | None = None
     elliptic: tuple[str, float, str | None] | None = None  # "≤ 10": op, value, unit of the previous measure
     measure: str | None = None        # the concept a comparison part measured (for elliptic parts)
@@ -87,6 +90,8 @@ class _Part:
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
     values: list = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
+    quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
+    childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
 
 
 class Unreadable(Exception):
@@ -380,6 +385,27 @@ class Reader(Transformer):
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
         return _Part(node=Not(item=node, span=span), span=span)
 
+    def washed_before(self, items):
+        """"Prior chemotherapy completed at least 4 weeks before enrollment": none in those weeks
+        (an inclusion); "… completed less than 4 weeks before" (an exclusion): some in them."""
+        op, (kind, amount, unit) = next(i for i in items if isinstance(i, tuple) and len(i) == 2)
+        if kind != "quantity" or unit not in _YEARS:
+            raise Unreadable("a wash-out needs a time")
+        if op not in ((">", ">=") if self.kind == "inclusion" else ("<", "<=")):
+            raise Unreadable("a wash-out that names who is excluded by having washed out")
+        tokens = [t for t in items if isinstance(t, Token)]
+        anchor = next((t.value for t in tokens if t.type == "ANCHOR"), "screening")
+        window = TimeWindow(amount=amount, unit=unit, anchor=anchor)
+        span = self._span(tokens)
+        named = [t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC")]
+        for tag, examples, excepted in (i for i in items if isinstance(i, tuple) and i[0] == "including"):
+            if excepted or not all(any(self.vocab.is_a(e.concept, t.value) for t in named) for e in examples):
+                # "radiotherapy (including radiosurgery)" only illustrates; anything else changes it
+                raise Unreadable("examples that are not kinds of the treatment washed out")
+        nodes = [self._entity_node(t.type, t.value, [], window, (), None, span) for t in named]
+        node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
+        return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
+
     def positive_condition(self, items):
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items))
@@ -512,13 +538,6 @@ class Reader(Transformer):
         span = self._span([t for t in items if isinstance(t, Token)])
         return _Part(node=Status(field=name, span=span), span=span)
 
-    def unprotected(self, items):
-        """Of childbearing potential and not using contraception: both, whatever the list."""
-        span = self._span([t for t in items if isinstance(t, Token)])
-        node = AllOf(items=(Status(field="childbearing_potential", span=span),
-                            Not(item=Status(field="contraception", span=span), span=span)), span=span)
-        return _Part(node=node, span=span)
-
     def pregnant(self, items):
         return self._status("pregnant", items)
 
@@ -599,6 +618,8 @@ class Reader(Transformer):
 
     # --- posts
     def window_past(self, items):
+        if any(t.type == "BEFORE" and t.value != "ago" for t in items) and not any(t.type == "ANCHOR" for t in items):
+            raise Unreadable("a time before what?")  # "within 30 days prior to the present study"
         amount = float(next(t for t in items if t.type == "NUMBER"))
         unit = next(t for t in items if t.type == "TIMEUNIT").value
         anchor = next((t.value for t in items if t.type == "ANCHOR"), "screening")
@@ -661,8 +682,20 @@ class Reader(Transformer):
         return ("qual", items[0].value)
 
     def requiring(self, items):
-        tok = items[-1]
-        return ("requiring", tok, [t.value for t in items if t.type == "QUAL"])
+        """post: REQUIRING QUAL* (COND | MED | PROC) (TREATMENT_OR QUAL* (MED | PROC))* — each
+        treatment with the qualifiers written before it."""
+        needed: list[tuple[Token, list[str]]] = []
+        quals: list[str] = []
+        own: list[str] = []  # "requiring hospitalization or …": a qualifier of what requires them
+        for t in items:
+            if t.type == "QUAL":
+                quals.append(t.value)
+            elif t.type in ("COND", "MED", "PROC"):
+                needed.append((t, quals))
+                quals = []
+            elif t.type == "TREATMENT_OR" and not needed:
+                own, quals = quals, []
+        return ("requiring", needed, own)
 
     def lasting(self, items):
         _, op, number, unit = items
@@ -699,6 +732,10 @@ class Reader(Transformer):
             return "recent"  # "recently": how recent is not said
         return "other" if items[0].type == "OTHER" else items[0].value  # "another", "any other"
 
+    def dated_qual(self, items):
+        """qual_item: QUAL DATED_LPAR window RPAR — "diagnosed (within 3 months)"."""
+        return (items[0].value, next(i for i in items if isinstance(i, TimeWindow)))
+
     def quals(self, items):
         """Qualifier groups: "active or history of recurrent" → [[active], [history, recurrent]];
         in a list that ends in "or" the commas part the groups too ("symptomatic, untreated or
@@ -712,7 +749,7 @@ class Reader(Transformer):
                 if item.type in splits:
                     groups.append([])
                 continue
-            groups[-1].append(item)
+            groups[-1].extend(item if isinstance(item, tuple) else (item,))
         return _Quals([g for g in groups if g])
 
     # --- parts and sequences
@@ -732,10 +769,20 @@ class Reader(Transformer):
         part: _Part = rest[0]
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
-        for group in groups:  # a recent window written among the qualifiers: "recent (within 60 days)"
-            for q in group:
-                if isinstance(q, TimeWindow):
-                    part.window = q
+        windows = [next((q for q in g if isinstance(q, TimeWindow)), None) for g in groups]
+        if len(groups) > 1 and any(windows) and not all(windows):
+            # "newly diagnosed (within 3 months) or poorly controlled": the window is its group's
+            part.variants = [list(dict.fromkeys(["new"] * ("diagnosed" in g and w is not None)
+                                                + [q for q in g if isinstance(q, str) and q != "diagnosed"]))
+                             for g, w in zip(groups, windows)]
+            part.variant_windows = windows
+            part.described = True
+            for post in rest[1:]:
+                self._apply_post(part, post)
+            return part
+        for window in windows:  # a recent window written among the qualifiers: "recent (within 60 days)"
+            if window is not None:
+                part.window = window
         part.diagnosed = any(q == "diagnosed" for g in groups for q in g)
         names = [[q for q in g if isinstance(q, str) and q != "diagnosed"] for g in groups]
         names = [g for g in names if g]
@@ -771,9 +818,12 @@ class Reader(Transformer):
             part.excluding.extend(post[2])
         elif tag == "qual":
             part.quals.append(post[1])
+            part.quals_after.append(post[1])
         elif tag == "requiring":
-            tok = post[1]
-            part.requiring.append(self._entity_node(tok.type, tok.value, ["current", *post[2]], None, (), None, None))
+            part.requiring.extend(self._entity_node(tok.type, tok.value, ["current", *quals], None, (), None, None)
+                                  for tok, quals in post[1])
+            part.requiring_any = len(post[1]) > 1
+            part.requiring_own = post[2]
         elif tag == "lasting":
             part.lasting = post[1]
         elif tag == "with_values":
@@ -801,6 +851,26 @@ class Reader(Transformer):
         span = self.norm.span(start, end)
         return _Part(node=Judgement(text=self.norm.text[start:end], span=span), span=span, risk=True)
 
+    def sex_part(self, items):
+        """part: SEX_ITEM — "male or non-pregnant females": being of that sex (who may take part;
+        listed as an exclusion, it would exclude them)."""
+        if self.kind != "inclusion":
+            raise Unreadable("who may take part, listed as an exclusion")
+        return _Part(node=Status(field=items[0].value, span=self._span(items)), span=self._span(items))
+
+    def childbearing_part(self, items):
+        """part: CBP_ITEM AND? part — "…, or women of childbearing potential not using
+        contraception": an inclusion asks the item of those women, an exclusion names them."""
+        inner: _Part = items[-1]
+        node = self._settle(_Seq([inner], [], inner.span))
+        span = _join(self._span([items[0]]), node.span)
+        who = (Status(field="female", span=span), Status(field="childbearing_potential", span=span))
+        if self.kind == "inclusion":
+            node = Conditional(when=AllOf(items=who, span=span), then=node, span=span)
+        else:
+            node = AllOf(items=(*who, node), span=span)
+        return _Part(node=node, span=span, childbearing=True)
+
     def defined(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
@@ -825,25 +895,7 @@ class Reader(Transformer):
         span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
         return _Seq(parts, seps, span)
 
-    def not_status(self, items):
-        span = self._span(items)
-        field = "pregnant" if items[1].type == "PREGNANT" else "breastfeeding"
-        return Not(item=Status(field=field, span=span), span=span)
-
-    def male_or_not(self, items):
-        """"Male or non-pregnant, non-lactating females": a man is never pregnant nor
-        breastfeeding, so what is asked of everyone is to be neither."""
-        if self.kind != "inclusion":
-            raise Unreadable("who may take part, listed as an exclusion")
-        return ("requires", [i for i in items if isinstance(i, Not)])
-
-    def status_only(self, items):
-        nots = items[0][1]
-        return nots[0] if len(nots) == 1 else AllOf(items=tuple(nots), span=_join(nots[0].span, nots[-1].span))
-
     def subject(self, items):
-        if isinstance(items[0], tuple) and items[0][0] == "requires":
-            return items[0]
         sexes = set()
         for i in items:
             if isinstance(i, set):
@@ -870,22 +922,18 @@ class Reader(Transformer):
                 if p.window is None:
                     p.window = lead[2]
         node = self._settle(seq)
-        required = [n for i in items if isinstance(i, tuple) and i[0] == "requires" for n in i[1]]
         if not any(cbp for _, _, cbp, _ in subject):
             node = self._contraception_applies(node)
         for _, sexes, cbp, span in subject:
             node = self._restrict(node, sexes, cbp, span)
-        if required:
-            node = AllOf(items=(*required, node), span=_join(required[0].span, node.span))
         return node
 
     def _contraception_applies(self, node: Rule) -> Rule:
         """Contraception is asked only of patients who could conceive: "males or females not
         willing to use contraception" does not exclude a postmenopausal woman."""
-        if isinstance(node, AllOf) and any(isinstance(i, Status) and i.field == "childbearing_potential"
-                                           for i in node.items):
-            return node  # "of childbearing potential and not using contraception" says so itself
         if isinstance(node, (AllOf, AnyOf)):
+            if any(isinstance(i, Status) and i.field == "childbearing_potential" for i in node.items):
+                return node  # "…, or women of childbearing potential not using contraception"
             return node.model_copy(update={"items": tuple(self._contraception_applies(i) for i in node.items)})
         inner = node.item if isinstance(node, Not) else node
         if not (isinstance(inner, Status) and inner.field == "contraception"):
@@ -1012,6 +1060,8 @@ class Reader(Transformer):
         _dated_diagnosis(p)
         if p.values and p.terminal != "COND":
             raise Unreadable("values after what is not a condition")
+        if p.variant_windows and (p.node is not None or p.definition is not None or p.terminal == "QUALITATIVE"):
+            raise Unreadable("a window of one qualifier on what has no qualifiers")
         if p.negated and p.lasting is not None and p.window is None and p.lasting.op in (">=", ">"):
             # "non-smokers for at least 6 months": none in the last 6 months, not "no smoking
             # habit that lasted 6 months" (which would fail a smoker who quit years ago)
@@ -1096,8 +1146,11 @@ class Reader(Transformer):
                 if not (p.requiring and len(p.requiring) == 1 and not own):
                     raise Unreadable("an exception of another kind than what it follows")
                 p.requiring = [p.requiring[0].model_copy(update={"excluding": tuple(p.excluding)})]
-            nodes = [self._entity_node(p.terminal, p.concept, q, p.window, own, p.dose, p.span,
-                                       lasting=p.lasting) for q in variants]
+            windows = p.variant_windows or [p.window] * len(variants)
+            if p.variant_windows and (p.window is not None or p.requiring):
+                raise Unreadable("a window of one qualifier beside another or a shared one")
+            nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
+                                       lasting=p.lasting) for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1109,8 +1162,9 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
-                extra = [self._entity_node(terminal, c, q, p.window, (), None, p.span, lasting=p.lasting)
-                         for terminal, c in named if not self.vocab.is_a(c, p.concept) for q in variants]
+                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting)
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept)
+                         for q, w in zip(variants, windows)]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
             if "stable" in p.quals and p.window is not None:
@@ -1132,7 +1186,13 @@ class Reader(Transformer):
                     # "a history of pneumonitis that required steroids": then, too
                     needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
                         "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
+                if p.requiring_any:
+                    needed = [AnyOf(items=tuple(needed), span=p.span)]
                 node = AllOf(items=(node, *needed), span=p.span)
+                if p.requiring_own:
+                    qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
+                                                   p.span, lasting=p.lasting) for q, w in zip(variants, windows)]
+                    node = AnyOf(items=(*qualified, node), span=p.span)
             if p.values:
                 node = AllOf(items=(node, *p.values), span=p.span)
         else:
@@ -1400,6 +1460,8 @@ def _kind_of(p: _Part) -> str:
     """What a list item is about (a measured value, a condition, a drug, patient status…), so
     that an exclusion's "and" is read as "any of" only between items of one kind. Drugs and
     procedures are both treatments ("corticosteroids, radiation therapy and chemotherapy")."""
+    if p.childbearing:
+        return "CHILDBEARING"
     if p.terminal in ("MED", "PROC"):
         return "TREATMENT"
     if p.terminal in _ENTITY_QUALS:
@@ -1412,6 +1474,8 @@ def _kind_of(p: _Part) -> str:
     leaves = [n for n in walk(node) if not isinstance(n, _LOGIC_NODES)]
     if leaves and all(isinstance(n, _MEASURE_NODES) for n in leaves):
         return "MEASURE"
+    if leaves and all(isinstance(n, Status) and n.field in ("female", "male") for n in leaves):
+        return "SEX"  # "non-pregnant females": the sex and the pregnancy are asked together
     if leaves and all(isinstance(n, Status) for n in leaves):
         return "STATUS"
     return type(leaves[0]).__name__ if leaves else "?"
@@ -1552,9 +1616,10 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
-            # (but "prednisone or equivalent" is said of prednisone's dose)
-            p.quals = [q for q in prev.quals if q not in ("other", "equivalent")] + p.quals
+            p.quals = [q for q in prev.quals if q not in ("other", "equivalent") and q not in prev.quals_after] \
+                + p.quals
             p.variants = [list(v) for v in prev.variants]
+            p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:
@@ -1565,10 +1630,13 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                 p.lasting = nxt.lasting  # "treated with A or B for more than 4 weeks"
             if not p.excluding and nxt.excluding and not (nxt.own_exception and kind == "inclusion"):
                 p.excluding = list(nxt.excluding)
-            if p.terminal == nxt.terminal == "COND" and nxt.requiring and not p.requiring:
+            if p.terminal == nxt.terminal == "COND" and nxt.requiring and not p.requiring \
+                    and (p.window is None or p.shared_window):
                 # "pneumonitis or interstitial lung disease that required steroids": read of the
                 # last item alone, the first would exclude without the treatment; an exclusion
-                # reads it of each (it can then only exclude fewer), an inclusion cannot tell
+                # reads it of each (it can then only exclude fewer), an inclusion cannot tell.
+                # ("Herpes zoster within 90 days or any infection requiring …": an item with a
+                # time of its own is said whole)
                 if kind == "inclusion":
                     raise Unreadable("a treatment required by the last condition of a list, or by each")
                 p.requiring = list(nxt.requiring)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -147,13 +148,16 @@ class _Lexicon:
 
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
-                 treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None) -> None:
+                 treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
+                 from_now: Iterable[str] = (), snellen: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
+        self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
+        self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -219,6 +223,8 @@ def _lexicon() -> _Lexicon:
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
     measured_as = data.pop("MEASURED_AS", {})
+    from_now = data.pop("COUNTED_FROM_NOW", [])
+    snellen = data.pop("SNELLEN", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -245,7 +251,8 @@ def _lexicon() -> _Lexicon:
         terminal = _concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
-    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as)
+    return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
+                    snellen)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -382,33 +389,13 @@ def tokenize(norm: Normalised) -> list[Token]:
         i += 1
     tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
     # passes that only read the tokens around them, in this order
-    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds, _age_with,
-                   _item_labels, _contraception_periods, _unprotected):
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
+                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
+                   _age_with, _dated_diagnoses):
         tokens = settle(tokens)
+    tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
+    tokens = _snellen(_sexed_statuses(tokens, text), text)
     return tokens
-
-
-_UNPROTECTED = re.compile(r"(?:FEMALE )?CBP (?:AND )?NEG (?:ABLE )*CONTRACEPTION\b")
-
-
-def _unprotected(tokens: list[Token]) -> list[Token]:
-    """"Pregnant, breastfeeding, or (women) of childbearing potential not using contraception":
-    after a list separator the last item is one status of its own. (At the start of a clause the
-    same words are a subject and what is asked of it, which reads the same.)"""
-    out: list[Token] = []
-    k = 0
-    while k < len(tokens):
-        if out and out[-1].type in ("OR", "COMMA", "AND", "ANDOR"):
-            rest = " ".join(t.type for t in tokens[k:k + 8])
-            found = _UNPROTECTED.match(rest)
-            if found:
-                n = found.group().count(" ") + 1
-                out.append(_token("UNPROTECTED", "not protected", tokens[k].start_pos, tokens[k + n - 1].end_pos))
-                k += n
-                continue
-        out.append(tokens[k])
-        k += 1
-    return out
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
@@ -569,6 +556,315 @@ def _age_with(tokens: list[Token]) -> list[Token]:
         if t.type in _LIST_SEPS:
             since = len(out) + 1
         out.append(t)
+    return out
+
+
+def _counted_from_anchor(tokens: list[Token]) -> list[Token]:
+    """"Life expectancy of at least 3 months from randomization": the day a time to come is counted
+    from is an anchor, which screening takes as now, so it says no more than the time."""
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        run = out[k:k + 6]
+        if run[0].type == "MEASURE" and run[0].value in _lexicon().from_now and run[1].type in COMPARATORS \
+                and [t.type for t in run[2:4]] == ["NUMBER", "TIMEUNIT"]:
+            after = 4 + (len(run) > 5 and run[4].type == "AFTER")
+            if len(run) > after and run[after].type == "ANCHOR":
+                del out[k + 4:k + after + 1]
+            break
+    return out
+
+
+_ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+_ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
+
+
+def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
+    """"Newly diagnosed (within 3 months) or poorly controlled diabetes": a parenthesised window
+    right after "diagnosed" dates the diagnosis (DATED_LPAR), among qualifiers that may not share it."""
+    return [_retyped(t, "DATED_LPAR") if t.type == "LPAR" and 0 < k < len(tokens) - 1
+            and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "diagnosed" and tokens[k + 1].type == "WITHIN"
+            else t for k, t in enumerate(tokens)]
+
+
+_TREATMENTS = frozenset({"MED", "PROC"})
+_TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
+# The words that say a condition is treated with what follows ("diabetic treated with insulin",
+# "asthma on inhaled corticosteroids"), left between the two once filler words are gone.
+_TREATED_WITH = re.compile(r"^\s*(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
+                           re.IGNORECASE)
+_ROUTES = frozenset({"oral", "systemic", "intravenous"})
+
+
+def _treated_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Diabetic treated with oral hypoglycemics or insulin": a condition and the treatment it is
+    under, said with a verb that leaves no token of its own, read as "requiring" (REQUIRING)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "COND" or k + 1 >= len(tokens):
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j].type == "QUAL" and tokens[j].value in _ROUTES:
+            j += 1
+        if j < len(tokens) and tokens[j].type == "MED" and _TREATED_WITH.match(text[t.end_pos:tokens[k + 1].start_pos]):
+            out.append(_token("REQUIRING", "treated with", t.end_pos, tokens[k + 1].start_pos))
+    return out
+
+
+def _treatment_lists(tokens: list[Token]) -> list[Token]:
+    """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
+    its alternatives (TREATMENT_OR), as long as only treatments follow. "Infection requiring
+    hospitalization or IV antibiotics" (the first read as the qualifier "hospitalized") lists them
+    after "requiring" too: IV antibiotics alone are not the infection."""
+    out = list(tokens)
+    for k in range(len(out) - 2, 0, -1):
+        if out[k].type == "QUAL" and out[k].value == "hospitalized" and out[k - 1].type == "COND" \
+                and out[k + 1].type in _TREATMENT_SEPS:
+            out.insert(k, _token("REQUIRING", "requiring", out[k].start_pos, out[k].start_pos))
+    for k, t in enumerate(out):
+        if t.type != "REQUIRING":
+            continue
+        j = k + 1
+        while j < len(out):
+            while j < len(out) and out[j].type == "QUAL":
+                j += 1
+            named = _TREATMENTS | {"COND"} if j == k + 1 else _TREATMENTS  # "requiring hospitalization"
+            if j == k + 2 and out[k + 1].value == "hospitalized":
+                j -= 1  # the qualifier stands for the first treatment
+            elif j >= len(out) or out[j].type not in named:
+                break
+            sep = j + 1
+            if sep + 1 < len(out) and out[sep].type == "COMMA" and out[sep + 1].type in _TREATMENT_SEPS:
+                sep += 1
+            after = sep + 1
+            while after < len(out) and out[after].type == "QUAL":
+                after += 1
+            if sep >= len(out) or out[sep].type not in _TREATMENT_SEPS or after >= len(out) \
+                    or out[after].type not in _TREATMENTS:
+                break
+            out[sep] = _retyped(out[sep], "TREATMENT_OR")
+            if out[sep - 1].type == "COMMA":
+                out[sep - 1] = _retyped(out[sep - 1], "DROP")
+            j = after
+    return [t for t in out if t.type != "DROP"]
+
+
+_WOMEN_AFTER = re.compile(r"(?i)^\s*(?:females?|women|woman)\b")
+_STATUS_SEPS = frozenset({"COMMA", "AND"})
+
+
+def _sexed_statuses(tokens: list[Token], text: str) -> list[Token]:
+    """"Male or non-pregnant, non-lactating females aged 18-75", "Non-pregnant women aged 18 to
+    45": the women named after their statuses are one item, men (if named) another, and what
+    follows is asked of all: (male or (female and not pregnant and not breastfeeding)) and …"""
+    male = len(tokens) > 2 and tokens[0].type == "MALE" and tokens[1].type == "OR"
+    k = 2 if male else 0
+    statuses: list[Token] = []
+    while k + 1 < len(tokens) and tokens[k].type == "NEG" and tokens[k + 1].type in ("PREGNANT", "BREASTFEEDING"):
+        statuses += tokens[k:k + 2]
+        k += 2
+        if k + 2 < len(tokens) and tokens[k].type in _STATUS_SEPS and tokens[k + 1].type == "NEG":
+            statuses.append(tokens[k])
+            k += 1
+    if not statuses or not _WOMEN_AFTER.match(text[statuses[-1].end_pos:]):
+        return tokens
+    rest = tokens[k:]
+    if rest and rest[0].type == "COMMA" and len(rest) > 1:
+        rest = rest[1:]  # "Male or non-pregnant female, 18 years or older"
+    if rest and rest[0].type not in ("MEASURE", "NUMBER"):
+        return tokens
+    at = statuses[0].start_pos
+    women = [_token("SEX_ITEM", "female", at, at), _token("AND", "", at, at), *statuses]
+    if male:
+        women = [_token("LPAR", "", at, at), _retyped(tokens[0], "SEX_ITEM", "male"), tokens[1],
+                 _token("LPAR", "", at, at), *women, _token("RPAR", "", at, at), _token("RPAR", "", at, at)]
+    return women + ([_token("AND", "", rest[0].start_pos, rest[0].start_pos)] if rest else []) + rest
+
+
+_FLIPPED = {"LT": "GT", "LE": "GE", "GT": "LT", "GE": "LE", "EQ": "EQ"}
+
+
+def _snellen(tokens: list[Token], text: str) -> list[Token]:
+    """"BCVA of less than 20/40", "BCVA between 20/400 and 20/40": a Snellen fraction is a logMAR
+    value exactly (log10 of denominator over numerator), and a smaller fraction a larger logMAR, so
+    the comparators turn round; a range is written from the lower logMAR up."""
+    acuity = next((k for k, t in enumerate(tokens) if t.type == "MEASURE" and t.value in _lexicon().snellen), None)
+    if acuity is None:
+        return tokens
+    out = tokens[:acuity + 1]
+    k = acuity + 1
+    fractions: list[int] = []  # where the converted values are in ``out``
+    while k < len(tokens) and tokens[k].type not in ("PERIOD", "SEMI", "MEASURE"):
+        t = tokens[k]
+        if t.type == "NUMBER":
+            over, below = tokens[k + 1:k + 2], tokens[k + 2:k + 3]
+            if not (over and below and over[0].type == "OR" and text[over[0].start_pos:over[0].end_pos] == "/"
+                    and below[0].type == "NUMBER" and t.end_pos == over[0].start_pos
+                    and over[0].end_pos == below[0].start_pos and t.value in ("20", "6")
+                    and float(below[0].value) > 0):
+                return tokens  # a letter score or another number: not all Snellen
+            logmar = round(math.log10(float(below[0].value) / float(t.value)), 2)
+            fractions.append(len(out))
+            out.append(_token("NUMBER", f"{logmar:g}", t.start_pos, below[0].end_pos))
+            k += 3
+            continue
+        out.append(_retyped(t, _FLIPPED[t.type]) if t.type in _FLIPPED else t)
+        k += 1
+    if not fractions:
+        return tokens
+    out[acuity] = _retyped(out[acuity], "MEASURE", "logmar_visual_acuity")
+    ranged = not any(t.type in COMPARATORS for t in out[acuity:])  # "between 20/400 and 20/40"
+    if ranged and len(fractions) == 2 and float(out[fractions[0]].value) > float(out[fractions[1]].value):
+        low, high = fractions
+        out[low], out[high] = out[high], out[low]
+    return out + tokens[k:]
+
+
+_PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
+
+
+def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Current or within the past 12 months alcohol abuse", "… at screening or within the past
+    12 months", "… at Screening or 12 months prior": what is current falls inside the window, so
+    the window says it all (read together they would ask for both)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        now = t.type == "AT_ANCHOR" or t.type == "QUAL" and t.value in ("current", "active")
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
+            k += 1
+            continue
+        named = tokens[k + 1:k + 4]
+        if now and t.type == "QUAL" and len(named) >= 2 and named[0].type in _EVENTS:
+            gap = text[named[0].end_pos:named[1].start_pos]
+            if named[1].type == "WITHIN" and re.match(r"(?i)\s*,?\s*or\b", gap):
+                k += 1  # "current use of MAO inhibitors or within 2 weeks before screening"
+                continue
+            if [x.type for x in named[1:]] == ["OR", "NUMBER"] and k + 5 < len(tokens) \
+                    and [x.type for x in tokens[k + 4:k + 6]] == ["TIMEUNIT", "BEFORE"]:
+                # "current use of an MAO inhibitor or used 2 weeks before treatment"
+                out += [named[0], _token("WITHIN", "", named[2].start_pos, named[2].start_pos)]
+                k += 3
+                continue
+        ago = tokens[k + 1:k + 5]
+        if t.type == "AT_ANCHOR" and [x.type for x in ago] == ["OR", "NUMBER", "TIMEUNIT", "QUAL"] \
+                and _PRIOR.match(text[ago[3].start_pos:ago[3].end_pos]):
+            out += [_token("WITHIN", "", ago[1].start_pos, ago[1].start_pos), ago[1], ago[2]]
+            k += 5
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+_COMPLETED = frozenset({"completed", "completion of", "completing"})
+_WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+_TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
+
+
+def _completed_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
+    (including radiosurgery) at least 14 days prior to the start of study intervention": a time
+    since treatments named before it. WASHED marks the end of their list; "completed" goes. Only
+    for treatments with no qualifier but "prior" or "current" ("started metformin at least 3
+    months before" dates a start, "palliative radiotherapy" is not any radiotherapy)."""
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
+        and tokens[k - 1].type in _TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
+    # "last dose of chemotherapy less than 4 weeks prior": a dose in the weeks is the last one in them
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens) and tokens[k + 1].type in _TREATMENTS
+        and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+        and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
+    for k in range(1, len(tokens) - 3):
+        if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
+            continue
+        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
+            return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
+        end = k - 1
+        while end > 0 and (tokens[end].type == "MUST"
+                           or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
+            end -= 1  # "must have been completed"
+        if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
+            end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
+        if end < 0 or tokens[end].type not in _TREATMENTS:
+            return tokens
+        start = end
+        while start >= 2 and tokens[start - 1].type in _WASH_SEPS and tokens[start - 2].type in _TREATMENTS:
+            start -= 2
+        if start >= 2 and tokens[start - 1].type == "OR" and tokens[start - 2].type == "COMMA":
+            return tokens  # ", or" between a treatment and what came before: a list the time may not reach
+        head = tokens[:start]
+        if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
+            return tokens
+        kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        rest = [t for t in tokens[start:k] if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        washed = _token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
+        return [*kept, washed, *rest, *tokens[k:]]
+    return tokens
+
+
+def _childbearing_items(tokens: list[Token]) -> list[Token]:
+    """"Pregnant or nursing women, or women of childbearing potential not using contraception":
+    "of childbearing potential" after a list's separator, with words of its own after it, opens
+    an item about those women (CBP_ITEM), not the whole clause's subject."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "CBP" and nxt is not None and nxt.type not in _ITEM_ENDS:
+            woman = out[-1] if out and out[-1].type == "FEMALE" else None
+            before = out[:-1] if woman is not None else out
+            j = len(before)
+            while j > 0 and before[j - 1].type in _ITEM_SEPS | {"AND"}:
+                j -= 1  # ", or", ", and" (but "men and women of childbearing potential" is one subject)
+            if j < len(before) and j > 0 and before[j - 1].type not in ("LPAR", "FEMALE", "MALE"):
+                if woman is not None:
+                    out.pop()
+                out.append(_token("CBP_ITEM", t.value, (woman or t).start_pos, t.end_pos))
+                continue
+        out.append(t)
+    return out
+
+
+_AGE_WORDS = re.compile(r"\b(?:older|younger)\b", re.IGNORECASE)
+_AND_AGE = {"and younger": "LT", "and older": "GT"}
+_UNITS_AFTER = frozenset({"UNIT", "TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
+
+
+def _ages_by_word(tokens: list[Token]) -> list[Token]:
+    """"Patients 59 and younger", "older than 18": a bare number that only an age can be older
+    or younger than is an age (in years, as an age with no unit is)."""
+    out: list[Token] = []
+    than = False  # the "than" of an "and younger than" already read
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if than:
+            than = False
+            continue
+        if t.type in COMPARATORS and t.value in _AND_AGE and nxt is not None and nxt.type == "WORD" \
+                and nxt.value.lower() == "than":
+            # "older than 18 and younger than 65": "and younger" was read as one comparator
+            out.append(_token("AND", "and", t.start_pos, t.start_pos + 3))
+            out.append(_token(_AND_AGE[t.value], t.value, t.start_pos + 4, nxt.end_pos))
+            than = True
+            continue
+        out.append(t)
+    for k, t in enumerate(out):
+        if t.type not in COMPARATORS or not _AGE_WORDS.search(t.value):
+            continue
+        before = k - 1 if k > 0 and out[k - 1].type == "NUMBER" else None  # "59 and younger"
+        after = k + 1 if before is None and k + 1 < len(out) and out[k + 1].type == "NUMBER" else None
+        number = before if before is not None else after
+        if number is None or number + 1 < len(out) and out[number + 1].type in _UNITS_AFTER:
+            continue
+        first = min(number, k)
+        if first > 0 and out[first - 1].type in COMPARATORS | {"MEASURE", "NUMBER", "UNIT"}:
+            continue
+        out.insert(first, _token("MEASURE", "age", out[first].start_pos, out[first].start_pos))
+        break
     return out
 
 
@@ -1265,6 +1561,20 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             found = vocab.lookup(f"{typed[1]} {out[-2].value} {typed[2]}")
             if found is not None and found.category == vocab.get(t.value).category:
                 out[-2] = _retyped(out[-2], "COND", found.id)
+        if t.type == "COND" and ptype == "NUMBER" and len(out) >= 3 and out[-2].type in ("AND", "OR", "ANDOR") \
+                and out[-3].type == "NUMBER" and re.search(r"(?i)\b(?:type|stage|grade)\s*$",
+                                                          text[:out[-3].start_pos]):
+            # "type 1 or 2 diabetes": each number names a kind of the disease after the last
+            word = re.search(r"(?i)(type|stage|grade)\s*$", text[:out[-3].start_pos])[1]
+            name = text[t.start_pos:t.end_pos]
+            kinds = [vocab.lookup(f"{word} {out[j].value} {name}") for j in (-3, -1)]
+            if all(found is not None and found.category == vocab.get(t.value).category for found in kinds):
+                out[-3] = _token("COND", kinds[0].id, out[-3].start_pos, out[-3].end_pos)
+                out[-1] = _token("COND", kinds[1].id, out[-1].start_pos, t.end_pos)
+                if len(out) >= 4 and out[-4].type == "WORD" and out[-4].value.lower() == word.lower():
+                    out[-3] = _token("COND", kinds[0].id, out[-4].start_pos, out[-3].end_pos)
+                    del out[-4]  # "stage" is said by the kinds
+                continue
         if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
             # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
             # share the last one's tail
