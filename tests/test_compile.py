@@ -346,6 +346,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "procedure major_surgery within 28 days before first_dose"),
     ("Chemotherapy within 21 days before the first day of study treatment", "exclusion",
      "medication chemotherapy within 21 days before first_dose"),
+    ("Currently receiving, or has received, any investigational agent within 1 month prior to Day 1", "exclusion",
+     "medication investigational_agent within 1 months before baseline"),
+    ("History or sign of transient ischemic attack or unstable angina", "exclusion",
+     "condition transient_ischemic_attack [history] or condition unstable_angina [history]"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),

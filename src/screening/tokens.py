@@ -736,6 +736,16 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
         if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
             k += 1
             continue
+        seps = tokens[k + 1:k + 4]
+        if now and t.type == "QUAL" and seps and seps[0].type in ("COMMA", "OR"):
+            # "currently receiving, or has received, any investigational agent within 1 month"
+            j = k + 1
+            while j < len(tokens) and tokens[j].type in ("COMMA", "OR"):
+                j += 1
+            if [x.type for x in tokens[k + 1:j]] in (["OR"], ["COMMA", "OR", "COMMA"], ["COMMA", "OR"]) \
+                    and j + 1 < len(tokens) and tokens[j].type in _EVENTS and tokens[j + 1].type == "WITHIN":
+                k = j
+                continue
         named = tokens[k + 1:k + 4]
         if now and t.type == "QUAL" and len(named) >= 2 and named[0].type in _EVENTS:
             gap = text[named[0].end_pos:named[1].start_pos]
