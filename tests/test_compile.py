@@ -350,6 +350,11 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication investigational_agent within 1 months before baseline"),
     ("History or sign of transient ischemic attack or unstable angina", "exclusion",
      "condition transient_ischemic_attack [history] or condition unstable_angina [history]"),
+    ("Resting heart rate between 50 and 100 beats per minute", "inclusion",
+     "heart_rate >= 50 bpm and heart_rate <= 100 bpm"),
+    ("History of hypersensitivity to any drug", "exclusion", "condition drug_allergy [history]"),
+    ("Smokers or users of nicotine products within 3 months", "exclusion",
+     "condition tobacco_use within 3 months before screening or condition nicotine_use within 3 months before screening"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),

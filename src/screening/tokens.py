@@ -53,6 +53,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
+        (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
