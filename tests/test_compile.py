@@ -355,6 +355,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("History of hypersensitivity to any drug", "exclusion", "condition drug_allergy [history]"),
     ("Smokers or users of nicotine products within 3 months", "exclusion",
      "condition tobacco_use within 3 months before screening or condition nicotine_use within 3 months before screening"),
+    ("Able to read and understand Korean", "inclusion", "attribute reads_korean"),
+    ("Fluent in Dutch", "inclusion", "attribute speaks_dutch"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
