@@ -301,7 +301,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Persons committed to an institution by virtue of an order issued either by the judicial or the administrative "
      "authorities", "exclusion", "condition court_ordered_institutionalization"),
     ("Prisoners or subjects who are involuntarily incarcerated", "exclusion", "condition incarceration"),
-    ("Known allergy to iodinated contrast media", "exclusion", "medication iodinated_contrast_media [allergic]"),
+    ("Known allergy to iodinated contrast media", "exclusion", "condition contrast_media_allergy"),
+    ("Known allergy to latex", "exclusion", "condition latex_allergy"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
     # the age and the condition of who is included
