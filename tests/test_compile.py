@@ -387,6 +387,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if (female and childbearing_potential) then not pregnant"),
     ("Women planning to become pregnant during the study or within 6 months after the last dose", "exclusion",
      "female and attribute plans_pregnancy"),
+    # contraception asked of men is asked of every man (only a woman's depends on her potential)
+    ("Male participants must agree to use contraception during the treatment period and for at least 90 days after "
+     "the last dose", "inclusion", "if male then contraception"),
     # "for at least the past N": lasting, and up to now; with "no", none in that time
     ("treated with metformin for at least the past 3 months", "inclusion",
      "medication metformin [current] lasting >= 3 months"),

@@ -922,7 +922,8 @@ class Reader(Transformer):
                 if p.window is None:
                     p.window = lead[2]
         node = self._settle(seq)
-        if not any(cbp for _, _, cbp, _ in subject):
+        if not any(cbp or sexes == {"male"} for _, sexes, cbp, _ in subject):
+            # ("Male participants must agree to use contraception" is asked of every man)
             node = self._contraception_applies(node)
         for _, sexes, cbp, span in subject:
             node = self._restrict(node, sexes, cbp, span)
