@@ -313,6 +313,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Patients with type 2 diabetes aged 18 years or older", "inclusion",
      "condition type_2_diabetes and age >= 18 years"),
     ("Patients aged > 65 with diabetes", "exclusion", "age > 65 years and condition diabetes_mellitus"),
+    ("Postmenopausal women aged 50 to 80 years", "inclusion",
+     "if female then (condition menopause and (age >= 50 years and age <= 80 years))"),
     # a value in % of FEV1 or FVC is of the predicted normal
     ("FEV1 ≥ 40% and ≤ 80% of predicted normal", "inclusion",
      "fev1_percent_predicted >= 40 % and fev1_percent_predicted <= 80 %"),
@@ -752,6 +754,8 @@ def test_registry_constructs(text, kind, rule):
     ("Anemia due to iron deficiency", "exclusion"),
     ("Diabetes with HbA1c > 9%, or hypertension", "exclusion"),
     ("Oxygen saturation ≤ 94% on room air", "inclusion"),
+    # two conditions said of women: which are asked together is not clear in an exclusion
+    ("Postmenopausal women with osteoporosis", "exclusion"),
     ("Post-bronchodilator FEV1/FVC ratio < 0.70", "inclusion"),
     ("more than 10 years diabetes", "exclusion"),
     # a time on a status no rule can carry (pregnant then is not pregnant now)

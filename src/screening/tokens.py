@@ -393,7 +393,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _age_with, _dated_diagnoses):
+                   _women_with, _age_with, _dated_diagnoses):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
     tokens = _snellen(_sexed_statuses(tokens, text), text)
@@ -542,6 +542,14 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
 _AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
 _LIST_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+
+
+def _women_with(tokens: list[Token]) -> list[Token]:
+    """"Postmenopausal women aged 50 to 80": women who are postmenopausal, the sex first (the
+    subject of the clause) and the condition said of them."""
+    if len(tokens) > 2 and tokens[0].type == "COND" and tokens[1].type in ("FEMALE", "MALE"):
+        return [tokens[1], tokens[0], *tokens[2:]]
+    return tokens
 
 
 def _age_with(tokens: list[Token]) -> list[Token]:
