@@ -360,6 +360,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "condition tobacco_use within 3 months before screening or condition nicotine_use within 3 months before screening"),
     ("Able to read and understand Korean", "inclusion", "attribute reads_korean"),
     ("Fluent in Dutch", "inclusion", "attribute speaks_dutch"),
+    ("Serologic evidence of HIV, HBV or HCV infection", "exclusion",
+     "condition hiv_infection or condition hepatitis_b or condition hepatitis_c"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
