@@ -362,6 +362,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Fluent in Dutch", "inclusion", "attribute speaks_dutch"),
     ("Serologic evidence of HIV, HBV or HCV infection", "exclusion",
      "condition hiv_infection or condition hepatitis_b or condition hepatitis_c"),
+    ("TSH outside the normal range", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),

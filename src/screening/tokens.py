@@ -1141,10 +1141,11 @@ def _list_number(t: Token, text: str) -> bool:
 
 
 def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
-    """"BMI outside (of) the 18-29 kg/m2 range": the range, negated. The negation goes before the
-    measured name; with no name before it, or no range after it, the word stays unread."""
+    """"BMI outside (of) the 18-29 kg/m2 range", "TSH outside the normal range": the range,
+    negated. The negation goes before the measured name; with no name before it, or no range
+    after it, the word stays unread."""
     k = len(out) - (2 if len(out) >= 2 and out[-1].type == "COLON" else 1)
-    if k >= 0 and out[k].type == "MEASURE" and ntype in ("NUMBER", "BETWEEN"):
+    if k >= 0 and out[k].type == "MEASURE" and ntype in ("NUMBER", "BETWEEN", "NEGATIVE"):
         out.insert(k, _token("NEG", "outside", t.start_pos, t.end_pos))
     else:
         out.append(_retyped(t, "WORD"))
