@@ -363,6 +363,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Serologic evidence of HIV, HBV or HCV infection", "exclusion",
      "condition hiv_infection or condition hepatitis_b or condition hepatitis_c"),
     ("TSH outside the normal range", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
+    ("Received an IGIV preparation within 1 month prior to Day 1", "exclusion",
+     "medication ivig within 1 months before baseline"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
