@@ -513,6 +513,9 @@ class Reader(Transformer):
             # "> 6 months": how long it has lasted; "interstitial cystitis < 6 months",
             # "postpartum ≤ 3 weeks": how recently it began
             return Lasting(op=op, amount=value[1], unit=value[2])
+        if value[2] == "%":
+            # "haemophilia A (FVIII < 1%)": the factor's level in the blood, not a dose of it
+            raise Unreadable("a percentage after a drug's name")
         return Comparison(concept="dose", op=op, value=value[1], unit=value[2])
 
     def entity(self, items):

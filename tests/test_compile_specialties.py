@@ -1,0 +1,56 @@
+"""Specialty wording (neurology, ophthalmology, dermatology, rheumatology, respiratory, IBD,
+haematology, transplant, women's health, paediatrics, critical care): text → rule, and what must
+stay free text because a reading could fail a patient wrongly."""
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.printer import to_text
+from screening.tokens import _pieces, normalise
+from screening.vocabulary import load_vocabulary
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # SOFA (organ failure) and SOFAS (social functioning) differ by a letter the plural rule drops
+    ("SOFA score ≥ 2", "inclusion", "sofa >= 2"),
+    ("SOFAS score ≥ 50", "inclusion", "sofas >= 50"),
+    ("CAPS score ≥ 50", "inclusion", "caps >= 50"),
+    # exhaled nitric oxide in parts per billion
+    ("FeNO ≥ 25 ppb", "inclusion", "feno >= 25 ppb"),
+    ("Clinical Disease Activity Index > 10", "inclusion", "cdai_ra > 10"),
+    ("Severe hemophilia A (factor VIII activity < 1%)", "inclusion", "factor_viii_activity < 1 %"),
+])
+def test_specialty_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # "CDAI" is the Clinical Disease Activity Index in arthritis, the Crohn's index in IBD
+    ("CDAI score of 220 to 450", "inclusion"),
+    ("CDAI > 10", "inclusion"),
+    # an inhibitor titre without its factor: factor VIII or factor IX
+    ("Inhibitor titer ≥ 0.6 BU/mL", "exclusion"),
+    ("Bethesda titer ≥ 0.6", "exclusion"),
+    # a percentage after a clotting factor is its level in the blood, not a dose of the drug
+    ("Severe hemophilia A (FVIII < 1%)", "inclusion"),
+    # "CAP" alone is community-acquired pneumonia as often as the liver's attenuation parameter
+    ("CAP score ≥ 280", "inclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def test_no_two_concepts_share_a_form_once_normalised():
+    """Case and a plural -s are ignored in matching ("SOFAS score" reads as "SOFA score"), so two
+    unrelated concepts whose forms normalise alike would be told apart by list order alone."""
+    vocab = load_vocabulary()
+    owners: dict[tuple[bool, tuple[str, ...]], set[str]] = {}
+    for form, concept_id, case_sensitive in vocab.surface_forms():
+        pieces = _pieces(normalise(form).text)
+        key = tuple(p.text if case_sensitive else p.key for p in pieces)
+        owners.setdefault((case_sensitive, key), set()).add(concept_id)
+    # a class named after its best-known member ("penicillin") shares the form on purpose
+    shared = {key: ids for key, ids in owners.items()
+              if len(ids) > 1 and not any(vocab.is_a(a, b) for a in ids for b in ids if a != b)}
+    assert not shared
