@@ -19,6 +19,13 @@ from screening.vocabulary import load_vocabulary
     ("FeNO ≥ 25 ppb", "inclusion", "feno >= 25 ppb"),
     ("Clinical Disease Activity Index > 10", "inclusion", "cdai_ra > 10"),
     ("Severe hemophilia A (factor VIII activity < 1%)", "inclusion", "factor_viii_activity < 1 %"),
+    # a value "with" another: both are required, in an exclusion too
+    ("Mayo score 6-12 with endoscopic subscore ≥ 2", "inclusion",
+     "(mayo_score >= 6 and mayo_score <= 12) and mayo_endoscopic_subscore >= 2"),
+    ("Total Mayo score of 6 to 12 with a Mayo endoscopic subscore of 2 or 3", "inclusion",
+     "(mayo_score >= 6 and mayo_score <= 12) and mayo_endoscopic_subscore >= 2"),
+    ("eGFR < 30 mL/min/1.73 m2 with UACR > 300 mg/g", "exclusion", "egfr < 30 mL/min/1.73 m2 and uacr > 300 mg/g"),
+    ("eGFR < 30 and UACR > 300 mg/g", "exclusion", "egfr < 30 or uacr > 300 mg/g"),
 ])
 def test_specialty_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -35,6 +42,10 @@ def test_specialty_constructs(text, kind, rule):
     ("Severe hemophilia A (FVIII < 1%)", "inclusion"),
     # "CAP" alone is community-acquired pneumonia as often as the liver's attenuation parameter
     ("CAP score ≥ 280", "inclusion"),
+    # a value "with" something that is not a value
+    ("EDSS ≤ 5.5 with at least one relapse", "inclusion"),
+    # postmenstrual age is gestational age at birth plus the weeks lived since
+    ("Postmenstrual age between 32 and 36 weeks", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)

@@ -884,7 +884,8 @@ class Reader(Transformer):
         if types & {"OR", "ANDOR"}:
             return "or"
         if "AND" in types:
-            return "and"
+            # "6 to 12 with an endoscopic subscore ≥ 2": both, even in an exclusion
+            return "with" if any(t.value == "with" for t in items) else "and"
         if "SEMI" in types:
             return "semi"
         if "COLON" in types:
@@ -1298,7 +1299,8 @@ class Reader(Transformer):
         # "prior stroke and concomitant diabetes": an item described in its own words after
         # "and" is a second requirement on one patient, not another member of a list
         described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
-        if self.kind == "exclusion" and len(kinds) == 1 and not described and not _bounds_of_one_value(nodes):
+        if self.kind == "exclusion" and len(kinds) == 1 and not described and "with" not in seps \
+                and not _bounds_of_one_value(nodes):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 

@@ -394,7 +394,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _age_with, _dated_diagnoses):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
-    tokens = _snellen(_sexed_statuses(tokens, text), text)
+    tokens = _measures_with(_snellen(_sexed_statuses(tokens, text), text), text)
     return tokens
 
 
@@ -555,6 +555,24 @@ def _age_with(tokens: list[Token]) -> list[Token]:
             out.append(_token("AND", "", t.start_pos, t.start_pos))
         if t.type in _LIST_SEPS:
             since = len(out) + 1
+        out.append(t)
+    return out
+
+
+_RANGE_WORDS = frozenset({"GT", "GE", "LT", "LE", "EQ", "BETWEEN", "TO", "DASH"})
+_WITH = re.compile(r"\s*with(?:\s+an?)?\s*", re.IGNORECASE)
+
+
+def _measures_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Mayo score of 6 to 12 with an endoscopic subscore ≥ 2": a value and the value "with" it
+    are both required (the "with" is filler, so the two comparisons would run together)."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.type == "MEASURE" and out[-1].type in ("NUMBER", "UNIT") \
+                and _WITH.fullmatch(text[out[-1].end_pos:t.start_pos]):
+            recent = [x.type for x in out[-5:]]
+            if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
+                out.append(_token("AND", "with", t.start_pos, t.start_pos))
         out.append(t)
     return out
 
