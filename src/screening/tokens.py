@@ -539,7 +539,7 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
 _AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
-_LIST_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+_AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
 
 
 def _age_with(tokens: list[Token]) -> list[Token]:
@@ -553,7 +553,7 @@ def _age_with(tokens: list[Token]) -> list[Token]:
             out.append(_token("AND", "", t.start_pos, t.start_pos))
         elif out and t.type == "MEASURE" and t.value == "age" and out[-1].type == "COND":
             out.append(_token("AND", "", t.start_pos, t.start_pos))
-        if t.type in _LIST_SEPS:
+        if t.type in _AGE_ITEM_SEPS:
             since = len(out) + 1
         out.append(t)
     return out
