@@ -2,12 +2,24 @@
 haematology, transplant, women's health, paediatrics, critical care): text → rule, and what must
 stay free text because a reading could fail a patient wrongly."""
 
+from datetime import date
+
 import pytest
 
-from screening.compile import compile_criterion
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.tokens import _pieces, normalise
 from screening.vocabulary import load_vocabulary
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
 
 
 @pytest.mark.parametrize("text, kind, rule", [
@@ -28,6 +40,10 @@ from screening.vocabulary import load_vocabulary
     ("eGFR < 30 and UACR > 300 mg/g", "exclusion", "egfr < 30 or uacr > 300 mg/g"),
     # an age ends at the item's separator: the duration after it is the next condition's
     ("Age ≥ 18; ≥ 6 months psoriasis", "inclusion", "age >= 18 years and condition psoriasis lasting >= 6 months"),
+    # red cells, not any blood product
+    ("Red blood cell transfusion within 4 weeks prior to screening", "exclusion",
+     "procedure red_cell_transfusion within 4 weeks before screening"),
+    ("Blood transfusion within 4 weeks", "exclusion", "procedure blood_transfusion within 4 weeks before screening"),
 ])
 def test_specialty_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -67,3 +83,14 @@ def test_no_two_concepts_share_a_form_once_normalised():
     shared = {key: ids for key, ids in owners.items()
               if len(ids) > 1 and not any(vocab.is_a(a, b) for a in ids for b in ids if a != b)}
     assert not shared
+
+
+def test_a_platelet_transfusion_is_not_a_red_cell_transfusion():
+    rule = "procedure red_cell_transfusion within 4 weeks before screening"
+    recent = "2026-11-10"
+    assert outcome(rule, procedures=[{"name": "platelet transfusion", "date": recent}],
+                   complete=["procedures"]).truth is Truth.FALSE
+    assert outcome(rule, procedures=[{"name": "RBC transfusion", "date": recent}]).truth is Truth.TRUE
+    # any blood product still counts as a blood transfusion
+    assert outcome("procedure blood_transfusion within 4 weeks before screening",
+                   procedures=[{"name": "packed red cells", "date": recent}]).truth is Truth.TRUE
