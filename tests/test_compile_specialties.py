@@ -44,6 +44,10 @@ def outcome(rule: str, **profile):
     ("Red blood cell transfusion within 4 weeks prior to screening", "exclusion",
      "procedure red_cell_transfusion within 4 weeks before screening"),
     ("Blood transfusion within 4 weeks", "exclusion", "procedure blood_transfusion within 4 weeks before screening"),
+    # kinds of stoma and feeding tube, and antibodies against the donor only
+    ("Ileostomy or colostomy", "exclusion", "procedure ileostomy or procedure colostomy"),
+    ("Gastrostomy", "exclusion", "procedure gastrostomy"),
+    ("Donor-specific antibodies", "exclusion", "donor_specific_antibodies in {positive}"),
 ])
 def test_specialty_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -94,3 +98,18 @@ def test_a_platelet_transfusion_is_not_a_red_cell_transfusion():
     # any blood product still counts as a blood transfusion
     assert outcome("procedure blood_transfusion within 4 weeks before screening",
                    procedures=[{"name": "packed red cells", "date": recent}]).truth is Truth.TRUE
+
+
+def test_a_kind_of_stoma_or_tube_is_not_another():
+    day = "2026-10-01"
+    assert outcome("procedure gastrostomy", procedures=[{"name": "NG tube", "date": day}],
+                   complete=["procedures"]).truth is Truth.FALSE
+    assert outcome("procedure colostomy", procedures=[{"name": "ileostomy", "date": day}],
+                   complete=["procedures"]).truth is Truth.FALSE
+    assert outcome("procedure enteral_feeding_tube [history]", procedures=[{"name": "PEG tube", "date": day}]).truth is Truth.TRUE
+    assert outcome("procedure ostomy [history]", procedures=[{"name": "colostomy", "date": day}]).truth is Truth.TRUE
+
+
+def test_anti_hla_antibodies_are_not_donor_specific_ones():
+    hla = [{"name": "anti-HLA antibodies", "value": "positive", "date": "2026-11-01"}]
+    assert outcome("donor_specific_antibodies in {positive}", labs=hla).truth is Truth.UNKNOWN
