@@ -48,6 +48,16 @@ def outcome(rule: str, **profile):
     ("Ileostomy or colostomy", "exclusion", "procedure ileostomy or procedure colostomy"),
     ("Gastrostomy", "exclusion", "procedure gastrostomy"),
     ("Donor-specific antibodies", "exclusion", "donor_specific_antibodies in {positive}"),
+    # the Mayo score's parts, prostate volume, slow vital capacity, an infant's age since birth
+    ("Stool frequency subscore ≥ 2", "inclusion", "mayo_stool_frequency_subscore >= 2"),
+    ("Rectal bleeding subscore ≥ 1", "inclusion", "mayo_rectal_bleeding_subscore >= 1"),
+    ("Prostate volume ≥ 30 mL", "inclusion", "prostate_volume >= 30 mL"),
+    ("Slow vital capacity ≥ 60% predicted", "inclusion", "svc_percent_predicted >= 60 %"),
+    ("Postnatal age ≤ 7 days", "inclusion", "age <= 7 days"),
+    # kinds of incontinence
+    ("Urgency urinary incontinence", "inclusion", "condition urge_urinary_incontinence"),
+    ("Stress or mixed urinary incontinence", "exclusion",
+     "condition stress_urinary_incontinence or condition mixed_urinary_incontinence"),
 ])
 def test_specialty_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -113,3 +123,15 @@ def test_a_kind_of_stoma_or_tube_is_not_another():
 def test_anti_hla_antibodies_are_not_donor_specific_ones():
     hla = [{"name": "anti-HLA antibodies", "value": "positive", "date": "2026-11-01"}]
     assert outcome("donor_specific_antibodies in {positive}", labs=hla).truth is Truth.UNKNOWN
+
+
+def test_a_kind_of_incontinence_or_bladder_overactivity_is_not_another():
+    conditions = [{"name": "overactive bladder", "onset": "2025-01-01"}]
+    assert outcome("condition urge_urinary_incontinence", conditions=conditions,
+                   complete=["conditions"]).truth is not Truth.TRUE
+    stress = [{"name": "stress urinary incontinence", "onset": "2025-01-01"}]
+    assert outcome("condition mixed_urinary_incontinence", conditions=stress,
+                   complete=["conditions"]).truth is Truth.FALSE
+    urge = [{"name": "urge incontinence", "onset": "2025-01-01"}]
+    assert outcome("condition overactive_bladder", conditions=urge).truth is Truth.TRUE
+    assert outcome("condition urinary_incontinence", conditions=urge).truth is Truth.TRUE
