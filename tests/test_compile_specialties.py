@@ -58,6 +58,10 @@ def outcome(rule: str, **profile):
     ("Urgency urinary incontinence", "inclusion", "condition urge_urinary_incontinence"),
     ("Stress or mixed urinary incontinence", "exclusion",
      "condition stress_urinary_incontinence or condition mixed_urinary_incontinence"),
+    # a history measured in pack-years
+    ("Smoking history of ≥ 10 pack-years", "inclusion", "pack_years >= 10"),
+    ("Smoking history of > 10 pack-years", "exclusion", "pack_years > 10"),
+    ("≥ 10 pack-year smoking history", "inclusion", "pack_years >= 10"),
 ])
 def test_specialty_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -78,6 +82,9 @@ def test_specialty_constructs(text, kind, rule):
     ("EDSS ≤ 5.5 with at least one relapse", "inclusion"),
     # postmenstrual age is gestational age at birth plus the weeks lived since
     ("Postmenstrual age between 32 and 36 weeks", "inclusion"),
+    # "smokers" may be current smokers only
+    ("Smokers with > 20 pack-years", "inclusion"),
+    ("Current smokers or former smokers with ≥ 10 pack-years", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)
@@ -135,3 +142,10 @@ def test_a_kind_of_incontinence_or_bladder_overactivity_is_not_another():
     urge = [{"name": "urge incontinence", "onset": "2025-01-01"}]
     assert outcome("condition overactive_bladder", conditions=urge).truth is Truth.TRUE
     assert outcome("condition urinary_incontinence", conditions=urge).truth is Truth.TRUE
+
+
+def test_pack_years_grow_while_one_smokes():
+    rule = "pack_years >= 10"
+    assert outcome(rule, scores=[{"name": "pack-years", "value": 12, "date": "2026-10-01"}]).truth is Truth.TRUE
+    assert outcome(rule, scores=[{"name": "pack-years", "value": 8, "date": "2026-10-01"}]).truth is Truth.FALSE
+    assert outcome(rule, scores=[{"name": "pack-years", "value": 8, "date": "2024-10-01"}]).truth is Truth.UNKNOWN

@@ -391,7 +391,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _age_with, _dated_diagnoses):
+                   _age_with, _dated_diagnoses, _history_amounts):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
     tokens = _measures_with(_snellen(_sexed_statuses(tokens, text), text), text)
@@ -574,6 +574,26 @@ def _measures_with(tokens: list[Token], text: str) -> list[Token]:
             if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
                 out.append(_token("AND", "with", t.start_pos, t.start_pos))
         out.append(t)
+    return out
+
+
+def _history_amounts(tokens: list[Token]) -> list[Token]:
+    """"Smoking history of ≥ 10 pack-years": an amount of the condition's measure says the history
+    too, so the condition is dropped. Only after "history": "smokers with > 20 pack-years" may mean
+    current smokers."""
+    measured_as = _lexicon().measured_as
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        rest = tokens[k + 1:k + 5]
+        if t.type == "COND" and t.value in measured_as and len(rest) == 4 \
+                and rest[0].type == "QUAL" and rest[0].value == "history" and rest[1].type in COMPARATORS \
+                and rest[2].type == "NUMBER" and rest[3].type == "MEASURE" and rest[3].value == measured_as[t.value]:
+            k += 2
+            continue
+        out.append(t)
+        k += 1
     return out
 
 
