@@ -85,6 +85,9 @@ def test_specialty_constructs(text, kind, rule):
     # "smokers" may be current smokers only
     ("Smokers with > 20 pack-years", "inclusion"),
     ("Current smokers or former smokers with ≥ 10 pack-years", "exclusion"),
+    # an operation named after the condition it treats is not the condition
+    ("Epilepsy surgery within 6 months", "exclusion"),
+    ("Endometriosis surgery within 3 months", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)

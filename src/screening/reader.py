@@ -708,6 +708,11 @@ class Reader(Transformer):
         return ("with_values", [p.node for p in items if isinstance(p, _Part)])
 
     def determined_by(self, items):
+        said = any(isinstance(t, Token) and t.type == "DETERMINED_BY" for t in items)
+        procs = [t.value for t in items if isinstance(t, Token) and t.type == "PROC"]
+        if not said and any(p == "surgery" or self.vocab.is_a(p, "surgery") for p in procs):
+            # "epilepsy surgery within 6 months": an operation on the condition, not how it was seen
+            raise Unreadable("an operation after a condition")
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
         return ("evidence", window)
 
