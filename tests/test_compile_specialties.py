@@ -126,8 +126,10 @@ def test_a_kind_of_stoma_or_tube_is_not_another():
                    complete=["procedures"]).truth is Truth.FALSE
     assert outcome("procedure colostomy", procedures=[{"name": "ileostomy", "date": day}],
                    complete=["procedures"]).truth is Truth.FALSE
-    assert outcome("procedure enteral_feeding_tube [history]", procedures=[{"name": "PEG tube", "date": day}]).truth is Truth.TRUE
-    assert outcome("procedure ostomy [history]", procedures=[{"name": "colostomy", "date": day}]).truth is Truth.TRUE
+    peg = [{"name": "PEG tube", "date": day}]
+    assert outcome("procedure enteral_feeding_tube [history]", procedures=peg).truth is Truth.TRUE
+    colostomy = [{"name": "colostomy", "date": day}]
+    assert outcome("procedure ostomy [history]", procedures=colostomy).truth is Truth.TRUE
 
 
 def test_anti_hla_antibodies_are_not_donor_specific_ones():
