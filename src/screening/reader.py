@@ -513,6 +513,9 @@ class Reader(Transformer):
             # "> 6 months": how long it has lasted; "interstitial cystitis < 6 months",
             # "postpartum ≤ 3 weeks": how recently it began
             return Lasting(op=op, amount=value[1], unit=value[2])
+        if value[2] == "%":
+            # "haemophilia A (FVIII < 1%)": the factor's level in the blood, not a dose of it
+            raise Unreadable("a percentage after a drug's name")
         return Comparison(concept="dose", op=op, value=value[1], unit=value[2])
 
     def entity(self, items):
@@ -705,6 +708,11 @@ class Reader(Transformer):
         return ("with_values", [p.node for p in items if isinstance(p, _Part)])
 
     def determined_by(self, items):
+        said = any(isinstance(t, Token) and t.type == "DETERMINED_BY" for t in items)
+        procs = [t.value for t in items if isinstance(t, Token) and t.type == "PROC"]
+        if not said and any(p == "surgery" or self.vocab.is_a(p, "surgery") for p in procs):
+            # "epilepsy surgery within 6 months": an operation on the condition, not how it was seen
+            raise Unreadable("an operation after a condition")
         window = next((i for i in items if isinstance(i, TimeWindow)), None)
         return ("evidence", window)
 
@@ -881,7 +889,8 @@ class Reader(Transformer):
         if types & {"OR", "ANDOR"}:
             return "or"
         if "AND" in types:
-            return "and"
+            # "6 to 12 with an endoscopic subscore ≥ 2": both, even in an exclusion
+            return "with" if any(t.value == "with" for t in items) else "and"
         if "SEMI" in types:
             return "semi"
         if "COLON" in types:
@@ -1296,7 +1305,8 @@ class Reader(Transformer):
         # "prior stroke and concomitant diabetes": an item described in its own words after
         # "and" is a second requirement on one patient, not another member of a list
         described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
-        if self.kind == "exclusion" and len(kinds) == 1 and not described and not _bounds_of_one_value(nodes):
+        if self.kind == "exclusion" and len(kinds) == 1 and not described and "with" not in seps \
+                and not _bounds_of_one_value(nodes):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 

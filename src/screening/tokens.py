@@ -393,10 +393,10 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts):
         tokens = settle(tokens)
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
-    tokens = _snellen(_sexed_statuses(tokens, text), text)
+    tokens = _measures_with(_snellen(_sexed_statuses(tokens, text), text), text)
     return tokens
 
 
@@ -541,7 +541,7 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
 _AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
-_LIST_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+_AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
 
 
 def _women_with(tokens: list[Token]) -> list[Token]:
@@ -563,9 +563,47 @@ def _age_with(tokens: list[Token]) -> list[Token]:
             out.append(_token("AND", "", t.start_pos, t.start_pos))
         elif out and t.type == "MEASURE" and t.value == "age" and out[-1].type == "COND":
             out.append(_token("AND", "", t.start_pos, t.start_pos))
-        if t.type in _LIST_SEPS:
+        if t.type in _AGE_ITEM_SEPS:
             since = len(out) + 1
         out.append(t)
+    return out
+
+
+_RANGE_WORDS = frozenset({"GT", "GE", "LT", "LE", "EQ", "BETWEEN", "TO", "DASH"})
+_WITH = re.compile(r"\s*with(?:\s+an?)?\s*", re.IGNORECASE)
+
+
+def _measures_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Mayo score of 6 to 12 with an endoscopic subscore ≥ 2": a value and the value "with" it
+    are both required (the "with" is filler, so the two comparisons would run together)."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.type == "MEASURE" and out[-1].type in ("NUMBER", "UNIT") \
+                and _WITH.fullmatch(text[out[-1].end_pos:t.start_pos]):
+            recent = [x.type for x in out[-5:]]
+            if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
+                out.append(_token("AND", "with", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+def _history_amounts(tokens: list[Token]) -> list[Token]:
+    """"Smoking history of ≥ 10 pack-years": an amount of the condition's measure says the history
+    too, so the condition is dropped. Only after "history": "smokers with > 20 pack-years" may mean
+    current smokers."""
+    measured_as = _lexicon().measured_as
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        rest = tokens[k + 1:k + 5]
+        if t.type == "COND" and t.value in measured_as and len(rest) == 4 \
+                and rest[0].type == "QUAL" and rest[0].value == "history" and rest[1].type in COMPARATORS \
+                and rest[2].type == "NUMBER" and rest[3].type == "MEASURE" and rest[3].value == measured_as[t.value]:
+            k += 2
+            continue
+        out.append(t)
+        k += 1
     return out
 
 
