@@ -42,16 +42,12 @@ from .nodes import (
     walk,
 )
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
-from .tokens import ENTITY_TERMINALS, Normalised, normal_means_not_high
+from .tokens import ENTITY_TERMINALS, WILLING, Normalised, normal_means_not_high
 from .trial import CriterionKind
 from .units import UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
-
-
-# Words asking whether the patient can and will consent (not whether they have signed).
-_WILLING = re.compile(r"\b(?:able|abilit|willing|capable|understand|agree|accept|commit)", re.IGNORECASE)
 
 
 @dataclass
@@ -560,7 +556,7 @@ class Reader(Transformer):
     def consent(self, items):
         part = self._status("consent", items)
         consent_at = next((i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "CONSENT"), len(items))
-        part.willing = any(isinstance(t, Token) and t.type == "ABLE" and _WILLING.search(t.value)
+        part.willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value)
                            for t in items[:consent_at])
         return part
 

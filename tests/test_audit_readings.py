@@ -1,0 +1,51 @@
+"""Readings audited for wrong fails: a patient a careful coordinator would not fail must not be
+failed by the structured reading (criterion text → canonical rule, texts that must stay free
+text, and made-up patients through the evaluator)."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # who signs does not change whether consent is given
+    ("Signed informed consent by the patient or legal guardian", "inclusion", "consent"),
+    ("Patient or legally authorized representative must provide written informed consent", "inclusion", "consent"),
+    ("Able to give informed consent", "inclusion", "attribute able_to_consent"),
+])
+def test_audited_readings(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # someone else may consent or comply for the patient: the patient's own capacity is not asked
+    ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
+     "informed consent document", "inclusion"),
+    ("Patient or legal representative able to give informed consent", "inclusion"),
+    ("Subject or carer / legal representative is willing to sign consent document", "inclusion"),
+    ("Parent or legal guardian willing and able to comply with all study procedures", "inclusion"),
+    ("Patient or caregiver willing to comply with study procedures", "inclusion"),
+    ("Patient or legal guardian unable to give consent", "exclusion"),
+])
+def test_audited_texts_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(compile_criterion(text, kind).rule, Context(patient=patient, as_of=AS_OF)).truth
+
+
+def test_a_patient_whose_representative_consents_is_not_failed_for_lacking_capacity():
+    text = "Patient or legal representative able to give informed consent"
+    assert screened(text, "inclusion", attributes={"able_to_consent": False}) is Truth.UNKNOWN
