@@ -21,6 +21,9 @@ AS_OF = date(2026, 11, 20)
     ("Signed informed consent by the patient or legal guardian", "inclusion", "consent"),
     ("Patient or legally authorized representative must provide written informed consent", "inclusion", "consent"),
     ("Able to give informed consent", "inclusion", "attribute able_to_consent"),
+    # an exception in the same sentence is applied to the clause it follows
+    ("History of malignancy within 5 years, except adequately treated basal cell carcinoma", "exclusion",
+     "condition malignancy [history] except (basal_cell_carcinoma [treated]) within 5 years before screening"),
 ])
 def test_audited_readings(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -35,6 +38,19 @@ def test_audited_readings(text, kind, rule):
     ("Parent or legal guardian willing and able to comply with all study procedures", "inclusion"),
     ("Patient or caregiver willing to comply with study procedures", "inclusion"),
     ("Patient or legal guardian unable to give consent", "exclusion"),
+    # an exception written as a sentence of its own: 'Exception: treated BCC' is not an exclusion of
+    # treated BCC, and the malignancy before it cannot be read without it
+    ("History of malignancy within 5 years. Exception: adequately treated basal cell carcinoma.", "exclusion"),
+    ("History of malignancy within 5 years. Exceptions include adequately treated basal cell carcinoma.", "exclusion"),
+    ("History of malignancy within 5 years. Except adequately treated basal cell carcinoma.", "exclusion"),
+    ("Known additional malignancy that is progressing or requires active treatment. Exceptions include adequately "
+     "treated basal cell carcinoma of the skin, squamous cell carcinoma of the skin, or in situ cervical cancer.",
+     "exclusion"),
+    # a permission that may concern any sentence before it, not only the last
+    ("Participant has completed any radiotherapy (including stereotactic radiosurgery) at least 14 days prior to the "
+     "start of study intervention administration. Participants must have recovered from all radiation-related "
+     "toxicities, and not have had radiation pneumonitis. A 1-week washout is permitted for palliative radiation "
+     "(<= 2 weeks of radiotherapy) to non-central nervous system disease.", "inclusion"),
 ])
 def test_audited_texts_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -49,3 +65,10 @@ def screened(text: str, kind: str, **profile) -> Truth:
 def test_a_patient_whose_representative_consents_is_not_failed_for_lacking_capacity():
     text = "Patient or legal representative able to give informed consent"
     assert screened(text, "inclusion", attributes={"able_to_consent": False}) is Truth.UNKNOWN
+
+
+def test_palliative_radiation_last_week_does_not_fail_a_washout_that_permits_it():
+    text = ("Participant has completed any radiotherapy at least 14 days prior to the start of study intervention. "
+            "A 1-week washout is permitted for palliative radiation.")
+    recent = {"procedures": [{"name": "palliative radiotherapy", "date": "2026-11-10"}]}
+    assert screened(text, "inclusion", **recent) is Truth.UNKNOWN

@@ -140,17 +140,19 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             rest = Span(start=start, end=len(text.rstrip()))
             nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
             break
-        permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause)
+        # "… is permitted", "Exceptions include …": what the sentences before forbid, allowed
+        permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause) or clause[0].type == "EXCEPT"
         if isinstance(node, Allowance) or (node is None and permits):
             allowed = allow(nodes[-1], node, norm, kind, vocab) if nodes and isinstance(node, Allowance) else None
             starts.pop()
             if allowed is None:
-                # an exception we cannot apply: the clause it qualifies cannot be read alone either
-                start = starts[-1] if nodes else span.start
-                if nodes:
-                    nodes.pop()
-                else:
-                    starts.append(start)
+                # an exception we cannot apply: which clause before it qualifies is not known ("…
+                # at least 14 days prior. Participants must have recovered … A 1-week washout is
+                # permitted for palliative radiation"), so none of them can be read alone
+                start = starts[0] if nodes else span.start
+                nodes.clear()
+                function_heads.clear()
+                starts[:] = [start]
                 nodes.append(FreeText(text=text[start:span.end], span=Span(start=start, end=span.end)))
             else:
                 nodes[-1] = allowed
