@@ -72,3 +72,21 @@ def test_palliative_radiation_last_week_does_not_fail_a_washout_that_permits_it(
             "A 1-week washout is permitted for palliative radiation.")
     recent = {"procedures": [{"name": "palliative radiotherapy", "date": "2026-11-10"}]}
     assert screened(text, "inclusion", **recent) is Truth.UNKNOWN
+
+
+def test_other_conditions_of_a_non_cancer_class_stay_undecided_in_a_trial_of_one_of_them():
+    # an MS patient's optic neuritis is a neurological condition of the class, but part of the MS
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999998", conditions=("Multiple Sclerosis",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Diagnosis of other neurological conditions"),))
+    rule = compile_trial(trial).rules["E1"]
+    assert to_text(rule) == "condition neurological_disease [other]"
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": [
+        {"name": "multiple sclerosis"}, {"name": "optic neuritis"}], "complete": ["conditions"]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is Truth.UNKNOWN
+    # another cancer in a cancer trial is still read (its metastases are excepted with it)
+    cancer = Trial(nct_id="NCT09999998", conditions=("Non-small Cell Lung Cancer",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Another malignancy"),))
+    assert to_text(compile_trial(cancer).rules["E1"]) == "condition malignancy except (nsclc, advanced_cancer)"

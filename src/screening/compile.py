@@ -554,6 +554,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                 under_study = [_CANCER if vocab.is_a(c, _CANCER) else c for c in studied]
             inside = [c for c in dict.fromkeys(under_study) if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]
+            if inside and "other" in node.qualifiers and not all(vocab.is_a(c, _CANCER) for c in inside):
+                # "other neurological conditions" in a multiple sclerosis trial: the disease's own
+                # manifestations (optic neuritis) are recorded as members of the class too, and
+                # which are "other" is the coordinator's call (a cancer's metastases are excepted)
+                return node
             if inside:
                 # "another malignancy" in a lung-cancer trial: other than lung cancer
                 return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)
