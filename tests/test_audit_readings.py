@@ -90,3 +90,33 @@ def test_other_conditions_of_a_non_cancer_class_stay_undecided_in_a_trial_of_one
     cancer = Trial(nct_id="NCT09999998", conditions=("Non-small Cell Lung Cancer",), criteria=(
         Criterion(id="E1", kind="exclusion", text="Another malignancy"),))
     assert to_text(compile_trial(cancer).rules["E1"]) == "condition malignancy except (nsclc, advanced_cancer)"
+
+
+@pytest.mark.parametrize("rule, note, truth", [
+    # progression told of in the past, or the contrary of it, is not progressing now
+    ("condition malignancy [progressing]", "biochemical progression 2018, salvage radiotherapy; now in remission",
+     Truth.UNKNOWN),
+    ("condition malignancy [progressing]", "progression-free since 2019", Truth.UNKNOWN),
+    ("condition malignancy [progressing]", "progressing on surveillance", Truth.TRUE),
+    # a treatment that was is not one required now
+    ("condition malignancy [requiring_treatment]", "was on active treatment until 2018", Truth.UNKNOWN),
+    ("condition malignancy [requiring_treatment]", "on active treatment", Truth.TRUE),
+])
+def test_a_condition_note_about_the_past_does_not_say_progressing_or_treated_now(rule, note, truth):
+    from screening.compile import parse_rule
+
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": [
+        {"name": "prostate cancer", "onset": "2015-01-01", "note": note}]})
+    assert evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("text, medication, truth", [
+    ("Hypersensitivity to ibuprofen", {"name": "ibuprofen", "outcome": "intolerant", "note": "dyspepsia, not an allergy"},
+     Truth.UNKNOWN),
+    ("Hypersensitivity to ibuprofen", {"name": "ibuprofen", "outcome": "intolerant", "note": "urticaria"}, Truth.TRUE),
+    ("Therapeutic anticoagulation", {"name": "warfarin", "note": "subtherapeutic INR"}, Truth.UNKNOWN),
+    ("Therapeutic anticoagulation", {"name": "warfarin", "note": "not at therapeutic dose"}, Truth.UNKNOWN),
+    ("Therapeutic anticoagulation", {"name": "warfarin", "note": "therapeutic dose"}, Truth.TRUE),
+])
+def test_a_note_denying_an_allergy_or_a_full_dose_does_not_assert_it(text, medication, truth):
+    assert screened(text, "exclusion", medications=[medication]) is truth
