@@ -24,6 +24,14 @@ AS_OF = date(2026, 11, 20)
     # an exception in the same sentence is applied to the clause it follows
     ("History of malignancy within 5 years, except adequately treated basal cell carcinoma", "exclusion",
      "condition malignancy [history] except (basal_cell_carcinoma [treated]) within 5 years before screening"),
+    # times alone, or what only a past can be after the last: read
+    ("Known active or history of recurrent bacterial or viral infections", "exclusion",
+     "(condition bacterial_infection [active] or condition bacterial_infection [history, recurrent]) or "
+     "(condition viral_infection [active] or condition viral_infection [history, recurrent])"),
+    ("Current or past depression", "exclusion",
+     "condition major_depressive_disorder [current] or condition major_depressive_disorder [history]"),
+    ("Newly diagnosed (within 3 months before enrollment) or poorly controlled type 2 diabetes", "exclusion",
+     "condition type_2_diabetes [new] within 3 months before enrollment or condition type_2_diabetes [uncontrolled]"),
 ])
 def test_audited_readings(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -51,6 +59,13 @@ def test_audited_readings(text, kind, rule):
      "start of study intervention administration. Participants must have recovered from all radiation-related "
      "toxicities, and not have had radiation pneumonitis. A 1-week washout is permitted for palliative radiation "
      "(<= 2 weeks of radiotherapy) to non-central nervous system disease.", "inclusion"),
+    # a time alone, then another time with what the illness is: whether that reaches the first is not said
+    ("Current or past uncontrolled hypertension", "exclusion"),
+    ("Current or history of uncontrolled hypertension", "exclusion"),
+    ("Active or recent serious infection", "exclusion"),
+    ("Current or recent (within 4 weeks) severe infection", "exclusion"),
+    ("Current or recent (within 4 weeks before random allocation) a history of severe active or recurrent bacterial, "
+     "viral, fungal, parasitic or other infections", "exclusion"),
 ])
 def test_audited_texts_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -120,3 +135,9 @@ def test_a_condition_note_about_the_past_does_not_say_progressing_or_treated_now
 ])
 def test_a_note_denying_an_allergy_or_a_full_dose_does_not_assert_it(text, medication, truth):
     assert screened(text, "exclusion", medications=[medication]) is truth
+
+
+def test_controlled_hypertension_is_not_current_or_past_uncontrolled_hypertension():
+    text = "Current or past uncontrolled hypertension"
+    controlled = {"conditions": [{"name": "hypertension", "controlled": True}], "complete": ["conditions"]}
+    assert screened(text, "exclusion", **controlled) is not Truth.TRUE
