@@ -24,6 +24,10 @@ AS_OF = date(2026, 11, 20)
     # an exception in the same sentence is applied to the clause it follows
     ("History of malignancy within 5 years, except adequately treated basal cell carcinoma", "exclusion",
      "condition malignancy [history] except (basal_cell_carcinoma [treated]) within 5 years before screening"),
+    # why the protocol excludes is dropped
+    ("Pregnant and nursing patients are excluded because the effects of tosedostat on a fetus are unknown",
+     "exclusion", "pregnant or breastfeeding"),
+    ("Use of warfarin because of the risk of bleeding", "exclusion", "medication warfarin"),
     # times alone, or what only a past can be after the last: read
     ("Known active or history of recurrent bacterial or viral infections", "exclusion",
      "(condition bacterial_infection [active] or condition bacterial_infection [history, recurrent]) or "
@@ -69,6 +73,10 @@ def test_audited_readings(text, kind, rule):
     # groups of women listed with "and": each is excluded, not only one who is all of them (a wrong pass)
     ("Women who are pregnant, women who will be breastfeeding during the study, and women of childbearing potential "
      "who are not practicing a reliable method of birth control.", "exclusion"),
+    # a cause says which ones: not the condition or intolerance of any cause
+    ("Anemia because of bleeding", "exclusion"),
+    ("Contraindication to aspirin because of allergy", "exclusion"),
+    ("Unable to undergo MRI because of claustrophobia or metal implants", "exclusion"),
 ])
 def test_audited_texts_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

@@ -59,7 +59,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "… are excluded because the effects of X on a fetus are unknown"
         (r"(?i)\s*\((?:due\s+to|because\s+of)\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks"
          r"|theoretical|unknown)\b[^()]*(?:\([^()]*\)[^()]*)*\)", ""),
-        (r"(?i),?\s+because\b[^.;()]*", ""),
+        # (but "anemia because of bleeding", "contraindication to aspirin because of allergy" say which)
+        (r"(?i)\b(excluded|ineligible|not\s+(?:be\s+)?eligible)\s*,?\s+because\b[^.;()]*", r"\1"),
+        (r"(?i),?\s+because\s+of\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks|theoretical"
+         r"|unknown)\b[^.;()]*", ""),
     )
 )
 
