@@ -555,8 +555,6 @@ def test_a_20000_character_criterion_compiles_quickly():
      ("medication biologic_response_modifier within 3 weeks before screening or "
       "medication hematopoietic_growth_factor within 3 weeks before screening")),
     # consent: who signs and the form it takes do not change it
-    (("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
-      "informed consent document"), "inclusion", "attribute able_to_consent"),
     ("Signed, informed consent must be obtained prior to any study specific procedures", "inclusion", "consent"),
     ("Informed consent to participate in study", "inclusion", "consent"),
     # number forms

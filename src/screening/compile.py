@@ -140,17 +140,19 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             rest = Span(start=start, end=len(text.rstrip()))
             nodes.append(FreeText(text=text[rest.start:rest.end], span=rest))
             break
-        permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause)
+        # "… is permitted", "Exceptions include …": what the sentences before forbid, allowed
+        permits = any(t.type in ("HOWEVER", "HOWEVER_ALLOWED") for t in clause) or clause[0].type == "EXCEPT"
         if isinstance(node, Allowance) or (node is None and permits):
             allowed = allow(nodes[-1], node, norm, kind, vocab) if nodes and isinstance(node, Allowance) else None
             starts.pop()
             if allowed is None:
-                # an exception we cannot apply: the clause it qualifies cannot be read alone either
-                start = starts[-1] if nodes else span.start
-                if nodes:
-                    nodes.pop()
-                else:
-                    starts.append(start)
+                # an exception we cannot apply: which clause before it qualifies is not known ("…
+                # at least 14 days prior. Participants must have recovered … A 1-week washout is
+                # permitted for palliative radiation"), so none of them can be read alone
+                start = starts[0] if nodes else span.start
+                nodes.clear()
+                function_heads.clear()
+                starts[:] = [start]
                 nodes.append(FreeText(text=text[start:span.end], span=Span(start=start, end=span.end)))
             else:
                 nodes[-1] = allowed
@@ -218,7 +220,7 @@ def _after_function_head(clause: list[Token], words: str) -> list[Token] | None:
     rest = clause[colon + 1:]
     return [] if all(t.type == "NUMBER" for t in rest) else rest
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
-_GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who)\b",
+_GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who|of)\b",
                             re.IGNORECASE)
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
@@ -552,6 +554,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                 under_study = [_CANCER if vocab.is_a(c, _CANCER) else c for c in studied]
             inside = [c for c in dict.fromkeys(under_study) if c != node.concept and vocab.is_a(c, node.concept)
                       and all(e.concept != c for e in node.excluding)]
+            if inside and "other" in node.qualifiers and not all(vocab.is_a(c, _CANCER) for c in inside):
+                # "other neurological conditions" in a multiple sclerosis trial: the disease's own
+                # manifestations (optic neuritis) are recorded as members of the class too, and
+                # which are "other" is the coordinator's call (a cancer's metastases are excepted)
+                return node
             if inside:
                 # "another malignancy" in a lung-cancer trial: other than lung cancer
                 return node.model_copy(update={"excluding": node.excluding + tuple(Exemption(concept=c)

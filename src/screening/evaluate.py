@@ -633,7 +633,12 @@ _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bqu
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
 
 
-_PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b", re.IGNORECASE)
+_PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b(?![- ]free)", re.IGNORECASE)
+# A note telling of a time past ("progression in 2018, now in remission", "was on treatment until
+# 2019"): what it says need not hold now.
+_PAST = re.compile(r"\bwas\b|\bwere\b|\bpreviously\b|\bformerly\b|\bprior\b|\buntil\b|\bcompleted\b"
+                   r"|\bfinished\b|\bended\b|\bstopped\b|\bhistory of\b", re.IGNORECASE)
+_THERAPEUTIC = re.compile(r"(?<![\w-])therapeutic\b|\bfull[- ]dose\b|\btreatment dose\b", re.IGNORECASE)
 _ON_TREATMENT = re.compile(r"\b(?:on|under|receiving|requires?|requiring|needs?|in)\s+(?:active\s+)?"
                            r"(?:treatment|therapy)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\bno\b|\bnot\b|\bwithout\b|\bnone\b", re.IGNORECASE)
@@ -690,17 +695,19 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         # a dose meant to treat (anticoagulation): prophylaxis is not it, and the note tells
         if "prophyla" in note:
             return Truth.FALSE
-        return Truth.TRUE if any(w in note for w in ("therapeutic", "full dose", "full-dose", "treatment dose")) \
-            else Truth.UNKNOWN
+        # ("subtherapeutic", "not at therapeutic dose" are not it either)
+        return Truth.TRUE if _THERAPEUTIC.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
     if q == "progressing":
         # recorded, if at all, in the note; an illness that is over is not progressing
         if end is not None and end < ctx.as_of:
             return Truth.FALSE
-        return Truth.TRUE if _PROGRESSING.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
+        return Truth.TRUE if _PROGRESSING.search(note) and not (_NEGATED.search(note) or _PAST.search(note)
+                                                                or _QUIESCENT.search(note)) else Truth.UNKNOWN
     if q == "requiring_treatment":
         # recorded, if at all, in the note; an illness that is over may still be treated
         # (adjuvant hormone therapy for years after a resected breast cancer)
-        return Truth.TRUE if _ON_TREATMENT.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
+        return Truth.TRUE if _ON_TREATMENT.search(note) and not (_NEGATED.search(note) or _PAST.search(note)) \
+            else Truth.UNKNOWN
     if q == "other":
         # other than the disease under study, which the rule does not name (the trial does)
         return Truth.UNKNOWN
@@ -733,7 +740,9 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
         outcome = getattr(entry, "outcome", None)
         if outcome is not None and outcome != "intolerant":
             return Truth.FALSE
-        return Truth.TRUE if outcome == "intolerant" and _ALLERGY.search(note) else Truth.UNKNOWN
+        # ("dyspepsia, not an allergy", "rash, no anaphylaxis": which the note does not settle)
+        return Truth.TRUE if outcome == "intolerant" and _ALLERGY.search(note) and not _NEGATED.search(note) \
+            else Truth.UNKNOWN
     if q == "intravenous":
         route = getattr(entry, "route", None)
         return Truth.UNKNOWN if route is None else Truth.of(route == "iv")

@@ -42,16 +42,12 @@ from .nodes import (
     walk,
 )
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
-from .tokens import ENTITY_TERMINALS, Normalised, normal_means_not_high
+from .tokens import ENTITY_TERMINALS, WILLING, Normalised, normal_means_not_high
 from .trial import CriterionKind
 from .units import UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
-
-
-# Words asking whether the patient can and will consent (not whether they have signed).
-_WILLING = re.compile(r"\b(?:able|abilit|willing|capable|understand|agree|accept|commit)", re.IGNORECASE)
 
 
 @dataclass
@@ -563,7 +559,7 @@ class Reader(Transformer):
     def consent(self, items):
         part = self._status("consent", items)
         consent_at = next((i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "CONSENT"), len(items))
-        part.willing = any(isinstance(t, Token) and t.type == "ABLE" and _WILLING.search(t.value)
+        part.willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value)
                            for t in items[:consent_at])
         return part
 
@@ -777,6 +773,8 @@ class Reader(Transformer):
         part: _Part = rest[0]
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
+        if _times_share_what_follows(groups):
+            raise Unreadable("whether the qualifiers after the last of the times reach the earlier ones is not said")
         windows = [next((q for q in g if isinstance(q, TimeWindow)), None) for g in groups]
         if len(groups) > 1 and any(windows) and not all(windows):
             # "newly diagnosed (within 3 months) or poorly controlled": the window is its group's
@@ -1495,6 +1493,24 @@ def _kind_of(p: _Part) -> str:
 def _ability(core: object) -> bool:
     """Consent and contraception: "no informed consent" excludes, as written."""
     return isinstance(core, _Part) and isinstance(core.node, Status) and core.node.field in ("consent", "contraception")
+
+
+# Qualifiers that only say when: "current", "recent (within 4 weeks)", "past".
+_TIMES = frozenset({"current", "active", "recent", "history"})
+# What only a past can be: "active or history of recurrent infections" is not an active recurrent one.
+_OF_A_PAST = frozenset({"recurrent"})
+
+
+def _times_share_what_follows(groups: list[list[object]]) -> bool:
+    """"Current or past uncontrolled hypertension", "active or recent serious infection": a time
+    alone, or the other time followed by what the illness is — whether that reaches the first
+    time too (current uncontrolled hypertension) or not (any current hypertension) is not said."""
+    said = [[q for q in g if isinstance(q, (str, TimeWindow))] for g in groups]
+    when_only = [all(q in _TIMES or isinstance(q, TimeWindow) for q in g) for g in said]
+    return len(said) > 1 and any(when_only[:-1]) and any(
+        g and (g[0] in _TIMES or isinstance(g[0], TimeWindow)) and not w
+        and not all(q in _TIMES | _OF_A_PAST or isinstance(q, TimeWindow) for q in g)
+        for g, w in zip(said[1:], when_only[1:]))
 
 
 _UNABLE = re.compile(r"unabl|unwill|inabil|refus|not able|not willing", re.IGNORECASE)

@@ -61,7 +61,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "… are excluded because the effects of X on a fetus are unknown"
         (r"(?i)\s*\((?:due\s+to|because\s+of)\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks"
          r"|theoretical|unknown)\b[^()]*(?:\([^()]*\)[^()]*)*\)", ""),
-        (r"(?i),?\s+because\b[^.;()]*", ""),
+        # (but "anemia because of bleeding", "contraindication to aspirin because of allergy" say which)
+        (r"(?i)\b(excluded|ineligible|not\s+(?:be\s+)?eligible)\s*,?\s+because\b[^.;()]*", r"\1"),
+        (r"(?i),?\s+because\s+of\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks|theoretical"
+         r"|unknown)\b[^.;()]*", ""),
     )
 )
 
@@ -389,7 +392,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = _durations(_in_context(_negative_numbers(tokens), vocab, text), text)
+    tokens = _durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
@@ -398,6 +401,30 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
     tokens = _measures_with(_snellen(_sexed_statuses(tokens, text), text), text)
     return tokens
+
+
+# Words saying the patient can or will ("willing to sign consent"): a capacity, not the signature.
+WILLING = re.compile(r"\b(?:able|abilit|willing|capable|understand|agree|accept|commit)", re.IGNORECASE)
+
+
+def _proxies(tokens: list[Token]) -> list[Token]:
+    """"Signed consent by the patient or legal guardian" is consent, whoever signs: the proxy is
+    dropped. "Patient or legal representative able to give consent", "patient or carer willing to
+    comply", "patient or guardian unable to consent": the patient need not be able to, so the
+    sentence is not the patient's attribute and the proxy stays a word (free text)."""
+    out: list[Token] = []
+    sentence: list[Token] = []
+    for t in [*tokens, None]:
+        if t is not None and t.type not in ("PERIOD", "SEMI"):
+            sentence.append(t)
+            continue
+        capacity = any(x.type in ("COMPLY", "NEG") or x.type == "ABLE" and WILLING.search(x.value) for x in sentence)
+        out.extend(_retyped(x, "WORD") if x.type == "PROXY" else x
+                   for x in sentence if x.type != "PROXY" or capacity)
+        sentence = []
+        if t is not None:
+            out.append(t)
+    return out
 
 
 # After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
