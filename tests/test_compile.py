@@ -365,6 +365,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("TSH outside the normal range", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
     ("Received an IGIV preparation within 1 month prior to Day 1", "exclusion",
      "medication ivig within 1 months before baseline"),
+    # the number after "or" names the sibling the vocabulary has
+    ("CKD stage 4 or 5", "exclusion", "condition ckd_stage_4 or condition end_stage_renal_disease"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),
@@ -755,6 +757,7 @@ def test_registry_constructs(text, kind, rule):
     ("Male or non-pregnant female", "exclusion"),
     ("Patients who cannot participate in physical therapy", "exclusion"),
     ("Anemia due to iron deficiency", "exclusion"),
+    ("CKD stage 4 or 6", "exclusion"),
     ("Diabetes with HbA1c > 9%, or hypertension", "exclusion"),
     ("Oxygen saturation ≤ 94% on room air", "inclusion"),
     # two conditions said of women: which are asked together is not clear in an exclusion

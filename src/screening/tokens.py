@@ -392,7 +392,8 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = _durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text)
+    tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
+                                vocab, text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
@@ -569,6 +570,27 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
 _AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
 _AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+
+
+_LAST_NUMBER = re.compile(r"\d+$")
+
+
+def _numbered_siblings(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"CKD stage 4 or 5": a name ending in a number, then another number after "or", is the name
+    with that number when the vocabulary has it (CKD stage 5, i.e. end-stage renal disease)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "NUMBER" and len(out) >= 2 and out[-1].type in ("OR", "COMMA", "ANDOR") \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("OR", "COMMA", "ANDOR", "PERIOD", "SEMI", "RPAR")):
+            named = next((x for x in reversed(out[:-1]) if x.type != "COMMA" and x.type != "OR"), None)
+            written = text[named.start_pos:named.end_pos] if named is not None and named.type == "COND" else ""
+            if _LAST_NUMBER.search(written) and "." not in t.value:
+                sibling = vocab.lookup(_LAST_NUMBER.sub(t.value, written))
+                if sibling is not None and sibling.category == "condition":
+                    out.append(_token("COND", sibling.id, t.start_pos, t.end_pos))
+                    continue
+        out.append(t)
+    return out
 
 
 def _women_with(tokens: list[Token]) -> list[Token]:
