@@ -367,6 +367,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "medication ivig within 1 months before baseline"),
     # the number after "or" names the sibling the vocabulary has
     ("CKD stage 4 or 5", "exclusion", "condition ckd_stage_4 or condition end_stage_renal_disease"),
+    ("Mechanical prosthetic heart valve", "exclusion", "condition mechanical_heart_valve"),
+    ("Non-valvular atrial fibrillation", "inclusion", "condition nonvalvular_atrial_fibrillation"),
     # consent and compliance as sponsors' templates word them
     ("Stated willingness to comply with all study procedures and availability for the duration of the study",
      "inclusion", "attribute able_to_comply"),

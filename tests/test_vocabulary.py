@@ -317,6 +317,8 @@ def test_descendants_mirror_ancestors() -> None:
         ("gadolinium_contrast", "contrast_media"),
         ("icu_admission", "hospitalization"),
         ("drug_abuse", "recreational_drug_use"),
+        ("mechanical_heart_valve", "heart_valve_prosthesis"),
+        ("nonvalvular_atrial_fibrillation", "atrial_fibrillation"),
     ],
 )
 def test_class_membership(concept_id: str, ancestor_id: str) -> None:
@@ -368,6 +370,8 @@ def test_class_membership(concept_id: str, ancestor_id: str) -> None:
         ("blood_donation", "blood_transfusion"),
         # using a drug is not abusing it
         ("recreational_drug_use", "drug_abuse"),
+        # a tissue valve needs no lifelong anticoagulation
+        ("bioprosthetic_heart_valve", "mechanical_heart_valve"),
         # a nursing home resident is not held by an order
         ("institutionalized", "court_ordered_institutionalization"),
     ],
