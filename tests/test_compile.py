@@ -315,6 +315,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Patients aged > 65 with diabetes", "exclusion", "age > 65 years and condition diabetes_mellitus"),
     ("Postmenopausal women aged 50 to 80 years", "inclusion",
      "if female then (condition menopause and (age >= 50 years and age <= 80 years))"),
+    ("Male or female subjects aged 18-55 years with BMI 18.5-30 kg/m2", "inclusion",
+     "(age >= 18 years and age <= 55 years) and (bmi >= 18.5 kg/m2 and bmi <= 30 kg/m2)"),
+    ("Patients aged 65-80 years with BMI 30-40 kg/m2", "exclusion",
+     "(age >= 65 years and age <= 80 years) and (bmi >= 30 kg/m2 and bmi <= 40 kg/m2)"),
     # a value in % of FEV1 or FVC is of the predicted normal
     ("FEV1 ≥ 40% and ≤ 80% of predicted normal", "inclusion",
      "fev1_percent_predicted >= 40 % and fev1_percent_predicted <= 80 %"),

@@ -627,7 +627,7 @@ def _measures_with(tokens: list[Token], text: str) -> list[Token]:
     are both required (the "with" is filler, so the two comparisons would run together)."""
     out: list[Token] = []
     for t in tokens:
-        if out and t.type == "MEASURE" and out[-1].type in ("NUMBER", "UNIT") \
+        if out and t.type == "MEASURE" and out[-1].type in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") \
                 and _WITH.fullmatch(text[out[-1].end_pos:t.start_pos]):
             recent = [x.type for x in out[-5:]]
             if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
