@@ -997,7 +997,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                        (f"whether {label} is planned",))
     broader = [getattr(e, "name", None) or ctx.vocab.get(e.concept_id).name for e in entries  # type: ignore[attr-defined]
                if target and getattr(e, "concept_id", None) and e.concept_id != target  # type: ignore[attr-defined]
-               and any(ctx.vocab.is_a(d, target) for d in ctx.vocab.descendants(e.concept_id))]  # type: ignore[attr-defined]
+               and _broader(e.concept_id, target, ctx)]  # type: ignore[attr-defined]
     if broader and not truths:
         # recorded as "psoriasis" against "pustular psoriasis", or as "hemodialysis" against
         # "chronic dialysis" (maintenance hemodialysis is both): maybe, maybe not
@@ -1013,6 +1013,12 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         return Outcome(Truth.FALSE, f"Nothing in the complete {kind.list_name} list counts as {what}.{detail}", None,
                        tuple(evidence))
     return Outcome(Truth.FALSE, f"No {what} in the complete {kind.list_name} list.", None, tuple(evidence))
+
+
+def _broader(recorded: str, asked: str, ctx: Context) -> bool:
+    """A record one of whose kinds is what is asked ("psoriasis" against "pustular psoriasis"):
+    it may or may not be that kind."""
+    return any(ctx.vocab.is_a(d, asked) for d in ctx.vocab.descendants(recorded))
 
 
 def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bool:
@@ -1190,8 +1196,7 @@ def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
             continue  # a cousin's, against "a first-degree relative"
         elif _matches(e.concept_id, node.concept, ctx) and close is Truth.TRUE:
             return Outcome(Truth.TRUE, f"Family history of {label} in {who}: {name}.", None, (seen,))
-        elif _matches(e.concept_id, node.concept, ctx) or any(
-                ctx.vocab.is_a(d, node.concept) for d in ctx.vocab.descendants(e.concept_id)):
+        elif _matches(e.concept_id, node.concept, ctx) or _broader(e.concept_id, node.concept, ctx):
             # which relative is not said, or "thyroid cancer" against "medullary thyroid carcinoma"
             maybe.append(name)
             evidence.append(seen)

@@ -27,8 +27,8 @@ Qualifier = Literal[
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant", "allergic",
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
     "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
-    "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line", "recent", "stable",
-    "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
+    "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line", "recent",
+    "stable", "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
 ]
 
 

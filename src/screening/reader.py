@@ -85,7 +85,7 @@ class _Part:
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
-    values: list = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
+    values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
     quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
 
@@ -1054,10 +1054,12 @@ class Reader(Transformer):
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
+        elliptic = [p for p in seq.parts if p.elliptic is not None]
         _distribute(seq, self.kind)
-        for p in seq.parts:
+        for p in elliptic:
             if isinstance(p.node, Comparison) and p.node.unit is not None and p.node.concept != "age":
-                # an elliptic threshold took its measure from the one before: "FEV1 ≥ 40% and ≤ 8 L"
+                # an elliptic threshold took its measure from the one before, unchecked: "FEV1 ≥ 40%
+                # and ≤ 8 L" (the others were checked as they were read)
                 try:
                     canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept))
                 except UnitError as error:
@@ -1326,8 +1328,8 @@ _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", 
 # What an allowance can exempt, by the terminal that names it.
 _EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
-_SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction",
-             "first_line", "second_line"}
+_SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "therapeutic", "maintenance",
+             "induction", "first_line", "second_line"}
 _ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",

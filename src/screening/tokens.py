@@ -399,8 +399,12 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts):
         tokens = settle(tokens)
-    tokens = _completed_before(_treatment_lists(_treated_with(_now_or_before(tokens, text), text)), text)
-    tokens = _measures_with(_snellen(_sexed_statuses(tokens, text), text), text)
+    # passes that also read the words between the tokens, in this order
+    for settle_in_text in (_now_or_before, _treated_with):
+        tokens = settle_in_text(tokens, text)
+    tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
+    for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with):
+        tokens = settle_in_text(tokens, text)
     return tokens
 
 
@@ -567,11 +571,6 @@ def _age_bounds(tokens: list[Token]) -> list[Token]:
     return out
 
 
-# What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
-_AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
-_AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
-
-
 _LAST_NUMBER = re.compile(r"\d+$")
 
 
@@ -599,6 +598,11 @@ def _women_with(tokens: list[Token]) -> list[Token]:
     if len(tokens) > 2 and tokens[0].type == "COND" and tokens[1].type in ("FEMALE", "MALE"):
         return [tokens[1], tokens[0], *tokens[2:]]
     return tokens
+
+
+# What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
+_AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
+_AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
 
 
 def _age_with(tokens: list[Token]) -> list[Token]:
@@ -660,19 +664,16 @@ def _counted_from_anchor(tokens: list[Token]) -> list[Token]:
     """"Life expectancy of at least 3 months from randomization": the day a time to come is counted
     from is an anchor, which screening takes as now, so it says no more than the time."""
     out = list(tokens)
+    from_now = _lexicon().from_now
     for k in range(len(out) - 3):
         run = out[k:k + 6]
-        if run[0].type == "MEASURE" and run[0].value in _lexicon().from_now and run[1].type in COMPARATORS \
+        if run[0].type == "MEASURE" and run[0].value in from_now and run[1].type in COMPARATORS \
                 and [t.type for t in run[2:4]] == ["NUMBER", "TIMEUNIT"]:
             after = 4 + (len(run) > 5 and run[4].type == "AFTER")
             if len(run) > after and run[after].type == "ANCHOR":
                 del out[k + 4:k + after + 1]
             break
     return out
-
-
-_ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
-_ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
 
 
 def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
@@ -912,6 +913,10 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         washed = _token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
         return [*kept, washed, *rest, *tokens[k:]]
     return tokens
+
+
+_ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+_ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
 
 
 def _childbearing_items(tokens: list[Token]) -> list[Token]:
