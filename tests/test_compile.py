@@ -817,6 +817,8 @@ def test_registry_constructs(text, kind, rule):
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
+    # a result given as an example of what has a window or is not a condition
+    ("Hepatitis B (e.g. HBsAg positive) within 6 months", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

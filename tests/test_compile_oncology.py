@@ -54,8 +54,22 @@ def outcome(rule: str, **profile):
      "agent", "exclusion", "not attribute recovered_from_prior_toxicity"),
     # a result in parentheses defines the diagnosis before it
     ("Has a known history of Hepatitis B (defined as HBsAg reactive) or known active Hepatitis C virus (defined "
-     "as HCV RNA is detected) infection", "exclusion", "hbsag in {positive} or condition hepatitis_c [active]"),
+     "as HCV RNA is detected) infection", "exclusion", "hbsag in {positive} or hcv_rna in {positive}"),
     ("Hepatitis B (defined as HBsAg positive)", "exclusion", "hbsag in {positive}"),
+    # "e.g." before a result: one way of knowing the condition, beside the condition itself
+    ("Known active Hepatitis B (e.g., HBsAg reactive) or Hepatitis C (e.g., HCV RNA [qualitative] is detected)",
+     "exclusion", "(condition hepatitis_b [active] or hbsag in {positive}) or "
+     "(condition hepatitis_c [active] or hcv_rna in {positive})"),
+    ("No active hepatitis B (e.g., HBsAg reactive)", "inclusion",
+     "not (condition hepatitis_b [active] or hbsag in {positive})"),
+    # a test in parentheses after a disease defines it; it is no abbreviation of the disease
+    ("Hepatitis C (HCV RNA detected)", "exclusion", "hcv_rna in {positive}"),
+    # a result written once is every test's after it: "negative for A and B" is not "B positive"
+    ("Negative for hepatitis B surface antigen and hepatitis C antibody", "inclusion",
+     "hbsag in {negative} and hcv_antibody in {negative}"),
+    ("Negative for HBsAg, HCV antibody and HIV antibody at screening", "inclusion",
+     "hbsag in {negative} and hcv_antibody in {negative} and hiv_antibody in {negative}"),
+    ("Positive for HBsAg or HCV antibody", "exclusion", "hbsag in {positive} or hcv_antibody in {positive}"),
     # "another" malignancy is other than the studied one, which only the trial says
     ("Known additional malignancy that is progressing or requires active treatment", "exclusion",
      "condition malignancy [progressing, other] or condition malignancy [requiring_treatment, other]"),

@@ -83,6 +83,7 @@ class _Part:
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     risk: bool = False                # "high risk of …": a judgement
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
+    shown_by: list = field(default_factory=list)  # "(e.g., HBsAg reactive)": results that show it
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
@@ -724,6 +725,13 @@ class Reader(Transformer):
         tok = next((t for t in items if isinstance(t, Token) and t.type == "MED"), None)
         return ("equivalent", tok.value if tok is not None else None)
 
+    def shown_by(self, items):
+        """post: "(e.g., HBsAg reactive)" — a result that shows the condition before it, one way
+        among others of knowing it."""
+        # a test named alone ("e.g., HCV RNA is detected") is found positive
+        return ("shown_by", [i.node or Category(concept=i.concept, values=("positive",), span=i.span)
+                             for i in items if isinstance(i, _Part)])
+
     def definition(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         return ("definition", self._settle(seq))
@@ -841,6 +849,8 @@ class Reader(Transformer):
             part.quals.append("equivalent")
         elif tag == "definition":
             part.definition = post[1]
+        elif tag == "shown_by":
+            part.shown_by = post[1]
         elif tag == "alternative":
             part.alternative = post[1:]
 
@@ -1207,6 +1217,11 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *p.values), span=p.span)
         else:
             raise Unreadable("nothing to say")
+        if p.shown_by:
+            if p.terminal != "COND" or p.node is not None or p.window is not None or p.values \
+                    or any(n is None for n in p.shown_by):
+                raise Unreadable("a result shown for what is not a condition now")
+            node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.alternative is not None:
             if p.negated or p.excluding or p.node is None or not _numeric(p.node):
                 raise Unreadable("another limit for what?")
@@ -1638,10 +1653,13 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                 else NormalMultiple(concept=measure, op=op, factor=value[1], limit=value[0])
             p.measure = measure
             p.elliptic = None
-        positive_before = isinstance(prev.node, Titre) or (
-            isinstance(prev.node, Category) and prev.node.values == ("positive",))
-        if p.terminal == "QUALITATIVE" and p.node is None and positive_before:
-            p.node = Category(concept=p.concept, values=("positive",), span=p.span)
+        # "positive for A or B", "negative for HBsAg and HCV antibody": the result written once
+        # is every bare test's after it
+        result_before = ("positive",) if isinstance(prev.node, Titre) else \
+            prev.node.values if isinstance(prev.node, Category) and prev.node.values in (("positive",), ("negative",)) \
+            else None
+        if p.terminal == "QUALITATIVE" and p.node is None and result_before:
+            p.node = Category(concept=p.concept, values=result_before, span=p.span)
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item

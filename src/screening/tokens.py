@@ -1979,9 +1979,11 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     k = j + 1
                     continue
                 if len(inner) == 1 and out and out[-1].type in _NAMES and inner[0].type in _NAMES \
-                        and text[inner[0].start_pos:inner[0].end_pos].isupper():
+                        and text[inner[0].start_pos:inner[0].end_pos].isupper() \
+                        and text[t.end_pos:tokens[j].start_pos].strip() == text[inner[0].start_pos:inner[0].end_pos]:
                     # "mechanical ventilation (CMV)": an abbreviation of the name before it, even
-                    # where the vocabulary knows the letters as something else
+                    # where the vocabulary knows the letters as something else (not "hepatitis C
+                    # (HCV RNA detected)", whose other words say it is a test result)
                     k = j + 1
                     continue
                 if _restates(out, inner):
