@@ -482,6 +482,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a parenthesis ending a sentence that says whom it asks; a scale named after "performance status"
     ("Performance status - Karnofsky 50-100% (for patients age 11 to 21)", "inclusion",
      "if (age >= 11 years and age <= 21 years) then (karnofsky >= 50 % and karnofsky <= 100 %)"),
+    ("Performance status: Karnofsky 70-100%", "inclusion", "karnofsky >= 70 % and karnofsky <= 100 %"),
     ("Hemoglobin < 9 g/dL (for patients with liver metastases)", "exclusion",
      "condition liver_metastases and hemoglobin < 9 g/dL"),
     # childbearing potential as a clause of its own
@@ -937,6 +938,31 @@ def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
     assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
     assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
     assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"
+
+
+def test_a_heading_that_names_a_measure_gives_the_bare_values_under_it_their_name():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999994", criteria=(
+        Criterion(id="I1", kind="inclusion", text="18 and over", group="Age"),
+        Criterion(id="I2", kind="inclusion", text="At least 12 weeks", group="Life expectancy"),
+        Criterion(id="I3", kind="inclusion", text="Karnofsky 70-100%", group="Performance status"),
+        Criterion(id="I4", kind="inclusion", text="Female", group="Sex"),
+        Criterion(id="I5", kind="inclusion", text="At least 12 weeks", group="Hepatic"),
+        Criterion(id="I6", kind="inclusion", text="Not specified", group="Life expectancy"),
+    ))
+    rules = compile_trial(trial).rules
+    assert to_text(rules["I1"]) == "age >= 18 years"
+    assert to_text(rules["I2"]) == "life_expectancy >= 12 weeks"
+    assert to_text(rules["I3"]) == "karnofsky >= 70 % and karnofsky <= 100 %"
+    assert to_text(rules["I4"]) == "female"
+    # a topic heading names no value; words the heading cannot complete stay words
+    assert to_text(rules["I5"]) == 'text "At least 12 weeks"'
+    assert to_text(rules["I6"]) == 'text "Not specified"'
+    # the spans point into the item's own words, never before them
+    spans = [n.span for n in walk(rules["I1"]) if n.span is not None]
+    assert spans and all(0 <= s.start <= s.end <= len("18 and over") for s in spans)
 
 
 def test_diagnoses_under_an_unread_head_are_not_each_required():

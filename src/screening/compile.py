@@ -34,6 +34,7 @@ from .nodes import (
     Span,
     Status,
     is_structured,
+    shifted,
     walk,
 )
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
@@ -427,6 +428,13 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
+        if c.group and not is_structured(compiled.rule) and _names_a_measure(c.group):
+            # "Age" over "- 18 and over", "Life expectancy" over "- At least 12 weeks" (old NCI
+            # records): the heading names what the item's value is of
+            prefix = f"{c.group.strip().rstrip(':').strip()}: "
+            headed = compile_criterion(prefix + c.text, c.kind)
+            if is_structured(headed.rule):
+                compiled = CompiledCriterion(rule=shifted(headed.rule, len(prefix)), errors=headed.errors)
         try:
             rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         except _StudiedIndistinct:
@@ -466,6 +474,19 @@ _GROUP_WORDS = frozenset({"subject", "subjects", "patient", "patients", "partici
                           "cohorts", "group", "groups", "arm", "arms", "part", "phase", "portion", "volunteers",
                           "children", "adults", "adolescents", "infants", "those", "individuals", "only", "also",
                           "additionally", "addition", "older", "younger", "healthy", "controls", "control"})
+
+
+def _names_a_measure(heading: str) -> bool:
+    """Whether a heading is the name of one measured value ("Age", "Life expectancy",
+    "Performance status") or of the patient's sex, which the items under it give values of."""
+    words = heading.strip().rstrip(":").strip()
+    if _SEX_HEADING.match(words):
+        return True
+    tokens = tokenize(normalise(words))
+    return len(tokens) == 1 and tokens[0].type == "MEASURE"
+
+
+_SEX_HEADING = re.compile(r"^(?:sex|gender)$", re.IGNORECASE)
 
 
 def names_a_group(heading: str) -> bool:

@@ -331,3 +331,20 @@ def walk(node: Node):
 def is_structured(node: Node) -> bool:
     """True when no part of the rule is free text or a clinician's judgement."""
     return not any(isinstance(n, (FreeText, Judgement)) for n in walk(node))
+
+
+def shifted(node: Node, by: int) -> Node:
+    """The same rule with every span moved ``by`` characters back (a rule read from words put
+    before the criterion's own; what lies in them points at the criterion's start)."""
+    def move(span: Span | None) -> Span | None:
+        return None if span is None else Span(start=max(0, span.start - by), end=max(0, span.end - by))
+
+    update: dict[str, object] = {"span": move(node.span)}
+    if isinstance(node, (AllOf, AnyOf, AtLeast)):
+        update["items"] = tuple(shifted(item, by) for item in node.items)
+    elif isinstance(node, Not):
+        update["item"] = shifted(node.item, by)
+    elif isinstance(node, Conditional):
+        update["when"] = shifted(node.when, by)
+        update["then"] = shifted(node.then, by)
+    return node.model_copy(update=update)

@@ -1651,6 +1651,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             # "Performance status - Karnofsky 50-100%": the scale named after it; "Eastern
             # Cooperative Oncology Group (ECOG) performance status": one name, twice
             out.pop()
+        elif t.type == "MEASURE" and ptype == "COLON" and len(out) >= 2 and _names_no_scale(out[-2], text):
+            del out[-2:]  # "Performance status: Karnofsky 70-100%"
         if t.type == "MEASURE":
             measure = t.value
         if t.type == "NUMBER" and _out_of_maximum(out, t, measure, vocab):
