@@ -22,6 +22,11 @@ AS_OF = date(2026, 11, 20)
     ("Female patients who are pregnant or nursing, or of childbearing potential and are not using adequate "
      "contraception", "exclusion",
      "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
+    # "… and women of childbearing potential who …": one more item, each excluded (not only one who is all
+    # of them, a wrong pass the audit found)
+    ("Women who are pregnant, women who will be breastfeeding during the study, and women of childbearing "
+     "potential who are not practicing a reliable method of birth control", "exclusion",
+     "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
     ("Pregnant women or females of childbearing potential and lactating", "exclusion",
      "pregnant or (female and childbearing_potential and breastfeeding)"),
     ("Negative pregnancy test, and women of childbearing potential must use contraception", "inclusion",

@@ -221,8 +221,9 @@ def _after_function_head(clause: list[Token], words: str) -> list[Token] | None:
     rest = clause[colon + 1:]
     return [] if all(t.type == "NUMBER" for t in rest) else rest
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
-_GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+(?:with|who|of)\b",
-                            re.IGNORECASE)
+# ("… or women of childbearing potential not using contraception" is one more item about women)
+_GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
+                            r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").

@@ -1316,7 +1316,9 @@ class Reader(Transformer):
         # A list joined by "and" or commas: in an exclusion, each named item of one kind
         # excludes ("hepatitis B, hepatitis C and HIV"); items of different kinds describe one
         # case together ("infection requiring hospitalization and IV antibiotics").
-        kinds = {_kind_of(p) for p in seq.parts if not p.unconstrained}
+        # ("Women who are pregnant, and women of childbearing potential not using contraception":
+        # the women who could conceive are one more item of a list about being pregnant)
+        kinds = {"STATUS" if k == "CHILDBEARING" else k for k in (_kind_of(p) for p in seq.parts if not p.unconstrained)}
         # "prior stroke and concomitant diabetes": an item described in its own words after
         # "and" is a second requirement on one patient, not another member of a list
         described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
