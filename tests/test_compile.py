@@ -548,6 +548,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("1-3 prior lines of chemotherapy", "inclusion", "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
+    # abilities of a language named once at its end: each of them
+    ("Able to speak and read English", "inclusion", "attribute speaks_english and attribute reads_english"),
+    ("Must be able to speak, read, and write in Spanish", "inclusion",
+     "attribute speaks_spanish and attribute reads_spanish"),
+    ("Able to speak or read French", "inclusion", "attribute speaks_french or attribute reads_french"),
+    # (what follows names no language: the verbs stay as they were read)
+    ("Able to read and understand Informed Consent", "inclusion", "attribute able_to_consent"),
     # units of osmolality
     ("Urine osmolality < 300 mOsm/kg", "inclusion", "urine_osmolality < 300 mOsm/kg"),
     # "recent" without saying how recent
@@ -818,6 +825,9 @@ def test_registry_constructs(text, kind, rule):
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
+    # after a negation, whether "unable to speak or read" means either or both is not said
+    ("Inability to speak or read English", "exclusion"),
+    ("Unable to speak, read and write English", "exclusion"),
     # a result given as an example of what has a window or is not a condition
     ("Hepatitis B (e.g. HBsAg positive) within 6 months", "exclusion"),
 ])

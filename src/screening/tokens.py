@@ -17,7 +17,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lark import Token
@@ -42,7 +42,23 @@ class Normalised:
         return Span(start=self.origin[start], end=self.origin[max(end, start)])
 
 
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_ABILITY = r"(?:speak|read|write|understand)s?"
+_ABILITY_SEP = r"\s*(?:,\s*and|,\s*or|and/or|and|or|,)\s*"
+# "speak, read and write English": abilities of a language named once at the end
+_ABILITIES = re.compile(rf"(?i:\b(unable\s+to|inability\s+to|not\s+able\s+to|cannot|not)\s+)?"
+                        rf"(?i:\b({_ABILITY}(?:{_ABILITY_SEP}{_ABILITY})+))\s+(?:in\s+)?([A-Z][a-z]+)\b")
+
+
+def _each_ability(m: re.Match[str]) -> str:
+    """Each ability with its language ("speak English and read English"); after a negation the
+    words stay as they are, since whether "unable to speak or read" is either or both is not said."""
+    language = m.group(3)
+    if m.group(1) or f"speaks_{language.lower()}" not in load_vocabulary().concepts:
+        return m.group(0)  # ("read and understand Informed Consent" names no language)
+    return re.sub(rf"(?i)\b({_ABILITY})\b(?={_ABILITY_SEP})", rf"\1 {language}", m.group(2)) + f" {language}"
+
+
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r) for p, r in (
         (r"\\([<>^\[\]_*#\-.()+!=~|`])", r"\1"),      # markdown escapes: \> → >
         (r"[≥≧⩾]", ">="), (r"[≤≦⩽]", "<="), (r"＞", ">"), (r"＜", "<"),
@@ -53,6 +69,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        (_ABILITIES, _each_ability),
         (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
         (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
@@ -79,7 +96,7 @@ def normalise(text: str) -> Normalised:
         for m in pattern.finditer(out):
             pieces.append(out[last:m.start()])
             new_origin.extend(origin[last:m.start()])
-            replacement = m.expand(repl)
+            replacement = repl(m) if callable(repl) else m.expand(repl)
             pieces.append(replacement)
             new_origin.extend([origin[m.start()]] * len(replacement))
             last = m.end()
