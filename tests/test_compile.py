@@ -548,6 +548,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("1-3 prior lines of chemotherapy", "inclusion", "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
+    # how the evidence was seen does not change what it is evidence of
+    ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction", "exclusion",
+     "condition ischemia or condition arrhythmia or condition cardiac_conduction_disorder or "
+     "condition myocardial_infarction"),
+    ("Clinical or radiographic evidence of bowel obstruction", "exclusion", "condition bowel_obstruction"),
+    ("Evidence of overwhelming bacterial infection at time of randomization", "exclusion",
+     "condition bacterial_infection [severe, current]"),
     # abilities of a language named once at its end: each of them
     ("Able to speak and read English", "inclusion", "attribute speaks_english and attribute reads_english"),
     ("Must be able to speak, read, and write in Spanish", "inclusion",
