@@ -548,6 +548,15 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("1-3 prior lines of chemotherapy", "inclusion", "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
+    # a pressure written as a pair: high when either value is, below the pair when both are
+    ("Blood pressure > 140/90 mmHg", "exclusion",
+     "systolic_blood_pressure > 140 mmHg or diastolic_blood_pressure > 90 mmHg"),
+    ("Uncontrolled hypertension (BP greater than 150/100 mm Hg)", "exclusion",
+     "systolic_blood_pressure > 150 mmHg or diastolic_blood_pressure > 100 mmHg"),
+    ("Blood pressure < 140/90 mmHg at screening", "inclusion",
+     "systolic_blood_pressure < 140 mmHg and diastolic_blood_pressure < 90 mmHg"),
+    ("BP of at least 130/80", "inclusion",
+     "systolic_blood_pressure >= 130 mmHg or diastolic_blood_pressure >= 80 mmHg"),
     # how the evidence was seen does not change what it is evidence of
     ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction", "exclusion",
      "condition ischemia or condition arrhythmia or condition cardiac_conduction_disorder or "
@@ -955,6 +964,14 @@ def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
     assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
     assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
     assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"
+
+
+def test_words_written_out_anew_point_into_the_words_they_stand_for():
+    text = "Uncontrolled hypertension (BP > 150/90 mmHg)"
+    rule = compile_criterion(text, "exclusion").rule
+    spans = [n.span for n in walk(rule)]
+    assert all(s is not None and 27 <= s.start < s.end <= len(text) for s in spans), spans
+    assert text[spans[0].start:].startswith("BP")
 
 
 def test_a_heading_that_names_a_measure_gives_the_bare_values_under_it_their_name():

@@ -58,6 +58,24 @@ def _each_ability(m: re.Match[str]) -> str:
     return re.sub(rf"(?i)\b({_ABILITY})\b(?={_ABILITY_SEP})", rf"\1 {language}", m.group(2)) + f" {language}"
 
 
+# "BP > 140/90 mmHg": a pressure written as a pair is high when either value is, and below a pair
+# when both are (hypertension is SBP ≥ 140 or DBP ≥ 90)
+_PRESSURE_OPS = {">": ">", ">=": ">=", "=>": ">=", "<": "<", "<=": "<=", "=<": "<=", "greater than": ">",
+                 "more than": ">", "higher than": ">", "above": ">", "over": ">", "exceeding": ">",
+                 "at least": ">=", "less than": "<", "lower than": "<", "below": "<", "under": "<",
+                 "no more than": "<=", "not more than": "<=", "no greater than": "<=", "at most": "<="}
+_PRESSURE_PAIR = re.compile(
+    r"(?i)\b(?:blood\s+pressure|BP)(?:\s*\(BP\))?\s*(?:of\s+|is\s+|:\s*)?("
+    + "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
+    + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
+
+
+def _pressure_pair(m: re.Match[str]) -> str:
+    op = _PRESSURE_OPS[" ".join(m.group(1).lower().split())]
+    joined = "or" if op.startswith(">") else "and"
+    return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
+
+
 _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r) for p, r in (
         (r"\\([<>^\[\]_*#\-.()+!=~|`])", r"\1"),      # markdown escapes: \> → >
@@ -70,6 +88,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
         (_ABILITIES, _each_ability),
+        (_PRESSURE_PAIR, _pressure_pair),
         (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
         (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
@@ -96,9 +115,17 @@ def normalise(text: str) -> Normalised:
         for m in pattern.finditer(out):
             pieces.append(out[last:m.start()])
             new_origin.extend(origin[last:m.start()])
-            replacement = repl(m) if callable(repl) else m.expand(repl)
+            if callable(repl):
+                # words written out anew ("systolic blood pressure > 140 mmHg or …" for "BP >
+                # 140/90"): each piece points into the words it stands for, in order
+                replacement = repl(m)
+                width = m.end() - m.start()
+                new_origin.extend(origin[m.start() + i * width // max(len(replacement), 1)]
+                                  for i in range(len(replacement)))
+            else:
+                replacement = m.expand(repl)
+                new_origin.extend([origin[m.start()]] * len(replacement))
             pieces.append(replacement)
-            new_origin.extend([origin[m.start()]] * len(replacement))
             last = m.end()
         pieces.append(out[last:])
         new_origin.extend(origin[last:len(out)])
