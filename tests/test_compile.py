@@ -548,6 +548,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("1-3 prior lines of chemotherapy", "inclusion", "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
     # the verbs of an ability, listed
     ("Able to read, understand, converse in English", "inclusion", "attribute speaks_english"),
+    # words before "or" that name a thing with the last words of the name after it
+    ("Prior allogeneic stem cell or solid organ transplantation", "exclusion",
+     "procedure allogeneic_stem_cell_transplantation [history] or procedure organ_transplantation [history]"),
     # a pressure written as a pair: high when either value is, below the pair when both are
     ("Blood pressure > 140/90 mmHg", "exclusion",
      "systolic_blood_pressure > 140 mmHg or diastolic_blood_pressure > 90 mmHg"),

@@ -1594,6 +1594,28 @@ def _shared_tail(word: Token, name: Token, vocab: Vocabulary, text: str) -> str 
     return found.id if found is not None and found.category in ("condition", "class") else None
 
 
+def _shared_head(out: list[Token], name: Token, vocab: Vocabulary, text: str) -> Token | None:
+    """The unread words ending ``out`` read with the last words of the name after "or" ("stem
+    cell" + "transplantation" of "solid organ transplantation"), as a token of the name's kind,
+    when the vocabulary has that name; else None."""
+    words: list[Token] = []
+    for t in reversed(out):
+        if t.type != "WORD" or len(words) == 3:
+            break
+        words.insert(0, t)
+    if len(out) > len(words) and out[-len(words) - 1].type in ("COMMA", "WORD"):
+        return None  # "fish, soybean or peanut allergy": a list, each item read with the name
+    tail = text[name.start_pos:name.end_pos].split()[1:]
+    kind = vocab.get(name.value).category
+    for first in range(len(words)):
+        said = text[words[first].start_pos:words[-1].end_pos]
+        for cut in range(len(tail)):
+            found = vocab.lookup(f"{said} {' '.join(tail[cut:])}")
+            if found is not None and found.category == kind:
+                return _token(name.type, found.id, words[first].start_pos, words[-1].end_pos)
+    return None
+
+
 def _allergy_to(out: list[Token]) -> bool:
     """The tokens so far end in "allergy to" (QUAL allergic or intolerant), perhaps with "any
     component of"."""
@@ -1653,6 +1675,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             shared = _shared_tail(t, tokens[k + 2], vocab, text)
             if shared is not None:
                 t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
+        if t.type in ("OR", "ANDOR") and ptype == "WORD" and ntype in ("PROC", "COND"):
+            named = _shared_head(out, tokens[k + 1], vocab, text)
+            if named is not None:
+                # "allogeneic stem cell or solid organ transplantation": the words before "or" name
+                # a thing with the last words of the name after it
+                while out and out[-1].type == "WORD" and out[-1].start_pos >= named.start_pos:
+                    out.pop()
+                out.append(named)
         if t.type == "VACC" and ptype == "VACC" and prev.value == "vaccine" \
                 and re.fullmatch(r"\s*with\s+(?:an?\s+|any\s+)?", text[prev.end_pos:t.start_pos], re.IGNORECASE):
             out.pop()  # "vaccination with a live vaccine": the vaccine says it all
