@@ -436,9 +436,8 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             headed = compile_criterion(prefix + c.text, c.kind)
             if is_structured(headed.rule):
                 compiled = CompiledCriterion(rule=shifted(headed.rule, len(prefix)), errors=headed.errors)
-        try:
-            rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
-        except _StudiedIndistinct:
+        rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
+        if rule is None:
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
             continue
         if c.group and names_a_group(c.group):
@@ -507,10 +506,6 @@ def names_a_group(heading: str) -> bool:
 _CANCER = "malignancy"
 
 
-class _StudiedIndistinct(Exception):
-    """An exclusion naming the very class a trial of any cancer studies."""
-
-
 def trial_concepts(trial: Trial) -> tuple[str, ...]:
     """The conditions a trial studies, as vocabulary concepts: the condition names found in its
     registry conditions ("Advanced Non-small Cell Lung Cancer" → non-small cell lung cancer,
@@ -540,13 +535,15 @@ def _condition_names(name: str) -> list[str]:
                     if re.search(r"\bneoplasms?\b", n, re.IGNORECASE)]
 
 
-def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False) -> Rule:
+def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False) -> Rule | None:
     """An exclusion naming a class that holds the studied disease ("previous or concurrent
     malignancy" in a lung-cancer trial) does not mean the disease under study: it is excepted,
     visibly, so the rule still excludes every other member of the class. An exclusion of a
     "prior" episode of the studied disease itself means one before the index episode.
     ``heads_only`` (for inclusions) excepts it from general heads alone: "no serious medical
-    illness" does not mean the disease studied, but "diagnosis of a malignancy" does."""
+    illness" does not mean the disease studied, but "diagnosis of a malignancy" does. None when
+    an exclusion names the very class a trial of any cancer studies ("active malignancy"): which
+    cancer it means is not said."""
     vocab = load_vocabulary()
     # a trial of "advanced cancer" or "solid tumors" studies whichever cancer the patient has
     studied = [_CANCER if _generic_cancer(c, vocab) else c for c in studied]
@@ -554,7 +551,7 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
     if any(vocab.is_a(c, _CANCER) for c in studied) and vocab.lookup("advanced_cancer"):
         studied = [*studied, "advanced_cancer"]
 
-    def exempt(node: Rule) -> Rule:
+    def exempt(node: Rule) -> Rule | None:
         if heads_only and isinstance(node, HasCondition) and node.concept is not None \
                 and not vocab.get(node.concept).covers:
             return node
@@ -567,7 +564,7 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
         if isinstance(node, HasCondition) and node.concept is not None and node.concept in studied \
                 and node.concept == _CANCER and not heads_only:
             # "active malignancy" in a trial of any solid tumour: the patient's cancer is one
-            raise _StudiedIndistinct()
+            return None
         if isinstance(node, HasCondition) and node.concept is not None:
             under_study = studied
             if vocab.get(node.concept).covers:
@@ -588,9 +585,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                                                "qualifiers": tuple(q for q in node.qualifiers if q != "other")})
             return node
         if isinstance(node, (AllOf, AnyOf)):
-            return node.model_copy(update={"items": tuple(exempt(i) for i in node.items)})
+            items = [exempt(i) for i in node.items]
+            return None if any(i is None for i in items) else node.model_copy(update={"items": tuple(items)})
         if isinstance(node, Not):
-            return node.model_copy(update={"item": exempt(node.item)})
+            item = exempt(node.item)
+            return None if item is None else node.model_copy(update={"item": item})
         return node
 
     return exempt(rule) if studied else rule

@@ -232,6 +232,8 @@ class Vocabulary:
                 children[parent].add(concept.id)
         self._children = {key: frozenset(value) for key, value in children.items()}
         self._descendants: dict[str, frozenset[str]] = {}
+        self._events = frozenset(concept_id for concept_id, above in self._ancestors.items()
+                                 if any(by_id[a].event for a in above))
         self._surface = sorted(
             {
                 (form, concept.id, _is_case_sensitive(form))
@@ -370,7 +372,7 @@ class Vocabulary:
 
     def is_event(self, concept_id: str) -> bool:
         """Whether a condition is an acute event (it or a class above it is marked ``event``)."""
-        return any(self.concepts[a].event for a in self.ancestors(concept_id))
+        return concept_id in self._events
 
     def is_a(self, concept_id: str, ancestor_id: str) -> bool:
         """Whether ``concept_id`` is ``ancestor_id`` or one of its descendants (reflexive, transitive)."""
