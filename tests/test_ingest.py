@@ -430,6 +430,17 @@ def test_ids_are_positional_whatever_the_record_numbers() -> None:
     assert cut(text) == [("I1", "2.", "Adults"), ("I2", "3.", "Consent"), ("E1", "7.", "Pregnancy")]
 
 
+def test_numbers_written_in_the_texts_of_a_bulleted_list_are_labels() -> None:
+    text = ("Inclusion Criteria:\n  -  1 Sign an informed consent form;\n  -  2 Aged 18 to 55 years;\n"
+            "  -  3 BMI 18-28 kg/m2;\nExclusion Criteria:\n  -  1 Pregnancy;\n  -  2 Smoking;\n")
+    assert cut(text)[:3] == [("I1", "1", "Sign an informed consent form;"), ("I2", "2", "Aged 18 to 55 years;"),
+                             ("I3", "3", "BMI 18-28 kg/m2;")]
+    # not a numbering: two items, or numbers that do not count 1, 2, 3 …
+    assert cut(text)[3:] == [("E1", "-", "1 Pregnancy;"), ("E2", "-", "2 Smoking;")]
+    text = "Inclusion Criteria:\n  -  18 years or older\n  -  2 prior lines of therapy\n  -  3 Consent\n"
+    assert [c[2] for c in cut(text)] == ["18 years or older", "2 prior lines of therapy", "3 Consent"]
+
+
 def test_continuation_lines_join_with_one_space() -> None:
     text = (
         "Inclusion Criteria:\n\n"

@@ -671,6 +671,7 @@ _INLINE_HEADING = re.compile(
     rf"(?<!\S)(?:(?:key|main|major)\s+)?(?:{_KEYWORD})\s+criteria\s*:", re.I
 )
 _INLINE_NUMBER = re.compile(r"(?<!\S)(\d{1,2})[.)](?=\s)")
+_TEXT_NUMBER = re.compile(r"(\d{1,2})\s+(?=[A-Za-z(])")
 _ANNOUNCES_LIST = re.compile(r"\b(?:all|any|each|one|none|both)\b.{0,40}\bof the following\b", re.I)
 
 LineKind = Literal["blank", "heading", "item", "text"]
@@ -901,6 +902,16 @@ class _Builder:
                 self._emit("", text)
             self.paragraph = None
 
+    def _unnumber(self, items: list[int]) -> None:
+        """"- 1 Sign an informed consent form", "- 2 Be able to …": a list numbered 1, 2, 3 … in
+        its texts as well as bulleted; the numbers are labels, not words of the criteria."""
+        numbers = [_TEXT_NUMBER.match(self.done[k][2]) for k in items]
+        if len(items) < 3 or not all(numbers) or [int(m[1]) for m in numbers] != list(range(1, len(items) + 1)):
+            return
+        for k, m in zip(items, numbers):
+            kind, _, text, group = self.done[k]
+            self.done[k] = (kind, m[1], text[m.end():], group)
+
     def _emit(self, label: str, text: str) -> None:
         if text:
             self.done.append((self.kind, label, text, self.group))
@@ -916,6 +927,7 @@ class _Builder:
                 # healthy controls" says whom the section is for, even alone)
                 for k in items:
                     self.done[k] = (*self.done[k][:3], "")
+            self._unnumber(items)
         counters = {"inclusion": 0, "exclusion": 0}
         criteria = []
         for kind, label, text, group in self.done:

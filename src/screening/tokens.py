@@ -416,7 +416,9 @@ def tokenize(norm: Normalised) -> list[Token]:
             if unit is not None:
                 unit_text, unit_end = unit
                 unit_start = p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" ")))
-                emit("UNIT", _LEADING_TIMES.sub("", unit_text), unit_start, unit_end)
+                # "kg / m2", "mL/min/1.73 m2": one unit, written as one word (which is how the
+                # rule language prints it and reads it back)
+                emit("UNIT", re.sub(r"\s+", "", _LEADING_TIMES.sub("", unit_text)), unit_start, unit_end)
                 while i < len(pieces) and pieces[i].start < unit_end:
                     i += 1
             continue
@@ -441,7 +443,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -450,6 +452,51 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with):
         tokens = settle_in_text(tokens, text)
     return tokens
+
+
+def _thresholds_by_sex(tokens: list[Token]) -> list[Token]:
+    """"Male subjects weigh ≥ 50 kg, female subjects weigh ≥ 45 kg", "Body weight: male ≥ 50 kg,
+    female ≥ 45 kg": one measure with a threshold for each sex, read as "weight (men ≥ 50 kg,
+    women ≥ 45 kg)". Both sexes must be given, of one measure (one sex alone, "women aged 18-45",
+    is who may take part)."""
+    def threshold(k: int, named: bool) -> int | None:
+        """Where "SEX MEASURE? cmp NUMBER UNIT?" starting at ``k`` ends (the measure there when
+        ``named``), or None."""
+        m = k + 2 if named else k + 1
+        if m + 1 < len(out) and out[k].type in ("MALE", "FEMALE") and (not named or out[k + 1].type == "MEASURE") \
+                and out[m].type in COMPARATORS and out[m + 1].type == "NUMBER":
+            return m + 3 if m + 2 < len(out) and out[m + 2].type == "UNIT" else m + 2
+        return None
+
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        starts = k == 0 or out[k - 1].type in ("COMMA", "SEMI")
+        named = starts and k < len(out) and out[k].type in ("MALE", "FEMALE")
+        lead = k if named else k + (2 if k + 1 < len(out) and out[k + 1].type == "COLON" else 1)
+        if not named and out[k].type != "MEASURE":
+            k += 1
+            continue
+        first = threshold(lead, named)
+        second = threshold(first + 1, named) if first is not None and first < len(out) \
+            and out[first].type in ("COMMA", "AND", "SEMI") else None
+        if second is None or out[lead].type == out[first + 1].type \
+                or named and out[lead + 1].value != out[first + 2].value:
+            k += 1
+            continue
+        measure = out[lead + 1] if named else out[k]
+        skip = 2 if named else 1  # the sex, and the measure said with it
+        pieces = [measure, _token("LPAR", "(", measure.end_pos, measure.end_pos)]
+        for begin, end in ((lead, first), (first + 1, second)):
+            pieces.append(_token("FOR_SEX", out[begin].type.lower(), out[begin].start_pos,
+                                 out[begin + skip - 1].end_pos))
+            pieces.extend(out[begin + skip:end])
+            if begin == lead:
+                pieces.append(out[first])
+        pieces.append(_token("RPAR", ")", out[second - 1].end_pos, out[second - 1].end_pos))
+        out[k:second] = pieces
+        k += len(pieces)
+    return out
 
 
 # Words saying the patient can or will ("willing to sign consent"): a capacity, not the signature.
