@@ -409,6 +409,16 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Female participants of childbearing potential must have a negative urine or serum pregnancy test within 72 "
      "hours prior to receiving the first dose of study medication", "inclusion",
      "if (female and childbearing_potential) then not pregnant"),
+    # said of women who could conceive, a negative serum or urine test is a pregnancy test
+    ("Women of childbearing potential must have a negative serum test result within 28 days prior to initiation "
+     "of study treatment", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    # how a positive urine test is settled: the profile records the result once settled
+    ("Negative urine pregnancy test within 72 hours. If the urine test cannot be confirmed as negative, a serum "
+     "pregnancy test will be required", "inclusion", "not pregnant"),
+    ("Negative HBsAg. HCV RNA testing is not required in participants with negative HCV antibody testing",
+     "inclusion", "hbsag in {negative}"),
+    ("Women of childbearing potential must have a negative HIV test", "inclusion",
+     "if (female and childbearing_potential) then hiv_antibody in {negative}"),
     ("Women planning to become pregnant during the study or within 6 months after the last dose", "exclusion",
      "female and attribute plans_pregnancy"),
     # contraception asked of men is asked of every man (only a woman's depends on her potential)

@@ -94,7 +94,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
-        if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words):
+        if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
             continue
         starts.append(span.start)
         if _GROUPS_JOINED.search(words):
@@ -193,8 +193,16 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
 
 # "No HIV testing is required unless mandated by local health authority": what need not be done
 # to screen, said after a criterion; it asks nothing of the patient.
-_NO_TEST_REQUIRED = re.compile(r"^\W*(?:note\s*:\s*)?no\s+(?:[\w/()-]+\s+){0,8}?testing\b[^.;:]{0,80}?\b"
-                               r"(?:is|are|will\s+be)\s+(?:required|needed|mandatory)\b[^.;:]*$", re.IGNORECASE)
+# "HCV RNA testing is not required in participants with negative HCV antibody testing" likewise.
+_NO_TEST_REQUIRED = re.compile(r"^\W*(?:note\s*:\s*)?(?:no\s+(?:[\w/()-]+\s+){0,8}?testing\b[^.;:]{0,80}?\b"
+                               r"(?:is|are|will\s+be)\s+(?:required|needed|mandatory)"
+                               r"|(?:[\w/()-]+\s+){0,8}?testing\s+(?:is|are|will\s+be)\s+not\s+(?:required|needed|mandatory))"
+                               r"\b[^.;:]*$", re.IGNORECASE)
+# "If a urine pregnancy test is positive (or cannot be confirmed as negative), a serum pregnancy test
+# will be required": how the result is reached, which the profile records once reached.
+_CONFIRMING_TEST = re.compile(r"^\W*if\s+(?:a|the)\s+urine\s+(?:pregnancy\s+)?test\s+(?:is\s+positive|"
+                              r"cannot\s+be\s+confirmed\s+as\s+negative|is\s+not\s+negative)[^.;:]*\bserum\s+"
+                              r"(?:pregnancy\s+)?test\b[^.;:]*$", re.IGNORECASE)
 _SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"

@@ -89,6 +89,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
+        # "Women of childbearing potential must have a negative serum test": a pregnancy test
+        (r"(?i)(\b(?:child-?bearing|WOCBP)\b[^.;]{0,80}?\bnegative\s+(?:(?:serum|urine|urinary|blood)\s+"
+         r"(?:or\s+(?:serum|urine|urinary|blood)\s+)?)?)(test)\b", r"\1pregnancy \2"),
         (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
         (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
