@@ -154,7 +154,8 @@ class _Lexicon:
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
-                 from_now: Iterable[str] = (), snellen: Iterable[str] = ()) -> None:
+                 from_now: Iterable[str] = (), snellen: Iterable[str] = (),
+                 episode_of: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -163,6 +164,7 @@ class _Lexicon:
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
+        self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -230,6 +232,7 @@ def _lexicon() -> _Lexicon:
     measured_as = data.pop("MEASURED_AS", {})
     from_now = data.pop("COUNTED_FROM_NOW", [])
     snellen = data.pop("SNELLEN", [])
+    episode_of = data.pop("EPISODE_OF", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -257,7 +260,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen)
+                    snellen, episode_of)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -1138,13 +1141,14 @@ _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 
 
 def _drop_at_least_one(out: list[Token]) -> None:
-    """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value."""
+    """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value:
+    "at least one episode of X" is having had X."""
     j = len(out)
-    while j and out[j - 1].type in ("QUAL", "LINES"):
+    while j and out[j - 1].type in ("QUAL", "LINES", "EPISODES"):
         j -= 1
-    lines = [k for k in range(j, len(out)) if out[k].type == "LINES"]
-    if len(lines) > 1:
+    if sum(out[k].type == "LINES" for k in range(j, len(out))) > 1:
         return
+    lines = [k for k in range(j, len(out)) if out[k].type in ("LINES", "EPISODES")]
     if j >= 2 and out[j - 1].type == "NUMBER" and float(out[j - 1].value) == 1 and out[j - 2].type == "GE" \
             and (j < 3 or out[j - 3].type not in _NAMES):
         for k in reversed(lines):
@@ -1906,6 +1910,12 @@ def _thresholds(tokens: list[Token]) -> list[tuple[float, str]]:
 # What a method may follow: a finding or a value, never a drug or another procedure.
 _SEEN = frozenset({"COND", "MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "UNIT", "NUMBER", "ULN", "LLN",
                    "POSITIVE", "NEGATIVE", "CATVAL", "TITRE"})
+
+
+def episode_concept(concept_id: str) -> str:
+    """The concept of one episode of a condition ("episodes of hypoglycemia" are hypoglycemic
+    episodes); the condition itself when the lexicon names none."""
+    return _lexicon().episode_of.get(concept_id, concept_id)
 
 
 def normal_means_not_high(concept_id: str) -> bool:

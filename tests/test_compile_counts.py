@@ -1,0 +1,211 @@
+"""Counts of episodes ("≥ 2 asthma exacerbations in the past 12 months"): text → rule, what must
+stay free text, and how a count is decided from the dated condition entries."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+from screening.rules import unknown_concepts
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # respiratory
+    ("≥ 2 asthma exacerbations requiring systemic corticosteroids in the past 12 months", "inclusion",
+     "episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 "
+     "within 12 months before screening"),
+    ("History of ≥ 2 asthma exacerbations in the previous 12 months", "inclusion",
+     "episodes of asthma_exacerbation >= 2 within 12 months before screening"),
+    ("At least 2 asthma exacerbations requiring hospitalization in the past year", "inclusion",
+     "episodes of asthma_exacerbation [hospitalized] >= 2 within 1 years before screening"),
+    ("Fewer than 2 asthma exacerbations in the past 12 months", "inclusion",
+     "episodes of asthma_exacerbation < 2 within 12 months before screening"),
+    ("At least two moderate or severe COPD exacerbations in the 12 months before screening", "inclusion",
+     "episodes of copd_exacerbation [moderate or severe] >= 2 within 12 months before screening"),
+    ("More than 2 COPD exacerbations within 12 months before screening", "exclusion",
+     "episodes of copd_exacerbation > 2 within 12 months before screening"),
+    ("No more than 2 COPD exacerbations in the last 12 months", "inclusion",
+     "episodes of copd_exacerbation <= 2 within 12 months before screening"),
+    ("At least two COPD exacerbations treated with antibiotics in the past year", "inclusion",
+     "episodes of copd_exacerbation requiring (medication antibiotic) >= 2 within 1 years before screening"),
+    # "at least one" is having had one
+    ("at least one COPD exacerbation in the previous year", "inclusion",
+     "condition copd_exacerbation within 1 years before screening"),
+    # haematology
+    ("At least 2 vaso-occlusive crises in the past 12 months", "inclusion",
+     "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening"),
+    ("≥2 VOCs in the past 12 months", "inclusion", "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening"),
+    ("Between 2 and 10 vaso-occlusive crises in the past 12 months", "inclusion",
+     "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening "
+     "and episodes of vaso_occlusive_crisis <= 10 within 12 months before screening"),
+    ("≥ 3 HAE attacks in the 3 months before screening", "inclusion",
+     "episodes of hae_attack >= 3 within 3 months before screening"),
+    # cardiology and neurology
+    ("2 or more hospitalizations for heart failure in the past year", "inclusion",
+     "episodes of heart_failure_hospitalization >= 2 within 1 years before screening"),
+    ("At least one hospitalization for heart failure in the previous 12 months", "inclusion",
+     "condition heart_failure_hospitalization within 12 months before screening"),
+    ("More than one myocardial infarction", "exclusion", "episodes of myocardial_infarction > 1"),
+    ("≥ 2 strokes in the past 5 years", "exclusion", "episodes of stroke >= 2 within 5 years before screening"),
+    ("At least 2 myasthenic crises in the past 2 years", "inclusion",
+     "episodes of myasthenic_crisis >= 2 within 2 years before screening"),
+    ("At least 1 relapse of multiple sclerosis in the previous 12 months", "inclusion",
+     "condition ms_relapse within 12 months before screening"),
+    ("At least 2 episodes of syncope in the past 6 months", "inclusion",
+     "episodes of syncope >= 2 within 6 months before screening"),
+    # diabetes and endocrinology: "episodes of hypoglycaemia" are hypoglycaemic episodes
+    ("no more than 1 severe hypoglycaemic episode in the last 6 months", "inclusion",
+     "episodes of hypoglycemic_episode [severe] <= 1 within 6 months before screening"),
+    ("Two or more episodes of severe hypoglycaemia in the past 12 months", "exclusion",
+     "episodes of hypoglycemic_episode [severe] >= 2 within 12 months before screening"),
+    ("History of more than 1 episode of diabetic ketoacidosis in the past 6 months", "exclusion",
+     "episodes of diabetic_ketoacidosis > 1 within 6 months before screening"),
+    ("More than 3 adrenal crises in the past year", "exclusion",
+     "episodes of adrenal_crisis > 3 within 1 years before screening"),
+    # rheumatology, GI, infection
+    ("At least 3 gout flares in the past 12 months", "inclusion",
+     "episodes of gout_flare >= 3 within 12 months before screening"),
+    ("More than 2 episodes of acute pancreatitis", "exclusion", "episodes of acute_pancreatitis > 2"),
+    ("≥ 3 UTIs in the last 12 months", "inclusion",
+     "episodes of urinary_tract_infection >= 3 within 12 months before screening"),
+])
+def test_counts_of_episodes(text, kind, rule):
+    compiled = compile_criterion(text, kind).rule
+    assert to_text(compiled) == rule
+    assert parse_rule(rule) == compiled
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a seizure may be recorded as one lasting entry (epilepsy, "seizures since 2015"): not an episode
+    ("≥ 2 seizures in the past year", "inclusion"),
+    ("More than 3 seizures in the past 30 days", "exclusion"),
+    # relapses or flares of what? of a disease whose flares the vocabulary does not name
+    ("≥ 2 relapses in the previous 2 years", "inclusion"),
+    ("At least 2 exacerbations in the past year", "inclusion"),
+    ("2 or more flares of ulcerative colitis in the past year", "inclusion"),
+    # whether "recent" reaches "severe" too is not said
+    ("No more than 2 recent moderate or severe asthma exacerbations", "exclusion"),
+    # a rate is not a count in a window
+    ("≥ 3 UTIs per year", "inclusion"),
+    ("≥ 2 attacks per month", "inclusion"),
+    # hypoglycaemia needing another person's help: what the entries do not record
+    ("More than 2 episodes of hypoglycemia requiring assistance in the past 6 months", "exclusion"),
+])
+def test_what_could_be_miscounted_stays_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def copd(day, **extra):
+    return {"name": "COPD exacerbation", "onset": day, **extra}
+
+
+TWO_IN_A_YEAR = "episodes of copd_exacerbation >= 2 within 12 months before screening"
+
+
+def test_episodes_in_the_window_are_counted():
+    assert outcome(TWO_IN_A_YEAR, conditions=[copd("2026-03-01"), copd("2026-09-01")]).truth is Truth.TRUE
+
+
+def test_an_episode_before_the_window_does_not_count():
+    result = outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=[copd("2025-03-01"), copd("2026-09-01")])
+    assert result.truth is Truth.FALSE
+
+
+def test_fewer_recorded_is_unknown_unless_the_list_is_complete():
+    one = [copd("2026-09-01")]
+    assert outcome(TWO_IN_A_YEAR, conditions=one).truth is Truth.UNKNOWN
+    assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=one).truth is Truth.FALSE
+
+
+def test_an_unmatched_name_keeps_a_complete_list_open():
+    result = outcome(TWO_IN_A_YEAR, complete=["conditions"],
+                     conditions=[copd("2026-09-01"), {"name": "chest flare-up", "onset": "2026-05-01"}])
+    assert result.truth is Truth.UNKNOWN
+
+
+def test_entries_of_the_same_day_are_one_episode_for_sure_and_at_most_two():
+    same_day = [copd("2026-09-01"), {"name": "AECOPD", "onset": "2026-09-01"}]
+    assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=same_day).truth is Truth.UNKNOWN
+    at_most_one = "episodes of copd_exacerbation <= 1 within 12 months before screening"
+    assert outcome(at_most_one, complete=["conditions"], conditions=same_day).truth is Truth.UNKNOWN
+
+
+def test_an_undated_episode_may_or_may_not_be_in_the_window():
+    result = outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=[copd("2026-09-01"), copd(None)])
+    assert result.truth is Truth.UNKNOWN
+
+
+def test_an_episode_that_began_before_the_window_and_ended_in_it_may_count():
+    result = outcome(TWO_IN_A_YEAR, complete=["conditions"],
+                     conditions=[copd("2026-09-01"), copd("2025-11-01", end="2025-12-10")])
+    assert result.truth is Truth.UNKNOWN
+
+
+def test_an_upper_bound_is_broken_by_the_episodes_recorded_whatever_is_missing():
+    at_most_one = "episodes of copd_exacerbation <= 1 within 12 months before screening"
+    two = [copd("2026-03-01"), copd("2026-09-01")]
+    assert outcome(at_most_one, conditions=two).truth is Truth.FALSE
+    assert outcome(at_most_one, conditions=two[:1]).truth is Truth.UNKNOWN
+    assert outcome(at_most_one, complete=["conditions"], conditions=two[:1]).truth is Truth.TRUE
+
+
+def test_a_qualifier_the_entries_do_not_record_leaves_the_count_unknown():
+    rule = "episodes of copd_exacerbation [hospitalized] >= 2 within 12 months before screening"
+    unrecorded = [copd("2026-03-01"), copd("2026-09-01")]
+    assert outcome(rule, complete=["conditions"], conditions=unrecorded).truth is Truth.UNKNOWN
+    recorded = [copd("2026-03-01", hospitalized=True), copd("2026-09-01", hospitalized=False)]
+    assert outcome(rule, complete=["conditions"], conditions=recorded).truth is Truth.FALSE
+    both = [copd("2026-03-01", hospitalized=True), copd("2026-09-01", hospitalized=True)]
+    assert outcome(rule, conditions=both).truth is Truth.TRUE
+
+
+def test_one_of_two_severities_counts():
+    rule = "episodes of copd_exacerbation [moderate or severe] >= 2 within 12 months before screening"
+    mixed = [copd("2026-03-01", severity="moderate"), copd("2026-09-01", severity="severe")]
+    assert outcome(rule, conditions=mixed).truth is Truth.TRUE
+    one_mild = [copd("2026-03-01", severity="mild"), copd("2026-09-01", severity="severe")]
+    assert outcome(rule, complete=["conditions"], conditions=one_mild).truth is Truth.FALSE
+
+
+def test_what_each_episode_needed_is_not_recorded():
+    rule = ("episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 "
+            "within 12 months before screening")
+    two = [{"name": "asthma exacerbation", "onset": "2026-03-01"}, {"name": "asthma attack", "onset": "2026-06-01"}]
+    result = outcome(rule, complete=["conditions"], conditions=two)
+    assert result.truth is Truth.UNKNOWN
+    assert result.missing == ("what each episode of asthma exacerbation was treated with",)
+    # fewer episodes than asked, in a complete list: however they were treated
+    assert outcome(rule, complete=["conditions"], conditions=two[:1]).truth is Truth.FALSE
+
+
+def test_a_broader_record_may_hold_any_number_of_episodes():
+    rule = "episodes of heart_failure_hospitalization >= 2 within 12 months before screening"
+    chronic = [{"name": "heart failure", "onset": "2020-10-01", "hospitalized": True}]
+    assert outcome(rule, complete=["conditions"], conditions=chronic).truth is Truth.UNKNOWN
+    over = [{"name": "heart failure", "onset": "2020-10-01", "end": "2021-01-01"}]
+    assert outcome(rule, complete=["conditions"], conditions=over).truth is Truth.FALSE
+
+
+def test_an_episode_of_the_disease_is_not_the_disease():
+    """An asthma record is the disease: in a complete list, its exacerbations would be listed."""
+    rule = "episodes of asthma_exacerbation >= 1 within 12 months before screening"
+    asthma = [{"name": "asthma", "onset": "2010-01-01"}]
+    assert outcome(rule, complete=["conditions"], conditions=asthma).truth is Truth.FALSE
+    assert outcome(rule, conditions=asthma).truth is Truth.UNKNOWN
+
+
+def test_a_reviewer_s_typo_inside_what_an_episode_needed_is_found():
+    rule = parse_rule("episodes of asthma_exacerbation requiring (medication corticosteroidz) >= 2")
+    assert unknown_concepts(rule) == ["corticosteroidz"]
