@@ -11,6 +11,7 @@ from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.rules import unknown_concepts
+from screening.units import approximate_between, parse_unit, ureg
 
 AS_OF = date(2026, 11, 20)
 
@@ -209,3 +210,103 @@ def test_an_episode_of_the_disease_is_not_the_disease():
 def test_a_reviewer_s_typo_inside_what_an_episode_needed_is_found():
     rule = parse_rule("episodes of asthma_exacerbation requiring (medication corticosteroidz) >= 2")
     assert unknown_concepts(rule) == ["corticosteroidz"]
+
+
+# --- rates: a count per period is a measure with the period as its unit -------------------------
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("4 to 14 migraine days per month", "inclusion",
+     "monthly_migraine_days >= 4 /month and monthly_migraine_days <= 14 /month"),
+    ("Between 4 and 14 monthly migraine days", "inclusion",
+     "monthly_migraine_days >= 4 and monthly_migraine_days <= 14"),
+    ("migraine days/month ≥ 4", "inclusion", "monthly_migraine_days >= 4 /month"),
+    ("At least 15 headache days per month", "inclusion", "monthly_headache_days >= 15 /month"),
+    ("≥ 8 headache days per month in the 3 months before screening", "inclusion",
+     "monthly_headache_days >= 8 /month within 3 months before screening"),
+    ("≥ 8 micturitions per 24 hours", "inclusion", "micturition_frequency >= 8 /24h"),
+    ("8 or more micturitions per 24 hours", "inclusion", "micturition_frequency >= 8 /24h"),
+    ("Average of at least 8 micturitions/day", "inclusion", "micturition_frequency >= 8 /day"),
+    ("≥ 3 urgency episodes per 24 hours", "inclusion", "urgency_episode_frequency >= 3 /24h"),
+    # "at least 1" of a rate is a threshold, not having had one
+    ("At least 1 UUI episode per day", "inclusion", "uui_episode_frequency >= 1 /day"),
+    ("Fewer than 3 spontaneous bowel movements per week", "inclusion", "sbm_frequency < 3 /week"),
+    ("< 3 complete spontaneous bowel movements per week", "inclusion", "csbm_frequency < 3 /week"),
+    ("Stool frequency ≥ 4 per day", "inclusion", "bowel_movement_frequency >= 4 /day"),
+    # an event's own rate (RATE_OF in the lexicon)
+    ("at least 4 seizures per 28 days", "inclusion", "seizure_frequency >= 4 /28d"),
+    ("≥ 4 seizures per 4 weeks", "inclusion", "seizure_frequency >= 4 /4wk"),
+    ("≥ 3 seizures per month", "inclusion", "seizure_frequency >= 3 /month"),
+    ("At least 4 HAE attacks per month", "inclusion", "hae_attack_rate >= 4 /month"),
+    # a rate per minute is not a diary count: read as before
+    ("Heart rate > 100", "exclusion", "heart_rate > 100"),
+])
+def test_rates(text, kind, rule):
+    compiled = compile_criterion(text, kind).rule
+    assert to_text(compiled) == rule
+    assert parse_rule(rule) == compiled
+
+
+@pytest.mark.parametrize("text, kind", [
+    # no period in the words, nor in the name: per day? per week?
+    ("≥ 3 bowel movements", "inclusion"),
+    ("Stool frequency ≥ 4", "inclusion"),
+    # attacks of what; seizures of which kind (a focal seizure rate is not every seizure's)
+    ("≥ 2 attacks per month", "inclusion"),
+    ("At least 4 focal seizures per 28 days", "inclusion"),
+    ("≥ 2 convulsive seizures per month", "inclusion"),
+    ("≥ 3 loose stools per day", "inclusion"),
+    # per night is not a fixed period
+    ("≥ 2 nocturnal voids per night", "inclusion"),
+])
+def test_what_could_be_misread_as_a_rate_stays_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def diary(name, value, unit=None):
+    entry = {"name": name, "value": value, "date": "2026-11-01"}
+    return {**entry, "unit": unit} if unit else entry
+
+
+def test_a_rate_named_with_its_period_may_be_recorded_as_a_bare_number():
+    rule = "monthly_migraine_days >= 4 /month and monthly_migraine_days <= 14 /month"
+    assert outcome(rule, vitals=[diary("monthly migraine days", 8)]).truth is Truth.TRUE
+    assert outcome(rule, vitals=[diary("MMD", 20)]).truth is Truth.FALSE
+
+
+def test_a_rate_whose_name_does_not_say_its_period_needs_a_unit():
+    from screening.errors import InputError
+    with pytest.raises(InputError, match="unit missing"):
+        patient_from_mapping({"id": "P", "vitals": [diary("spontaneous bowel movements", 2)]})
+
+
+def test_a_rate_converts_between_fixed_periods():
+    assert outcome("seizure_frequency >= 4 /28d", vitals=[diary("seizure frequency", 1, "/week")]).truth is Truth.TRUE
+    assert outcome("micturition_frequency >= 8 /24h",
+                   vitals=[diary("micturitions", 49, "/week")]).truth is Truth.FALSE
+    assert outcome("seizure_frequency >= 4 /28d",
+                   vitals=[diary("seizure frequency", 4, "per 4 weeks")]).truth is Truth.TRUE
+
+
+@pytest.mark.parametrize("rule, value, unit", [
+    ("seizure_frequency >= 4 /28d", 30, "/month"),      # even far above: a month is not 28 days
+    ("monthly_migraine_days >= 4 /month", 8, "/28 days"),
+    ("seizure_frequency >= 4 /month", 1, "/day"),
+    ("seizure_frequency < 3 /year", 1, "/week"),
+])
+def test_a_calendar_period_against_a_fixed_one_is_not_decided(rule, value, unit):
+    result = outcome(rule, vitals=[diary("seizure frequency" if "seizure" in rule else "migraine days", value, unit)])
+    assert result.truth is Truth.UNKNOWN
+    assert "calendar period" in result.message
+
+
+def test_months_and_years_convert_exactly():
+    assert outcome("seizure_frequency >= 12 /year", vitals=[diary("seizure frequency", 1, "/month")]).truth is Truth.TRUE
+
+
+def test_periods_are_read_as_units():
+    assert approximate_between("/month", "/28 days") and approximate_between("/day", "/year")
+    assert not approximate_between("/week", "/4 weeks") and not approximate_between("/month", "/year")
+    assert ureg.Quantity(1, parse_unit("/28 days")).to("1/week").magnitude == pytest.approx(0.25)
+    assert parse_unit("/24 hours") == parse_unit("/day")

@@ -52,7 +52,7 @@ from .nodes import (
 )
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
-from .units import UnitError, canonical_value, format_quantity
+from .units import UnitError, approximate_between, canonical_value, format_quantity
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 #: How old a measured value may be when the criterion names no window, by concept category.
@@ -393,6 +393,12 @@ def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx:
         return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a number.", "ambiguous",
                        (_evidence(reading),), (f"a numeric {concept.name}",))
     try:
+        written, recorded = node.unit or concept.unit, reading.unit or concept.unit
+        if written and recorded and approximate_between(written, recorded):
+            # "8 migraine days per month" against a diary kept per 28 days: months differ in days
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is recorded as {_show(reading)} and the criterion counts "
+                           f"it {written}: a calendar period is not a fixed number of days.", "ambiguous",
+                           (_evidence(reading),), (f"{concept.name} counted {written}",))
         threshold = canonical_value(node.value, node.unit, concept)
         value = canonical_value(float(reading.value), reading.unit, concept)
     except UnitError as error:
