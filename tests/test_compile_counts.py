@@ -80,6 +80,13 @@ def outcome(rule: str, **profile):
     ("More than 2 episodes of acute pancreatitis", "exclusion", "episodes of acute_pancreatitis > 2"),
     ("≥ 3 UTIs in the last 12 months", "inclusion",
      "episodes of urinary_tract_infection >= 3 within 12 months before screening"),
+    # in a list, beside other parts
+    ("≥ 2 asthma exacerbations requiring systemic corticosteroids or ≥ 1 asthma exacerbation requiring "
+     "hospitalization in the past 12 months", "inclusion",
+     "episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 within 12 months before "
+     "screening or condition asthma_exacerbation [hospitalized] within 12 months before screening"),
+    ("≥ 2 vaso-occlusive crises in the past 12 months and hemoglobin ≥ 6 g/dL", "inclusion",
+     "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening and hemoglobin >= 6 g/dL"),
 ])
 def test_counts_of_episodes(text, kind, rule):
     compiled = compile_criterion(text, kind).rule
@@ -102,6 +109,13 @@ def test_counts_of_episodes(text, kind, rule):
     ("≥ 2 attacks per month", "inclusion"),
     # hypoglycaemia needing another person's help: what the entries do not record
     ("More than 2 episodes of hypoglycemia requiring assistance in the past 6 months", "exclusion"),
+    # two counts, each of its own severity: not one count of either ("≥ 1" is not having had one here)
+    ("History of ≥ 2 moderate or ≥ 1 severe COPD exacerbations in the past year", "inclusion"),
+    ("At least 2 moderate COPD exacerbations or 1 severe COPD exacerbation in the previous 12 months", "inclusion"),
+    # how many of them needed hospital care is a count of its own
+    ("2 or more COPD exacerbations within the past year, at least one requiring hospitalization", "inclusion"),
+    # episodes to come
+    ("≥ 2 myocardial infarctions within 6 months after randomization", "exclusion"),
 ])
 def test_what_could_be_miscounted_stays_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)

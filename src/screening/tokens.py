@@ -1245,6 +1245,17 @@ def _numbered(tokens: Sequence[Token]) -> bool:
     return any(x.type == "NUMBER" for x in tokens)
 
 
+def _after_a_count(out: list[Token]) -> bool:
+    """"≥ 2 moderate or [≥ 1 severe] exacerbations": the one is a count beside another, not having had one."""
+    k = len(out)
+    if not k or out[k - 1].type not in ("OR", "AND", "COMMA", "ANDOR"):
+        return False
+    k -= 1
+    while k and out[k - 1].type == "QUAL":
+        k -= 1
+    return k >= 2 and out[k - 1].type == "NUMBER" and out[k - 2].type in COMPARATORS
+
+
 def _drop_at_least_one(out: list[Token]) -> None:
     """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value:
     "at least one episode of X" is having had X."""
@@ -1255,7 +1266,7 @@ def _drop_at_least_one(out: list[Token]) -> None:
         return
     lines = [k for k in range(j, len(out)) if out[k].type in ("LINES", "EPISODES")]
     if j >= 2 and out[j - 1].type == "NUMBER" and float(out[j - 1].value) == 1 and out[j - 2].type == "GE" \
-            and (j < 3 or out[j - 3].type not in _NAMES):
+            and (j < 3 or out[j - 3].type not in _NAMES) and not _after_a_count(out[:j - 2]):
         for k in reversed(lines):
             del out[k]
         del out[j - 2:j]
