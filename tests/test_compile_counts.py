@@ -85,6 +85,16 @@ def outcome(rule: str, **profile):
      "hospitalization in the past 12 months", "inclusion",
      "episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 within 12 months before "
      "screening or condition asthma_exacerbation [hospitalized] within 12 months before screening"),
+    # two counts, each of its own severity, that share their words: not one count of either
+    ("History of ≥ 2 moderate or ≥ 1 severe COPD exacerbations in the past year", "inclusion",
+     "episodes of copd_exacerbation [moderate] >= 2 within 1 years before screening "
+     "or episodes of copd_exacerbation [severe] >= 1 within 1 years before screening"),
+    ("At least 2 moderate COPD exacerbations or 1 severe COPD exacerbation in the previous 12 months", "inclusion",
+     "episodes of copd_exacerbation [moderate] >= 2 within 12 months before screening "
+     "or episodes of copd_exacerbation [severe] >= 1 within 12 months before screening"),
+    ("≥ 2 asthma exacerbations or 1 asthma exacerbation requiring hospitalization in the past 12 months", "inclusion",
+     "episodes of asthma_exacerbation >= 2 within 12 months before screening "
+     "or episodes of asthma_exacerbation [hospitalized] >= 1 within 12 months before screening"),
     ("≥ 2 vaso-occlusive crises in the past 12 months and hemoglobin ≥ 6 g/dL", "inclusion",
      "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening and hemoglobin >= 6 g/dL"),
 ])
@@ -109,9 +119,9 @@ def test_counts_of_episodes(text, kind, rule):
     ("≥ 2 attacks per month", "inclusion"),
     # hypoglycaemia needing another person's help: what the entries do not record
     ("More than 2 episodes of hypoglycemia requiring assistance in the past 6 months", "exclusion"),
-    # two counts, each of its own severity: not one count of either ("≥ 1" is not having had one here)
-    ("History of ≥ 2 moderate or ≥ 1 severe COPD exacerbations in the past year", "inclusion"),
-    ("At least 2 moderate COPD exacerbations or 1 severe COPD exacerbation in the previous 12 months", "inclusion"),
+    # "more than 2 moderate or 1 severe": more than one severe, or exactly one?
+    ("More than 2 moderate COPD exacerbations or 1 severe COPD exacerbation in the previous 12 months", "inclusion"),
+    ("Hemoglobin ≥ 10 g/dL or 1 severe COPD exacerbation", "exclusion"),
     # how many of them needed hospital care is a count of its own
     ("2 or more COPD exacerbations within the past year, at least one requiring hospitalization", "inclusion"),
     # episodes to come
@@ -192,6 +202,15 @@ def test_one_of_two_severities_counts():
     assert outcome(rule, conditions=mixed).truth is Truth.TRUE
     one_mild = [copd("2026-03-01", severity="mild"), copd("2026-09-01", severity="severe")]
     assert outcome(rule, complete=["conditions"], conditions=one_mild).truth is Truth.FALSE
+
+
+def test_one_severe_episode_is_enough_where_two_moderate_or_one_severe_are_asked():
+    rule = to_text(compile_criterion("History of ≥ 2 moderate or ≥ 1 severe COPD exacerbations in the past year",
+                                     "inclusion").rule)
+    one_severe = [copd("2026-03-01", severity="severe")]
+    assert outcome(rule, complete=["conditions"], conditions=one_severe).truth is Truth.TRUE
+    one_moderate = [copd("2026-03-01", severity="moderate")]
+    assert outcome(rule, complete=["conditions"], conditions=one_moderate).truth is Truth.FALSE
 
 
 def test_what_each_episode_needed_is_not_recorded():

@@ -400,7 +400,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
                                 vocab, text)
     # passes that only read the tokens around them, in this order
-    tokens = _rates(tokens, text)
+    tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts):
@@ -1239,6 +1239,58 @@ def _rates(tokens: list[Token], text: str) -> list[Token]:
                 out.append(_token("UNIT", unit_text, unit_start, unit_end))
         k = end
     return out
+
+
+def _elliptic_counts(tokens: list[Token]) -> list[Token]:
+    """Counts that share their words: "≥ 2 moderate or ≥ 1 severe COPD exacerbations" names the
+    exacerbations once for both counts, and "at least 2 moderate COPD exacerbations or 1 severe
+    COPD exacerbation" its comparator once ("at least" reaches the 1). Each count is written out
+    whole, so each is read as a count of its own (only "at least": "more than 2 moderate or 1
+    severe" may mean exactly one)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        counted = _count_at(tokens, k)
+        if counted is not None and counted < len(tokens) and tokens[counted].type == "OR":
+            nxt = _count_at(tokens, counted + 1)
+            if nxt is not None and nxt < len(tokens) and tokens[nxt].type == "COND" \
+                    and tokens[counted - 1].type == "QUAL":
+                out.extend(tokens[k:counted])
+                out.append(tokens[nxt])  # "≥ 2 moderate [exacerbations] or ≥ 1 severe exacerbations"
+                k = counted
+                continue
+        if t.type == "OR" and out and out[-1].type == "COND" and k + 1 < len(tokens) \
+                and tokens[k + 1].type == "NUMBER" and tokens[k + 1].value.isdigit():
+            first = _count_start(out)
+            after = _count_at([_retyped(out[first], "GE"), *tokens[k + 1:]], 0) if first is not None else None
+            if first is not None and out[first].type == "GE" and after is not None and after < len(tokens) - k \
+                    and tokens[k + after].type == "COND":
+                out.append(t)
+                out.append(_retyped(out[first], "GE"))  # "… or [at least] 1 severe COPD exacerbation"
+                k += 1
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _count_at(tokens: Sequence[Token], k: int) -> int | None:
+    """Where a count's qualifiers end, for a count ("≥ 2 moderate") starting at ``k``."""
+    if k + 1 >= len(tokens) or tokens[k].type not in COMPARATORS or tokens[k + 1].type != "NUMBER":
+        return None
+    m = k + 2
+    while m < len(tokens) and tokens[m].type == "QUAL":
+        m += 1
+    return m
+
+
+def _count_start(out: list[Token]) -> int | None:
+    """The comparator of the count that ends ``out`` ("≥ 2 moderate COPD exacerbations")."""
+    m = len(out) - 1  # the name
+    while m and out[m - 1].type == "QUAL":
+        m -= 1
+    return m - 2 if m >= 2 and out[m - 1].type == "NUMBER" and out[m - 2].type in COMPARATORS else None
 
 
 def _numbered(tokens: Sequence[Token]) -> bool:
