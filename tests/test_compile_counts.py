@@ -46,7 +46,8 @@ def outcome(rule: str, **profile):
     # haematology
     ("At least 2 vaso-occlusive crises in the past 12 months", "inclusion",
      "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening"),
-    ("≥2 VOCs in the past 12 months", "inclusion", "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening"),
+    ("≥2 VOCs in the past 12 months", "inclusion",
+     "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening"),
     ("Between 2 and 10 vaso-occlusive crises in the past 12 months", "inclusion",
      "episodes of vaso_occlusive_crisis >= 2 within 12 months before screening "
      "and episodes of vaso_occlusive_crisis <= 10 within 12 months before screening"),
@@ -335,7 +336,8 @@ def test_a_calendar_period_against_a_fixed_one_is_not_decided(rule, value, unit)
 
 
 def test_months_and_years_convert_exactly():
-    assert outcome("seizure_frequency >= 12 /year", vitals=[diary("seizure frequency", 1, "/month")]).truth is Truth.TRUE
+    monthly = [diary("seizure frequency", 1, "/month")]
+    assert outcome("seizure_frequency >= 12 /year", vitals=monthly).truth is Truth.TRUE
 
 
 def test_periods_are_read_as_units():

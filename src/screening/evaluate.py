@@ -49,6 +49,7 @@ from .nodes import (
     TookMedication,
     TreatmentLines,
     Vaccinated,
+    walk,
 )
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
@@ -396,9 +397,10 @@ def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx:
         written, recorded = node.unit or concept.unit, reading.unit or concept.unit
         if written and recorded and approximate_between(written, recorded):
             # "8 migraine days per month" against a diary kept per 28 days: months differ in days
+            per = f"per {written.lstrip('/').strip()}"
             return Outcome(Truth.UNKNOWN, f"{concept.name} is recorded as {_show(reading)} and the criterion counts "
-                           f"it {written}: a calendar period is not a fixed number of days.", "ambiguous",
-                           (_evidence(reading),), (f"{concept.name} counted {written}",))
+                           f"it {per}: a calendar period is not a fixed number of days.", "ambiguous",
+                           (_evidence(reading),), (f"{concept.name} counted {per}",))
         threshold = canonical_value(node.value, node.unit, concept)
         value = canonical_value(float(reading.value), reading.unit, concept)
     except UnitError as error:
@@ -1282,7 +1284,9 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
     if node.either:
         words.append(" or ".join(QUALIFIER_WORDS.get(q, q) for q in node.either))
     if node.requiring is not None:
-        words.append("with the treatment asked")
+        needed = [" ".join([*(QUALIFIER_WORDS.get(q, q) for q in n.qualifiers), ctx.vocab.get(n.concept).name])
+                  for n in walk(node.requiring) if getattr(n, "concept", None) and ctx.vocab.lookup(n.concept)]
+        words.append("requiring " + (" or ".join(needed) or "the treatment asked"))
     what = label + (f" ({', '.join(words)})" if words else "") + (
         f" {_window_words(node.window)}" if node.window else "")
     counted = str(fewest) if fewest == most else (f"at least {fewest}" if unbounded else f"{fewest} to {most}")

@@ -316,8 +316,8 @@ Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
-        HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount, HasAttribute,
-        Status,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
+        HasAttribute, Status,
         Judgement, FreeText,
     ],
     Field(discriminator="kind"),
@@ -326,8 +326,8 @@ Rule = Annotated[
 NODE_TYPES: tuple[type[Node], ...] = (
     AllOf, AnyOf, Not, AtLeast, Conditional,
     Comparison, NormalMultiple, Titre, Category,
-    HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount, HasAttribute,
-        Status,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
+    HasAttribute, Status,
     Judgement, FreeText,
 )
 

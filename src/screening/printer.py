@@ -161,7 +161,8 @@ PRINTERS: dict[type[Node], Callable[..., str]] = {
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
     HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"), FamilyHistory: _family_history,
-    TreatmentLines: _lines, EpisodeCount: _episodes, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    TreatmentLines: _lines, EpisodeCount: _episodes, HasAttribute: _attribute, Status: _status,
+    Judgement: _judgement, FreeText: _free_text,
 }
 
 

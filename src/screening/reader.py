@@ -1267,8 +1267,8 @@ class Reader(Transformer):
         """"At least 2 COPD exacerbations requiring hospitalization in the past year": bounds on
         how many episodes, each with the qualifiers (a "history of" adds nothing to a count)."""
         quals = [q for q in p.quals if q != "history"]
-        if set(quals + p.either) - _COUNTED_QUALS or p.variants or p.negated or p.lasting or p.excluding or p.including \
-                or p.values or p.definition or p.dose or p.alternative or p.requiring_own:
+        if set(quals + p.either) - _COUNTED_QUALS or p.variants or p.negated or p.lasting or p.excluding \
+                or p.including or p.values or p.definition or p.dose or p.alternative or p.requiring_own:
             raise Unreadable("more than a count of episodes says")
         if p.window is not None and (p.window.direction != "past" or p.window.half_lives is not None):
             raise Unreadable("episodes to come")
