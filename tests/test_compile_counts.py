@@ -64,6 +64,9 @@ def outcome(rule: str, **profile):
      "episodes of myasthenic_crisis >= 2 within 2 years before screening"),
     ("At least 1 relapse of multiple sclerosis in the previous 12 months", "inclusion",
      "condition ms_relapse within 12 months before screening"),
+    # "1 MS" is not one millisecond when a name of several words begins there
+    ("≥ 2 MS relapses in the previous 2 years", "inclusion", "episodes of ms_relapse >= 2 within 2 years before screening"),
+    ("≥ 1 MS relapse within the past year", "inclusion", "condition ms_relapse within 1 years before screening"),
     ("At least 2 episodes of syncope in the past 6 months", "inclusion",
      "episodes of syncope >= 2 within 6 months before screening"),
     # diabetes and endocrinology: "episodes of hypoglycaemia" are hypoglycaemic episodes

@@ -373,6 +373,9 @@ def tokenize(norm: Normalised) -> list[Token]:
                 after = lex.match(pieces, i, only=_AFTER_NUMBER)
                 if after is not None:
                     continue
+            name = lex.match(pieces, i) if i < len(pieces) else None
+            if name is not None and name.from_vocabulary and len(name.keys) > 1:
+                continue  # "≥ 1 MS relapse": a name of several words, not "1 ms" and a word
             unit = _read_unit(text, p.end, lex.bare_units)
             if unit is not None:
                 unit_text, unit_end = unit
