@@ -1149,9 +1149,12 @@ _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 def _is_rate(t: Token) -> bool:
     """A count of events per day or longer period ("micturitions", "migraine days"; not a flow
     such as mL/min, nor a heart rate per minute): "at least 1" of it is a threshold."""
-    if t.type != "MEASURE":
-        return False
-    concept = load_vocabulary().lookup(t.value)
+    return t.type == "MEASURE" and _counted_per_day_or_longer(t.value)
+
+
+@functools.cache
+def _counted_per_day_or_longer(concept_id: str) -> bool:
+    concept = load_vocabulary().lookup(concept_id)
     try:
         unit = parse_unit(concept.unit) if concept is not None and concept.unit is not None else None
         return unit is not None and dict(unit.dimensionality) == {"[time]": -1} \
