@@ -236,6 +236,15 @@ def test_a_broader_record_may_hold_any_number_of_episodes():
     assert outcome(rule, complete=["conditions"], conditions=over).truth is Truth.FALSE
 
 
+def test_a_broader_event_is_one_episode_that_may_or_may_not_be_of_the_kind_asked():
+    rule = "episodes of ischemic_stroke >= 2 within 5 years before screening"
+    strokes = [{"name": "stroke", "onset": "2025-01-01"}, {"name": "ischemic stroke", "onset": "2024-01-01"}]
+    assert outcome(rule, complete=["conditions"], conditions=strokes).truth is Truth.UNKNOWN
+    assert outcome(rule, complete=["conditions"], conditions=strokes[:1]).truth is Truth.FALSE
+    old = [{"name": "stroke", "onset": "2015-01-01"}, strokes[1]]
+    assert outcome(rule, complete=["conditions"], conditions=old).truth is Truth.FALSE
+
+
 def test_an_episode_of_the_disease_is_not_the_disease():
     """An asthma record is the disease: in a complete list, its exacerbations would be listed."""
     rule = "episodes of asthma_exacerbation >= 1 within 12 months before screening"

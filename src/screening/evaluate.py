@@ -1261,6 +1261,9 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
                 checks.append(Truth.UNKNOWN)  # the profile does not say what each episode needed
             checks.append(_episode_in_window(e, node.window, ctx))
             truth = all_of(checks)
+        elif concept != node.concept and _broader(concept, node.concept, ctx) and ctx.vocab.is_event(concept):
+            # "stroke" against ischaemic strokes: one event, which may or may not be one of them
+            truth = Truth.FALSE if _episode_in_window(e, node.window, ctx) is Truth.FALSE else Truth.UNKNOWN
         elif concept != node.concept and _broader(concept, node.concept, ctx):
             # "heart failure" against hospitalizations for it: while it went on, there may have been some
             began = e.onset is None or e.onset <= ctx.as_of
