@@ -208,6 +208,21 @@ def test_one_of_two_severities_counts():
     assert outcome(rule, complete=["conditions"], conditions=one_mild).truth is Truth.FALSE
 
 
+@pytest.mark.parametrize("notes, truth", [
+    (["oral prednisone burst", "treated with IV methylprednisolone"], Truth.TRUE),
+    # a corticosteroid whose route the note does not give may have been inhaled
+    (["oral prednisone burst", "prednisolone"], Truth.UNKNOWN),
+    (["oral prednisone burst", "no steroids given, oral antibiotics"], Truth.UNKNOWN),
+    (["oral prednisone burst", "oral amoxicillin"], Truth.UNKNOWN),
+])
+def test_what_an_episode_needed_is_read_from_its_note(notes, truth):
+    rule = ("episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 "
+            "within 12 months before screening")
+    entries = [{"name": "asthma exacerbation", "onset": day, "note": note}
+               for day, note in zip(("2026-03-01", "2026-06-01"), notes)]
+    assert outcome(rule, complete=["conditions"], conditions=entries).truth is truth
+
+
 def test_one_severe_episode_is_enough_where_two_moderate_or_one_severe_are_asked():
     rule = to_text(compile_criterion("History of ≥ 2 moderate or ≥ 1 severe COPD exacerbations in the past year",
                                      "inclusion").rule)
@@ -217,13 +232,13 @@ def test_one_severe_episode_is_enough_where_two_moderate_or_one_severe_are_asked
     assert outcome(rule, complete=["conditions"], conditions=one_moderate).truth is Truth.FALSE
 
 
-def test_what_each_episode_needed_is_not_recorded():
+def test_what_an_episode_needed_is_unknown_without_a_note():
     rule = ("episodes of asthma_exacerbation requiring (medication corticosteroid [systemic]) >= 2 "
             "within 12 months before screening")
     two = [{"name": "asthma exacerbation", "onset": "2026-03-01"}, {"name": "asthma attack", "onset": "2026-06-01"}]
     result = outcome(rule, complete=["conditions"], conditions=two)
     assert result.truth is Truth.UNKNOWN
-    assert result.missing == ("what each episode of asthma exacerbation was treated with",)
+    assert result.missing == ("what each episode of asthma exacerbation was treated with (in its note)",)
     # fewer episodes than asked, in a complete list: however they were treated
     assert outcome(rule, complete=["conditions"], conditions=two[:1]).truth is Truth.FALSE
 

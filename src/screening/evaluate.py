@@ -1237,13 +1237,38 @@ def _episode_in_window(entry: object, window: TimeWindow | None, ctx: Context) -
     return Truth.UNKNOWN if end is not None and end >= window_start(window, ctx.as_of) else Truth.FALSE
 
 
+# Routes that make a drug systemic, as a note writes them ("oral prednisone", "IV methylprednisolone").
+_SYSTEMIC_ROUTE = re.compile(r"\b(?:oral|orally|po|iv|intravenous|intravenously|intramuscular|im|systemic)\b",
+                             re.IGNORECASE)
+
+
+def _needed(requiring: Node, entry: object, ctx: Context) -> Truth:
+    """Whether an episode needed the treatment asked ("requiring systemic corticosteroids"). Only
+    the episode's own note can say so, by naming a drug or procedure of the kind ("treated with
+    oral prednisone"); a note that names none, or that negates, leaves it unknown, never false."""
+    note = getattr(entry, "note", None) or ""
+    if not note or _NEGATED.search(note):
+        return Truth.UNKNOWN
+    words = re.findall(r"[\w'/-]+", note)
+    named = {c.id for n in range(1, 5) for i in range(len(words) - n + 1)
+             if (c := ctx.vocab.lookup(" ".join(words[i:i + n]))) is not None}
+    for asked in walk(requiring):
+        if not isinstance(asked, (TookMedication, HadProcedure)) or asked.concept is None:
+            continue
+        if any(ctx.vocab.is_a(c, asked.concept) for c in named) and all(
+                q == "systemic" and _SYSTEMIC_ROUTE.search(note) for q in asked.qualifiers):
+            return Truth.TRUE
+    return Truth.UNKNOWN
+
+
 def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
     """How many episodes of an acute event: the patient's condition entries of it, each dated by
     its onset. Entries with the same onset (or none) are one episode for sure and at most as many
     as they are: one episode is often recorded twice (under two names, from two sources), while two
     on one day are possible. An entry whose qualifiers or date the profile does not settle may or
     may not count; a record broader than the event ("heart failure" for a hospitalization for
-    it) may be one. More episodes may be missing unless the conditions list is complete."""
+    it) may be one; what each needed is read from its note. More episodes may be missing unless
+    the conditions list is complete."""
     label = ctx.vocab.get(node.concept).name
     sure: set[date | None] = set()
     possible = 0
@@ -1258,7 +1283,7 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
             if node.either:
                 checks.append(any_of([_qualifier(q, e, ctx, node.window) for q in node.either]))
             if node.requiring is not None:
-                checks.append(Truth.UNKNOWN)  # the profile does not say what each episode needed
+                checks.append(_needed(node.requiring, e, ctx))
             checks.append(_episode_in_window(e, node.window, ctx))
             truth = all_of(checks)
         elif concept != node.concept and _broader(concept, node.concept, ctx) and ctx.vocab.is_event(concept):
@@ -1300,7 +1325,7 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
     if verdicts == {False}:
         return Outcome(Truth.FALSE, f"{found}; {limit} asked.", None, tuple(evidence))
     if node.requiring is not None and possible:
-        missing = f"what each episode of {label} was treated with"
+        missing = f"what each episode of {label} was treated with (in its note)"
     elif possible > fewest:
         missing = f"the date and details of each episode of {label}"
     else:
