@@ -600,8 +600,8 @@ class Reader(Transformer):
         return _Part(node=nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=span), span=span)
 
     def episodes(self, items):
-        """episodes: cmp NUMBER EPISODES? QUAL* COND | NUMBER cmp EPISODES? QUAL* COND —
-        "≥ 2 asthma exacerbations", "2 or more episodes of severe hypoglycaemia"."""
+        """episodes: cmp NUMBER EPISODES? (QUAL+ (OR QUAL)?)? COND | NUMBER cmp … — "≥ 2 asthma
+        exacerbations", "2 or more episodes of severe hypoglycaemia", "≥ 2 moderate or severe …"."""
         op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
         number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
         return self._episodes([(op, float(number))], items)
