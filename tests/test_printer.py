@@ -7,7 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from screening.compile import parse_rule
 from screening.nodes import (
-    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, Exemption, FamilyHistory, FreeText, HadProcedure,
+    AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, EpisodeCount, Exemption, FamilyHistory, FreeText,
+    HadProcedure,
     HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, TreatmentLines, Vaccinated,
 )
 from screening.printer import number, to_text
@@ -48,6 +49,12 @@ leaves = st.one_of(
     st.builds(HadProcedure, concept=concepts, qualifiers=quals, window=windows),
     st.builds(Vaccinated, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows),
     st.builds(TreatmentLines, concept=concepts, op=ops, count=st.integers(0, 12)),
+    st.builds(EpisodeCount, concept=concepts, qualifiers=quals, op=ops, count=st.integers(0, 12), window=windows,
+              either=st.just(()) | st.lists(st.sampled_from(["mild", "moderate", "severe", "hospitalized"]), min_size=2,
+                                            max_size=3, unique=True).map(tuple),
+              requiring=st.none() | st.builds(TookMedication, concept=concepts, qualifiers=quals)
+              | st.builds(lambda a, b: AnyOf(items=(a, b)), st.builds(TookMedication, concept=concepts),
+                          st.builds(HadProcedure, concept=concepts))),
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),

@@ -31,6 +31,7 @@ from .nodes import (
     Category,
     Comparison,
     Conditional,
+    EpisodeCount,
     Exemption,
     FamilyHistory,
     FreeText,
@@ -48,10 +49,11 @@ from .nodes import (
     TookMedication,
     TreatmentLines,
     Vaccinated,
+    walk,
 )
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
-from .units import UnitError, canonical_value, format_quantity
+from .units import UnitError, approximate_between, canonical_value, format_quantity
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 #: How old a measured value may be when the criterion names no window, by concept category.
@@ -392,6 +394,13 @@ def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx:
         return Outcome(Truth.UNKNOWN, f"{concept.name} is '{reading.value}', not a number.", "ambiguous",
                        (_evidence(reading),), (f"a numeric {concept.name}",))
     try:
+        written, recorded = node.unit or concept.unit, reading.unit or concept.unit
+        if written and recorded and approximate_between(written, recorded):
+            # "8 migraine days per month" against a diary kept per 28 days: months differ in days
+            per = f"per {written.lstrip('/').strip()}"
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is recorded as {_show(reading)} and the criterion counts "
+                           f"it {per}: a calendar period is not a fixed number of days.", "ambiguous",
+                           (_evidence(reading),), (f"{concept.name} counted {per}",))
         threshold = canonical_value(node.value, node.unit, concept)
         value = canonical_value(float(reading.value), reading.unit, concept)
     except UnitError as error:
@@ -1213,6 +1222,118 @@ def _family_history(node: FamilyHistory, ctx: Context) -> Outcome:
     return Outcome(Truth.FALSE, f"No {label} in {who} in the complete family history.")
 
 
+def _episode_in_window(entry: object, window: TimeWindow | None, ctx: Context) -> Truth:
+    """Whether an episode, dated by its onset, lies in the window: one that began before it and
+    ended inside it may or may not be counted as one of its episodes."""
+    onset, end = getattr(entry, "onset", None), getattr(entry, "end", None)
+    if onset is not None and onset > ctx.as_of:
+        return Truth.FALSE
+    if window is None:
+        return Truth.TRUE
+    if onset is None:
+        return Truth.UNKNOWN
+    if onset >= window_start(window, ctx.as_of):
+        return Truth.TRUE
+    return Truth.UNKNOWN if end is not None and end >= window_start(window, ctx.as_of) else Truth.FALSE
+
+
+# Routes that make a drug systemic, as a note writes them ("oral prednisone", "IV methylprednisolone").
+_SYSTEMIC_ROUTE = re.compile(r"\b(?:oral|orally|po|iv|intravenous|intravenously|intramuscular|im|systemic)\b",
+                             re.IGNORECASE)
+
+
+def _needed(requiring: Node, entry: object, ctx: Context) -> Truth:
+    """Whether an episode needed the treatment asked ("requiring systemic corticosteroids"). Only
+    the episode's own note can say so, by naming a drug or procedure of the kind ("treated with
+    oral prednisone"); a note that names none, or that negates, leaves it unknown, never false."""
+    note = getattr(entry, "note", None) or ""
+    if not note or _NEGATED.search(note):
+        return Truth.UNKNOWN
+    words = re.findall(r"[\w'/-]+", note)
+    named = {c.id for n in range(1, 5) for i in range(len(words) - n + 1)
+             if (c := ctx.vocab.lookup(" ".join(words[i:i + n]))) is not None}
+    for asked in walk(requiring):
+        if not isinstance(asked, (TookMedication, HadProcedure)) or asked.concept is None:
+            continue
+        if any(ctx.vocab.is_a(c, asked.concept) for c in named) and all(
+                q == "systemic" and _SYSTEMIC_ROUTE.search(note) for q in asked.qualifiers):
+            return Truth.TRUE
+    return Truth.UNKNOWN
+
+
+def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
+    """How many episodes of an acute event: the patient's condition entries of it, each dated by
+    its onset. Entries with the same onset (or none) are one episode for sure and at most as many
+    as they are: one episode is often recorded twice (under two names, from two sources), while two
+    on one day are possible. An entry whose qualifiers or date the profile does not settle may or
+    may not count; a record broader than the event ("heart failure" for a hospitalization for
+    it) may be one; what each needed is read from its note. More episodes may be missing unless
+    the conditions list is complete."""
+    label = ctx.vocab.get(node.concept).name
+    sure: set[date | None] = set()
+    possible = 0
+    unbounded = not (ctx.complete("conditions") and all(c.concept_id is not None for c in ctx.patient.conditions))
+    evidence: list[Evidence] = []
+    for k, e in enumerate(ctx.patient.conditions):
+        concept = e.concept_id
+        if concept is None:
+            continue
+        if _matches(concept, node.concept, ctx):
+            checks = [_qualifier(q, e, ctx, node.window) for q in node.qualifiers]
+            if node.either:
+                checks.append(any_of([_qualifier(q, e, ctx, node.window) for q in node.either]))
+            if node.requiring is not None:
+                checks.append(_needed(node.requiring, e, ctx))
+            checks.append(_episode_in_window(e, node.window, ctx))
+            truth = all_of(checks)
+        elif concept != node.concept and _broader(concept, node.concept, ctx) and ctx.vocab.is_event(concept):
+            # "stroke" against ischaemic strokes: one event, which may or may not be one of them
+            truth = Truth.FALSE if _episode_in_window(e, node.window, ctx) is Truth.FALSE else Truth.UNKNOWN
+        elif concept != node.concept and _broader(concept, node.concept, ctx):
+            # "heart failure" against hospitalizations for it: while it went on, there may have been some
+            began = e.onset is None or e.onset <= ctx.as_of
+            lasted = e.end is None or node.window is None or e.end >= window_start(node.window, ctx.as_of)
+            truth = Truth.UNKNOWN if began and lasted else Truth.FALSE
+            unbounded = unbounded or truth is Truth.UNKNOWN  # one record, any number of episodes
+        else:
+            continue
+        if truth is Truth.TRUE:
+            sure.add(e.onset)
+        if truth is not Truth.FALSE:
+            possible += 1
+        note = "counts" if truth is Truth.TRUE else ("does not count" if truth is Truth.FALSE else "may count")
+        evidence.append(Evidence(item="condition", value=e.name or ctx.vocab.get(concept).name,
+                                 date=e.onset.isoformat() if e.onset else None,
+                                 source=_where(ctx.patient, "conditions", k, e), note=note))
+    fewest = len(sure)
+    most = max(possible, node.count + 1) if unbounded else possible  # beyond the count: all alike
+    verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
+    words = [w for w in (QUALIFIER_WORDS.get(q, q) for q in node.qualifiers) if w]
+    if node.either:
+        words.append(" or ".join(QUALIFIER_WORDS.get(q, q) for q in node.either))
+    if node.requiring is not None:
+        needed = [" ".join([*(QUALIFIER_WORDS.get(q, q) for q in n.qualifiers), ctx.vocab.get(n.concept).name])
+                  for n in walk(node.requiring) if getattr(n, "concept", None) and ctx.vocab.lookup(n.concept)]
+        words.append("requiring " + (" or ".join(needed) or "the treatment asked"))
+    what = label + (f" ({', '.join(words)})" if words else "") + (
+        f" {_window_words(node.window)}" if node.window else "")
+    counted = str(fewest) if fewest == most else (f"at least {fewest}" if unbounded else f"{fewest} to {most}")
+    found = f"{counted.capitalize()} episode(s) of {what} recorded"
+    limit = f"{_OP_WORDS[node.op]} {node.count}"
+    if verdicts == {True}:
+        return Outcome(Truth.TRUE, f"{found}; {limit} asked.", None, tuple(evidence))
+    if verdicts == {False}:
+        return Outcome(Truth.FALSE, f"{found}; {limit} asked.", None, tuple(evidence))
+    if node.requiring is not None and possible:
+        missing = f"what each episode of {label} was treated with (in its note)"
+    elif possible > fewest:
+        missing = f"the date and details of each episode of {label}"
+    else:
+        missing = f"whether the patient had other episodes of {label}"
+    return Outcome(Truth.UNKNOWN, f"{found}; cannot tell whether {limit}, as asked.", "missing",
+                   tuple(evidence), (missing,))
+
+
 def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
     concept = ctx.vocab.get(node.concept)
     for key, value in ctx.patient.attributes.items():
@@ -1261,8 +1382,8 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal_multiple, Titre: _titre, Category: _category,
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
-    FamilyHistory: _family_history,
-    TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    FamilyHistory: _family_history, TreatmentLines: _lines, EpisodeCount: _episodes,
+    HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
 }
 
 __all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "ambiguous_unit", "evaluate",

@@ -257,6 +257,29 @@ class TreatmentLines(Node):
     count: int
 
 
+class EpisodeCount(Node):
+    """"At least 2 asthma exacerbations in the past 12 months": how many episodes of an acute
+    event (a condition the vocabulary marks ``event``) the patient has had, each a condition
+    entry dated by its onset. ``qualifiers`` must all hold of every episode counted, and one of
+    ``either`` ("moderate or severe exacerbations"); ``requiring`` is what each needed ("requiring
+    systemic corticosteroids"), which the entries do not record."""
+
+    kind: Literal["episodes"] = "episodes"
+    concept: str
+    qualifiers: tuple[Qualifier, ...] = ()
+    either: tuple[Qualifier, ...] = ()
+    requiring: "Rule | None" = None
+    op: Operator
+    count: int
+    window: TimeWindow | None = None
+
+    @model_validator(mode="after")
+    def _either_is_a_choice(self) -> EpisodeCount:
+        if len(self.either) == 1:
+            raise ValueError("'either' names two qualifiers or more; one alone is a qualifier")
+        return self
+
+
 class HasAttribute(Node):
     """A yes/no fact about the patient that is neither a diagnosis nor a measurement and that a
     coordinator records: able to swallow tablets, speaks English, right-handed."""
@@ -293,7 +316,8 @@ Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
-        HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, HasAttribute, Status,
+        HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
+        HasAttribute, Status,
         Judgement, FreeText,
     ],
     Field(discriminator="kind"),
@@ -302,7 +326,8 @@ Rule = Annotated[
 NODE_TYPES: tuple[type[Node], ...] = (
     AllOf, AnyOf, Not, AtLeast, Conditional,
     Comparison, NormalMultiple, Titre, Category,
-    HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, HasAttribute, Status,
+    HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
+    HasAttribute, Status,
     Judgement, FreeText,
 )
 

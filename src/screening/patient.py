@@ -649,9 +649,14 @@ def _check_unit(
         )
 
 
+# A rate whose name says its period ("monthly migraine days"): a bare number is per that period.
+_NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly)\b", re.IGNORECASE)
+
+
 def _needs_unit(concept: Concept) -> bool:
     """A bare number means the canonical unit only where no unit could be meant instead."""
-    return concept.value_type == "quantity" and not parse_unit(concept.unit).dimensionless
+    return concept.value_type == "quantity" and not parse_unit(concept.unit).dimensionless \
+        and not _NAMED_PERIOD.search(concept.name)
 
 
 # --- validation errors as one line -----------------------------------------------------------

@@ -16,6 +16,7 @@ from .nodes import (
     Category,
     Comparison,
     Conditional,
+    EpisodeCount,
     Exemption,
     FamilyHistory,
     FreeText,
@@ -133,6 +134,12 @@ def _lines(n: TreatmentLines) -> str:
     return f"lines of {n.concept} {n.op} {n.count}"
 
 
+def _episodes(n: EpisodeCount) -> str:
+    requiring = f" requiring ({to_text(n.requiring)})" if n.requiring is not None else ""
+    either = f" [{' or '.join(n.either)}]" if n.either else ""
+    return f"episodes of {n.concept}{_quals(n.qualifiers)}{either}{requiring} {n.op} {n.count}{_window(n.window)}"
+
+
 def _attribute(n: HasAttribute) -> str:
     return f"attribute {n.concept}"
 
@@ -154,7 +161,8 @@ PRINTERS: dict[type[Node], Callable[..., str]] = {
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
     HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"), FamilyHistory: _family_history,
-    TreatmentLines: _lines, HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    TreatmentLines: _lines, EpisodeCount: _episodes, HasAttribute: _attribute, Status: _status,
+    Judgement: _judgement, FreeText: _free_text,
 }
 
 

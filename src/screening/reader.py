@@ -22,6 +22,7 @@ from .nodes import (
     Category,
     Comparison,
     Conditional,
+    EpisodeCount,
     Exemption,
     FamilyHistory,
     HadProcedure,
@@ -42,7 +43,7 @@ from .nodes import (
     walk,
 )
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
-from .tokens import ENTITY_TERMINALS, WILLING, Normalised, normal_means_not_high
+from .tokens import ENTITY_TERMINALS, WILLING, Normalised, episode_concept, normal_means_not_high
 from .trial import CriterionKind
 from .units import UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
@@ -89,6 +90,8 @@ class _Part:
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
     quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
+    counts: list[tuple[str, float]] = field(default_factory=list)  # "≥ 2 exacerbations": bounds on episodes
+    either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
 
 
 class Unreadable(Exception):
@@ -597,6 +600,41 @@ class Reader(Transformer):
         nodes = [TreatmentLines(concept=med.value, op=op, count=int(float(n)), span=span) for op, n in bounds]
         return _Part(node=nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=span), span=span)
 
+    def episodes(self, items):
+        """episodes: cmp NUMBER EPISODES? (QUAL+ (OR QUAL)?)? COND | NUMBER cmp … — "≥ 2 asthma
+        exacerbations", "2 or more episodes of severe hypoglycaemia", "≥ 2 moderate or severe …"."""
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        return self._episodes([(op, float(number))], items)
+
+    def episodes_range(self, items):
+        """"between 2 and 10 vaso-occlusive crises"."""
+        low, high = (i for i in items if isinstance(i, tuple))
+        if low[0] != "quantity" or high[0] != "quantity" or low[2] or high[2]:
+            raise Unreadable("a range of episodes with a unit")
+        return self._episodes([(">=", low[1]), ("<=", high[1])], items)
+
+    def _episodes(self, bounds: list[tuple[str, float]], items) -> _Part:
+        tokens = [t for t in items if isinstance(t, Token)]
+        cond = next(t for t in tokens if t.type == "COND")
+        concept = episode_concept(cond.value) if any(t.type == "EPISODES" for t in tokens) else cond.value
+        if not self.vocab.is_event(concept):
+            # "≥ 2 seizures", "more than one DVT": what is counted must be an episode of its own,
+            # dated by its onset; a lasting condition has one entry however many times it flared
+            raise Unreadable("a count of what is not an episode")
+        if any(not n.is_integer() or n < 0 for _, n in bounds):
+            raise Unreadable("a count of episodes that is not a whole number")
+        quals = [t.value for t in tokens if t.type == "QUAL"]
+        part = _Part(terminal="COND", concept=concept, counts=bounds, span=self._span(tokens))
+        if any(t.type == "OR" for t in tokens):
+            if len(quals) != 2:
+                # "recent moderate or severe": whether "recent" reaches "severe" is not said
+                raise Unreadable("which qualifiers go together")
+            part.either = quals
+        else:
+            part.quals = quals
+        return part
+
     def classified(self, items):
         cond = items[-1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items))
@@ -1078,6 +1116,8 @@ class Reader(Transformer):
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        if p.counts:
+            return self._episode_count(p)
         if p.values and p.terminal != "COND":
             raise Unreadable("values after what is not a condition")
         if p.variant_windows and (p.node is not None or p.definition is not None or p.terminal == "QUALITATIVE"):
@@ -1238,6 +1278,26 @@ class Reader(Transformer):
             node = Not(item=node, span=node.span)
         return node
 
+    def _episode_count(self, p: _Part) -> Rule:
+        """"At least 2 COPD exacerbations requiring hospitalization in the past year": bounds on
+        how many episodes, each with the qualifiers (a "history of" adds nothing to a count)."""
+        quals = [q for q in p.quals if q != "history"]
+        if set(quals + p.either) - _COUNTED_QUALS or p.variants or p.negated or p.lasting or p.excluding \
+                or p.including or p.values or p.definition or p.dose or p.alternative or p.requiring_own:
+            raise Unreadable("more than a count of episodes says")
+        if p.window is not None and (p.window.direction != "past" or p.window.half_lives is not None):
+            raise Unreadable("episodes to come")
+        requiring: Rule | None = None
+        if p.requiring:
+            # what each episode needed, then (not now)
+            needed = [r.model_copy(update={"qualifiers": tuple(q for q in r.qualifiers if q != "current")})
+                      for r in p.requiring]
+            requiring = needed[0] if len(needed) == 1 else AnyOf(items=tuple(needed), span=p.span)
+        nodes = [EpisodeCount(concept=p.concept, qualifiers=tuple(dict.fromkeys(quals)), either=tuple(p.either),
+                              requiring=requiring, op=op, count=int(n), window=p.window, span=p.span)
+                 for op, n in p.counts]
+        return nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=p.span)
+
     def _family(self, p: _Part) -> Rule:
         """"Family history of X": a relative's X; "personal or family history of X": the
         patient's own history of X or a relative's. Anything more said of it (a window, a
@@ -1342,6 +1402,8 @@ _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 # What makes a general head ("medical condition") a list can screen for: serious, uncontrolled…
 _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
               "decompensated"}
+# What can be told of each episode a count counts, from its condition entry.
+_COUNTED_QUALS = {"severe", "moderate", "mild", "hospitalized", "life_threatening"}
 # What an allowance can exempt, by the terminal that names it.
 _EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.

@@ -19,6 +19,7 @@ from .nodes import (
     Category,
     Comparison,
     Conditional,
+    EpisodeCount,
     Exemption,
     FamilyHistory,
     FreeText,
@@ -156,6 +157,25 @@ class _RuleReader(Transformer):
     def lines(self, concept, op, count):
         return TreatmentLines(concept=str(concept), op=str(op), count=int(count))
 
+    def requiring(self, rule):
+        return ("requiring", rule)
+
+    def either(self, *tokens):
+        return ("either", tuple(str(t) for t in tokens))
+
+    def episodes(self, concept, *rest):
+        fields: dict[str, object] = {"concept": str(concept)}
+        for r in rest:
+            if isinstance(r, TimeWindow):
+                fields["window"] = r
+            elif isinstance(r, Token) and r.type == "OP":
+                fields["op"] = str(r)
+            elif isinstance(r, Token):
+                fields["count"] = int(r)
+            else:
+                fields[{"quals": "qualifiers"}.get(r[0], r[0])] = r[1]
+        return EpisodeCount(**fields)
+
     def status(self, token):
         return Status(field=str(token))
 
@@ -185,7 +205,10 @@ def unknown_concepts(rule: Node, vocab: Vocabulary | None = None) -> list[str]:
     """Concept ids a rule names that the vocabulary does not know (a hand-written rule's typos)."""
     vocab = vocab or load_vocabulary()
     missing: list[str] = []
-    for n in walk(rule):
+    nodes = list(walk(rule))
+    # what an episode needed is a rule inside the count, not one of its logic children
+    nodes += [m for n in nodes if isinstance(n, EpisodeCount) and n.requiring is not None for m in walk(n.requiring)]
+    for n in nodes:
         concept = getattr(n, "concept", None)
         if concept and concept not in ("age", "dose") and vocab.lookup(concept) is None:
             missing.append(concept)

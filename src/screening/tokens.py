@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 
 from .grammar import grammar_dir
 from .nodes import Span
-from .units import UnitError, canonical_value, parse_unit
+from .units import UnitError, canonical_value, parse_unit, ureg
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -201,7 +201,8 @@ class _Lexicon:
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
-                 from_now: Iterable[str] = (), snellen: Iterable[str] = ()) -> None:
+                 from_now: Iterable[str] = (), snellen: Iterable[str] = (),
+                 episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -210,6 +211,8 @@ class _Lexicon:
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
+        self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
+        self.rate_of = dict(rate_of or {})  # event id → the measure of how often it happens
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -277,6 +280,8 @@ def _lexicon() -> _Lexicon:
     measured_as = data.pop("MEASURED_AS", {})
     from_now = data.pop("COUNTED_FROM_NOW", [])
     snellen = data.pop("SNELLEN", [])
+    episode_of = data.pop("EPISODE_OF", {})
+    rate_of = data.pop("RATE_OF", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -304,7 +309,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen)
+                    snellen, episode_of, rate_of)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -415,6 +420,9 @@ def tokenize(norm: Normalised) -> list[Token]:
                 after = lex.match(pieces, i, only=_AFTER_NUMBER)
                 if after is not None:
                     continue
+            name = lex.match(pieces, i) if i < len(pieces) else None
+            if name is not None and name.from_vocabulary and len(name.keys) > 1:
+                continue  # "≥ 1 MS relapse": a name of several words, not "1 ms" and a word
             unit = _read_unit(text, p.end, lex.bare_units)
             if unit is not None:
                 unit_text, unit_end = unit
@@ -444,6 +452,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
                                 vocab, text)
     # passes that only read the tokens around them, in this order
+    tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex):
@@ -1231,16 +1240,185 @@ _LEAD_IN_WORDS = frozenset({"per", "according", "based", "calculated", "assessed
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 
 
+def _is_rate(t: Token) -> bool:
+    """A count of events per day or longer period ("micturitions", "migraine days"; not a flow
+    such as mL/min, nor a heart rate per minute): "at least 1" of it is a threshold."""
+    return t.type == "MEASURE" and _counted_per_day_or_longer(t.value)
+
+
+@functools.cache
+def _counted_per_day_or_longer(concept_id: str) -> bool:
+    concept = load_vocabulary().lookup(concept_id)
+    try:
+        unit = parse_unit(concept.unit) if concept is not None and concept.unit is not None else None
+        return unit is not None and dict(unit.dimensionality) == {"[time]": -1} \
+            and ureg.Quantity(1, unit).to("1/day").magnitude <= 1
+    except UnitError:
+        return False
+
+
+# What may stand before a rate's name: its threshold ("≥ 8", "4 to 14", "8 or more").
+_RATE_LEAD = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "AND", "GT", "GE", "LT", "LE", "EQ"})
+
+
+# A period as the unit of a rate, by the time unit the lexicon reads: "/month", "/28d".
+_RATE_PERIODS = {"hours": ("hour", "h"), "days": ("day", "d"), "weeks": ("week", "wk"), "months": ("month", "mo"),
+                 "years": ("year", "year")}
+# Words that say a rate's period in its name: "monthly migraine days", "daily stool frequency".
+_NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annualized|per)\b|/", re.IGNORECASE)
+
+
+def _period_after(tokens: list[Token], k: int) -> tuple[str, int] | None:
+    """"per month", "per 28 days", "/week" at ``k``: the period as a unit, and its length in tokens."""
+    if k + 1 >= len(tokens) or not (tokens[k].type == "WORD" and tokens[k].value.lower() == "per"
+                                    or tokens[k].type == "OR" and tokens[k].value == "/"):
+        return None
+    if tokens[k + 1].type == "TIMEUNIT" and tokens[k + 1].value in _RATE_PERIODS:
+        return f"/{_RATE_PERIODS[tokens[k + 1].value][0]}", 2
+    if k + 2 < len(tokens) and tokens[k + 1].type == "NUMBER" and tokens[k + 2].type == "TIMEUNIT" \
+            and tokens[k + 2].value in _RATE_PERIODS and tokens[k + 1].value.isdigit():
+        return f"/{tokens[k + 1].value}{_RATE_PERIODS[tokens[k + 2].value][1]}", 3
+    return None
+
+
+def _rates(tokens: list[Token], text: str) -> list[Token]:
+    """"≥ 8 micturitions per 24 hours", "4 to 14 migraine days per month", "at least 4 seizures
+    per 28 days": a count per period is a rate, a measure (an event's own by the lexicon's
+    RATE_OF) whose unit is the period, read as MEASURE comparator NUMBER UNIT. Only a threshold
+    right before or after the name takes the period; a threshold with no period, on a rate whose
+    name does not say it either ("≥ 3 bowel movements"), is not read."""
+    lex = _lexicon()
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        measure = lex.rate_of.get(t.value) if t.type == "COND" else (t.value if _is_rate(t) else None)
+        if measure is None:
+            out.append(t)
+            k += 1
+            continue
+        j = len(out)
+        while j and out[j - 1].type in _RATE_LEAD:
+            j -= 1
+        before = out[j:]
+        named = _period_after(tokens, k + 1)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
+        first = m = k + 1 + (named[1] if named else 0)
+        while m < len(tokens) and tokens[m].type in _RATE_LEAD:
+            m += 1
+        after = tokens[first:m]
+        if _numbered(before):
+            lead, period, end, at = before, named, first, k + 1
+        elif _numbered(after):
+            lead, period = after, named or _period_after(tokens, m)
+            at = k + 1 if named else m
+            end = m + (period[1] if period and not named else 0)
+        else:
+            out.append(t)
+            k += 1
+            continue
+        words = text[t.start_pos:t.end_pos]
+        if period is None:
+            if t.type == "MEASURE" and not _NAMED_PERIOD.search(words) \
+                    and not (end < len(tokens) and tokens[end].type == "UNIT"):
+                out.append(_retyped(t, "WORD", words))  # "≥ 3 bowel movements": per day, per week? not said
+            elif t.type == "MEASURE" and lead is before:
+                del out[j:]  # "between 4 and 14 monthly migraine days": the name first, as a range is read
+                out.extend([t, *before])
+            else:
+                out.append(t)
+            k += 1
+            continue
+        unit_text, length = period
+        unit_start, unit_end = tokens[at].start_pos, tokens[at + length - 1].end_pos
+        if lead is before:
+            del out[j:]
+        out.append(_token("MEASURE", measure, t.start_pos, t.end_pos))
+        for x in lead:
+            out.append(x)
+            if x.type == "NUMBER":
+                out.append(_token("UNIT", unit_text, unit_start, unit_end))
+        k = end
+    return out
+
+
+def _elliptic_counts(tokens: list[Token]) -> list[Token]:
+    """Counts that share their words: "≥ 2 moderate or ≥ 1 severe COPD exacerbations" names the
+    exacerbations once for both counts, and "at least 2 moderate COPD exacerbations or 1 severe
+    COPD exacerbation" its comparator once ("at least" reaches the 1). Each count is written out
+    whole, so each is read as a count of its own (only "at least": "more than 2 moderate or 1
+    severe" may mean exactly one)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        counted = _count_at(tokens, k)
+        if counted is not None and counted < len(tokens) and tokens[counted].type == "OR":
+            nxt = _count_at(tokens, counted + 1)
+            if nxt is not None and nxt < len(tokens) and tokens[nxt].type == "COND" \
+                    and tokens[counted - 1].type == "QUAL":
+                out.extend(tokens[k:counted])
+                out.append(tokens[nxt])  # "≥ 2 moderate [exacerbations] or ≥ 1 severe exacerbations"
+                k = counted
+                continue
+        if t.type == "OR" and out and out[-1].type == "COND" and k + 1 < len(tokens) \
+                and tokens[k + 1].type == "NUMBER" and tokens[k + 1].value.isdigit():
+            first = _count_start(out)
+            after = _count_at([_retyped(out[first], "GE"), *tokens[k + 1:]], 0) if first is not None else None
+            if first is not None and out[first].type == "GE" and after is not None and after < len(tokens) - k \
+                    and tokens[k + after].type == "COND":
+                out.append(t)
+                out.append(_retyped(out[first], "GE"))  # "… or [at least] 1 severe COPD exacerbation"
+                k += 1
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _count_at(tokens: Sequence[Token], k: int) -> int | None:
+    """Where a count's qualifiers end, for a count ("≥ 2 moderate") starting at ``k``."""
+    if k + 1 >= len(tokens) or tokens[k].type not in COMPARATORS or tokens[k + 1].type != "NUMBER":
+        return None
+    m = k + 2
+    while m < len(tokens) and tokens[m].type == "QUAL":
+        m += 1
+    return m
+
+
+def _count_start(out: list[Token]) -> int | None:
+    """The comparator of the count that ends ``out`` ("≥ 2 moderate COPD exacerbations")."""
+    m = len(out) - 1  # the name
+    while m and out[m - 1].type == "QUAL":
+        m -= 1
+    return m - 2 if m >= 2 and out[m - 1].type == "NUMBER" and out[m - 2].type in COMPARATORS else None
+
+
+def _numbered(tokens: Sequence[Token]) -> bool:
+    return any(x.type == "NUMBER" for x in tokens)
+
+
+def _after_a_count(out: list[Token]) -> bool:
+    """"≥ 2 moderate or [≥ 1 severe] exacerbations": the one is a count beside another, not having had one."""
+    k = len(out)
+    if not k or out[k - 1].type not in ("OR", "AND", "COMMA", "ANDOR"):
+        return False
+    k -= 1
+    while k and out[k - 1].type == "QUAL":
+        k -= 1
+    return k >= 2 and out[k - 1].type == "NUMBER" and out[k - 2].type in COMPARATORS
+
+
 def _drop_at_least_one(out: list[Token]) -> None:
-    """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value."""
+    """Drop "at least 1" before a name (and its qualifiers), unless it follows a measured value:
+    "at least one episode of X" is having had X."""
     j = len(out)
-    while j and out[j - 1].type in ("QUAL", "LINES"):
+    while j and out[j - 1].type in ("QUAL", "LINES", "EPISODES"):
         j -= 1
-    lines = [k for k in range(j, len(out)) if out[k].type == "LINES"]
-    if len(lines) > 1:
+    if sum(out[k].type == "LINES" for k in range(j, len(out))) > 1:
         return
+    lines = [k for k in range(j, len(out)) if out[k].type in ("LINES", "EPISODES")]
     if j >= 2 and out[j - 1].type == "NUMBER" and float(out[j - 1].value) == 1 and out[j - 2].type == "GE" \
-            and (j < 3 or out[j - 3].type not in _NAMES):
+            and (j < 3 or out[j - 3].type not in _NAMES) and not _after_a_count(out[:j - 2]):
         for k in reversed(lines):
             del out[k]
         del out[j - 2:j]
@@ -1618,7 +1796,7 @@ def _phrases(tokens: list[Token], text: str) -> list[Token]:
         elif t.type == "MEASURE_GROUP":
             out.extend(_measure_group(t))
         else:
-            if t.type in _NAMES:
+            if t.type in _NAMES and not _is_rate(t):
                 _drop_at_least_one(out)  # "at least one (prior) measurable lesion": one is enough to have it
             out.append(t)
     return out
@@ -2032,6 +2210,12 @@ def _thresholds(tokens: list[Token]) -> list[tuple[float, str]]:
 # What a method may follow: a finding or a value, never a drug or another procedure.
 _SEEN = frozenset({"COND", "MEASURE", "QUALITATIVE", "CATEGORICAL", "FLAG", "UNIT", "NUMBER", "ULN", "LLN",
                    "POSITIVE", "NEGATIVE", "CATVAL", "TITRE"})
+
+
+def episode_concept(concept_id: str) -> str:
+    """The concept of one episode of a condition ("episodes of hypoglycemia" are hypoglycemic
+    episodes); the condition itself when the lexicon names none."""
+    return _lexicon().episode_of.get(concept_id, concept_id)
 
 
 def normal_means_not_high(concept_id: str) -> bool:

@@ -1,8 +1,8 @@
 """The one pint unit registry of the application, and conversion to an analyte's canonical unit.
 
 Units are read as people and UCUM write them ("umol/L", "µmol/L", "10^9/L", "10*9/L",
-"x10^3/µL", "/mm3", "mL/min/1.73m2", "g/24h", "mEq/L", "RBC/hpf"). Pint alone misreads several
-of these (it parses "mL/min/1.73m2" as (mL/min/1.73)·m², wants a number before "/mm3", knows no
+"x10^3/µL", "/mm3", "mL/min/1.73m2", "g/24h", "mEq/L", "RBC/hpf", "/28 days"). Pint alone
+misreads several of these (it parses "mL/min/1.73m2" as (mL/min/1.73)·m², wants a number before "/mm3", knows no
 "mm3" and drops commas), so :func:`parse_unit` first rewrites the text with the data tables
 below, then lets pint read it. The clinical units themselves (IU, cells, equivalents, high-power
 fields, the 1.73 m² body surface) are defined in ``clinical_units.txt`` beside this module.
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UnitError",
+    "approximate_between",
     "canonical_value",
     "convertible",
     "format_quantity",
@@ -92,6 +93,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bmm\s+hg\b", "mmHg"),
         (r"\bhigh[\s-]*power[\s-]*fields?\b", "hpf"),
         (r"\blow[\s-]*power[\s-]*fields?\b", "lpf"),
+        (r"^\s*per\s+", "/"),  # a rate recorded as "per 4 weeks"
         (r"\s+per\s+", "/"),
         (r"\s*/\s*", "/"),
     )
@@ -199,6 +201,24 @@ def _word(match: re.Match[str]) -> str:
     return _WORDS.get(word.lower(), word)
 
 
+# A count per a number of days, weeks or months ("seizures /28 days", "/4 weeks"): pint units
+# carry no number, so the period is a unit of its own, defined when first read.
+_PERIOD = re.compile(r"/\s*(\d+)\s*-?\s*(?:(days?|d)|(weeks?|wks?)|(hours?|hrs?|h)|(months?|mo))\b", re.IGNORECASE)
+_PERIOD_BASES = ("day", "week", "hour", "month")
+_PERIOD_UNIT = re.compile(r"^period_(\d+)_([a-z]+)$")
+
+
+def _period(match: re.Match[str]) -> str:
+    count = int(match.group(1))
+    base = next(b for b, g in zip(_PERIOD_BASES, match.groups()[1:], strict=True) if g)
+    if count == 1:
+        return f"/{base}"
+    name = f"period_{count}_{base}"
+    if name not in ureg:
+        ureg.define(f"{name} = {count} * {base}")
+    return f"/{name}"
+
+
 def _pint_text(text: str) -> str:
     """Rewrite a unit as people write it into text pint reads correctly."""
     rewritten = text.strip().translate(_CHARACTERS)
@@ -206,6 +226,7 @@ def _pint_text(text: str) -> str:
     rewritten = _POWER_OF_TEN.sub(_scale_word, rewritten)
     for pattern, replacement in _PHRASES:
         rewritten = pattern.sub(replacement, rewritten)
+    rewritten = _PERIOD.sub(_period, rewritten)
     rewritten = _WORD.sub(_word, rewritten)
     rewritten = _EXPONENT.sub(r"**\1", rewritten)
     rewritten = re.sub(r"\*+\s*/", "/", rewritten)  # "billion*/L" from "10^9/L"
@@ -253,6 +274,28 @@ def parse_period(text: str) -> pint.Quantity:
 
 
 # --- converting to an analyte's canonical unit ---------------------------------------------
+
+# Calendar periods have no fixed number of days: a month is 28 to 31 of them, a year 365 or 366.
+_CALENDAR = frozenset({"month", "year"})
+
+
+def _period_kinds(unit: pint.Unit) -> set[str]:
+    """Whether a unit's time is counted in calendar periods, in fixed ones, or both."""
+    kinds = set()
+    for name in pint.util.to_units_container(unit):
+        period = _PERIOD_UNIT.match(name)
+        base = period.group(2) if period else name
+        if ureg.Unit(base).dimensionality == ureg.Unit("s").dimensionality:
+            kinds.add("calendar" if base in _CALENDAR else "fixed")
+    return kinds
+
+
+def approximate_between(a: str, b: str) -> bool:
+    """Whether converting between two units would take a calendar period (month, year) for a
+    number of days: "8 migraine days per month" is not a fixed number per 28 days."""
+    kinds = (_period_kinds(parse_unit(a)), _period_kinds(parse_unit(b)))
+    return ("calendar" in kinds[0] and "fixed" in kinds[1]) or ("fixed" in kinds[0] and "calendar" in kinds[1])
+
 
 
 def _bridges(concept: Concept) -> Iterator[pint.Quantity]:
