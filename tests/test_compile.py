@@ -570,6 +570,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     # words before "or" that name a thing with the last words of the name after it
     ("Prior allogeneic stem cell or solid organ transplantation", "exclusion",
      "procedure allogeneic_stem_cell_transplantation [history] or procedure organ_transplantation [history]"),
+    # "HR" before a limit is the heart rate, not hours
+    ("HR ≥ 50 bpm", "inclusion", "heart_rate >= 50 bpm"),
     # a threshold for each sex, the sex said first
     ("Male subjects weigh not less than 50 kg, female subjects weigh not less than 45 kg", "inclusion",
      "(if male then weight >= 50 kg) and (if female then weight >= 45 kg)"),

@@ -1903,6 +1903,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             shared = _shared_tail(t, tokens[k + 2], vocab, text)
             if shared is not None:
                 t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
+        if t.type == "TIMEUNIT" and text[t.start_pos:t.end_pos] == "HR" and ntype in COMPARATORS:
+            t = _retyped(t, "MEASURE", "heart_rate")  # "HR ≥ 50 bpm": the heart rate, not hours
         if t.type in ("OR", "ANDOR") and ptype == "WORD" and ntype in ("PROC", "COND"):
             named = _shared_head(out, tokens[k + 1], vocab, text)
             if named is not None:
