@@ -540,9 +540,13 @@ def test_a_20000_character_criterion_compiles_quickly():
      "female and childbearing_potential and (not contraception or pregnant or breastfeeding)"),
     ("Stroke in the year prior to screening", "exclusion", "condition stroke within 1 years before screening"),
     ("Patients undergoing hemodialysis", "exclusion", "procedure hemodialysis [current]"),
-    # planning a pregnancy is an intention a coordinator records
+    # planning a pregnancy is an intention a coordinator records; "to become pregnant" is a woman's
+    # (the attribute also holds a man's plan to father a child, which these words do not ask about)
     ("Pregnant, breastfeeding, or planning to become pregnant during the study", "exclusion",
-     "pregnant or breastfeeding or attribute plans_pregnancy"),
+     "pregnant or breastfeeding or (female and attribute plans_pregnancy)"),
+    ("Pregnancy or breastfeeding, or intention of becoming pregnant during study treatment or within 5 months after "
+     "the final dose of atezolizumab or 6 months after the final dose of bevacizumab", "exclusion",
+     "pregnant or breastfeeding or (female and attribute plans_pregnancy)"),
     # a course to come is planned, not had
     ("Candidate for total knee replacement", "inclusion", "procedure knee_replacement [planned]"),
     # where the protocol says more; a name said twice

@@ -576,7 +576,12 @@ class Reader(Transformer):
     def attribute(self, items):
         token = items[-1]
         span = self._span([token])
-        return _Part(node=HasAttribute(concept=token.value, span=span), span=span)
+        node: Rule = HasAttribute(concept=token.value, span=span)
+        if token.value == "plans_pregnancy" and "pregnan" in self.norm.text[token.start_pos:token.end_pos].lower():
+            # "planning to become pregnant" is a woman's plan (the attribute also holds a man's plan
+            # to father a child, which these words do not ask about)
+            node = AllOf(items=(Status(field="female", span=span), node), span=span)
+        return _Part(node=node, span=span)
 
     def lines(self, items):
         op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
@@ -1048,6 +1053,10 @@ class Reader(Transformer):
         # An inclusion asks something OF these patients; an exclusion names them.
         if self.kind == "inclusion":
             return Conditional(when=when, then=node, span=_join(span, node.span))
+        if isinstance(node, AllOf) and set(who) & set(node.items):
+            # (once: "women planning to become pregnant" is female and, said of a woman, planning)
+            said = set(node.items)
+            return AllOf(items=(*(w for w in who if w not in said), *node.items), span=_join(span, node.span))
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,

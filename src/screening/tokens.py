@@ -628,7 +628,11 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
-                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS):
+                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS
+                                       # "… after the final dose of atezolizumab": the study's drug
+                                       or tokens[j].type == "MED" and (tokens[j - 1].type == "ANCHOR" or
+                                                                       tokens[j - 1].type == "WORD" and tokens[j - 1]
+                                                                       .value.lower() in ("last", "final"))):
                 j += 1
             period = tokens[k + 1:j]
             closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI")
