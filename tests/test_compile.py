@@ -574,6 +574,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # words before "or" that name a thing with the last words of the name after it
     ("Prior allogeneic stem cell or solid organ transplantation", "exclusion",
      "procedure allogeneic_stem_cell_transplantation [history] or procedure organ_transplantation [history]"),
+    # the study's first dose, however named
+    ("Use of herbal drugs or natural remedies, e.g. St. John's wort within 4 weeks before first study intervention "
+     "administration", "exclusion", "medication herbal_medicine within 4 weeks before first_dose"),
+    ("Administration of immunoglobulins within 3 months prior to the first vaccine dose", "exclusion",
+     "medication immunoglobulin_therapy within 3 months before first_dose"),
     # "HR" before a limit is the heart rate, not hours
     ("HR ≥ 50 bpm", "inclusion", "heart_rate >= 50 bpm"),
     # a threshold for each sex, the sex said first
