@@ -574,6 +574,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # words before "or" that name a thing with the last words of the name after it
     ("Prior allogeneic stem cell or solid organ transplantation", "exclusion",
      "procedure allogeneic_stem_cell_transplantation [history] or procedure organ_transplantation [history]"),
+    # the criteria a diagnosis was made by do not change the diagnosis
+    ("Have type 2 diabetes per American Diabetes Association criteria", "inclusion", "condition type_2_diabetes"),
+    ("Migraine according to ICHD-3 criteria", "inclusion", "condition migraine"),
+    ("Primary diagnosis is EUPD, as per ICD-11 criteria", "inclusion",
+     "condition borderline_personality_disorder [primary]"),
     # the study's first dose, however named
     ("Use of herbal drugs or natural remedies, e.g. St. John's wort within 4 weeks before first study intervention "
      "administration", "exclusion", "medication herbal_medicine within 4 weeks before first_dose"),

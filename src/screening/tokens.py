@@ -1240,7 +1240,7 @@ def _durations(tokens: list[Token], text: str) -> list[Token]:
 
 # Words that introduce a standard or method: "per", "according to", "based on", "calculated using"…
 _LEAD_IN_WORDS = frozenset({"per", "according", "based", "calculated", "assessed", "measured", "evaluated", "graded",
-                            "defined", "determined", "via", "using", "corrected"})
+                            "defined", "determined", "via", "using", "corrected", "diagnosed", "as"})
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
 
 
@@ -1432,6 +1432,8 @@ def _drop_lead_in(out: list[Token]) -> None:
     while out and (out[-1].type in ("ABLE", "WORD") and out[-1].value.lower() in _LEAD_IN_WORDS
                    or out[-1].type in ("DETERMINED_BY", "TO", "OF")):
         out.pop()
+    if len(out) >= 2 and out[-1].type == "COMMA" and out[-2].type == "COND":
+        out.pop()  # "EUPD, as per ICD-11 criteria"
 
 
 def _diagnosed_by(out: list[Token]) -> bool:
