@@ -24,6 +24,7 @@ from .nodes import (
     Conditional,
     Exemption,
     FamilyHistory,
+    FreeText,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -88,6 +89,7 @@ class _Part:
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
     quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
+    caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
 
 
 class Unreadable(Exception):
@@ -715,6 +717,13 @@ class Reader(Transformer):
     def showing(self, items):
         return ("noop",)
 
+    def caveat(self, items):
+        """post: LPAR INCLUDING? CAVEAT RPAR | CAVEAT — "(i.e., confirmed on repeat)": how the value
+        must have been obtained, kept in its words."""
+        said = next(t for t in items if t.type == "CAVEAT")
+        return ("caveat", FreeText(text=self.norm.text[said.start_pos:said.end_pos],
+                                   span=self.norm.span(said.start_pos, said.end_pos)))
+
     annotation = etc = showing
 
     def at_anchor(self, items):
@@ -843,6 +852,8 @@ class Reader(Transformer):
             part.definition = post[1]
         elif tag == "alternative":
             part.alternative = post[1:]
+        elif tag == "caveat":
+            part.caveats.append(post[1])
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1207,6 +1218,12 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *p.values), span=p.span)
         else:
             raise Unreadable("nothing to say")
+        if p.caveats:
+            if p.negated or p.excluding or p.alternative is not None or p.node is None or not _numeric(p.node):
+                raise Unreadable("a caveat on what is not a limit")
+            # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
+            # limit is not enough, and one that misses it settles the criterion
+            node = AllOf(items=(node, *p.caveats), span=p.span)
         if p.alternative is not None:
             if p.negated or p.excluding or p.node is None or not _numeric(p.node):
                 raise Unreadable("another limit for what?")

@@ -397,7 +397,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _caveat_words):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -636,6 +636,22 @@ def _measures_with(tokens: list[Token], text: str) -> list[Token]:
             recent = [x.type for x in out[-5:]]
             if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
                 out.append(_token("AND", "with", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+_CAVEAT_WORDS = frozenset({"WORD", "PROC", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "OF", "ANCHOR"})
+
+
+def _caveat_words(tokens: list[Token]) -> list[Token]:
+    """"(average of triplicate ECGs)", "without transfusion within 7 days": the words after a
+    caveat are more of it (a window there dates the transfusion, not the value), so they are one
+    token with it."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].type == "CAVEAT" and t.type in _CAVEAT_WORDS:
+            out[-1] = _token("CAVEAT", out[-1].value, out[-1].start_pos, t.end_pos)
+            continue
         out.append(t)
     return out
 

@@ -1,0 +1,74 @@
+"""The tail of lab and measurement wording (corpus records and sponsors' templates): criterion
+text → canonical rule, the texts that must stay free text, and made-up patients the readings
+must not fail wrongly."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+from screening.rules import parse_rule
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a caveat on how the value was obtained: the limit, and the words, which a coordinator settles
+    ("Platelet count > 100,000/mm^3 (transfusion independent*)", "inclusion",
+     'platelets > 100000 /mm^3 and text "transfusion independent"'),
+    ("Platelets ≥ 100 × 10^9/L without transfusion within 7 days", "inclusion",
+     'platelets >= 100 10^9/L and text "without transfusion within 7 days"'),
+    ("ANC ≥ 1.5 x 10^9/L without granulocyte colony-stimulating factor support", "inclusion",
+     'anc >= 1.5 10^9/L and text "without granulocyte colony-stimulating factor support"'),
+    ("Total bilirubin > 1.5 times upper limit of normal (i.e., confirmed on repeat)", "exclusion",
+     'total_bilirubin > 1.5 x ULN and text "confirmed on repeat"'),
+    ("QTcF > 470 ms (average of triplicate ECGs)", "exclusion", 'qtcf > 470 ms and text "average of triplicate ECGs"'),
+    ("QTcF > 470 ms based on the average of triplicate ECGs", "exclusion",
+     'qtcf > 470 ms and text "based on the average of triplicate ECGs"'),
+    ("ALT > 3 x ULN on two consecutive measurements", "exclusion",
+     'alt > 3 x ULN and text "on two consecutive measurements"'),
+    ("ALT > 3 x ULN on 2 occasions", "exclusion", 'alt > 3 x ULN and text "on 2 occasions"'),
+])
+def test_labs_tail_constructs(text, kind, rule):
+    compiled = compile_criterion(text, kind).rule
+    assert to_text(compiled) == rule
+    assert parse_rule(rule) == compiled
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a caveat on a condition, or on a limit that is negated, says something else
+    ("History of hypertension without transfusion", "exclusion"),
+    ("No platelets < 50000 without transfusion", "inclusion"),
+])
+def test_labs_tail_stays_free_text(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(compile_criterion(text, kind).rule, Context(patient=patient, as_of=AS_OF)).truth
+
+
+def lab(name, value, unit=None, **extra):
+    return {"name": name, "value": value, "date": "2026-11-10", **({"unit": unit} if unit else {}), **extra}
+
+
+def test_a_single_high_value_does_not_exclude_when_it_must_be_confirmed():
+    text = "Total bilirubin > 1.5 times upper limit of normal (i.e., confirmed on repeat)"
+    high = [lab("total bilirubin", 3.0, "mg/dL", ref_high=1.2)]
+    normal = [lab("total bilirubin", 0.8, "mg/dL", ref_high=1.2)]
+    assert screened(text, "exclusion", labs=high) is Truth.UNKNOWN
+    assert screened(text, "exclusion", labs=normal) is Truth.FALSE
+
+
+def test_a_low_count_fails_a_transfusion_independent_limit_and_a_high_one_is_unknown():
+    text = "Platelet count > 100,000/mm^3 (transfusion independent)"
+    assert screened(text, "inclusion", labs=[lab("platelets", 50000, "/mm3")]) is Truth.FALSE
+    assert screened(text, "inclusion", labs=[lab("platelets", 150000, "/mm3")]) is Truth.UNKNOWN
