@@ -33,6 +33,17 @@ AS_OF = date(2026, 11, 20)
     ("ALT > 3 x ULN on two consecutive measurements", "exclusion",
      'alt > 3 x ULN and text "on two consecutive measurements"'),
     ("ALT > 3 x ULN on 2 occasions", "exclusion", 'alt > 3 x ULN and text "on 2 occasions"'),
+    # "elevated" before a value above a limit says the comparator again; "elevation" and
+    # "increase" only before a multiple of the upper limit of normal (a level, not a rise)
+    ("Elevated ALT > 2 x ULN", "exclusion", "alt > 2 x ULN"),
+    ("Elevation of prolactin > 2 times upper limit of normal", "exclusion", "prolactin > 2 x ULN"),
+    ("Increased creatinine > 1.5 x ULN", "exclusion", "creatinine > 1.5 x ULN"),
+    # "abnormal X": X outside its own reference range (or above it, for a value abnormal only when high)
+    ("Abnormal albumin-corrected serum calcium levels", "exclusion",
+     "not (corrected_calcium <= 1 x ULN and corrected_calcium >= 1 x LLN)"),
+    ("Abnormal TSH at screening", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
+    ("Abnormal ALT", "exclusion", "not alt <= 1 x ULN"),
+    ("Peripheral absolute neutrophil count (ANC) ≥ 750/mm3", "inclusion", "anc >= 750 /mm3"),
 ])
 def test_labs_tail_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind).rule
@@ -44,6 +55,11 @@ def test_labs_tail_constructs(text, kind, rule):
     # a caveat on a condition, or on a limit that is negated, says something else
     ("History of hypertension without transfusion", "exclusion"),
     ("No platelets < 50000 without transfusion", "inclusion"),
+    # a rise by an amount is a change, not a level
+    ("Increased serum creatinine > 0.3 mg/dL", "exclusion"),
+    # either or both of them; and an "abnormal" value that a limit after it defines
+    ("Abnormal prolactin and TSH", "exclusion"),
+    ("Abnormal ALT (> 3 x ULN)", "exclusion"),
 ])
 def test_labs_tail_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)
@@ -72,3 +88,12 @@ def test_a_low_count_fails_a_transfusion_independent_limit_and_a_high_one_is_unk
     text = "Platelet count > 100,000/mm^3 (transfusion independent)"
     assert screened(text, "inclusion", labs=[lab("platelets", 50000, "/mm3")]) is Truth.FALSE
     assert screened(text, "inclusion", labs=[lab("platelets", 150000, "/mm3")]) is Truth.UNKNOWN
+
+
+def test_abnormal_needs_the_reference_range():
+    text = "Abnormal albumin-corrected serum calcium levels"
+    assert screened(text, "exclusion", labs=[lab("corrected calcium", 9.5, "mg/dL")]) is Truth.UNKNOWN
+    in_range = [lab("corrected calcium", 9.5, "mg/dL", ref_low=8.5, ref_high=10.2)]
+    high = [lab("corrected calcium", 11.0, "mg/dL", ref_low=8.5, ref_high=10.2)]
+    assert screened(text, "exclusion", labs=in_range) is Truth.FALSE
+    assert screened(text, "exclusion", labs=high) is Truth.TRUE

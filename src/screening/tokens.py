@@ -397,7 +397,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _caveat_words):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _caveat_words, _level_words):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -652,6 +652,36 @@ def _caveat_words(tokens: list[Token]) -> list[Token]:
         if out and out[-1].type == "CAVEAT" and t.type in _CAVEAT_WORDS:
             out[-1] = _token("CAVEAT", out[-1].value, out[-1].start_pos, t.end_pos)
             continue
+        out.append(t)
+    return out
+
+
+# "Elevated ALT > 2 × ULN": the word says the comparator again. A rise by an amount is a change,
+# not a level ("increased creatinine > 0.3 mg/dL"), so "elevation" and "increase" say it again only
+# before a multiple of the upper limit of normal, which is a level.
+_RAISED = frozenset({"elevated", "raised"})
+_RISE = frozenset({"elevation", "increased", "increase"})
+# what may not follow "abnormal X" for the words to be about X's reference range alone
+_NOT_AFTER_ABNORMAL = frozenset({"GT", "GE", "LT", "LE", "EQ", "LPAR", "NUMBER", "BETWEEN", "UNIT", "ULN", "LLN",
+                                 "COMMA", "AND", "OR", "ANDOR", "MEASURE"})
+
+
+def _level_words(tokens: list[Token]) -> list[Token]:
+    """"Elevated ALT > 2 × ULN" is ALT > 2 × ULN; "abnormal TSH" is TSH not within its normal
+    limits (what "normal" reads as, negated)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        word = t.value.lower() if t.type == "WORD" else ""
+        after = [x.type for x in tokens[k + 1:k + 4]]
+        if after[:1] == ["MEASURE"] and after[1:2] in (["GT"], ["GE"]) and (
+                word in _RAISED or word in _RISE and "ULN" in after[2:] + [x.type for x in tokens[k + 4:k + 5]]):
+            continue
+        if word == "abnormal" and after[:1] == ["MEASURE"]:
+            # one value only: "abnormal prolactin and TSH" may be either or both of them
+            if len(after) == 1 or after[1] not in _NOT_AFTER_ABNORMAL:
+                out.append(_retyped(t, "NEG"))
+                out.append(_retyped(t, "NEGATIVE", "normal"))
+                continue
         out.append(t)
     return out
 
