@@ -44,6 +44,19 @@ AS_OF = date(2026, 11, 20)
     ("Abnormal TSH at screening", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
     ("Abnormal ALT", "exclusion", "not alt <= 1 x ULN"),
     ("Peripheral absolute neutrophil count (ANC) ≥ 750/mm3", "inclusion", "anc >= 750 /mm3"),
+    # an exception naming a cause the profile does not record, or only a class of disease, in its
+    # words: it lifts the limit for whom the words hold (a named condition is still read)
+    ("Bilirubin less than 2.0 mg/dL (unless related to involvement by tumor)", "inclusion",
+     'total_bilirubin < 2 mg/dL or text "related to involvement by tumor"'),
+    ("Transaminases less than 3 times normal (unless related to involvement by tumor)", "inclusion",
+     '(alt < 3 x ULN and ast < 3 x ULN) or text "related to involvement by tumor"'),
+    ("Bilirubin < 2 mg/dL unless related to tumor", "inclusion",
+     'total_bilirubin < 2 mg/dL or text "related to tumor"'),
+    ("ALT > 3 x ULN unless due to tumour involvement", "exclusion",
+     'alt > 3 x ULN and not text "due to tumour involvement"'),
+    ("Bilirubin > 2 mg/dL unless due to malignancy", "exclusion",
+     'total_bilirubin > 2 mg/dL and not text "due to malignancy"'),
+    ("ALT > 3 x ULN unless due to liver metastases", "exclusion", "alt > 3 x ULN and not condition liver_metastases"),
 ])
 def test_labs_tail_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind).rule
@@ -97,3 +110,15 @@ def test_abnormal_needs_the_reference_range():
     high = [lab("corrected calcium", 11.0, "mg/dL", ref_low=8.5, ref_high=10.2)]
     assert screened(text, "exclusion", labs=in_range) is Truth.FALSE
     assert screened(text, "exclusion", labs=high) is Truth.TRUE
+
+
+def test_an_exception_in_words_decides_only_what_the_limit_settles():
+    inclusion = "Bilirubin less than 2.0 mg/dL (unless related to involvement by tumor)"
+    assert screened(inclusion, "inclusion", labs=[lab("total bilirubin", 1.0, "mg/dL")]) is Truth.TRUE
+    assert screened(inclusion, "inclusion", labs=[lab("total bilirubin", 3.0, "mg/dL")]) is Truth.UNKNOWN
+    # a cancer patient's high bilirubin is not thereby due to the cancer
+    cancer = {"conditions": [{"name": "malignancy"}]}
+    assert screened(inclusion, "inclusion", labs=[lab("total bilirubin", 3.0, "mg/dL")], **cancer) is Truth.UNKNOWN
+    exclusion = "ALT > 3 x ULN unless due to tumour involvement"
+    assert screened(exclusion, "exclusion", labs=[lab("ALT", 30, "U/L", ref_high=40)]) is Truth.FALSE
+    assert screened(exclusion, "exclusion", labs=[lab("ALT", 300, "U/L", ref_high=40)]) is Truth.UNKNOWN

@@ -90,6 +90,7 @@ class _Part:
     quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
+    unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
 
 
 class Unreadable(Exception):
@@ -720,9 +721,14 @@ class Reader(Transformer):
     def caveat(self, items):
         """post: LPAR INCLUDING? CAVEAT RPAR | CAVEAT — "(i.e., confirmed on repeat)": how the value
         must have been obtained, kept in its words."""
-        said = next(t for t in items if t.type == "CAVEAT")
-        return ("caveat", FreeText(text=self.norm.text[said.start_pos:said.end_pos],
-                                   span=self.norm.span(said.start_pos, said.end_pos)))
+        return ("caveat", self._words_of(next(t for t in items if t.type == "CAVEAT")))
+
+    def unless_words(self, items):
+        """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
+        return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
+
+    def _words_of(self, said: Token) -> FreeText:
+        return FreeText(text=self.norm.text[said.start_pos:said.end_pos], span=self.norm.span(said.start_pos, said.end_pos))
 
     annotation = etc = showing
 
@@ -854,6 +860,8 @@ class Reader(Transformer):
             part.alternative = post[1:]
         elif tag == "caveat":
             part.caveats.append(post[1])
+        elif tag == "unless":
+            part.unless.append(post[1])
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1224,6 +1232,16 @@ class Reader(Transformer):
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
             node = AllOf(items=(node, *p.caveats), span=p.span)
+        if p.unless:
+            if p.negated or p.excluding or p.caveats or p.alternative is not None or p.node is None \
+                    or not _numeric(p.node):
+                raise Unreadable("an exception in words to what is not a limit")
+            # the limit binds only where the words do not hold, which a coordinator settles: a
+            # value that meets it passes an inclusion, one that does not exceed it an exclusion
+            if self.kind == "inclusion":
+                node = AnyOf(items=(node, *p.unless), span=p.span)
+            else:
+                node = AllOf(items=(node, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
         if p.alternative is not None:
             if p.negated or p.excluding or p.node is None or not _numeric(p.node):
                 raise Unreadable("another limit for what?")

@@ -394,6 +394,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         i += 1
     tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
                                 vocab, text)
+    tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
@@ -637,6 +638,40 @@ def _measures_with(tokens: list[Token], text: str) -> list[Token]:
             if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
                 out.append(_token("AND", "with", t.start_pos, t.start_pos))
         out.append(t)
+    return out
+
+
+# "Bilirubin < 2 mg/dL (unless related to involvement by tumor)": an exception to a limit that
+# names a cause the profile does not record, or only a class of disease (which a patient may have
+# without its causing the value), is kept in its words.
+_LIMIT_ENDS = frozenset({"UNIT", "ULN", "LLN", "NUMBER"})
+_CAUSE_TOKENS = frozenset({"WORD", "COND", "QUAL", "OF", "AND", "OR"})
+_CAUSE_ENDS = frozenset({"RPAR", "PERIOD", "SEMI"})
+
+
+def _unless_words(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """An "unless …" after a limit whose cause is not a named condition: one UNLESS_WORDS token."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        before = out[-2:-1] if out and out[-1].type == "LPAR" else out[-1:]
+        if t.type == "EXCEPT" and t.value.lower().startswith("unless") and before \
+                and before[0].type in _LIMIT_ENDS:
+            j = k + 1
+            while j < len(tokens) and tokens[j].type in _CAUSE_TOKENS:
+                j += 1
+            cause = tokens[k + 1:j]
+            if cause and (j == len(tokens) or tokens[j].type in _CAUSE_ENDS) and any(
+                    x.type == "WORD" or x.type == "COND" and vocab.get(x.value).category == "class" for x in cause):
+                # the words after "unless" are what a coordinator settles: "related to …"
+                start = t.start_pos + len("unless")
+                start += len(text[start:cause[0].start_pos]) - len(text[start:cause[0].start_pos].lstrip())
+                out.append(_token("UNLESS_WORDS", t.value, start, cause[-1].end_pos))
+                k = j
+                continue
+        out.append(t)
+        k += 1
     return out
 
 
