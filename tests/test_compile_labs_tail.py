@@ -57,6 +57,15 @@ AS_OF = date(2026, 11, 20)
     ("Bilirubin > 2 mg/dL unless due to malignancy", "exclusion",
      'total_bilirubin > 2 mg/dL and not text "due to malignancy"'),
     ("ALT > 3 x ULN unless due to liver metastases", "exclusion", "alt > 3 x ULN and not condition liver_metastases"),
+    # a limit for one sex, written "in males"
+    ("QTcF > 450 ms in males or > 470 ms in females", "exclusion", "(male and qtcf > 450 ms) or (female and qtcf > 470 ms)"),
+    ("Hemoglobin < 13 g/dL in men or < 12 g/dL in women", "exclusion",
+     "(male and hemoglobin < 13 g/dL) or (female and hemoglobin < 12 g/dL)"),
+    # "normal limits" without "within"
+    ("TSH outside normal limits", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
+    # the clinic blood pressure is taken seated
+    ("Sitting systolic blood pressure ≥ 180 mmHg or diastolic ≥ 110 mmHg", "exclusion",
+     "systolic_blood_pressure >= 180 mmHg or diastolic_blood_pressure >= 110 mmHg"),
 ])
 def test_labs_tail_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind).rule

@@ -1379,9 +1379,9 @@ def _negative_list(out: list[Token], negative: Token, vocab: Vocabulary) -> bool
     return True
 
 
-def _marks_sex(out: list[Token], t: Token) -> bool:
+def _marks_sex(out: list[Token], t: Token, text: str) -> bool:
     """A threshold said for one sex: "(women: < 38%; …)", "> 450 msec (men)", "≥ 13 g/dL for
-    men". The sex word before or after the threshold becomes one FOR_SEX token (in ``out``);
+    men", "> 450 ms in males". The sex word before or after the threshold becomes one FOR_SEX token (in ``out``);
     True when ``t`` was taken into it."""
     if len(out) >= 2 and out[-1].type in ("FEMALE", "MALE"):
         sex, before = out[-1], out[-2]
@@ -1394,6 +1394,10 @@ def _marks_sex(out: list[Token], t: Token) -> bool:
             return True
     if t.type in ("FEMALE", "MALE") and len(out) >= 2 and out[-1].type == "IF" and out[-2].type in ("NUMBER", "UNIT"):
         out[-1] = _token("FOR_SEX", t.type.lower(), out[-1].start_pos, t.end_pos)
+        return True
+    if t.type in ("FEMALE", "MALE") and out and out[-1].type in ("NUMBER", "UNIT") \
+            and _IN_SEX.fullmatch(text[out[-1].end_pos:t.start_pos]):
+        out.append(_token("FOR_SEX", t.type.lower(), t.start_pos, t.end_pos))
         return True
     return False
 
@@ -1416,6 +1420,7 @@ def _closes_sex_note(out: list[Token]) -> bool:
 
 
 _DEFINED = re.compile(r"(?i)^(?:as\s+)?defined\s+(?:as|by)$")
+_IN_SEX = re.compile(r"(?i)\s*in\s+")
 
 
 def _repeats_class(out: list[Token], t: Token, vocab: Vocabulary) -> bool:
@@ -1782,7 +1787,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 if j < 2 or out[j - 1].type != "COMMA":
                     break
                 j -= 2
-        if _marks_sex(out, t):
+        if _marks_sex(out, t, text):
             continue
         if t.type == "RPAR" and ntype in (None, "PERIOD", "SEMI") and _closes_sex_note(out):
             continue  # "Pregnant or breastfeeding (female only)": the patients the clause is about
