@@ -63,6 +63,9 @@ AS_OF = date(2026, 11, 20)
      "(male and hemoglobin < 13 g/dL) or (female and hemoglobin < 12 g/dL)"),
     # "normal limits" without "within"
     ("TSH outside normal limits", "exclusion", "not (tsh <= 1 x ULN and tsh >= 1 x LLN)"),
+    # "2-hour OGTT" names the 2-hour plasma glucose of the test
+    ("Fasting plasma glucose ≥ 126 mg/dL or 2-hour OGTT ≥ 200 mg/dL", "exclusion",
+     "fasting_glucose >= 126 mg/dL or oral_glucose_tolerance_test >= 200 mg/dL"),
     # the clinic blood pressure is taken seated
     ("Sitting systolic blood pressure ≥ 180 mmHg or diastolic ≥ 110 mmHg", "exclusion",
      "systolic_blood_pressure >= 180 mmHg or diastolic_blood_pressure >= 110 mmHg"),
