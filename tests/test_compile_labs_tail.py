@@ -66,6 +66,10 @@ AS_OF = date(2026, 11, 20)
     # "2-hour OGTT" names the 2-hour plasma glucose of the test
     ("Fasting plasma glucose ≥ 126 mg/dL or 2-hour OGTT ≥ 200 mg/dL", "exclusion",
      "fasting_glucose >= 126 mg/dL or oral_glucose_tolerance_test >= 200 mg/dL"),
+    # a clearance per body surface or not: either is read, and compared through the patient's
+    ("Creatinine clearance or radioisotope glomerular filtration rate at least 70 mL/min", "inclusion",
+     "creatinine_clearance >= 70 mL/min or measured_gfr >= 70 mL/min"),
+    ("Creatinine clearance ≥ 60 mL/min/1.73 m2", "inclusion", "creatinine_clearance >= 60 mL/min/1.73m2"),
     # the clinic blood pressure is taken seated
     ("Sitting systolic blood pressure ≥ 180 mmHg or diastolic ≥ 110 mmHg", "exclusion",
      "systolic_blood_pressure >= 180 mmHg or diastolic_blood_pressure >= 110 mmHg"),
@@ -134,3 +138,34 @@ def test_an_exception_in_words_decides_only_what_the_limit_settles():
     exclusion = "ALT > 3 x ULN unless due to tumour involvement"
     assert screened(exclusion, "exclusion", labs=[lab("ALT", 30, "U/L", ref_high=40)]) is Truth.FALSE
     assert screened(exclusion, "exclusion", labs=[lab("ALT", 300, "U/L", ref_high=40)]) is Truth.UNKNOWN
+
+
+def judged(rule: str, **profile) -> Truth:
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF)).truth
+
+
+def vital(name, value, unit):
+    return {"name": name, "value": value, "unit": unit, "date": "2026-11-10"}
+
+
+@pytest.mark.parametrize("clearance, body, truth", [
+    # no body surface: the two units cannot be compared
+    (100, [], Truth.UNKNOWN),
+    # 100 mL/min at 1.9 m² is 91 mL/min/1.73 m², and 100 as written: both meet 60
+    (100, [vital("BSA", 1.9, "m2")], Truth.TRUE),
+    # 40 mL/min fails either way
+    (40, [vital("BSA", 1.9, "m2")], Truth.FALSE),
+    # 62 mL/min at 1.9 m² is 56.5 per 1.73 m² but 62 as written: the readings disagree
+    (62, [vital("BSA", 1.9, "m2")], Truth.UNKNOWN),
+    # 65 mL/min at 1.58 m² (160 cm, 56 kg) is 71 per 1.73 m²: both meet 60
+    (65, [vital("height", 160, "cm"), vital("weight", 56, "kg")], Truth.TRUE),
+])
+def test_a_clearance_per_body_surface_is_compared_through_the_patients(clearance, body, truth):
+    labs = [lab("creatinine clearance", clearance, "mL/min")]
+    assert judged("creatinine_clearance >= 60 mL/min/1.73m2", labs=labs, vitals=body) is truth
+
+
+def test_a_clearance_may_be_recorded_per_body_surface():
+    labs = [lab("creatinine clearance", 80, "mL/min/1.73m2")]
+    assert judged("creatinine_clearance >= 60 mL/min", labs=labs, vitals=[vital("BSA", 1.73, "m2")]) is Truth.TRUE

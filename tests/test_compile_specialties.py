@@ -36,7 +36,7 @@ def outcome(rule: str, **profile):
      "(mayo_score >= 6 and mayo_score <= 12) and mayo_endoscopic_subscore >= 2"),
     ("Total Mayo score of 6 to 12 with a Mayo endoscopic subscore of 2 or 3", "inclusion",
      "(mayo_score >= 6 and mayo_score <= 12) and mayo_endoscopic_subscore >= 2"),
-    ("eGFR < 30 mL/min/1.73 m2 with UACR > 300 mg/g", "exclusion", "egfr < 30 mL/min/1.73 m2 and uacr > 300 mg/g"),
+    ("eGFR < 30 mL/min/1.73 m2 with UACR > 300 mg/g", "exclusion", "egfr < 30 mL/min/1.73m2 and uacr > 300 mg/g"),
     ("eGFR < 30 and UACR > 300 mg/g", "exclusion", "egfr < 30 or uacr > 300 mg/g"),
     # an age ends at the item's separator: the duration after it is the next condition's
     ("Age ≥ 18; ≥ 6 months psoriasis", "inclusion", "age >= 18 years and condition psoriasis lasting >= 6 months"),

@@ -45,7 +45,7 @@ from .nodes import (
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
 from .tokens import ENTITY_TERMINALS, WILLING, Normalised, normal_means_not_high
 from .trial import CriterionKind
-from .units import UnitError, canonical_value
+from .units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
@@ -188,7 +188,8 @@ class Reader(Transformer):
             concept = self.vocab.get(concept_id)
         if unit is not None:
             try:
-                canonical_value(number, unit, concept)
+                # the dimension only: a clearance per body surface is compared through the patient's
+                canonical_value(number, unit, concept, STANDARD_BODY_SURFACE)
             except UnitError as error:
                 raise UnitMismatch(str(error), span) from error
         return Comparison(concept=concept_id, op=op, value=number, unit=unit, span=span)
@@ -1080,7 +1081,7 @@ class Reader(Transformer):
                 # an elliptic threshold took its measure from the one before, unchecked: "FEV1 ≥ 40%
                 # and ≤ 8 L" (the others were checked as they were read)
                 try:
-                    canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept))
+                    canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept), STANDARD_BODY_SURFACE)
                 except UnitError as error:
                     raise UnitMismatch(str(error), p.span or seq.span) from error
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]

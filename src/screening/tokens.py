@@ -372,7 +372,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             if unit is not None:
                 unit_text, unit_end = unit
                 unit_start = p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" ")))
-                emit("UNIT", _LEADING_TIMES.sub("", unit_text), unit_start, unit_end)
+                # without its spaces ("kg / m2", "mL/min/1.73 m2"), so that the rule prints as one word
+                emit("UNIT", "".join(_LEADING_TIMES.sub("", unit_text).split()), unit_start, unit_end)
                 while i < len(pieces) and pieces[i].start < unit_end:
                     i += 1
             continue
