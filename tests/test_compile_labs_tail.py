@@ -70,6 +70,15 @@ AS_OF = date(2026, 11, 20)
     ("Creatinine clearance or radioisotope glomerular filtration rate at least 70 mL/min", "inclusion",
      "creatinine_clearance >= 70 mL/min or measured_gfr >= 70 mL/min"),
     ("Creatinine clearance ≥ 60 mL/min/1.73 m2", "inclusion", "creatinine_clearance >= 60 mL/min/1.73m2"),
+    # "above (institutional) normal" is above the upper limit, "below normal" under the lower
+    ("Creatinine within normal institutional limits OR creatinine clearance ≥ 60 mL/min/1.73 m^2 for patients with "
+     "creatinine levels above institutional normal", "inclusion",
+     "if creatinine > 1 x ULN then (creatinine <= 1 x ULN or creatinine_clearance >= 60 mL/min/1.73m^2)"),
+    ("Hemoglobin below normal", "exclusion", "hemoglobin < 1 x LLN"),
+    # a threshold written as a power of ten (but "× 10^9/L" is a unit)
+    ("HBV DNA ≥ 10^4 IU/mL", "inclusion", "hbv_dna >= 10000 IU/mL"),
+    ("HIV RNA > 10^5 copies/mL", "exclusion", "hiv_viral_load > 100000 copies/mL"),
+    ("ANC ≥ 1.5 x 10^9/L", "inclusion", "anc >= 1.5 10^9/L"),
     # the clinic blood pressure is taken seated
     ("Sitting systolic blood pressure ≥ 180 mmHg or diastolic ≥ 110 mmHg", "exclusion",
      "systolic_blood_pressure >= 180 mmHg or diastolic_blood_pressure >= 110 mmHg"),

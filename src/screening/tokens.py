@@ -55,6 +55,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
         (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
         (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
+        # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
+        *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
+          for power in range(2, 10)),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
@@ -697,6 +700,7 @@ def _caveat_words(tokens: list[Token]) -> list[Token]:
 # before a multiple of the upper limit of normal, which is a level.
 _RAISED = frozenset({"elevated", "raised"})
 _RISE = frozenset({"elevation", "increased", "increase"})
+_NORMAL_BOUND = {"GT": "ULN", "GE": "ULN", "LT": "LLN", "LE": "LLN"}
 # what may not follow "abnormal X" for the words to be about X's reference range alone
 _NOT_AFTER_ABNORMAL = frozenset({"GT", "GE", "LT", "LE", "EQ", "LPAR", "NUMBER", "BETWEEN", "UNIT", "ULN", "LLN",
                                  "COMMA", "AND", "OR", "ANDOR", "MEASURE"})
@@ -704,9 +708,14 @@ _NOT_AFTER_ABNORMAL = frozenset({"GT", "GE", "LT", "LE", "EQ", "LPAR", "NUMBER",
 
 def _level_words(tokens: list[Token]) -> list[Token]:
     """"Elevated ALT > 2 × ULN" is ALT > 2 × ULN; "abnormal TSH" is TSH not within its normal
-    limits (what "normal" reads as, negated)."""
+    limits (what "normal" reads as, negated); "above (institutional) normal" is above the upper
+    limit of normal, "below normal" under the lower."""
     out: list[Token] = []
     for k, t in enumerate(tokens):
+        if t.type == "NEGATIVE" and out and out[-1].type in _NORMAL_BOUND \
+                and t.value.lower().startswith("normal"):
+            out.append(_retyped(t, _NORMAL_BOUND[out[-1].type]))
+            continue
         word = t.value.lower() if t.type == "WORD" else ""
         after = [x.type for x in tokens[k + 1:k + 4]]
         if after[:1] == ["MEASURE"] and after[1:2] in (["GT"], ["GE"]) and (
