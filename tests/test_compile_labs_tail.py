@@ -57,6 +57,12 @@ AS_OF = date(2026, 11, 20)
     ("Bilirubin > 2 mg/dL unless due to malignancy", "exclusion",
      'total_bilirubin > 2 mg/dL and not text "due to malignancy"'),
     ("ALT > 3 x ULN unless due to liver metastases", "exclusion", "alt > 3 x ULN and not condition liver_metastases"),
+    # a permission after a limit: the patient may be brought to it, so missing it does not settle
+    ("Hemoglobin ≥ 9.0 g/dL (transfusion allowed)", "inclusion", 'hemoglobin >= 9 g/dL or text "transfusion allowed"'),
+    ("Serum calcium within normal limits (correction for albumin allowed)", "inclusion",
+     '(calcium <= 1 x ULN and calcium >= 1 x LLN) or text "correction for albumin allowed"'),
+    ("Serum potassium outside the normal range (supplementation allowed)", "exclusion",
+     'not (potassium <= 1 x ULN and potassium >= 1 x LLN) and not text "supplementation allowed"'),
     # a limit for one sex, written "in males"
     ("QTcF > 450 ms in males or > 470 ms in females", "exclusion", "(male and qtcf > 450 ms) or (female and qtcf > 470 ms)"),
     ("Hemoglobin < 13 g/dL in men or < 12 g/dL in women", "exclusion",
@@ -178,3 +184,12 @@ def test_a_clearance_per_body_surface_is_compared_through_the_patients(clearance
 def test_a_clearance_may_be_recorded_per_body_surface():
     labs = [lab("creatinine clearance", 80, "mL/min/1.73m2")]
     assert judged("creatinine_clearance >= 60 mL/min", labs=labs, vitals=[vital("BSA", 1.73, "m2")]) is Truth.TRUE
+
+
+def test_a_patient_who_may_be_transfused_to_the_limit_is_not_failed():
+    text = "Hemoglobin ≥ 9.0 g/dL (transfusion allowed)"
+    assert screened(text, "inclusion", labs=[lab("hemoglobin", 8.5, "g/dL")]) is Truth.UNKNOWN
+    assert screened(text, "inclusion", labs=[lab("hemoglobin", 10, "g/dL")]) is Truth.TRUE
+    low_potassium = [lab("potassium", 3.0, "mmol/L", ref_low=3.5, ref_high=5.1)]
+    text = "Serum potassium outside the normal range (supplementation allowed)"
+    assert screened(text, "exclusion", labs=low_potassium) is Truth.UNKNOWN

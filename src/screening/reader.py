@@ -1234,15 +1234,15 @@ class Reader(Transformer):
             # limit is not enough, and one that misses it settles the criterion
             node = AllOf(items=(node, *p.caveats), span=p.span)
         if p.unless:
-            if p.negated or p.excluding or p.caveats or p.alternative is not None or p.node is None \
-                    or not _numeric(p.node):
+            if p.excluding or p.caveats or p.alternative is not None or p.node is None or not _numeric(p.node):
                 raise Unreadable("an exception in words to what is not a limit")
-            # the limit binds only where the words do not hold, which a coordinator settles: a
-            # value that meets it passes an inclusion, one that does not exceed it an exclusion
+            # the limit ("outside the normal range": negated) binds only where the words do not
+            # hold, which a coordinator settles: a value that meets it passes an inclusion, one
+            # that does not exceed it an exclusion
+            limit = Not(item=node, span=node.span) if p.negated else node
             if self.kind == "inclusion":
-                node = AnyOf(items=(node, *p.unless), span=p.span)
-            else:
-                node = AllOf(items=(node, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
+                return AnyOf(items=(limit, *p.unless), span=p.span)
+            return AllOf(items=(limit, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
         if p.alternative is not None:
             if p.negated or p.excluding or p.node is None or not _numeric(p.node):
                 raise Unreadable("another limit for what?")

@@ -2105,6 +2105,12 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(tokens[j])
                     k = j + 1
                     continue
+                if inner and inner[-1].type == "HOWEVER_ALLOWED" and out and out[-1].type in _LIMIT_ENDS | {"NEGATIVE"}:
+                    # "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the patient may be brought to the
+                    # limit, so one who is not there yet may still be eligible; the words say how
+                    out.append(_token("UNLESS_WORDS", "allowed", inner[0].start_pos, inner[-1].end_pos))
+                    k = j + 1
+                    continue
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
                     k = j + 1  # "(transfusion allowed)" after a count: a permission constrains nothing
                     continue
