@@ -63,6 +63,15 @@ AS_OF = date(2026, 11, 20)
      '(calcium <= 1 x ULN and calcium >= 1 x LLN) or text "correction for albumin allowed"'),
     ("Serum potassium outside the normal range (supplementation allowed)", "exclusion",
      'not (potassium <= 1 x ULN and potassium >= 1 x LLN) and not text "supplementation allowed"'),
+    # another limit for some patients, written after "or" as it is in parentheses: not either
+    # limit for those patients and none for the others
+    ("Total bilirubin ≤ 1.5 × ULN or ≤ 3 × ULN for patients with Gilbert's syndrome", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
+    ("ALT and AST ≤ 2.5 times the upper limit of normal (ULN), or ≤ 5 × ULN for subjects with hepatic metastases",
+     "inclusion", "(alt <= 2.5 x ULN and ast <= 2.5 x ULN)"
+     " or (condition liver_metastases and (alt <= 5 x ULN and ast <= 5 x ULN))"),
+    ("ALT > 3 x ULN or > 5 x ULN for patients with liver metastases", "exclusion",
+     "alt > 3 x ULN and (not condition liver_metastases or alt > 5 x ULN)"),
     # a limit for one sex, written "in males"
     ("QTcF > 450 ms in males or > 470 ms in females", "exclusion", "(male and qtcf > 450 ms) or (female and qtcf > 470 ms)"),
     ("Hemoglobin < 13 g/dL in men or < 12 g/dL in women", "exclusion",
@@ -104,6 +113,8 @@ def test_labs_tail_constructs(text, kind, rule):
     # either or both of them; and an "abnormal" value that a limit after it defines
     ("Abnormal prolactin and TSH", "exclusion"),
     ("Abnormal ALT (> 3 x ULN)", "exclusion"),
+    # a limit for patients over an age, which the words after it do not say as a duration
+    ("Creatinine ≤ 1.5 mg/dL or ≤ 2 mg/dL for patients over 65 years", "inclusion"),
 ])
 def test_labs_tail_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

@@ -1132,6 +1132,10 @@ class Reader(Transformer):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
+            if isinstance(node, _MEASURE_NODES) and p.lasting is not None:
+                # "≤ 2 mg/dL for patients over 65 years": how long a value lasted is not what the
+                # latest value says (and here the words were not about a duration at all)
+                raise Unreadable("a duration on a measured value")
             if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
                 # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
                 # > 5.5": not the latest value, which is all a limit on a measure reads

@@ -402,7 +402,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _caveat_words, _level_words):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _caveat_words, _level_words,
+                   _alternative_limits):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -677,6 +678,33 @@ def _unless_words(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Tok
         out.append(t)
         k += 1
     return out
+
+
+_BOUNDS = frozenset({"GT", "GE", "LT", "LE"})
+_VALUE_ENDS = frozenset({"ULN", "LLN", "UNIT"})
+
+
+def _alternative_limits(tokens: list[Token]) -> list[Token]:
+    """"AST ≤ 3 × ULN, or ≤ 5 × ULN if liver metastases are present": the second limit is for
+    some patients only, as when it is written in parentheses ("(≤ 5 × ULN for …)"), which is how
+    it is then read; not either limit for those patients and none for the others."""
+    for k, t in enumerate(tokens):
+        if t.type != "OR" or k < 2 or tokens[k - 1 - (tokens[k - 1].type == "COMMA")].type not in _VALUE_ENDS:
+            continue
+        if not any(x.type == "MEASURE" for x in tokens[:k]):
+            continue
+        rest = tokens[k + 1:]
+        value = 3 if len(rest) > 2 and rest[2].type in _VALUE_ENDS else 2
+        if len(rest) <= value or rest[0].type not in _BOUNDS or rest[1].type != "NUMBER" or rest[value].type != "IF":
+            continue
+        end = next((j for j in range(value + 1, len(rest)) if rest[j].type in ("PERIOD", "SEMI")), len(rest))
+        if end == value + 1 or any(x.type in _BOUNDS | {"IF", "LPAR", "RPAR"} for x in rest[value + 1:end]):
+            continue
+        start = k - (tokens[k - 1].type == "COMMA")
+        close = rest[end - 1].end_pos
+        return (tokens[:start] + [_token("LPAR", "(", rest[0].start_pos, rest[0].start_pos)] + rest[:end]
+                + [_token("RPAR", ")", close, close)] + rest[end:])
+    return tokens
 
 
 _CAVEAT_WORDS = frozenset({"WORD", "PROC", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "OF", "ANCHOR"})
