@@ -72,6 +72,15 @@ AS_OF = date(2026, 11, 20)
      " or (condition liver_metastases and (alt <= 5 x ULN and ast <= 5 x ULN))"),
     ("ALT > 3 x ULN or > 5 x ULN for patients with liver metastases", "exclusion",
      "alt > 3 x ULN and (not condition liver_metastases or alt > 5 x ULN)"),
+    # a condition that is a value beyond a limit, the limit in parentheses: the latest value
+    ("Hypokalemia (< 3.5 mmol/L) or hypomagnesemia (< 1.2 mg/dL)", "exclusion",
+     "potassium < 3.5 mmol/L or magnesium < 1.2 mg/dL"),
+    ("Thrombocytopenia < 100,000/mm3", "exclusion", "platelets < 100000 /mm3"),
+    ("ANC ≥ 1.0 × 10^9/L independent of growth factor support", "inclusion",
+     'anc >= 1 10^9/L and text "independent of growth factor support"'),
+    # C-peptide in molar units, LDL "fasting"
+    ("Random C-peptide ≥ 0.3 nmol/L", "inclusion", "c_peptide >= 0.3 nmol/L"),
+    ("Fasting LDL-C ≥ 100 mg/dL (2.6 mmol/L)", "inclusion", "ldl_cholesterol >= 100 mg/dL"),
     # a limit for one sex, written "in males"
     ("QTcF > 450 ms in males or > 470 ms in females", "exclusion", "(male and qtcf > 450 ms) or (female and qtcf > 470 ms)"),
     ("Hemoglobin < 13 g/dL in men or < 12 g/dL in women", "exclusion",
@@ -115,6 +124,9 @@ def test_labs_tail_constructs(text, kind, rule):
     ("Abnormal ALT (> 3 x ULN)", "exclusion"),
     # a limit for patients over an age, which the words after it do not say as a duration
     ("Creatinine ≤ 1.5 mg/dL or ≤ 2 mg/dL for patients over 65 years", "inclusion"),
+    # a past episode is not the latest value, nor is a qualifier the value says nothing of
+    ("History of thrombocytopenia (< 50,000/mm3)", "exclusion"),
+    ("Uncontrolled hypercalcemia (> 11.5 mg/dL)", "exclusion"),
 ])
 def test_labs_tail_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)
@@ -204,3 +216,8 @@ def test_a_patient_who_may_be_transfused_to_the_limit_is_not_failed():
     low_potassium = [lab("potassium", 3.0, "mmol/L", ref_low=3.5, ref_high=5.1)]
     text = "Serum potassium outside the normal range (supplementation allowed)"
     assert screened(text, "exclusion", labs=low_potassium) is Truth.UNKNOWN
+
+
+def test_c_peptide_in_molar_units():
+    assert screened("Random C-peptide ≥ 0.3 nmol/L", "inclusion", labs=[lab("C-peptide", 1.0, "ng/mL")]) is Truth.TRUE
+    assert screened("Random C-peptide ≥ 0.3 nmol/L", "inclusion", labs=[lab("C-peptide", 0.8, "ng/mL")]) is Truth.FALSE

@@ -1739,6 +1739,12 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "COND" and t.value in _lexicon().measured_as and ntype in COMPARATORS \
                 and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "UNIT"]:
             t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])  # "fever ≥ 38.0 °C", not "> 3 days"
+        if t.type == "COND" and t.value in _lexicon().measured_as and ntype == "LPAR" \
+                and [x.type for x in tokens[k + 2:k + 6]][1:] == ["NUMBER", "UNIT", "RPAR"] \
+                and tokens[k + 2].type in COMPARATORS:
+            # "hypokalemia (< 3.5 mmol/L)": the value the condition is, written in parentheses
+            t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])
+            skip.update((k + 1, k + 5))
         if t.type == "VACC" and t.value == "vaccine" and ptype == "BEFORE" and prev.value.lower() != "since" \
                 and len(out) >= 2 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "RPAR"):
             # "within 72 hours before vaccination" in a vaccine trial: the study's vaccination
