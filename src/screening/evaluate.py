@@ -430,8 +430,8 @@ def _compare_through_body_surface(node: Comparison, concept: Concept, reading: _
     found = _body_surface(ctx)
     evidence = (_evidence(reading, threshold=shown),)
     if found is None:
-        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) and the limit {shown} differ by "
-                       f"the body surface area, which the profile does not give (at the standard "
+        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) and the limit {shown} "
+                       f"differ by the body surface area, which the profile does not give (at the standard "
                        f"{number(STANDARD_BODY_SURFACE)} m² it would {'' if standard else 'not '}meet it).",
                        "missing", evidence, ("body surface area (or height and weight)",))
     surface, how = found

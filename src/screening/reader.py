@@ -729,7 +729,8 @@ class Reader(Transformer):
         return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
 
     def _words_of(self, said: Token) -> FreeText:
-        return FreeText(text=self.norm.text[said.start_pos:said.end_pos], span=self.norm.span(said.start_pos, said.end_pos))
+        return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
+                        span=self.norm.span(said.start_pos, said.end_pos))
 
     annotation = etc = showing
 

@@ -1419,8 +1419,8 @@ def _negative_list(out: list[Token], negative: Token, vocab: Vocabulary) -> bool
 
 def _marks_sex(out: list[Token], t: Token, text: str) -> bool:
     """A threshold said for one sex: "(women: < 38%; …)", "> 450 msec (men)", "≥ 13 g/dL for
-    men", "> 450 ms in males". The sex word before or after the threshold becomes one FOR_SEX token (in ``out``);
-    True when ``t`` was taken into it."""
+    men", "> 450 ms in males". The sex word before or after the threshold becomes one FOR_SEX token
+    (in ``out``); True when ``t`` was taken into it."""
     if len(out) >= 2 and out[-1].type in ("FEMALE", "MALE"):
         sex, before = out[-1], out[-2]
         value = sex.type.lower()
@@ -2146,7 +2146,7 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     k = j + 1
                     continue
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
-                    k = j + 1  # "(transfusion allowed)" after a count: a permission constrains nothing
+                    k = j + 1  # "(prophylaxis allowed)" after what is not a limit: it constrains nothing more
                     continue
         if t.type == "MEASURE" and t.value == "age" and out and out[-1].type in ("ULN", "LLN") and k \
                 and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
