@@ -127,6 +127,9 @@ def test_labs_tail_constructs(text, kind, rule):
     # a past episode is not the latest value, nor is a qualifier the value says nothing of
     ("History of thrombocytopenia (< 50,000/mm3)", "exclusion"),
     ("Uncontrolled hypercalcemia (> 11.5 mg/dL)", "exclusion"),
+    # a value beyond the limit over time, which the latest value alone does not say
+    ("Persistent ALT > 3 x ULN", "exclusion"),
+    ("Persistent neutropenia (ANC < 1000/mm3)", "exclusion"),
 ])
 def test_labs_tail_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

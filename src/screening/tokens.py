@@ -409,7 +409,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (_now_or_before, _treated_with):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
-    for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with):
+    for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
         tokens = settle_in_text(tokens, text)
     return tokens
 
@@ -705,6 +705,24 @@ def _alternative_limits(tokens: list[Token]) -> list[Token]:
         return (tokens[:start] + [_token("LPAR", "(", rest[0].start_pos, rest[0].start_pos)] + rest[:end]
                 + [_token("RPAR", ")", close, close)] + rest[end:])
     return tokens
+
+
+_PERSISTENT = frozenset({"persistent", "persistently"})
+
+
+def _persistent_values(tokens: list[Token], text: str) -> list[Token]:
+    """"Persistent ALT > 3 × ULN", "persistent neutropenia (ANC < 1000/mm3)": a value beyond the
+    limit over time, which the latest value alone does not say; the word is left unread (before
+    a condition with no limit it says the condition is current)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "QUAL" and text[t.start_pos:t.end_pos].lower() in _PERSISTENT:
+            sentence = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")),
+                            len(tokens))
+            if any(x.type in _BOUNDS for x in tokens[k + 1:sentence]):
+                t = _retyped(t, "WORD", text[t.start_pos:t.end_pos])
+        out.append(t)
+    return out
 
 
 _CAVEAT_WORDS = frozenset({"WORD", "PROC", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "OF", "ANCHOR"})
@@ -2257,8 +2275,11 @@ def tidy(clause: list[Token]) -> list[Token]:
         # list says what the criteria are
         clause = clause[colon + 1:]
     for k, t in enumerate(clause):
-        if t.type == "QUAL" and t.value not in DEFINABLE_QUALIFIERS:
-            break  # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)" says more than the values
+        if t.type == "QUAL" and t.value not in DEFINABLE_QUALIFIERS \
+                or t.type == "WORD" and t.value.lower() in _PERSISTENT:
+            # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)", "persistent
+            # neutropenia (ANC < 1000/mm3)" say more than the values
+            break
         if t.type not in _HEAD_TOKENS:
             if k and t.type == "DETERMINED_BY" and any(x.type in ("WORD", "COND") for x in clause[:k]):
                 # "adequate renal function as defined by: creatinine < 1.5 mg/dL"
