@@ -435,12 +435,13 @@ def _compare_through_body_surface(node: Comparison, concept: Concept, reading: _
                        f"{number(STANDARD_BODY_SURFACE)} m² it would {'' if standard else 'not '}meet it).",
                        "missing", evidence, ("body surface area (or height and weight)",))
     surface, how = found
-    if holds(surface) is not standard:
-        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) meets {shown} for a body "
-                       f"surface of {number(round(surface, 2))} m² ({how}) only on one reading of the unit; which "
-                       f"one the record means is unclear.", "implausible_threshold", evidence,
-                       (f"the intended {concept.name} threshold",))
     verb = "meets" if standard else "does not meet"
+    if holds(surface) is not standard:
+        other = "does not meet" if standard else "meets"
+        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) {other} {shown} at the "
+                       f"patient's body surface of {number(round(surface, 2))} m² ({how}), but {verb} it at the "
+                       f"standard {number(STANDARD_BODY_SURFACE)} m²; which the record means is unclear.",
+                       "implausible_threshold", evidence, (f"the intended {concept.name} threshold",))
     return Outcome(Truth.of(standard), f"{concept.name} {_show(reading)} ({reading.day}) {verb} {shown}, for a body "
                    f"surface of {number(round(surface, 2))} m² ({how}).", None, evidence)
 
