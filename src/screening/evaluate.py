@@ -53,7 +53,7 @@ from .nodes import (
 )
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
-from .units import UnitError, approximate_between, canonical_value, format_quantity
+from .units import STANDARD_BODY_SURFACE, UnitError, approximate_between, canonical_value, format_quantity
 from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 #: How old a measured value may be when the criterion names no window, by concept category.
@@ -404,6 +404,11 @@ def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx:
         threshold = canonical_value(node.value, node.unit, concept)
         value = canonical_value(float(reading.value), reading.unit, concept)
     except UnitError as error:
+        if concept.body_surface:
+            try:
+                return _compare_through_body_surface(node, concept, reading, ctx)
+            except UnitError:
+                pass  # not even through a body surface
         return Outcome(Truth.UNKNOWN, f"Cannot compare {concept.name}: {error}.", "ambiguous", (_evidence(reading),))
     holds = _COMPARE[node.op](value, threshold)
     # Shown in the threshold's own unit, as the criterion wrote it (DESIGN §6: "compared_as").
@@ -417,6 +422,56 @@ def _compare_reading(node: Comparison, concept: Concept, reading: _Reading, ctx:
     converted = "" if compared.replace(" ", "") == as_written.replace(" ", "") else f" = {compared}"
     return Outcome(Truth.of(holds), f"{concept.name} {as_written}{converted} ({reading.day}) {verb} {shown}.",
                    None, (ev,))
+
+
+def _compare_through_body_surface(node: Comparison, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
+    """A clearance and a limit of which one is per 1.73 m² of body surface and the other not
+    ("creatinine clearance ≥ 60 mL/min/1.73 m²" against 85 mL/min): compared through the patient's
+    body surface area, and decided only where that agrees with reading both at the standard 1.73 m²
+    (a record may write one for the other)."""
+    shown = f"{_OP_WORDS[node.op]} {format_quantity(node.value, node.unit or concept.unit)}"
+
+    def holds(surface: float) -> bool:
+        return _COMPARE[node.op](canonical_value(float(reading.value), reading.unit, concept, surface),
+                                 canonical_value(node.value, node.unit, concept, surface))
+
+    standard = holds(STANDARD_BODY_SURFACE)
+    found = _body_surface(ctx)
+    evidence = (_evidence(reading, threshold=shown),)
+    if found is None:
+        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) and the limit {shown} "
+                       f"differ by the body surface area, which the profile does not give (at the standard "
+                       f"{number(STANDARD_BODY_SURFACE)} m² it would {'' if standard else 'not '}meet it).",
+                       "missing", evidence, ("body surface area (or height and weight)",))
+    surface, how = found
+    verb = "meets" if standard else "does not meet"
+    if holds(surface) is not standard:
+        other = "does not meet" if standard else "meets"
+        return Outcome(Truth.UNKNOWN, f"{concept.name} {_show(reading)} ({reading.day}) {other} {shown} at the "
+                       f"patient's body surface of {number(round(surface, 2))} m² ({how}), but {verb} it at the "
+                       f"standard {number(STANDARD_BODY_SURFACE)} m²; which the record means is unclear.",
+                       "implausible_threshold", evidence, (f"the intended {concept.name} threshold",))
+    return Outcome(Truth.of(standard), f"{concept.name} {_show(reading)} ({reading.day}) {verb} {shown}, for a body "
+                   f"surface of {number(round(surface, 2))} m² ({how}).", None, evidence)
+
+
+def _body_surface(ctx: Context) -> tuple[float, str] | None:
+    """The patient's body surface area in m², recorded or from height and weight (Mosteller), and
+    where it came from."""
+    def latest(concept_id: str) -> float | None:
+        concept = ctx.vocab.lookup(concept_id)
+        reading = _latest(concept, None, ctx)[0] if concept is not None else None
+        if reading is None or not isinstance(reading.value, (int, float)) or isinstance(reading.value, bool):
+            return None
+        return canonical_value(float(reading.value), reading.unit, concept)
+
+    recorded = latest("body_surface_area")
+    if recorded is not None:
+        return recorded, "recorded"
+    height, weight = latest("height"), latest("weight")
+    if height is None or weight is None:
+        return None
+    return math.sqrt(height * weight / 3600), "from height and weight"
 
 
 def ambiguous_unit(node: Comparison, vocab: Vocabulary) -> str | None:

@@ -642,7 +642,7 @@ def _check_unit(
         parse_unit(entry.unit)
     except UnitError as error:
         raise InputError(str(error), file=source, field=field, line=line) from None
-    if not convertible(entry.unit, concept):
+    if not convertible(entry.unit, concept, through_body_surface=True):
         raise InputError(
             f"unit '{entry.unit}' has the wrong dimension for {concept.name} ({expected})",
             file=source, field=field, line=line,

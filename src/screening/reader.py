@@ -25,6 +25,7 @@ from .nodes import (
     EpisodeCount,
     Exemption,
     FamilyHistory,
+    FreeText,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -45,7 +46,7 @@ from .nodes import (
 from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
 from .tokens import ENTITY_TERMINALS, WILLING, Normalised, episode_concept, normal_means_not_high
 from .trial import CriterionKind
-from .units import UnitError, canonical_value
+from .units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
@@ -92,6 +93,8 @@ class _Part:
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
     counts: list[tuple[str, float]] = field(default_factory=list)  # "≥ 2 exacerbations": bounds on episodes
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
+    caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
+    unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
 
 
 class Unreadable(Exception):
@@ -189,7 +192,8 @@ class Reader(Transformer):
             concept = self.vocab.get(concept_id)
         if unit is not None:
             try:
-                canonical_value(number, unit, concept)
+                # the dimension only: a clearance per body surface is compared through the patient's
+                canonical_value(number, unit, concept, STANDARD_BODY_SURFACE)
             except UnitError as error:
                 raise UnitMismatch(str(error), span) from error
         return Comparison(concept=concept_id, op=op, value=number, unit=unit, span=span)
@@ -759,6 +763,19 @@ class Reader(Transformer):
     def showing(self, items):
         return ("noop",)
 
+    def caveat(self, items):
+        """post: LPAR INCLUDING? CAVEAT RPAR | CAVEAT — "(i.e., confirmed on repeat)": how the value
+        must have been obtained, kept in its words."""
+        return ("caveat", self._words_of(next(t for t in items if t.type == "CAVEAT")))
+
+    def unless_words(self, items):
+        """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
+        return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
+
+    def _words_of(self, said: Token) -> FreeText:
+        return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
+                        span=self.norm.span(said.start_pos, said.end_pos))
+
     annotation = etc = showing
 
     def at_anchor(self, items):
@@ -896,6 +913,10 @@ class Reader(Transformer):
             part.shown_by = post[1]
         elif tag == "alternative":
             part.alternative = post[1:]
+        elif tag == "caveat":
+            part.caveats.append(post[1])
+        elif tag == "unless":
+            part.unless.append(post[1])
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1118,7 +1139,7 @@ class Reader(Transformer):
                 # an elliptic threshold took its measure from the one before, unchecked: "FEV1 ≥ 40%
                 # and ≤ 8 L" (the others were checked as they were read)
                 try:
-                    canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept))
+                    canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept), STANDARD_BODY_SURFACE)
                 except UnitError as error:
                     raise UnitMismatch(str(error), p.span or seq.span) from error
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
@@ -1171,6 +1192,10 @@ class Reader(Transformer):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
+            if isinstance(node, _MEASURE_NODES) and p.lasting is not None:
+                # "≤ 2 mg/dL for patients over 65 years": how long a value lasted is not what the
+                # latest value says (and here the words were not about a duration at all)
+                raise Unreadable("a duration on a measured value")
             if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
                 # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
                 # > 5.5": not the latest value, which is all a limit on a measure reads
@@ -1271,6 +1296,22 @@ class Reader(Transformer):
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
+        if p.caveats:
+            if p.negated or p.excluding or p.alternative is not None or p.node is None or not _numeric(p.node):
+                raise Unreadable("a caveat on what is not a limit")
+            # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
+            # limit is not enough, and one that misses it settles the criterion
+            node = AllOf(items=(node, *p.caveats), span=p.span)
+        if p.unless:
+            if p.excluding or p.caveats or p.alternative is not None or p.node is None or not _numeric(p.node):
+                raise Unreadable("an exception in words to what is not a limit")
+            # the limit ("outside the normal range": negated) binds only where the words do not
+            # hold, which a coordinator settles: a value that meets it passes an inclusion, one
+            # that does not exceed it an exclusion
+            limit = Not(item=node, span=node.span) if p.negated else node
+            if self.kind == "inclusion":
+                return AnyOf(items=(limit, *p.unless), span=p.span)
+            return AllOf(items=(limit, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
         if p.alternative is not None:
             if p.negated or p.excluding or p.node is None or not _numeric(p.node):
                 raise Unreadable("another limit for what?")

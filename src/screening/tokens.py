@@ -94,6 +94,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"(?:or\s+(?:serum|urine|urinary|blood)\s+)?)?)(test)\b", r"\1pregnancy \2"),
         (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
         (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
+        # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
+        *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
+          for power in range(2, 10)),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
@@ -451,17 +454,19 @@ def tokenize(norm: Normalised) -> list[Token]:
         i += 1
     tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
                                 vocab, text)
+    tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
+                   _level_words, _alternative_limits):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
-    for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with):
+    for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
         tokens = settle_in_text(tokens, text)
     return tokens
 
@@ -743,6 +748,137 @@ def _measures_with(tokens: list[Token], text: str) -> list[Token]:
             recent = [x.type for x in out[-5:]]
             if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
                 out.append(_token("AND", "with", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+# "Bilirubin < 2 mg/dL (unless related to involvement by tumor)": an exception to a limit that
+# names a cause the profile does not record, or only a class of disease (which a patient may have
+# without its causing the value), is kept in its words.
+_LIMIT_ENDS = frozenset({"UNIT", "ULN", "LLN", "NUMBER"})
+_CAUSE_TOKENS = frozenset({"WORD", "COND", "QUAL", "OF", "AND", "OR"})
+_CAUSE_ENDS = frozenset({"RPAR", "PERIOD", "SEMI"})
+
+
+def _unless_words(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """An "unless …" after a limit whose cause is not a named condition: one UNLESS_WORDS token."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        before = out[-2:-1] if out and out[-1].type == "LPAR" else out[-1:]
+        if t.type == "EXCEPT" and t.value.lower().startswith("unless") and before \
+                and before[0].type in _LIMIT_ENDS:
+            j = k + 1
+            while j < len(tokens) and tokens[j].type in _CAUSE_TOKENS:
+                j += 1
+            cause = tokens[k + 1:j]
+            if cause and (j == len(tokens) or tokens[j].type in _CAUSE_ENDS) and any(
+                    x.type == "WORD" or x.type == "COND" and vocab.get(x.value).category == "class" for x in cause):
+                # the words after "unless" are what a coordinator settles: "related to …"
+                start = t.start_pos + len("unless")
+                start += len(text[start:cause[0].start_pos]) - len(text[start:cause[0].start_pos].lstrip())
+                out.append(_token("UNLESS_WORDS", t.value, start, cause[-1].end_pos))
+                k = j
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
+_BOUNDS = frozenset({"GT", "GE", "LT", "LE"})
+_VALUE_ENDS = frozenset({"ULN", "LLN", "UNIT"})
+
+
+def _alternative_limits(tokens: list[Token]) -> list[Token]:
+    """"AST ≤ 3 × ULN, or ≤ 5 × ULN if liver metastases are present": the second limit is for
+    some patients only, as when it is written in parentheses ("(≤ 5 × ULN for …)"), which is how
+    it is then read; not either limit for those patients and none for the others."""
+    for k, t in enumerate(tokens):
+        if t.type != "OR" or k < 2 or tokens[k - 1 - (tokens[k - 1].type == "COMMA")].type not in _VALUE_ENDS:
+            continue
+        if not any(x.type == "MEASURE" for x in tokens[:k]):
+            continue
+        rest = tokens[k + 1:]
+        value = 3 if len(rest) > 2 and rest[2].type in _VALUE_ENDS else 2
+        if len(rest) <= value or rest[0].type not in _BOUNDS or rest[1].type != "NUMBER" or rest[value].type != "IF":
+            continue
+        end = next((j for j in range(value + 1, len(rest)) if rest[j].type in ("PERIOD", "SEMI")), len(rest))
+        if end == value + 1 or any(x.type in _BOUNDS | {"IF", "LPAR", "RPAR"} for x in rest[value + 1:end]):
+            continue
+        start = k - (tokens[k - 1].type == "COMMA")
+        close = rest[end - 1].end_pos
+        return (tokens[:start] + [_token("LPAR", "(", rest[0].start_pos, rest[0].start_pos)] + rest[:end]
+                + [_token("RPAR", ")", close, close)] + rest[end:])
+    return tokens
+
+
+_PERSISTENT = frozenset({"persistent", "persistently"})
+
+
+def _persistent_values(tokens: list[Token], text: str) -> list[Token]:
+    """"Persistent ALT > 3 × ULN", "persistent neutropenia (ANC < 1000/mm3)": a value beyond the
+    limit over time, which the latest value alone does not say; the word is left unread (before
+    a condition with no limit it says the condition is current)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "QUAL" and text[t.start_pos:t.end_pos].lower() in _PERSISTENT:
+            sentence = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")),
+                            len(tokens))
+            if any(x.type in _BOUNDS for x in tokens[k + 1:sentence]):
+                t = _retyped(t, "WORD", text[t.start_pos:t.end_pos])
+        out.append(t)
+    return out
+
+
+_CAVEAT_WORDS = frozenset({"WORD", "PROC", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "OF", "ANCHOR"})
+
+
+def _caveat_words(tokens: list[Token]) -> list[Token]:
+    """"(average of triplicate ECGs)", "without transfusion within 7 days": the words after a
+    caveat are more of it (a window there dates the transfusion, not the value), so they are one
+    token with it."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].type == "CAVEAT" and t.type in _CAVEAT_WORDS:
+            out[-1] = _token("CAVEAT", out[-1].value, out[-1].start_pos, t.end_pos)
+            continue
+        out.append(t)
+    return out
+
+
+# "Elevated ALT > 2 × ULN": the word says the comparator again. A rise by an amount is a change,
+# not a level ("increased creatinine > 0.3 mg/dL"), so "elevation" and "increase" say it again only
+# before a multiple of the upper limit of normal, which is a level.
+_RAISED = frozenset({"elevated", "raised"})
+_RISE = frozenset({"elevation", "increased", "increase"})
+_NORMAL_BOUND = {"GT": "ULN", "GE": "ULN", "LT": "LLN", "LE": "LLN"}
+# what may not follow "abnormal X" for the words to be about X's reference range alone
+_NOT_AFTER_ABNORMAL = frozenset({"GT", "GE", "LT", "LE", "EQ", "LPAR", "NUMBER", "BETWEEN", "UNIT", "ULN", "LLN",
+                                 "COMMA", "AND", "OR", "ANDOR", "MEASURE"})
+
+
+def _level_words(tokens: list[Token]) -> list[Token]:
+    """"Elevated ALT > 2 × ULN" is ALT > 2 × ULN; "abnormal TSH" is TSH not within its normal
+    limits (what "normal" reads as, negated); "above (institutional) normal" is above the upper
+    limit of normal, "below normal" under the lower."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "NEGATIVE" and out and out[-1].type in _NORMAL_BOUND \
+                and t.value.lower().startswith("normal"):
+            out.append(_retyped(t, _NORMAL_BOUND[out[-1].type]))
+            continue
+        word = t.value.lower() if t.type == "WORD" else ""
+        after = [x.type for x in tokens[k + 1:k + 4]]
+        if after[:1] == ["MEASURE"] and after[1:2] in (["GT"], ["GE"]) and (
+                word in _RAISED or word in _RISE and "ULN" in after[2:] + [x.type for x in tokens[k + 4:k + 5]]):
+            continue
+        if word == "abnormal" and after[:1] == ["MEASURE"]:
+            # one value only: "abnormal prolactin and TSH" may be either or both of them
+            if len(after) == 1 or after[1] not in _NOT_AFTER_ABNORMAL:
+                out.append(_retyped(t, "NEG"))
+                out.append(_retyped(t, "NEGATIVE", "normal"))
+                continue
         out.append(t)
     return out
 
@@ -1576,10 +1712,10 @@ def _negative_list(out: list[Token], negative: Token, vocab: Vocabulary) -> bool
     return True
 
 
-def _marks_sex(out: list[Token], t: Token) -> bool:
+def _marks_sex(out: list[Token], t: Token, text: str) -> bool:
     """A threshold said for one sex: "(women: < 38%; …)", "> 450 msec (men)", "≥ 13 g/dL for
-    men". The sex word before or after the threshold becomes one FOR_SEX token (in ``out``);
-    True when ``t`` was taken into it."""
+    men", "> 450 ms in males". The sex word before or after the threshold becomes one FOR_SEX token
+    (in ``out``); True when ``t`` was taken into it."""
     if len(out) >= 2 and out[-1].type in ("FEMALE", "MALE"):
         sex, before = out[-1], out[-2]
         value = sex.type.lower()
@@ -1591,6 +1727,10 @@ def _marks_sex(out: list[Token], t: Token) -> bool:
             return True
     if t.type in ("FEMALE", "MALE") and len(out) >= 2 and out[-1].type == "IF" and out[-2].type in ("NUMBER", "UNIT"):
         out[-1] = _token("FOR_SEX", t.type.lower(), out[-1].start_pos, t.end_pos)
+        return True
+    if t.type in ("FEMALE", "MALE") and out and out[-1].type in ("NUMBER", "UNIT") \
+            and _IN_SEX.fullmatch(text[out[-1].end_pos:t.start_pos]):
+        out.append(_token("FOR_SEX", t.type.lower(), t.start_pos, t.end_pos))
         return True
     return False
 
@@ -1613,6 +1753,7 @@ def _closes_sex_note(out: list[Token]) -> bool:
 
 
 _DEFINED = re.compile(r"(?i)^(?:as\s+)?defined\s+(?:as|by)$")
+_IN_SEX = re.compile(r"(?i)\s*in\s+")
 
 
 def _repeats_class(out: list[Token], t: Token, vocab: Vocabulary) -> bool:
@@ -1925,6 +2066,12 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "COND" and t.value in _lexicon().measured_as and ntype in COMPARATORS \
                 and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "UNIT"]:
             t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])  # "fever ≥ 38.0 °C", not "> 3 days"
+        if t.type == "COND" and t.value in _lexicon().measured_as and ntype == "LPAR" \
+                and [x.type for x in tokens[k + 2:k + 6]][1:] == ["NUMBER", "UNIT", "RPAR"] \
+                and tokens[k + 2].type in COMPARATORS:
+            # "hypokalemia (< 3.5 mmol/L)": the value the condition is, written in parentheses
+            t = _retyped(t, "MEASURE", _lexicon().measured_as[t.value])
+            skip.update((k + 1, k + 5))
         if t.type == "VACC" and t.value == "vaccine" and ptype == "BEFORE" and prev.value.lower() != "since" \
                 and len(out) >= 2 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "RPAR"):
             # "within 72 hours before vaccination" in a vaccine trial: the study's vaccination
@@ -2013,7 +2160,7 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 if j < 2 or out[j - 1].type != "COMMA":
                     break
                 j -= 2
-        if _marks_sex(out, t):
+        if _marks_sex(out, t, text):
             continue
         if t.type == "RPAR" and ntype in (None, "PERIOD", "SEMI") and _closes_sex_note(out):
             continue  # "Pregnant or breastfeeding (female only)": the patients the clause is about
@@ -2329,8 +2476,14 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(tokens[j])
                     k = j + 1
                     continue
+                if inner and inner[-1].type == "HOWEVER_ALLOWED" and out and out[-1].type in _LIMIT_ENDS | {"NEGATIVE"}:
+                    # "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the patient may be brought to the
+                    # limit, so one who is not there yet may still be eligible; the words say how
+                    out.append(_token("UNLESS_WORDS", "allowed", inner[0].start_pos, inner[-1].end_pos))
+                    k = j + 1
+                    continue
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
-                    k = j + 1  # "(transfusion allowed)" after a count: a permission constrains nothing
+                    k = j + 1  # "(prophylaxis allowed)" after what is not a limit: it constrains nothing more
                     continue
         if t.type == "MEASURE" and t.value == "age" and out and out[-1].type in ("ULN", "LLN") and k \
                 and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
@@ -2441,8 +2594,11 @@ def tidy(clause: list[Token]) -> list[Token]:
         # list says what the criteria are
         clause = clause[colon + 1:]
     for k, t in enumerate(clause):
-        if t.type == "QUAL" and t.value not in DEFINABLE_QUALIFIERS:
-            break  # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)" says more than the values
+        if t.type == "QUAL" and t.value not in DEFINABLE_QUALIFIERS \
+                or t.type == "WORD" and t.value.lower() in _PERSISTENT:
+            # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)", "persistent
+            # neutropenia (ANC < 1000/mm3)" say more than the values
+            break
         if t.type not in _HEAD_TOKENS:
             if k and t.type == "DETERMINED_BY" and any(x.type in ("WORD", "COND") for x in clause[:k]):
                 # "adequate renal function as defined by: creatinine < 1.5 mg/dL"

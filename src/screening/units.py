@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from screening.vocabulary import Concept
 
 __all__ = [
+    "STANDARD_BODY_SURFACE",
     "UnitError",
     "approximate_between",
     "canonical_value",
@@ -298,8 +299,14 @@ def approximate_between(a: str, b: str) -> bool:
 
 
 
-def _bridges(concept: Concept) -> Iterator[pint.Quantity]:
+#: The body surface (m²) that clearances are normalised to: "mL/min/1.73 m²".
+STANDARD_BODY_SURFACE = 1.73
+
+
+def _bridges(concept: Concept, body_surface: float | None = None) -> Iterator[pint.Quantity]:
     """The factors that may turn one dimension into another for this analyte."""
+    if concept.body_surface and body_surface is not None:
+        yield ureg.Quantity(body_surface, "m**2")
     if concept.molar_mass is not None:
         yield ureg.Quantity(concept.molar_mass, "g/mol")
     if concept.ratio_molar_mass is not None:
@@ -310,9 +317,9 @@ def _bridges(concept: Concept) -> Iterator[pint.Quantity]:
         yield 1 / parse_period(concept.per)
 
 
-def _bridge_factors(concept: Concept) -> Iterator[pint.Quantity]:
+def _bridge_factors(concept: Concept, body_surface: float | None = None) -> Iterator[pint.Quantity]:
     """Products of the analyte's bridges (each used at most once, either way), fewest first."""
-    bridges = list(_bridges(concept))
+    bridges = list(_bridges(concept, body_surface))
     combinations = sorted(
         itertools.product((0, 1, -1), repeat=len(bridges)),
         key=lambda powers: sum(map(abs, powers)),
@@ -338,11 +345,13 @@ def _dimension_text(unit: pint.Unit) -> str:
     return str(unit.dimensionality) if unit.dimensionality else "dimensionless"
 
 
-def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
+def canonical_value(value: float, unit: str | None, concept: Concept, body_surface: float | None = None) -> float:
     """``value`` in ``unit`` expressed in ``concept.unit`` (``unit=None``: already canonical).
 
     Uses the concept's molar mass, valence, ratio molar mass and implied period where the
-    dimensions differ. Raises :class:`UnitError` for an unreadable unit or a wrong dimension.
+    dimensions differ, and for a clearance that may be written per body surface or not, the
+    patient's ``body_surface`` in m². Raises :class:`UnitError` for an unreadable unit or a wrong
+    dimension.
     """
     if unit is None or not unit.strip():
         return float(value)
@@ -366,7 +375,7 @@ def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
     try:
         if source.dimensionality == target.dimensionality:
             return float(quantity.to(target).magnitude)
-        for factor in _bridge_factors(concept):
+        for factor in _bridge_factors(concept, body_surface):
             bridged = quantity * factor
             if bridged.dimensionality == target.dimensionality:
                 return float(bridged.to(target).magnitude)
@@ -378,10 +387,12 @@ def canonical_value(value: float, unit: str | None, concept: Concept) -> float:
     )
 
 
-def convertible(unit: str, concept: Concept) -> bool:
-    """Whether a value in ``unit`` can be brought to the concept's canonical unit."""
+def convertible(unit: str, concept: Concept, through_body_surface: bool = False) -> bool:
+    """Whether a value in ``unit`` can be brought to the concept's canonical unit (with
+    ``through_body_surface``, also where that takes the patient's body surface area: a creatinine
+    clearance per 1.73 m²)."""
     try:
-        canonical_value(1.0, unit, concept)
+        canonical_value(1.0, unit, concept, STANDARD_BODY_SURFACE if through_body_surface else None)
     except UnitError:
         return False
     return True

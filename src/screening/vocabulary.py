@@ -100,6 +100,9 @@ class Concept(BaseModel):
     the scale ("heart failure NYHA class III"), one of them adds nothing to it.
     ``percent_predicted`` names the concept holding the same value as a percentage of the
     predicted normal: "FEV1 ≥ 40%" is FEV1 % predicted, since FEV1 itself is in litres.
+    ``body_surface`` marks a clearance written either per 1.73 m² of body surface or as an
+    absolute rate ("creatinine clearance ≥ 60 mL/min/1.73 m²"): the two differ by the patient's
+    body surface area, through which one is compared with the other.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -130,6 +133,7 @@ class Concept(BaseModel):
     other_uses: bool = False
     latent: bool = False
     percent_predicted: str | None = None
+    body_surface: bool = False
     rates: tuple[str, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
