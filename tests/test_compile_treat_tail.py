@@ -25,6 +25,41 @@ AS_OF = date(2026, 11, 20)
     # the study's first administration, however it is written
     ("Use of herbal remedies within 4 weeks before first study intervention administration", "exclusion",
      "medication herbal_medicine within 4 weeks before first_dose"),
+    # a course discontinued or stopped some time ago: a wash-out, as a completed one
+    ("Discontinuation of all biological agents at least 3 months prior to first study injection", "inclusion",
+     "not medication biologic within 3 months before first_dose"),
+    ("Methotrexate stopped at least 4 weeks before randomization", "inclusion",
+     "not medication methotrexate within 4 weeks before randomization"),
+    ("Biologic therapy discontinued less than 3 months before baseline", "exclusion",
+     "medication biologic within 3 months before baseline"),
+    # not given the drug named (whether a course long ended counts is the protocol's call)
+    ("Insulin naive", "inclusion", "not medication insulin"),
+    ("Insulin-naive", "inclusion", "not medication insulin"),
+    ("Patients naive to biologics", "inclusion", "not medication biologic"),
+    ("Naïve to TNF inhibitors", "inclusion", "not medication tnf_inhibitor"),
+    # "any of (the following:)": the qualifiers before it reach every item, a window before its colon too
+    ("Prior treatment with any of rituximab, ocrelizumab, or alemtuzumab", "exclusion",
+     "medication rituximab [history] or medication ocrelizumab [history] or medication alemtuzumab [history]"),
+    ("Prior treatment with any of the following: rituximab or ocrelizumab", "inclusion",
+     "medication rituximab [history] or medication ocrelizumab [history]"),
+    ("No prior treatment with any of the following: rituximab, ocrelizumab", "inclusion",
+     "not (medication rituximab [history] or medication ocrelizumab [history])"),
+    ("Treatment with any of the following within 30 days before screening: warfarin or heparin", "exclusion",
+     "medication warfarin within 30 days before screening or medication heparin within 30 days before screening"),
+    ("Any of the following within 6 months: myocardial infarction; stroke", "exclusion",
+     "condition myocardial_infarction within 6 months before screening"
+     " or condition stroke within 6 months before screening"),
+    # "long-term" is chronic; "a requirement for" is a need now; "treatment or use of" is use
+    ("Long-term use of anticoagulants", "exclusion", "medication anticoagulant [chronic]"),
+    ("Requirement for chronic systemic corticosteroid therapy", "exclusion",
+     "medication corticosteroid [current, chronic, systemic]"),
+    ("Concomitant treatment or use of St. John's Wort", "exclusion", "medication st_johns_wort [current]"),
+    ("Chronic administration of immunosuppressants within six months prior to the first vaccine dose", "exclusion",
+     "medication immunosuppressant [chronic] within 6 months before first_dose"),
+    # the components of a drug not named are the study drug's
+    ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
+    ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
+     "condition study_drug_hypersensitivity or pregnant"),
 ])
 def test_treatment_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -33,6 +68,16 @@ def test_treatment_constructs(text, kind, rule):
 @pytest.mark.parametrize("text, kind", [
     # what the steroid was given for is not recorded where a rule can read it
     ("No concurrent steroids as an antiemetic", "exclusion"),
+    # a stop for a reason is not any stop
+    ("Discontinuation of biologics due to toxicity at least 3 months before baseline", "inclusion"),
+    # "naive" after a list may reach one name or all
+    ("Methotrexate or biologic naive", "inclusion"),
+    # treatment-naive with no drug named: naive to what is not said
+    ("Treatment-naive", "inclusion"),
+    # a care facility is not a treatment
+    ("Resident of a long-term care facility", "exclusion"),
+    # the components of a product that is named are not the study drug's
+    ("Hypersensitivity to any of the components of blood products", "exclusion"),
 ])
 def test_treatment_near_misses_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -56,3 +101,32 @@ def test_a_nonselective_maoi_is_not_a_mao_b_inhibitor():
     text = "Use of nonselective MAOIs within 14 days"
     on_it = {"medications": [{"name": "rasagiline", "start": "2026-01-01"}], "complete": ["medications"]}
     assert screened(text, "exclusion", **on_it) is Truth.FALSE
+
+
+def test_insulin_naive_fails_only_a_patient_on_insulin_now():
+    text = "Insulin-naive"
+    assert screened(text, "inclusion", medications=[{"name": "insulin glargine", "start": "2026-01-01"}]) \
+        is Truth.FALSE
+    # insulin during a pregnancy long ago: whether that counts is the protocol's call
+    assert screened(text, "inclusion", medications=[{"name": "insulin glargine", "start": "1998-01-01",
+                                                    "end": "1998-06-01"}], complete=["medications"]) is Truth.UNKNOWN
+    assert screened(text, "inclusion", medications=[{"name": "metformin", "start": "2019-01-01"}],
+                    complete=["medications"]) is Truth.TRUE
+    assert screened(text, "inclusion", medications=[{"name": "metformin", "start": "2019-01-01"}]) is Truth.UNKNOWN
+
+
+def test_a_biologic_stopped_long_ago_meets_the_washout():
+    text = "Discontinuation of all biological agents at least 3 months prior to first study injection"
+    stopped = {"medications": [{"name": "adalimumab", "start": "2024-01-01", "end": "2026-01-01"}],
+               "complete": ["medications"]}
+    assert screened(text, "inclusion", **stopped) is Truth.TRUE
+    recent = {"medications": [{"name": "adalimumab", "start": "2024-01-01", "end": "2026-10-01"}]}
+    assert screened(text, "inclusion", **recent) is Truth.FALSE
+
+
+def test_a_qualifier_before_any_of_reaches_the_choice():
+    # "current use of any of …" does not count a course that ended
+    text = "Current use of any of the following medications: warfarin, heparin"
+    ended = {"medications": [{"name": "warfarin", "start": "2020-01-01", "end": "2021-01-01"}],
+             "complete": ["medications"]}
+    assert screened(text, "exclusion", **ended) is Truth.FALSE

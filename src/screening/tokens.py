@@ -397,7 +397,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -684,6 +684,58 @@ def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
             else t for k, t in enumerate(tokens)]
 
 
+_NAIVE = frozenset({"naive", "naïve"})
+_LIST_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "INCLUDING", "EXCEPT"})
+
+
+def _naive_to(tokens: list[Token]) -> list[Token]:
+    """"Insulin-naive", "naive to biologics": not given the one drug or class named (NEG). Read with
+    no "history": a course taken now is not naive, but whether one that ended (insulin during a
+    pregnancy, a short course in hospital) still counts is the protocol's call. Not after a list,
+    which "naive" may or may not reach, nor "treatment-naive" with no drug named (a qualifier)."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "WORD" or t.value.lower() not in _NAIVE:
+            continue
+        before = out[k - 1] if k else None
+        after = out[k + 1] if k + 1 < len(out) else None
+        if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS):
+            drug = k - 1  # "insulin naive"
+        elif after is not None and after.type == "MED" and (k + 2 >= len(out) or out[k + 2].type not in _LIST_JOINS):
+            drug = k + 1  # "naive to insulin"
+        else:
+            continue
+        start, end = min(t.start_pos, out[drug].start_pos), max(t.end_pos, out[drug].end_pos)
+        never = _token("NEG", "never", start, start)
+        return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
+    return out
+
+
+_WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
+
+
+def _choice_first(tokens: list[Token]) -> list[Token]:
+    """"Prior treatment with any of (the following:) A, B or C": the qualifiers belong to every
+    item of the choice, so they go after "any of" (and its colon), where they open its list; a
+    window between "any of the following" and its colon leads the whole ("within 30 days, any of: …")."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "ANY_OF":
+            continue
+        first = k
+        while first and out[first - 1].type in ("QUAL", "OTHER"):
+            first -= 1
+        colon = k + 1
+        while colon < len(out) and out[colon].type in _WINDOW_WORDS:
+            colon += 1
+        window = out[k + 1:colon]
+        if colon < len(out) and out[colon].type == "COLON" and (not window or window[0].type == "WITHIN"):
+            return [*out[:first], *window, t, out[colon], *out[first:k], *out[colon + 1:]]
+        if first < k:
+            return [*out[:first], t, *out[first:k], *out[k + 1:]]
+    return out
+
+
 _TREATMENTS = frozenset({"MED", "PROC"})
 _TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
 # The words that say a condition is treated with what follows ("diabetic treated with insulin",
@@ -868,6 +920,13 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
 
 
 _COMPLETED = frozenset({"completed", "completion of", "completing"})
+# "Discontinuation of all biological agents at least 3 months prior to …", "methotrexate stopped
+# at least 4 weeks before": a course ended as long ago as a completed one
+_STOPPED = frozenset({"discontinuation", "discontinued", "stopped", "stopping", "cessation", "ceased"})
+
+
+def _ends_course(t: Token) -> bool:
+    return t.type == "ABLE" and t.value in _COMPLETED or t.type == "WORD" and t.value.lower() in _STOPPED
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 _LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
@@ -893,8 +952,7 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
             return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
         end = k - 1
-        while end > 0 and (tokens[end].type == "MUST"
-                           or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
+        while end > 0 and (tokens[end].type == "MUST" or _ends_course(tokens[end])):
             end -= 1  # "must have been completed"
         if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
             end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
@@ -908,8 +966,8 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         head = tokens[:start]
         if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
             return tokens
-        kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
-        rest = [t for t in tokens[start:k] if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        kept = [t for t in head if not _ends_course(t)]
+        rest = [t for t in tokens[start:k] if not _ends_course(t)]
         washed = _token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
         return [*kept, washed, *rest, *tokens[k:]]
     return tokens
@@ -1796,6 +1854,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 # "hypersensitivity to efalizumab or to any of the excipients": an allergy to the
                 # drug is one to its product (the excipients alone are not read)
                 del out[joined - 1:]
+                continue
+            ends = next((x.type for x in tokens[k + 1:] if x.type != "OF"), None) in (None, "PERIOD", "SEMI")
+            if joined >= 1 and out[joined - 1].type == "QUAL" and out[joined - 1].value in _REACTIONS and ends:
+                # "hypersensitivity to one of the components (of the drug)", naming no drug: the
+                # study drug's, as "any of the excipients" is
+                start = out[joined - 1].start_pos
+                del out[joined - 1:]
+                out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
                 continue
         if t.type == "TREATMENT" and ptype in ("OF", "BEFORE", "AFTER") and len(out) >= 2 \
                 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "COMMA", "OR", "AND", "RPAR"):
