@@ -22,6 +22,15 @@ AS_OF = date(2026, 11, 20)
      "exclusion", "medication irreversible_maoi within 2 weeks before first_dose"),
     ("Use of non-selective MAOIs within 14 days", "exclusion", "medication nonselective_maoi within 14 days before screening"),
     ("Use of MAOIs within 14 days", "exclusion", "medication maoi within 14 days before screening"),
+    # a kind of diuretic is not every diuretic
+    ("Use of loop diuretics", "exclusion", "medication loop_diuretic"),
+    ("Treatment with thiazides within 4 weeks", "exclusion", "medication thiazide_diuretic within 4 weeks before screening"),
+    ("Use of potassium-sparing diuretics", "exclusion", "medication potassium_sparing_diuretic"),
+    # the FDA's strong CYP2D6 and CYP2C8 inhibitors; sulfonylureas and glinides
+    ("Concomitant use of strong CYP2D6 inhibitors", "exclusion", "medication strong_cyp2d6_inhibitor [current]"),
+    ("Use of strong CYP2C8 inhibitors within 14 days", "exclusion",
+     "medication strong_cyp2c8_inhibitor within 14 days before screening"),
+    ("Use of insulin secretagogues", "exclusion", "medication insulin_secretagogue"),
     # the study's first administration, however it is written
     ("Use of herbal remedies within 4 weeks before first study intervention administration", "exclusion",
      "medication herbal_medicine within 4 weeks before first_dose"),
@@ -130,3 +139,16 @@ def test_a_qualifier_before_any_of_reaches_the_choice():
     ended = {"medications": [{"name": "warfarin", "start": "2020-01-01", "end": "2021-01-01"}],
              "complete": ["medications"]}
     assert screened(text, "exclusion", **ended) is Truth.FALSE
+
+
+@pytest.mark.parametrize("drug, truth", [("hydrochlorothiazide", Truth.FALSE), ("spironolactone", Truth.FALSE),
+                                         ("furosemide", Truth.TRUE)])
+def test_a_loop_diuretic_exclusion_does_not_exclude_a_thiazide(drug, truth):
+    on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
+    assert screened("Current use of loop diuretics", "exclusion", **on_it) is truth
+
+
+@pytest.mark.parametrize("drug, truth", [("sertraline", Truth.FALSE), ("paroxetine", Truth.TRUE)])
+def test_a_strong_cyp2d6_inhibitor_is_one_the_fda_lists(drug, truth):
+    on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
+    assert screened("Concomitant use of strong CYP2D6 inhibitors", "exclusion", **on_it) is truth
