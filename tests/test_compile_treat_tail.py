@@ -65,6 +65,21 @@ AS_OF = date(2026, 11, 20)
     ("Concomitant treatment or use of St. John's Wort", "exclusion", "medication st_johns_wort [current]"),
     ("Chronic administration of immunosuppressants within six months prior to the first vaccine dose", "exclusion",
      "medication immunosuppressant [chronic] within 6 months before first_dose"),
+    # a wash-out in days or half-lives with its anchor before "whichever is longer"
+    ("Received any investigational product within 30 days or 5 half-lives prior to Day 1, whichever is longer",
+     "exclusion", "medication investigational_agent within max(30 days, 5 half-lives) before baseline"),
+    ("Use of an investigational drug within 5 half-lives or 30 days prior to randomization, whichever is shorter",
+     "exclusion", "medication investigational_agent within min(30 days, 5 half-lives) before randomization"),
+    # "… is prohibited", "… is not permitted": what the clause names excludes (an inclusion forbids it)
+    ("Concomitant use of warfarin is prohibited", "exclusion", "medication warfarin [current]"),
+    ("Use of strong CYP3A4 inhibitors within 14 days prior to the first dose is prohibited", "exclusion",
+     "medication strong_cyp3a4_inhibitor within 14 days before first_dose"),
+    ("Concurrent radiotherapy is not permitted", "inclusion", "not procedure radiotherapy [current]"),
+    # "inadequate response or intolerance to X": either
+    ("Inadequate response or intolerance to methotrexate", "inclusion",
+     "medication methotrexate [refractory] or medication methotrexate [intolerant]"),
+    ("Intolerance or inadequate response to at least one TNF inhibitor", "inclusion",
+     "medication tnf_inhibitor [intolerant] or medication tnf_inhibitor [refractory]"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -83,6 +98,12 @@ def test_treatment_constructs(text, kind, rule):
     ("Methotrexate or biologic naive", "inclusion"),
     # treatment-naive with no drug named: naive to what is not said
     ("Treatment-naive", "inclusion"),
+    # which of the two counts is not said
+    ("Use of an investigational drug within 30 days or 5 half-lives prior to Day 1", "exclusion"),
+    # not allowed during the study: a patient on it now may stop before
+    ("Warfarin is not allowed during the study", "exclusion"),
+    # a loss of response is not recorded as no response: the patient once responded
+    ("Inadequate response, loss of response, or intolerance to at least one TNF inhibitor", "inclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -152,3 +173,4 @@ def test_a_loop_diuretic_exclusion_does_not_exclude_a_thiazide(drug, truth):
 def test_a_strong_cyp2d6_inhibitor_is_one_the_fda_lists(drug, truth):
     on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
     assert screened("Concomitant use of strong CYP2D6 inhibitors", "exclusion", **on_it) is truth
+

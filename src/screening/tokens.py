@@ -479,6 +479,9 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         else:
             k += 1
             continue
+        # "… or 5 half-lives prior to Day 1, whichever is longer": the anchor of both
+        anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
+        end += len(anchor)
         j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
         if j >= len(out) or out[j].type != "WHICHEVER":
             k += 1
@@ -486,8 +489,8 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
         which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
         marker = _token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
-        out[start:stop + 1] = [*time, marker]
-        k = start + 3
+        out[start:stop + 1] = [*time, marker, *anchor]
+        k = start + 3 + len(anchor)
     return out
 
 
