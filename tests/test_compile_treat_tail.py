@@ -12,6 +12,7 @@ from screening.logic import Truth
 from screening.nodes import FreeText
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.rules import parse_rule
 
 AS_OF = date(2026, 11, 20)
 
@@ -80,6 +81,11 @@ AS_OF = date(2026, 11, 20)
      "medication methotrexate [refractory] or medication methotrexate [intolerant]"),
     ("Intolerance or inadequate response to at least one TNF inhibitor", "inclusion",
      "medication tnf_inhibitor [intolerant] or medication tnf_inhibitor [refractory]"),
+    # a dose between two ends, met by one course; "at time of enrollment" is now
+    ("Prednisone dose at time of enrollment of ≥ 5 mg/day and ≤ 10 mg/day", "inclusion",
+     "medication prednisone [current] dose >= 5 mg/day dose <= 10 mg/day"),
+    ("Prednisone > 5 mg/day and < 20 mg/day", "exclusion", "medication prednisone dose > 5 mg/day dose < 20 mg/day"),
+    ("Prednisone ≥ 5 mg/day and ALT ≤ 2 x ULN", "inclusion", "medication prednisone dose >= 5 mg/day and alt <= 2 x ULN"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -104,6 +110,8 @@ def test_treatment_constructs(text, kind, rule):
     ("Warfarin is not allowed during the study", "exclusion"),
     # a loss of response is not recorded as no response: the patient once responded
     ("Inadequate response, loss of response, or intolerance to at least one TNF inhibitor", "inclusion"),
+    # an upper end written first: which end is which is left to the words
+    ("Prednisone ≤ 10 mg/day and ≥ 5 mg/day", "inclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -174,3 +182,37 @@ def test_a_strong_cyp2d6_inhibitor_is_one_the_fda_lists(drug, truth):
     on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
     assert screened("Concomitant use of strong CYP2D6 inhibitors", "exclusion", **on_it) is truth
 
+
+def prednisone(dose, start="2026-01-01", end=None):
+    entry = {"name": "prednisone", "dose": dose, "start": start}
+    return {**entry, "end": end} if end else entry
+
+
+@pytest.mark.parametrize("courses, truth", [
+    ([prednisone("7.5 mg/day")], Truth.TRUE),
+    ([prednisone("2.5 mg/day")], Truth.FALSE),
+    ([prednisone("20 mg/day")], Truth.FALSE),
+    # each end met by another course is neither
+    ([prednisone("20 mg/day", "2025-01-01", "2025-06-01"), prednisone("2 mg/day")], Truth.FALSE),
+    ([{"name": "prednisone", "start": "2026-01-01"}], Truth.UNKNOWN),
+])
+def test_a_dose_range_is_met_by_one_course(courses, truth):
+    text = "Prednisone dose ≥ 5 mg/day and ≤ 10 mg/day"
+    assert screened(text, "inclusion", medications=courses, complete=["medications"]) is truth
+
+
+def test_a_dose_range_prints_and_reads_back():
+    rule = compile_criterion("Prednisone > 5 mg/day and < 20 mg/day", "exclusion").rule
+    assert parse_rule(to_text(rule)) == rule
+
+
+def test_how_long_a_dose_was_taken_counts_only_the_courses_at_that_dose():
+    # 5 mg/day for months, then 15 mg/day for nine days: not "> 10 mg/day for more than 2 weeks"
+    text = "Prednisone > 10 mg/day for more than 2 weeks"
+    low_then_high = [prednisone("5 mg/day", "2026-01-01", "2026-11-10"), prednisone("15 mg/day", "2026-11-11")]
+    assert screened(text, "exclusion", medications=low_then_high, complete=["medications"]) is Truth.FALSE
+    high_then_higher = [prednisone("15 mg/day", "2026-01-01", "2026-11-10"), prednisone("20 mg/day", "2026-11-11")]
+    assert screened(text, "exclusion", medications=high_then_higher) is Truth.TRUE
+    unknown_then_high = [{"name": "prednisone", "start": "2026-01-01", "end": "2026-11-10"},
+                         prednisone("20 mg/day", "2026-11-11")]
+    assert screened(text, "exclusion", medications=unknown_then_high, complete=["medications"]) is Truth.UNKNOWN

@@ -397,7 +397,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first):
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first,
+                   _dose_ranges):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -736,6 +737,28 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
             return [*out[:first], *window, t, out[colon], *out[first:k], *out[colon + 1:]]
         if first < k:
             return [*out[:first], t, *out[first:k], *out[k + 1:]]
+    return out
+
+
+_LOWER = frozenset({"GT", "GE"})
+_UPPER = frozenset({"LT", "LE"})
+
+
+def _dose_ranges(tokens: list[Token]) -> list[Token]:
+    """"Prednisone dose (at time of enrollment) of ≥ 5 mg/day and ≤ 10 mg/day": a drug's dose
+    between two ends, one course meeting both (DOSE_AND; the time goes after the range)."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "MED":
+            continue
+        at = k + 1 if k + 1 < len(out) and out[k + 1].type == "AT_ANCHOR" else None
+        first = (at or k) + 1
+        kinds = [x.type for x in out[first:first + 7]]
+        if len(kinds) == 7 and kinds[0] in _LOWER and kinds[1:3] == ["NUMBER", "UNIT"] and kinds[3] == "AND" \
+                and kinds[4] in _UPPER and kinds[5:7] == ["NUMBER", "UNIT"]:
+            joined = [*out[first:first + 3], _retyped(out[first + 3], "DOSE_AND"), *out[first + 4:first + 7]]
+            moved = [out[at]] if at is not None else []
+            return [*out[:k + 1], *joined, *moved, *out[first + 7:]]
     return out
 
 
