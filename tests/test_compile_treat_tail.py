@@ -86,6 +86,13 @@ AS_OF = date(2026, 11, 20)
      "medication prednisone [current] dose >= 5 mg/day dose <= 10 mg/day"),
     ("Prednisone > 5 mg/day and < 20 mg/day", "exclusion", "medication prednisone dose > 5 mg/day dose < 20 mg/day"),
     ("Prednisone ≥ 5 mg/day and ALT ≤ 2 x ULN", "inclusion", "medication prednisone dose >= 5 mg/day and alt <= 2 x ULN"),
+    # "… within N, or planned during the study": the same treatments, planned
+    ("Administration of immunoglobulins and/or any blood products within 3 months preceding the first dose of study "
+     "vaccine or planned administration during the study period", "exclusion",
+     "medication immunoglobulin_therapy within 3 months before first_dose or procedure blood_transfusion within 3 months"
+     " before first_dose or medication immunoglobulin_therapy [planned] or procedure blood_transfusion [planned]"),
+    ("Major surgery within 4 weeks prior to randomization, or planned during the study", "exclusion",
+     "procedure major_surgery within 4 weeks before randomization or procedure major_surgery [planned]"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -112,6 +119,10 @@ def test_treatment_constructs(text, kind, rule):
     ("Inadequate response, loss of response, or intolerance to at least one TNF inhibitor", "inclusion"),
     # an upper end written first: which end is which is left to the words
     ("Prednisone ≤ 10 mg/day and ≥ 5 mg/day", "inclusion"),
+    # planned when is not said; and "chronic" may or may not reach the plan
+    ("Surgery within 4 weeks or planned", "exclusion"),
+    ("Chronic administration of immunosuppressants within six months prior to the first vaccine dose, or planned "
+     "during the study", "exclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -216,3 +227,13 @@ def test_how_long_a_dose_was_taken_counts_only_the_courses_at_that_dose():
     unknown_then_high = [{"name": "prednisone", "start": "2026-01-01", "end": "2026-11-10"},
                          prednisone("20 mg/day", "2026-11-11")]
     assert screened(text, "exclusion", medications=unknown_then_high, complete=["medications"]) is Truth.UNKNOWN
+
+
+def test_a_surgery_planned_for_the_study_period_excludes():
+    text = "Major surgery within the past 6 months or planned during the study"
+    planned = {"procedures": [{"name": "knee replacement", "date": "2026-12-15", "planned": True}]}
+    assert screened(text, "exclusion", **planned) is Truth.TRUE
+    # one long ago does not; whether one is planned, a complete list of what was done does not say
+    long_ago = {"procedures": [{"name": "knee replacement", "date": "2020-01-10"}], "complete": ["procedures"]}
+    assert screened(text, "exclusion", **long_ago) is Truth.UNKNOWN
+

@@ -398,7 +398,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first,
-                   _dose_ranges):
+                   _dose_ranges, _planned_too):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -738,6 +738,37 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
         if first < k:
             return [*out[:first], t, *out[first:k], *out[k + 1:]]
     return out
+
+
+_NAMED = frozenset({"MED", "PROC", "VACC"})
+_NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+def _planned_too(tokens: list[Token]) -> list[Token]:
+    """"Immunoglobulins and/or blood products within 3 months before the first dose, or planned
+    (administration) during the study": the same treatments, planned, written once. Only for a
+    list of bare names that opens the clause (a qualifier of the past may not reach the plan)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "QUAL" and t.value == "planned" and k >= 3 and tokens[k - 1].type == "OR"):
+            continue
+        if [x.type for x in tokens[k + 1:k + 3]] not in (["DURING_TRIAL"], ["DURING_TRIAL", "PERIOD"],
+                                                         ["DURING_TRIAL", "SEMI"]):
+            continue  # planned when? (a plan for after the study does not count)
+        before = k - 2 if tokens[k - 2].type == "COMMA" else k - 1
+        window = before
+        while window > 0 and tokens[window - 1].type in _WINDOW_WORDS:
+            window -= 1
+        if window == before or tokens[window].type != "WITHIN":
+            continue
+        first = window - 1
+        while first >= 2 and tokens[first].type in _NAMED and tokens[first - 1].type in _NAME_SEPS \
+                and tokens[first - 2].type in _NAMED:
+            first -= 2
+        if first > 0 and tokens[first - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in _NAMED:
+            continue
+        names = [_token(x.type, x.value, t.start_pos, t.end_pos) for x in tokens[first:window]]
+        return [*tokens[:k + 1], *names, *tokens[k + 1:]]
+    return tokens
 
 
 _LOWER = frozenset({"GT", "GE"})
