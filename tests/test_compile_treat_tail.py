@@ -93,6 +93,20 @@ AS_OF = date(2026, 11, 20)
      " before first_dose or medication immunoglobulin_therapy [planned] or procedure blood_transfusion [planned]"),
     ("Major surgery within 4 weeks prior to randomization, or planned during the study", "exclusion",
      "procedure major_surgery within 4 weeks before randomization or procedure major_surgery [planned]"),
+    # drugs sharing the last name's tail are drugs, not conditions
+    ("Treated with inhaled or topical corticosteroids", "inclusion",
+     "medication inhaled_corticosteroid or medication topical_corticosteroid"),
+    ("Current use of systemic corticosteroids; inhaled or topical steroids are allowed", "exclusion",
+     "medication corticosteroid [current, systemic] except (inhaled_corticosteroid, topical_corticosteroid)"),
+    # a dose of the class counted in its reference drug, however it is written
+    ("Systemic corticosteroids at a dose of > 10 mg prednisone equivalent per day within 14 days", "exclusion",
+     "medication prednisone [systemic, equivalent] dose > 10 mg/day within 14 days before screening"),
+    ("Corticosteroids > 10 mg/day prednisone", "exclusion", "medication prednisone [equivalent] dose > 10 mg/day"),
+    # a vaccine allowed after a vaccine window is excepted from it
+    ("Any vaccine within 14 days before randomization; inactivated influenza vaccine is allowed", "exclusion",
+     "vaccination vaccine except (inactivated_influenza_vaccine) within 14 days before randomization"),
+    ("Transfusion within 7 days prior to screening laboratory assessment", "exclusion",
+     "procedure blood_transfusion within 7 days before screening"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -123,6 +137,8 @@ def test_treatment_constructs(text, kind, rule):
     ("Surgery within 4 weeks or planned", "exclusion"),
     ("Chronic administration of immunosuppressants within six months prior to the first vaccine dose, or planned "
      "during the study", "exclusion"),
+    # a dose "in morphine" has no equivalence table here
+    ("Use of opioids > 60 mg/day morphine", "exclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -237,3 +253,24 @@ def test_a_surgery_planned_for_the_study_period_excludes():
     long_ago = {"procedures": [{"name": "knee replacement", "date": "2020-01-10"}], "complete": ["procedures"]}
     assert screened(text, "exclusion", **long_ago) is Truth.UNKNOWN
 
+
+def test_a_patient_on_an_inhaled_steroid_is_treated_with_inhaled_or_topical_ones():
+    on_it = {"medications": [{"name": "inhaled corticosteroid", "start": "2026-01-01"}],
+             "conditions": [], "complete": ["conditions", "medications"]}
+    assert screened("Treated with inhaled or topical corticosteroids", "inclusion", **on_it) is Truth.TRUE
+
+
+def test_a_dose_in_prednisone_equivalents_counts_another_steroid():
+    text = "Systemic corticosteroids at a dose of > 10 mg prednisone equivalent per day within 14 days"
+    dexamethasone = {"medications": [{"name": "dexamethasone", "dose": "4 mg/day", "start": "2026-11-15",
+                                      "route": "oral"}]}
+    assert screened(text, "exclusion", **dexamethasone) is Truth.TRUE
+
+
+def test_an_allowed_flu_shot_does_not_exclude():
+    text = "Any vaccine within 14 days before randomization; inactivated influenza vaccine is allowed"
+    flu_shot = {"vaccinations": [{"name": "inactivated influenza vaccine", "date": "2026-11-15"}],
+                "complete": ["vaccinations"]}
+    assert screened(text, "exclusion", **flu_shot) is Truth.FALSE
+    shingles = {"vaccinations": [{"name": "recombinant zoster vaccine", "date": "2026-11-15"}]}
+    assert screened(text, "exclusion", **shingles) is Truth.TRUE

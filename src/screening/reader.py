@@ -1337,7 +1337,7 @@ _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
 _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
               "decompensated"}
 # What an allowance can exempt, by the terminal that names it.
-_EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
+_EXEMPTED = {"COND": HasCondition, "MED": TookMedication, "VACC": Vaccinated}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
 _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "therapeutic", "maintenance",
              "induction", "first_line", "second_line"}
@@ -1714,7 +1714,7 @@ def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKin
             return None
         if terminal == "COND":
             quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
-        elif set(p.quals) <= _ENTITY_QUALS["MED"]:
+        elif set(p.quals) <= _ENTITY_QUALS[terminal]:
             quals = tuple(p.quals)  # "prophylactic use … is allowed": only that use is
         else:
             return None

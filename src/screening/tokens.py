@@ -1483,7 +1483,8 @@ def _requiring_treatment(out: list[Token]) -> int | None:
 def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Systemic corticosteroids > 10 mg/day of prednisone or equivalent", "… > 10 mg/day
     (prednisone equivalent)", "steroid therapy (in dosing exceeding 10 mg daily of prednisone
-    equivalent)": a dose of any drug of the class, counted in the reference drug the class holds,
+    equivalent)", "corticosteroids at doses > 10 mg/day prednisone", "> 10 mg prednisone equivalent
+    per day": a dose of any drug of the class, counted in the reference drug the class holds,
     which is how "prednisone > 10 mg/day or equivalent" is read."""
     out = list(out)
     k = 0
@@ -1504,6 +1505,13 @@ def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list
         elif j < len(out) and out[j].type == "EQUIVALENT":
             named = vocab.lookup(text[out[j].start_pos:out[j].end_pos].split()[0])
             reference = named.id if named is not None else None
+        elif j < len(out) and out[j].type == "MED" and not opened:
+            reference = out[j].value  # "> 10 mg/day prednisone": a dose counted in prednisone
+        per = [x.type for x in out[j + 1:j + 3]] == ["WORD", "TIMEUNIT"] and out[j + 1].value.lower() == "per" \
+            and "/" not in unit.value and not opened
+        if per:  # "10 mg prednisone equivalent per day"
+            unit = _retyped(unit, "UNIT", f"{unit.value}/{out[j + 2].value.rstrip('s')}")
+            j += 2
         closed = opened and j + 1 < len(out) and out[j + 1].type == "RPAR"
         fits = drug_class.type == "MED" and cmp.type in COMPARATORS and number.type == "NUMBER" \
             and unit.type == "UNIT" and reference is not None and reference != drug_class.value \
@@ -1804,15 +1812,15 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                     del out[-4]  # "stage" is said by the kinds
                 continue
         if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
-            # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
-            # share the last one's tail
+            # "basal or squamous cell", "breast, ovarian or endometrial cancer", "inhaled or topical
+            # steroids": the names before share the last one's tail (and are of its kind)
             tail = text[t.start_pos:t.end_pos].split()[1:]
             j = len(out) - 2
             while tail and j >= 0 and out[j].type == "WORD":
                 found = vocab.lookup(" ".join([out[j].value, *tail]))
                 if found is None or found.category != vocab.get(t.value).category:
                     break
-                out[j] = _retyped(out[j], "COND", found.id)
+                out[j] = _retyped(out[j], t.type, found.id)
                 if j < 2 or out[j - 1].type != "COMMA":
                     break
                 j -= 2
