@@ -107,6 +107,13 @@ AS_OF = date(2026, 11, 20)
      "vaccination vaccine except (inactivated_influenza_vaccine) within 14 days before randomization"),
     ("Transfusion within 7 days prior to screening laboratory assessment", "exclusion",
      "procedure blood_transfusion within 7 days before screening"),
+    # a time since the last dose or the completion of a treatment: a wash-out
+    ("At least 4 weeks since the last dose of chemotherapy", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening"),
+    ("A minimum of 2 weeks since completion of prior radiotherapy", "inclusion",
+     "not procedure radiotherapy within 2 weeks before screening"),
+    ("At least 28 days must have elapsed since the last dose of radiotherapy", "inclusion",
+     "not procedure radiotherapy within 28 days before screening"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -139,6 +146,8 @@ def test_treatment_constructs(text, kind, rule):
      "during the study", "exclusion"),
     # a dose "in morphine" has no equivalence table here
     ("Use of opioids > 60 mg/day morphine", "exclusion"),
+    # completing a form is no treatment
+    ("At least 4 weeks since completion of the consent form", "inclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -274,3 +283,12 @@ def test_an_allowed_flu_shot_does_not_exclude():
     assert screened(text, "exclusion", **flu_shot) is Truth.FALSE
     shingles = {"vaccinations": [{"name": "recombinant zoster vaccine", "date": "2026-11-15"}]}
     assert screened(text, "exclusion", **shingles) is Truth.TRUE
+
+
+def test_a_last_dose_long_ago_meets_the_time_since_it():
+    text = "At least 4 weeks since the last dose of chemotherapy"
+    long_ago = {"medications": [{"name": "carboplatin", "start": "2026-05-01", "end": "2026-09-01"}],
+                "complete": ["medications"]}
+    assert screened(text, "inclusion", **long_ago) is Truth.TRUE
+    last_week = {"medications": [{"name": "carboplatin", "start": "2026-05-01", "end": "2026-11-13"}]}
+    assert screened(text, "inclusion", **last_week) is Truth.FALSE

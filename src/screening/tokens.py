@@ -1003,6 +1003,15 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens) and tokens[k + 1].type in _TREATMENTS
         and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
         and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
+    # "at least 4 weeks since the last dose of chemotherapy", "… since completion of (prior)
+    # radiotherapy": a time since the treatment, as "since prior chemotherapy"
+    tokens = [t for k, t in enumerate(tokens) if not (
+        0 < k < len(tokens) - 1 and tokens[k - 1].type == "BEFORE" and tokens[k - 1].value.lower().endswith("since")
+        and (t.type == "WORD" and t.value.lower() == "last" and tokens[k + 1].type in _TREATMENTS
+             and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+             or t.type == "ABLE" and t.value in _COMPLETED
+             and (tokens[k + 1].type in _TREATMENTS
+                  or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in _TREATMENTS)))]
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
