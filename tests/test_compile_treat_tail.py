@@ -114,6 +114,15 @@ AS_OF = date(2026, 11, 20)
      "not procedure radiotherapy within 2 weeks before screening"),
     ("At least 28 days must have elapsed since the last dose of radiotherapy", "inclusion",
      "not procedure radiotherapy within 28 days before screening"),
+    # off a drug for at least a time: a wash-out
+    ("Off warfarin for at least 5 days", "inclusion", "not medication warfarin within 5 days before screening"),
+    ("Off all antidepressants for at least 2 weeks and INR < 1.5", "inclusion",
+     "not medication antidepressant within 2 weeks before screening and inr < 1.5"),
+    # "vaccinated (against X)", "began taking"
+    ("Vaccinated against COVID-19 within 14 days", "exclusion",
+     "vaccination covid19_vaccine within 14 days before screening"),
+    ("Began taking antihypertensive medication within 4 weeks", "exclusion",
+     "medication antihypertensive [new] within 4 weeks before screening"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -148,6 +157,8 @@ def test_treatment_constructs(text, kind, rule):
     ("Use of opioids > 60 mg/day morphine", "exclusion"),
     # completing a form is no treatment
     ("At least 4 weeks since completion of the consent form", "inclusion"),
+    # off-label use is not being off the drug
+    ("Off-label use of warfarin for at least 5 days", "inclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's

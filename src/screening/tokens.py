@@ -398,7 +398,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first,
-                   _dose_ranges, _planned_too):
+                   _dose_ranges, _planned_too, _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with):
@@ -738,6 +738,22 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
         if first < k:
             return [*out[:first], t, *out[first:k], *out[k + 1:]]
     return out
+
+
+def _off_for(tokens: list[Token]) -> list[Token]:
+    """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
+    since the drug, a wash-out ("at least 5 days since warfarin")."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "off" and k + 5 < len(tokens) + 1):
+            continue
+        kinds = [x.type for x in tokens[k + 1:k + 6]]
+        if kinds[:1] == ["MED"] and kinds[1:2] == ["LASTING"] and kinds[2:3] in (["GE"], ["GT"]) \
+                and kinds[3:5] == ["NUMBER", "TIMEUNIT"] and (k + 6 >= len(tokens)
+                                                              or tokens[k + 6].type in ("PERIOD", "SEMI", "AND", "COMMA")):
+            drug, _, cmp, number, unit = tokens[k + 1:k + 6]
+            since = _token("BEFORE", "since", t.start_pos, t.end_pos)
+            return [*tokens[:k], cmp, number, unit, since, drug, *tokens[k + 6:]]
+    return tokens
 
 
 _NAMED = frozenset({"MED", "PROC", "VACC"})
