@@ -137,6 +137,8 @@ def test_treatment_constructs(text, kind, rule):
     ("No concurrent steroids as an antiemetic", "exclusion"),
     # a stop for a reason is not any stop
     ("Discontinuation of biologics due to toxicity at least 3 months before baseline", "inclusion"),
+    # naive patients who take a drug are not naive to it
+    ("Naive patients treated with metformin", "inclusion"),
     # "naive" after a list may reach one name or all
     ("Methotrexate or biologic naive", "inclusion"),
     # treatment-naive with no drug named: naive to what is not said

@@ -397,11 +397,11 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _naive_to, _choice_first,
+                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _choice_first,
                    _dose_ranges, _planned_too, _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with):
@@ -692,20 +692,26 @@ _NAIVE = frozenset({"naive", "naïve"})
 _LIST_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "INCLUDING", "EXCEPT"})
 
 
-def _naive_to(tokens: list[Token]) -> list[Token]:
+_NAIVE_TO = re.compile(r"(?i)\s*(?:to|of)\s+(?:(?:any|all|the|prior)\s+)*")
+
+
+def _naive_to(tokens: list[Token], text: str) -> list[Token]:
     """"Insulin-naive", "naive to biologics": not given the one drug or class named (NEG). Read with
     no "history": a course taken now is not naive, but whether one that ended (insulin during a
-    pregnancy, a short course in hospital) still counts is the protocol's call. Not after a list,
-    which "naive" may or may not reach, nor "treatment-naive" with no drug named (a qualifier)."""
+    pregnancy, a short course in hospital) still counts is the protocol's call. Only the drug
+    joined to "naive" (not "naive patients treated with metformin", who take it), and not after a
+    list, which "naive" may or may not reach; "treatment-naive" with no drug named is a qualifier."""
     out = list(tokens)
     for k, t in enumerate(out):
         if t.type != "WORD" or t.value.lower() not in _NAIVE:
             continue
         before = out[k - 1] if k else None
         after = out[k + 1] if k + 1 < len(out) else None
-        if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS):
+        if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS) \
+                and text[before.end_pos:t.start_pos].strip() in ("", "-"):
             drug = k - 1  # "insulin naive"
-        elif after is not None and after.type == "MED" and (k + 2 >= len(out) or out[k + 2].type not in _LIST_JOINS):
+        elif after is not None and after.type == "MED" and (k + 2 >= len(out) or out[k + 2].type not in _LIST_JOINS) \
+                and _NAIVE_TO.fullmatch(text[t.end_pos:after.start_pos]):
             drug = k + 1  # "naive to insulin"
         else:
             continue
