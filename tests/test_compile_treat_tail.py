@@ -123,6 +123,18 @@ AS_OF = date(2026, 11, 20)
      "vaccination covid19_vaccine within 14 days before screening"),
     ("Began taking antihypertensive medication within 4 weeks", "exclusion",
      "medication antihypertensive [new] within 4 weeks before screening"),
+    # "the start of drug" is the first dose
+    # during the study or in the weeks before: planned for the study, or had in the weeks before
+    ("Radiotherapy during the study or within 3 weeks of the start of drug", "exclusion",
+     "procedure radiotherapy within 3 weeks before first_dose or procedure radiotherapy [planned]"),
+    ("Radiotherapy within 3 weeks of screening or during the study", "exclusion",
+     "procedure radiotherapy within 3 weeks before screening or procedure radiotherapy [planned]"),
+    ("Chemotherapy or immunotherapy during the study or within 4 weeks of study entry", "exclusion",
+     "medication chemotherapy within 4 weeks before screening or medication cancer_immunotherapy within 4 weeks"
+     " before screening or medication chemotherapy [planned] or medication cancer_immunotherapy [planned]"),
+    ("Participation in another clinical trial within 60 days prior to the Screening Visit or during this study",
+     "exclusion", "procedure clinical_trial_participation within 60 days before screening"
+                  " or procedure clinical_trial_participation [planned]"),
     # the components of a drug not named are the study drug's
     ("Hypersensitivity to one of the components of the drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Known hypersensitivity to any of the components; pregnancy", "exclusion",
@@ -161,6 +173,8 @@ def test_treatment_constructs(text, kind, rule):
     ("At least 4 weeks since completion of the consent form", "inclusion"),
     # off-label use is not being off the drug
     ("Off-label use of warfarin for at least 5 days", "inclusion"),
+    # whether "prior" reaches the plan is not said
+    ("Prior radiotherapy during the study or within 3 weeks", "exclusion"),
     # a care facility is not a treatment
     ("Resident of a long-term care facility", "exclusion"),
     # the components of a product that is named are not the study drug's
@@ -305,3 +319,10 @@ def test_a_last_dose_long_ago_meets_the_time_since_it():
     assert screened(text, "inclusion", **long_ago) is Truth.TRUE
     last_week = {"medications": [{"name": "carboplatin", "start": "2026-05-01", "end": "2026-11-13"}]}
     assert screened(text, "inclusion", **last_week) is Truth.FALSE
+
+
+def test_radiotherapy_last_week_is_in_the_weeks_before_the_study():
+    # it was read as a plan dated in the past weeks, which a course had is not
+    text = "Radiotherapy during the study or within 3 weeks of the start of drug"
+    last_week = {"procedures": [{"name": "radiotherapy", "date": "2026-11-13"}]}
+    assert screened(text, "exclusion", **last_week) is Truth.TRUE

@@ -398,7 +398,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _choice_first,
-                   _dose_ranges, _planned_too, _off_for):
+                   _dose_ranges, _during_or_before, _planned_too, _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with, _naive_to):
@@ -766,6 +766,29 @@ _NAMED = frozenset({"MED", "PROC", "VACC"})
 _NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
 
 
+def _during_or_before(tokens: list[Token]) -> list[Token]:
+    """"Radiotherapy during the study or within 3 weeks of the start of drug" (either order): had
+    in the weeks before, or planned for the study, written as "… within 3 weeks, or planned
+    during the study" for _planned_too (a plan dated in the past weeks is not what is meant)."""
+    for k, t in enumerate(tokens):
+        if t.type != "DURING_TRIAL" or k == 0:
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _WINDOW_WORDS:
+            end += 1
+        closes = end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI")
+        planned = [_token("OR", "or", t.start_pos, t.start_pos), _token("QUAL", "planned", t.start_pos, t.start_pos), t]
+        if tokens[k - 1].type in _NAMED and end > k + 1 and tokens[k + 1].type == "WITHIN" and closes:
+            return [*tokens[:k], *tokens[k + 1:end], *planned, *tokens[end:]]  # "during the study or within 4 weeks"
+        first = k
+        while first > 0 and tokens[first - 1].type in _WINDOW_WORDS:
+            first -= 1
+        if first < k and tokens[first].type == "WITHIN" and first > 0 and tokens[first - 1].type in _NAMED \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI")):
+            return [*tokens[:k], *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
+    return tokens
+
+
 def _planned_too(tokens: list[Token]) -> list[Token]:
     """"Immunoglobulins and/or blood products within 3 months before the first dose, or planned
     (administration) during the study": the same treatments, planned, written once. Only for a
@@ -786,7 +809,8 @@ def _planned_too(tokens: list[Token]) -> list[Token]:
         while first >= 2 and tokens[first].type in _NAMED and tokens[first - 1].type in _NAME_SEPS \
                 and tokens[first - 2].type in _NAMED:
             first -= 2
-        if first > 0 and tokens[first - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in _NAMED:
+        opens = first - 1 if first > 0 and tokens[first - 1].type == "OTHER" else first  # "another clinical trial"
+        if opens > 0 and tokens[opens - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in _NAMED:
             continue
         names = [_token(x.type, x.value, t.start_pos, t.end_pos) for x in tokens[first:window]]
         return [*tokens[:k + 1], *names, *tokens[k + 1:]]
