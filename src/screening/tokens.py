@@ -750,12 +750,12 @@ def _off_for(tokens: list[Token]) -> list[Token]:
     """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
     since the drug, a wash-out ("at least 5 days since warfarin")."""
     for k, t in enumerate(tokens):
-        if not (t.type == "WORD" and t.value.lower() == "off" and k + 5 < len(tokens) + 1):
+        if not (t.type == "WORD" and t.value.lower() == "off"):
             continue
         kinds = [x.type for x in tokens[k + 1:k + 6]]
-        if kinds[:1] == ["MED"] and kinds[1:2] == ["LASTING"] and kinds[2:3] in (["GE"], ["GT"]) \
-                and kinds[3:5] == ["NUMBER", "TIMEUNIT"] and (k + 6 >= len(tokens)
-                                                              or tokens[k + 6].type in ("PERIOD", "SEMI", "AND", "COMMA")):
+        ends = k + 6 >= len(tokens) or tokens[k + 6].type in ("PERIOD", "SEMI", "AND", "COMMA")
+        if len(kinds) == 5 and kinds[0:2] == ["MED", "LASTING"] and kinds[2] in ("GE", "GT") \
+                and kinds[3:5] == ["NUMBER", "TIMEUNIT"] and ends:
             drug, _, cmp, number, unit = tokens[k + 1:k + 6]
             since = _token("BEFORE", "since", t.start_pos, t.end_pos)
             return [*tokens[:k], cmp, number, unit, since, drug, *tokens[k + 6:]]
