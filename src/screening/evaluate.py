@@ -976,9 +976,13 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
         targets += [c for c in ctx.vocab.get(target).is_a]
     lasting = getattr(node, "lasting", None)
-    course_starts = _course_starts({k: kind.span(e) for k, e in enumerate(entries)
-                                    if any(_matches(getattr(e, "concept_id", None), t, ctx) for t in targets)},
-                                   ctx.as_of) if lasting is not None else {}
+    course = {k: kind.span(e) for k, e in enumerate(entries)
+              if any(_matches(getattr(e, "concept_id", None), t, ctx) for t in targets)} if lasting is not None else {}
+    # "prednisone > 10 mg/day for more than 2 weeks": the course is of entries at that dose (a
+    # dose change is a new entry); one whose dose is not known may or may not belong to it
+    met = {k: extra(entries[k]).truth for k in course} if extra is not None else {k: Truth.TRUE for k in course}
+    sure_starts = _course_starts({k: s for k, s in course.items() if met[k] is Truth.TRUE}, ctx.as_of)
+    maybe_starts = _course_starts({k: s for k, s in course.items() if met[k] is not Truth.FALSE}, ctx.as_of)
     for k, e in enumerate(entries):
         concept_id = getattr(e, "concept_id", None)
         name = getattr(e, "name", None) or getattr(e, "code", None) or "?"
@@ -1016,7 +1020,9 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                 inside = Truth.UNKNOWN
             checks.append(inside)
         if lasting is not None:
-            checks.append(_lasted(course_starts.get(k, first), last, lasting, ctx))
+            sure = _lasted(sure_starts.get(k, first), last, lasting, ctx)
+            maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
+            checks.append(sure if sure is maybe else Truth.UNKNOWN)
         if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
             # one that ended years ago still counts is not said
@@ -1110,10 +1116,20 @@ _DOSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(.+?)\s*$")
 
 
 def _dose(node: TookMedication, entry: object, ctx: Context) -> Outcome:
-    """A medication's dose against the rule's, in prednisone equivalents for corticosteroids and
-    per kg of the latest weight for mg/kg doses."""
-    threshold = node.dose
-    assert threshold is not None
+    """A medication's dose against the rule's, or both ends of its range (one course meets both)."""
+    assert node.dose is not None
+    if node.dose_bound is None:
+        return _dose_against(node.dose, node, entry, ctx)
+    ends = [_dose_against(threshold, node, entry, ctx) for threshold in (node.dose, node.dose_bound)]
+    truth = all_of([o.truth for o in ends])
+    decisive = [o for o in ends if o.truth is truth] or ends
+    return Outcome(truth, " ".join(dict.fromkeys(o.message for o in decisive)), decisive[0].reason,
+                   tuple(e for o in ends for e in o.evidence), tuple(m for o in decisive for m in o.missing))
+
+
+def _dose_against(threshold: Comparison, node: TookMedication, entry: object, ctx: Context) -> Outcome:
+    """A medication's dose against one threshold, in prednisone equivalents for corticosteroids
+    and per kg of the latest weight for mg/kg doses."""
     dose_text = getattr(entry, "dose", None)
     if not dose_text:
         return Outcome(Truth.UNKNOWN, "The dose is not recorded.", "missing", missing=("the medication dose",))

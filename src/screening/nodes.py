@@ -206,7 +206,9 @@ class HasCondition(Node):
 
 
 class TookMedication(Node):
-    """The patient received a medication or a drug class, optionally above a dose."""
+    """The patient received a medication or a drug class, optionally at a dose: above or below
+    one (``dose``), or between two ("prednisone ≥ 5 mg/day and ≤ 10 mg/day": ``dose`` and
+    ``dose_bound``, which one course must meet together)."""
 
     kind: Literal["medication"] = "medication"
     concept: str | None = None
@@ -214,8 +216,15 @@ class TookMedication(Node):
     qualifiers: tuple[Qualifier, ...] = ()
     excluding: tuple[Exemption, ...] = ()
     dose: Comparison | None = None
+    dose_bound: Comparison | None = None
     window: TimeWindow | None = None
     lasting: Lasting | None = None
+
+    @model_validator(mode="after")
+    def _bound_ends_a_range(self) -> TookMedication:
+        if self.dose_bound is not None and self.dose is None:
+            raise ValueError("the other end of a dose range needs its first end")
+        return self
 
 
 class HadProcedure(Node):

@@ -113,11 +113,11 @@ def _category(n: Category) -> str:
 
 def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
     """Conditions, medications, procedures and vaccinations print alike:
-    ``KEYWORD target [qualifiers] except (…) dose … lasting … within …``."""
+    ``KEYWORD target [qualifiers] except (…) dose … (dose …) lasting … within …``."""
 
     def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
-        dose = getattr(n, "dose", None)
-        dose_text = f" dose {dose.op} {number(dose.value)} {dose.unit}" if dose is not None else ""
+        doses = [d for d in (getattr(n, "dose", None), getattr(n, "dose_bound", None)) if d is not None]
+        dose_text = "".join(f" dose {d.op} {number(d.value)} {d.unit}" for d in doses)
         lasting = getattr(n, "lasting", None)
         lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"

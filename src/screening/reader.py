@@ -71,6 +71,7 @@ class _Part:
     requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
     requiring_own: list[str] = field(default_factory=list)  # "requiring hospitalization or …": or so qualified
     dose: Comparison | None = None
+    dose_bound: Comparison | None = None  # the upper end of "≥ 5 mg/day and ≤ 10 mg/day"
     elliptic: tuple[str, float, str | None] | None = None  # "≤ 10": op, value, unit of the previous measure
     measure: str | None = None        # the concept a comparison part measured (for elliptic parts)
     definition: Rule | None = None    # "(total bilirubin > 14 mg/L; …)" after a head
@@ -507,6 +508,14 @@ class Reader(Transformer):
 
     # --- entities and status
     def dose(self, items):
+        ends = [i for i in items if isinstance(i, tuple)]
+        if len(ends) == 2:
+            # "prednisone ≥ 5 mg/day and ≤ 10 mg/day": a lower and an upper end, each a dose
+            low, high = (self.dose([end]) for end in ends)
+            if not (isinstance(low, Comparison) and isinstance(high, Comparison)
+                    and low.op in (">", ">=") and high.op in ("<", "<=")):
+                raise Unreadable("a range of doses that is not a lower and an upper end")
+            return low, high
         op, value = items[0]
         if value[0] != "quantity" or value[2] is None:
             raise Unreadable("a dose without a unit")
@@ -525,10 +534,11 @@ class Reader(Transformer):
     def entity(self, items):
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
         dose = next((i for i in items if isinstance(i, Comparison)), None)
+        dose, dose_bound = next((i for i in items if isinstance(i, tuple)), (dose, None))
         if dose is not None and tok.type != "MED":
             raise Unreadable("a dose of what is not a drug")
         other = any(isinstance(t, Token) and t.type == "OTHER" for t in items)
-        part = _Part(terminal=tok.type, concept=tok.value, dose=dose, span=self._span([tok]))
+        part = _Part(terminal=tok.type, concept=tok.value, dose=dose, dose_bound=dose_bound, span=self._span([tok]))
         duration = next((i for i in items if isinstance(i, Lasting)), None)
         if duration is not None and tok.type != "COND":
             raise Unreadable("a duration, not a dose")
@@ -1081,7 +1091,7 @@ class Reader(Transformer):
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
-                     lasting=None) -> Rule:
+                     lasting=None, dose_bound=None) -> Rule:
         dropped = {x for x in quals if x not in _ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
@@ -1099,8 +1109,8 @@ class Reader(Transformer):
         if terminal == "COND":
             return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting, span=span)
         if terminal == "MED":
-            return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, window=window,
-                                  lasting=lasting, span=span)
+            return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, dose_bound=dose_bound,
+                                  window=window, lasting=lasting, span=span)
         if terminal == "PROC":
             return HadProcedure(concept=concept, qualifiers=q, window=window, span=span)
         if terminal == "VACC":
@@ -1244,7 +1254,7 @@ class Reader(Transformer):
             if p.variant_windows and (p.window is not None or p.requiring):
                 raise Unreadable("a window of one qualifier beside another or a shared one")
             nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
-                                       lasting=p.lasting) for q, w in zip(variants, windows)]
+                                       lasting=p.lasting, dose_bound=p.dose_bound) for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1285,7 +1295,8 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *needed), span=p.span)
                 if p.requiring_own:
                     qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
-                                                   p.span, lasting=p.lasting) for q, w in zip(variants, windows)]
+                                                   p.span, lasting=p.lasting, dose_bound=p.dose_bound)
+                                 for q, w in zip(variants, windows)]
                     node = AnyOf(items=(*qualified, node), span=p.span)
             if p.values:
                 node = AllOf(items=(node, *p.values), span=p.span)
@@ -1455,7 +1466,7 @@ _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", 
 # What can be told of each episode a count counts, from its condition entry.
 _COUNTED_QUALS = {"severe", "moderate", "mild", "hospitalized", "life_threatening"}
 # What an allowance can exempt, by the terminal that names it.
-_EXEMPTED = {"COND": HasCondition, "MED": TookMedication}
+_EXEMPTED = {"COND": HasCondition, "MED": TookMedication, "VACC": Vaccinated}
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
 _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic", "therapeutic", "maintenance",
              "induction", "first_line", "second_line"}
@@ -1835,7 +1846,7 @@ def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKin
             return None
         if terminal == "COND":
             quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
-        elif set(p.quals) <= _ENTITY_QUALS["MED"]:
+        elif set(p.quals) <= _ENTITY_QUALS[terminal]:
             quals = tuple(p.quals)  # "prophylactic use … is allowed": only that use is
         else:
             return None

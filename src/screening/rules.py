@@ -129,7 +129,7 @@ class _RuleReader(Transformer):
             elif isinstance(r, Lasting):
                 fields["lasting"] = r
             elif isinstance(r, Comparison):
-                fields["dose"] = r
+                fields["dose_bound" if "dose" in fields else "dose"] = r
             elif r[0] == "quals":
                 fields["qualifiers"] = r[1]
             elif r[0] == "exempt":

@@ -460,10 +460,11 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
-                   _level_words, _alternative_limits):
+                   _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
+                   _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -587,6 +588,9 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         else:
             k += 1
             continue
+        # "… or 5 half-lives prior to Day 1, whichever is longer": the anchor of both
+        anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
+        end += len(anchor)
         j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
         if j >= len(out) or out[j].type != "WHICHEVER":
             k += 1
@@ -594,8 +598,8 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
         stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
         which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
         marker = _token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
-        out[start:stop + 1] = [*time, marker]
-        k = start + 3
+        out[start:stop + 1] = [*time, marker, *anchor]
+        k = start + 3 + len(anchor)
     return out
 
 
@@ -927,6 +931,157 @@ def _dated_diagnoses(tokens: list[Token]) -> list[Token]:
             else t for k, t in enumerate(tokens)]
 
 
+_NAIVE = frozenset({"naive", "naïve"})
+_LIST_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "INCLUDING", "EXCEPT"})
+
+
+_NAIVE_TO = re.compile(r"(?i)\s*(?:to|of)\s+(?:(?:any|all|the|prior)\s+)*")
+
+
+def _naive_to(tokens: list[Token], text: str) -> list[Token]:
+    """"Insulin-naive", "naive to biologics": not given the one drug or class named (NEG). Read with
+    no "history": a course taken now is not naive, but whether one that ended (insulin during a
+    pregnancy, a short course in hospital) still counts is the protocol's call. Only the drug
+    joined to "naive" (not "naive patients treated with metformin", who take it), and not after a
+    list, which "naive" may or may not reach; "treatment-naive" with no drug named is a qualifier."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "WORD" or t.value.lower() not in _NAIVE:
+            continue
+        before = out[k - 1] if k else None
+        after = out[k + 1] if k + 1 < len(out) else None
+        if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS) \
+                and text[before.end_pos:t.start_pos].strip() in ("", "-"):
+            drug = k - 1  # "insulin naive"
+        elif after is not None and after.type == "MED" and (k + 2 >= len(out) or out[k + 2].type not in _LIST_JOINS) \
+                and _NAIVE_TO.fullmatch(text[t.end_pos:after.start_pos]):
+            drug = k + 1  # "naive to insulin"
+        else:
+            continue
+        start, end = min(t.start_pos, out[drug].start_pos), max(t.end_pos, out[drug].end_pos)
+        never = _token("NEG", "never", start, start)
+        return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
+    return out
+
+
+_WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
+
+
+def _choice_first(tokens: list[Token]) -> list[Token]:
+    """"Prior treatment with any of (the following:) A, B or C": the qualifiers belong to every
+    item of the choice, so they go after "any of" (and its colon), where they open its list; a
+    window between "any of the following" and its colon leads the whole ("within 30 days, any of: …")."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "ANY_OF":
+            continue
+        first = k
+        while first and out[first - 1].type in ("QUAL", "OTHER"):
+            first -= 1
+        colon = k + 1
+        while colon < len(out) and out[colon].type in _WINDOW_WORDS:
+            colon += 1
+        window = out[k + 1:colon]
+        if colon < len(out) and out[colon].type == "COLON" and (not window or window[0].type == "WITHIN"):
+            return [*out[:first], *window, t, out[colon], *out[first:k], *out[colon + 1:]]
+        if first < k:
+            return [*out[:first], t, *out[first:k], *out[k + 1:]]
+    return out
+
+
+def _off_for(tokens: list[Token]) -> list[Token]:
+    """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
+    since the drug, a wash-out ("at least 5 days since warfarin")."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "off"):
+            continue
+        kinds = [x.type for x in tokens[k + 1:k + 6]]
+        ends = k + 6 >= len(tokens) or tokens[k + 6].type in ("PERIOD", "SEMI", "AND", "COMMA")
+        if len(kinds) == 5 and kinds[0:2] == ["MED", "LASTING"] and kinds[2] in ("GE", "GT") \
+                and kinds[3:5] == ["NUMBER", "TIMEUNIT"] and ends:
+            drug, _, cmp, number, unit = tokens[k + 1:k + 6]
+            since = _token("BEFORE", "since", t.start_pos, t.end_pos)
+            return [*tokens[:k], cmp, number, unit, since, drug, *tokens[k + 6:]]
+    return tokens
+
+
+_NAMED = frozenset({"MED", "PROC", "VACC"})
+_NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+def _during_or_before(tokens: list[Token]) -> list[Token]:
+    """"Radiotherapy during the study or within 3 weeks of the start of drug" (either order): had
+    in the weeks before, or planned for the study, written as "… within 3 weeks, or planned
+    during the study" for _planned_too (a plan dated in the past weeks is not what is meant)."""
+    for k, t in enumerate(tokens):
+        if t.type != "DURING_TRIAL" or k == 0:
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _WINDOW_WORDS:
+            end += 1
+        closes = end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI")
+        planned = [_token("OR", "or", t.start_pos, t.start_pos), _token("QUAL", "planned", t.start_pos, t.start_pos), t]
+        if tokens[k - 1].type in _NAMED and end > k + 1 and tokens[k + 1].type == "WITHIN" and closes:
+            return [*tokens[:k], *tokens[k + 1:end], *planned, *tokens[end:]]  # "during the study or within 4 weeks"
+        first = k
+        while first > 0 and tokens[first - 1].type in _WINDOW_WORDS:
+            first -= 1
+        if first < k and tokens[first].type == "WITHIN" and first > 0 and tokens[first - 1].type in _NAMED \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI")):
+            return [*tokens[:k], *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
+    return tokens
+
+
+def _planned_too(tokens: list[Token]) -> list[Token]:
+    """"Immunoglobulins and/or blood products within 3 months before the first dose, or planned
+    (administration) during the study": the same treatments, planned, written once. Only for a
+    list of bare names that opens the clause (a qualifier of the past may not reach the plan)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "QUAL" and t.value == "planned" and k >= 3 and tokens[k - 1].type == "OR"):
+            continue
+        if [x.type for x in tokens[k + 1:k + 3]] not in (["DURING_TRIAL"], ["DURING_TRIAL", "PERIOD"],
+                                                         ["DURING_TRIAL", "SEMI"]):
+            continue  # planned when? (a plan for after the study does not count)
+        before = k - 2 if tokens[k - 2].type == "COMMA" else k - 1
+        window = before
+        while window > 0 and tokens[window - 1].type in _WINDOW_WORDS:
+            window -= 1
+        if window == before or tokens[window].type != "WITHIN":
+            continue
+        first = window - 1
+        while first >= 2 and tokens[first].type in _NAMED and tokens[first - 1].type in _NAME_SEPS \
+                and tokens[first - 2].type in _NAMED:
+            first -= 2
+        opens = first - 1 if first > 0 and tokens[first - 1].type == "OTHER" else first  # "another clinical trial"
+        if opens > 0 and tokens[opens - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in _NAMED:
+            continue
+        names = [_token(x.type, x.value, t.start_pos, t.end_pos) for x in tokens[first:window]]
+        return [*tokens[:k + 1], *names, *tokens[k + 1:]]
+    return tokens
+
+
+_LOWER = frozenset({"GT", "GE"})
+_UPPER = frozenset({"LT", "LE"})
+
+
+def _dose_ranges(tokens: list[Token]) -> list[Token]:
+    """"Prednisone dose (at time of enrollment) of ≥ 5 mg/day and ≤ 10 mg/day": a drug's dose
+    between two ends, one course meeting both (DOSE_AND; the time goes after the range)."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "MED":
+            continue
+        at = k + 1 if k + 1 < len(out) and out[k + 1].type == "AT_ANCHOR" else None
+        first = (at or k) + 1
+        kinds = [x.type for x in out[first:first + 7]]
+        if len(kinds) == 7 and kinds[0] in _LOWER and kinds[1:3] == ["NUMBER", "UNIT"] and kinds[3] == "AND" \
+                and kinds[4] in _UPPER and kinds[5:7] == ["NUMBER", "UNIT"]:
+            joined = [*out[first:first + 3], _retyped(out[first + 3], "DOSE_AND"), *out[first + 4:first + 7]]
+            moved = [out[at]] if at is not None else []
+            return [*out[:k + 1], *joined, *moved, *out[first + 7:]]
+    return out
+
+
 _TREATMENTS = frozenset({"MED", "PROC"})
 _TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
 # The words that say a condition is treated with what follows ("diabetic treated with insulin",
@@ -1111,6 +1266,13 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
 
 
 _COMPLETED = frozenset({"completed", "completion of", "completing"})
+# "Discontinuation of all biological agents at least 3 months prior to …", "methotrexate stopped
+# at least 4 weeks before": a course ended as long ago as a completed one
+_STOPPED = frozenset({"discontinuation", "discontinued", "stopped", "stopping", "cessation", "ceased"})
+
+
+def _ends_course(t: Token) -> bool:
+    return t.type == "ABLE" and t.value in _COMPLETED or t.type == "WORD" and t.value.lower() in _STOPPED
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 _LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
@@ -1130,14 +1292,22 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens) and tokens[k + 1].type in _TREATMENTS
         and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
         and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
+    # "at least 4 weeks since the last dose of chemotherapy", "… since completion of (prior)
+    # radiotherapy": a time since the treatment, as "since prior chemotherapy"
+    tokens = [t for k, t in enumerate(tokens) if not (
+        0 < k < len(tokens) - 1 and tokens[k - 1].type == "BEFORE" and tokens[k - 1].value.lower().endswith("since")
+        and (t.type == "WORD" and t.value.lower() == "last" and tokens[k + 1].type in _TREATMENTS
+             and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+             or t.type == "ABLE" and t.value in _COMPLETED
+             and (tokens[k + 1].type in _TREATMENTS
+                  or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in _TREATMENTS)))]
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
         if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
             return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
         end = k - 1
-        while end > 0 and (tokens[end].type == "MUST"
-                           or tokens[end].type == "ABLE" and tokens[end].value in _COMPLETED):
+        while end > 0 and (tokens[end].type == "MUST" or _ends_course(tokens[end])):
             end -= 1  # "must have been completed"
         if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
             end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
@@ -1151,8 +1321,8 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
         head = tokens[:start]
         if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
             return tokens
-        kept = [t for t in head if not (t.type == "ABLE" and t.value in _COMPLETED)]
-        rest = [t for t in tokens[start:k] if not (t.type == "ABLE" and t.value in _COMPLETED)]
+        kept = [t for t in head if not _ends_course(t)]
+        rest = [t for t in tokens[start:k] if not _ends_course(t)]
         washed = _token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
         return [*kept, washed, *rest, *tokens[k:]]
     return tokens
@@ -1787,7 +1957,8 @@ def _requiring_treatment(out: list[Token]) -> int | None:
 def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Systemic corticosteroids > 10 mg/day of prednisone or equivalent", "… > 10 mg/day
     (prednisone equivalent)", "steroid therapy (in dosing exceeding 10 mg daily of prednisone
-    equivalent)": a dose of any drug of the class, counted in the reference drug the class holds,
+    equivalent)", "corticosteroids at doses > 10 mg/day prednisone", "> 10 mg prednisone equivalent
+    per day": a dose of any drug of the class, counted in the reference drug the class holds,
     which is how "prednisone > 10 mg/day or equivalent" is read."""
     out = list(out)
     k = 0
@@ -1808,6 +1979,13 @@ def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list
         elif j < len(out) and out[j].type == "EQUIVALENT":
             named = vocab.lookup(text[out[j].start_pos:out[j].end_pos].split()[0])
             reference = named.id if named is not None else None
+        elif j < len(out) and out[j].type == "MED" and not opened:
+            reference = out[j].value  # "> 10 mg/day prednisone": a dose counted in prednisone
+        per = [x.type for x in out[j + 1:j + 3]] == ["WORD", "TIMEUNIT"] and out[j + 1].value.lower() == "per" \
+            and "/" not in unit.value and not opened
+        if per:  # "10 mg prednisone equivalent per day"
+            unit = _retyped(unit, "UNIT", f"{unit.value}/{out[j + 2].value.rstrip('s')}")
+            j += 2
         closed = opened and j + 1 < len(out) and out[j + 1].type == "RPAR"
         fits = drug_class.type == "MED" and cmp.type in COMPARATORS and number.type == "NUMBER" \
             and unit.type == "UNIT" and reference is not None and reference != drug_class.value \
@@ -2148,15 +2326,15 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                     del out[-4]  # "stage" is said by the kinds
                 continue
         if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
-            # "basal or squamous cell", "breast, ovarian or endometrial cancer": the names before
-            # share the last one's tail
+            # "basal or squamous cell", "breast, ovarian or endometrial cancer", "inhaled or topical
+            # steroids": the names before share the last one's tail (and are of its kind)
             tail = text[t.start_pos:t.end_pos].split()[1:]
             j = len(out) - 2
             while tail and j >= 0 and out[j].type == "WORD":
                 found = vocab.lookup(" ".join([out[j].value, *tail]))
                 if found is None or found.category != vocab.get(t.value).category:
                     break
-                out[j] = _retyped(out[j], "COND", found.id)
+                out[j] = _retyped(out[j], t.type, found.id)
                 if j < 2 or out[j - 1].type != "COMMA":
                     break
                 j -= 2
@@ -2255,6 +2433,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 # "hypersensitivity to efalizumab or to any of the excipients": an allergy to the
                 # drug is one to its product (the excipients alone are not read)
                 del out[joined - 1:]
+                continue
+            ends = next((x.type for x in tokens[k + 1:] if x.type != "OF"), None) in (None, "PERIOD", "SEMI")
+            if joined >= 1 and out[joined - 1].type == "QUAL" and out[joined - 1].value in _REACTIONS and ends:
+                # "hypersensitivity to one of the components (of the drug)", naming no drug: the
+                # study drug's, as "any of the excipients" is
+                start = out[joined - 1].start_pos
+                del out[joined - 1:]
+                out.append(_token("COND", "study_drug_hypersensitivity", start, t.end_pos))
                 continue
         if t.type == "TREATMENT" and ptype in ("OF", "BEFORE", "AFTER") and len(out) >= 2 \
                 and out[-2].type == "TIMEUNIT" and ntype in (None, "PERIOD", "SEMI", "COMMA", "OR", "AND", "RPAR"):
