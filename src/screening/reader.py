@@ -23,6 +23,7 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
+    Grade,
     FamilyHistory,
     HadProcedure,
     HasAttribute,
@@ -48,6 +49,16 @@ from .units import UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _GradeBound:
+    """A GRADE token: CTCAE grades ``low`` to ``high`` (``low`` 0: none, or up to ``high``), and
+    whether the criterion names the scale."""
+
+    low: int
+    high: int
+    named: bool
 
 
 @dataclass
@@ -88,6 +99,7 @@ class _Part:
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
     quals_after: list[str] = field(default_factory=list)  # "infection requiring hospitalization": its own
     childbearing: bool = False        # "…, or women of childbearing potential not using …": about them only
+    grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
 
 class Unreadable(Exception):
@@ -675,6 +687,16 @@ class Reader(Transformer):
         when = self._settle(next(i for i in items if isinstance(i, _Seq)))
         return ("alternative", measure, op, value, when)
 
+    def grade(self, items):
+        """qual_item: GRADE — "grade ≥ 2" (value "2-5"), "≤ grade 1" ("0-1"), with " ctcae" when named."""
+        bounds, _, named = items[0].value.partition(" ")
+        low, high = (int(b) for b in bounds.split("-"))
+        return _GradeBound(low, high, named == "ctcae")
+
+    def post_grade(self, items):
+        """post: GRADE | LPAR GRADE RPAR — "peripheral neuropathy > grade 1"."""
+        return ("grade", self.grade([t for t in items if t.type == "GRADE"]))
+
     def post_qual(self, items):
         if items[0].value == "diagnosed":
             return ("diagnosed",)  # "hypertension diagnosed within the last year"
@@ -775,6 +797,11 @@ class Reader(Transformer):
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):
             raise Unreadable("whether the qualifiers after the last of the times reach the earlier ones is not said")
+        grades = [q for g in groups for q in g if isinstance(q, _GradeBound)]
+        if grades and len(groups) > 1:
+            # "grade ≥ 3 or recurrent pneumonitis": which of the groups the grade belongs to
+            raise Unreadable("a grade among groups of qualifiers")
+        part.grade = grades[0] if grades else None
         windows = [next((q for q in g if isinstance(q, TimeWindow)), None) for g in groups]
         if len(groups) > 1 and any(windows) and not all(windows):
             # "newly diagnosed (within 3 months) or poorly controlled": the window is its group's
@@ -832,6 +859,10 @@ class Reader(Transformer):
             part.requiring_own = post[2]
         elif tag == "lasting":
             part.lasting = post[1]
+        elif tag == "grade":
+            if part.grade is not None:
+                raise Unreadable("two grades of one condition")
+            part.grade = post[1]
         elif tag == "with_values":
             part.values.extend(post[1])
         elif tag == "evidence":
@@ -1002,8 +1033,18 @@ class Reader(Transformer):
             return Conditional(when=when, then=node, span=_join(span, node.span))
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
+    def _grade(self, bound: _GradeBound, concept: str | None) -> Grade:
+        """The grades that count (above the limit of an "at most", which the caller negates), of a
+        condition the CTCAE grades: one marked so, or any but a tumour where the criterion names
+        the scale ("grade 3 glioma" is the tumour's grade, "grade 3 hypertension" ESH's)."""
+        found = self.vocab.lookup(concept) if concept else None
+        if found is None or not (found.ctcae or bound.named and not any(
+                self.vocab.is_a(found.id, c) for c in _NOT_ADVERSE_EVENTS)):
+            raise Unreadable("a grade not on the CTCAE scale")
+        return Grade(low=bound.high + 1) if bound.low == 0 else Grade(low=bound.low, high=bound.high)
+
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
-                     lasting=None) -> Rule:
+                     lasting=None, grade: _GradeBound | None = None) -> Rule:
         dropped = {x for x in quals if x not in _ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
@@ -1018,8 +1059,11 @@ class Reader(Transformer):
             raise Unreadable("half-lives of what is not a drug")
         if exc and terminal == "PROC":
             raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
+        if grade is not None and terminal != "COND":
+            raise Unreadable(f"a grade of a {terminal}")
         if terminal == "COND":
-            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting, span=span)
+            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting,
+                                grade=self._grade(grade, concept) if grade is not None else None, span=span)
         if terminal == "MED":
             return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, window=window,
                                   lasting=lasting, span=span)
@@ -1054,6 +1098,10 @@ class Reader(Transformer):
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
+        graded = [p.grade is not None for p in seq.parts if p.terminal is not None]
+        if any(graded) and not all(graded):
+            # "grade ≥ 2 neuropathy or diarrhea": whether the grade reaches the other items is not said
+            raise Unreadable("a grade of some items of a list")
         elliptic = [p for p in seq.parts if p.elliptic is not None]
         _distribute(seq, self.kind)
         for p in elliptic:
@@ -1068,6 +1116,14 @@ class Reader(Transformer):
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
+        at_most = p.grade is not None and p.grade.low == 0
+        if p.grade is not None and (p.terminal != "COND" or p.node is not None or p.definition is not None
+                                    or p.values or p.variant_windows):
+            raise Unreadable("a grade of what is not a condition")
+        if at_most and (self.kind != "inclusion" or p.negated):
+            # "neuropathy ≤ grade 1" asks that none be worse; listed as an exclusion it would
+            # exclude the patient with none
+            raise Unreadable("a grade at most, other than as a requirement")
         if p.values and p.terminal != "COND":
             raise Unreadable("values after what is not a condition")
         if p.variant_windows and (p.node is not None or p.definition is not None or p.terminal == "QUALITATIVE"):
@@ -1159,8 +1215,9 @@ class Reader(Transformer):
             windows = p.variant_windows or [p.window] * len(variants)
             if p.variant_windows and (p.window is not None or p.requiring):
                 raise Unreadable("a window of one qualifier beside another or a shared one")
+            grade = p.grade
             nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
-                                       lasting=p.lasting) for q, w in zip(variants, windows)]
+                                       lasting=p.lasting, grade=grade) for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1172,7 +1229,7 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
-                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting)
+                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=grade)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept)
                          for q, w in zip(variants, windows)]
                 if extra:
@@ -1201,7 +1258,8 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *needed), span=p.span)
                 if p.requiring_own:
                     qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
-                                                   p.span, lasting=p.lasting) for q, w in zip(variants, windows)]
+                                                   p.span, lasting=p.lasting, grade=grade)
+                                 for q, w in zip(variants, windows)]
                     node = AnyOf(items=(*qualified, node), span=p.span)
             if p.values:
                 node = AllOf(items=(node, *p.values), span=p.span)
@@ -1215,6 +1273,9 @@ class Reader(Transformer):
             if p.negated:
                 raise Unreadable("a negated limit with an exception")
             return self._unless(node, p.excluding)
+        if at_most:
+            # "peripheral neuropathy ≤ grade 1": none of a higher grade (none at all will do)
+            node = Not(item=node, span=node.span)
         if isinstance(node, Status) and node.field == "consent" and (p.negated or p.willing or p.compliance):
             # "unable to give informed consent", "willing to comply with follow-up": whether the
             # patient can and will, which one who has not signed yet (as at pre-screening) may well
@@ -1319,6 +1380,8 @@ def _upper_op(items: list) -> str:
         raise Unreadable("a range whose upper bound is not an upper bound")
     return written[0] if written else "<="
 
+# Conditions that no CTCAE grade is said of, even where the criterion names the scale.
+_NOT_ADVERSE_EVENTS = ("neoplasm", "premalignant_lesion")
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}

@@ -154,7 +154,7 @@ class _Lexicon:
     def __init__(self, entries: Iterable[_Entry], bare_units: Iterable[str], methods: Iterable[str] = (),
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
-                 from_now: Iterable[str] = (), snellen: Iterable[str] = ()) -> None:
+                 from_now: Iterable[str] = (), snellen: Iterable[str] = (), other_gradings: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -163,6 +163,7 @@ class _Lexicon:
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
+        self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -230,6 +231,7 @@ def _lexicon() -> _Lexicon:
     measured_as = data.pop("MEASURED_AS", {})
     from_now = data.pop("COUNTED_FROM_NOW", [])
     snellen = data.pop("SNELLEN", [])
+    other_gradings = data.pop("OTHER_GRADINGS", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -257,7 +259,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen)
+                    snellen, other_gradings)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -392,8 +394,8 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
-                                vocab, text)
+    tokens = _grades(_negative_numbers(_proxies(tokens)), text)
+    tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
@@ -451,6 +453,114 @@ def _negative_numbers(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+# A criterion that names the adverse-event scale: its grades are CTCAE grades, of any condition.
+_CTCAE = re.compile(r"\bCTCAE\b|\bNCI[- ]CTC\b|Common Terminology Criteria", re.IGNORECASE)
+_GRADE_WORDS = frozenset({"grade", "grades"})
+# Words after "or" that open a grade upwards ("grade 2 or higher") or downwards ("grade 1 or lower").
+_GRADES_UP = frozenset({"higher", "greater", "above", "worse", "more", "over"})
+_GRADES_DOWN = frozenset({"lower", "less", "below", "better", "under"})
+_GRADE_LIST = frozenset({"OR", "COMMA", "ANDOR", "AND"})
+# Before "grade" these say the grade is of something else ("WHO grade", "histologic grade",
+# "NYHA grade", "K-L severity grade"): a word, a scale, a number.
+_NOT_CTCAE_BEFORE = frozenset({"WORD", "MEASURE", "CATEGORICAL", "CLASS", "NUMBER", "DASH", "PLUS"})
+_WORD_BEFORE = re.compile(r"([\w-]+)\W*$")
+_SCALE_WORDS = re.compile(r"(?i)^(?:NCI|CTC|CTCAE|v\d+(?:\.\d+)*)$")
+
+
+def _grade_number(t: Token | None) -> int | None:
+    return int(t.value) if t is not None and t.type == "NUMBER" and re.fullmatch(r"[0-5]", t.value) else None
+
+
+def _grade_at(tokens: list[Token], k: int) -> tuple[int, int, int, int] | None:
+    """The CTCAE grades a phrase around the grade word at ``k`` says, as (first token, end token,
+    lowest, highest); 0 as the lowest says "none or up to". None when it is not such a phrase."""
+    at = lambda j: tokens[j] if 0 <= j < len(tokens) else None  # noqa: E731
+    first = k
+    before = at(k - 1)
+    if before is not None and before.type in COMPARATORS:
+        # "≥ grade 3", "> grade 1", "at least grade 2"
+        number = _grade_number(at(k + 1))
+        if number is None:
+            return None
+        first, end, op = k - 1, k + 2, before.type
+    elif at(k + 1) is not None and at(k + 1).type in COMPARATORS:
+        # "grade ≥ 2", "grade greater than or equal to 2"
+        number = _grade_number(at(k + 2))
+        if number is None:
+            return None
+        end, op = k + 3, at(k + 1).type
+    else:
+        # "grade 3", "grade 3 or 4", "grade 3-4", "grade 2 or higher", "grade 2+", "grade 0-1"
+        numbers = [_grade_number(at(k + 1))]
+        if numbers[0] is None:
+            return None
+        end, ranged = k + 2, False
+        while at(end) is not None and at(end).type in (_GRADE_LIST | {"DASH", "TO"}) \
+                and _grade_number(at(end + 1)) is not None:
+            ranged = ranged or at(end).type in ("DASH", "TO")
+            numbers.append(_grade_number(at(end + 1)))
+            end += 2
+        if ranged and len(numbers) != 2 or numbers != list(range(numbers[0], numbers[-1] + 1)) and not ranged:
+            return None  # "grade 1 or 3": not one range of grades
+        low, high = numbers[0], numbers[-1]
+        tail = at(end)
+        word = at(end + 1)
+        if tail is not None and tail.type == "GE" or tail is not None and tail.type == "PLUS" and len(numbers) == 1:
+            high, end = 5, end + 1  # "grade 2 or greater", "grade 2+"
+        elif tail is not None and tail.type == "LE":
+            low, end = 0, end + 1  # "grade 1 or less"
+        elif tail is not None and tail.type in ("OR", "AND") and word is not None and word.type == "WORD" \
+                and word.value.lower() in _GRADES_UP | _GRADES_DOWN:
+            if word.value.lower() in _GRADES_UP:
+                high = 5
+            else:
+                low = 0
+            end += 2
+        op = None
+    if op is not None:
+        low, high = {"GT": (number + 1, 5), "GE": (number, 5), "LT": (0, number - 1), "LE": (0, number),
+                     "EQ": (number, number)}[op]
+    after = at(end)
+    if after is not None and after.type == "WORD" and len(after.value) == 1:
+        return None  # "grade 3a follicular lymphoma": a grade of the tumour
+    if not 0 <= low <= high <= 5 or high == 0 or (low, high) == (0, 5):
+        return None
+    return first, end, low, high
+
+
+def _grades(tokens: list[Token], text: str) -> list[Token]:
+    """"Grade ≥ 2", "≥ grade 3", "grade 3 or 4", "grade 2 or higher", "CTCAE grade ≥ 3" become one
+    GRADE token whose value is the range of grades, "2-5", "0-1" (none, or up to 1), with
+    " ctcae" when the criterion names the scale; "WHO grade 2", "Gleason grade 3" do not."""
+    ctcae = " ctcae" if _CTCAE.search(text) else ""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        named = t.type == "MEASURE" and t.value == "ctcae_grade"
+        if not (named or t.type == "WORD" and t.value.lower() in _GRADE_WORDS):
+            k += 1
+            continue
+        found = _grade_at(out, k)
+        if found is None:
+            k += 1
+            continue
+        first, end, low, high = found
+        before = out[first - 1] if first > 0 else None
+        word_before = _WORD_BEFORE.search(text, 0, t.start_pos)
+        if before is not None and before.type in _NOT_CTCAE_BEFORE and not _SCALE_WORDS.match(before.value) \
+                or word_before and word_before[1].lower() in _lexicon().other_gradings:
+            k += 1
+            continue
+        if before is not None and before.type == "OF":
+            first -= 1  # "neuropathy of grade 2 or higher"
+        marker = _token("GRADE", f"{low}-{high}" + (" ctcae" if named else ctcae), out[first].start_pos,
+                        out[end - 1].end_pos)
+        out[first:end] = [marker]
+        k = first + 1
     return out
 
 

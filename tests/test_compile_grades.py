@@ -1,0 +1,258 @@
+"""Adverse-event grades (NCI CTCAE, 1–5) on conditions: what is read, what stays words, and how a
+recorded grade decides."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.errors import InputError
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import Grade, HasCondition, is_structured, walk
+from screening.patient import patient_from_mapping, patient_json_schema
+from screening.printer import to_text
+from screening.rules import RuleSyntaxError
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a bound before or after the condition, in symbols or words
+    ("Grade ≥ 2 peripheral neuropathy", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Peripheral neuropathy > grade 1", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Peripheral neuropathy of grade 2 or higher", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Grade 2 or higher peripheral sensory neuropathy", "exclusion",
+     "condition peripheral_sensory_neuropathy grade >= 2"),
+    ("Grade 2+ peripheral neuropathy", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Diarrhea ≥ grade 2", "exclusion", "condition diarrhea grade >= 2"),
+    ("≥ grade 3 diarrhea within 4 weeks", "exclusion", "condition diarrhea grade >= 3 within 4 weeks before screening"),
+    ("Grade 3-4 diarrhea in the past 3 months", "exclusion",
+     "condition diarrhea grade 3 to 4 within 3 months before screening"),
+    ("Grade 3/4 anemia", "exclusion", "condition anemia grade 3 to 4"),
+    ("Grade 3 fatigue", "exclusion", "condition fatigue grade = 3"),
+    ("Grade 1 or 2 peripheral neuropathy", "exclusion", "condition peripheral_neuropathy grade <= 2"),
+    # the scale named, with its version, before or after
+    ("Peripheral neuropathy ≥ grade 2 per NCI CTCAE v5.0", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Grade ≥ 2 peripheral neuropathy (NCI CTCAE v5.0)", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("NCI CTCAE v5.0 grade ≥ 2 peripheral neuropathy", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    ("Existing peripheral neuropathy of CTCAE grade ≥ 2", "exclusion",
+     "condition peripheral_neuropathy [current] grade >= 2"),
+    ("Peripheral neuropathy ≥ grade 2 at baseline", "exclusion",
+     "condition peripheral_neuropathy [current] grade >= 2"),
+    # with the time and the qualifiers the condition has anyway
+    ("History of Grade ≥ 4 venous thromboembolism", "exclusion",
+     "condition venous_thromboembolism [history] grade >= 4"),
+    ("Prior grade 3 or 4 immune-related adverse event", "exclusion",
+     "condition immune_related_adverse_event [history] grade 3 to 4"),
+    ("History of grade ≥ 2 pneumonitis", "exclusion", "condition pneumonitis [history] grade >= 2"),
+    ("Current pneumonitis grade ≥ 2", "exclusion", "condition pneumonitis [current] grade >= 2"),
+    ("Grade ≥ 2 pneumonitis within the last 6 months", "exclusion",
+     "condition pneumonitis grade >= 2 within 6 months before screening"),
+    ("Ongoing grade 2 or higher diarrhea", "exclusion", "condition diarrhea [active] grade >= 2"),
+    ("Active grade ≥ 2 rash", "exclusion", "condition rash [active] grade >= 2"),
+    ("Prior grade ≥ 3 hypersensitivity reaction to study drug", "exclusion",
+     "condition study_drug_hypersensitivity [history] grade >= 3"),
+    ("Grade ≥ 2 hemoptysis within 4 weeks prior to randomization", "exclusion",
+     "condition hemoptysis grade >= 2 within 4 weeks before randomization"),
+    ("History of grade 4 febrile neutropenia", "exclusion", "condition febrile_neutropenia [history] grade = 4"),
+    ("Interstitial lung disease grade ≥ 2", "exclusion", "condition interstitial_lung_disease grade >= 2"),
+    # each item with a grade of its own
+    ("Grade ≥ 2 peripheral neuropathy or grade ≥ 3 diarrhea", "exclusion",
+     "condition peripheral_neuropathy grade >= 2 or condition diarrhea grade >= 3"),
+    # where the criterion names CTCAE, a condition with a grading of its own is graded on it
+    ("Hypertension ≥ grade 3 per CTCAE v5.0", "exclusion", "condition hypertension grade >= 3"),
+    ("Uncontrolled hypertension (CTCAE grade ≥ 3)", "exclusion", "condition hypertension [uncontrolled] grade >= 3"),
+    # "at most" as a requirement: none of a higher grade (no neuropathy at all passes)
+    ("Peripheral neuropathy ≤ grade 1", "inclusion", "not condition peripheral_neuropathy grade >= 2"),
+    ("Peripheral neuropathy grade 0-1", "inclusion", "not condition peripheral_neuropathy grade >= 2"),
+    ("Neuropathy grade 1 or less", "inclusion", "not condition peripheral_neuropathy grade >= 2"),
+    ("Grade 1 or lower alopecia", "inclusion", "not condition alopecia grade >= 2"),
+    ("No grade ≥ 2 diarrhea", "inclusion", "not condition diarrhea grade >= 2"),
+])
+def test_grades_read(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert to_text(compiled.rule) == rule
+    assert parse_rule(rule) == compiled.rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a tumour's grade, WHO's, Gleason's, the histologist's: not an adverse event's
+    ("Grade 3 glioma", "exclusion"),
+    ("WHO grade 2 astrocytoma", "exclusion"),
+    ("WHO grade II or higher glioma", "exclusion"),
+    ("Gleason grade 4 prostate cancer", "exclusion"),
+    ("Low-grade lymphoma", "exclusion"),
+    ("Grade 3b follicular lymphoma", "exclusion"),
+    ("Grade 1-3a follicular lymphoma", "exclusion"),
+    ("Histologic grade 3 breast cancer", "exclusion"),
+    ("K L severity grade 1 or 2", "inclusion"),
+    # conditions with a grading of their own, the scale not named
+    ("Grade 3 hypertension", "exclusion"),
+    ("Grade ≥ 2 oral mucositis", "exclusion"),
+    ("Grade ≥ 2 edema", "exclusion"),
+    ("Grade ≥ 2 cytokine release syndrome", "exclusion"),
+    ("Grade ≥ 2 hepatic encephalopathy", "exclusion"),
+    ("Grade 3 or 4 intraventricular hemorrhage", "exclusion"),
+    ("Vesicoureteral reflux grade 3 or higher", "exclusion"),
+    ("Acute GVHD grade II-IV", "exclusion"),
+    ("Grade III hemorrhoids", "exclusion"),
+    # a grade written once before a list: whether it reaches every item is not said
+    ("Grade ≥ 2 neuropathy or diarrhea", "exclusion"),
+    ("History of grade ≥ 3 pneumonitis or colitis", "exclusion"),
+    ("Grade ≥ 2 nausea, vomiting or diarrhea", "exclusion"),
+    # "at most" in an exclusion would exclude the patient with none
+    ("Peripheral neuropathy ≤ grade 1", "exclusion"),
+    # a grade of a drug allergy, of a toxicity with no name, or of "disease"
+    ("Known Grade 3 or 4 hypersensitivity to macrolide antibiotics", "exclusion"),
+    ("Toxicities ≥ grade 2 from prior therapy", "exclusion"),
+    ("Ongoing toxicity grade ≥ 2", "exclusion"),
+    ("Active, uncontrolled disease defined as ≥ grade 3 based on CTCAE v4.0", "exclusion"),
+    # an exception to recovery is another fact than the recorded one
+    ("Toxicities from prior therapy ≤ grade 1 (except alopecia)", "inclusion"),
+    ("Unresolved toxicity of grade > 1 from prior anticancer therapy (except alopecia)", "exclusion"),
+    # what the grade is said with, beside it: the grade defines "severe", the volume the grade
+    ("Severe (grade ≥ 3) diarrhea", "exclusion"),
+    ("History of Grade ≥ 2 hemoptysis (defined as ≥ 2.5 mL of bright red blood per episode) within 1 month prior "
+     "to screening", "exclusion"),
+    ("Patients who have Grade 3 or 4 or higher peripheral neuritis, or Grade 1 or 2 with a high probability of "
+     "progression to peripheral neuritis", "exclusion"),
+])
+def test_what_is_not_an_adverse_event_grade_stays_free_text(text, kind):
+    rule = compile_criterion(text, kind).rule
+    assert not any(isinstance(n, HasCondition) and n.grade is not None for n in walk(rule)), to_text(rule)
+    assert not is_structured(rule), to_text(rule)
+
+
+@pytest.mark.parametrize("rule", [
+    "condition peripheral_neuropathy grade >= 2",
+    "condition diarrhea [history] grade 3 to 4 within 4 weeks before screening",
+    "condition fatigue grade = 3 lasting > 2 weeks",
+    "condition rash grade <= 2",
+    "not condition alopecia grade >= 2",
+])
+def test_a_grade_prints_and_reads_back(rule):
+    assert to_text(parse_rule(rule)) == rule
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("condition rash grade > 1", "condition rash grade >= 2"),
+    ("condition rash grade < 3", "condition rash grade <= 2"),
+    ("condition rash grade <= 5", "condition rash grade >= 1"),
+    ("condition rash grade 2 to 2", "condition rash grade = 2"),
+])
+def test_a_hand_written_grade_reads_as_the_grades_it_means(written, canonical):
+    assert to_text(parse_rule(written)) == canonical
+
+
+@pytest.mark.parametrize("rule", ["condition rash grade > 5", "condition rash grade 4 to 3",
+                                  "condition rash grade 0 to 2", "condition rash grade >= 6"])
+def test_a_grade_outside_the_scale_is_a_rule_error(rule):
+    with pytest.raises(RuleSyntaxError):
+        parse_rule(rule)
+
+
+def test_grades_outside_the_scale_cannot_be_built():
+    with pytest.raises(ValueError):
+        Grade(low=3, high=2)
+    with pytest.raises(ValueError):
+        Grade(low=0)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+NEUROPATHY = "condition peripheral_neuropathy grade >= 2"
+
+
+@pytest.mark.parametrize("grade, complete, truth", [
+    (2, False, Truth.TRUE),
+    (4, True, Truth.TRUE),
+    (1, True, Truth.FALSE),
+    (None, True, Truth.UNKNOWN),
+    (None, False, Truth.UNKNOWN),
+])
+def test_the_recorded_grade_decides(grade, complete, truth):
+    entry = {"name": "peripheral neuropathy", **({"grade": grade} if grade is not None else {})}
+    profile = {"conditions": [entry], **({"complete": ["conditions"]} if complete else {})}
+    assert outcome(NEUROPATHY, **profile).truth is truth
+
+
+def test_a_missing_grade_is_asked_for():
+    result = outcome(NEUROPATHY, conditions=[{"name": "peripheral neuropathy"}], complete=["conditions"])
+    assert result.reason == "missing"
+    assert result.missing == ("the CTCAE grade of peripheral neuropathy",)
+    assert "grade" in result.message and "not recorded" in result.message
+
+
+def test_the_grade_is_evidence():
+    result = outcome(NEUROPATHY, conditions=[{"name": "neuropathy", "grade": 3}])
+    shown = [e for e in result.evidence if e.item == "grade"]
+    assert [(e.value, e.threshold) for e in shown] == [("grade 3", "grade 2 or higher")]
+
+
+def test_a_condition_absent_from_a_complete_list_is_false():
+    assert outcome(NEUROPATHY, conditions=[], complete=["conditions"]).truth is Truth.FALSE
+    assert outcome(NEUROPATHY, conditions=[]).truth is Truth.UNKNOWN
+
+
+def test_a_range_of_grades_excludes_those_above_it():
+    rule = "condition diarrhea grade 3 to 4"
+    assert outcome(rule, conditions=[{"name": "diarrhea", "grade": 4}], complete=["conditions"]).truth is Truth.TRUE
+    assert outcome(rule, conditions=[{"name": "diarrhea", "grade": 5}], complete=["conditions"]).truth is Truth.FALSE
+
+
+def test_any_entry_of_a_high_enough_grade_counts():
+    entries = [{"name": "diarrhea", "grade": 1, "onset": "2026-11-01"},
+               {"name": "diarrhea", "grade": 3, "onset": "2026-10-01", "end": "2026-10-20"}]
+    rule = "condition diarrhea grade >= 3 within 8 weeks before screening"
+    assert outcome(rule, conditions=entries, complete=["conditions"]).truth is Truth.TRUE
+
+
+def test_within_a_window_the_dates_of_the_graded_entry_apply():
+    old = [{"name": "diarrhea", "grade": 3, "onset": "2025-01-01", "end": "2025-02-01"}]
+    rule = "condition diarrhea grade >= 3 within 8 weeks before screening"
+    assert outcome(rule, conditions=old, complete=["conditions"]).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("entries, truth", [
+    ([], Truth.TRUE),                                                   # no neuropathy at all
+    ([{"name": "peripheral neuropathy", "grade": 1}], Truth.TRUE),
+    ([{"name": "peripheral neuropathy", "grade": 2}], Truth.FALSE),
+    ([{"name": "peripheral neuropathy"}], Truth.UNKNOWN),               # the grade is not recorded
+])
+def test_at_most_grade_1_passes_a_patient_without_it(entries, truth):
+    rule = to_text(compile_criterion("Peripheral neuropathy ≤ grade 1", "inclusion").rule)
+    assert outcome(rule, conditions=entries, complete=["conditions"]).truth is truth
+
+
+def test_a_graded_exclusion_never_fails_a_patient_whose_grade_is_missing():
+    rule = to_text(compile_criterion("History of Grade ≥ 4 venous thromboembolism", "exclusion").rule)
+    profile = {"conditions": [{"name": "DVT", "onset": "2024-01-01", "end": "2024-06-01"}], "complete": ["conditions"]}
+    assert outcome(rule, **profile).truth is Truth.UNKNOWN
+
+
+# --- the profile -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("grade, words", [(0, "at least 1"), (6, "at most 5"), (2.5, "whole number"),
+                                          (True, "whole number"), ("severe", "whole number")])
+def test_a_grade_outside_1_to_5_is_an_input_error_naming_the_entry(grade, words):
+    with pytest.raises(InputError) as caught:
+        patient_from_mapping({"id": "P", "conditions": [{"name": "rash"}, {"name": "diarrhea", "grade": grade}]})
+    message = str(caught.value)
+    assert "conditions[1].grade" in message and words in message and "\n" not in message
+
+
+def test_a_grade_is_an_integer_on_the_entry():
+    patient = patient_from_mapping({"id": "P", "conditions": [{"name": "diarrhea", "grade": "3"}]})
+    assert patient.conditions[0].grade == 3
+
+
+def test_the_schema_bounds_the_grade():
+    grade = patient_json_schema()["$defs"]["Condition"]["properties"]["grade"]
+    assert {"type": "integer", "minimum": 1, "maximum": 5} in grade["anyOf"]
