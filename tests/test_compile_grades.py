@@ -129,6 +129,31 @@ def test_what_is_not_an_adverse_event_grade_stays_free_text(text, kind):
     assert not is_structured(rule), to_text(rule)
 
 
+@pytest.mark.parametrize("text", [
+    "Unresolved toxicity of grade > 1 from prior anticancer therapy",
+    "Persistent toxicities (> grade 1) from prior therapy",
+    "Ongoing toxicity > grade 1 from previous treatment",
+    "Residual AEs > grade 1 from prior treatment",
+    "Unresolved adverse events of grade ≥ 2 from prior therapy",
+    "Any unresolved toxicity NCI CTCAE Grade ≥ 2 from previous anticancer therapy",
+    "Toxicities from prior therapy that have not resolved to grade ≤ 1",
+    "Unresolved toxicities from prior anticancer therapy, defined as having not resolved to CTCAE v5.0 grade 0 or 1",
+])
+def test_unresolved_toxicity_above_grade_1_is_not_having_recovered(text):
+    assert to_text(compile_criterion(text, "exclusion").rule) == "not attribute recovered_from_prior_toxicity"
+
+
+@pytest.mark.parametrize("text", [
+    "Unresolved toxicity > grade 2 from prior therapy",            # recovery to grade 2 is another fact
+    "Unresolved toxicity > grade 1 from prior radiotherapy",       # of one treatment, not all
+    "Toxicities ≥ grade 2 from prior therapy",                     # past or present?
+    "Persistent toxicity (> grade 1) from prior anticancer therapy, excluding alopecia",
+    "No unresolved toxicity > grade 1 from prior therapy",
+])
+def test_other_toxicity_wordings_stay_free_text(text):
+    assert not is_structured(compile_criterion(text, "exclusion").rule)
+
+
 @pytest.mark.parametrize("rule", [
     "condition peripheral_neuropathy grade >= 2",
     "condition diarrhea [history] grade 3 to 4 within 4 weeks before screening",

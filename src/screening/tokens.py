@@ -394,7 +394,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = _grades(_negative_numbers(_proxies(tokens)), text)
+    tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
     tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
     # passes that only read the tokens around them, in this order
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
@@ -466,7 +466,7 @@ _GRADE_LIST = frozenset({"OR", "COMMA", "ANDOR", "AND"})
 # Before "grade" these say the grade is of something else ("WHO grade", "histologic grade",
 # "NYHA grade", "K-L severity grade"): a word, a scale, a number.
 _NOT_CTCAE_BEFORE = frozenset({"WORD", "MEASURE", "CATEGORICAL", "CLASS", "NUMBER", "DASH", "PLUS"})
-_WORD_BEFORE = re.compile(r"([\w-]+)\W*$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
 _SCALE_WORDS = re.compile(r"(?i)^(?:NCI|CTC|CTCAE|v\d+(?:\.\d+)*)$")
 
 
@@ -550,9 +550,11 @@ def _grades(tokens: list[Token], text: str) -> list[Token]:
             continue
         first, end, low, high = found
         before = out[first - 1] if first > 0 else None
+        named_by = out[k - 1] if k > 0 else None  # the word right before "grade", if any
         word_before = _WORD_BEFORE.search(text, 0, t.start_pos)
-        if before is not None and before.type in _NOT_CTCAE_BEFORE and not _SCALE_WORDS.match(before.value) \
-                or word_before and word_before[1].lower() in _lexicon().other_gradings:
+        if not named and (named_by is not None and named_by.type in _NOT_CTCAE_BEFORE
+                          and not _SCALE_WORDS.match(named_by.value)
+                          or word_before and word_before[1].lower() in _lexicon().other_gradings):
             k += 1
             continue
         if before is not None and before.type == "OF":
@@ -561,6 +563,80 @@ def _grades(tokens: list[Token], text: str) -> list[Token]:
                         out[end - 1].end_pos)
         out[first:end] = [marker]
         k = first + 1
+    return out
+
+
+# "Unresolved toxicity > grade 1 from prior therapy": the toxicities of earlier treatment have not
+# all resolved to grade 1, which is the recorded attribute of recovery, negated.
+_PERSISTING = frozenset({"unresolved", "persistent", "persisting", "ongoing", "residual", "continuing"})
+_TOXICITIES = frozenset({"toxicity", "toxicities", "ae", "aes", "adverse event", "adverse events"})
+_PRIOR_THERAPY = frozenset({"therapy", "therapies", "treatment", "treatments", "anticancer_therapy"})
+_RESOLVED = frozenset({"resolved", "recovered"})
+_FROM = frozenset({"from", "of", "due to", "related to", "attributed to", "caused by"})
+
+
+def _words(t: Token, text: str) -> str:
+    return " ".join(text[t.start_pos:t.end_pos].lower().split())
+
+
+def _unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
+    """"Unresolved toxicity of grade > 1 from prior anticancer therapy", "persistent AEs (> grade 1)
+    from prior treatment", "toxicities from prior therapy that have not resolved to grade ≤ 1": NEG
+    and the attribute recovered_from_prior_toxicity. Prior therapy of one kind ("from prior
+    radiotherapy") or another grade ("> grade 2") is another fact, and is left as it is."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        j, persisting = k, None
+        if out[j].type in ("QUAL", "WORD") and _words(out[j], text) in _PERSISTING:
+            persisting, j = out[j], j + 1
+        noun = j
+        if k > 0 and out[k - 1].type == "NEG":
+            k += 1  # "no unresolved toxicity …": a negation of the negation, left as words
+            continue
+        if j + 1 < len(out) and f"{_words(out[j], text)} {_words(out[j + 1], text)}" in _TOXICITIES:
+            j += 2
+        elif j < len(out) and out[j].type == "WORD" and _words(out[j], text) in _TOXICITIES:
+            j += 1
+        else:
+            k += 1
+            continue
+        grades: list[str] = []
+
+        def grade_at(i: int) -> int:
+            if i + 2 < len(out) and out[i].type == "LPAR" and out[i + 1].type == "GRADE" and out[i + 2].type == "RPAR":
+                grades.append(out[i + 1].value.split()[0])
+                return i + 3
+            if i < len(out) and out[i].type == "GRADE":
+                grades.append(out[i].value.split()[0])
+                return i + 1
+            return i
+
+        j = grade_at(j)
+        while j < len(out) and _words(out[j], text) in _FROM:
+            j += 1
+        if not (j + 1 < len(out) and out[j].type == "QUAL" and out[j].value == "history"
+                and out[j + 1].type in ("WORD", "MED", "TREATMENT") and out[j + 1].value.lower() in _PRIOR_THERAPY):
+            k += 1
+            continue
+        j = grade_at(j + 2)
+        if not grades:
+            # "… that have not resolved to grade ≤ 1", ", defined as having not resolved to grade 0 or 1"
+            i = j + 1 if j < len(out) and out[j].type == "COMMA" else j
+            i = i + 1 if i < len(out) and out[i].type == "DETERMINED_BY" else i
+            if i + 2 < len(out) and out[i].type == "NEG" and _words(out[i + 1], text) in _RESOLVED:
+                i += 3 if out[i + 2].type == "TO" else 2
+                while i < len(out) and (out[i].type == "STANDARD" or _SCALE_WORDS.match(out[i].value)):
+                    i += 1  # "… to CTCAE v5.0 grade 0 or 1"
+                j = grade_at(i)
+                grades = ["2-5"] if grades == ["0-1"] else []  # not resolved to ≤ 1: above 1
+        if grades != ["2-5"] or persisting is None and not any(t.type == "NEG" for t in out[noun:j]):
+            k += 1
+            continue
+        start = (persisting or out[noun]).start_pos
+        out[k:j] = [_token("NEG", _words(persisting or out[noun], text), start, start),
+                    _token("ATTR", "recovered_from_prior_toxicity", start, out[j - 1].end_pos)]
+        k += 2
     return out
 
 
