@@ -255,6 +255,18 @@ def test_at_most_grade_1_passes_a_patient_without_it(entries, truth):
     assert outcome(rule, conditions=entries, complete=["conditions"]).truth is truth
 
 
+@pytest.mark.parametrize("text", ["Pre-existing peripheral neuropathy ≥ Grade 2",
+                                  "Has pre-existing peripheral neuropathy that is ≥ Grade 2 by CTCAE version 5.0"])
+def test_pre_existing_is_neither_now_nor_ever(text):
+    # there before the study: now, most often, but perhaps once; one that has ended is not taken as either
+    rule = to_text(compile_criterion(text, "exclusion").rule)
+    assert rule == "condition peripheral_neuropathy grade >= 2"
+    resolved = {"name": "peripheral neuropathy", "grade": 2, "onset": "2021-01-01", "end": "2022-01-01"}
+    assert outcome(rule, conditions=[resolved], complete=["conditions"]).truth is Truth.UNKNOWN
+    ongoing = {"name": "peripheral neuropathy", "grade": 2, "onset": "2021-01-01"}
+    assert outcome(rule, conditions=[ongoing], complete=["conditions"]).truth is Truth.TRUE
+
+
 def test_a_graded_exclusion_never_fails_a_patient_whose_grade_is_missing():
     rule = to_text(compile_criterion("History of Grade ≥ 4 venous thromboembolism", "exclusion").rule)
     profile = {"conditions": [{"name": "DVT", "onset": "2024-01-01", "end": "2024-06-01"}], "complete": ["conditions"]}
