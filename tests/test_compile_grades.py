@@ -65,6 +65,21 @@ def outcome(rule: str, **profile):
     # each item with a grade of its own
     ("Grade ≥ 2 peripheral neuropathy or grade ≥ 3 diarrhea", "exclusion",
      "condition peripheral_neuropathy grade >= 2 or condition diarrhea grade >= 3"),
+    # a grade written once before the first condition of a list, or after the last, is each one's
+    ("Grade ≥ 3 neutropenia or thrombocytopenia", "exclusion",
+     "condition neutropenia grade >= 3 or condition thrombocytopenia grade >= 3"),
+    ("Interstitial lung disease or pneumonitis grade ≥ 2", "exclusion",
+     "condition interstitial_lung_disease grade >= 2 or condition pneumonitis grade >= 2"),
+    ("History of Grade ≥ 2 colitis or pneumonitis", "exclusion",
+     "condition colitis [history] grade >= 2 or condition pneumonitis [history] grade >= 2"),
+    ("Grade ≥ 2 nausea, vomiting or diarrhea", "exclusion",
+     "condition nausea grade >= 2 or condition vomiting grade >= 2 or condition diarrhea grade >= 2"),
+    ("Peripheral neuropathy and diarrhea ≤ grade 1", "inclusion",
+     "not condition peripheral_neuropathy grade >= 2 and not condition diarrhea grade >= 2"),
+    # "of any grade": whatever its grade
+    ("Myocarditis of any grade", "exclusion", "condition myocarditis"),
+    ("Any grade pneumonitis", "exclusion", "condition pneumonitis"),
+    ("Any grade 4 immune-related adverse event", "exclusion", "condition immune_related_adverse_event grade = 4"),
     # where the criterion names CTCAE, a condition with a grading of its own is graded on it
     ("Hypertension ≥ grade 3 per CTCAE v5.0", "exclusion", "condition hypertension grade >= 3"),
     ("Uncontrolled hypertension (CTCAE grade ≥ 3)", "exclusion", "condition hypertension [uncontrolled] grade >= 3"),
@@ -102,10 +117,13 @@ def test_grades_read(text, kind, rule):
     ("Vesicoureteral reflux grade 3 or higher", "exclusion"),
     ("Acute GVHD grade II-IV", "exclusion"),
     ("Grade III hemorrhoids", "exclusion"),
-    # a grade written once before a list: whether it reaches every item is not said
-    ("Grade ≥ 2 neuropathy or diarrhea", "exclusion"),
-    ("History of grade ≥ 3 pneumonitis or colitis", "exclusion"),
-    ("Grade ≥ 2 nausea, vomiting or diarrhea", "exclusion"),
+    # a grade written beside a middle or first item, or before an item described on its own:
+    # whether it reaches the others is not said
+    ("Peripheral neuropathy grade ≥ 2 or diarrhea", "exclusion"),
+    ("Diarrhea or peripheral neuropathy grade ≥ 2 or rash", "exclusion"),
+    ("Grade ≥ 2 neuropathy or active pneumonitis", "exclusion"),
+    ("Grade 3 glioma or neuropathy", "exclusion"),
+    ("Grade ≥ 2 peripheral neuropathy and uncontrolled diabetes", "exclusion"),
     # "at most" in an exclusion would exclude the patient with none
     ("Peripheral neuropathy ≤ grade 1", "exclusion"),
     # a grade of a drug allergy, of a toxicity with no name, or of "disease"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lark import Token, Transformer
 
@@ -59,6 +59,7 @@ class _GradeBound:
     low: int
     high: int
     named: bool
+    before: bool = True  # written before the name ("grade ≥ 2 neuropathy"), not after it
 
 
 @dataclass
@@ -695,7 +696,7 @@ class Reader(Transformer):
 
     def post_grade(self, items):
         """post: GRADE | LPAR GRADE RPAR — "peripheral neuropathy > grade 1"."""
-        return ("grade", self.grade([t for t in items if t.type == "GRADE"]))
+        return ("grade", replace(self.grade([t for t in items if t.type == "GRADE"]), before=False))
 
     def post_qual(self, items):
         if items[0].value == "diagnosed":
@@ -1098,10 +1099,7 @@ class Reader(Transformer):
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
-        graded = [p.grade is not None for p in seq.parts if p.terminal is not None]
-        if any(graded) and not all(graded):
-            # "grade ≥ 2 neuropathy or diarrhea": whether the grade reaches the other items is not said
-            raise Unreadable("a grade of some items of a list")
+        _share_grade(seq)
         elliptic = [p for p in seq.parts if p.elliptic is not None]
         _distribute(seq, self.kind)
         for p in elliptic:
@@ -1655,6 +1653,23 @@ def _numeric(node: Rule) -> bool:
 
 def _measured(p: _Part) -> bool:
     return isinstance(p.node, _MEASURE_NODES) or p.terminal == "QUALITATIVE"
+
+
+def _share_grade(seq: _Seq) -> None:
+    """"Grade ≥ 3 neutropenia or thrombocytopenia", "DVT or PE grade ≥ 3": a grade written once
+    before the first condition of a list, or after the last, is each one's (it can only narrow
+    what counts). Written beside another item, whether it reaches the rest is not said."""
+    items = [p for p in seq.parts if p.terminal is not None]
+    graded = [p for p in items if p.grade is not None]
+    if not graded or len(graded) == len(items):
+        return
+    shared = graded[0].grade if len(graded) == 1 else None
+    if shared is None or not all(p.terminal == "COND" and (p is graded[0] or not p.described) for p in items) \
+            or not (graded[0] is items[0] and shared.before or graded[0] is items[-1] and not shared.before):
+        # ("grade ≥ 2 neuropathy or active pneumonitis": the other item is described on its own)
+        raise Unreadable("a grade of some items of a list")
+    for p in items:
+        p.grade = shared
 
 
 def _distribute(seq: _Seq, kind: CriterionKind) -> None:

@@ -466,6 +466,7 @@ _GRADE_LIST = frozenset({"OR", "COMMA", "ANDOR", "AND"})
 # Before "grade" these say the grade is of something else ("WHO grade", "histologic grade",
 # "NYHA grade", "K-L severity grade"): a word, a scale, a number.
 _NOT_CTCAE_BEFORE = frozenset({"WORD", "MEASURE", "CATEGORICAL", "CLASS", "NUMBER", "DASH", "PLUS"})
+_ANY_BEFORE = re.compile(r"(?i)\bany\s*$")
 _WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
 _SCALE_WORDS = re.compile(r"(?i)^(?:NCI|CTC|CTCAE|v\d+(?:\.\d+)*)$")
 
@@ -545,6 +546,13 @@ def _grades(tokens: list[Token], text: str) -> list[Token]:
             k += 1
             continue
         found = _grade_at(out, k)
+        if found is None and not named and _ANY_BEFORE.search(text, 0, t.start_pos) \
+                and not (k + 1 < len(out) and out[k + 1].type in COMPARATORS | {"NUMBER"}):
+            # "myocarditis of any grade": the condition, whatever its grade
+            first = k - 1 if k > 0 and out[k - 1].type == "OF" else k
+            del out[first:k + 1]
+            k = first
+            continue
         if found is None:
             k += 1
             continue
