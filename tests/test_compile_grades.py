@@ -76,6 +76,9 @@ def outcome(rule: str, **profile):
      "condition nausea grade >= 2 or condition vomiting grade >= 2 or condition diarrhea grade >= 2"),
     ("Peripheral neuropathy and diarrhea ≤ grade 1", "inclusion",
      "not condition peripheral_neuropathy grade >= 2 and not condition diarrhea grade >= 2"),
+    # the grade says what "severe" means
+    ("Severe (grade ≥ 3) diarrhea", "exclusion", "condition diarrhea grade >= 3"),
+    ("History of severe (≥ grade 3) pneumonitis", "exclusion", "condition pneumonitis [history] grade >= 3"),
     # "of any grade": whatever its grade
     ("Myocarditis of any grade", "exclusion", "condition myocarditis"),
     ("Any grade pneumonitis", "exclusion", "condition pneumonitis"),
@@ -134,8 +137,8 @@ def test_grades_read(text, kind, rule):
     # an exception to recovery is another fact than the recorded one
     ("Toxicities from prior therapy ≤ grade 1 (except alopecia)", "inclusion"),
     ("Unresolved toxicity of grade > 1 from prior anticancer therapy (except alopecia)", "exclusion"),
-    # what the grade is said with, beside it: the grade defines "severe", the volume the grade
-    ("Severe (grade ≥ 3) diarrhea", "exclusion"),
+    # what the grade is said with, beside it: two words the grade defines, the volume the grade
+    ("Moderate or severe (grade ≥ 2) peripheral neuropathy", "exclusion"),
     ("History of Grade ≥ 2 hemoptysis (defined as ≥ 2.5 mL of bright red blood per episode) within 1 month prior "
      "to screening", "exclusion"),
     ("Patients who have Grade 3 or 4 or higher peripheral neuritis, or Grade 1 or 2 with a high probability of "

@@ -459,6 +459,7 @@ def _negative_numbers(tokens: list[Token]) -> list[Token]:
 # A criterion that names the adverse-event scale: its grades are CTCAE grades, of any condition.
 _CTCAE = re.compile(r"\bCTCAE\b|\bNCI[- ]CTC\b|Common Terminology Criteria", re.IGNORECASE)
 _GRADE_WORDS = frozenset({"grade", "grades"})
+_SEVERITIES = frozenset({"mild", "moderate", "severe"})
 # Words after "or" that open a grade upwards ("grade 2 or higher") or downwards ("grade 1 or lower").
 _GRADES_UP = frozenset({"higher", "greater", "above", "worse", "more", "over"})
 _GRADES_DOWN = frozenset({"lower", "less", "below", "better", "under"})
@@ -570,6 +571,11 @@ def _grades(tokens: list[Token], text: str) -> list[Token]:
         marker = _token("GRADE", f"{low}-{high}" + (" ctcae" if named else ctcae), out[first].start_pos,
                         out[end - 1].end_pos)
         out[first:end] = [marker]
+        if first >= 2 and first + 1 < len(out) and out[first - 1].type == "LPAR" and out[first + 1].type == "RPAR" \
+                and out[first - 2].type == "QUAL" and out[first - 2].value in _SEVERITIES:
+            # "severe (grade ≥ 3) diarrhea": the grade says what "severe" means
+            out[first - 2:first + 2] = [marker]
+            first -= 2
         k = first + 1
     return out
 
