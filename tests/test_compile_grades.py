@@ -110,6 +110,9 @@ def test_grades_read(text, kind, rule):
     ("Grade 1-3a follicular lymphoma", "exclusion"),
     ("Histologic grade 3 breast cancer", "exclusion"),
     ("K L severity grade 1 or 2", "inclusion"),
+    # grades that are not one range
+    ("Grade 1 or 3 rash", "exclusion"),
+    ("Grade 1-2-3 rash", "exclusion"),
     # conditions with a grading of their own, the scale not named
     ("Grade 3 hypertension", "exclusion"),
     ("Grade ≥ 2 oral mucositis", "exclusion"),

@@ -479,7 +479,9 @@ def _grade_number(t: Token | None) -> int | None:
 def _grade_at(tokens: list[Token], k: int) -> tuple[int, int, int, int] | None:
     """The CTCAE grades a phrase around the grade word at ``k`` says, as (first token, end token,
     lowest, highest); 0 as the lowest says "none or up to". None when it is not such a phrase."""
-    at = lambda j: tokens[j] if 0 <= j < len(tokens) else None  # noqa: E731
+    def at(j: int) -> Token | None:
+        return tokens[j] if 0 <= j < len(tokens) else None
+
     first = k
     before = at(k - 1)
     if before is not None and before.type in COMPARATORS:
@@ -505,8 +507,8 @@ def _grade_at(tokens: list[Token], k: int) -> tuple[int, int, int, int] | None:
             ranged = ranged or at(end).type in ("DASH", "TO")
             numbers.append(_grade_number(at(end + 1)))
             end += 2
-        if ranged and len(numbers) != 2 or numbers != list(range(numbers[0], numbers[-1] + 1)) and not ranged:
-            return None  # "grade 1 or 3": not one range of grades
+        if len(numbers) != 2 if ranged else numbers != list(range(numbers[0], numbers[-1] + 1)):
+            return None  # "grade 1 or 3", "grade 1-2-3": not one range of grades
         low, high = numbers[0], numbers[-1]
         tail = at(end)
         word = at(end + 1)
