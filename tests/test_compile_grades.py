@@ -62,6 +62,9 @@ def outcome(rule: str, **profile):
      "condition hemoptysis grade >= 2 within 4 weeks before randomization"),
     ("History of grade 4 febrile neutropenia", "exclusion", "condition febrile_neutropenia [history] grade = 4"),
     ("Interstitial lung disease grade ≥ 2", "exclusion", "condition interstitial_lung_disease grade >= 2"),
+    ("Grade ≥ 3 infusion-related reaction", "exclusion", "condition infusion_related_reaction grade >= 3"),
+    ("Grade ≥ 3 thromboembolic event within 6 months", "exclusion",
+     "condition thromboembolism grade >= 3 within 6 months before screening"),
     # each item with a grade of its own
     ("Grade ≥ 2 peripheral neuropathy or grade ≥ 3 diarrhea", "exclusion",
      "condition peripheral_neuropathy grade >= 2 or condition diarrhea grade >= 3"),
@@ -117,6 +120,7 @@ def test_grades_read(text, kind, rule):
     ("Grade 3 hypertension", "exclusion"),
     ("Grade ≥ 2 oral mucositis", "exclusion"),
     ("Grade ≥ 2 edema", "exclusion"),
+    ("Grade ≥ 2 bleeding", "exclusion"),          # WHO's bleeding scale, in haematology
     ("Grade ≥ 2 cytokine release syndrome", "exclusion"),
     ("Grade ≥ 2 hepatic encephalopathy", "exclusion"),
     ("Grade 3 or 4 intraventricular hemorrhage", "exclusion"),
