@@ -134,6 +134,11 @@ def test_grades_read(text, kind, rule):
     ("Grade ≥ 2 neuropathy or active pneumonitis", "exclusion"),
     ("Grade 3 glioma or neuropathy", "exclusion"),
     ("Grade ≥ 2 peripheral neuropathy and uncontrolled diabetes", "exclusion"),
+    # a grade where there is no condition node to carry it is not dropped
+    ("Peripheral neuropathy, except grade 1 alopecia", "exclusion"),
+    ("Pneumonitis (except grade 1 radiation pneumonitis)", "exclusion"),
+    ("Grade ≥ 2 within 4 weeks: diarrhea, colitis", "exclusion"),
+    ("≥ 4 weeks since grade ≥ 2 pneumonitis", "exclusion"),
     # "at most" in an exclusion would exclude the patient with none
     ("Peripheral neuropathy ≤ grade 1", "exclusion"),
     # a grade of a drug allergy, of a toxicity with no name, or of "disease"

@@ -385,8 +385,8 @@ class Reader(Transformer):
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
         groups = next((i.groups for i in items if isinstance(i, _Quals)), [])
-        if len(groups) > 1:
-            raise Unreadable("alternative qualifiers on a wash-out")
+        if len(groups) > 1 or _has_grade(items):
+            raise Unreadable("alternative qualifiers or a grade on a wash-out")
         # "since prior …" is what a wash-out says anyway; any other qualifier narrows what is washed out
         quals = [q for q in (groups[0] if groups else []) if isinstance(q, str) and q not in ("history", "current")]
         nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
@@ -660,6 +660,8 @@ class Reader(Transformer):
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
         if _FAMILY & set(quals):
             raise Unreadable("a relative's history among exceptions or examples")  # not the patient's own
+        if _has_grade(items):
+            raise Unreadable("a grade of an exception or an example")  # "except grade 1 alopecia"
         self._exemption_terminals[tok.value] = tok.type
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
@@ -946,6 +948,8 @@ class Reader(Transformer):
         return {t.type.lower() for t in items if t.type in ("FEMALE", "MALE")}
 
     def lead(self, items):
+        if _has_grade(items):
+            raise Unreadable("a grade before a window, of what follows")
         found = next((i for i in items if isinstance(i, _Quals)), None)
         quals = [q for g in found.groups for q in g if isinstance(q, str)] if found else []
         window = next(i for i in items if isinstance(i, TimeWindow))
@@ -1446,6 +1450,11 @@ class UnitMismatch(ValueError):
 @dataclass
 class _Quals:
     groups: list[list[object]]
+
+
+def _has_grade(items: Iterable[object]) -> bool:
+    """A grade among the qualifiers of a production that has no condition node to put it on."""
+    return any(isinstance(q, _GradeBound) for i in items if isinstance(i, _Quals) for g in i.groups for q in g)
 
 
 @dataclass
