@@ -139,6 +139,8 @@ def test_grades_read(text, kind, rule):
     ("Pneumonitis (except grade 1 radiation pneumonitis)", "exclusion"),
     ("Grade ≥ 2 within 4 weeks: diarrhea, colitis", "exclusion"),
     ("≥ 4 weeks since grade ≥ 2 pneumonitis", "exclusion"),
+    ("Grade ≥ 2 toxicity (diarrhea, colitis)", "exclusion"),
+    ("Severe toxicity (diarrhea or colitis)", "exclusion"),   # (nor is "severe" dropped)
     # "at most" in an exclusion would exclude the patient with none
     ("Peripheral neuropathy ≤ grade 1", "exclusion"),
     # a grade of a drug allergy, of a toxicity with no name, or of "disease"

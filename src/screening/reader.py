@@ -912,6 +912,10 @@ class Reader(Transformer):
         return _Part(node=node, span=span, childbearing=True)
 
     def defined(self, items):
+        if any(isinstance(i, _Quals) for i in items):
+            # "severe toxicity (diarrhea or colitis)", "grade ≥ 2 toxicity (…)": the words before
+            # the parenthesis narrow what it names, and would be lost
+            raise Unreadable("qualifiers of a head defined in parentheses")
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
         return _Part(node=node, span=seq.span)
