@@ -63,6 +63,9 @@ def outcome(rule: str, **profile):
     ("History of grade 4 febrile neutropenia", "exclusion", "condition febrile_neutropenia [history] grade = 4"),
     ("Interstitial lung disease grade ≥ 2", "exclusion", "condition interstitial_lung_disease grade >= 2"),
     ("Grade ≥ 3 infusion-related reaction", "exclusion", "condition infusion_related_reaction grade >= 3"),
+    ("History of grade ≥ 3 immune-related colitis", "exclusion", "condition immune_related_colitis [history] grade >= 3"),
+    ("Prior grade ≥ 3 immune-mediated adverse reaction", "exclusion",
+     "condition immune_related_adverse_event [history] grade >= 3"),
     ("Grade ≥ 3 thromboembolic event within 6 months", "exclusion",
      "condition thromboembolism grade >= 3 within 6 months before screening"),
     # each item with a grade of its own
@@ -258,6 +261,15 @@ def test_the_grade_is_evidence():
 def test_a_condition_absent_from_a_complete_list_is_false():
     assert outcome(NEUROPATHY, conditions=[], complete=["conditions"]).truth is Truth.FALSE
     assert outcome(NEUROPATHY, conditions=[]).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("recorded, truth", [("checkpoint inhibitor pneumonitis", Truth.TRUE),
+                                             ("immune-mediated colitis", Truth.TRUE),
+                                             ("colitis", Truth.UNKNOWN)])  # immune-related or not?
+def test_an_immune_related_pneumonitis_or_colitis_is_an_immune_related_adverse_event(recorded, truth):
+    entry = {"name": recorded, "grade": 3, "onset": "2025-01-01", "end": "2025-03-01"}
+    rule = "condition immune_related_adverse_event [history] grade >= 3"
+    assert outcome(rule, conditions=[entry], complete=["conditions"]).truth is truth
 
 
 def test_a_range_of_grades_excludes_those_above_it():
