@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from screening.compile import compile_criterion, parse_rule
+from screening import screen
+from screening.compile import compile_criterion, compile_trial, parse_rule
 from screening.errors import InputError
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
@@ -13,6 +14,7 @@ from screening.nodes import Grade, HasCondition, is_structured, walk
 from screening.patient import patient_from_mapping, patient_json_schema
 from screening.printer import to_text
 from screening.rules import RuleSyntaxError
+from screening.trial import Criterion, Trial
 
 AS_OF = date(2026, 11, 20)
 
@@ -340,3 +342,19 @@ def test_a_grade_is_an_integer_on_the_entry():
 def test_the_schema_bounds_the_grade():
     grade = patient_json_schema()["$defs"]["Condition"]["properties"]["grade"]
     assert {"type": "integer", "minimum": 1, "maximum": 5} in grade["anyOf"]
+
+
+def test_a_screening_asks_for_the_missing_grade_and_decides_the_recorded_ones():
+    trial = compile_trial(Trial(nct_id="NCT09999990", conditions=("Breast Cancer",), criteria=(
+        Criterion(id="I1", kind="inclusion", text="Peripheral neuropathy ≤ grade 1"),
+        Criterion(id="E1", kind="exclusion", text="Grade ≥ 2 diarrhea within 4 weeks"),
+        Criterion(id="E2", kind="exclusion", text="History of Grade ≥ 4 venous thromboembolism"),
+    )))
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "complete": ["conditions"], "conditions": [
+        {"name": "peripheral neuropathy", "grade": 1, "onset": "2026-05-01"},
+        {"name": "diarrhea", "onset": "2026-11-01"},
+        {"name": "DVT", "grade": 2, "onset": "2025-01-01", "end": "2025-04-01"}]})
+    report = screen(trial, patient)
+    verdicts = {c.id: c.verdict for c in report.criteria}
+    assert verdicts == {"I1": "pass", "E1": "unknown", "E2": "pass"}
+    assert [(s.item, s.criteria) for s in report.to_settle] == [("the CTCAE grade of diarrhea", ("E1",))]
