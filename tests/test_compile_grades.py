@@ -126,6 +126,10 @@ def test_grades_read(text, kind, rule):
     ("Grade ≥ 2 oral mucositis", "exclusion"),
     ("Grade ≥ 2 edema", "exclusion"),
     ("Grade ≥ 2 bleeding", "exclusion"),          # WHO's bleeding scale, in haematology
+    ("Grade ≥ 2 radiation pneumonitis", "exclusion"),   # RTOG's
+    ("RTOG grade ≥ 2 pneumonitis", "exclusion"),
+    ("Grade ≥ 3 dysphagia", "exclusion"),               # Mellow-Pinkas', in oesophageal cancer
+    ("History of grade ≥ 3 anaphylaxis", "exclusion"),  # Brown's, Sampson's, in allergy
     ("Grade ≥ 2 cytokine release syndrome", "exclusion"),
     ("Grade ≥ 2 hepatic encephalopathy", "exclusion"),
     ("Grade 3 or 4 intraventricular hemorrhage", "exclusion"),
