@@ -150,6 +150,8 @@ def test_grades_read(text, kind, rule):
     ("≥ 4 weeks since grade ≥ 2 pneumonitis", "exclusion"),
     ("Grade ≥ 2 toxicity (diarrhea, colitis)", "exclusion"),
     ("Severe toxicity (diarrhea or colitis)", "exclusion"),   # (nor is "severe" dropped)
+    ("Family history of grade ≥ 2 peripheral neuropathy", "exclusion"),
+    ("Peripheral neuropathy. Grade 1 neuropathy is allowed", "exclusion"),  # not every neuropathy excepted
     # "at most" in an exclusion would exclude the patient with none
     ("Peripheral neuropathy ≤ grade 1", "exclusion"),
     # a grade of a drug allergy, of a toxicity with no name, or of "disease"

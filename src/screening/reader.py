@@ -23,8 +23,8 @@ from .nodes import (
     Comparison,
     Conditional,
     Exemption,
-    Grade,
     FamilyHistory,
+    Grade,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -1221,9 +1221,8 @@ class Reader(Transformer):
             windows = p.variant_windows or [p.window] * len(variants)
             if p.variant_windows and (p.window is not None or p.requiring):
                 raise Unreadable("a window of one qualifier beside another or a shared one")
-            grade = p.grade
             nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
-                                       lasting=p.lasting, grade=grade) for q, w in zip(variants, windows)]
+                                       lasting=p.lasting, grade=p.grade) for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1235,7 +1234,7 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
-                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=grade)
+                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept)
                          for q, w in zip(variants, windows)]
                 if extra:
@@ -1264,7 +1263,7 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *needed), span=p.span)
                 if p.requiring_own:
                     qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
-                                                   p.span, lasting=p.lasting, grade=grade)
+                                                   p.span, lasting=p.lasting, grade=p.grade)
                                  for q, w in zip(variants, windows)]
                     node = AnyOf(items=(*qualified, node), span=p.span)
             if p.values:
@@ -1296,7 +1295,8 @@ class Reader(Transformer):
         qualifier, an exception, which relative) is not what a family history records."""
         quals = set(p.quals)
         if p.terminal != "COND" or p.concept is None or p.variants or quals - _FAMILY \
-                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition:
+                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition \
+                or p.grade:
             raise Unreadable("more than a family history records")
         first_degree = bool(quals & {"family_first_degree", "in_first_degree"})
         family = FamilyHistory(concept=p.concept, first_degree=first_degree, span=p.span)
@@ -1790,8 +1790,8 @@ def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKin
         return None
     exemptions: list[Exemption] = []
     for p in allowance.seq.parts:
-        if p.concept is None or p.window is not None or p.dose is not None or p.negated:
-            return None
+        if p.concept is None or p.window is not None or p.dose is not None or p.negated or p.grade is not None:
+            return None  # (an exception has no time, dose or grade: "grade 1 neuropathy is allowed")
         if terminal == "COND":
             quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
         elif set(p.quals) <= _ENTITY_QUALS["MED"]:
