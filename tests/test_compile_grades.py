@@ -151,6 +151,7 @@ def test_grades_read(text, kind, rule):
     ("Grade ≥ 2 toxicity (diarrhea, colitis)", "exclusion"),
     ("Severe toxicity (diarrhea or colitis)", "exclusion"),   # (nor is "severe" dropped)
     ("Family history of grade ≥ 2 peripheral neuropathy", "exclusion"),
+    ("Meeting the criteria for grade 3 neutropenia", "exclusion"),
     ("Peripheral neuropathy. Grade 1 neuropathy is allowed", "exclusion"),  # not every neuropathy excepted
     # "at most" in an exclusion would exclude the patient with none
     ("Peripheral neuropathy ≤ grade 1", "exclusion"),
