@@ -135,7 +135,8 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
         lasting = getattr(n, "lasting", None)
         lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
-                f"{_exempt(getattr(n, 'excluding', ()))}{_grade(getattr(n, 'grade', None))}{dose_text}{lasting_text}{_window(n.window)}")
+                f"{_exempt(getattr(n, 'excluding', ()))}{_grade(getattr(n, 'grade', None))}{dose_text}{lasting_text}"
+                f"{_window(n.window)}")
 
     return print_history
 
