@@ -903,7 +903,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                          for q in node.qualifiers) if w]
     grade = getattr(node, "grade", None)
     if grade is not None:
-        words.append(grade_words(grade))
+        words.append(_grade_words(grade))
     quals = f" ({', '.join(words)})" if words else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []
@@ -1042,7 +1042,7 @@ def _condition(node: HasCondition, ctx: Context) -> Outcome:
     return _history(node, _CONDITIONS, ctx, extra)
 
 
-def grade_words(grade: Grade) -> str:
+def _grade_words(grade: Grade) -> str:
     """"grade 2 or higher", "grade 3 or 4", "grade 3": the CTCAE grades that count, in words."""
     if grade.low == grade.high:
         return f"grade {grade.low}"
@@ -1062,7 +1062,7 @@ def _graded(grade: Grade, entry: object) -> Outcome:
                        missing=(f"the CTCAE grade of {name}",))
     holds = grade.low <= recorded <= grade.high
     return Outcome(Truth.of(holds), f"{name[:1].upper()}{name[1:]} is grade {recorded}.", None,
-                   (Evidence(item="grade", value=f"grade {recorded}", threshold=grade_words(grade),
+                   (Evidence(item="grade", value=f"grade {recorded}", threshold=_grade_words(grade),
                              note=name),))
 
 
