@@ -66,6 +66,8 @@ def outcome(rule: str, **profile):
     ("History of grade 4 febrile neutropenia", "exclusion", "condition febrile_neutropenia [history] grade = 4"),
     ("Interstitial lung disease grade ≥ 2", "exclusion", "condition interstitial_lung_disease grade >= 2"),
     ("Grade ≥ 3 infusion-related reaction", "exclusion", "condition infusion_related_reaction grade >= 3"),
+    ("CIPN grade ≥ 2", "exclusion", "condition chemotherapy_induced_neuropathy grade >= 2"),
+    ("Grade ≥ 2 hand-foot syndrome", "exclusion", "condition hand_foot_syndrome grade >= 2"),
     ("History of grade ≥ 3 immune-related colitis", "exclusion",
      "condition immune_related_colitis [history] grade >= 3"),
     ("Prior grade ≥ 3 immune-mediated adverse reaction", "exclusion",
@@ -131,6 +133,7 @@ def test_grades_read(text, kind, rule):
     ("Grade ≥ 2 radiation pneumonitis", "exclusion"),   # RTOG's
     ("RTOG grade ≥ 2 pneumonitis", "exclusion"),
     ("Grade ≥ 3 dysphagia", "exclusion"),               # Mellow-Pinkas', in oesophageal cancer
+    ("Grade ≥ 2 diabetic peripheral neuropathy", "exclusion"),  # a kind of neuropathy not marked CTCAE
     ("History of grade ≥ 3 anaphylaxis", "exclusion"),  # Brown's, Sampson's, in allergy
     ("Grade ≥ 2 cytokine release syndrome", "exclusion"),
     ("Grade ≥ 2 hepatic encephalopathy", "exclusion"),
