@@ -134,7 +134,7 @@ def test_corpus_constructs(text, kind, rule):
     # "newly diagnosed" with no time says nothing checkable
     ("Newly diagnosed or poorly controlled type 2 diabetes", "exclusion"),
     # a number that names no kind of the disease
-    ("grade 3 or 4 neutropenia", "exclusion"),
+    ("stage 3 or 4 neutropenia", "exclusion"),  # (a grade of it is a CTCAE grade: test_compile_grades)
     # an exclusion of those whose treatment is long past names nobody sensible: not guessed
     ("Chemotherapy completed at least 4 weeks before randomization", "exclusion"),
     # a start, an onset or a duration is not a wash-out

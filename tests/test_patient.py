@@ -458,6 +458,7 @@ conditions = entry(
     {
         "code": st.just("SNOMED:0"),
         "severity": st.sampled_from(["mild", "moderate", "severe"]),
+        "grade": st.integers(1, 5),
         "controlled": flags,
         "hospitalized": flags,
         "note": words,

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from screening.compile import parse_rule
 from screening.nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, EpisodeCount, Exemption, FamilyHistory, FreeText,
-    HadProcedure,
+    Grade, HadProcedure,
     HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, TreatmentLines, Vaccinated,
 )
 from screening.printer import number, to_text
@@ -31,6 +31,8 @@ windows = st.none() | st.builds(
     anchor=st.sampled_from(["screening", "randomization", "baseline", "enrollment", "consent", "first_dose"]))
 lastings = st.none() | st.builds(Lasting, op=ops, amount=st.integers(1, 120).map(float),
                                  unit=st.sampled_from(["days", "weeks", "months", "years"]))
+grades = st.none() | st.builds(lambda a, b: Grade(low=min(a, b), high=max(a, b)), st.integers(1, 5),
+                                 st.integers(1, 5))
 exemptions = st.lists(st.builds(Exemption, concept=concepts, qualifiers=quals), max_size=2).map(tuple)
 category_values = st.lists(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9+\-]{0,5}", fullmatch=True), min_size=1,
                            max_size=4).map(tuple)
@@ -41,7 +43,8 @@ leaves = st.one_of(
               window=windows),
     st.builds(Titre, concept=concepts, op=ops, dilution=st.integers(1, 10240), window=windows),
     st.builds(Category, concept=concepts, values=category_values, window=windows),
-    st.builds(HasCondition, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows, lasting=lastings),
+    st.builds(HasCondition, concept=concepts, qualifiers=quals, excluding=exemptions, grade=grades, window=windows,
+              lasting=lastings),
     st.builds(HasCondition, term=st.text(max_size=20), qualifiers=quals),
     st.builds(TookMedication, concept=concepts, qualifiers=quals, excluding=exemptions, window=windows, lasting=lastings,
               dose=st.none() | st.builds(Comparison, concept=st.just("dose"), op=ops, value=values,

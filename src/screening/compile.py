@@ -391,7 +391,7 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
         # "according to" only leads in to the criteria
         return None
     conditions = {t.value for t in clause if t.type == "COND"}
-    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC"} for t in clause):
+    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE"} for t in clause):
         return None
     token = next(t for t in clause if t.type == "COND")
     return HasCondition(concept=conditions.pop(), span=norm.span(token.start_pos, token.end_pos))

@@ -35,6 +35,7 @@ from .nodes import (
     Exemption,
     FamilyHistory,
     FreeText,
+    Grade,
     HadProcedure,
     HasCondition,
     Judgement,
@@ -964,6 +965,9 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         getattr(node, "term", None) or target or "?")
     words = [w for w in ("newly diagnosed" if q == "new" and kind is _CONDITIONS else QUALIFIER_WORDS.get(q, q)
                          for q in node.qualifiers) if w]
+    grade = getattr(node, "grade", None)
+    if grade is not None:
+        words.append(_grade_words(grade))
     quals = f" ({', '.join(words)})" if words else ""
     what = f"{label}{quals}" + (f" {_window_words(node.window)}" if node.window else "")
     truths: list[Truth] = []
@@ -1104,7 +1108,32 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def _condition(node: HasCondition, ctx: Context) -> Outcome:
-    return _history(node, _CONDITIONS, ctx)
+    extra = (lambda e: _graded(node.grade, e)) if node.grade is not None else None
+    return _history(node, _CONDITIONS, ctx, extra)
+
+
+def _grade_words(grade: Grade) -> str:
+    """"grade 2 or higher", "grade 3 or 4", "grade 3": the CTCAE grades that count, in words."""
+    if grade.low == grade.high:
+        return f"grade {grade.low}"
+    if grade.high == 5:
+        return f"grade {grade.low} or higher"
+    if grade.low == 1:
+        return f"grade {grade.high} or lower"
+    return f"grade {' or '.join(str(g) for g in range(grade.low, grade.high + 1))}"
+
+
+def _graded(grade: Grade, entry: object) -> Outcome:
+    """A condition entry's recorded CTCAE grade against the grades that count; none recorded is unknown."""
+    recorded = getattr(entry, "grade", None)
+    name = getattr(entry, "name", None) or getattr(entry, "code", None) or "the condition"
+    if recorded is None:
+        return Outcome(Truth.UNKNOWN, f"The grade of {name} is not recorded.", "missing",
+                       missing=(f"the CTCAE grade of {name}",))
+    holds = grade.low <= recorded <= grade.high
+    return Outcome(Truth.of(holds), f"{name[:1].upper()}{name[1:]} is grade {recorded}.", None,
+                   (Evidence(item="grade", value=f"grade {recorded}", threshold=_grade_words(grade),
+                             note=name),))
 
 
 def _medication(node: TookMedication, ctx: Context) -> Outcome:

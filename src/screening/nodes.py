@@ -89,6 +89,22 @@ class Lasting(BaseModel):
     unit: TimeUnit
 
 
+class Grade(BaseModel):
+    """"grade ≥ 2", "grade 3 or 4": the CTCAE grades (1–5) of a condition that count, from
+    ``low`` to ``high``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: int = Field(ge=1, le=5)
+    high: int = Field(default=5, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Grade:
+        if self.low > self.high:
+            raise ValueError("a grade range runs from the lower grade to the higher")
+        return self
+
+
 class Exemption(BaseModel):
     """An exception to a class: "except basal cell carcinoma", "secondary Sjögren's is allowed"."""
 
@@ -193,7 +209,8 @@ class HasCondition(Node):
     """The patient has (or had) a condition or a condition of a class, less the exceptions.
 
     ``concept`` is a vocabulary id; ``term`` a name the vocabulary does not know (matched only
-    literally, so its absence is never taken as proof).
+    literally, so its absence is never taken as proof). ``grade`` limits it to the CTCAE grades
+    that count ("grade ≥ 2 peripheral neuropathy").
     """
 
     kind: Literal["condition"] = "condition"
@@ -201,6 +218,7 @@ class HasCondition(Node):
     term: str | None = None
     qualifiers: tuple[Qualifier, ...] = ()
     excluding: tuple[Exemption, ...] = ()
+    grade: Grade | None = None
     window: TimeWindow | None = None
     lasting: Lasting | None = None
 

@@ -129,6 +129,12 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _whole(value: Any) -> Any:
+    if isinstance(value, bool):  # pydantic would read true as 1
+        raise ValueError(f"expected a whole number, got {value}")
+    return value
+
+
 def _choice(value: Any) -> Any:
     """Enumerated words are matched regardless of case, spaces and hyphens ("No response")."""
     if isinstance(value, str):
@@ -197,6 +203,8 @@ class Condition(Entry):
     onset: Day | None = None
     end: Day | None = Field(None, description="Absent: ongoing.")
     severity: Annotated[Severity, BeforeValidator(_choice)] | None = None
+    grade: Annotated[int, Field(ge=1, le=5), BeforeValidator(_whole)] | None = Field(
+        None, description="CTCAE grade (1-5) of an adverse event; a change of grade is a new entry.")
     controlled: bool | None = None
     hospitalized: bool | None = Field(None, description="For infections: needed hospital care.")
     note: str | None = Field(None, description='Free-text qualifier, e.g. "secondary".')

@@ -20,6 +20,7 @@ from .nodes import (
     Exemption,
     FamilyHistory,
     FreeText,
+    Grade,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -61,6 +62,20 @@ def _exempt(items: tuple[Exemption, ...]) -> str:
     if not items:
         return ""
     return " except (" + ", ".join(e.concept + _quals(e.qualifiers) for e in items) + ")"
+
+
+def _grade(g: Grade | None) -> str:
+    """`` grade >= 2``, `` grade = 3``, `` grade <= 2``, `` grade 3 to 4``: the shortest of them
+    that says the range."""
+    if g is None:
+        return ""
+    if g.high == 5:
+        return f" grade >= {g.low}"
+    if g.low == g.high:
+        return f" grade = {g.low}"
+    if g.low == 1:
+        return f" grade <= {g.high}"
+    return f" grade {g.low} to {g.high}"
 
 
 def _target(concept: str | None, term: str | None) -> str:
@@ -113,7 +128,7 @@ def _category(n: Category) -> str:
 
 def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
     """Conditions, medications, procedures and vaccinations print alike:
-    ``KEYWORD target [qualifiers] except (…) dose … (dose …) lasting … within …``."""
+    ``KEYWORD target [qualifiers] except (…) grade … dose … (dose …) lasting … within …``."""
 
     def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
         doses = [d for d in (getattr(n, "dose", None), getattr(n, "dose_bound", None)) if d is not None]
@@ -121,7 +136,8 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
         lasting = getattr(n, "lasting", None)
         lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
-                f"{_exempt(getattr(n, 'excluding', ()))}{dose_text}{lasting_text}{_window(n.window)}")
+                f"{_exempt(getattr(n, 'excluding', ()))}{_grade(getattr(n, 'grade', None))}{dose_text}{lasting_text}"
+                f"{_window(n.window)}")
 
     return print_history
 

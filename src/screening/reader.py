@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lark import Token, Transformer
 
@@ -26,6 +26,7 @@ from .nodes import (
     Exemption,
     FamilyHistory,
     FreeText,
+    Grade,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -50,6 +51,17 @@ from .units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from .vocabulary import Concept, Vocabulary
 
 # --- parts and the reader -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _GradeBound:
+    """A GRADE token: CTCAE grades ``low`` to ``high`` (``low`` 0: none, or up to ``high``), and
+    whether the criterion names the scale."""
+
+    low: int
+    high: int
+    named: bool
+    before: bool = True  # written before the name ("grade ≥ 2 neuropathy"), not after it
 
 
 @dataclass
@@ -96,6 +108,7 @@ class _Part:
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
+    grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
 
 class Unreadable(Exception):
@@ -381,8 +394,8 @@ class Reader(Transformer):
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
         groups = next((i.groups for i in items if isinstance(i, _Quals)), [])
-        if len(groups) > 1:
-            raise Unreadable("alternative qualifiers on a wash-out")
+        if len(groups) > 1 or _has_grade(items):
+            raise Unreadable("alternative qualifiers or a grade on a wash-out")
         # "since prior …" is what a wash-out says anyway; any other qualifier narrows what is washed out
         quals = [q for q in (groups[0] if groups else []) if isinstance(q, str) and q not in ("history", "current")]
         nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
@@ -705,6 +718,8 @@ class Reader(Transformer):
         tok = next(t for t in items if isinstance(t, Token) and t.type in ("COND", "MED", "PROC", "VACC"))
         if _FAMILY & set(quals):
             raise Unreadable("a relative's history among exceptions or examples")  # not the patient's own
+        if _has_grade(items):
+            raise Unreadable("a grade of an exception or an example")  # "except grade 1 alopecia"
         self._exemption_terminals[tok.value] = tok.type
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
@@ -732,6 +747,16 @@ class Reader(Transformer):
         op, value = next(i for i in items if isinstance(i, tuple))
         when = self._settle(next(i for i in items if isinstance(i, _Seq)))
         return ("alternative", measure, op, value, when)
+
+    def grade(self, items):
+        """qual_item: GRADE — "grade ≥ 2" (value "2-5"), "≤ grade 1" ("0-1"), with " ctcae" when named."""
+        bounds, _, named = items[0].value.partition(" ")
+        low, high = (int(b) for b in bounds.split("-"))
+        return _GradeBound(low, high, named == "ctcae")
+
+    def post_grade(self, items):
+        """post: GRADE | LPAR GRADE RPAR — "peripheral neuropathy > grade 1"."""
+        return ("grade", replace(self.grade([t for t in items if t.type == "GRADE"]), before=False))
 
     def post_qual(self, items):
         if items[0].value == "diagnosed":
@@ -853,6 +878,11 @@ class Reader(Transformer):
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):
             raise Unreadable("whether the qualifiers after the last of the times reach the earlier ones is not said")
+        grades = [q for g in groups for q in g if isinstance(q, _GradeBound)]
+        if grades and len(groups) > 1:
+            # "grade ≥ 3 or recurrent pneumonitis": which of the groups the grade belongs to
+            raise Unreadable("a grade among groups of qualifiers")
+        part.grade = grades[0] if grades else None
         windows = [next((q for q in g if isinstance(q, TimeWindow)), None) for g in groups]
         if len(groups) > 1 and any(windows) and not all(windows):
             # "newly diagnosed (within 3 months) or poorly controlled": the window is its group's
@@ -910,6 +940,10 @@ class Reader(Transformer):
             part.requiring_own = post[2]
         elif tag == "lasting":
             part.lasting = post[1]
+        elif tag == "grade":
+            if part.grade is not None:
+                raise Unreadable("two grades of one condition")
+            part.grade = post[1]
         elif tag == "with_values":
             part.values.extend(post[1])
         elif tag == "evidence":
@@ -962,6 +996,10 @@ class Reader(Transformer):
         return _Part(node=node, span=span, childbearing=True)
 
     def defined(self, items):
+        if any(isinstance(i, _Quals) for i in items):
+            # "severe toxicity (diarrhea or colitis)", "grade ≥ 2 toxicity (…)": the words before
+            # the parenthesis narrow what it names, and would be lost
+            raise Unreadable("qualifiers of a head defined in parentheses")
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
         return _Part(node=node, span=seq.span)
@@ -998,6 +1036,8 @@ class Reader(Transformer):
         return {t.type.lower() for t in items if t.type in ("FEMALE", "MALE")}
 
     def lead(self, items):
+        if _has_grade(items):
+            raise Unreadable("a grade before a window, of what follows")
         found = next((i for i in items if isinstance(i, _Quals)), None)
         quals = [q for g in found.groups for q in g if isinstance(q, str)] if found else []
         window = next(i for i in items if isinstance(i, TimeWindow))
@@ -1090,8 +1130,18 @@ class Reader(Transformer):
             return AllOf(items=(*(w for w in who if w not in said), *node.items), span=_join(span, node.span))
         return AllOf(items=(*who, node), span=_join(span, node.span))
 
+    def _grade(self, bound: _GradeBound, concept: str | None) -> Grade:
+        """The grades that count (above the limit of an "at most", which the caller negates), of a
+        condition the CTCAE grades: one marked so, or any but a tumour where the criterion names
+        the scale ("grade 3 glioma" is the tumour's grade, "grade 3 hypertension" ESH's)."""
+        found = self.vocab.lookup(concept) if concept else None
+        if found is None or not (found.ctcae or bound.named and not any(
+                self.vocab.is_a(found.id, c) for c in _NOT_ADVERSE_EVENTS)):
+            raise Unreadable("a grade not on the CTCAE scale")
+        return Grade(low=bound.high + 1) if bound.low == 0 else Grade(low=bound.low, high=bound.high)
+
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
-                     lasting=None, dose_bound=None) -> Rule:
+                     lasting=None, dose_bound=None, grade: _GradeBound | None = None) -> Rule:
         dropped = {x for x in quals if x not in _ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
@@ -1106,8 +1156,11 @@ class Reader(Transformer):
             raise Unreadable("half-lives of what is not a drug")
         if exc and terminal == "PROC":
             raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
+        if grade is not None and terminal != "COND":
+            raise Unreadable(f"a grade of a {terminal}")
         if terminal == "COND":
-            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting, span=span)
+            return HasCondition(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting,
+                                grade=self._grade(grade, concept) if grade is not None else None, span=span)
         if terminal == "MED":
             return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, dose_bound=dose_bound,
                                   window=window, lasting=lasting, span=span)
@@ -1142,6 +1195,7 @@ class Reader(Transformer):
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
+        _share_grade(seq)
         elliptic = [p for p in seq.parts if p.elliptic is not None]
         _distribute(seq, self.kind)
         for p in elliptic:
@@ -1157,7 +1211,17 @@ class Reader(Transformer):
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
         _dated_diagnosis(p)
         if p.counts:
+            if p.grade is not None:
+                raise Unreadable("a count of graded episodes")
             return self._episode_count(p)
+        at_most = p.grade is not None and p.grade.low == 0
+        if p.grade is not None and (p.terminal != "COND" or p.node is not None or p.definition is not None
+                                    or p.values or p.variant_windows):
+            raise Unreadable("a grade of what is not a condition")
+        if at_most and (self.kind != "inclusion" or p.negated):
+            # "neuropathy ≤ grade 1" asks that none be worse; listed as an exclusion it would
+            # exclude the patient with none
+            raise Unreadable("a grade at most, other than as a requirement")
         if p.values and p.terminal != "COND":
             raise Unreadable("values after what is not a condition")
         if p.variant_windows and (p.node is not None or p.definition is not None or p.terminal == "QUALITATIVE"):
@@ -1254,7 +1318,8 @@ class Reader(Transformer):
             if p.variant_windows and (p.window is not None or p.requiring):
                 raise Unreadable("a window of one qualifier beside another or a shared one")
             nodes = [self._entity_node(p.terminal, p.concept, q, w, own, p.dose, p.span,
-                                       lasting=p.lasting, dose_bound=p.dose_bound) for q, w in zip(variants, windows)]
+                                       lasting=p.lasting, dose_bound=p.dose_bound, grade=p.grade)
+                     for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
             if len(included) < len(p.including) and not (p.requiring and all(
@@ -1266,7 +1331,7 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
-                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting)
+                extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept)
                          for q, w in zip(variants, windows)]
                 if extra:
@@ -1295,7 +1360,8 @@ class Reader(Transformer):
                 node = AllOf(items=(node, *needed), span=p.span)
                 if p.requiring_own:
                     qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
-                                                   p.span, lasting=p.lasting, dose_bound=p.dose_bound)
+                                                   p.span, lasting=p.lasting, dose_bound=p.dose_bound,
+                                                   grade=p.grade)
                                  for q, w in zip(variants, windows)]
                     node = AnyOf(items=(*qualified, node), span=p.span)
             if p.values:
@@ -1331,6 +1397,9 @@ class Reader(Transformer):
             if p.negated:
                 raise Unreadable("a negated limit with an exception")
             return self._unless(node, p.excluding)
+        if at_most:
+            # "peripheral neuropathy ≤ grade 1": none of a higher grade (none at all will do)
+            node = Not(item=node, span=node.span)
         if isinstance(node, Status) and node.field == "consent" and (p.negated or p.willing or p.compliance):
             # "unable to give informed consent", "willing to comply with follow-up": whether the
             # patient can and will, which one who has not signed yet (as at pre-screening) may well
@@ -1365,7 +1434,8 @@ class Reader(Transformer):
         qualifier, an exception, which relative) is not what a family history records."""
         quals = set(p.quals)
         if p.terminal != "COND" or p.concept is None or p.variants or quals - _FAMILY \
-                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition:
+                or p.window or p.lasting or p.excluding or p.including or p.requiring or p.dose or p.definition \
+                or p.grade:
             raise Unreadable("more than a family history records")
         first_degree = bool(quals & {"family_first_degree", "in_first_degree"})
         family = FamilyHistory(concept=p.concept, first_degree=first_degree, span=p.span)
@@ -1457,6 +1527,8 @@ def _upper_op(items: list) -> str:
         raise Unreadable("a range whose upper bound is not an upper bound")
     return written[0] if written else "<="
 
+# Conditions that no CTCAE grade is said of, even where the criterion names the scale.
+_NOT_ADVERSE_EVENTS = ("neoplasm", "premalignant_lesion")
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 _EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
@@ -1525,6 +1597,11 @@ class UnitMismatch(ValueError):
 @dataclass
 class _Quals:
     groups: list[list[object]]
+
+
+def _has_grade(items: Iterable[object]) -> bool:
+    """A grade among the qualifiers of a production that has no condition node to put it on."""
+    return any(isinstance(q, _GradeBound) for i in items if isinstance(i, _Quals) for g in i.groups for q in g)
 
 
 @dataclass
@@ -1734,6 +1811,23 @@ def _measured(p: _Part) -> bool:
     return isinstance(p.node, _MEASURE_NODES) or p.terminal == "QUALITATIVE"
 
 
+def _share_grade(seq: _Seq) -> None:
+    """"Grade ≥ 3 neutropenia or thrombocytopenia", "DVT or PE grade ≥ 3": a grade written once
+    before the first condition of a list, or after the last, is each one's (it can only narrow
+    what counts). Written beside another item, whether it reaches the rest is not said."""
+    items = [p for p in seq.parts if p.terminal is not None]
+    graded = [p for p in items if p.grade is not None]
+    if not graded or len(graded) == len(items):
+        return
+    shared = graded[0].grade if len(graded) == 1 else None
+    if shared is None or not all(p.terminal == "COND" and (p is graded[0] or not p.described) for p in items) \
+            or not (graded[0] is items[0] and shared.before or graded[0] is items[-1] and not shared.before):
+        # ("grade ≥ 2 neuropathy or active pneumonitis": the other item is described on its own)
+        raise Unreadable("a grade of some items of a list")
+    for p in items:
+        p.grade = shared
+
+
 def _distribute(seq: _Seq, kind: CriterionKind) -> None:
     """Share what registry English writes once for a list: qualifiers forward ("severe or
     uncontrolled A, B and C"), windows and exceptions backward ("A or B within 12 weeks"),
@@ -1842,8 +1936,8 @@ def allow(node: Rule, allowance: Allowance, norm: Normalised, kind: CriterionKin
         return None
     exemptions: list[Exemption] = []
     for p in allowance.seq.parts:
-        if p.concept is None or p.window is not None or p.dose is not None or p.negated:
-            return None
+        if p.concept is None or p.window is not None or p.dose is not None or p.negated or p.grade is not None:
+            return None  # (an exception has no time, dose or grade: "grade 1 neuropathy is allowed")
         if terminal == "COND":
             quals = tuple(q for q in p.quals if q in _EXEMPTION_QUALS)
         elif set(p.quals) <= _ENTITY_QUALS[terminal]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import LarkError
+from lark.exceptions import LarkError, VisitError
 
 from .grammar import rules_parser
 from .nodes import (
@@ -23,6 +23,7 @@ from .nodes import (
     Exemption,
     FamilyHistory,
     FreeText,
+    Grade,
     HadProcedure,
     HasAttribute,
     HasCondition,
@@ -52,6 +53,8 @@ class RuleSyntaxError(ValueError):
 
 
 # --- reading ----------------------------------------------------------------------
+
+_HOLDS = {">": int.__gt__, ">=": int.__ge__, "<": int.__lt__, "<=": int.__le__, "=": int.__eq__}
 
 
 @v_args(inline=True)
@@ -118,6 +121,18 @@ class _RuleReader(Transformer):
     def lasting(self, op, amount, unit):
         return Lasting(op=str(op), amount=float(amount), unit=str(unit))
 
+    def grade_bound(self, op, grade):
+        """"grade >= 2": the CTCAE grades (1–5) that meet the bound."""
+        grades = [g for g in range(1, 6) if _HOLDS[str(op)](g, int(grade))]
+        if not grades:
+            raise RuleSyntaxError(f"no CTCAE grade is {op} {grade}")
+        return Grade(low=grades[0], high=grades[-1])
+
+    def grade_range(self, low, high):
+        if not 1 <= int(low) <= int(high) <= 5:
+            raise ValueError(f"CTCAE grades {low} to {high} are not a range of 1–5")
+        return Grade(low=int(low), high=int(high))
+
     def dose(self, op, value, unit):
         return Comparison(concept="dose", op=str(op), value=float(value), unit=unit)
 
@@ -130,6 +145,8 @@ class _RuleReader(Transformer):
                 fields["lasting"] = r
             elif isinstance(r, Comparison):
                 fields["dose_bound" if "dose" in fields else "dose"] = r
+            elif isinstance(r, Grade):
+                fields["grade"] = r
             elif r[0] == "quals":
                 fields["qualifiers"] = r[1]
             elif r[0] == "exempt":
@@ -195,7 +212,10 @@ def parse_rule(text: str) -> Rule:
         where = f" at column {column}" if isinstance(column, int) and column > 0 else ""
         raise RuleSyntaxError(f"cannot read rule{where}: {text!r}", column if isinstance(column, int) else None) \
             from None
-    node = _RuleReader().transform(tree)
+    try:
+        node = _RuleReader().transform(tree)
+    except VisitError as error:  # a value out of range: "grade > 5", "grade 4 to 3"
+        raise RuleSyntaxError(f"cannot read rule: {text!r} ({error.orig_exc})") from None
     if isinstance(node, Tree):
         raise RuleSyntaxError(f"cannot read rule: {text!r}")
     return node

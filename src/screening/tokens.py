@@ -205,7 +205,8 @@ class _Lexicon:
                  method_words: Iterable[str] = (), only_high_abnormal: Iterable[str] = (),
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
-                 episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None) -> None:
+                 episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
+                 other_gradings: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -216,6 +217,7 @@ class _Lexicon:
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
         self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
         self.rate_of = dict(rate_of or {})  # event id → the measure of how often it happens
+        self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -285,6 +287,7 @@ def _lexicon() -> _Lexicon:
     snellen = data.pop("SNELLEN", [])
     episode_of = data.pop("EPISODE_OF", {})
     rate_of = data.pop("RATE_OF", {})
+    other_gradings = data.pop("OTHER_GRADINGS", [])
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -312,7 +315,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of)
+                    snellen, episode_of, rate_of, other_gradings)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -452,8 +455,8 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = _numbered_siblings(_durations(_in_context(_negative_numbers(_proxies(tokens)), vocab, text), text),
-                                vocab, text)
+    tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
+    tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
@@ -560,6 +563,206 @@ def _negative_numbers(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+# A criterion that names the adverse-event scale: its grades are CTCAE grades, of any condition.
+_CTCAE = re.compile(r"\bCTCAE\b|\bNCI[- ]CTC\b|Common Terminology Criteria", re.IGNORECASE)
+_GRADE_WORDS = frozenset({"grade", "grades"})
+_SEVERITIES = frozenset({"mild", "moderate", "severe"})
+# Words after "or" that open a grade upwards ("grade 2 or higher") or downwards ("grade 1 or lower").
+_GRADES_UP = frozenset({"higher", "greater", "above", "worse", "more", "over"})
+_GRADES_DOWN = frozenset({"lower", "less", "below", "better", "under"})
+_GRADE_LIST = frozenset({"OR", "COMMA", "ANDOR", "AND"})
+# Before "grade" these say the grade is of something else ("WHO grade", "histologic grade",
+# "NYHA grade", "K-L severity grade"): a word, a scale, a number.
+_NOT_CTCAE_BEFORE = frozenset({"WORD", "MEASURE", "CATEGORICAL", "CLASS", "NUMBER", "DASH", "PLUS"})
+_ANY_BEFORE = re.compile(r"(?i)\bany\s*$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+_SCALE_WORDS = re.compile(r"(?i)^(?:NCI|CTC|CTCAE|v\d+(?:\.\d+)*)$")
+
+
+def _grade_number(t: Token | None) -> int | None:
+    return int(t.value) if t is not None and t.type == "NUMBER" and re.fullmatch(r"[0-5]", t.value) else None
+
+
+def _grade_at(tokens: list[Token], k: int) -> tuple[int, int, int, int] | None:
+    """The CTCAE grades a phrase around the grade word at ``k`` says, as (first token, end token,
+    lowest, highest); 0 as the lowest says "none or up to". None when it is not such a phrase."""
+    def at(j: int) -> Token | None:
+        return tokens[j] if 0 <= j < len(tokens) else None
+
+    first = k
+    before = at(k - 1)
+    if before is not None and before.type in COMPARATORS:
+        # "≥ grade 3", "> grade 1", "at least grade 2"
+        number = _grade_number(at(k + 1))
+        if number is None:
+            return None
+        first, end, op = k - 1, k + 2, before.type
+    elif at(k + 1) is not None and at(k + 1).type in COMPARATORS:
+        # "grade ≥ 2", "grade greater than or equal to 2"
+        number = _grade_number(at(k + 2))
+        if number is None:
+            return None
+        end, op = k + 3, at(k + 1).type
+    else:
+        # "grade 3", "grade 3 or 4", "grade 3-4", "grade 2 or higher", "grade 2+", "grade 0-1"
+        numbers = [_grade_number(at(k + 1))]
+        if numbers[0] is None:
+            return None
+        end, ranged = k + 2, False
+        while at(end) is not None and at(end).type in (_GRADE_LIST | {"DASH", "TO"}) \
+                and _grade_number(at(end + 1)) is not None:
+            ranged = ranged or at(end).type in ("DASH", "TO")
+            numbers.append(_grade_number(at(end + 1)))
+            end += 2
+        if len(numbers) != 2 if ranged else numbers != list(range(numbers[0], numbers[-1] + 1)):
+            return None  # "grade 1 or 3", "grade 1-2-3": not one range of grades
+        low, high = numbers[0], numbers[-1]
+        tail = at(end)
+        word = at(end + 1)
+        if tail is not None and tail.type == "GE" or tail is not None and tail.type == "PLUS" and len(numbers) == 1:
+            high, end = 5, end + 1  # "grade 2 or greater", "grade 2+"
+        elif tail is not None and tail.type == "LE":
+            low, end = 0, end + 1  # "grade 1 or less"
+        elif tail is not None and tail.type in ("OR", "AND") and word is not None and word.type == "WORD" \
+                and word.value.lower() in _GRADES_UP | _GRADES_DOWN:
+            if word.value.lower() in _GRADES_UP:
+                high = 5
+            else:
+                low = 0
+            end += 2
+        op = None
+    if op is not None:
+        low, high = {"GT": (number + 1, 5), "GE": (number, 5), "LT": (0, number - 1), "LE": (0, number),
+                     "EQ": (number, number)}[op]
+    after = at(end)
+    if after is not None and after.type == "WORD" and len(after.value) == 1:
+        return None  # "grade 3a follicular lymphoma": a grade of the tumour
+    if not 0 <= low <= high <= 5 or high == 0 or (low, high) == (0, 5):
+        return None
+    return first, end, low, high
+
+
+def _grades(tokens: list[Token], text: str) -> list[Token]:
+    """"Grade ≥ 2", "≥ grade 3", "grade 3 or 4", "grade 2 or higher", "CTCAE grade ≥ 3" become one
+    GRADE token whose value is the range of grades, "2-5", "0-1" (none, or up to 1), with
+    " ctcae" when the criterion names the scale; "WHO grade 2", "Gleason grade 3" do not."""
+    ctcae = " ctcae" if _CTCAE.search(text) else ""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        named = t.type == "MEASURE" and t.value == "ctcae_grade"
+        if not (named or t.type == "WORD" and t.value.lower() in _GRADE_WORDS):
+            k += 1
+            continue
+        found = _grade_at(out, k)
+        if found is None and not named and _ANY_BEFORE.search(text, 0, t.start_pos) \
+                and not (k + 1 < len(out) and out[k + 1].type in COMPARATORS | {"NUMBER"}):
+            # "myocarditis of any grade": the condition, whatever its grade
+            first = k - 1 if k > 0 and out[k - 1].type == "OF" else k
+            del out[first:k + 1]
+            k = first
+            continue
+        if found is None:
+            k += 1
+            continue
+        first, end, low, high = found
+        before = out[first - 1] if first > 0 else None
+        named_by = out[k - 1] if k > 0 else None  # the word right before "grade", if any
+        word_before = _WORD_BEFORE.search(text, 0, t.start_pos)
+        if not named and (named_by is not None and named_by.type in _NOT_CTCAE_BEFORE
+                          and not _SCALE_WORDS.match(named_by.value)
+                          or word_before and word_before[1].lower() in _lexicon().other_gradings):
+            k += 1
+            continue
+        if before is not None and before.type == "OF":
+            first -= 1  # "neuropathy of grade 2 or higher"
+        marker = _token("GRADE", f"{low}-{high}" + (" ctcae" if named else ctcae), out[first].start_pos,
+                        out[end - 1].end_pos)
+        out[first:end] = [marker]
+        if first >= 2 and first + 1 < len(out) and out[first - 1].type == "LPAR" and out[first + 1].type == "RPAR" \
+                and out[first - 2].type == "QUAL" and out[first - 2].value in _SEVERITIES:
+            # "severe (grade ≥ 3) diarrhea": the grade says what "severe" means
+            out[first - 2:first + 2] = [marker]
+            first -= 2
+        k = first + 1
+    return out
+
+
+# "Unresolved toxicity > grade 1 from prior therapy": the toxicities of earlier treatment have not
+# all resolved to grade 1, which is the recorded attribute of recovery, negated.
+_PERSISTING = frozenset({"unresolved", "persistent", "persisting", "ongoing", "residual", "continuing"})
+_TOXICITIES = frozenset({"toxicity", "toxicities", "ae", "aes", "adverse event", "adverse events"})
+_PRIOR_THERAPY = frozenset({"therapy", "therapies", "treatment", "treatments", "anticancer_therapy"})
+_RESOLVED = frozenset({"resolved", "recovered"})
+_FROM = frozenset({"from", "of", "due to", "related to", "attributed to", "caused by"})
+
+
+def _words(t: Token, text: str) -> str:
+    return " ".join(text[t.start_pos:t.end_pos].lower().split())
+
+
+def _unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
+    """"Unresolved toxicity of grade > 1 from prior anticancer therapy", "persistent AEs (> grade 1)
+    from prior treatment", "toxicities from prior therapy that have not resolved to grade ≤ 1": NEG
+    and the attribute recovered_from_prior_toxicity. Prior therapy of one kind ("from prior
+    radiotherapy") or another grade ("> grade 2") is another fact, and is left as it is."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        j, persisting = k, None
+        if out[j].type in ("QUAL", "WORD") and _words(out[j], text) in _PERSISTING:
+            persisting, j = out[j], j + 1
+        noun = j
+        if k > 0 and out[k - 1].type == "NEG":
+            k += 1  # "no unresolved toxicity …": a negation of the negation, left as words
+            continue
+        if j + 1 < len(out) and f"{_words(out[j], text)} {_words(out[j + 1], text)}" in _TOXICITIES:
+            j += 2
+        elif j < len(out) and out[j].type == "WORD" and _words(out[j], text) in _TOXICITIES:
+            j += 1
+        else:
+            k += 1
+            continue
+        grades: list[str] = []
+
+        def grade_at(i: int) -> int:
+            if i + 2 < len(out) and out[i].type == "LPAR" and out[i + 1].type == "GRADE" and out[i + 2].type == "RPAR":
+                grades.append(out[i + 1].value.split()[0])
+                return i + 3
+            if i < len(out) and out[i].type == "GRADE":
+                grades.append(out[i].value.split()[0])
+                return i + 1
+            return i
+
+        j = grade_at(j)
+        while j < len(out) and _words(out[j], text) in _FROM:
+            j += 1
+        if not (j + 1 < len(out) and out[j].type == "QUAL" and out[j].value == "history"
+                and out[j + 1].type in ("WORD", "MED", "TREATMENT") and out[j + 1].value.lower() in _PRIOR_THERAPY):
+            k += 1
+            continue
+        j = grade_at(j + 2)
+        if not grades:
+            # "… that have not resolved to grade ≤ 1", ", defined as having not resolved to grade 0 or 1"
+            i = j + 1 if j < len(out) and out[j].type == "COMMA" else j
+            i = i + 1 if i < len(out) and out[i].type == "DETERMINED_BY" else i
+            if i + 2 < len(out) and out[i].type == "NEG" and _words(out[i + 1], text) in _RESOLVED:
+                i += 3 if out[i + 2].type == "TO" else 2
+                while i < len(out) and (out[i].type == "STANDARD" or _SCALE_WORDS.match(out[i].value)):
+                    i += 1  # "… to CTCAE v5.0 grade 0 or 1"
+                j = grade_at(i)
+                grades = ["2-5"] if grades == ["0-1"] else []  # not resolved to ≤ 1: above 1
+        if grades != ["2-5"] or persisting is None and not any(t.type == "NEG" for t in out[noun:j]):
+            k += 1
+            continue
+        start = (persisting or out[noun]).start_pos
+        out[k:j] = [_token("NEG", _words(persisting or out[noun], text), start, start),
+                    _token("ATTR", "recovered_from_prior_toxicity", start, out[j - 1].end_pos)]
+        k += 2
     return out
 
 

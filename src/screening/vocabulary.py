@@ -93,6 +93,9 @@ class Concept(BaseModel):
     ``covers_except`` names classes whose members it does not hold (a "medical" illness is not a
     psychiatric one). ``event`` marks an acute event dated by its onset (a myocardial infarction,
     a fracture): recorded with no end, it is over, not ongoing; its descendants are events too.
+    ``ctcae`` marks an adverse event of treatment that a bare "grade 2" is said of on the CTCAE
+    scale ("grade ≥ 2 peripheral neuropathy"); a condition with a grading of its own (hypertension,
+    oral mucositis, hepatic encephalopathy) or a tumour is not, and descendants are not marked by it.
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
@@ -130,6 +133,7 @@ class Concept(BaseModel):
     covers: tuple[ConceptCategory, ...] = ()
     covers_except: tuple[str, ...] = ()
     event: bool = False
+    ctcae: bool = False
     other_uses: bool = False
     latent: bool = False
     percent_predicted: str | None = None
