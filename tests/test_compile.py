@@ -884,6 +884,9 @@ def test_registry_constructs(text, kind, rule):
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
+    # what persists "despite" a treatment is narrower than the condition: an exclusion may not read it wider
+    ("Ongoing diarrhea of grade ≥ 2 despite optimal treatment", "exclusion"),
+    ("Active asthma despite inhaled corticosteroids", "exclusion"),
     # after a negation, whether "unable to speak or read" means either or both is not said
     ("Inability to speak or read English", "exclusion"),
     ("Unable to speak, read and write English", "exclusion"),

@@ -293,6 +293,10 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
     clause = tidy(untidy)
     if not clause or len(clause) > MAX_CLAUSE_TOKENS or only_words(clause):
         return None
+    if kind == "exclusion" and any(t.type == "UNCONSTRAINED" and t.value == "despite" for t in clause):
+        # "diarrhea despite optimal treatment" is narrower than diarrhea: read without the
+        # treatment it would exclude the patient not yet treated (an inclusion may read it wider)
+        return None
     if required:
         node = _read_clause(untidy, norm, "inclusion", vocab, errors)
         if node is None or isinstance(node, Allowance):

@@ -2782,6 +2782,9 @@ def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
     return bool(names) and all(t.type == "COND" and vocab.is_a(t.value, outer.value) for t in names)
 
 
+_DESPITE = re.compile(r"(?i)despite|in spite of")
+
+
 def _fold(tokens: list[Token], text: str) -> list[Token]:
     """``(ISN/RPS 2003 classification criteria)`` → one ANNOTATION; ``alanine aminotransferase
     (ALT)`` → the name once; "with or without …" → one UNCONSTRAINED."""
@@ -2801,7 +2804,9 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                 k += 1
                 continue
             last = tokens[j - 1]
-            out.append(_token("UNCONSTRAINED", "", t.start_pos, last.end_pos))
+            # (the value says "despite …": what persists under a treatment, see compile._read_clause)
+            out.append(_token("UNCONSTRAINED", "despite" if _DESPITE.match(t.value) else "", t.start_pos,
+                              last.end_pos))
             k = j
             continue
         if t.type == "LPAR":
