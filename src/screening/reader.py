@@ -616,12 +616,9 @@ class Reader(Transformer):
         return self._lines([(op, count)], items)
 
     def lines_range(self, items):
-        low, high = (i for i in items if isinstance(i, tuple))
-        if low[0] != "quantity" or high[0] != "quantity" or low[2] or high[2]:
-            raise Unreadable("a range of lines with a unit")
-        return self._lines([(">=", low[1]), ("<=", high[1])], items)
+        return self._lines(_count_range(items, "lines"), items)
 
-    def _lines(self, bounds: list[tuple[str, Token]], items) -> _Part:
+    def _lines(self, bounds: list[tuple[str, Token | float]], items) -> _Part:
         tokens = [t for t in items if isinstance(t, Token)]
         med = next(t for t in tokens if t.type == "MED")
         if {t.value for t in tokens if t.type == "QUAL"} - {"history"}:
@@ -641,10 +638,7 @@ class Reader(Transformer):
 
     def episodes_range(self, items):
         """"between 2 and 10 vaso-occlusive crises"."""
-        low, high = (i for i in items if isinstance(i, tuple))
-        if low[0] != "quantity" or high[0] != "quantity" or low[2] or high[2]:
-            raise Unreadable("a range of episodes with a unit")
-        return self._episodes([(">=", low[1]), ("<=", high[1])], items)
+        return self._episodes(_count_range(items, "episodes"), items)
 
     def _episodes(self, bounds: list[tuple[str, float]], items) -> _Part:
         tokens = [t for t in items if isinstance(t, Token)]
@@ -1518,6 +1512,14 @@ class Reader(Transformer):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
 
+
+
+def _count_range(items: list, what: str) -> list[tuple[str, float]]:
+    """The bounds of "1-3 prior lines", "between 2 and 10 crises": counts, so no unit."""
+    low, high = (i for i in items if isinstance(i, tuple))
+    if low[0] != "quantity" or high[0] != "quantity" or low[2] or high[2]:
+        raise Unreadable(f"a range of {what} with a unit")
+    return [(">=", float(low[1])), ("<=", float(high[1]))]
 
 
 def _upper_op(items: list) -> str:
