@@ -85,6 +85,7 @@ class _Part:
     risk: bool = False                # "high risk of …": a judgement
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     shown_by: list = field(default_factory=list)  # "(e.g., HBsAg reactive)": results that show it
+    result: str | None = None         # "negative HIV", "positive HIV": a result written with the item
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
@@ -343,7 +344,8 @@ class Reader(Transformer):
     def negative(self, items):
         concept = next(t for t in items if t.type == "QUALITATIVE")
         span = self._span(items)
-        return _Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span)
+        return _Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span,
+                     result="negative")
 
     def titre_compare(self, items):
         concept, op, titre = items
@@ -366,7 +368,7 @@ class Reader(Transformer):
         cond = next(t for t in items if t.type == "COND")
         span = self._span(items)
         node = HasCondition(concept=cond.value, qualifiers=("current",), span=span)
-        return _Part(node=Not(item=node, span=span), span=span)
+        return _Part(node=Not(item=node, span=span), span=span, result="negative")
 
     def washout(self, items):
         op, (kind, amount, unit) = items[0]
@@ -408,7 +410,7 @@ class Reader(Transformer):
 
     def positive_condition(self, items):
         cond = items[1]
-        return _Part(terminal="COND", concept=cond.value, span=self._span(items))
+        return _Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
 
     def category(self, items):
         tokens = [t for t in items if isinstance(t, Token)]
@@ -1722,8 +1724,18 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         result_before = ("positive",) if isinstance(prev.node, Titre) else \
             prev.node.values if isinstance(prev.node, Category) and prev.node.values in (("positive",), ("negative",)) \
             else None
+        if prev.result == "negative":
+            result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"
         if p.terminal == "QUALITATIVE" and p.node is None and result_before:
             p.node = Category(concept=p.concept, values=result_before, span=p.span)
+            p.result = result_before[0]
+        elif p.terminal == "COND" and p.result is None and prev.result == "negative":
+            # "negative for HBsAg, HCV antibody and HIV": read alone, the infection would be
+            # required; the negative reaches it as it reaches a test ("HIV negative")
+            if p.node is not None or p.negated or p.quals or p.window is not None or p.excluding:
+                raise Unreadable("a result written once, before an item it may or may not reach")
+            p.node = Not(item=HasCondition(concept=p.concept, qualifiers=("current",), span=p.span), span=p.span)
+            p.result = "negative"
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item

@@ -1,0 +1,70 @@
+"""Today's new readings audited for wrong fails (since cf2d4b2): a patient a careful coordinator
+would not fail must not be failed by the structured reading (criterion text → canonical rule,
+texts that must stay free text, and made-up patients through the evaluator)."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(compile_criterion(text, kind).rule, Context(patient=patient, as_of=AS_OF)).truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a "negative" written once before a list reaches its conditions as it reaches its tests (read
+    # alone, "HIV" was required, failing every HIV-negative volunteer)
+    ("Negative for HBsAg, HCV antibody and HIV", "inclusion",
+     "hbsag in {negative} and hcv_antibody in {negative} and not condition hiv_infection [current]"),
+    ("Negative HIV, HBsAg and HCV antibody tests", "inclusion",
+     "not condition hiv_infection [current] and hbsag in {negative} and hcv_antibody in {negative}"),
+    ("Negative for HIV, hepatitis B and hepatitis C", "inclusion",
+     "not condition hiv_infection [current] and not condition hepatitis_b [current] "
+     "and not condition hepatitis_c [current]"),
+    # a result of its own is kept
+    ("Negative HBsAg and positive HIV", "inclusion", "hbsag in {negative} and condition hiv_infection"),
+])
+def test_audited_readings_today(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # what an ECG shows now is not every record of the condition: "ischemia" of a limb or the
+    # bowel, an arrhythmia that comes and goes, an old infarction without Q waves
+    ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction",
+     "exclusion"),
+    ("ECG evidence of acute ischemia", "exclusion"),
+    ("EKG evidence of prior myocardial infarction", "exclusion"),
+    # "overwhelming" is beyond severe: a severe infection need not be overwhelming
+    ("Evidence of overwhelming bacterial infection at time of randomization", "exclusion"),
+    ("Overwhelming sepsis", "exclusion"),
+    # a negative written before a list, then an item with words of its own it may not reach
+    ("Negative for HBsAg and history of HIV", "inclusion"),
+])
+def test_audited_texts_stay_free_text_today(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_an_hiv_negative_volunteer_is_not_failed_by_a_negative_written_once_for_the_list():
+    text = "Negative for HBsAg, HCV antibody and HIV"
+    volunteer = {"labs": [{"name": "HBsAg", "value": "negative", "date": "2026-11-10"},
+                          {"name": "HCV antibody", "value": "negative", "date": "2026-11-10"}],
+                 "conditions": [], "complete": ["conditions"]}
+    assert screened(text, "inclusion", **volunteer) is Truth.TRUE
+
+
+def test_critical_limb_ischemia_is_not_ecg_evidence_of_ischemia():
+    text = "Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction"
+    patient = {"conditions": [{"name": "critical limb ischemia", "onset": "2024-01-01"}], "complete": ["conditions"]}
+    assert screened(text, "exclusion", **patient) is not Truth.TRUE
