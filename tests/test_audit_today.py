@@ -68,3 +68,15 @@ def test_critical_limb_ischemia_is_not_ecg_evidence_of_ischemia():
     text = "Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction"
     patient = {"conditions": [{"name": "critical limb ischemia", "onset": "2024-01-01"}], "complete": ["conditions"]}
     assert screened(text, "exclusion", **patient) is not Truth.TRUE
+
+
+@pytest.mark.parametrize("text", ["Hypotension (BP < 90/60 mmHg)", "Blood pressure < 100/60 mmHg"])
+def test_a_pressure_pair_below_is_both_values_below_in_an_exclusion_too(text):
+    # written out as "… and …", an exclusion read the two limits as either, excluding 120/58
+    assert to_text(compile_criterion(text, "exclusion").rule).startswith(
+        "systolic_blood_pressure < ") and " and diastolic_blood_pressure < " in to_text(
+        compile_criterion(text, "exclusion").rule)
+    vitals = {"vitals": [{"name": "systolic blood pressure", "value": 120, "unit": "mmHg", "date": "2026-11-18"},
+                         {"name": "diastolic blood pressure", "value": 58, "unit": "mmHg", "date": "2026-11-18"}]}
+    assert screened(text, "exclusion", **vitals) is Truth.FALSE
+

@@ -72,7 +72,9 @@ _PRESSURE_PAIR = re.compile(
 
 def _pressure_pair(m: re.Match[str]) -> str:
     op = _PRESSURE_OPS[" ".join(m.group(1).lower().split())]
-    joined = "or" if op.startswith(">") else "and"
+    # (both below: "with", which joins one reading in an exclusion too, where "and" between two
+    # limits would read as either)
+    joined = "or" if op.startswith(">") else "with"
     return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
 
 
