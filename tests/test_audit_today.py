@@ -80,3 +80,43 @@ def test_a_pressure_pair_below_is_both_values_below_in_an_exclusion_too(text):
                          {"name": "diastolic blood pressure", "value": 58, "unit": "mmHg", "date": "2026-11-18"}]}
     assert screened(text, "exclusion", **vitals) is Truth.FALSE
 
+
+def rule_outcome(rule: str, **profile) -> Truth:
+    from screening.compile import parse_rule
+
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF)).truth
+
+
+RECURRING_FLARES = {"conditions": [{"name": "gout flare", "onset": "2018-01-01", "note": "recurrent, 4-5 a year"}],
+                    "complete": ["conditions"]}
+
+
+@pytest.mark.parametrize("rule", [
+    # read as one flare in 2018, none fell in the window: an inclusion failed, a wash-out passed
+    "episodes of gout_flare >= 3 within 12 months before screening",
+    "condition gout_flare within 12 months before screening",
+    "condition gout_flare within 2 weeks before screening",
+])
+def test_an_event_recorded_once_as_recurring_is_not_one_old_episode(rule):
+    assert rule_outcome(rule, **RECURRING_FLARES) is Truth.UNKNOWN
+
+
+def test_an_event_recorded_once_without_recurring_is_still_dated_by_its_onset():
+    once = {"conditions": [{"name": "gout flare", "onset": "2018-01-01"}], "complete": ["conditions"]}
+    assert rule_outcome("condition gout_flare within 12 months before screening", **once) is Truth.FALSE
+
+
+@pytest.mark.parametrize("conditions", [
+    # one infarction recorded twice: on admission and, by another source, at the diagnosis
+    [{"name": "myocardial infarction", "onset": "2020-01-01"}, {"name": "NSTEMI", "onset": "2020-01-03"}],
+    # an undated record beside a dated one may be the same
+    [{"name": "myocardial infarction"}, {"name": "myocardial infarction", "onset": "2020-01-01"}],
+])
+def test_records_that_may_be_one_episode_do_not_make_more_than_one(conditions):
+    assert rule_outcome("episodes of myocardial_infarction > 1", conditions=conditions) is Truth.UNKNOWN
+
+
+def test_episodes_far_apart_are_counted_apart():
+    two = [{"name": "myocardial infarction", "onset": "2020-01-01"}, {"name": "NSTEMI", "onset": "2021-06-01"}]
+    assert rule_outcome("episodes of myocardial_infarction > 1", conditions=two) is Truth.TRUE
