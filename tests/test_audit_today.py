@@ -120,3 +120,18 @@ def test_records_that_may_be_one_episode_do_not_make_more_than_one(conditions):
 def test_episodes_far_apart_are_counted_apart():
     two = [{"name": "myocardial infarction", "onset": "2020-01-01"}, {"name": "NSTEMI", "onset": "2021-06-01"}]
     assert rule_outcome("episodes of myocardial_infarction > 1", conditions=two) is Truth.TRUE
+
+
+@pytest.mark.parametrize("text", ["Age: Under 70 at diagnosis", "Hemoglobin > 9 g/dL at diagnosis"])
+def test_a_value_at_diagnosis_is_not_the_latest_value(text):
+    # read as the latest value, a 72-year-old diagnosed at 68 was failed
+    assert isinstance(compile_criterion(text, "inclusion").rule, FreeText)
+
+
+def test_a_measure_heading_does_not_drop_at_diagnosis():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999993", criteria=(
+        Criterion(id="I1", kind="inclusion", text="Under 70 at diagnosis", group="Age"),))
+    assert isinstance(compile_trial(trial).rules["I1"], FreeText)

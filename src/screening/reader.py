@@ -1164,9 +1164,10 @@ class Reader(Transformer):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
-            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
+            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants or p.diagnosed):
                 # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
-                # > 5.5": not the latest value, which is all a limit on a measure reads
+                # > 5.5", "age under 70 at diagnosis": not the latest value, which is all a limit
+                # on a measure reads
                 raise Unreadable("a qualifier on a measured value")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
