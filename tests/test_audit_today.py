@@ -135,3 +135,15 @@ def test_a_measure_heading_does_not_drop_at_diagnosis():
     trial = Trial(nct_id="NCT09999993", criteria=(
         Criterion(id="I1", kind="inclusion", text="Under 70 at diagnosis", group="Age"),))
     assert isinstance(compile_trial(trial).rules["I1"], FreeText)
+
+
+@pytest.mark.parametrize("text", ["Blood pressure > 140/90 mmHg at two consecutive visits",
+                                  "ALT > 3 x ULN on 2 consecutive measurements"])
+def test_how_often_a_value_must_be_seen_is_not_dropped(text):
+    # read as the latest value alone, one high reading excluded a patient the words do not
+    assert isinstance(compile_criterion(text, "exclusion").rule, FreeText)
+
+
+def test_the_next_items_number_after_a_unit_is_still_a_label():
+    assert to_text(compile_criterion("Platelets ≥ 100,000/mm3 2. Hemoglobin ≥ 9 g/dL", "inclusion").rule) \
+        == "platelets >= 100000 /mm3 and hemoglobin >= 9 g/dL"
