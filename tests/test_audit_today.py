@@ -147,3 +147,16 @@ def test_how_often_a_value_must_be_seen_is_not_dropped(text):
 def test_the_next_items_number_after_a_unit_is_still_a_label():
     assert to_text(compile_criterion("Platelets ≥ 100,000/mm3 2. Hemoglobin ≥ 9 g/dL", "inclusion").rule) \
         == "platelets >= 100000 /mm3 and hemoglobin >= 9 g/dL"
+
+
+@pytest.mark.parametrize("text", ["Radiographic evidence of prior tuberculosis",
+                                  "Chest X-ray with radiographic evidence of previous TB"])
+def test_what_an_image_shows_of_a_past_illness_is_not_having_had_it(text):
+    # read as a history of tuberculosis, a patient cured of it with a clear chest X-ray was excluded
+    assert isinstance(compile_criterion(text, "exclusion").rule, FreeText)
+    cured = {"conditions": [{"name": "tuberculosis", "onset": "2010-01-01", "end": "2010-09-01", "note": "cured"}]}
+    assert screened(text, "exclusion", **cured) is Truth.UNKNOWN
+
+
+def test_radiographic_evidence_of_a_present_illness_is_still_read():
+    assert to_text(compile_criterion("Radiographic evidence of pneumonia", "exclusion").rule) == "condition pneumonia"

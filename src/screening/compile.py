@@ -97,6 +97,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
             continue
         starts.append(span.start)
+        if _SEEN_OF_PAST.search(words):
+            nodes.append(FreeText(text=words, span=span))
+            continue
         if _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
@@ -232,6 +235,12 @@ _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|tho
 # ("… or women of childbearing potential not using contraception" is one more item about women)
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
+
+# "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
+# illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
+_SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
+                           r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
+                           re.IGNORECASE)
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").
