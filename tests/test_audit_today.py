@@ -160,3 +160,40 @@ def test_what_an_image_shows_of_a_past_illness_is_not_having_had_it(text):
 
 def test_radiographic_evidence_of_a_present_illness_is_still_read():
     assert to_text(compile_criterion("Radiographic evidence of pneumonia", "exclusion").rule) == "condition pneumonia"
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # the ability written before a list reaches the consent in it: able to sign, not has signed
+    ("Able to speak English and sign informed consent", "inclusion",
+     "attribute speaks_english and attribute able_to_consent"),
+    ("Able to read and write English and sign consent", "inclusion",
+     "attribute reads_english and attribute able_to_consent"),
+    # and so does the inability: read alone, having signed excluded
+    ("Unable to read English or sign consent", "exclusion",
+     "not attribute reads_english or not attribute able_to_consent"),
+    ("Unable to speak English or to give consent", "exclusion",
+     "not attribute speaks_english or not attribute able_to_consent"),
+    ("Unable to speak English and sign consent", "exclusion", 'not attribute speaks_english or text "sign consent"'),
+])
+def test_an_ability_or_inability_reaches_the_consent_after_it(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+def test_a_patient_who_signed_consent_is_not_excluded_for_it():
+    for text in ("Unable to read English or sign consent", "Unable to speak English and sign consent"):
+        assert screened(text, "exclusion", consent=True, attributes={"speaks English": True,
+                                                                     "reads English": True}) is not Truth.TRUE
+
+
+def test_a_patient_not_yet_signed_is_not_failed_for_being_able_to_sign():
+    text = "Able to speak English and sign informed consent"
+    assert screened(text, "inclusion", consent=False, attributes={"speaks English": True}) is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("Able to speak English and has signed informed consent", "attribute speaks_english and consent"),
+    ("Patient who is fully informed, able to comply with the protocol and who signed the informed consent",
+     "attribute able_to_comply and consent"),
+])
+def test_a_consent_said_to_be_signed_stays_signed(text, rule):
+    assert to_text(compile_criterion(text, "inclusion").rule) == rule

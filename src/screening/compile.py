@@ -312,7 +312,12 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
     except LarkError:
         return _classified(clause, norm)
     try:
-        return Reader(norm, kind, vocab).transform(tree)
+        node = Reader(norm, kind, vocab).transform(tree)
+        if kind == "exclusion" and isinstance(node, Status) and node.field == "consent":
+            # "Unable to speak English and sign consent", split at "and … sign": having signed
+            # excludes no one, so the words after the split were not read as meant
+            return None
+        return node
     except VisitError as error:
         inner = error.orig_exc
         if isinstance(inner, UnitMismatch):

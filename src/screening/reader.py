@@ -78,6 +78,7 @@ class _Part:
     dated_test: bool = False          # a pregnancy test: a window says when it was done
     compliance: bool = False          # consent read from "will comply with …" alone
     willing: bool = False             # consent asked as "able / willing to give", not "has signed"
+    signed: bool = False              # consent said to be signed ("who signed the consent")
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
     shared_window: bool = False       # the window was written after a later item of the list
     own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
@@ -567,6 +568,7 @@ class Reader(Transformer):
         consent_at = next((i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "CONSENT"), len(items))
         part.willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value)
                            for t in items[:consent_at])
+        part.signed = any(isinstance(t, Token) and t.type == "ABLE" and "signed" in t.value.lower() for t in items)
         return part
 
     def comply(self, items):
@@ -578,7 +580,9 @@ class Reader(Transformer):
     def attribute(self, items):
         token = items[-1]
         span = self._span([token])
-        return _Part(node=HasAttribute(concept=token.value, span=span), span=span)
+        # "able to speak English and sign consent": the ability reaches the consent after it
+        willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value) for t in items)
+        return _Part(node=HasAttribute(concept=token.value, span=span), span=span, willing=willing)
 
     def lines(self, items):
         op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
@@ -1725,6 +1729,15 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         result_before = ("positive",) if isinstance(prev.node, Titre) else \
             prev.node.values if isinstance(prev.node, Category) and prev.node.values in (("positive",), ("negative",)) \
             else None
+        if isinstance(p.node, Status) and p.node.field == "consent" and not p.negated:
+            if prev.negated and prev.unable:
+                # "unable to speak English or to give consent": unable to consent too (read
+                # alone, having signed would exclude)
+                p.negated = p.unable = True
+            elif prev.willing and isinstance(prev.node, HasAttribute) and not p.signed:
+                # "able to read English and sign consent": able to sign, which one who has not
+                # signed yet (as at pre-screening) may well be
+                p.willing = True
         if prev.result == "negative":
             result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"
         if p.terminal == "QUALITATIVE" and p.node is None and result_before:
