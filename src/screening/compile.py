@@ -97,6 +97,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
             continue
         starts.append(span.start)
+        if _SEEN_OF_PAST.search(words):
+            nodes.append(FreeText(text=words, span=span))
+            continue
         if _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
@@ -233,6 +236,12 @@ _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|tho
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
 
+# "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
+# illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
+_SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
+                           r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
+                           re.IGNORECASE)
+
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").
 _QUALIFYING_HEAD = frozenset({"EXCEPT", "IF", "NEG", "HOWEVER_ALLOWED", "HOWEVER", "FEMALE", "MALE", "CBP", "ANY_OF",
@@ -307,7 +316,12 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
     except LarkError:
         return _classified(clause, norm)
     try:
-        return Reader(norm, kind, vocab).transform(tree)
+        node = Reader(norm, kind, vocab).transform(tree)
+        if kind == "exclusion" and isinstance(node, Status) and node.field == "consent":
+            # "Unable to speak English and sign consent", split at "and … sign": having signed
+            # excludes no one, so the words after the split were not read as meant
+            return None
+        return node
     except VisitError as error:
         inner = error.orig_exc
         if isinstance(inner, UnitMismatch):

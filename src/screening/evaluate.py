@@ -694,6 +694,16 @@ def _acute(entry: object, ctx: Context) -> bool:
         and ctx.vocab.is_event(concept)
 
 
+# A note saying an acute event keeps coming back ("recurrent, 4-5 a year"): the entry stands for
+# episodes from its onset on, not for one on that day.
+_RECURRING = re.compile(r"\brecurr(?:ent|ing|ences?)\b|\brepeated\b|\bfrequent\b", re.IGNORECASE)
+
+
+def _recurring(entry: object, ctx: Context) -> bool:
+    """An acute event recorded once for many episodes ("gout flares, recurrent since 2018")."""
+    return _acute(entry, ctx) and bool(_RECURRING.search(getattr(entry, "note", None) or ""))
+
+
 _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bquiescent\b|no evidence of disease"
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
 
@@ -1017,6 +1027,10 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             checks.append(Truth.FALSE if first is None or first > ctx.as_of else Truth.UNKNOWN)
         else:
             inside = _in_window(first, last, node.window, ctx)
+            if inside is Truth.FALSE and kind is _CONDITIONS and _recurring(e, ctx) \
+                    and (first is None or first <= ctx.as_of):
+                # "recurrent" since before the window: whether an episode fell in it is not recorded
+                inside = Truth.UNKNOWN
             if inside is Truth.FALSE and "requiring_treatment" in node.qualifiers \
                     and (first is None or first <= ctx.as_of):
                 # "… that has required treatment within the past 3 years": the treatment is in the
@@ -1361,14 +1375,30 @@ def _needed(requiring: Node, entry: object, ctx: Context) -> Truth:
     return Truth.UNKNOWN
 
 
+# Entries of one event this close together may be one episode recorded twice (on admission and at
+# discharge, from two sources): only onsets further apart are surely two episodes.
+SAME_EPISODE_DAYS = 14
+
+
+def _fewest_episodes(onsets: set[date | None]) -> int:
+    """The fewest episodes the surely counted entries can be: each run of onsets less than
+    SAME_EPISODE_DAYS after the run's first may be one, and an undated entry may be any of them."""
+    fewest, first = 0, None
+    for day in sorted(d for d in onsets if d is not None):
+        if first is None or (day - first).days >= SAME_EPISODE_DAYS:
+            fewest, first = fewest + 1, day
+    return fewest or (1 if None in onsets else 0)
+
+
 def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
     """How many episodes of an acute event: the patient's condition entries of it, each dated by
-    its onset. Entries with the same onset (or none) are one episode for sure and at most as many
-    as they are: one episode is often recorded twice (under two names, from two sources), while two
-    on one day are possible. An entry whose qualifiers or date the profile does not settle may or
-    may not count; a record broader than the event ("heart failure" for a hospitalization for
-    it) may be one; what each needed is read from its note. More episodes may be missing unless
-    the conditions list is complete."""
+    its onset. Entries with onsets less than SAME_EPISODE_DAYS apart (or none) are one episode for
+    sure and at most as many as they are: one episode is often recorded twice (under two names,
+    from two sources, on admission and at discharge), while two so close are possible. An entry
+    whose qualifiers or date the profile does not settle may or may not count; a record broader
+    than the event ("heart failure" for a hospitalization for it), or one that says the event
+    recurs, may hold any number; what each needed is read from its note. More episodes may be
+    missing unless the conditions list is complete."""
     label = ctx.vocab.get(node.concept).name
     sure: set[date | None] = set()
     possible = 0
@@ -1378,7 +1408,11 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
         concept = e.concept_id
         if concept is None:
             continue
-        if _matches(concept, node.concept, ctx):
+        if _matches(concept, node.concept, ctx) and _recurring(e, ctx):
+            # one entry for episodes that keep coming back: any number of them since its onset
+            truth = Truth.FALSE if e.onset is not None and e.onset > ctx.as_of else Truth.UNKNOWN
+            unbounded = unbounded or truth is Truth.UNKNOWN
+        elif _matches(concept, node.concept, ctx):
             checks = [_qualifier(q, e, ctx, node.window) for q in node.qualifiers]
             if node.either:
                 checks.append(any_of([_qualifier(q, e, ctx, node.window) for q in node.either]))
@@ -1405,7 +1439,7 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
         evidence.append(Evidence(item="condition", value=e.name or ctx.vocab.get(concept).name,
                                  date=e.onset.isoformat() if e.onset else None,
                                  source=_where(ctx.patient, "conditions", k, e), note=note))
-    fewest = len(sure)
+    fewest = _fewest_episodes(sure)
     most = max(possible, node.count + 1) if unbounded else possible  # beyond the count: all alike
     verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
     words = [w for w in (QUALIFIER_WORDS.get(q, q) for q in node.qualifiers) if w]

@@ -92,6 +92,7 @@ class _Part:
     dated_test: bool = False          # a pregnancy test: a window says when it was done
     compliance: bool = False          # consent read from "will comply with …" alone
     willing: bool = False             # consent asked as "able / willing to give", not "has signed"
+    signed: bool = False              # consent said to be signed ("who signed the consent")
     diagnosed: bool = False           # "diagnosis of …": with a window, the onset lies in it
     shared_window: bool = False       # the window was written after a later item of the list
     own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
@@ -99,6 +100,7 @@ class _Part:
     risk: bool = False                # "high risk of …": a judgement
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     shown_by: list = field(default_factory=list)  # "(e.g., HBsAg reactive)": results that show it
+    result: str | None = None         # "negative HIV", "positive HIV": a result written with the item
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with
@@ -361,7 +363,8 @@ class Reader(Transformer):
     def negative(self, items):
         concept = next(t for t in items if t.type == "QUALITATIVE")
         span = self._span(items)
-        return _Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span)
+        return _Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span,
+                     result="negative")
 
     def titre_compare(self, items):
         concept, op, titre = items
@@ -384,7 +387,7 @@ class Reader(Transformer):
         cond = next(t for t in items if t.type == "COND")
         span = self._span(items)
         node = HasCondition(concept=cond.value, qualifiers=("current",), span=span)
-        return _Part(node=Not(item=node, span=span), span=span)
+        return _Part(node=Not(item=node, span=span), span=span, result="negative")
 
     def washout(self, items):
         op, (kind, amount, unit) = items[0]
@@ -426,7 +429,7 @@ class Reader(Transformer):
 
     def positive_condition(self, items):
         cond = items[1]
-        return _Part(terminal="COND", concept=cond.value, span=self._span(items))
+        return _Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
 
     def category(self, items):
         tokens = [t for t in items if isinstance(t, Token)]
@@ -592,6 +595,7 @@ class Reader(Transformer):
         consent_at = next((i for i, t in enumerate(items) if isinstance(t, Token) and t.type == "CONSENT"), len(items))
         part.willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value)
                            for t in items[:consent_at])
+        part.signed = any(isinstance(t, Token) and t.type == "ABLE" and "signed" in t.value.lower() for t in items)
         return part
 
     def comply(self, items):
@@ -608,7 +612,9 @@ class Reader(Transformer):
             # "planning to become pregnant" is a woman's plan (the attribute also holds a man's plan
             # to father a child, which these words do not ask about)
             node = AllOf(items=(Status(field="female", span=span), node), span=span)
-        return _Part(node=node, span=span)
+        # "able to speak English and sign consent": the ability reaches the consent after it
+        willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value) for t in items)
+        return _Part(node=node, span=span, willing=willing)
 
     def lines(self, items):
         op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
@@ -1264,9 +1270,10 @@ class Reader(Transformer):
                 # "≤ 2 mg/dL for patients over 65 years": how long a value lasted is not what the
                 # latest value says (and here the words were not about a duration at all)
                 raise Unreadable("a duration on a measured value")
-            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants):
+            if isinstance(node, _MEASURE_NODES) and (set(p.quals) - _MEASURE_QUALS or p.variants or p.diagnosed):
                 # "change in body weight > 5 kg", "history of HbA1c > 10%", "recurrent potassium
-                # > 5.5": not the latest value, which is all a limit on a measure reads
+                # > 5.5", "age under 70 at diagnosis": not the latest value, which is all a limit
+                # on a measure reads
                 raise Unreadable("a qualifier on a measured value")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
@@ -1879,8 +1886,27 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
         result_before = ("positive",) if isinstance(prev.node, Titre) else \
             prev.node.values if isinstance(prev.node, Category) and prev.node.values in (("positive",), ("negative",)) \
             else None
+        if isinstance(p.node, Status) and p.node.field == "consent" and not p.negated:
+            if prev.negated and prev.unable:
+                # "unable to speak English or to give consent": unable to consent too (read
+                # alone, having signed would exclude)
+                p.negated = p.unable = True
+            elif prev.willing and isinstance(prev.node, HasAttribute) and not p.signed:
+                # "able to read English and sign consent": able to sign, which one who has not
+                # signed yet (as at pre-screening) may well be
+                p.willing = True
+        if prev.result == "negative":
+            result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"
         if p.terminal == "QUALITATIVE" and p.node is None and result_before:
             p.node = Category(concept=p.concept, values=result_before, span=p.span)
+            p.result = result_before[0]
+        elif p.terminal == "COND" and p.result is None and prev.result == "negative":
+            # "negative for HBsAg, HCV antibody and HIV": read alone, the infection would be
+            # required; the negative reaches it as it reaches a test ("HIV negative")
+            if p.node is not None or p.negated or p.quals or p.window is not None or p.excluding:
+                raise Unreadable("a result written once, before an item it may or may not reach")
+            p.node = Not(item=HasCondition(concept=p.concept, qualifiers=("current",), span=p.span), span=p.span)
+            p.result = "negative"
         if p.terminal in _ENTITY_QUALS and prev.terminal in _ENTITY_QUALS and set(p.quals) <= {"other"} \
                 and not p.variants:
             # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
@@ -1890,6 +1916,11 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
             p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
+        if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
+                and _numeric(p.node) and _numeric(nxt.node):
+            # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is
+            # said once, for every limit of the list
+            p.caveats = list(nxt.caveats)
         if p.terminal in _ENTITY_QUALS and nxt.terminal in _ENTITY_QUALS:
             if p.window is None and nxt.window is not None:
                 p.window = nxt.window

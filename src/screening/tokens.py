@@ -72,7 +72,9 @@ _PRESSURE_PAIR = re.compile(
 
 def _pressure_pair(m: re.Match[str]) -> str:
     op = _PRESSURE_OPS[" ".join(m.group(1).lower().split())]
-    joined = "or" if op.startswith(">") else "and"
+    # (both below: "with", which joins one reading in an exclusion too, where "and" between two
+    # limits would read as either)
+    joined = "or" if op.startswith(">") else "with"
     return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
 
 
@@ -2980,8 +2982,11 @@ def tidy(clause: list[Token]) -> list[Token]:
         clause = clause[:-1]
     if len(clause) == 1 and clause[0].type == "NUMBER":
         return []  # a stray list number ("1") is not a criterion
-    if len(clause) > 2 and clause[-1].type == "NUMBER" and clause[-2].type in ("UNIT", "ULN"):
-        clause = clause[:-1]  # "platelets ≥ 100,000/mm3 2. hemoglobin …": the next item's number
+    if len(clause) > 2 and clause[-1].type == "NUMBER" and clause[-2].type in ("UNIT", "ULN") \
+            and clause[-1].start_pos - clause[-2].end_pos <= 1:
+        # "platelets ≥ 100,000/mm3 2. hemoglobin …": the next item's number (not "> 140 mmHg at
+        # two consecutive visits", whose words between say how often)
+        clause = clause[:-1]
     colon = next((k for k, t in enumerate(clause) if t.type == "COLON"), None)
     if colon and (all(t.type == "WORD" for t in clause[:colon]) or clause[0].type == "CLASSIFIED"):
         # a label ("Laboratory exclusions:"), or "criteria for active renal disease:" whose
