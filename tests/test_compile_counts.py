@@ -158,6 +158,18 @@ def test_fewer_recorded_is_unknown_unless_the_list_is_complete():
     assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=one).truth is Truth.FALSE
 
 
+def test_the_disease_recorded_may_hide_episodes_a_complete_list_does_not_name_one_by_one():
+    # a complete list names the diagnoses; "COPD" alone says nothing of how many exacerbations
+    disease = {"name": "COPD", "onset": "2015-01-01"}
+    assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=[disease]).truth is Truth.UNKNOWN
+    assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=[disease, copd("2026-09-01")]).truth \
+        is Truth.UNKNOWN
+    at_most_one = "episodes of copd_exacerbation <= 1 within 12 months before screening"
+    assert outcome(at_most_one, complete=["conditions"], conditions=[disease]).truth is Truth.UNKNOWN
+    # (without the disease, none is recorded and none was had)
+    assert outcome(TWO_IN_A_YEAR, complete=["conditions"], conditions=[{"name": "asthma"}]).truth is Truth.FALSE
+
+
 def test_an_unmatched_name_keeps_a_complete_list_open():
     result = outcome(TWO_IN_A_YEAR, complete=["conditions"],
                      conditions=[copd("2026-09-01"), {"name": "chest flare-up", "onset": "2026-05-01"}])
@@ -261,11 +273,14 @@ def test_a_broader_event_is_one_episode_that_may_or_may_not_be_of_the_kind_asked
 
 
 def test_an_episode_of_the_disease_is_not_the_disease():
-    """An asthma record is the disease: in a complete list, its exacerbations would be listed."""
+    """An asthma record is the disease, not an exacerbation; nor does it say there were none (a
+    problem list marked complete names diagnoses, seldom each exacerbation)."""
     rule = "episodes of asthma_exacerbation >= 1 within 12 months before screening"
     asthma = [{"name": "asthma", "onset": "2010-01-01"}]
-    assert outcome(rule, complete=["conditions"], conditions=asthma).truth is Truth.FALSE
+    assert outcome(rule, complete=["conditions"], conditions=asthma).truth is Truth.UNKNOWN
     assert outcome(rule, conditions=asthma).truth is Truth.UNKNOWN
+    resolved = [{"name": "asthma", "onset": "2010-01-01", "end": "2012-01-01"}]
+    assert outcome(rule, complete=["conditions"], conditions=resolved).truth is Truth.FALSE
 
 
 def test_a_reviewer_s_typo_inside_what_an_episode_needed_is_found():

@@ -1396,8 +1396,8 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
     sure and at most as many as they are: one episode is often recorded twice (under two names,
     from two sources, on admission and at discharge), while two so close are possible. An entry
     whose qualifiers or date the profile does not settle may or may not count; a record broader
-    than the event ("heart failure" for a hospitalization for it), or one that says the event
-    recurs, may hold any number; what each needed is read from its note. More episodes may be
+    than the event ("heart failure" for a hospitalization for it), of the disease it is an episode
+    of ("COPD" for its exacerbations), or one that says the event recurs, may hold any number; what each needed is read from its note. More episodes may be
     missing unless the conditions list is complete."""
     label = ctx.vocab.get(node.concept).name
     sure: set[date | None] = set()
@@ -1423,8 +1423,11 @@ def _episodes(node: EpisodeCount, ctx: Context) -> Outcome:
         elif concept != node.concept and _broader(concept, node.concept, ctx) and ctx.vocab.is_event(concept):
             # "stroke" against ischaemic strokes: one event, which may or may not be one of them
             truth = Truth.FALSE if _episode_in_window(e, node.window, ctx) is Truth.FALSE else Truth.UNKNOWN
-        elif concept != node.concept and _broader(concept, node.concept, ctx):
-            # "heart failure" against hospitalizations for it: while it went on, there may have been some
+        elif concept != node.concept and (_broader(concept, node.concept, ctx) or any(
+                ctx.vocab.is_a(concept, d) for d in ctx.vocab.get(node.concept).manifestation_of)):
+            # "heart failure" against hospitalizations for it, "COPD" against its exacerbations:
+            # while it went on, there may have been some (a complete list names the diagnoses, not
+            # necessarily each episode of them)
             began = e.onset is None or e.onset <= ctx.as_of
             lasted = e.end is None or node.window is None or e.end >= window_start(node.window, ctx.as_of)
             truth = Truth.UNKNOWN if began and lasted else Truth.FALSE
