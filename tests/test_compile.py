@@ -574,6 +574,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # words before "or" that name a thing with the last words of the name after it
     ("Prior allogeneic stem cell or solid organ transplantation", "exclusion",
      "procedure allogeneic_stem_cell_transplantation [history] or procedure organ_transplantation [history]"),
+    # (an organ's adjective before "or … surgery" is a surgery, not a disease of the organ)
+    ("Previous cardiac or thoracic surgery", "exclusion",
+     "procedure cardiac_surgery [history] or procedure thoracic_surgery [history]"),
+    ("Renal or liver transplantation", "exclusion", "procedure kidney_transplantation or procedure liver_transplantation"),
+    ("Diabetes or cardiac surgery", "exclusion", "condition diabetes_mellitus or procedure cardiac_surgery"),
     # the criteria a diagnosis was made by do not change the diagnosis
     ("Have type 2 diabetes per American Diabetes Association criteria", "inclusion", "condition type_2_diabetes"),
     ("Migraine according to ICHD-3 criteria", "inclusion", "condition migraine"),

@@ -2361,7 +2361,9 @@ def _shared_head(out: list[Token], name: Token, vocab: Vocabulary, text: str) ->
         if t.type != "WORD" or len(words) == 3:
             break
         words.insert(0, t)
-    if len(out) > len(words) and out[-len(words) - 1].type in ("COMMA", "WORD"):
+    if not words and out and out[-1].type == "COND" and " " not in text[out[-1].start_pos:out[-1].end_pos]:
+        words = [out[-1]]  # "cardiac" (read alone as heart disease) before "or thoracic surgery"
+    if not words or len(out) > len(words) and out[-len(words) - 1].type in ("COMMA", "WORD", "COND"):
         return None  # "fish, soybean or peanut allergy": a list, each item read with the name
     tail = text[name.start_pos:name.end_pos].split()[1:]
     kind = vocab.get(name.value).category
@@ -2435,12 +2437,14 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
         if t.type == "TIMEUNIT" and text[t.start_pos:t.end_pos] == "HR" and ntype in COMPARATORS:
             t = _retyped(t, "MEASURE", "heart_rate")  # "HR ≥ 50 bpm": the heart rate, not hours
-        if t.type in ("OR", "ANDOR") and ptype == "WORD" and ntype in ("PROC", "COND"):
+        if t.type in ("OR", "ANDOR") and (ptype == "WORD" and ntype in ("PROC", "COND")
+                                          or ptype == "COND" and ntype == "PROC"):
             named = _shared_head(out, tokens[k + 1], vocab, text)
             if named is not None:
-                # "allogeneic stem cell or solid organ transplantation": the words before "or" name
-                # a thing with the last words of the name after it
-                while out and out[-1].type == "WORD" and out[-1].start_pos >= named.start_pos:
+                # "allogeneic stem cell or solid organ transplantation", "cardiac or thoracic
+                # surgery": the words before "or" name a thing with the last words of the name after
+                # it (here a surgery, not heart disease)
+                while out and out[-1].type in ("WORD", "COND") and out[-1].start_pos >= named.start_pos:
                     out.pop()
                 out.append(named)
         if t.type == "VACC" and ptype == "VACC" and prev.value == "vaccine" \
