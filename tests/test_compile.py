@@ -579,6 +579,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "procedure cardiac_surgery [history] or procedure thoracic_surgery [history]"),
     ("Renal or liver transplantation", "exclusion", "procedure kidney_transplantation or procedure liver_transplantation"),
     ("Diabetes or cardiac surgery", "exclusion", "condition diabetes_mellitus or procedure cardiac_surgery"),
+    # islets are cells, not a solid organ
+    ("Prior islet transplantation", "exclusion", "procedure islet_transplantation [history]"),
     # the criteria a diagnosis was made by do not change the diagnosis
     ("Have type 2 diabetes per American Diabetes Association criteria", "inclusion", "condition type_2_diabetes"),
     ("Migraine according to ICHD-3 criteria", "inclusion", "condition migraine"),
@@ -884,6 +886,8 @@ def test_registry_constructs(text, kind, rule):
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),
+    # islet autoantibodies are several (GAD, IA-2, ZnT8, ICA): one of them is not all
+    ("Positive islet autoantibodies", "inclusion"),
     # what persists "despite" a treatment is narrower than the condition: an exclusion may not read it wider
     ("Ongoing diarrhea of grade ≥ 2 despite optimal treatment", "exclusion"),
     ("Active asthma despite inhaled corticosteroids", "exclusion"),
