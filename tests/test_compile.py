@@ -581,6 +581,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Diabetes or cardiac surgery", "exclusion", "condition diabetes_mellitus or procedure cardiac_surgery"),
     # islets are cells, not a solid organ
     ("Prior islet transplantation", "exclusion", "procedure islet_transplantation [history]"),
+    # who assessed a result does not change it; following the contraceptive guidance is contraception
+    ("Has measurable disease per RECIST 1.1 as assessed by the local site investigator/radiology", "inclusion",
+     "measurable_disease in {yes}"),
+    ("Agrees to follow the contraceptive guidance", "inclusion", "if childbearing_potential then contraception"),
     # the criteria a diagnosis was made by do not change the diagnosis
     ("Have type 2 diabetes per American Diabetes Association criteria", "inclusion", "condition type_2_diabetes"),
     ("Migraine according to ICHD-3 criteria", "inclusion", "condition migraine"),
