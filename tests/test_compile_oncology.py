@@ -56,6 +56,11 @@ def outcome(rule: str, **profile):
     ("Has a known history of Hepatitis B (defined as HBsAg reactive) or known active Hepatitis C virus (defined "
      "as HCV RNA is detected) infection", "exclusion", "hbsag in {positive} or hcv_rna in {positive}"),
     ("Hepatitis B (defined as HBsAg positive)", "exclusion", "hbsag in {positive}"),
+    # the KEYNOTE phrase for other checkpoint agents, examples of the class in words it does not know
+    ("Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent or with an agent directed to "
+     "another stimulatory or co-inhibitory T-cell receptor (e.g., CTLA-4, OX-40, CD137)", "exclusion",
+     "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor "
+     "[history] or medication t_cell_receptor_agent [history]"),
     # "e.g." before a result: one way of knowing the condition, beside the condition itself
     ("Known active Hepatitis B (e.g., HBsAg reactive) or Hepatitis C (e.g., HCV RNA [qualitative] is detected)",
      "exclusion", "(condition hepatitis_b [active] or hbsag in {positive}) or "

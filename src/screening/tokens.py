@@ -2831,6 +2831,13 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
                     continue
+                if inner and inner[0].type == "INCLUDING" and out and out[-1].type == "MED" \
+                        and load_vocabulary().get(out[-1].value).category == "drug_class" \
+                        and kinds - {"INCLUDING"} <= {"WORD", "NUMBER", "COMMA", "OR", "AND", "DASH"}:
+                    # "an agent directed to another T-cell receptor (e.g., CTLA-4, OX-40, CD137)":
+                    # examples of a drug class, in words it does not know, can only illustrate it
+                    k = j + 1
+                    continue
                 if inner and inner[0].type == "MEASURE" and out and _names_no_scale(out[-1], text):
                     out[-1:] = inner  # "Performance status (ECOG ≤ 2)": the parenthesis is the criterion
                     k = j + 1
