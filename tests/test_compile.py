@@ -585,6 +585,16 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Has measurable disease per RECIST 1.1 as assessed by the local site investigator/radiology", "inclusion",
      "measurable_disease in {yes}"),
     ("Agrees to follow the contraceptive guidance", "inclusion", "if childbearing_potential then contraception"),
+    ("Women of childbearing potential must agree to follow instructions for method(s) of contraception for the "
+     "duration of treatment with study drug plus 5 months post-treatment completion", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("WOCBP must have a negative serum or urine pregnancy test (minimum sensitivity 25 IU/L or equivalent units of "
+     "HCG) within 24 hours prior to the start of study treatment", "inclusion",
+     "if (female and childbearing_potential) then not pregnant"),
+    ("Participants must have measurable disease by CT or MRI per RECIST 1.1 criteria", "inclusion",
+     "measurable_disease in {yes}"),
+    ("History of allergy or hypersensitivity to study drug components", "exclusion",
+     "condition study_drug_hypersensitivity [history]"),
     # the criteria a diagnosis was made by do not change the diagnosis
     ("Have type 2 diabetes per American Diabetes Association criteria", "inclusion", "condition type_2_diabetes"),
     ("Migraine according to ICHD-3 criteria", "inclusion", "condition migraine"),

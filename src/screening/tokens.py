@@ -91,6 +91,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
+        # "(minimum sensitivity 25 IU/L or equivalent units of HCG)": how sensitive the test must be
+        (r"(?i)\s*\(\s*minimum\s+sensitivity\b[^()]*\)", ""),
         # "Women of childbearing potential must have a negative serum test": a pregnancy test
         (r"(?i)(\b(?:child-?bearing|WOCBP)\b[^.;]{0,80}?\bnegative\s+(?:(?:serum|urine|urinary|blood)\s+"
          r"(?:or\s+(?:serum|urine|urinary|blood)\s+)?)?)(test)\b", r"\1pregnancy \2"),
@@ -822,8 +824,9 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 # What may say for how long contraception is to be used ("during the study and for at least 120
 # days after the last dose", "from screening until 90 days after the last dose of study drug").
 _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
-                            "ANCHOR", "WITHIN", "WITHIN_NEXT", "TO"})
+                            "ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
                            "intervention", "period", "trial"})
 
@@ -850,7 +853,9 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
                 j += 1
             period = tokens[k + 1:j]
             closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI")
-            if closes and any(t.type in ("DURING_TRIAL", "AFTER") for t in period):
+            # ("for the duration of treatment with study drug plus 5 months post-treatment")
+            if closes and (any(t.type in ("DURING_TRIAL", "AFTER") for t in period)
+                           or any(a.type == "LASTING" and b.type == "ANCHOR" for a, b in zip(period, period[1:]))):
                 k = j
                 continue
         k += 1
@@ -1955,7 +1960,15 @@ def _diagnosed_by(out: list[Token]) -> bool:
 
 
 def _after_version(tokens: list[Token], k: int, text: str) -> int:
-    """Where the version after a standard ends: "v1.1", "V 1.1", "version 4.0", "1.1", ", Version 3"."""
+    """Where the version after a standard ends: "v1.1", "V 1.1", "version 4.0", "1.1", ", Version 3"
+    (and the word "criteria" after it: "RECIST 1.1 criteria")."""
+    end = _version_end(tokens, k)
+    if end < len(tokens) and tokens[end].type == "CLASSIFICATION" and tokens[end].value.lower() == "criteria":
+        return end + 1
+    return end
+
+
+def _version_end(tokens: list[Token], k: int) -> int:
     j = k + 1 if k < len(tokens) and tokens[k].type == "COMMA" and k + 1 < len(tokens) \
         and tokens[k + 1].value.lower() == "version" else k
     if j < len(tokens) and _VERSION.match(tokens[j].value):
