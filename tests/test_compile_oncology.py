@@ -61,6 +61,10 @@ def outcome(rule: str, **profile):
      "another stimulatory or co-inhibitory T-cell receptor (e.g., CTLA-4, OX-40, CD137)", "exclusion",
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor "
      "[history] or medication t_cell_receptor_agent [history]"),
+    ("Prior treatment with an anti-PD-1, anti-PD-L1, anti-PD-L2, or anti-CTLA-4 antibody, or any other antibody or "
+     "drug specifically targeting T-cell co-stimulation or checkpoint pathways", "exclusion",
+     "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor "
+     "[history] or medication ctla4_inhibitor [history] or medication t_cell_receptor_agent [history]"),
     # "e.g." before a result: one way of knowing the condition, beside the condition itself
     ("Known active Hepatitis B (e.g., HBsAg reactive) or Hepatitis C (e.g., HCV RNA [qualitative] is detected)",
      "exclusion", "(condition hepatitis_b [active] or hbsag in {positive}) or "
