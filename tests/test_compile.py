@@ -593,6 +593,26 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if (female and childbearing_potential) then not pregnant"),
     ("Participants must have measurable disease by CT or MRI per RECIST 1.1 criteria", "inclusion",
      "measurable_disease in {yes}"),
+    # the men whose partner could conceive, or is pregnant, and what they agree to
+    ("Male participant with female partner(s) of childbearing potential must agree to use contraception throughout "
+     "the treatment period and for 3 months after study intervention administration", "inclusion",
+     "if (male and attribute partner_childbearing_potential) then contraception"),
+    ("Women of childbearing potential and male patients with sexual female partner who is of childbearing "
+     "potential should use two acceptable methods of contraception", "inclusion",
+     "if ((female and childbearing_potential) or (male and attribute partner_childbearing_potential)) "
+     "then contraception"),
+    ("Women of childbearing potential and men must agree to use adequate contraception", "inclusion",
+     "if ((female and childbearing_potential) or male) then contraception"),
+    ("Male participant with pregnant partner(s) must agree to remain abstinent or use a condom for the duration "
+     "of the pregnancy", "inclusion", "if (male and attribute partner_pregnant) then contraception"),
+    ("Men with partners of childbearing potential not willing to use contraception", "exclusion",
+     "male and attribute partner_childbearing_potential and not contraception"),
+    ("Male participants must agree to use contraception during the treatment period and for at least 90 days "
+     "after the last dose of study treatment and refrain from donating sperm during this period", "inclusion",
+     "if male then (contraception and attribute no_gamete_donation)"),
+    ("Women of childbearing potential must agree to use contraception for 6 months after the last dose, and must "
+     "not breastfeed", "inclusion", "if (female and childbearing_potential) then (contraception and not "
+     "breastfeeding)"),
     ("History of allergy or hypersensitivity to study drug components", "exclusion",
      "condition study_drug_hypersensitivity [history]"),
     # the criteria a diagnosis was made by do not change the diagnosis
@@ -910,6 +930,8 @@ def test_registry_constructs(text, kind, rule):
     ("Unable to speak, read and write English", "exclusion"),
     # a result given as an example of what has a window or is not a condition
     ("Hepatitis B (e.g. HBsAg positive) within 6 months", "exclusion"),
+    # "and women": all women beside those who could conceive says nothing one can settle
+    ("Women of childbearing potential and women who are breastfeeding must use contraception", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

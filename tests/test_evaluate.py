@@ -343,6 +343,20 @@ def test_categories_match_whatever_the_spelling_of_the_class():
 # --- patient attributes ------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "female"}, Truth.TRUE),  # asked of men only
+    ({"sex": "male"}, Truth.UNKNOWN),  # whether his partner could conceive is not recorded
+    ({"sex": "male", "contraception": True}, Truth.TRUE),
+    ({"sex": "male", "attributes": {"has a female partner of childbearing potential": False}}, Truth.TRUE),
+    ({"sex": "male", "contraception": False,
+      "attributes": {"has a female partner of childbearing potential": True}}, Truth.FALSE),
+])
+def test_contraception_asked_of_men_whose_partner_could_conceive(profile, truth):
+    rule = "if (male and attribute partner_childbearing_potential) then contraception"
+    assert outcome(rule, **profile).truth is truth
+
+
+
 @pytest.mark.parametrize("recorded, truth", [(True, Truth.TRUE), (False, Truth.FALSE)])
 def test_an_attribute_is_read_by_any_of_its_names(recorded, truth):
     for key in ("swallows_oral_medication", "able to swallow oral medication", "swallow tablets"):

@@ -271,8 +271,9 @@ class Reader(Transformer):
         if len({sex.value for sex, _, _ in sexed}) != len(sexed):
             raise Unreadable("one sex given twice")
         span = self._span([t for t in items if isinstance(t, Token)])
-        nodes = [self._restrict(self._measure_node(measure.value, op, value, span), {sex.value}, False,
-                                self._span([sex])) for sex, op, value in sexed]
+        nodes = [self._restrict(self._measure_node(measure.value, op, value, span),
+                                [[Status(field=sex.value, span=self._span([sex]))]], self._span([sex]))
+                 for sex, op, value in sexed]
         if len(nodes) == 1:
             return _Part(node=nodes[0], span=span)
         node = AllOf(items=tuple(nodes), span=span) if self.kind == "inclusion" else AnyOf(items=tuple(nodes),
@@ -1025,12 +1026,26 @@ class Reader(Transformer):
         return _Seq(parts, seps, span)
 
     def subject(self, items):
-        sexes = set()
+        """Whom the clause is asked of: one group ("Women of childbearing potential", "Men with a
+        female partner of childbearing potential") or two joined by "and" ("Women of childbearing
+        potential and men …"). Returns ("subject", the groups' conditions, span)."""
+        span = self._span([t for t in items if isinstance(t, Token)])
+        groups: list[list[Rule]] = [[]]
         for i in items:
             if isinstance(i, set):
-                sexes |= i
-        cbp = any(isinstance(t, Token) and t.type == "CBP" for t in items)
-        return ("subject", sexes, cbp, self._span([t for t in items if isinstance(t, Token)]))
+                if groups[-1]:
+                    groups.append([])
+                if len(i) == 1:
+                    groups[-1].append(Status(field=next(iter(i)), span=span))
+            elif isinstance(i, Token) and i.type == "CBP":
+                if not groups[-1]:
+                    groups[-1].append(Status(field="female", span=span))
+                groups[-1].append(Status(field="childbearing_potential", span=span))
+            elif isinstance(i, Token) and i.type == "PARTNER":
+                groups[-1].append(HasAttribute(concept=i.value, span=span))
+        if len(groups) > 1 and groups[1] == [Status(field="female", span=span)]:
+            raise Unreadable("women of childbearing potential and all women")
+        return ("subject", [g for g in groups if g], span)
 
     def sex_list(self, items):
         return {t.type.lower() for t in items if t.type in ("FEMALE", "MALE")}
@@ -1053,11 +1068,12 @@ class Reader(Transformer):
                 if p.window is None:
                     p.window = lead[2]
         node = self._settle(seq)
-        if not any(cbp or sexes == {"male"} for _, sexes, cbp, _ in subject):
+        if not any(groups and all(g != [Status(field="female", span=span)] for g in groups)
+                   for _, groups, span in subject):
             # ("Male participants must agree to use contraception" is asked of every man)
             node = self._contraception_applies(node)
-        for _, sexes, cbp, span in subject:
-            node = self._restrict(node, sexes, cbp, span)
+        for _, groups, span in subject:
+            node = self._restrict(node, groups, span)
         return node
 
     def _contraception_applies(self, node: Rule) -> Rule:
@@ -1110,16 +1126,14 @@ class Reader(Transformer):
         return Allowance(seq)
 
     # --- settling a sequence into one rule
-    def _restrict(self, node: Rule, sexes: set[str], cbp: bool, span: Span | None) -> Rule:
-        who: list[Rule] = []
-        if len(sexes) == 1:
-            who.append(Status(field=sexes.pop(), span=span))
-        if cbp:
-            if not who:
-                who.append(Status(field="female", span=span))
-            who.append(Status(field="childbearing_potential", span=span))
-        if not who:
+    def _restrict(self, node: Rule, groups: list[list[Rule]], span: Span | None) -> Rule:
+        if not groups:
             return node
+        if len(groups) == 1:
+            who = groups[0]
+        else:
+            who = [AnyOf(items=tuple(g[0] if len(g) == 1 else AllOf(items=tuple(g), span=span) for g in groups),
+                         span=span)]
         when = who[0] if len(who) == 1 else AllOf(items=tuple(who), span=span)
         # An inclusion asks something OF these patients; an exclusion names them.
         if self.kind == "inclusion":

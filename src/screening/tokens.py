@@ -265,6 +265,8 @@ def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
             "ordinal": "MEASURE" if all(c.isdigit() for c in concept.categories) else "CATEGORICAL",
             "boolean": "FLAG",
         }[concept.value_type]
+    if concept.of_partner:
+        return "PARTNER"
     if concept.category in ENTITY_TERMINALS:
         return ENTITY_TERMINALS[concept.category]
     # A class takes the terminal of what it classifies.
@@ -831,6 +833,11 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
                            "intervention", "period", "trial"})
 
 
+# Attributes said "for" a period the profile does not record, as contraception is: planning a
+# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period").
+_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation"})
+
+
 def _contraception_periods(tokens: list[Token]) -> list[Token]:
     """Drop how long and how many methods of contraception are to be used, which the profile
     does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked."""
@@ -841,21 +848,26 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             k += 1  # "two forms of contraception": the profile says whether, not how many
             continue
         out.append(tokens[k])
-        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value == "plans_pregnancy":
+        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
                                        or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS
+                                       # "… for the duration of the pregnancy" (a partner's)
+                                       or tokens[j].type == "PREGNANT" and tokens[j - 1].type == "LASTING"
                                        # "… after the final dose of atezolizumab": the study's drug
                                        or tokens[j].type == "MED" and (tokens[j - 1].type == "ANCHOR" or
                                                                        tokens[j - 1].type == "WORD" and tokens[j - 1]
                                                                        .value.lower() in ("last", "final"))):
                 j += 1
+            while j > k + 1 and tokens[j - 1].type in ("AND", "COMMA"):
+                j -= 1  # "… after the last dose, and refrain from donating sperm": the next thing agreed
             period = tokens[k + 1:j]
-            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI")
+            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
             # ("for the duration of treatment with study drug plus 5 months post-treatment")
             if closes and (any(t.type in ("DURING_TRIAL", "AFTER") for t in period)
-                           or any(a.type == "LASTING" and b.type == "ANCHOR" for a, b in zip(period, period[1:]))):
+                           or any(a.type == "LASTING" and b.type in ("ANCHOR", "PREGNANT")
+                                  for a, b in zip(period, period[1:]))):
                 k = j
                 continue
         k += 1
