@@ -605,6 +605,25 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if ((female and childbearing_potential) or male) then contraception"),
     ("Male participant with pregnant partner(s) must agree to remain abstinent or use a condom for the duration "
      "of the pregnancy", "inclusion", "if (male and attribute partner_pregnant) then contraception"),
+    # not of childbearing potential, or (if so) using contraception: contraception asked of those who could conceive
+    ("Female subjects must be of non-childbearing potential or, if of childbearing potential, must use a highly "
+     "effective method of birth control", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("A female participant is eligible to participate if she is not pregnant or breastfeeding, and at least one of "
+     "the following conditions applies: Is not a woman of childbearing potential (WOCBP) OR Is a WOCBP and using a "
+     "contraceptive method that is highly effective", "inclusion",
+     "if female then ((not pregnant and not breastfeeding) and (if (female and childbearing_potential) then "
+     "contraception))"),
+    ("Male participants are eligible to participate if they agree to refrain from donating sperm plus either be "
+     "abstinent from heterosexual intercourse or agree to use contraception", "inclusion",
+     "if male then (attribute no_gamete_donation and contraception)"),
+    ("Women of childbearing potential must have a negative serum pregnancy test at screening and a negative urine "
+     "pregnancy test on Day 1", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
+    ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
+     "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
+    # a "no" before a list does not reach an item worded in the negative of its own
+    ("If female, must be non-lactating and have a negative pregnancy test", "inclusion",
+     "if female then (not breastfeeding and not pregnant)"),
     ("Men with partners of childbearing potential not willing to use contraception", "exclusion",
      "male and attribute partner_childbearing_potential and not contraception"),
     ("Male participants must agree to use contraception during the treatment period and for at least 90 days "

@@ -1011,7 +1011,9 @@ class Reader(Transformer):
             return "or"
         if "AND" in types:
             # "6 to 12 with an endoscopic subscore ≥ 2": both, even in an exclusion
-            return "with" if any(t.value == "with" for t in items) else "and"
+            if any(t.value == "with" for t in items):
+                return "with"
+            return "comma_and" if "COMMA" in types else "and"
         if "SEMI" in types:
             return "semi"
         if "COLON" in types:
@@ -1207,6 +1209,19 @@ class Reader(Transformer):
         if not classes or not all(p.concept and any(self.vocab.is_a(p.concept, c) for c in classes) for p in tail):
             raise Unreadable("a colon that does not introduce examples")
         return _Seq(head, seq.seps[:k], seq.span)
+
+    def _groups(self, seq: _Seq) -> Rule:
+        """Each group of a list that ", and" parts, settled on its own: all of them hold."""
+        groups: list[_Seq] = []
+        start = 0
+        for k, sep in enumerate([*seq.seps, "comma_and"]):
+            if sep == "comma_and":
+                parts = seq.parts[start:k + 1]
+                spans = [p.span for p in parts if p.span is not None]
+                span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
+                groups.append(_Seq(parts, seq.seps[start:k], span))
+                start = k + 1
+        return AllOf(items=tuple(self._settle(g) for g in groups), span=seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
         _share_grade(seq)
@@ -1495,6 +1510,9 @@ class Reader(Transformer):
     def _settle(self, seq: _Seq) -> Rule:
         if "colon" in seq.seps:
             seq = self._examples(seq)
+        if self.kind == "inclusion" and "or" in seq.seps and "comma_and" in seq.seps:
+            # "not pregnant or breastfeeding, and using contraception": ", and" joins the groups
+            return self._groups(seq)
         if any(p.risk for p in seq.parts[:-1]):
             # "high risk of bleeding or stroke": the risk may be of both
             raise Unreadable("a list after a risk")
@@ -1860,7 +1878,9 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
     it is shared all the same, which can only exclude fewer."""
     parts = seq.parts
     if parts and parts[0].negated and not parts[0].unable and len(parts) > 1 and all(
-            not q.negated and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
+            not q.negated and not isinstance(q.node, Not) and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
+        # (an item worded in the negative keeps its own polarity: "not lactating and a negative
+        # pregnancy test")
         # "no cardiac, neurodegenerative or pulmonary disease": none of them
         for q in parts[1:]:
             q.negated = True

@@ -467,7 +467,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
@@ -847,7 +847,13 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
         if tokens[k].type == "NUMBER" and k + 1 < len(tokens) and tokens[k + 1].type == "CONTRACEPTION":
             k += 1  # "two forms of contraception": the profile says whether, not how many
             continue
-        out.append(tokens[k])
+        j = len(out) - (2 if out and out[-1].type == "ABLE" else 1)
+        if tokens[k].type == "CONTRACEPTION" and j >= 1 and out[j].type in ("OR", "ANDOR") \
+                and out[j - 1].type == "CONTRACEPTION":
+            # "be abstinent or agree to use a condom": one method or another is contraception
+            out[j - 1:] = [_token("CONTRACEPTION", out[j - 1].value, out[j - 1].start_pos, tokens[k].end_pos)]
+        else:
+            out.append(tokens[k])
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
@@ -1552,6 +1558,38 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
 
 _ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
+
+
+def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
+    """"Must be of non-childbearing potential or, if of childbearing potential, use contraception",
+    "(at least one of the following applies:) is not a WOCBP OR is a WOCBP and using
+    contraception": not A, or A and B, is "A must B" — one "of childbearing potential" that the
+    next pass reads as a subject or as an item about those women."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        j = _skip(tokens, k + 1, ("FEMALE",)) if tokens[k].type == "NEG" else k
+        if j > k and j < len(tokens) and tokens[j].type == "CBP":
+            m = _skip(tokens, j + 1, ("COMMA",))
+            if m < len(tokens) and tokens[m].type == "OR":
+                m = _skip(tokens, m + 1, ("COMMA", "IF", "FEMALE"))
+                if m < len(tokens) and tokens[m].type in ("CBP", "CBP_ITEM"):
+                    end = _skip(tokens, m + 1, ("COMMA", "AND"))
+                    if out and out[-1].type == "COLON" and len(out) > 1 and out[-2].type == "ANY_OF":
+                        del out[-2:]  # "at least one of the following applies:" the two alternatives
+                    out.append(_token("CBP", tokens[m].value, tokens[k].start_pos, tokens[m].end_pos))
+                    k = end
+                    continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+def _skip(tokens: list[Token], k: int, types: tuple[str, ...]) -> int:
+    """The first position from ``k`` whose token is not of these types."""
+    while k < len(tokens) and tokens[k].type in types:
+        k += 1
+    return k
 
 
 def _childbearing_items(tokens: list[Token]) -> list[Token]:
