@@ -618,6 +618,20 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if male then (attribute no_gamete_donation and contraception)"),
     ("Women of childbearing potential must have a negative serum pregnancy test at screening and a negative urine "
      "pregnancy test on Day 1", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Pregnant or lactating women, or women planning to become pregnant during the study", "exclusion",
+     "pregnant or breastfeeding or (female and attribute plans_pregnancy)"),
+    ("Female subjects who are pregnant or breast-feeding or considering becoming pregnant during the study",
+     "exclusion", "female and (pregnant or breastfeeding or (female and attribute plans_pregnancy))"),
+    ("Female patients of childbearing potential must agree to use two reliable forms of contraception "
+     "simultaneously", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("WOCBP must agree to use a highly effective method of contraception consistently and correctly", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("Women of non-childbearing potential, defined as postmenopausal or permanently sterilized", "inclusion",
+     "if female then not childbearing_potential"),
+    ("Women must be postmenopausal (no menses for at least 12 months) or surgically sterile", "inclusion",
+     "if female then (condition menopause or procedure surgical_sterilization)"),
+    ("Postmenopausal women (defined as no menses for 12 months without an alternative medical cause) aged 50 to 75",
+     "inclusion", "if female then (condition menopause and (age >= 50 years and age <= 75 years))"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
@@ -951,6 +965,8 @@ def test_registry_constructs(text, kind, rule):
     ("Hepatitis B (e.g. HBsAg positive) within 6 months", "exclusion"),
     # "and women": all women beside those who could conceive says nothing one can settle
     ("Women of childbearing potential and women who are breastfeeding must use contraception", "inclusion"),
+    # what a definition of "non-childbearing potential" is followed by asks more
+    ("Women of non-childbearing potential (defined as postmenopausal) must have FSH > 40 IU/L", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

@@ -295,7 +295,7 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
                  errors: list[CompileError]) -> Rule | Allowance | None:
     # "must …" under the exclusions states what is required, so the clause excludes its opposite
     required = kind == "exclusion" and any(t.type == "MUST" for t in clause)
-    alone = None if required else _childbearing_alone(clause, norm)
+    alone = None if required else _childbearing_alone(clause, norm, kind)
     if alone is not None:
         return alone
     untidy = [t for t in clause if t.type != "MUST"]
@@ -382,7 +382,7 @@ def _opposite(node: Rule, span: Span) -> Rule:
     return Not(item=node, span=span)
 
 
-def _childbearing_alone(clause: list[Token], norm: Normalised) -> Rule | None:
+def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKind) -> Rule | None:
     """"(Not) a woman of childbearing potential" as a whole clause. The grammar reads these words
     as the subject of a clause that follows; with nothing following (not even a ":" opening a
     list) they are the clause."""
@@ -391,6 +391,15 @@ def _childbearing_alone(clause: list[Token], norm: Normalised) -> Rule | None:
     while clause and clause[-1].type == "PERIOD":
         clause = clause[:-1]
     types = [t.type for t in clause]
+    if types[:3] == ["FEMALE", "NEG", "CBP"] and _definition_only(types[3:]):
+        # "Women of non-childbearing potential (defined as postmenopausal or surgically sterile)"
+        # (asked of the women among the patients; an exclusion names them)
+        span = norm.span(clause[0].start_pos, clause[-1].end_pos)
+        woman, unable = Status(field="female", span=span), Not(item=Status(field="childbearing_potential", span=span),
+                                                                 span=span)
+        if kind == "inclusion":
+            return Conditional(when=woman, then=unable, span=span)
+        return AllOf(items=(woman, unable), span=span)
     negated = types[:1] == ["NEG"]
     if types[negated:] not in (["FEMALE", "CBP"], ["CBP"]):
         return None
@@ -398,6 +407,20 @@ def _childbearing_alone(clause: list[Token], norm: Normalised) -> Rule | None:
     rule: Rule = AllOf(items=(Status(field="female", span=span), Status(field="childbearing_potential", span=span)),
                        span=span)
     return Not(item=rule, span=span) if negated else rule
+
+
+# What a definition of not being able to conceive is written in ("postmenopausal for at least
+# 12 months or surgically sterile"): nothing that asks anything more.
+_DEFINITION_TOKENS = frozenset({"COND", "PROC", "OR", "COMMA", "AND", "WORD", "NUMBER", "TIMEUNIT", "GE", "GT", "NEG",
+                                "QUAL", "LPAR", "RPAR", "LASTING"})
+
+
+def _definition_only(types: list[str]) -> bool:
+    """Nothing, or a definition: "(defined as …)", ", i.e. …"."""
+    if not types:
+        return True
+    k = 1 if types[0] in ("COMMA", "LPAR") else 0
+    return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
 
 
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:

@@ -101,6 +101,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
         *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
           for power in range(2, 10)),
+        # "postmenopausal (no menses for at least 12 months)": how menopause is told, not more asked
+        (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*\((?=[^()]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^()]*\)", r"\1"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
@@ -467,7 +469,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _childbearing_items, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _women_planning, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
@@ -838,6 +840,9 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
 _FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation"})
 
 
+_MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
+
+
 def _contraception_periods(tokens: list[Token]) -> list[Token]:
     """Drop how long and how many methods of contraception are to be used, which the profile
     does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked."""
@@ -858,7 +863,7 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
-                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS
+                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS | _MANNER_WORDS
                                        # "… for the duration of the pregnancy" (a partner's)
                                        or tokens[j].type == "PREGNANT" and tokens[j - 1].type == "LASTING"
                                        # "… after the final dose of atezolizumab": the study's drug
@@ -872,6 +877,9 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
             # ("for the duration of treatment with study drug plus 5 months post-treatment")
             if closes and (any(t.type in ("DURING_TRIAL", "AFTER") for t in period)
+                           # "… simultaneously", "… consistently and correctly": how, which is not recorded either
+                           or period and all(t.type == "AND" or t.type == "WORD" and t.value.lower() in _MANNER_WORDS
+                                             for t in period)
                            or any(a.type == "LASTING" and b.type in ("ANCHOR", "PREGNANT")
                                   for a, b in zip(period, period[1:]))):
                 k = j
@@ -1583,6 +1591,14 @@ def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
         out.append(tokens[k])
         k += 1
     return out
+
+
+def _women_planning(tokens: list[Token]) -> list[Token]:
+    """"Pregnant or lactating women, or women planning to become pregnant": the later "women" opens
+    a list item that planning a pregnancy already says of women (the reader adds the sex)."""
+    return [t for k, t in enumerate(tokens)
+            if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
+                    and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
 
 
 def _skip(tokens: list[Token], k: int, types: tuple[str, ...]) -> int:
