@@ -632,6 +632,19 @@ def test_a_20000_character_criterion_compiles_quickly():
      "if female then (condition menopause or procedure surgical_sterilization)"),
     ("Postmenopausal women (defined as no menses for 12 months without an alternative medical cause) aged 50 to 75",
      "inclusion", "if female then (condition menopause and (age >= 50 years and age <= 75 years))"),
+    ("Female participant is not pregnant, confirmed by pregnancy test and medical evaluation by interview, and at "
+     "least 1 of the following conditions apply: Not a woman of childbearing potential (WOCBP). WOCBP who agrees to "
+     "follow the contraceptive guidance from the time of informed consent through at least 6 months after study "
+     "intervention administration.", "inclusion",
+     "if female then (not pregnant and (if (female and childbearing_potential) then contraception))"),
+    ("Female participant must not donate ova starting at first dose of study intervention and throughout the study "
+     "period and for 6 months after study intervention administration", "inclusion",
+     "if female then attribute no_gamete_donation"),
+    ("Participant is willing and able to comply with the study requirements", "inclusion",
+     "attribute able_to_comply"),
+    ("Capable of giving signed informed consent which includes compliance with the requirements and restrictions "
+     "listed in the informed consent form (ICF) and in this protocol", "inclusion",
+     "attribute able_to_consent and attribute able_to_comply"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
@@ -967,6 +980,9 @@ def test_registry_constructs(text, kind, rule):
     ("Women of childbearing potential and women who are breastfeeding must use contraception", "inclusion"),
     # what a definition of "non-childbearing potential" is followed by asks more
     ("Women of non-childbearing potential (defined as postmenopausal) must have FSH > 40 IU/L", "inclusion"),
+    # agreeing not to breastfeed from a later day is not being free of it now
+    ("Female participant must agree not to breastfeed during the study and for 6 months after the last dose",
+     "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

@@ -101,6 +101,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
         *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
           for power in range(2, 10)),
+        # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)
+        (r"(?i)(\bpregnant\b)\s*,?\s*(?:as\s+)?(?:confirmed|documented|determined|verified)\s+by\s+(?:an?\s+)?"
+         r"(?:negative\s+)?(?:(?:serum|urine|blood)\s+(?:or\s+(?:serum|urine|blood)\s+)?)?pregnancy\s+test(?:ing|s)?\b", r"\1"),
         # "postmenopausal (no menses for at least 12 months)": how menopause is told, not more asked
         (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*\((?=[^()]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^()]*\)", r"\1"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
@@ -828,8 +831,9 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 # What may say for how long contraception is to be used ("during the study and for at least 120
 # days after the last dose", "from screening until 90 days after the last dose of study drug").
 _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
-                            "ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
+                            "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "starting", "beginning", "time",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
                            "intervention", "period", "trial"})
@@ -1579,7 +1583,8 @@ def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
         j = _skip(tokens, k + 1, ("FEMALE",)) if tokens[k].type == "NEG" else k
         if j > k and j < len(tokens) and tokens[j].type == "CBP":
             m = _skip(tokens, j + 1, ("COMMA",))
-            if m < len(tokens) and tokens[m].type == "OR":
+            listed = [t.type for t in out[-2:]] == ["ANY_OF", "COLON"]  # the alternatives as items
+            if m < len(tokens) and (tokens[m].type == "OR" or listed and tokens[m].type in ("PERIOD", "SEMI")):
                 m = _skip(tokens, m + 1, ("COMMA", "IF", "FEMALE"))
                 if m < len(tokens) and tokens[m].type in ("CBP", "CBP_ITEM"):
                     end = _skip(tokens, m + 1, ("COMMA", "AND"))
@@ -1740,6 +1745,9 @@ def _comply_lists(tokens: list[Token]) -> list[Token]:
     patient will comply with, listed, is one undertaking."""
     out: list[Token] = []
     for t in tokens:
+        if t.type == "COMPLY" and len(out) > 1 and out[-1].type == "INCLUDING" and out[-2].type == "CONSENT":
+            # "informed consent which includes compliance with the protocol": both
+            out[-1] = _retyped(out[-1], "AND")
         if t.type == "COMPLY" and out:
             k = len(out)
             while k and out[k - 1].type in _COMPLY_SEPS:
