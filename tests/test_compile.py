@@ -645,6 +645,13 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Capable of giving signed informed consent which includes compliance with the requirements and restrictions "
      "listed in the informed consent form (ICF) and in this protocol", "inclusion",
      "attribute able_to_consent and attribute able_to_comply"),
+    ("Diagnosis of type 2 diabetes mellitus for at least 6 months prior to screening", "inclusion",
+     "condition type_2_diabetes lasting >= 6 months"),
+    ("Evidence of active or latent tuberculosis", "exclusion",
+     "condition latent_tuberculosis or condition tuberculosis [active]"),
+    ("History of pancreatitis (acute or chronic)", "exclusion", "condition pancreatitis [history]"),
+    ("Body weight within 50 to 100 kg and body mass index (BMI) within the range 19.0 to 30.0 kg/m2 (inclusive)",
+     "inclusion", "(weight >= 50 kg and weight <= 100 kg) and (bmi >= 19 kg/m2 and bmi <= 30 kg/m2)"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
@@ -983,6 +990,10 @@ def test_registry_constructs(text, kind, rule):
     # agreeing not to breastfeed from a later day is not being free of it now
     ("Female participant must agree not to breastfeed during the study and for 6 months after the last dose",
      "inclusion"),
+    # an event "more than 6 months before screening" is when it happened, not how long it lasted
+    ("History of stroke more than 6 months prior to screening", "exclusion"),
+    # a washout "for at least 4 weeks before" is a window, not how long a drug was taken
+    ("No metformin for at least 4 weeks prior to screening", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

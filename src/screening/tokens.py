@@ -101,6 +101,12 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
         *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
           for power in range(2, 10)),
+        # "active or latent tuberculosis": the name is said of both (latent TB is not a kind of active
+        # TB); latent first, so that "active" is not shared forward onto it
+        (r"(?i)\b(?:active\s+or\s+latent|latent\s+or\s+active)\s+((?:tuberculosis|TB)(?:\s+infection)?)\b",
+         r"latent \1 or active \1"),
+        # "pancreatitis (acute or chronic)": either, which the name alone says
+        (r"(?i)\s*\(\s*(?:either\s+)?(?:acute\s+or\s+chronic|chronic\s+or\s+acute)\s*\)", ""),
         # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)
         (r"(?i)(\bpregnant\b)\s*,?\s*(?:as\s+)?(?:confirmed|documented|determined|verified)\s+by\s+(?:an?\s+)?"
          r"(?:negative\s+)?(?:(?:serum|urine|blood)\s+(?:or\s+(?:serum|urine|blood)\s+)?)?pregnancy\s+test(?:ing|s)?\b", r"\1"),
@@ -472,7 +478,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _women_planning, _childbearing_items, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _women_planning, _childbearing_items, _within_range, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
@@ -1606,6 +1612,14 @@ def _women_planning(tokens: list[Token]) -> list[Token]:
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
 
 
+def _within_range(tokens: list[Token]) -> list[Token]:
+    """"Body weight within 50 to 100 kg": a measure within a range is between its ends, not a time."""
+    return [_retyped(t, "BETWEEN") if t.type == "WITHIN" and 0 < k < len(tokens) - 3
+            and tokens[k - 1].type == "MEASURE" and tokens[k + 1].type == "NUMBER"
+            and tokens[k + 2].type in ("TO", "DASH") and tokens[k + 3].type == "NUMBER" else t
+            for k, t in enumerate(tokens)]
+
+
 def _skip(tokens: list[Token], k: int, types: tuple[str, ...]) -> int:
     """The first position from ``k`` whose token is not of these types."""
     while k < len(tokens) and tokens[k].type in types:
@@ -1778,6 +1792,13 @@ def _stable_to(out: list[Token], tokens: list[Token], k: int) -> bool:
     return stable and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
 
 
+def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
+    """"Diagnosis of type 2 diabetes for at least 6 months prior to screening": how long a
+    condition has been had, up to the anchor, i.e. up to now, as a stable dose is."""
+    last = next((x.type for x in reversed(out) if x.type not in ("MUST", "LASTING")), None)
+    return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
+
+
 def _durations(tokens: list[Token], text: str) -> list[Token]:
     """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
     how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
@@ -1792,22 +1813,24 @@ def _durations(tokens: list[Token], text: str) -> list[Token]:
             before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
         if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
                 and time[1:] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4)):
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)):
+            held = _held_to(out, tokens, k + 4)
             out.append(_retyped(t, "LASTING"))
             out.extend(tokens[k + 1:k + 4])
             k += 5 if after == "LASTING" else 4  # "for ≥ 8 weeks in duration"
-            k += 2 if _stable_to(out, tokens, k) else 0
+            k += 2 if _stable_to(out, tokens, k) or held else 0
             continue
         time = [x.type for x in tokens[k:k + 4]]
         after = tokens[k + 3].type if k + 3 < len(tokens) else None
         if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3)) \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)) \
                 and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
             # "for" itself was dropped as a connective: "on metformin for at least 3 months"
+            held = _held_to(out, tokens, k + 3)
             out.append(_token("LASTING", "for", out[-1].end_pos, t.start_pos))
             out.extend(tokens[k:k + 3])
             k += 4 if after == "LASTING" else 3
-            k += 2 if _stable_to(out, tokens, k) else 0
+            k += 2 if _stable_to(out, tokens, k) or held else 0
             continue
         if before in ("COND", "MED") and t.type == "GE" and time[1:] == ["WITHIN", "NUMBER", "TIMEUNIT"] \
                 and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
