@@ -652,6 +652,14 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("History of pancreatitis (acute or chronic)", "exclusion", "condition pancreatitis [history]"),
     ("Body weight within 50 to 100 kg and body mass index (BMI) within the range 19.0 to 30.0 kg/m2 (inclusive)",
      "inclusion", "(weight >= 50 kg and weight <= 100 kg) and (bmi >= 19 kg/m2 and bmi <= 30 kg/m2)"),
+    ("A positive pre-study drug/alcohol screen", "exclusion",
+     "urine_drug_screen in {positive} or blood_alcohol in {positive}"),
+    # what is asked of the patients who have a condition, not a requirement to have it
+    ("Patients with diabetes must have HbA1c < 8%", "inclusion", "if condition diabetes_mellitus then hba1c < 8 %"),
+    ("Patients with diabetes must have HbA1c < 8%", "exclusion",
+     "not (if condition diabetes_mellitus then hba1c < 8 %)"),
+    ("Subjects with hypertension must be on a stable dose of antihypertensive medication for at least 4 weeks",
+     "inclusion", "if condition hypertension then medication antihypertensive [stable] lasting >= 4 weeks"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),

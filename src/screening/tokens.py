@@ -101,6 +101,10 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
         *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
           for power in range(2, 10)),
+        # "a positive pre-study drug/alcohol screen": either test, done before the study (at screening)
+        (r"(?i)\bpre-?study\s+(?=(?:urine\s+)?(?:drug|alcohol|pregnancy)\b)", ""),
+        (r"(?i)\b(?:urine\s+)?drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\s+(screen(?:ing)?|tests?)\b",
+         r"drug screen or alcohol \1"),
         # "active or latent tuberculosis": the name is said of both (latent TB is not a kind of active
         # TB); latent first, so that "active" is not shared forward onto it
         (r"(?i)\b(?:active\s+or\s+latent|latent\s+or\s+active)\s+((?:tuberculosis|TB)(?:\s+infection)?)\b",
@@ -484,7 +488,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with, _naive_to):
+    for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1463,6 +1467,35 @@ def _snellen(tokens: list[Token], text: str) -> list[Token]:
 
 
 _PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
+
+
+_PATIENTS_WITH = re.compile(r"(?i)\b(?:patients|subjects|participants|individuals|persons|people|those)\s+"
+                            r"(?:who\s+have\s+(?:had\s+)?|with\s+)(?:an?\s+)?(?:known\s+)?$")
+_CONDITION_NAMING = frozenset({"COND", "QUAL", "OR", "AND", "ANDOR", "COMMA"})
+
+
+def _patients_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
+    condition (if diabetes then …), not a requirement to have it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        opens = k == 0 or tokens[k - 1].type in ("PERIOD", "SEMI")
+        j = k
+        while j < len(tokens) and tokens[j].type in _CONDITION_NAMING:
+            j += 1
+        begin = tokens[k - 1].end_pos if k else 0
+        if opens and j < len(tokens) and tokens[j].type == "MUST" and j + 1 < len(tokens) \
+                and any(t.type == "COND" for t in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos]):
+            at = tokens[k].start_pos
+            out.append(_token("IF", "", at, at))
+            out.extend(tokens[k:j])
+            out.append(_token("THEN", "", tokens[j].start_pos, tokens[j].start_pos))
+            k = j
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
