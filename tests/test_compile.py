@@ -660,6 +660,14 @@ def test_a_20000_character_criterion_compiles_quickly():
      "not (if condition diabetes_mellitus then hba1c < 8 %)"),
     ("Subjects with hypertension must be on a stable dose of antihypertensive medication for at least 4 weeks",
      "inclusion", "if condition hypertension then medication antihypertensive [stable] lasting >= 4 weeks"),
+    ("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN for liver metastases)", "inclusion",
+     "(alt <= 2.5 x ULN and ast <= 2.5 x ULN) or (condition liver_metastases and (alt <= 5 x ULN and ast <= 5 x ULN))"),
+    ("Use of any investigational drug or device within 30 days before screening or within 5 half-lives, whichever "
+     "is longer", "exclusion", "medication investigational_agent within max(30 days, 5 half-lives) before screening "
+     "or procedure investigational_device within 30 days before screening"),
+    ("Treatment with an investigational drug within 28 days prior to randomization or within 5 half-lives, "
+     "whichever is shorter", "exclusion",
+     "medication investigational_agent within min(28 days, 5 half-lives) before randomization"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
@@ -1002,6 +1010,10 @@ def test_registry_constructs(text, kind, rule):
     ("History of stroke more than 6 months prior to screening", "exclusion"),
     # a washout "for at least 4 weeks before" is a window, not how long a drug was taken
     ("No metformin for at least 4 weeks prior to screening", "exclusion"),
+    # the shorter of days and a device's (no) half-lives is not said
+    ("Use of an investigational drug or device within 30 days or 5 half-lives, whichever is shorter", "exclusion"),
+    # what a dose is "for" is not a condition on the patient
+    ("Prednisone ≤ 10 mg/day for rheumatoid arthritis", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

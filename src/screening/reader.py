@@ -1169,7 +1169,11 @@ class Reader(Transformer):
         if terminal == "COND" and "new" in q and (window is None or window.direction != "past"):
             raise Unreadable("a new diagnosis without saying since when")  # "newly diagnosed claudication"
         if window is not None and window.half_lives is not None and terminal != "MED":
-            raise Unreadable("half-lives of what is not a drug")
+            if window.whichever != "longer":
+                raise Unreadable("half-lives of what is not a drug")
+            # "an investigational drug or device within 30 days or 5 half-lives, whichever is
+            # longer": a device has no half-life, so the days are the longer for it
+            window = window.model_copy(update={"half_lives": None, "whichever": None})
         if exc and terminal == "PROC":
             raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
         if grade is not None and terminal != "COND":

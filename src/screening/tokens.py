@@ -105,6 +105,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?i)\bpre-?study\s+(?=(?:urine\s+)?(?:drug|alcohol|pregnancy)\b)", ""),
         (r"(?i)\b(?:urine\s+)?drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\s+(screen(?:ing)?|tests?)\b",
          r"drug screen or alcohol \1"),
+        # "any investigational drug or device": investigational both
+        (r"(?i)\b(investigational|experimental)\s+(drugs?|agents?|products?|medications?|therap(?:y|ies)|treatments?)"
+         r"\s+(or|and/or|and)\s+devices?\b", r"\1 \2 \3 \1 device"),
         # "active or latent tuberculosis": the name is said of both (latent TB is not a kind of active
         # TB); latent first, so that "active" is not shared forward onto it
         (r"(?i)\b(?:active\s+or\s+latent|latent\s+or\s+active)\s+((?:tuberculosis|TB)(?:\s+infection)?)\b",
@@ -809,12 +812,20 @@ def _half_lives(tokens: list[Token]) -> list[Token]:
                 and out[end + 2].type == "TIMEUNIT":
             time, lives, start = out[end + 1:end + 3], out[k - 1], k - 1  # "5 half-lives or 30 days"
             end += 3
+        elif k >= 6 and out[k - 2].type == "WITHIN" \
+                and [t.type for t in out[k - 6:k - 2]] == ["NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"]:
+            # "within 30 days before screening or within 5 half-lives" (the "or" read with the
+            # anchor): the anchor of both, written first
+            time, lives, start = out[k - 6:k - 4], out[k - 1], k - 6
         else:
             k += 1
             continue
         # "… or 5 half-lives prior to Day 1, whichever is longer": the anchor of both
-        anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
-        end += len(anchor)
+        if start == k - 6:
+            anchor = out[k - 4:k - 2]
+        else:
+            anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
+            end += len(anchor)
         j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
         if j >= len(out) or out[j].type != "WHICHEVER":
             k += 1
@@ -2547,8 +2558,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         ptype = prev.type if prev is not None else None
         ntype = nxt.type if nxt is not None else None
         if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
-                and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON")):
-            continue  # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one
+                and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON", "ULN", "LLN")):
+            # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one, and so is
+            # "(≤ 3 × ULN for Gilbert's syndrome)"
+            continue
         if t.type == "IF" and ptype in (None, "PERIOD", "SEMI", "COLON"):
             if_open = True
         elif t.type in ("PERIOD", "SEMI", "THEN", "COLON") or t.type == "COMMA" and if_open:
