@@ -668,6 +668,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Treatment with an investigational drug within 28 days prior to randomization or within 5 half-lives, "
      "whichever is shorter", "exclusion",
      "medication investigational_agent within min(28 days, 5 half-lives) before randomization"),
+    ("Sexually active males must use a condom during intercourse while taking the drug and for 3 months after "
+     "stopping treatment", "inclusion", "if (male and attribute sexually_active) then contraception"),
+    ("Males who are sexually active with a female partner of childbearing potential must agree to use "
+     "contraception", "inclusion", "if (male and attribute partner_childbearing_potential) then contraception"),
+    ("Sexually active women of childbearing potential not using contraception", "exclusion",
+     "female and attribute sexually_active and childbearing_potential and not contraception"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),

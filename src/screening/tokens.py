@@ -485,7 +485,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _women_planning, _childbearing_items, _within_range, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _partner_after_sex, _women_planning, _childbearing_items, _within_range, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
@@ -854,7 +854,7 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
                             "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
-                           "starting", "beginning", "time",
+                           "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
                            "intervention", "period", "trial"})
@@ -1645,6 +1645,17 @@ def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
                     continue
         out.append(tokens[k])
         k += 1
+    return out
+
+
+def _partner_after_sex(tokens: list[Token]) -> list[Token]:
+    """"Sexually active males must use a condom": the sex first, then whom among them (as in
+    "males who are sexually active")."""
+    out = list(tokens)
+    for k in range(len(out) - 1):
+        if out[k].type == "PARTNER" and out[k + 1].type in ("FEMALE", "MALE") and (k == 0 or out[k - 1].type in (
+                "PERIOD", "SEMI", "COMMA", "OR", "AND", "IF")):
+            out[k], out[k + 1] = out[k + 1], out[k]
     return out
 
 
