@@ -674,6 +674,10 @@ def test_a_20000_character_criterion_compiles_quickly():
      "contraception", "inclusion", "if (male and attribute partner_childbearing_potential) then contraception"),
     ("Sexually active women of childbearing potential not using contraception", "exclusion",
      "female and attribute sexually_active and childbearing_potential and not contraception"),
+    ("For males, agree to be abstinent from heterosexual intercourse, or agree to use acceptable contraception, for "
+     "the duration of study and 1 week after", "inclusion", "if male then contraception"),
+    ("Patient is able to comply with all study procedures including study drug administration, visits and tests",
+     "inclusion", "attribute able_to_comply"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),

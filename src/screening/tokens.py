@@ -878,8 +878,11 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
             k += 1  # "two forms of contraception": the profile says whether, not how many
             continue
         j = len(out) - (2 if out and out[-1].type == "ABLE" else 1)
-        if tokens[k].type == "CONTRACEPTION" and j >= 1 and out[j].type in ("OR", "ANDOR") \
-                and out[j - 1].type == "CONTRACEPTION":
+        if tokens[k].type == "CONTRACEPTION" and j >= 2 and out[j].type in ("OR", "ANDOR") \
+                and out[j - 1].type == "COMMA" and out[j - 2].type == "CONTRACEPTION":
+            j -= 1  # "agree to be abstinent, or agree to use contraception"
+        if tokens[k].type == "CONTRACEPTION" and j >= 1 and out[j].type in ("OR", "ANDOR", "COMMA") \
+                and out[j - 1].type == "CONTRACEPTION" and (out[j].type != "COMMA" or out[j + 1].type == "OR"):
             # "be abstinent or agree to use a condom": one method or another is contraception
             out[j - 1:] = [_token("CONTRACEPTION", out[j - 1].value, out[j - 1].start_pos, tokens[k].end_pos)]
         else:
@@ -887,6 +890,9 @@ def _contraception_periods(tokens: list[Token]) -> list[Token]:
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
+            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") \
+                    and tokens[j + 1].type in _PERIOD_TOKENS - {"AND", "OR"}:
+                j += 1  # "…, for the duration of study and 1 week after"
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
                                        or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS | _MANNER_WORDS
                                        # "… for the duration of the pregnancy" (a partner's)
@@ -1809,11 +1815,19 @@ def _adjective_commas(tokens: list[Token]) -> list[Token]:
 _COMPLY_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "ETC"})
 
 
+# What the procedures to comply with are listed in ("including study drug administration, visits
+# and tests"): nothing more asked.
+_COMPLY_EXAMPLES = frozenset({"ANCHOR", "COMPLY", "WORD", "COMMA", "AND", "OR", "ANDOR", "PERIOD"})
+
+
 def _comply_lists(tokens: list[Token]) -> list[Token]:
     """"comply with scheduled visits, treatment plan, and other study procedures": what the
     patient will comply with, listed, is one undertaking."""
     out: list[Token] = []
-    for t in tokens:
+    for k, t in enumerate(tokens):
+        if t.type == "INCLUDING" and out and out[-1].type == "COMPLY" and all(
+                x.type in _COMPLY_EXAMPLES for x in tokens[k + 1:]):
+            break  # "comply with all study procedures including study drug administration, visits and tests"
         if t.type == "COMPLY" and len(out) > 1 and out[-1].type == "INCLUDING" and out[-2].type == "CONSENT":
             # "informed consent which includes compliance with the protocol": both
             out[-1] = _retyped(out[-1], "AND")
