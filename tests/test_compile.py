@@ -678,6 +678,9 @@ def test_a_20000_character_criterion_compiles_quickly():
      "the duration of study and 1 week after", "inclusion", "if male then contraception"),
     ("Patient is able to comply with all study procedures including study drug administration, visits and tests",
      "inclusion", "attribute able_to_comply"),
+    ("Known allergy or hypersensitivity to any of the study drugs or their excipients", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    ("Known allergy or hypersensitivity to pembrolizumab", "exclusion", "medication pembrolizumab [allergic]"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),
@@ -1024,6 +1027,8 @@ def test_registry_constructs(text, kind, rule):
     ("Use of an investigational drug or device within 30 days or 5 half-lives, whichever is shorter", "exclusion"),
     # what a dose is "for" is not a condition on the patient
     ("Prednisone ≤ 10 mg/day for rheumatoid arthritis", "inclusion"),
+    # anaphylaxis to a drug is more than any allergy to it
+    ("History of anaphylaxis to any biologic therapy", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

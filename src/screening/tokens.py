@@ -105,6 +105,11 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?i)\bpre-?study\s+(?=(?:urine\s+)?(?:drug|alcohol|pregnancy)\b)", ""),
         (r"(?i)\b(?:urine\s+)?drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\s+(screen(?:ing)?|tests?)\b",
          r"drug screen or alcohol \1"),
+        # "allergy or hypersensitivity to the study drug or its excipients": one reaction to the product
+        (r"(?i)\b(?:allerg(?:y|ies)\s+(?:or|and/or)\s+hypersensitivit(?:y|ies)|hypersensitivit(?:y|ies)\s+(?:or|and/or)"
+         r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),
+        (r"(?i)(\bstudy\s+(?:drugs?|treatments?|medications?|interventions?)|\binvestigational\s+(?:medicinal\s+)?product)"
+         r"\s*,?\s+(?:or|and/or)\s+(?:to\s+)?(?:any\s+of\s+)?(?:its|their)\s+(?:excipients|components|ingredients)\b", r"\1"),
         # "any investigational drug or device": investigational both
         (r"(?i)\b(investigational|experimental)\s+(drugs?|agents?|products?|medications?|therap(?:y|ies)|treatments?)"
          r"\s+(or|and/or|and)\s+devices?\b", r"\1 \2 \3 \1 device"),
