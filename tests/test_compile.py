@@ -681,6 +681,18 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known allergy or hypersensitivity to any of the study drugs or their excipients", "exclusion",
      "condition study_drug_hypersensitivity"),
     ("Known allergy or hypersensitivity to pembrolizumab", "exclusion", "medication pembrolizumab [allergic]"),
+    # Pfizer's template wording
+    ("Male participants able to father children must agree to use highly effective contraception", "inclusion",
+     "if (male and attribute able_to_father_children) then contraception"),
+    ("Female participants of childbearing potential must have a negative pregnancy test prior to randomization",
+     "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Participants 18 years of age or older, inclusive, at the time of signing the ICD", "inclusion",
+     "age >= 18 years"),
+    ("Known or suspected hypersensitivity to any of the study interventions", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    ("Capable of giving signed informed consent as described in the protocol, which includes compliance with the "
+     "requirements and restrictions listed in the ICD and in this protocol", "inclusion",
+     "attribute able_to_consent and attribute able_to_comply"),
     # ", and" parts the groups of an inclusion's list that mixes "or" and "and"
     ("Diabetes or hypertension, and HbA1c < 8%", "inclusion",
      "(condition diabetes_mellitus or condition hypertension) and hba1c < 8 %"),

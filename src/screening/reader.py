@@ -1043,7 +1043,7 @@ class Reader(Transformer):
                 if not groups[-1]:
                     groups[-1].append(Status(field="female", span=span))
                 groups[-1].append(Status(field="childbearing_potential", span=span))
-            elif isinstance(i, Token) and i.type == "PARTNER":
+            elif isinstance(i, Token) and i.type == "SUBGROUP":
                 groups[-1].append(HasAttribute(concept=i.value, span=span))
         if len(groups) > 1 and groups[1] == [Status(field="female", span=span)]:
             raise Unreadable("women of childbearing potential and all women")

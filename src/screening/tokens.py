@@ -288,8 +288,8 @@ def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
             "ordinal": "MEASURE" if all(c.isdigit() for c in concept.categories) else "CATEGORICAL",
             "boolean": "FLAG",
         }[concept.value_type]
-    if concept.of_partner:
-        return "PARTNER"
+    if concept.subgroup:
+        return "SUBGROUP"
     if concept.category in ENTITY_TERMINALS:
         return ENTITY_TERMINALS[concept.category]
     # A class takes the terminal of what it classifies.
@@ -490,7 +490,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _partner_after_sex, _women_planning, _childbearing_items, _within_range, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex, _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
@@ -1659,12 +1659,12 @@ def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _partner_after_sex(tokens: list[Token]) -> list[Token]:
+def _subgroup_after_sex(tokens: list[Token]) -> list[Token]:
     """"Sexually active males must use a condom": the sex first, then whom among them (as in
     "males who are sexually active")."""
     out = list(tokens)
     for k in range(len(out) - 1):
-        if out[k].type == "PARTNER" and out[k + 1].type in ("FEMALE", "MALE") and (k == 0 or out[k - 1].type in (
+        if out[k].type == "SUBGROUP" and out[k + 1].type in ("FEMALE", "MALE") and (k == 0 or out[k - 1].type in (
                 "PERIOD", "SEMI", "COMMA", "OR", "AND", "IF")):
             out[k], out[k + 1] = out[k + 1], out[k]
     return out
@@ -1676,6 +1676,24 @@ def _women_planning(tokens: list[Token]) -> list[Token]:
     return [t for k, t in enumerate(tokens)
             if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
+
+
+def _test_before(tokens: list[Token]) -> list[Token]:
+    """"A negative pregnancy test prior to randomization": a test done before the anchor, as one at
+    it; and "18 years of age or older, inclusive": nothing more than "or older"."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "BEFORE" and out and out[-1].type == "PREGNANCY_TEST" and nxt is not None and nxt.type == "ANCHOR":
+            out.append(_token("AT_ANCHOR", t.value, t.start_pos, nxt.end_pos))
+            continue
+        if t.type == "ANCHOR" and out and out[-1].type == "AT_ANCHOR" and out[-1].start_pos == tokens[k - 1].start_pos \
+                and tokens[k - 1].type == "BEFORE":
+            continue
+        if t.type == "INCLUSIVE" and out and out[-1].type == "GE" and len(out) > 1 and out[-2].type == "YEARS_OLD":
+            continue
+        out.append(t)
+    return out
 
 
 def _within_range(tokens: list[Token]) -> list[Token]:

@@ -96,8 +96,9 @@ class Concept(BaseModel):
     ``ctcae`` marks an adverse event of treatment that a bare "grade 2" is said of on the CTCAE
     scale ("grade ≥ 2 peripheral neuropathy"); a condition with a grading of its own (hypertension,
     oral mucositis, hepatic encephalopathy) or a tumour is not, and descendants are not marked by it.
-    ``of_partner`` marks a fact about the patient's sexual partner ("with a female partner of
-    childbearing potential"): after a sex it says whom a requirement is asked of.
+    ``subgroup`` marks a fact that picks out whom, among the men or the women, a requirement is
+    asked of ("male participants with a female partner of childbearing potential", "sexually
+    active males", "men able to father children").
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
@@ -138,7 +139,7 @@ class Concept(BaseModel):
     ctcae: bool = False
     other_uses: bool = False
     latent: bool = False
-    of_partner: bool = False
+    subgroup: bool = False
     percent_predicted: str | None = None
     body_surface: bool = False
     rates: tuple[str, ...] = ()
