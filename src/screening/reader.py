@@ -1916,6 +1916,15 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
             p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
+        if "requiring_treatment" in nxt.quals_after and "requiring_treatment" not in p.quals:
+            # "autonomic or peripheral neuropathy that requires treatment": read of the last item
+            # alone, the first would exclude untreated; an exclusion reads it of each (it can then
+            # only exclude fewer), an inclusion cannot tell
+            if kind == "inclusion" or p.terminal != "COND" or seq.seps[k] not in ("or", "comma", "and") \
+                    or p.window is not None and not p.shared_window:
+                raise Unreadable("a need for treatment said after a list, of its last item or of each")
+            p.quals.append("requiring_treatment")
+            p.quals_after.append("requiring_treatment")
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is

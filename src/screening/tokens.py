@@ -1219,10 +1219,17 @@ _NAMED = frozenset({"MED", "PROC", "VACC"})
 _NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
 
 
+_TREATMENT_PERIOD = re.compile(r"(?i)\btreatment\b")
+
+
 def _during_or_before(tokens: list[Token]) -> list[Token]:
     """"Radiotherapy during the study or within 3 weeks of the start of drug" (either order): had
     in the weeks before, or planned for the study, written as "… within 3 weeks, or planned
     during the study" for _planned_too (a plan dated in the past weeks is not what is meant)."""
+    # "within 7 days prior or during the study": "prior" is before the study, not a past use
+    tokens = [_retyped(x, "BEFORE", "prior to") if x.type == "QUAL" and x.value == "history" and 0 < j < len(tokens) - 1
+              and tokens[j - 1].type == "TIMEUNIT" and tokens[j + 1].type == "DURING_TRIAL" else x
+              for j, x in enumerate(tokens)]
     for k, t in enumerate(tokens):
         if t.type != "DURING_TRIAL" or k == 0:
             continue
@@ -1236,9 +1243,14 @@ def _during_or_before(tokens: list[Token]) -> list[Token]:
         first = k
         while first > 0 and tokens[first - 1].type in _WINDOW_WORDS:
             first -= 1
-        if first < k and tokens[first].type == "WITHIN" and first > 0 and tokens[first - 1].type in _NAMED \
+        if first < k and tokens[first].type in ("WITHIN", "NUMBER") and first > 0 and tokens[first - 1].type in _NAMED \
                 and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI")):
-            return [*tokens[:k], *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
+            window = tokens[first:k]
+            if window[-1].type == "BEFORE":
+                # "within 6 hours before or during the treatment period": before the period named
+                anchor = "first_dose" if _TREATMENT_PERIOD.search(t.value) else "screening"
+                window.append(_token("ANCHOR", anchor, t.start_pos, t.end_pos))
+            return [*tokens[:first], *window, *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
     return tokens
 
 
@@ -1256,8 +1268,8 @@ def _planned_too(tokens: list[Token]) -> list[Token]:
         window = before
         while window > 0 and tokens[window - 1].type in _WINDOW_WORDS:
             window -= 1
-        if window == before or tokens[window].type != "WITHIN":
-            continue
+        if window == before or tokens[window].type not in ("WITHIN", "NUMBER"):
+            continue  # ("6 hours before or during the treatment period": a window too)
         first = window - 1
         while first >= 2 and tokens[first].type in _NAMED and tokens[first - 1].type in _NAME_SEPS \
                 and tokens[first - 2].type in _NAMED:
@@ -1485,7 +1497,8 @@ def _ends_course(t: Token) -> bool:
     return t.type == "ABLE" and t.value in _COMPLETED or t.type == "WORD" and t.value.lower() in _STOPPED
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
-_LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
+# "the last dose of chemotherapy", "the last chemotherapy": the words between "last" and the treatment
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?$")
 
 
 def _completed_before(tokens: list[Token], text: str) -> list[Token]:
@@ -2166,10 +2179,14 @@ def _requiring_treatment(out: list[Token]) -> int | None:
     m = k - 2
     while m >= 1 and out[m].type in _QUAL_JOINS and out[m - 1].type == "QUAL":
         m -= 2
-    # not after a list ("autonomic or peripheral neuropathy that requires …"): the words would
-    # be read of its last item only
-    alone = m == 0 or out[m - 1].type not in _QUAL_JOINS | {"COMMA"}
-    return k - 1 if m >= 0 and out[m].type == "COND" and alone else None
+    if m < 0 or out[m].type != "COND":
+        return None
+    # after a list, only of conditions ("autonomic or peripheral neuropathy that requires …"):
+    # the reader says whether it is each one's
+    first = m
+    while first >= 2 and out[first - 1].type in _QUAL_JOINS | {"COMMA"} and out[first - 2].type == "COND":
+        first -= 2
+    return k - 1 if first == 0 or out[first - 1].type not in _QUAL_JOINS | {"COMMA"} else None
 
 
 def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:

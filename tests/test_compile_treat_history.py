@@ -1,0 +1,87 @@
+"""Treatment history in words, round 2: a time since the last treatment, a need for treatment said
+after a list of conditions, a window "before or during the study". Criterion text → canonical
+rule, the near misses that must stay free text, and the patients a reading could fail wrongly."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # "since (the) last X" is "since prior X": a wash-out
+    ("At least 2 weeks since last radiotherapy", "inclusion", "not procedure radiotherapy within 2 weeks before screening"),
+    ("At least 4 weeks since the last chemotherapy", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening"),
+    ("Last chemotherapy less than 4 weeks prior to randomization", "exclusion",
+     "medication chemotherapy within 4 weeks before randomization"),
+    # a need for treatment said after a list of conditions: each one's, in an exclusion
+    ("Autonomic or peripheral neuropathy that requires treatment", "exclusion",
+     "condition autonomic_neuropathy [requiring_treatment] or condition peripheral_neuropathy [requiring_treatment]"),
+    ("Hypertension, diabetes or heart failure requiring active treatment", "exclusion",
+     "condition hypertension [requiring_treatment] or condition diabetes_mellitus [requiring_treatment]"
+     " or condition heart_failure [requiring_treatment]"),
+    ("Pregnancy; hypertension requiring treatment", "exclusion", "pregnant or condition hypertension [requiring_treatment]"),
+    # "within N before or during the study (treatment period)": had before it, or planned for it
+    ("Use of antihistamines within 6 hours before or during the treatment period", "exclusion",
+     "medication antihistamine within 6 hours before first_dose or medication antihistamine [planned]"),
+    ("The use of anti-nausea or anti-vertigo drugs 6 hours before or during the treatment period", "exclusion",
+     "medication antiemetic within 6 hours before first_dose or medication antivertigo_drug within 6 hours before"
+     " first_dose or medication antiemetic [planned] or medication antivertigo_drug [planned]"),
+    ("Use of anti-nausea drugs within 6 hours before or during the study", "exclusion",
+     "medication antiemetic within 6 hours before screening or medication antiemetic [planned]"),
+    # "prior" there is before the study, not a past use that must also be planned
+    ("Use of aspirin within 7 days prior or during the study", "exclusion",
+     "medication aspirin within 7 days before screening or medication aspirin [planned]"),
+])
+def test_treatment_history_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the last relapse is no treatment
+    ("At least 6 months since the last relapse", "inclusion"),
+    # an inclusion cannot tell whether the need is the last item's or each one's
+    ("Autonomic or peripheral neuropathy that requires treatment", "inclusion"),
+    # a list of a drug and a condition: whose need is not said
+    ("Warfarin or hypertension requiring treatment", "exclusion"),
+    # an item with a time of its own is said whole
+    ("Myocardial infarction within 6 months or heart failure requiring treatment", "exclusion"),
+])
+def test_treatment_history_near_misses_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(compile_criterion(text, kind).rule, Context(patient=patient, as_of=AS_OF)).truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # a neuropathy whose treatment is not recorded may or may not need it
+    ([{"name": "peripheral neuropathy", "onset": "2024-01-01"}], Truth.UNKNOWN),
+    ([{"name": "peripheral neuropathy", "onset": "2024-01-01", "note": "on treatment with duloxetine"}], Truth.TRUE),
+    ([{"name": "hypertension", "onset": "2024-01-01"}], Truth.FALSE),
+])
+def test_a_neuropathy_not_known_to_need_treatment_does_not_exclude(conditions, truth):
+    text = "Autonomic or peripheral neuropathy that requires treatment"
+    assert screened(text, "exclusion", conditions=conditions, complete=["conditions"]) is truth
+
+
+def test_a_drug_before_the_study_period_excludes_and_one_long_ago_does_not():
+    text = "Use of antihistamines within 6 hours before or during the treatment period"
+    today = {"medications": [{"name": "cetirizine", "start": "2026-11-01", "end": "2026-11-20"}]}
+    assert screened(text, "exclusion", **today) is Truth.TRUE
+    long_ago = {"medications": [{"name": "cetirizine", "start": "2026-01-01", "end": "2026-02-01"}],
+                "complete": ["medications"]}
+    # (whether one is planned for the study, a list of what was taken does not say)
+    assert screened(text, "exclusion", **long_ago) is Truth.UNKNOWN
