@@ -41,6 +41,9 @@ AS_OF = date(2026, 11, 20)
     # "prior" there is before the study, not a past use that must also be planned
     ("Use of aspirin within 7 days prior or during the study", "exclusion",
      "medication aspirin within 7 days before screening or medication aspirin [planned]"),
+    # one course is having had the treatment; lines and regimens are counted
+    ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
+    ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
 ])
 def test_treatment_history_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -51,6 +54,10 @@ def test_treatment_history_constructs(text, kind, rule):
     ("At least 6 months since the last relapse", "inclusion"),
     # an inclusion cannot tell whether the need is the last item's or each one's
     ("Autonomic or peripheral neuropathy that requires treatment", "inclusion"),
+    # cycles (courses) of a treatment are not its lines: one line may hold many cycles
+    ("Must have received at least 5 courses of chemotherapy", "inclusion"),
+    ("At least 4 cycles of chemotherapy", "inclusion"),
+    ("More than 6 cycles of platinum-based chemotherapy", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -75,6 +82,14 @@ def screened(text: str, kind: str, **profile) -> Truth:
 def test_a_neuropathy_not_known_to_need_treatment_does_not_exclude(conditions, truth):
     text = "Autonomic or peripheral neuropathy that requires treatment"
     assert screened(text, "exclusion", conditions=conditions, complete=["conditions"]) is truth
+
+
+def test_six_cycles_of_one_line_do_not_fail_a_count_of_cycles():
+    # read as lines, "at least 4 cycles" failed a patient whose first line ran six cycles
+    text = "At least 4 cycles of chemotherapy"
+    one_line = {"medications": [{"name": "carboplatin", "start": "2026-01-01", "end": "2026-06-01", "therapy_line": 1}],
+                "complete": ["medications"]}
+    assert screened(text, "inclusion", **one_line) is Truth.UNKNOWN
 
 
 def test_a_drug_before_the_study_period_excludes_and_one_long_ago_does_not():

@@ -64,6 +64,10 @@ class _GradeBound:
     before: bool = True  # written before the name ("grade ≥ 2 neuropathy"), not after it
 
 
+# The words that count cycles of a treatment rather than its lines ("4 courses of chemotherapy").
+_COURSES = re.compile(r"(?i)^\s*(?:course|cycle)s?\b")
+
+
 @dataclass
 class _Part:
     """One part of a clause before the list around it is settled."""
@@ -629,6 +633,10 @@ class Reader(Transformer):
         med = next(t for t in tokens if t.type == "MED")
         if {t.value for t in tokens if t.type == "QUAL"} - {"history"}:
             raise Unreadable("lines of a treatment given in a setting")  # "… of first-line therapy"
+        if any(t.type == "LINES" and _COURSES.match(t.value) for t in tokens):
+            # "at least 4 cycles of chemotherapy": a line of treatment may hold many cycles, and
+            # the profile counts lines, not cycles (one course, as having had it, is read before)
+            raise Unreadable("cycles or courses of a treatment counted")
         if any(not float(n).is_integer() or float(n) < 0 for _, n in bounds):
             raise Unreadable("a count of lines that is not a whole number")
         span = self._span(tokens)
