@@ -12,6 +12,7 @@ from screening.logic import Truth
 from screening.nodes import FreeText
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.rules import parse_rule
 
 AS_OF = date(2026, 11, 20)
 
@@ -41,6 +42,14 @@ AS_OF = date(2026, 11, 20)
     # "prior" there is before the study, not a past use that must also be planned
     ("Use of aspirin within 7 days prior or during the study", "exclusion",
      "medication aspirin within 7 days before screening or medication aspirin [planned]"),
+    # lines of (systemic) therapy naming no drug: lines of any treatment, counted from the
+    # medications' therapy lines
+    ("At least two prior lines of therapy", "inclusion", "lines of therapy >= 2"),
+    ("At least one prior line of therapy", "inclusion", "lines of therapy >= 1"),
+    ("No more than 2 prior lines of systemic therapy", "inclusion", "lines of therapy [systemic] <= 2"),
+    ("More than 3 prior lines of systemic treatment", "exclusion", "lines of therapy [systemic] > 3"),
+    ("Participants must have received 1 to 3 prior lines of systemic therapy", "inclusion",
+     "lines of therapy [systemic] >= 1 and lines of therapy [systemic] <= 3"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -58,6 +67,13 @@ def test_treatment_history_constructs(text, kind, rule):
     ("Must have received at least 5 courses of chemotherapy", "inclusion"),
     ("At least 4 cycles of chemotherapy", "inclusion"),
     ("More than 6 cycles of platinum-based chemotherapy", "exclusion"),
+    # the lines of one setting are not all lines ("for advanced disease" was dropped)
+    ("At least 2 prior lines of chemotherapy for advanced disease", "inclusion"),
+    ("Received at least 1 prior line of systemic therapy for advanced disease", "inclusion"),
+    ("No more than 1 prior line of chemotherapy within 6 months", "inclusion"),
+    # "lines of therapy" is read only as a count ("any line of therapy" as a drug would be any drug)
+    ("No prior lines of therapy", "inclusion"),
+    ("Prior lines of therapy", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -100,3 +116,42 @@ def test_a_drug_before_the_study_period_excludes_and_one_long_ago_does_not():
                 "complete": ["medications"]}
     # (whether one is planned for the study, a list of what was taken does not say)
     assert screened(text, "exclusion", **long_ago) is Truth.UNKNOWN
+
+
+LINE_1 = {"name": "carboplatin", "start": "2025-01-01", "end": "2025-05-01", "therapy_line": 1}
+LINE_2 = {"name": "docetaxel", "start": "2025-06-01", "end": "2025-09-01", "therapy_line": 2}
+LINE_3 = {"name": "pembrolizumab", "start": "2025-10-01", "therapy_line": 3}
+METFORMIN = {"name": "metformin", "start": "2020-01-01"}
+
+
+@pytest.mark.parametrize("medications, truth", [
+    ([LINE_1, LINE_2], Truth.TRUE),
+    # a drug recorded with no line may be no line of treatment at all: metformin is not one
+    ([LINE_1, METFORMIN], Truth.UNKNOWN),
+    ([METFORMIN], Truth.FALSE),
+    ([], Truth.FALSE),
+])
+def test_lines_of_any_therapy_count_the_recorded_lines(medications, truth):
+    text = "At least two prior lines of therapy"
+    assert screened(text, "inclusion", medications=medications, complete=["medications"]) is truth
+
+
+def test_a_metformin_course_is_not_a_line_that_fails_an_upper_bound():
+    text = "No more than 2 prior lines of therapy"
+    assert screened(text, "inclusion", medications=[LINE_1, LINE_2, METFORMIN], complete=["medications"]) is Truth.UNKNOWN
+    assert screened(text, "inclusion", medications=[LINE_1, LINE_2, LINE_3], complete=["medications"]) is Truth.FALSE
+
+
+def test_lines_of_systemic_therapy_need_the_route_to_count_a_line():
+    text = "No more than 2 prior lines of systemic therapy"
+    iv = [{**line, "route": "iv"} for line in (LINE_1, LINE_2, LINE_3)]
+    assert screened(text, "inclusion", medications=iv, complete=["medications"]) is Truth.FALSE
+    # a line given into the bladder or on the skin may not be systemic: three lines, route unknown
+    assert screened(text, "inclusion", medications=[LINE_1, LINE_2, LINE_3], complete=["medications"]) is Truth.UNKNOWN
+    topical = [{**LINE_1, "route": "topical"}, {**LINE_2, "route": "iv"}, {**LINE_3, "route": "iv"}]
+    assert screened(text, "inclusion", medications=topical, complete=["medications"]) is Truth.TRUE
+
+
+def test_lines_with_a_qualifier_print_and_read_back():
+    rule = compile_criterion("No more than 2 prior lines of systemic therapy", "inclusion").rule
+    assert parse_rule(to_text(rule)) == rule

@@ -631,7 +631,8 @@ class Reader(Transformer):
     def _lines(self, bounds: list[tuple[str, Token | float]], items) -> _Part:
         tokens = [t for t in items if isinstance(t, Token)]
         med = next(t for t in tokens if t.type == "MED")
-        if {t.value for t in tokens if t.type == "QUAL"} - {"history"}:
+        quals = {t.value for t in tokens if t.type == "QUAL"}
+        if quals - {"history", "systemic"}:
             raise Unreadable("lines of a treatment given in a setting")  # "… of first-line therapy"
         if any(t.type == "LINES" and _COURSES.match(t.value) for t in tokens):
             # "at least 4 cycles of chemotherapy": a line of treatment may hold many cycles, and
@@ -640,7 +641,9 @@ class Reader(Transformer):
         if any(not float(n).is_integer() or float(n) < 0 for _, n in bounds):
             raise Unreadable("a count of lines that is not a whole number")
         span = self._span(tokens)
-        nodes = [TreatmentLines(concept=med.value, op=op, count=int(float(n)), span=span) for op, n in bounds]
+        counted = tuple(q for q in ("systemic",) if q in quals)  # "lines of systemic therapy": not a topical one
+        nodes = [TreatmentLines(concept=med.value, qualifiers=counted, op=op, count=int(float(n)), span=span)
+                 for op, n in bounds]
         return _Part(node=nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=span), span=span)
 
     def episodes(self, items):
@@ -882,6 +885,11 @@ class Reader(Transformer):
             groups = rest[0].groups
             rest = rest[1:]
         part: _Part = rest[0]
+        if part.node is not None and (groups or rest[1:]) \
+                and any(isinstance(n, TreatmentLines) for n in walk(part.node)):
+            # "at least 2 lines of chemotherapy for advanced disease": the lines of one setting,
+            # which the count of all lines would overstate
+            raise Unreadable("words about the lines counted, which a count of lines cannot say")
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):

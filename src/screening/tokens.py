@@ -210,12 +210,13 @@ class _Lexicon:
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
-                 other_gradings: Iterable[str] = ()) -> None:
+                 other_gradings: Iterable[str] = (), lines_of_any: str | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
+        self.lines_of_any = lines_of_any  # the class "lines of therapy" counts when no drug is named
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
@@ -292,6 +293,7 @@ def _lexicon() -> _Lexicon:
     episode_of = data.pop("EPISODE_OF", {})
     rate_of = data.pop("RATE_OF", {})
     other_gradings = data.pop("OTHER_GRADINGS", [])
+    lines_of_any = data.pop("LINES_OF_ANY", None)
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -319,7 +321,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings)
+                    snellen, episode_of, rate_of, other_gradings, lines_of_any)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -2688,6 +2690,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             after_of = tokens[k + 2].type if ntype == "OF" and k + 2 < n else None
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
+            lined = len(out)
+            while lined and out[lined - 1].type == "QUAL" and out[lined - 1].value in ("history", "systemic"):
+                lined -= 1
+            if lined and out[lined - 1].type == "LINES" and _lexicon().lines_of_any is not None:
+                # "at least 2 prior lines of (systemic) therapy": lines of any treatment
+                out.append(_retyped(t, "MED", _lexicon().lines_of_any))
+                continue
             treating = _treating_class(out, vocab)
             begins = _requiring_treatment(out) if treating is None else None
             if begins is not None:
