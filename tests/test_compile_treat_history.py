@@ -50,6 +50,19 @@ AS_OF = date(2026, 11, 20)
     ("More than 3 prior lines of systemic treatment", "exclusion", "lines of therapy [systemic] > 3"),
     ("Participants must have received 1 to 3 prior lines of systemic therapy", "inclusion",
      "lines of therapy [systemic] >= 1 and lines of therapy [systemic] <= 3"),
+    # "washout of (at least) N from X": that long since it
+    ("Washout of at least 4 weeks from prior biologic therapy", "inclusion",
+     "not medication biologic within 4 weeks before screening"),
+    ("A washout period of at least 14 days from any prior investigational agent", "inclusion",
+     "not medication investigational_agent within 14 days before screening"),
+    ("Washout of 4 weeks from methotrexate", "inclusion", "not medication methotrexate within 4 weeks before screening"),
+    # an exclusion names who had it in the weeks: "less than N since"
+    ("Less than 4 weeks since prior chemotherapy", "exclusion", "medication chemotherapy within 4 weeks before screening"),
+    ("< 2 weeks since radiotherapy or surgery", "exclusion",
+     "procedure radiotherapy within 2 weeks before screening or procedure surgery within 2 weeks before screening"),
+    # "treatment-naive to X" is naive to X
+    ("Treatment-naive to JAK inhibitors", "inclusion", "not medication jak_inhibitor"),
+    ("Treatment naive to biologics", "inclusion", "not medication biologic"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -74,6 +87,15 @@ def test_treatment_history_constructs(text, kind, rule):
     # "lines of therapy" is read only as a count ("any line of therapy" as a drug would be any drug)
     ("No prior lines of therapy", "inclusion"),
     ("Prior lines of therapy", "exclusion"),
+    # a wash-out listed as an exclusion: read literally it would exclude whoever washed out
+    ("At least 4 weeks since prior chemotherapy", "exclusion"),
+    ("Washout of at least 4 weeks from prior biologic therapy", "exclusion"),
+    ("Off warfarin for at least 5 days", "exclusion"),
+    ("Less than 4 weeks since prior chemotherapy", "inclusion"),
+    # a washout of what is not said
+    ("Washout of at least 4 weeks", "inclusion"),
+    # naive to a list: whether it reaches every item is not said
+    ("Treatment-naive to JAK inhibitors or biologics", "inclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -155,3 +177,12 @@ def test_lines_of_systemic_therapy_need_the_route_to_count_a_line():
 def test_lines_with_a_qualifier_print_and_read_back():
     rule = compile_criterion("No more than 2 prior lines of systemic therapy", "inclusion").rule
     assert parse_rule(to_text(rule)) == rule
+
+
+def test_a_washout_listed_as_an_exclusion_does_not_exclude_the_washed_out():
+    # read as "not chemotherapy within 4 weeks", it failed every patient off chemotherapy
+    text = "At least 4 weeks since prior chemotherapy"
+    none = {"medications": [], "complete": ["medications"]}
+    assert screened(text, "exclusion", **none) is Truth.UNKNOWN
+    recent = {"medications": [{"name": "carboplatin", "start": "2026-10-01", "end": "2026-11-10"}]}
+    assert screened("Less than 4 weeks since prior chemotherapy", "exclusion", **recent) is Truth.TRUE

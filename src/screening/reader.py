@@ -394,9 +394,16 @@ class Reader(Transformer):
         return _Part(node=Not(item=node, span=span), span=span, result="negative")
 
     def washout(self, items):
+        """"At least 4 weeks since prior chemotherapy": none in those weeks (an inclusion); "less
+        than 4 weeks since prior chemotherapy" (an exclusion): some in them."""
         op, (kind, amount, unit) = items[0]
-        if op not in (">", ">=") or kind != "quantity" or unit not in _YEARS:
+        if kind != "quantity" or unit not in _YEARS:
             raise Unreadable("a wash-out needs a time")
+        if op not in ((">", ">=") if self.kind == "inclusion" else ("<", "<=")):
+            # "At least 4 weeks since prior chemotherapy" listed as an exclusion: read literally it
+            # would exclude every patient who has washed out ("less than 4 weeks since" excludes
+            # whoever had it in those weeks)
+            raise Unreadable("a wash-out that names who is excluded by having washed out")
         tokens = [t for t in items if isinstance(t, Token)]
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
@@ -408,7 +415,7 @@ class Reader(Transformer):
         nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
                  if t.type in ("COND", "MED", "PROC", "VACC")]
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
-        return _Part(node=Not(item=node, span=span), span=span)
+        return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
 
     def washed_before(self, items):
         """"Prior chemotherapy completed at least 4 weeks before enrollment": none in those weeks

@@ -473,7 +473,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with, _naive_to):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1148,6 +1148,7 @@ _LIST_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "INCLUDING", "EXCEPT"})
 
 
 _NAIVE_TO = re.compile(r"(?i)\s*(?:to|of)\s+(?:(?:any|all|the|prior)\s+)*")
+_NAIVE_END = re.compile(r"(?i)na[iï]ve$")
 
 
 def _naive_to(tokens: list[Token], text: str) -> list[Token]:
@@ -1158,8 +1159,9 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
     list, which "naive" may or may not reach; "treatment-naive" with no drug named is a qualifier."""
     out = list(tokens)
     for k, t in enumerate(out):
-        if t.type != "WORD" or t.value.lower() not in _NAIVE:
-            continue
+        naive = t.type == "WORD" and t.value.lower() in _NAIVE
+        if not (naive or t.type == "QUAL" and t.value == "untreated" and _NAIVE_END.search(text[t.start_pos:t.end_pos])):
+            continue  # ("treatment-naive to JAK inhibitors" is naive to them)
         before = out[k - 1] if k else None
         after = out[k + 1] if k + 1 < len(out) else None
         if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS) \
@@ -1174,6 +1176,33 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
         never = _token("NEG", "never", start, start)
         return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
     return out
+
+
+_WASHOUT = re.compile(r"(?i)^wash-?out$")
+_WASHOUT_FROM = re.compile(r"(?i)\s*(?:from|since|after|for)\s+(?:(?:the|any|all|last|a|an)\s+)*")
+
+
+def _washout_of(tokens: list[Token], text: str) -> list[Token]:
+    """"Washout of at least 4 weeks from prior biologic therapy", "a washout period of 14 days
+    since any prior investigational agent": that long since the treatment, a wash-out ("at least 4
+    weeks since prior biologic therapy"); a washout of a time is at least that time."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and _WASHOUT.match(t.value)):
+            continue
+        cmp = [x for x in tokens[k + 1:k + 2] if x.type in ("GE", "GT")]
+        at = k + 1 + len(cmp)
+        if [x.type for x in tokens[at:at + 2]] != ["NUMBER", "TIMEUNIT"] or at + 2 >= len(tokens):
+            continue
+        treated = at + 2
+        while treated < len(tokens) and tokens[treated].type == "QUAL" and tokens[treated].value == "history":
+            treated += 1
+        if treated >= len(tokens) or tokens[treated].type not in _TREATMENTS \
+                or not _WASHOUT_FROM.fullmatch(text[tokens[at + 1].end_pos:tokens[at + 2].start_pos]):
+            continue
+        at_least = cmp or [_token("GE", "at least", t.start_pos, t.end_pos)]
+        since = _token("BEFORE", "since", tokens[at + 1].end_pos, tokens[at + 2].start_pos)
+        return [*tokens[:k], *at_least, *tokens[at:at + 2], since, *tokens[at + 2:]]
+    return tokens
 
 
 _WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
