@@ -63,6 +63,22 @@ AS_OF = date(2026, 11, 20)
     # "treatment-naive to X" is naive to X
     ("Treatment-naive to JAK inhibitors", "inclusion", "not medication jak_inhibitor"),
     ("Treatment naive to biologics", "inclusion", "not medication biologic"),
+    # a count of regimens is one of lines
+    ("At least 2 prior chemotherapy regimens", "inclusion", "lines of chemotherapy >= 2"),
+    ("More than 3 prior chemotherapy regimens", "exclusion", "lines of chemotherapy > 3"),
+    ("At least 2 prior regimens", "inclusion", "lines of therapy >= 2"),
+    # "stable" right before a drug is its stable dose
+    ("Stable antiepileptic treatment for at least 4 weeks", "inclusion",
+     "medication anticonvulsant [stable] lasting >= 4 weeks"),
+    ("On stable antihypertensive therapy for at least 4 weeks prior to screening", "inclusion",
+     "medication antihypertensive [stable] lasting >= 4 weeks"),
+    ("Stable anticoagulant regimen", "inclusion", "medication anticoagulant [stable]"),
+    # a combined (estrogen-containing) contraceptive is one kind of hormonal or oral contraceptive
+    ("Use of estrogen-containing contraceptives", "exclusion", "medication combined_hormonal_contraceptive"),
+    ("Use of combined oral contraceptives", "exclusion", "medication combined_oral_contraceptive"),
+    ("Current use of combined hormonal contraception", "exclusion",
+     "medication combined_hormonal_contraceptive [current]"),
+    ("Previously treated with a platinum-containing regimen", "inclusion", "medication platinum_chemotherapy [history]"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -96,6 +112,10 @@ def test_treatment_history_constructs(text, kind, rule):
     ("Washout of at least 4 weeks", "inclusion"),
     # naive to a list: whether it reaches every item is not said
     ("Treatment-naive to JAK inhibitors or biologics", "inclusion"),
+    # "stable" said of a condition is not a stable dose
+    ("Clinically stable brain metastases", "exclusion"),
+    # regimens of one setting
+    ("More than 2 prior regimens for metastatic disease", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -186,3 +206,16 @@ def test_a_washout_listed_as_an_exclusion_does_not_exclude_the_washed_out():
     assert screened(text, "exclusion", **none) is Truth.UNKNOWN
     recent = {"medications": [{"name": "carboplatin", "start": "2026-10-01", "end": "2026-11-10"}]}
     assert screened("Less than 4 weeks since prior chemotherapy", "exclusion", **recent) is Truth.TRUE
+
+
+@pytest.mark.parametrize("drug, truth", [
+    # a progestin-only implant, coil or pill is no combined contraceptive
+    ("Nexplanon", Truth.FALSE), ("Mirena", Truth.FALSE), ("progestin-only pill", Truth.FALSE),
+    ("Sprintec", Truth.TRUE), ("combined oral contraceptive", Truth.TRUE),
+    # recorded only as some hormonal contraceptive: may or may not be a combined one
+    ("hormonal contraceptive", Truth.UNKNOWN),
+])
+def test_an_estrogen_containing_contraceptive_is_not_any_hormonal_one(drug, truth):
+    text = "Use of combined hormonal contraceptives"
+    on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
+    assert screened(text, "exclusion", **on_it) is truth

@@ -462,7 +462,7 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
-    tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
+    tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(tokens, vocab, text), text), text), vocab, text)
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
@@ -473,7 +473,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1176,6 +1176,37 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
         never = _token("NEG", "never", start, start)
         return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
     return out
+
+
+_REGIMENS = re.compile(r"(?i)\bregimens?$")
+
+
+def _counted_regimens(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 2 prior chemotherapy regimens", "more than 3 prior regimens": a count of regimens
+    is one of lines ("2 lines of chemotherapy", "2 lines of therapy"). Only a count with its
+    comparator, and only of regimens ("2 prior therapies" may count drugs)."""
+    for k, t in enumerate(tokens):
+        drug = t.type == "MED" and _REGIMENS.search(text[t.start_pos:t.end_pos])
+        if not (drug or t.type in ("WORD", "TREATMENT") and _REGIMENS.fullmatch(t.value)):
+            continue
+        count = k
+        while count and tokens[count - 1].type == "QUAL" and tokens[count - 1].value == "history":
+            count -= 1
+        if count < 2 or tokens[count - 1].type != "NUMBER" or tokens[count - 2].type not in COMPARATORS:
+            continue
+        lines = _token("LINES", "regimen of", t.start_pos, t.start_pos)
+        named = t if drug else _retyped(t, "MED", _lexicon().lines_of_any)
+        return [*tokens[:k], lines, named, *tokens[k + 1:]]
+    return tokens
+
+
+def _stable_drugs(tokens: list[Token], text: str) -> list[Token]:
+    """"Stable antiepileptic treatment", "on stable antihypertensive therapy": a drug taken at an
+    unchanged dose, as "a stable dose of". Only right before a drug ("stable brain metastases" is
+    another thing)."""
+    return [_retyped(t, "QUAL", "stable") if t.type == "WORD" and t.value.lower() == "stable"
+            and k + 1 < len(tokens) and tokens[k + 1].type == "MED" and not text[t.end_pos:tokens[k + 1].start_pos].strip()
+            else t for k, t in enumerate(tokens)]
 
 
 _WASHOUT = re.compile(r"(?i)^wash-?out$")
