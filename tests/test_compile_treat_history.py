@@ -79,6 +79,14 @@ AS_OF = date(2026, 11, 20)
     ("Current use of combined hormonal contraception", "exclusion",
      "medication combined_hormonal_contraceptive [current]"),
     ("Previously treated with a platinum-containing regimen", "inclusion", "medication platinum_chemotherapy [history]"),
+    # discontinued for at least a time before: that long since it
+    ("Must have discontinued all biologics for at least 12 weeks prior to randomization", "inclusion",
+     "not medication biologic within 12 weeks before randomization"),
+    # expected to require a treatment: the treatment planned
+    ("Participant is expected to require another form of antineoplastic therapy while on study treatment",
+     "exclusion", "medication anticancer_therapy [planned]"),
+    ("Is expected to require systemic corticosteroids during the study", "exclusion",
+     "medication corticosteroid [planned, systemic]"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -116,6 +124,10 @@ def test_treatment_history_constructs(text, kind, rule):
     ("Clinically stable brain metastases", "exclusion"),
     # regimens of one setting
     ("More than 2 prior regimens for metastatic disease", "exclusion"),
+    # how long a drug was taken before screening is not how long since it
+    ("Treated with metformin for at least 8 weeks prior to screening", "inclusion"),
+    # (and a wash-out listed as an exclusion, however written)
+    ("Discontinued all biologics for at least 12 weeks prior to randomization", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole

@@ -470,7 +470,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
-                   _off_for):
+                   _off_for, _expected_to_require):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens):
@@ -1261,6 +1261,14 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _expected_to_require(tokens: list[Token]) -> list[Token]:
+    """"Expected to require systemic corticosteroids during the study", "anticipated to need …":
+    the treatment planned, as "anticipated need for" it (the need is the plan's, not a condition's)."""
+    return [t for k, t in enumerate(tokens) if not (
+        t.type == "REQUIRING" and k > 0 and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "planned"
+        and k + 1 < len(tokens) and tokens[k + 1].type in ("MED", "PROC", "QUAL", "OTHER"))]
+
+
 def _off_for(tokens: list[Token]) -> list[Token]:
     """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
     since the drug, a wash-out ("at least 5 days since warfarin")."""
@@ -1589,8 +1597,11 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
-        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
-            return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
+        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+                and not any(t.type == "WORD" and t.value.lower() in _STOPPED for t in tokens[:k]):
+            # "treated with metformin for at least 8 weeks prior to screening": how long (but
+            # "discontinued all biologics for at least 12 weeks prior" is how long since)
+            return tokens
         end = k - 1
         while end > 0 and (tokens[end].type == "MUST" or _ends_course(tokens[end])):
             end -= 1  # "must have been completed"
