@@ -87,6 +87,15 @@ AS_OF = date(2026, 11, 20)
      "exclusion", "medication anticancer_therapy [planned]"),
     ("Is expected to require systemic corticosteroids during the study", "exclusion",
      "medication corticosteroid [planned, systemic]"),
+    # "currently receiving or has received within N": the window says it all
+    ("Currently receiving or has received within 28 days prior to enrollment any investigational drug", "exclusion",
+     "medication investigational_agent within 28 days before enrollment"),
+    # a kind named with its class is the kind
+    ("Prior treatment with an anti-PD-1 monoclonal antibody", "exclusion", "medication pd1_inhibitor [history]"),
+    ("Prior treatment with TNF inhibitor biologics", "exclusion", "medication tnf_inhibitor [history]"),
+    ("Prior treatment with CD137 agonists or immune checkpoint blockade therapies, including anti-CTLA-4, anti-PD-1,"
+     " and anti-PD-L1 therapeutic antibodies", "exclusion",
+     "medication cd137_agonist [history] or medication immune_checkpoint_inhibitor [history]"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),

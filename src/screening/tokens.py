@@ -463,7 +463,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
     tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(tokens, vocab, text), text), text), vocab, text)
-    tokens = _unless_words(tokens, vocab, text)
+    tokens = _kind_named_with_class(_unless_words(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
@@ -1261,6 +1261,23 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_THERAPEUTIC_WORD = re.compile(r"(?i)^\s*(?:therapeutic\s*)?$")
+
+
+def _kind_named_with_class(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Anti-PD-1 monoclonal antibody", "anti-PD-L1 therapeutic antibodies", "TNF inhibitor
+    biologics": a drug class followed by a class it is a kind of is the kind, named once."""
+    out: list[Token] = []
+    for t in tokens:
+        prev = out[-1] if out else None
+        if t.type == "MED" and prev is not None and prev.type == "MED" and prev.value != t.value \
+                and vocab.is_a(prev.value, t.value) and _THERAPEUTIC_WORD.match(text[prev.end_pos:t.start_pos]):
+            out[-1] = _token("MED", prev.value, prev.start_pos, t.end_pos)
+            continue
+        out.append(t)
+    return out
+
+
 def _expected_to_require(tokens: list[Token]) -> list[Token]:
     """"Expected to require systemic corticosteroids during the study", "anticipated to need …":
     the treatment planned, as "anticipated need for" it (the need is the plan's, not a condition's)."""
@@ -1511,6 +1528,11 @@ def _snellen(tokens: list[Token], text: str) -> list[Token]:
 _PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
 
 
+# "current or within", "currently receiving or has received within": the verbs are filler
+_NOW_OR = re.compile(r"(?i)^(?:(?:receiving|taking|using|undergoing)\s+)?,?\s*or\s*,?"
+                     r"(?:\s+(?:has|have|had|been|received|taken|used|undergone))*$")
+
+
 def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
     """"Current or within the past 12 months alcohol abuse", "… at screening or within the past
     12 months", "… at Screening or 12 months prior": what is current falls inside the window, so
@@ -1521,7 +1543,7 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
         t = tokens[k]
         now = t.type == "AT_ANCHOR" or t.type == "QUAL" and t.value in ("current", "active")
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
+        if now and nxt is not None and nxt.type == "WITHIN" and _NOW_OR.match(text[t.end_pos:nxt.start_pos].strip()):
             k += 1
             continue
         seps = tokens[k + 1:k + 4]
