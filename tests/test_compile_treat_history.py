@@ -96,6 +96,9 @@ AS_OF = date(2026, 11, 20)
     ("Prior treatment with CD137 agonists or immune checkpoint blockade therapies, including anti-CTLA-4, anti-PD-1,"
      " and anti-PD-L1 therapeutic antibodies", "exclusion",
      "medication cd137_agonist [history] or medication immune_checkpoint_inhibitor [history]"),
+    # any medication taken now (a healthy-volunteer criterion): "current" narrows it as a window does
+    ("Currently taking any medication", "exclusion", "medication any_medication [current]"),
+    ("Not currently taking any medications", "inclusion", "not medication any_medication [current]"),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -137,6 +140,8 @@ def test_treatment_history_constructs(text, kind, rule):
     ("Treated with metformin for at least 8 weeks prior to screening", "inclusion"),
     # (and a wash-out listed as an exclusion, however written)
     ("Discontinued all biologics for at least 12 weeks prior to randomization", "exclusion"),
+    # any medication at any time is not what a list means by it
+    ("Use of any medication", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -240,3 +245,12 @@ def test_an_estrogen_containing_contraceptive_is_not_any_hormonal_one(drug, trut
     text = "Use of combined hormonal contraceptives"
     on_it = {"medications": [{"name": drug, "start": "2026-01-01"}], "complete": ["medications"]}
     assert screened(text, "exclusion", **on_it) is truth
+
+
+def test_a_drug_taken_now_excludes_from_a_trial_of_no_current_medication():
+    text = "Currently taking any medication"
+    on_one = {"medications": [{"name": "lisinopril", "start": "2025-01-01"}]}
+    assert screened(text, "exclusion", **on_one) is Truth.TRUE
+    stopped = {"medications": [{"name": "amoxicillin", "start": "2026-01-01", "end": "2026-01-10"}],
+               "complete": ["medications"]}
+    assert screened(text, "exclusion", **stopped) is Truth.FALSE

@@ -1322,7 +1322,7 @@ class Reader(Transformer):
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
                 raise Unreadable("equivalent of what?")
             if p.concept is not None and self.vocab.get(p.concept).covers \
-                    and not (p.terminal == "MED" and p.window is not None) \
+                    and not (p.terminal == "MED" and (p.window is not None or "current" in p.quals)) \
                     and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
