@@ -201,7 +201,20 @@ METFORMIN = {"name": "metformin", "start": "2020-01-01"}
 ])
 def test_lines_of_any_therapy_count_the_recorded_lines(medications, truth):
     text = "At least two prior lines of therapy"
-    assert screened(text, "inclusion", medications=medications, complete=["medications"]) is truth
+    assert screened(text, "inclusion", medications=medications, complete=["medications", "procedures"]) is truth
+
+
+def test_a_procedure_may_be_a_line_of_any_therapy():
+    # one line of drugs, then CAR-T cell therapy: two lines, and the count of drug lines alone
+    # would fail "at least two"
+    text = "At least two prior lines of therapy"
+    car_t = {"medications": [LINE_1], "procedures": [{"name": "CAR-T cell therapy", "date": "2026-03-01"}],
+             "complete": ["medications", "procedures"]}
+    assert screened(text, "inclusion", **car_t) is Truth.UNKNOWN
+    procedures_open = {"medications": [LINE_1], "complete": ["medications"]}
+    assert screened(text, "inclusion", **procedures_open) is Truth.UNKNOWN
+    nothing_else = {"medications": [LINE_1], "procedures": [], "complete": ["medications", "procedures"]}
+    assert screened(text, "inclusion", **nothing_else) is Truth.FALSE
 
 
 def test_a_metformin_course_is_not_a_line_that_fails_an_upper_bound():
@@ -217,7 +230,7 @@ def test_lines_of_systemic_therapy_need_the_route_to_count_a_line():
     # a line given into the bladder or on the skin may not be systemic: three lines, route unknown
     assert screened(text, "inclusion", medications=[LINE_1, LINE_2, LINE_3], complete=["medications"]) is Truth.UNKNOWN
     topical = [{**LINE_1, "route": "topical"}, {**LINE_2, "route": "iv"}, {**LINE_3, "route": "iv"}]
-    assert screened(text, "inclusion", medications=topical, complete=["medications"]) is Truth.TRUE
+    assert screened(text, "inclusion", medications=topical, complete=["medications", "procedures"]) is Truth.TRUE
 
 
 def test_lines_with_a_qualifier_print_and_read_back():

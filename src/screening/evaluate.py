@@ -1258,9 +1258,10 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     """Lines of treatment that held a drug of the class: the distinct ``therapy_line`` numbers of
     the matching courses; a course without one is at least one line and at most one more. A
     course of any treatment at all (a class that covers every drug: "lines of therapy") without
-    a line number may be no line: metformin is not a line of cancer therapy. A course that may
-    lack a qualifier (systemic: its route unrecorded) may or may not count. More courses may be
-    missing unless the medications list is complete."""
+    a line number may be no line: metformin is not a line of cancer therapy, and a procedure may
+    be one (CAR-T cell therapy). A course that may lack a qualifier (systemic: its route
+    unrecorded) may or may not count. More courses may be missing unless the medications list
+    (and for any treatment, the procedures list) is complete."""
     label = ctx.vocab.get(node.concept).name
     medications = ctx.patient.medications
     matching = [(k, e) for k, e in enumerate(medications) if _matches(e.concept_id, node.concept, ctx)
@@ -1269,11 +1270,14 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     sure = [e for k, e in matching if counts[k] is Truth.TRUE]
     maybe = [e for k, e in matching if counts[k] is not Truth.FALSE]
     numbered = {e.therapy_line for e in sure if e.therapy_line is not None}
-    unnumbered_course = any(e.therapy_line is None for e in sure) and not ctx.vocab.get(node.concept).covers
+    anything = bool(ctx.vocab.get(node.concept).covers)
+    unnumbered_course = any(e.therapy_line is None for e in sure) and not anything
     fewest = len(numbered) or (1 if unnumbered_course else 0)
     possible = {e.therapy_line for e in maybe if e.therapy_line is not None}
-    unnumbered = sum(1 for e in maybe if e.therapy_line is None)
-    closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications)
+    procedures = [p for p in ctx.patient.procedures if p.date is None or p.date <= ctx.as_of] if anything else []
+    unnumbered = sum(1 for e in maybe if e.therapy_line is None) + len(procedures)
+    closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications) \
+        and (not anything or ctx.complete("procedures"))
     most = len(possible) + unnumbered if closed else max(fewest, node.count + 1)  # beyond: all alike
     verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
     evidence = tuple(Evidence(item="medication", value=e.name or label, date=e.start.isoformat() if e.start else None,
@@ -1288,7 +1292,9 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     if verdicts == {False}:
         return Outcome(Truth.FALSE, f"{counted.capitalize()} line(s) of {label}: not {asked}.", None, evidence)
     missing = ("how each course was given (systemic or not)" if len(maybe) > len(sure) else
-               "which line of treatment each course was" if unnumbered else "whether the medications list is complete")
+               "which line of treatment each course was" if unnumbered > len(procedures) else
+               "whether the medications list is complete" if not ctx.complete("medications") else
+               "which procedures were lines of treatment" if procedures else "whether the procedures list is complete")
     return Outcome(Truth.UNKNOWN, f"{counted.capitalize()} line(s) of {label} recorded; cannot tell whether {asked}.",
                    "missing", evidence, (missing,))
 
