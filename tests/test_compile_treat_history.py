@@ -99,6 +99,15 @@ AS_OF = date(2026, 11, 20)
     # any medication taken now (a healthy-volunteer criterion): "current" narrows it as a window does
     ("Currently taking any medication", "exclusion", "medication any_medication [current]"),
     ("Not currently taking any medications", "inclusion", "not medication any_medication [current]"),
+    # progression on or after a treatment: the treatment had, the progression in the words
+    ("Progressed on or after at least one prior platinum-based chemotherapy", "inclusion",
+     'medication platinum_chemotherapy [history] and text "Progressed on or after at least one prior platinum-based'
+     ' chemotherapy"'),
+    ("Must have progressed on prior anti-PD-1 therapy", "inclusion",
+     'medication pd1_inhibitor [history] and text "progressed on prior anti-PD-1 therapy"'),
+    ("Radiographic progression on or after androgen deprivation therapy", "inclusion",
+     'medication androgen_deprivation_therapy [history] and text "Radiographic progression on or after androgen'
+     ' deprivation therapy"'),
     # one course is having had the treatment; lines and regimens are counted
     ("At least one course of chemotherapy", "inclusion", "medication chemotherapy"),
     ("At least 2 regimens of chemotherapy", "inclusion", "lines of chemotherapy >= 2"),
@@ -142,6 +151,10 @@ def test_treatment_history_constructs(text, kind, rule):
     ("Discontinued all biologics for at least 12 weeks prior to randomization", "exclusion"),
     # any medication at any time is not what a list means by it
     ("Use of any medication", "exclusion"),
+    # no progression on it, progression some time after it, or after one of a list: not said alike
+    ("No progression on prior anti-PD-1 therapy", "inclusion"),
+    ("Progression within 6 months of completing platinum-based chemotherapy", "inclusion"),
+    ("Progressed on docetaxel or cabazitaxel", "inclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -267,3 +280,12 @@ def test_a_drug_taken_now_excludes_from_a_trial_of_no_current_medication():
     stopped = {"medications": [{"name": "amoxicillin", "start": "2026-01-01", "end": "2026-01-10"}],
                "complete": ["medications"]}
     assert screened(text, "exclusion", **stopped) is Truth.FALSE
+
+
+def test_progression_on_a_treatment_never_had_fails_and_on_one_had_waits_for_a_coordinator():
+    text = "Progressed on or after at least one prior platinum-based chemotherapy"
+    never = {"medications": [{"name": "docetaxel", "start": "2025-01-01", "end": "2025-06-01"}],
+             "complete": ["medications"]}
+    assert screened(text, "inclusion", **never) is Truth.FALSE
+    had = {"medications": [{"name": "carboplatin", "start": "2025-01-01", "end": "2025-06-01"}]}
+    assert screened(text, "inclusion", **had) is Truth.UNKNOWN

@@ -1398,7 +1398,11 @@ class Reader(Transformer):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.caveats:
-            if p.negated or p.excluding or p.alternative is not None or p.node is None or not _numeric(p.node):
+            # ("progressed on or after prior X": the treatment had, and the words on it)
+            had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \
+                and p.dose is None and not p.variants
+            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
+                                                                              and _numeric(p.node)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion

@@ -473,7 +473,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _off_for, _expected_to_require):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens,
+                           _progressed_on):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1176,6 +1177,37 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
         never = _token("NEG", "never", start, start)
         return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
     return out
+
+
+_PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse"})
+_PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
+_ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
+                          r"(?:(?:treatment|therapy)\s+with\s+)?(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
+
+
+def _progressed_on(tokens: list[Token], text: str) -> list[Token]:
+    """"Progressed on or after prior platinum-based chemotherapy", "radiographic progression on or
+    after androgen deprivation therapy": the treatment was had (which the medications tell), and
+    the progression on it is kept in the criterion's words (a course's outcome says whether it
+    failed, not whether the disease progressed after it)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
+            continue
+        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
+        if drug is None or tokens[drug].type != "MED" or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
+                or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
+                or drug + 1 < len(tokens) and tokens[drug + 1].type not in ("PERIOD", "SEMI"):
+            continue
+        first = k
+        while first and tokens[first - 1].type == "WORD" and tokens[first - 1].value.lower() in _PROGRESSION_KIND:
+            first -= 1
+        med = tokens[drug]
+        prior = _token("QUAL", "history", med.start_pos, med.start_pos)
+        # (the words run on to the clause's end: "… anti-PD-1 therapy")
+        end = tokens[drug + 1].start_pos if drug + 1 < len(tokens) else len(text.rstrip(" .;"))
+        said = _token("CAVEAT", "progressed on", tokens[first].start_pos, end)
+        return [*tokens[:first], prior, med, said, *tokens[drug + 1:]]
+    return tokens
 
 
 _REGIMENS = re.compile(r"(?i)\bregimens?$")
