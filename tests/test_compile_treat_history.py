@@ -19,7 +19,8 @@ AS_OF = date(2026, 11, 20)
 
 @pytest.mark.parametrize("text, kind, rule", [
     # "since (the) last X" is "since prior X": a wash-out
-    ("At least 2 weeks since last radiotherapy", "inclusion", "not procedure radiotherapy within 2 weeks before screening"),
+    ("At least 2 weeks since last radiotherapy", "inclusion",
+     "not procedure radiotherapy within 2 weeks before screening"),
     ("At least 4 weeks since the last chemotherapy", "inclusion",
      "not medication chemotherapy within 4 weeks before screening"),
     ("Last chemotherapy less than 4 weeks prior to randomization", "exclusion",
@@ -30,7 +31,8 @@ AS_OF = date(2026, 11, 20)
     ("Hypertension, diabetes or heart failure requiring active treatment", "exclusion",
      "condition hypertension [requiring_treatment] or condition diabetes_mellitus [requiring_treatment]"
      " or condition heart_failure [requiring_treatment]"),
-    ("Pregnancy; hypertension requiring treatment", "exclusion", "pregnant or condition hypertension [requiring_treatment]"),
+    ("Pregnancy; hypertension requiring treatment", "exclusion",
+     "pregnant or condition hypertension [requiring_treatment]"),
     # "within N before or during the study (treatment period)": had before it, or planned for it
     ("Use of antihistamines within 6 hours before or during the treatment period", "exclusion",
      "medication antihistamine within 6 hours before first_dose or medication antihistamine [planned]"),
@@ -55,9 +57,11 @@ AS_OF = date(2026, 11, 20)
      "not medication biologic within 4 weeks before screening"),
     ("A washout period of at least 14 days from any prior investigational agent", "inclusion",
      "not medication investigational_agent within 14 days before screening"),
-    ("Washout of 4 weeks from methotrexate", "inclusion", "not medication methotrexate within 4 weeks before screening"),
+    ("Washout of 4 weeks from methotrexate", "inclusion",
+     "not medication methotrexate within 4 weeks before screening"),
     # an exclusion names who had it in the weeks: "less than N since"
-    ("Less than 4 weeks since prior chemotherapy", "exclusion", "medication chemotherapy within 4 weeks before screening"),
+    ("Less than 4 weeks since prior chemotherapy", "exclusion",
+     "medication chemotherapy within 4 weeks before screening"),
     ("< 2 weeks since radiotherapy or surgery", "exclusion",
      "procedure radiotherapy within 2 weeks before screening or procedure surgery within 2 weeks before screening"),
     # "treatment-naive to X" is naive to X
@@ -78,7 +82,8 @@ AS_OF = date(2026, 11, 20)
     ("Use of combined oral contraceptives", "exclusion", "medication combined_oral_contraceptive"),
     ("Current use of combined hormonal contraception", "exclusion",
      "medication combined_hormonal_contraceptive [current]"),
-    ("Previously treated with a platinum-containing regimen", "inclusion", "medication platinum_chemotherapy [history]"),
+    ("Previously treated with a platinum-containing regimen", "inclusion",
+     "medication platinum_chemotherapy [history]"),
     # discontinued for at least a time before: that long since it
     ("Must have discontinued all biologics for at least 12 weeks prior to randomization", "inclusion",
      "not medication biologic within 12 weeks before randomization"),
@@ -155,6 +160,9 @@ def test_treatment_history_constructs(text, kind, rule):
     ("No progression on prior anti-PD-1 therapy", "inclusion"),
     ("Progression within 6 months of completing platinum-based chemotherapy", "inclusion"),
     ("Progressed on docetaxel or cabazitaxel", "inclusion"),
+    # a word at a line's end and a name on the next line are not one phrase
+    ("Clinically stable\nWarfarin use", "exclusion"),
+    ("Use of warfarin\nanticoagulants", "exclusion"),
     # a list of a drug and a condition: whose need is not said
     ("Warfarin or hypertension requiring treatment", "exclusion"),
     # an item with a time of its own is said whole
@@ -232,7 +240,8 @@ def test_a_procedure_may_be_a_line_of_any_therapy():
 
 def test_a_metformin_course_is_not_a_line_that_fails_an_upper_bound():
     text = "No more than 2 prior lines of therapy"
-    assert screened(text, "inclusion", medications=[LINE_1, LINE_2, METFORMIN], complete=["medications"]) is Truth.UNKNOWN
+    two_and_metformin = [LINE_1, LINE_2, METFORMIN]
+    assert screened(text, "inclusion", medications=two_and_metformin, complete=["medications"]) is Truth.UNKNOWN
     assert screened(text, "inclusion", medications=[LINE_1, LINE_2, LINE_3], complete=["medications"]) is Truth.FALSE
 
 

@@ -1161,7 +1161,8 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
     out = list(tokens)
     for k, t in enumerate(out):
         naive = t.type == "WORD" and t.value.lower() in _NAIVE
-        if not (naive or t.type == "QUAL" and t.value == "untreated" and _NAIVE_END.search(text[t.start_pos:t.end_pos])):
+        treatment_naive = t.type == "QUAL" and t.value == "untreated" and _NAIVE_END.search(text[t.start_pos:t.end_pos])
+        if not (naive or treatment_naive):
             continue  # ("treatment-naive to JAK inhibitors" is naive to them)
         before = out[k - 1] if k else None
         after = out[k + 1] if k + 1 < len(out) else None
@@ -1182,7 +1183,8 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
 _PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse"})
 _PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
 _ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
-                          r"(?:(?:treatment|therapy)\s+with\s+)?(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
+                          r"(?:(?:treatment|therapy)\s+with\s+)?"
+                          r"(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
 
 
 def _progressed_on(tokens: list[Token], text: str) -> list[Token]:
@@ -1194,7 +1196,8 @@ def _progressed_on(tokens: list[Token], text: str) -> list[Token]:
         if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
             continue
         drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
-        if drug is None or tokens[drug].type != "MED" or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
+        if drug is None or tokens[drug].type != "MED" \
+                or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
                 or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
                 or drug + 1 < len(tokens) and tokens[drug + 1].type not in ("PERIOD", "SEMI"):
             continue
@@ -1232,12 +1235,17 @@ def _counted_regimens(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
+# spaces on one line: a word at a line's end and a name on the next are not one phrase
+_SPACE = re.compile(r"[ \t]*")
+
+
 def _stable_drugs(tokens: list[Token], text: str) -> list[Token]:
     """"Stable antiepileptic treatment", "on stable antihypertensive therapy": a drug taken at an
     unchanged dose, as "a stable dose of". Only right before a drug ("stable brain metastases" is
     another thing)."""
     return [_retyped(t, "QUAL", "stable") if t.type == "WORD" and t.value.lower() == "stable"
-            and k + 1 < len(tokens) and tokens[k + 1].type == "MED" and not text[t.end_pos:tokens[k + 1].start_pos].strip()
+            and k + 1 < len(tokens) and tokens[k + 1].type == "MED"
+            and _SPACE.fullmatch(text[t.end_pos:tokens[k + 1].start_pos])
             else t for k, t in enumerate(tokens)]
 
 
@@ -1293,7 +1301,8 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
     return out
 
 
-_THERAPEUTIC_WORD = re.compile(r"(?i)^\s*(?:therapeutic\s*)?$")
+# (on one line: names on lines of their own are items of a list)
+_THERAPEUTIC_WORD = re.compile(r"(?i)[ \t]*(?:therapeutic[ \t]*)?")
 
 
 def _kind_named_with_class(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -1303,7 +1312,7 @@ def _kind_named_with_class(tokens: list[Token], vocab: Vocabulary, text: str) ->
     for t in tokens:
         prev = out[-1] if out else None
         if t.type == "MED" and prev is not None and prev.type == "MED" and prev.value != t.value \
-                and vocab.is_a(prev.value, t.value) and _THERAPEUTIC_WORD.match(text[prev.end_pos:t.start_pos]):
+                and vocab.is_a(prev.value, t.value) and _THERAPEUTIC_WORD.fullmatch(text[prev.end_pos:t.start_pos]):
             out[-1] = _token("MED", prev.value, prev.start_pos, t.end_pos)
             continue
         out.append(t)
