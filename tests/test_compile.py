@@ -951,8 +951,8 @@ def test_registry_constructs(text, kind, rule):
     ("Newly diagnosed intermittent claudication", "inclusion"),
     ("History of severe allergic reactions to other monoclonal antibody/fusion protein drugs", "exclusion"),
     ("Severe allergy to penicillin", "exclusion"),
-    # which drugs treat a condition is not knowable, except where the lexicon says so
-    ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
+    # which drugs treat a condition is not knowable, except where the lexicon says so (a need for
+    # treatment itself is read from the entry's note: tests/test_compile_treat_history.py)
     ("Comorbidities requiring corticosteroid therapy", "exclusion"),
     # a permission standing alone relaxes some other criterion, which one is not said
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted", "inclusion"),

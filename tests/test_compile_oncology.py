@@ -197,8 +197,9 @@ def test_oncology_template_wording(text, kind, rule):
     # "defined by" a procedure says how, not what
     ("Hepatitis B (as defined by MRI)", "exclusion"),
     # a qualifier after a list would be read of its last item only
+    # (a need for treatment after a list of conditions is read of each in an exclusion:
+    # tests/test_compile_treat_history.py)
     ("Brain metastases or spinal cord compression that are untreated or symptomatic", "exclusion"),
-    ("Autonomic or peripheral neuropathy that requires treatment", "exclusion"),
     # "systemic treatment" is narrower than any treatment, and no drug class treats a neuropathy
     ("Peripheral neuropathy that requires systemic treatment", "exclusion"),
     # in an inclusion, whether the treatment is required by the last condition or by each is not said

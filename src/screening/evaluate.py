@@ -1256,29 +1256,45 @@ def _status(node: Status, ctx: Context) -> Outcome:
 
 def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     """Lines of treatment that held a drug of the class: the distinct ``therapy_line`` numbers of
-    the matching courses; a course without one is at least one line and at most one more. More
-    courses may be missing unless the medications list is complete."""
+    the matching courses; a course without one is at least one line and at most one more. A
+    course of any treatment at all (a class that covers every drug: "lines of therapy") without
+    a line number may be no line: metformin is not a line of cancer therapy, and a procedure may
+    be one (CAR-T cell therapy). A course that may lack a qualifier (systemic: its route
+    unrecorded) may or may not count. More courses may be missing unless the medications list
+    (and for any treatment, the procedures list) is complete."""
     label = ctx.vocab.get(node.concept).name
     medications = ctx.patient.medications
     matching = [(k, e) for k, e in enumerate(medications) if _matches(e.concept_id, node.concept, ctx)
                 and (e.start is None or e.start <= ctx.as_of)]
-    numbered = {e.therapy_line for _, e in matching if e.therapy_line is not None}
-    unnumbered = sum(1 for _, e in matching if e.therapy_line is None)
-    fewest = len(numbered) or (1 if unnumbered else 0)
-    closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications)
-    most = len(numbered) + unnumbered if closed else max(fewest, node.count + 1)  # beyond: all alike
+    counts = {k: all_of([_qualifier(q, e, ctx, None) for q in node.qualifiers]) for k, e in matching}
+    sure = [e for k, e in matching if counts[k] is Truth.TRUE]
+    maybe = [e for k, e in matching if counts[k] is not Truth.FALSE]
+    numbered = {e.therapy_line for e in sure if e.therapy_line is not None}
+    anything = bool(ctx.vocab.get(node.concept).covers)
+    unnumbered_course = any(e.therapy_line is None for e in sure) and not anything
+    fewest = len(numbered) or (1 if unnumbered_course else 0)
+    possible = {e.therapy_line for e in maybe if e.therapy_line is not None}
+    procedures = [p for p in ctx.patient.procedures if p.date is None or p.date <= ctx.as_of] if anything else []
+    unnumbered = sum(1 for e in maybe if e.therapy_line is None) + len(procedures)
+    closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications) \
+        and (not anything or ctx.complete("procedures"))
+    most = len(possible) + unnumbered if closed else max(fewest, node.count + 1)  # beyond: all alike
     verdicts = {_COMPARE[node.op](n, node.count) for n in range(fewest, most + 1)}
     evidence = tuple(Evidence(item="medication", value=e.name or label, date=e.start.isoformat() if e.start else None,
                               source=_where(ctx.patient, "medications", k, e),
                               note=f"therapy line {e.therapy_line}" if e.therapy_line else "therapy line not recorded")
                      for k, e in matching)
-    asked = f"lines of {label} {_OP_WORDS[node.op]} {node.count}"
+    quals = f" ({', '.join(QUALIFIER_WORDS.get(q, q) for q in node.qualifiers)})" if node.qualifiers else ""
+    asked = f"lines of {label}{quals} {_OP_WORDS[node.op]} {node.count}"
     counted = f"{fewest}" if closed and fewest == most else (f"{fewest} to {most}" if closed else f"at least {fewest}")
     if verdicts == {True}:
         return Outcome(Truth.TRUE, f"{counted.capitalize()} line(s) of {label}: {asked}.", None, evidence)
     if verdicts == {False}:
         return Outcome(Truth.FALSE, f"{counted.capitalize()} line(s) of {label}: not {asked}.", None, evidence)
-    missing = ("which line of treatment each course was" if unnumbered else "whether the medications list is complete")
+    missing = ("how each course was given (systemic or not)" if len(maybe) > len(sure) else
+               "which line of treatment each course was" if unnumbered > len(procedures) else
+               "whether the medications list is complete" if not ctx.complete("medications") else
+               "which procedures were lines of treatment" if procedures else "whether the procedures list is complete")
     return Outcome(Truth.UNKNOWN, f"{counted.capitalize()} line(s) of {label} recorded; cannot tell whether {asked}.",
                    "missing", evidence, (missing,))
 

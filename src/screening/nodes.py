@@ -275,11 +275,13 @@ class FamilyHistory(Node):
 
 
 class TreatmentLines(Node):
-    """"No more than 2 prior lines of systemic therapy": how many lines of treatment that held a
-    drug of the class the patient has had (each medication entry may say which line it was)."""
+    """"No more than 2 prior lines of chemotherapy": how many lines of treatment that held a drug
+    of the class the patient has had (each medication entry may say which line it was), counting
+    only the courses that have every one of ``qualifiers`` ("lines of systemic therapy")."""
 
     kind: Literal["lines"] = "lines"
     concept: str
+    qualifiers: tuple[Qualifier, ...] = ()
     op: Operator
     count: int
 

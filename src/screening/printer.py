@@ -147,7 +147,7 @@ def _family_history(n: FamilyHistory) -> str:
 
 
 def _lines(n: TreatmentLines) -> str:
-    return f"lines of {n.concept} {n.op} {n.count}"
+    return f"lines of {n.concept}{_quals(n.qualifiers)} {n.op} {n.count}"
 
 
 def _episodes(n: EpisodeCount) -> str:

@@ -64,6 +64,10 @@ class _GradeBound:
     before: bool = True  # written before the name ("grade ≥ 2 neuropathy"), not after it
 
 
+# The words that count cycles of a treatment rather than its lines ("4 courses of chemotherapy").
+_COURSES = re.compile(r"(?i)^\s*(?:course|cycle)s?\b")
+
+
 @dataclass
 class _Part:
     """One part of a clause before the list around it is settled."""
@@ -391,9 +395,16 @@ class Reader(Transformer):
         return _Part(node=Not(item=node, span=span), span=span, result="negative")
 
     def washout(self, items):
+        """"At least 4 weeks since prior chemotherapy": none in those weeks (an inclusion); "less
+        than 4 weeks since prior chemotherapy" (an exclusion): some in them."""
         op, (kind, amount, unit) = items[0]
-        if op not in (">", ">=") or kind != "quantity" or unit not in _YEARS:
+        if kind != "quantity" or unit not in _YEARS:
             raise Unreadable("a wash-out needs a time")
+        if op not in ((">", ">=") if self.kind == "inclusion" else ("<", "<=")):
+            # "At least 4 weeks since prior chemotherapy" listed as an exclusion: read literally it
+            # would exclude every patient who has washed out ("less than 4 weeks since" excludes
+            # whoever had it in those weeks)
+            raise Unreadable("a wash-out that names who is excluded by having washed out")
         tokens = [t for t in items if isinstance(t, Token)]
         window = TimeWindow(amount=amount, unit=unit)
         span = self._span(tokens)
@@ -405,7 +416,7 @@ class Reader(Transformer):
         nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
                  if t.type in ("COND", "MED", "PROC", "VACC")]
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
-        return _Part(node=Not(item=node, span=span), span=span)
+        return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
 
     def washed_before(self, items):
         """"Prior chemotherapy completed at least 4 weeks before enrollment": none in those weeks
@@ -628,12 +639,19 @@ class Reader(Transformer):
     def _lines(self, bounds: list[tuple[str, Token | float]], items) -> _Part:
         tokens = [t for t in items if isinstance(t, Token)]
         med = next(t for t in tokens if t.type == "MED")
-        if {t.value for t in tokens if t.type == "QUAL"} - {"history"}:
+        quals = {t.value for t in tokens if t.type == "QUAL"}
+        if quals - {"history", "systemic"}:
             raise Unreadable("lines of a treatment given in a setting")  # "… of first-line therapy"
+        if any(t.type == "LINES" and _COURSES.match(t.value) for t in tokens):
+            # "at least 4 cycles of chemotherapy": a line of treatment may hold many cycles, and
+            # the profile counts lines, not cycles (one course, as having had it, is read before)
+            raise Unreadable("cycles or courses of a treatment counted")
         if any(not float(n).is_integer() or float(n) < 0 for _, n in bounds):
             raise Unreadable("a count of lines that is not a whole number")
         span = self._span(tokens)
-        nodes = [TreatmentLines(concept=med.value, op=op, count=int(float(n)), span=span) for op, n in bounds]
+        counted = tuple(q for q in ("systemic",) if q in quals)  # "lines of systemic therapy": not a topical one
+        nodes = [TreatmentLines(concept=med.value, qualifiers=counted, op=op, count=int(float(n)), span=span)
+                 for op, n in bounds]
         return _Part(node=nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes), span=span), span=span)
 
     def episodes(self, items):
@@ -875,6 +893,11 @@ class Reader(Transformer):
             groups = rest[0].groups
             rest = rest[1:]
         part: _Part = rest[0]
+        if part.node is not None and (groups or rest[1:]) \
+                and any(isinstance(n, TreatmentLines) for n in walk(part.node)):
+            # "at least 2 lines of chemotherapy for advanced disease": the lines of one setting,
+            # which the count of all lines would overstate
+            raise Unreadable("words about the lines counted, which a count of lines cannot say")
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):
@@ -1332,7 +1355,7 @@ class Reader(Transformer):
                 # "prednisone > 0.5 mg/kg/day (or equivalent)": needs a dose equivalence table
                 raise Unreadable("equivalent of what?")
             if p.concept is not None and self.vocab.get(p.concept).covers \
-                    and not (p.terminal == "MED" and p.window is not None) \
+                    and not (p.terminal == "MED" and (p.window is not None or "current" in p.quals)) \
                     and not any(set(v) & _NARROWING for v in ([p.quals + v for v in p.variants] or [p.quals])):
                 # "history of medical illness": any illness at all is not what a list means by it
                 raise Unreadable("a general head with nothing to narrow it")
@@ -1408,7 +1431,11 @@ class Reader(Transformer):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.caveats:
-            if p.negated or p.excluding or p.alternative is not None or p.node is None or not _numeric(p.node):
+            # ("progressed on or after prior X": the treatment had, and the words on it)
+            had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \
+                and p.dose is None and not p.variants
+            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
+                                                                              and _numeric(p.node)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
@@ -1954,6 +1981,15 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
             p.variant_windows = list(prev.variant_windows)
     for k in range(len(parts) - 2, -1, -1):
         p, nxt = parts[k], parts[k + 1]
+        if "requiring_treatment" in nxt.quals_after and "requiring_treatment" not in p.quals:
+            # "autonomic or peripheral neuropathy that requires treatment": read of the last item
+            # alone, the first would exclude untreated; an exclusion reads it of each (it can then
+            # only exclude fewer), an inclusion cannot tell
+            if kind == "inclusion" or p.terminal != "COND" or seq.seps[k] not in ("or", "comma", "and") \
+                    or p.window is not None and not p.shared_window:
+                raise Unreadable("a need for treatment said after a list, of its last item or of each")
+            p.quals.append("requiring_treatment")
+            p.quals_after.append("requiring_treatment")
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is

@@ -171,8 +171,10 @@ class _RuleReader(Transformer):
     def family_history(self, concept, first_degree=None):
         return FamilyHistory(concept=str(concept), first_degree=first_degree is not None)
 
-    def lines(self, concept, op, count):
-        return TreatmentLines(concept=str(concept), op=str(op), count=int(count))
+    def lines(self, concept, *rest):
+        quals = next((r[1] for r in rest if isinstance(r, tuple)), ())
+        op, count = rest[-2:]
+        return TreatmentLines(concept=str(concept), qualifiers=quals, op=str(op), count=int(count))
 
     def requiring(self, rule):
         return ("requiring", rule)

@@ -233,12 +233,13 @@ class _Lexicon:
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
-                 other_gradings: Iterable[str] = ()) -> None:
+                 other_gradings: Iterable[str] = (), lines_of_any: str | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
+        self.lines_of_any = lines_of_any  # the class "lines of therapy" counts when no drug is named
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
@@ -317,6 +318,7 @@ def _lexicon() -> _Lexicon:
     episode_of = data.pop("EPISODE_OF", {})
     rate_of = data.pop("RATE_OF", {})
     other_gradings = data.pop("OTHER_GRADINGS", [])
+    lines_of_any = data.pop("LINES_OF_ANY", None)
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -344,7 +346,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings)
+                    snellen, episode_of, rate_of, other_gradings, lines_of_any)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -485,18 +487,19 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
-    tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
-    tokens = _unless_words(tokens, vocab, text)
+    tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(tokens, vocab, text), text), text), vocab, text)
+    tokens = _kind_named_with_class(_unless_words(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex, _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor, _ages_by_word,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
-                   _off_for):
+                   _off_for, _expected_to_require):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to):
+    for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens,
+                           _progressed_on):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1208,6 +1211,7 @@ _LIST_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "INCLUDING", "EXCEPT"})
 
 
 _NAIVE_TO = re.compile(r"(?i)\s*(?:to|of)\s+(?:(?:any|all|the|prior)\s+)*")
+_NAIVE_END = re.compile(r"(?i)na[iï]ve$")
 
 
 def _naive_to(tokens: list[Token], text: str) -> list[Token]:
@@ -1218,8 +1222,10 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
     list, which "naive" may or may not reach; "treatment-naive" with no drug named is a qualifier."""
     out = list(tokens)
     for k, t in enumerate(out):
-        if t.type != "WORD" or t.value.lower() not in _NAIVE:
-            continue
+        naive = t.type == "WORD" and t.value.lower() in _NAIVE
+        treatment_naive = t.type == "QUAL" and t.value == "untreated" and _NAIVE_END.search(text[t.start_pos:t.end_pos])
+        if not (naive or treatment_naive):
+            continue  # ("treatment-naive to JAK inhibitors" is naive to them)
         before = out[k - 1] if k else None
         after = out[k + 1] if k + 1 < len(out) else None
         if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in _LIST_JOINS) \
@@ -1234,6 +1240,102 @@ def _naive_to(tokens: list[Token], text: str) -> list[Token]:
         never = _token("NEG", "never", start, start)
         return [*out[:min(k, drug)], never, _token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
     return out
+
+
+_PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse"})
+_PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
+_ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
+                          r"(?:(?:treatment|therapy)\s+with\s+)?"
+                          r"(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
+
+
+def _progressed_on(tokens: list[Token], text: str) -> list[Token]:
+    """"Progressed on or after prior platinum-based chemotherapy", "radiographic progression on or
+    after androgen deprivation therapy": the treatment was had (which the medications tell), and
+    the progression on it is kept in the criterion's words (a course's outcome says whether it
+    failed, not whether the disease progressed after it)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
+            continue
+        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
+        if drug is None or tokens[drug].type != "MED" \
+                or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
+                or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
+                or drug + 1 < len(tokens) and tokens[drug + 1].type not in ("PERIOD", "SEMI"):
+            continue
+        first = k
+        while first and tokens[first - 1].type == "WORD" and tokens[first - 1].value.lower() in _PROGRESSION_KIND:
+            first -= 1
+        med = tokens[drug]
+        prior = _token("QUAL", "history", med.start_pos, med.start_pos)
+        # (the words run on to the clause's end: "… anti-PD-1 therapy")
+        end = tokens[drug + 1].start_pos if drug + 1 < len(tokens) else len(text.rstrip(" .;"))
+        said = _token("CAVEAT", "progressed on", tokens[first].start_pos, end)
+        return [*tokens[:first], prior, med, said, *tokens[drug + 1:]]
+    return tokens
+
+
+_REGIMENS = re.compile(r"(?i)\bregimens?$")
+
+
+def _counted_regimens(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 2 prior chemotherapy regimens", "more than 3 prior regimens": a count of regimens
+    is one of lines ("2 lines of chemotherapy", "2 lines of therapy"). Only a count with its
+    comparator, and only of regimens ("2 prior therapies" may count drugs)."""
+    for k, t in enumerate(tokens):
+        drug = t.type == "MED" and _REGIMENS.search(text[t.start_pos:t.end_pos])
+        if not (drug or t.type in ("WORD", "TREATMENT") and _REGIMENS.fullmatch(t.value)):
+            continue
+        count = k
+        while count and tokens[count - 1].type == "QUAL" and tokens[count - 1].value == "history":
+            count -= 1
+        if count < 2 or tokens[count - 1].type != "NUMBER" or tokens[count - 2].type not in COMPARATORS:
+            continue
+        lines = _token("LINES", "regimen of", t.start_pos, t.start_pos)
+        named = t if drug else _retyped(t, "MED", _lexicon().lines_of_any)
+        return [*tokens[:k], lines, named, *tokens[k + 1:]]
+    return tokens
+
+
+# spaces on one line: a word at a line's end and a name on the next are not one phrase
+_SPACE = re.compile(r"[ \t]*")
+
+
+def _stable_drugs(tokens: list[Token], text: str) -> list[Token]:
+    """"Stable antiepileptic treatment", "on stable antihypertensive therapy": a drug taken at an
+    unchanged dose, as "a stable dose of". Only right before a drug ("stable brain metastases" is
+    another thing)."""
+    return [_retyped(t, "QUAL", "stable") if t.type == "WORD" and t.value.lower() == "stable"
+            and k + 1 < len(tokens) and tokens[k + 1].type == "MED"
+            and _SPACE.fullmatch(text[t.end_pos:tokens[k + 1].start_pos])
+            else t for k, t in enumerate(tokens)]
+
+
+_WASHOUT = re.compile(r"(?i)^wash-?out$")
+_WASHOUT_FROM = re.compile(r"(?i)\s*(?:from|since|after|for)\s+(?:(?:the|any|all|last|a|an)\s+)*")
+
+
+def _washout_of(tokens: list[Token], text: str) -> list[Token]:
+    """"Washout of at least 4 weeks from prior biologic therapy", "a washout period of 14 days
+    since any prior investigational agent": that long since the treatment, a wash-out ("at least 4
+    weeks since prior biologic therapy"); a washout of a time is at least that time."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and _WASHOUT.match(t.value)):
+            continue
+        cmp = [x for x in tokens[k + 1:k + 2] if x.type in ("GE", "GT")]
+        at = k + 1 + len(cmp)
+        if [x.type for x in tokens[at:at + 2]] != ["NUMBER", "TIMEUNIT"] or at + 2 >= len(tokens):
+            continue
+        treated = at + 2
+        while treated < len(tokens) and tokens[treated].type == "QUAL" and tokens[treated].value == "history":
+            treated += 1
+        if treated >= len(tokens) or tokens[treated].type not in _TREATMENTS \
+                or not _WASHOUT_FROM.fullmatch(text[tokens[at + 1].end_pos:tokens[at + 2].start_pos]):
+            continue
+        at_least = cmp or [_token("GE", "at least", t.start_pos, t.end_pos)]
+        since = _token("BEFORE", "since", tokens[at + 1].end_pos, tokens[at + 2].start_pos)
+        return [*tokens[:k], *at_least, *tokens[at:at + 2], since, *tokens[at + 2:]]
+    return tokens
 
 
 _WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
@@ -1261,6 +1363,32 @@ def _choice_first(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# (on one line: names on lines of their own are items of a list)
+_THERAPEUTIC_WORD = re.compile(r"(?i)[ \t]*(?:therapeutic[ \t]*)?")
+
+
+def _kind_named_with_class(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Anti-PD-1 monoclonal antibody", "anti-PD-L1 therapeutic antibodies", "TNF inhibitor
+    biologics": a drug class followed by a class it is a kind of is the kind, named once."""
+    out: list[Token] = []
+    for t in tokens:
+        prev = out[-1] if out else None
+        if t.type == "MED" and prev is not None and prev.type == "MED" and prev.value != t.value \
+                and vocab.is_a(prev.value, t.value) and _THERAPEUTIC_WORD.fullmatch(text[prev.end_pos:t.start_pos]):
+            out[-1] = _token("MED", prev.value, prev.start_pos, t.end_pos)
+            continue
+        out.append(t)
+    return out
+
+
+def _expected_to_require(tokens: list[Token]) -> list[Token]:
+    """"Expected to require systemic corticosteroids during the study", "anticipated to need …":
+    the treatment planned, as "anticipated need for" it (the need is the plan's, not a condition's)."""
+    return [t for k, t in enumerate(tokens) if not (
+        t.type == "REQUIRING" and k > 0 and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "planned"
+        and k + 1 < len(tokens) and tokens[k + 1].type in ("MED", "PROC", "QUAL", "OTHER"))]
+
+
 def _off_for(tokens: list[Token]) -> list[Token]:
     """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
     since the drug, a wash-out ("at least 5 days since warfarin")."""
@@ -1281,10 +1409,17 @@ _NAMED = frozenset({"MED", "PROC", "VACC"})
 _NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
 
 
+_TREATMENT_PERIOD = re.compile(r"(?i)\btreatment\b")
+
+
 def _during_or_before(tokens: list[Token]) -> list[Token]:
     """"Radiotherapy during the study or within 3 weeks of the start of drug" (either order): had
     in the weeks before, or planned for the study, written as "… within 3 weeks, or planned
     during the study" for _planned_too (a plan dated in the past weeks is not what is meant)."""
+    # "within 7 days prior or during the study": "prior" is before the study, not a past use
+    tokens = [_retyped(x, "BEFORE", "prior to") if x.type == "QUAL" and x.value == "history" and 0 < j < len(tokens) - 1
+              and tokens[j - 1].type == "TIMEUNIT" and tokens[j + 1].type == "DURING_TRIAL" else x
+              for j, x in enumerate(tokens)]
     for k, t in enumerate(tokens):
         if t.type != "DURING_TRIAL" or k == 0:
             continue
@@ -1298,9 +1433,14 @@ def _during_or_before(tokens: list[Token]) -> list[Token]:
         first = k
         while first > 0 and tokens[first - 1].type in _WINDOW_WORDS:
             first -= 1
-        if first < k and tokens[first].type == "WITHIN" and first > 0 and tokens[first - 1].type in _NAMED \
+        if first < k and tokens[first].type in ("WITHIN", "NUMBER") and first > 0 and tokens[first - 1].type in _NAMED \
                 and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI")):
-            return [*tokens[:k], *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
+            window = tokens[first:k]
+            if window[-1].type == "BEFORE":
+                # "within 6 hours before or during the treatment period": before the period named
+                anchor = "first_dose" if _TREATMENT_PERIOD.search(t.value) else "screening"
+                window.append(_token("ANCHOR", anchor, t.start_pos, t.end_pos))
+            return [*tokens[:first], *window, *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
     return tokens
 
 
@@ -1318,8 +1458,8 @@ def _planned_too(tokens: list[Token]) -> list[Token]:
         window = before
         while window > 0 and tokens[window - 1].type in _WINDOW_WORDS:
             window -= 1
-        if window == before or tokens[window].type != "WITHIN":
-            continue
+        if window == before or tokens[window].type not in ("WITHIN", "NUMBER"):
+            continue  # ("6 hours before or during the treatment period": a window too)
         first = window - 1
         while first >= 2 and tokens[first].type in _NAMED and tokens[first - 1].type in _NAME_SEPS \
                 and tokens[first - 2].type in _NAMED:
@@ -1520,6 +1660,11 @@ def _patients_with(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# "current or within", "currently receiving or has received within": the verbs are filler
+_NOW_OR = re.compile(r"(?i)^(?:(?:receiving|taking|using|undergoing)\s+)?,?\s*or\s*,?"
+                     r"(?:\s+(?:has|have|had|been|received|taken|used|undergone))*$")
+
+
 def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
     """"Current or within the past 12 months alcohol abuse", "… at screening or within the past
     12 months", "… at Screening or 12 months prior": what is current falls inside the window, so
@@ -1530,7 +1675,7 @@ def _now_or_before(tokens: list[Token], text: str) -> list[Token]:
         t = tokens[k]
         now = t.type == "AT_ANCHOR" or t.type == "QUAL" and t.value in ("current", "active")
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if now and nxt is not None and nxt.type == "WITHIN" and text[t.end_pos:nxt.start_pos].strip().lower() == "or":
+        if now and nxt is not None and nxt.type == "WITHIN" and _NOW_OR.match(text[t.end_pos:nxt.start_pos].strip()):
             k += 1
             continue
         seps = tokens[k + 1:k + 4]
@@ -1576,7 +1721,8 @@ def _ends_course(t: Token) -> bool:
     return t.type == "ABLE" and t.value in _COMPLETED or t.type == "WORD" and t.value.lower() in _STOPPED
 _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
-_LAST_DOSE = re.compile(r"(?i)^\s*(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*$")
+# "the last dose of chemotherapy", "the last chemotherapy": the words between "last" and the treatment
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?$")
 
 
 def _completed_before(tokens: list[Token], text: str) -> list[Token]:
@@ -1605,8 +1751,11 @@ def _completed_before(tokens: list[Token], text: str) -> list[Token]:
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
-        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]):
-            return tokens  # "treated with metformin for at least 8 weeks prior to screening": how long
+        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+                and not any(t.type == "WORD" and t.value.lower() in _STOPPED for t in tokens[:k]):
+            # "treated with metformin for at least 8 weeks prior to screening": how long (but
+            # "discontinued all biologics for at least 12 weeks prior" is how long since)
+            return tokens
         end = k - 1
         while end > 0 and (tokens[end].type == "MUST" or _ends_course(tokens[end])):
             end -= 1  # "must have been completed"
@@ -2355,10 +2504,14 @@ def _requiring_treatment(out: list[Token]) -> int | None:
     m = k - 2
     while m >= 1 and out[m].type in _QUAL_JOINS and out[m - 1].type == "QUAL":
         m -= 2
-    # not after a list ("autonomic or peripheral neuropathy that requires …"): the words would
-    # be read of its last item only
-    alone = m == 0 or out[m - 1].type not in _QUAL_JOINS | {"COMMA"}
-    return k - 1 if m >= 0 and out[m].type == "COND" and alone else None
+    if m < 0 or out[m].type != "COND":
+        return None
+    # after a list, only of conditions ("autonomic or peripheral neuropathy that requires …"):
+    # the reader says whether it is each one's
+    first = m
+    while first >= 2 and out[first - 1].type in _QUAL_JOINS | {"COMMA"} and out[first - 2].type == "COND":
+        first -= 2
+    return k - 1 if first == 0 or out[first - 1].type not in _QUAL_JOINS | {"COMMA"} else None
 
 
 def _dose_of_a_reference(out: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -2862,6 +3015,13 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             after_of = tokens[k + 2].type if ntype == "OF" and k + 2 < n else None
             if ptype == "MED" or ntype == "MED" or after_of == "MED":
                 continue  # "antibiotic treatment", "treatment: methotrexate", "treatment of chemotherapy"
+            lined = len(out)
+            while lined and out[lined - 1].type == "QUAL" and out[lined - 1].value in ("history", "systemic"):
+                lined -= 1
+            if lined and out[lined - 1].type == "LINES" and _lexicon().lines_of_any is not None:
+                # "at least 2 prior lines of (systemic) therapy": lines of any treatment
+                out.append(_retyped(t, "MED", _lexicon().lines_of_any))
+                continue
             treating = _treating_class(out, vocab)
             begins = _requiring_treatment(out) if treating is None else None
             if begins is not None:
