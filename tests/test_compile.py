@@ -1024,9 +1024,10 @@ def test_a_criterion_under_a_group_heading_applies_to_that_group_only():
     ))
     rules = compile_trial(trial).rules
     # an exclusion excludes only the group's members: "if" would exclude everyone else
-    assert to_text(rules["E1"]) == 'text "The older subjects" and age < 65 years'
-    assert to_text(rules["I1"]) == 'if text "The older subjects" then age >= 65 years'
-    assert to_text(rules["I2"]) == 'if text "The younger subjects" then (age >= 18 years and age <= 29 years)'
+    # (two groups with lists of their own: cohorts of the trial, which the coordinator chooses)
+    assert to_text(rules["E1"]) == 'cohort "The older subjects" and age < 65 years'
+    assert to_text(rules["I1"]) == 'if cohort "The older subjects" then age >= 65 years'
+    assert to_text(rules["I2"]) == 'if cohort "The younger subjects" then (age >= 18 years and age <= 29 years)'
     assert to_text(rules["I3"]) == "age >= 18 years and age <= 29 years"
 
 

@@ -22,6 +22,7 @@ from .grammar import criteria_parser
 from .nodes import (
     AllOf,
     AnyOf,
+    Cohort,
     Comparison,
     Conditional,
     Exemption,
@@ -33,6 +34,7 @@ from .nodes import (
     Rule,
     Span,
     Status,
+    cohort_key,
     is_structured,
     shifted,
     walk,
@@ -424,6 +426,15 @@ class CompiledTrial:
     errors: Mapping[str, tuple[CompileError, ...]]
     reviewed: frozenset[str] = frozenset()
 
+    def cohorts(self) -> tuple[str, ...]:
+        """The cohorts the trial's rules name, in order, each once (as its first heading spells it)."""
+        found: dict[str, str] = {}
+        for rule in self.rules.values():
+            for node in walk(rule):
+                if isinstance(node, Cohort):
+                    found.setdefault(cohort_key(node.text), node.text)
+        return tuple(found.values())
+
 
 def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None) -> CompiledTrial:
     """Compile every criterion of a trial; ``reviewed_rules`` (criterion id → rule text in the
@@ -434,6 +445,7 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     studied = trial_concepts(trial)
     inclusions = {" ".join(c.text.split()).lower(): c.id for c in trial.inclusion}
     options_of: Criterion | None = None  # the criterion whose alternatives the items now are
+    cohorts = trial_cohorts(trial)
     for c in trial.criteria:
         if options_of is not None and c.kind != options_of.kind:
             options_of = None
@@ -467,10 +479,13 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
             continue
         if c.group and names_a_group(c.group):
-            # "The older subjects must also meet:": it applies to that group only, and who is in
-            # the group is the heading's words, which a coordinator settles
-            # (an inclusion binds only its members; an exclusion excludes only its members)
-            group = FreeText(text=c.group.strip().rstrip(":").strip())
+            # "The older subjects must also meet:": it applies to that group only (an inclusion
+            # binds only its members; an exclusion excludes only its members). A cohort of the
+            # trial's own is the coordinator's choice; any other group is the heading's words,
+            # which a coordinator settles
+            name = cohort_name(c.group)
+            group: Rule = Cohort(text=name) if cohort_key(name) in cohorts else FreeText(
+                text=c.group.strip().rstrip(":").strip())
             rule = Conditional(when=group, then=rule) if c.kind == "inclusion" else AllOf(items=(group, rule))
         rules[c.id] = rule
         errors[c.id] = compiled.errors
@@ -527,6 +542,49 @@ def names_a_group(heading: str) -> bool:
     if any(t.type in ("COND", "FEMALE", "MALE", "CBP") for t in tokens):
         return True
     return bool(_GROUP_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", words)})
+
+
+def trial_cohorts(trial: Trial) -> frozenset[str]:
+    """The group headings of a trial that name cohorts of its own (as their :func:`cohort_key`): a
+    heading with a cohort's words ("Arm B patients:", "Part A (dose escalation):", "Healthy
+    controls:"), or any of two or more group headings with lists of their own ("Patients with
+    MDD:", "Patients with BD:"). One heading alone over some items ("Patients with diabetes:",
+    "Women of childbearing potential:") names a condition of the patient's, not a cohort."""
+    groups = {c.group for c in trial.criteria if c.group and names_a_group(c.group)}
+    named = {g for g in groups if _COHORT_WORDS.search(g)}
+    parallel = {g for g in groups if not _names_a_status(g)}
+    if len({cohort_key(cohort_name(g)) for g in parallel}) >= 2:
+        named |= parallel
+    return frozenset(cohort_key(cohort_name(g)) for g in named)
+
+
+def cohort_name(heading: str) -> str:
+    """The group a heading names, without what announces its list: "The older subjects must
+    also meet the following eligibility criteria:" → "The older subjects"."""
+    name = _ANNOUNCING.sub("", heading.strip().rstrip(":").strip())
+    return _FOR_ONLY.sub("", name).strip() or heading.strip().rstrip(":").strip()
+
+
+def _names_a_status(heading: str) -> bool:
+    """A heading naming the patient's sex or childbearing potential ("Women of childbearing
+    potential:", "For men:"): a condition the patient meets or not, never a cohort."""
+    return any(t.type in ("FEMALE", "MALE", "CBP", "PREGNANT", "BREASTFEEDING")
+               for t in tokenize(normalise(heading)))
+
+
+# A trial's own groups: "Cohort 2", "Arm B", "Part A", "Group 1", "phase II portion", "the
+# expansion cohort", "healthy controls" (a stage is the patient's disease, not a cohort).
+_COHORT_WORDS = re.compile(
+    r"\b(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|modules?)\s+(?:[A-Z]|\d+[a-z]?|[IVX]+)\b"
+    r"|\b(?:cohorts?|arms?|portions?|strat(?:um|a)|control\s+group)\b|\bcontrols?\s*$"
+    r"|\bhealthy\s+(?:controls?|volunteers?|subjects?|participants?|individuals?)\b", re.IGNORECASE)
+# What a group heading says besides the group: "… must also meet the following eligibility
+# criteria", "… exclusion criteria"; "For …", "… only".
+_ANNOUNCING = re.compile(r"\s*(?:,\s*)?(?:(?:must|should|will)\s+(?:also\s+)?(?:meet|fulfil|fulfill|satisfy)\s+"
+                         r"(?:all\s+(?:of\s+)?)?(?:the\s+)?(?:following|these)(?:\s+(?:additional\s+)?"
+                         r"(?:eligibility|inclusion|exclusion))?(?:\s+criteria)?|(?:additional\s+)?"
+                         r"(?:eligibility|inclusion|exclusion)\s+criteria)\s*$", re.IGNORECASE)
+_FOR_ONLY = re.compile(r"^(?:for|in)\s+|\s+only$", re.IGNORECASE)
 
 
 _CANCER = "malignancy"

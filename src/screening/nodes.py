@@ -9,6 +9,8 @@ print compare equal.
 
 from __future__ import annotations
 
+import re
+
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -339,13 +341,46 @@ class FreeText(Node):
     text: str
 
 
+# --- what the coordinator chooses, and what asks nothing -----------------------------------------
+
+
+class Cohort(Node):
+    """The patient is screened for the group a heading names ("Healthy Controls:", "Arm B
+    patients:", "Part A (dose escalation)"): the coordinator's choice, which the profile's
+    ``cohorts`` records, not a fact about the patient that the rules could compute."""
+
+    kind: Literal["cohort"] = "cohort"
+    text: str
+
+
+def cohort_key(name: str) -> str:
+    """A cohort heading as it is matched: case, spacing, punctuation and articles left out
+    ("The older subjects:" and "older subjects" are one cohort)."""
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in ("the", "a", "an"))
+
+
+#: Why a listed item asks nothing: it states what is allowed, refers to another section, or says
+#: that nothing is specified.
+NothingAsked = Literal["allows", "refers", "unspecified"]
+
+
+class NoRequirement(Node):
+    """A listed item that states no requirement ("Prior radiotherapy is permitted", "See Disease
+    Characteristics", "Not specified"). It stands for a whole criterion, which the patient
+    passes: its statement holds as an inclusion and does not hold as an exclusion."""
+
+    kind: Literal["no_requirement"] = "no_requirement"
+    says: NothingAsked
+    text: str
+
+
 Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
         HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
         HasAttribute, Status,
-        Judgement, FreeText,
+        Judgement, FreeText, Cohort, NoRequirement,
     ],
     Field(discriminator="kind"),
 ]
@@ -355,7 +390,7 @@ NODE_TYPES: tuple[type[Node], ...] = (
     Comparison, NormalMultiple, Titre, Category,
     HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
     HasAttribute, Status,
-    Judgement, FreeText,
+    Judgement, FreeText, Cohort, NoRequirement,
 )
 
 for _node in NODE_TYPES:

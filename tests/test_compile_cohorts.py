@@ -1,0 +1,162 @@
+"""Cohort headings (a trial's own groups, chosen by the coordinator) and listed items that ask
+nothing: how they compile, evaluate and show in the report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from screening.compile import cohort_name, compile_criterion, compile_trial, trial_cohorts
+from screening.evaluate import Context, evaluate
+from screening.explain import screen_trial
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+from screening.rules import parse_rule
+from screening.trial import Criterion, Trial
+
+AS_OF = date(2026, 11, 20)
+
+
+def _trial(*items: tuple[str, str, str, str]) -> Trial:
+    """A trial from (id, kind, group heading, text) rows."""
+    return Trial(nct_id="NCT09999990", criteria=tuple(
+        Criterion(id=cid, kind=kind, text=text, group=group) for cid, kind, group, text in items))
+
+
+def _rules(*items: tuple[str, str, str, str]) -> dict[str, str]:
+    return {cid: to_text(rule) for cid, rule in compile_trial(_trial(*items)).rules.items()}
+
+
+def outcome(rule: str, kind: str = "inclusion", **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF, criterion_kind=kind))
+
+
+# --- cohort headings -------------------------------------------------------------------------------
+
+
+def test_parallel_group_headings_are_cohorts_and_the_items_read_as_they_would_alone():
+    rules = _rules(
+        ("I1", "inclusion", "Patients with Major Depressive Disorder (MDD):", "Age 18-55"),
+        ("I2", "inclusion", "Healthy Controls:", "Able to provide informed consent"),
+        ("E1", "exclusion", "Patients MDD & BD:", "HIV positive status"),
+        ("E2", "exclusion", "Healthy Controls:", "Weight over 275 pounds"),
+    )
+    assert rules == {
+        "I1": 'if cohort "Patients with Major Depressive Disorder (MDD)" then (age >= 18 years and age <= 55 years)',
+        "I2": 'if cohort "Healthy Controls" then attribute able_to_consent',
+        # an exclusion excludes only the cohort's members
+        "E1": 'cohort "Patients MDD & BD" and condition hiv_infection',
+        "E2": 'cohort "Healthy Controls" and weight > 275 pounds',
+    }
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("Arm B patients:", "Arm B patients"),
+    ("Part A (dose escalation):", "Part A (dose escalation)"),
+    ("Cohort 2:", "Cohort 2"),
+    ("Healthy volunteers:", "Healthy volunteers"),
+    ("For the expansion cohort only:", "the expansion cohort"),
+])
+def test_a_heading_with_a_cohorts_words_is_a_cohort_even_alone(heading, name):
+    rules = _rules(("I1", "inclusion", heading, "Age 18-55"), ("I2", "inclusion", "", "ECOG 0-1"))
+    assert rules["I1"] == f'if cohort "{name}" then (age >= 18 years and age <= 55 years)'
+    assert rules["I2"] == "ecog <= 1"
+
+
+@pytest.mark.parametrize("headings", [
+    ("Patients with diabetes:",),  # one group in a single-group trial: a condition the patient may have
+    ("Women of childbearing potential:", "Patients with diabetes:"),  # sex is a condition, never a cohort
+    ("Women of childbearing potential:", "Men:"),
+])
+def test_a_condition_heading_is_not_a_cohort(headings):
+    rows = [(f"I{k + 1}", "inclusion", heading, "Age 18-55") for k, heading in enumerate(headings)]
+    rules = _rules(*rows)
+    assert not any("cohort" in rule for rule in rules.values()), rules
+    assert rules["I1"].startswith('if text "')
+
+
+def test_topic_and_measure_headings_limit_nothing():
+    rules = _rules(("I1", "inclusion", "Hepatic:", "Bilirubin ≤ 1.5 mg/dL"),
+                   ("I2", "inclusion", "Renal:", "Creatinine ≤ 1.5 mg/dL"),
+                   ("I3", "inclusion", "Age", "18 and over"))
+    assert rules == {"I1": "total_bilirubin <= 1.5 mg/dL", "I2": "creatinine <= 1.5 mg/dL", "I3": "age >= 18 years"}
+
+
+@pytest.mark.parametrize("heading, name", [
+    ("The older subjects must also meet the following eligibility criteria:", "The older subjects"),
+    ("Healthy controls exclusion criteria", "Healthy controls"),
+    ("For Arm A:", "Arm A"),
+    ("Arm B only:", "Arm B"),
+    ("Patients with Bipolar Disorder (BD):", "Patients with Bipolar Disorder (BD)"),
+])
+def test_a_cohorts_name_is_the_group_without_what_announces_its_list(heading, name):
+    assert cohort_name(heading) == name
+
+
+def test_the_same_cohort_under_an_inclusion_and_an_exclusion_heading_is_one_cohort():
+    trial = _trial(("I1", "inclusion", "The older subjects must also meet the following eligibility criteria:",
+                    "Age 65 years and older"),
+                   ("I2", "inclusion", "The younger subjects must also meet the following eligibility criteria:",
+                    "Age 18-29 years"),
+                   ("E1", "exclusion", "The older subjects:", "Age < 65 years"))
+    assert trial_cohorts(trial) == {"older subjects", "younger subjects"}
+    assert compile_trial(trial).cohorts() == ("The older subjects", "The younger subjects")
+
+
+# --- evaluating a cohort ---------------------------------------------------------------------------
+
+
+def test_a_cohort_is_unknown_until_the_profile_says_which_the_patient_is_screened_for():
+    result = outcome('cohort "Healthy Controls"')
+    assert result.truth is Truth.UNKNOWN
+    assert result.reason == "cohort"
+    assert "Healthy Controls" in result.message
+    assert result.missing == ("the cohorts the patient is screened for",)
+
+
+@pytest.mark.parametrize("cohorts, truth", [
+    (["healthy controls"], Truth.TRUE),
+    (["Healthy  Controls:"], Truth.TRUE),
+    (["Patients with MDD", "Healthy-Controls"], Truth.TRUE),
+    (["Patients with MDD"], Truth.FALSE),
+    ([], Truth.FALSE),
+])
+def test_a_cohort_is_matched_ignoring_case_space_and_punctuation(cohorts, truth):
+    assert outcome('cohort "Healthy Controls"', cohorts=cohorts).truth is truth
+
+
+def test_a_cohorts_items_do_not_apply_to_a_patient_screened_for_another():
+    rule = 'if cohort "Arm B patients" then age >= 65 years'
+    assert outcome(rule, age=30, cohorts=["Arm A patients"]).truth is Truth.TRUE
+    assert outcome(rule, age=30, cohorts=["Arm B patients"]).truth is Truth.FALSE
+    assert outcome(rule, age=30).truth is Truth.UNKNOWN
+    excluded = 'cohort "Healthy Controls" and condition hiv_infection'
+    hiv = [{"name": "HIV infection"}]
+    assert outcome(excluded, "exclusion", conditions=hiv, cohorts=["Patients"]).truth is Truth.FALSE
+    assert outcome(excluded, "exclusion", conditions=hiv, cohorts=["Healthy controls"]).truth is Truth.TRUE
+    assert outcome(excluded, "exclusion", conditions=hiv).truth is Truth.UNKNOWN
+
+
+def _cohort_trial() -> Trial:
+    return _trial(("I1", "inclusion", "Patients:", "Age 18-55"), ("I2", "inclusion", "Controls:", "Age 18-80"))
+
+
+def test_the_report_names_the_trials_cohorts_when_the_profile_does_not_say_which():
+    compiled = compile_trial(_cohort_trial())
+    report = screen_trial(compiled, patient_from_mapping({"id": "P", "age": 70}), AS_OF)
+    assert any("'Patients'; 'Controls'" in w for w in report.warnings), report.warnings
+    # at 70 the patients' limits fail, so whether the patient is one of them decides; the
+    # controls' hold whichever cohort it is
+    assert [r.verdict for r in report.criteria] == ["unknown", "pass"]
+
+
+def test_the_report_says_when_the_profiles_cohorts_are_none_of_the_trials():
+    compiled = compile_trial(_cohort_trial())
+    report = screen_trial(compiled, patient_from_mapping({"id": "P", "age": 70, "cohorts": ["Arm A"]}), AS_OF)
+    assert any("None of the profile's cohorts (Arm A)" in w for w in report.warnings), report.warnings
+    chosen = screen_trial(compiled, patient_from_mapping({"id": "P", "age": 70, "cohorts": ["controls"]}), AS_OF)
+    assert not any("cohort" in w for w in chosen.warnings)
+    assert [r.verdict for r in chosen.criteria] == ["pass", "pass"]
