@@ -160,3 +160,78 @@ def test_the_report_says_when_the_profiles_cohorts_are_none_of_the_trials():
     chosen = screen_trial(compiled, patient_from_mapping({"id": "P", "age": 70, "cohorts": ["controls"]}), AS_OF)
     assert not any("cohort" in w for w in chosen.warnings)
     assert [r.verdict for r in chosen.criteria] == ["pass", "pass"]
+
+
+# --- items that ask nothing ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Not specified", "inclusion", 'asks_nothing unspecified "Not specified"'),
+    ("See Disease Characteristics", "inclusion", 'asks_nothing refers "See Disease Characteristics"'),
+    ("See General Criteria", "exclusion", 'asks_nothing refers "See General Criteria"'),
+    ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted.", "inclusion",
+     'asks_nothing allows "Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted"'),
+    ("Prior anti-angiogenic therapy, including thalidomide and oral cyclophosphamide, is permitted.", "inclusion",
+     'asks_nothing allows "Prior anti-angiogenic therapy, including thalidomide and oral cyclophosphamide, is '
+     'permitted"'),
+    ("transfusion allowed", "inclusion", 'asks_nothing allows "transfusion allowed"'),
+    ("Concurrent hormonal therapy allowed", "exclusion", 'asks_nothing allows "Concurrent hormonal therapy allowed"'),
+    ("Those with hepatocellular carcinoma with or without treatment of hepatoma may also be included.", "inclusion",
+     'asks_nothing allows "Those with hepatocellular carcinoma with or without treatment of hepatoma may also be '
+     'included"'),
+    # listed as an exclusion, "are eligible" cannot exclude anyone
+    ("Both men and women and members of all races and ethnic groups are eligible for this trial.", "exclusion",
+     'asks_nothing allows "Both men and women and members of all races and ethnic groups are eligible for this '
+     'trial"'),
+])
+def test_an_item_that_asks_nothing_says_so(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("No prior chemotherapy except hydroxyurea is permitted", "inclusion"),  # an exception to a requirement
+    ("Prior chemotherapy allowed if completed more than 4 weeks ago", "inclusion"),
+    ("Concurrent dexamethasone allowed provided patient has been on a stable dose for at least 1 week", "inclusion"),
+    ("No more than 2 prior regimens allowed", "inclusion"),
+    ("Only one prior regimen allowed", "inclusion"),
+    ("Prior chemotherapy is not allowed", "exclusion"),
+    ("Stable doses of steroids are allowed", "inclusion"),  # unstable doses are not
+    ("Low-dose aspirin is allowed", "inclusion"),
+    ("Transfusion independent", "inclusion"),  # a requirement
+    ("Patients with newly diagnosed AML are eligible", "inclusion"),  # may say who the trial is for
+    ("Prior radiotherapy within 4 weeks is permitted", "inclusion"),
+    ("Hemoglobin > 8.0 g/dL (transfusion allowed)", "inclusion"),
+    ("None", "inclusion"),  # "Prior chemotherapy: None" is a requirement
+    # an exception to what the criterion asks first
+    ("History of malignancy (basal cell carcinoma allowed)", "exclusion"),
+    ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion"),
+    ("Prior chemotherapy (except anthracyclines) is allowed", "inclusion"),
+    ("See protocol", "inclusion"),  # the requirement is in a document the record does not hold
+    ("Female subjects of non-childbearing potential may be enrolled in the study. Non-childbearing potential is "
+     "defined as pre-menarche, hysterectomy or post-menopause.", "inclusion"),
+])
+def test_what_limits_or_requires_is_never_an_item_that_asks_nothing(text, kind):
+    assert "asks_nothing" not in to_text(compile_criterion(text, kind).rule)
+
+
+@pytest.mark.parametrize("kind, truth", [("inclusion", Truth.TRUE), ("exclusion", Truth.FALSE)])
+def test_an_item_that_asks_nothing_passes_every_patient(kind, truth):
+    result = outcome('asks_nothing allows "Prior radiotherapy is permitted"', kind)
+    assert result.truth is truth
+    assert "asks nothing" in result.message
+    assert "another section" in outcome('asks_nothing refers "See Disease Characteristics"', kind).message
+
+
+def test_the_report_passes_an_item_that_asks_nothing_under_either_heading():
+    trial = _trial(("I1", "inclusion", "", "Prior radiotherapy is permitted"),
+                   ("E1", "exclusion", "", "Concurrent bisphosphonates allowed"))
+    report = screen_trial(compile_trial(trial), patient_from_mapping({"id": "P"}), AS_OF)
+    assert [(r.verdict, r.structured) for r in report.criteria] == [("pass", True), ("pass", True)]
+    assert report.criteria[1].explanation.startswith("Not excluded: States what is allowed; asks nothing")
+
+
+def test_a_measure_heading_over_not_specified_asks_nothing():
+    rules = _rules(("I1", "inclusion", "Life expectancy", "Not specified"),
+                   ("I2", "inclusion", "Chemotherapy", "See Disease Characteristics"))
+    assert rules == {"I1": 'asks_nothing unspecified "Not specified"',
+                     "I2": 'asks_nothing refers "See Disease Characteristics"'}

@@ -29,6 +29,7 @@ from .nodes import (
     FreeText,
     HasCondition,
     Judgement,
+    NoRequirement,
     NormalMultiple,
     Not,
     Rule,
@@ -85,6 +86,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         whole = Span(start=0, end=len(text))
         either = (Status(field="female", span=whole), Status(field="male", span=whole))
         return CompiledCriterion(rule=AnyOf(items=either, span=whole))
+    nothing = _asks_nothing(text, kind)
+    if nothing is not None:
+        return CompiledCriterion(rule=nothing)
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -194,6 +198,62 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
+    """A whole criterion that states no requirement: "Not specified", "See Disease
+    Characteristics", or a permission that nothing in its words limits ("Prior radiation therapy
+    and/or chemotherapy, including cyclophosphamide, are permitted"; "transfusion allowed")."""
+    whole = Span(start=0, end=len(text))
+    words = text.strip().rstrip(".").strip()
+    if _NOT_SPECIFIED.match(words):
+        return NoRequirement(says="unspecified", text=words, span=whole)
+    if _SEE_ELSEWHERE.match(words):
+        return NoRequirement(says="refers", text=words, span=whole)
+    permits = _PERMITS.search(words) or (_ELIGIBLE.search(words) if kind == "exclusion" else None)
+    if permits is None or permits.start() == 0:
+        return None
+    # what is allowed: nothing in it may limit the permission ("only", "if", "provided", "no
+    # more than 2", "within 4 weeks", "except") or turn it round ("not allowed")
+    allowed = _WITH_OR_WITHOUT.sub(" ", words[:permits.start()])
+    if _LIMITING.search(allowed) or _SENTENCE_BREAK.search(allowed.lstrip("-* ")):
+        # ("Use of anticoagulants. Prophylactic use is allowed", "History of malignancy (basal
+        # cell carcinoma allowed)": an exception to what the criterion asks first)
+        return None
+    tokens = tokenize(normalise(allowed))
+    if not tokens or any(t.type not in _WHAT_IS_ALLOWED for t in tokens) or any(
+            t.type == "QUAL" and t.value in _LIMITING_QUALIFIERS for t in tokens):
+        return None
+    return NoRequirement(says="allows", text=words, span=whole)
+
+
+# "Not specified" under "Life expectancy": the record sets no limit.
+_NOT_SPECIFIED = re.compile(r"^\W*(?:not\s+specified|unspecified|none\s+specified|no\s+(?:limit|restriction)s?"
+                            r"|not\s+applicable|n/a)\W*$", re.IGNORECASE)
+# "See Disease Characteristics", "See General Criteria": the requirement is another item's.
+_SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}?"
+                            r"(?:characteristics|criteria|section|above|below)\W*$", re.IGNORECASE)
+# A permission that closes the criterion: "… are permitted", "… allowed", "… may also be included"
+# ("are eligible" alone may state who the trial is for; listed as an exclusion it cannot exclude).
+_PERMITS = re.compile(r"\b(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|(?:may|can)\s+(?:also\s+)?"
+                      r"(?:be\s+(?:included|enrolled)|participate)|(?:is|are)\s+also\s+eligible)"
+                      r"(?:\s+(?:in|for|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$", re.IGNORECASE)
+_ELIGIBLE = re.compile(r"\b(?:is|are)\s+eligible(?:\s+(?:for|to\s+participate\s+in)\s+(?:this|the)\s+"
+                       r"(?:study|trial))?[\s.]*$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.;:()\[\]]")
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\b", re.IGNORECASE)
+_LIMITING = re.compile(r"\b(?:only|unless|if|provided|except|excluding|other\s+than|must|should|maximum|minimum"
+                       r"|max|min|up\s+to|no|not|non|nor|without|until|after|before|prior\s+to|within|since|as\s+long"
+                       r"|when|whereas|once|limited|restricted|requir\w*|stable|low|high|short|long|less|more|fewer"
+                       r"|greater|least|most|dose|doses|dosage|course|courses|line|lines|cycles?)\b|[<>≤≥=\d]",
+                       re.IGNORECASE)
+# Tokens that name what is allowed, and the words that join them.
+_WHAT_IS_ALLOWED = frozenset({"QUAL", "PROC", "MED", "COND", "VACC", "TREATMENT", "AND", "OR", "ANDOR", "COMMA",
+                              "INCLUDING", "UNCONSTRAINED", "LPAR", "RPAR", "ETC", "OTHER", "ALL_OF", "FEMALE", "MALE",
+                              "WORD", "PERIOD"})
+# Qualifiers that narrow what is allowed, and so forbid the rest.
+_LIMITING_QUALIFIERS = frozenset({"stable", "mild", "moderate", "treated", "untreated", "controlled", "planned",
+                                  "new", "recent", "low_dose"})
 
 
 # "No HIV testing is required unless mandated by local health authority": what need not be done
