@@ -11,6 +11,7 @@ from screening.compile import cohort_name, compile_criterion, compile_trial, tri
 from screening.evaluate import Context, evaluate
 from screening.explain import screen_trial
 from screening.logic import Truth
+from screening.nodes import walk
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.rules import parse_rule
@@ -235,3 +236,49 @@ def test_a_measure_heading_over_not_specified_asks_nothing():
                    ("I2", "inclusion", "Chemotherapy", "See Disease Characteristics"))
     assert rules == {"I1": 'asks_nothing unspecified "Not specified"',
                      "I2": 'asks_nothing refers "See Disease Characteristics"'}
+
+
+# --- a cohort named inside the criterion -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Able to swallow tablets (for patients in part 2 only)", "inclusion",
+     'if cohort "part 2" then attribute swallows_oral_medication'),
+    ("BMI at least 30 kg/m2 (Groups B and C only)", "inclusion",
+     'if (cohort "Group B" or cohort "Group C") then bmi >= 30 kg/m2'),
+    ("No history of or active bladder cancer (Group C only, since pioglitazone is contraindicated in individuals "
+     "with bladder cancer)", "inclusion",
+     'if cohort "Group C" then not (condition bladder_cancer [history] or condition bladder_cancer [active])'),
+    ("Cohort 2: ECOG 0-1", "inclusion", 'if cohort "Cohort 2" then ecog <= 1'),
+    ("Arm B only: Age 18 to 65", "inclusion", 'if cohort "Arm B" then (age >= 18 years and age <= 65 years)'),
+    ("Part A (dose escalation): ANC ≥ 1500/µL", "inclusion",
+     'if cohort "Part A (dose escalation)" then anc >= 1500 /µL'),
+    ("For the ASP3082 monotherapy pancreatic cancer expansion cohort, participants must have ECOG 0 or 1",
+     "inclusion", 'if cohort "ASP3082 monotherapy pancreatic cancer expansion cohort" then ecog <= 1'),
+    ("For the phase I portion of the study patients should have ECOG 0-2", "inclusion",
+     'if cohort "phase I portion" then ecog <= 2'),
+    ("For patients in Part 2, age ≥ 18 years", "inclusion", 'if cohort "Part 2" then age >= 18 years'),
+    # an exclusion excludes only the cohort's patients
+    ("Cohort 2: HIV infection", "exclusion", 'cohort "Cohort 2" and condition hiv_infection'),
+])
+def test_a_cohort_named_in_the_criterion_limits_it_to_that_cohort(text, kind, rule):
+    compiled = compile_criterion(text, kind).rule
+    assert to_text(compiled) == rule
+    # every span points into the criterion's own words
+    spans = [n.span for n in walk(compiled) if n.span is not None]
+    assert spans and all(0 <= s.start < s.end <= len(text) for s in spans)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Group A streptococcal infection", "exclusion"),  # a germ's group
+    ("Stage IV: measurable disease", "inclusion"),  # a stage is the patient's disease
+    ("ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion", "inclusion"),  # two cohorts, two limits
+])
+def test_what_only_looks_like_a_cohort_is_not_one(text, kind):
+    assert "cohort" not in to_text(compile_criterion(text, kind).rule)
+
+
+def test_the_cohorts_named_inside_criteria_are_the_trials_cohorts_too():
+    trial = _trial(("I1", "inclusion", "", "BMI at least 30 kg/m2 (Groups B and C only)"),
+                   ("I2", "inclusion", "", "Able to swallow tablets (for patients in part 2 only)"))
+    assert compile_trial(trial).cohorts() == ("Group B", "Group C", "part 2")

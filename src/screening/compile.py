@@ -89,6 +89,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
+    for_cohort = _for_a_cohort(text, kind)
+    if for_cohort is not None:
+        return for_cohort
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -225,6 +228,68 @@ def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
             t.type == "QUAL" and t.value in _LIMITING_QUALIFIERS for t in tokens):
         return None
     return NoRequirement(says="allows", text=words, span=whole)
+
+
+def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """A criterion said of one cohort of the trial ("Cohort 2: …", "For the expansion cohort,
+    participants must …", "… (for patients in part 2 only)", "… (Groups B and C only)"): the rest
+    read as it would be alone, required only of that cohort's patients (or, as an exclusion,
+    excluding only them)."""
+    match = _COHORT_HEADED.match(text) or _COHORT_FOR.match(text) or _COHORT_LAST.match(text)
+    if match is None or not match["rest"].strip():
+        return None
+    start = match.start("rest")
+    inner = compile_criterion(match["rest"], kind)
+    said = Span(start=match.start("cohort"), end=match.end("cohort"))
+    names = _cohort_labels(match["cohort"])
+    when: Rule = Cohort(text=names[0], span=said) if len(names) == 1 else AnyOf(
+        items=tuple(Cohort(text=name, span=said) for name in names), span=said)
+    then = shifted(inner.rule, -start)
+    whole = Span(start=0, end=len(text))
+    rule: Rule = Conditional(when=when, then=then, span=whole) if kind == "inclusion" else AllOf(
+        items=(when, then), span=whole)
+    errors = tuple(CompileError(e.message, None if e.span is None else Span(start=e.span.start + start,
+                                                                            end=e.span.end + start))
+                   for e in inner.errors)
+    return CompiledCriterion(rule=rule, errors=errors)
+
+
+def _cohort_labels(words: str) -> list[str]:
+    """The cohorts a label names: "Groups B and C" → "Group B", "Group C"; "part 2" → "part 2";
+    "the phase I portion of the study" → "phase I portion"."""
+    words = _LABEL_FILLER.sub("", words.strip())
+    listed = _COHORT_IDS.fullmatch(words)
+    if listed is None or not re.search(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", listed["ids"]):
+        return [words]
+    noun = re.sub(r"(?<=[a-z])s$", "", listed["noun"], flags=re.IGNORECASE)
+    ids = [i for i in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", listed["ids"]) if i]
+    return [f"{noun} {i}" for i in ids]
+
+
+_LABEL_FILLER = re.compile(r"^the\s+|\s+of\s+the\s+(?:study|trial)$", re.IGNORECASE)
+_COHORT_ID = r"(?:[A-Z]|\d{1,2}[a-z]?|[IVX]{1,4})\b"
+# "Cohort 2", "Arm B", "Groups B and C", "Part A (dose escalation)", "phase I portion of the study",
+# "the ASP3082 monotherapy pancreatic cancer expansion cohort"
+_COHORT_NOUN = r"(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|modules?)"
+_COHORT_ID_LIST = rf"{_COHORT_ID}(?:\s*(?:,|and|or|&|/)\s*{_COHORT_ID})*"
+_COHORT_IDS = re.compile(rf"(?P<noun>{_COHORT_NOUN})\s+(?P<ids>{_COHORT_ID_LIST})", re.IGNORECASE)
+_COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
+                 r"(?:\s*\([^()]{1,40}\))?"
+                 r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
+                 r"|dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
+_PATIENTS_IN = r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
+# "Cohort 2: …", "Arm B only: …", "Part A (dose escalation): …"
+_COHORT_HEADED = re.compile(rf"^[\W_]*(?P<cohort>{_COHORT_LABEL})(?:\s+only)?\s*:\s*(?P<rest>.*)$",
+                            re.IGNORECASE | re.DOTALL)
+# "For the expansion cohort, participants must …", "For patients in Part 2, …", "For the phase I
+# portion of the study patients should …"
+_COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})(?:\s+only)?"
+                         r"(?:\s*[,:]|\s+(?=(?:patients|participants|subjects)\b))\s*(?P<rest>.*)$",
+                         re.IGNORECASE | re.DOTALL)
+# "… (for patients in part 2 only)", "… (Groups B and C only)", "… (Group C only, since …)"
+_COHORT_LAST = re.compile(
+    rf"^(?P<rest>.*?)\s*\(\s*(?:for\s+)?{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
+    re.IGNORECASE | re.DOTALL)
 
 
 # "Not specified" under "Life expectancy": the record sets no limit.
