@@ -282,3 +282,47 @@ def test_the_cohorts_named_inside_criteria_are_the_trials_cohorts_too():
     trial = _trial(("I1", "inclusion", "", "BMI at least 30 kg/m2 (Groups B and C only)"),
                    ("I2", "inclusion", "", "Able to swallow tablets (for patients in part 2 only)"))
     assert compile_trial(trial).cohorts() == ("Group B", "Group C", "part 2")
+
+
+# --- limits by age under an old NCI heading --------------------------------------------------------
+
+_CREATININE_BY_AGE = ("Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0 mg/dL for "
+                      "patients 6 to 10; ≤ 1.2 mg/dL for patients 11 to 15; ≤ 1.5 mg/dL for patients age 15 to 21")
+
+
+def test_limits_by_age_are_each_a_limit_for_the_ages_they_name():
+    rule = to_text(compile_criterion(_CREATININE_BY_AGE, "inclusion").rule)
+    assert rule.startswith("(if age <= 5 years then creatinine <= 0.8 mg/dL) and (if (age >= 6 years and age <= 10 "
+                           "years) then creatinine <= 1 mg/dL) and ")
+    excluded = "Creatinine based on age as follows: > 0.8 mg/dL for patients age 5 and under; > 1.0 mg/dL for " \
+               "patients 6 to 10"
+    assert to_text(compile_criterion(excluded, "exclusion").rule) == (
+        "(age <= 5 years and creatinine > 0.8 mg/dL) or ((age >= 6 years and age <= 10 years) and creatinine > 1 mg/dL)")
+
+
+@pytest.mark.parametrize("age, creatinine, truth", [
+    (8, 0.9, Truth.TRUE),
+    (8, 1.1, Truth.FALSE),
+    (13, 1.3, Truth.FALSE),
+    # at 15 both "11 to 15" and "15 to 21" apply, and which is meant is not said: the looser will do
+    (15, 1.3, Truth.TRUE),
+    (15, 1.6, Truth.FALSE),
+    (None, 1.1, Truth.UNKNOWN),
+])
+def test_limits_by_age_fail_only_the_ages_they_are_for(age, creatinine, truth):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **({"age": age} if age else {}),
+                                    "labs": [{"name": "creatinine", "value": creatinine, "unit": "mg/dL",
+                                              "date": "2026-11-10"}]})
+    rule = compile_criterion(_CREATININE_BY_AGE, "inclusion").rule
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("text, kind", [
+    # an item that is not a limit for some ages: the head cannot be read
+    ("Creatinine by age: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0 mg/dL for patients with lupus", "inclusion"),
+    # overlapping ages in an exclusion: which limit excludes at 15 is not said
+    ("Creatinine based on age as follows: > 1.2 mg/dL for patients 11 to 15; > 1.5 mg/dL for patients age 15 to 21",
+     "exclusion"),
+])
+def test_limits_by_age_that_cannot_all_be_read_stay_words(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")

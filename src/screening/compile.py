@@ -92,6 +92,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     for_cohort = _for_a_cohort(text, kind)
     if for_cohort is not None:
         return for_cohort
+    by_age = _limits_by_age(text, kind)
+    if by_age is not None:
+        return by_age
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -290,6 +293,76 @@ _COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHOR
 _COHORT_LAST = re.compile(
     rf"^(?P<rest>.*?)\s*\(\s*(?:for\s+)?{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
     re.IGNORECASE | re.DOTALL)
+
+
+def _limits_by_age(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """"Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0
+    mg/dL for patients 6 to 10; …": each item a limit on the head's value for the ages it names
+    (a bare range after "for patients" is of ages, as the head says). None unless every item
+    reads as such a limit."""
+    if not _BY_AGE_HEAD.match(text):
+        return None
+    norm = normalise(text)
+    vocab = load_vocabulary()
+    first, *rest = [piece.tokens for piece in clauses(tokenize(norm), len(norm.text))]
+    colon = next((k for k, t in enumerate(first) if t.type == "COLON"), None)
+    if colon is None:
+        return None
+    head, items = first[:colon], [first[colon + 1:], *rest]
+    measures = [t for t in head if t.type == "MEASURE" and t.value != "age"]
+    if len(measures) != 1 or not all(items):
+        return None
+    errors: list[CompileError] = []
+    limits: list[Rule] = []
+    for tokens in items:
+        tokens = list(tokens)
+        for k, t in enumerate(tokens[:-1]):
+            if t.type == "IF" and tokens[k + 1].type == "NUMBER":
+                tokens.insert(k + 1, t.update("MEASURE", "age"))  # "for patients 6 to 10"
+                break
+        node = _read_clause([measures[0], *tokens], norm, kind, vocab, errors)
+        if node is None or isinstance(node, Allowance) or not is_structured(node):
+            return None
+        compared = {n.concept for n in walk(node) if isinstance(n, Comparison)}
+        if compared != {"age", measures[0].value}:
+            return None
+        limits.append(node)
+    ages = [_age_range(node) for node in limits]
+    if any(a is None for a in ages):
+        return None
+    overlaps = {k: [j for j, b in enumerate(ages) if j != k and b[0] <= a[1] and a[0] <= b[1]]  # type: ignore[index]
+                for k, a in enumerate(ages)}
+    if any(overlaps.values()):
+        if kind != "inclusion" or not all(isinstance(n, Conditional) for n in limits):
+            return None
+        # "≤ 1.2 mg/dL for patients 11 to 15; ≤ 1.5 mg/dL for patients age 15 to 21": at 15 both
+        # apply, and which the record means is not said, so either will do
+        limits = [n.model_copy(update={"then": AnyOf(items=(n.then, *(AllOf(items=(limits[j].when, limits[j].then))
+                                                                  for j in overlaps[k])))})
+                  if overlaps[k] else n for k, n in enumerate(limits)]  # type: ignore[union-attr]
+    whole = Span(start=0, end=len(text))
+    rule: Rule = AllOf(items=tuple(limits), span=whole) if kind == "inclusion" else AnyOf(
+        items=tuple(limits), span=whole)
+    return CompiledCriterion(rule=rule, errors=tuple(errors))
+
+
+def _age_range(node: Rule) -> tuple[float, float] | None:
+    """The whole years of age a limit is for, from the age comparisons in it (None when they
+    are not in years)."""
+    low, high = 0.0, float("inf")
+    for n in walk(node):
+        if isinstance(n, Comparison) and n.concept == "age":
+            if n.unit not in (None, "years"):
+                return None
+            if n.op in (">=", ">", "="):
+                low = max(low, n.value + (1 if n.op == ">" else 0))
+            if n.op in ("<=", "<", "="):
+                high = min(high, n.value - (1 if n.op == "<" else 0))
+    return low, high
+
+
+_BY_AGE_HEAD = re.compile(r"^[\W_]*[\w\s/()-]{1,60}?\s+(?:based\s+on|by|according\s+to|adjusted\s+for|for)\s+age"
+                          r"(?:\s+as\s+follows)?\s*:", re.IGNORECASE)
 
 
 # "Not specified" under "Life expectancy": the record sets no limit.
