@@ -286,7 +286,8 @@ def test_the_cohorts_named_inside_criteria_are_the_trials_cohorts_too():
 
 # --- limits by age under an old NCI heading --------------------------------------------------------
 
-_CREATININE_BY_AGE = ("Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0 mg/dL for "
+_CREATININE_BY_AGE = ("Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; "
+                      "≤ 1.0 mg/dL for "
                       "patients 6 to 10; ≤ 1.2 mg/dL for patients 11 to 15; ≤ 1.5 mg/dL for patients age 15 to 21")
 
 
@@ -297,7 +298,8 @@ def test_limits_by_age_are_each_a_limit_for_the_ages_they_name():
     excluded = "Creatinine based on age as follows: > 0.8 mg/dL for patients age 5 and under; > 1.0 mg/dL for " \
                "patients 6 to 10"
     assert to_text(compile_criterion(excluded, "exclusion").rule) == (
-        "(age <= 5 years and creatinine > 0.8 mg/dL) or ((age >= 6 years and age <= 10 years) and creatinine > 1 mg/dL)")
+        "(age <= 5 years and creatinine > 0.8 mg/dL) or ((age >= 6 years and age <= 10 years) and "
+        "creatinine > 1 mg/dL)")
 
 
 @pytest.mark.parametrize("age, creatinine, truth", [
@@ -319,10 +321,56 @@ def test_limits_by_age_fail_only_the_ages_they_are_for(age, creatinine, truth):
 
 @pytest.mark.parametrize("text, kind", [
     # an item that is not a limit for some ages: the head cannot be read
-    ("Creatinine by age: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0 mg/dL for patients with lupus", "inclusion"),
+    ("Creatinine by age: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0 mg/dL for patients with lupus",
+     "inclusion"),
     # overlapping ages in an exclusion: which limit excludes at 15 is not said
     ("Creatinine based on age as follows: > 1.2 mg/dL for patients 11 to 15; > 1.5 mg/dL for patients age 15 to 21",
      "exclusion"),
 ])
 def test_limits_by_age_that_cannot_all_be_read_stay_words(text, kind):
     assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+# --- the sub-headings of old NCI records -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, rule", [
+    # a topic heading sorts the item: the rest is read alone
+    ("Cardiovascular: No congestive heart failure", "not condition heart_failure"),
+    ("Hepatic: Bilirubin ≤ 1.5 mg/dL", "total_bilirubin <= 1.5 mg/dL"),
+    ("Renal: Creatinine ≤ 1.5 mg/dL OR creatinine clearance ≥ 60 mL/min",
+     "creatinine <= 1.5 mg/dL or creatinine_clearance >= 60 mL/min"),
+    ("Other: Not pregnant or nursing", "not pregnant and not breastfeeding"),
+    ("Chemotherapy: At least 4 weeks since prior chemotherapy",
+     "not medication chemotherapy within 4 weeks before screening"),
+    ("Renal: Creatinine ≤ 1.0 mg/dL for patients 6 to 10",
+     "if (age >= 6 years and age <= 10 years) then creatinine <= 1 mg/dL"),
+    # a heading that names the value is read with it
+    ("Life expectancy: At least 8 weeks", "life_expectancy >= 8 weeks"),
+    ("Age: 18 and over", "age >= 18 years"),
+    # whatever the heading, "Not specified" asks nothing
+    ("Life expectancy: Not specified", 'asks_nothing unspecified "Life expectancy: Not specified"'),
+    ("Menopausal status: Not specified", 'asks_nothing unspecified "Menopausal status: Not specified"'),
+    ("Creatinine: ≤ 1.0 mg/dL for patients 6 to 10",
+     "if (age >= 6 years and age <= 10 years) then creatinine <= 1 mg/dL"),
+    ("Creatinine ≤ 0.8 mg/dL for patients 5 and under", "if age <= 5 years then creatinine <= 0.8 mg/dL"),
+])
+def test_an_old_nci_fragment_reads_as_its_words_say(text, rule):
+    compiled = compile_criterion(text, "inclusion").rule
+    assert to_text(compiled) == rule
+    spans = [n.span for n in walk(compiled) if n.span is not None]
+    assert all(0 <= s.start <= s.end <= len(text) for s in spans)
+
+
+@pytest.mark.parametrize("text", [
+    # what follows a colon is not an example of the head when it is negated and the head is not
+    "Heart disease: no congestive heart failure",
+    "Autoimmune disease: no lupus",
+    # numbers with a unit after "for patients" are not ages
+    "Creatinine ≤ 1.0 mg/dL for patients 6 to 10 kg",
+    # bare words under a topic say nothing readable
+    "Cardiovascular: No disease",
+    "Chemotherapy: At least 4 weeks since prior",
+])
+def test_an_old_nci_fragment_that_says_too_little_stays_words(text):
+    assert to_text(compile_criterion(text, "inclusion").rule).startswith("text ")

@@ -89,6 +89,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
+    under_topic = _under_a_topic(text, kind)
+    if under_topic is not None:
+        return under_topic
     for_cohort = _for_a_cohort(text, kind)
     if for_cohort is not None:
         return for_cohort
@@ -233,6 +236,30 @@ def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
     return NoRequirement(says="allows", text=words, span=whole)
 
 
+def _under_a_topic(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """A criterion led by the topic heading of an old NCI record ("Cardiovascular: No congestive
+    heart failure", "Hepatic: Bilirubin ≤ 1.5 mg/dL", "Life expectancy: Not specified"): the
+    heading sorts the item and limits nothing, so the rest is read alone. A heading that names
+    the value the rest gives ("Life expectancy: At least 8 weeks") is read with it, unless the
+    rest asks nothing."""
+    match = _TOPIC_FIRST.match(text)
+    if match is None:
+        return None
+    inner = compile_criterion(match["rest"], kind)
+    if _names_a_measure(match["topic"]) and not isinstance(inner.rule, NoRequirement):
+        return None
+    return _moved(inner, match.start("rest"))
+
+
+def _moved(compiled: CompiledCriterion, by: int) -> CompiledCriterion:
+    """A criterion compiled from words that start ``by`` characters into the whole text, its
+    spans moved to point into the whole."""
+    errors = tuple(CompileError(e.message, None if e.span is None else Span(start=e.span.start + by,
+                                                                            end=e.span.end + by))
+                   for e in compiled.errors)
+    return CompiledCriterion(rule=shifted(compiled.rule, -by), errors=errors)
+
+
 def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     """A criterion said of one cohort of the trial ("Cohort 2: …", "For the expansion cohort,
     participants must …", "… (for patients in part 2 only)", "… (Groups B and C only)"): the rest
@@ -241,20 +268,15 @@ def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     match = _COHORT_HEADED.match(text) or _COHORT_FOR.match(text) or _COHORT_LAST.match(text)
     if match is None or not match["rest"].strip():
         return None
-    start = match.start("rest")
-    inner = compile_criterion(match["rest"], kind)
+    inner = _moved(compile_criterion(match["rest"], kind), match.start("rest"))
     said = Span(start=match.start("cohort"), end=match.end("cohort"))
     names = _cohort_labels(match["cohort"])
     when: Rule = Cohort(text=names[0], span=said) if len(names) == 1 else AnyOf(
         items=tuple(Cohort(text=name, span=said) for name in names), span=said)
-    then = shifted(inner.rule, -start)
     whole = Span(start=0, end=len(text))
-    rule: Rule = Conditional(when=when, then=then, span=whole) if kind == "inclusion" else AllOf(
-        items=(when, then), span=whole)
-    errors = tuple(CompileError(e.message, None if e.span is None else Span(start=e.span.start + start,
-                                                                            end=e.span.end + start))
-                   for e in inner.errors)
-    return CompiledCriterion(rule=rule, errors=errors)
+    rule: Rule = Conditional(when=when, then=inner.rule, span=whole) if kind == "inclusion" else AllOf(
+        items=(when, inner.rule), span=whole)
+    return CompiledCriterion(rule=rule, errors=inner.errors)
 
 
 def _cohort_labels(words: str) -> list[str]:
@@ -276,7 +298,8 @@ _COHORT_ID = r"(?:[A-Z]|\d{1,2}[a-z]?|[IVX]{1,4})\b"
 _COHORT_NOUN = r"(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|modules?)"
 _COHORT_ID_LIST = rf"{_COHORT_ID}(?:\s*(?:,|and|or|&|/)\s*{_COHORT_ID})*"
 _COHORT_IDS = re.compile(rf"(?P<noun>{_COHORT_NOUN})\s+(?P<ids>{_COHORT_ID_LIST})", re.IGNORECASE)
-_COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
+_COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}"
+                 r"(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
                  r"(?:\s*\([^()]{1,40}\))?"
                  r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
                  r"|dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
@@ -297,9 +320,8 @@ _COHORT_LAST = re.compile(
 
 def _limits_by_age(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     """"Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0
-    mg/dL for patients 6 to 10; …": each item a limit on the head's value for the ages it names
-    (a bare range after "for patients" is of ages, as the head says). None unless every item
-    reads as such a limit."""
+    mg/dL for patients 6 to 10; …": each item a limit on the head's value for the ages it names.
+    None unless every item reads as such a limit."""
     if not _BY_AGE_HEAD.match(text):
         return None
     norm = normalise(text)
@@ -315,11 +337,6 @@ def _limits_by_age(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     errors: list[CompileError] = []
     limits: list[Rule] = []
     for tokens in items:
-        tokens = list(tokens)
-        for k, t in enumerate(tokens[:-1]):
-            if t.type == "IF" and tokens[k + 1].type == "NUMBER":
-                tokens.insert(k + 1, t.update("MEASURE", "age"))  # "for patients 6 to 10"
-                break
         node = _read_clause([measures[0], *tokens], norm, kind, vocab, errors)
         if node is None or isinstance(node, Allowance) or not is_structured(node):
             return None
@@ -366,7 +383,8 @@ _BY_AGE_HEAD = re.compile(r"^[\W_]*[\w\s/()-]{1,60}?\s+(?:based\s+on|by|accordin
 
 
 # "Not specified" under "Life expectancy": the record sets no limit.
-_NOT_SPECIFIED = re.compile(r"^\W*(?:not\s+specified|unspecified|none\s+specified|no\s+(?:limit|restriction)s?"
+_NOT_SPECIFIED = re.compile(r"^\W*(?:[A-Za-z][\w/ -]{0,40}:\s*)?(?:not\s+specified|unspecified|none\s+specified"
+                            r"|no\s+(?:limit|restriction)s?"
                             r"|not\s+applicable|n/a)\W*$", re.IGNORECASE)
 # "See Disease Characteristics", "See General Criteria": the requirement is another item's.
 _SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}?"
@@ -375,7 +393,8 @@ _SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\
 # ("are eligible" alone may state who the trial is for; listed as an exclusion it cannot exclude).
 _PERMITS = re.compile(r"\b(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|(?:may|can)\s+(?:also\s+)?"
                       r"(?:be\s+(?:included|enrolled)|participate)|(?:is|are)\s+also\s+eligible)"
-                      r"(?:\s+(?:in|for|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$", re.IGNORECASE)
+                      r"(?:\s+(?:in|for|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$",
+                      re.IGNORECASE)
 _ELIGIBLE = re.compile(r"\b(?:is|are)\s+eligible(?:\s+(?:for|to\s+participate\s+in)\s+(?:this|the)\s+"
                        r"(?:study|trial))?[\s.]*$", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.;:()\[\]]")
@@ -708,6 +727,9 @@ _TOPIC_HEADING = re.compile(
     r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
     r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
     re.IGNORECASE)
+# "Hepatic: Bilirubin ≤ 1.5 mg/dL": such a heading leading the criterion's own words
+_TOPIC_FIRST = re.compile(rf"^[\W_]*(?P<topic>{_TOPIC_HEADING.pattern[1:-1]})\s*:\s*(?P<rest>\S.*)$",
+                          re.IGNORECASE | re.DOTALL)
 _ALL_PATIENTS = re.compile(r"\b(?:all|every|each)\b", re.IGNORECASE)
 _GROUP_WORDS = frozenset({"subject", "subjects", "patient", "patients", "participant", "participants", "cohort",
                           "cohorts", "group", "groups", "arm", "arms", "part", "phase", "portion", "volunteers",
