@@ -374,3 +374,27 @@ def test_an_old_nci_fragment_reads_as_its_words_say(text, rule):
 ])
 def test_an_old_nci_fragment_that_says_too_little_stays_words(text):
     assert to_text(compile_criterion(text, "inclusion").rule).startswith("text ")
+
+
+# --- a cohort line over criteria headings of its own -----------------------------------------------
+
+
+def test_a_cohort_line_over_its_own_criteria_headings_is_their_group():
+    from screening.ingest import split_criteria
+
+    text = ("Surgical cohort\n\nInclusion Criteria:\n\n  -  adults who underwent surgery on the proximal aorta\n\n"
+            "Exclusion Criteria:\n\n  -  Isolated surgery on the descending thoracic aorta\n\nNon-surgical cohort\n\n"
+            "Inclusion Criteria:\n\n- adults with a diagnosis of thoracic aortic disease")
+    criteria = split_criteria(text)
+    assert [(c.id, c.group) for c in criteria] == [("I1", "Surgical cohort"), ("E1", "Surgical cohort"),
+                                                   ("I2", "Non-surgical cohort")]
+    rules = compile_trial(Trial(nct_id="NCT09999990", criteria=tuple(criteria))).rules
+    assert to_text(rules["E1"]).startswith('cohort "Surgical cohort" and ')
+
+
+def test_a_line_that_names_no_cohort_before_a_heading_stays_a_criterion():
+    from screening.ingest import split_criteria
+
+    text = "Adults with asthma\n\nInclusion Criteria:\n\n- FEV1 ≥ 40%\n\nExclusion Criteria:\n\n- Smoking"
+    assert [(c.id, c.text, c.group) for c in split_criteria(text)] == [
+        ("I1", "Adults with asthma", ""), ("I2", "FEV1 ≥ 40%", ""), ("E1", "Smoking", "")]
