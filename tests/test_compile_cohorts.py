@@ -398,3 +398,45 @@ def test_a_line_that_names_no_cohort_before_a_heading_stays_a_criterion():
     text = "Adults with asthma\n\nInclusion Criteria:\n\n- FEV1 ≥ 40%\n\nExclusion Criteria:\n\n- Smoking"
     assert [(c.id, c.text, c.group) for c in split_criteria(text)] == [
         ("I1", "Adults with asthma", ""), ("I2", "FEV1 ≥ 40%", ""), ("E1", "Smoking", "")]
+
+
+# --- a permission listed after the criterion it relaxes --------------------------------------------
+
+
+@pytest.mark.parametrize("first, then, kind, rule", [
+    ("No prior chemotherapy", "Prior hydroxyurea allowed", "inclusion",
+     "not medication chemotherapy [history] except (hydroxyurea [history])"),
+    ("Concurrent corticosteroids", "Concurrent inhaled corticosteroids allowed", "exclusion",
+     "medication corticosteroid [current] except (inhaled_corticosteroid [current])"),
+    # what cannot be applied leaves the criterion it relaxes unread
+    ("No prior radiotherapy", "Prior radiotherapy to the spine allowed", "inclusion", 'text "No prior radiotherapy"'),
+    # other drugs allowed do not allow the one forbidden; an unrelated permission changes nothing
+    ("No prior doxorubicin", "Prior chemotherapy allowed", "inclusion", "not medication doxorubicin [history]"),
+    ("Creatinine < 1.5 mg/dL", "Prior chemotherapy allowed", "inclusion", "creatinine < 1.5 mg/dL"),
+])
+def test_a_permission_after_a_criterion_is_an_exception_to_it(first, then, kind, rule):
+    rows = (("X1", kind, "Chemotherapy:", first), ("X2", kind, "Chemotherapy:", then))
+    rules = _rules(*rows)
+    assert rules == {"X1": rule, "X2": f'asks_nothing allows "{then}"'}
+
+
+def test_a_permission_under_another_heading_is_not_an_exception():
+    rules = _rules(("I1", "inclusion", "Chemotherapy:", "No prior chemotherapy"),
+                   ("I2", "inclusion", "Other:", "Prior hydroxyurea allowed"))
+    assert rules["I1"] == "not medication chemotherapy [history]"
+
+
+def test_an_exception_from_the_next_item_keeps_its_spans_in_the_criterions_words():
+    trial = _trial(("I1", "inclusion", "", "No prior chemotherapy"),
+                   ("I2", "inclusion", "", "Prior hydroxyurea allowed"))
+    rule = compile_trial(trial).rules["I1"]
+    assert all(n.span is None or n.span.end <= len("No prior chemotherapy") for n in walk(rule))
+
+
+def test_a_patient_given_only_what_the_next_item_allows_is_not_failed():
+    trial = _trial(("I1", "inclusion", "", "No prior chemotherapy"),
+                   ("I2", "inclusion", "", "Prior hydroxyurea allowed"))
+    hydroxyurea = {"name": "hydroxyurea", "start": "2024-01-01", "end": "2024-06-01"}
+    patient = patient_from_mapping({"id": "P", "complete": ["medications"], "medications": [hydroxyurea]})
+    report = screen_trial(compile_trial(trial), patient, AS_OF)
+    assert [r.verdict for r in report.criteria] == ["pass", "pass"]

@@ -39,6 +39,7 @@ from .nodes import (
     is_structured,
     shifted,
     walk,
+    within,
 )
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
 from .rules import RuleSyntaxError, parse_rule
@@ -663,7 +664,7 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     inclusions = {" ".join(c.text.split()).lower(): c.id for c in trial.inclusion}
     options_of: Criterion | None = None  # the criterion whose alternatives the items now are
     cohorts = trial_cohorts(trial)
-    for c in trial.criteria:
+    for k, c in enumerate(trial.criteria):
         if options_of is not None and c.kind != options_of.kind:
             options_of = None
         if c.id in reviewed_rules:
@@ -684,6 +685,18 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
+        permission = _permission_after(trial.criteria, k, reviewed_rules)
+        if permission is not None and is_structured(compiled.rule):
+            # "No prior chemotherapy" then "Prior hydroxyurea allowed": the item after it is an
+            # exception to it, read as if written in it; one that cannot be applied leaves it
+            # unread where it names what the criterion forbids
+            joined = compile_criterion(f"{c.text.rstrip().rstrip('.;,')}. {permission.text.strip()}", c.kind)
+            if is_structured(joined.rule) and joined.rule != compiled.rule and _only_narrower(joined.rule):
+                compiled = CompiledCriterion(rule=within(joined.rule, len(c.text)), errors=joined.errors)
+            elif _relaxes(permission.text, compiled.rule):
+                why = f"{permission.id} allows some of what it asks, in a way not read"
+                rules[c.id], errors[c.id] = _unread(c, why)
+                continue
         if c.group and not is_structured(compiled.rule) and _names_a_measure(c.group):
             # "Age" over "- 18 and over", "Life expectancy" over "- At least 12 weeks" (old NCI
             # records): the heading names what the item's value is of
@@ -707,6 +720,44 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[str, str]) -> Criterion | None:
+    """The criterion right after the ``k``-th, when it only allows ("Prior hydroxyurea allowed")
+    and stands in the same list under the same heading."""
+    if k + 1 >= len(criteria):
+        return None
+    this, after = criteria[k], criteria[k + 1]
+    if after.kind != this.kind or after.group != this.group or after.id in reviewed:
+        return None
+    nothing = _asks_nothing(after.text, after.kind)
+    return after if nothing is not None and nothing.says == "allows" else None
+
+
+def _relaxes(permission: str, rule: Rule) -> bool:
+    """Whether a permission names a condition, drug or procedure within one the rule names:
+    "Prior hydroxyurea allowed" after "No prior chemotherapy" (but "Prior chemotherapy allowed"
+    after "No prior doxorubicin" allows other drugs, not doxorubicin)."""
+    vocab = load_vocabulary()
+    allowed = {t.value for t in tokenize(normalise(permission)) if t.type in ("COND", "MED", "PROC", "VACC")}
+    named = {n.concept for n in walk(rule) if isinstance(getattr(n, "concept", None), str)}
+    return any(vocab.lookup(a) is not None and vocab.lookup(b) is not None and vocab.is_a(a, b)
+               for a in allowed for b in named)
+
+
+def _only_narrower(rule: Rule) -> bool:
+    """Whether no exception in a rule takes in all of what it is an exception to ("no prior
+    doxorubicin" except chemotherapy; anticoagulants except anticoagulants): the same with
+    qualifiers ("prophylactic anticoagulants") or a member of the class is narrower."""
+    vocab = load_vocabulary()
+    for n in walk(rule):
+        concept = getattr(n, "concept", None)
+        for e in getattr(n, "excluding", ()):
+            if not isinstance(concept, str) or not vocab.lookup(concept) or not vocab.lookup(e.concept):
+                return False
+            if vocab.is_a(concept, e.concept) and not (e.concept == concept and e.qualifiers):
+                return False
+    return True
 
 
 def _unread(c: Criterion, why: str) -> tuple[Rule, tuple[CompileError, ...]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Callable
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -423,15 +424,23 @@ def is_structured(node: Node) -> bool:
 def shifted(node: Node, by: int) -> Node:
     """The same rule with every span moved ``by`` characters back (a rule read from words put
     before the criterion's own; what lies in them points at the criterion's start)."""
-    def move(span: Span | None) -> Span | None:
-        return None if span is None else Span(start=max(0, span.start - by), end=max(0, span.end - by))
+    return _respanned(node, lambda span: Span(start=max(0, span.start - by), end=max(0, span.end - by)))
 
-    update: dict[str, object] = {"span": move(node.span)}
+
+def within(node: Node, end: int) -> Node:
+    """The same rule with every span cut at ``end`` (a rule read from the criterion's words and
+    words after them, such as an exception listed as the next item)."""
+    return _respanned(node, lambda span: Span(start=min(span.start, end), end=min(span.end, end)))
+
+
+def _respanned(node: Node, move: Callable[[Span], Span]) -> Node:
+    """The same rule with ``move`` applied to every span of it."""
+    update: dict[str, object] = {"span": None if node.span is None else move(node.span)}
     if isinstance(node, (AllOf, AnyOf, AtLeast)):
-        update["items"] = tuple(shifted(item, by) for item in node.items)
+        update["items"] = tuple(_respanned(item, move) for item in node.items)
     elif isinstance(node, Not):
-        update["item"] = shifted(node.item, by)
+        update["item"] = _respanned(node.item, move)
     elif isinstance(node, Conditional):
-        update["when"] = shifted(node.when, by)
-        update["then"] = shifted(node.then, by)
+        update["when"] = _respanned(node.when, move)
+        update["then"] = _respanned(node.then, move)
     return node.model_copy(update=update)
