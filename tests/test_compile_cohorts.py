@@ -272,7 +272,6 @@ def test_a_cohort_named_in_the_criterion_limits_it_to_that_cohort(text, kind, ru
 @pytest.mark.parametrize("text, kind", [
     ("Group A streptococcal infection", "exclusion"),  # a germ's group
     ("Stage IV: measurable disease", "inclusion"),  # a stage is the patient's disease
-    ("ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion", "inclusion"),  # two cohorts, two limits
 ])
 def test_what_only_looks_like_a_cohort_is_not_one(text, kind):
     assert "cohort" not in to_text(compile_criterion(text, kind).rule)
@@ -440,3 +439,25 @@ def test_a_patient_given_only_what_the_next_item_allows_is_not_failed():
     patient = patient_from_mapping({"id": "P", "complete": ["medications"], "medications": [hydroxyurea]})
     report = screen_trial(compile_trial(trial), patient, AS_OF)
     assert [r.verdict for r in report.criteria] == ["pass", "pass"]
+
+
+# --- a limit for each of two cohorts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Participant has an ECOG performance status of 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion.",
+     "inclusion", '(if cohort "dose escalation" then ecog <= 2) and (if cohort "dose expansion" then ecog <= 1)'),
+    ("Creatinine ≤ 1.5 mg/dL for Arm A and ≤ 2 mg/dL for Arm B", "inclusion",
+     '(if cohort "Arm A" then creatinine <= 1.5 mg/dL) and (if cohort "Arm B" then creatinine <= 2 mg/dL)'),
+    ("ECOG ≥ 3 for dose escalation, and ≥ 2 for dose expansion", "exclusion",
+     '(cohort "dose escalation" and ecog >= 3) or (cohort "dose expansion" and ecog >= 2)'),
+])
+def test_a_limit_for_each_of_two_cohorts(text, kind, rule):
+    compiled = compile_criterion(text, kind).rule
+    assert to_text(compiled) == rule
+    assert all(n.span is None or 0 <= n.span.start <= n.span.end <= len(text) for n in walk(compiled))
+
+
+def test_two_cohorts_asked_different_things_stay_words():
+    text = "Prior chemotherapy for Arm A and prior radiotherapy for Arm B"
+    assert to_text(compile_criterion(text, "inclusion").rule).startswith("text ")

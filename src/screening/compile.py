@@ -38,6 +38,7 @@ from .nodes import (
     cohort_key,
     is_structured,
     shifted,
+    spanning,
     walk,
     within,
 )
@@ -99,6 +100,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     by_age = _limits_by_age(text, kind)
     if by_age is not None:
         return by_age
+    by_cohort = _limits_by_cohort(text, kind)
+    if by_cohort is not None:
+        return by_cohort
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -280,6 +284,39 @@ def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     return CompiledCriterion(rule=rule, errors=inner.errors)
 
 
+def _limits_by_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """"ECOG performance status of 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion":
+    a limit for each of two cohorts, the second written without what it limits (taken from the
+    first). None unless both read as limits on the same values."""
+    match = _TWO_COHORTS.match(text)
+    if match is None:
+        return None
+    first = compile_criterion(match["first"], kind).rule
+    second = compile_criterion(match["second"], kind).rule
+    said = Span(start=match.start("second"), end=match.end("second"))
+    if not is_structured(second):
+        values = _TRAILING_VALUES.search(match["first"])
+        if values is None or values.start() == 0:
+            return None
+        # "… of 0, 1 or 2 for …, and 0 or 1 for …": the second values of what the first are of
+        second = compile_criterion(match["first"][:values.start()] + match["second"], kind).rule
+    second = spanning(second, said)
+    measured = [{n.concept for n in walk(r) if isinstance(n, Comparison)} for r in (first, second)]
+    if not (is_structured(first) and is_structured(second)) or not measured[0] or measured[0] != measured[1]:
+        return None
+    parts: list[Rule] = []
+    for group, rule in (("c1", first), ("c2", second)):
+        names = _cohort_labels(match[group])
+        if len(names) != 1:
+            return None
+        cohort = Cohort(text=names[0], span=Span(start=match.start(group), end=match.end(group)))
+        parts.append(Conditional(when=cohort, then=rule) if kind == "inclusion" else AllOf(items=(cohort, rule)))
+    whole = Span(start=0, end=len(text))
+    combined: Rule = AllOf(items=tuple(parts), span=whole) if kind == "inclusion" else AnyOf(items=tuple(parts),
+                                                                                           span=whole)
+    return CompiledCriterion(rule=combined)
+
+
 def _cohort_labels(words: str) -> list[str]:
     """The cohorts a label names: "Groups B and C" → "Group B", "Group C"; "part 2" → "part 2";
     "the phase I portion of the study" → "phase I portion"."""
@@ -317,6 +354,16 @@ _COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHOR
 _COHORT_LAST = re.compile(
     rf"^(?P<rest>.*?)\s*\(\s*(?:for\s+)?{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
     re.IGNORECASE | re.DOTALL)
+
+
+# "… 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion"
+_TWO_COHORTS = re.compile(rf"^(?P<first>.+?)\s+(?:for|in)\s+(?:the\s+)?(?P<c1>{_COHORT_LABEL})"
+                          r"\s*(?:,\s*)?(?:and|;)\s+"
+                          rf"(?P<second>.+?)\s+(?:for|in)\s+(?:the\s+)?(?P<c2>{_COHORT_LABEL})[\s.]*$",
+                          re.IGNORECASE | re.DOTALL)
+# The values that end a limit: "0, 1 or 2", "≤ 1.5 mg/dL", "70-100%"
+_TRAILING_VALUES = re.compile(r"(?:[<>≤≥=]\s*)?\d[\d.]*(?:\s*(?:,|or|and|to|-|–)\s*\d[\d.]*)*"
+                              r"\s*(?:%|[A-Za-zµ/]+)?$")
 
 
 def _limits_by_age(text: str, kind: CriterionKind) -> CompiledCriterion | None:

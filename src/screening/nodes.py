@@ -433,6 +433,12 @@ def within(node: Node, end: int) -> Node:
     return _respanned(node, lambda span: Span(start=min(span.start, end), end=min(span.end, end)))
 
 
+def spanning(node: Node, span: Span) -> Node:
+    """The same rule with every span the one given (a rule read from words written partly
+    elsewhere: "0 or 1" for "ECOG … 0 or 1", whose measure is named before)."""
+    return _respanned(node, lambda _: span)
+
+
 def _respanned(node: Node, move: Callable[[Span], Span]) -> Node:
     """The same rule with ``move`` applied to every span of it."""
     update: dict[str, object] = {"span": None if node.span is None else move(node.span)}
