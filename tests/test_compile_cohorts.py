@@ -71,6 +71,7 @@ def test_a_heading_with_a_cohorts_words_is_a_cohort_even_alone(heading, name):
     ("Patients with diabetes:",),  # one group in a single-group trial: a condition the patient may have
     ("Women of childbearing potential:", "Patients with diabetes:"),  # sex is a condition, never a cohort
     ("Women of childbearing potential:", "Men:"),
+    ("For patients with liver metastases:", "For patients with bone metastases:"),  # limits for some patients
 ])
 def test_a_condition_heading_is_not_a_cohort(headings):
     rows = [(f"I{k + 1}", "inclusion", heading, "Age 18-55") for k, heading in enumerate(headings)]

@@ -866,11 +866,12 @@ def trial_cohorts(trial: Trial) -> frozenset[str]:
     """The group headings of a trial that name cohorts of its own (as their :func:`cohort_key`): a
     heading with a cohort's words ("Arm B patients:", "Part A (dose escalation):", "Healthy
     controls:"), or any of two or more group headings with lists of their own ("Patients with
-    MDD:", "Patients with BD:"). One heading alone over some items ("Patients with diabetes:",
-    "Women of childbearing potential:") names a condition of the patient's, not a cohort."""
+    MDD:", "Patients with BD:"). One heading alone over some items ("Patients with diabetes:"),
+    one of sex or childbearing ("Women of childbearing potential:") or one that sets a limit for
+    some patients ("For patients with liver metastases:") names a condition of the patient's."""
     groups = {c.group for c in trial.criteria if c.group and names_a_group(c.group)}
     named = {g for g in groups if _COHORT_WORDS.search(g)}
-    parallel = {g for g in groups if not _names_a_status(g)}
+    parallel = {g for g in groups if not _names_a_status(g) and not _SOME_PATIENTS.match(g)}
     if len({cohort_key(cohort_name(g)) for g in parallel}) >= 2:
         named |= parallel
     return frozenset(cohort_key(cohort_name(g)) for g in named)
@@ -881,6 +882,11 @@ def cohort_name(heading: str) -> str:
     also meet the following eligibility criteria:" → "The older subjects"."""
     name = _ANNOUNCING.sub("", heading.strip().rstrip(":").strip())
     return _FOR_ONLY.sub("", name).strip() or heading.strip().rstrip(":").strip()
+
+
+# "For patients with liver metastases:": a condition some patients meet, with a limit of its own
+_SOME_PATIENTS = re.compile(r"^\W*(?:for|in|if|when)\s+(?:(?:patients|subjects|participants|those|individuals)\s+)?"
+                            r"(?:with|who|receiving|on|taking)\b", re.IGNORECASE)
 
 
 def _names_a_status(heading: str) -> bool:
