@@ -171,6 +171,8 @@ def test_the_report_says_when_the_profiles_cohorts_are_none_of_the_trials():
     ("Not specified", "inclusion", 'asks_nothing unspecified "Not specified"'),
     ("See Disease Characteristics", "inclusion", 'asks_nothing refers "See Disease Characteristics"'),
     ("See General Criteria", "exclusion", 'asks_nothing refers "See General Criteria"'),
+    ("No restriction about the Eastern Cooperative Oncology Group (ECOG) status", "inclusion",
+     'asks_nothing unspecified "No restriction about the Eastern Cooperative Oncology Group (ECOG) status"'),
     ("Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted.", "inclusion",
      'asks_nothing allows "Prior radiation therapy and/or chemotherapy, including cyclophosphamide, are permitted"'),
     ("Prior anti-angiogenic therapy, including thalidomide and oral cyclophosphamide, is permitted.", "inclusion",
@@ -204,6 +206,8 @@ def test_an_item_that_asks_nothing_says_so(text, kind, rule):
     ("Prior radiotherapy within 4 weeks is permitted", "inclusion"),
     ("Hemoglobin > 8.0 g/dL (transfusion allowed)", "inclusion"),
     ("None", "inclusion"),  # "Prior chemotherapy: None" is a requirement
+    ("No restriction on prior therapy except anthracyclines", "inclusion"),
+    ("No restriction on age if older than 18", "inclusion"),
     # an exception to what the criterion asks first
     ("History of malignancy (basal cell carcinoma allowed)", "exclusion"),
     ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion"),

@@ -432,7 +432,8 @@ _BY_AGE_HEAD = re.compile(r"^[\W_]*[\w\s/()-]{1,60}?\s+(?:based\s+on|by|accordin
 
 # "Not specified" under "Life expectancy": the record sets no limit.
 _NOT_SPECIFIED = re.compile(r"^\W*(?:[A-Za-z][\w/ -]{0,40}:\s*)?(?:not\s+specified|unspecified|none\s+specified"
-                            r"|no\s+(?:limit|restriction)s?"
+                            r"|no\s+(?:limit|restriction)s?(?:\s+(?:on|about|regarding|as\s+to|for)\s+"
+                            r"(?:(?!except|unless|but|only|provided|if\b)[^.;:\d<>≤≥=]){1,80})?"
                             r"|not\s+applicable|n/a)\W*$", re.IGNORECASE)
 # "See Disease Characteristics", "See General Criteria": the requirement is another item's.
 _SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}?"
