@@ -277,6 +277,7 @@ def test_a_cohort_named_in_the_criterion_limits_it_to_that_cohort(text, kind, ru
 @pytest.mark.parametrize("text, kind", [
     ("Group A streptococcal infection", "exclusion"),  # a germ's group
     ("Stage IV: measurable disease", "inclusion"),  # a stage is the patient's disease
+    ("Pulmonary hypertension (Group 1 only)", "inclusion"),  # a group of the disease
 ])
 def test_what_only_looks_like_a_cohort_is_not_one(text, kind):
     assert "cohort" not in to_text(compile_criterion(text, kind).rule)

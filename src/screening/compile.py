@@ -273,6 +273,10 @@ def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     match = _COHORT_HEADED.match(text) or _COHORT_FOR.match(text) or _COHORT_LAST.match(text)
     if match is None or not match["rest"].strip():
         return None
+    if match.re is _COHORT_LAST and not match["who"] and _NUMBERED_GROUP.match(match["cohort"]):
+        last = tokenize(normalise(match["rest"]))[-1:]
+        if last and last[0].type == "COND":
+            return None  # "Pulmonary hypertension (Group 1 only)": a group of the disease
     inner = _moved(compile_criterion(match["rest"], kind), match.start("rest"))
     said = Span(start=match.start("cohort"), end=match.end("cohort"))
     names = _cohort_labels(match["cohort"])
@@ -329,6 +333,8 @@ def _cohort_labels(words: str) -> list[str]:
     return [f"{noun} {i}" for i in ids]
 
 
+# "Group 1" after a disease's name may be a class of the disease (pulmonary hypertension groups)
+_NUMBERED_GROUP = re.compile(r"groups?\s+(?:\d|[IVX]+\b)", re.IGNORECASE)
 _LABEL_FILLER = re.compile(r"^the\s+|\s+of\s+the\s+(?:study|trial)$", re.IGNORECASE)
 _COHORT_ID = r"(?:[A-Z]|\d{1,2}[a-z]?|[IVX]{1,4})\b"
 # "Cohort 2", "Arm B", "Groups B and C", "Part A (dose escalation)", "phase I portion of the study",
@@ -352,7 +358,7 @@ _COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHOR
                          re.IGNORECASE | re.DOTALL)
 # "… (for patients in part 2 only)", "… (Groups B and C only)", "… (Group C only, since …)"
 _COHORT_LAST = re.compile(
-    rf"^(?P<rest>.*?)\s*\(\s*(?:for\s+)?{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
+    rf"^(?P<rest>.*?)\s*\(\s*(?P<who>(?:for\s+)?{_PATIENTS_IN})(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
     re.IGNORECASE | re.DOTALL)
 
 
