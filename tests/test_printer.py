@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from screening.compile import parse_rule
 from screening.nodes import (
     AllOf, AnyOf, AtLeast, Category, Comparison, Conditional, EpisodeCount, Exemption, FamilyHistory, FreeText,
-    Grade, HadProcedure,
+    Grade, HadProcedure, Cohort, NoRequirement,
     HasAttribute, HasCondition, Judgement, Lasting, NormalMultiple, Not, Status, TimeWindow, Titre, TookMedication, TreatmentLines, Vaccinated,
 )
 from screening.printer import number, to_text
@@ -61,6 +61,8 @@ leaves = st.one_of(
     st.builds(Status, field=st.sampled_from(["pregnant", "breastfeeding", "childbearing_potential", "contraception",
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),
+    st.builds(Cohort, text=st.text(max_size=30)),
+    st.builds(NoRequirement, says=st.sampled_from(["allows", "refers", "unspecified"]), text=st.text(max_size=30)),
     st.builds(FamilyHistory, concept=concepts, first_degree=st.booleans()),
     st.builds(Judgement, text=st.text(max_size=30)),
     st.builds(FreeText, text=st.text(max_size=30)),

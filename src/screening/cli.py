@@ -191,6 +191,8 @@ def compile_command(
             results.append(cov)
             if not quiet:
                 typer.echo(f"\n{compiled.trial.nct_id}: {compiled.trial.title}")
+                if compiled.cohorts():
+                    typer.echo(f"  cohorts: {'; '.join(compiled.cohorts())}")
                 for c in compiled.trial.criteria:
                     rule = compiled.rules[c.id]
                     typer.echo(f"  {c.id:<4} {'✓' if c.id in cov.structured else '✗'} {to_text(rule)}")

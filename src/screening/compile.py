@@ -22,20 +22,25 @@ from .grammar import criteria_parser
 from .nodes import (
     AllOf,
     AnyOf,
+    Cohort,
     Comparison,
     Conditional,
     Exemption,
     FreeText,
     HasCondition,
     Judgement,
+    NoRequirement,
     NormalMultiple,
     Not,
     Rule,
     Span,
     Status,
+    cohort_key,
     is_structured,
     shifted,
+    spanning,
     walk,
+    within,
 )
 from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
 from .rules import RuleSyntaxError, parse_rule
@@ -83,6 +88,21 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         whole = Span(start=0, end=len(text))
         either = (Status(field="female", span=whole), Status(field="male", span=whole))
         return CompiledCriterion(rule=AnyOf(items=either, span=whole))
+    nothing = _asks_nothing(text, kind)
+    if nothing is not None:
+        return CompiledCriterion(rule=nothing)
+    under_topic = _under_a_topic(text, kind)
+    if under_topic is not None:
+        return under_topic
+    for_cohort = _for_a_cohort(text, kind)
+    if for_cohort is not None:
+        return for_cohort
+    by_age = _limits_by_age(text, kind)
+    if by_age is not None:
+        return by_age
+    by_cohort = _limits_by_cohort(text, kind)
+    if by_cohort is not None:
+        return by_cohort
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
@@ -192,6 +212,260 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
+    """A whole criterion that states no requirement: "Not specified", "See Disease
+    Characteristics", or a permission that nothing in its words limits ("Prior radiation therapy
+    and/or chemotherapy, including cyclophosphamide, are permitted"; "transfusion allowed")."""
+    whole = Span(start=0, end=len(text))
+    words = text.strip().rstrip(".").strip()
+    if _NOT_SPECIFIED.match(words):
+        return NoRequirement(says="unspecified", text=words, span=whole)
+    if _SEE_ELSEWHERE.match(words):
+        return NoRequirement(says="refers", text=words, span=whole)
+    permits = _PERMITS.search(words) or (_ELIGIBLE.search(words) if kind == "exclusion" else None)
+    if permits is None or permits.start() == 0:
+        return None
+    # what is allowed: nothing in it may limit the permission ("only", "if", "provided", "no
+    # more than 2", "within 4 weeks", "except") or turn it round ("not allowed")
+    allowed = _WITH_OR_WITHOUT.sub(" ", words[:permits.start()])
+    if _LIMITING.search(allowed) or _SENTENCE_BREAK.search(allowed.lstrip("-* ")):
+        # ("Use of anticoagulants. Prophylactic use is allowed", "History of malignancy (basal
+        # cell carcinoma allowed)": an exception to what the criterion asks first)
+        return None
+    tokens = tokenize(normalise(allowed))
+    if not tokens or any(t.type not in _WHAT_IS_ALLOWED for t in tokens) or any(
+            t.type == "QUAL" and t.value in _LIMITING_QUALIFIERS for t in tokens):
+        return None
+    return NoRequirement(says="allows", text=words, span=whole)
+
+
+def _under_a_topic(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """A criterion led by the topic heading of an old NCI record ("Cardiovascular: No congestive
+    heart failure", "Hepatic: Bilirubin ≤ 1.5 mg/dL", "Life expectancy: Not specified"): the
+    heading sorts the item and limits nothing, so the rest is read alone. A heading that names
+    the value the rest gives ("Life expectancy: At least 8 weeks") is read with it, unless the
+    rest asks nothing."""
+    match = _TOPIC_FIRST.match(text)
+    if match is None:
+        return None
+    inner = compile_criterion(match["rest"], kind)
+    if _names_a_measure(match["topic"]) and not isinstance(inner.rule, NoRequirement):
+        return None
+    return _moved(inner, match.start("rest"))
+
+
+def _moved(compiled: CompiledCriterion, by: int) -> CompiledCriterion:
+    """A criterion compiled from words that start ``by`` characters into the whole text, its
+    spans moved to point into the whole."""
+    errors = tuple(CompileError(e.message, None if e.span is None else Span(start=e.span.start + by,
+                                                                            end=e.span.end + by))
+                   for e in compiled.errors)
+    return CompiledCriterion(rule=shifted(compiled.rule, -by), errors=errors)
+
+
+def _for_a_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """A criterion said of one cohort of the trial ("Cohort 2: …", "For the expansion cohort,
+    participants must …", "… (for patients in part 2 only)", "… (Groups B and C only)"): the rest
+    read as it would be alone, required only of that cohort's patients (or, as an exclusion,
+    excluding only them)."""
+    match = _COHORT_HEADED.match(text) or _COHORT_FOR.match(text) or _COHORT_LAST.match(text)
+    if match is None or not match["rest"].strip():
+        return None
+    if match.re is _COHORT_LAST and not match["who"] and _NUMBERED_GROUP.match(match["cohort"]):
+        last = tokenize(normalise(match["rest"]))[-1:]
+        if last and last[0].type == "COND":
+            return None  # "Pulmonary hypertension (Group 1 only)": a group of the disease
+    inner = _moved(compile_criterion(match["rest"], kind), match.start("rest"))
+    said = Span(start=match.start("cohort"), end=match.end("cohort"))
+    names = _cohort_labels(match["cohort"])
+    when: Rule = Cohort(text=names[0], span=said) if len(names) == 1 else AnyOf(
+        items=tuple(Cohort(text=name, span=said) for name in names), span=said)
+    whole = Span(start=0, end=len(text))
+    rule: Rule = Conditional(when=when, then=inner.rule, span=whole) if kind == "inclusion" else AllOf(
+        items=(when, inner.rule), span=whole)
+    return CompiledCriterion(rule=rule, errors=inner.errors)
+
+
+def _limits_by_cohort(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """"ECOG performance status of 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion":
+    a limit for each of two cohorts, the second written without what it limits (taken from the
+    first). None unless both read as limits on the same values."""
+    match = _TWO_COHORTS.match(text)
+    if match is None:
+        return None
+    first = compile_criterion(match["first"], kind).rule
+    second = compile_criterion(match["second"], kind).rule
+    said = Span(start=match.start("second"), end=match.end("second"))
+    if not is_structured(second):
+        values = _TRAILING_VALUES.search(match["first"])
+        if values is None or values.start() == 0:
+            return None
+        # "… of 0, 1 or 2 for …, and 0 or 1 for …": the second values of what the first are of
+        second = compile_criterion(match["first"][:values.start()] + match["second"], kind).rule
+    second = spanning(second, said)
+    measured = [{n.concept for n in walk(r) if isinstance(n, Comparison)} for r in (first, second)]
+    if not (is_structured(first) and is_structured(second)) or not measured[0] or measured[0] != measured[1]:
+        return None
+    parts: list[Rule] = []
+    for group, rule in (("c1", first), ("c2", second)):
+        names = _cohort_labels(match[group])
+        if len(names) != 1:
+            return None
+        cohort = Cohort(text=names[0], span=Span(start=match.start(group), end=match.end(group)))
+        parts.append(Conditional(when=cohort, then=rule) if kind == "inclusion" else AllOf(items=(cohort, rule)))
+    whole = Span(start=0, end=len(text))
+    combined: Rule = AllOf(items=tuple(parts), span=whole) if kind == "inclusion" else AnyOf(items=tuple(parts),
+                                                                                           span=whole)
+    return CompiledCriterion(rule=combined)
+
+
+def _cohort_labels(words: str) -> list[str]:
+    """The cohorts a label names: "Groups B and C" → "Group B", "Group C"; "part 2" → "part 2";
+    "the phase I portion of the study" → "phase I portion"."""
+    words = _LABEL_FILLER.sub("", words.strip())
+    listed = _COHORT_IDS.fullmatch(words)
+    if listed is None or not re.search(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", listed["ids"]):
+        return [words]
+    noun = re.sub(r"(?<=[a-z])s$", "", listed["noun"], flags=re.IGNORECASE)
+    ids = [i for i in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", listed["ids"]) if i]
+    return [f"{noun} {i}" for i in ids]
+
+
+# "Group 1" after a disease's name may be a class of the disease (pulmonary hypertension groups)
+_NUMBERED_GROUP = re.compile(r"groups?\s+(?:\d|[IVX]+\b)", re.IGNORECASE)
+_LABEL_FILLER = re.compile(r"^the\s+|\s+of\s+the\s+(?:study|trial)$", re.IGNORECASE)
+_COHORT_ID = r"(?:[A-Z]|\d{1,2}[a-z]?|[IVX]{1,4})\b"
+# "Cohort 2", "Arm B", "Groups B and C", "Part A (dose escalation)", "phase I portion of the study",
+# "the ASP3082 monotherapy pancreatic cancer expansion cohort"
+_COHORT_NOUN = r"(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|modules?)"
+_COHORT_ID_LIST = rf"{_COHORT_ID}(?:\s*(?:,|and|or|&|/)\s*{_COHORT_ID})*"
+_COHORT_IDS = re.compile(rf"(?P<noun>{_COHORT_NOUN})\s+(?P<ids>{_COHORT_ID_LIST})", re.IGNORECASE)
+_COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}"
+                 r"(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
+                 r"(?:\s*\([^()]{1,40}\))?"
+                 r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
+                 r"|dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
+_PATIENTS_IN = r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
+# "Cohort 2: …", "Arm B only: …", "Part A (dose escalation): …"
+_COHORT_HEADED = re.compile(rf"^[\W_]*(?P<cohort>{_COHORT_LABEL})(?:\s+only)?\s*:\s*(?P<rest>.*)$",
+                            re.IGNORECASE | re.DOTALL)
+# "For the expansion cohort, participants must …", "For patients in Part 2, …", "For the phase I
+# portion of the study patients should …"
+_COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})(?:\s+only)?"
+                         r"(?:\s*[,:]|\s+(?=(?:patients|participants|subjects)\b))\s*(?P<rest>.*)$",
+                         re.IGNORECASE | re.DOTALL)
+# "… (for patients in part 2 only)", "… (Groups B and C only)", "… (Group C only, since …)"
+_COHORT_LAST = re.compile(
+    rf"^(?P<rest>.*?)\s*\(\s*(?P<who>(?:for\s+)?{_PATIENTS_IN})(?P<cohort>{_COHORT_LABEL})\s+only\b[^()]*\)[\s.;]*$",
+    re.IGNORECASE | re.DOTALL)
+
+
+# "… 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion"
+_TWO_COHORTS = re.compile(rf"^(?P<first>.+?)\s+(?:for|in)\s+(?:the\s+)?(?P<c1>{_COHORT_LABEL})"
+                          r"\s*(?:,\s*)?(?:and|;)\s+"
+                          rf"(?P<second>.+?)\s+(?:for|in)\s+(?:the\s+)?(?P<c2>{_COHORT_LABEL})[\s.]*$",
+                          re.IGNORECASE | re.DOTALL)
+# The values that end a limit: "0, 1 or 2", "≤ 1.5 mg/dL", "70-100%"
+_TRAILING_VALUES = re.compile(r"(?:[<>≤≥=]\s*)?\d[\d.]*(?:\s*(?:,|or|and|to|-|–)\s*\d[\d.]*)*"
+                              r"\s*(?:%|[A-Za-zµ/]+)?$")
+
+
+def _limits_by_age(text: str, kind: CriterionKind) -> CompiledCriterion | None:
+    """"Creatinine based on age as follows: ≤ 0.8 mg/dL for patients age 5 and under; ≤ 1.0
+    mg/dL for patients 6 to 10; …": each item a limit on the head's value for the ages it names.
+    None unless every item reads as such a limit."""
+    if not _BY_AGE_HEAD.match(text):
+        return None
+    norm = normalise(text)
+    vocab = load_vocabulary()
+    first, *rest = [piece.tokens for piece in clauses(tokenize(norm), len(norm.text))]
+    colon = next((k for k, t in enumerate(first) if t.type == "COLON"), None)
+    if colon is None:
+        return None
+    head, items = first[:colon], [first[colon + 1:], *rest]
+    measures = [t for t in head if t.type == "MEASURE" and t.value != "age"]
+    if len(measures) != 1 or not all(items):
+        return None
+    errors: list[CompileError] = []
+    limits: list[Rule] = []
+    for tokens in items:
+        node = _read_clause([measures[0], *tokens], norm, kind, vocab, errors)
+        if node is None or isinstance(node, Allowance) or not is_structured(node):
+            return None
+        compared = {n.concept for n in walk(node) if isinstance(n, Comparison)}
+        if compared != {"age", measures[0].value}:
+            return None
+        limits.append(node)
+    ages = [_age_range(node) for node in limits]
+    if any(a is None for a in ages):
+        return None
+    overlaps = {k: [j for j, b in enumerate(ages) if j != k and b[0] <= a[1] and a[0] <= b[1]]  # type: ignore[index]
+                for k, a in enumerate(ages)}
+    if any(overlaps.values()):
+        if kind != "inclusion" or not all(isinstance(n, Conditional) for n in limits):
+            return None
+        # "≤ 1.2 mg/dL for patients 11 to 15; ≤ 1.5 mg/dL for patients age 15 to 21": at 15 both
+        # apply, and which the record means is not said, so either will do
+        limits = [n.model_copy(update={"then": AnyOf(items=(n.then, *(AllOf(items=(limits[j].when, limits[j].then))
+                                                                  for j in overlaps[k])))})
+                  if overlaps[k] else n for k, n in enumerate(limits)]  # type: ignore[union-attr]
+    whole = Span(start=0, end=len(text))
+    rule: Rule = AllOf(items=tuple(limits), span=whole) if kind == "inclusion" else AnyOf(
+        items=tuple(limits), span=whole)
+    return CompiledCriterion(rule=rule, errors=tuple(errors))
+
+
+def _age_range(node: Rule) -> tuple[float, float] | None:
+    """The whole years of age a limit is for, from the age comparisons in it (None when they
+    are not in years)."""
+    low, high = 0.0, float("inf")
+    for n in walk(node):
+        if isinstance(n, Comparison) and n.concept == "age":
+            if n.unit not in (None, "years"):
+                return None
+            if n.op in (">=", ">", "="):
+                low = max(low, n.value + (1 if n.op == ">" else 0))
+            if n.op in ("<=", "<", "="):
+                high = min(high, n.value - (1 if n.op == "<" else 0))
+    return low, high
+
+
+_BY_AGE_HEAD = re.compile(r"^[\W_]*[\w\s/()-]{1,60}?\s+(?:based\s+on|by|according\s+to|adjusted\s+for|for)\s+age"
+                          r"(?:\s+as\s+follows)?\s*:", re.IGNORECASE)
+
+
+# "Not specified" under "Life expectancy": the record sets no limit.
+_NOT_SPECIFIED = re.compile(r"^\W*(?:[A-Za-z][\w/ -]{0,40}:\s*)?(?:not\s+specified|unspecified|none\s+specified"
+                            r"|no\s+(?:limit|restriction)s?(?:\s+(?:on|about|regarding|as\s+to|for)\s+"
+                            r"(?:(?!except|unless|but|only|provided|if\b)[^.;:\d<>≤≥=]){1,80})?"
+                            r"|not\s+applicable|n/a)\W*$", re.IGNORECASE)
+# "See Disease Characteristics", "See General Criteria": the requirement is another item's.
+_SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\s+){0,3}?"
+                            r"(?:characteristics|criteria|section|above|below)\W*$", re.IGNORECASE)
+# A permission that closes the criterion: "… are permitted", "… allowed", "… may also be included"
+# ("are eligible" alone may state who the trial is for; listed as an exclusion it cannot exclude).
+_PERMITS = re.compile(r"\b(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|(?:may|can)\s+(?:also\s+)?"
+                      r"(?:be\s+(?:included|enrolled)|participate)|(?:is|are)\s+also\s+eligible)"
+                      r"(?:\s+(?:in|for|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$",
+                      re.IGNORECASE)
+_ELIGIBLE = re.compile(r"\b(?:is|are)\s+eligible(?:\s+(?:for|to\s+participate\s+in)\s+(?:this|the)\s+"
+                       r"(?:study|trial))?[\s.]*$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.;:()\[\]]")
+_WITH_OR_WITHOUT = re.compile(r"\bwith\s+or\s+without\b", re.IGNORECASE)
+_LIMITING = re.compile(r"\b(?:only|unless|if|provided|except|excluding|other\s+than|must|should|maximum|minimum"
+                       r"|max|min|up\s+to|no|not|non|nor|without|until|after|before|prior\s+to|within|since|as\s+long"
+                       r"|when|whereas|once|limited|restricted|requir\w*|stable|low|high|short|long|less|more|fewer"
+                       r"|greater|least|most|dose|doses|dosage|course|courses|line|lines|cycles?)\b|[<>≤≥=\d]",
+                       re.IGNORECASE)
+# Tokens that name what is allowed, and the words that join them.
+_WHAT_IS_ALLOWED = frozenset({"QUAL", "PROC", "MED", "COND", "VACC", "TREATMENT", "AND", "OR", "ANDOR", "COMMA",
+                              "INCLUDING", "UNCONSTRAINED", "LPAR", "RPAR", "ETC", "OTHER", "ALL_OF", "FEMALE", "MALE",
+                              "WORD", "PERIOD"})
+# Qualifiers that narrow what is allowed, and so forbid the rest.
+_LIMITING_QUALIFIERS = frozenset({"stable", "mild", "moderate", "treated", "untreated", "controlled", "planned",
+                                  "new", "recent", "low_dose"})
 
 
 # "No HIV testing is required unless mandated by local health authority": what need not be done
@@ -447,6 +721,15 @@ class CompiledTrial:
     errors: Mapping[str, tuple[CompileError, ...]]
     reviewed: frozenset[str] = frozenset()
 
+    def cohorts(self) -> tuple[str, ...]:
+        """The cohorts the trial's rules name, in order, each once (as its first heading spells it)."""
+        found: dict[str, str] = {}
+        for rule in self.rules.values():
+            for node in walk(rule):
+                if isinstance(node, Cohort):
+                    found.setdefault(cohort_key(node.text), node.text)
+        return tuple(found.values())
+
 
 def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None) -> CompiledTrial:
     """Compile every criterion of a trial; ``reviewed_rules`` (criterion id → rule text in the
@@ -457,7 +740,8 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
     studied = trial_concepts(trial)
     inclusions = {" ".join(c.text.split()).lower(): c.id for c in trial.inclusion}
     options_of: Criterion | None = None  # the criterion whose alternatives the items now are
-    for c in trial.criteria:
+    cohorts = trial_cohorts(trial)
+    for k, c in enumerate(trial.criteria):
         if options_of is not None and c.kind != options_of.kind:
             options_of = None
         if c.id in reviewed_rules:
@@ -478,6 +762,18 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
+        permission = _permission_after(trial.criteria, k, reviewed_rules)
+        if permission is not None and is_structured(compiled.rule):
+            # "No prior chemotherapy" then "Prior hydroxyurea allowed": the item after it is an
+            # exception to it, read as if written in it; one that cannot be applied leaves it
+            # unread where it names what the criterion forbids
+            joined = compile_criterion(f"{c.text.rstrip().rstrip('.;,')}. {permission.text.strip()}", c.kind)
+            if is_structured(joined.rule) and joined.rule != compiled.rule and _only_narrower(joined.rule):
+                compiled = CompiledCriterion(rule=within(joined.rule, len(c.text)), errors=joined.errors)
+            elif _relaxes(permission.text, compiled.rule):
+                why = f"{permission.id} allows some of what it asks, in a way not read"
+                rules[c.id], errors[c.id] = _unread(c, why)
+                continue
         if c.group and not is_structured(compiled.rule) and _names_a_measure(c.group):
             # "Age" over "- 18 and over", "Life expectancy" over "- At least 12 weeks" (old NCI
             # records): the heading names what the item's value is of
@@ -490,14 +786,55 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
             continue
         if c.group and names_a_group(c.group):
-            # "The older subjects must also meet:": it applies to that group only, and who is in
-            # the group is the heading's words, which a coordinator settles
-            # (an inclusion binds only its members; an exclusion excludes only its members)
-            group = FreeText(text=c.group.strip().rstrip(":").strip())
+            # "The older subjects must also meet:": it applies to that group only (an inclusion
+            # binds only its members; an exclusion excludes only its members). A cohort of the
+            # trial's own is the coordinator's choice; any other group is the heading's words,
+            # which a coordinator settles
+            name = cohort_name(c.group)
+            group: Rule = Cohort(text=name) if cohort_key(name) in cohorts else FreeText(
+                text=c.group.strip().rstrip(":").strip())
             rule = Conditional(when=group, then=rule) if c.kind == "inclusion" else AllOf(items=(group, rule))
         rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[str, str]) -> Criterion | None:
+    """The criterion right after the ``k``-th, when it only allows ("Prior hydroxyurea allowed")
+    and stands in the same list under the same heading."""
+    if k + 1 >= len(criteria):
+        return None
+    this, after = criteria[k], criteria[k + 1]
+    if after.kind != this.kind or after.group != this.group or after.id in reviewed:
+        return None
+    nothing = _asks_nothing(after.text, after.kind)
+    return after if nothing is not None and nothing.says == "allows" else None
+
+
+def _relaxes(permission: str, rule: Rule) -> bool:
+    """Whether a permission names a condition, drug or procedure within one the rule names:
+    "Prior hydroxyurea allowed" after "No prior chemotherapy" (but "Prior chemotherapy allowed"
+    after "No prior doxorubicin" allows other drugs, not doxorubicin)."""
+    vocab = load_vocabulary()
+    allowed = {t.value for t in tokenize(normalise(permission)) if t.type in ("COND", "MED", "PROC", "VACC")}
+    named = {n.concept for n in walk(rule) if isinstance(getattr(n, "concept", None), str)}
+    return any(vocab.lookup(a) is not None and vocab.lookup(b) is not None and vocab.is_a(a, b)
+               for a in allowed for b in named)
+
+
+def _only_narrower(rule: Rule) -> bool:
+    """Whether no exception in a rule takes in all of what it is an exception to ("no prior
+    doxorubicin" except chemotherapy; anticoagulants except anticoagulants): the same with
+    qualifiers ("prophylactic anticoagulants") or a member of the class is narrower."""
+    vocab = load_vocabulary()
+    for n in walk(rule):
+        concept = getattr(n, "concept", None)
+        for e in getattr(n, "excluding", ()):
+            if not isinstance(concept, str) or not vocab.lookup(concept) or not vocab.lookup(e.concept):
+                return False
+            if vocab.is_a(concept, e.concept) and not (e.concept == concept and e.qualifiers):
+                return False
+    return True
 
 
 def _unread(c: Criterion, why: str) -> tuple[Rule, tuple[CompileError, ...]]:
@@ -518,6 +855,9 @@ _TOPIC_HEADING = re.compile(
     r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
     r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
     re.IGNORECASE)
+# "Hepatic: Bilirubin ≤ 1.5 mg/dL": such a heading leading the criterion's own words
+_TOPIC_FIRST = re.compile(rf"^[\W_]*(?P<topic>{_TOPIC_HEADING.pattern[1:-1]})\s*:\s*(?P<rest>\S.*)$",
+                          re.IGNORECASE | re.DOTALL)
 _ALL_PATIENTS = re.compile(r"\b(?:all|every|each)\b", re.IGNORECASE)
 _GROUP_WORDS = frozenset({"subject", "subjects", "patient", "patients", "participant", "participants", "cohort",
                           "cohorts", "group", "groups", "arm", "arms", "part", "phase", "portion", "volunteers",
@@ -550,6 +890,55 @@ def names_a_group(heading: str) -> bool:
     if any(t.type in ("COND", "FEMALE", "MALE", "CBP") for t in tokens):
         return True
     return bool(_GROUP_WORDS & {w.lower() for w in re.findall(r"[A-Za-z]+", words)})
+
+
+def trial_cohorts(trial: Trial) -> frozenset[str]:
+    """The group headings of a trial that name cohorts of its own (as their :func:`cohort_key`): a
+    heading with a cohort's words ("Arm B patients:", "Part A (dose escalation):", "Healthy
+    controls:"), or any of two or more group headings with lists of their own ("Patients with
+    MDD:", "Patients with BD:"). One heading alone over some items ("Patients with diabetes:"),
+    one of sex or childbearing ("Women of childbearing potential:") or one that sets a limit for
+    some patients ("For patients with liver metastases:") names a condition of the patient's."""
+    groups = {c.group for c in trial.criteria if c.group and names_a_group(c.group)}
+    named = {g for g in groups if _COHORT_WORDS.search(g)}
+    parallel = {g for g in groups if not _names_a_status(g) and not _SOME_PATIENTS.match(g)}
+    if len({cohort_key(cohort_name(g)) for g in parallel}) >= 2:
+        named |= parallel
+    return frozenset(cohort_key(cohort_name(g)) for g in named)
+
+
+def cohort_name(heading: str) -> str:
+    """The group a heading names, without what announces its list: "The older subjects must
+    also meet the following eligibility criteria:" → "The older subjects"."""
+    name = _ANNOUNCING.sub("", heading.strip().rstrip(":").strip())
+    return _FOR_ONLY.sub("", name).strip() or heading.strip().rstrip(":").strip()
+
+
+# "For patients with liver metastases:": a condition some patients meet, with a limit of its own
+_SOME_PATIENTS = re.compile(r"^\W*(?:for|in|if|when)\s+(?:(?:patients|subjects|participants|those|individuals)\s+)?"
+                            r"(?:with|who|receiving|on|taking)\b", re.IGNORECASE)
+
+
+def _names_a_status(heading: str) -> bool:
+    """A heading naming the patient's sex or childbearing potential ("Women of childbearing
+    potential:", "For men:"): a condition the patient meets or not, never a cohort."""
+    return any(t.type in ("FEMALE", "MALE", "CBP", "PREGNANT", "BREASTFEEDING")
+               for t in tokenize(normalise(heading)))
+
+
+# A trial's own groups: "Cohort 2", "Arm B", "Part A", "Group 1", "phase II portion", "the
+# expansion cohort", "healthy controls" (a stage is the patient's disease, not a cohort).
+_COHORT_WORDS = re.compile(
+    r"\b(?:cohorts?|arms?|parts?|groups?|phases?|strat(?:um|a)|modules?)\s+(?:[A-Z]|\d+[a-z]?|[IVX]+)\b"
+    r"|\b(?:cohorts?|arms?|portions?|strat(?:um|a)|control\s+group)\b|\bcontrols?\s*$"
+    r"|\bhealthy\s+(?:controls?|volunteers?|subjects?|participants?|individuals?)\b", re.IGNORECASE)
+# What a group heading says besides the group: "… must also meet the following eligibility
+# criteria", "… exclusion criteria"; "For …", "… only".
+_ANNOUNCING = re.compile(r"\s*(?:,\s*)?(?:(?:must|should|will)\s+(?:also\s+)?(?:meet|fulfil|fulfill|satisfy)\s+"
+                         r"(?:all\s+(?:of\s+)?)?(?:the\s+)?(?:following|these)(?:\s+(?:additional\s+)?"
+                         r"(?:eligibility|inclusion|exclusion))?(?:\s+criteria)?|(?:additional\s+)?"
+                         r"(?:eligibility|inclusion|exclusion)\s+criteria)\s*$", re.IGNORECASE)
+_FOR_ONLY = re.compile(r"^(?:for|in)\s+|\s+only$", re.IGNORECASE)
 
 
 _CANCER = "malignancy"

@@ -29,6 +29,7 @@ from .nodes import (
     AnyOf,
     AtLeast,
     Category,
+    Cohort,
     Comparison,
     Conditional,
     EpisodeCount,
@@ -40,6 +41,7 @@ from .nodes import (
     HasCondition,
     Judgement,
     Lasting,
+    NoRequirement,
     Node,
     NormalMultiple,
     Not,
@@ -50,6 +52,7 @@ from .nodes import (
     TookMedication,
     TreatmentLines,
     Vaccinated,
+    cohort_key,
     walk,
 )
 from .patient import Lab, Patient, Score, Vital, age_on
@@ -76,6 +79,7 @@ REASONS = {
     "ambiguous": "the patient's data does not say this clearly",
     "not_applicable": "the requirement does not apply to this patient",
     "answered": "settled by the coordinator's answer",
+    "cohort": "which cohort the patient is screened for is not recorded",
 }
 
 
@@ -116,6 +120,9 @@ class Context:
     as_of: date
     vocab: Vocabulary = field(default_factory=load_vocabulary)
     recency_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RECENCY_DAYS))
+    # what the rule is: an inclusion's statement must hold, an exclusion's must not (a criterion
+    # that asks nothing takes whichever truth passes the patient)
+    criterion_kind: str = "inclusion"
 
     def complete(self, list_name: str) -> bool:
         return list_name in self.patient.complete
@@ -1526,6 +1533,31 @@ def _free_text(node: FreeText, ctx: Context) -> Outcome:
                    missing=(f"a coordinator's answer to “{_clip(node.text)}”",))
 
 
+def _cohort(node: Cohort, ctx: Context) -> Outcome:
+    listed = ctx.patient.cohorts
+    if listed is None:
+        return Outcome(Truth.UNKNOWN, f"Which cohort is the patient screened for? This criterion applies to "
+                                      f"'{node.text}'.", "cohort", missing=("the cohorts the patient is screened for",))
+    screened = any(cohort_key(c) == cohort_key(node.text) for c in listed)
+    evidence = (Evidence(item="cohorts", value=", ".join(listed), source="cohorts"),)
+    if screened:
+        return Outcome(Truth.TRUE, f"Screened for the cohort '{node.text}'.", None, evidence)
+    return Outcome(Truth.FALSE, f"Not screened for the cohort '{node.text}'.", None, evidence)
+
+
+_NOTHING_ASKED = {
+    "allows": "States what is allowed; asks nothing",
+    "refers": "Refers to another section; asks nothing",
+    "unspecified": "States that nothing is specified; asks nothing",
+}
+
+
+def _no_requirement(node: NoRequirement, ctx: Context) -> Outcome:
+    # whichever truth passes the patient: an inclusion's statement holds, an exclusion's does not
+    truth = Truth.FALSE if ctx.criterion_kind == "exclusion" else Truth.TRUE
+    return Outcome(truth, f"{_NOTHING_ASKED[node.says]}: “{_clip(node.text)}”.")
+
+
 def _clip(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -1537,6 +1569,7 @@ EVALUATORS: dict[type[Node], Callable[..., Outcome]] = {
     HasCondition: _condition, TookMedication: _medication, HadProcedure: _procedure, Vaccinated: _vaccination,
     FamilyHistory: _family_history, TreatmentLines: _lines, EpisodeCount: _episodes,
     HasAttribute: _attribute, Status: _status, Judgement: _judgement, FreeText: _free_text,
+    Cohort: _cohort, NoRequirement: _no_requirement,
 }
 
 __all__ = ["Context", "DEFAULT_RECENCY_DAYS", "Evidence", "Outcome", "REASONS", "ambiguous_unit", "evaluate",

@@ -8,13 +8,13 @@ Registry age and sex limits become criteria of kind ``registry``. A coordinator'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .compile import CompiledTrial
 from .evaluate import REASONS, Context, Outcome, evaluate
 from .logic import Truth
-from .nodes import Comparison, Rule, Status, is_structured, walk
+from .nodes import Comparison, Rule, Status, cohort_key, is_structured, walk
 from .patient import Patient
 from .printer import number, to_text
 from .report import CriterionResult, Report, build_report
@@ -67,10 +67,26 @@ def screen_trial(compiled: CompiledTrial, patient: Patient, as_of: date | None =
     if anchors:
         warnings.append(f"Time windows counted from the {', '.join(anchors)} are counted back from the screening "
                         f"date ({day.isoformat()}), since those dates are not yet known.")
+    warnings += cohort_warnings(compiled, patient)
     if not trial.criteria:
         warnings.append("The record states no inclusion or exclusion criteria, so the patient cannot be found "
                         "eligible from it; only its registry limits were checked.")
     return build_report(trial, patient.id, day, results, warnings)
+
+
+def cohort_warnings(compiled: CompiledTrial, patient: Patient) -> list[str]:
+    """What the report says of the trial's cohorts: which they are, when the profile does not say
+    which the patient is screened for, and when the cohorts it names are none of them."""
+    cohorts = {cohort_key(name): name for name in compiled.cohorts()}
+    if not cohorts:
+        return []
+    named = "; ".join(f"'{name}'" for name in cohorts.values())
+    if patient.cohorts is None:
+        return [f"This trial screens its cohorts with criteria of their own: {named}. Their criteria stay "
+                f"undecided until the profile's 'cohorts' field names the ones the patient is screened for."]
+    if not {cohort_key(c) for c in patient.cohorts} & set(cohorts):
+        return [f"None of the profile's cohorts ({', '.join(patient.cohorts)}) is a cohort of this trial: {named}."]
+    return []
 
 
 def _result(item: _Item, ctx: Context, answer: bool | None) -> CriterionResult:
@@ -84,7 +100,7 @@ def _result(item: _Item, ctx: Context, answer: bool | None) -> CriterionResult:
             id=item.id, kind=item.kind, label=item.label, text=item.text, rule=rule_text, structured=structured,
             verdict=verdict, explanation=f"The coordinator answered that the statement {statement}.",
             reason="answered", answered=True)
-    outcome = evaluate(item.rule, ctx)
+    outcome = evaluate(item.rule, replace(ctx, criterion_kind=item.kind))
     verdict = _VERDICT.get((item.kind, outcome.truth), "unknown")
     return CriterionResult(
         id=item.id, kind=item.kind, label=item.label, text=item.text, rule=rule_text, structured=structured,
@@ -121,4 +137,4 @@ def registry_disagreements(trial: Trial, compiled: CompiledTrial) -> list[str]:
     return warnings
 
 
-__all__ = ["registry_rules", "registry_disagreements", "screen_trial"]
+__all__ = ["cohort_warnings", "registry_rules", "registry_disagreements", "screen_trial"]

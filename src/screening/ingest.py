@@ -690,6 +690,15 @@ class _Line:
     group: str = ""  # whom a heading limits its list to ("Exclusion criteria for healthy controls")
 
 
+# A line naming a cohort of the trial, over criteria headings of its own: "Surgical cohort",
+# "Part A (dose escalation)", "Cohort 2: combination", "Healthy volunteers".
+_COHORT_LINE = re.compile(
+    r"[\W_]*(?:(?:[\w'’&/-]+\s+){0,5}?(?:cohort|arm)"
+    r"|(?:cohort|arm|part|group|phase)\s+(?:[A-Z]|\d{1,2}[a-z]?|[IVX]{1,4})\b"
+    r"|healthy\s+(?:volunteers|controls|subjects|participants))(?:\s*[(:,-][^.;]{0,60})?:?",
+    re.IGNORECASE)
+
+
 def _heading_kind(text: str) -> CriterionKind | None:
     match = _HEADING.fullmatch(text)
     if not match:
@@ -838,6 +847,7 @@ class _Builder:
         self.kind: CriterionKind = "inclusion"  # text before any heading is inclusion
         self.group = ""  # the last group heading inside the section ("Patients with bipolar disorder:")
         self.headed: set[str] = set()  # groups a criteria heading names ("Exclusion criteria for controls")
+        self.cohort = ""  # the cohort a line before the criteria headings names ("Part A (dose escalation)")
         self.done: list[tuple[CriterionKind, str, str, str]] = []
         self.item: _Draft | None = None
         self.paragraph: list[str] | None = None
@@ -848,11 +858,16 @@ class _Builder:
             self.after_blank = True
             return
         if line.kind == "heading":
+            if self.paragraph is not None and _COHORT_LINE.fullmatch(" ".join(self.paragraph)):
+                # "Surgical cohort" over its own inclusion and exclusion criteria: the cohort
+                # they are for, until the next such line
+                self.cohort = " ".join(self.paragraph)
+                self.paragraph = None
             self._close()
             self.kind = line.heading
-            self.group = line.group
-            if line.group:
-                self.headed.add(line.group)
+            self.group = line.group or self.cohort
+            if self.group:
+                self.headed.add(self.group)
         elif line.kind == "item":
             self._item(line)
         else:

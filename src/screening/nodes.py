@@ -9,6 +9,9 @@ print compare equal.
 
 from __future__ import annotations
 
+import re
+
+from collections.abc import Callable
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -341,13 +344,46 @@ class FreeText(Node):
     text: str
 
 
+# --- what the coordinator chooses, and what asks nothing -----------------------------------------
+
+
+class Cohort(Node):
+    """The patient is screened for the group a heading names ("Healthy Controls:", "Arm B
+    patients:", "Part A (dose escalation)"): the coordinator's choice, which the profile's
+    ``cohorts`` records, not a fact about the patient that the rules could compute."""
+
+    kind: Literal["cohort"] = "cohort"
+    text: str
+
+
+def cohort_key(name: str) -> str:
+    """A cohort heading as it is matched: case, spacing, punctuation and articles left out
+    ("The older subjects:" and "older subjects" are one cohort)."""
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in ("the", "a", "an"))
+
+
+#: Why a listed item asks nothing: it states what is allowed, refers to another section, or says
+#: that nothing is specified.
+NothingAsked = Literal["allows", "refers", "unspecified"]
+
+
+class NoRequirement(Node):
+    """A listed item that states no requirement ("Prior radiotherapy is permitted", "See Disease
+    Characteristics", "Not specified"). It stands for a whole criterion, which the patient
+    passes: its statement holds as an inclusion and does not hold as an exclusion."""
+
+    kind: Literal["no_requirement"] = "no_requirement"
+    says: NothingAsked
+    text: str
+
+
 Rule = Annotated[
     Union[
         AllOf, AnyOf, Not, AtLeast, Conditional,
         Comparison, NormalMultiple, Titre, Category,
         HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
         HasAttribute, Status,
-        Judgement, FreeText,
+        Judgement, FreeText, Cohort, NoRequirement,
     ],
     Field(discriminator="kind"),
 ]
@@ -357,7 +393,7 @@ NODE_TYPES: tuple[type[Node], ...] = (
     Comparison, NormalMultiple, Titre, Category,
     HasCondition, TookMedication, HadProcedure, Vaccinated, FamilyHistory, TreatmentLines, EpisodeCount,
     HasAttribute, Status,
-    Judgement, FreeText,
+    Judgement, FreeText, Cohort, NoRequirement,
 )
 
 for _node in NODE_TYPES:
@@ -390,15 +426,29 @@ def is_structured(node: Node) -> bool:
 def shifted(node: Node, by: int) -> Node:
     """The same rule with every span moved ``by`` characters back (a rule read from words put
     before the criterion's own; what lies in them points at the criterion's start)."""
-    def move(span: Span | None) -> Span | None:
-        return None if span is None else Span(start=max(0, span.start - by), end=max(0, span.end - by))
+    return _respanned(node, lambda span: Span(start=max(0, span.start - by), end=max(0, span.end - by)))
 
-    update: dict[str, object] = {"span": move(node.span)}
+
+def within(node: Node, end: int) -> Node:
+    """The same rule with every span cut at ``end`` (a rule read from the criterion's words and
+    words after them, such as an exception listed as the next item)."""
+    return _respanned(node, lambda span: Span(start=min(span.start, end), end=min(span.end, end)))
+
+
+def spanning(node: Node, span: Span) -> Node:
+    """The same rule with every span the one given (a rule read from words written partly
+    elsewhere: "0 or 1" for "ECOG … 0 or 1", whose measure is named before)."""
+    return _respanned(node, lambda _: span)
+
+
+def _respanned(node: Node, move: Callable[[Span], Span]) -> Node:
+    """The same rule with ``move`` applied to every span of it."""
+    update: dict[str, object] = {"span": None if node.span is None else move(node.span)}
     if isinstance(node, (AllOf, AnyOf, AtLeast)):
-        update["items"] = tuple(shifted(item, by) for item in node.items)
+        update["items"] = tuple(_respanned(item, move) for item in node.items)
     elif isinstance(node, Not):
-        update["item"] = shifted(node.item, by)
+        update["item"] = _respanned(node.item, move)
     elif isinstance(node, Conditional):
-        update["when"] = shifted(node.when, by)
-        update["then"] = shifted(node.then, by)
+        update["when"] = _respanned(node.when, move)
+        update["then"] = _respanned(node.then, move)
     return node.model_copy(update=update)

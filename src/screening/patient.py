@@ -325,6 +325,11 @@ class Patient(_Record):
         description="Yes/no facts a coordinator records, by vocabulary name: able to swallow tablets, "
                     "speaks English, right-handed.",
     )
+    cohorts: tuple[Text, ...] | None = Field(
+        None,
+        description="The cohort headings of the trial the patient is screened for (\"Healthy Controls\", "
+                    "\"Arm B patients\"), matched ignoring case, spacing and punctuation; absent: not known.",
+    )
     answers: dict[AnswerKey, bool] = Field(
         default_factory=dict,
         description="A coordinator's answers: NCT id/criterion id -> is the statement true.",

@@ -13,6 +13,7 @@ from .nodes import (
     AllOf,
     AnyOf,
     AtLeast,
+    Cohort,
     Category,
     Comparison,
     Conditional,
@@ -25,6 +26,7 @@ from .nodes import (
     HasAttribute,
     HasCondition,
     Judgement,
+    NoRequirement,
     Node,
     NormalMultiple,
     Not,
@@ -172,13 +174,21 @@ def _free_text(n: FreeText) -> str:
     return f"text {json.dumps(n.text, ensure_ascii=False)}"
 
 
+def _cohort(n: Cohort) -> str:
+    return f"cohort {json.dumps(n.text, ensure_ascii=False)}"
+
+
+def _no_requirement(n: NoRequirement) -> str:
+    return f"asks_nothing {n.says} {json.dumps(n.text, ensure_ascii=False)}"
+
+
 PRINTERS: dict[type[Node], Callable[..., str]] = {
     AllOf: _all, AnyOf: _any, Not: _not, AtLeast: _at_least, Conditional: _conditional,
     Comparison: _compare, NormalMultiple: _normal, Titre: _titre, Category: _category,
     HasCondition: _history("condition"), TookMedication: _history("medication"),
     HadProcedure: _history("procedure"), Vaccinated: _history("vaccination"), FamilyHistory: _family_history,
     TreatmentLines: _lines, EpisodeCount: _episodes, HasAttribute: _attribute, Status: _status,
-    Judgement: _judgement, FreeText: _free_text,
+    Judgement: _judgement, FreeText: _free_text, Cohort: _cohort, NoRequirement: _no_requirement,
 }
 
 

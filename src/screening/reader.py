@@ -1235,6 +1235,10 @@ class Reader(Transformer):
         classes = [p.concept for p in head if p.terminal is not None and p.concept]
         if not classes or not all(p.concept and any(self.vocab.is_a(p.concept, c) for c in classes) for p in tail):
             raise Unreadable("a colon that does not introduce examples")
+        if any(p.negated for p in tail) and not all(p.negated for p in head):
+            # "Cardiovascular: no congestive heart failure": what follows is what is asked, not
+            # examples of the head
+            raise Unreadable("a negation around a colon")
         return _Seq(head, seq.seps[:k], seq.span)
 
     def _groups(self, seq: _Seq) -> Rule:

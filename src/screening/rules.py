@@ -17,6 +17,7 @@ from .nodes import (
     AnyOf,
     AtLeast,
     Category,
+    Cohort,
     Comparison,
     Conditional,
     EpisodeCount,
@@ -29,6 +30,7 @@ from .nodes import (
     HasCondition,
     Judgement,
     Lasting,
+    NoRequirement,
     Node,
     NormalMultiple,
     Not,
@@ -203,6 +205,12 @@ class _RuleReader(Transformer):
 
     def free_text(self, token):
         return FreeText(text=json.loads(token))
+
+    def cohort(self, token):
+        return Cohort(text=json.loads(token))
+
+    def no_requirement(self, says, token):
+        return NoRequirement(says=str(says), text=json.loads(token))
 
 
 def parse_rule(text: str) -> Rule:

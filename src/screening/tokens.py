@@ -492,7 +492,9 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = _elliptic_counts(_rates(tokens, text))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex, _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor, _ages_by_word,
+                   _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex, _women_planning,
+                   _childbearing_items, _within_range, _test_before, _counted_from_anchor, _ages_by_word,
+                   _ages_of_patients,
                    _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for, _expected_to_require):
@@ -1885,6 +1887,27 @@ def _childbearing_items(tokens: list[Token]) -> list[Token]:
 _AGE_WORDS = re.compile(r"\b(?:older|younger)\b", re.IGNORECASE)
 _AND_AGE = {"and younger": "LT", "and older": "GT"}
 _UNITS_AFTER = frozenset({"UNIT", "TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
+
+
+def _ages_of_patients(tokens: list[Token]) -> list[Token]:
+    """"≤ 1.0 mg/dL for patients 6 to 10", "for patients 5 and under": bare numbers said of the
+    patients themselves, with no unit, are their ages."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "IF" or t.value.lower() not in _OF_PATIENTS:
+            continue
+        rest = [x.type for x in tokens[k + 1:k + 5]]
+        ranged = rest[:3] in (["NUMBER", "TO", "NUMBER"], ["NUMBER", "DASH", "NUMBER"])
+        bounded = rest[:2] in (["NUMBER", "LE"], ["NUMBER", "GE"])
+        ends = rest[3 if ranged else 2:][:1]
+        if (ranged or bounded) and ends in ([], ["PERIOD"], ["SEMI"], ["COMMA"], ["RPAR"]):
+            nxt = tokens[k + 1]
+            out.append(_token("MEASURE", "age", nxt.start_pos, nxt.start_pos))
+    return out
+
+
+_OF_PATIENTS = frozenset({"for patients", "for subjects", "for participants"})
 
 
 def _ages_by_word(tokens: list[Token]) -> list[Token]:
