@@ -128,10 +128,7 @@ def test_general_constructs(text, kind, rule):
     ("Current or chronic pancreatitis", "exclusion"),
     # "the investigational drug" is this study's drug, not any
     ("Previous treatment with the investigational drug", "exclusion"),
-    # measured under conditions a profile does not record
-    ("Oxygen saturation < 94% on room air", "inclusion"),
-    # smoking and drinking quantities are not recorded
-    ("Heavy smoker (more than 10 cigarettes per day)", "exclusion"),
+    # drinking quantities are not recorded
     ("Regular alcohol consumption of more than 14 units per week", "exclusion"),
     # a donation's volume is not recorded
     ("Donation of more than 450 mL of blood within 3 months", "exclusion"),

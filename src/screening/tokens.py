@@ -463,10 +463,10 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
-    tokens = _elliptic_counts(_rates(tokens, text))
+    tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
+                   _women_with, _pregnant_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
                    _off_for):
         tokens = settle(tokens)
@@ -926,6 +926,21 @@ def _women_with(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_SAID_OF_THE_PREGNANT = frozenset({"MEASURE", "COND", "GT", "GE", "LT", "LE", "BETWEEN", "NUMBER"})
+
+
+def _pregnant_with(tokens: list[Token]) -> list[Token]:
+    """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
+    with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].type == "PREGNANT" and t.type in _SAID_OF_THE_PREGNANT \
+                and not (len(out) > 1 and out[-2].type == "NEG"):  # "non-pregnant women aged …" is read already
+            out.append(_token("AND", "", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
 _AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
 _AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
@@ -1114,6 +1129,42 @@ def _history_amounts(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+# What may stand between a measure's name and words that say how it was measured: its thresholds.
+_THRESHOLD_TOKENS = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "UNIT", "TIMEUNIT", "TO", "DASH", "BETWEEN",
+                               "AND", "OR"})
+
+
+def _measured_while(tokens: list[Token]) -> list[Token]:
+    """"SpO2 ≤ 94% on room air", "SpO2 on room air ≥ 92%", "born at < 32 weeks gestation": words
+    naming how a value was measured make it the narrower measure they name, when they follow that
+    measure's name or its thresholds or come right before them; anywhere else they stay words."""
+    vocab = load_vocabulary()
+
+    def narrows(words: Token, measure: Token | None) -> bool:
+        return measure is not None and measure.type == "MEASURE" and vocab.is_a(words.value, measure.value)
+
+    out: list[Token] = []
+    narrowed: dict[int, str] = {}  # index of a measure named after the words → the narrower measure
+    for i, t in enumerate(tokens):
+        if t.type != "MEASURED_WHILE":
+            out.append(_retyped(t, "MEASURE", narrowed[i]) if i in narrowed else t)
+            continue
+        k = len(out) - 1
+        while k >= 0 and out[k].type in _THRESHOLD_TOKENS:
+            k -= 1
+        if k >= 0 and narrows(t, out[k]):
+            out[k] = _retyped(out[k], "MEASURE", t.value)
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].type in _THRESHOLD_TOKENS:
+            j += 1
+        if j < len(tokens) and narrows(t, tokens[j]):
+            narrowed[j] = t.value
+            continue
+        out.append(_retyped(t, "WORD"))
     return out
 
 
@@ -1788,8 +1839,21 @@ _RATE_PERIODS = {"hours": ("hour", "h"), "days": ("day", "d"), "weeks": ("week",
 _NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annualized|per)\b|/", re.IGNORECASE)
 
 
-def _period_after(tokens: list[Token], k: int) -> tuple[str, int] | None:
-    """"per month", "per 28 days", "/week" at ``k``: the period as a unit, and its length in tokens."""
+# "10 cigarettes a day", "8 voids each day": the article is filler, so the period follows the name.
+_EACH_PERIOD = re.compile(r"\s+(?:a|an|each|every)\s+", re.IGNORECASE)
+# "5 cigarettes daily", "2 bowel movements weekly"
+_ADVERB_PERIODS = {"daily": "/day", "weekly": "/week", "monthly": "/month"}
+
+
+def _period_after(tokens: list[Token], k: int, text: str) -> tuple[str, int] | None:
+    """"per month", "per 28 days", "/week", "a day", "daily" at ``k``: the period as a unit, and its
+    length in tokens."""
+    if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _ADVERB_PERIODS:
+        return _ADVERB_PERIODS[tokens[k].value.lower()], 1
+    if k < len(tokens) and k and tokens[k].type == "TIMEUNIT" and tokens[k].value in _RATE_PERIODS \
+            and _EACH_PERIOD.fullmatch(text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+            and not text[tokens[k].start_pos:tokens[k].end_pos].lower().endswith("s"):
+        return f"/{_RATE_PERIODS[tokens[k].value][0]}", 1
     if k + 1 >= len(tokens) or not (tokens[k].type == "WORD" and tokens[k].value.lower() == "per"
                                     or tokens[k].type == "OR" and tokens[k].value == "/"):
         return None
@@ -1821,7 +1885,7 @@ def _rates(tokens: list[Token], text: str) -> list[Token]:
         while j and out[j - 1].type in _RATE_LEAD:
             j -= 1
         before = out[j:]
-        named = _period_after(tokens, k + 1)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
+        named = _period_after(tokens, k + 1, text)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
         first = m = k + 1 + (named[1] if named else 0)
         while m < len(tokens) and tokens[m].type in _RATE_LEAD:
             m += 1
@@ -1829,7 +1893,7 @@ def _rates(tokens: list[Token], text: str) -> list[Token]:
         if _numbered(before):
             lead, period, end, at = before, named, first, k + 1
         elif _numbered(after):
-            lead, period = after, named or _period_after(tokens, m)
+            lead, period = after, named or _period_after(tokens, m, text)
             at = k + 1 if named else m
             end = m + (period[1] if period and not named else 0)
         else:
@@ -2731,6 +2795,20 @@ _UNCONSTRAINED_ITEM = _NAMES | {"WORD", "QUAL", "OTHER", "OR", "AND", "ANDOR", "
 _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE", "WITHIN", "EXCEPT"}
 
 
+_MINOR_WORDS = frozenset({"of", "and", "the", "for", "in", "to", "on"})
+
+
+def _abbreviates(letters: str, name: str) -> bool:
+    """Whether capitals like "CST" are the initials of a name like "central subfield thickness"
+    (its small words may be skipped: "American Society of Anesthesiologists", ASA)."""
+    if len(letters) < 2 or not letters.isalpha() or not letters.isupper():
+        return False
+    words = [w for w in re.split(r"[\s\-/]+", name) if w]
+    initials = "".join(w[0] for w in words).upper()
+    major = "".join(w[0] for w in words if w.lower() not in _MINOR_WORDS).upper()
+    return letters in (initials, major)
+
+
 def _restates(before: list[Token], inner: list[Token]) -> bool:
     """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)", "HbA1c
     7.0-10.0% (53-86 mmol/mol)": the parenthesis gives the same thresholds, in the same order, in
@@ -2869,6 +2947,13 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     # "mechanical ventilation (CMV)": an abbreviation of the name before it, even
                     # where the vocabulary knows the letters as something else (not "hepatitis C
                     # (HCV RNA detected)", whose other words say it is a test result)
+                    k = j + 1
+                    continue
+                if len(inner) == 1 and inner[0].type == "WORD" and out and out[-1].type in _NAMES \
+                        and _abbreviates(text[inner[0].start_pos:inner[0].end_pos],
+                                         text[out[-1].start_pos:out[-1].end_pos]):
+                    # "central subfield thickness (CST)": letters the vocabulary does not know,
+                    # but they are the initials of the name before them
                     k = j + 1
                     continue
                 if _restates(out, inner):
