@@ -73,6 +73,35 @@ def outcome(rule: str, **profile):
      "procedure plasma_donation within 7 days before first_dose"),
     ("Blood donation within 56 days", "exclusion", "procedure blood_donation within 56 days before screening"),
     ("Pain intensity NRS ≥ 4 at baseline", "inclusion", "pain_nrs >= 4"),
+    # kinds of a procedure or condition an exclusion names are not the others of their class
+    ("Geographic atrophy", "exclusion", "condition geographic_atrophy"),
+    ("History of herpetic keratitis", "exclusion", "condition herpetic_keratitis [history]"),
+    ("History of intraocular surgery within 3 months", "exclusion",
+     "procedure intraocular_surgery [history] within 3 months before screening"),
+    ("Previous treatment with verteporfin photodynamic therapy", "exclusion", "procedure verteporfin_pdt [history]"),
+    ("Previous panretinal photocoagulation within 3 months", "exclusion",
+     "procedure panretinal_photocoagulation [history] within 3 months before screening"),
+    ("Macular laser within 3 months", "exclusion", "procedure focal_grid_laser within 3 months before screening"),
+    ("History of Roux-en-Y gastric bypass", "exclusion", "procedure roux_en_y_gastric_bypass [history]"),
+    ("Sleeve gastrectomy", "exclusion", "procedure sleeve_gastrectomy"),
+    ("Previous bariatric surgery", "exclusion", "procedure bariatric_surgery [history]"),
+    ("Premature rupture of membranes", "exclusion", "condition premature_rupture_of_membranes"),
+    # a need is now, as a requirement is
+    ("Need for invasive mechanical ventilation or ECMO", "exclusion",
+     "procedure mechanical_ventilation [current] or procedure ecmo [current]"),
+    # a number after a class's comparator is a class on a scale of roman numerals
+    ("NYHA class ≥ 2", "inclusion", "nyha_class in {II, III, IV}"),
+    ("ASA physical status ≤ 3", "inclusion", "asa_class in {I, II, III}"),
+    ("Tanner stage 1", "inclusion", "tanner_stage in {I}"),
+    ("Prepubertal (Tanner stage I)", "inclusion", "tanner_stage in {I}"),
+    ("Tanner stage ≥ 2", "inclusion", "tanner_stage in {II, III, IV, V}"),
+    ("Tanner stage 2 or 3", "inclusion", "tanner_stage in {II, III}"),
+    # an age in months, weeks or days named after its limits
+    ("Children 6 to 59 months of age", "inclusion", "age >= 6 months and age <= 59 months"),
+    ("Infants 6-12 weeks of age at enrollment", "inclusion", "age >= 6 weeks and age <= 12 weeks"),
+    ("≥ 28 days of age", "inclusion", "age >= 28 days"),
+    ("Neonates with postnatal age ≤ 28 days", "inclusion", "age <= 28 days"),
+    ("Newborns with hypoxic-ischemic encephalopathy", "inclusion", "condition hypoxic_ischemic_encephalopathy"),
     # already read, kept so: the wording of these specialties that other rounds covered
     ("Plasma HIV-1 RNA ≥ 1,000 copies/mL at screening", "inclusion", "hiv_viral_load >= 1000 copies/mL"),
     ("CD4+ T-cell count ≥ 200 cells/mm3", "inclusion", "cd4_count >= 200 cells/mm3"),
@@ -128,6 +157,10 @@ def test_specialty_constructs(text, kind, rule):
     ("Use of any prescription medication within 14 days prior to dosing", "exclusion"),
     ("Metal implants incompatible with MRI", "exclusion"),
     ("Age ≤ 28 days at birth", "inclusion"),
+    ("Age 6 to 59 months of age", "inclusion"),
+    ("NYHA class > 4", "inclusion"),
+    # "ASA" alone is aspirin as often
+    ("ASA I-III", "inclusion"),
     # in arthroplasty, non-inflammatory degenerative joint disease is osteoarthritis, post-traumatic
     # arthritis, avascular necrosis…: more than osteoarthritis
     ("Patient has a diagnosis of Non-Inflammatory Degenerative Joint Disease (NIDJD).", "inclusion"),
@@ -179,3 +212,39 @@ def test_a_plasma_donation_is_not_a_blood_donation():
     plasma = [{"name": "plasma donation", "date": "2026-11-01"}]
     assert outcome("procedure blood_donation within 56 days before screening", procedures=plasma,
                    complete=["procedures"]).truth is Truth.FALSE
+
+
+def test_a_kind_of_operation_or_laser_is_not_another_of_its_class():
+    day = "2026-10-01"
+    band = [{"name": "lap band", "date": day}]
+    assert outcome("procedure sleeve_gastrectomy", procedures=band, complete=["procedures"]).truth is Truth.FALSE
+    assert outcome("procedure bariatric_surgery [history]", procedures=band).truth is Truth.TRUE
+    focal = [{"name": "focal laser photocoagulation", "date": day}]
+    assert outcome("procedure panretinal_photocoagulation within 3 months before screening", procedures=focal,
+                   complete=["procedures"]).truth is Truth.FALSE
+    lasik = [{"name": "LASIK", "date": day}]  # on the cornea, not inside the eye
+    assert outcome("procedure intraocular_surgery within 3 months before screening", procedures=lasik,
+                   complete=["procedures"]).truth is Truth.FALSE
+    cataract = [{"name": "phacoemulsification", "date": day}]
+    assert outcome("procedure intraocular_surgery within 3 months before screening",
+                   procedures=cataract).truth is Truth.TRUE
+    skin_pdt = [{"name": "photodynamic therapy", "date": day}]
+    assert outcome("procedure verteporfin_pdt [history]", procedures=skin_pdt,
+                   complete=["procedures"]).truth is not Truth.TRUE
+
+
+def test_dry_amd_is_not_yet_geographic_atrophy_nor_bacterial_keratitis_herpetic():
+    early = [{"name": "dry AMD", "onset": "2024-01-01"}]
+    assert outcome("condition geographic_atrophy", conditions=early, complete=["conditions"]).truth is not Truth.TRUE
+    assert outcome("condition dry_amd", conditions=[{"name": "geographic atrophy", "onset": "2024-01-01"}]
+                   ).truth is Truth.TRUE
+    bacterial = [{"name": "bacterial keratitis", "onset": "2020-01-01", "end": "2020-03-01"}]
+    assert outcome("condition herpetic_keratitis [history]", conditions=bacterial,
+                   complete=["conditions"]).truth is Truth.FALSE
+
+
+def test_a_tanner_stage_is_compared_as_its_class_however_written():
+    assert outcome("tanner_stage in {I}", scores=[{"name": "Tanner stage", "value": 1, "date": "2026-10-01"}]
+                   ).truth is Truth.TRUE
+    assert outcome("tanner_stage in {II, III, IV, V}",
+                   scores=[{"name": "Tanner stage", "value": "I", "date": "2026-10-01"}]).truth is Truth.FALSE

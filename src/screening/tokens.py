@@ -464,7 +464,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
-    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _ages_of_age, _age_bounds,
                    _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
                    _women_with, _pregnant_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
                    _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
@@ -882,6 +882,25 @@ def _item_labels(tokens: list[Token]) -> list[Token]:
         out.append(t)
         k += 1
     return out
+
+
+_AGE_RUN = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "GT", "GE", "LT", "LE", "TIMEUNIT"})
+
+
+def _ages_of_age(tokens: list[Token]) -> list[Token]:
+    """"6 to 59 months of age", "≥ 28 days of age": the age named after its limits in months,
+    weeks or days (years are YEARS_OLD), read with the name first."""
+    for k in range(len(tokens) - 2):
+        if tokens[k].type == "TIMEUNIT" and tokens[k + 1].type == "OF" and tokens[k + 2].type == "MEASURE" \
+                and tokens[k + 2].value == "age":
+            j = k
+            while j > 0 and tokens[j - 1].type in _AGE_RUN:
+                j -= 1
+            if j > 0 and tokens[j - 1].type == "MEASURE" or not any(t.type == "NUMBER" for t in tokens[j:k]):
+                return tokens
+            age = _retyped(tokens[k + 2], "MEASURE")
+            return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + 3:]]
+    return tokens
 
 
 def _age_bounds(tokens: list[Token]) -> list[Token]:
@@ -2336,10 +2355,13 @@ def _looks_like_class(t: Token, text: str) -> bool:
 
 
 def _class_number_follows(out: list[Token], ntype: str | None) -> bool:
-    """A number right after a class name or in a list of class values ("class 1, 2 or 3")."""
+    """A number right after a class name, or its comparator ("NYHA class ≥ 2"), or in a list of
+    class values ("class 1, 2 or 3")."""
     if ntype is not None and ntype not in _AFTER_CLASS_NUMBER or not out:
         return False
     if out[-1].type in ("CATEGORICAL", "CLASS"):
+        return True
+    if out[-1].type in ("GT", "GE", "LT", "LE") and len(out) >= 2 and out[-2].type in ("CATEGORICAL", "CLASS"):
         return True
     return out[-1].type in ("COMMA", "OR", "AND", "ANDOR", "DASH") and len(out) >= 2 and out[-2].type == "CATVAL"
 
