@@ -102,6 +102,19 @@ def outcome(rule: str, **profile):
     ("≥ 28 days of age", "inclusion", "age >= 28 days"),
     ("Neonates with postnatal age ≤ 28 days", "inclusion", "age <= 28 days"),
     ("Newborns with hypoxic-ischemic encephalopathy", "inclusion", "condition hypoxic_ischemic_encephalopathy"),
+    # a lower and an upper bound of a value a condition comes with
+    ("Type 2 diabetes with HbA1c ≥ 7.0% and ≤ 10.5%", "inclusion",
+     "condition type_2_diabetes and (hba1c >= 7 % and hba1c <= 10.5 %)"),
+    ("Plaque psoriasis with PASI ≥ 12 and ≤ 30", "inclusion", "condition plaque_psoriasis and (pasi >= 12 and pasi <= 30)"),
+    # the span of the scale a score was given on, when it is the score's own
+    ("Pain score of ≥ 4 on a 0-10 NRS", "inclusion", "pain_nrs >= 4"),
+    ("NRS pain score ≥ 4 (0-10 scale)", "inclusion", "pain_nrs >= 4"),
+    ("Itch NRS ≥ 7 on an 11-point scale", "inclusion", "ps_itch_nrs >= 7"),
+    ("25(OH) vitamin D < 20 ng/mL", "inclusion", "vitamin_d < 20 ng/mL"),
+    ("Clinical Institute Withdrawal Assessment for Alcohol (CIWA-Ar) score ≥ 10", "exclusion", "ciwa_ar >= 10"),
+    ("Use of smokeless tobacco", "exclusion", "condition smokeless_tobacco"),
+    ("Submucosal fibroids", "exclusion", "condition submucosal_fibroids"),
+    ("Known uterine anomaly", "exclusion", "condition mullerian_anomaly"),
     # already read, kept so: the wording of these specialties that other rounds covered
     ("Plasma HIV-1 RNA ≥ 1,000 copies/mL at screening", "inclusion", "hiv_viral_load >= 1000 copies/mL"),
     ("CD4+ T-cell count ≥ 200 cells/mm3", "inclusion", "cd4_count >= 200 cells/mm3"),
@@ -161,6 +174,12 @@ def test_specialty_constructs(text, kind, rule):
     ("NYHA class > 4", "inclusion"),
     # "ASA" alone is aspirin as often
     ("ASA I-III", "inclusion"),
+    # a scale of another span: the threshold may be on it
+    ("Pain NRS ≥ 40 on a 0-100 scale", "inclusion"),
+    # two lower bounds are no range
+    ("Type 2 diabetes with HbA1c ≥ 7.0% and ≥ 8%", "inclusion"),
+    # "uncomplicated" is not recorded
+    ("Confirmed diagnosis of uncomplicated Plasmodium falciparum malaria", "inclusion"),
     # in arthroplasty, non-inflammatory degenerative joint disease is osteoarthritis, post-traumatic
     # arthritis, avascular necrosis…: more than osteoarthritis
     ("Patient has a diagnosis of Non-Inflammatory Degenerative Joint Disease (NIDJD).", "inclusion"),
@@ -248,3 +267,9 @@ def test_a_tanner_stage_is_compared_as_its_class_however_written():
                    ).truth is Truth.TRUE
     assert outcome("tanner_stage in {II, III, IV, V}",
                    scores=[{"name": "Tanner stage", "value": "I", "date": "2026-10-01"}]).truth is Truth.FALSE
+
+
+def test_smokeless_tobacco_is_not_smoking():
+    snus = [{"name": "snus", "onset": "2020-01-01"}]
+    assert outcome("condition tobacco_use [current]", conditions=snus, complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition nicotine_use [current]", conditions=snus).truth is Truth.TRUE

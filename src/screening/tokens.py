@@ -471,7 +471,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (_now_or_before, _treated_with, _naive_to):
+    for settle_in_text in (_now_or_before, _treated_with, _naive_to, _scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
@@ -1184,6 +1184,45 @@ def _measured_while(tokens: list[Token]) -> list[Token]:
             narrowed[j] = t.value
             continue
         out.append(_retyped(t, "WORD"))
+    return out
+
+
+def _scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
+    """"Pain NRS ≥ 4 on a 0-10 NRS", "(0-10 scale)", "on an 11-point scale": the span of the scale
+    the value was given on, after it, says no more when it is the measure's own span."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        if out[k].type != "MEASURE" or out[k + 1].type not in COMPARATORS or out[k + 2].type != "NUMBER":
+            continue
+        concept = vocab.lookup(out[k].value)
+        if concept is None or concept.plausible is None or concept.unit is not None:
+            continue
+        low, high = concept.plausible
+        j = k + 3
+        opened = j < len(out) and out[j].type == "LPAR"
+        j += opened
+        run = out[j:j + 4]
+        words = [text[t.start_pos:t.end_pos].lower() for t in run]
+        if [t.type for t in run[:3]] in (["NUMBER", "DASH", "NUMBER"], ["NUMBER", "TO", "NUMBER"]) \
+                and (float(run[0].value), float(run[2].value)) == (low, high):
+            end = j + 3
+        elif run[:2] and run[0].type == "NUMBER" and words[1:2] == ["point"] \
+                and float(run[0].value) == high - low + 1:
+            end = j + 2
+        else:
+            continue
+        if end < len(out) and (out[end].type == "MEASURE" and out[end].value == out[k].value
+                               or out[end].type == "WORD" and out[end].value.lower() == "scale"):
+            end += 1
+        elif not (end < len(out) and out[end].type == "WORD" and out[end].value.lower() == "scale") and not opened:
+            continue
+        if opened:
+            if not (end < len(out) and out[end].type == "RPAR"):
+                continue
+            end += 1
+        del out[k + 3:end]
+        break
     return out
 
 
