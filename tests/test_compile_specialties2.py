@@ -174,6 +174,11 @@ def test_specialty_constructs(text, kind, rule):
     ("NYHA class > 4", "inclusion"),
     # "ASA" alone is aspirin as often
     ("ASA I-III", "inclusion"),
+    # a list after "with": read as one list with the first, it would exclude every postmenopausal
+    # woman, every pregnant one, or every diabetic
+    ("Postmenopausal women with osteoporosis or osteopenia", "exclusion"),
+    ("Pregnant women with type 1 diabetes or type 2 diabetes", "exclusion"),
+    ("Pregnant women at ≥ 20 weeks gestation or postpartum", "inclusion"),
     # a scale of another span: the threshold may be on it
     ("Pain NRS ≥ 40 on a 0-100 scale", "inclusion"),
     # two lower bounds are no range

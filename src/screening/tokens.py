@@ -946,11 +946,14 @@ def _women_with(tokens: list[Token]) -> list[Token]:
 
 
 _SAID_OF_THE_PREGNANT = frozenset({"MEASURE", "COND", "GT", "GE", "LT", "LE", "BETWEEN", "NUMBER"})
+_WITH_BREAKERS = frozenset({"OR", "COMMA", "ANDOR", "SEMI"})  # a list that "with" would not carry
 
 
 def _pregnant_with(tokens: list[Token]) -> list[Token]:
     """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
     with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    if any(t.type in _WITH_BREAKERS for t in tokens):
+        return tokens  # "pregnant women at ≥ 20 weeks or postpartum": which the list joins is not plain
     out: list[Token] = []
     for t in tokens:
         if out and out[-1].type == "PREGNANT" and t.type in _SAID_OF_THE_PREGNANT \
