@@ -95,7 +95,7 @@ def outcome(rule: str, **profile):
     ("First-degree relative with type 1 diabetes", "inclusion", "family_history type_1_diabetes [first_degree]"),
     ("Type 1 diabetes in a first-degree relative", "inclusion", "family_history type_1_diabetes [first_degree]"),
     ("Family history of sudden cardiac death in a first-degree relative", "exclusion",
-     "family_history cardiac_arrest [first_degree]"),
+     "family_history sudden_cardiac_death [first_degree]"),
     ("No personal or family history of long QT syndrome", "inclusion",
      "not (condition long_qt_syndrome [history] or family_history long_qt_syndrome)"),
 ])

@@ -115,6 +115,14 @@ def outcome(rule: str, **profile):
     ("Use of smokeless tobacco", "exclusion", "condition smokeless_tobacco"),
     ("Submucosal fibroids", "exclusion", "condition submucosal_fibroids"),
     ("Known uterine anomaly", "exclusion", "condition mullerian_anomaly"),
+    # what was donated is not a transfusion received; a death is not a survived arrest
+    ("Donated blood or blood products within 60 days", "exclusion",
+     "procedure blood_product_donation within 60 days before screening"),
+    ("Family history of sudden cardiac death", "exclusion", "family_history sudden_cardiac_death"),
+    # penicillins, cephalosporins and carbapenems are kinds of beta-lactam, not one another
+    ("Known allergy to penicillin", "exclusion", "medication penicillin_class [allergic]"),
+    ("Allergy to cephalosporins", "exclusion", "medication cephalosporin [allergic]"),
+    ("Hypersensitivity to beta-lactam antibiotics", "exclusion", "medication beta_lactam [allergic]"),
     # already read, kept so: the wording of these specialties that other rounds covered
     ("Plasma HIV-1 RNA ≥ 1,000 copies/mL at screening", "inclusion", "hiv_viral_load >= 1000 copies/mL"),
     ("CD4+ T-cell count ≥ 200 cells/mm3", "inclusion", "cd4_count >= 200 cells/mm3"),
@@ -278,3 +286,28 @@ def test_smokeless_tobacco_is_not_smoking():
     snus = [{"name": "snus", "onset": "2020-01-01"}]
     assert outcome("condition tobacco_use [current]", conditions=snus, complete=["conditions"]).truth is Truth.FALSE
     assert outcome("condition nicotine_use [current]", conditions=snus).truth is Truth.TRUE
+
+
+def test_a_transfusion_received_is_no_donation_and_a_plasma_donation_is_one_of_blood_products():
+    recent = "2026-11-01"
+    transfused = [{"name": "blood transfusion", "date": recent}]
+    rule = "procedure blood_product_donation within 60 days before screening"
+    assert outcome(rule, procedures=transfused, complete=["procedures"]).truth is Truth.FALSE
+    assert outcome(rule, procedures=[{"name": "plasma donation", "date": recent}]).truth is Truth.TRUE
+
+
+def test_an_allergy_to_one_kind_of_beta_lactam_is_not_to_another():
+    cephalosporin = [{"name": "cefazolin", "start": "2020-01-01", "end": "2020-01-05", "outcome": "intolerant",
+                      "note": "urticaria"}]
+    assert outcome("medication penicillin_class [allergic]", medications=cephalosporin,
+                   complete=["medications"]).truth is Truth.FALSE
+    assert outcome("medication beta_lactam [allergic]", medications=cephalosporin).truth is Truth.TRUE
+    amoxicillin = [{"name": "amoxicillin", "start": "2020-01-01", "end": "2020-01-05", "outcome": "intolerant",
+                    "note": "anaphylaxis"}]
+    assert outcome("medication penicillin_class [allergic]", medications=amoxicillin).truth is Truth.TRUE
+
+
+def test_a_relatives_survived_cardiac_arrest_is_not_a_sudden_cardiac_death():
+    arrest = [{"name": "cardiac arrest", "relation": "father"}]
+    assert outcome("family_history sudden_cardiac_death", family_history=arrest,
+                   complete=["family_history"]).truth is not Truth.TRUE
