@@ -63,6 +63,10 @@ def outcome(rule: str, **profile):
     # consent given by a parent is the patient's consent
     ("Written informed consent from parent(s) or legal guardian", "inclusion", "consent"),
     ("Signed informed consent obtained from the parent or legal guardian", "inclusion", "consent"),
+    ("Parental consent", "inclusion", "consent"),
+    ("Written informed consent from parents", "inclusion", "consent"),
+    ("Body mass index (BMI) of 18.0 to 30.0 kg/m2, inclusive, and a total body weight > 50 kg (110 lb)", "inclusion",
+     "(bmi >= 18 kg/m2 and bmi <= 30 kg/m2) and weight > 50 kg"),
     # vocabulary: drug classes, conditions, counts and procedures of these specialties
     ("Prior exposure to integrase inhibitors", "exclusion", "medication integrase_inhibitor [history]"),
     ("Previous treatment with an INSTI", "exclusion", "medication integrase_inhibitor [history]"),
@@ -172,6 +176,12 @@ def test_specialty_constructs(text, kind, rule):
     ("Parent or legal guardian provides written informed consent and the child provides assent as appropriate for age",
      "inclusion"),
     ("Parent/guardian willing and able to give consent", "inclusion"),
+    ("Parental ability to give consent", "inclusion"),
+    ("Parental informed consent and child assent", "inclusion"),
+    # a skin test is positive at 5, 10 or 15 mm, by the patient's risk
+    ("Positive tuberculin skin test", "exclusion"),
+    # any drug that lowers weight, or one given for obesity?
+    ("Treatment with any weight-lowering medication within 90 days", "exclusion"),
     # a normal ECG in a healthy volunteer is a reading of its findings
     ("Normal 12-lead ECG", "inclusion"),
     ("Consumption of caffeine-containing beverages within 48 hours before dosing", "exclusion"),
