@@ -464,11 +464,11 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
-    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _ages_of_age, _age_bounds,
-                   _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor, _ages_by_word,
-                   _women_with, _pregnant_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
-                   _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
-                   _off_for):
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _ages_of_age,
+                   _age_bounds, _item_labels, _contraception_periods, _childbearing_items, _counted_from_anchor,
+                   _ages_by_word, _women_with, _pregnant_with, _age_with, _dated_diagnoses, _history_amounts,
+                   _thresholds_by_sex, _caveat_words, _level_words, _alternative_limits, _choice_first, _dose_ranges,
+                   _during_or_before, _planned_too, _off_for):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_now_or_before, _treated_with, _naive_to, _scale_of_the_value):
@@ -1210,16 +1210,16 @@ def _scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
         if [t.type for t in run[:3]] in (["NUMBER", "DASH", "NUMBER"], ["NUMBER", "TO", "NUMBER"]) \
                 and (float(run[0].value), float(run[2].value)) == (low, high):
             end = j + 3
-        elif run[:2] and run[0].type == "NUMBER" and words[1:2] == ["point"] \
+        elif len(run) >= 2 and run[0].type == "NUMBER" and words[1] == "point" \
                 and float(run[0].value) == high - low + 1:
             end = j + 2
         else:
             continue
         if end < len(out) and (out[end].type == "MEASURE" and out[end].value == out[k].value
                                or out[end].type == "WORD" and out[end].value.lower() == "scale"):
-            end += 1
-        elif not (end < len(out) and out[end].type == "WORD" and out[end].value.lower() == "scale") and not opened:
-            continue
+            end += 1  # "on a 0-10 NRS", "on a 0-10 scale"
+        elif not opened:
+            continue  # a bare span is read only in a parenthesis: "(0-10)"
         if opened:
             if not (end < len(out) and out[end].type == "RPAR"):
                 continue
