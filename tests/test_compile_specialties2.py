@@ -30,6 +30,11 @@ def outcome(rule: str, **profile):
     ("American Society of Anesthesiologists (ASA) class I-II", "inclusion", "asa_class in {I, II}"),
     ("American Society of Anesthesiologists (ASA) physical status I-III", "inclusion", "asa_class in {I, II, III}"),
     ("ASA class ≥ IV", "exclusion", "asa_class in {IV, V, VI}"),
+    # "ASA" before classes is the anaesthesia scale, before a dose aspirin
+    ("ASA I-III", "inclusion", "asa_class in {I, II, III}"),
+    ("ASA 1-3", "inclusion", "asa_class in {I, II, III}"),
+    ("ASA > 3", "exclusion", "asa_class in {IV, V, VI}"),
+    ("Patients aged 18-80, ASA I-III", "inclusion", "(age >= 18 years and age <= 80 years) and asa_class in {I, II, III}"),
     # saturation on room air is its own measure: one on oxygen is higher than the patient's own
     ("SpO2 ≤ 94% on room air", "inclusion", "oxygen_saturation_room_air <= 94 %"),
     ("Oxygen saturation < 94% on room air", "inclusion", "oxygen_saturation_room_air < 94 %"),
@@ -190,8 +195,10 @@ def test_specialty_constructs(text, kind, rule):
     ("Age ≤ 28 days at birth", "inclusion"),
     ("Age 6 to 59 months of age", "inclusion"),
     ("NYHA class > 4", "inclusion"),
-    # "ASA" alone is aspirin as often
-    ("ASA I-III", "inclusion"),
+    # "ASA" before a dose is aspirin
+    ("ASA 81 mg daily", "exclusion"),
+    ("ASA 1-3 g/day", "exclusion"),
+    ("Use of ASA 1 to 2 tablets daily", "exclusion"),
     # a list after "with": read as one list with the first, it would exclude every postmenopausal
     # woman, every pregnant one, or every diabetic
     ("Postmenopausal women with osteoporosis or osteopenia", "exclusion"),

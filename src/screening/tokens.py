@@ -210,7 +210,7 @@ class _Lexicon:
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
-                 other_gradings: Iterable[str] = ()) -> None:
+                 other_gradings: Iterable[str] = (), class_abbreviations: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -222,6 +222,7 @@ class _Lexicon:
         self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
         self.rate_of = dict(rate_of or {})  # event id → the measure of how often it happens
         self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
+        self.class_abbreviations = dict(class_abbreviations or {})  # "ASA" before classes → its scale
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -292,6 +293,7 @@ def _lexicon() -> _Lexicon:
     episode_of = data.pop("EPISODE_OF", {})
     rate_of = data.pop("RATE_OF", {})
     other_gradings = data.pop("OTHER_GRADINGS", [])
+    class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -319,7 +321,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings)
+                    snellen, episode_of, rate_of, other_gradings, class_abbreviations)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -460,7 +462,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
-    tokens = _numbered_siblings(_durations(_in_context(tokens, vocab, text), text), vocab, text)
+    tokens = _numbered_siblings(_durations(_in_context(_class_abbreviations(tokens, text), vocab, text), text),
+                                vocab, text)
     tokens = _unless_words(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
@@ -477,6 +480,29 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
         tokens = settle_in_text(tokens, text)
     return tokens
+
+
+# A class value as written: a roman numeral, or a small number ("ASA 1-3").
+_CLASS_VALUE = re.compile(r"^(?:I|II|III|IV|V|VI)(?:[-–](?:I|II|III|IV|V|VI))?$|^[1-6]$")
+_AFTER_CLASS_VALUE = frozenset({"DASH", "TO", "OR", "COMMA", "AND", "PERIOD", "SEMI", "RPAR", "LPAR"})
+
+
+def _class_abbreviations(tokens: list[Token], text: str) -> list[Token]:
+    """"ASA I-III", "ASA ≥ 3": letters that name another concept ("ASA" is aspirin) name a class
+    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS); "ASA 81 mg" stays aspirin."""
+    named = _lexicon().class_abbreviations
+    out = list(tokens)
+    for k, t in enumerate(out):
+        scale = named.get(text[t.start_pos:t.end_pos])
+        if scale is None or t.type == "CATEGORICAL":
+            continue
+        j = k + 1 + (k + 1 < len(out) and out[k + 1].type in COMPARATORS)
+        if j >= len(out) or not _CLASS_VALUE.match(text[out[j].start_pos:out[j].end_pos]):
+            continue
+        if out[j].type == "NUMBER" and j + 1 < len(out) and out[j + 1].type not in _AFTER_CLASS_VALUE:
+            continue  # "ASA 3 times daily"
+        out[k] = _retyped(t, "CATEGORICAL", scale)
+    return out
 
 
 def _thresholds_by_sex(tokens: list[Token]) -> list[Token]:
