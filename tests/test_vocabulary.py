@@ -85,12 +85,12 @@ def test_lookup_by_name_synonym_id_and_spelling_variants(name: str, concept_id: 
         # ophthalmology
         ("BRVO", "branch_retinal_vein_occlusion"),
         ("wet AMD", "neovascular_amd"),
-        ("geographic atrophy", "dry_amd"),
+        ("geographic atrophy", "geographic_atrophy"),
         ("narrow angle glaucoma", "angle_closure_glaucoma"),
         ("BCVA", "etdrs_letters"),
         ("IOP", "intraocular_pressure"),
         ("Lucentis", "ranibizumab"),
-        ("panretinal photocoagulation", "retinal_laser"),
+        ("panretinal photocoagulation", "panretinal_photocoagulation"),
         # newborn and pregnancy
         ("PPHN", "pphn"),
         ("hydrops fetalis", "hydrops_fetalis"),

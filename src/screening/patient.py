@@ -663,7 +663,7 @@ def _check_unit(
 
 
 # A rate whose name says its period ("monthly migraine days"): a bare number is per that period.
-_NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly)\b", re.IGNORECASE)
+_NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly|per (?:day|week|month|year))\b", re.IGNORECASE)
 
 
 def _needs_unit(concept: Concept) -> bool:

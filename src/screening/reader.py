@@ -312,6 +312,20 @@ class Reader(Transformer):
                  self._measure_node(measure.value, upper, high, span))
         return _Part(node=AllOf(items=nodes, span=span), measure=measure.value, span=span)
 
+    def bounds(self, items):
+        """with_value: MEASURE COLON? comparison AND comparison — "HbA1c ≥ 7.0% and ≤ 10.5%" after a
+        condition: a lower and an upper bound of one value, both required."""
+        measure = items[0]
+        (op1, low), (op2, high) = [i for i in items if isinstance(i, tuple)]
+        if {op1[0], op2[0]} != {">", "<"}:
+            raise Unreadable("two bounds on one side")
+        if low[0] == "quantity" and high[0] == "quantity":
+            unit = low[2] or high[2]
+            low, high = (low[0], low[1], low[2] or unit), (high[0], high[1], high[2] or unit)
+        span = self._span([measure])
+        nodes = (self._measure_node(measure.value, op1, low, span), self._measure_node(measure.value, op2, high, span))
+        return _Part(node=AllOf(items=nodes, span=span), measure=measure.value, span=span)
+
     def _scale_positions(self, concept_id: str, values: tuple[tuple, ...]) -> tuple[int, int] | None:
         """Where two bare values lie on a numeric ordinal scale, if they are its values."""
         concept = self.vocab.concepts.get(concept_id)

@@ -233,7 +233,8 @@ class _Lexicon:
                  treated_by: Mapping[str, str] | None = None, measured_as: Mapping[str, str] | None = None,
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
-                 other_gradings: Iterable[str] = (), lines_of_any: str | None = None) -> None:
+                 other_gradings: Iterable[str] = (), lines_of_any: str | None = None,
+                 class_abbreviations: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -246,6 +247,7 @@ class _Lexicon:
         self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
         self.rate_of = dict(rate_of or {})  # event id → the measure of how often it happens
         self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
+        self.class_abbreviations = dict(class_abbreviations or {})  # "ASA" before classes → its scale
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -319,6 +321,7 @@ def _lexicon() -> _Lexicon:
     rate_of = data.pop("RATE_OF", {})
     other_gradings = data.pop("OTHER_GRADINGS", [])
     lines_of_any = data.pop("LINES_OF_ANY", None)
+    class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -346,7 +349,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings, lines_of_any)
+                    snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -487,26 +490,49 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
-    tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(tokens, vocab, text), text), text), vocab, text)
+    tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(_class_abbreviations(tokens, text), vocab, text),
+                                                         text), text), vocab, text)
     tokens = _kind_named_with_class(_unless_words(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
-    tokens = _elliptic_counts(_rates(tokens, text))
-    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _age_bounds,
-                   _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex, _women_planning,
-                   _childbearing_items, _within_range, _test_before, _counted_from_anchor, _ages_by_word,
-                   _ages_of_patients,
-                   _women_with, _age_with, _dated_diagnoses, _history_amounts, _thresholds_by_sex, _caveat_words,
-                   _level_words, _alternative_limits, _choice_first, _dose_ranges, _during_or_before, _planned_too,
-                   _off_for, _expected_to_require):
+    tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
+    for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _ages_of_age,
+                   _age_bounds, _item_labels, _contraception_periods, _not_childbearing_or, _subgroup_after_sex,
+                   _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor,
+                   _ages_by_word, _ages_of_patients, _women_with, _pregnant_with, _age_with, _dated_diagnoses,
+                   _history_amounts, _thresholds_by_sex, _caveat_words, _level_words, _alternative_limits, _choice_first,
+                   _dose_ranges, _during_or_before, _planned_too, _off_for, _expected_to_require):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens,
-                           _progressed_on):
+                           _progressed_on, _scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = _treatment_lists(tokens)  # the REQUIRING that _treated_with adds
     for settle_in_text in (_completed_before, _sexed_statuses, _snellen, _measures_with, _persistent_values):
         tokens = settle_in_text(tokens, text)
     return tokens
+
+
+# A class value as written: a roman numeral, or a small number ("ASA 1-3").
+_CLASS_VALUE = re.compile(r"^(?:I|II|III|IV|V|VI)(?:[-–](?:I|II|III|IV|V|VI))?$|^[1-6]$")
+_AFTER_CLASS_VALUE = frozenset({"DASH", "TO", "OR", "COMMA", "AND", "PERIOD", "SEMI", "RPAR", "LPAR"})
+
+
+def _class_abbreviations(tokens: list[Token], text: str) -> list[Token]:
+    """"ASA I-III", "ASA ≥ 3": letters that name another concept ("ASA" is aspirin) name a class
+    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS); "ASA 81 mg" stays aspirin."""
+    named = _lexicon().class_abbreviations
+    out = list(tokens)
+    for k, t in enumerate(out):
+        scale = named.get(text[t.start_pos:t.end_pos])
+        if scale is None or t.type == "CATEGORICAL":
+            continue
+        j = k + 1 + (k + 1 < len(out) and out[k + 1].type in COMPARATORS)
+        if j >= len(out) or not _CLASS_VALUE.match(text[out[j].start_pos:out[j].end_pos]):
+            continue
+        if out[j].type == "NUMBER" and j + 1 < len(out) and out[j + 1].type not in _AFTER_CLASS_VALUE:
+            continue  # "ASA 3 times daily"
+        out[k] = _retyped(t, "CATEGORICAL", scale)
+    return out
 
 
 def _thresholds_by_sex(tokens: list[Token]) -> list[Token]:
@@ -951,6 +977,25 @@ def _item_labels(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_AGE_RUN = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "GT", "GE", "LT", "LE", "TIMEUNIT"})
+
+
+def _ages_of_age(tokens: list[Token]) -> list[Token]:
+    """"6 to 59 months of age", "≥ 28 days of age": the age named after its limits in months,
+    weeks or days (years are YEARS_OLD), read with the name first."""
+    for k in range(len(tokens) - 2):
+        if tokens[k].type == "TIMEUNIT" and tokens[k + 1].type == "OF" and tokens[k + 2].type == "MEASURE" \
+                and tokens[k + 2].value == "age":
+            j = k
+            while j > 0 and tokens[j - 1].type in _AGE_RUN:
+                j -= 1
+            if j > 0 and tokens[j - 1].type == "MEASURE" or not any(t.type == "NUMBER" for t in tokens[j:k]):
+                return tokens
+            age = _retyped(tokens[k + 2], "MEASURE")
+            return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + 3:]]
+    return tokens
+
+
 def _age_bounds(tokens: list[Token]) -> list[Token]:
     """"≥18 and ≤75 years of age": two bounds that the age written after the second names."""
     out = list(tokens)
@@ -991,6 +1036,24 @@ def _women_with(tokens: list[Token]) -> list[Token]:
     if len(tokens) > 2 and tokens[0].type == "COND" and tokens[1].type in ("FEMALE", "MALE"):
         return [tokens[1], tokens[0], *tokens[2:]]
     return tokens
+
+
+_SAID_OF_THE_PREGNANT = frozenset({"MEASURE", "COND", "GT", "GE", "LT", "LE", "BETWEEN", "NUMBER"})
+_WITH_BREAKERS = frozenset({"OR", "COMMA", "ANDOR", "SEMI"})  # a list that "with" would not carry
+
+
+def _pregnant_with(tokens: list[Token]) -> list[Token]:
+    """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
+    with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    if any(t.type in _WITH_BREAKERS for t in tokens):
+        return tokens  # "pregnant women at ≥ 20 weeks or postpartum": which the list joins is not plain
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].type == "PREGNANT" and t.type in _SAID_OF_THE_PREGNANT \
+                and not (len(out) > 1 and out[-2].type == "NEG"):  # "non-pregnant women aged …" is read already
+            out.append(_token("AND", "", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
 
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
@@ -1181,6 +1244,81 @@ def _history_amounts(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
         k += 1
+    return out
+
+
+# What may stand between a measure's name and words that say how it was measured: its thresholds.
+_THRESHOLD_TOKENS = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "UNIT", "TIMEUNIT", "TO", "DASH", "BETWEEN",
+                               "AND", "OR"})
+
+
+def _measured_while(tokens: list[Token]) -> list[Token]:
+    """"SpO2 ≤ 94% on room air", "SpO2 on room air ≥ 92%", "born at < 32 weeks gestation": words
+    naming how a value was measured make it the narrower measure they name, when they follow that
+    measure's name or its thresholds or come right before them; anywhere else they stay words."""
+    vocab = load_vocabulary()
+
+    def narrows(words: Token, measure: Token | None) -> bool:
+        return measure is not None and measure.type == "MEASURE" and vocab.is_a(words.value, measure.value)
+
+    out: list[Token] = []
+    narrowed: dict[int, str] = {}  # index of a measure named after the words → the narrower measure
+    for i, t in enumerate(tokens):
+        if t.type != "MEASURED_WHILE":
+            out.append(_retyped(t, "MEASURE", narrowed[i]) if i in narrowed else t)
+            continue
+        k = len(out) - 1
+        while k >= 0 and out[k].type in _THRESHOLD_TOKENS:
+            k -= 1
+        if k >= 0 and narrows(t, out[k]):
+            out[k] = _retyped(out[k], "MEASURE", t.value)
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].type in _THRESHOLD_TOKENS:
+            j += 1
+        if j < len(tokens) and narrows(t, tokens[j]):
+            narrowed[j] = t.value
+            continue
+        out.append(_retyped(t, "WORD"))
+    return out
+
+
+def _scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
+    """"Pain NRS ≥ 4 on a 0-10 NRS", "(0-10 scale)", "on an 11-point scale": the span of the scale
+    the value was given on, after it, says no more when it is the measure's own span."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        if out[k].type != "MEASURE" or out[k + 1].type not in COMPARATORS or out[k + 2].type != "NUMBER":
+            continue
+        concept = vocab.lookup(out[k].value)
+        if concept is None or concept.plausible is None or concept.unit is not None:
+            continue
+        low, high = concept.plausible
+        j = k + 3
+        opened = j < len(out) and out[j].type == "LPAR"
+        j += opened
+        run = out[j:j + 4]
+        words = [text[t.start_pos:t.end_pos].lower() for t in run]
+        if [t.type for t in run[:3]] in (["NUMBER", "DASH", "NUMBER"], ["NUMBER", "TO", "NUMBER"]) \
+                and (float(run[0].value), float(run[2].value)) == (low, high):
+            end = j + 3
+        elif len(run) >= 2 and run[0].type == "NUMBER" and words[1] == "point" \
+                and float(run[0].value) == high - low + 1:
+            end = j + 2
+        else:
+            continue
+        if end < len(out) and (out[end].type == "MEASURE" and out[end].value == out[k].value
+                               or out[end].type == "WORD" and out[end].value.lower() == "scale"):
+            end += 1  # "on a 0-10 NRS", "on a 0-10 scale"
+        elif not opened:
+            continue  # a bare span is read only in a parenthesis: "(0-10)"
+        if opened:
+            if not (end < len(out) and out[end].type == "RPAR"):
+                continue
+            end += 1
+        del out[k + 3:end]
+        break
     return out
 
 
@@ -2149,8 +2287,21 @@ _RATE_PERIODS = {"hours": ("hour", "h"), "days": ("day", "d"), "weeks": ("week",
 _NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annualized|per)\b|/", re.IGNORECASE)
 
 
-def _period_after(tokens: list[Token], k: int) -> tuple[str, int] | None:
-    """"per month", "per 28 days", "/week" at ``k``: the period as a unit, and its length in tokens."""
+# "10 cigarettes a day", "8 voids each day": the article is filler, so the period follows the name.
+_EACH_PERIOD = re.compile(r"\s+(?:a|an|each|every)\s+", re.IGNORECASE)
+# "5 cigarettes daily", "2 bowel movements weekly"
+_ADVERB_PERIODS = {"daily": "/day", "weekly": "/week", "monthly": "/month"}
+
+
+def _period_after(tokens: list[Token], k: int, text: str) -> tuple[str, int] | None:
+    """"per month", "per 28 days", "/week", "a day", "daily" at ``k``: the period as a unit, and its
+    length in tokens."""
+    if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _ADVERB_PERIODS:
+        return _ADVERB_PERIODS[tokens[k].value.lower()], 1
+    if k < len(tokens) and k and tokens[k].type == "TIMEUNIT" and tokens[k].value in _RATE_PERIODS \
+            and _EACH_PERIOD.fullmatch(text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+            and not text[tokens[k].start_pos:tokens[k].end_pos].lower().endswith("s"):
+        return f"/{_RATE_PERIODS[tokens[k].value][0]}", 1
     if k + 1 >= len(tokens) or not (tokens[k].type == "WORD" and tokens[k].value.lower() == "per"
                                     or tokens[k].type == "OR" and tokens[k].value == "/"):
         return None
@@ -2182,7 +2333,7 @@ def _rates(tokens: list[Token], text: str) -> list[Token]:
         while j and out[j - 1].type in _RATE_LEAD:
             j -= 1
         before = out[j:]
-        named = _period_after(tokens, k + 1)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
+        named = _period_after(tokens, k + 1, text)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
         first = m = k + 1 + (named[1] if named else 0)
         while m < len(tokens) and tokens[m].type in _RATE_LEAD:
             m += 1
@@ -2190,7 +2341,7 @@ def _rates(tokens: list[Token], text: str) -> list[Token]:
         if _numbered(before):
             lead, period, end, at = before, named, first, k + 1
         elif _numbered(after):
-            lead, period = after, named or _period_after(tokens, m)
+            lead, period = after, named or _period_after(tokens, m, text)
             at = k + 1 if named else m
             end = m + (period[1] if period and not named else 0)
         else:
@@ -2637,10 +2788,13 @@ def _looks_like_class(t: Token, text: str) -> bool:
 
 
 def _class_number_follows(out: list[Token], ntype: str | None) -> bool:
-    """A number right after a class name or in a list of class values ("class 1, 2 or 3")."""
+    """A number right after a class name, or its comparator ("NYHA class ≥ 2"), or in a list of
+    class values ("class 1, 2 or 3")."""
     if ntype is not None and ntype not in _AFTER_CLASS_NUMBER or not out:
         return False
     if out[-1].type in ("CATEGORICAL", "CLASS"):
+        return True
+    if out[-1].type in ("GT", "GE", "LT", "LE") and len(out) >= 2 and out[-2].type in ("CATEGORICAL", "CLASS"):
         return True
     return out[-1].type in ("COMMA", "OR", "AND", "ANDOR", "DASH") and len(out) >= 2 and out[-2].type == "CATVAL"
 
@@ -3105,6 +3259,20 @@ _UNCONSTRAINED_ITEM = _NAMES | {"WORD", "QUAL", "OTHER", "OR", "AND", "ANDOR", "
 _ANNOTATION_BLOCKERS = {"GT", "GE", "LT", "LE", "EQ", "MEASURE", "UNIT", "TITRE", "WITHIN", "EXCEPT"}
 
 
+_MINOR_WORDS = frozenset({"of", "and", "the", "for", "in", "to", "on"})
+
+
+def _abbreviates(letters: str, name: str) -> bool:
+    """Whether capitals like "CST" are the initials of a name like "central subfield thickness"
+    (its small words may be skipped: "American Society of Anesthesiologists", ASA)."""
+    if len(letters) < 2 or not letters.isalpha() or not letters.isupper():
+        return False
+    words = [w for w in re.split(r"[\s\-/]+", name) if w]
+    initials = "".join(w[0] for w in words).upper()
+    major = "".join(w[0] for w in words if w.lower() not in _MINOR_WORDS).upper()
+    return letters in (initials, major)
+
+
 def _restates(before: list[Token], inner: list[Token]) -> bool:
     """"albumin >= 25 g/L (2.5 g/dL)", "glucose <50 or >400 mg/dl (<2.77 or >22.15 mmol/L)", "HbA1c
     7.0-10.0% (53-86 mmol/mol)": the parenthesis gives the same thresholds, in the same order, in
@@ -3243,6 +3411,13 @@ def _fold(tokens: list[Token], text: str) -> list[Token]:
                     # "mechanical ventilation (CMV)": an abbreviation of the name before it, even
                     # where the vocabulary knows the letters as something else (not "hepatitis C
                     # (HCV RNA detected)", whose other words say it is a test result)
+                    k = j + 1
+                    continue
+                if len(inner) == 1 and inner[0].type == "WORD" and out and out[-1].type in _NAMES \
+                        and _abbreviates(text[inner[0].start_pos:inner[0].end_pos],
+                                         text[out[-1].start_pos:out[-1].end_pos]):
+                    # "central subfield thickness (CST)": letters the vocabulary does not know,
+                    # but they are the initials of the name before them
                     k = j + 1
                     continue
                 if _restates(out, inner):
