@@ -48,7 +48,7 @@ from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
 from .tokens import ENTITY_TERMINALS, WILLING, Normalised, episode_concept, normal_means_not_high
 from .trial import CriterionKind
 from .units import STANDARD_BODY_SURFACE, UnitError, canonical_value
-from .vocabulary import Concept, Vocabulary
+from .vocabulary import Concept, Vocabulary, main_category
 
 # --- parts and the reader -------------------------------------------------------------------
 
@@ -476,7 +476,11 @@ class Reader(Transformer):
                     low, high = scale.index(values[-1]), scale.index(t.value)
                     if high <= low:
                         raise Unreadable("a range that runs backwards")
-                    values.extend(scale[low + 1:high + 1])
+                    # "stage I-III" is stages I, II and III (each with its substages); "stage
+                    # IIIB-IVA" does not hold all of stage IV, only IVA
+                    by_stage = main_category(values[-1]) is None and main_category(t.value) is None
+                    values.extend(v for v in scale[low + 1:high + 1]
+                                  if not (by_stage and main_category(v)) and v != main_category(t.value))
                     ranged = False
                 else:
                     values.append(t.value)
@@ -1275,6 +1279,11 @@ class Reader(Transformer):
                 # > 5.5", "age under 70 at diagnosis": not the latest value, which is all a limit
                 # on a measure reads
                 raise Unreadable("a qualifier on a measured value")
+            if isinstance(node, AllOf) and any(isinstance(n, Category) for n in node.items) \
+                    and (set(p.quals) - {"history"} or p.variants or p.diagnosed and p.window is not None):
+                # "active stage IV melanoma", "newly diagnosed stage III NSCLC": the qualifier is
+                # of the cancer, which the stage beside it would leave unqualified
+                raise Unreadable("a qualifier on a staged condition")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
             if isinstance(node, HasAttribute) and not intends and (set(p.quals) - {"current"} or p.window is not None):

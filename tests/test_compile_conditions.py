@@ -1,0 +1,77 @@
+"""How a condition is qualified: its stage, where it is, what it comes with or from. What is read,
+what stays words, and how a profile decides (never a fail on a qualifier it does not record)."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+def finding(name: str, value: str) -> dict:
+    return {"name": name, "value": value, "date": "2026-11-01"}
+
+
+@pytest.mark.parametrize("rule, recorded, truth", [
+    # a substage is in its stage: stage IIIB is stage III
+    ("tumor_stage in {III, IV}", "IIIB", Truth.TRUE),
+    ("tumor_stage in {III, IV}", "IVA", Truth.TRUE),
+    ("tumor_stage in {III, IV}", "IIB", Truth.FALSE),
+    ("figo_stage in {III, IV}", "IIIC", Truth.TRUE),
+    ("hcv_genotype in {1}", "1a", Truth.TRUE),
+    # a stage without its substage may or may not be the substage asked
+    ("tumor_stage in {IIIB, IV}", "III", Truth.UNKNOWN),
+    ("tumor_stage in {IIIB, IV}", "IIIB", Truth.TRUE),
+    ("tumor_stage in {IIIB, IV}", "IIIA", Truth.FALSE),
+    ("tumor_stage in {IIIB, IV}", "II", Truth.FALSE),
+    ("hcv_genotype in {1a}", "1", Truth.UNKNOWN),
+])
+def test_a_substage_counts_as_its_stage(rule, recorded, truth):
+    concept = rule.split()[0].replace("_", " ")
+    assert outcome(rule, labs=[finding(concept, recorded)]).truth is truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a bare "stage" right before a cancer is that cancer's staging
+    ("Stage IIIB or IV non-small cell lung cancer", "inclusion", "condition nsclc and tumor_stage in {IIIB, IV}"),
+    ("Histologically confirmed stage IV NSCLC", "inclusion", "condition nsclc and tumor_stage in {IV}"),
+    ("stage I-III breast cancer", "inclusion", "condition breast_cancer and tumor_stage in {I, II, III}"),
+    ("stage IIIA, IIIB or IIIC melanoma", "inclusion", "condition melanoma and tumor_stage in {IIIA, IIIB, IIIC}"),
+    ("Stage III–IV ovarian cancer", "inclusion", "condition ovarian_cancer and figo_stage in {III, IV}"),
+    # a range to a substage holds the substages between, not all of the last stage
+    ("Stage IIIB-IVA cervical cancer", "inclusion", "condition cervical_cancer and figo_stage in {IIIB, IIIC, IVA}"),
+    ("Stage III or IV follicular lymphoma", "inclusion",
+     "condition follicular_lymphoma and ann_arbor_stage in {III, IV}"),
+    ("History of stage III or IV breast cancer", "exclusion", "condition breast_cancer and tumor_stage in {III, IV}"),
+])
+def test_conditions_read(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert to_text(compiled.rule) == rule
+    assert parse_rule(rule) == compiled.rule
+
+
+STAYS_FREE_TEXT = [
+    # whose staging a bare "stage" is, is not said: not a cancer, or a cancer staged several ways
+    ("Stage 2 hypertension", "exclusion"),
+    ("Stage III multiple myeloma", "inclusion"),
+    ("Stage IV disease", "exclusion"),
+    # a qualifier of the staged cancer, which the stage beside it would leave out
+    ("Active stage IV melanoma", "exclusion"),
+    ("Newly diagnosed stage IV NSCLC", "exclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_FREE_TEXT)
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith('text "')
