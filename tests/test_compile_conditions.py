@@ -54,6 +54,15 @@ def test_a_substage_counts_as_its_stage(rule, recorded, truth):
     ("Stage III or IV follicular lymphoma", "inclusion",
      "condition follicular_lymphoma and ann_arbor_stage in {III, IV}"),
     ("History of stage III or IV breast cancer", "exclusion", "condition breast_cancer and tumor_stage in {III, IV}"),
+    # in either eye is having it; in the study eye is kept in words beside it
+    ("Neovascular age-related macular degeneration in either eye", "exclusion", "condition neovascular_amd"),
+    ("Active intraocular inflammation in one or both eyes", "exclusion", "condition uveitis [active]"),
+    ("Uncontrolled glaucoma in the study eye", "exclusion",
+     'condition glaucoma [uncontrolled] and text "in the study eye"'),
+    ("Macular edema in the study eye", "inclusion", 'condition macular_edema and text "in the study eye"'),
+    ("Cataract surgery in the study eye within 3 months", "exclusion",
+     'procedure cataract_surgery within 3 months before screening and text "in the study eye"'),
+    ("No macular edema in the study eye", "inclusion", 'not (condition macular_edema and text "in the study eye")'),
 ])
 def test_conditions_read(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -69,9 +78,23 @@ STAYS_FREE_TEXT = [
     # a qualifier of the staged cancer, which the stage beside it would leave out
     ("Active stage IV melanoma", "exclusion"),
     ("Newly diagnosed stage IV NSCLC", "exclusion"),
+    # a site said once after a list: of the last item, or of each?
+    ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
 ]
 
 
 @pytest.mark.parametrize("text, kind", STAYS_FREE_TEXT)
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert to_text(compile_criterion(text, kind).rule).startswith('text "')
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    ([], Truth.FALSE),                                                     # none: not excluded
+    ([{"name": "glaucoma", "controlled": True}], Truth.FALSE),             # controlled: not excluded
+    ([{"name": "glaucoma", "controlled": False}], Truth.UNKNOWN),          # which eye? a coordinator says
+])
+def test_a_site_the_profile_does_not_record_never_fails(conditions, truth):
+    rule = compile_criterion("Uncontrolled glaucoma in the study eye", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
+                                    "complete": ["conditions"]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

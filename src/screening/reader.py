@@ -109,6 +109,7 @@ class _Part:
     counts: list[tuple[str, float]] = field(default_factory=list)  # "≥ 2 exacerbations": bounds on episodes
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
+    sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
@@ -811,6 +812,10 @@ class Reader(Transformer):
         """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
         return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
 
+    def site(self, items):
+        """post: SITE — "in the study eye": kept in its words beside what it is said of."""
+        return ("site", self._words_of(items[0]))
+
     def _words_of(self, said: Token) -> FreeText:
         return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
                         span=self.norm.span(said.start_pos, said.end_pos))
@@ -965,6 +970,8 @@ class Reader(Transformer):
             part.caveats.append(post[1])
         elif tag == "unless":
             part.unless.append(post[1])
+        elif tag == "site":
+            part.sites.append(post[1])
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1383,6 +1390,15 @@ class Reader(Transformer):
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
+        if p.sites:
+            if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
+                    or p.caveats or p.unless or len(seq.parts) > 1:
+                # "glaucoma or ocular hypertension in the study eye": whether the site is said of
+                # every item the list does not tell
+                raise Unreadable("a site of what is not one condition or procedure")
+            # "uncontrolled glaucoma in the study eye": a patient without it is decided, one with
+            # it waits for a coordinator to say which eye
+            node = AllOf(items=(node, *p.sites), span=p.span)
         if p.caveats:
             if p.negated or p.excluding or p.alternative is not None or p.node is None or not _numeric(p.node):
                 raise Unreadable("a caveat on what is not a limit")
