@@ -98,3 +98,39 @@ def test_a_site_the_profile_does_not_record_never_fails(conditions, truth):
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
                                     "complete": ["conditions"]})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+# A subtype is its own concept under its parent, never a synonym of it: read as the parent, an
+# exclusion of one kind would exclude a patient with another.
+@pytest.mark.parametrize("text, rule, other_kind", [
+    ("History of herpetic keratitis", "condition herpetic_keratitis [history]", "neurotrophic keratitis"),
+    ("History of bacterial meningitis", "condition bacterial_meningitis [history]", "viral meningitis"),
+    ("Viral encephalitis", "condition viral_encephalitis", "anti-NMDA receptor encephalitis"),
+    ("Central diabetes insipidus", "condition central_diabetes_insipidus", "nephrogenic diabetes insipidus"),
+    ("Invasive aspergillosis", "condition invasive_aspergillosis", "allergic bronchopulmonary aspergillosis"),
+    ("Hereditary ataxia", "condition hereditary_ataxia", "cerebellar ataxia"),
+    ("Diabetic gastroparesis", "condition diabetic_gastroparesis", "gastroparesis"),
+    ("Erosive esophagitis", "condition erosive_esophagitis", "eosinophilic esophagitis"),
+    ("Generalized edema", "condition generalized_edema", "peripheral edema"),
+    ("Malignant spinal cord compression", "condition malignant_spinal_cord_compression", "spinal cord compression"),
+    ("Central retinal artery occlusion", "condition central_retinal_artery_occlusion",
+     "branch retinal artery occlusion"),
+    ("Dengue hemorrhagic fever", "condition dengue_hemorrhagic_fever", "dengue fever"),
+])
+def test_a_subtype_excludes_no_patient_with_another_kind(text, rule, other_kind):
+    compiled = compile_criterion(text, "exclusion")
+    assert to_text(compiled.rule) == rule
+    other = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "complete": ["conditions"],
+                                  "conditions": [{"name": other_kind, "onset": "2020-01-01"}]})
+    # another kind is not it; the parent recorded alone may be it
+    assert evaluate(compiled.rule, Context(patient=other, as_of=AS_OF)).truth is not Truth.TRUE
+
+
+def test_a_subtype_is_its_parent_and_a_manifestation_its_disease():
+    assert outcome("condition keratitis", conditions=[{"name": "herpetic keratitis"}]).truth is Truth.TRUE
+    assert outcome("condition bacterial_infection", conditions=[{"name": "bacterial meningitis"}]).truth is Truth.TRUE
+    assert outcome("condition diabetes_mellitus", conditions=[{"name": "diabetic gastroparesis"}]).truth is Truth.TRUE
+    assert outcome("condition metastatic_disease",
+                   conditions=[{"name": "malignant pleural effusion"}]).truth is Truth.TRUE
+    # recorded by the parent's name only: it may or may not be the subtype
+    assert outcome("condition bacterial_meningitis", conditions=[{"name": "meningitis"}]).truth is Truth.UNKNOWN
