@@ -63,6 +63,17 @@ def test_a_substage_counts_as_its_stage(rule, recorded, truth):
     ("Cataract surgery in the study eye within 3 months", "exclusion",
      'procedure cataract_surgery within 3 months before screening and text "in the study eye"'),
     ("No macular edema in the study eye", "inclusion", 'not (condition macular_edema and text "in the study eye")'),
+    # what a condition comes from: both are asked, and the words that link them kept
+    ("Macular edema secondary to branch retinal vein occlusion", "inclusion",
+     'condition macular_edema and condition branch_retinal_vein_occlusion and text "secondary to branch retinal vein '
+     'occlusion"'),
+    ("Neutropenia due to chemotherapy", "exclusion",
+     'condition neutropenia and medication chemotherapy and text "due to chemotherapy"'),
+    ("Pneumonitis related to prior immunotherapy", "exclusion",
+     'condition pneumonitis and medication cancer_immunotherapy [history] and text "related to prior immunotherapy"'),
+    ("Stroke due to atrial fibrillation within 6 months", "exclusion",
+     'condition stroke within 6 months before screening and condition atrial_fibrillation and text "due to atrial '
+     'fibrillation"'),
 ])
 def test_conditions_read(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -80,6 +91,12 @@ STAYS_FREE_TEXT = [
     ("Newly diagnosed stage IV NSCLC", "exclusion"),
     # a site said once after a list: of the last item, or of each?
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
+    # a cause of a limit, of one item of a list, or a list of causes; a bare "with" (the list may
+    # offer groups: "major BVO with neovascularization")
+    ("ALT > 3 x ULN due to liver metastases", "exclusion"),
+    ("Heart failure related to cardiomyopathy or valvular disease", "exclusion"),
+    ("Neutropenia or fever due to chemotherapy", "exclusion"),
+    ("Cirrhosis with ascites", "exclusion"),
 ]
 
 
@@ -134,3 +151,18 @@ def test_a_subtype_is_its_parent_and_a_manifestation_its_disease():
                    conditions=[{"name": "malignant pleural effusion"}]).truth is Truth.TRUE
     # recorded by the parent's name only: it may or may not be the subtype
     assert outcome("condition bacterial_meningitis", conditions=[{"name": "meningitis"}]).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("kind, conditions, truth", [
+    # an inclusion fails only the patient who lacks either; both present waits for a coordinator
+    ("inclusion", [{"name": "macular edema"}], Truth.FALSE),
+    ("inclusion", [{"name": "macular edema"}, {"name": "BRVO"}], Truth.UNKNOWN),
+    # an exclusion never holds for the words alone
+    ("exclusion", [{"name": "macular edema"}, {"name": "BRVO"}], Truth.UNKNOWN),
+    ("exclusion", [{"name": "BRVO"}], Truth.FALSE),
+])
+def test_a_cause_the_profile_does_not_record_never_decides_against_the_patient(kind, conditions, truth):
+    rule = compile_criterion("Macular edema secondary to branch retinal vein occlusion", kind).rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
+                                    "complete": ["conditions"]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

@@ -110,6 +110,7 @@ class _Part:
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
     sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
+    linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
@@ -812,6 +813,16 @@ class Reader(Transformer):
         """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
         return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
 
+    def linked(self, items):
+        """post: LINK QUAL* (COND | MED | PROC) — "secondary to branch retinal vein occlusion": what
+        the condition comes from, asked too, and the words that link them kept."""
+        link, named = items[0], items[-1]
+        quals = [t.value for t in items[1:-1]]
+        node = self._entity_node(named.type, named.value, quals, None, (), None, self._span([named]))
+        words = FreeText(text=self.norm.text[link.start_pos:named.end_pos],
+                         span=self.norm.span(link.start_pos, named.end_pos))
+        return ("linked", node, words)
+
     def site(self, items):
         """post: SITE — "in the study eye": kept in its words beside what it is said of."""
         return ("site", self._words_of(items[0]))
@@ -972,6 +983,8 @@ class Reader(Transformer):
             part.unless.append(post[1])
         elif tag == "site":
             part.sites.append(post[1])
+        elif tag == "linked":
+            part.linked.extend(post[1:])
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1390,6 +1403,15 @@ class Reader(Transformer):
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
+        if p.linked:
+            if p.terminal != "COND" or p.node is not None or p.excluding or p.including or p.alternative is not None \
+                    or p.caveats or p.unless or p.sites or len(seq.parts) > 1:
+                # "neutropenia or fever due to …", "ALT > 3 × ULN due to …": of which item, or a
+                # cause that a limit's exception would say
+                raise Unreadable("a cause of what is not one condition")
+            # "macular edema secondary to BRVO": a patient without either is decided; one with
+            # both waits for a coordinator to say that one comes from the other
+            node = AllOf(items=(node, *p.linked), span=p.span)
         if p.sites:
             if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
                     or p.caveats or p.unless or len(seq.parts) > 1:
