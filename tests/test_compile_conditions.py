@@ -166,3 +166,17 @@ def test_a_cause_the_profile_does_not_record_never_decides_against_the_patient(k
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
                                     "complete": ["conditions"]})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    ([{"name": "brain metastases"}], Truth.TRUE),
+    ([{"name": "leptomeningeal carcinomatosis"}], Truth.TRUE),
+    ([{"name": "primary CNS lymphoma"}], Truth.TRUE),
+    ([{"name": "multiple sclerosis"}], Truth.FALSE),  # a disease of the CNS is no cancer in it
+])
+def test_cns_involvement_is_the_cancer_in_the_cns(conditions, truth):
+    rule = compile_criterion("Known CNS involvement", "exclusion").rule
+    assert to_text(rule) == "condition cns_involvement"
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
+                                    "complete": ["conditions"]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
