@@ -74,6 +74,15 @@ def test_a_substage_counts_as_its_stage(rule, recorded, truth):
     ("Stroke due to atrial fibrillation within 6 months", "exclusion",
      'condition stroke within 6 months before screening and condition atrial_fibrillation and text "due to atrial '
      'fibrillation"'),
+    # how long a disease has been over: one that went on within that time counts
+    ("Prior malignancy unless in remission for ≥ 5 years", "exclusion",
+     "condition malignancy [history] within 5 years before screening"),
+    ("History of another malignancy, unless disease-free for at least 5 years", "exclusion",
+     "condition malignancy [history, other] within 5 years before screening"),
+    ("Prior malignancy (unless disease-free for ≥ 3 years)", "exclusion",
+     "condition malignancy [history] within 3 years before screening"),
+    ("Prior malignancy except basal cell carcinoma, unless disease-free for at least 5 years", "exclusion",
+     "condition malignancy [history] except (basal_cell_carcinoma) within 5 years before screening"),
 ])
 def test_conditions_read(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -97,6 +106,10 @@ STAYS_FREE_TEXT = [
     ("Heart failure related to cardiomyopathy or valvular disease", "exclusion"),
     ("Neutropenia or fever due to chemotherapy", "exclusion"),
     ("Cirrhosis with ascites", "exclusion"),
+    # a remission shorter than a time, or of a list
+    ("Prior malignancy unless in remission for less than 5 years", "exclusion"),
+    ("Malignancy in complete remission for less than 5 years", "exclusion"),
+    ("Malignancy or lymphoma unless in remission for at least 5 years", "exclusion"),
 ]
 
 
@@ -178,5 +191,21 @@ def test_cns_involvement_is_the_cancer_in_the_cns(conditions, truth):
     rule = compile_criterion("Known CNS involvement", "exclusion").rule
     assert to_text(rule) == "condition cns_involvement"
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions,
+                                    "complete": ["conditions"]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("cancer, truth", [
+    ({"name": "breast cancer", "onset": "2015-01-01", "end": "2018-06-01"}, Truth.FALSE),  # over for 8 years
+    ({"name": "breast cancer", "onset": "2015-01-01", "end": "2023-06-01"}, Truth.TRUE),   # over for 3 years
+    ({"name": "breast cancer", "onset": "2024-01-01"}, Truth.TRUE),                        # going on
+    # in remission, since when not recorded: the words are what a coordinator settles
+    ({"name": "breast cancer", "onset": "2005-01-01", "note": "in complete remission"}, Truth.UNKNOWN),
+    # diagnosed within the five years: in remission or not, it went on in them
+    ({"name": "breast cancer", "onset": "2024-01-01", "note": "in remission"}, Truth.TRUE),
+])
+def test_in_remission_for_five_years(cancer, truth):
+    rule = compile_criterion("Prior malignancy unless in remission for ≥ 5 years", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": [cancer],
                                     "complete": ["conditions"]})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

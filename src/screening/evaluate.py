@@ -1042,6 +1042,12 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                     and (first is None or first <= ctx.as_of):
                 # "recurrent" since before the window: whether an episode fell in it is not recorded
                 inside = Truth.UNKNOWN
+            if inside is Truth.TRUE and kind is _CONDITIONS and node.window is not None and last is None \
+                    and first is not None and first < window_start(node.window, ctx.as_of) \
+                    and _QUIESCENT.search(getattr(e, "note", None) or ""):
+                # "breast cancer since 2005, in remission" against "malignancy within 5 years":
+                # since when it has been in remission is not recorded
+                inside = Truth.UNKNOWN
             if inside is Truth.FALSE and "requiring_treatment" in node.qualifiers \
                     and (first is None or first <= ctx.as_of):
                 # "… that has required treatment within the past 3 years": the treatment is in the

@@ -111,6 +111,7 @@ class _Part:
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
     sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
     linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
+    remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
@@ -813,6 +814,13 @@ class Reader(Transformer):
         """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
         return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
 
+    def remission_for(self, items):
+        """post: EXCEPT REMISSION cmp NUMBER TIMEUNIT — "unless in remission for ≥ 5 years"."""
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        unit = next(t for t in items if isinstance(t, Token) and t.type == "TIMEUNIT")
+        return ("remission", op, TimeWindow(amount=float(number.value), unit=unit.value))
+
     def linked(self, items):
         """post: LINK QUAL* (COND | MED | PROC) — "secondary to branch retinal vein occlusion": what
         the condition comes from, asked too, and the words that link them kept."""
@@ -985,6 +993,10 @@ class Reader(Transformer):
             part.sites.append(post[1])
         elif tag == "linked":
             part.linked.extend(post[1:])
+        elif tag == "remission":
+            if post[1] not in (">=", ">") or part.remission is not None:
+                raise Unreadable("a remission shorter than a time")  # "in remission for < 5 years"?
+            part.remission = post[2]
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1233,6 +1245,13 @@ class Reader(Transformer):
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
+        if p.remission is not None:
+            if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
+                    or p.negated or p.counts or len(seq.parts) > 1:
+                raise Unreadable("a remission of what is not one condition")
+            # "prior malignancy unless in remission for ≥ 5 years": one that went on within the
+            # last 5 years (an entry's end is when it was over)
+            p.window = p.remission
         _dated_diagnosis(p)
         if p.counts:
             if p.grade is not None:

@@ -3070,7 +3070,8 @@ def tidy(clause: list[Token]) -> list[Token]:
                     if depth == 0:
                         break
                 inner = clause[k + 1:j]
-                if any(x.type in COMPARATORS for x in inner) and all(x.type != "LPAR" for x in inner[:1]):
+                # (not "(unless disease-free for ≥ 3 years)": an exception defines nothing)
+                if any(x.type in COMPARATORS for x in inner) and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]):
                     return inner + clause[j + 1:]
             break
     return clause
