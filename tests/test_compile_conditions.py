@@ -209,3 +209,14 @@ def test_in_remission_for_five_years(cancer, truth):
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": [cancer],
                                     "complete": ["conditions"]})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+def test_a_registry_condition_in_mesh_words_is_the_trials_disease():
+    # "Colonic Neoplasms" is colon cancer, so "other malignancies" are the others
+    from screening.compile import compile_trial, trial_concepts
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999991", conditions=("Colonic Neoplasms",),
+                  criteria=(Criterion(id="E1", kind="exclusion", text="Other preexisting malignancies"),))
+    assert trial_concepts(trial) == ("colon_cancer",)
+    assert to_text(compile_trial(trial).rules["E1"]).startswith("condition malignancy except (colon_cancer")
