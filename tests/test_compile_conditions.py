@@ -83,6 +83,12 @@ def test_a_substage_counts_as_its_stage(rule, recorded, truth):
      "condition malignancy [history] within 3 years before screening"),
     ("Prior malignancy except basal cell carcinoma, unless disease-free for at least 5 years", "exclusion",
      "condition malignancy [history] except (basal_cell_carcinoma) within 5 years before screening"),
+    # of any cause is having it; qualifiers in parentheses after it are its own
+    ("Chronic liver disease of any etiology", "exclusion", "condition liver_disease [chronic]"),
+    ("Diagnosis of neovascular (wet) age-related macular degeneration", "inclusion", "condition neovascular_amd"),
+    ("Alcohol use disorder (moderate or severe) within the past 12 months", "exclusion",
+     "condition alcohol_use_disorder [moderate] within 12 months before screening or condition alcohol_use_disorder "
+     "[severe] within 12 months before screening"),
 ])
 def test_conditions_read(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -110,6 +116,8 @@ STAYS_FREE_TEXT = [
     ("Prior malignancy unless in remission for less than 5 years", "exclusion"),
     ("Malignancy in complete remission for less than 5 years", "exclusion"),
     ("Malignancy or lymphoma unless in remission for at least 5 years", "exclusion"),
+    # qualifiers in parentheses before a list goes on, or listed with commas
+    ("Heart failure (acute) or MI", "exclusion"),
 ]
 
 

@@ -2230,6 +2230,16 @@ def _qualifiers_first(out: list[Token]) -> list[Token]:
     out = list(out)
     k = 0
     while k < len(out):
+        if out[k].type == "COND" and k + 2 < len(out) and out[k + 1].type == "LPAR" and out[k + 2].type == "QUAL":
+            # "alcohol use disorder (moderate or severe)": the qualifiers in parentheses
+            j = k + 2
+            while j + 2 < len(out) and out[j + 1].type in _QUAL_JOINS and out[j + 2].type == "QUAL":
+                j += 2
+            if j + 1 < len(out) and out[j + 1].type == "RPAR" \
+                    and (j + 2 >= len(out) or out[j + 2].type in _CLAUSE_ENDS | {"WITHIN"}) \
+                    and (k == 0 or out[k - 1].type not in _QUAL_JOINS | {"QUAL", "NEG", "COMMA", "OTHER"}):
+                out[k:j + 2] = out[k + 2:j + 1] + [out[k]]
+                continue
         j = k + 1
         while j + 1 < len(out) and out[j].type == "QUAL" and out[j + 1].type in _QUAL_JOINS \
                 and j + 2 < len(out) and out[j + 2].type == "QUAL":
