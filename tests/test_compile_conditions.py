@@ -86,6 +86,18 @@ def test_a_substage_counts_as_its_stage(rule, recorded, truth):
     # of any cause is having it; qualifiers in parentheses after it are its own
     ("Chronic liver disease of any etiology", "exclusion", "condition liver_disease [chronic]"),
     ("Diagnosis of neovascular (wet) age-related macular degeneration", "inclusion", "condition neovascular_amd"),
+    # the complications of diabetes are a class of its manifestations; examples broader than the
+    # class name its members loosely, and an exclusion reads the class
+    ("Diabetic complications", "exclusion", "condition diabetic_complication"),
+    ("History of complications of diabetes", "exclusion", "condition diabetic_complication [history]"),
+    ("Diabetic complications such as retinopathy, neuropathy or nephropathy", "exclusion",
+     "condition diabetic_complication"),
+    ("Diabetic complications such as retinopathy, neuropathy or nephropathy", "inclusion",
+     "condition diabetic_complication or condition retinal_disease or condition peripheral_neuropathy or "
+     "condition kidney_disease"),
+    # (not after a class of other members: "including lymphoproliferative disorders" adds them)
+    ("Presence or history of malignancy, including lymphoproliferative disorders", "exclusion",
+     "condition malignancy [history] or condition lymphoproliferative_disorder [history]"),
     ("Alcohol use disorder (moderate or severe) within the past 12 months", "exclusion",
      "condition alcohol_use_disorder [moderate] within 12 months before screening or condition alcohol_use_disorder "
      "[severe] within 12 months before screening"),
@@ -228,3 +240,17 @@ def test_a_registry_condition_in_mesh_words_is_the_trials_disease():
                   criteria=(Criterion(id="E1", kind="exclusion", text="Other preexisting malignancies"),))
     assert trial_concepts(trial) == ("colon_cancer",)
     assert to_text(compile_trial(trial).rules["E1"]).startswith("condition malignancy except (colon_cancer")
+
+
+@pytest.mark.parametrize("name, truth", [
+    ("diabetic retinopathy", Truth.TRUE),
+    ("proliferative diabetic retinopathy", Truth.TRUE),
+    ("diabetic nephropathy", Truth.TRUE),
+    ("retinal detachment", Truth.FALSE),  # a diabetic's other eye disease is no complication of diabetes
+    ("chemotherapy-induced peripheral neuropathy", Truth.FALSE),
+])
+def test_diabetic_complications_are_what_diabetes_does(name, truth):
+    rule = compile_criterion("Diabetic complications such as retinopathy, neuropathy or nephropathy", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "complete": ["conditions"],
+                                    "conditions": [{"name": "type 2 diabetes"}, {"name": name, "onset": "2024-01-01"}]})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

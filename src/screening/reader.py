@@ -1380,8 +1380,18 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
+                # "diabetic complications such as retinopathy or neuropathy": after a class of a
+                # disease's manifestations, an example broader than the class that holds some of
+                # them names those loosely (the retinopathy of diabetes); an exclusion reads the
+                # class alone (any retinal disease would exclude too many), an inclusion both
+                members = [d for d in self.vocab.descendants(p.concept)
+                           if d != p.concept and p.concept in self.vocab.get(d).is_a]
+                manifestations = bool(members) and all(self.vocab.get(d).manifestation_of for d in members)
+                loose = {c for _, c in named if self.kind == "exclusion" and manifestations
+                         and not self.vocab.is_a(c, p.concept)
+                         and any(self.vocab.is_a(d, p.concept) for d in self.vocab.descendants(c))}
                 extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
-                         for terminal, c in named if not self.vocab.is_a(c, p.concept)
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose
                          for q, w in zip(variants, windows)]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
