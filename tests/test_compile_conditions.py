@@ -254,3 +254,10 @@ def test_diabetic_complications_are_what_diabetes_does(name, truth):
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "complete": ["conditions"],
                                     "conditions": [{"name": "type 2 diabetes"}, {"name": name, "onset": "2024-01-01"}]})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+def test_chronic_prostatitis_is_a_pelvic_pain_syndrome_but_not_every_one_is_prostatitis():
+    assert outcome("condition pelvic_pain", conditions=[{"name": "CP/CPPS"}]).truth is Truth.TRUE
+    # pelvic pain may be a man's chronic prostatitis, or a woman's pelvic pain: which is not said
+    assert outcome("condition prostatitis", conditions=[{"name": "pelvic pain"}],
+                   complete=["conditions"]).truth is Truth.UNKNOWN
