@@ -166,6 +166,7 @@ def test_a_site_the_profile_does_not_record_never_fails(conditions, truth):
     ("Central retinal artery occlusion", "condition central_retinal_artery_occlusion",
      "branch retinal artery occlusion"),
     ("Dengue hemorrhagic fever", "condition dengue_hemorrhagic_fever", "dengue fever"),
+    ("Center-involved diabetic macular edema", "condition center_involved_dme", "diabetic macular edema"),
 ])
 def test_a_subtype_excludes_no_patient_with_another_kind(text, rule, other_kind):
     compiled = compile_criterion(text, "exclusion")
