@@ -58,7 +58,7 @@ from .nodes import (
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
 from .units import STANDARD_BODY_SURFACE, UnitError, approximate_between, canonical_value, format_quantity
-from .vocabulary import Concept, Vocabulary, load_vocabulary
+from .vocabulary import Concept, Vocabulary, load_vocabulary, main_category
 
 #: How old a measured value may be when the criterion names no window, by concept category.
 DEFAULT_RECENCY_DAYS = {"lab": 90, "vital": 90, "score": 90, "finding": 365}
@@ -631,7 +631,12 @@ def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context)
         holds = got in wanted_words or (got == "positive" and "yes" in wanted_words)
     else:
         value = _category_key(str(reading.value))
-        holds = value in wanted
+        holds = value in wanted or _main_category(str(reading.value)) in wanted
+        if not holds and any(_main_category(v) == value for v in node.values):
+            # stage III against "stage IIIB or IV": it may be IIIB, or IIIA
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is {_show(reading)}; whether it is {shown} needs "
+                           f"the substage.", "ambiguous", (_evidence(reading, threshold=shown),),
+                           (f"the {concept.name} substage",))
         parts = set(value.split("+"))
         if not holds and len(parts) > 1 and parts & wanted:
             # class IV+V against "class III or IV": it has class IV lesions, but is not class IV
@@ -661,6 +666,12 @@ def _category_key(value: str) -> str:
         except ValueError:
             keys.append(_ROMAN.get(part, part))
     return "+".join(keys)
+
+
+def _main_category(value: str) -> str | None:
+    """The stage a substage belongs to, keyed ("IIIB" → "3"); None for a value that is no substage."""
+    main = main_category(value)
+    return None if main is None else _category_key(main)
 
 
 # --- clinical history ----------------------------------------------------------------------------
@@ -1037,6 +1048,12 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             if inside is Truth.FALSE and kind is _CONDITIONS and _recurring(e, ctx) \
                     and (first is None or first <= ctx.as_of):
                 # "recurrent" since before the window: whether an episode fell in it is not recorded
+                inside = Truth.UNKNOWN
+            if inside is Truth.TRUE and kind is _CONDITIONS and node.window is not None and last is None \
+                    and first is not None and first < window_start(node.window, ctx.as_of) \
+                    and _QUIESCENT.search(getattr(e, "note", None) or ""):
+                # "breast cancer since 2005, in remission" against "malignancy within 5 years":
+                # since when it has been in remission is not recorded
                 inside = Truth.UNKNOWN
             if inside is Truth.FALSE and "requiring_treatment" in node.qualifiers \
                     and (first is None or first <= ctx.as_of):

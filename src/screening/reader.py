@@ -48,7 +48,7 @@ from .tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
 from .tokens import ENTITY_TERMINALS, WILLING, Normalised, episode_concept, normal_means_not_high
 from .trial import CriterionKind
 from .units import STANDARD_BODY_SURFACE, UnitError, canonical_value
-from .vocabulary import Concept, Vocabulary
+from .vocabulary import Concept, Vocabulary, main_category
 
 # --- parts and the reader -------------------------------------------------------------------
 
@@ -113,6 +113,9 @@ class _Part:
     counts: list[tuple[str, float]] = field(default_factory=list)  # "≥ 2 exacerbations": bounds on episodes
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
+    sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
+    linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
+    remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: _GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
 
@@ -502,7 +505,11 @@ class Reader(Transformer):
                     low, high = scale.index(values[-1]), scale.index(t.value)
                     if high <= low:
                         raise Unreadable("a range that runs backwards")
-                    values.extend(scale[low + 1:high + 1])
+                    # "stage I-III" is stages I, II and III (each with its substages); "stage
+                    # IIIB-IVA" does not hold all of stage IV, only IVA
+                    by_stage = main_category(values[-1]) is None and main_category(t.value) is None
+                    values.extend(v for v in scale[low + 1:high + 1]
+                                  if not (by_stage and main_category(v)) and v != main_category(t.value))
                     ranged = False
                 else:
                     values.append(t.value)
@@ -840,6 +847,27 @@ class Reader(Transformer):
         """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""
         return ("unless", self._words_of(next(t for t in items if t.type == "UNLESS_WORDS")))
 
+    def remission_for(self, items):
+        """post: EXCEPT REMISSION cmp NUMBER TIMEUNIT — "unless in remission for ≥ 5 years"."""
+        op = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+        number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        unit = next(t for t in items if isinstance(t, Token) and t.type == "TIMEUNIT")
+        return ("remission", op, TimeWindow(amount=float(number.value), unit=unit.value))
+
+    def linked(self, items):
+        """post: LINK QUAL* (COND | MED | PROC) — "secondary to branch retinal vein occlusion": what
+        the condition comes from, asked too, and the words that link them kept."""
+        link, named = items[0], items[-1]
+        quals = [t.value for t in items[1:-1]]
+        node = self._entity_node(named.type, named.value, quals, None, (), None, self._span([named]))
+        words = FreeText(text=self.norm.text[link.start_pos:named.end_pos],
+                         span=self.norm.span(link.start_pos, named.end_pos))
+        return ("linked", node, words)
+
+    def site(self, items):
+        """post: SITE — "in the study eye": kept in its words beside what it is said of."""
+        return ("site", self._words_of(items[0]))
+
     def _words_of(self, said: Token) -> FreeText:
         return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
                         span=self.norm.span(said.start_pos, said.end_pos))
@@ -999,6 +1027,14 @@ class Reader(Transformer):
             part.caveats.append(post[1])
         elif tag == "unless":
             part.unless.append(post[1])
+        elif tag == "site":
+            part.sites.append(post[1])
+        elif tag == "linked":
+            part.linked.extend(post[1:])
+        elif tag == "remission":
+            if post[1] not in (">=", ">") or part.remission is not None:
+                raise Unreadable("a remission shorter than a time")  # "in remission for < 5 years"?
+            part.remission = post[2]
 
     def unconstrained(self, items):
         return _Part(unconstrained=True)
@@ -1283,6 +1319,13 @@ class Reader(Transformer):
         return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: _Part, seq: _Seq) -> Rule:
+        if p.remission is not None:
+            if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
+                    or p.negated or p.counts or len(seq.parts) > 1:
+                raise Unreadable("a remission of what is not one condition")
+            # "prior malignancy unless in remission for ≥ 5 years": one that went on within the
+            # last 5 years (an entry's end is when it was over)
+            p.window = p.remission
         _dated_diagnosis(p)
         if p.counts:
             if p.grade is not None:
@@ -1349,6 +1392,11 @@ class Reader(Transformer):
                 # > 5.5", "age under 70 at diagnosis": not the latest value, which is all a limit
                 # on a measure reads
                 raise Unreadable("a qualifier on a measured value")
+            if isinstance(node, AllOf) and any(isinstance(n, Category) for n in node.items) \
+                    and (set(p.quals) - {"history"} or p.variants or p.diagnosed and p.window is not None):
+                # "active stage IV melanoma", "newly diagnosed stage III NSCLC": the qualifier is
+                # of the cancer, which the stage beside it would leave unqualified
+                raise Unreadable("a qualifier on a staged condition")
             intends = isinstance(node, HasAttribute) and node.concept == "plans_pregnancy" \
                 and set(p.quals) <= {"planned"} and (p.window is None or p.window.direction == "future")
             if isinstance(node, HasAttribute) and not intends and (set(p.quals) - {"current"} or p.window is not None):
@@ -1406,8 +1454,18 @@ class Reader(Transformer):
                 raise Unreadable("examples of another kind than what they follow")
             if included or examples:
                 named = [(p.terminal, c) for c in included] + examples
+                # "diabetic complications such as retinopathy or neuropathy": after a class of a
+                # disease's manifestations, an example broader than the class that holds some of
+                # them names those loosely (the retinopathy of diabetes); an exclusion reads the
+                # class alone (any retinal disease would exclude too many), an inclusion both
+                members = [d for d in self.vocab.descendants(p.concept)
+                           if d != p.concept and p.concept in self.vocab.get(d).is_a]
+                manifestations = bool(members) and all(self.vocab.get(d).manifestation_of for d in members)
+                loose = {c for _, c in named if self.kind == "exclusion" and manifestations
+                         and not self.vocab.is_a(c, p.concept)
+                         and any(self.vocab.is_a(d, p.concept) for d in self.vocab.descendants(c))}
                 extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
-                         for terminal, c in named if not self.vocab.is_a(c, p.concept)
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose
                          for q, w in zip(variants, windows)]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)
@@ -1448,6 +1506,24 @@ class Reader(Transformer):
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
+        if p.linked:
+            if p.terminal != "COND" or p.node is not None or p.excluding or p.including or p.alternative is not None \
+                    or p.caveats or p.unless or p.sites or len(seq.parts) > 1:
+                # "neutropenia or fever due to …", "ALT > 3 × ULN due to …": of which item, or a
+                # cause that a limit's exception would say
+                raise Unreadable("a cause of what is not one condition")
+            # "macular edema secondary to BRVO": a patient without either is decided; one with
+            # both waits for a coordinator to say that one comes from the other
+            node = AllOf(items=(node, *p.linked), span=p.span)
+        if p.sites:
+            if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
+                    or p.caveats or p.unless or len(seq.parts) > 1:
+                # "glaucoma or ocular hypertension in the study eye": whether the site is said of
+                # every item the list does not tell
+                raise Unreadable("a site of what is not one condition or procedure")
+            # "uncontrolled glaucoma in the study eye": a patient without it is decided, one with
+            # it waits for a coordinator to say which eye
+            node = AllOf(items=(node, *p.sites), span=p.span)
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it)
             had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \

@@ -234,7 +234,7 @@ class _Lexicon:
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
                  other_gradings: Iterable[str] = (), lines_of_any: str | None = None,
-                 class_abbreviations: Mapping[str, str] | None = None) -> None:
+                 class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -248,6 +248,7 @@ class _Lexicon:
         self.rate_of = dict(rate_of or {})  # event id → the measure of how often it happens
         self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
         self.class_abbreviations = dict(class_abbreviations or {})  # "ASA" before classes → its scale
+        self.staged_by = dict(staged_by or {})  # cancer class → the staging a bare "stage" is, in order
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -322,6 +323,7 @@ def _lexicon() -> _Lexicon:
     other_gradings = data.pop("OTHER_GRADINGS", [])
     lines_of_any = data.pop("LINES_OF_ANY", None)
     class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
+    staged_by = data.pop("STAGED_BY", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -349,7 +351,7 @@ def _lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations)
+                    snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by)
 
 
 _AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
@@ -490,8 +492,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = _unresolved_toxicity(_grades(_negative_numbers(_proxies(tokens)), text), text)
-    tokens = _numbered_siblings(_durations(_stable_drugs(_in_context(_class_abbreviations(tokens, text), vocab, text),
-                                                         text), text), vocab, text)
+    tokens = _in_context(_cancer_stages(_class_abbreviations(tokens, text), vocab, text), vocab, text)
+    tokens = _numbered_siblings(_durations(_stable_drugs(tokens, text), text), vocab, text)
     tokens = _kind_named_with_class(_unless_words(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
@@ -2743,6 +2745,16 @@ def _qualifiers_first(out: list[Token]) -> list[Token]:
     out = list(out)
     k = 0
     while k < len(out):
+        if out[k].type == "COND" and k + 2 < len(out) and out[k + 1].type == "LPAR" and out[k + 2].type == "QUAL":
+            # "alcohol use disorder (moderate or severe)": the qualifiers in parentheses
+            j = k + 2
+            while j + 2 < len(out) and out[j + 1].type in _QUAL_JOINS and out[j + 2].type == "QUAL":
+                j += 2
+            if j + 1 < len(out) and out[j + 1].type == "RPAR" \
+                    and (j + 2 >= len(out) or out[j + 2].type in _CLAUSE_ENDS | {"WITHIN"}) \
+                    and (k == 0 or out[k - 1].type not in _QUAL_JOINS | {"QUAL", "NEG", "COMMA", "OTHER"}):
+                out[k:j + 2] = out[k + 2:j + 1] + [out[k]]
+                continue
         j = k + 1
         while j + 1 < len(out) and out[j].type == "QUAL" and out[j + 1].type in _QUAL_JOINS \
                 and j + 2 < len(out) and out[j + 2].type == "QUAL":
@@ -2915,6 +2927,38 @@ def _allergy_to(out: list[Token]) -> bool:
         return True
     return len(out) >= 2 and out[-1].type == "WORD" and out[-1].value.lower() in _COMPONENT \
         and out[-2].type == "QUAL" and out[-2].value in _REACTIONS
+
+
+_STAGE_WORDS = frozenset({"stage", "stages"})
+_STAGE_VALUE = re.compile(r"^[IV]+[A-D]?\d?$")
+_STAGE_SEPS = frozenset({"OR", "AND", "ANDOR", "COMMA", "TO"})
+
+
+def _cancer_stages(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Stage IIIB or IV non-small cell lung cancer": a bare "stage" whose values come right before
+    a cancer is that cancer's staging (lexicon STAGED_BY: FIGO for a gynaecological cancer, Ann
+    Arbor for a lymphoma, AJCC/TNM for another solid tumour); before anything else ("stage 2
+    hypertension", "stage 3 myeloma", whose staging is not said) it stays a word."""
+    staged_by = _lexicon().staged_by
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        if t.type != "WORD" or t.value.lower() not in _STAGE_WORDS \
+                or k > 0 and tokens[k - 1].type in ("CATEGORICAL", "MEASURE", "COND"):
+            continue
+        j, values = k + 1, 0
+        while j < len(tokens):
+            raw = text[tokens[j].start_pos:tokens[j].end_pos]
+            if tokens[j].type in ("WORD", "QUAL") and _STAGE_VALUE.match(raw):
+                values += 1
+            elif not (values and tokens[j].type in _STAGE_SEPS):
+                break
+            j += 1
+        if not values or j == len(tokens) or tokens[j].type != "COND" or tokens[j - 1].type in _STAGE_SEPS:
+            continue
+        staging = next((s for cls, s in staged_by.items() if vocab.is_a(tokens[j].value, cls)), None)
+        if staging is not None:
+            out[k] = _retyped(t, "CATEGORICAL", staging)
+    return out
 
 
 def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -3584,7 +3628,8 @@ def tidy(clause: list[Token]) -> list[Token]:
                     if depth == 0:
                         break
                 inner = clause[k + 1:j]
-                if any(x.type in COMPARATORS for x in inner) and all(x.type != "LPAR" for x in inner[:1]):
+                # (not "(unless disease-free for ≥ 3 years)": an exception defines nothing)
+                if any(x.type in COMPARATORS for x in inner) and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]):
                     return inner + clause[j + 1:]
             break
     return clause

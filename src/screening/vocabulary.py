@@ -42,6 +42,7 @@ __all__ = [
     "Vocabulary",
     "VocabularyError",
     "load_vocabulary",
+    "main_category",
     "normalise_name",
 ]
 
@@ -202,6 +203,17 @@ def normalise_name(text: str) -> str:
     plain = plain.translate(_APOSTROPHES).casefold()
     plain = _SEPARATORS.sub(" ", plain)
     return _AROUND_SLASH.sub("/", plain).strip()
+
+
+# A substage: the stage's numeral and a letter (and a digit): "IIIB", "IC2", HCV genotype "1a".
+_SUBSTAGE = re.compile(r"^([IVX]+|\d+)[A-D]\d?$")
+
+
+def main_category(value: str) -> str | None:
+    """The stage a substage belongs to ("IIIB" → "III", "1a" → "1": stage IIIB is stage III);
+    None for a value that is no substage."""
+    m = _SUBSTAGE.match(re.sub(r"\s+", "", value).upper())
+    return m[1] if m else None
 
 
 def _normalise_code(code: str) -> str | None:
