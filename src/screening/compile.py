@@ -91,18 +91,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
-    under_topic = _under_a_topic(text, kind)
-    if under_topic is not None:
-        return under_topic
-    for_cohort = _for_a_cohort(text, kind)
-    if for_cohort is not None:
-        return for_cohort
-    by_age = _limits_by_age(text, kind)
-    if by_age is not None:
-        return by_age
-    by_cohort = _limits_by_cohort(text, kind)
-    if by_cohort is not None:
-        return by_cohort
+    for whole_reading in (_under_a_topic, _for_a_cohort, _limits_by_age, _limits_by_cohort):
+        read = whole_reading(text, kind)
+        if read is not None:
+            return read
     norm = normalise(text)
     vocab = load_vocabulary()
     errors: list[CompileError] = []
