@@ -1,0 +1,61 @@
+"""Constructs found unread in the corpus (../shared/corpus), third round: criterion text → canonical
+rule, what the reading means for a patient, and the near misses that must stay free text."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a rupture is a kind of aneurysm of its own, not any aneurysm
+    ("Patient has a ruptured aneurysm", "exclusion", "condition ruptured_aneurysm"),
+    # where the gut perforated is a kind of perforation, not a synonym of it
+    ("History of gastric perforation", "exclusion", "condition gastric_perforation [history]"),
+    ("History of bowel perforation", "exclusion", "condition bowel_perforation [history]"),
+    ("History of gastrointestinal perforation", "exclusion", "condition gi_perforation [history]"),
+])
+def test_corpus_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("rule, recorded, truth", [
+    # an aortic or intracranial aneurysm is an aneurysm
+    ("condition aneurysm", "abdominal aortic aneurysm", Truth.TRUE),
+    ("condition aneurysm", "intracranial aneurysm", Truth.TRUE),
+    ("condition aneurysm", "ruptured aneurysm", Truth.TRUE),
+    # an aneurysm not recorded as ruptured is not a ruptured one (only unknown: the list is not complete)
+    ("condition ruptured_aneurysm", "abdominal aortic aneurysm", Truth.UNKNOWN),
+    # a perforated colon is not a gastric perforation, but both are gastrointestinal perforations
+    ("condition gastric_perforation", "bowel perforation", Truth.UNKNOWN),
+    ("condition gi_perforation", "bowel perforation", Truth.TRUE),
+    ("condition gi_perforation", "perforated duodenal ulcer", Truth.TRUE),
+    ("condition gastroduodenal_perforation", "perforated peptic ulcer", Truth.TRUE),
+    ("condition peptic_ulcer_disease", "perforated ulcer", Truth.TRUE),
+    ("condition bowel_perforation", "gastric perforation", Truth.UNKNOWN),
+])
+def test_kinds_count_for_their_class_only(rule, recorded, truth):
+    assert outcome(rule, conditions=[{"name": recorded}]).truth is truth
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a grade on an allergy, which the profile does not record
+    ("Known Grade 3 or 4 hypersensitivity to macrolide antibiotics", "exclusion"),
+    # a contraindication to a test is the investigator's call
+    ("Contraindication to MRI", "exclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
