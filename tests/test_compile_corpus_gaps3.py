@@ -27,6 +27,16 @@ def outcome(rule: str, **profile):
     ("History of gastric perforation", "exclusion", "condition gastric_perforation [history]"),
     ("History of bowel perforation", "exclusion", "condition bowel_perforation [history]"),
     ("History of gastrointestinal perforation", "exclusion", "condition gi_perforation [history]"),
+    # an organ's adjective before "or … failure" is that organ's failure, not any disease of it
+    ("Cardiac or renal failure", "exclusion", "condition heart_failure or condition renal_failure"),
+    ("History of cardiac, hepatic, or renal failure", "exclusion",
+     "condition heart_failure [history] or condition liver_failure [history] or condition renal_failure [history]"),
+    ("Uncontrolled cardiac or respiratory failure", "exclusion",
+     "condition heart_failure [uncontrolled] or condition respiratory_failure [uncontrolled]"),
+    # a disease named alone is not read with the next name's words
+    ("Diabetes or renal failure", "exclusion", "condition diabetes_mellitus or condition renal_failure"),
+    ("Crohn's or ulcerative colitis", "inclusion", "condition crohns_disease or condition ulcerative_colitis"),
+    ("Cardiac or pulmonary disease", "exclusion", "condition heart_disease or condition pulmonary_disease"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -56,6 +66,8 @@ def test_kinds_count_for_their_class_only(rule, recorded, truth):
     ("Known Grade 3 or 4 hypersensitivity to macrolide antibiotics", "exclusion"),
     # a contraindication to a test is the investigator's call
     ("Contraindication to MRI", "exclusion"),
+    # an item whose name with the shared words is unknown leaves the whole list unread as one
+    ("Impaired hepatic, renal or cardiac function", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
