@@ -37,6 +37,11 @@ def outcome(rule: str, **profile):
     ("Diabetes or renal failure", "exclusion", "condition diabetes_mellitus or condition renal_failure"),
     ("Crohn's or ulcerative colitis", "inclusion", "condition crohns_disease or condition ulcerative_colitis"),
     ("Cardiac or pulmonary disease", "exclusion", "condition heart_disease or condition pulmonary_disease"),
+    # the first dose of the double-blind study medication is the first dose of the study drug
+    ("A history of diabetic ketoacidosis episode during the 6 months preceding the first dose of double-blind "
+     "study medication", "exclusion", "condition diabetic_ketoacidosis [history] within 6 months before first_dose"),
+    ("Use of fluoxetine within 4 weeks before the first dose of double blind study medication", "exclusion",
+     "medication fluoxetine within 4 weeks before first_dose"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
