@@ -37,6 +37,14 @@ def outcome(rule: str, **profile):
     ("Diabetes or renal failure", "exclusion", "condition diabetes_mellitus or condition renal_failure"),
     ("Crohn's or ulcerative colitis", "inclusion", "condition crohns_disease or condition ulcerative_colitis"),
     ("Cardiac or pulmonary disease", "exclusion", "condition heart_disease or condition pulmonary_disease"),
+    # "and/or" shares a name's head or tail as "or" does
+    ("Active hepatitis B and/or C", "exclusion", "condition hepatitis_b [active] or condition hepatitis_c [active]"),
+    ("History of gastroduodenal perforations and/or obstructions", "exclusion",
+     "condition gastroduodenal_perforation [history] or condition gastroduodenal_obstruction [history]"),
+    ("Strong CYP3A4 inhibitors and/or inducers", "exclusion",
+     "medication strong_cyp3a4_inhibitor or medication strong_cyp3a4_inducer"),
+    ("History of breast and/or ovarian cancer", "exclusion",
+     "condition breast_cancer [history] or condition ovarian_cancer [history]"),
     # the first dose of the double-blind study medication is the first dose of the study drug
     ("A history of diabetic ketoacidosis episode during the 6 months preceding the first dose of double-blind "
      "study medication", "exclusion", "condition diabetic_ketoacidosis [history] within 6 months before first_dose"),
@@ -61,6 +69,8 @@ def test_corpus_constructs(text, kind, rule):
     ("condition gastroduodenal_perforation", "perforated peptic ulcer", Truth.TRUE),
     ("condition peptic_ulcer_disease", "perforated ulcer", Truth.TRUE),
     ("condition bowel_perforation", "gastric perforation", Truth.UNKNOWN),
+    # an obstructed pylorus is a gastroduodenal obstruction
+    ("condition gastroduodenal_obstruction", "gastric outlet obstruction", Truth.TRUE),
 ])
 def test_kinds_count_for_their_class_only(rule, recorded, truth):
     assert outcome(rule, conditions=[{"name": recorded}]).truth is truth

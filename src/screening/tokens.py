@@ -3128,8 +3128,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
             categories = _ROMAN_CLASSES
-        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
-            # "hepatitis B and C", "strong CYP3A4 inhibitors or inducers": the second name shares
+        if t.type == "WORD" and ptype in ("AND", "OR", "ANDOR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
+            # "hepatitis B and/or C", "strong CYP3A4 inhibitors or inducers": the second name shares
             # the first one's head
             head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
@@ -3156,8 +3156,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                     out[-3] = _token("COND", kinds[0].id, out[-4].start_pos, out[-3].end_pos)
                     del out[-4]  # "stage" is said by the kinds
                 continue
-        if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
-            # "basal or squamous cell", "breast, ovarian or endometrial cancer", "inhaled or topical
+        if t.type in ("COND", "MED") and ptype in ("AND", "OR", "ANDOR") and len(out) >= 2 and out[-2].type == "WORD":
+            # "basal or squamous cell", "breast, ovarian and/or endometrial cancer", "inhaled or topical
             # steroids": the names before share the last one's tail (and are of its kind)
             tail = text[t.start_pos:t.end_pos].split()[1:]
             j = len(out) - 2
