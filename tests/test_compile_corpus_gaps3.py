@@ -60,6 +60,13 @@ def test_corpus_constructs(text, kind, rule):
     ("condition aneurysm", "abdominal aortic aneurysm", Truth.TRUE),
     ("condition aneurysm", "intracranial aneurysm", Truth.TRUE),
     ("condition aneurysm", "ruptured aneurysm", Truth.TRUE),
+    # aneurysms and dissections of the aorta are aortic diseases; a widened aorta short of an aneurysm
+    # is one too, but not an aneurysm
+    ("condition thoracic_aortic_disease", "thoracic aortic aneurysm", Truth.TRUE),
+    ("condition aortic_disease", "aortic dissection", Truth.TRUE),
+    ("condition aortic_disease", "aortic ectasia", Truth.TRUE),
+    ("condition aortic_aneurysm", "aortic ectasia", Truth.UNKNOWN),
+    ("condition aneurysm", "aortic ectasia", Truth.UNKNOWN),
     # an aneurysm not recorded as ruptured is not a ruptured one (only unknown: the list is not complete)
     ("condition ruptured_aneurysm", "abdominal aortic aneurysm", Truth.UNKNOWN),
     # a perforated colon is not a gastric perforation, but both are gastrointestinal perforations
