@@ -93,3 +93,11 @@ def test_kinds_count_for_their_class_only(rule, recorded, truth):
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_a_rupture_years_ago_is_not_taken_for_one_now():
+    # "Patient has a ruptured aneurysm": a rupture is an event, so an old one does not say the patient
+    # has one now
+    recorded = [{"name": "ruptured aneurysm", "onset": "2010-01-01"}]
+    assert outcome("condition ruptured_aneurysm", conditions=recorded).truth is Truth.UNKNOWN
+    assert outcome("condition ruptured_aneurysm [history]", conditions=recorded).truth is Truth.TRUE
