@@ -495,6 +495,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = _in_context(_cancer_stages(_class_abbreviations(tokens, text), vocab, text), vocab, text)
     tokens = _numbered_siblings(_durations(_stable_drugs(tokens, text), text), vocab, text)
     tokens = _kind_named_with_class(_unless_words(tokens, vocab, text), vocab, text)
+    tokens = _organs_sharing_a_name(tokens, vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = _measured_while(_elliptic_counts(_rates(tokens, text)))
     for settle in (_half_lives, _comply_lists, _adjective_commas, _trailing_conditions, _repeated_names, _ages_of_age,
@@ -1521,6 +1522,49 @@ def _kind_named_with_class(tokens: list[Token], vocab: Vocabulary, text: str) ->
             continue
         out.append(t)
     return out
+
+
+_LIST_JOINS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+def _organs_sharing_a_name(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Cardiac, hepatic or renal failure": one-word conditions listed before a name of several
+    words are each read with the last words of that name ("cardiac failure" is heart failure, not
+    any heart disease), when the vocabulary has every such name; otherwise they stay as they are."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        items = [k]
+        j = k
+        while j + 1 < len(out) and out[j].type == "COND" and out[j + 1].type in _LIST_JOINS:
+            j += 1
+            while j < len(out) and out[j].type in _LIST_JOINS:
+                j += 1  # ", or"
+            if j < len(out) and out[j].type == "COND":
+                items.append(j)
+            else:
+                break
+        last = out[items[-1]]
+        words = text[last.start_pos:last.end_pos].split()
+        said = [text[out[i].start_pos:out[i].end_pos] for i in items[:-1]]
+        if out[k].type != "COND" or len(items) < 2 or len(words) < 2 or any(" " in w for w in said):
+            k += 1
+            continue
+        named = [_named_with(word, words[1:], vocab) for word in said]
+        if all(n is not None for n in named):
+            for i, n in zip(items, named):
+                out[i] = _retyped(out[i], "COND", n)
+        k = items[-1] + 1
+    return out
+
+
+def _named_with(word: str, tail: list[str], vocab: Vocabulary) -> str | None:
+    """The condition ``word`` names with the longest end of ``tail`` ("cardiac" + "failure"), if any."""
+    for cut in range(len(tail)):
+        found = vocab.lookup(f"{word} {' '.join(tail[cut:])}")
+        if found is not None and found.category in ("condition", "class"):
+            return found.id
+    return None
 
 
 def _expected_to_require(tokens: list[Token]) -> list[Token]:
@@ -3084,8 +3128,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
             categories = vocab.get(t.value).categories
         elif t.type == "CLASS" and not categories:
             categories = _ROMAN_CLASSES
-        if t.type == "WORD" and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
-            # "hepatitis B and C", "strong CYP3A4 inhibitors or inducers": the second name shares
+        if t.type == "WORD" and ptype in ("AND", "OR", "ANDOR") and len(out) >= 2 and out[-2].type in ("COND", "MED"):
+            # "hepatitis B and/or C", "strong CYP3A4 inhibitors or inducers": the second name shares
             # the first one's head
             head = text[out[-2].start_pos:out[-2].end_pos].split()[:-1]
             found = vocab.lookup(" ".join([*head, t.value])) if head else None
@@ -3112,8 +3156,8 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                     out[-3] = _token("COND", kinds[0].id, out[-4].start_pos, out[-3].end_pos)
                     del out[-4]  # "stage" is said by the kinds
                 continue
-        if t.type in ("COND", "MED") and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "WORD":
-            # "basal or squamous cell", "breast, ovarian or endometrial cancer", "inhaled or topical
+        if t.type in ("COND", "MED") and ptype in ("AND", "OR", "ANDOR") and len(out) >= 2 and out[-2].type == "WORD":
+            # "basal or squamous cell", "breast, ovarian and/or endometrial cancer", "inhaled or topical
             # steroids": the names before share the last one's tail (and are of its kind)
             tail = text[t.start_pos:t.end_pos].split()[1:]
             j = len(out) - 2
