@@ -1,0 +1,62 @@
+"""Audit of the day's new readings for wrong fails: each case a patient a careful coordinator
+would not fail, or a reading that must stay free text."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, kind: str = "inclusion", **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF, criterion_kind=kind))
+
+
+def stage(name: str, value: str) -> dict:
+    return {"labs": [{"name": name, "value": value, "date": "2026-10-01"}]}
+
+
+@pytest.mark.parametrize("rule, name, value, expected", [
+    # FIGO 2018 substages with a digit lie in their lettered substage
+    ("figo_stage in {IIIB, IIIC, IVA}", "FIGO stage", "IIIC1", Truth.TRUE),
+    ("figo_stage in {IB, II}", "FIGO stage", "IB2", Truth.TRUE),
+    ("figo_stage in {IIIC1}", "FIGO stage", "IIIC", Truth.UNKNOWN),  # IIIC1 or IIIC2
+    # the stage written with its word, or in arabic numerals
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "Stage IV", Truth.TRUE),
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "stage IIIB", Truth.TRUE),
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "3B", Truth.TRUE),
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "IIIA", Truth.FALSE),
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "Stage IIIA", Truth.FALSE),
+    # a value not among the known categories is not shown to be outside what is asked
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "T4N2M0", Truth.UNKNOWN),
+    ("tumor_stage in {IIIB, IV}", "tumor stage", "limited stage", Truth.UNKNOWN),
+])
+def test_a_stage_in_another_spelling_or_a_finer_substage_is_not_read_as_outside(rule, name, value, expected):
+    assert outcome(rule, **stage(name, value)).truth is expected
+
+
+LUNG_STAGE_IV = {"labs": [{"name": "tumor stage", "value": "IV", "date": "2026-10-01"}]}
+
+
+@pytest.mark.parametrize("text, kind, others, expected", [
+    # a stage IV lung cancer and an early breast cancer on adjuvant therapy: the stage is not the breast cancer's
+    ("History of stage III or IV breast cancer", "exclusion", ["breast cancer"], Truth.UNKNOWN),
+    ("Stage IV breast cancer", "exclusion", ["breast cancer"], Truth.UNKNOWN),
+    # metastases, or a bare "cancer", are no second cancer: the stage is the lung cancer's
+    ("Stage IV non-small cell lung cancer", "inclusion", ["brain metastases", "cancer"], Truth.TRUE),
+    ("Stage IV non-small cell lung cancer", "inclusion", [], Truth.TRUE),
+])
+def test_a_stage_with_two_cancers_on_record_is_not_given_to_either(text, kind, others, expected):
+    rule = compile_criterion(text, kind).rule
+    conditions = [{"name": n, "onset": "2015-01-01"} for n in ["non-small cell lung cancer", *others]]
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions, **LUNG_STAGE_IV})
+    assert "tumor_stage" in to_text(rule)
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF, criterion_kind=kind)).truth is expected
+
