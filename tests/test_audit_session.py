@@ -5,11 +5,12 @@ from datetime import date
 
 import pytest
 
-from screening.compile import compile_criterion, parse_rule
+from screening.compile import compile_criterion, compile_trial, parse_rule
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.trial import Criterion, Trial
 
 AS_OF = date(2026, 11, 20)
 
@@ -59,4 +60,26 @@ def test_a_stage_with_two_cancers_on_record_is_not_given_to_either(text, kind, o
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), "conditions": conditions, **LUNG_STAGE_IV})
     assert "tumor_stage" in to_text(rule)
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF, criterion_kind=kind)).truth is expected
+
+
+# a count of regimens under a heading that names one kind of treatment counts that kind: read as
+# lines of any treatment, it would fail a patient with two chemotherapy lines and a hormonal one
+@pytest.mark.parametrize("text", [
+    "Chemotherapy: No more than 2 prior regimens",
+    "Biologic therapy: At least 1 prior regimen",
+    "Endocrine therapy: No more than 1 prior regimen",
+])
+def test_regimens_under_a_treatment_topic_stay_free_text(text):
+    assert to_text(compile_criterion(text, "inclusion").rule) == f'text "{text}"'
+
+
+def test_regimens_under_a_treatment_heading_stay_free_text():
+    trial = Trial(nct_id="NCT09999990", criteria=(
+        Criterion(id="I1", kind="inclusion", group="Chemotherapy", text="No more than 2 prior regimens"),
+        Criterion(id="I2", kind="inclusion", group="Prior concurrent therapy", text="No more than 2 prior regimens"),
+        Criterion(id="I3", kind="inclusion", group="Chemotherapy", text="No more than 2 prior chemotherapy regimens"),
+    ))
+    rules = {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
+    assert rules == {"I1": 'text "No more than 2 prior regimens"', "I2": "lines of therapy <= 2",
+                     "I3": "lines of chemotherapy <= 2"}
 

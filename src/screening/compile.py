@@ -35,6 +35,7 @@ from .nodes import (
     Rule,
     Span,
     Status,
+    TreatmentLines,
     cohort_key,
     is_structured,
     shifted,
@@ -251,6 +252,9 @@ def _under_a_topic(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     if match is None:
         return None
     inner = compile_criterion(match["rest"], kind)
+    if _THERAPY_TOPIC.match(match["topic"]) and _counts_any_treatment(inner.rule):
+        # "Chemotherapy: No more than 2 prior regimens": regimens of chemotherapy, not of anything
+        return CompiledCriterion(rule=FreeText(text=text.strip(), span=Span(start=0, end=len(text))))
     if _names_a_measure(match["topic"]) and not isinstance(inner.rule, NoRequirement):
         return None
     return _moved(inner, match.start("rest"))
@@ -781,6 +785,11 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             headed = compile_criterion(prefix + c.text, c.kind)
             if is_structured(headed.rule):
                 compiled = CompiledCriterion(rule=shifted(headed.rule, len(prefix)), errors=headed.errors)
+        if c.group and _THERAPY_TOPIC.match(c.group.strip().rstrip(":").strip()) \
+                and _counts_any_treatment(compiled.rule):
+            # "No more than 2 prior regimens" under "Chemotherapy": regimens of chemotherapy
+            rules[c.id], errors[c.id] = _unread(c, f"the heading '{c.group.strip()}' says what the regimens are of")
+            continue
         rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         if rule is None:
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
@@ -855,6 +864,17 @@ _TOPIC_HEADING = re.compile(
     r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
     r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
     re.IGNORECASE)
+# Those topic headings that name one kind of treatment: a count of regimens under one is of that kind.
+_THERAPY_TOPIC = re.compile(r"^(?:biologic\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|radiation\s+therapy"
+                            r"|surgery|immunotherapy)$", re.IGNORECASE)
+
+
+def _counts_any_treatment(rule: Rule) -> bool:
+    """Whether the rule counts lines of any treatment at all ("no more than 2 prior regimens")."""
+    vocab = load_vocabulary()
+    return any(isinstance(n, TreatmentLines) and vocab.get(n.concept).covers for n in walk(rule))
+
+
 # "Hepatic: Bilirubin ≤ 1.5 mg/dL": such a heading leading the criterion's own words
 _TOPIC_FIRST = re.compile(rf"^[\W_]*(?P<topic>{_TOPIC_HEADING.pattern[1:-1]})\s*:\s*(?P<rest>\S.*)$",
                           re.IGNORECASE | re.DOTALL)
