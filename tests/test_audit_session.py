@@ -83,3 +83,24 @@ def test_regimens_under_a_treatment_heading_stay_free_text():
     assert rules == {"I1": 'text "No more than 2 prior regimens"', "I2": "lines of therapy <= 2",
                      "I3": "lines of chemotherapy <= 2"}
 
+
+# asked only of the patients it applies to, which the words do not name: read alone, each would
+# require the drug of every patient (a patient on no antiepileptic drug would fail)
+@pytest.mark.parametrize("text", [
+    "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable",
+    "Stable dose of corticosteroids for at least 2 weeks (if applicable)",
+    "Patients on antiepileptic drugs must be on a stable dose for at least 4 weeks",
+    "Patients receiving corticosteroids must be on a stable dose",
+])
+def test_a_requirement_of_those_it_applies_to_stays_free_text(text):
+    assert to_text(compile_criterion(text, "inclusion").rule) == f'text "{text}"'
+
+
+@pytest.mark.parametrize("text, rule", [
+    # "if applicable" inside a parenthesis about who signs is no condition on the requirement
+    ("Participant (or legally acceptable representative if applicable) provides written informed consent for the "
+     "trial", "consent"),
+    ("Stable dose of corticosteroids for at least 2 weeks", "medication corticosteroid [stable] lasting >= 2 weeks"),
+])
+def test_a_requirement_said_of_every_patient_is_still_read(text, rule):
+    assert to_text(compile_criterion(text, "inclusion").rule) == rule

@@ -92,6 +92,11 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
+    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text)):
+        # "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable", "Patients on
+        # antiepileptic drugs must be on a stable dose": asked only of those it applies to, which
+        # the words do not say (read alone, they would require the drug of every patient)
+        return CompiledCriterion(rule=FreeText(text=text.strip(), span=Span(start=0, end=len(text))))
     under_topic = _under_a_topic(text, kind)
     if under_topic is not None:
         return under_topic
@@ -864,6 +869,15 @@ _TOPIC_HEADING = re.compile(
     r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
     r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
     re.IGNORECASE)
+# A requirement closed by "if applicable" ("…, if applicable.", "(where relevant)").
+_IF_APPLICABLE = re.compile(r"[,(;]\s*(?:if|when|where|as)\s+(?:applicable|appropriate|relevant|any|needed|indicated)"
+                            r"\s*\)?\W*$", re.IGNORECASE)
+# "Patients on / receiving / taking X must …": asked of those who take it.
+_PATIENTS_ON = re.compile(r"^\W*(?:for\s+)?(?:patients|subjects|participants|individuals|those|women|men)\s+(?:who\s+are\s+)?"
+                          r"(?:on|receiving|taking|using|treated\s+with)\b[^.;:]*\b(?:must|should|need\s+to|are\s+required)\b",
+                          re.IGNORECASE)
+
+
 # Those topic headings that name one kind of treatment: a count of regimens under one is of that kind.
 _THERAPY_TOPIC = re.compile(r"^(?:biologic\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|radiation\s+therapy"
                             r"|surgery|immunotherapy)$", re.IGNORECASE)
