@@ -104,3 +104,30 @@ def test_a_requirement_of_those_it_applies_to_stays_free_text(text):
 ])
 def test_a_requirement_said_of_every_patient_is_still_read(text, rule):
     assert to_text(compile_criterion(text, "inclusion").rule) == rule
+
+
+def _rules(*items: tuple[str, str, str]) -> dict[str, str]:
+    trial = Trial(nct_id="NCT09999990", criteria=tuple(
+        Criterion(id=cid, kind=kind, text=text, group="") for cid, kind, text in items))
+    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
+
+
+# a permission right after a criterion, allowing some of what it forbids within limits not read:
+# read alone, the criterion would fail a patient the permission lets in
+@pytest.mark.parametrize("first, then, kind", [
+    ("No prior radiotherapy", "Prior radiotherapy to less than 25% of bone marrow allowed", "inclusion"),
+    ("No prior chemotherapy", "Prior chemotherapy allowed if completed more than 4 weeks ago", "inclusion"),
+    ("Concurrent corticosteroids", "Concurrent steroids at doses up to 10 mg/day prednisone allowed", "exclusion"),
+])
+def test_a_criterion_relaxed_within_limits_by_the_next_item_stays_free_text(first, then, kind):
+    assert _rules(("X1", kind, first), ("X2", kind, then))["X1"] == f'text "{first}"'
+
+
+@pytest.mark.parametrize("first, then, rule", [
+    ("Creatinine < 1.5 mg/dL", "Prior chemotherapy allowed if completed more than 4 weeks ago",
+     "creatinine < 1.5 mg/dL"),  # a permission about something else
+    ("No prior chemotherapy", "Prior chemotherapy is not allowed", "not medication chemotherapy [history]"),
+])
+def test_an_item_that_does_not_relax_the_criterion_before_it_leaves_it_read(first, then, rule):
+    assert _rules(("X1", "inclusion", first), ("X2", "inclusion", then))["X1"] == rule
+

@@ -783,6 +783,12 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
                 why = f"{permission.id} allows some of what it asks, in a way not read"
                 rules[c.id], errors[c.id] = _unread(c, why)
                 continue
+        limited = _limited_permission_after(trial.criteria, k, reviewed_rules) if permission is None else None
+        if limited is not None and is_structured(compiled.rule) and _relaxes(limited.text, compiled.rule):
+            # "No prior radiotherapy" then "Prior radiotherapy to less than 25% of bone marrow
+            # allowed": an exception within limits, which are not read into it
+            rules[c.id], errors[c.id] = _unread(c, f"{limited.id} allows some of what it asks, within limits not read")
+            continue
         if c.group and not is_structured(compiled.rule) and _names_a_measure(c.group):
             # "Age" over "- 18 and over", "Life expectancy" over "- At least 12 weeks" (old NCI
             # records): the heading names what the item's value is of
@@ -823,6 +829,24 @@ def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[s
         return None
     nothing = _asks_nothing(after.text, after.kind)
     return after if nothing is not None and nothing.says == "allows" else None
+
+
+def _limited_permission_after(criteria: Sequence[Criterion], k: int,
+                              reviewed: Mapping[str, str]) -> Criterion | None:
+    """The criterion right after the ``k``-th, in the same list under the same heading, when it
+    allows something within limits ("Prior radiotherapy to less than 25% of marrow allowed",
+    "Prior chemotherapy allowed if completed more than 4 weeks ago")."""
+    if k + 1 >= len(criteria):
+        return None
+    this, after = criteria[k], criteria[k + 1]
+    if after.kind != this.kind or after.group != this.group or after.id in reviewed:
+        return None
+    allows = _ALLOWS.search(after.text)
+    return after if allows is not None and allows.start() > 0 and not _NOT_ALLOWED.search(after.text) else None
+
+
+_ALLOWS = re.compile(r"\b(?:allowed|permitted)\b", re.IGNORECASE)
+_NOT_ALLOWED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:allowed|permitted)\b", re.IGNORECASE)
 
 
 def _relaxes(permission: str, rule: Rule) -> bool:
