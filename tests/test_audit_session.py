@@ -131,3 +131,21 @@ def test_a_criterion_relaxed_within_limits_by_the_next_item_stays_free_text(firs
 def test_an_item_that_does_not_relax_the_criterion_before_it_leaves_it_read(first, then, rule):
     assert _rules(("X1", "inclusion", first), ("X2", "inclusion", then))["X1"] == rule
 
+
+# a limit said for an age group named in words ("adults", "children") binds only that group: read
+# alone, an adult with creatinine 1.2 mg/dL failed "≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children"
+@pytest.mark.parametrize("text", [
+    "Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children",
+    "Creatinine ≤ 1.5 mg/dL for adults and ≤ 1.0 mg/dL for children",
+    "Creatinine ≤ 1.0 mg/dL for children",
+    "Bilirubin ≤ 1.5 × ULN for adults",
+])
+def test_a_limit_for_an_age_group_named_in_words_stays_free_text(text):
+    for kind in ("inclusion", "exclusion"):
+        assert to_text(compile_criterion(text, kind).rule) == f'text "{text}"'
+
+
+def test_only_the_clause_with_the_age_group_stays_free_text():
+    rule = compile_criterion("ANC ≥ 1500/µL; creatinine ≤ 1.0 mg/dL for children", "inclusion").rule
+    assert to_text(rule) == 'anc >= 1500 /µL and text "creatinine ≤ 1.0 mg/dL for children"'
+

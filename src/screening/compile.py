@@ -123,7 +123,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
             continue
         starts.append(span.start)
-        if _SEEN_OF_PAST.search(words):
+        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
+            # ("Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children": a limit for one
+            # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
             continue
         if _GROUPS_JOINED.search(words):
@@ -896,6 +898,10 @@ _TOPIC_HEADING = re.compile(
 # A requirement closed by "if applicable" ("…, if applicable.", "(where relevant)").
 _IF_APPLICABLE = re.compile(r"[,(;]\s*(?:if|when|where|as)\s+(?:applicable|appropriate|relevant|any|needed|indicated)"
                             r"\s*\)?\W*$", re.IGNORECASE)
+# A limit said "for" an age group named in words ("≤ 1.0 mg/dL for children", "≤ 3 × ULN for adults").
+_FOR_AN_AGE_GROUP = re.compile(r"(?:\d|ULN\b|%)\s*(?:[^\s,;]+\s+){0,2}?\(?for\s+(?:the\s+|all\s+)?(?:adults?|children|"
+                               r"child|adolescents?|infants?|neonates|newborns?|(?:pediatric|paediatric|adult)\s+"
+                               r"(?:patients|subjects|participants))\b", re.IGNORECASE)
 # "Patients on / receiving / taking X must …": asked of those who take it.
 _PATIENTS_ON = re.compile(r"^\W*(?:for\s+)?(?:patients|subjects|participants|individuals|those|women|men)\s+(?:who\s+are\s+)?"
                           r"(?:on|receiving|taking|using|treated\s+with)\b[^.;:]*\b(?:must|should|need\s+to|are\s+required)\b",
