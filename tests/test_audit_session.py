@@ -149,3 +149,13 @@ def test_only_the_clause_with_the_age_group_stays_free_text():
     rule = compile_criterion("ANC ≥ 1500/µL; creatinine ≤ 1.0 mg/dL for children", "inclusion").rule
     assert to_text(rule) == 'anc >= 1500 /µL and text "creatinine ≤ 1.0 mg/dL for children"'
 
+
+# "the" before a dose-escalation/expansion cohort's name: its head was passed over, and the
+# requirement bound every patient (a dose-escalation patient without measurable disease failed)
+@pytest.mark.parametrize("text, rule", [
+    ("For the dose-expansion cohort only: measurable disease",
+     'if cohort "dose-expansion cohort" then measurable_disease in {yes}'),
+    ("For the dose-escalation part, ECOG 0-2", 'if cohort "dose-escalation part" then ecog <= 2'),
+])
+def test_the_dose_expansion_cohort_named_with_the_is_a_cohort(text, rule):
+    assert to_text(compile_criterion(text, "inclusion").rule) == rule

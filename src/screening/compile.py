@@ -357,7 +357,7 @@ _COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}"
                  r"(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
                  r"(?:\s*\([^()]{1,40}\))?"
                  r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
-                 r"|dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
+                 r"|(?:the\s+)?dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
 _PATIENTS_IN = r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
 # "Cohort 2: …", "Arm B only: …", "Part A (dose escalation): …"
 _COHORT_HEADED = re.compile(rf"^[\W_]*(?P<cohort>{_COHORT_LABEL})(?:\s+only)?\s*:\s*(?P<rest>.*)$",
