@@ -35,6 +35,7 @@ from .nodes import (
     Rule,
     Span,
     Status,
+    TreatmentLines,
     cohort_key,
     is_structured,
     shifted,
@@ -91,6 +92,11 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
+    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text)):
+        # "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable", "Patients on
+        # antiepileptic drugs must be on a stable dose": asked only of those it applies to, which
+        # the words do not say (read alone, they would require the drug of every patient)
+        return CompiledCriterion(rule=FreeText(text=text.strip(), span=Span(start=0, end=len(text))))
     for whole_reading in (_under_a_topic, _for_a_cohort, _limits_by_age, _limits_by_cohort):
         read = whole_reading(text, kind)
         if read is not None:
@@ -109,7 +115,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
             continue
         starts.append(span.start)
-        if _SEEN_OF_PAST.search(words):
+        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
+            # ("Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children": a limit for one
+            # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
             continue
         if _GROUPS_JOINED.search(words):
@@ -243,6 +251,9 @@ def _under_a_topic(text: str, kind: CriterionKind) -> CompiledCriterion | None:
     if match is None:
         return None
     inner = compile_criterion(match["rest"], kind)
+    if _THERAPY_TOPIC.match(match["topic"]) and _counts_any_treatment(inner.rule):
+        # "Chemotherapy: No more than 2 prior regimens": regimens of chemotherapy, not of anything
+        return CompiledCriterion(rule=FreeText(text=text.strip(), span=Span(start=0, end=len(text))))
     if _names_a_measure(match["topic"]) and not isinstance(inner.rule, NoRequirement):
         return None
     return _moved(inner, match.start("rest"))
@@ -338,7 +349,7 @@ _COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}"
                  r"(?:\s+(?:portion|part|cohort)(?:\s+of\s+the\s+(?:study|trial))?)?"
                  r"(?:\s*\([^()]{1,40}\))?"
                  r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
-                 r"|dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
+                 r"|(?:the\s+)?dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
 _PATIENTS_IN = r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
 # "Cohort 2: …", "Arm B only: …", "Part A (dose escalation): …"
 _COHORT_HEADED = re.compile(rf"^[\W_]*(?P<cohort>{_COHORT_LABEL})(?:\s+only)?\s*:\s*(?P<rest>.*)$",
@@ -766,6 +777,12 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
                 why = f"{permission.id} allows some of what it asks, in a way not read"
                 rules[c.id], errors[c.id] = _unread(c, why)
                 continue
+        limited = _limited_permission_after(trial.criteria, k, reviewed_rules) if permission is None else None
+        if limited is not None and is_structured(compiled.rule) and _relaxes(limited.text, compiled.rule):
+            # "No prior radiotherapy" then "Prior radiotherapy to less than 25% of bone marrow
+            # allowed": an exception within limits, which are not read into it
+            rules[c.id], errors[c.id] = _unread(c, f"{limited.id} allows some of what it asks, within limits not read")
+            continue
         if c.group and not is_structured(compiled.rule) and _names_a_measure(c.group):
             # "Age" over "- 18 and over", "Life expectancy" over "- At least 12 weeks" (old NCI
             # records): the heading names what the item's value is of
@@ -773,6 +790,11 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             headed = compile_criterion(prefix + c.text, c.kind)
             if is_structured(headed.rule):
                 compiled = CompiledCriterion(rule=shifted(headed.rule, len(prefix)), errors=headed.errors)
+        if c.group and _THERAPY_TOPIC.match(c.group.strip().rstrip(":").strip()) \
+                and _counts_any_treatment(compiled.rule):
+            # "No more than 2 prior regimens" under "Chemotherapy": regimens of chemotherapy
+            rules[c.id], errors[c.id] = _unread(c, f"the heading '{c.group.strip()}' says what the regimens are of")
+            continue
         rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         if rule is None:
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
@@ -801,6 +823,24 @@ def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[s
         return None
     nothing = _asks_nothing(after.text, after.kind)
     return after if nothing is not None and nothing.says == "allows" else None
+
+
+def _limited_permission_after(criteria: Sequence[Criterion], k: int,
+                              reviewed: Mapping[str, str]) -> Criterion | None:
+    """The criterion right after the ``k``-th, in the same list under the same heading, when it
+    allows something within limits ("Prior radiotherapy to less than 25% of marrow allowed",
+    "Prior chemotherapy allowed if completed more than 4 weeks ago")."""
+    if k + 1 >= len(criteria):
+        return None
+    this, after = criteria[k], criteria[k + 1]
+    if after.kind != this.kind or after.group != this.group or after.id in reviewed:
+        return None
+    allows = _ALLOWS.search(after.text)
+    return after if allows is not None and allows.start() > 0 and not _NOT_ALLOWED.search(after.text) else None
+
+
+_ALLOWS = re.compile(r"\b(?:allowed|permitted)\b", re.IGNORECASE)
+_NOT_ALLOWED = re.compile(r"\b(?:not|never)\s+(?:be\s+)?(?:allowed|permitted)\b", re.IGNORECASE)
 
 
 def _relaxes(permission: str, rule: Rule) -> bool:
@@ -847,6 +887,30 @@ _TOPIC_HEADING = re.compile(
     r"|radiotherapy|radiation therapy|surgery|immunotherapy|medical history|demographics|key criteria"
     r"|concomitant medications?|prior (?:and|or) concomitant (?:medications?|therapy))$",
     re.IGNORECASE)
+# A requirement closed by "if applicable" ("…, if applicable.", "(where relevant)").
+_IF_APPLICABLE = re.compile(r"[,(;]\s*(?:if|when|where|as)\s+(?:applicable|appropriate|relevant|any|needed|indicated)"
+                            r"\s*\)?\W*$", re.IGNORECASE)
+# A limit said "for" an age group named in words ("≤ 1.0 mg/dL for children", "≤ 3 × ULN for adults").
+_FOR_AN_AGE_GROUP = re.compile(r"(?:\d|ULN\b|%)\s*(?:[^\s,;]+\s+){0,2}?\(?for\s+(?:the\s+|all\s+)?(?:adults?|children|"
+                               r"child|adolescents?|infants?|neonates|newborns?|(?:pediatric|paediatric|adult)\s+"
+                               r"(?:patients|subjects|participants))\b", re.IGNORECASE)
+# "Patients on / receiving / taking X must …": asked of those who take it.
+_PATIENTS_ON = re.compile(r"^\W*(?:for\s+)?(?:patients|subjects|participants|individuals|those|women|men)\s+(?:who\s+are\s+)?"
+                          r"(?:on|receiving|taking|using|treated\s+with)\b[^.;:]*\b(?:must|should|need\s+to|are\s+required)\b",
+                          re.IGNORECASE)
+
+
+# Those topic headings that name one kind of treatment: a count of regimens under one is of that kind.
+_THERAPY_TOPIC = re.compile(r"^(?:biologic\s+therapy|chemotherapy|endocrine\s+therapy|radiotherapy|radiation\s+therapy"
+                            r"|surgery|immunotherapy)$", re.IGNORECASE)
+
+
+def _counts_any_treatment(rule: Rule) -> bool:
+    """Whether the rule counts lines of any treatment at all ("no more than 2 prior regimens")."""
+    vocab = load_vocabulary()
+    return any(isinstance(n, TreatmentLines) and vocab.get(n.concept).covers for n in walk(rule))
+
+
 # "Hepatic: Bilirubin ≤ 1.5 mg/dL": such a heading leading the criterion's own words
 _TOPIC_FIRST = re.compile(rf"^[\W_]*(?P<topic>{_TOPIC_HEADING.pattern[1:-1]})\s*:\s*(?P<rest>\S.*)$",
                           re.IGNORECASE | re.DOTALL)

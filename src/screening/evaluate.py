@@ -58,7 +58,7 @@ from .nodes import (
 from .patient import Lab, Patient, Score, Vital, age_on
 from .printer import number
 from .units import STANDARD_BODY_SURFACE, UnitError, approximate_between, canonical_value, format_quantity
-from .vocabulary import Concept, Vocabulary, load_vocabulary, main_category
+from .vocabulary import Concept, Vocabulary, load_vocabulary
 
 #: How old a measured value may be when the criterion names no window, by concept category.
 DEFAULT_RECENCY_DAYS = {"lab": 90, "vital": 90, "score": 90, "finding": 365}
@@ -622,6 +622,13 @@ def _titre(node: Titre, concept: Concept, reading: _Reading, ctx: Context) -> Ou
 def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context) -> Outcome:
     wanted = {_category_key(v) for v in node.values}
     shown = " or ".join(node.values)
+    diseases = _diseases_on_record(concept.said_of, ctx)
+    if len(diseases) > 1:
+        # a stage of IV with a lung cancer and an earlier breast cancer: whose stage it is is not said
+        names = " and ".join(ctx.vocab.get(d).name for d in diseases)
+        return Outcome(Truth.UNKNOWN, f"{concept.name} is {_show(reading)}, but the patient has {names}: which one "
+                       f"it is of is not recorded.", "ambiguous", (_evidence(reading, threshold=shown),),
+                       (f"which disease the {concept.name} is of",))
     if concept.value_type in ("qualitative", "titre", "boolean"):
         got = _qualitative(reading.value)
         if got is None:
@@ -631,12 +638,20 @@ def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context)
         holds = got in wanted_words or (got == "positive" and "yes" in wanted_words)
     else:
         value = _category_key(str(reading.value))
-        holds = value in wanted or _main_category(str(reading.value)) in wanted
-        if not holds and any(_main_category(v) == value for v in node.values):
+        holds = value in wanted or any(b in wanted for b in _broader_keys(value))
+        if not holds and any(value in _broader_keys(w) for w in wanted):
             # stage III against "stage IIIB or IV": it may be IIIB, or IIIA
             return Outcome(Truth.UNKNOWN, f"{concept.name} is {_show(reading)}; whether it is {shown} needs "
                            f"the substage.", "ambiguous", (_evidence(reading, threshold=shown),),
                            (f"the {concept.name} substage",))
+        known = {_category_key(c) for c in concept.categories}
+        if not holds and known and any(p not in known and not known & set(_broader_keys(p))
+                                       for p in value.split("+")):
+            # a value the vocabulary does not list ("T2N1", "limited stage"): not shown to be
+            # outside what is asked
+            return Outcome(Truth.UNKNOWN, f"{concept.name} is {_show(reading)}, not one of its known categories; "
+                           f"whether it is {shown} is for the coordinator to judge.", "ambiguous",
+                           (_evidence(reading, threshold=shown),), (f"the {concept.name} as one of its categories",))
         parts = set(value.split("+"))
         if not holds and len(parts) > 1 and parts & wanted:
             # class IV+V against "class III or IV": it has class IV lesions, but is not class IV
@@ -655,23 +670,54 @@ def _category(node: Category, concept: Concept, reading: _Reading, ctx: Context)
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6"}
 
 
+# How far a cancer has spread (brain metastases, "advanced cancer") is no cancer of its own.
+_EXTENT_OF_DISEASE = "advanced_cancer"
+
+
+def _diseases_on_record(classes: Sequence[str], ctx: Context) -> list[str]:
+    """The distinct diseases of the classes among the patient's conditions, past or present, the
+    most specific of each (breast cancer and metastatic breast cancer are one); an entry that
+    names only a class ("cancer") or how far a disease has spread ("liver metastases") is none."""
+    vocab = ctx.vocab
+    generic = vocab.ancestors(_EXTENT_OF_DISEASE) if _EXTENT_OF_DISEASE in vocab.concepts else frozenset()
+
+    def names_a_disease(concept_id: str) -> bool:
+        return any(any(vocab.is_a(a, k) for k in classes) and a not in generic
+                   and not (generic and vocab.is_a(a, _EXTENT_OF_DISEASE)) for a in vocab.ancestors(concept_id))
+
+    found = sorted({c.concept_id for c in ctx.patient.conditions if c.concept_id is not None
+                    and any(_matches(c.concept_id, k, ctx) for k in classes) and names_a_disease(c.concept_id)})
+    return [d for d in found if not any(o != d and vocab.is_a(o, d) for o in found)]
+
+
+# "Stage IIIB", "class III", "grade 2": the word before a category names what it is of
+_CATEGORY_WORD = re.compile(r"^\s*(?:stage|class|grade)\s*(?=[0-9IVX])", re.IGNORECASE)
+# a substage: the stage's numeral, a letter and maybe a digit ("IIIC1", "3B", HCV genotype "1a")
+_SUBSTAGE_KEY = re.compile(r"^(\d+)([A-D])(\d)?$")
+_ROMAN_SUBSTAGE = re.compile(r"^([IVX]+)([A-D]\d?)$")
+
+
 def _category_key(value: str) -> str:
-    """One spelling per category: "IV + V" = "IV+V" = "4+5", "1.0" = "1" = "I" (NYHA 3 is class III)."""
-    parts = re.sub(r"\s+", "", str(value)).upper().split("+")
+    """One spelling per category: "IV + V" = "IV+V" = "4+5", "1.0" = "1" = "I" (NYHA 3 is class III),
+    "Stage IIIB" = "IIIB" = "3B"."""
+    parts = re.sub(r"\s+", "", _CATEGORY_WORD.sub("", str(value))).upper().split("+")
     keys = []
     for part in parts:
         try:
             number = float(part)
             keys.append(str(int(number)) if number.is_integer() else str(number))
         except ValueError:
-            keys.append(_ROMAN.get(part, part))
+            sub = _ROMAN_SUBSTAGE.match(part)
+            keys.append(_ROMAN[sub[1]] + sub[2] if sub and sub[1] in _ROMAN else _ROMAN.get(part, part))
     return "+".join(keys)
 
 
-def _main_category(value: str) -> str | None:
-    """The stage a substage belongs to, keyed ("IIIB" → "3"); None for a value that is no substage."""
-    main = main_category(value)
-    return None if main is None else _category_key(main)
+def _broader_keys(key: str) -> tuple[str, ...]:
+    """The keyed stages a keyed substage lies in, nearest first: "3C1" → "3C", "3"; "3B" → "3"."""
+    m = _SUBSTAGE_KEY.match(key)
+    if m is None:
+        return ()
+    return (m[1] + m[2], m[1]) if m[3] else (m[1],)
 
 
 # --- clinical history ----------------------------------------------------------------------------

@@ -105,6 +105,9 @@ class Concept(BaseModel):
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
     ``rates`` names the conditions a scale rates (NYHA class rates heart failure): named beside
     the scale ("heart failure NYHA class III"), one of them adds nothing to it.
+    ``said_of`` names the class of diseases a value is recorded of, one disease at a time (a
+    tumour stage is the stage of one cancer): with two such diseases on record, which one a
+    reading is of is not recorded.
     ``percent_predicted`` names the concept holding the same value as a percentage of the
     predicted normal: "FEV1 ≥ 40%" is FEV1 % predicted, since FEV1 itself is in litres.
     ``body_surface`` marks a clearance written either per 1.73 m² of body surface or as an
@@ -144,6 +147,7 @@ class Concept(BaseModel):
     percent_predicted: str | None = None
     body_surface: bool = False
     rates: tuple[str, ...] = ()
+    said_of: tuple[str, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)
 
     @model_validator(mode="after")
@@ -272,7 +276,7 @@ class Vocabulary:
 
     def _check_references(self) -> None:
         for concept in self.concepts.values():
-            for field in ("is_a", "manifestation_of", "covers_except", "rates"):
+            for field in ("is_a", "manifestation_of", "covers_except", "rates", "said_of"):
                 for target in getattr(concept, field):
                     if target not in self.concepts:
                         raise VocabularyError(
