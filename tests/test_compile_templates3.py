@@ -2,11 +2,23 @@
 Takeda, Gilead, Regeneron, Moderna and the cooperative groups: text → rule, and what must stay
 free text because a reading could fail a patient wrongly."""
 
+from datetime import date
+
 import pytest
 
-from screening.compile import compile_criterion
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
 from screening.nodes import FreeText, Judgement
+from screening.patient import patient_from_mapping
 from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
 
 
 @pytest.mark.parametrize("text, kind, rule", [
@@ -77,6 +89,16 @@ from screening.printer import to_text
     ("Males who are sexually active with WOCBP must agree to use a condom", "inclusion",
      "if (male and attribute partner_childbearing_potential) then contraception"),
     ("Is under legal custodianship", "exclusion", "condition legal_incapacity"),
+    # a scale's class with "or greater" after it, or with the condition it rates around it
+    ("New York Heart Association (NYHA) Class II or greater congestive heart failure", "exclusion",
+     "nyha_class in {II, III, IV}"),
+    ("NYHA class ≥ II heart failure", "exclusion", "nyha_class in {II, III, IV}"),
+    ("Heart failure NYHA class ≥ III", "exclusion", "nyha_class in {III, IV}"),
+    ("NYHA class II or less", "inclusion", "nyha_class in {I, II}"),
+    # the ways a hormonal contraceptive is given are kinds of it
+    ("Use of injectable contraceptives", "exclusion", "medication injectable_contraceptive"),
+    ("Oral or injectable contraceptives", "exclusion",
+     "medication oral_contraceptive or medication injectable_contraceptive"),
     ("Subjects who have received a live vaccine within 28 days of planned start of study therapy", "exclusion",
      "vaccination live_vaccine within 28 days before first_dose"),
 ])
@@ -106,3 +128,19 @@ def test_template_wording(text, kind, rule):
 ])
 def test_what_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, (FreeText, Judgement))
+
+
+def test_an_exclusion_of_injectable_contraceptives_does_not_exclude_the_pill():
+    rule = "medication injectable_contraceptive [current]"
+    pill = [{"name": "oral contraceptive", "start": "2025-01-01"}]
+    assert outcome(rule, medications=pill, complete=["medications"]).truth is Truth.FALSE
+    depot = [{"name": "Depo-Provera", "start": "2026-09-01"}]
+    assert outcome(rule, medications=depot).truth is Truth.TRUE
+    assert outcome("medication hormonal_contraceptive [current]", medications=depot).truth is Truth.TRUE
+
+
+def test_one_infections_antibody_without_its_rna_does_not_exclude():
+    rule = to_text(compile_criterion("Positive HCV antibody and detectable HCV RNA", "exclusion").rule)
+    cured = [{"name": "HCV antibody", "value": "positive", "date": "2026-11-01"},
+             {"name": "HCV RNA", "value": "negative", "date": "2026-11-01"}]
+    assert outcome(rule, labs=cured).truth is Truth.FALSE
