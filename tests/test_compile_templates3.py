@@ -101,6 +101,8 @@ def outcome(rule: str, **profile):
      "medication oral_contraceptive or medication injectable_contraceptive"),
     ("Subjects who have received a live vaccine within 28 days of planned start of study therapy", "exclusion",
      "vaccination live_vaccine within 28 days before first_dose"),
+    ("Has received a live-virus vaccination within 30 days of planned treatment start", "exclusion",
+     "vaccination live_vaccine within 30 days before first_dose"),
 ])
 def test_template_wording(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -109,6 +111,9 @@ def test_template_wording(text, kind, rule):
 @pytest.mark.parametrize("text, kind", [
     # tests for one infection listed with another's: "and" could be either reading
     ("Positive HBsAg, anti-HBc and HCV antibody", "exclusion"),
+    # a "fresh" biopsy is one the study will take: a patient willing to give one has none yet
+    ("Participant must be willing to provide archival tumor tissue or a fresh biopsy", "inclusion"),
+    ("Willing to undergo a fresh tumor biopsy", "inclusion"),
     # with no verb, "not A or B" could be "neither"
     ("Not of childbearing potential or contraception", "inclusion"),
     ("Women must be of non-childbearing potential or use highly effective contraception", "exclusion"),
