@@ -31,6 +31,13 @@ def outcome(rule: str, **profile):
     # … while tests for different infections are a list, any of which excludes
     ("Positive HBsAg and positive HCV antibody", "exclusion", "hbsag in {positive} or hcv_antibody in {positive}"),
     ("Positive HBsAg or anti-HBc", "exclusion", "hbsag in {positive} or anti_hbc in {positive}"),
+    # a result unless another test for the same infection is negative
+    ("HCV antibody positive, unless HCV RNA negative", "exclusion",
+     "hcv_antibody in {positive} and not hcv_rna in {negative}"),
+    ("Positive hepatitis C antibody test result at screening, unless HCV RNA is negative", "exclusion",
+     "hcv_antibody in {positive} and not hcv_rna in {negative}"),
+    ("Positive HCV antibody and not negative HCV RNA", "exclusion",
+     "hcv_antibody in {positive} and not hcv_rna in {negative}"),
     ("Positive test for hepatitis B surface antigen, hepatitis B core antibody, or hepatitis C antibody at screening",
      "exclusion", "hbsag in {positive} or anti_hbc in {positive} or hcv_antibody in {positive}"),
     # how the QT interval was measured ("on screening ECG") asks nothing more
@@ -109,6 +116,8 @@ def test_template_wording(text, kind, rule):
 
 
 @pytest.mark.parametrize("text, kind", [
+    # "unless" a test for another infection: not the same case
+    ("Positive HBsAg unless HCV RNA negative", "exclusion"),
     # tests for one infection listed with another's: "and" could be either reading
     ("Positive HBsAg, anti-HBc and HCV antibody", "exclusion"),
     # a "fresh" biopsy is one the study will take: a patient willing to give one has none yet
@@ -149,3 +158,13 @@ def test_one_infections_antibody_without_its_rna_does_not_exclude():
     cured = [{"name": "HCV antibody", "value": "positive", "date": "2026-11-01"},
              {"name": "HCV RNA", "value": "negative", "date": "2026-11-01"}]
     assert outcome(rule, labs=cured).truth is Truth.FALSE
+
+
+def test_an_antibody_unless_the_rna_is_negative_spares_the_cured():
+    rule = to_text(compile_criterion("HCV antibody positive, unless HCV RNA negative", "exclusion").rule)
+    antibody = {"name": "HCV antibody", "value": "positive", "date": "2026-11-01"}
+    assert outcome(rule, labs=[antibody, {"name": "HCV RNA", "value": "negative", "date": "2026-11-01"}]
+                   ).truth is Truth.FALSE
+    assert outcome(rule, labs=[antibody, {"name": "HCV RNA", "value": "positive", "date": "2026-11-01"}]
+                   ).truth is Truth.TRUE
+    assert outcome(rule, labs=[antibody]).truth is Truth.UNKNOWN

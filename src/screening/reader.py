@@ -1683,7 +1683,8 @@ class Reader(Transformer):
         items share an infection ("HBsAg, anti-HBc and HCV antibody") could be read either way."""
         infections = []
         for node in nodes:
-            concept = self.vocab.concepts.get(getattr(node, "concept", None) or "")
+            leaf = node.item if isinstance(node, Not) else node  # ("… and HCV RNA not negative")
+            concept = self.vocab.concepts.get(getattr(leaf, "concept", None) or "")
             infections.append(set(concept.detects) if concept is not None else set())
         shared = set.intersection(*infections)
         if len(nodes) > 1 and shared:

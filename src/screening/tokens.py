@@ -502,7 +502,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor,
                    _ages_by_word, _ages_of_patients, _women_with, _pregnant_with, _age_with, _dated_diagnoses,
                    _history_amounts, _thresholds_by_sex, _caveat_words, _level_words, _alternative_limits, _choice_first,
-                   _dose_ranges, _during_or_before, _planned_too, _off_for, _expected_to_require):
+                   _dose_ranges, _during_or_before, _planned_too, _off_for, _expected_to_require, _unless_negative):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens,
@@ -1978,6 +1978,29 @@ def _women_planning(tokens: list[Token]) -> list[Token]:
     return [t for k, t in enumerate(tokens)
             if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
+
+
+def _unless_negative(tokens: list[Token]) -> list[Token]:
+    """"Positive HCV antibody, unless HCV RNA is negative": a result, unless another test for the
+    same infection (vocabulary ``detects``) is negative, is that result with the other one not
+    negative. A test for something else after "unless" stays as it is."""
+    k = next((j for j, t in enumerate(tokens) if t.type == "EXCEPT" and t.value.lower() == "unless"), None)
+    if k is None or k < 2:
+        return tokens
+    first = [t for t in tokens[:k] if t.type not in ("AT_ANCHOR", "COMMA")]
+    rest = tokens[k + 1:]
+    if len(first) != 2 or {t.type for t in first} != {"POSITIVE", "QUALITATIVE"} \
+            or len(rest) != 2 or {t.type for t in rest} != {"NEGATIVE", "QUALITATIVE"}:
+        return tokens
+    vocab = load_vocabulary()
+    tested = next(t for t in first if t.type == "QUALITATIVE")
+    other = next(t for t in rest if t.type == "QUALITATIVE")
+    if not set(vocab.get(tested.value).detects) & set(vocab.get(other.value).detects):
+        return tokens
+    negative = next(t for t in rest if t.type == "NEGATIVE")
+    unless = tokens[k]
+    return [*tokens[:k], _retyped(unless, "AND"), _token("NEG", "not", unless.start_pos, unless.end_pos),
+            negative, other]
 
 
 def _test_before(tokens: list[Token]) -> list[Token]:
