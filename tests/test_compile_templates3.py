@@ -12,6 +12,7 @@ from screening.logic import Truth
 from screening.nodes import FreeText, Judgement
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.vocabulary import Concept, Vocabulary, VocabularyError, load_vocabulary
 
 AS_OF = date(2026, 11, 20)
 
@@ -168,3 +169,11 @@ def test_an_antibody_unless_the_rna_is_negative_spares_the_cured():
     assert outcome(rule, labs=[antibody, {"name": "HCV RNA", "value": "positive", "date": "2026-11-01"}]
                    ).truth is Truth.TRUE
     assert outcome(rule, labs=[antibody]).truth is Truth.UNKNOWN
+
+
+def test_a_test_detects_a_known_infection():
+    assert load_vocabulary().get("hcv_rna").detects == ("hepatitis_c",)
+    test = Concept.model_validate({"id": "a", "category": "lab", "name": "a", "value_type": "qualitative",
+                                   "detects": ["missing"]})
+    with pytest.raises(VocabularyError, match="detects names unknown concept"):
+        Vocabulary([test])
