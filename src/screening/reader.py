@@ -1672,9 +1672,26 @@ class Reader(Transformer):
         # "and" is a second requirement on one patient, not another member of a list
         described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
         if self.kind == "exclusion" and len(kinds) == 1 and not described and "with" not in seps \
-                and not _bounds_of_one_value(nodes):
+                and not _bounds_of_one_value(nodes) and not self._tests_of_one_infection(nodes):
             return AnyOf(items=tuple(nodes), span=span)
         return AllOf(items=tuple(nodes), span=span)
+
+    def _tests_of_one_infection(self, nodes: list[Rule]) -> bool:
+        """Whether the items of an "and" list are results of tests for one infection ("positive HCV
+        antibody and detectable HCV RNA"): together they describe one case, a current infection,
+        and either alone (antibodies after a cured infection) is not it. A list in which only some
+        items share an infection ("HBsAg, anti-HBc and HCV antibody") could be read either way."""
+        infections = []
+        for node in nodes:
+            leaf = node.item if isinstance(node, Not) else node  # ("… and HCV RNA not negative")
+            concept = self.vocab.concepts.get(getattr(leaf, "concept", None) or "")
+            infections.append(set(concept.detects) if concept is not None else set())
+        shared = set.intersection(*infections)
+        if len(nodes) > 1 and shared:
+            return True
+        if any(a & b for k, a in enumerate(infections) for b in infections[k + 1:]):
+            raise Unreadable("results of tests for one infection listed with others")
+        return False
 
 
 

@@ -503,7 +503,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    _women_planning, _childbearing_items, _within_range, _test_before, _counted_from_anchor,
                    _ages_by_word, _ages_of_patients, _women_with, _pregnant_with, _age_with, _dated_diagnoses,
                    _history_amounts, _thresholds_by_sex, _caveat_words, _level_words, _alternative_limits, _choice_first,
-                   _dose_ranges, _during_or_before, _planned_too, _off_for, _expected_to_require):
+                   _dose_ranges, _during_or_before, _planned_too, _off_for, _expected_to_require, _unless_negative):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (_patients_with, _now_or_before, _treated_with, _naive_to, _washout_of, _counted_regimens,
@@ -1989,6 +1989,17 @@ def _not_childbearing_or(tokens: list[Token]) -> list[Token]:
                     out.append(_token("CBP", tokens[m].value, tokens[k].start_pos, tokens[m].end_pos))
                     k = end
                     continue
+                use = _skip(tokens, m, ("ABLE", "MUST"))
+                if m < use < len(tokens) and tokens[use].type == "CONTRACEPTION" and tokens[k].value in ("not", "non") \
+                        and all(t.type in ("FEMALE", "MUST") for t in out):
+                    # "(women) of non-childbearing potential or using highly effective contraception":
+                    # the contraception is asked of those who could conceive, as above ("not pregnant
+                    # or contraception", with no verb, could be "neither"); a requirement, so "must"
+                    out.append(_token("CBP", tokens[j].value, tokens[k].start_pos, tokens[j].end_pos))
+                    if not any(t.type == "MUST" for t in out) and tokens[m].type != "MUST":
+                        out.append(_token("MUST", "must", tokens[m].start_pos, tokens[m].start_pos))
+                    k = m
+                    continue
         out.append(tokens[k])
         k += 1
     return out
@@ -2013,12 +2024,49 @@ def _women_planning(tokens: list[Token]) -> list[Token]:
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
 
 
+def _unless_negative(tokens: list[Token]) -> list[Token]:
+    """"Positive HCV antibody, unless HCV RNA is negative": a result, unless another test for the
+    same infection (vocabulary ``detects``) is negative, is that result with the other one not
+    negative. A test for something else after "unless" stays as it is."""
+    k = next((j for j, t in enumerate(tokens) if t.type == "EXCEPT" and t.value.lower() == "unless"), None)
+    if k is None or k < 2:
+        return tokens
+    first = [t for t in tokens[:k] if t.type not in ("AT_ANCHOR", "COMMA")]
+    rest = tokens[k + 1:]
+    if len(first) != 2 or {t.type for t in first} != {"POSITIVE", "QUALITATIVE"} \
+            or len(rest) != 2 or {t.type for t in rest} != {"NEGATIVE", "QUALITATIVE"}:
+        return tokens
+    vocab = load_vocabulary()
+    tested = next(t for t in first if t.type == "QUALITATIVE")
+    other = next(t for t in rest if t.type == "QUALITATIVE")
+    if not set(vocab.get(tested.value).detects) & set(vocab.get(other.value).detects):
+        return tokens
+    negative = next(t for t in rest if t.type == "NEGATIVE")
+    unless = tokens[k]
+    return [*tokens[:k], _retyped(unless, "AND"), _token("NEG", "not", unless.start_pos, unless.end_pos),
+            negative, other]
+
+
 def _test_before(tokens: list[Token]) -> list[Token]:
     """"A negative pregnancy test prior to randomization": a test done before the anchor, as one at
-    it; and "18 years of age or older, inclusive": nothing more than "or older"."""
+    it; the same test again at a second time ("at screening and prior to the first dose", "and on
+    Day 1") asks nothing more; and "18 years of age or older, inclusive": nothing more than "or older"."""
     out: list[Token] = []
+    skip = 0
     for k, t in enumerate(tokens):
+        if skip:
+            skip -= 1
+            continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "AND" and len(out) > 1 and out[-1].type == "AT_ANCHOR" and out[-2].type == "PREGNANCY_TEST" \
+                and nxt is not None:
+            after = [u.type for u in tokens[k + 1:k + 3]]
+            if after[:1] == ["AT_ANCHOR"] and after[1:2] != ["ANCHOR"]:
+                skip = 1
+                continue
+            if after == ["BEFORE", "ANCHOR"] and (k + 3 == len(tokens) or tokens[k + 3].type in ("SEMI", "COMMA")):
+                skip = 2
+                continue
         if t.type == "BEFORE" and out and out[-1].type == "PREGNANCY_TEST" and nxt is not None and nxt.type == "ANCHOR":
             out.append(_token("AT_ANCHOR", t.value, t.start_pos, nxt.end_pos))
             continue
@@ -2930,14 +2978,18 @@ _REACTIONS = frozenset({"allergic", "intolerant"})
 _THE = re.compile(r"\b(?:the|this)\s+$", re.IGNORECASE)
 
 
+_SHARED_TAIL_KINDS = {"COND": ("condition", "class"), "MED": ("medication", "drug_class")}
+
+
 def _shared_tail(word: Token, name: Token, vocab: Vocabulary, text: str) -> str | None:
-    """"acute or chronic pancreatitis": the condition the word before "or" names with the rest of
-    the name after it ("acute pancreatitis"), when the vocabulary has one."""
+    """"acute or chronic pancreatitis", "moderate or strong CYP3A4 inducers": the condition or drug
+    the word before "or" names with the rest of the name after it ("acute pancreatitis",
+    "moderate CYP3A4 inducers"), when the vocabulary has one."""
     head, _, rest = text[name.start_pos:name.end_pos].partition(" ")
     if not rest:
         return None
     found = vocab.lookup(f"{text[word.start_pos:word.end_pos]} {rest}")
-    return found.id if found is not None and found.category in ("condition", "class") else None
+    return found.id if found is not None and found.category in _SHARED_TAIL_KINDS[name.type] else None
 
 
 def _shared_head(out: list[Token], name: Token, vocab: Vocabulary, text: str) -> Token | None:
@@ -3053,10 +3105,10 @@ def _in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
         if t.type == "MED" and t.value == "investigational_agent" and _THE.search(text[:t.start_pos]):
             # "treatment with the investigational drug": this study's drug (as "the study drug"), not any
             t = _retyped(t, "ANCHOR", "first_dose")
-        if t.type == "QUAL" and ntype in ("OR", "ANDOR") and k + 2 < n and tokens[k + 2].type == "COND":
+        if t.type == "QUAL" and ntype in ("OR", "ANDOR") and k + 2 < n and tokens[k + 2].type in _SHARED_TAIL_KINDS:
             shared = _shared_tail(t, tokens[k + 2], vocab, text)
             if shared is not None:
-                t = _retyped(t, "COND", shared)  # "acute or chronic pancreatitis": acute pancreatitis
+                t = _retyped(t, tokens[k + 2].type, shared)  # "acute or chronic pancreatitis": acute pancreatitis
         if t.type == "TIMEUNIT" and text[t.start_pos:t.end_pos] == "HR" and ntype in COMPARATORS:
             t = _retyped(t, "MEASURE", "heart_rate")  # "HR ≥ 50 bpm": the heart rate, not hours
         if t.type in ("OR", "ANDOR") and (ptype == "WORD" and ntype in ("PROC", "COND")

@@ -113,6 +113,9 @@ class Concept(BaseModel):
     ``body_surface`` marks a clearance written either per 1.73 m² of body surface or as an
     absolute rate ("creatinine clearance ≥ 60 mL/min/1.73 m²"): the two differ by the patient's
     body surface area, through which one is compared with the other.
+    ``detects`` names the infection a test finds (HCV antibody and HCV RNA, hepatitis C): results
+    of tests for one infection joined by "and" describe one case together ("positive HCV antibody
+    and detectable HCV RNA" is a current infection, not either result alone).
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -126,6 +129,7 @@ class Concept(BaseModel):
     codes: tuple[str, ...] = ()
     is_a: tuple[str, ...] = ()
     manifestation_of: tuple[str, ...] = ()
+    detects: tuple[str, ...] = ()
     value_type: ValueType = "quantity"
     unit: str | None = None
     molar_mass: float | None = None
@@ -276,7 +280,7 @@ class Vocabulary:
 
     def _check_references(self) -> None:
         for concept in self.concepts.values():
-            for field in ("is_a", "manifestation_of", "covers_except", "rates", "said_of"):
+            for field in ("is_a", "manifestation_of", "covers_except", "rates", "said_of", "detects"):
                 for target in getattr(concept, field):
                     if target not in self.concepts:
                         raise VocabularyError(
