@@ -340,6 +340,17 @@ def test_categories_match_whatever_the_spelling_of_the_class():
     assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 2, "date": "2026-11-10"}]).truth is Truth.FALSE
 
 
+def test_a_state_problem_lists_seldom_name_is_not_ruled_out_by_a_complete_list():
+    # "Women must be postmenopausal or surgically sterile": a 62-year-old's complete problem list
+    # that does not name menopause does not say she is premenopausal
+    rule = "if female then (condition menopause or procedure surgical_sterilization)"
+    profile = dict(sex="female", age=62, conditions=[{"name": "hypertension"}], procedures=[],
+                   complete=["conditions", "procedures"])
+    assert outcome(rule, **profile).truth is Truth.UNKNOWN
+    assert outcome("condition hypertension", **profile).truth is Truth.TRUE
+    assert outcome("condition asthma", **profile).truth is Truth.FALSE  # a diagnosis: the complete list says no
+
+
 # --- patient attributes ------------------------------------------------------------------------
 
 

@@ -1164,6 +1164,9 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if not ctx.complete(kind.list_name):
         return Outcome(Truth.UNKNOWN, f"No {what} recorded, but the {kind.list_name} list is not marked complete.",
                        "missing", tuple(evidence), (f"whether the patient {kind.verb} {what}",))
+    if target and ctx.vocab.get(target).unlisted:
+        return Outcome(Truth.UNKNOWN, f"No {what} recorded; a problem list seldom names it, even when complete.",
+                       "missing", tuple(evidence), (f"whether the patient {kind.verb} {what}",))
     if unresolved:
         return Outcome(Truth.UNKNOWN, f"No {what} recorded; {', '.join(unresolved)} could not be matched to the "
                        f"vocabulary.", "ambiguous", tuple(evidence), (f"whether {', '.join(unresolved)} is {label}",))

@@ -100,6 +100,8 @@ class Concept(BaseModel):
     ``subgroup`` marks a fact that picks out whom, among the men or the women, a requirement is
     asked of ("male participants with a female partner of childbearing potential", "sexually
     active males", "men able to father children").
+    ``unlisted`` marks a state a problem list seldom names (menopause): a complete conditions list
+    without it does not say the patient is not in it.
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
@@ -147,6 +149,7 @@ class Concept(BaseModel):
     ctcae: bool = False
     other_uses: bool = False
     latent: bool = False
+    unlisted: bool = False
     subgroup: bool = False
     percent_predicted: str | None = None
     body_surface: bool = False
