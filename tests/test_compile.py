@@ -445,7 +445,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known hypersensitivity to any component of the study drug", "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",
      "condition study_drug_hypersensitivity"),
-    ("Impaired renal function", "exclusion", "condition kidney_disease"),
+    ("Impaired renal function", "exclusion", "condition renal_impairment"),
     # "treatment" closing a window is the study's
     ("Use of serotonergic antidepressant within 3 days of treatment", "exclusion",
      "medication serotonergic_antidepressant within 3 days before first_dose"),

@@ -340,6 +340,17 @@ def test_categories_match_whatever_the_spelling_of_the_class():
     assert outcome("ecog in {0, 1}", scores=[{"name": "ECOG", "value": 2, "date": "2026-11-10"}]).truth is Truth.FALSE
 
 
+def test_impaired_organ_function_is_narrower_than_any_disease_of_the_organ():
+    # "Hepatic impairment" as an exclusion: a hepatitis B carrier is not excluded by it, a patient
+    # in liver failure is, and one recorded only as "liver disease" may or may not be
+    carrier = dict(conditions=[{"name": "hepatitis B"}], complete=["conditions"])
+    assert outcome("condition hepatic_impairment", **carrier).truth is Truth.FALSE
+    assert outcome("condition hepatic_impairment", conditions=[{"name": "liver failure"}]).truth is Truth.TRUE
+    assert outcome("condition hepatic_impairment", conditions=[{"name": "liver disease"}],
+                   complete=["conditions"]).truth is Truth.UNKNOWN
+    assert outcome("condition renal_impairment", conditions=[{"name": "renal failure"}]).truth is Truth.TRUE
+
+
 def test_a_state_problem_lists_seldom_name_is_not_ruled_out_by_a_complete_list():
     # "Women must be postmenopausal or surgically sterile": a 62-year-old's complete problem list
     # that does not name menopause does not say she is premenopausal
