@@ -446,6 +446,8 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Hypersensitivity to the study drug or any of its components.", "exclusion",
      "condition study_drug_hypersensitivity"),
     ("Impaired renal function", "exclusion", "condition renal_impairment"),
+    # impaired function is a concept of its own, narrower than any disease of the organ
+    ("Impaired hepatic or renal function", "exclusion", "condition hepatic_impairment or condition renal_impairment"),
     # "treatment" closing a window is the study's
     ("Use of serotonergic antidepressant within 3 days of treatment", "exclusion",
      "medication serotonergic_antidepressant within 3 days before first_dose"),
@@ -987,7 +989,6 @@ def test_registry_constructs(text, kind, rule):
     # a cause or a setting the rule cannot carry is not dropped
     ("receiving dexamethasone as standard of care", "inclusion"),
     ("Psychiatric disorder due to a general medical condition", "exclusion"),
-    ("Impaired hepatic or renal function", "exclusion"),
     # words that make a finding a narrower one (with no concept of its own)
     ("Dyspnea on minimal exertion", "exclusion"),
     # groups of patients joined by "and" are either group

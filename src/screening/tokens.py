@@ -110,6 +110,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),
         (r"(?i)(\bstudy\s+(?:drugs?|treatments?|medications?|interventions?)|\binvestigational\s+(?:medicinal\s+)?product)"
          r"\s*,?\s+(?:or|and/or)\s+(?:to\s+)?(?:any\s+of\s+)?(?:its|their)\s+(?:excipients|components|ingredients)\b", r"\1"),
+        # "impaired hepatic or renal function": impaired function of either organ
+        (r"(?i)\bimpaired\s+(hepatic|liver|renal|kidney)\s+(or|and/or|and)\s+(hepatic|liver|renal|kidney)\s+function\b",
+         r"impaired \1 function \2 impaired \3 function"),
         # "any investigational drug or device": investigational both
         (r"(?i)\b(investigational|experimental)\s+(drugs?|agents?|products?|medications?|therap(?:y|ies)|treatments?)"
          r"\s+(or|and/or|and)\s+devices?\b", r"\1 \2 \3 \1 device"),
