@@ -221,7 +221,8 @@ def test_a_20000_character_criterion_compiles_quickly():
      "within 7 days before first_dose"),
     # a past illness that required a drug required it then
     ("Has a history of (non-infectious) pneumonitis that required steroids or has current pneumonitis", "exclusion",
-     "(condition pneumonitis [history] and medication corticosteroid [history]) or condition pneumonitis [current]"),
+     "(condition pneumonitis [history] and medication corticosteroid [history] and text \"that required steroids\") "
+     "or condition pneumonitis [current]"),
     ("Has received prior therapy with an anti-PD-1, anti-PD-L1, or anti-PD-L2 agent", "exclusion",
      "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication pdl2_inhibitor [history]"),
     ("Is pregnant or breastfeeding or expecting to conceive or father children within the projected duration of the "

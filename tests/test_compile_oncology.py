@@ -109,9 +109,9 @@ def outcome(rule: str, **profile):
     # a treatment required by a list of conditions: in an exclusion, of each
     ("Has a history of (non-infectious) pneumonitis/interstitial lung disease that required steroids or has "
      "current pneumonitis/interstitial lung disease", "exclusion",
-     "(condition pneumonitis [history] and medication corticosteroid [history]) or (condition "
-     "interstitial_lung_disease [history] and medication corticosteroid [history]) or condition pneumonitis "
-     "[current] or condition interstitial_lung_disease [current]"),
+     "(condition pneumonitis [history] and medication corticosteroid [history] and text \"that required steroids\") "
+     "or (condition interstitial_lung_disease [history] and medication corticosteroid [history] and text \"that "
+     "required steroids\") or condition pneumonitis [current] or condition interstitial_lung_disease [current]"),
     ("Asthma or COPD requiring oral steroids", "exclusion",
      "(condition asthma and medication corticosteroid [current, oral]) or (condition copd and medication "
      "corticosteroid [current, oral])"),
@@ -310,6 +310,17 @@ def test_past_pneumonitis_that_needed_no_steroids_does_not_exclude():
     past = {"conditions": [{"name": "pneumonitis", "onset": "2020-01-01", "end": "2020-03-01"}], "medications": [],
             "complete": ["conditions", "medications"]}
     assert outcome(rule, **past).truth is Truth.FALSE
+
+
+def test_steroids_taken_for_something_else_do_not_make_a_past_pneumonitis_one_that_required_them():
+    # a history of each, never linked: whether the steroids were for the pneumonitis is a coordinator's call
+    rule = to_text(compile_criterion("History of pneumonitis or interstitial lung disease that required steroids",
+                                     "exclusion").rule)
+    both = {"conditions": [{"name": "pneumonitis", "onset": "2020-01-01", "end": "2020-03-01"},
+                           {"name": "asthma", "onset": "2010-01-01"}],
+            "medications": [{"name": "prednisone", "start": "2023-05-01", "end": "2023-05-10", "note": "asthma flare"}],
+            "complete": ["conditions", "medications"]}
+    assert outcome(rule, **both).truth is Truth.UNKNOWN
 
 
 def test_hormone_receptor_positive_breast_cancer_may_not_be_er_positive():

@@ -86,6 +86,7 @@ class _Part:
     requiring: list[Rule] = field(default_factory=list)
     requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
     requiring_own: list[str] = field(default_factory=list)  # "requiring hospitalization or …": or so qualified
+    requiring_words: FreeText | None = None  # "that required steroids", kept where the link is loose
     dose: Comparison | None = None
     dose_bound: Comparison | None = None  # the upper end of "≥ 5 mg/day and ≤ 10 mg/day"
     elliptic: tuple[str, float, str | None] | None = None  # "≤ 10": op, value, unit of the previous measure
@@ -817,7 +818,10 @@ class Reader(Transformer):
                 quals = []
             elif t.type == "TREATMENT_OR" and not needed:
                 own, quals = quals, []
-        return ("requiring", needed, own)
+        tokens = [t for t in items if isinstance(t, Token)]
+        words = FreeText(text=self.norm.text[tokens[0].start_pos:tokens[-1].end_pos],
+                         span=self.norm.span(tokens[0].start_pos, tokens[-1].end_pos))
+        return ("requiring", needed, own, words)
 
     def lasting(self, items):
         _, op, number, unit = items
@@ -1004,6 +1008,7 @@ class Reader(Transformer):
                                   for tok, quals in post[1])
             part.requiring_any = len(post[1]) > 1
             part.requiring_own = post[2]
+            part.requiring_words = post[3]
         elif tag == "lasting":
             part.lasting = post[1]
         elif tag == "grade":
@@ -1479,17 +1484,23 @@ class Reader(Transformer):
                     # and the drug would be joined without knowing what the drug is for
                     raise Unreadable("a treatment required by an unnamed condition")
                 needed = p.requiring
+                loose = False  # the treatment's time not tied to the condition's
                 if p.window is not None:
                     # "exacerbation requiring systemic corticosteroids in the past 3 months": the
                     # treatment was needed then, not necessarily now
                     needed = [r.model_copy(update={"qualifiers": tuple(q for q in r.qualifiers if q != "current"),
                                                    "window": p.window}) for r in needed]
                 elif all("history" in q for q in variants):
-                    # "a history of pneumonitis that required steroids": then, too
+                    # "a history of pneumonitis that required steroids": then, too; but a drug had
+                    # at any time may have been for anything, so a patient with both waits for a
+                    # coordinator to say it was for this (the words are kept)
                     needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
                         "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
+                    loose = True
                 if p.requiring_any:
                     needed = [AnyOf(items=tuple(needed), span=p.span)]
+                if loose and p.requiring_words is not None:
+                    needed = [*needed, p.requiring_words]
                 node = AllOf(items=(node, *needed), span=p.span)
                 if p.requiring_own:
                     qualified = [self._entity_node(p.terminal, p.concept, q + p.requiring_own, w, own, p.dose,
@@ -2124,6 +2135,7 @@ def _distribute(seq: _Seq, kind: CriterionKind) -> None:
                 if kind == "inclusion":
                     raise Unreadable("a treatment required by the last condition of a list, or by each")
                 p.requiring = list(nxt.requiring)
+                p.requiring_words = nxt.requiring_words
         elif _measured(p) and _measured(nxt) and p.window is None and nxt.window is not None:
             p.window = nxt.window
     # "> 18 years and < 70 years of age": once one bound says "of age", a bound in years is an age too
