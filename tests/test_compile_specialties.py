@@ -11,7 +11,8 @@ from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
-from screening.tokens import _pieces, normalise
+from screening.tokens import normalise
+from screening.tokens.lexicon import split_pieces
 from screening.vocabulary import load_vocabulary
 
 AS_OF = date(2026, 11, 20)
@@ -100,7 +101,7 @@ def test_no_two_concepts_share_a_form_once_normalised():
     vocab = load_vocabulary()
     owners: dict[tuple[bool, tuple[str, ...]], set[str]] = {}
     for form, concept_id, case_sensitive in vocab.surface_forms():
-        pieces = _pieces(normalise(form).text)
+        pieces = split_pieces(normalise(form).text)
         key = tuple(p.text if case_sensitive else p.key for p in pieces)
         owners.setdefault((case_sensitive, key), set()).add(concept_id)
     # a class named after its best-known member ("penicillin") shares the form on purpose

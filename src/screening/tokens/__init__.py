@@ -1,0 +1,145 @@
+"""Criterion text → grammar tokens: the first stage of compiling.
+
+1. :func:`normalise` (:mod:`.normalise`) — markdown escapes, unicode comparators, decimal commas and
+   thousands separators, keeping a map back to the verbatim characters so spans point at the
+   source words;
+2. :func:`tokenize` — the vocabulary (concept names, longest first) and ``grammars/lexicon.yaml``
+   (function words) turn the text into grammar terminals and numbers take their units
+   (:mod:`.lexicon`); then passes settle phrases that read as one and words whose role depends
+   on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
+   :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
+   lines), :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
+   :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
+3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
+   that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
+   :func:`tidy` drops what frames a clause without constraining it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from ..vocabulary import load_vocabulary
+from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
+from .context import in_context
+from .lexicon import (
+    AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
+    load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
+)
+from .measures import (
+    WILLING, abbreviated_classes, alternative_limits, grade_phrases, history_amounts, level_words,
+    measured_while, measures_with, negative_numbers, persistent_values, proxies, scale_of_the_value,
+    snellen_fractions, test_before, thresholds_by_sex, unresolved_toxicity, within_range,
+)
+from .normalise import Normalised, normalise
+from .people import (
+    age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients, childbearing_items,
+    contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
+    subgroup_after_sex, women_planning, women_with,
+)
+from .periods import (
+    counted_from_anchor, dated_diagnoses, durations, during_or_before, elliptic_counts, now_or_before, rates,
+)
+from .phrases import cancer_stages
+from .treatment import (
+    completed_before, counted_regimens, dose_ranges, expected_to_require, half_lives, naive_to, off_for,
+    planned_too, progressed_on, stable_drugs, treated_with, treatment_lists, washout_of,
+)
+from .wording import (
+    adjective_commas, caveat_words, choice_first, comply_lists, kind_named_with_class, numbered_siblings,
+    organs_sharing_a_name, repeated_names, trailing_conditions, unless_negative, unless_words,
+)
+
+__all__ = [
+    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "WILLING", "Normalised", "clauses", "episode_concept",
+    "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
+]
+
+
+def tokenize(norm: Normalised) -> list[Token]:
+    """Grammar terminals for normalised criterion text (filler words dropped)."""
+    lex = load_lexicon()
+    vocab = load_vocabulary()
+    text = norm.text
+    pieces = split_pieces(text)
+    tokens: list[Token] = []
+    i = 0
+
+    def emit(terminal: str, value: str, start: int, end: int) -> None:
+        tokens.append(token(terminal, value, start, end))
+
+    while i < len(pieces):
+        p = pieces[i]
+        if p.kind == "num":
+            # a titre: 1:80
+            if p.text == "1" and i + 2 < len(pieces) and pieces[i + 1].text == ":" and pieces[i + 2].kind == "num" \
+                    and pieces[i + 1].start == p.end and pieces[i + 2].start == pieces[i + 1].end:
+                emit("TITRE", pieces[i + 2].text, p.start, pieces[i + 2].end)
+                i += 3
+                continue
+            entry = lex.match(pieces, i)  # names that start with a number: "24-hour urine protein"
+            if entry is not None and entry.from_vocabulary:
+                end = pieces[i + len(entry.keys) - 1].end
+                emit(entry.terminal, entry.value, p.start, end)
+                i += len(entry.keys)
+                continue
+            emit("NUMBER", p.text, p.start, p.end)
+            i += 1
+            scientific = SCIENTIFIC.match(text, p.end)
+            if not scientific and i < len(pieces):
+                after = lex.match(pieces, i, only=AFTER_NUMBER)
+                if after is not None:
+                    continue
+            name = lex.match(pieces, i) if i < len(pieces) else None
+            if name is not None and name.from_vocabulary and len(name.keys) > 1:
+                continue  # "≥ 1 MS relapse": a name of several words, not "1 ms" and a word
+            unit = read_unit(text, p.end, lex.bare_units)
+            if unit is not None:
+                unit_text, unit_end = unit
+                unit_start = p.end + (len(text[p.end:]) - len(text[p.end:].lstrip(" ")))
+                # "kg / m2", "mL/min/1.73 m2": one unit, written as one word (which is how the
+                # rule language prints it and reads it back)
+                emit("UNIT", re.sub(r"\s+", "", LEADING_TIMES.sub("", unit_text)), unit_start, unit_end)
+                while i < len(pieces) and pieces[i].start < unit_end:
+                    i += 1
+            continue
+        entry = lex.match(pieces, i)
+        if entry is not None:
+            end = pieces[i + len(entry.keys) - 1].end
+            if entry.terminal != "filler":
+                emit(entry.terminal, entry.value, p.start, end)
+            elif p.text == "A" and after_class_name(tokens):
+                emit("WORD", "A", p.start, end)  # "Child-Pugh class A": a value, not an article
+            i += len(entry.keys)
+            continue
+        if p.kind == "word":
+            emit("WORD", p.text, p.start, p.end)
+        elif p.text == ".":
+            emit("PERIOD", ".", p.start, p.end)
+        elif p.text == "+":
+            emit("PLUS", "+", p.start, p.end)
+        i += 1
+    tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(tokens)), text), text)
+    tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
+    tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
+    tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
+    tokens = organs_sharing_a_name(tokens, vocab, text)
+    # passes that only read the tokens around them, in this order
+    tokens = measured_while(elliptic_counts(rates(tokens, text)))
+    for settle in (half_lives, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
+                   age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
+                   women_planning, childbearing_items, within_range, test_before, counted_from_anchor,
+                   ages_by_word, ages_of_patients, women_with, pregnant_with, age_with, dated_diagnoses,
+                   history_amounts, thresholds_by_sex, caveat_words, level_words, alternative_limits, choice_first,
+                   dose_ranges, during_or_before, planned_too, off_for, expected_to_require, unless_negative):
+        tokens = settle(tokens)
+    # passes that also read the words between the tokens, in this order
+    for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
+                           progressed_on, scale_of_the_value):
+        tokens = settle_in_text(tokens, text)
+    tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
+    for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values):
+        tokens = settle_in_text(tokens, text)
+    return tokens

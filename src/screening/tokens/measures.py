@@ -1,0 +1,632 @@
+"""Token passes for values: thresholds by sex, grades and toxicities, scales, limits, ranges.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from lark import Token
+
+from ..vocabulary import load_vocabulary
+from .lexicon import COMPARATORS, load_lexicon, retyped, token, words_of
+
+# A class value as written: a roman numeral, or a small number ("ASA 1-3").
+_CLASS_VALUE = re.compile(r"^(?:I|II|III|IV|V|VI)(?:[-–](?:I|II|III|IV|V|VI))?$|^[1-6]$")
+
+
+_AFTER_CLASS_VALUE = frozenset({"DASH", "TO", "OR", "COMMA", "AND", "PERIOD", "SEMI", "RPAR", "LPAR"})
+
+
+def abbreviated_classes(tokens: list[Token], text: str) -> list[Token]:
+    """"ASA I-III", "ASA ≥ 3": letters that name another concept ("ASA" is aspirin) name a class
+    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS); "ASA 81 mg" stays aspirin."""
+    named = load_lexicon().class_abbreviations
+    out = list(tokens)
+    for k, t in enumerate(out):
+        scale = named.get(text[t.start_pos:t.end_pos])
+        if scale is None or t.type == "CATEGORICAL":
+            continue
+        j = k + 1 + (k + 1 < len(out) and out[k + 1].type in COMPARATORS)
+        if j >= len(out) or not _CLASS_VALUE.match(text[out[j].start_pos:out[j].end_pos]):
+            continue
+        if out[j].type == "NUMBER" and j + 1 < len(out) and out[j + 1].type not in _AFTER_CLASS_VALUE:
+            continue  # "ASA 3 times daily"
+        out[k] = retyped(t, "CATEGORICAL", scale)
+    return out
+
+
+def thresholds_by_sex(tokens: list[Token]) -> list[Token]:
+    """"Male subjects weigh ≥ 50 kg, female subjects weigh ≥ 45 kg", "Body weight: male ≥ 50 kg,
+    female ≥ 45 kg": one measure with a threshold for each sex, read as "weight (men ≥ 50 kg,
+    women ≥ 45 kg)". Both sexes must be given, of one measure (one sex alone, "women aged 18-45",
+    is who may take part)."""
+    def threshold(k: int, named: bool) -> int | None:
+        """Where "SEX MEASURE? cmp NUMBER UNIT?" starting at ``k`` ends (the measure there when
+        ``named``), or None."""
+        m = k + 2 if named else k + 1
+        if m + 1 < len(out) and out[k].type in ("MALE", "FEMALE") and (not named or out[k + 1].type == "MEASURE") \
+                and out[m].type in COMPARATORS and out[m + 1].type == "NUMBER":
+            return m + 3 if m + 2 < len(out) and out[m + 2].type == "UNIT" else m + 2
+        return None
+
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        starts = k == 0 or out[k - 1].type in ("COMMA", "SEMI")
+        named = starts and k < len(out) and out[k].type in ("MALE", "FEMALE")
+        lead = k if named else k + (2 if k + 1 < len(out) and out[k + 1].type == "COLON" else 1)
+        if not named and out[k].type != "MEASURE":
+            k += 1
+            continue
+        first = threshold(lead, named)
+        second = threshold(first + 1, named) if first is not None and first < len(out) \
+            and out[first].type in ("COMMA", "AND", "SEMI") else None
+        if second is None or out[lead].type == out[first + 1].type \
+                or named and out[lead + 1].value != out[first + 2].value:
+            k += 1
+            continue
+        measure = out[lead + 1] if named else out[k]
+        skip = 2 if named else 1  # the sex, and the measure said with it
+        pieces = [measure, token("LPAR", "(", measure.end_pos, measure.end_pos)]
+        for begin, end in ((lead, first), (first + 1, second)):
+            pieces.append(token("FOR_SEX", out[begin].type.lower(), out[begin].start_pos,
+                                 out[begin + skip - 1].end_pos))
+            pieces.extend(out[begin + skip:end])
+            if begin == lead:
+                pieces.append(out[first])
+        pieces.append(token("RPAR", ")", out[second - 1].end_pos, out[second - 1].end_pos))
+        out[k:second] = pieces
+        k += len(pieces)
+    return out
+
+
+# Words saying the patient can or will ("willing to sign consent"): a capacity, not the signature.
+WILLING = re.compile(r"\b(?:able|abilit|willing|capable|understand|agree|accept|commit)", re.IGNORECASE)
+
+
+def proxies(tokens: list[Token]) -> list[Token]:
+    """"Signed consent by the patient or legal guardian" is consent, whoever signs: the proxy is
+    dropped. "Patient or legal representative able to give consent", "patient or carer willing to
+    comply", "patient or guardian unable to consent": the patient need not be able to, so the
+    sentence is not the patient's attribute and the proxy stays a word (free text)."""
+    out: list[Token] = []
+    sentence: list[Token] = []
+    for t in [*tokens, None]:
+        if t is not None and t.type not in ("PERIOD", "SEMI"):
+            sentence.append(t)
+            continue
+        capacity = any(x.type in ("COMPLY", "NEG") or x.type == "ABLE" and WILLING.search(x.value) for x in sentence)
+        out.extend(retyped(x, "WORD") if x.type == "PROXY" else x
+                   for x in sentence if x.type != "PROXY" or capacity)
+        sentence = []
+        if t is not None:
+            out.append(t)
+    return out
+
+
+# After these a "-" stuck to a number is its sign, not a range or a hyphen: "≤ -2.5", "between
+# -2.5 and -1".
+_SIGNED_AFTER = frozenset({"GT", "GE", "LT", "LE", "EQ", "BETWEEN", "AND", "TO", "OR", "COLON", "LPAR"})
+
+
+def negative_numbers(tokens: list[Token]) -> list[Token]:
+    """Merge a minus sign into the number it is written against."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "DASH" and t.value in ("-", "–", "—") and nxt is not None and nxt.type == "NUMBER" \
+                and nxt.start_pos == t.end_pos and out and out[-1].type in _SIGNED_AFTER:
+            out.append(token("NUMBER", "-" + nxt.value, t.start_pos, nxt.end_pos))
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+# A criterion that names the adverse-event scale: its grades are CTCAE grades, of any condition.
+_CTCAE = re.compile(r"\bCTCAE\b|\bNCI[- ]CTC\b|Common Terminology Criteria", re.IGNORECASE)
+
+
+_GRADE_WORDS = frozenset({"grade", "grades"})
+
+
+_SEVERITIES = frozenset({"mild", "moderate", "severe"})
+
+
+# Words after "or" that open a grade upwards ("grade 2 or higher") or downwards ("grade 1 or lower").
+_GRADES_UP = frozenset({"higher", "greater", "above", "worse", "more", "over"})
+
+
+_GRADES_DOWN = frozenset({"lower", "less", "below", "better", "under"})
+
+
+_GRADE_LIST = frozenset({"OR", "COMMA", "ANDOR", "AND"})
+
+
+# Before "grade" these say the grade is of something else ("WHO grade", "histologic grade",
+# "NYHA grade", "K-L severity grade"): a word, a scale, a number.
+_NOT_CTCAE_BEFORE = frozenset({"WORD", "MEASURE", "CATEGORICAL", "CLASS", "NUMBER", "DASH", "PLUS"})
+
+
+_ANY_BEFORE = re.compile(r"(?i)\bany\s*$")
+
+
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+
+
+_SCALE_WORDS = re.compile(r"(?i)^(?:NCI|CTC|CTCAE|v\d+(?:\.\d+)*)$")
+
+
+def _grade_number(t: Token | None) -> int | None:
+    return int(t.value) if t is not None and t.type == "NUMBER" and re.fullmatch(r"[0-5]", t.value) else None
+
+
+def _grade_at(tokens: list[Token], k: int) -> tuple[int, int, int, int] | None:
+    """The CTCAE grades a phrase around the grade word at ``k`` says, as (first token, end token,
+    lowest, highest); 0 as the lowest says "none or up to". None when it is not such a phrase."""
+    def at(j: int) -> Token | None:
+        return tokens[j] if 0 <= j < len(tokens) else None
+
+    first = k
+    before = at(k - 1)
+    if before is not None and before.type in COMPARATORS:
+        # "≥ grade 3", "> grade 1", "at least grade 2"
+        number = _grade_number(at(k + 1))
+        if number is None:
+            return None
+        first, end, op = k - 1, k + 2, before.type
+    elif at(k + 1) is not None and at(k + 1).type in COMPARATORS:
+        # "grade ≥ 2", "grade greater than or equal to 2"
+        number = _grade_number(at(k + 2))
+        if number is None:
+            return None
+        end, op = k + 3, at(k + 1).type
+    else:
+        # "grade 3", "grade 3 or 4", "grade 3-4", "grade 2 or higher", "grade 2+", "grade 0-1"
+        numbers = [_grade_number(at(k + 1))]
+        if numbers[0] is None:
+            return None
+        end, ranged = k + 2, False
+        while at(end) is not None and at(end).type in (_GRADE_LIST | {"DASH", "TO"}) \
+                and _grade_number(at(end + 1)) is not None:
+            ranged = ranged or at(end).type in ("DASH", "TO")
+            numbers.append(_grade_number(at(end + 1)))
+            end += 2
+        if len(numbers) != 2 if ranged else numbers != list(range(numbers[0], numbers[-1] + 1)):
+            return None  # "grade 1 or 3", "grade 1-2-3": not one range of grades
+        low, high = numbers[0], numbers[-1]
+        tail = at(end)
+        word = at(end + 1)
+        if tail is not None and tail.type == "GE" or tail is not None and tail.type == "PLUS" and len(numbers) == 1:
+            high, end = 5, end + 1  # "grade 2 or greater", "grade 2+"
+        elif tail is not None and tail.type == "LE":
+            low, end = 0, end + 1  # "grade 1 or less"
+        elif tail is not None and tail.type in ("OR", "AND") and word is not None and word.type == "WORD" \
+                and word.value.lower() in _GRADES_UP | _GRADES_DOWN:
+            if word.value.lower() in _GRADES_UP:
+                high = 5
+            else:
+                low = 0
+            end += 2
+        op = None
+    if op is not None:
+        low, high = {"GT": (number + 1, 5), "GE": (number, 5), "LT": (0, number - 1), "LE": (0, number),
+                     "EQ": (number, number)}[op]
+    after = at(end)
+    if after is not None and after.type == "WORD" and len(after.value) == 1:
+        return None  # "grade 3a follicular lymphoma": a grade of the tumour
+    if not 0 <= low <= high <= 5 or high == 0 or (low, high) == (0, 5):
+        return None
+    return first, end, low, high
+
+
+def grade_phrases(tokens: list[Token], text: str) -> list[Token]:
+    """"Grade ≥ 2", "≥ grade 3", "grade 3 or 4", "grade 2 or higher", "CTCAE grade ≥ 3" become one
+    GRADE token whose value is the range of grades, "2-5", "0-1" (none, or up to 1), with
+    " ctcae" when the criterion names the scale; "WHO grade 2", "Gleason grade 3" do not."""
+    ctcae = " ctcae" if _CTCAE.search(text) else ""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        named = t.type == "MEASURE" and t.value == "ctcae_grade"
+        if not (named or t.type == "WORD" and t.value.lower() in _GRADE_WORDS):
+            k += 1
+            continue
+        found = _grade_at(out, k)
+        if found is None and not named and _ANY_BEFORE.search(text, 0, t.start_pos) \
+                and not (k + 1 < len(out) and out[k + 1].type in COMPARATORS | {"NUMBER"}):
+            # "myocarditis of any grade": the condition, whatever its grade
+            first = k - 1 if k > 0 and out[k - 1].type == "OF" else k
+            del out[first:k + 1]
+            k = first
+            continue
+        if found is None:
+            k += 1
+            continue
+        first, end, low, high = found
+        before = out[first - 1] if first > 0 else None
+        named_by = out[k - 1] if k > 0 else None  # the word right before "grade", if any
+        word_before = _WORD_BEFORE.search(text, 0, t.start_pos)
+        if not named and (named_by is not None and named_by.type in _NOT_CTCAE_BEFORE
+                          and not _SCALE_WORDS.match(named_by.value)
+                          or word_before and word_before[1].lower() in load_lexicon().other_gradings):
+            k += 1
+            continue
+        if before is not None and before.type == "OF":
+            first -= 1  # "neuropathy of grade 2 or higher"
+        marker = token("GRADE", f"{low}-{high}" + (" ctcae" if named else ctcae), out[first].start_pos,
+                        out[end - 1].end_pos)
+        out[first:end] = [marker]
+        if first >= 2 and first + 1 < len(out) and out[first - 1].type == "LPAR" and out[first + 1].type == "RPAR" \
+                and out[first - 2].type == "QUAL" and out[first - 2].value in _SEVERITIES:
+            # "severe (grade ≥ 3) diarrhea": the grade says what "severe" means
+            out[first - 2:first + 2] = [marker]
+            first -= 2
+        k = first + 1
+    return out
+
+
+# "Unresolved toxicity > grade 1 from prior therapy": the toxicities of earlier treatment have not
+# all resolved to grade 1, which is the recorded attribute of recovery, negated.
+_PERSISTING = frozenset({"unresolved", "persistent", "persisting", "ongoing", "residual", "continuing"})
+
+
+_TOXICITIES = frozenset({"toxicity", "toxicities", "ae", "aes", "adverse event", "adverse events"})
+
+
+_PRIOR_THERAPY = frozenset({"therapy", "therapies", "treatment", "treatments", "anticancer_therapy"})
+
+
+_RESOLVED = frozenset({"resolved", "recovered"})
+
+
+_FROM = frozenset({"from", "of", "due to", "related to", "attributed to", "caused by"})
+
+
+def unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
+    """"Unresolved toxicity of grade > 1 from prior anticancer therapy", "persistent AEs (> grade 1)
+    from prior treatment", "toxicities from prior therapy that have not resolved to grade ≤ 1": NEG
+    and the attribute recovered_from_prior_toxicity. Prior therapy of one kind ("from prior
+    radiotherapy") or another grade ("> grade 2") is another fact, and is left as it is."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        j, persisting = k, None
+        if out[j].type in ("QUAL", "WORD") and words_of(out[j], text) in _PERSISTING:
+            persisting, j = out[j], j + 1
+        noun = j
+        if k > 0 and out[k - 1].type == "NEG":
+            k += 1  # "no unresolved toxicity …": a negation of the negation, left as words
+            continue
+        if j + 1 < len(out) and f"{words_of(out[j], text)} {words_of(out[j + 1], text)}" in _TOXICITIES:
+            j += 2
+        elif j < len(out) and out[j].type == "WORD" and words_of(out[j], text) in _TOXICITIES:
+            j += 1
+        else:
+            k += 1
+            continue
+        grades: list[str] = []
+
+        def grade_at(i: int) -> int:
+            if i + 2 < len(out) and out[i].type == "LPAR" and out[i + 1].type == "GRADE" and out[i + 2].type == "RPAR":
+                grades.append(out[i + 1].value.split()[0])
+                return i + 3
+            if i < len(out) and out[i].type == "GRADE":
+                grades.append(out[i].value.split()[0])
+                return i + 1
+            return i
+
+        j = grade_at(j)
+        while j < len(out) and words_of(out[j], text) in _FROM:
+            j += 1
+        if not (j + 1 < len(out) and out[j].type == "QUAL" and out[j].value == "history"
+                and out[j + 1].type in ("WORD", "MED", "TREATMENT") and out[j + 1].value.lower() in _PRIOR_THERAPY):
+            k += 1
+            continue
+        j = grade_at(j + 2)
+        if not grades:
+            # "… that have not resolved to grade ≤ 1", ", defined as having not resolved to grade 0 or 1"
+            i = j + 1 if j < len(out) and out[j].type == "COMMA" else j
+            i = i + 1 if i < len(out) and out[i].type == "DETERMINED_BY" else i
+            if i + 2 < len(out) and out[i].type == "NEG" and words_of(out[i + 1], text) in _RESOLVED:
+                i += 3 if out[i + 2].type == "TO" else 2
+                while i < len(out) and (out[i].type == "STANDARD" or _SCALE_WORDS.match(out[i].value)):
+                    i += 1  # "… to CTCAE v5.0 grade 0 or 1"
+                j = grade_at(i)
+                grades = ["2-5"] if grades == ["0-1"] else []  # not resolved to ≤ 1: above 1
+        if grades != ["2-5"] or persisting is None and not any(t.type == "NEG" for t in out[noun:j]):
+            k += 1
+            continue
+        start = (persisting or out[noun]).start_pos
+        out[k:j] = [token("NEG", words_of(persisting or out[noun], text), start, start),
+                    token("ATTR", "recovered_from_prior_toxicity", start, out[j - 1].end_pos)]
+        k += 2
+    return out
+
+
+_RANGE_WORDS = frozenset({"GT", "GE", "LT", "LE", "EQ", "BETWEEN", "TO", "DASH"})
+
+
+_WITH = re.compile(r"\s*with(?:\s+an?)?\s*", re.IGNORECASE)
+
+
+def measures_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Mayo score of 6 to 12 with an endoscopic subscore ≥ 2": a value and the value "with" it
+    are both required (the "with" is filler, so the two comparisons would run together)."""
+    out: list[Token] = []
+    for t in tokens:
+        if out and t.type == "MEASURE" and out[-1].type in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD") \
+                and _WITH.fullmatch(text[out[-1].end_pos:t.start_pos]):
+            recent = [x.type for x in out[-5:]]
+            if "MEASURE" in recent and any(x in _RANGE_WORDS for x in recent[recent.index("MEASURE"):]):
+                out.append(token("AND", "with", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+_BOUNDS = frozenset({"GT", "GE", "LT", "LE"})
+
+
+_VALUE_ENDS = frozenset({"ULN", "LLN", "UNIT"})
+
+
+def alternative_limits(tokens: list[Token]) -> list[Token]:
+    """"AST ≤ 3 × ULN, or ≤ 5 × ULN if liver metastases are present": the second limit is for
+    some patients only, as when it is written in parentheses ("(≤ 5 × ULN for …)"), which is how
+    it is then read; not either limit for those patients and none for the others."""
+    for k, t in enumerate(tokens):
+        if t.type != "OR" or k < 2 or tokens[k - 1 - (tokens[k - 1].type == "COMMA")].type not in _VALUE_ENDS:
+            continue
+        if not any(x.type == "MEASURE" for x in tokens[:k]):
+            continue
+        rest = tokens[k + 1:]
+        value = 3 if len(rest) > 2 and rest[2].type in _VALUE_ENDS else 2
+        if len(rest) <= value or rest[0].type not in _BOUNDS or rest[1].type != "NUMBER" or rest[value].type != "IF":
+            continue
+        end = next((j for j in range(value + 1, len(rest)) if rest[j].type in ("PERIOD", "SEMI")), len(rest))
+        if end == value + 1 or any(x.type in _BOUNDS | {"IF", "LPAR", "RPAR"} for x in rest[value + 1:end]):
+            continue
+        start = k - (tokens[k - 1].type == "COMMA")
+        close = rest[end - 1].end_pos
+        return (tokens[:start] + [token("LPAR", "(", rest[0].start_pos, rest[0].start_pos)] + rest[:end]
+                + [token("RPAR", ")", close, close)] + rest[end:])
+    return tokens
+
+
+PERSISTENT = frozenset({"persistent", "persistently"})
+
+
+def persistent_values(tokens: list[Token], text: str) -> list[Token]:
+    """"Persistent ALT > 3 × ULN", "persistent neutropenia (ANC < 1000/mm3)": a value beyond the
+    limit over time, which the latest value alone does not say; the word is left unread (before
+    a condition with no limit it says the condition is current)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "QUAL" and text[t.start_pos:t.end_pos].lower() in PERSISTENT:
+            sentence = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")),
+                            len(tokens))
+            if any(x.type in _BOUNDS for x in tokens[k + 1:sentence]):
+                t = retyped(t, "WORD", text[t.start_pos:t.end_pos])
+        out.append(t)
+    return out
+
+
+# "Elevated ALT > 2 × ULN": the word says the comparator again. A rise by an amount is a change,
+# not a level ("increased creatinine > 0.3 mg/dL"), so "elevation" and "increase" say it again only
+# before a multiple of the upper limit of normal, which is a level.
+_RAISED = frozenset({"elevated", "raised"})
+
+
+_RISE = frozenset({"elevation", "increased", "increase"})
+
+
+_NORMAL_BOUND = {"GT": "ULN", "GE": "ULN", "LT": "LLN", "LE": "LLN"}
+
+
+# what may not follow "abnormal X" for the words to be about X's reference range alone
+_NOT_AFTER_ABNORMAL = frozenset({"GT", "GE", "LT", "LE", "EQ", "LPAR", "NUMBER", "BETWEEN", "UNIT", "ULN", "LLN",
+                                 "COMMA", "AND", "OR", "ANDOR", "MEASURE"})
+
+
+def level_words(tokens: list[Token]) -> list[Token]:
+    """"Elevated ALT > 2 × ULN" is ALT > 2 × ULN; "abnormal TSH" is TSH not within its normal
+    limits (what "normal" reads as, negated); "above (institutional) normal" is above the upper
+    limit of normal, "below normal" under the lower."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "NEGATIVE" and out and out[-1].type in _NORMAL_BOUND \
+                and t.value.lower().startswith("normal"):
+            out.append(retyped(t, _NORMAL_BOUND[out[-1].type]))
+            continue
+        word = t.value.lower() if t.type == "WORD" else ""
+        after = [x.type for x in tokens[k + 1:k + 4]]
+        if after[:1] == ["MEASURE"] and after[1:2] in (["GT"], ["GE"]) and (
+                word in _RAISED or word in _RISE and "ULN" in after[2:] + [x.type for x in tokens[k + 4:k + 5]]):
+            continue
+        if word == "abnormal" and after[:1] == ["MEASURE"]:
+            # one value only: "abnormal prolactin and TSH" may be either or both of them
+            if len(after) == 1 or after[1] not in _NOT_AFTER_ABNORMAL:
+                out.append(retyped(t, "NEG"))
+                out.append(retyped(t, "NEGATIVE", "normal"))
+                continue
+        out.append(t)
+    return out
+
+
+def history_amounts(tokens: list[Token]) -> list[Token]:
+    """"Smoking history of ≥ 10 pack-years": an amount of the condition's measure says the history
+    too, so the condition is dropped. Only after "history": "smokers with > 20 pack-years" may mean
+    current smokers."""
+    measured_as = load_lexicon().measured_as
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        rest = tokens[k + 1:k + 5]
+        if t.type == "COND" and t.value in measured_as and len(rest) == 4 \
+                and rest[0].type == "QUAL" and rest[0].value == "history" and rest[1].type in COMPARATORS \
+                and rest[2].type == "NUMBER" and rest[3].type == "MEASURE" and rest[3].value == measured_as[t.value]:
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+# What may stand between a measure's name and words that say how it was measured: its thresholds.
+_THRESHOLD_TOKENS = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "UNIT", "TIMEUNIT", "TO", "DASH", "BETWEEN",
+                               "AND", "OR"})
+
+
+def measured_while(tokens: list[Token]) -> list[Token]:
+    """"SpO2 ≤ 94% on room air", "SpO2 on room air ≥ 92%", "born at < 32 weeks gestation": words
+    naming how a value was measured make it the narrower measure they name, when they follow that
+    measure's name or its thresholds or come right before them; anywhere else they stay words."""
+    vocab = load_vocabulary()
+
+    def narrows(words: Token, measure: Token | None) -> bool:
+        return measure is not None and measure.type == "MEASURE" and vocab.is_a(words.value, measure.value)
+
+    out: list[Token] = []
+    narrowed: dict[int, str] = {}  # index of a measure named after the words → the narrower measure
+    for i, t in enumerate(tokens):
+        if t.type != "MEASURED_WHILE":
+            out.append(retyped(t, "MEASURE", narrowed[i]) if i in narrowed else t)
+            continue
+        k = len(out) - 1
+        while k >= 0 and out[k].type in _THRESHOLD_TOKENS:
+            k -= 1
+        if k >= 0 and narrows(t, out[k]):
+            out[k] = retyped(out[k], "MEASURE", t.value)
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].type in _THRESHOLD_TOKENS:
+            j += 1
+        if j < len(tokens) and narrows(t, tokens[j]):
+            narrowed[j] = t.value
+            continue
+        out.append(retyped(t, "WORD"))
+    return out
+
+
+def scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
+    """"Pain NRS ≥ 4 on a 0-10 NRS", "(0-10 scale)", "on an 11-point scale": the span of the scale
+    the value was given on, after it, says no more when it is the measure's own span."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        if out[k].type != "MEASURE" or out[k + 1].type not in COMPARATORS or out[k + 2].type != "NUMBER":
+            continue
+        concept = vocab.lookup(out[k].value)
+        if concept is None or concept.plausible is None or concept.unit is not None:
+            continue
+        low, high = concept.plausible
+        j = k + 3
+        opened = j < len(out) and out[j].type == "LPAR"
+        j += opened
+        run = out[j:j + 4]
+        words = [text[t.start_pos:t.end_pos].lower() for t in run]
+        if [t.type for t in run[:3]] in (["NUMBER", "DASH", "NUMBER"], ["NUMBER", "TO", "NUMBER"]) \
+                and (float(run[0].value), float(run[2].value)) == (low, high):
+            end = j + 3
+        elif len(run) >= 2 and run[0].type == "NUMBER" and words[1] == "point" \
+                and float(run[0].value) == high - low + 1:
+            end = j + 2
+        else:
+            continue
+        if end < len(out) and (out[end].type == "MEASURE" and out[end].value == out[k].value
+                               or out[end].type == "WORD" and out[end].value.lower() == "scale"):
+            end += 1  # "on a 0-10 NRS", "on a 0-10 scale"
+        elif not opened:
+            continue  # a bare span is read only in a parenthesis: "(0-10)"
+        if opened:
+            if not (end < len(out) and out[end].type == "RPAR"):
+                continue
+            end += 1
+        del out[k + 3:end]
+        break
+    return out
+
+
+_FLIPPED = {"LT": "GT", "LE": "GE", "GT": "LT", "GE": "LE", "EQ": "EQ"}
+
+
+def snellen_fractions(tokens: list[Token], text: str) -> list[Token]:
+    """"BCVA of less than 20/40", "BCVA between 20/400 and 20/40": a Snellen fraction is a logMAR
+    value exactly (log10 of denominator over numerator), and a smaller fraction a larger logMAR, so
+    the comparators turn round; a range is written from the lower logMAR up."""
+    acuity = next((k for k, t in enumerate(tokens) if t.type == "MEASURE" and t.value in load_lexicon().snellen), None)
+    if acuity is None:
+        return tokens
+    out = tokens[:acuity + 1]
+    k = acuity + 1
+    fractions: list[int] = []  # where the converted values are in ``out``
+    while k < len(tokens) and tokens[k].type not in ("PERIOD", "SEMI", "MEASURE"):
+        t = tokens[k]
+        if t.type == "NUMBER":
+            over, below = tokens[k + 1:k + 2], tokens[k + 2:k + 3]
+            if not (over and below and over[0].type == "OR" and text[over[0].start_pos:over[0].end_pos] == "/"
+                    and below[0].type == "NUMBER" and t.end_pos == over[0].start_pos
+                    and over[0].end_pos == below[0].start_pos and t.value in ("20", "6")
+                    and float(below[0].value) > 0):
+                return tokens  # a letter score or another number: not all Snellen
+            logmar = round(math.log10(float(below[0].value) / float(t.value)), 2)
+            fractions.append(len(out))
+            out.append(token("NUMBER", f"{logmar:g}", t.start_pos, below[0].end_pos))
+            k += 3
+            continue
+        out.append(retyped(t, _FLIPPED[t.type]) if t.type in _FLIPPED else t)
+        k += 1
+    if not fractions:
+        return tokens
+    out[acuity] = retyped(out[acuity], "MEASURE", "logmar_visual_acuity")
+    ranged = not any(t.type in COMPARATORS for t in out[acuity:])  # "between 20/400 and 20/40"
+    if ranged and len(fractions) == 2 and float(out[fractions[0]].value) > float(out[fractions[1]].value):
+        low, high = fractions
+        out[low], out[high] = out[high], out[low]
+    return out + tokens[k:]
+
+
+def test_before(tokens: list[Token]) -> list[Token]:
+    """"A negative pregnancy test prior to randomization": a test done before the anchor, as one at
+    it; the same test again at a second time ("at screening and prior to the first dose", "and on
+    Day 1") asks nothing more; and "18 years of age or older, inclusive": nothing more than "or older"."""
+    out: list[Token] = []
+    skip = 0
+    for k, t in enumerate(tokens):
+        if skip:
+            skip -= 1
+            continue
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "AND" and len(out) > 1 and out[-1].type == "AT_ANCHOR" and out[-2].type == "PREGNANCY_TEST" \
+                and nxt is not None:
+            after = [u.type for u in tokens[k + 1:k + 3]]
+            if after[:1] == ["AT_ANCHOR"] and after[1:2] != ["ANCHOR"]:
+                skip = 1
+                continue
+            if after == ["BEFORE", "ANCHOR"] and (k + 3 == len(tokens) or tokens[k + 3].type in ("SEMI", "COMMA")):
+                skip = 2
+                continue
+        if t.type == "BEFORE" and out and out[-1].type == "PREGNANCY_TEST" and nxt is not None and nxt.type == "ANCHOR":
+            out.append(token("AT_ANCHOR", t.value, t.start_pos, nxt.end_pos))
+            continue
+        if t.type == "ANCHOR" and out and out[-1].type == "AT_ANCHOR" and out[-1].start_pos == tokens[k - 1].start_pos \
+                and tokens[k - 1].type == "BEFORE":
+            continue
+        if t.type == "INCLUSIVE" and out and out[-1].type == "GE" and len(out) > 1 and out[-2].type == "YEARS_OLD":
+            continue
+        out.append(t)
+    return out
+
+
+def within_range(tokens: list[Token]) -> list[Token]:
+    """"Body weight within 50 to 100 kg": a measure within a range is between its ends, not a time."""
+    return [retyped(t, "BETWEEN") if t.type == "WITHIN" and 0 < k < len(tokens) - 3
+            and tokens[k - 1].type == "MEASURE" and tokens[k + 1].type == "NUMBER"
+            and tokens[k + 2].type in ("TO", "DASH") and tokens[k + 3].type == "NUMBER" else t
+            for k, t in enumerate(tokens)]

@@ -1,0 +1,155 @@
+"""Criterion text as the tokenizer reads it, with a map back to the verbatim characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..nodes import Span
+from ..vocabulary import load_vocabulary
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text and, for each of its characters, the offset of the verbatim character."""
+
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries; the last is the verbatim length
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start=self.origin[start], end=self.origin[max(end, start)])
+
+
+_ABILITY = r"(?:speak|read|write|understand)s?"
+
+
+_ABILITY_SEP = r"\s*(?:,\s*and|,\s*or|and/or|and|or|,)\s*"
+
+
+# "speak, read and write English": abilities of a language named once at the end
+_ABILITIES = re.compile(rf"(?i:\b(unable\s+to|inability\s+to|not\s+able\s+to|cannot|not)\s+)?"
+                        rf"(?i:\b({_ABILITY}(?:{_ABILITY_SEP}{_ABILITY})+))\s+(?:in\s+)?([A-Z][a-z]+)\b")
+
+
+def _each_ability(m: re.Match[str]) -> str:
+    """Each ability with its language ("speak English and read English"); after a negation the
+    words stay as they are, since whether "unable to speak or read" is either or both is not said."""
+    language = m.group(3)
+    if m.group(1) or f"speaks_{language.lower()}" not in load_vocabulary().concepts:
+        return m.group(0)  # ("read and understand Informed Consent" names no language)
+    return re.sub(rf"(?i)\b({_ABILITY})\b(?={_ABILITY_SEP})", rf"\1 {language}", m.group(2)) + f" {language}"
+
+
+# "BP > 140/90 mmHg": a pressure written as a pair is high when either value is, and below a pair
+# when both are (hypertension is SBP ≥ 140 or DBP ≥ 90)
+_PRESSURE_OPS = {">": ">", ">=": ">=", "=>": ">=", "<": "<", "<=": "<=", "=<": "<=", "greater than": ">",
+                 "more than": ">", "higher than": ">", "above": ">", "over": ">", "exceeding": ">",
+                 "at least": ">=", "less than": "<", "lower than": "<", "below": "<", "under": "<",
+                 "no more than": "<=", "not more than": "<=", "no greater than": "<=", "at most": "<="}
+
+
+_PRESSURE_PAIR = re.compile(
+    r"(?i)\b(?:blood\s+pressure|BP)(?:\s*\(BP\))?\s*(?:of\s+|is\s+|:\s*)?("
+    + "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
+    + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
+
+
+def _pressure_pair(m: re.Match[str]) -> str:
+    op = _PRESSURE_OPS[" ".join(m.group(1).lower().split())]
+    # (both below: "with", which joins one reading in an exclusion too, where "and" between two
+    # limits would read as either)
+    joined = "or" if op.startswith(">") else "with"
+    return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
+
+
+_REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"\\([<>^\[\]_*#\-.()+!=~|`])", r"\1"),      # markdown escapes: \> → >
+        (r"[≥≧⩾]", ">="), (r"[≤≦⩽]", "<="), (r"＞", ">"), (r"＜", "<"),
+        (r"[–—−‐]", "-"), (r"[’‘`´]", "'"), (r"[“”]", '"'), (r"\u00a0|\u2009|\u202f", " "),
+        (r"(?<=\d),(?=\d{3}(?!\d))", ""),              # thousands: 100,000 → 100000
+        (r"(?<=\d),(?=\d{1,2}\s*[A-Za-zµμ%/])", "."),  # decimal comma before a unit: 5,4 mEq/l
+        (r"(?<=\d) (?=000(?!\d))", ""),                # 100 000 → 100000
+        # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
+        (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
+        (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        (_ABILITIES, _each_ability),
+        (_PRESSURE_PAIR, _pressure_pair),
+        # "(minimum sensitivity 25 IU/L or equivalent units of HCG)": how sensitive the test must be
+        (r"(?i)\s*\(\s*minimum\s+sensitivity\b[^()]*\)", ""),
+        # "Women of childbearing potential must have a negative serum test": a pregnancy test
+        (r"(?i)(\b(?:child-?bearing|WOCBP)\b[^.;]{0,80}?\bnegative\s+(?:(?:serum|urine|urinary|blood)\s+"
+         r"(?:or\s+(?:serum|urine|urinary|blood)\s+)?)?)(test)\b", r"\1pregnancy \2"),
+        (r"(?i)(?<=\d)\s*beats\s+(?:per|a|/)\s*min(?:ute)?\b", " bpm"),   # "100 beats per minute"
+        (r"(?i)(?<=\d)\s*breaths\s+(?:per|a|/)\s*min(?:ute)?\b", " /min"),
+        # a threshold that is a power of ten: "HBV DNA ≥ 10^4 IU/mL" (not "× 10^9/L", a unit)
+        *((rf"((?:[<>]=?|=)\s*)10\s*\^\s*{power}\b(?!\s*/)", rf"\g<1>{10 ** power}")
+          for power in range(2, 10)),
+        # "a positive pre-study drug/alcohol screen": either test, done before the study (at screening)
+        (r"(?i)\bpre-?study\s+(?=(?:urine\s+)?(?:drug|alcohol|pregnancy)\b)", ""),
+        (r"(?i)\b(?:urine\s+)?drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\s+(screen(?:ing)?|tests?)\b",
+         r"drug screen or alcohol \1"),
+        # "allergy or hypersensitivity to the study drug or its excipients": one reaction to the product
+        (r"(?i)\b(?:allerg(?:y|ies)\s+(?:or|and/or)\s+hypersensitivit(?:y|ies)|hypersensitivit(?:y|ies)\s+(?:or|and/or)"
+         r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),
+        (r"(?i)(\bstudy\s+(?:drugs?|treatments?|medications?|interventions?)|\binvestigational\s+(?:medicinal\s+)?product)"
+         r"\s*,?\s+(?:or|and/or)\s+(?:to\s+)?(?:any\s+of\s+)?(?:its|their)\s+(?:excipients|components|ingredients)\b", r"\1"),
+        # "impaired hepatic or renal function": impaired function of either organ
+        (r"(?i)\bimpaired\s+(hepatic|liver|renal|kidney)\s+(or|and/or|and)\s+(hepatic|liver|renal|kidney)\s+function\b",
+         r"impaired \1 function \2 impaired \3 function"),
+        # "any investigational drug or device": investigational both
+        (r"(?i)\b(investigational|experimental)\s+(drugs?|agents?|products?|medications?|therap(?:y|ies)|treatments?)"
+         r"\s+(or|and/or|and)\s+devices?\b", r"\1 \2 \3 \1 device"),
+        # "active or latent tuberculosis": the name is said of both (latent TB is not a kind of active
+        # TB); latent first, so that "active" is not shared forward onto it
+        (r"(?i)\b(?:active\s+or\s+latent|latent\s+or\s+active)\s+((?:tuberculosis|TB)(?:\s+infection)?)\b",
+         r"latent \1 or active \1"),
+        # "pancreatitis (acute or chronic)": either, which the name alone says
+        (r"(?i)\s*\(\s*(?:either\s+)?(?:acute\s+or\s+chronic|chronic\s+or\s+acute)\s*\)", ""),
+        # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)
+        (r"(?i)(\bpregnant\b)\s*,?\s*(?:as\s+)?(?:confirmed|documented|determined|verified)\s+by\s+(?:an?\s+)?"
+         r"(?:negative\s+)?(?:(?:serum|urine|blood)\s+(?:or\s+(?:serum|urine|blood)\s+)?)?pregnancy\s+test(?:ing|s)?\b", r"\1"),
+        # "postmenopausal (no menses for at least 12 months)": how menopause is told, not more asked
+        (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*\((?=[^()]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^()]*\)", r"\1"),
+        # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
+        (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
+        # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
+        # "… are excluded because the effects of X on a fetus are unknown"
+        (r"(?i)\s*\((?:due\s+to|because\s+of)\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks"
+         r"|theoretical|unknown)\b[^()]*(?:\([^()]*\)[^()]*)*\)", ""),
+        # (but "anemia because of bleeding", "contraindication to aspirin because of allergy" say which)
+        (r"(?i)\b(excluded|ineligible|not\s+(?:be\s+)?eligible)\s*,?\s+because\b[^.;()]*", r"\1"),
+        (r"(?i),?\s+because\s+of\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks|theoretical"
+         r"|unknown)\b[^.;()]*", ""),
+    )
+)
+
+
+def normalise(text: str) -> Normalised:
+    """Rewrite the text for reading, remembering where every character came from."""
+    out, origin = text, list(range(len(text) + 1))
+    for pattern, repl in _REWRITES:
+        pieces: list[str] = []
+        new_origin: list[int] = []
+        last = 0
+        for m in pattern.finditer(out):
+            pieces.append(out[last:m.start()])
+            new_origin.extend(origin[last:m.start()])
+            if callable(repl):
+                # words written out anew ("systolic blood pressure > 140 mmHg or …" for "BP >
+                # 140/90"): each piece points into the words it stands for, in order
+                replacement = repl(m)
+                width = m.end() - m.start()
+                new_origin.extend(origin[m.start() + i * width // max(len(replacement), 1)]
+                                  for i in range(len(replacement)))
+            else:
+                replacement = m.expand(repl)
+                new_origin.extend([origin[m.start()]] * len(replacement))
+            pieces.append(replacement)
+            last = m.end()
+        pieces.append(out[last:])
+        new_origin.extend(origin[last:len(out)])
+        new_origin.append(origin[len(out)])
+        out, origin = "".join(pieces), new_origin
+    return Normalised(out, tuple(origin))

@@ -1,0 +1,404 @@
+"""Token passes for who a criterion is about: age, sex, pregnancy, childbearing potential,
+contraception and the patients a rule applies to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from .lexicon import COMPARATORS, retyped, skip_over, token
+
+_LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
+
+
+# What may say for how long contraception is to be used ("during the study and for at least 120
+# days after the last dose", "from screening until 90 days after the last dose of study drug").
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
+                            "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
+
+
+_PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "starting", "beginning", "time", "stopping", "stopped", "ending",
+                           "plus", "post", "posttreatment",
+                           "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
+                           "intervention", "period", "trial"})
+
+
+# Attributes said "for" a period the profile does not record, as contraception is: planning a
+# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period").
+_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation"})
+
+
+_MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
+
+
+def contraception_periods(tokens: list[Token]) -> list[Token]:
+    """Drop how long and how many methods of contraception are to be used, which the profile
+    does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if tokens[k].type == "NUMBER" and k + 1 < len(tokens) and tokens[k + 1].type == "CONTRACEPTION":
+            k += 1  # "two forms of contraception": the profile says whether, not how many
+            continue
+        j = len(out) - (2 if out and out[-1].type == "ABLE" else 1)
+        if tokens[k].type == "CONTRACEPTION" and j >= 2 and out[j].type in ("OR", "ANDOR") \
+                and out[j - 1].type == "COMMA" and out[j - 2].type == "CONTRACEPTION":
+            j -= 1  # "agree to be abstinent, or agree to use contraception"
+        if tokens[k].type == "CONTRACEPTION" and j >= 1 and out[j].type in ("OR", "ANDOR", "COMMA") \
+                and out[j - 1].type == "CONTRACEPTION" and (out[j].type != "COMMA" or out[j + 1].type == "OR"):
+            # "be abstinent or agree to use a condom": one method or another is contraception
+            out[j - 1:] = [token("CONTRACEPTION", out[j - 1].value, out[j - 1].start_pos, tokens[k].end_pos)]
+        else:
+            out.append(tokens[k])
+        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
+            # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
+            j = k + 1
+            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") \
+                    and tokens[j + 1].type in _PERIOD_TOKENS - {"AND", "OR"}:
+                j += 1  # "…, for the duration of study and 1 week after"
+            while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
+                                       or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS | _MANNER_WORDS
+                                       # "… for the duration of the pregnancy" (a partner's)
+                                       or tokens[j].type == "PREGNANT" and tokens[j - 1].type == "LASTING"
+                                       # "… after the final dose of atezolizumab": the study's drug
+                                       or tokens[j].type == "MED" and (tokens[j - 1].type == "ANCHOR" or
+                                                                       tokens[j - 1].type == "WORD" and tokens[j - 1]
+                                                                       .value.lower() in ("last", "final"))):
+                j += 1
+            while j > k + 1 and tokens[j - 1].type in ("AND", "COMMA"):
+                j -= 1  # "… after the last dose, and refrain from donating sperm": the next thing agreed
+            period = tokens[k + 1:j]
+            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
+            # ("for the duration of treatment with study drug plus 5 months post-treatment")
+            if closes and (any(t.type in ("DURING_TRIAL", "AFTER") for t in period)
+                           # "… simultaneously", "… consistently and correctly": how, which is not recorded either
+                           or period and all(t.type == "AND" or t.type == "WORD" and t.value.lower() in _MANNER_WORDS
+                                             for t in period)
+                           or any(a.type == "LASTING" and b.type in ("ANCHOR", "PREGNANT")
+                                  for a, b in zip(period, period[1:]))):
+                k = j
+                continue
+        k += 1
+    return out
+
+
+def item_labels(tokens: list[Token]) -> list[Token]:
+    """"Blood test: a. WBC ≥ 4, b. ANC ≥ 1.5", "1) WBC ≥ 4; 2) ANC ≥ 1.5": the letters and
+    numbers that label a list's items inside one criterion are not part of them."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        opens = not out or out[-1].type in _LABEL_AFTER
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if opens and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
+                t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
+                or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+            k += 2  # "b.", "c)", "2)"
+            continue
+        if opens and t.type in ("RPAR", "PERIOD"):
+            k += 1  # the label itself was a filler word ("a.") or a dropped number ("1)")
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+_AGE_RUN = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "GT", "GE", "LT", "LE", "TIMEUNIT"})
+
+
+def ages_of_age(tokens: list[Token]) -> list[Token]:
+    """"6 to 59 months of age", "≥ 28 days of age": the age named after its limits in months,
+    weeks or days (years are YEARS_OLD), read with the name first."""
+    for k in range(len(tokens) - 2):
+        if tokens[k].type == "TIMEUNIT" and tokens[k + 1].type == "OF" and tokens[k + 2].type == "MEASURE" \
+                and tokens[k + 2].value == "age":
+            j = k
+            while j > 0 and tokens[j - 1].type in _AGE_RUN:
+                j -= 1
+            if j > 0 and tokens[j - 1].type == "MEASURE" or not any(t.type == "NUMBER" for t in tokens[j:k]):
+                return tokens
+            age = retyped(tokens[k + 2], "MEASURE")
+            return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + 3:]]
+    return tokens
+
+
+def age_bounds(tokens: list[Token]) -> list[Token]:
+    """"≥18 and ≤75 years of age": two bounds that the age written after the second names."""
+    out = list(tokens)
+    for k in range(len(out) - 5):
+        run = [t.type for t in out[k:k + 6]]
+        if run[0] in COMPARATORS and run[1] == "NUMBER" and run[2] in ("AND", "COMMA", "TO") \
+                and run[3] in COMPARATORS and run[4] == "NUMBER" and run[5] == "YEARS_OLD" \
+                and (k == 0 or out[k - 1].type not in ("MEASURE", "NUMBER", "UNIT")):
+            out.insert(k, token("MEASURE", "age", out[k].start_pos, out[k].start_pos))
+            break
+    return out
+
+
+def women_with(tokens: list[Token]) -> list[Token]:
+    """"Postmenopausal women aged 50 to 80": women who are postmenopausal, the sex first (the
+    subject of the clause) and the condition said of them."""
+    if len(tokens) > 2 and tokens[0].type == "COND" and tokens[1].type in ("FEMALE", "MALE"):
+        return [tokens[1], tokens[0], *tokens[2:]]
+    return tokens
+
+
+_SAID_OF_THE_PREGNANT = frozenset({"MEASURE", "COND", "GT", "GE", "LT", "LE", "BETWEEN", "NUMBER"})
+
+
+_WITH_BREAKERS = frozenset({"OR", "COMMA", "ANDOR", "SEMI"})  # a list that "with" would not carry
+
+
+def pregnant_with(tokens: list[Token]) -> list[Token]:
+    """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
+    with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    if any(t.type in _WITH_BREAKERS for t in tokens):
+        return tokens  # "pregnant women at ≥ 20 weeks or postpartum": which the list joins is not plain
+    out: list[Token] = []
+    for t in tokens:
+        if out and out[-1].type == "PREGNANT" and t.type in _SAID_OF_THE_PREGNANT \
+                and not (len(out) > 1 and out[-2].type == "NEG"):  # "non-pregnant women aged …" is read already
+            out.append(token("AND", "", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+# What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
+_AGE_ENDS = frozenset({"TIMEUNIT", "YEARS_OLD", "GE", "LE", "GT", "LT", "NUMBER", "INCLUSIVE"})
+
+
+_AGE_ITEM_SEPS = frozenset({"COMMA", "AND", "OR", "ANDOR", "SEMI", "COLON", "LPAR", "RPAR"})
+
+
+def age_with(tokens: list[Token]) -> list[Token]:
+    """"Adults aged 18 years or older with type 2 diabetes", "patients with NSCLC aged ≥ 18": the
+    age and the condition are both said of the patient (the "with" between them is filler)."""
+    out: list[Token] = []
+    since = 0  # where the current list item began
+    for t in tokens:
+        if out and t.type in ("QUAL", "COND") and out[-1].type in _AGE_ENDS and any(
+                x.type == "YEARS_OLD" or x.type == "MEASURE" and x.value == "age" for x in out[since:]):
+            out.append(token("AND", "", t.start_pos, t.start_pos))
+        elif out and t.type == "MEASURE" and t.value == "age" and out[-1].type == "COND":
+            out.append(token("AND", "", t.start_pos, t.start_pos))
+        if t.type in _AGE_ITEM_SEPS:
+            since = len(out) + 1
+        out.append(t)
+    return out
+
+
+_WOMEN_AFTER = re.compile(r"(?i)^\s*(?:females?|women|woman)\b")
+
+
+_STATUS_SEPS = frozenset({"COMMA", "AND"})
+
+
+def sexed_statuses(tokens: list[Token], text: str) -> list[Token]:
+    """"Male or non-pregnant, non-lactating females aged 18-75", "Non-pregnant women aged 18 to
+    45": the women named after their statuses are one item, men (if named) another, and what
+    follows is asked of all: (male or (female and not pregnant and not breastfeeding)) and …"""
+    male = len(tokens) > 2 and tokens[0].type == "MALE" and tokens[1].type == "OR"
+    k = 2 if male else 0
+    statuses: list[Token] = []
+    while k + 1 < len(tokens) and tokens[k].type == "NEG" and tokens[k + 1].type in ("PREGNANT", "BREASTFEEDING"):
+        statuses += tokens[k:k + 2]
+        k += 2
+        if k + 2 < len(tokens) and tokens[k].type in _STATUS_SEPS and tokens[k + 1].type == "NEG":
+            statuses.append(tokens[k])
+            k += 1
+    if not statuses or not _WOMEN_AFTER.match(text[statuses[-1].end_pos:]):
+        return tokens
+    rest = tokens[k:]
+    if rest and rest[0].type == "COMMA" and len(rest) > 1:
+        rest = rest[1:]  # "Male or non-pregnant female, 18 years or older"
+    if rest and rest[0].type not in ("MEASURE", "NUMBER"):
+        return tokens
+    at = statuses[0].start_pos
+    women = [token("SEX_ITEM", "female", at, at), token("AND", "", at, at), *statuses]
+    if male:
+        women = [token("LPAR", "", at, at), retyped(tokens[0], "SEX_ITEM", "male"), tokens[1],
+                 token("LPAR", "", at, at), *women, token("RPAR", "", at, at), token("RPAR", "", at, at)]
+    return women + ([token("AND", "", rest[0].start_pos, rest[0].start_pos)] if rest else []) + rest
+
+
+_PATIENTS_WITH = re.compile(r"(?i)\b(?:patients|subjects|participants|individuals|persons|people|those)\s+"
+                            r"(?:who\s+have\s+(?:had\s+)?|with\s+)(?:an?\s+)?(?:known\s+)?$")
+
+
+_CONDITION_NAMING = frozenset({"COND", "QUAL", "OR", "AND", "ANDOR", "COMMA"})
+
+
+def patients_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
+    condition (if diabetes then …), not a requirement to have it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        opens = k == 0 or tokens[k - 1].type in ("PERIOD", "SEMI")
+        j = k
+        while j < len(tokens) and tokens[j].type in _CONDITION_NAMING:
+            j += 1
+        begin = tokens[k - 1].end_pos if k else 0
+        if opens and j < len(tokens) and tokens[j].type == "MUST" and j + 1 < len(tokens) \
+                and any(t.type == "COND" for t in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos]):
+            at = tokens[k].start_pos
+            out.append(token("IF", "", at, at))
+            out.extend(tokens[k:j])
+            out.append(token("THEN", "", tokens[j].start_pos, tokens[j].start_pos))
+            k = j
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+_ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+
+
+_ITEM_ENDS = frozenset({"PERIOD", "SEMI", "COLON", "RPAR", "COMMA", "THEN"})
+
+
+def not_childbearing_or(tokens: list[Token]) -> list[Token]:
+    """"Must be of non-childbearing potential or, if of childbearing potential, use contraception",
+    "(at least one of the following applies:) is not a WOCBP OR is a WOCBP and using
+    contraception": not A, or A and B, is "A must B" — one "of childbearing potential" that the
+    next pass reads as a subject or as an item about those women."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        j = skip_over(tokens, k + 1, ("FEMALE",)) if tokens[k].type == "NEG" else k
+        if j > k and j < len(tokens) and tokens[j].type == "CBP":
+            m = skip_over(tokens, j + 1, ("COMMA",))
+            listed = [t.type for t in out[-2:]] == ["ANY_OF", "COLON"]  # the alternatives as items
+            if m < len(tokens) and (tokens[m].type == "OR" or listed and tokens[m].type in ("PERIOD", "SEMI")):
+                m = skip_over(tokens, m + 1, ("COMMA", "IF", "FEMALE"))
+                if m < len(tokens) and tokens[m].type in ("CBP", "CBP_ITEM"):
+                    end = skip_over(tokens, m + 1, ("COMMA", "AND"))
+                    if out and out[-1].type == "COLON" and len(out) > 1 and out[-2].type == "ANY_OF":
+                        del out[-2:]  # "at least one of the following applies:" the two alternatives
+                    out.append(token("CBP", tokens[m].value, tokens[k].start_pos, tokens[m].end_pos))
+                    k = end
+                    continue
+                use = skip_over(tokens, m, ("ABLE", "MUST"))
+                if m < use < len(tokens) and tokens[use].type == "CONTRACEPTION" and tokens[k].value in ("not", "non") \
+                        and all(t.type in ("FEMALE", "MUST") for t in out):
+                    # "(women) of non-childbearing potential or using highly effective contraception":
+                    # the contraception is asked of those who could conceive, as above ("not pregnant
+                    # or contraception", with no verb, could be "neither"); a requirement, so "must"
+                    out.append(token("CBP", tokens[j].value, tokens[k].start_pos, tokens[j].end_pos))
+                    if not any(t.type == "MUST" for t in out) and tokens[m].type != "MUST":
+                        out.append(token("MUST", "must", tokens[m].start_pos, tokens[m].start_pos))
+                    k = m
+                    continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+def subgroup_after_sex(tokens: list[Token]) -> list[Token]:
+    """"Sexually active males must use a condom": the sex first, then whom among them (as in
+    "males who are sexually active")."""
+    out = list(tokens)
+    for k in range(len(out) - 1):
+        if out[k].type == "SUBGROUP" and out[k + 1].type in ("FEMALE", "MALE") and (k == 0 or out[k - 1].type in (
+                "PERIOD", "SEMI", "COMMA", "OR", "AND", "IF")):
+            out[k], out[k + 1] = out[k + 1], out[k]
+    return out
+
+
+def women_planning(tokens: list[Token]) -> list[Token]:
+    """"Pregnant or lactating women, or women planning to become pregnant": the later "women" opens
+    a list item that planning a pregnancy already says of women (the reader adds the sex)."""
+    return [t for k, t in enumerate(tokens)
+            if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
+                    and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
+
+
+def childbearing_items(tokens: list[Token]) -> list[Token]:
+    """"Pregnant or nursing women, or women of childbearing potential not using contraception":
+    "of childbearing potential" after a list's separator, with words of its own after it, opens
+    an item about those women (CBP_ITEM), not the whole clause's subject."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "CBP" and nxt is not None and nxt.type not in _ITEM_ENDS:
+            woman = out[-1] if out and out[-1].type == "FEMALE" else None
+            before = out[:-1] if woman is not None else out
+            j = len(before)
+            while j > 0 and before[j - 1].type in _ITEM_SEPS | {"AND"}:
+                j -= 1  # ", or", ", and" (but "men and women of childbearing potential" is one subject)
+            if j < len(before) and j > 0 and before[j - 1].type not in ("LPAR", "FEMALE", "MALE"):
+                if woman is not None:
+                    out.pop()
+                out.append(token("CBP_ITEM", t.value, (woman or t).start_pos, t.end_pos))
+                continue
+        out.append(t)
+    return out
+
+
+_AGE_WORDS = re.compile(r"\b(?:older|younger)\b", re.IGNORECASE)
+
+
+_AND_AGE = {"and younger": "LT", "and older": "GT"}
+
+
+_UNITS_AFTER = frozenset({"UNIT", "TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})
+
+
+def ages_of_patients(tokens: list[Token]) -> list[Token]:
+    """"≤ 1.0 mg/dL for patients 6 to 10", "for patients 5 and under": bare numbers said of the
+    patients themselves, with no unit, are their ages."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "IF" or t.value.lower() not in _OF_PATIENTS:
+            continue
+        rest = [x.type for x in tokens[k + 1:k + 5]]
+        ranged = rest[:3] in (["NUMBER", "TO", "NUMBER"], ["NUMBER", "DASH", "NUMBER"])
+        bounded = rest[:2] in (["NUMBER", "LE"], ["NUMBER", "GE"])
+        ends = rest[3 if ranged else 2:][:1]
+        if (ranged or bounded) and ends in ([], ["PERIOD"], ["SEMI"], ["COMMA"], ["RPAR"]):
+            nxt = tokens[k + 1]
+            out.append(token("MEASURE", "age", nxt.start_pos, nxt.start_pos))
+    return out
+
+
+_OF_PATIENTS = frozenset({"for patients", "for subjects", "for participants"})
+
+
+def ages_by_word(tokens: list[Token]) -> list[Token]:
+    """"Patients 59 and younger", "older than 18": a bare number that only an age can be older
+    or younger than is an age (in years, as an age with no unit is)."""
+    out: list[Token] = []
+    than = False  # the "than" of an "and younger than" already read
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if than:
+            than = False
+            continue
+        if t.type in COMPARATORS and t.value in _AND_AGE and nxt is not None and nxt.type == "WORD" \
+                and nxt.value.lower() == "than":
+            # "older than 18 and younger than 65": "and younger" was read as one comparator
+            out.append(token("AND", "and", t.start_pos, t.start_pos + 3))
+            out.append(token(_AND_AGE[t.value], t.value, t.start_pos + 4, nxt.end_pos))
+            than = True
+            continue
+        out.append(t)
+    for k, t in enumerate(out):
+        if t.type not in COMPARATORS or not _AGE_WORDS.search(t.value):
+            continue
+        before = k - 1 if k > 0 and out[k - 1].type == "NUMBER" else None  # "59 and younger"
+        after = k + 1 if before is None and k + 1 < len(out) and out[k + 1].type == "NUMBER" else None
+        number = before if before is not None else after
+        if number is None or number + 1 < len(out) and out[number + 1].type in _UNITS_AFTER:
+            continue
+        first = min(number, k)
+        if first > 0 and out[first - 1].type in COMPARATORS | {"MEASURE", "NUMBER", "UNIT"}:
+            continue
+        out.insert(first, token("MEASURE", "age", out[first].start_pos, out[first].start_pos))
+        break
+    return out

@@ -1,0 +1,387 @@
+"""Token passes for time: durations, rates per period, counted episodes, windows around events.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from lark import Token
+
+from ..units import UnitError, parse_unit, ureg
+from ..vocabulary import load_vocabulary
+from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
+
+def counted_from_anchor(tokens: list[Token]) -> list[Token]:
+    """"Life expectancy of at least 3 months from randomization": the day a time to come is counted
+    from is an anchor, which screening takes as now, so it says no more than the time."""
+    out = list(tokens)
+    from_now = load_lexicon().from_now
+    for k in range(len(out) - 3):
+        run = out[k:k + 6]
+        if run[0].type == "MEASURE" and run[0].value in from_now and run[1].type in COMPARATORS \
+                and [t.type for t in run[2:4]] == ["NUMBER", "TIMEUNIT"]:
+            after = 4 + (len(run) > 5 and run[4].type == "AFTER")
+            if len(run) > after and run[after].type == "ANCHOR":
+                del out[k + 4:k + after + 1]
+            break
+    return out
+
+
+def dated_diagnoses(tokens: list[Token]) -> list[Token]:
+    """"Newly diagnosed (within 3 months) or poorly controlled diabetes": a parenthesised window
+    right after "diagnosed" dates the diagnosis (DATED_LPAR), among qualifiers that may not share it."""
+    return [retyped(t, "DATED_LPAR") if t.type == "LPAR" and 0 < k < len(tokens) - 1
+            and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "diagnosed" and tokens[k + 1].type == "WITHIN"
+            else t for k, t in enumerate(tokens)]
+
+
+WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
+
+
+NAMED = frozenset({"MED", "PROC", "VACC"})
+
+
+NAME_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+_TREATMENT_PERIOD = re.compile(r"(?i)\btreatment\b")
+
+
+def during_or_before(tokens: list[Token]) -> list[Token]:
+    """"Radiotherapy during the study or within 3 weeks of the start of drug" (either order): had
+    in the weeks before, or planned for the study, written as "… within 3 weeks, or planned
+    during the study" for planned_too (a plan dated in the past weeks is not what is meant)."""
+    # "within 7 days prior or during the study": "prior" is before the study, not a past use
+    tokens = [retyped(x, "BEFORE", "prior to") if x.type == "QUAL" and x.value == "history" and 0 < j < len(tokens) - 1
+              and tokens[j - 1].type == "TIMEUNIT" and tokens[j + 1].type == "DURING_TRIAL" else x
+              for j, x in enumerate(tokens)]
+    for k, t in enumerate(tokens):
+        if t.type != "DURING_TRIAL" or k == 0:
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in WINDOW_WORDS:
+            end += 1
+        closes = end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI")
+        planned = [token("OR", "or", t.start_pos, t.start_pos), token("QUAL", "planned", t.start_pos, t.start_pos), t]
+        if tokens[k - 1].type in NAMED and end > k + 1 and tokens[k + 1].type == "WITHIN" and closes:
+            return [*tokens[:k], *tokens[k + 1:end], *planned, *tokens[end:]]  # "during the study or within 4 weeks"
+        first = k
+        while first > 0 and tokens[first - 1].type in WINDOW_WORDS:
+            first -= 1
+        if first < k and tokens[first].type in ("WITHIN", "NUMBER") and first > 0 and tokens[first - 1].type in NAMED \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI")):
+            window = tokens[first:k]
+            if window[-1].type == "BEFORE":
+                # "within 6 hours before or during the treatment period": before the period named
+                anchor = "first_dose" if _TREATMENT_PERIOD.search(t.value) else "screening"
+                window.append(token("ANCHOR", anchor, t.start_pos, t.end_pos))
+            return [*tokens[:first], *window, *planned, *tokens[k + 1:]]  # "within 4 weeks or during the study"
+    return tokens
+
+
+_PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
+
+
+# "current or within", "currently receiving or has received within": the verbs are filler
+_NOW_OR = re.compile(r"(?i)^(?:(?:receiving|taking|using|undergoing)\s+)?,?\s*or\s*,?"
+                     r"(?:\s+(?:has|have|had|been|received|taken|used|undergone))*$")
+
+
+def now_or_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Current or within the past 12 months alcohol abuse", "… at screening or within the past
+    12 months", "… at Screening or 12 months prior": what is current falls inside the window, so
+    the window says it all (read together they would ask for both)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        now = t.type == "AT_ANCHOR" or t.type == "QUAL" and t.value in ("current", "active")
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if now and nxt is not None and nxt.type == "WITHIN" and _NOW_OR.match(text[t.end_pos:nxt.start_pos].strip()):
+            k += 1
+            continue
+        seps = tokens[k + 1:k + 4]
+        if now and t.type == "QUAL" and seps and seps[0].type in ("COMMA", "OR"):
+            # "currently receiving, or has received, any investigational agent within 1 month"
+            j = k + 1
+            while j < len(tokens) and tokens[j].type in ("COMMA", "OR"):
+                j += 1
+            if [x.type for x in tokens[k + 1:j]] in (["OR"], ["COMMA", "OR", "COMMA"], ["COMMA", "OR"]) \
+                    and j + 1 < len(tokens) and tokens[j].type in EVENTS and tokens[j + 1].type == "WITHIN":
+                k = j
+                continue
+        named = tokens[k + 1:k + 4]
+        if now and t.type == "QUAL" and len(named) >= 2 and named[0].type in EVENTS:
+            gap = text[named[0].end_pos:named[1].start_pos]
+            if named[1].type == "WITHIN" and re.match(r"(?i)\s*,?\s*or\b", gap):
+                k += 1  # "current use of MAO inhibitors or within 2 weeks before screening"
+                continue
+            if [x.type for x in named[1:]] == ["OR", "NUMBER"] and k + 5 < len(tokens) \
+                    and [x.type for x in tokens[k + 4:k + 6]] == ["TIMEUNIT", "BEFORE"]:
+                # "current use of an MAO inhibitor or used 2 weeks before treatment"
+                out += [named[0], token("WITHIN", "", named[2].start_pos, named[2].start_pos)]
+                k += 3
+                continue
+        ago = tokens[k + 1:k + 5]
+        if t.type == "AT_ANCHOR" and [x.type for x in ago] == ["OR", "NUMBER", "TIMEUNIT", "QUAL"] \
+                and _PRIOR.match(text[ago[3].start_pos:ago[3].end_pos]):
+            out += [token("WITHIN", "", ago[1].start_pos, ago[1].start_pos), ago[1], ago[2]]
+            k += 5
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+# What a duration can follow: a condition, a drug, its dose ("5 mg/day for at least 3 months"), a
+# parenthesis after them.
+_LASTS = frozenset({"COND", "MED", "UNIT", "RPAR"})
+
+
+# After these the time is a window, not how long something lasted ("for 30 days prior to …").
+_WINDOW_AFTER = frozenset({"BEFORE", "AFTER", "ANCHOR", "OF", "WITHIN", "AT_ANCHOR"})
+
+
+_FOR = re.compile(r"\bfor(?: a| an)?$", re.IGNORECASE)
+
+
+def _stable_to(out: list[Token], tokens: list[Token], k: int) -> bool:
+    """"on a stable dose of X for ≥ 4 weeks prior to screening": "before the anchor" at ``k``
+    after the duration of a stable course says it runs up to the anchor, i.e. goes on now."""
+    stable = any(t.type == "QUAL" and t.value == "stable" for t in out)
+    return stable and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
+
+
+def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
+    """"Diagnosis of type 2 diabetes for at least 6 months prior to screening": how long a
+    condition has been had, up to the anchor, i.e. up to now, as a stable dose is."""
+    last = next((x.type for x in reversed(out) if x.type not in ("MUST", "LASTING")), None)
+    return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
+
+
+def durations(tokens: list[Token], text: str) -> list[Token]:
+    """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
+    how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        before = next((x.type for x in reversed(out) if x.type != "MUST"), None)
+        time = [x.type for x in tokens[k + 1:k + 4]]
+        after = tokens[k + 4].type if k + 4 < len(tokens) else None
+        if before == "QUAL" and out[-1].value == "stable":
+            before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
+        if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
+                and time[1:] == ["NUMBER", "TIMEUNIT"] \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)):
+            held = _held_to(out, tokens, k + 4)
+            out.append(retyped(t, "LASTING"))
+            out.extend(tokens[k + 1:k + 4])
+            k += 5 if after == "LASTING" else 4  # "for ≥ 8 weeks in duration"
+            k += 2 if _stable_to(out, tokens, k) or held else 0
+            continue
+        time = [x.type for x in tokens[k:k + 4]]
+        after = tokens[k + 3].type if k + 3 < len(tokens) else None
+        if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)) \
+                and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
+            # "for" itself was dropped as a connective: "on metformin for at least 3 months"
+            held = _held_to(out, tokens, k + 3)
+            out.append(token("LASTING", "for", out[-1].end_pos, t.start_pos))
+            out.extend(tokens[k:k + 3])
+            k += 4 if after == "LASTING" else 3
+            k += 2 if _stable_to(out, tokens, k) or held else 0
+            continue
+        if before in ("COND", "MED") and t.type == "GE" and time[1:] == ["WITHIN", "NUMBER", "TIMEUNIT"] \
+                and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
+            # "on metformin for at least the past 3 months": lasting, and up to now
+            out.append(token("LASTING", "for", out[-1].end_pos, t.start_pos))
+            out.extend((t, tokens[k + 2], tokens[k + 3]))
+            out.append(token("QUAL", "current", tokens[k + 3].end_pos, tokens[k + 3].end_pos))
+            k += 4
+            continue
+        if before in ("COND", "MED") and t.type in COMPARATORS and time[1:] == ["NUMBER", "TIMEUNIT", "LASTING"]:
+            # "ITP of at least 6 months duration"
+            out.append(tokens[k + 3])
+            out.extend(tokens[k:k + 3])
+            k += 4
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def is_rate(t: Token) -> bool:
+    """A count of events per day or longer period ("micturitions", "migraine days"; not a flow
+    such as mL/min, nor a heart rate per minute): "at least 1" of it is a threshold."""
+    return t.type == "MEASURE" and _counted_per_day_or_longer(t.value)
+
+
+@functools.cache
+def _counted_per_day_or_longer(concept_id: str) -> bool:
+    concept = load_vocabulary().lookup(concept_id)
+    try:
+        unit = parse_unit(concept.unit) if concept is not None and concept.unit is not None else None
+        return unit is not None and dict(unit.dimensionality) == {"[time]": -1} \
+            and ureg.Quantity(1, unit).to("1/day").magnitude <= 1
+    except UnitError:
+        return False
+
+
+# What may stand before a rate's name: its threshold ("≥ 8", "4 to 14", "8 or more").
+_RATE_LEAD = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "AND", "GT", "GE", "LT", "LE", "EQ"})
+
+
+# A period as the unit of a rate, by the time unit the lexicon reads: "/month", "/28d".
+_RATE_PERIODS = {"hours": ("hour", "h"), "days": ("day", "d"), "weeks": ("week", "wk"), "months": ("month", "mo"),
+                 "years": ("year", "year")}
+
+
+# Words that say a rate's period in its name: "monthly migraine days", "daily stool frequency".
+_NAMED_PERIOD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annualized|per)\b|/", re.IGNORECASE)
+
+
+# "10 cigarettes a day", "8 voids each day": the article is filler, so the period follows the name.
+_EACH_PERIOD = re.compile(r"\s+(?:a|an|each|every)\s+", re.IGNORECASE)
+
+
+# "5 cigarettes daily", "2 bowel movements weekly"
+_ADVERB_PERIODS = {"daily": "/day", "weekly": "/week", "monthly": "/month"}
+
+
+def _period_after(tokens: list[Token], k: int, text: str) -> tuple[str, int] | None:
+    """"per month", "per 28 days", "/week", "a day", "daily" at ``k``: the period as a unit, and its
+    length in tokens."""
+    if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _ADVERB_PERIODS:
+        return _ADVERB_PERIODS[tokens[k].value.lower()], 1
+    if k < len(tokens) and k and tokens[k].type == "TIMEUNIT" and tokens[k].value in _RATE_PERIODS \
+            and _EACH_PERIOD.fullmatch(text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+            and not text[tokens[k].start_pos:tokens[k].end_pos].lower().endswith("s"):
+        return f"/{_RATE_PERIODS[tokens[k].value][0]}", 1
+    if k + 1 >= len(tokens) or not (tokens[k].type == "WORD" and tokens[k].value.lower() == "per"
+                                    or tokens[k].type == "OR" and tokens[k].value == "/"):
+        return None
+    if tokens[k + 1].type == "TIMEUNIT" and tokens[k + 1].value in _RATE_PERIODS:
+        return f"/{_RATE_PERIODS[tokens[k + 1].value][0]}", 2
+    if k + 2 < len(tokens) and tokens[k + 1].type == "NUMBER" and tokens[k + 2].type == "TIMEUNIT" \
+            and tokens[k + 2].value in _RATE_PERIODS and tokens[k + 1].value.isdigit():
+        return f"/{tokens[k + 1].value}{_RATE_PERIODS[tokens[k + 2].value][1]}", 3
+    return None
+
+
+def rates(tokens: list[Token], text: str) -> list[Token]:
+    """"≥ 8 micturitions per 24 hours", "4 to 14 migraine days per month", "at least 4 seizures
+    per 28 days": a count per period is a rate, a measure (an event's own by the lexicon's
+    RATE_OF) whose unit is the period, read as MEASURE comparator NUMBER UNIT. Only a threshold
+    right before or after the name takes the period; a threshold with no period, on a rate whose
+    name does not say it either ("≥ 3 bowel movements"), is not read."""
+    lex = load_lexicon()
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        measure = lex.rate_of.get(t.value) if t.type == "COND" else (t.value if is_rate(t) else None)
+        if measure is None:
+            out.append(t)
+            k += 1
+            continue
+        j = len(out)
+        while j and out[j - 1].type in _RATE_LEAD:
+            j -= 1
+        before = out[j:]
+        named = _period_after(tokens, k + 1, text)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
+        first = m = k + 1 + (named[1] if named else 0)
+        while m < len(tokens) and tokens[m].type in _RATE_LEAD:
+            m += 1
+        after = tokens[first:m]
+        if _numbered(before):
+            lead, period, end, at = before, named, first, k + 1
+        elif _numbered(after):
+            lead, period = after, named or _period_after(tokens, m, text)
+            at = k + 1 if named else m
+            end = m + (period[1] if period and not named else 0)
+        else:
+            out.append(t)
+            k += 1
+            continue
+        words = text[t.start_pos:t.end_pos]
+        if period is None:
+            if t.type == "MEASURE" and not _NAMED_PERIOD.search(words) \
+                    and not (end < len(tokens) and tokens[end].type == "UNIT"):
+                out.append(retyped(t, "WORD", words))  # "≥ 3 bowel movements": per day, per week? not said
+            elif t.type == "MEASURE" and lead is before:
+                del out[j:]  # "between 4 and 14 monthly migraine days": the name first, as a range is read
+                out.extend([t, *before])
+            else:
+                out.append(t)
+            k += 1
+            continue
+        unit_text, length = period
+        unit_start, unit_end = tokens[at].start_pos, tokens[at + length - 1].end_pos
+        if lead is before:
+            del out[j:]
+        out.append(token("MEASURE", measure, t.start_pos, t.end_pos))
+        for x in lead:
+            out.append(x)
+            if x.type == "NUMBER":
+                out.append(token("UNIT", unit_text, unit_start, unit_end))
+        k = end
+    return out
+
+
+def elliptic_counts(tokens: list[Token]) -> list[Token]:
+    """Counts that share their words: "≥ 2 moderate or ≥ 1 severe COPD exacerbations" names the
+    exacerbations once for both counts, and "at least 2 moderate COPD exacerbations or 1 severe
+    COPD exacerbation" its comparator once ("at least" reaches the 1). Each count is written out
+    whole, so each is read as a count of its own (only "at least": "more than 2 moderate or 1
+    severe" may mean exactly one)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        counted = _count_at(tokens, k)
+        if counted is not None and counted < len(tokens) and tokens[counted].type == "OR":
+            nxt = _count_at(tokens, counted + 1)
+            if nxt is not None and nxt < len(tokens) and tokens[nxt].type == "COND" \
+                    and tokens[counted - 1].type == "QUAL":
+                out.extend(tokens[k:counted])
+                out.append(tokens[nxt])  # "≥ 2 moderate [exacerbations] or ≥ 1 severe exacerbations"
+                k = counted
+                continue
+        if t.type == "OR" and out and out[-1].type == "COND" and k + 1 < len(tokens) \
+                and tokens[k + 1].type == "NUMBER" and tokens[k + 1].value.isdigit():
+            first = _count_start(out)
+            after = _count_at([retyped(out[first], "GE"), *tokens[k + 1:]], 0) if first is not None else None
+            if first is not None and out[first].type == "GE" and after is not None and after < len(tokens) - k \
+                    and tokens[k + after].type == "COND":
+                out.append(t)
+                out.append(retyped(out[first], "GE"))  # "… or [at least] 1 severe COPD exacerbation"
+                k += 1
+                continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _count_at(tokens: Sequence[Token], k: int) -> int | None:
+    """Where a count's qualifiers end, for a count ("≥ 2 moderate") starting at ``k``."""
+    if k + 1 >= len(tokens) or tokens[k].type not in COMPARATORS or tokens[k + 1].type != "NUMBER":
+        return None
+    m = k + 2
+    while m < len(tokens) and tokens[m].type == "QUAL":
+        m += 1
+    return m
+
+
+def _count_start(out: list[Token]) -> int | None:
+    """The comparator of the count that ends ``out`` ("≥ 2 moderate COPD exacerbations")."""
+    m = len(out) - 1  # the name
+    while m and out[m - 1].type == "QUAL":
+        m -= 1
+    return m - 2 if m >= 2 and out[m - 1].type == "NUMBER" and out[m - 2].type in COMPARATORS else None
+
+
+def _numbered(tokens: Sequence[Token]) -> bool:
+    return any(x.type == "NUMBER" for x in tokens)

@@ -1,0 +1,415 @@
+"""Token passes for treatment history: courses, washouts, half-lives, regimens, naive and
+progressed-on, planned and concurrent treatment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
+from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
+
+def half_lives(tokens: list[Token]) -> list[Token]:
+    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order) becomes the
+    time followed by one HALF_LIVES token whose value is "5 longer"; without "whichever" the
+    words are left as they are, for which of the two counts is not said."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        if out[k].type != "HALF_LIVES" or k < 1 or out[k - 1].type != "NUMBER":
+            k += 1
+            continue
+        end = k + 1
+        if end < len(out) and out[end].type == "OF":
+            end += 1
+            if end < len(out) and out[end].type == "MED":
+                end += 1
+        if len(out) > k + 2 and out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
+                and out[k - 4].type == "NUMBER":
+            time, lives, start = out[k - 4:k - 2], out[k - 1], k - 4  # "30 days or 5 half-lives"
+        elif end + 2 < len(out) and out[end].type == "OR" and out[end + 1].type == "NUMBER" \
+                and out[end + 2].type == "TIMEUNIT":
+            time, lives, start = out[end + 1:end + 3], out[k - 1], k - 1  # "5 half-lives or 30 days"
+            end += 3
+        elif k >= 6 and out[k - 2].type == "WITHIN" \
+                and [t.type for t in out[k - 6:k - 2]] == ["NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"]:
+            # "within 30 days before screening or within 5 half-lives" (the "or" read with the
+            # anchor): the anchor of both, written first
+            time, lives, start = out[k - 6:k - 4], out[k - 1], k - 6
+        else:
+            k += 1
+            continue
+        # "… or 5 half-lives prior to Day 1, whichever is longer": the anchor of both
+        if start == k - 6:
+            anchor = out[k - 4:k - 2]
+        else:
+            anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
+            end += len(anchor)
+        j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
+        if j >= len(out) or out[j].type != "WHICHEVER":
+            k += 1
+            continue
+        stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
+        which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+        marker = token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
+        out[start:stop + 1] = [*time, marker, *anchor]
+        k = start + 3 + len(anchor)
+    return out
+
+
+_NAIVE = frozenset({"naive", "naïve"})
+
+
+_NAIVE_TO = re.compile(r"(?i)\s*(?:to|of)\s+(?:(?:any|all|the|prior)\s+)*")
+
+
+_NAIVE_END = re.compile(r"(?i)na[iï]ve$")
+
+
+def naive_to(tokens: list[Token], text: str) -> list[Token]:
+    """"Insulin-naive", "naive to biologics": not given the one drug or class named (NEG). Read with
+    no "history": a course taken now is not naive, but whether one that ended (insulin during a
+    pregnancy, a short course in hospital) still counts is the protocol's call. Only the drug
+    joined to "naive" (not "naive patients treated with metformin", who take it), and not after a
+    list, which "naive" may or may not reach; "treatment-naive" with no drug named is a qualifier."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        naive = t.type == "WORD" and t.value.lower() in _NAIVE
+        treatment_naive = t.type == "QUAL" and t.value == "untreated" and _NAIVE_END.search(text[t.start_pos:t.end_pos])
+        if not (naive or treatment_naive):
+            continue  # ("treatment-naive to JAK inhibitors" is naive to them)
+        before = out[k - 1] if k else None
+        after = out[k + 1] if k + 1 < len(out) else None
+        if before is not None and before.type == "MED" and (k < 2 or out[k - 2].type not in LIST_JOINS) \
+                and text[before.end_pos:t.start_pos].strip() in ("", "-"):
+            drug = k - 1  # "insulin naive"
+        elif after is not None and after.type == "MED" and (k + 2 >= len(out) or out[k + 2].type not in LIST_JOINS) \
+                and _NAIVE_TO.fullmatch(text[t.end_pos:after.start_pos]):
+            drug = k + 1  # "naive to insulin"
+        else:
+            continue
+        start, end = min(t.start_pos, out[drug].start_pos), max(t.end_pos, out[drug].end_pos)
+        never = token("NEG", "never", start, start)
+        return [*out[:min(k, drug)], never, token("MED", out[drug].value, start, end), *out[max(k, drug) + 1:]]
+    return out
+
+
+_PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse"})
+
+
+_PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
+
+
+_ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
+                          r"(?:(?:treatment|therapy)\s+with\s+)?"
+                          r"(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
+
+
+def progressed_on(tokens: list[Token], text: str) -> list[Token]:
+    """"Progressed on or after prior platinum-based chemotherapy", "radiographic progression on or
+    after androgen deprivation therapy": the treatment was had (which the medications tell), and
+    the progression on it is kept in the criterion's words (a course's outcome says whether it
+    failed, not whether the disease progressed after it)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
+            continue
+        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
+        if drug is None or tokens[drug].type != "MED" \
+                or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
+                or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
+                or drug + 1 < len(tokens) and tokens[drug + 1].type not in ("PERIOD", "SEMI"):
+            continue
+        first = k
+        while first and tokens[first - 1].type == "WORD" and tokens[first - 1].value.lower() in _PROGRESSION_KIND:
+            first -= 1
+        med = tokens[drug]
+        prior = token("QUAL", "history", med.start_pos, med.start_pos)
+        # (the words run on to the clause's end: "… anti-PD-1 therapy")
+        end = tokens[drug + 1].start_pos if drug + 1 < len(tokens) else len(text.rstrip(" .;"))
+        said = token("CAVEAT", "progressed on", tokens[first].start_pos, end)
+        return [*tokens[:first], prior, med, said, *tokens[drug + 1:]]
+    return tokens
+
+
+_REGIMENS = re.compile(r"(?i)\bregimens?$")
+
+
+def counted_regimens(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 2 prior chemotherapy regimens", "more than 3 prior regimens": a count of regimens
+    is one of lines ("2 lines of chemotherapy", "2 lines of therapy"). Only a count with its
+    comparator, and only of regimens ("2 prior therapies" may count drugs)."""
+    for k, t in enumerate(tokens):
+        drug = t.type == "MED" and _REGIMENS.search(text[t.start_pos:t.end_pos])
+        if not (drug or t.type in ("WORD", "TREATMENT") and _REGIMENS.fullmatch(t.value)):
+            continue
+        count = k
+        while count and tokens[count - 1].type == "QUAL" and tokens[count - 1].value == "history":
+            count -= 1
+        if count < 2 or tokens[count - 1].type != "NUMBER" or tokens[count - 2].type not in COMPARATORS:
+            continue
+        lines = token("LINES", "regimen of", t.start_pos, t.start_pos)
+        named = t if drug else retyped(t, "MED", load_lexicon().lines_of_any)
+        return [*tokens[:k], lines, named, *tokens[k + 1:]]
+    return tokens
+
+
+# spaces on one line: a word at a line's end and a name on the next are not one phrase
+_SPACE = re.compile(r"[ \t]*")
+
+
+def stable_drugs(tokens: list[Token], text: str) -> list[Token]:
+    """"Stable antiepileptic treatment", "on stable antihypertensive therapy": a drug taken at an
+    unchanged dose, as "a stable dose of". Only right before a drug ("stable brain metastases" is
+    another thing)."""
+    return [retyped(t, "QUAL", "stable") if t.type == "WORD" and t.value.lower() == "stable"
+            and k + 1 < len(tokens) and tokens[k + 1].type == "MED"
+            and _SPACE.fullmatch(text[t.end_pos:tokens[k + 1].start_pos])
+            else t for k, t in enumerate(tokens)]
+
+
+_WASHOUT = re.compile(r"(?i)^wash-?out$")
+
+
+_WASHOUT_FROM = re.compile(r"(?i)\s*(?:from|since|after|for)\s+(?:(?:the|any|all|last|a|an)\s+)*")
+
+
+def washout_of(tokens: list[Token], text: str) -> list[Token]:
+    """"Washout of at least 4 weeks from prior biologic therapy", "a washout period of 14 days
+    since any prior investigational agent": that long since the treatment, a wash-out ("at least 4
+    weeks since prior biologic therapy"); a washout of a time is at least that time."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and _WASHOUT.match(t.value)):
+            continue
+        cmp = [x for x in tokens[k + 1:k + 2] if x.type in ("GE", "GT")]
+        at = k + 1 + len(cmp)
+        if [x.type for x in tokens[at:at + 2]] != ["NUMBER", "TIMEUNIT"] or at + 2 >= len(tokens):
+            continue
+        treated = at + 2
+        while treated < len(tokens) and tokens[treated].type == "QUAL" and tokens[treated].value == "history":
+            treated += 1
+        if treated >= len(tokens) or tokens[treated].type not in TREATMENTS \
+                or not _WASHOUT_FROM.fullmatch(text[tokens[at + 1].end_pos:tokens[at + 2].start_pos]):
+            continue
+        at_least = cmp or [token("GE", "at least", t.start_pos, t.end_pos)]
+        since = token("BEFORE", "since", tokens[at + 1].end_pos, tokens[at + 2].start_pos)
+        return [*tokens[:k], *at_least, *tokens[at:at + 2], since, *tokens[at + 2:]]
+    return tokens
+
+
+def expected_to_require(tokens: list[Token]) -> list[Token]:
+    """"Expected to require systemic corticosteroids during the study", "anticipated to need …":
+    the treatment planned, as "anticipated need for" it (the need is the plan's, not a condition's)."""
+    return [t for k, t in enumerate(tokens) if not (
+        t.type == "REQUIRING" and k > 0 and tokens[k - 1].type == "QUAL" and tokens[k - 1].value == "planned"
+        and k + 1 < len(tokens) and tokens[k + 1].type in ("MED", "PROC", "QUAL", "OTHER"))]
+
+
+def off_for(tokens: list[Token]) -> list[Token]:
+    """"Off warfarin for at least 5 days", "off all antidepressants for at least 2 weeks": that long
+    since the drug, a wash-out ("at least 5 days since warfarin")."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "off"):
+            continue
+        kinds = [x.type for x in tokens[k + 1:k + 6]]
+        ends = k + 6 >= len(tokens) or tokens[k + 6].type in ("PERIOD", "SEMI", "AND", "COMMA")
+        if len(kinds) == 5 and kinds[0:2] == ["MED", "LASTING"] and kinds[2] in ("GE", "GT") \
+                and kinds[3:5] == ["NUMBER", "TIMEUNIT"] and ends:
+            drug, _, cmp, number, unit = tokens[k + 1:k + 6]
+            since = token("BEFORE", "since", t.start_pos, t.end_pos)
+            return [*tokens[:k], cmp, number, unit, since, drug, *tokens[k + 6:]]
+    return tokens
+
+
+def planned_too(tokens: list[Token]) -> list[Token]:
+    """"Immunoglobulins and/or blood products within 3 months before the first dose, or planned
+    (administration) during the study": the same treatments, planned, written once. Only for a
+    list of bare names that opens the clause (a qualifier of the past may not reach the plan)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "QUAL" and t.value == "planned" and k >= 3 and tokens[k - 1].type == "OR"):
+            continue
+        if [x.type for x in tokens[k + 1:k + 3]] not in (["DURING_TRIAL"], ["DURING_TRIAL", "PERIOD"],
+                                                         ["DURING_TRIAL", "SEMI"]):
+            continue  # planned when? (a plan for after the study does not count)
+        before = k - 2 if tokens[k - 2].type == "COMMA" else k - 1
+        window = before
+        while window > 0 and tokens[window - 1].type in WINDOW_WORDS:
+            window -= 1
+        if window == before or tokens[window].type not in ("WITHIN", "NUMBER"):
+            continue  # ("6 hours before or during the treatment period": a window too)
+        first = window - 1
+        while first >= 2 and tokens[first].type in NAMED and tokens[first - 1].type in NAME_SEPS \
+                and tokens[first - 2].type in NAMED:
+            first -= 2
+        opens = first - 1 if first > 0 and tokens[first - 1].type == "OTHER" else first  # "another clinical trial"
+        if opens > 0 and tokens[opens - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in NAMED:
+            continue
+        names = [token(x.type, x.value, t.start_pos, t.end_pos) for x in tokens[first:window]]
+        return [*tokens[:k + 1], *names, *tokens[k + 1:]]
+    return tokens
+
+
+_LOWER = frozenset({"GT", "GE"})
+
+
+_UPPER = frozenset({"LT", "LE"})
+
+
+def dose_ranges(tokens: list[Token]) -> list[Token]:
+    """"Prednisone dose (at time of enrollment) of ≥ 5 mg/day and ≤ 10 mg/day": a drug's dose
+    between two ends, one course meeting both (DOSE_AND; the time goes after the range)."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "MED":
+            continue
+        at = k + 1 if k + 1 < len(out) and out[k + 1].type == "AT_ANCHOR" else None
+        first = (at or k) + 1
+        kinds = [x.type for x in out[first:first + 7]]
+        if len(kinds) == 7 and kinds[0] in _LOWER and kinds[1:3] == ["NUMBER", "UNIT"] and kinds[3] == "AND" \
+                and kinds[4] in _UPPER and kinds[5:7] == ["NUMBER", "UNIT"]:
+            joined = [*out[first:first + 3], retyped(out[first + 3], "DOSE_AND"), *out[first + 4:first + 7]]
+            moved = [out[at]] if at is not None else []
+            return [*out[:k + 1], *joined, *moved, *out[first + 7:]]
+    return out
+
+
+_TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
+
+
+# The words that say a condition is treated with what follows ("diabetic treated with insulin",
+# "asthma on inhaled corticosteroids"), left between the two once filler words are gone.
+_TREATED_WITH = re.compile(r"^\s*(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
+                           re.IGNORECASE)
+
+
+_ROUTES = frozenset({"oral", "systemic", "intravenous"})
+
+
+def treated_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Diabetic treated with oral hypoglycemics or insulin": a condition and the treatment it is
+    under, said with a verb that leaves no token of its own, read as "requiring" (REQUIRING)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "COND" or k + 1 >= len(tokens):
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j].type == "QUAL" and tokens[j].value in _ROUTES:
+            j += 1
+        if j < len(tokens) and tokens[j].type == "MED" and _TREATED_WITH.match(text[t.end_pos:tokens[k + 1].start_pos]):
+            out.append(token("REQUIRING", "treated with", t.end_pos, tokens[k + 1].start_pos))
+    return out
+
+
+def treatment_lists(tokens: list[Token]) -> list[Token]:
+    """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
+    its alternatives (TREATMENT_OR), as long as only treatments follow. "Infection requiring
+    hospitalization or IV antibiotics" (the first read as the qualifier "hospitalized") lists them
+    after "requiring" too: IV antibiotics alone are not the infection."""
+    out = list(tokens)
+    for k in range(len(out) - 2, 0, -1):
+        if out[k].type == "QUAL" and out[k].value == "hospitalized" and out[k - 1].type == "COND" \
+                and out[k + 1].type in _TREATMENT_SEPS:
+            out.insert(k, token("REQUIRING", "requiring", out[k].start_pos, out[k].start_pos))
+    for k, t in enumerate(out):
+        if t.type != "REQUIRING":
+            continue
+        j = k + 1
+        while j < len(out):
+            while j < len(out) and out[j].type == "QUAL":
+                j += 1
+            named = TREATMENTS | {"COND"} if j == k + 1 else TREATMENTS  # "requiring hospitalization"
+            if j == k + 2 and out[k + 1].value == "hospitalized":
+                j -= 1  # the qualifier stands for the first treatment
+            elif j >= len(out) or out[j].type not in named:
+                break
+            sep = j + 1
+            if sep + 1 < len(out) and out[sep].type == "COMMA" and out[sep + 1].type in _TREATMENT_SEPS:
+                sep += 1
+            after = sep + 1
+            while after < len(out) and out[after].type == "QUAL":
+                after += 1
+            if sep >= len(out) or out[sep].type not in _TREATMENT_SEPS or after >= len(out) \
+                    or out[after].type not in TREATMENTS:
+                break
+            out[sep] = retyped(out[sep], "TREATMENT_OR")
+            if out[sep - 1].type == "COMMA":
+                out[sep - 1] = retyped(out[sep - 1], "DROP")
+            j = after
+    return [t for t in out if t.type != "DROP"]
+
+
+_COMPLETED = frozenset({"completed", "completion of", "completing"})
+
+
+# "Discontinuation of all biological agents at least 3 months prior to …", "methotrexate stopped
+# at least 4 weeks before": a course ended as long ago as a completed one
+_STOPPED = frozenset({"discontinuation", "discontinued", "stopped", "stopping", "cessation", "ceased"})
+
+
+def _ends_course(t: Token) -> bool:
+    return t.type == "ABLE" and t.value in _COMPLETED or t.type == "WORD" and t.value.lower() in _STOPPED
+
+
+_WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+
+
+_TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
+
+
+# "the last dose of chemotherapy", "the last chemotherapy": the words between "last" and the treatment
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?$")
+
+
+def completed_before(tokens: list[Token], text: str) -> list[Token]:
+    """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
+    (including radiosurgery) at least 14 days prior to the start of study intervention": a time
+    since treatments named before it. WASHED marks the end of their list; "completed" goes. Only
+    for treatments with no qualifier but "prior" or "current" ("started metformin at least 3
+    months before" dates a start, "palliative radiotherapy" is not any radiotherapy)."""
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
+        and tokens[k - 1].type in TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
+    # "last dose of chemotherapy less than 4 weeks prior": a dose in the weeks is the last one in them
+    tokens = [t for k, t in enumerate(tokens) if not (
+        t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens) and tokens[k + 1].type in TREATMENTS
+        and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+        and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
+    # "at least 4 weeks since the last dose of chemotherapy", "… since completion of (prior)
+    # radiotherapy": a time since the treatment, as "since prior chemotherapy"
+    tokens = [t for k, t in enumerate(tokens) if not (
+        0 < k < len(tokens) - 1 and tokens[k - 1].type == "BEFORE" and tokens[k - 1].value.lower().endswith("since")
+        and (t.type == "WORD" and t.value.lower() == "last" and tokens[k + 1].type in TREATMENTS
+             and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
+             or t.type == "ABLE" and t.value in _COMPLETED
+             and (tokens[k + 1].type in TREATMENTS
+                  or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in TREATMENTS)))]
+    for k in range(1, len(tokens) - 3):
+        if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
+            continue
+        if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
+                and not any(t.type == "WORD" and t.value.lower() in _STOPPED for t in tokens[:k]):
+            # "treated with metformin for at least 8 weeks prior to screening": how long (but
+            # "discontinued all biologics for at least 12 weeks prior" is how long since)
+            return tokens
+        end = k - 1
+        while end > 0 and (tokens[end].type == "MUST" or _ends_course(tokens[end])):
+            end -= 1  # "must have been completed"
+        if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
+            end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
+        if end < 0 or tokens[end].type not in TREATMENTS:
+            return tokens
+        start = end
+        while start >= 2 and tokens[start - 1].type in _WASH_SEPS and tokens[start - 2].type in TREATMENTS:
+            start -= 2
+        if start >= 2 and tokens[start - 1].type == "OR" and tokens[start - 2].type == "COMMA":
+            return tokens  # ", or" between a treatment and what came before: a list the time may not reach
+        head = tokens[:start]
+        if any(t.type == "QUAL" and t.value not in ("history", "current") or t.type in ("NEG", "IF") for t in head):
+            return tokens
+        kept = [t for t in head if not _ends_course(t)]
+        rest = [t for t in tokens[start:k] if not _ends_course(t)]
+        washed = token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
+        return [*kept, washed, *rest, *tokens[k:]]
+    return tokens
