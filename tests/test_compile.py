@@ -906,6 +906,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "end-stage" is beyond "severe" (a severe COPD is not necessarily end-stage); a named end-stage
     # disease keeps its own concept
     ("End stage COPD", "exclusion", "condition copd [end_stage]"),
+    # "advanced" cancer is locally advanced or metastatic, not "severe"
+    ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
+     "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),
+    ("Advanced heart failure", "exclusion", "condition heart_failure [advanced]"),
     ("Unstable or life-threatening medical condition", "exclusion",
      "condition medical_condition [uncontrolled] or condition medical_condition [life_threatening]"),
     ("end stage renal disease", "exclusion", "condition end_stage_renal_disease"),

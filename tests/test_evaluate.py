@@ -185,6 +185,15 @@ def test_therapeutic_anticoagulation_is_told_from_prophylaxis_by_the_note():
     assert outcome(rule, medications=heparin()).truth is Truth.UNKNOWN
 
 
+@pytest.mark.parametrize("note, truth", [
+    ("metastatic to liver", Truth.TRUE), ("stage IV", Truth.TRUE), ("locally advanced, unresectable", Truth.TRUE),
+    ("resected stage I", Truth.UNKNOWN), (None, Truth.UNKNOWN), ("not advanced", Truth.UNKNOWN),
+])
+def test_an_advanced_cancer_is_told_by_its_note_never_by_a_severity(note, truth):
+    cancer = {"name": "non-small cell lung cancer", "onset": "2025-03-01", **({"note": note} if note else {})}
+    assert outcome("condition nsclc [advanced]", conditions=[cancer]).truth is truth
+
+
 def test_male_or_non_pregnant_female_passes_any_man_and_asks_a_woman():
     rule = "not pregnant and not breastfeeding"
     assert outcome(rule, sex="male").truth is Truth.TRUE

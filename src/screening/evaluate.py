@@ -777,6 +777,8 @@ _PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogressio
 # 2019"): what it says need not hold now.
 _PAST = re.compile(r"\bwas\b|\bwere\b|\bpreviously\b|\bformerly\b|\bprior\b|\buntil\b|\bcompleted\b"
                    r"|\bfinished\b|\bended\b|\bstopped\b|\bhistory of\b", re.IGNORECASE)
+_ADVANCED = re.compile(r"\badvanced\b|\bmetasta|\bunresectable\b|\binoperable\b|\bend[- ]stage\b"
+                       r"|\bstage\s+(?:IV|4)\b", re.IGNORECASE)
 _THERAPEUTIC = re.compile(r"(?<![\w-])therapeutic\b|\bfull[- ]dose\b|\btreatment dose\b", re.IGNORECASE)
 _ON_TREATMENT = re.compile(r"\b(?:on|under|receiving|requires?|requiring|needs?|in)\s+(?:active\s+)?"
                            r"(?:treatment|therapy)\b", re.IGNORECASE)
@@ -825,6 +827,9 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q in ("severe", "moderate", "mild"):
         severity = getattr(entry, "severity", None)
         return Truth.UNKNOWN if severity is None else Truth.of(severity == q)
+    if q == "advanced":
+        # recorded, if at all, in the note: spread or beyond surgery is advanced, whatever the word
+        return Truth.TRUE if _ADVANCED.search(note) and not _NEGATED.search(note) else Truth.UNKNOWN
     if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
              "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction", "end_stage",
              "decompensated", "life_threatening"):

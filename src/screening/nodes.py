@@ -29,9 +29,9 @@ Qualifier = Literal[
     "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant", "allergic",
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
-    "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant", "palliative",
-    "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line", "recent",
-    "stable", "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
+    "advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
+    "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line",
+    "recent", "stable", "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
 ]
 
 
