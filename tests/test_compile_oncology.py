@@ -42,7 +42,10 @@ def outcome(rule: str, **profile):
     ("Measurable disease per RECIST v1.1 as determined by the investigator", "inclusion",
      "measurable_disease in {yes}"),
     ("Measurable disease per RECIST 1.1", "inclusion", "measurable_disease in {yes}"),
-    ("PD-L1 TPS ≥ 50% by local assessment", "inclusion", "pdl1_expression >= 50 %"),
+    ("PD-L1 TPS ≥ 50% by local assessment", "inclusion", "pdl1_tps >= 50 %"),
+    # the combined positive score is another measure, not a percentage of tumour cells
+    ("PD-L1 combined positive score (CPS) ≥ 10", "inclusion", "pdl1_cps >= 10"),
+    ("PD-L1 expression ≥ 1%", "inclusion", "pdl1_expression >= 1 %"),
     ("Have measurable disease per Response Evaluation Criteria in Solid Tumours (RECIST) 1.1 as assessed by the "
      "local site investigator/radiologist", "inclusion", "measurable_disease in {yes}"),
     # recovery from the toxicity of earlier treatment is a fact a coordinator records
@@ -338,3 +341,10 @@ def test_a_cancer_over_before_the_window_may_still_have_been_treated_in_it():
     # other qualifiers keep the window on the illness
     assert outcome("condition malignancy [active] within 3 years before screening", conditions=[resected],
                    complete=["conditions"]).truth is Truth.FALSE
+
+
+def test_a_pdl1_score_is_compared_only_with_a_score_of_the_same_kind():
+    tps = {"name": "PD-L1 TPS", "value": 5, "unit": "%", "date": "2026-10-01"}
+    assert outcome("pdl1_tps >= 1 %", labs=[tps]).truth is Truth.TRUE
+    # a TPS of 5% says nothing of the CPS, which counts immune cells too
+    assert outcome("pdl1_cps >= 10", labs=[tps]).truth is Truth.UNKNOWN
