@@ -194,6 +194,23 @@ def test_an_advanced_cancer_is_told_by_its_note_never_by_a_severity(note, truth)
     assert outcome("condition nsclc [advanced]", conditions=[cancer]).truth is truth
 
 
+@pytest.mark.parametrize("rule, recorded", [
+    ("hav_igm in {positive}", "anti-HAV IgG"),  # a vaccinated patient has no acute hepatitis A
+    ("nontreponemal_test in {positive}", "TPHA"),  # treated syphilis keeps its treponemal antibodies
+    ("c_difficile_test in {positive}", "stool culture"),
+    ("afb_smear in {positive}", "sputum culture"),  # Pseudomonas in cystic fibrosis is not tuberculosis
+    ("h_pylori_breath_test in {positive}", "H. pylori serology"),  # antibodies outlast eradication
+])
+def test_a_positive_test_is_not_a_positive_result_of_another_test(rule, recorded):
+    result = {"name": recorded, "value": "positive", "date": "2026-11-01"}
+    assert outcome(rule, labs=[result]).truth is Truth.UNKNOWN
+
+
+def test_a_result_of_a_named_test_counts_for_the_test_family():
+    rpr = {"name": "RPR", "value": "positive", "date": "2026-11-01"}
+    assert outcome("syphilis_serology in {positive}", labs=[rpr]).truth is Truth.TRUE
+
+
 def test_male_or_non_pregnant_female_passes_any_man_and_asks_a_woman():
     rule = "not pregnant and not breastfeeding"
     assert outcome(rule, sex="male").truth is Truth.TRUE
