@@ -380,6 +380,20 @@ def test_class_non_membership(concept_id: str, not_ancestor_id: str) -> None:
     assert not VOCABULARY.is_a(concept_id, not_ancestor_id)
 
 
+@pytest.mark.parametrize("one, other", [
+    # versions of a scale score on different ranges, and tests that find different things
+    ("HAM-D17", "HAM-D21"), ("ADAS-Cog11", "ADAS-Cog13"), ("CAPS-IV", "CAPS-5"), ("PCL-C", "PCL-5"),
+    ("K10", "K6"), ("SF-36", "SF-12"), ("ISS stage", "R-ISS"), ("IIEF", "IIEF-5"), ("IIEF-5", "IIEF-EF"),
+    ("UHDRS TMS", "UHDRS-TFC"), ("UPDRS", "UPDRS Part III"), ("PD-L1 TPS", "PD-L1 CPS"),
+    ("HAV IgM", "anti-HAV IgG"), ("RPR", "TPHA"), ("C. difficile toxin", "stool culture"),
+    ("AFB smear", "sputum culture"), ("urea breath test", "H. pylori serology"),
+])
+def test_different_measures_are_not_one_concept(one: str, other: str) -> None:
+    a, b = VOCABULARY.lookup(one), VOCABULARY.lookup(other)
+    assert a is not None and b is not None
+    assert a.id != b.id and not VOCABULARY.is_a(a.id, b.id) and not VOCABULARY.is_a(b.id, a.id)
+
+
 def test_a_covering_class_holds_every_concept_of_its_categories() -> None:
     vocab = VOCABULARY
     assert vocab.is_a("hypertension", "medical_condition")
