@@ -906,6 +906,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "end-stage" is beyond "severe" (a severe COPD is not necessarily end-stage); a named end-stage
     # disease keeps its own concept
     ("End stage COPD", "exclusion", "condition copd [end_stage]"),
+    # a flag the trial defines by values is those values; a 24-hour collection written in words
+    ("Measurable disease defined as serum M-protein ≥ 0.5 g/dL or urine M-protein ≥ 200 mg/24 hours", "inclusion",
+     "m_protein >= 0.5 g/dL or urine_m_protein >= 200 mg/24h"),
+    ("Proteinuria > 1 g/24 hrs", "exclusion", "urine_protein_24h > 1 g/24h"),
     # "advanced" cancer is locally advanced or metastatic, not "severe"
     ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
      "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),

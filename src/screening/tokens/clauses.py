@@ -67,7 +67,10 @@ DEFINABLE_QUALIFIERS = frozenset({"severe", "moderate", "mild", "active", "curre
                                   "diagnosed"})
 
 
-_HEAD_TOKENS = {"WORD", "QUAL", "COND", "OR", "AND", "COMMA", "ANDOR", "OTHER"}
+_HEAD_TOKENS = {"WORD", "QUAL", "COND", "FLAG", "OR", "AND", "COMMA", "ANDOR", "OTHER"}
+# What a definition's values can stand for: "adequate renal function", "neutropenia",
+# "measurable disease defined as serum M-protein ≥ 0.5 g/dL or …"
+_DEFINED_HEADS = ("WORD", "COND", "FLAG")
 
 
 def tidy(clause: list[Token]) -> list[Token]:
@@ -97,12 +100,12 @@ def tidy(clause: list[Token]) -> list[Token]:
             # neutropenia (ANC < 1000/mm3)" say more than the values
             break
         if t.type not in _HEAD_TOKENS:
-            if k and t.type == "DETERMINED_BY" and any(x.type in ("WORD", "COND") for x in clause[:k]):
+            if k and t.type == "DETERMINED_BY" and any(x.type in _DEFINED_HEADS for x in clause[:k]):
                 # "adequate renal function as defined by: creatinine < 1.5 mg/dL"
                 j = k + 2 if k + 1 < len(clause) and clause[k + 1].type == "COLON" else k + 1
                 if j < len(clause) and clause[j].type == "MEASURE":
                     return clause[j:]
-            if k and t.type == "LPAR" and any(x.type in ("WORD", "COND") for x in clause[:k]):
+            if k and t.type == "LPAR" and any(x.type in _DEFINED_HEADS for x in clause[:k]):
                 depth, j = 0, k
                 for j in range(k, len(clause)):
                     depth += {"LPAR": 1, "RPAR": -1}.get(clause[j].type, 0)

@@ -241,7 +241,9 @@ def read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, int
         j = i
         while j < len(text) and not _UNIT_STOP.match(text[j]):
             j += 1
-        if j == i or (chunks and text[i:j].isalpha() and text[i:j].lower() not in bare_units):
+        collection = chunks and _PER_HOURS.search(text[chunks[-1][0]:chunks[-1][1]]) \
+            and _HOURS.fullmatch(text[i:j])  # "mg/24 hours": one unit, a 24-hour collection
+        if j == i or (chunks and text[i:j].isalpha() and text[i:j].lower() not in bare_units and not collection):
             break  # "x 10^9/L at screening": an English word after a unit is not part of it
         if chunks and re.fullmatch(r"\d{1,2}[.)]", text[i:j]):
             break  # "≥ 3,000/mcL 2. absolute neutrophil count": the next item's number
@@ -257,6 +259,7 @@ def read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, int
         if not candidate or not _unit_like(candidate, bare_units):
             continue
         if _readable_unit(candidate):
+            candidate = _COLLECTED.sub("/24h", candidate)
             daily = _DAILY.match(text, end)
             if daily and not re.search(r"/\s*d(?:ay)?\b", candidate) and _readable_unit(f"{candidate}/day"):
                 return f"{candidate}/day", daily.end()  # "10 mg daily" is 10 mg/day
@@ -264,6 +267,9 @@ def read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, int
     return None
 
 
+_PER_HOURS = re.compile(r"/\s*24$")
+_HOURS = re.compile(r"(?i)h|hr|hrs|hours?")
+_COLLECTED = re.compile(r"(?i)/\s*24\s*(?:h|hr|hrs|hours?)$")
 _DAILY = re.compile(r"\s+(?:daily|per\s+day|a\s+day|each\s+day)\b", re.IGNORECASE)
 
 
