@@ -910,6 +910,16 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Measurable disease defined as serum M-protein ≥ 0.5 g/dL or urine M-protein ≥ 200 mg/24 hours", "inclusion",
      "m_protein >= 0.5 g/dL or urine_m_protein >= 200 mg/24h"),
     ("Proteinuria > 1 g/24 hrs", "exclusion", "urine_protein_24h > 1 g/24h"),
+    # the values a condition comes with, "and" between them; a BSA in % is the share affected
+    ("Moderate-to-severe plaque psoriasis with PASI ≥ 12, sPGA ≥ 3 and BSA ≥ 10%", "inclusion",
+     "(condition plaque_psoriasis [moderate] or condition plaque_psoriasis [severe]) and pasi >= 12 and "
+     "pga_psoriasis >= 3 and affected_bsa >= 10 %"),
+    ("Type 2 diabetes with HbA1c ≥ 7.0% and ≤ 10.5% and BMI ≥ 25 kg/m2", "inclusion",
+     "condition type_2_diabetes and (hba1c >= 7 % and hba1c <= 10.5 %) and bmi >= 25 kg/m2"),
+    ("Biopsy-confirmed NASH with fibrosis stage F2 or F3", "inclusion", "condition mash and fibrosis_stage in {F2, F3}"),
+    # joint counts of a named set of joints
+    ("At least 6 swollen joints (of 66) and at least 6 tender joints (of 68)", "inclusion",
+     "swollen_joint_count_66 >= 6 and tender_joint_count_68 >= 6"),
     # "advanced" cancer is locally advanced or metastatic, not "severe"
     ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
      "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),

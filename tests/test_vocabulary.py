@@ -586,7 +586,7 @@ def make(concept_id: str, **fields: object) -> Concept:
         ([make("a", codes=["no system"])], "cannot read code"),
         ([make("a", unit="furlongs,fortnight")], "unit"),
         ([make("a", unit="g/24h", per="3 kg")], "period of time"),
-        ([make("a", unit="L", percent_predicted="b"), make("b", unit="L")], "percent_predicted"),
+        ([make("a", unit="L", in_percent="b"), make("b", unit="L")], "in_percent"),
         ([make("a", rates=["missing"])], "unknown concept"),
     ],
 )

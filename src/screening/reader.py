@@ -211,8 +211,8 @@ class Reader(Transformer):
                 raise Unreadable("age in a unit that is not time")
             return Comparison(concept="age", op=op, value=number, unit=unit, span=span)
         concept = self.vocab.get(concept_id)
-        if unit == "%" and concept.unit != "%" and concept.percent_predicted is not None:
-            concept_id = concept.percent_predicted  # "FEV1 ≥ 40%": of the predicted normal
+        if unit == "%" and concept.unit != "%" and concept.in_percent is not None:
+            concept_id = concept.in_percent  # "FEV1 ≥ 40%": of the predicted normal
             concept = self.vocab.get(concept_id)
         if unit is not None:
             try:

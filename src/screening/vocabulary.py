@@ -110,8 +110,9 @@ class Concept(BaseModel):
     ``said_of`` names the class of diseases a value is recorded of, one disease at a time (a
     tumour stage is the stage of one cancer): with two such diseases on record, which one a
     reading is of is not recorded.
-    ``percent_predicted`` names the concept holding the same value as a percentage of the
-    predicted normal: "FEV1 ≥ 40%" is FEV1 % predicted, since FEV1 itself is in litres.
+    ``in_percent`` names what a threshold in % after this name measures, when the name itself
+    is not measured in %: "FEV1 ≥ 40%" is FEV1 % predicted (FEV1 itself is in litres), "BSA ≥
+    10%" the share of the body surface a skin disease covers.
     ``body_surface`` marks a clearance written either per 1.73 m² of body surface or as an
     absolute rate ("creatinine clearance ≥ 60 mL/min/1.73 m²"): the two differ by the patient's
     body surface area, through which one is compared with the other.
@@ -151,7 +152,7 @@ class Concept(BaseModel):
     latent: bool = False
     unlisted: bool = False
     subgroup: bool = False
-    percent_predicted: str | None = None
+    in_percent: str | None = None
     body_surface: bool = False
     rates: tuple[str, ...] = ()
     said_of: tuple[str, ...] = ()
@@ -291,9 +292,9 @@ class Vocabulary:
                         )
                     if target == concept.id:
                         raise VocabularyError(f"concept {concept.id!r}: {field} names itself")
-            target = concept.percent_predicted
+            target = concept.in_percent
             if target is not None and (target not in self.concepts or self.concepts[target].unit != "%"):
-                raise VocabularyError(f"concept {concept.id!r}: percent_predicted names no concept measured in %")
+                raise VocabularyError(f"concept {concept.id!r}: in_percent names no concept measured in %")
 
     def _index_names(self) -> tuple[dict[str, str], dict[str, str]]:
         by_name: dict[str, str] = {}

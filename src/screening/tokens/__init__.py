@@ -29,8 +29,8 @@ from .lexicon import (
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
-    WILLING, abbreviated_classes, alternative_limits, grade_phrases, history_amounts, level_words,
-    measured_while, measures_with, negative_numbers, persistent_values, proxies, scale_of_the_value,
+    WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
+    level_words, measured_while, measures_with, negative_numbers, persistent_values, proxies, scale_of_the_value,
     snellen_fractions, test_before, thresholds_by_sex, unresolved_toxicity, within_range,
 )
 from .normalise import Normalised, normalise
@@ -142,4 +142,4 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
     for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values):
         tokens = settle_in_text(tokens, text)
-    return tokens
+    return condition_value_lists(tokens)

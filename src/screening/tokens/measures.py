@@ -369,6 +369,27 @@ def measures_with(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# What a run of values is written with: "PASI ≥ 12, sPGA ≥ 3", "HbA1c 7.0–10.5%", "AST ≤ 3 × ULN"
+_VALUE_RUN = frozenset({"MEASURE", "NUMBER", "UNIT", "ULN", "LLN", "TIMES", "GT", "GE", "LT", "LE", "EQ", "COMMA",
+                        "COLON", "DASH", "TO", "BETWEEN", "INCLUSIVE"})
+
+
+def condition_value_lists(tokens: list[Token]) -> list[Token]:
+    """"Plaque psoriasis with PASI ≥ 12 and sPGA ≥ 3": the values a condition comes with are one
+    list, and its "and" before the next value separates them like a comma (the grammar would
+    otherwise take what follows for a second bound of the value before, "≥ 7.0% and ≤ 10.5%")."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "AND" or k + 1 >= len(out) or out[k + 1].type != "MEASURE" or out[k - 1].type == "COMMA":
+            continue
+        start = k - 1
+        while start >= 0 and out[start].type in _VALUE_RUN:
+            start -= 1
+        if start >= 0 and out[start].type == "COND" and out[start + 1].type == "MEASURE":
+            out[k] = retyped(t, "COMMA")
+    return out
+
+
 _BOUNDS = frozenset({"GT", "GE", "LT", "LE"})
 
 
