@@ -920,6 +920,12 @@ def test_a_20000_character_criterion_compiles_quickly():
     # joint counts of a named set of joints
     ("At least 6 swollen joints (of 66) and at least 6 tender joints (of 68)", "inclusion",
      "swollen_joint_count_66 >= 6 and tender_joint_count_68 >= 6"),
+    ("Females must be of non-childbearing potential: surgically sterile or postmenopausal for at least 12 months",
+     "inclusion", "if female then not childbearing_potential"),
+    ("Women must not be of childbearing potential", "exclusion", "not (if female then not childbearing_potential)"),
+    # a value at two visits: the later visit's reading
+    ("Negative urine drug screen and alcohol breath test at screening and check-in", "inclusion",
+     "urine_drug_screen in {negative} and blood_alcohol in {negative}"),
     # "advanced" cancer is locally advanced or metastatic, not "severe"
     ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
      "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),

@@ -667,6 +667,7 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
         clause = clause[1:]
     while clause and clause[-1].type == "PERIOD":
         clause = clause[:-1]
+    clause = [t for t in clause if t.type != "MUST"]  # "Females must be of non-childbearing potential"
     types = [t.type for t in clause]
     if types[:3] == ["FEMALE", "NEG", "CBP"] and _definition_only(types[3:]):
         # "Women of non-childbearing potential (defined as postmenopausal or surgically sterile)"
@@ -693,9 +694,11 @@ _DEFINITION_TOKENS = frozenset({"COND", "PROC", "OR", "COMMA", "AND", "WORD", "N
 
 
 def _definition_only(types: list[str]) -> bool:
-    """Nothing, or a definition: "(defined as …)", ", i.e. …"."""
+    """Nothing, or a definition: "(defined as …)", ", i.e. …", ": …"."""
     if not types:
         return True
+    if types[0] == "COLON":  # "…: surgically sterile or postmenopausal"
+        return set(types[1:]) <= _DEFINITION_TOKENS
     k = 1 if types[0] in ("COMMA", "LPAR") else 0
     return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
 

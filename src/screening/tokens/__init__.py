@@ -41,6 +41,7 @@ from .people import (
 )
 from .periods import (
     counted_from_anchor, dated_diagnoses, durations, during_or_before, elliptic_counts, now_or_before, rates,
+    repeated_visits,
 )
 from .phrases import cancer_stages
 from .treatment import (
@@ -133,7 +134,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                    women_planning, childbearing_items, within_range, test_before, counted_from_anchor,
                    ages_by_word, ages_of_patients, women_with, pregnant_with, age_with, dated_diagnoses,
                    history_amounts, thresholds_by_sex, caveat_words, level_words, alternative_limits, choice_first,
-                   dose_ranges, during_or_before, planned_too, off_for, expected_to_require, unless_negative):
+                   dose_ranges, during_or_before, planned_too, off_for, expected_to_require, unless_negative,
+                   repeated_visits):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

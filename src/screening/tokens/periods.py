@@ -385,3 +385,15 @@ def _count_start(out: list[Token]) -> int | None:
 
 def _numbered(tokens: Sequence[Token]) -> bool:
     return any(x.type == "NUMBER" for x in tokens)
+
+
+def repeated_visits(tokens: list[Token]) -> list[Token]:
+    """"Negative urine drug screen at screening and check-in": a value required at two visits is
+    one time marker (the latest reading is the later visit's)."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "AT_ANCHOR" and len(out) >= 2 and out[-1].type in ("AND", "COMMA") and out[-2].type == "AT_ANCHOR":
+            out[-2:] = [token("AT_ANCHOR", out[-2].value, out[-2].start_pos, t.end_pos)]
+            continue
+        out.append(t)
+    return out
