@@ -926,6 +926,9 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a value at two visits: the later visit's reading
     ("Negative urine drug screen and alcohol breath test at screening and check-in", "inclusion",
      "urine_drug_screen in {negative} and blood_alcohol in {negative}"),
+    # "with" binds the value after it to the value before; "or" offers the pairs
+    ("Ferritin < 100 ng/mL or ferritin 100-300 ng/mL with transferrin saturation < 20%", "inclusion",
+     "ferritin < 100 ng/mL or ((ferritin >= 100 ng/mL and ferritin <= 300 ng/mL) and transferrin_saturation < 20 %)"),
     # "advanced" cancer is locally advanced or metastatic, not "severe"
     ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
      "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),

@@ -1101,9 +1101,7 @@ class Reader(Transformer):
     def seq(self, items):
         parts = [i for i in items if isinstance(i, _Part)]
         seps = [i for i in items if isinstance(i, str)]
-        spans = [p.span for p in parts if p.span is not None]
-        span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
-        return _Seq(parts, seps, span)
+        return _Seq(parts, seps, _span_of(parts))
 
     def subject(self, items):
         """Whom the clause is asked of: one group ("Women of childbearing potential", "Men with a
@@ -1298,16 +1296,11 @@ class Reader(Transformer):
 
     def _groups(self, seq: _Seq) -> Rule:
         """Each group of a list that ", and" parts, settled on its own: all of them hold."""
-        groups: list[_Seq] = []
-        start = 0
-        for k, sep in enumerate([*seq.seps, "comma_and"]):
-            if sep == "comma_and":
-                parts = seq.parts[start:k + 1]
-                spans = [p.span for p in parts if p.span is not None]
-                span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
-                groups.append(_Seq(parts, seq.seps[start:k], span))
-                start = k + 1
-        return AllOf(items=tuple(self._settle(g) for g in groups), span=seq.span)
+        return AllOf(items=tuple(self._settle(g) for g in _split(seq, "comma_and")), span=seq.span)
+
+    def _alternatives(self, seq: _Seq) -> Rule:
+        """Each alternative of a list that "or" parts, settled on its own: any of them holds."""
+        return AnyOf(items=tuple(self._settle(g) for g in _split(seq, "or")), span=seq.span)
 
     def _nodes(self, seq: _Seq) -> list[Rule]:
         _share_grade(seq)
@@ -1649,6 +1642,10 @@ class Reader(Transformer):
         if self.kind == "inclusion" and "or" in seq.seps and "comma_and" in seq.seps:
             # "not pregnant or breastfeeding, and using contraception": ", and" joins the groups
             return self._groups(seq)
+        if "with" in seq.seps and "or" in seq.seps and set(seq.seps) <= {"or", "with"}:
+            # "ferritin < 100 ng/mL or ferritin 100–300 ng/mL with TSAT < 20%": "with" binds
+            # the value after it to the one before, and "or" offers the pairs
+            return self._alternatives(seq)
         if any(p.risk for p in seq.parts[:-1]):
             # "high risk of bleeding or stroke": the risk may be of both
             raise Unreadable("a list after a risk")
@@ -1804,6 +1801,23 @@ class _Seq:
     seps: list[str]
     span: Span | None
     none_of: bool = False  # a negation at the head of the list covers every item
+
+
+def _span_of(parts: list[_Part]) -> Span | None:
+    spans = [p.span for p in parts if p.span is not None]
+    return Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
+
+
+def _split(seq: _Seq, at: str) -> list[_Seq]:
+    """The runs of a list between its separators ``at``, each a list of its own."""
+    runs: list[_Seq] = []
+    start = 0
+    for k, sep in enumerate([*seq.seps, at]):
+        if sep == at:
+            parts = seq.parts[start:k + 1]
+            runs.append(_Seq(parts, seq.seps[start:k], _span_of(parts)))
+            start = k + 1
+    return runs
 
 
 @dataclass
