@@ -929,6 +929,11 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "with" binds the value after it to the value before; "or" offers the pairs
     ("Ferritin < 100 ng/mL or ferritin 100-300 ng/mL with transferrin saturation < 20%", "inclusion",
      "ferritin < 100 ng/mL or ((ferritin >= 100 ng/mL and ferritin <= 300 ng/mL) and transferrin_saturation < 20 %)"),
+    # the criteria a diagnosis was made by, after how long it has lasted
+    ("Diagnosis of relapsing multiple sclerosis according to the 2017 revised McDonald criteria", "inclusion",
+     "condition relapsing_multiple_sclerosis"),
+    ("History of migraine with or without aura for at least 12 months prior to screening according to ICHD-3",
+     "inclusion", "condition migraine [history] lasting >= 12 months"),
     # "advanced" cancer is locally advanced or metastatic, not "severe"
     ("Histologically confirmed advanced or metastatic solid tumor", "inclusion",
      "condition solid_tumor [advanced] or condition solid_tumor [metastatic]"),
@@ -951,6 +956,8 @@ def test_registry_constructs(text, kind, rule):
 
 
 @pytest.mark.parametrize("text, kind", [
+    # a qualifier before a condition diagnosed by criteria narrows it
+    ("Severe RA according to the 2010 ACR/EULAR classification criteria", "exclusion"),
     # values with a gap, or a whole scale
     ("ECOG 0 or 2", "inclusion"),
     ("ECOG 0 to 5", "inclusion"),

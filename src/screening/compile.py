@@ -703,13 +703,18 @@ def _definition_only(types: list[str]) -> bool:
     return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
 
 
+_CRITERIA_LEAD_INS = frozenset({"according", "revised", "updated", "modified"})
+
+
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
     """"Fulfilling the 1997 ACR or 2012 SLICC classification criteria for SLE": for
     pre-screening, a diagnosis of the one condition the clause names."""
     if not any(t.type in ("CLASSIFIED", "CLASSIFICATION") for t in clause) \
-            or any(t.type == "WORD" and t.value.lower() != "according" for t in clause):
+            or any(t.type == "WORD" and t.value.lower() not in _CRITERIA_LEAD_INS for t in clause) \
+            or any(t.type == "QUAL" and t.value != "diagnosed" for t in clause):
         # every word must be known ("diagnosed by a movement disorder specialist" is not read),
-        # "according to" only leads in to the criteria
+        # "according to the revised …" only leads in to the criteria; a qualifier narrows the
+        # condition ("severe RA according to the ACR criteria" is not any RA)
         return None
     conditions = {t.value for t in clause if t.type == "COND"}
     if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE"} for t in clause):

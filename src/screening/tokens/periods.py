@@ -137,7 +137,7 @@ def now_or_before(tokens: list[Token], text: str) -> list[Token]:
 
 # What a duration can follow: a condition, a drug, its dose ("5 mg/day for at least 3 months"), a
 # parenthesis after them.
-_LASTS = frozenset({"COND", "MED", "UNIT", "RPAR"})
+_LASTS = frozenset({"COND", "MED", "UNIT", "RPAR", "UNCONSTRAINED"})
 
 
 # After these the time is a window, not how long something lasted ("for 30 days prior to …").
@@ -157,7 +157,7 @@ def _stable_to(out: list[Token], tokens: list[Token], k: int) -> bool:
 def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
     """"Diagnosis of type 2 diabetes for at least 6 months prior to screening": how long a
     condition has been had, up to the anchor, i.e. up to now, as a stable dose is."""
-    last = next((x.type for x in reversed(out) if x.type not in ("MUST", "LASTING")), None)
+    last = next((x.type for x in reversed(out) if x.type not in ("MUST", "LASTING", "UNCONSTRAINED")), None)
     return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
 
 

@@ -14,7 +14,8 @@ from .periods import is_rate
 
 # Words that introduce a standard or method: "per", "according to", "based on", "calculated using"…
 _LEAD_IN_WORDS = frozenset({"per", "according", "based", "calculated", "assessed", "measured", "evaluated", "graded",
-                            "defined", "determined", "via", "using", "corrected", "diagnosed", "as"})
+                            "defined", "determined", "via", "using", "corrected", "diagnosed", "as", "revised", "updated",
+                            "modified"})
 
 
 _VERSION = re.compile(r"^[vV]\d+(?:\.\d+)*$")
@@ -56,10 +57,21 @@ def _drop_lead_in(out: list[Token]) -> None:
 
 
 def _diagnosed_by(out: list[Token]) -> bool:
-    """A condition, then words that introduce how it was diagnosed ("according to", "per")."""
+    """A condition, then words that introduce how it was diagnosed ("according to", "per"); how
+    long it has lasted may come between ("migraine for ≥ 12 months according to ICHD-3")."""
     lead = list(out)
     _drop_lead_in(lead)
-    return len(lead) < len(out) and bool(lead) and lead[-1].type == "COND"
+    if len(lead) == len(out):
+        return False
+    if len(lead) >= 6 and [t.type for t in lead[-2:]] == ["BEFORE", "ANCHOR"]:
+        lead = lead[:-2]  # "… for at least 12 months prior to screening according to ICHD-3"
+    if len(lead) >= 4 and lead[-3].type in COMPARATORS and [t.type for t in lead[-2:]] == ["NUMBER", "TIMEUNIT"]:
+        lead = lead[:-4] if lead[-4].type in ("LASTING", "IF") else lead[:-3]  # ("for" is still IF here)
+    while lead and lead[-1].type == "UNCONSTRAINED":
+        lead.pop()
+    if len(lead) >= 3 and lead[-2].type == "WITH_OR_WITHOUT":
+        lead = lead[:-2]  # "migraine with or without aura": (not yet one UNCONSTRAINED token here)
+    return bool(lead) and lead[-1].type == "COND"
 
 
 def _after_version(tokens: list[Token], k: int, text: str) -> int:
