@@ -413,3 +413,93 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
         washed = token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
         return [*kept, washed, *rest, *tokens[k:]]
     return tokens
+
+
+
+# the words between what is said and "standard therapy": "failed (to respond to) prior", "progressed
+# on or after", "refused to receive", "ineligible for"
+_SAID_OF = re.compile(r"(?i)\s*(?:(?:on|to|of|for|from|after|following|with|during)\s+"
+                      r"(?:or\s+(?:after|following)\s+)?)?(?:(?:receive|undergo|all|any|the|prior|previous|"
+                      r"previously)\s+)*")
+
+
+_SAID_BETWEEN = frozenset({"AFTER", "OR", "IF", "OF", "TO"})
+
+
+_AVAILABLE = "standard_therapy_available"
+
+
+def _said_of(tokens: list[Token], j: int, facts: dict[str, str], text: str) -> tuple[str, int] | None:
+    """The fact said by the words ending at ``j`` and how many tokens say it ("cannot tolerate"
+    is two), or None."""
+    if j >= 1 and tokens[j - 1].type in ("NEG", "WORD"):
+        fact = facts.get(" ".join(text[tokens[j - 1].start_pos:tokens[j].end_pos].lower().split()))
+        if fact is not None and fact != _AVAILABLE:
+            return fact, 2
+    fact = facts.get(tokens[j].value.lower()) if j >= 0 and tokens[j].type in ("QUAL", "WORD") else None
+    return None if fact is None or fact == _AVAILABLE else (fact, 1)
+
+
+def _list_join(tokens: list[Token], j: int) -> int:
+    """How many tokens before ``j`` join it to an item of a list before ("A or B", "A, or B")."""
+    if j >= 3 and tokens[j - 1].type == "OR" and tokens[j - 2].type == "COMMA":
+        return 2
+    return 1 if j >= 2 and tokens[j - 1].type in ("OR", "ANDOR", "COMMA") else 0
+
+
+def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
+    """"Failed or intolerant of standard therapy", "not a candidate for standard treatment", "for
+    whom no standard therapy exists": what has come of the standard therapy of the disease under
+    study, a fact a coordinator records (ATTR), one for each word said of it before
+    (STANDARD_THERAPY_SAID), a negation before them kept. "Standard therapy" with nothing said of
+    it stays unread (the grammar has no place for the token); so does a list that reaches past
+    what is said of it ("tumour refractory to or intolerant of standard therapy" is read whole)."""
+    facts = load_lexicon().standard_therapy_said
+    named = {f.removeprefix("not ") for f in facts.values()}
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        if t.type == "ATTR" and t.value in named:
+            # "intolerant of standard therapy" is the attribute's own name: more may be said before
+            fact, said = t.value, [(k, t.value, 0)]
+            j = k
+        elif t.type == "STANDARD_THERAPY":
+            after = out[k + 1] if k + 1 < len(out) else None
+            if after is not None and after.type == "WORD" and facts.get(after.value.lower()) == _AVAILABLE:
+                out[k:k + 2] = [token("ATTR", _AVAILABLE, t.start_pos, after.end_pos)]  # "(no) … exists"
+                k += 1
+                continue
+            j = k - 1
+            while j >= 0 and (out[j].type in _SAID_BETWEEN or out[j].type == "QUAL" and out[j].value == "history") \
+                    and _said_of(out, j, facts, text) is None:
+                j -= 1
+            found = _said_of(out, j, facts, text)
+            if found is None or not _SAID_OF.fullmatch(text[out[j].end_pos:t.start_pos]):
+                k += 1
+                continue
+            said = [(j - found[1] + 1, found[0], found[1])]
+            j -= found[1] - 1
+        else:
+            k += 1
+            continue
+        while (join := _list_join(out, j)) and (found := _said_of(out, j - join - 1, facts, text)) is not None:
+            j -= join + found[1]
+            said.append((j, found[0], found[1]))
+        said.reverse()
+        replaced: list[Token] = []
+        for n, (at, fact, width) in enumerate(said):
+            last = n + 1 == len(said)
+            if fact.startswith("not "):  # "ineligible for"
+                replaced.append(token("NEG", "not", out[at].start_pos, out[at].start_pos))
+            replaced.append(token("ATTR", fact.removeprefix("not "), out[at].start_pos,
+                                  t.end_pos if last else out[at + width - 1].end_pos))
+            if not last:
+                replaced.extend(out[at + width:said[n + 1][0]])  # the list's join
+        first = said[0][0]
+        if first >= 2 and out[first - 1].type == "WORD" and out[first - 1].value.lower() == "longer" \
+                and out[first - 2].type == "NEG":
+            first -= 1  # "no longer candidates for"
+        out[first:k + 1] = replaced
+        k = first + len(replaced)
+    return out

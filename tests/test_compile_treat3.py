@@ -1,0 +1,95 @@
+"""Treatment wording, round 3: what has come of standard therapy, response to a treatment and
+recovery from it. Criterion text → canonical rule, the near misses that must stay free text, and
+the patients a reading could fail wrongly."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+from screening.rules import parse_rule
+from screening.tokens.lexicon import load_lexicon
+from screening.vocabulary import load_vocabulary
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # what has come of standard therapy: a fact for each word said of it, a negation kept
+    ("Failed or intolerant of standard of care therapy", "inclusion",
+     "attribute standard_therapy_failed or attribute standard_therapy_intolerant"),
+    ("Subjects who have failed prior standard care or are intolerant to standard care", "inclusion",
+     "attribute standard_therapy_failed or attribute standard_therapy_intolerant"),
+    ("Refractory to standard therapy", "inclusion", "attribute standard_therapy_failed"),
+    ("Relapsed or refractory to standard therapy", "inclusion", "attribute standard_therapy_failed"),
+    ("Disease progression on standard therapy", "inclusion", "attribute standard_therapy_failed"),
+    ("Patients who have progressed on or after standard treatment", "inclusion", "attribute standard_therapy_failed"),
+    ("Failure of standard therapy", "inclusion", "attribute standard_therapy_failed"),
+    ("Cannot tolerate standard treatment regimens", "inclusion", "attribute standard_therapy_intolerant"),
+    ("Unable to tolerate standard therapy", "inclusion", "attribute standard_therapy_intolerant"),
+    ("No standard therapy exists", "inclusion", "not attribute standard_therapy_available"),
+    ("For whom no standard treatment is available", "inclusion", "not attribute standard_therapy_available"),
+    ("Patients who have failed standard therapy or for whom no standard therapy exists", "inclusion",
+     "attribute standard_therapy_failed or not attribute standard_therapy_available"),
+    ("Not a candidate for standard therapy", "inclusion", "not attribute standard_therapy_candidate"),
+    ("Not eligible for standard of care therapy", "inclusion", "not attribute standard_therapy_candidate"),
+    ("Ineligible for standard therapy", "inclusion", "not attribute standard_therapy_candidate"),
+    ("No longer candidates for standard therapy", "inclusion", "not attribute standard_therapy_candidate"),
+    ("Eligible for standard therapy", "exclusion", "attribute standard_therapy_candidate"),
+    ("Refused standard therapy", "inclusion", "attribute standard_therapy_refused"),
+    ("Patient declined standard treatment", "inclusion", "attribute standard_therapy_refused"),
+    ("Refractory to, intolerant of or ineligible for standard therapy", "inclusion",
+     "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
+     " or not attribute standard_therapy_candidate"),
+])
+def test_treatment_wording(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert to_text(compiled.rule) == rule
+    assert to_text(parse_rule(rule)) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # "had no standard treatment": none available, or none received?
+    ("Malignant tumor that failed from standard treatment or had no standard treatment", "inclusion"),
+    # standard therapy with nothing said of it, or said in words not read
+    ("Receiving standard therapy", "inclusion"),
+    ("Standard therapy has failed or is not available", "inclusion"),
+    ("Exhausted all standard therapy options", "inclusion"),
+    ("No prior standard therapy", "inclusion"),
+    ("Able to tolerate standard therapy", "inclusion"),
+    ("Progressed after at least one line of standard therapy", "inclusion"),
+    # a list that reaches past what is said of standard therapy (the tumour is refractory)
+    ("Advanced solid tumor refractory to or intolerant of standard therapy, or for which no standard therapy exists",
+     "inclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    rule = compile_criterion(text, kind).rule
+    assert isinstance(rule, FreeText) or "text \"" in to_text(rule), to_text(rule)
+
+
+def test_what_is_said_of_standard_therapy_names_attributes():
+    vocab = load_vocabulary()
+    for fact in load_lexicon().standard_therapy_said.values():
+        assert vocab.get(fact.removeprefix("not ")).category == "attribute"
+
+
+@pytest.mark.parametrize("attributes, truth", [
+    ({}, Truth.UNKNOWN),  # whether standard therapy failed is not recorded: never a fail
+    ({"failed standard therapy": True}, Truth.TRUE),
+    ({"intolerant of standard therapy": True}, Truth.TRUE),
+    ({"failed standard therapy": False}, Truth.UNKNOWN),
+    ({"failed standard therapy": False, "intolerant of standard therapy": False}, Truth.FALSE),
+])
+def test_failed_or_intolerant_of_standard_therapy(attributes, truth):
+    rule = "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
+    assert outcome(rule, attributes=attributes).truth is truth
