@@ -51,6 +51,19 @@ def outcome(rule: str, **profile):
     ("Refractory to, intolerant of or ineligible for standard therapy", "inclusion",
      "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
      " or not attribute standard_therapy_candidate"),
+    # a response of any depth to a course: its recorded outcome
+    ("Patients with partial or complete response to prior platinum-based chemotherapy", "inclusion",
+     "medication platinum_chemotherapy [responded, history]"),
+    ("Complete or partial response to first-line platinum-based chemotherapy", "inclusion",
+     "medication platinum_chemotherapy [responded, first_line]"),
+    ("Responded to prior rituximab", "inclusion", "medication rituximab [responded, history]"),
+    ("At least a partial response to prior rituximab", "inclusion", "medication rituximab [responded, history]"),
+    # no response is a course without one, not "no course that responded"
+    ("Never responded to rituximab", "exclusion", "medication rituximab [refractory]"),
+    ("Patients who did not have a response to prior rituximab", "exclusion",
+     "medication rituximab [refractory, history]"),
+    ("Lack of response to methotrexate", "exclusion", "medication methotrexate [refractory]"),
+    ("Did not respond to at least one TNF inhibitor", "inclusion", "medication tnf_inhibitor [refractory]"),
 ])
 def test_treatment_wording(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -69,6 +82,12 @@ def test_treatment_wording(text, kind, rule):
     ("Able to tolerate standard therapy", "inclusion"),
     ("Progressed after at least one line of standard therapy", "inclusion"),
     # a list that reaches past what is said of standard therapy (the tumour is refractory)
+    # a complete response only is narrower than a response; a lost one or a benefit is not either
+    ("Complete response to prior chemotherapy", "inclusion"),
+    ("Partial response to prior chemotherapy", "inclusion"),
+    ("Loss of response to infliximab", "exclusion"),
+    ("At least partial benefit from current treatment regimen", "exclusion"),
+    ("Documented bacterial or viral infection not responding to appropriate treatment", "exclusion"),
     ("Advanced solid tumor refractory to or intolerant of standard therapy, or for which no standard therapy exists",
      "inclusion"),
 ])
@@ -93,3 +112,25 @@ def test_what_is_said_of_standard_therapy_names_attributes():
 def test_failed_or_intolerant_of_standard_therapy(attributes, truth):
     rule = "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
     assert outcome(rule, attributes=attributes).truth is truth
+
+
+@pytest.mark.parametrize("outcome_, truth", [
+    ("responded", Truth.TRUE),
+    ("no_response", Truth.FALSE),
+    ("intolerant", Truth.UNKNOWN),  # stopped for side effects, perhaps after it had worked
+    (None, Truth.UNKNOWN),
+])
+def test_a_response_is_the_recorded_outcome(outcome_, truth):
+    course = {"name": "carboplatin", "start": "2025-01-01", "end": "2025-06-01"}
+    if outcome_ is not None:
+        course["outcome"] = outcome_
+    result = outcome("medication platinum_chemotherapy [responded, history]", medications=[course],
+                     complete=["medications"])
+    assert result.truth is truth
+
+
+def test_no_response_to_a_drug_never_given_does_not_exclude():
+    rule = compile_criterion("Never responded to rituximab", "exclusion").rule
+    result = evaluate(rule, Context(patient=patient_from_mapping(
+        {"id": "P", "complete": ["medications"], "medications": [{"name": "metformin"}]}), as_of=AS_OF))
+    assert result.truth is Truth.FALSE

@@ -217,7 +217,8 @@ def window_start(window: TimeWindow, as_of: date) -> date:
 QUALIFIER_WORDS = {
     "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
     "allergic": "an allergy",
-    "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
+    "refractory": "without response", "responded": "with a response", "hospitalized": "needing hospital care",
+    "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
     "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
 }
@@ -876,6 +877,10 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q == "refractory":
         outcome = getattr(entry, "outcome", None)
         return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "no_response")
+    if q == "responded":
+        # a course stopped for intolerance may have worked before it was stopped
+        outcome = getattr(entry, "outcome", None)
+        return Truth.UNKNOWN if outcome in (None, "intolerant") else Truth.of(outcome == "responded")
     if q == "intolerant":
         outcome = getattr(entry, "outcome", None)
         return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "intolerant")

@@ -1739,7 +1739,7 @@ _ENTITY_QUALS = {
              "metastatic", "advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
              "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
+            "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }

@@ -45,7 +45,7 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    completed_before, counted_regimens, dose_ranges, expected_to_require, half_lives, naive_to, off_for,
+    completed_before, counted_regimens, dose_ranges, expected_to_require, half_lives, naive_to, no_response, off_for,
     planned_too, progressed_on, stable_drugs, standard_therapy, treated_with, treatment_lists, washout_of,
 )
 from .wording import (
@@ -135,7 +135,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    ages_by_word, ages_of_patients, women_with, pregnant_with, age_with, dated_diagnoses,
                    history_amounts, thresholds_by_sex, caveat_words, level_words, alternative_limits, choice_first,
                    dose_ranges, during_or_before, planned_too, off_for, expected_to_require, unless_negative,
-                   repeated_visits):
+                   repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

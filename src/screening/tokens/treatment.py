@@ -136,6 +136,17 @@ def progressed_on(tokens: list[Token], text: str) -> list[Token]:
 _REGIMENS = re.compile(r"(?i)\bregimens?$")
 
 
+def no_response(tokens: list[Token]) -> list[Token]:
+    """"Never responded to rituximab", "did not have a response to X": no response to a course of it
+    ("refractory"), not "no course that responded", which a patient never given the drug meets."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "QUAL" and t.value == "responded" and out and out[-1].type == "NEG":
+            t = token("QUAL", "refractory", out.pop().start_pos, t.end_pos)
+        out.append(t)
+    return out
+
+
 def counted_regimens(tokens: list[Token], text: str) -> list[Token]:
     """"At least 2 prior chemotherapy regimens", "more than 3 prior regimens": a count of regimens
     is one of lines ("2 lines of chemotherapy", "2 lines of therapy"). Only a count with its
