@@ -64,6 +64,26 @@ def outcome(rule: str, **profile):
      "medication rituximab [refractory, history]"),
     ("Lack of response to methotrexate", "exclusion", "medication methotrexate [refractory]"),
     ("Did not respond to at least one TNF inhibitor", "inclusion", "medication tnf_inhibitor [refractory]"),
+    # recovered from the toxic effects of a prior treatment, no grade said: a fact of its own,
+    # by the kind of treatment
+    ("Recovered from all prior immunotherapy", "inclusion", "attribute recovered_from_prior_immunotherapy"),
+    ("Recovered from all prior radiotherapy", "inclusion", "attribute recovered_from_prior_radiotherapy"),
+    ("Must have recovered from all radiation-related toxicities", "inclusion",
+     "attribute recovered_from_prior_radiotherapy"),
+    ("Recovered from acute toxicity of prior radiotherapy.", "inclusion", "attribute recovered_from_prior_radiotherapy"),
+    ("Patients must have recovered from the acute toxic effects of prior therapy", "inclusion",
+     "attribute recovered_from_prior_therapy"),
+    ("Recovery from acute toxicities of prior treatment", "inclusion", "attribute recovered_from_prior_therapy"),
+    ("Recovered from all toxicities related to prior anticancer therapy", "inclusion",
+     "attribute recovered_from_prior_therapy"),
+    ("Recovered from treatment-related toxicities", "inclusion", "attribute recovered_from_prior_therapy"),
+    ("Has not recovered from adverse events due to prior anticancer therapy", "exclusion",
+     "not attribute recovered_from_prior_therapy"),
+    ("Recovered from the toxic effects of prior chemotherapy and at least 4 weeks since prior chemotherapy",
+     "inclusion",
+     "attribute recovered_from_prior_chemotherapy and not medication chemotherapy within 4 weeks before screening"),
+    # with a grade, the fact it always was
+    ("Recovered from toxicities of prior therapy to grade ≤ 1", "inclusion", "attribute recovered_from_prior_toxicity"),
 ])
 def test_treatment_wording(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -82,6 +102,12 @@ def test_treatment_wording(text, kind, rule):
     ("Able to tolerate standard therapy", "inclusion"),
     ("Progressed after at least one line of standard therapy", "inclusion"),
     # a list that reaches past what is said of standard therapy (the tumour is refractory)
+    # recovered, but with an exception, another grade or a time: another fact
+    ("Recovered from toxicities of prior therapy (except alopecia)", "inclusion"),
+    ("Recovered from toxicities of prior therapy to grade 2 or less", "inclusion"),
+    ("More than 2 weeks since prior myelosuppressive chemotherapy (4 weeks for nitrosoureas) and recovered",
+     "inclusion"),
+    ("Recovered from infection", "inclusion"),
     # a complete response only is narrower than a response; a lost one or a benefit is not either
     ("Complete response to prior chemotherapy", "inclusion"),
     ("Partial response to prior chemotherapy", "inclusion"),
@@ -134,3 +160,24 @@ def test_no_response_to_a_drug_never_given_does_not_exclude():
     result = evaluate(rule, Context(patient=patient_from_mapping(
         {"id": "P", "complete": ["medications"], "medications": [{"name": "metformin"}]}), as_of=AS_OF))
     assert result.truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("attributes, truth", [
+    ({}, Truth.UNKNOWN),
+    ({"recovered from the toxic effects of prior radiotherapy": False}, Truth.FALSE),
+    # recovered from every prior therapy (to grade 1 or baseline, or with no grade said): from this one too
+    ({"recovered from adverse events of prior therapy to grade 1 or baseline": True}, Truth.TRUE),
+    ({"recovered from the toxic effects of prior therapy": True}, Truth.TRUE),
+    # not recovered from something: not necessarily from the radiotherapy
+    ({"recovered from adverse events of prior therapy to grade 1 or baseline": False}, Truth.UNKNOWN),
+    ({"recovered from the toxic effects of prior therapy": False}, Truth.UNKNOWN),
+    ({"recovered from the toxic effects of prior chemotherapy": True}, Truth.UNKNOWN),
+])
+def test_recovered_from_radiotherapy_follows_from_recovery_from_all_therapy(attributes, truth):
+    assert outcome("attribute recovered_from_prior_radiotherapy", attributes=attributes).truth is truth
+
+
+def test_what_a_patient_recovered_from_names_attributes():
+    vocab = load_vocabulary()
+    for fact in load_lexicon().recovered_from.values():
+        assert vocab.get(fact).category == "attribute"

@@ -1578,6 +1578,12 @@ def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
             answer = "yes" if value else "no"
             return Outcome(Truth.of(value), f"{concept.name.capitalize()}: {answer}.", None,
                            (Evidence(item=concept.name, value=answer, source=f"attributes.{key}"),))
+    for key, value in ctx.patient.attributes.items():
+        found = ctx.vocab.lookup(key)
+        if value and found is not None and found.id != node.concept and ctx.vocab.is_a(found.id, node.concept):
+            # a fact that implies this one ("recovered to grade 1 or baseline" has recovered)
+            return Outcome(Truth.TRUE, f"{found.name.capitalize()}: yes, so {concept.name}.", None,
+                           (Evidence(item=found.name, value="yes", source=f"attributes.{key}"),))
     if node.concept in ("able_to_consent", "able_to_comply") and ctx.patient.consent:
         # who has signed was able and willing to
         return Outcome(Truth.TRUE, "Informed consent is signed.", None,

@@ -84,7 +84,8 @@ class _Lexicon:
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
                  other_gradings: Iterable[str] = (), lines_of_any: str | None = None,
                  class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None,
-                 standard_therapy_said: Mapping[str, Iterable[str]] | None = None) -> None:
+                 standard_therapy_said: Mapping[str, Iterable[str]] | None = None,
+                 recovered_from: Mapping[str, str] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -102,6 +103,7 @@ class _Lexicon:
         # a word or qualifier said of standard therapy → the attribute it says ("not …": its negation)
         self.standard_therapy_said = {w.lower(): fact for fact, words in (standard_therapy_said or {}).items()
                                       for w in words}
+        self.recovered_from = dict(recovered_from or {})  # a treatment (concept or word) → recovered from it
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -180,6 +182,7 @@ def load_lexicon() -> _Lexicon:
     class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
     staged_by = data.pop("STAGED_BY", {})
     standard_therapy_said = data.pop("STANDARD_THERAPY_SAID", {})
+    recovered_from = data.pop("RECOVERED_FROM", {})
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -208,7 +211,7 @@ def load_lexicon() -> _Lexicon:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
                     snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by,
-                    standard_therapy_said)
+                    standard_therapy_said, recovered_from)
 
 
 AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})

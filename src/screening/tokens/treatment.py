@@ -514,3 +514,44 @@ def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
         out[first:k + 1] = replaced
         k = first + len(replaced)
     return out
+
+
+# "recovered from (all) (the) (acute) toxic effects of (all) prior": the words between "recovered"
+# and the treatment (a kind of effect said, or none)
+_RECOVERED_FROM = re.compile(
+    r"(?i)\s*from\s+(?:(?:all|any|the)\s+)*(?:(?:acute\s+|reversible\s+)?(?:toxic\s+effects|toxicities|toxicity|"
+    r"adverse\s+events|adverse\s+effects|side\s+effects)\s+(?:of|from|related\s+to|due\s+to|associated\s+with|"
+    r"caused\s+by)\s+(?:(?:all|any|the)\s+)*)?(?:(?:prior|previous|previously\s+administered)\s+)?")
+
+
+# "recovered from all radiation-related toxicities": the treatment named before its effects
+_RELATED_EFFECTS = re.compile(r"(?i)\s*-?\s*related\s+(?:toxicities|toxicity|toxic\s+effects|adverse\s+events|"
+                              r"adverse\s+effects|side\s+effects)")
+
+
+_RECOVERED = frozenset({"recovered", "recovery"})
+
+
+def recovered_from(tokens: list[Token], text: str) -> list[Token]:
+    """"Recovered from the toxic effects of prior therapy", "recovered from all prior radiotherapy",
+    "recovered from all radiation-related toxicities": a fact a coordinator records (ATTR), by the
+    treatment (RECOVERED_FROM). Only where nothing follows that narrows or loosens it (a grade, an
+    exception such as alopecia, a time): the sentence ends, or "and" begins another item."""
+    said = load_lexicon().recovered_from
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _RECOVERED) or k + 1 >= len(tokens):
+            continue
+        head = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("MED", "PROC", "WORD")
+                     and tokens[j].value.lower() in said), None)
+        if head is None:
+            continue
+        if not _RECOVERED_FROM.fullmatch(text[t.end_pos:tokens[head].start_pos]):
+            continue
+        related = _RELATED_EFFECTS.match(text, tokens[head].end_pos)
+        end = related.end() if related else tokens[head].end_pos
+        after = next((j for j in range(head + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        if after < len(tokens) and tokens[after].type not in ("PERIOD", "SEMI", "AND"):
+            continue
+        fact = token("ATTR", said[tokens[head].value.lower()], t.start_pos, end)
+        return [*tokens[:k], fact, *tokens[after:]]
+    return tokens
