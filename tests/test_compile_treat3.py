@@ -51,6 +51,18 @@ def outcome(rule: str, **profile):
     ("Refractory to, intolerant of or ineligible for standard therapy", "inclusion",
      "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
      " or not attribute standard_therapy_candidate"),
+    # the disease, and what has come of its standard therapy
+    ("Histologically confirmed advanced solid tumor that has progressed on standard therapy or for which no standard"
+     " therapy exists", "inclusion",
+     "condition solid_tumor [severe] and (attribute standard_therapy_failed or not attribute standard_therapy_available)"),
+    ("Solid tumor for which no standard therapy is available", "inclusion",
+     "condition solid_tumor and not attribute standard_therapy_available"),
+    ("Patients with metastatic colorectal cancer who have failed standard therapy", "inclusion",
+     "condition colorectal_cancer [metastatic] and attribute standard_therapy_failed"),
+    ("Advanced solid tumor refractory to or intolerant of standard therapy, or for which no standard therapy exists",
+     "inclusion",
+     "condition solid_tumor [severe] and (attribute standard_therapy_failed or attribute standard_therapy_intolerant"
+     " or not attribute standard_therapy_available)"),
     # a response of any depth to a course: its recorded outcome
     ("Patients with partial or complete response to prior platinum-based chemotherapy", "inclusion",
      "medication platinum_chemotherapy [responded, history]"),
@@ -101,7 +113,6 @@ def test_treatment_wording(text, kind, rule):
     ("No prior standard therapy", "inclusion"),
     ("Able to tolerate standard therapy", "inclusion"),
     ("Progressed after at least one line of standard therapy", "inclusion"),
-    # a list that reaches past what is said of standard therapy (the tumour is refractory)
     # recovered, but with an exception, another grade or a time: another fact
     ("Recovered from toxicities of prior therapy (except alopecia)", "inclusion"),
     ("Recovered from toxicities of prior therapy to grade 2 or less", "inclusion"),
@@ -114,8 +125,8 @@ def test_treatment_wording(text, kind, rule):
     ("Loss of response to infliximab", "exclusion"),
     ("At least partial benefit from current treatment regimen", "exclusion"),
     ("Documented bacterial or viral infection not responding to appropriate treatment", "exclusion"),
-    ("Advanced solid tumor refractory to or intolerant of standard therapy, or for which no standard therapy exists",
-     "inclusion"),
+    # what follows the facts may say more of them
+    ("Solid tumor for which no standard therapy exists, except for patients with ECOG 2", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     rule = compile_criterion(text, kind).rule

@@ -513,7 +513,35 @@ def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
             first -= 1  # "no longer candidates for"
         out[first:k + 1] = replaced
         k = first + len(replaced)
-    return out
+    return _disease_whose_standard_therapy(out, named)
+
+
+_FACT_LIST = frozenset({"ATTR", "NEG", "OR", "ANDOR", "COMMA"})
+
+
+def _disease_whose_standard_therapy(tokens: list[Token], named: set[str]) -> list[Token]:
+    """"Advanced solid tumor that has progressed on standard therapy or for which none exists": the
+    disease, and (AND) what has come of its standard therapy, the facts grouped when they are a
+    list. Only where the facts run to the end of the sentence."""
+    for k in range(len(tokens) - 1):
+        if tokens[k].type != "COND":
+            continue
+        first = k + 1 + (tokens[k + 1].type == "NEG")
+        if first >= len(tokens) or tokens[first].type != "ATTR" or tokens[first].value not in named:
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _FACT_LIST \
+                and (tokens[end].type != "ATTR" or tokens[end].value in named):
+            end += 1
+        if end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+            continue
+        facts = tokens[k + 1:end]
+        at = facts[0].start_pos
+        joined = token("AND", "and", at, at)
+        if sum(t.type == "ATTR" for t in facts) > 1:
+            facts = [token("LPAR", "(", at, at), *facts, token("RPAR", ")", facts[-1].end_pos, facts[-1].end_pos)]
+        return [*tokens[:k + 1], joined, *facts, *tokens[end:]]
+    return tokens
 
 
 # "recovered from (all) (the) (acute) toxic effects of (all) prior": the words between "recovered"
