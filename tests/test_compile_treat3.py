@@ -63,6 +63,16 @@ def outcome(rule: str, **profile):
      "inclusion",
      "condition solid_tumor [severe] and (attribute standard_therapy_failed or attribute standard_therapy_intolerant"
      " or not attribute standard_therapy_available)"),
+    # a drug unless given for a purpose, which a profile does not record: kept in words
+    ("No concurrent systemic corticosteroids except for treatment of increased intracranial pressure", "inclusion",
+     "not (medication corticosteroid [current, systemic] and not text \"for treatment of increased intracranial"
+     " pressure\")"),
+    ("Systemic corticosteroids, except for physiologic replacement", "exclusion",
+     "medication corticosteroid [systemic] and not text \"for physiologic replacement\""),
+    ("Current use of systemic corticosteroids unless used for adrenal replacement", "exclusion",
+     "medication corticosteroid [current, systemic] and not text \"used for adrenal replacement\""),
+    ("Current use of warfarin other than for line patency", "exclusion",
+     "medication warfarin [current] and not text \"for line patency\""),
     # a response of any depth to a course: its recorded outcome
     ("Patients with partial or complete response to prior platinum-based chemotherapy", "inclusion",
      "medication platinum_chemotherapy [responded, history]"),
@@ -125,6 +135,9 @@ def test_treatment_wording(text, kind, rule):
     ("Loss of response to infliximab", "exclusion"),
     ("At least partial benefit from current treatment regimen", "exclusion"),
     ("Documented bacterial or viral infection not responding to appropriate treatment", "exclusion"),
+    # a purpose of which drug of a list, or one followed by more of the criterion
+    ("Use of aspirin or clopidogrel except for prevention of stroke", "exclusion"),
+    ("Systemic corticosteroids except for treatment of brain edema within 4 weeks", "exclusion"),
     # what follows the facts may say more of them
     ("Solid tumor for which no standard therapy exists, except for patients with ECOG 2", "inclusion"),
 ])
@@ -192,3 +205,14 @@ def test_what_a_patient_recovered_from_names_attributes():
     vocab = load_vocabulary()
     for fact in load_lexicon().recovered_from.values():
         assert vocab.get(fact).category == "attribute"
+
+
+@pytest.mark.parametrize("medications, truth", [
+    ([], Truth.TRUE),  # not on the drug: the purpose does not matter
+    ([{"name": "dexamethasone", "start": "2026-10-01", "route": "oral"}], Truth.UNKNOWN),  # for the oedema?
+])
+def test_a_drug_given_for_a_purpose_waits_for_a_coordinator(medications, truth):
+    rule = compile_criterion("No concurrent systemic corticosteroids except for treatment of increased intracranial"
+                             " pressure", "inclusion").rule
+    patient = patient_from_mapping({"id": "P", "complete": ["medications"], "medications": medications})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

@@ -583,3 +583,42 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
         fact = token("ATTR", said[tokens[head].value.lower()], t.start_pos, end)
         return [*tokens[:k], fact, *tokens[after:]]
     return tokens
+
+
+# "except for treatment of raised intracranial pressure", "unless used as premedication", "other
+# than for line patency": a drug's purpose, which a profile does not record
+_FOR_A_PURPOSE = re.compile(
+    r"(?i)(?:except|unless|other\s+than|apart\s+from|excluding|with\s+the\s+exception\s+of)\s+"
+    r"(?:(?:for|when|if|where|used|given|taken|administered|prescribed|as|the|a|an|in|of|to)\s+)*"
+    r"(?:[\w-]+\s+){0,2}(?:treatment|treat|treating|management|prophylaxis|prophylactic|prevention|prevent|premedication|"
+    r"pre-medication|replacement|physiologic|physiological|patency|relief|control)\b")
+
+
+# what the words of a purpose may hold: names and the words between them, no limit or time of their own
+_PURPOSE_TOKENS = frozenset({"WORD", "COND", "QUAL", "OF", "AND", "OR", "ANDOR", "COMMA", "MED", "PROC", "IF",
+                             "LINES", "LINK", "INCLUDING", "TO", "TREATMENT", "ETC"})
+
+
+_EXCEPT_WORD = re.compile(r"(?i)except|unless|other\s+than|apart\s+from|excluding|with\s+the\s+exception\s+of")
+
+
+def except_for_purpose(tokens: list[Token], text: str) -> list[Token]:
+    """"Systemic corticosteroids except for treatment of increased intracranial pressure": a drug
+    unless given for a purpose, which a profile does not record; the purpose is kept in words
+    (UNLESS_WORDS), so a patient not on the drug is decided and one on it waits for a
+    coordinator. Only where the words run to the end of the sentence."""
+    for k, t in enumerate(tokens):
+        before = tokens[k - 2] if k >= 2 and tokens[k - 1].type == "COMMA" else tokens[k - 1] if k else None
+        if t.type != "EXCEPT" or before is None or before.type != "MED" \
+                or not _FOR_A_PURPOSE.match(text, t.start_pos):
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _PURPOSE_TOKENS:
+            end += 1
+        if end == k + 1 or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+            continue
+        start = _EXCEPT_WORD.match(text, t.start_pos).end()
+        start += len(text[start:]) - len(text[start:].lstrip())
+        kept = tokens[:k - 1] if tokens[k - 1].type == "COMMA" else tokens[:k]
+        return [*kept, token("UNLESS_WORDS", t.value, start, tokens[end - 1].end_pos), *tokens[end:]]
+    return tokens
