@@ -48,6 +48,10 @@ def outcome(rule: str, **profile):
     ("Eligible for standard therapy", "exclusion", "attribute standard_therapy_candidate"),
     ("Refused standard therapy", "inclusion", "attribute standard_therapy_refused"),
     ("Patient declined standard treatment", "inclusion", "attribute standard_therapy_refused"),
+    # a curative therapy: available, or the patient a candidate for it
+    ("No known curative therapy exists", "inclusion", "not attribute curative_therapy_available"),
+    ("Curative therapy available", "exclusion", "attribute curative_therapy_available"),
+    ("Not a candidate for curative treatment", "inclusion", "not attribute curative_therapy_candidate"),
     ("Refractory to, intolerant of or ineligible for standard therapy", "inclusion",
      "attribute standard_therapy_failed or attribute standard_therapy_intolerant"
      " or not attribute standard_therapy_candidate"),
@@ -122,6 +126,7 @@ def test_treatment_wording(text, kind, rule):
     ("Exhausted all standard therapy options", "inclusion"),
     ("No prior standard therapy", "inclusion"),
     ("Able to tolerate standard therapy", "inclusion"),
+    ("Refused curative therapy", "inclusion"),  # no attribute records it
     ("Progressed after at least one line of standard therapy", "inclusion"),
     # recovered, but with an exception, another grade or a time: another fact
     ("Recovered from toxicities of prior therapy (except alopecia)", "inclusion"),
@@ -148,8 +153,8 @@ def test_what_could_be_misread_stays_free_text(text, kind):
 
 def test_what_is_said_of_standard_therapy_names_attributes():
     vocab = load_vocabulary()
-    for fact in load_lexicon().standard_therapy_said.values():
-        assert vocab.get(fact.removeprefix("not ")).category == "attribute"
+    for said in load_lexicon().standard_therapy_said.values():
+        assert vocab.get(f"standard_therapy_{said.removeprefix('not ')}").category == "attribute"
 
 
 @pytest.mark.parametrize("attributes, truth", [

@@ -140,8 +140,9 @@ def tokenize(norm: Normalised) -> list[Token]:
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
-                           progressed_on, standard_therapy, recovered_from, except_for_purpose, scale_of_the_value):
+                           progressed_on, recovered_from, except_for_purpose, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
+    tokens = standard_therapy(tokens, vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
     for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values):
         tokens = settle_in_text(tokens, text)

@@ -8,6 +8,7 @@ import re
 
 from lark import Token
 
+from ..vocabulary import Vocabulary
 from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
@@ -437,18 +438,18 @@ _SAID_OF = re.compile(r"(?i)\s*(?:(?:on|to|of|for|from|after|following|with|duri
 _SAID_BETWEEN = frozenset({"AFTER", "OR", "IF", "OF", "TO"})
 
 
-_AVAILABLE = "standard_therapy_available"
+_AVAILABLE = "available"
 
 
 def _said_of(tokens: list[Token], j: int, facts: dict[str, str], text: str) -> tuple[str, int] | None:
-    """The fact said by the words ending at ``j`` and how many tokens say it ("cannot tolerate"
-    is two), or None."""
+    """What the words ending at ``j`` say of a therapy and how many tokens say it ("cannot
+    tolerate" is two), or None."""
     if j >= 1 and tokens[j - 1].type in ("NEG", "WORD"):
-        fact = facts.get(" ".join(text[tokens[j - 1].start_pos:tokens[j].end_pos].lower().split()))
-        if fact is not None and fact != _AVAILABLE:
-            return fact, 2
-    fact = facts.get(tokens[j].value.lower()) if j >= 0 and tokens[j].type in ("QUAL", "WORD") else None
-    return None if fact is None or fact == _AVAILABLE else (fact, 1)
+        said = facts.get(" ".join(text[tokens[j - 1].start_pos:tokens[j].end_pos].lower().split()))
+        if said is not None and said != _AVAILABLE:
+            return said, 2
+    said = facts.get(tokens[j].value.lower()) if j >= 0 and tokens[j].type in ("QUAL", "WORD") else None
+    return None if said is None or said == _AVAILABLE else (said, 1)
 
 
 def _list_join(tokens: list[Token], j: int) -> int:
@@ -458,27 +459,37 @@ def _list_join(tokens: list[Token], j: int) -> int:
     return 1 if j >= 2 and tokens[j - 1].type in ("OR", "ANDOR", "COMMA") else 0
 
 
-def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
+def _therapy_facts(vocab: Vocabulary) -> dict[str, str]:
+    """The attributes that say what has come of a therapy (``standard_therapy_failed``), each
+    with the therapy it is of."""
+    lex = load_lexicon()
+    return {f"{therapy}_{said.removeprefix('not ')}": therapy for therapy in lex.therapies_said_of
+            for said in lex.standard_therapy_said.values()
+            if f"{therapy}_{said.removeprefix('not ')}" in vocab.concepts}
+
+
+def standard_therapy(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Failed or intolerant of standard therapy", "not a candidate for standard treatment", "for
-    whom no standard therapy exists": what has come of the standard therapy of the disease under
-    study, a fact a coordinator records (ATTR), one for each word said of it before
-    (STANDARD_THERAPY_SAID), a negation before them kept. "Standard therapy" with nothing said of
-    it stays unread (the grammar has no place for the token); so does a list that reaches past
-    what is said of it ("tumour refractory to or intolerant of standard therapy" is read whole)."""
+    whom no standard therapy exists", "no curative therapy available": what has come of the
+    standard (or a curative) therapy of the disease under study, a fact a coordinator records
+    (ATTR), one for each word said of it (STANDARD_THERAPY_SAID), a negation before them kept. A
+    therapy with nothing said of it, or what no attribute records, stays unread (the grammar has
+    no place for the token)."""
     facts = load_lexicon().standard_therapy_said
-    named = {f.removeprefix("not ") for f in facts.values()}
+    named = _therapy_facts(vocab)
     out = list(tokens)
     k = 0
     while k < len(out):
         t = out[k]
         if t.type == "ATTR" and t.value in named:
             # "intolerant of standard therapy" is the attribute's own name: more may be said before
-            fact, said = t.value, [(k, t.value, 0)]
-            j = k
+            therapy, said, j = named[t.value], [(k, t.value.removeprefix(named[t.value] + "_"), 0)], k
         elif t.type == "STANDARD_THERAPY":
+            therapy = t.value
             after = out[k + 1] if k + 1 < len(out) else None
             if after is not None and after.type == "WORD" and facts.get(after.value.lower()) == _AVAILABLE:
-                out[k:k + 2] = [token("ATTR", _AVAILABLE, t.start_pos, after.end_pos)]  # "(no) … exists"
+                if f"{therapy}_{_AVAILABLE}" in named:  # "(no) … exists"
+                    out[k:k + 2] = [token("ATTR", f"{therapy}_{_AVAILABLE}", t.start_pos, after.end_pos)]
                 k += 1
                 continue
             j = k - 1
@@ -498,12 +509,15 @@ def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
             j -= join + found[1]
             said.append((j, found[0], found[1]))
         said.reverse()
+        if any(f"{therapy}_{what.removeprefix('not ')}" not in named for _, what, _ in said):
+            k += 1
+            continue  # ("refused curative therapy": no attribute records it)
         replaced: list[Token] = []
-        for n, (at, fact, width) in enumerate(said):
+        for n, (at, what, width) in enumerate(said):
             last = n + 1 == len(said)
-            if fact.startswith("not "):  # "ineligible for"
+            if what.startswith("not "):  # "ineligible for"
                 replaced.append(token("NEG", "not", out[at].start_pos, out[at].start_pos))
-            replaced.append(token("ATTR", fact.removeprefix("not "), out[at].start_pos,
+            replaced.append(token("ATTR", f"{therapy}_{what.removeprefix('not ')}", out[at].start_pos,
                                   t.end_pos if last else out[at + width - 1].end_pos))
             if not last:
                 replaced.extend(out[at + width:said[n + 1][0]])  # the list's join
@@ -513,7 +527,7 @@ def standard_therapy(tokens: list[Token], text: str) -> list[Token]:
             first -= 1  # "no longer candidates for"
         out[first:k + 1] = replaced
         k = first + len(replaced)
-    return _disease_whose_standard_therapy(out, named)
+    return _disease_whose_standard_therapy(out, set(named))
 
 
 _FACT_LIST = frozenset({"ATTR", "NEG", "OR", "ANDOR", "COMMA"})
