@@ -58,14 +58,14 @@ def outcome(rule: str, **profile):
     # the disease, and what has come of its standard therapy
     ("Histologically confirmed advanced solid tumor that has progressed on standard therapy or for which no standard"
      " therapy exists", "inclusion",
-     "condition solid_tumor [severe] and (attribute standard_therapy_failed or not attribute standard_therapy_available)"),
+     "condition solid_tumor [advanced] and (attribute standard_therapy_failed or not attribute standard_therapy_available)"),
     ("Solid tumor for which no standard therapy is available", "inclusion",
      "condition solid_tumor and not attribute standard_therapy_available"),
     ("Patients with metastatic colorectal cancer who have failed standard therapy", "inclusion",
      "condition colorectal_cancer [metastatic] and attribute standard_therapy_failed"),
     ("Advanced solid tumor refractory to or intolerant of standard therapy, or for which no standard therapy exists",
      "inclusion",
-     "condition solid_tumor [severe] and (attribute standard_therapy_failed or attribute standard_therapy_intolerant"
+     "condition solid_tumor [advanced] and (attribute standard_therapy_failed or attribute standard_therapy_intolerant"
      " or not attribute standard_therapy_available)"),
     # a drug unless given for a purpose, which a profile does not record: kept in words
     ("No concurrent systemic corticosteroids except for treatment of increased intracranial pressure", "inclusion",
