@@ -58,7 +58,8 @@ def outcome(rule: str, **profile):
     # the disease, and what has come of its standard therapy
     ("Histologically confirmed advanced solid tumor that has progressed on standard therapy or for which no standard"
      " therapy exists", "inclusion",
-     "condition solid_tumor [advanced] and (attribute standard_therapy_failed or not attribute standard_therapy_available)"),
+     "condition solid_tumor [advanced] and (attribute standard_therapy_failed"
+     " or not attribute standard_therapy_available)"),
     ("Solid tumor for which no standard therapy is available", "inclusion",
      "condition solid_tumor and not attribute standard_therapy_available"),
     ("Patients with metastatic colorectal cancer who have failed standard therapy", "inclusion",
@@ -77,6 +78,14 @@ def outcome(rule: str, **profile):
      "medication corticosteroid [current, systemic] and not text \"used for adrenal replacement\""),
     ("Current use of warfarin other than for line patency", "exclusion",
      "medication warfarin [current] and not text \"for line patency\""),
+    # a course stopped for side effects of any kind: not tolerated
+    ("Prior discontinuation of cetuximab treatment due to toxicity or intolerance of cetuximab", "exclusion",
+     "medication cetuximab [history, intolerant]"),
+    ("Discontinued prior anti-PD-1 therapy due to toxicity", "exclusion",
+     "medication pd1_inhibitor [history, intolerant]"),
+    ("History of discontinuation of sorafenib due to intolerance", "exclusion",
+     "medication sorafenib [history, intolerant]"),
+    ("Metformin discontinued because of intolerance", "exclusion", "medication metformin [intolerant]"),
     # a response of any depth to a course: its recorded outcome
     ("Patients with partial or complete response to prior platinum-based chemotherapy", "inclusion",
      "medication platinum_chemotherapy [responded, history]"),
@@ -96,7 +105,8 @@ def outcome(rule: str, **profile):
     ("Recovered from all prior radiotherapy", "inclusion", "attribute recovered_from_prior_radiotherapy"),
     ("Must have recovered from all radiation-related toxicities", "inclusion",
      "attribute recovered_from_prior_radiotherapy"),
-    ("Recovered from acute toxicity of prior radiotherapy.", "inclusion", "attribute recovered_from_prior_radiotherapy"),
+    ("Recovered from acute toxicity of prior radiotherapy.", "inclusion",
+     "attribute recovered_from_prior_radiotherapy"),
     ("Patients must have recovered from the acute toxic effects of prior therapy", "inclusion",
      "attribute recovered_from_prior_therapy"),
     ("Recovery from acute toxicities of prior treatment", "inclusion", "attribute recovered_from_prior_therapy"),
@@ -109,7 +119,8 @@ def outcome(rule: str, **profile):
      "inclusion",
      "attribute recovered_from_prior_chemotherapy and not medication chemotherapy within 4 weeks before screening"),
     # with a grade, the fact it always was
-    ("Recovered from toxicities of prior therapy to grade ≤ 1", "inclusion", "attribute recovered_from_prior_toxicity"),
+    ("Recovered from toxicities of prior therapy to grade ≤ 1", "inclusion",
+     "attribute recovered_from_prior_toxicity"),
 ])
 def test_treatment_wording(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -143,6 +154,9 @@ def test_treatment_wording(text, kind, rule):
     # a purpose of which drug of a list, or one followed by more of the criterion
     ("Use of aspirin or clopidogrel except for prevention of stroke", "exclusion"),
     ("Systemic corticosteroids except for treatment of brain edema within 4 weeks", "exclusion"),
+    # stopped for a named kind of side effect, or with another drug in the words
+    ("Prior anti-PD-1 therapy discontinued due to an immune-related adverse event", "exclusion"),
+    ("Discontinuation of methotrexate due to toxicity or intolerance of leflunomide", "exclusion"),
     # what follows the facts may say more of them
     ("Solid tumor for which no standard therapy exists, except for patients with ECOG 2", "inclusion"),
 ])

@@ -46,8 +46,8 @@ from .periods import (
 from .phrases import cancer_stages
 from .treatment import (
     completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, half_lives, naive_to,
-    no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs, standard_therapy, treated_with,
-    treatment_lists, washout_of,
+    no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs, standard_therapy,
+    stopped_for_toxicity, treated_with, treatment_lists, washout_of,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_with_class, numbered_siblings,
@@ -140,7 +140,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
-                           progressed_on, recovered_from, except_for_purpose, scale_of_the_value):
+                           progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds

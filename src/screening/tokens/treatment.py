@@ -604,8 +604,8 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
 _FOR_A_PURPOSE = re.compile(
     r"(?i)(?:except|unless|other\s+than|apart\s+from|excluding|with\s+the\s+exception\s+of)\s+"
     r"(?:(?:for|when|if|where|used|given|taken|administered|prescribed|as|the|a|an|in|of|to)\s+)*"
-    r"(?:[\w-]+\s+){0,2}(?:treatment|treat|treating|management|prophylaxis|prophylactic|prevention|prevent|premedication|"
-    r"pre-medication|replacement|physiologic|physiological|patency|relief|control)\b")
+    r"(?:[\w-]+\s+){0,2}(?:treatment|treat|treating|management|prophylaxis|prophylactic|prevention|prevent|"
+    r"premedication|pre-medication|replacement|physiologic|physiological|patency|relief|control)\b")
 
 
 # what the words of a purpose may hold: names and the words between them, no limit or time of their own
@@ -635,4 +635,52 @@ def except_for_purpose(tokens: list[Token], text: str) -> list[Token]:
         start += len(text[start:]) - len(text[start:].lstrip())
         kept = tokens[:k - 1] if tokens[k - 1].type == "COMMA" else tokens[:k]
         return [*kept, token("UNLESS_WORDS", t.value, start, tokens[end - 1].end_pos), *tokens[end:]]
+    return tokens
+
+
+# "discontinuation of", "discontinued (prior)": a course stopped, before the drug
+_STOPPED_BEFORE = re.compile(r"(?i)(?:discontinuation\s+of|discontinued|stopped|cessation\s+of)\s+"
+                             r"(?:(?:the|prior|previous|previously|any)\s+)*$")
+
+
+# "(treatment) (was) (permanently) discontinued due to toxicity (or intolerance of cetuximab)": for
+# side effects of any kind, as a course recorded `outcome: intolerant` (a named kind, such as an
+# immune-related adverse event, is narrower, and stays unread)
+_STOPPED_FOR_TOXICITY = re.compile(
+    r"(?i)\s*(?:(?:treatment|therapy)\s+)?(?:(?:was|were|had\s+been|has\s+been)\s+)?(?:permanently\s+)?"
+    r"(?:discontinued\s+|stopped\s+)?(?:due\s+to|because\s+of)\s+(?:an?\s+)?(?:unacceptable\s+|intolerable\s+)?"
+    r"(?:toxicity|toxicities|intolerance|adverse\s+events?|side\s+effects|adverse\s+reactions?)"
+    r"(?:\s+or\s+(?:toxicity|intolerance)(?:\s+(?:of|to)\s+(?P<again>[\w\s-]+?))?)?\s*[.;]?\s*")
+
+
+def stopped_for_toxicity(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior discontinuation of cetuximab due to toxicity", "metformin discontinued because of
+    intolerance": a course of the drug not tolerated (the qualifier "intolerant"). Only for the
+    last words of the clause, and the drug named once (or again as itself)."""
+    for k, t in enumerate(tokens):
+        if t.type != "MED":
+            continue
+        stop = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")),
+                    len(tokens))
+        end = tokens[stop - 1].end_pos if stop > k + 1 else t.end_pos
+        tail = _STOPPED_FOR_TOXICITY.fullmatch(text[t.end_pos:end])
+        if stop == k + 1 or tail is None:
+            continue
+        again = [x for x in tokens[k + 1:stop] if x.type == "MED"]
+        if any(x.value != t.value for x in again):
+            continue  # ("… or intolerance of another drug")
+        before = _STOPPED_BEFORE.search(text, 0, t.start_pos)
+        after_word = re.match(r"(?i)\s*(?:(?:treatment|therapy)\s+)?(?:(?:was|were)\s+)?(?:permanently\s+)?"
+                              r"(?:discontinued|stopped)\b", text[t.end_pos:end])
+        if before is None and after_word is None:
+            continue
+        first = k
+        if before is not None:
+            while first > 0 and tokens[first - 1].start_pos >= before.start():
+                first -= 1
+            if first == k or any(x.type not in ("WORD", "QUAL", "OF") for x in tokens[first:k]):
+                continue
+        kept = [x for x in tokens[first:k] if x.type == "QUAL" and x.value == "history"]
+        intolerant = token("QUAL", "intolerant", tokens[first].start_pos, end)
+        return [*tokens[:first], *kept, intolerant, t, *tokens[stop:]]
     return tokens
