@@ -118,6 +118,12 @@ def outcome(rule: str, **profile):
     ("Recovered from the toxic effects of prior chemotherapy and at least 4 weeks since prior chemotherapy",
      "inclusion",
      "attribute recovered_from_prior_chemotherapy and not medication chemotherapy within 4 weeks before screening"),
+    # recovered from surgery: of any, so of a major one
+    ("Recovered from prior surgery", "inclusion", "attribute recovered_from_surgery"),
+    ("Must have fully recovered from any major surgery", "inclusion", "attribute recovered_from_major_surgery"),
+    ("Adequately recovered from complications of major surgery", "inclusion",
+     "attribute recovered_from_major_surgery"),
+    ("Fully recovered from the toxic effects of prior therapy", "inclusion", "attribute recovered_from_prior_therapy"),
     # with a grade, the fact it always was
     ("Recovered from toxicities of prior therapy to grade ≤ 1", "inclusion",
      "attribute recovered_from_prior_toxicity"),
@@ -235,3 +241,12 @@ def test_a_drug_given_for_a_purpose_waits_for_a_coordinator(medications, truth):
                              " pressure", "inclusion").rule
     patient = patient_from_mapping({"id": "P", "complete": ["medications"], "medications": medications})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("attributes, truth", [
+    ({"recovered from surgery": True}, Truth.TRUE),
+    ({"recovered from surgery": False}, Truth.UNKNOWN),  # from a minor one, perhaps
+    ({"recovered from major surgery": False}, Truth.FALSE),
+])
+def test_recovered_from_major_surgery_follows_from_recovery_from_any(attributes, truth):
+    assert outcome("attribute recovered_from_major_surgery", attributes=attributes).truth is truth

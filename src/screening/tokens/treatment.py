@@ -562,7 +562,8 @@ def _disease_whose_standard_therapy(tokens: list[Token], named: set[str]) -> lis
 # and the treatment (a kind of effect said, or none)
 _RECOVERED_FROM = re.compile(
     r"(?i)\s*from\s+(?:(?:all|any|the)\s+)*(?:(?:acute\s+|reversible\s+)?(?:toxic\s+effects|toxicities|toxicity|"
-    r"adverse\s+events|adverse\s+effects|side\s+effects)\s+(?:of|from|related\s+to|due\s+to|associated\s+with|"
+    r"adverse\s+events|adverse\s+effects|side\s+effects|effects|complications)\s+(?:of|from|related\s+to|due\s+to|"
+    r"associated\s+with|"
     r"caused\s+by)\s+(?:(?:all|any|the)\s+)*)?(?:(?:prior|previous|previously\s+administered)\s+)?")
 
 
@@ -574,12 +575,19 @@ _RELATED_EFFECTS = re.compile(r"(?i)\s*-?\s*related\s+(?:toxicities|toxicity|tox
 _RECOVERED = frozenset({"recovered", "recovery"})
 
 
+# how well: "fully recovered" says no more than "recovered"
+_FULLY = frozenset({"fully", "adequately", "completely"})
+
+
 def recovered_from(tokens: list[Token], text: str) -> list[Token]:
     """"Recovered from the toxic effects of prior therapy", "recovered from all prior radiotherapy",
     "recovered from all radiation-related toxicities": a fact a coordinator records (ATTR), by the
     treatment (RECOVERED_FROM). Only where nothing follows that narrows or loosens it (a grade, an
     exception such as alopecia, a time): the sentence ends, or "and" begins another item."""
     said = load_lexicon().recovered_from
+    tokens = [t for k, t in enumerate(tokens) if not (  # "fully recovered from surgery", the attribute's name
+        t.type == "WORD" and t.value.lower() in _FULLY and k + 1 < len(tokens) and tokens[k + 1].type == "ATTR"
+        and tokens[k + 1].value in said.values())]
     for k, t in enumerate(tokens):
         if not (t.type == "WORD" and t.value.lower() in _RECOVERED) or k + 1 >= len(tokens):
             continue
@@ -594,8 +602,9 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
         after = next((j for j in range(head + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
         if after < len(tokens) and tokens[after].type not in ("PERIOD", "SEMI", "AND"):
             continue
-        fact = token("ATTR", said[tokens[head].value.lower()], t.start_pos, end)
-        return [*tokens[:k], fact, *tokens[after:]]
+        first = k - 1 if k and tokens[k - 1].type == "WORD" and tokens[k - 1].value.lower() in _FULLY else k
+        fact = token("ATTR", said[tokens[head].value.lower()], tokens[first].start_pos, end)
+        return [*tokens[:first], fact, *tokens[after:]]
     return tokens
 
 
