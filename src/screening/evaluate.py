@@ -217,7 +217,8 @@ def window_start(window: TimeWindow, as_of: date) -> date:
 QUALIFIER_WORDS = {
     "history": "", "dose_change": "dose changed", "new": "newly started", "intolerant": "not tolerated",
     "allergic": "an allergy",
-    "refractory": "without response", "hospitalized": "needing hospital care", "equivalent": "or an equivalent",
+    "refractory": "without response", "responded": "with a response", "hospitalized": "needing hospital care",
+    "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
     "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
 }
@@ -876,6 +877,10 @@ def _qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -
     if q == "refractory":
         outcome = getattr(entry, "outcome", None)
         return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "no_response")
+    if q == "responded":
+        # a course stopped for intolerance may have worked before it was stopped
+        outcome = getattr(entry, "outcome", None)
+        return Truth.UNKNOWN if outcome in (None, "intolerant") else Truth.of(outcome == "responded")
     if q == "intolerant":
         outcome = getattr(entry, "outcome", None)
         return Truth.UNKNOWN if outcome is None else Truth.of(outcome == "intolerant")
@@ -1573,6 +1578,12 @@ def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
             answer = "yes" if value else "no"
             return Outcome(Truth.of(value), f"{concept.name.capitalize()}: {answer}.", None,
                            (Evidence(item=concept.name, value=answer, source=f"attributes.{key}"),))
+    for key, value in ctx.patient.attributes.items():
+        found = ctx.vocab.lookup(key)
+        if value and found is not None and found.id != node.concept and ctx.vocab.is_a(found.id, node.concept):
+            # a fact that implies this one ("recovered to grade 1 or baseline" has recovered)
+            return Outcome(Truth.TRUE, f"{found.name.capitalize()}: yes, so {concept.name}.", None,
+                           (Evidence(item=found.name, value="yes", source=f"attributes.{key}"),))
     if node.concept in ("able_to_consent", "able_to_comply") and ctx.patient.consent:
         # who has signed was able and willing to
         return Outcome(Truth.TRUE, "Informed consent is signed.", None,

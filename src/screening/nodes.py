@@ -31,7 +31,8 @@ Qualifier = Literal[
     "treated", "equivalent", "moderate", "symptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
     "advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
     "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line",
-    "recent", "stable", "end_stage", "decompensated", "life_threatening", "progressing", "requiring_treatment", "other",
+    "recent", "stable", "responded", "end_stage", "decompensated", "life_threatening", "progressing",
+    "requiring_treatment", "other",
 ]
 
 

@@ -1538,7 +1538,15 @@ class Reader(Transformer):
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
             node = AllOf(items=(node, *p.caveats), span=p.span)
-        if p.unless:
+        if p.unless and p.node is None:
+            if p.terminal != "MED" or p.excluding or p.including or p.alternative is not None or p.caveats \
+                    or p.sites or p.linked or len(seq.parts) > 1:
+                raise Unreadable("an exception in words to what is not one drug")
+            # "systemic corticosteroids except for treatment of raised intracranial pressure": the
+            # drug counts only where the words do not hold, which a coordinator settles (a patient
+            # not taking it is decided)
+            node = AllOf(items=(node, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
+        elif p.unless:
             if p.excluding or p.caveats or p.alternative is not None or p.node is None or not _numeric(p.node):
                 raise Unreadable("an exception in words to what is not a limit")
             # the limit ("outside the normal range": negated) binds only where the words do not
@@ -1739,7 +1747,7 @@ _ENTITY_QUALS = {
              "metastatic", "advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
              "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
+            "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }

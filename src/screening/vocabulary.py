@@ -85,7 +85,8 @@ class Concept(BaseModel):
     """One thing a criterion or a patient profile can name: a lab, score, condition, drug…
 
     ``is_a`` names parent concepts (classes are concepts of category ``class`` or
-    ``drug_class``). ``manifestation_of`` names a condition that having this one implies:
+    ``drug_class``); an attribute's parents are the facts it implies (recovered from every prior
+    therapy, a patient has recovered from prior radiotherapy). ``manifestation_of`` names a condition that having this one implies:
     lupus nephritis is a manifestation of SLE, so it is not "another" disease beside SLE.
     ``unit`` is the canonical unit of a measured value; ``molar_mass``, ``valence``,
     ``ratio_molar_mass`` and ``per`` let :func:`screening.units.canonical_value` convert to it.

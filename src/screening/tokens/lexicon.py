@@ -83,7 +83,9 @@ class _Lexicon:
                  from_now: Iterable[str] = (), snellen: Iterable[str] = (),
                  episode_of: Mapping[str, str] | None = None, rate_of: Mapping[str, str] | None = None,
                  other_gradings: Iterable[str] = (), lines_of_any: str | None = None,
-                 class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None) -> None:
+                 class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None,
+                 standard_therapy_said: Mapping[str, Iterable[str]] | None = None,
+                 recovered_from: Mapping[str, str] | None = None, therapies_said_of: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -98,6 +100,11 @@ class _Lexicon:
         self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
         self.class_abbreviations = dict(class_abbreviations or {})  # "ASA" before classes → its scale
         self.staged_by = dict(staged_by or {})  # cancer class → the staging a bare "stage" is, in order
+        # a word or qualifier said of a therapy → what it says ("not …": its negation)
+        self.standard_therapy_said = {w.lower(): said for said, words in (standard_therapy_said or {}).items()
+                                      for w in words}
+        self.therapies_said_of = tuple(therapies_said_of)  # the STANDARD_THERAPY token values
+        self.recovered_from = dict(recovered_from or {})  # a treatment (concept or word) → recovered from it
         for e in entries:
             self.by_first.setdefault(e.keys[0], []).append(e)
         for bucket in self.by_first.values():
@@ -175,6 +182,9 @@ def load_lexicon() -> _Lexicon:
     lines_of_any = data.pop("LINES_OF_ANY", None)
     class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
     staged_by = data.pop("STAGED_BY", {})
+    standard_therapy_said = data.pop("STANDARD_THERAPY_SAID", {})
+    recovered_from = data.pop("RECOVERED_FROM", {})
+    therapies_said_of = tuple(data.get("STANDARD_THERAPY", {}))
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
         # a name is matched against normalised text, so it is normalised too ("grade ≤ 1")
@@ -202,7 +212,8 @@ def load_lexicon() -> _Lexicon:
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
-                    snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by)
+                    snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by,
+                    standard_therapy_said, recovered_from, therapies_said_of)
 
 
 AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})

@@ -8,6 +8,7 @@ import re
 
 from lark import Token
 
+from ..vocabulary import Vocabulary
 from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
@@ -134,6 +135,17 @@ def progressed_on(tokens: list[Token], text: str) -> list[Token]:
 
 
 _REGIMENS = re.compile(r"(?i)\bregimens?$")
+
+
+def no_response(tokens: list[Token]) -> list[Token]:
+    """"Never responded to rituximab", "did not have a response to X": no response to a course of it
+    ("refractory"), not "no course that responded", which a patient never given the drug meets."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "QUAL" and t.value == "responded" and out and out[-1].type == "NEG":
+            t = token("QUAL", "refractory", out.pop().start_pos, t.end_pos)
+        out.append(t)
+    return out
 
 
 def counted_regimens(tokens: list[Token], text: str) -> list[Token]:
@@ -412,4 +424,272 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
         rest = [t for t in tokens[start:k] if not _ends_course(t)]
         washed = token("WASHED", "", tokens[start].start_pos, tokens[start].start_pos)
         return [*kept, washed, *rest, *tokens[k:]]
+    return tokens
+
+
+
+# the words between what is said and "standard therapy": "failed (to respond to) prior", "progressed
+# on or after", "refused to receive", "ineligible for"
+_SAID_OF = re.compile(r"(?i)\s*(?:(?:on|to|of|for|from|after|following|with|during)\s+"
+                      r"(?:or\s+(?:after|following)\s+)?)?(?:(?:receive|undergo|all|any|the|prior|previous|"
+                      r"previously)\s+)*")
+
+
+_SAID_BETWEEN = frozenset({"AFTER", "OR", "IF", "OF", "TO"})
+
+
+_AVAILABLE = "available"
+
+
+def _said_of(tokens: list[Token], j: int, facts: dict[str, str], text: str) -> tuple[str, int] | None:
+    """What the words ending at ``j`` say of a therapy and how many tokens say it ("cannot
+    tolerate" is two), or None."""
+    if j >= 1 and tokens[j - 1].type in ("NEG", "WORD"):
+        said = facts.get(" ".join(text[tokens[j - 1].start_pos:tokens[j].end_pos].lower().split()))
+        if said is not None and said != _AVAILABLE:
+            return said, 2
+    said = facts.get(tokens[j].value.lower()) if j >= 0 and tokens[j].type in ("QUAL", "WORD") else None
+    return None if said is None or said == _AVAILABLE else (said, 1)
+
+
+def _list_join(tokens: list[Token], j: int) -> int:
+    """How many tokens before ``j`` join it to an item of a list before ("A or B", "A, or B")."""
+    if j >= 3 and tokens[j - 1].type == "OR" and tokens[j - 2].type == "COMMA":
+        return 2
+    return 1 if j >= 2 and tokens[j - 1].type in ("OR", "ANDOR", "COMMA") else 0
+
+
+def _therapy_facts(vocab: Vocabulary) -> dict[str, str]:
+    """The attributes that say what has come of a therapy (``standard_therapy_failed``), each
+    with the therapy it is of."""
+    lex = load_lexicon()
+    return {f"{therapy}_{said.removeprefix('not ')}": therapy for therapy in lex.therapies_said_of
+            for said in lex.standard_therapy_said.values()
+            if f"{therapy}_{said.removeprefix('not ')}" in vocab.concepts}
+
+
+def standard_therapy(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Failed or intolerant of standard therapy", "not a candidate for standard treatment", "for
+    whom no standard therapy exists", "no curative therapy available": what has come of the
+    standard (or a curative) therapy of the disease under study, a fact a coordinator records
+    (ATTR), one for each word said of it (STANDARD_THERAPY_SAID), a negation before them kept. A
+    therapy with nothing said of it, or what no attribute records, stays unread (the grammar has
+    no place for the token)."""
+    facts = load_lexicon().standard_therapy_said
+    named = _therapy_facts(vocab)
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        if t.type == "ATTR" and t.value in named:
+            # "intolerant of standard therapy" is the attribute's own name: more may be said before
+            therapy, said, j = named[t.value], [(k, t.value.removeprefix(named[t.value] + "_"), 0)], k
+        elif t.type == "STANDARD_THERAPY":
+            therapy = t.value
+            after = out[k + 1] if k + 1 < len(out) else None
+            if after is not None and after.type == "WORD" and facts.get(after.value.lower()) == _AVAILABLE:
+                if f"{therapy}_{_AVAILABLE}" in named:  # "(no) … exists"
+                    out[k:k + 2] = [token("ATTR", f"{therapy}_{_AVAILABLE}", t.start_pos, after.end_pos)]
+                k += 1
+                continue
+            j = k - 1
+            while j >= 0 and (out[j].type in _SAID_BETWEEN or out[j].type == "QUAL" and out[j].value == "history") \
+                    and _said_of(out, j, facts, text) is None:
+                j -= 1
+            found = _said_of(out, j, facts, text)
+            if found is None or not _SAID_OF.fullmatch(text[out[j].end_pos:t.start_pos]):
+                k += 1
+                continue
+            said = [(j - found[1] + 1, found[0], found[1])]
+            j -= found[1] - 1
+        else:
+            k += 1
+            continue
+        while (join := _list_join(out, j)) and (found := _said_of(out, j - join - 1, facts, text)) is not None:
+            j -= join + found[1]
+            said.append((j, found[0], found[1]))
+        said.reverse()
+        if any(f"{therapy}_{what.removeprefix('not ')}" not in named for _, what, _ in said):
+            k += 1
+            continue  # ("refused curative therapy": no attribute records it)
+        replaced: list[Token] = []
+        for n, (at, what, width) in enumerate(said):
+            last = n + 1 == len(said)
+            if what.startswith("not "):  # "ineligible for"
+                replaced.append(token("NEG", "not", out[at].start_pos, out[at].start_pos))
+            replaced.append(token("ATTR", f"{therapy}_{what.removeprefix('not ')}", out[at].start_pos,
+                                  t.end_pos if last else out[at + width - 1].end_pos))
+            if not last:
+                replaced.extend(out[at + width:said[n + 1][0]])  # the list's join
+        first = said[0][0]
+        if first >= 2 and out[first - 1].type == "WORD" and out[first - 1].value.lower() == "longer" \
+                and out[first - 2].type == "NEG":
+            first -= 1  # "no longer candidates for"
+        out[first:k + 1] = replaced
+        k = first + len(replaced)
+    return _disease_whose_standard_therapy(out, set(named))
+
+
+_FACT_LIST = frozenset({"ATTR", "NEG", "OR", "ANDOR", "COMMA"})
+
+
+def _disease_whose_standard_therapy(tokens: list[Token], named: set[str]) -> list[Token]:
+    """"Advanced solid tumor that has progressed on standard therapy or for which none exists": the
+    disease, and (AND) what has come of its standard therapy, the facts grouped when they are a
+    list. Only where the facts run to the end of the sentence."""
+    for k in range(len(tokens) - 1):
+        if tokens[k].type != "COND":
+            continue
+        first = k + 1 + (tokens[k + 1].type == "NEG")
+        if first >= len(tokens) or tokens[first].type != "ATTR" or tokens[first].value not in named:
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _FACT_LIST \
+                and (tokens[end].type != "ATTR" or tokens[end].value in named):
+            end += 1
+        if end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+            continue
+        facts = tokens[k + 1:end]
+        at = facts[0].start_pos
+        joined = token("AND", "and", at, at)
+        if sum(t.type == "ATTR" for t in facts) > 1:
+            facts = [token("LPAR", "(", at, at), *facts, token("RPAR", ")", facts[-1].end_pos, facts[-1].end_pos)]
+        return [*tokens[:k + 1], joined, *facts, *tokens[end:]]
+    return tokens
+
+
+# "recovered from (all) (the) (acute) toxic effects of (all) prior": the words between "recovered"
+# and the treatment (a kind of effect said, or none)
+_RECOVERED_FROM = re.compile(
+    r"(?i)\s*from\s+(?:(?:all|any|the)\s+)*(?:(?:acute\s+|reversible\s+)?(?:toxic\s+effects|toxicities|toxicity|"
+    r"adverse\s+events|adverse\s+effects|side\s+effects|effects|complications)\s+(?:of|from|related\s+to|due\s+to|"
+    r"associated\s+with|"
+    r"caused\s+by)\s+(?:(?:all|any|the)\s+)*)?(?:(?:prior|previous|previously\s+administered)\s+)?")
+
+
+# "recovered from all radiation-related toxicities": the treatment named before its effects
+_RELATED_EFFECTS = re.compile(r"(?i)\s*-?\s*related\s+(?:toxicities|toxicity|toxic\s+effects|adverse\s+events|"
+                              r"adverse\s+effects|side\s+effects)")
+
+
+_RECOVERED = frozenset({"recovered", "recovery"})
+
+
+# how well: "fully recovered" says no more than "recovered"
+_FULLY = frozenset({"fully", "adequately", "completely"})
+
+
+def recovered_from(tokens: list[Token], text: str) -> list[Token]:
+    """"Recovered from the toxic effects of prior therapy", "recovered from all prior radiotherapy",
+    "recovered from all radiation-related toxicities": a fact a coordinator records (ATTR), by the
+    treatment (RECOVERED_FROM). Only where nothing follows that narrows or loosens it (a grade, an
+    exception such as alopecia, a time): the sentence ends, or "and" begins another item."""
+    said = load_lexicon().recovered_from
+    tokens = [t for k, t in enumerate(tokens) if not (  # "fully recovered from surgery", the attribute's name
+        t.type == "WORD" and t.value.lower() in _FULLY and k + 1 < len(tokens) and tokens[k + 1].type == "ATTR"
+        and tokens[k + 1].value in said.values())]
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _RECOVERED) or k + 1 >= len(tokens):
+            continue
+        head = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("MED", "PROC", "WORD")
+                     and tokens[j].value.lower() in said), None)
+        if head is None:
+            continue
+        if not _RECOVERED_FROM.fullmatch(text[t.end_pos:tokens[head].start_pos]):
+            continue
+        related = _RELATED_EFFECTS.match(text, tokens[head].end_pos)
+        end = related.end() if related else tokens[head].end_pos
+        after = next((j for j in range(head + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        if after < len(tokens) and tokens[after].type not in ("PERIOD", "SEMI", "AND"):
+            continue
+        first = k - 1 if k and tokens[k - 1].type == "WORD" and tokens[k - 1].value.lower() in _FULLY else k
+        fact = token("ATTR", said[tokens[head].value.lower()], tokens[first].start_pos, end)
+        return [*tokens[:first], fact, *tokens[after:]]
+    return tokens
+
+
+# "except for treatment of raised intracranial pressure", "unless used as premedication", "other
+# than for line patency": a drug's purpose, which a profile does not record
+_FOR_A_PURPOSE = re.compile(
+    r"(?i)(?:except|unless|other\s+than|apart\s+from|excluding|with\s+the\s+exception\s+of)\s+"
+    r"(?:(?:for|when|if|where|used|given|taken|administered|prescribed|as|the|a|an|in|of|to)\s+)*"
+    r"(?:[\w-]+\s+){0,2}(?:treatment|treat|treating|management|prophylaxis|prophylactic|prevention|prevent|"
+    r"premedication|pre-medication|replacement|physiologic|physiological|patency|relief|control)\b")
+
+
+# what the words of a purpose may hold: names and the words between them, no limit or time of their own
+_PURPOSE_TOKENS = frozenset({"WORD", "COND", "QUAL", "OF", "AND", "OR", "ANDOR", "COMMA", "MED", "PROC", "IF",
+                             "LINES", "LINK", "INCLUDING", "TO", "TREATMENT", "ETC"})
+
+
+_EXCEPT_WORD = re.compile(r"(?i)except|unless|other\s+than|apart\s+from|excluding|with\s+the\s+exception\s+of")
+
+
+def except_for_purpose(tokens: list[Token], text: str) -> list[Token]:
+    """"Systemic corticosteroids except for treatment of increased intracranial pressure": a drug
+    unless given for a purpose, which a profile does not record; the purpose is kept in words
+    (UNLESS_WORDS), so a patient not on the drug is decided and one on it waits for a
+    coordinator. Only where the words run to the end of the sentence."""
+    for k, t in enumerate(tokens):
+        before = tokens[k - 2] if k >= 2 and tokens[k - 1].type == "COMMA" else tokens[k - 1] if k else None
+        if t.type != "EXCEPT" or before is None or before.type != "MED" \
+                or not _FOR_A_PURPOSE.match(text, t.start_pos):
+            continue
+        end = k + 1
+        while end < len(tokens) and tokens[end].type in _PURPOSE_TOKENS:
+            end += 1
+        if end == k + 1 or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+            continue
+        start = _EXCEPT_WORD.match(text, t.start_pos).end()
+        start += len(text[start:]) - len(text[start:].lstrip())
+        kept = tokens[:k - 1] if tokens[k - 1].type == "COMMA" else tokens[:k]
+        return [*kept, token("UNLESS_WORDS", t.value, start, tokens[end - 1].end_pos), *tokens[end:]]
+    return tokens
+
+
+# "discontinuation of", "discontinued (prior)": a course stopped, before the drug
+_STOPPED_BEFORE = re.compile(r"(?i)(?:discontinuation\s+of|discontinued|stopped|cessation\s+of)\s+"
+                             r"(?:(?:the|prior|previous|previously|any)\s+)*$")
+
+
+# "(treatment) (was) (permanently) discontinued due to toxicity (or intolerance of cetuximab)": for
+# side effects of any kind, as a course recorded `outcome: intolerant` (a named kind, such as an
+# immune-related adverse event, is narrower, and stays unread)
+_STOPPED_FOR_TOXICITY = re.compile(
+    r"(?i)\s*(?:(?:treatment|therapy)\s+)?(?:(?:was|were|had\s+been|has\s+been)\s+)?(?:permanently\s+)?"
+    r"(?:discontinued\s+|stopped\s+)?(?:due\s+to|because\s+of)\s+(?:an?\s+)?(?:unacceptable\s+|intolerable\s+)?"
+    r"(?:toxicity|toxicities|intolerance|adverse\s+events?|side\s+effects|adverse\s+reactions?)"
+    r"(?:\s+or\s+(?:toxicity|intolerance)(?:\s+(?:of|to)\s+(?P<again>[\w\s-]+?))?)?\s*[.;]?\s*")
+
+
+def stopped_for_toxicity(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior discontinuation of cetuximab due to toxicity", "metformin discontinued because of
+    intolerance": a course of the drug not tolerated (the qualifier "intolerant"). Only for the
+    last words of the clause, and the drug named once (or again as itself)."""
+    for k, t in enumerate(tokens):
+        if t.type != "MED":
+            continue
+        stop = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")),
+                    len(tokens))
+        end = tokens[stop - 1].end_pos if stop > k + 1 else t.end_pos
+        tail = _STOPPED_FOR_TOXICITY.fullmatch(text[t.end_pos:end])
+        if stop == k + 1 or tail is None:
+            continue
+        again = [x for x in tokens[k + 1:stop] if x.type == "MED"]
+        if any(x.value != t.value for x in again):
+            continue  # ("… or intolerance of another drug")
+        before = _STOPPED_BEFORE.search(text, 0, t.start_pos)
+        after_word = re.match(r"(?i)\s*(?:(?:treatment|therapy)\s+)?(?:(?:was|were)\s+)?(?:permanently\s+)?"
+                              r"(?:discontinued|stopped)\b", text[t.end_pos:end])
+        if before is None and after_word is None:
+            continue
+        first = k
+        if before is not None:
+            while first > 0 and tokens[first - 1].start_pos >= before.start():
+                first -= 1
+            if first == k or any(x.type not in ("WORD", "QUAL", "OF") for x in tokens[first:k]):
+                continue
+        kept = [x for x in tokens[first:k] if x.type == "QUAL" and x.value == "history"]
+        intolerant = token("QUAL", "intolerant", tokens[first].start_pos, end)
+        return [*tokens[:first], *kept, intolerant, t, *tokens[stop:]]
     return tokens
