@@ -550,8 +550,10 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Pregnancy or breastfeeding, or intention of becoming pregnant during study treatment or within 5 months after "
      "the final dose of atezolizumab or 6 months after the final dose of bevacizumab", "exclusion",
      "pregnant or breastfeeding or (female and attribute plans_pregnancy)"),
-    # a course to come is planned, not had
-    ("Candidate for total knee replacement", "inclusion", "procedure knee_replacement [planned]"),
+    # a course to come is planned, not had; being fit for a procedure is not having it planned, which an inclusion would ask of everyone;
+    # an exclusion of the patients with a plan is narrower than of all who are fit
+    ("Candidate for total knee replacement", "inclusion", 'text "Candidate for total knee replacement"'),
+    ("Candidate for total knee replacement", "exclusion", "procedure knee_replacement [planned]"),
     # where the protocol says more; a name said twice
     ("ECOG performance status of 0 or 1 (Appendix 3)", "inclusion", "ecog <= 1"),
     ("Performance status (ECOG <=2)", "inclusion", "ecog <= 2"),

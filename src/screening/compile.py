@@ -575,6 +575,12 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
     alone = None if required else _childbearing_alone(clause, norm, kind)
     if alone is not None:
         return alone
+    if any(t.type == "QUAL" and t.value == "eligible" for t in clause):
+        if kind != "exclusion":
+            return None  # "eligible for surgery": no record says who is; a plan would fail the others
+        # excluding the patients with a plan is narrower than excluding all who are eligible
+        clause = [Token.new_borrow_pos("QUAL", "planned", t) if t.type == "QUAL" and t.value == "eligible" else t
+                  for t in clause]
     untidy = [t for t in clause if t.type != "MUST"]
     clause = tidy(untidy)
     if not clause or len(clause) > MAX_CLAUSE_TOKENS or only_words(clause):
