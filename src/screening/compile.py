@@ -637,8 +637,13 @@ def _looser_limits_for_some(nodes: list[Rule], vocab: Vocabulary) -> list[Rule]:
 
 def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
     """Whether ``limit`` lets through more than ``earlier``, a limit on the same value."""
-    if type(limit) is not type(earlier) or getattr(limit, "concept", None) != getattr(earlier, "concept", None):
+    if getattr(limit, "concept", None) != getattr(earlier, "concept", None):
         return False
+    if type(limit) is not type(earlier):
+        # "Bilirubin ≤ 1.5 × ULN. Patients with Gilbert's syndrome may have < 3 mg/dL": the same
+        # value limited the same way in other terms, which cannot be compared. The later limit
+        # is the one those patients are held to (held to both, they would fail by the first)
+        return isinstance(earlier, (Comparison, NormalMultiple)) and _same_direction(limit.op, earlier.op)
     if isinstance(limit, NormalMultiple):
         value: tuple = (limit.limit, limit.factor, None)
     elif isinstance(limit, Comparison):
@@ -647,6 +652,11 @@ def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
         return False
     found = with_limit(earlier, None, limit.op, value, vocab)
     return found is not None and found[1]
+
+
+def _same_direction(op: str, other: str) -> bool:
+    """Whether two comparators bound a value on the same side ("<" and "≤", ">" and "≥")."""
+    return op != "=" and other != "=" and op[0] == other[0]
 
 
 def _opposite(node: Rule, span: Span) -> Rule:

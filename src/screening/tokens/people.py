@@ -231,10 +231,16 @@ _PATIENTS_WITH = re.compile(r"(?i)\b(?:patients|subjects|participants|individual
 
 _CONDITION_NAMING = frozenset({"COND", "QUAL", "OR", "AND", "ANDOR", "COMMA"})
 
+# "Patients with Gilbert's syndrome may have bilirubin ≤ 3 × ULN": a permission, in words the
+# lexicon passes over ("may", "have")
+_MAY_HAVE = re.compile(r"(?i)^\s*,?\s*(?:may|can|could|are\s+allowed\s+to|are\s+permitted\s+to)\s+"
+                       r"(?:also\s+|still\s+)?have(?:\s+an?)?\s*$")
+
 
 def patients_with(tokens: list[Token], text: str) -> list[Token]:
     """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
-    condition (if diabetes then …), not a requirement to have it."""
+    condition (if diabetes then …), not a requirement to have it. "… may have …" is a looser
+    limit allowed them: its THEN says "may", for the reader to check what is allowed."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -243,12 +249,13 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
         while j < len(tokens) and tokens[j].type in _CONDITION_NAMING:
             j += 1
         begin = tokens[k - 1].end_pos if k else 0
-        if opens and j < len(tokens) and tokens[j].type == "MUST" and j + 1 < len(tokens) \
+        may = j > k and j < len(tokens) and _MAY_HAVE.match(text[tokens[j - 1].end_pos:tokens[j].start_pos])
+        if opens and j < len(tokens) and (tokens[j].type == "MUST" and j + 1 < len(tokens) or may) \
                 and any(t.type == "COND" for t in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos]):
             at = tokens[k].start_pos
             out.append(token("IF", "", at, at))
             out.extend(tokens[k:j])
-            out.append(token("THEN", "", tokens[j].start_pos, tokens[j].start_pos))
+            out.append(token("THEN", "may" if may else "", tokens[j].start_pos, tokens[j].start_pos))
             k = j
             continue
         out.append(tokens[k])

@@ -1,0 +1,101 @@
+"""Constructs found unread in the corpus (../shared/corpus), fourth round: criterion text → canonical
+rule, what the reading means for a patient, and the near misses that must stay free text."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # the values of a score, then the scale they are on said again
+    ("Have a performance status of 0 or 1 on the Eastern Cooperative Oncology Group (ECOG) Performance Scale "
+     "within 7 days prior to allocation", "inclusion", "ecog <= 1 within 7 days before randomization"),
+    ("Performance status of 0 or 1 on the ECOG scale", "inclusion", "ecog <= 1"),
+    ("Karnofsky performance scale ≥ 70", "inclusion", "karnofsky >= 70"),
+    # "Patients with X may have …": a looser limit for them, which the limit before it yields to
+    ("Patients with Gilbert's syndrome may have total bilirubin ≤ 3 x ULN", "inclusion",
+     "if condition gilberts_syndrome then total_bilirubin <= 3 x ULN"),
+    ("Total bilirubin ≤ 1.5 x ULN. Patients with Gilbert's syndrome can have a total bilirubin up to 3 x ULN",
+     "inclusion", "(total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)) "
+                  "and (if condition gilberts_syndrome then total_bilirubin <= 3 x ULN)"),
+    # … in terms that do not compare with the first limit: still the limit for those patients
+    ("Total bilirubin ≤ 1.5 x ULN; patients with Gilbert syndrome may have total bilirubin < 3.0 mg/dL", "inclusion",
+     "(total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin < 3 mg/dL)) "
+     "and (if condition gilberts_syndrome then total_bilirubin < 3 mg/dL)"),
+    ("Patients with liver metastases may have ALT and AST ≤ 5 x ULN", "inclusion",
+     "if condition liver_metastases then (alt <= 5 x ULN and ast <= 5 x ULN)"),
+    # the patients excepted first, then the limit they are held to instead
+    ("Total bilirubin ≤ 1.5 x ULN (except subjects with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)",
+     "inclusion", "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin < 3 mg/dL)"),
+    ("Total bilirubin ≤ 1.5 x ULN except patients with Gilbert syndrome who must have total bilirubin < 3.0 mg/dL",
+     "inclusion", "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin < 3 mg/dL)"),
+    ("Serum bilirubin ≤ 1.5 x ULN with the following exception: Patients with known Gilbert disease or HCC: "
+     "serum bilirubin ≤3 x ULN", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or ((condition gilberts_syndrome or condition hepatocellular_carcinoma) "
+     "and total_bilirubin <= 3 x ULN)"),
+    ("Total bilirubin ≤ 1.5 x ULN (patients with Gilbert syndrome: ≤ 3 x ULN)", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
+    # a stricter limit for some: each patient held to one of the two
+    ("Creatinine ≤ 1.5 mg/dL (patients with diabetes: ≤ 1.2 mg/dL)", "inclusion",
+     "(not condition diabetes_mellitus and creatinine <= 1.5 mg/dL) or "
+     "(condition diabetes_mellitus and creatinine <= 1.2 mg/dL)"),
+])
+def test_corpus_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the values belong to the scale named after them
+    ("Performance status of 70 or 80 on the Karnofsky scale", "inclusion"),
+    # what patients "may have received" is not required of them
+    ("Patients with brain metastases may have received radiotherapy", "inclusion"),
+    # a permission in an exclusion excludes nobody
+    ("Patients with Gilbert's syndrome may have total bilirubin ≤ 3 x ULN", "exclusion"),
+    # the limit of another value, or the other way, is not a looser limit of the first
+    ("AST ≤ 3 x ULN (patients with liver metastases: ALT ≤ 5 x ULN)", "inclusion"),
+    ("Total bilirubin ≤ 1.5 x ULN (except subjects with Gilbert syndrome, who can have total bilirubin > 3.0 mg/dL)",
+     "inclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+GILBERT = {"name": "Gilbert's syndrome"}
+
+
+@pytest.mark.parametrize("text, conditions, bilirubin, truth", [
+    # a patient without Gilbert's syndrome is held to the first limit only
+    ("Total bilirubin ≤ 1.5 x ULN; patients with Gilbert syndrome may have total bilirubin < 3.0 mg/dL",
+     [], 1.0, Truth.TRUE),
+    ("Total bilirubin ≤ 1.5 x ULN; patients with Gilbert syndrome may have total bilirubin < 3.0 mg/dL",
+     [], 2.0, Truth.FALSE),
+    # one with it, to the second (twice the limit of normal is under 3 mg/dL here)
+    ("Total bilirubin ≤ 1.5 x ULN; patients with Gilbert syndrome may have total bilirubin < 3.0 mg/dL",
+     [GILBERT], 2.4, Truth.TRUE),
+    ("Total bilirubin ≤ 1.5 x ULN; patients with Gilbert syndrome may have total bilirubin < 3.0 mg/dL",
+     [GILBERT], 3.5, Truth.FALSE),
+    ("Total bilirubin ≤ 1.5 x ULN (except subjects with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)",
+     [GILBERT], 2.4, Truth.TRUE),
+    ("Total bilirubin ≤ 1.5 x ULN (except subjects with Gilbert syndrome, who can have total bilirubin < 3.0 mg/dL)",
+     [], 2.4, Truth.FALSE),
+])
+def test_a_looser_limit_for_some_patients(text, conditions, bilirubin, truth):
+    rule = to_text(compile_criterion(text, "inclusion").rule)
+    got = outcome(rule, complete=["conditions"], conditions=conditions,
+                  labs=[{"name": "total bilirubin", "value": bilirubin, "unit": "mg/dL", "date": "2026-11-10",
+                         "ref_high": 1.2}])
+    assert got.truth is truth
