@@ -26,6 +26,17 @@ def outcome(rule: str, **profile):
      "within 7 days prior to allocation", "inclusion", "ecog <= 1 within 7 days before randomization"),
     ("Performance status of 0 or 1 on the ECOG scale", "inclusion", "ecog <= 1"),
     ("Karnofsky performance scale ≥ 70", "inclusion", "karnofsky >= 70"),
+    # an age range with both ends included, and words that limit neither sex
+    ("The age is 18-75 years old (including both ends), and there is no gender limitation", "inclusion",
+     "age >= 18 years and age <= 75 years"),
+    ("Aged 18 to 75 years (inclusive), gender is not limited", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("Aged 18-75 years, regardless of gender", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("Age ranged from 18 to 65 years", "inclusion", "age >= 18 years and age <= 65 years"),
+    # the day of vaccination is the day of the first dose
+    ("Has a negative pregnancy test on the day of vaccination", "inclusion", "not pregnant"),
+    # "those who smoke" are smokers
+    ("Those who smoke more than 5 cigarettes per day in the 12 weeks before screening", "exclusion",
+     "condition tobacco_use within 12 weeks before screening and cigarettes_per_day > 5"),
     # "Patients with X may have …": a looser limit for them, which the limit before it yields to
     ("Patients with Gilbert's syndrome may have total bilirubin ≤ 3 x ULN", "inclusion",
      "if condition gilberts_syndrome then total_bilirubin <= 3 x ULN"),
@@ -59,6 +70,10 @@ def test_corpus_constructs(text, kind, rule):
 
 
 @pytest.mark.parametrize("text, kind", [
+    # a range of years after a condition: its duration, or the patients' ages?
+    ("Patients with GERD ranged from 42 to 56 years", "inclusion"),
+    # what they smoke is not said to be tobacco
+    ("Patients who smoke cannabis", "exclusion"),
     # the values belong to the scale named after them
     ("Performance status of 70 or 80 on the Karnofsky scale", "inclusion"),
     # what patients "may have received" is not required of them
