@@ -37,6 +37,18 @@ def outcome(rule: str, **profile):
     # "those who smoke" are smokers
     ("Those who smoke more than 5 cigarettes per day in the 12 weeks before screening", "exclusion",
      "condition tobacco_use within 12 weeks before screening and cigarettes_per_day > 5"),
+    # a footnote mark after a word
+    ("Patient must have a Karnofsky performance status or Lansky* play status ≥ 50", "inclusion",
+     "karnofsky >= 50 or lansky >= 50"),
+    # diagnosed at least so long ago: had for at least that long
+    ("Type 2 diabetes mellitus diagnosed at least 6 months before screening", "inclusion",
+     "condition type_2_diabetes lasting >= 6 months"),
+    ("Diagnosis of RA at least 3 months before baseline", "inclusion", "condition rheumatoid_arthritis lasting >= 3 months"),
+    ("Diagnosed with ulcerative colitis ≥ 3 months prior to screening", "inclusion",
+     "condition ulcerative_colitis lasting >= 3 months"),
+    ("Type 2 diabetes diagnosed more than 1 year ago", "inclusion", "condition type_2_diabetes lasting > 1 years"),
+    ("Diagnosis of MS at least 1 year prior to screening and EDSS ≤ 6", "inclusion",
+     "condition multiple_sclerosis lasting >= 1 years and edss <= 6"),
     # "Patients with X may have …": a looser limit for them, which the limit before it yields to
     ("Patients with Gilbert's syndrome may have total bilirubin ≤ 3 x ULN", "inclusion",
      "if condition gilberts_syndrome then total_bilirubin <= 3 x ULN"),
@@ -74,6 +86,10 @@ def test_corpus_constructs(text, kind, rule):
     ("Patients with GERD ranged from 42 to 56 years", "inclusion"),
     # what they smoke is not said to be tobacco
     ("Patients who smoke cannabis", "exclusion"),
+    # an acute event is over long before: how long ago it was is not how long it lasted
+    ("Diagnosis of myocardial infarction at least 6 months prior to screening", "inclusion"),
+    # without "diagnosed", a time before screening after a condition may date anything
+    ("Type 2 diabetes at least 6 months before screening", "inclusion"),
     # the values belong to the scale named after them
     ("Performance status of 70 or 80 on the Karnofsky scale", "inclusion"),
     # what patients "may have received" is not required of them
@@ -113,4 +129,14 @@ def test_a_looser_limit_for_some_patients(text, conditions, bilirubin, truth):
     got = outcome(rule, complete=["conditions"], conditions=conditions,
                   labs=[{"name": "total bilirubin", "value": bilirubin, "unit": "mg/dL", "date": "2026-11-10",
                          "ref_high": 1.2}])
+    assert got.truth is truth
+
+
+@pytest.mark.parametrize("onset, truth", [
+    ("2024-01-15", Truth.TRUE),   # diagnosed almost three years ago
+    ("2026-09-01", Truth.FALSE),  # diagnosed under three months ago
+])
+def test_diagnosed_long_ago_counts_from_the_diagnosis(onset, truth):
+    rule = to_text(compile_criterion("Diagnosis of RA at least 6 months before baseline", "inclusion").rule)
+    got = outcome(rule, complete=["conditions"], conditions=[{"name": "rheumatoid arthritis", "onset": onset}])
     assert got.truth is truth
