@@ -49,6 +49,11 @@ def outcome(rule: str, **profile):
     ("Type 2 diabetes diagnosed more than 1 year ago", "inclusion", "condition type_2_diabetes lasting > 1 years"),
     ("Diagnosis of MS at least 1 year prior to screening and EDSS ≤ 6", "inclusion",
      "condition multiple_sclerosis lasting >= 1 years and edss <= 6"),
+    # a newborn's age: "… days old", "within 48 hours of birth"
+    ("Infants less than 7 days old", "inclusion", "age < 7 days"),
+    ("Healthy infants 6-12 weeks old", "inclusion", 'judgement "Healthy" and (age >= 6 weeks and age <= 12 weeks)'),
+    ("Enrollment within 48 hours of birth", "inclusion", "age <= 48 hours"),
+    ("Randomization within 72 hours after birth", "inclusion", "age <= 72 hours"),
     # "Patients with X may have …": a looser limit for them, which the limit before it yields to
     ("Patients with Gilbert's syndrome may have total bilirubin ≤ 3 x ULN", "inclusion",
      "if condition gilberts_syndrome then total_bilirubin <= 3 x ULN"),
@@ -86,6 +91,8 @@ def test_corpus_constructs(text, kind, rule):
     ("Patients with GERD ranged from 42 to 56 years", "inclusion"),
     # what they smoke is not said to be tobacco
     ("Patients who smoke cannabis", "exclusion"),
+    # a time since birth that is not the patient's age now
+    ("Surgery within 48 hours of birth", "exclusion"),
     # an acute event is over long before: how long ago it was is not how long it lasted
     ("Diagnosis of myocardial infarction at least 6 months prior to screening", "inclusion"),
     # without "diagnosed", a time before screening after a condition may date anything
@@ -140,3 +147,13 @@ def test_diagnosed_long_ago_counts_from_the_diagnosis(onset, truth):
     rule = to_text(compile_criterion("Diagnosis of RA at least 6 months before baseline", "inclusion").rule)
     got = outcome(rule, complete=["conditions"], conditions=[{"name": "rheumatoid arthritis", "onset": onset}])
     assert got.truth is truth
+
+
+@pytest.mark.parametrize("birth_date, truth", [
+    ("2026-11-19", Truth.TRUE),
+    ("2026-11-18", Truth.UNKNOWN),  # two days: 48 hours or up to 71, the date does not say
+    ("2026-11-17", Truth.FALSE),
+])
+def test_hours_since_birth_are_an_age(birth_date, truth):
+    rule = to_text(compile_criterion("Enrollment within 48 hours of birth", "inclusion").rule)
+    assert outcome(rule, birth_date=birth_date).truth is truth
