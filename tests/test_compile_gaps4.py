@@ -49,6 +49,13 @@ def outcome(rule: str, **profile):
     ("Type 2 diabetes diagnosed more than 1 year ago", "inclusion", "condition type_2_diabetes lasting > 1 years"),
     ("Diagnosis of MS at least 1 year prior to screening and EDSS ≤ 6", "inclusion",
      "condition multiple_sclerosis lasting >= 1 years and edss <= 6"),
+    # the time the clause is about, said first: each part as it is then
+    ("At the time of signing informed consent, age ≥ 18 years", "inclusion", "age >= 18 years"),
+    ("When signing the informed consent, the age is 18-75 years old (including both ends), and there is no gender "
+     "limitation", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("Aged 18-75 years when signing the informed consent", "inclusion", "age >= 18 years and age <= 75 years"),
+    ("At the time of screening, use of warfarin or heparin", "exclusion",
+     "medication warfarin [current] or medication heparin [current]"),
     # a newborn's age: "… days old", "within 48 hours of birth"
     ("Infants less than 7 days old", "inclusion", "age < 7 days"),
     ("Healthy infants 6-12 weeks old", "inclusion", 'judgement "Healthy" and (age >= 6 weeks and age <= 12 weeks)'),

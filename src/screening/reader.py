@@ -1140,10 +1140,18 @@ class Reader(Transformer):
         window = next(i for i in items if isinstance(i, TimeWindow))
         return ("lead", quals, window)
 
+    def lead_at_anchor(self, items):
+        """lead: AT_ANCHOR — "At the time of signing informed consent, age ≥ 18 years": what
+        follows is as it is then, as if "at screening" were written after each part."""
+        return ("lead_at_anchor",)
+
     def start(self, items):
         subject = [i for i in items if isinstance(i, tuple) and i[0] == "subject"]
         lead = next((i for i in items if isinstance(i, tuple) and i[0] == "lead"), None)
         seq = next(i for i in items if isinstance(i, _Seq))
+        if any(isinstance(i, tuple) and i[0] == "lead_at_anchor" for i in items):
+            for p in seq.parts:
+                self._apply_post(p, ("at_anchor",))
         if lead is not None:
             for p in seq.parts:
                 p.quals = lead[1] + p.quals
