@@ -98,6 +98,9 @@ def test_corpus_constructs(text, kind, rule):
     ("Patients with GERD ranged from 42 to 56 years", "inclusion"),
     # what they smoke is not said to be tobacco
     ("Patients who smoke cannabis", "exclusion"),
+    # a note on how the score before it is given, which a recorded score may not follow
+    ("Karnofsky or Lansky* play status ≥ 50; For purpose of determining performance scores, wheelchair-bound "
+     "patients will be considered ambulatory", "inclusion"),
     # a time since birth that is not the patient's age now
     ("Surgery within 48 hours of birth", "exclusion"),
     # an acute event is over long before: how long ago it was is not how long it lasted

@@ -120,6 +120,15 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
             continue
+        if _HOW_SCORED.match(words) and nodes:
+            # "For purpose of determining performance scores, wheelchair-bound patients will be
+            # considered ambulatory": how the values before it are to be scored, which a recorded
+            # value may not have been; none of them is read alone
+            start = starts[0]
+            nodes[:] = [FreeText(text=text[start:span.end], span=Span(start=start, end=span.end))]
+            starts[:] = [start]
+            function_heads.clear()
+            continue
         if _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
@@ -515,6 +524,10 @@ _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+
 
 # "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
 # illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
+# "For purpose of determining performance scores, …": how the values before are to be scored
+_HOW_SCORED = re.compile(r"^\W*for\s+(?:the\s+)?purposes?\s+of\s+(?:determining|assessing|calculating|scoring|"
+                         r"measuring|evaluating)\b", re.IGNORECASE)
+
 _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
                            r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
                            re.IGNORECASE)
