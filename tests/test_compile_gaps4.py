@@ -56,6 +56,9 @@ def outcome(rule: str, **profile):
     ("Aged 18-75 years when signing the informed consent", "inclusion", "age >= 18 years and age <= 75 years"),
     ("At the time of screening, use of warfarin or heparin", "exclusion",
      "medication warfarin [current] or medication heparin [current]"),
+    # "with clinical significance" is "clinically significant", which the finding is by name
+    ("Electrocardiogram (ECG) abnormalities have clinical significance", "exclusion", "ecg_abnormality in {yes}"),
+    ("Abnormal ECG with clinical significance at screening", "exclusion", "ecg_abnormality in {yes}"),
     # a newborn's age: "… days old", "within 48 hours of birth"
     ("Infants less than 7 days old", "inclusion", "age < 7 days"),
     ("Healthy infants 6-12 weeks old", "inclusion", 'judgement "Healthy" and (age >= 6 weeks and age <= 12 weeks)'),
