@@ -522,12 +522,12 @@ _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|tho
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
 
-# "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
-# illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
 # "For purpose of determining performance scores, …": how the values before are to be scored
 _HOW_SCORED = re.compile(r"^\W*for\s+(?:the\s+)?purposes?\s+of\s+(?:determining|assessing|calculating|scoring|"
                          r"measuring|evaluating)\b", re.IGNORECASE)
 
+# "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
+# illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
 _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
                            r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
                            re.IGNORECASE)
