@@ -120,6 +120,15 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
             continue
+        if _HOW_SCORED.match(words) and nodes:
+            # "For purpose of determining performance scores, wheelchair-bound patients will be
+            # considered ambulatory": how the values before it are to be scored, which a recorded
+            # value may not have been; none of them is read alone
+            start = starts[0]
+            nodes[:] = [FreeText(text=text[start:span.end], span=Span(start=start, end=span.end))]
+            starts[:] = [start]
+            function_heads.clear()
+            continue
         if _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
@@ -513,6 +522,10 @@ _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|tho
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
 
+# "For purpose of determining performance scores, …": how the values before are to be scored
+_HOW_SCORED = re.compile(r"^\W*for\s+(?:the\s+)?purposes?\s+of\s+(?:determining|assessing|calculating|scoring|"
+                         r"measuring|evaluating)\b", re.IGNORECASE)
+
 # "Radiographic evidence of prior tuberculosis": what an image or a biopsy shows now of a past
 # illness (scars, calcified granulomas) is not having had it, which a cured illness need not show.
 _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
@@ -643,8 +656,13 @@ def _looser_limits_for_some(nodes: list[Rule], vocab: Vocabulary) -> list[Rule]:
 
 def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
     """Whether ``limit`` lets through more than ``earlier``, a limit on the same value."""
-    if type(limit) is not type(earlier) or getattr(limit, "concept", None) != getattr(earlier, "concept", None):
+    if getattr(limit, "concept", None) != getattr(earlier, "concept", None):
         return False
+    if type(limit) is not type(earlier):
+        # "Bilirubin ≤ 1.5 × ULN. Patients with Gilbert's syndrome may have < 3 mg/dL": the same
+        # value limited the same way in other terms, which cannot be compared. The later limit
+        # is the one those patients are held to (held to both, they would fail by the first)
+        return isinstance(earlier, (Comparison, NormalMultiple)) and _same_direction(limit.op, earlier.op)
     if isinstance(limit, NormalMultiple):
         value: tuple = (limit.limit, limit.factor, None)
     elif isinstance(limit, Comparison):
@@ -653,6 +671,11 @@ def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
         return False
     found = with_limit(earlier, None, limit.op, value, vocab)
     return found is not None and found[1]
+
+
+def _same_direction(op: str, other: str) -> bool:
+    """Whether two comparators bound a value on the same side ("<" and "≤", ">" and "≥")."""
+    return op != "=" and other != "=" and op[0] == other[0]
 
 
 def _opposite(node: Rule, span: Span) -> Rule:

@@ -542,6 +542,10 @@ class Reader(Transformer):
         concept = self.vocab.get(measure.value) if measure.value in self.vocab.concepts else None
         if concept is None or concept.value_type != "ordinal":
             raise Unreadable("values without a comparison for a measured quantity")
+        named = [t for t in items[1:] if isinstance(t, Token) and t.type == "MEASURE"]
+        if named and named[0].value != measure.value:
+            # "performance status of 70 on the Karnofsky scale": the values belong to the scale after
+            raise Unreadable("values said on another scale")
         scale = list(concept.categories)
         written = [_plain_number(t.value) for t in items if isinstance(t, Token) and t.type == "NUMBER"]
         if not set(written) <= set(scale):
@@ -1136,10 +1140,18 @@ class Reader(Transformer):
         window = next(i for i in items if isinstance(i, TimeWindow))
         return ("lead", quals, window)
 
+    def lead_at_anchor(self, items):
+        """lead: AT_ANCHOR — "At the time of signing informed consent, age ≥ 18 years": what
+        follows is as it is then, as if "at screening" were written after each part."""
+        return ("lead_at_anchor",)
+
     def start(self, items):
         subject = [i for i in items if isinstance(i, tuple) and i[0] == "subject"]
         lead = next((i for i in items if isinstance(i, tuple) and i[0] == "lead"), None)
         seq = next(i for i in items if isinstance(i, _Seq))
+        if any(isinstance(i, tuple) and i[0] == "lead_at_anchor" for i in items):
+            for p in seq.parts:
+                self._apply_post(p, ("at_anchor",))
         if lead is not None:
             for p in seq.parts:
                 p.quals = lead[1] + p.quals
@@ -1174,6 +1186,14 @@ class Reader(Transformer):
         when = self._settle(seqs[0])
         then = self._settle(seqs[1])
         span = _join(when.span, then.span)
+        if any(isinstance(t, Token) and t.type == "THEN" and t.value == "may" for t in items):
+            # "Patients with Gilbert's syndrome may have bilirubin ≤ 3 × ULN": a looser limit for
+            # them, read as the limit they are held to; what else they "may have" is not required
+            # of them, and in an exclusion the permission says nobody is excluded
+            if self.kind == "exclusion":
+                raise Unreadable("a permission for some patients, in an exclusion")
+            if any(not isinstance(n, (Comparison, NormalMultiple, AllOf, AnyOf)) for n in walk(then)):
+                raise Unreadable("a permission that is not a limit")
         if self.kind == "exclusion":  # "If female, pregnant": who is excluded is both
             return AllOf(items=(when, then), span=span)
         return Conditional(when=when, then=then, span=span)
@@ -1617,7 +1637,7 @@ class Reader(Transformer):
         statement is (not C and A) or (C and B). Where B reaches wider than A in an inclusion
         this is "A or (C and B)", and where it reaches less wide in an exclusion "A and (not C or
         B)" — the same, and decided even when C is unknown but A settles it."""
-        found = with_limit(node, measure, op, value, self.vocab)
+        found = with_limit(node, measure, op, value, self.vocab) or self._in_other_terms(node, measure, op, value)
         if found is None:
             raise Unreadable("another limit of a different kind")
         other, wider = found
@@ -1628,6 +1648,19 @@ class Reader(Transformer):
             return AllOf(items=(node, AnyOf(items=(Not(item=who, span=span), other), span=span)), span=span)
         return AnyOf(items=(AllOf(items=(Not(item=who, span=span), node), span=span),
                             AllOf(items=(who, other), span=span)), span=span)
+
+    def _in_other_terms(self, node: Rule, measure: str | None, op: str, value: tuple) -> tuple[Rule, bool] | None:
+        """"Bilirubin ≤ 1.5 × ULN (< 3 mg/dL for Gilbert's syndrome)": another limit on the one
+        value, the same way, in terms that do not compare with the first (a multiple of the normal
+        limit and a quantity). It is taken as the looser one, which is what a limit for some
+        patients is written for: held to the other as well, they would fail by it."""
+        if not isinstance(node, (Comparison, NormalMultiple)) or measure not in (None, node.concept) \
+                or _DIRECTION[op] != _DIRECTION[node.op] or op == "=":
+            return None
+        other = self._measure_node(node.concept, op, value, node.span)
+        if type(other) is type(node):
+            return None  # the same terms: with_limit has judged them
+        return other, True
 
     def _unless(self, node: Rule, excluding: Sequence[Exemption]) -> Rule:
         """"Bilirubin ≤ 1.5 × ULN unless due to Gilbert's syndrome": the limit does not bind a

@@ -419,6 +419,88 @@ def alternative_limits(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_WHO_SEPS = frozenset({"OR", "COMMA", "ANDOR"})
+
+
+def _who_ends(tokens: list[Token], k: int) -> int | None:
+    """The end of a list of conditions starting at ``k`` ("Gilbert's syndrome or HCC"), or None."""
+    j, named = k, False
+    while j < len(tokens):
+        while j < len(tokens) and tokens[j].type == "QUAL":
+            j += 1
+        if j >= len(tokens) or tokens[j].type != "COND":
+            return None
+        j, named = j + 1, True
+        seps = j
+        while seps < len(tokens) and tokens[seps].type in _WHO_SEPS:
+            seps += 1
+        if seps == j or seps >= len(tokens) or tokens[seps].type not in ("QUAL", "COND"):
+            return j if named else None
+        j = seps
+    return j if named else None
+
+
+def _limit_ends(tokens: list[Token], k: int) -> int | None:
+    """The end of a limit "≤ 3 × ULN", "< 3.0 mg/dL" starting at ``k``, or None."""
+    if k + 1 >= len(tokens) or tokens[k].type not in _BOUNDS or tokens[k + 1].type != "NUMBER":
+        return None
+    j = k + 2
+    if j + 1 < len(tokens) and tokens[j].type == "TIMES" and tokens[j + 1].type in ("ULN", "LLN"):
+        return j + 2
+    return j + 1 if j < len(tokens) and tokens[j].type in _VALUE_ENDS else j
+
+
+def limits_for_the_excepted(tokens: list[Token]) -> list[Token]:
+    """"Bilirubin ≤ 1.5 × ULN (except patients with Gilbert's syndrome, who must have < 3 mg/dL)",
+    "… with the following exception: patients with Gilbert's syndrome: bilirubin ≤ 3 × ULN",
+    "(patients with Gilbert's syndrome: ≤ 3 × ULN)": the patients named first, then the limit
+    they are held to instead. Written as "(≤ 3 × ULN for patients with …)", the limit first, which
+    is how the grammar reads another limit for some patients. Only after a limit on the same
+    value, and only the whole exception: anything else in it and the words stay as they are."""
+    for k, t in enumerate(tokens):
+        measures = [x for x in tokens[:k] if x.type == "MEASURE"]
+        if not measures or not any(x.type in _BOUNDS for x in tokens[:k]) \
+                or any(x.type in ("PERIOD", "SEMI") for x in tokens[tokens.index(measures[-1]):k]):
+            continue
+        opened = t.type == "LPAR"
+        j = k + opened
+        excepted = j < len(tokens) and tokens[j].type == "EXCEPT"
+        if not (opened or excepted):
+            continue
+        j += excepted
+        j += j < len(tokens) and tokens[j].type == "COLON"
+        who_end = _who_ends(tokens, j)
+        if who_end is None:
+            continue
+        m = who_end
+        if excepted:
+            m += m < len(tokens) and tokens[m].type == "COMMA"
+            m += m < len(tokens) and tokens[m].type == "REQUIRING"
+        if m < len(tokens) and tokens[m].type == "COLON":
+            m += 1
+        elif not excepted:
+            continue  # "(patients with HCC: …)": the colon says the limit is theirs
+        named = m < len(tokens) and tokens[m].type == "MEASURE"
+        if named and tokens[m].value != measures[-1].value:
+            continue
+        end = _limit_ends(tokens, m + named)
+        if end is None:
+            continue
+        if opened:
+            if end >= len(tokens) or tokens[end].type != "RPAR":
+                continue
+            after = end + 1
+        else:
+            if end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+                continue
+            after = end
+        at = tokens[m].start_pos
+        close = tokens[end - 1].end_pos
+        return (tokens[:k] + [token("LPAR", "(", at, at)] + tokens[m:end] + [token("IF", "", at, at)]
+                + tokens[j:who_end] + [token("RPAR", ")", close, close)] + tokens[after:])
+    return tokens
+
+
 PERSISTENT = frozenset({"persistent", "persistently"})
 
 

@@ -110,19 +110,48 @@ def item_labels(tokens: list[Token]) -> list[Token]:
 _AGE_RUN = frozenset({"NUMBER", "TO", "DASH", "BETWEEN", "GT", "GE", "LT", "LE", "TIMEUNIT"})
 
 
+def _is_word(t: Token, *words: str) -> bool:
+    return t.type == "WORD" and t.value.lower() in words
+
+
 def ages_of_age(tokens: list[Token]) -> list[Token]:
-    """"6 to 59 months of age", "≥ 28 days of age": the age named after its limits in months,
-    weeks or days (years are YEARS_OLD), read with the name first."""
-    for k in range(len(tokens) - 2):
-        if tokens[k].type == "TIMEUNIT" and tokens[k + 1].type == "OF" and tokens[k + 2].type == "MEASURE" \
+    """"6 to 59 months of age", "≥ 28 days of age", "less than 7 days old": the age named after
+    its limits in months, weeks or days (years are YEARS_OLD), read with the name first."""
+    tokens = _hours_of_life(tokens)
+    for k in range(len(tokens) - 1):
+        if tokens[k].type != "TIMEUNIT":
+            continue
+        if k + 2 < len(tokens) and tokens[k + 1].type == "OF" and tokens[k + 2].type == "MEASURE" \
                 and tokens[k + 2].value == "age":
-            j = k
-            while j > 0 and tokens[j - 1].type in _AGE_RUN:
-                j -= 1
-            if j > 0 and tokens[j - 1].type == "MEASURE" or not any(t.type == "NUMBER" for t in tokens[j:k]):
+            named = 2
+        elif _is_word(tokens[k + 1], "old"):
+            named = 1
+        else:
+            continue
+        j = k
+        while j > 0 and tokens[j - 1].type in _AGE_RUN:
+            j -= 1
+        if j > 0 and tokens[j - 1].type == "MEASURE" or not any(t.type == "NUMBER" for t in tokens[j:k]):
+            return tokens
+        age = token("MEASURE", "age", tokens[k + 1].start_pos, tokens[k + named].end_pos)
+        return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + named + 1:]]
+    return tokens
+
+
+def _hours_of_life(tokens: list[Token]) -> list[Token]:
+    """"Enrollment within 48 hours of birth", "within 72 hours after birth": an age, at most that
+    many hours or days (the time the sentence names, enrollment, is now)."""
+    for k in range(len(tokens) - 4):
+        if [t.type for t in tokens[k:k + 3]] == ["WITHIN", "NUMBER", "TIMEUNIT"] \
+                and tokens[k + 3].type in ("OF", "AFTER") and _is_word(tokens[k + 4], "birth") \
+                and tokens[k + 2].value in ("hours", "days") and (k + 5 == len(tokens) or tokens[k + 5].type in (
+                    "PERIOD", "SEMI", "COMMA", "RPAR")):
+            start = k - 1 if k == 1 and tokens[0].type == "ANCHOR" else k
+            if start != 0 and tokens[start - 1].type not in ("PERIOD", "SEMI"):
                 return tokens
-            age = retyped(tokens[k + 2], "MEASURE")
-            return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + 3:]]
+            at = tokens[k].start_pos
+            return [*tokens[:start], token("MEASURE", "age", at, at), retyped(tokens[k], "LE", "within"),
+                    tokens[k + 1], tokens[k + 2], *tokens[k + 5:]]
     return tokens
 
 
@@ -231,10 +260,16 @@ _PATIENTS_WITH = re.compile(r"(?i)\b(?:patients|subjects|participants|individual
 
 _CONDITION_NAMING = frozenset({"COND", "QUAL", "OR", "AND", "ANDOR", "COMMA"})
 
+# "Patients with Gilbert's syndrome may have bilirubin ≤ 3 × ULN": a permission, in words the
+# lexicon passes over ("may", "have")
+_MAY_HAVE = re.compile(r"(?i)^\s*,?\s*(?:may|can|could|are\s+allowed\s+to|are\s+permitted\s+to)\s+"
+                       r"(?:also\s+|still\s+)?have(?:\s+an?)?\s*$")
+
 
 def patients_with(tokens: list[Token], text: str) -> list[Token]:
     """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
-    condition (if diabetes then …), not a requirement to have it."""
+    condition (if diabetes then …), not a requirement to have it. "… may have …" is a looser
+    limit allowed them: its THEN says "may", for the reader to check what is allowed."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -243,12 +278,13 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
         while j < len(tokens) and tokens[j].type in _CONDITION_NAMING:
             j += 1
         begin = tokens[k - 1].end_pos if k else 0
-        if opens and j < len(tokens) and tokens[j].type == "MUST" and j + 1 < len(tokens) \
+        may = j > k and j < len(tokens) and _MAY_HAVE.match(text[tokens[j - 1].end_pos:tokens[j].start_pos])
+        if opens and j < len(tokens) and (tokens[j].type == "MUST" and j + 1 < len(tokens) or may) \
                 and any(t.type == "COND" for t in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos]):
             at = tokens[k].start_pos
             out.append(token("IF", "", at, at))
             out.extend(tokens[k:j])
-            out.append(token("THEN", "", tokens[j].start_pos, tokens[j].start_pos))
+            out.append(token("THEN", "may" if may else "", tokens[j].start_pos, tokens[j].start_pos))
             k = j
             continue
         out.append(tokens[k])

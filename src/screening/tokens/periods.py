@@ -37,6 +37,29 @@ def dated_diagnoses(tokens: list[Token]) -> list[Token]:
             else t for k, t in enumerate(tokens)]
 
 
+def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
+    """"Type 2 diabetes diagnosed at least 6 months before screening", "Diagnosis of RA ≥ 6 months
+    prior to baseline": had since at least then, up to now, as "for at least 6 months prior to
+    screening" is (LASTING). Only with "diagnosed" said, and only "at least" or "more than"; not of
+    an acute event, which is over long before (a myocardial infarction does not last 6 months)."""
+    for k, t in enumerate(tokens):
+        if t.type != "COND" or load_vocabulary().is_event(t.value):
+            continue
+        diagnosed = [x for x in tokens[max(k - 1, 0):k + 2] if x.type == "QUAL" and x.value == "diagnosed"]
+        if not diagnosed:
+            continue
+        j = k + 1 + (k + 1 < len(tokens) and tokens[k + 1] is diagnosed[-1])
+        time = [x.type for x in tokens[j:j + 4]]
+        if time != ["GE", "NUMBER", "TIMEUNIT", "BEFORE"] and time != ["GT", "NUMBER", "TIMEUNIT", "BEFORE"]:
+            continue
+        end = j + 4 + (j + 4 < len(tokens) and tokens[j + 4].type == "ANCHOR")
+        if end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI", "COMMA", "AND", "RPAR"):
+            continue
+        lasting = token("LASTING", "for", tokens[j].start_pos, tokens[j].start_pos)
+        return [*tokens[:j], lasting, *tokens[j:j + 3], *diagnosed_long_ago(tokens[end:])]
+    return tokens
+
+
 WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
 
 
