@@ -1,0 +1,102 @@
+"""Findings of an examination or test, organ-system disease classes and a disease's involvement of
+an organ: what is read, what stays words, and how the readings decide."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # the brain and spinal cord, not any part of the nervous system
+    ("central nervous system disorder", "exclusion", "condition cns_disease"),
+    ("History of central nervous system disorder", "exclusion", "condition cns_disease [history]"),
+    ("Any CNS disease", "exclusion", "condition cns_disease"),
+    ("Diseases of the central nervous system", "exclusion", "condition cns_disease"),
+    ("Any neurological disease", "exclusion", "condition neurological_disease"),
+    # a cancer in the bone marrow or the liver
+    ("Bone marrow involvement", "exclusion", "condition bone_marrow_involvement"),
+    ("Known bone marrow involvement", "exclusion", "condition bone_marrow_involvement"),
+    ("Bone marrow metastases", "exclusion", "condition bone_marrow_involvement"),
+    ("liver involvement by tumor", "exclusion", "condition liver_involvement"),
+    ("Hepatic involvement by tumour", "exclusion", "condition liver_involvement"),
+    ("Platelets ≥ 75,000/mm3 (≥ 50,000/mm3 if bone marrow involvement)", "inclusion",
+     "platelets >= 75000 /mm3 or (condition bone_marrow_involvement and platelets >= 50000 /mm3)"),
+    ("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN in case of liver involvement by tumor)", "inclusion",
+     "(alt <= 2.5 x ULN and ast <= 2.5 x ULN) or "
+     "(condition liver_involvement and (alt <= 5 x ULN and ast <= 5 x ULN))"),
+    # organ systems, named by an adjective or "disease of the …"
+    ("History of immunologic disease", "exclusion", "condition immune_system_disease [history]"),
+    ("History of cardiovascular, renal, musculoskeletal or dermatological disorders", "exclusion",
+     "condition cardiovascular_disease [history] or condition kidney_disease [history] or "
+     "condition musculoskeletal_disease [history] or condition skin_disease [history]"),
+    ("Liver problems", "exclusion", "condition liver_disease"),
+    ("Kidney problems", "exclusion", "condition kidney_disease"),
+    ("Known disease of the liver", "exclusion", "condition liver_disease"),
+    ("Disorders of the heart", "exclusion", "condition heart_disease"),
+])
+def test_findings_constructs(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert to_text(compiled.rule) == rule
+    assert not compiled.errors
+
+
+STAYS_WORDS = [
+    # bare "liver involvement" may be amyloid or sarcoid in the liver
+    ("Known liver involvement", "exclusion"),
+    ("Cardiac involvement", "inclusion"),
+    ("Renal involvement", "exclusion"),
+    ("Liver involvement by lymphoma", "exclusion"),
+    # a list of organs after one "disease of" (for a token pass: each organ's disease)
+    ("Diseases of the heart, liver or kidney", "exclusion"),
+    ("Serious, unstable illness including hepatic, renal, gastroenterological, respiratory, cardiovascular, "
+     "endocrine, neurologic, immunologic, or hematologic disease", "exclusion"),
+    ("Terminal illness", "exclusion"),
+    ("Lymphoma involving the central nervous system", "exclusion"),
+    ("A history of disease that may affect the central nervous system", "exclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_WORDS)
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+def _conditions(*names):
+    return {"conditions": [{"name": n} for n in names], "complete": ["conditions"]}
+
+
+@pytest.mark.parametrize("names, truth", [
+    (("carpal tunnel syndrome",), Truth.FALSE),       # a nerve entrapment: no disease of the brain or cord
+    (("peripheral neuropathy",), Truth.FALSE),
+    (("epilepsy",), Truth.TRUE),
+    (("multiple sclerosis",), Truth.TRUE),
+    (("ischemic stroke",), Truth.TRUE),
+    (("Alzheimer's disease",), Truth.TRUE),
+    (("neurological disease",), Truth.UNKNOWN),       # recorded only by the broader name
+])
+def test_a_cns_disorder_is_of_the_brain_or_spinal_cord(names, truth):
+    assert outcome("condition cns_disease", **_conditions(*names)).truth is truth
+
+
+@pytest.mark.parametrize("names, truth", [
+    (("liver metastases",), Truth.TRUE),
+    (("bone metastases",), Truth.FALSE),
+    ((), Truth.FALSE),
+])
+def test_liver_metastases_are_liver_involvement_by_tumor(names, truth):
+    assert outcome("condition liver_involvement", **_conditions(*names)).truth is truth
+
