@@ -47,6 +47,26 @@ def outcome(rule: str, **profile):
     ("Kidney problems", "exclusion", "condition kidney_disease"),
     ("Known disease of the liver", "exclusion", "condition liver_disease"),
     ("Disorders of the heart", "exclusion", "condition heart_disease"),
+    # "clinically significant X" is X, and whether it is significant the investigator's call
+    ("Clinically significant cardiovascular disease", "exclusion",
+     'judgement "Clinically significant" and condition cardiovascular_disease'),
+    ("Significant liver or kidney disease", "exclusion",
+     'judgement "Significant" and (condition liver_disease or condition kidney_disease)'),
+    ("History of clinically significant liver disease", "exclusion",
+     'judgement "clinically significant" and condition liver_disease [history]'),
+    ("Clinically significant abnormal ECG at screening", "exclusion",
+     'judgement "Clinically significant" and ecg_abnormality in {yes}'),
+    ("Clinically significant cardiovascular, respiratory, renal, hepatic, gastrointestinal, endocrine, "
+     "hematological, neurological or psychiatric disease", "exclusion",
+     'judgement "Clinically significant" and (condition cardiovascular_disease or condition pulmonary_disease or '
+     'condition kidney_disease or condition liver_disease or condition gastrointestinal_disease or '
+     'condition endocrine_disease or condition hematologic_disease or condition neurological_disease or '
+     'condition psychiatric_disorder)'),
+    ("Significant history of cardiovascular, pulmonary, hepatic, immunologic, dermatologic, or psychiatric disease",
+     "exclusion",
+     'judgement "Significant" and (condition cardiovascular_disease [history] or condition pulmonary_disease '
+     '[history] or condition liver_disease [history] or condition immune_system_disease [history] or '
+     'condition skin_disease [history] or condition psychiatric_disorder [history])'),
 ])
 def test_findings_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -62,6 +82,12 @@ STAYS_WORDS = [
     ("Liver involvement by lymphoma", "exclusion"),
     # a list of organs after one "disease of" (for a token pass: each organ's disease)
     ("Diseases of the heart, liver or kidney", "exclusion"),
+    # "no clinically significant X" is not "no X"; "that would interfere" is not X
+    ("No clinically significant cardiac disease", "inclusion"),
+    ("Cardiac disease that is clinically significant in the opinion of the investigator", "exclusion"),
+    ("Clinically significant abnormal laboratory values", "exclusion"),
+    ("Clinically significant abnormal findings on physical examination, ECG or laboratory tests at screening",
+     "exclusion"),
     ("Serious, unstable illness including hepatic, renal, gastroenterological, respiratory, cardiovascular, "
      "endocrine, neurologic, immunologic, or hematologic disease", "exclusion"),
     ("Terminal illness", "exclusion"),
@@ -100,3 +126,13 @@ def test_a_cns_disorder_is_of_the_brain_or_spinal_cord(names, truth):
 def test_liver_metastases_are_liver_involvement_by_tumor(names, truth):
     assert outcome("condition liver_involvement", **_conditions(*names)).truth is truth
 
+
+@pytest.mark.parametrize("names, truth", [
+    ((), Truth.FALSE),                           # no heart disease: none that is significant
+    (("hypertension",), Truth.UNKNOWN),          # significant or not is the investigator's call
+    (("atrial fibrillation",), Truth.UNKNOWN),
+])
+def test_clinically_significant_disease_is_the_disease_judged(names, truth):
+    rule = compile_criterion("Clinically significant cardiovascular disease", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
