@@ -67,6 +67,14 @@ def outcome(rule: str, **profile):
      'judgement "Significant" and (condition cardiovascular_disease [history] or condition pulmonary_disease '
      '[history] or condition liver_disease [history] or condition immune_system_disease [history] or '
      'condition skin_disease [history] or condition psychiatric_disorder [history])'),
+    # what a tracing shows, in an exclusion: the conditions, and the words beside them
+    ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction", "exclusion",
+     "(condition ischemia or condition arrhythmia or condition cardiac_conduction_disorder or "
+     'condition myocardial_infarction) and text "Electrocardiographic evidence of"'),
+    ("ECG evidence of left ventricular hypertrophy", "exclusion",
+     'condition left_ventricular_hypertrophy and text "ECG evidence of"'),
+    ("Resting ECG evidence of second or third degree AV block", "exclusion",
+     '(condition second_degree_av_block or condition third_degree_av_block) and text "Resting ECG evidence of"'),
 ])
 def test_findings_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -75,6 +83,10 @@ def test_findings_constructs(text, kind, rule):
 
 
 STAYS_WORDS = [
+    # a tracing may show what the problem list does not: an inclusion is not failed for its absence
+    ("ECG evidence of left ventricular hypertrophy", "inclusion"),
+    ("ECG evidence of myocardial infarction within 6 months", "exclusion"),
+    ("ECG evidence of QTc > 470 msec", "exclusion"),
     # bare "liver involvement" may be amyloid or sarcoid in the liver
     ("Known liver involvement", "exclusion"),
     ("Cardiac involvement", "inclusion"),
@@ -134,5 +146,19 @@ def test_liver_metastases_are_liver_involvement_by_tumor(names, truth):
 ])
 def test_clinically_significant_disease_is_the_disease_judged(names, truth):
     rule = compile_criterion("Clinically significant cardiovascular disease", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("names, truth", [
+    ((), Truth.FALSE),
+    (("coronary artery disease",), Truth.UNKNOWN),   # a normal tracing now is possible
+    (("critical limb ischemia",), Truth.UNKNOWN),    # ischemia, but of a leg
+    (("atrial fibrillation",), Truth.UNKNOWN),
+    (("asthma",), Truth.FALSE),
+])
+def test_what_a_tracing_shows_waits_for_the_tracing(names, truth):
+    rule = compile_criterion("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or "
+                             "myocardial infarction", "exclusion").rule
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
