@@ -47,6 +47,10 @@ def outcome(rule: str, **profile):
     ("Kidney problems", "exclusion", "condition kidney_disease"),
     ("Known disease of the liver", "exclusion", "condition liver_disease"),
     ("Disorders of the heart", "exclusion", "condition heart_disease"),
+    ("Diseases of the heart, liver or kidney", "exclusion",
+     "condition heart_disease or condition liver_disease or condition kidney_disease"),
+    ("Disease of the heart, lungs, liver or kidneys", "exclusion",
+     "condition heart_disease or condition pulmonary_disease or condition liver_disease or condition kidney_disease"),
     # "clinically significant X" is X, and whether it is significant the investigator's call
     ("Clinically significant cardiovascular disease", "exclusion",
      'judgement "Clinically significant" and condition cardiovascular_disease'),
@@ -75,6 +79,11 @@ def outcome(rule: str, **profile):
      'condition left_ventricular_hypertrophy and text "ECG evidence of"'),
     ("Resting ECG evidence of second or third degree AV block", "exclusion",
      '(condition second_degree_av_block or condition third_degree_av_block) and text "Resting ECG evidence of"'),
+    # what a test's report says, recorded on the procedure
+    ("Abnormal electroretinogram (ERG)", "exclusion", "erg_abnormality in {yes}"),
+    ("Abnormal EEG", "exclusion", "eeg_abnormality in {yes}"),
+    ("Abnormal electrocardiogram", "exclusion", "ecg_abnormality in {yes}"),
+    ("Clinically significant abnormal EEG", "exclusion", 'judgement "Clinically significant" and eeg_abnormality in {yes}'),
 ])
 def test_findings_constructs(text, kind, rule):
     compiled = compile_criterion(text, kind)
@@ -83,6 +92,7 @@ def test_findings_constructs(text, kind, rule):
 
 
 STAYS_WORDS = [
+    ("Epileptiform activity on EEG", "exclusion"),  # narrower than abnormal
     # a tracing may show what the problem list does not: an inclusion is not failed for its absence
     ("ECG evidence of left ventricular hypertrophy", "inclusion"),
     ("ECG evidence of myocardial infarction within 6 months", "exclusion"),
@@ -92,8 +102,9 @@ STAYS_WORDS = [
     ("Cardiac involvement", "inclusion"),
     ("Renal involvement", "exclusion"),
     ("Liver involvement by lymphoma", "exclusion"),
-    # a list of organs after one "disease of" (for a token pass: each organ's disease)
-    ("Diseases of the heart, liver or kidney", "exclusion"),
+    # a list of organs after one "disease of": read only when every organ's disease is known
+    ("Disease of the heart, liver, or spleen", "exclusion"),
+    ("Diseases of the heart or blood vessels", "exclusion"),
     # "no clinically significant X" is not "no X"; "that would interfere" is not X
     ("No clinically significant cardiac disease", "inclusion"),
     ("Cardiac disease that is clinically significant in the opinion of the investigator", "exclusion"),
@@ -162,3 +173,13 @@ def test_what_a_tracing_shows_waits_for_the_tracing(names, truth):
                              "myocardial infarction", "exclusion").rule
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+@pytest.mark.parametrize("findings, day, truth", [
+    ({"erg_abnormality": True}, "2026-10-01", Truth.TRUE),
+    ({"erg_abnormality": False}, "2026-10-01", Truth.FALSE),
+    ({}, "2026-10-01", Truth.UNKNOWN),
+])
+def test_an_abnormal_electroretinogram_is_read_from_the_procedure(findings, day, truth):
+    procedures = [{"name": "electroretinography", "date": day, "findings": findings}]
+    assert outcome("erg_abnormality in {yes}", procedures=procedures).truth is truth
