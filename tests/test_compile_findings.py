@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from screening.compile import compile_criterion, parse_rule
+from screening.compile import compile_criterion, compile_trial, parse_rule
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.nodes import is_structured
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
+from screening.trial import Criterion, Trial
 
 AS_OF = date(2026, 11, 20)
 
@@ -38,6 +39,16 @@ def outcome(rule: str, **profile):
     ("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN in case of liver involvement by tumor)", "inclusion",
      "(alt <= 2.5 x ULN and ast <= 2.5 x ULN) or "
      "(condition liver_involvement and (alt <= 5 x ULN and ast <= 5 x ULN))"),
+    # a site of a named cancer: both, and the words that say one is in the other
+    ("Lymphoma with CNS involvement", "exclusion",
+     'condition lymphoma and condition cns_involvement and text "with CNS involvement"'),
+    ("Active CNS involvement by lymphoma", "exclusion",
+     'condition cns_involvement [active] and condition lymphoma and text "by lymphoma"'),
+    ("Bone marrow involvement by lymphoma", "exclusion",
+     'condition bone_marrow_involvement and condition lymphoma and text "by lymphoma"'),
+    ("Diffuse large B-cell lymphoma with bone marrow involvement", "inclusion",
+     'condition diffuse_large_b_cell_lymphoma and condition bone_marrow_involvement and '
+     'text "with bone marrow involvement"'),
     # organ systems, named by an adjective or "disease of the …"
     ("History of immunologic disease", "exclusion", "condition immune_system_disease [history]"),
     ("History of cardiovascular, renal, musculoskeletal or dermatological disorders", "exclusion",
@@ -72,7 +83,8 @@ def outcome(rule: str, **profile):
      '[history] or condition liver_disease [history] or condition immune_system_disease [history] or '
      'condition skin_disease [history] or condition psychiatric_disorder [history])'),
     # what a tracing shows, in an exclusion: the conditions, and the words beside them
-    ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction", "exclusion",
+    ("Electrocardiographic evidence of ischemia, arrhythmia, conduction defect, or myocardial infarction",
+     "exclusion",
      "(condition ischemia or condition arrhythmia or condition cardiac_conduction_disorder or "
      'condition myocardial_infarction) and text "Electrocardiographic evidence of"'),
     ("ECG evidence of left ventricular hypertrophy", "exclusion",
@@ -101,7 +113,8 @@ STAYS_WORDS = [
     ("Known liver involvement", "exclusion"),
     ("Cardiac involvement", "inclusion"),
     ("Renal involvement", "exclusion"),
-    ("Liver involvement by lymphoma", "exclusion"),
+    ("Leukemic involvement of the central nervous system", "exclusion"),
+    ("Brain metastases with leptomeningeal disease", "exclusion"),
     # a list of organs after one "disease of": read only when every organ's disease is known
     ("Disease of the heart, liver, or spleen", "exclusion"),
     ("Diseases of the heart or blood vessels", "exclusion"),
@@ -183,3 +196,25 @@ def test_what_a_tracing_shows_waits_for_the_tracing(names, truth):
 def test_an_abnormal_electroretinogram_is_read_from_the_procedure(findings, day, truth):
     procedures = [{"name": "electroretinography", "date": day, "findings": findings}]
     assert outcome("erg_abnormality in {yes}", procedures=procedures).truth is truth
+
+
+def test_the_cancer_a_site_is_of_is_the_patients_own_in_a_trial_of_it():
+    # excepted as "another" lymphoma, it had let a DLBCL patient with CNS involvement through
+    texts = ["CNS involvement by lymphoma", "Prior malignancy"]
+    trial = Trial(nct_id="NCT00000001", conditions=("Diffuse Large B-Cell Lymphoma",),
+                  criteria=tuple(Criterion(id=f"E{k + 1}", kind="exclusion", text=t) for k, t in enumerate(texts)))
+    rules = compile_trial(trial).rules
+    assert to_text(rules["E1"]) == 'condition cns_involvement and condition lymphoma and text "by lymphoma"'
+    assert "except (diffuse_large_b_cell_lymphoma" in to_text(rules["E2"])
+
+
+@pytest.mark.parametrize("names, truth", [
+    (("follicular lymphoma",), Truth.FALSE),
+    (("follicular lymphoma", "CNS involvement"), Truth.UNKNOWN),
+    (("follicular lymphoma", "leptomeningeal disease"), Truth.UNKNOWN),
+    (("diffuse large B-cell lymphoma",), Truth.UNKNOWN),    # it may be a primary CNS lymphoma
+])
+def test_cns_involvement_by_lymphoma_waits_when_both_are_recorded(names, truth):
+    rule = compile_criterion("Active CNS involvement by lymphoma", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth

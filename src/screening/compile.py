@@ -1123,7 +1123,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                                                "qualifiers": tuple(q for q in node.qualifiers if q != "other")})
             return node
         if isinstance(node, (AllOf, AnyOf)):
-            items = [exempt(i) for i in node.items]
+            sites = [c for i in node.items if isinstance(i, HasCondition) and i.concept is not None
+                     for c in vocab.get(i.concept).said_of] if isinstance(node, AllOf) else []
+            # "CNS involvement by lymphoma" in a lymphoma trial: the lymphoma is the patient's own
+            items = [i if isinstance(i, HasCondition) and i.concept is not None and "other" not in i.qualifiers
+                     and any(vocab.is_a(i.concept, c) for c in sites) else exempt(i) for i in node.items]
             return None if any(i is None for i in items) else node.model_copy(update={"items": tuple(items)})
         if isinstance(node, Not):
             item = exempt(node.item)
