@@ -91,6 +91,10 @@ def outcome(rule: str, **profile):
      'condition left_ventricular_hypertrophy and text "ECG evidence of"'),
     ("Resting ECG evidence of second or third degree AV block", "exclusion",
      '(condition second_degree_av_block or condition third_degree_av_block) and text "Resting ECG evidence of"'),
+    # motor as sensory neuropathy: a kind of peripheral neuropathy, graded on CTCAE
+    ("Peripheral motor neuropathy", "exclusion", "condition peripheral_motor_neuropathy"),
+    ("Grade ≥ 2 peripheral sensory or motor neuropathy", "exclusion",
+     "condition peripheral_sensory_neuropathy grade >= 2 or condition peripheral_motor_neuropathy grade >= 2"),
     # what a test's report says, recorded on the procedure
     ("Abnormal electroretinogram (ERG)", "exclusion", "erg_abnormality in {yes}"),
     ("Abnormal EEG", "exclusion", "eeg_abnormality in {yes}"),
@@ -218,3 +222,8 @@ def test_cns_involvement_by_lymphoma_waits_when_both_are_recorded(names, truth):
     rule = compile_criterion("Active CNS involvement by lymphoma", "exclusion").rule
     patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions(*names)})
     assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is truth
+
+
+def test_a_neuropathy_recorded_without_its_kind_may_be_motor():
+    conditions = {"conditions": [{"name": "peripheral neuropathy", "grade": 2}], "complete": ["conditions"]}
+    assert outcome("condition peripheral_motor_neuropathy grade >= 2", **conditions).truth is Truth.UNKNOWN
