@@ -28,6 +28,9 @@ def outcome(rule: str, **profile):
     ("Any CNS disease", "exclusion", "condition cns_disease"),
     ("Diseases of the central nervous system", "exclusion", "condition cns_disease"),
     ("Any neurological disease", "exclusion", "condition neurological_disease"),
+    ("History of central nervous system (CNS) disease", "exclusion", "condition cns_disease [history]"),
+    ("History of seizures or other CNS disorder", "exclusion",
+     "condition seizure [history] or condition cns_disease [history]"),
     # a cancer in the bone marrow or the liver
     ("Bone marrow involvement", "exclusion", "condition bone_marrow_involvement"),
     ("Known bone marrow involvement", "exclusion", "condition bone_marrow_involvement"),
@@ -54,6 +57,11 @@ def outcome(rule: str, **profile):
     ("History of cardiovascular, renal, musculoskeletal or dermatological disorders", "exclusion",
      "condition cardiovascular_disease [history] or condition kidney_disease [history] or "
      "condition musculoskeletal_disease [history] or condition skin_disease [history]"),
+    ("Evidence of clinically significant hepatic, renal, cardiac, pulmonary, metabolic, endocrine, or "
+     "gastrointestinal disease", "exclusion",
+     'judgement "clinically significant" and (condition liver_disease or condition kidney_disease or '
+     'condition heart_disease or condition pulmonary_disease or condition metabolic_disease or '
+     'condition endocrine_disease or condition gastrointestinal_disease)'),
     ("Liver problems", "exclusion", "condition liver_disease"),
     ("Kidney problems", "exclusion", "condition kidney_disease"),
     ("Known disease of the liver", "exclusion", "condition liver_disease"),
@@ -99,6 +107,8 @@ def outcome(rule: str, **profile):
     ("Abnormal electroretinogram (ERG)", "exclusion", "erg_abnormality in {yes}"),
     ("Abnormal EEG", "exclusion", "eeg_abnormality in {yes}"),
     ("Abnormal electrocardiogram", "exclusion", "ecg_abnormality in {yes}"),
+    ("Abnormal chest radiograph", "exclusion", "chest_xray_abnormality in {yes}"),
+    ("Abnormal echocardiogram", "exclusion", "echocardiogram_abnormality in {yes}"),
     ("Clinically significant abnormal EEG", "exclusion", 'judgement "Clinically significant" and eeg_abnormality in {yes}'),
 ])
 def test_findings_constructs(text, kind, rule):
@@ -109,6 +119,9 @@ def test_findings_constructs(text, kind, rule):
 
 STAYS_WORDS = [
     ("Epileptiform activity on EEG", "exclusion"),  # narrower than abnormal
+    ("Unable to achieve 4 metabolic equivalents", "exclusion"),
+    ("Diseases of the central nervous system or peripheral nervous system", "exclusion"),
+    ("Any clinically significant medical condition", "exclusion"),  # a general head with nothing to narrow it
     # a tracing may show what the problem list does not: an inclusion is not failed for its absence
     ("ECG evidence of left ventricular hypertrophy", "inclusion"),
     ("ECG evidence of myocardial infarction within 6 months", "exclusion"),
