@@ -97,6 +97,11 @@ def outcome(rule: str, **profile):
      'condition myocardial_infarction) and text "Electrocardiographic evidence of"'),
     ("ECG evidence of left ventricular hypertrophy", "exclusion",
      'condition left_ventricular_hypertrophy and text "ECG evidence of"'),
+    ("Evidence of myocardial ischemia on ECG", "exclusion",
+     'condition ischemic_heart_disease and text "on ECG"'),
+    ("Atrial fibrillation on Holter monitoring", "exclusion", 'condition atrial_fibrillation and text "on Holter monitoring"'),
+    # after a value, a tracing only says how it was measured
+    ("QTc > 470 msec on ECG", "exclusion", "qtc > 470 msec"),
     ("Resting ECG evidence of second or third degree AV block", "exclusion",
      '(condition second_degree_av_block or condition third_degree_av_block) and text "Resting ECG evidence of"'),
     # motor as sensory neuropathy: a kind of peripheral neuropathy, graded on CTCAE
@@ -126,6 +131,7 @@ STAYS_WORDS = [
     ("ECG evidence of left ventricular hypertrophy", "inclusion"),
     ("ECG evidence of myocardial infarction within 6 months", "exclusion"),
     ("ECG evidence of QTc > 470 msec", "exclusion"),
+    ("Ischemia or arrhythmia on ECG", "exclusion"),  # which of them the words are said of
     # bare "liver involvement" may be amyloid or sarcoid in the liver
     ("Known liver involvement", "exclusion"),
     ("Cardiac involvement", "inclusion"),
@@ -240,3 +246,10 @@ def test_cns_involvement_by_lymphoma_waits_when_both_are_recorded(names, truth):
 def test_a_neuropathy_recorded_without_its_kind_may_be_motor():
     conditions = {"conditions": [{"name": "peripheral neuropathy", "grade": 2}], "complete": ["conditions"]}
     assert outcome("condition peripheral_motor_neuropathy grade >= 2", **conditions).truth is Truth.UNKNOWN
+
+
+def test_coronary_disease_with_a_normal_tracing_is_not_ischemia_on_ecg():
+    # the method was dropped, and a record of coronary artery disease excluded the patient
+    rule = compile_criterion("Evidence of myocardial ischemia on ECG", "exclusion").rule
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **_conditions("coronary artery disease")})
+    assert evaluate(rule, Context(patient=patient, as_of=AS_OF)).truth is Truth.UNKNOWN
