@@ -171,6 +171,9 @@ def _conditions(*names):
     (("multiple sclerosis",), Truth.TRUE),
     (("ischemic stroke",), Truth.TRUE),
     (("Alzheimer's disease",), Truth.TRUE),
+    (("migraine",), Truth.TRUE),
+    (("Friedreich ataxia",), Truth.TRUE),
+    (("optic neuritis",), Truth.TRUE),
     (("neurological disease",), Truth.UNKNOWN),       # recorded only by the broader name
 ])
 def test_a_cns_disorder_is_of_the_brain_or_spinal_cord(names, truth):
