@@ -73,6 +73,8 @@ def outcome(rule: str, **profile):
     # "clinically significant X" is X, and whether it is significant the investigator's call
     ("Clinically significant cardiovascular disease", "exclusion",
      'judgement "Clinically significant" and condition cardiovascular_disease'),
+    ("Clinically significant cardiac disease is not allowed", "exclusion",
+     'judgement "Clinically significant" and condition heart_disease'),
     ("Significant liver or kidney disease", "exclusion",
      'judgement "Significant" and (condition liver_disease or condition kidney_disease)'),
     ("History of clinically significant liver disease", "exclusion",
@@ -143,6 +145,8 @@ STAYS_WORDS = [
     ("Diseases of the heart or blood vessels", "exclusion"),
     # "no clinically significant X" is not "no X"; "that would interfere" is not X
     ("No clinically significant cardiac disease", "inclusion"),
+    ("Clinically significant cardiac disease is not allowed", "inclusion"),
+    ("Free of clinically significant cardiac disease", "inclusion"),
     ("Cardiac disease that is clinically significant in the opinion of the investigator", "exclusion"),
     ("Clinically significant abnormal laboratory values", "exclusion"),
     ("Clinically significant abnormal findings on physical examination, ECG or laboratory tests at screening",

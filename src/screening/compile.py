@@ -148,7 +148,9 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             said, rest = significant
             judged = Judgement(text=text[said.start:said.end], span=said)
             read = _read_clause(rest, norm, kind, vocab, errors)
-            if read is not None and not isinstance(read, Allowance) and is_structured(read):
+            # (not where the clause turns out negated: "… is not allowed" in an inclusion)
+            if read is not None and not isinstance(read, Allowance) and is_structured(read) \
+                    and not any(isinstance(n, Not) for n in walk(read)):
                 nodes.append(AllOf(items=(judged, read), span=span))
                 continue
         if any(t.type == "JUDGEMENT" for t in clause):
