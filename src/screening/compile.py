@@ -150,6 +150,18 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             else:
                 nodes.append(AllOf(items=(judged, read), span=span))
             continue
+        significant = _judged_significance(clause, norm)
+        if significant is not None:
+            # "Clinically significant cardiac disease": whether it is significant is the
+            # investigator's call, but it is cardiac disease, so a patient without any is decided
+            said, rest = significant
+            judged = Judgement(text=text[said.start:said.end], span=said)
+            read = _read_clause(rest, norm, kind, vocab, errors)
+            # (not where the clause turns out negated: "… is not allowed" in an inclusion)
+            if read is not None and not isinstance(read, Allowance) and is_structured(read) \
+                    and not any(isinstance(n, Not) for n in walk(read)):
+                nodes.append(AllOf(items=(judged, read), span=span))
+                continue
         if any(t.type == "JUDGEMENT" for t in clause):
             if _heads_a_list(clause):
                 # "… per investigator judgement are eligible, provided that all of the following
@@ -517,6 +529,32 @@ def _after_function_head(clause: list[Token], words: str) -> list[Token] | None:
         return None
     rest = clause[colon + 1:]
     return [] if all(t.type == "NUMBER" for t in rest) else rest
+
+
+# Words that say only how much something matters: "clinically significant X" is X, and whether it
+# is significant a judgement (unlike "X that would interfere with the study", which is not X).
+_SIGNIFICANT = frozenset({"clinically significant", "clinically relevant", "significant", "significantly"})
+
+
+def _judged_significance(clause: Sequence[Token], norm: Normalised) -> tuple[Span, list[Token]] | None:
+    """ "Clinically significant heart disease", "history of significant liver disease": the words of
+    significance, at the head of the clause before what they qualify, and the clause without them.
+    None where a clause says more than that (a negation, a requirement, an exception allowed), since
+    "no clinically significant X" is not "no X"."""
+    judged = [k for k, t in enumerate(clause) if t.type == "JUDGEMENT"]
+    if not judged or judged != list(range(judged[0], judged[-1] + 1)) or judged[-1] + 1 >= len(clause):
+        return None
+    if any(t.type != "QUAL" for t in clause[:judged[0]]) or clause[judged[-1] + 1].type not in ("COND", "FLAG", "QUAL"):
+        return None
+    if any(t.type in ("NEG", "MUST", "HOWEVER", "HOWEVER_ALLOWED", "IF", "THEN") for t in clause):
+        return None
+    if any(" ".join(norm.text[clause[k].start_pos:clause[k].end_pos].lower().split()) not in _SIGNIFICANT
+           for k in judged):
+        return None
+    said = norm.span(clause[judged[0]].start_pos, clause[judged[-1]].end_pos)
+    return said, [t for k, t in enumerate(clause) if k not in judged]
+
+
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
 # ("… or women of childbearing potential not using contraception" is one more item about women)
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
@@ -1116,7 +1154,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                                                "qualifiers": tuple(q for q in node.qualifiers if q != "other")})
             return node
         if isinstance(node, (AllOf, AnyOf)):
-            items = [exempt(i) for i in node.items]
+            sites = [c for i in node.items if isinstance(i, HasCondition) and i.concept is not None
+                     for c in vocab.get(i.concept).said_of] if isinstance(node, AllOf) else []
+            # "CNS involvement by lymphoma" in a lymphoma trial: the lymphoma is the patient's own
+            items = [i if isinstance(i, HasCondition) and i.concept is not None and "other" not in i.qualifiers
+                     and any(vocab.is_a(i.concept, c) for c in sites) else exempt(i) for i in node.items]
             return None if any(i is None for i in items) else node.model_copy(update={"items": tuple(items)})
         if isinstance(node, Not):
             item = exempt(node.item)

@@ -1219,6 +1219,17 @@ class Reader(Transformer):
             self.kind = kind
         return node if kind == "exclusion" else Not(item=node, span=node.span)
 
+    def seen_on(self, items):
+        """start: SEEN_ON seq — "ECG evidence of ischemia or arrhythmia": in an exclusion, the
+        conditions, with the words on how they are seen kept beside them (a patient with none is
+        decided, one with any waits for the tracing to be read)."""
+        if self.kind != "inclusion" and isinstance(items[1], _Seq):
+            node = self.start(items[1:])
+            if all(isinstance(n, HasCondition) and not n.qualifiers and n.window is None
+                   for n in walk(node) if not isinstance(n, (AnyOf, AllOf))):
+                return AllOf(items=(node, self._words_of(items[0])), span=node.span)
+        raise Unreadable("what a tracing shows, said of what is not a condition, or asked for")
+
     def allowance(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         return Allowance(seq)

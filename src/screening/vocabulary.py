@@ -110,7 +110,8 @@ class Concept(BaseModel):
     the scale ("heart failure NYHA class III"), one of them adds nothing to it.
     ``said_of`` names the class of diseases a value is recorded of, one disease at a time (a
     tumour stage is the stage of one cancer): with two such diseases on record, which one a
-    reading is of is not recorded.
+    reading is of is not recorded. On a condition (CNS involvement) it names the diseases that
+    condition is a site of: "CNS involvement by lymphoma" names both, never linked in a profile.
     ``in_percent`` names what a threshold in % after this name measures, when the name itself
     is not measured in %: "FEV1 ≥ 40%" is FEV1 % predicted (FEV1 itself is in litres), "BSA ≥
     10%" the share of the body surface a skin disease covers.

@@ -208,6 +208,14 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                 and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
             k += 1  # "1.5 x ULN (ULN) for age": the patient's own limit is already for age
             continue
+        if t.type == "PROC" and k and out[-1].type == "COND" and t.value in load_lexicon().tracings \
+                and _is_method(t, tokens[k - 1], out, text):
+            # "myocardial ischemia on ECG": what the tracing shows now, kept beside the condition
+            gap = text[tokens[k - 1].end_pos:t.start_pos]
+            start = tokens[k - 1].end_pos + len(gap) - len(gap.lstrip())
+            out.append(token("SITE", text[start:t.end_pos], start, t.end_pos))
+            k += 1
+            continue
         if t.type == "PROC" and k and _is_method(t, tokens[k - 1], out, text):
             k += 1  # "intracranial haemorrhage on the CT scan": how it was seen, not what is asked
             # "… by echocardiogram or MUGA": the other methods listed with it too

@@ -85,10 +85,12 @@ class _Lexicon:
                  other_gradings: Iterable[str] = (), lines_of_any: str | None = None,
                  class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None,
                  standard_therapy_said: Mapping[str, Iterable[str]] | None = None,
-                 recovered_from: Mapping[str, str] | None = None, therapies_said_of: Iterable[str] = ()) -> None:
+                 recovered_from: Mapping[str, str] | None = None, therapies_said_of: Iterable[str] = (),
+                 tracings: Iterable[str] = ()) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
+        self.tracings = frozenset(tracings)  # methods whose finding after a condition is kept in words
         self.only_high_abnormal = frozenset(only_high_abnormal)  # "normal X" is X <= ULN
         self.treated_by = dict(treated_by or {})  # condition id → the drug class that treats it
         self.lines_of_any = lines_of_any  # the class "lines of therapy" counts when no drug is named
@@ -171,6 +173,7 @@ def load_lexicon() -> _Lexicon:
     vocab = load_vocabulary()
     methods = {d for m in data.pop("METHOD_PROCEDURES", []) for d in vocab.descendants(m) | {m}}
     method_words = {" ".join(phrase.lower().split()) for phrase in data.pop("METHOD_WORDS", [])}
+    tracings = {d for m in data.pop("TRACING_PROCEDURES", []) for d in vocab.descendants(m) | {m}}
     only_high_abnormal = data.pop("NORMAL_MEANS_NOT_HIGH", [])
     treated_by = data.pop("TREATED_BY", {})
     measured_as = data.pop("MEASURED_AS", {})
@@ -213,7 +216,7 @@ def load_lexicon() -> _Lexicon:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
                     snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by,
-                    standard_therapy_said, recovered_from, therapies_said_of)
+                    standard_therapy_said, recovered_from, therapies_said_of, tracings)
 
 
 AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})

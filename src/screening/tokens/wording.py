@@ -158,6 +158,53 @@ def organs_sharing_a_name(tokens: list[Token], vocab: Vocabulary, text: str) -> 
     return out
 
 
+def organs_after_one_head(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Diseases of the heart, liver or kidney": organs listed after a name that ends in one ("diseases
+    of the heart") are each read with that name's head ("diseases of the liver" is liver disease),
+    when the vocabulary has every such name; otherwise the words stay unread."""
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        head = text[t.start_pos:t.end_pos].split()
+        if t.type != "COND" or len(head) < 3 or head[-2].lower() not in ("the", "of"):
+            continue
+        items, j = [], k + 1
+        while j + 1 < len(tokens) and tokens[j].type in LIST_JOINS:
+            while j < len(tokens) and tokens[j].type in LIST_JOINS:
+                j += 1  # ", or"
+            if j < len(tokens) and tokens[j].type == "WORD":
+                items.append(j)
+                j += 1
+            else:
+                break
+        found = [vocab.lookup(" ".join([*head[:-1], tokens[i].value])) for i in items]
+        named = [n.id for n in found if n is not None and n.category in ("condition", "class")]
+        if items and len(named) == len(items):
+            for i, concept_id in zip(items, named):
+                out[i] = retyped(tokens[i], "COND", concept_id)
+    return out
+
+
+def site_of_a_disease(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"CNS involvement by lymphoma", "lymphoma with bone marrow involvement": a site of a disease
+    (vocabulary ``said_of``) and a disease of that class, joined by "by" or "with", are linked as a
+    cause is ("secondary to"), since a profile records both but not that one is in the other."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        before = out[-1] if out else None
+        gap = text[before.end_pos:t.start_pos] if before is not None else ""
+        if before is not None and t.type == "COND" and before.type == "COND" \
+                and gap.strip().lower() in ("by", "with") and (_site_of(before.value, t.value, vocab)
+                                                             or _site_of(t.value, before.value, vocab)):
+            start = before.end_pos + len(gap) - len(gap.lstrip())
+            out.append(token("LINK", gap.strip(), start, start + len(gap.strip())))
+        out.append(t)
+    return out
+
+
+def _site_of(site: str, disease: str, vocab: Vocabulary) -> bool:
+    return any(vocab.is_a(disease, c) for c in vocab.get(site).said_of) and vocab.get(site).category == "condition"
+
+
 def _named_with(word: str, tail: list[str], vocab: Vocabulary) -> str | None:
     """The condition ``word`` names with the longest end of ``tail`` ("cardiac" + "failure"), if any."""
     for cut in range(len(tail)):
