@@ -115,6 +115,7 @@ class _Part:
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
     sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
+    any_eye: list[Rule] = field(default_factory=list)  # "in either eye": of one eye or the other, in words
     linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
     remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
@@ -348,11 +349,12 @@ class Reader(Transformer):
         unit = high[2] or low[2]
         if unit not in ("years", _OF_AGE):  # "18-65 years": an age; other bare ranges say nothing
             raise Unreadable("a range of what?")
-        unit = "years"
+        # "between 6 months and 5 years of age": a bound with a time unit of its own keeps it
+        low_unit = low[2] if low[2] in _YEARS else "years"
         span = self._span([t for t in items if isinstance(t, Token)])
         return _Part(node=AllOf(items=(
-            Comparison(concept="age", op=">=", value=low[1], unit=unit, span=span),
-            Comparison(concept="age", op=upper, value=high[1], unit=unit, span=span)), span=span), measure="age",
+            Comparison(concept="age", op=">=", value=low[1], unit=low_unit, span=span),
+            Comparison(concept="age", op=upper, value=high[1], unit="years", span=span)), span=span), measure="age",
             span=span)
 
     def age_postfix(self, items):
@@ -872,6 +874,10 @@ class Reader(Transformer):
         """post: SITE — "in the study eye": kept in its words beside what it is said of."""
         return ("site", self._words_of(items[0]))
 
+    def any_eye(self, items):
+        """post: ANY_EYE — "in either eye": kept in its words beside a value (which eye's it is)."""
+        return ("any_eye", self._words_of(items[0]))
+
     def _words_of(self, said: Token) -> FreeText:
         return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
                         span=self.norm.span(said.start_pos, said.end_pos))
@@ -1034,6 +1040,8 @@ class Reader(Transformer):
             part.unless.append(post[1])
         elif tag == "site":
             part.sites.append(post[1])
+        elif tag == "any_eye":
+            part.any_eye.append(post[1])
         elif tag == "linked":
             part.linked.extend(post[1:])
         elif tag == "remission":
@@ -1528,6 +1536,12 @@ class Reader(Transformer):
             # "uncontrolled glaucoma in the study eye": a patient without it is decided, one with
             # it waits for a coordinator to say which eye
             node = AllOf(items=(node, *p.sites), span=p.span)
+        if p.any_eye and p.node is not None:
+            if not isinstance(p.node, Comparison) or p.negated or len(seq.parts) > 1:
+                raise Unreadable("either eye of what is not one value")
+            # "IOP > 25 mmHg in either eye": the value recorded may be the other eye's, so one that
+            # meets the limit settles it and one that misses it waits for a coordinator
+            node = AnyOf(items=(node, *p.any_eye), span=p.span)
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it)
             had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \

@@ -1,0 +1,130 @@
+"""Wording of ophthalmology, paediatric, infectious-disease, vaccine, pain and psychiatry trials
+(a third round of specialties): text → rule, and what must stay free text because a reading could
+fail a patient wrongly."""
+
+from datetime import date
+
+import pytest
+
+from screening.compile import compile_criterion, parse_rule
+from screening.evaluate import Context, evaluate
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+from screening.printer import to_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def outcome(rule: str, **profile):
+    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
+    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # an age range whose bounds have units of their own
+    ("Children between 6 months and 5 years of age", "inclusion", "age >= 6 months and age <= 5 years"),
+    ("6 months to 17 years of age", "inclusion", "age >= 6 months and age <= 17 years"),
+    ("Between 2 and 5 years of age", "inclusion", "age >= 2 years and age <= 5 years"),
+    # a value in either eye: the recorded one may be the other eye's
+    ("IOP ≥ 22 mmHg in either eye", "inclusion", 'intraocular_pressure >= 22 mmHg or text "in either eye"'),
+    ("Intraocular pressure > 25 mmHg in at least one eye", "exclusion",
+     'intraocular_pressure > 25 mmHg or text "in at least one eye"'),
+    # a condition in either eye is the condition
+    ("Uveitis in either eye", "exclusion", "condition uveitis"),
+    ("History of retinal detachment in either eye", "exclusion", "condition retinal_detachment [history]"),
+    # kinds of a condition or operation are not their class, nor one another
+    ("Pathologic myopia", "exclusion", "condition pathologic_myopia"),
+    ("High myopia", "exclusion", "condition high_myopia"),
+    ("Myopic choroidal neovascularization", "exclusion", "condition myopic_cnv"),
+    ("History of rhegmatogenous retinal detachment", "exclusion",
+     "condition rhegmatogenous_retinal_detachment [history]"),
+    ("Cystoid macular edema", "exclusion", "condition cystoid_macular_edema"),
+    ("Meibomian gland dysfunction", "inclusion", "condition meibomian_gland_dysfunction"),
+    ("Exotropia", "exclusion", "condition exotropia"),
+    ("Previous trabeculectomy", "exclusion", "procedure trabeculectomy [history]"),
+    ("Prior glaucoma drainage device", "exclusion", "procedure glaucoma_drainage_device [history]"),
+    ("Prior glaucoma surgery", "exclusion", "procedure glaucoma_surgery [history]"),
+    ("Extremely low birth weight infants", "inclusion", "condition extremely_low_birth_weight"),
+    ("Very low birth weight", "inclusion", "condition very_low_birth_weight"),
+    ("Early-onset sepsis", "exclusion", "condition early_onset_neonatal_sepsis"),
+    ("Hemodynamically significant PDA", "inclusion", "condition hemodynamically_significant_pda"),
+    ("Treatment-resistant depression", "exclusion", "condition treatment_resistant_depression"),
+    ("Ventilator-associated bacterial pneumonia", "exclusion", "condition ventilator_associated_pneumonia"),
+    ("HABP/VABP", "inclusion", "condition hospital_acquired_pneumonia or condition ventilator_associated_pneumonia"),
+    ("Hospital-acquired bacterial pneumonia", "inclusion", "condition hospital_acquired_pneumonia"),
+    # a unit written out
+    ("Birth weight ≥ 2500 grams", "inclusion", "birth_weight >= 2500 grams"),
+    # the versions of the Hamilton scale: the longer ones total higher
+    ("HAM-D-21 total score ≥ 20", "inclusion", "ham_d_21 >= 20"),
+    ("HAMD-17 ≥ 24", "inclusion", "ham_d >= 24"),
+    ("24-item HAM-D ≥ 20", "inclusion", "ham_d_24 >= 20"),
+    ("Clinical Global Impression - Severity (CGI-S) score ≥ 4", "inclusion", "cgi_s >= 4"),
+    ("Clinical Global Impression-Severity of Illness score ≥ 4", "inclusion", "cgi_s >= 4"),
+    # a week's average of daily ratings is not one rating
+    ("Mean daily pain score of at least 4", "inclusion", "average_daily_pain >= 4"),
+    ("Average pain intensity score ≥ 4 and ≤ 9", "inclusion", "average_daily_pain >= 4 and average_daily_pain <= 9"),
+    # the C-SSRS types of ideation
+    ("Suicidal ideation with intent (C-SSRS item 4 or 5) in the past 6 months", "exclusion",
+     "condition suicidal_ideation_with_intent within 6 months before screening"),
+    ("Active suicidal ideation with specific plan and intent within 3 months prior to screening", "exclusion",
+     "condition suicidal_ideation_with_plan_and_intent within 3 months before screening"),
+    # congenital and acquired are every kind
+    ("Congenital or acquired immunodeficiency", "exclusion", "condition immunodeficiency"),
+    ("Hepatitis B co-infection", "exclusion", "condition hepatitis_b"),
+    ("HIV co-infection", "exclusion", "condition hiv_infection"),
+])
+def test_specialty_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a value in one eye, which the profile does not tell
+    ("IOP ≤ 21 mmHg in both eyes", "inclusion"),
+    ("BCVA ≥ 24 letters in the fellow eye", "inclusion"),
+    ("CST ≥ 300 µm in the study eye", "inclusion"),
+    # two values in either eye: of which?
+    ("IOP ≥ 22 mmHg and CST ≥ 300 µm in either eye", "inclusion"),
+    # TRD is also a tractional retinal detachment
+    ("TRD", "exclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text ") or rule.startswith("judgement "), rule
+
+
+def test_a_value_in_either_eye_that_misses_the_limit_may_be_the_other_eyes():
+    rule = 'intraocular_pressure >= 22 mmHg or text "in either eye"'
+    assert outcome(rule, vitals=[{"name": "IOP", "value": 24, "unit": "mmHg", "date": "2026-11-10"}]
+                   ).truth is Truth.TRUE
+    assert outcome(rule, vitals=[{"name": "IOP", "value": 18, "unit": "mmHg", "date": "2026-11-10"}]
+                   ).truth is Truth.UNKNOWN
+
+
+def test_a_kind_is_its_class_and_not_its_sibling():
+    day = "2024-01-01"
+    myopic = [{"name": "myopia", "onset": day}]
+    assert outcome("condition pathologic_myopia", conditions=myopic, complete=["conditions"]).truth is not Truth.TRUE
+    assert outcome("condition myopia", conditions=[{"name": "pathologic myopia", "onset": day}]).truth is Truth.TRUE
+    tube = [{"name": "tube shunt", "date": day}]
+    assert outcome("procedure trabeculectomy [history]", procedures=tube, complete=["procedures"]).truth is Truth.FALSE
+    assert outcome("procedure glaucoma_surgery [history]", procedures=tube).truth is Truth.TRUE
+    mdd = [{"name": "major depressive disorder", "onset": day}]
+    assert outcome("condition treatment_resistant_depression", conditions=mdd,
+                   complete=["conditions"]).truth is not Truth.TRUE
+    hap = [{"name": "hospital-acquired pneumonia", "onset": "2026-11-15"}]
+    assert outcome("condition ventilator_associated_pneumonia", conditions=hap,
+                   complete=["conditions"]).truth is not Truth.TRUE
+    lbw = [{"name": "low birth weight", "onset": day}]
+    assert outcome("condition extremely_low_birth_weight", conditions=lbw,
+                   complete=["conditions"]).truth is not Truth.TRUE
+
+
+def test_a_21_item_hamilton_score_is_not_a_17_item_one():
+    scores = [{"name": "HAM-D-21", "value": 26, "date": "2026-11-10"}]
+    assert outcome("ham_d >= 25", scores=scores).truth is Truth.UNKNOWN
+    assert outcome("ham_d_21 >= 25", scores=scores).truth is Truth.TRUE
+
+
+def test_an_average_of_daily_pain_is_not_one_rating():
+    scores = [{"name": "pain NRS", "value": 3, "date": "2026-11-10"}]
+    assert outcome("average_daily_pain >= 4", scores=scores).truth is Truth.UNKNOWN
