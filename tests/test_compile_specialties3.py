@@ -86,6 +86,9 @@ def test_specialty_constructs(text, kind, rule):
     ("IOP ≥ 22 mmHg and CST ≥ 300 µm in either eye", "inclusion"),
     # TRD is also a tractional retinal detachment
     ("TRD", "exclusion"),
+    # the study vaccine's components are not recorded
+    ("Allergy to any component of the vaccine", "exclusion"),
+    ("Febrile illness (temperature ≥ 38.0 °C) on the day of vaccination", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)
@@ -128,3 +131,43 @@ def test_a_21_item_hamilton_score_is_not_a_17_item_one():
 def test_an_average_of_daily_pain_is_not_one_rating():
     scores = [{"name": "pain NRS", "value": 3, "date": "2026-11-10"}]
     assert outcome("average_daily_pain >= 4", scores=scores).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # an episode is not the disorder
+    ("Current manic episode", "exclusion", "condition manic_episode [current]"),
+    ("Bipolar depression", "exclusion", "condition bipolar_depression"),
+    ("Bipolar I depression", "inclusion", "condition bipolar_i_depression"),
+    ("Functional or anatomic asplenia", "exclusion", "condition asplenia"),
+    # an allergy to vaccines had before, not to the study vaccine
+    ("Known allergy to any vaccine", "exclusion", "condition vaccine_allergy"),
+    ("History of severe allergic reaction to any vaccine", "exclusion", "condition vaccine_allergy [history, severe]"),
+    ("History of anaphylaxis to any vaccine", "exclusion", "condition vaccine_anaphylaxis [history]"),
+    ("ADHD Rating Scale-5 total score ≥ 28", "inclusion", "adhd_rs_5 >= 28"),
+    ("ADHD-RS-IV ≥ 28", "inclusion", "adhd_rs >= 28"),
+    # hospitalized with an infection, as hospitalized for it
+    ("Hospitalized with COVID-19 requiring supplemental oxygen", "inclusion",
+     "condition covid_19 [hospitalized] and procedure oxygen_therapy [current]"),
+    ("Admitted to hospital with influenza", "inclusion", "condition influenza [hospitalized]"),
+    ("non-hospitalization due to COVID-19", "inclusion", "not condition covid_19 [hospitalized]"),
+])
+def test_episodes_allergies_and_admissions(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+def test_a_manic_episode_is_not_every_bipolar_patient():
+    bipolar = [{"name": "bipolar I disorder", "onset": "2015-01-01"}]
+    assert outcome("condition manic_episode [current]", conditions=bipolar,
+                   complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition bipolar_depression", conditions=bipolar,
+                   complete=["conditions"]).truth is not Truth.TRUE
+    depressed = [{"name": "bipolar I depression", "onset": "2026-10-01"}]
+    assert outcome("condition bipolar_disorder", conditions=depressed).truth is Truth.TRUE
+    assert outcome("condition depressive_episode [current]", conditions=depressed).truth is Truth.TRUE
+
+
+def test_a_vaccine_allergy_is_not_a_drug_allergy():
+    allergy = [{"name": "allergy to vaccines", "onset": "2010-01-01"}]
+    assert outcome("condition drug_allergy", conditions=allergy, complete=["conditions"]).truth is Truth.FALSE
+    anaphylaxis = [{"name": "anaphylaxis after vaccination", "onset": "2010-01-01"}]
+    assert outcome("condition vaccine_allergy [history]", conditions=anaphylaxis).truth is Truth.TRUE
