@@ -171,3 +171,36 @@ def test_a_vaccine_allergy_is_not_a_drug_allergy():
     assert outcome("condition drug_allergy", conditions=allergy, complete=["conditions"]).truth is Truth.FALSE
     anaphylaxis = [{"name": "anaphylaxis after vaccination", "onset": "2010-01-01"}]
     assert outcome("condition vaccine_allergy [history]", conditions=anaphylaxis).truth is Truth.TRUE
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a letter glued to a number is a subtype, never the article "a"
+    ("HCV genotype 1a", "inclusion", "hcv_genotype in {1a}"),
+    ("HCV genotype 1a or 1b", "inclusion", "hcv_genotype in {1a, 1b}"),
+    # an average of ratings on the rating's own scale
+    ("Average pain intensity ≥ 4 on an 11-point NRS", "inclusion", "average_daily_pain >= 4"),
+    ("Average daily pain score ≥ 4 on the 0-10 Numeric Rating Scale", "inclusion", "average_daily_pain >= 4"),
+    # a time from birth is an age
+    ("Enrollment within 48 hours of birth", "inclusion", "age <= 48 hours"),
+    ("Within the first 72 hours of life", "inclusion", "age <= 72 hours"),
+    ("Less than 72 hours after birth", "inclusion", "age < 72 hours"),
+])
+def test_subtypes_scales_and_ages_from_birth(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # stage 3a is not all of stage 3 (which the vocabulary names)
+    ("CKD stage 3a", "exclusion"),
+    # a scale of another span, or a scale with a unit
+    ("Average pain ≥ 4 on a 0-10 VAS", "inclusion"),
+    ("Date of birth", "inclusion"),
+])
+def test_subtypes_and_other_scales_stay_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def test_a_genotype_1b_is_not_1a():
+    labs = [{"name": "HCV genotype", "value": "1b", "date": "2026-11-01"}]
+    assert outcome("hcv_genotype in {1a}", labs=labs).truth is Truth.FALSE

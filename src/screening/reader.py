@@ -362,6 +362,15 @@ class Reader(Transformer):
         number, op = items[0], items[1]
         return _Part(node=Comparison(concept="age", op=op, value=float(number), unit="years"), measure="age")
 
+    def since_birth(self, items):
+        """"within 48 hours of birth": an age of at most that, at the screening (as every anchor is)."""
+        op = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "<=")
+        number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        unit = next(t for t in items if isinstance(t, Token) and t.type == "TIMEUNIT").value
+        span = self._span([t for t in items if isinstance(t, Token)])
+        return _Part(node=Comparison(concept="age", op=op, value=float(number), unit=unit, span=span), measure="age",
+                     span=span)
+
     def bare_postfix(self, items):
         value, op = items
         if value[0] != "quantity" or value[2] not in ("years", _OF_AGE):
