@@ -204,3 +204,53 @@ def test_subtypes_and_other_scales_stay_free_text(text, kind):
 def test_a_genotype_1b_is_not_1a():
     labs = [{"name": "HCV genotype", "value": "1b", "date": "2026-11-01"}]
     assert outcome("hcv_genotype in {1a}", labs=labs).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a drug's level in the blood is not its dose
+    ("Serum lithium level > 1.2 mEq/L", "exclusion", "lithium_level > 1.2 mEq/L"),
+    ("Lithium level 0.6-1.2 mmol/L", "inclusion", "lithium_level >= 0.6 mmol/L and lithium_level <= 1.2 mmol/L"),
+    ("Lithium", "exclusion", "medication lithium"),
+    # kinds apart from their class and their siblings
+    ("Methamphetamine use disorder", "exclusion", "condition methamphetamine_use_disorder"),
+    ("MRSA bacteremia", "inclusion", "condition mrsa_bacteremia"),
+    ("Complicated intra-abdominal infection", "inclusion", "condition complicated_intra_abdominal_infection"),
+    ("Acute bacterial skin and skin structure infection", "inclusion", "condition absssi"),
+    ("Cellulitis", "exclusion", "condition cellulitis"),
+    ("Cystitis", "exclusion", "condition cystitis"),
+    ("Clozapine-resistant schizophrenia", "exclusion", "condition clozapine_resistant_schizophrenia"),
+    ("Major depressive disorder with psychotic features", "exclusion", "condition psychotic_depression"),
+    ("Active ocular or periocular infection", "exclusion",
+     "condition ocular_infection [active] or condition periocular_infection [active]"),
+    # RSV antibodies given to infants
+    ("Prior receipt of palivizumab", "exclusion", "medication palivizumab [history]"),
+    ("Receipt of nirsevimab", "exclusion", "medication nirsevimab"),
+    # the Apgar score of one moment
+    ("5-minute Apgar score ≤ 5", "inclusion", "apgar_5_minutes <= 5"),
+    ("Apgar score at 5 minutes < 7", "inclusion", "apgar_5_minutes < 7"),
+])
+def test_levels_kinds_and_moments(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+def test_kinds_of_infection_and_use_disorder():
+    day = "2026-11-10"
+    abscess = [{"name": "skin and soft tissue infection", "onset": day}]
+    assert outcome("condition cellulitis", conditions=abscess, complete=["conditions"]).truth is not Truth.TRUE
+    cellulitis = [{"name": "cellulitis", "onset": day}]
+    assert outcome("condition skin_infection", conditions=cellulitis).truth is Truth.TRUE
+    pyelonephritis = [{"name": "urinary tract infection", "onset": day}]
+    assert outcome("condition cystitis", conditions=pyelonephritis, complete=["conditions"]).truth is not Truth.TRUE
+    cocaine = [{"name": "cocaine use disorder", "onset": "2020-01-01"}]
+    assert outcome("condition methamphetamine_use_disorder", conditions=cocaine,
+                   complete=["conditions"]).truth is Truth.FALSE
+    assert outcome("condition stimulant_use_disorder", conditions=cocaine).truth is Truth.TRUE
+    endophthalmitis = [{"name": "endophthalmitis", "onset": day}]
+    assert outcome("condition ocular_infection [active]", conditions=endophthalmitis).truth is Truth.TRUE
+
+
+def test_a_lithium_level_in_meq_is_in_mmol():
+    labs = [{"name": "serum lithium", "value": 1.4, "unit": "mmol/L", "date": "2026-11-15"}]
+    assert outcome("lithium_level > 1.2 mEq/L", labs=labs).truth is Truth.TRUE
+    dose = [{"name": "lithium carbonate", "dose": "900 mg/day", "start": "2025-01-01"}]
+    assert outcome("lithium_level > 1.2 mEq/L", medications=dose).truth is Truth.UNKNOWN
