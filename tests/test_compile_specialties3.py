@@ -195,6 +195,8 @@ def test_subtypes_scales_and_ages_from_birth(text, kind, rule):
     # a scale of another span, or a scale with a unit
     ("Average pain ≥ 4 on a 0-10 VAS", "inclusion"),
     ("Date of birth", "inclusion"),
+    # grades with a gap are no range
+    ("Knee osteoarthritis with KL grade 1 or 4", "inclusion"),
 ])
 def test_subtypes_and_other_scales_stay_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)
@@ -254,3 +256,25 @@ def test_a_lithium_level_in_meq_is_in_mmol():
     assert outcome("lithium_level > 1.2 mEq/L", labs=labs).truth is Truth.TRUE
     dose = [{"name": "lithium carbonate", "dose": "900 mg/day", "start": "2025-01-01"}]
     assert outcome("lithium_level > 1.2 mEq/L", medications=dose).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a result written onto the disease: both
+    ("HBeAg-positive chronic hepatitis B", "inclusion", "hbeag in {positive} and condition hepatitis_b [chronic]"),
+    ("HBeAg-negative chronic hepatitis B", "inclusion", "hbeag in {negative} and condition hepatitis_b [chronic]"),
+    ("HLA-B27 positive ankylosing spondylitis", "inclusion",
+     "hla_b27 in {positive} and condition ankylosing_spondylitis"),
+    # the values of an ordinal score a condition comes with
+    ("Knee OA with KL grade 2 or 3", "inclusion",
+     "condition knee_osteoarthritis and (kellgren_lawrence >= 2 and kellgren_lawrence <= 3)"),
+])
+def test_results_and_scores_said_of_a_disease(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+def test_a_result_written_onto_a_disease_needs_the_result():
+    chb = [{"name": "chronic hepatitis B", "onset": "2015-01-01", "note": "chronic"}]
+    rule = "hbeag in {positive} and condition hepatitis_b [chronic]"
+    assert outcome(rule, conditions=chb).truth is Truth.UNKNOWN
+    negative = [{"name": "HBeAg", "value": "negative", "date": "2026-11-01"}]
+    assert outcome(rule, conditions=chb, labs=negative).truth is Truth.FALSE

@@ -472,6 +472,17 @@ class Reader(Transformer):
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
 
+    def result_with_condition(self, items):
+        """qualitative: QUALITATIVE (POSITIVE | NEGATIVE) QUAL* COND — "HBeAg-positive chronic
+        hepatitis B", "HLA-B27-positive uveitis": the result and the disease, both."""
+        test, sign, *quals, cond = items
+        result = Category(concept=test.value, values=("positive" if sign.type == "POSITIVE" else "negative",),
+                          span=self._span([test, sign]))
+        disease = self._entity_node("COND", cond.value, [q.value for q in quals], None, (), None,
+                                    self._span([*quals, cond]))
+        span = self._span(items)
+        return _Part(node=AllOf(items=(result, disease), span=span), span=span)
+
     def category(self, items):
         tokens = [t for t in items if isinstance(t, Token)]
         concept_tok = next((t for t in tokens if t.type == "CATEGORICAL"), None)
