@@ -278,3 +278,41 @@ def test_a_result_written_onto_a_disease_needs_the_result():
     assert outcome(rule, conditions=chb).truth is Truth.UNKNOWN
     negative = [{"name": "HBeAg", "value": "negative", "date": "2026-11-01"}]
     assert outcome(rule, conditions=chb, labs=negative).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # the kinds of pneumococcal and meningococcal vaccine
+    ("Receipt of any pneumococcal polysaccharide vaccine within 5 years", "exclusion",
+     "vaccination pneumococcal_polysaccharide_vaccine within 5 years before screening"),
+    ("Previous PCV13 vaccination", "exclusion", "vaccination pneumococcal_conjugate_vaccine [history]"),
+    ("Previous vaccination with any pneumococcal vaccine", "exclusion", "vaccination pneumococcal_vaccine [history]"),
+    ("Prior MenB vaccination", "exclusion", "vaccination menb_vaccine [history]"),
+    # a test for the infection itself, not its antibodies
+    ("HIV negative", "inclusion", "not condition hiv_infection [current]"),
+])
+def test_vaccines_and_tests(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # antibodies are left by a past infection or a vaccine: a serostatus is not the infection
+    ("Seropositive for CMV", "inclusion"),
+    ("CMV seropositive", "inclusion"),
+    ("EBV seronegative", "inclusion"),
+    ("Seropositive for SARS-CoV-2", "inclusion"),
+    # PCV is also a packed cell volume
+    ("PCV < 30%", "exclusion"),
+])
+def test_serostatus_stays_free_text(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def test_one_kind_of_pneumococcal_vaccine_is_not_the_other():
+    pcv = [{"name": "Prevnar 20", "date": "2024-01-01"}]
+    assert outcome("vaccination pneumococcal_polysaccharide_vaccine within 5 years before screening",
+                   vaccinations=pcv, complete=["vaccinations"]).truth is Truth.FALSE
+    assert outcome("vaccination pneumococcal_vaccine [history]", vaccinations=pcv).truth is Truth.TRUE
+    menacwy = [{"name": "Menveo", "date": "2024-01-01"}]
+    assert outcome("vaccination menb_vaccine [history]", vaccinations=menacwy,
+                   complete=["vaccinations"]).truth is Truth.FALSE

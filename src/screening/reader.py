@@ -419,9 +419,17 @@ class Reader(Transformer):
         """"HBV negative", "COVID-19 PCR negative": a negative test says the infection is not
         present now, not that it never was."""
         cond = next(t for t in items if t.type == "COND")
+        self._not_serology(items)
         span = self._span(items)
         node = HasCondition(concept=cond.value, qualifiers=("current",), span=span)
         return _Part(node=Not(item=node, span=span), span=span, result="negative")
+
+    def _not_serology(self, items) -> None:
+        """"Seropositive for CMV", "EBV seronegative": antibodies, which a past infection or a
+        vaccine leaves, are not the infection (nor their absence its absence)."""
+        if any(self.norm.text[t.start_pos:t.end_pos].lower().startswith("sero") for t in items
+               if t.type in ("POSITIVE", "NEGATIVE")):
+            raise Unreadable("a serostatus is not the infection")
 
     def washout(self, items):
         """"At least 4 weeks since prior chemotherapy": none in those weeks (an inclusion); "less
@@ -469,6 +477,7 @@ class Reader(Transformer):
         return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
 
     def positive_condition(self, items):
+        self._not_serology(items)
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
 
