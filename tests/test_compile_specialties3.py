@@ -302,8 +302,12 @@ def test_vaccines_and_tests(text, kind, rule):
     ("Seropositive for SARS-CoV-2", "inclusion"),
     # PCV is also a packed cell volume
     ("PCV < 30%", "exclusion"),
+    # a type's number is no list label: type 2 MI is not every infarction
+    ("Type 2 MI", "exclusion"),
+    ("Type 3 VWD", "exclusion"),
+    ("Type 1 ROP", "exclusion"),
 ])
-def test_serostatus_stays_free_text(text, kind):
+def test_serostatus_and_types_stay_free_text(text, kind):
     rule = to_text(compile_criterion(text, kind).rule)
     assert rule.startswith("text "), rule
 
@@ -316,3 +320,8 @@ def test_one_kind_of_pneumococcal_vaccine_is_not_the_other():
     menacwy = [{"name": "Menveo", "date": "2024-01-01"}]
     assert outcome("vaccination menb_vaccine [history]", vaccinations=menacwy,
                    complete=["vaccinations"]).truth is Truth.FALSE
+
+
+def test_a_list_label_before_a_capitalised_word_is_still_dropped():
+    assert to_text(compile_criterion("3 Major surgery within 4 weeks", "exclusion").rule) == \
+        "procedure major_surgery within 4 weeks before screening"
