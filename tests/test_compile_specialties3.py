@@ -32,6 +32,9 @@ def outcome(rule: str, **profile):
     # a condition in either eye is the condition
     ("Uveitis in either eye", "exclusion", "condition uveitis"),
     ("History of retinal detachment in either eye", "exclusion", "condition retinal_detachment [history]"),
+    ("Any of the following in either eye: uveitis, endophthalmitis or retinal detachment", "exclusion",
+     "condition uveitis or condition endophthalmitis or condition retinal_detachment"),
+    ("In either eye: history of uveitis", "exclusion", "condition uveitis [history]"),
     # kinds of a condition or operation are not their class, nor one another
     ("Pathologic myopia", "exclusion", "condition pathologic_myopia"),
     ("High myopia", "exclusion", "condition high_myopia"),
@@ -84,6 +87,8 @@ def test_specialty_constructs(text, kind, rule):
     ("CST ≥ 300 µm in the study eye", "inclusion"),
     # two values in either eye: of which?
     ("IOP ≥ 22 mmHg and CST ≥ 300 µm in either eye", "inclusion"),
+    ("Any of the following in either eye: IOP > 25 mmHg or uveitis", "exclusion"),
+    ("In either eye: IOP > 25 mmHg or uveitis", "exclusion"),
     # TRD is also a tractional retinal detachment
     ("TRD", "exclusion"),
     # the study vaccine's components are not recorded

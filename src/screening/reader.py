@@ -751,6 +751,10 @@ class Reader(Transformer):
     def any_group(self, items):
         seq = self._listed(items[-1])
         nodes = self._nodes(seq)
+        if any(isinstance(t, Token) and t.type == "ANY_EYE" for t in items) \
+                and any(isinstance(n, _MEASURE_NODES) for node in nodes for n in walk(node)):
+            # "any of the following in either eye: IOP > 25 mmHg, …": a value may be the other eye's
+            raise Unreadable("values in either eye")
         return _Part(node=nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=seq.span), span=seq.span)
 
     def at_least_group(self, items):
@@ -1239,6 +1243,14 @@ class Reader(Transformer):
     def allowance(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         return Allowance(seq)
+
+    def either_eye_heading(self, items):
+        """start: ANY_EYE COLON seq — "In either eye: uveitis or …": what either eye has, the
+        patient has; a value, though, may be the other eye's."""
+        node = self.start([i for i in items if not isinstance(i, Token)])
+        if any(isinstance(n, _MEASURE_NODES) for n in walk(node)):
+            raise Unreadable("values in either eye")
+        return node
 
     # --- settling a sequence into one rule
     def _restrict(self, node: Rule, groups: list[list[Rule]], span: Span | None) -> Rule:
