@@ -330,3 +330,10 @@ def test_one_kind_of_pneumococcal_vaccine_is_not_the_other():
 def test_a_list_label_before_a_capitalised_word_is_still_dropped():
     assert to_text(compile_criterion("3 Major surgery within 4 weeks", "exclusion").rule) == \
         "procedure major_surgery within 4 weeks before screening"
+
+
+def test_a_birth_weight_class_missing_from_a_complete_problem_list_is_not_absent():
+    # a birth weight is measured, seldom listed: a 900 g infant's list may say only "prematurity"
+    listed = [{"name": "prematurity", "onset": "2026-11-01"}]
+    assert outcome("condition extremely_low_birth_weight", conditions=listed,
+                   complete=["conditions"]).truth is Truth.UNKNOWN
