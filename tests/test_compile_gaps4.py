@@ -32,8 +32,9 @@ def outcome(rule: str, **profile):
     ("Aged 18 to 75 years (inclusive), gender is not limited", "inclusion", "age >= 18 years and age <= 75 years"),
     ("Aged 18-75 years, regardless of gender", "inclusion", "age >= 18 years and age <= 75 years"),
     ("Age ranged from 18 to 65 years", "inclusion", "age >= 18 years and age <= 65 years"),
-    # the day of vaccination is the day of the first dose
-    ("Has a negative pregnancy test on the day of vaccination", "inclusion", "not pregnant"),
+    # the day of vaccination is to come: what holds on it (a fever) need not hold at screening
+    ("Has a negative pregnancy test on the day of vaccination", "inclusion",
+     'text "Has a negative pregnancy test on the day of vaccination"'),
     # "those who smoke" are smokers
     ("Those who smoke more than 5 cigarettes per day in the 12 weeks before screening", "exclusion",
      "condition tobacco_use within 12 weeks before screening and cigarettes_per_day > 5"),

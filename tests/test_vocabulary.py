@@ -478,6 +478,10 @@ _ESTABLISHED = {
     "clinically significant ekg abnormalities", "clinically significant chest x ray abnormality",
     "clinically significant chest x ray abnormalities", "recurrent shoulder dislocation",
     "refractory chronic cough", "refractory hypertension",
+    # the C-SSRS's own term: ideation of types 2-5, not any ideation that is current
+    "active suicidal ideation", "active suicidal thoughts", "active suicidal ideation with intent",
+    "active suicidal ideation with some intent to act", "active suicidal ideation with specific plan and intent",
+    "active suicidal ideation with plan and intent",
 }
 
 

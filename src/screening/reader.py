@@ -115,6 +115,7 @@ class _Part:
     either: list[str] = field(default_factory=list)  # "moderate or severe" episodes: one of these
     caveats: list[Rule] = field(default_factory=list)  # "(transfusion independent)": words a limit must meet too
     sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
+    any_eye: list[Rule] = field(default_factory=list)  # "in either eye": of one eye or the other, in words
     linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
     remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
@@ -348,17 +349,27 @@ class Reader(Transformer):
         unit = high[2] or low[2]
         if unit not in ("years", _OF_AGE):  # "18-65 years": an age; other bare ranges say nothing
             raise Unreadable("a range of what?")
-        unit = "years"
+        # "between 6 months and 5 years of age": a bound with a time unit of its own keeps it
+        low_unit = low[2] if low[2] in _YEARS else "years"
         span = self._span([t for t in items if isinstance(t, Token)])
         return _Part(node=AllOf(items=(
-            Comparison(concept="age", op=">=", value=low[1], unit=unit, span=span),
-            Comparison(concept="age", op=upper, value=high[1], unit=unit, span=span)), span=span), measure="age",
+            Comparison(concept="age", op=">=", value=low[1], unit=low_unit, span=span),
+            Comparison(concept="age", op=upper, value=high[1], unit="years", span=span)), span=span), measure="age",
             span=span)
 
     def age_postfix(self, items):
         """"80 or more years old"."""
         number, op = items[0], items[1]
         return _Part(node=Comparison(concept="age", op=op, value=float(number), unit="years"), measure="age")
+
+    def since_birth(self, items):
+        """"within 48 hours of birth": an age of at most that, at the screening (as every anchor is)."""
+        op = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "<=")
+        number = next(t for t in items if isinstance(t, Token) and t.type == "NUMBER")
+        unit = next(t for t in items if isinstance(t, Token) and t.type == "TIMEUNIT").value
+        span = self._span([t for t in items if isinstance(t, Token)])
+        return _Part(node=Comparison(concept="age", op=op, value=float(number), unit=unit, span=span), measure="age",
+                     span=span)
 
     def bare_postfix(self, items):
         value, op = items
@@ -408,9 +419,17 @@ class Reader(Transformer):
         """"HBV negative", "COVID-19 PCR negative": a negative test says the infection is not
         present now, not that it never was."""
         cond = next(t for t in items if t.type == "COND")
+        self._not_serology(items)
         span = self._span(items)
         node = HasCondition(concept=cond.value, qualifiers=("current",), span=span)
         return _Part(node=Not(item=node, span=span), span=span, result="negative")
+
+    def _not_serology(self, items) -> None:
+        """"Seropositive for CMV", "EBV seronegative": antibodies, which a past infection or a
+        vaccine leaves, are not the infection (nor their absence its absence)."""
+        if any(self.norm.text[t.start_pos:t.end_pos].lower().startswith("sero") for t in items
+               if t.type in ("POSITIVE", "NEGATIVE")):
+            raise Unreadable("a serostatus is not the infection")
 
     def washout(self, items):
         """"At least 4 weeks since prior chemotherapy": none in those weeks (an inclusion); "less
@@ -458,8 +477,20 @@ class Reader(Transformer):
         return _Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
 
     def positive_condition(self, items):
+        self._not_serology(items)
         cond = items[1]
         return _Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
+
+    def result_with_condition(self, items):
+        """qualitative: QUALITATIVE (POSITIVE | NEGATIVE) QUAL* COND — "HBeAg-positive chronic
+        hepatitis B", "HLA-B27-positive uveitis": the result and the disease, both."""
+        test, sign, *quals, cond = items
+        result = Category(concept=test.value, values=("positive" if sign.type == "POSITIVE" else "negative",),
+                          span=self._span([test, sign]))
+        disease = self._entity_node("COND", cond.value, [q.value for q in quals], None, (), None,
+                                    self._span([*quals, cond]))
+        span = self._span(items)
+        return _Part(node=AllOf(items=(result, disease), span=span), span=span)
 
     def category(self, items):
         tokens = [t for t in items if isinstance(t, Token)]
@@ -724,6 +755,10 @@ class Reader(Transformer):
     def any_group(self, items):
         seq = self._listed(items[-1])
         nodes = self._nodes(seq)
+        if any(isinstance(t, Token) and t.type == "ANY_EYE" for t in items) \
+                and any(isinstance(n, _MEASURE_NODES) for node in nodes for n in walk(node)):
+            # "any of the following in either eye: IOP > 25 mmHg, …": a value may be the other eye's
+            raise Unreadable("values in either eye")
         return _Part(node=nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=seq.span), span=seq.span)
 
     def at_least_group(self, items):
@@ -875,6 +910,10 @@ class Reader(Transformer):
     def site(self, items):
         """post: SITE — "in the study eye": kept in its words beside what it is said of."""
         return ("site", self._words_of(items[0]))
+
+    def any_eye(self, items):
+        """post: ANY_EYE — "in either eye": kept in its words beside a value (which eye's it is)."""
+        return ("any_eye", self._words_of(items[0]))
 
     def _words_of(self, said: Token) -> FreeText:
         return FreeText(text=self.norm.text[said.start_pos:said.end_pos],
@@ -1038,6 +1077,8 @@ class Reader(Transformer):
             part.unless.append(post[1])
         elif tag == "site":
             part.sites.append(post[1])
+        elif tag == "any_eye":
+            part.any_eye.append(post[1])
         elif tag == "linked":
             part.linked.extend(post[1:])
         elif tag == "remission":
@@ -1233,6 +1274,14 @@ class Reader(Transformer):
     def allowance(self, items):
         seq = next(i for i in items if isinstance(i, _Seq))
         return Allowance(seq)
+
+    def either_eye_heading(self, items):
+        """start: ANY_EYE COLON seq — "In either eye: uveitis or …": what either eye has, the
+        patient has; a value, though, may be the other eye's."""
+        node = self.start([i for i in items if not isinstance(i, Token)])
+        if any(isinstance(n, _MEASURE_NODES) for n in walk(node)):
+            raise Unreadable("values in either eye")
+        return node
 
     # --- settling a sequence into one rule
     def _restrict(self, node: Rule, groups: list[list[Rule]], span: Span | None) -> Rule:
@@ -1559,6 +1608,12 @@ class Reader(Transformer):
             # "uncontrolled glaucoma in the study eye": a patient without it is decided, one with
             # it waits for a coordinator to say which eye
             node = AllOf(items=(node, *p.sites), span=p.span)
+        if p.any_eye and p.node is not None:
+            if not isinstance(p.node, Comparison) or p.negated or len(seq.parts) > 1:
+                raise Unreadable("either eye of what is not one value")
+            # "IOP > 25 mmHg in either eye": the value recorded may be the other eye's, so one that
+            # meets the limit settles it and one that misses it waits for a coordinator
+            node = AnyOf(items=(node, *p.any_eye), span=p.span)
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it)
             had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \

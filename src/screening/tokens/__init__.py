@@ -113,6 +113,8 @@ def tokenize(norm: Normalised) -> list[Token]:
             end = pieces[i + len(entry.keys) - 1].end
             if entry.terminal != "filler":
                 emit(entry.terminal, entry.value, p.start, end)
+            elif i > 0 and pieces[i - 1].kind == "num" and pieces[i - 1].end == p.start and len(entry.keys) == 1:
+                emit("WORD", p.text, p.start, end)  # "genotype 1a", "stage 3a": a subtype, not an article
             elif p.text == "A" and after_class_name(tokens):
                 emit("WORD", "A", p.start, end)  # "Child-Pugh class A": a value, not an article
             i += len(entry.keys)

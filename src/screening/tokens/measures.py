@@ -8,7 +8,7 @@ import re
 
 from lark import Token
 
-from ..vocabulary import load_vocabulary
+from ..vocabulary import Concept, load_vocabulary
 from .lexicon import COMPARATORS, load_lexicon, retyped, token, words_of
 
 # A class value as written: a roman numeral, or a small number ("ASA 1-3").
@@ -642,9 +642,9 @@ def scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
             end = j + 2
         else:
             continue
-        if end < len(out) and (out[end].type == "MEASURE" and out[end].value == out[k].value
+        if end < len(out) and (out[end].type == "MEASURE" and _same_span(vocab.lookup(out[end].value), concept)
                                or out[end].type == "WORD" and out[end].value.lower() == "scale"):
-            end += 1  # "on a 0-10 NRS", "on a 0-10 scale"
+            end += 1  # "on a 0-10 NRS", "on a 0-10 scale", "average pain ≥ 4 on an 11-point NRS"
         elif not opened:
             continue  # a bare span is read only in a parenthesis: "(0-10)"
         if opened:
@@ -654,6 +654,12 @@ def scale_of_the_value(tokens: list[Token], text: str) -> list[Token]:
         del out[k + 3:end]
         break
     return out
+
+
+def _same_span(scale: Concept | None, value: Concept) -> bool:
+    """The scale named after a value's own span is the one it was rated on (an average of daily
+    ratings is on the rating's scale) when it spans the same, unitless."""
+    return scale is not None and scale.unit is None and scale.plausible == value.plausible
 
 
 _FLIPPED = {"LT": "GT", "LE": "GE", "GT": "LT", "GE": "LE", "EQ": "EQ"}

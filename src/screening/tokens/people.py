@@ -117,7 +117,6 @@ def _is_word(t: Token, *words: str) -> bool:
 def ages_of_age(tokens: list[Token]) -> list[Token]:
     """"6 to 59 months of age", "≥ 28 days of age", "less than 7 days old": the age named after
     its limits in months, weeks or days (years are YEARS_OLD), read with the name first."""
-    tokens = _hours_of_life(tokens)
     for k in range(len(tokens) - 1):
         if tokens[k].type != "TIMEUNIT":
             continue
@@ -135,23 +134,6 @@ def ages_of_age(tokens: list[Token]) -> list[Token]:
             return tokens
         age = token("MEASURE", "age", tokens[k + 1].start_pos, tokens[k + named].end_pos)
         return [*tokens[:j], age, *tokens[j:k + 1], *tokens[k + named + 1:]]
-    return tokens
-
-
-def _hours_of_life(tokens: list[Token]) -> list[Token]:
-    """"Enrollment within 48 hours of birth", "within 72 hours after birth": an age, at most that
-    many hours or days (the time the sentence names, enrollment, is now)."""
-    for k in range(len(tokens) - 4):
-        if [t.type for t in tokens[k:k + 3]] == ["WITHIN", "NUMBER", "TIMEUNIT"] \
-                and tokens[k + 3].type in ("OF", "AFTER") and _is_word(tokens[k + 4], "birth") \
-                and tokens[k + 2].value in ("hours", "days") and (k + 5 == len(tokens) or tokens[k + 5].type in (
-                    "PERIOD", "SEMI", "COMMA", "RPAR")):
-            start = k - 1 if k == 1 and tokens[0].type == "ANCHOR" else k
-            if start != 0 and tokens[start - 1].type not in ("PERIOD", "SEMI"):
-                return tokens
-            at = tokens[k].start_pos
-            return [*tokens[:start], token("MEASURE", "age", at, at), retyped(tokens[k], "LE", "within"),
-                    tokens[k + 1], tokens[k + 2], *tokens[k + 5:]]
     return tokens
 
 

@@ -107,10 +107,12 @@ def _measure_group(t: Token) -> list[Token]:
 
 
 def _list_number(t: Token, text: str) -> bool:
-    """A whole number opening a clause and followed by a capitalised word: a list label."""
+    """A whole number opening a clause and followed by a capitalised word: a list label (not one
+    after a word, as in "Type 2 MI", "Stage 3 ROP")."""
     after = text[t.end_pos:].lstrip(" .)")
+    before = text[:t.start_pos].rstrip()
     return t.value.isdigit() and len(t.value) <= 2 and bool(after) and after[0].isupper() \
-        and text[t.end_pos:t.end_pos + 1] in (" ", ".", ")")
+        and text[t.end_pos:t.end_pos + 1] in (" ", ".", ")") and not (before and before[-1].isalpha())
 
 
 def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
