@@ -1,23 +1,16 @@
 """Audit of the day's new readings for wrong fails: each case a patient a careful coordinator
 would not fail, or a reading that must stay free text."""
 
-from datetime import date
-
 import pytest
 
-from screening.compile import compile_criterion, compile_trial, parse_rule
+from screening.compile import compile_criterion, compile_trial
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.trial import Criterion, Trial
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, kind: str = "inclusion", **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF, criterion_kind=kind))
+from made_up import AS_OF, outcome
 
 
 def stage(name: str, value: str) -> dict:

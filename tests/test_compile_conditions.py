@@ -1,8 +1,6 @@
 """How a condition is qualified: its stage, where it is, what it comes with or from. What is read,
 what stays words, and how a profile decides (never a fail on a qualifier it does not record)."""
 
-from datetime import date
-
 import pytest
 
 from screening.compile import compile_criterion, parse_rule
@@ -11,12 +9,7 @@ from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import AS_OF, outcome
 
 
 def finding(name: str, value: str) -> dict:

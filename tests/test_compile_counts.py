@@ -1,24 +1,16 @@
 """Counts of episodes ("≥ 2 asthma exacerbations in the past 12 months"): text → rule, what must
 stay free text, and how a count is decided from the dated condition entries."""
 
-from datetime import date
-
 import pytest
 
 from screening.compile import compile_criterion, parse_rule
-from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.rules import unknown_concepts
 from screening.units import approximate_between, parse_unit, ureg
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import outcome
 
 
 @pytest.mark.parametrize("text, kind, rule", [

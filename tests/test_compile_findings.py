@@ -1,11 +1,9 @@
 """Findings of an examination or test, organ-system disease classes and a disease's involvement of
 an organ: what is read, what stays words, and how the readings decide."""
 
-from datetime import date
-
 import pytest
 
-from screening.compile import compile_criterion, compile_trial, parse_rule
+from screening.compile import compile_criterion, compile_trial
 from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.nodes import is_structured
@@ -13,12 +11,7 @@ from screening.patient import patient_from_mapping
 from screening.printer import to_text
 from screening.trial import Criterion, Trial
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import AS_OF, outcome
 
 
 @pytest.mark.parametrize("text, kind, rule", [

@@ -2,23 +2,14 @@
 psychiatry, infectious disease, vaccines, phase-1 healthy volunteers): text → rule, what stays
 free text, and how the new readings evaluate."""
 
-from datetime import date
-
 import pytest
 
 from screening.compile import compile_criterion, parse_rule
-from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.nodes import is_structured
-from screening.patient import patient_from_mapping
 from screening.printer import to_text
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import outcome
 
 
 @pytest.mark.parametrize("text, kind, rule", [

@@ -2,14 +2,12 @@
 recorded grade decides."""
 
 import re
-from datetime import date
 
 import pytest
 
 from screening import screen
 from screening.compile import compile_criterion, compile_trial, parse_rule
 from screening.errors import InputError
-from screening.evaluate import Context, evaluate
 from screening.logic import Truth
 from screening.nodes import Grade, HasAttribute, HasCondition, is_structured, walk
 from screening.patient import patient_from_mapping, patient_json_schema
@@ -17,12 +15,7 @@ from screening.printer import to_text
 from screening.rules import RuleSyntaxError
 from screening.trial import Criterion, Trial
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import AS_OF, outcome
 
 
 @pytest.mark.parametrize("text, kind, rule", [

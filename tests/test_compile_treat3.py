@@ -2,8 +2,6 @@
 recovery from it. Criterion text → canonical rule, the near misses that must stay free text, and
 the patients a reading could fail wrongly."""
 
-from datetime import date
-
 import pytest
 
 from screening.compile import compile_criterion
@@ -16,12 +14,7 @@ from screening.rules import parse_rule
 from screening.tokens.lexicon import load_lexicon
 from screening.vocabulary import load_vocabulary
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import AS_OF, outcome
 
 
 @pytest.mark.parametrize("text, kind, rule", [

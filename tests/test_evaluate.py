@@ -1,23 +1,15 @@
 """The evaluator: three-valued outcomes, evidence and reasons."""
 
-from datetime import date
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from screening.compile import parse_rule
-from screening.evaluate import EVALUATORS, Context, evaluate
+from screening.evaluate import EVALUATORS
 from screening.logic import Truth
 from screening.nodes import NODE_TYPES
 from screening.patient import patient_from_mapping
 from screening.printer import PRINTERS
 
-AS_OF = date(2026, 11, 20)
-
-
-def outcome(rule: str, **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF))
+from made_up import outcome
 
 
 def lab(name, value, unit=None, day="2026-11-10", **extra):
