@@ -154,3 +154,18 @@ def test_the_subtype_and_its_own_kinds_still_meet_it(text, profile):
 def test_a_record_of_the_parent_only_leaves_the_subtype_unknown(text, profile):
     assert screened(text, "exclusion", **profile) is Truth.UNKNOWN
 
+
+
+@pytest.mark.parametrize("text", [
+    # letters after words the vocabulary does not know abbreviate those words; read as the
+    # vocabulary's own meaning of the letters, a history of pulmonary embolism excluded the patient
+    "Abnormal physical exam (PE)",
+    "Abnormal mental status (MS)",
+])
+def test_an_abbreviation_of_unknown_words_stays_free_text(text):
+    assert to_text(compile_criterion(text, "exclusion").rule) == f'text "{text}"'
+
+
+def test_multiple_sclerosis_is_not_an_abnormal_mental_status():
+    profile = {"conditions": [{"name": "multiple sclerosis", "onset": "2019-01-01"}]}
+    assert screened("Abnormal mental status (MS)", "exclusion", **profile) is Truth.UNKNOWN

@@ -67,6 +67,9 @@ class _GradeBound:
 # The words that count cycles of a treatment rather than its lines ("4 courses of chemotherapy").
 _COURSES = re.compile(r"(?i)^\s*(?:course|cycle)s?\b")
 
+# Capitals standing for a name ("PE", "MS", "HCV"): an abbreviation.
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]+")
+
 
 @dataclass
 class _Part:
@@ -1124,6 +1127,12 @@ class Reader(Transformer):
             # "severe toxicity (diarrhea or colitis)", "grade ≥ 2 toxicity (…)": the words before
             # the parenthesis narrow what it names, and would be lost
             raise Unreadable("qualifiers of a head defined in parentheses")
+        brackets = [i for i in items if isinstance(i, Token) and i.type in ("LPAR", "RPAR")]
+        if len(brackets) == 2 and _ABBREVIATION.fullmatch(
+                self.norm.text[brackets[0].end_pos:brackets[-1].start_pos].strip()):
+            # "abnormal physical exam (PE)": letters after words the vocabulary does not know are
+            # their abbreviation, which the vocabulary may know as something else (pulmonary embolism)
+            raise Unreadable("an abbreviation of unknown words")
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
         return _Part(node=node, span=seq.span)
