@@ -65,6 +65,7 @@ def procedures(*names: str) -> dict:
     ("Gross total resection", "inclusion", "procedure gross_total_resection"),
     ("Live viral vaccine within 30 days", "exclusion",
      "vaccination live_viral_vaccine within 30 days before screening"),
+    ("History of CNS disease", "exclusion", "condition cns_disease [history]"),
 ])
 def test_a_subtype_reads_as_itself_not_its_parent(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -105,6 +106,10 @@ OTHER_KIND_NOT_EXCLUDED = [
     ("Planned invasive dental procedure", procedures("orthodontic treatment")),
     ("Active implantable medical device", procedures("breast implant")),
     ("Gross total resection", procedures("subtotal resection")),
+    # the central nervous system is the brain and spinal cord
+    ("History of CNS disease", conditions("carpal tunnel syndrome")),
+    ("History of CNS disease", conditions("myasthenia gravis")),
+    ("History of CNS disease", conditions("peripheral neuropathy")),
     ("Live viral vaccine within 30 days",
      {"complete": ["vaccinations"], "vaccinations": [{"name": "BCG vaccine", "date": "2026-11-01"}]}),
     ("Live viral vaccine within 30 days",
@@ -135,6 +140,10 @@ def test_an_exclusion_of_one_kind_does_not_exclude_a_patient_with_another(text, 
      {"complete": ["procedures"], "procedures": [{"name": "tooth extraction", "planned": True}]}),
     ("Active implantable medical device",
      {"complete": ["procedures"], "procedures": [{"name": "spinal cord stimulator", "date": "2026-11-15"}]}),
+    ("History of CNS disease", conditions("epilepsy")),
+    ("History of CNS disease", conditions("multiple sclerosis")),
+    ("History of CNS disease", conditions("Parkinson's disease")),
+    ("History of CNS disease", {"conditions": [{"name": "ischemic stroke", "onset": "2020-01-01"}]}),
     ("Live vaccine within 30 days",
      {"complete": ["vaccinations"], "vaccinations": [{"name": "BCG vaccine", "date": "2026-11-01"}]}),
     ("Live viral vaccine within 30 days",
