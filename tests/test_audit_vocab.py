@@ -66,6 +66,8 @@ def procedures(*names: str) -> dict:
     ("Live viral vaccine within 30 days", "exclusion",
      "vaccination live_viral_vaccine within 30 days before screening"),
     ("History of CNS disease", "exclusion", "condition cns_disease [history]"),
+    ("Cutaneous melanoma", "inclusion", "condition cutaneous_melanoma"),
+    ("Elevated blood pressure", "exclusion", 'text "Elevated blood pressure"'),
 ])
 def test_a_subtype_reads_as_itself_not_its_parent(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -106,6 +108,12 @@ OTHER_KIND_NOT_EXCLUDED = [
     ("Planned invasive dental procedure", procedures("orthodontic treatment")),
     ("Active implantable medical device", procedures("breast implant")),
     ("Gross total resection", procedures("subtotal resection")),
+    ("Cutaneous melanoma", conditions("uveal melanoma")),
+    ("History of skin cancer", conditions("uveal melanoma")),
+    # "elevated blood pressure" (120-129 mmHg) is not hypertension; "overlap syndrome" may be
+    # asthma-COPD or autoimmune hepatitis-PBC overlap, not mixed connective tissue disease
+    ("Hypertension", conditions("elevated blood pressure")),
+    ("Mixed connective tissue disease", conditions("overlap syndrome")),
     # the central nervous system is the brain and spinal cord
     ("History of CNS disease", conditions("carpal tunnel syndrome")),
     ("History of CNS disease", conditions("myasthenia gravis")),
@@ -140,6 +148,8 @@ def test_an_exclusion_of_one_kind_does_not_exclude_a_patient_with_another(text, 
      {"complete": ["procedures"], "procedures": [{"name": "tooth extraction", "planned": True}]}),
     ("Active implantable medical device",
      {"complete": ["procedures"], "procedures": [{"name": "spinal cord stimulator", "date": "2026-11-15"}]}),
+    ("History of skin cancer", conditions("acral melanoma")),
+    ("History of melanoma", conditions("uveal melanoma")),
     ("History of CNS disease", conditions("epilepsy")),
     ("History of CNS disease", conditions("multiple sclerosis")),
     ("History of CNS disease", conditions("Parkinson's disease")),
@@ -159,6 +169,7 @@ def test_the_subtype_and_its_own_kinds_still_meet_it(text, profile):
     ("Metastatic castration-resistant prostate cancer", conditions("castration-resistant prostate cancer")),
     ("Genital herpes", conditions("herpes simplex")),
     ("Prior total gastrectomy", procedures("gastrectomy")),
+    ("History of skin cancer", conditions("melanoma")),
 ])
 def test_a_record_of_the_parent_only_leaves_the_subtype_unknown(text, profile):
     assert screened(text, "exclusion", **profile) is Truth.UNKNOWN
