@@ -114,6 +114,8 @@ OTHER_KIND_NOT_EXCLUDED = [
     # asthma-COPD or autoimmune hepatitis-PBC overlap, not mixed connective tissue disease
     ("Hypertension", conditions("elevated blood pressure")),
     ("Mixed connective tissue disease", conditions("overlap syndrome")),
+    ("Bowel obstruction", conditions("ileus")),
+    ("Peripheral artery disease", conditions("claudication")),
     # the central nervous system is the brain and spinal cord
     ("History of CNS disease", conditions("carpal tunnel syndrome")),
     ("History of CNS disease", conditions("myasthenia gravis")),
@@ -170,6 +172,13 @@ def test_the_subtype_and_its_own_kinds_still_meet_it(text, profile):
     ("Genital herpes", conditions("herpes simplex")),
     ("Prior total gastrectomy", procedures("gastrectomy")),
     ("History of skin cancer", conditions("melanoma")),
+    ("History of agranulocytosis", conditions("neutropenia")),
+    ("Treatment-resistant depression", conditions("major depressive disorder")),
+    ("End-stage renal disease", conditions("kidney failure")),
+    ("Bladder cancer", conditions("transitional cell carcinoma")),
+    ("History of hepatocellular carcinoma", conditions("liver cancer")),
+    ("X-linked agammaglobulinemia", conditions("hypogammaglobulinemia")),
+    ("Small bowel obstruction", conditions("bowel obstruction")),
 ])
 def test_a_record_of_the_parent_only_leaves_the_subtype_unknown(text, profile):
     assert screened(text, "exclusion", **profile) is Truth.UNKNOWN
