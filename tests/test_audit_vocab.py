@@ -116,6 +116,14 @@ OTHER_KIND_NOT_EXCLUDED = [
     ("Mixed connective tissue disease", conditions("overlap syndrome")),
     ("Bowel obstruction", conditions("ileus")),
     ("Peripheral artery disease", conditions("claudication")),
+    ("Oligodendroglioma", conditions("glioblastoma")),
+    ("Leiomyosarcoma", conditions("liposarcoma")),
+    ("Conduct disorder", conditions("oppositional defiant disorder")),
+    ("Blepharospasm", conditions("cervical dystonia")),
+    ("Adrenoleukodystrophy", conditions("Krabbe disease")),
+    ("Tourette syndrome", conditions("chronic tic disorder")),
+    ("Hypereosinophilia", conditions("eosinophilia")),
+    ("Pancytopenia", conditions("bicytopenia")),
     # the central nervous system is the brain and spinal cord
     ("History of CNS disease", conditions("carpal tunnel syndrome")),
     ("History of CNS disease", conditions("myasthenia gravis")),
@@ -152,6 +160,8 @@ def test_an_exclusion_of_one_kind_does_not_exclude_a_patient_with_another(text, 
      {"complete": ["procedures"], "procedures": [{"name": "spinal cord stimulator", "date": "2026-11-15"}]}),
     ("History of skin cancer", conditions("acral melanoma")),
     ("History of melanoma", conditions("uveal melanoma")),
+    ("Hyperglycemic crisis", conditions("diabetic ketoacidosis")),
+    ("Dystonia", conditions("blepharospasm")),
     ("History of CNS disease", conditions("epilepsy")),
     ("History of CNS disease", conditions("multiple sclerosis")),
     ("History of CNS disease", conditions("Parkinson's disease")),
@@ -179,6 +189,9 @@ def test_the_subtype_and_its_own_kinds_still_meet_it(text, profile):
     ("History of hepatocellular carcinoma", conditions("liver cancer")),
     ("X-linked agammaglobulinemia", conditions("hypogammaglobulinemia")),
     ("Small bowel obstruction", conditions("bowel obstruction")),
+    ("History of DKA or HHS", conditions("hyperglycemia")),
+    ("Pernicious anemia", conditions("vitamin B12 deficiency")),
+    ("Panhypopituitarism", conditions("hypopituitarism")),
 ])
 def test_a_record_of_the_parent_only_leaves_the_subtype_unknown(text, profile):
     assert screened(text, "exclusion", **profile) is Truth.UNKNOWN
