@@ -124,6 +124,8 @@ OTHER_KIND_NOT_EXCLUDED = [
     ("Tourette syndrome", conditions("chronic tic disorder")),
     ("Hypereosinophilia", conditions("eosinophilia")),
     ("Pancytopenia", conditions("bicytopenia")),
+    ("Systemic mastocytosis", conditions("cutaneous mastocytosis")),
+    ("Indolent systemic mastocytosis", conditions("systemic mastocytosis")),
     # the central nervous system is the brain and spinal cord
     ("History of CNS disease", conditions("carpal tunnel syndrome")),
     ("History of CNS disease", conditions("myasthenia gravis")),
@@ -161,6 +163,8 @@ def test_an_exclusion_of_one_kind_does_not_exclude_a_patient_with_another(text, 
     ("History of skin cancer", conditions("acral melanoma")),
     ("History of melanoma", conditions("uveal melanoma")),
     ("Hyperglycemic crisis", conditions("diabetic ketoacidosis")),
+    ("Active invasive fungal infection", conditions("candidemia")),
+    ("Systemic amyloidosis", conditions("AL amyloidosis")),
     ("Dystonia", conditions("blepharospasm")),
     ("History of CNS disease", conditions("epilepsy")),
     ("History of CNS disease", conditions("multiple sclerosis")),
@@ -192,6 +196,7 @@ def test_the_subtype_and_its_own_kinds_still_meet_it(text, profile):
     ("History of DKA or HHS", conditions("hyperglycemia")),
     ("Pernicious anemia", conditions("vitamin B12 deficiency")),
     ("Panhypopituitarism", conditions("hypopituitarism")),
+    ("Systemic amyloidosis", conditions("amyloidosis")),
 ])
 def test_a_record_of_the_parent_only_leaves_the_subtype_unknown(text, profile):
     assert screened(text, "exclusion", **profile) is Truth.UNKNOWN
