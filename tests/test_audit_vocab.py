@@ -216,3 +216,14 @@ def test_an_abbreviation_of_unknown_words_stays_free_text(text):
 def test_multiple_sclerosis_is_not_an_abnormal_mental_status():
     profile = {"conditions": [{"name": "multiple sclerosis", "onset": "2019-01-01"}]}
     assert screened("Abnormal mental status (MS)", "exclusion", **profile) is Truth.UNKNOWN
+
+
+def test_an_example_narrowed_by_words_the_reading_drops_stays_free_text():
+    """An example outside the class it illustrates is read as an alternative; without its
+    "systemic" it would exclude a patient with athlete's foot."""
+    text = "Opportunistic infection (e.g. systemic fungal infection)"
+    assert to_text(compile_criterion(text, "exclusion").rule) == f'text "{text}"'
+    assert screened(text, "exclusion", **conditions("tinea pedis")) is not Truth.TRUE
+    # an example with no such words is still read
+    assert to_text(compile_criterion("Opportunistic infection (e.g. fungal infection)", "exclusion").rule) \
+        == "condition opportunistic_infection or condition fungal_infection"
