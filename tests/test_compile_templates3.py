@@ -101,7 +101,7 @@ from made_up import outcome
     ("Subjects who have received a live vaccine within 28 days of planned start of study therapy", "exclusion",
      "vaccination live_vaccine within 28 days before first_dose"),
     ("Has received a live-virus vaccination within 30 days of planned treatment start", "exclusion",
-     "vaccination live_vaccine within 30 days before first_dose"),
+     "vaccination live_viral_vaccine within 30 days before first_dose"),
 ])
 def test_template_wording(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule

@@ -116,7 +116,7 @@ def test_lookup_by_name_synonym_id_and_spelling_variants(name: str, concept_id: 
         ("enzyme-inducing anticonvulsants", "eiaed"),
         # oncology and blood
         ("HER2+ breast cancer", "her2_positive_breast_cancer"),
-        ("mCRPC", "crpc"),
+        ("mCRPC", "metastatic_crpc"),
         ("GBM", "glioblastoma"),
         ("osteogenic sarcoma", "osteosarcoma"),
         ("ESFT", "ewing_sarcoma"),

@@ -67,6 +67,9 @@ class _GradeBound:
 # The words that count cycles of a treatment rather than its lines ("4 courses of chemotherapy").
 _COURSES = re.compile(r"(?i)^\s*(?:course|cycle)s?\b")
 
+# Capitals standing for a name ("PE", "MS", "HCV"): an abbreviation.
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]+")
+
 
 @dataclass
 class _Part:
@@ -141,6 +144,7 @@ class Reader(Transformer):
         self.kind = kind
         self.vocab = vocab
         self._exemption_terminals: dict[str, str] = {}  # what kind of name an exception named
+        self._narrowed_items: set[str] = set()  # examples or exceptions with words not kept ("systemic")
 
     # helpers
     def _span(self, items: Sequence[object]) -> Span | None:
@@ -801,6 +805,8 @@ class Reader(Transformer):
         if _has_grade(items):
             raise Unreadable("a grade of an exception or an example")  # "except grade 1 alopecia"
         self._exemption_terminals[tok.value] = tok.type
+        if any(q not in _EXEMPTION_QUALS for q in quals):
+            self._narrowed_items.add(tok.value)
         return Exemption(concept=tok.value, qualifiers=tuple(q for q in quals if q in _EXEMPTION_QUALS))
 
     def ent_list(self, items):
@@ -1124,6 +1130,12 @@ class Reader(Transformer):
             # "severe toxicity (diarrhea or colitis)", "grade ≥ 2 toxicity (…)": the words before
             # the parenthesis narrow what it names, and would be lost
             raise Unreadable("qualifiers of a head defined in parentheses")
+        brackets = [i for i in items if isinstance(i, Token) and i.type in ("LPAR", "RPAR")]
+        if len(brackets) == 2 and _ABBREVIATION.fullmatch(
+                self.norm.text[brackets[0].end_pos:brackets[-1].start_pos].strip()):
+            # "abnormal physical exam (PE)": letters after words the vocabulary does not know are
+            # their abbreviation, which the vocabulary may know as something else (pulmonary embolism)
+            raise Unreadable("an abbreviation of unknown words")
         seq = next(i for i in items if isinstance(i, _Seq))
         node = self._settle(seq)
         return _Part(node=node, span=seq.span)
@@ -1542,6 +1554,11 @@ class Reader(Transformer):
                 loose = {c for _, c in named if self.kind == "exclusion" and manifestations
                          and not self.vocab.is_a(c, p.concept)
                          and any(self.vocab.is_a(d, p.concept) for d in self.vocab.descendants(c))}
+                if any(c in self._narrowed_items for _, c in named
+                       if not self.vocab.is_a(c, p.concept) and c not in loose):
+                    # "opportunistic infection (e.g. systemic fungal infection)": read without its
+                    # "systemic", the example would reach a patient with athlete's foot
+                    raise Unreadable("an example narrowed by words its reading would drop")
                 extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose
                          for q, w in zip(variants, windows)]
