@@ -3,8 +3,6 @@ nothing: how they compile, evaluate and show in the report."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from screening.compile import cohort_name, compile_criterion, compile_trial, trial_cohorts
@@ -14,10 +12,9 @@ from screening.logic import Truth
 from screening.nodes import walk
 from screening.patient import patient_from_mapping
 from screening.printer import to_text
-from screening.rules import parse_rule
 from screening.trial import Criterion, Trial
 
-AS_OF = date(2026, 11, 20)
+from made_up import AS_OF, outcome
 
 
 def _trial(*items: tuple[str, str, str, str]) -> Trial:
@@ -28,11 +25,6 @@ def _trial(*items: tuple[str, str, str, str]) -> Trial:
 
 def _rules(*items: tuple[str, str, str, str]) -> dict[str, str]:
     return {cid: to_text(rule) for cid, rule in compile_trial(_trial(*items)).rules.items()}
-
-
-def outcome(rule: str, kind: str = "inclusion", **profile):
-    patient = patient_from_mapping({"id": "P", "as_of": AS_OF.isoformat(), **profile})
-    return evaluate(parse_rule(rule), Context(patient=patient, as_of=AS_OF, criterion_kind=kind))
 
 
 # --- cohort headings -------------------------------------------------------------------------------
