@@ -55,6 +55,7 @@ from .wording import (
     unless_negative, unless_words,
 )
 
+
 __all__ = [
     "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "WILLING", "Normalised", "clauses", "episode_concept",
     "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",

@@ -10,6 +10,7 @@ from lark import Token
 from .lexicon import COMPARATORS, retyped
 from .measures import PERSISTENT
 
+
 @dataclass(frozen=True)
 class _Clause:
     tokens: list[Token]

@@ -14,6 +14,7 @@ from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
 from .phrases import settle_phrases
 from .wording import names_no_scale
 
+
 _WINDOW_STARTS = frozenset({"WITHIN", "WITHIN_NEXT", "DURING_TRIAL", "AT_ANCHOR"})
 
 

@@ -13,6 +13,7 @@ from ..vocabulary import load_vocabulary
 from .lexicon import NAMES, load_lexicon, retyped, token
 from .wording import LIMIT_ENDS, names_no_scale
 
+
 # What "with or without …" may leave open: names and the words that qualify or join them.
 _UNCONSTRAINED_ITEM = NAMES | {"WORD", "QUAL", "OTHER", "OR", "AND", "ANDOR", "LPAR", "POSITIVE", "NEGATIVE"}
 

@@ -18,6 +18,7 @@ from ..units import UnitError, parse_unit
 from ..vocabulary import Concept, Vocabulary, load_vocabulary
 from .normalise import normalise
 
+
 _PIECE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)"
     r"|(?P<word>[^\W\d_](?:[^\W_]|'(?=[^\W\d_])|(?<=\d)\.(?=\d))*)"  # "v1.1" is one word

@@ -11,6 +11,7 @@ from lark import Token
 from ..vocabulary import Concept, load_vocabulary
 from .lexicon import COMPARATORS, load_lexicon, retyped, token, words_of
 
+
 # A class value as written: a roman numeral, or a small number ("ASA 1-3").
 _CLASS_VALUE = re.compile(r"^(?:I|II|III|IV|V|VI)(?:[-–](?:I|II|III|IV|V|VI))?$|^[1-6]$")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..nodes import Span
 from ..vocabulary import load_vocabulary
 
+
 @dataclass(frozen=True)
 class Normalised:
     """Normalised text and, for each of its characters, the offset of the verbatim character."""

@@ -10,6 +10,7 @@ from lark import Token
 
 from .lexicon import COMPARATORS, retyped, skip_over, token
 
+
 _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 
 

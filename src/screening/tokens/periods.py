@@ -13,6 +13,7 @@ from ..units import UnitError, parse_unit, ureg
 from ..vocabulary import load_vocabulary
 from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
 
+
 def counted_from_anchor(tokens: list[Token]) -> list[Token]:
     """"Life expectancy of at least 3 months from randomization": the day a time to come is counted
     from is an anchor, which screening takes as now, so it says no more than the time."""

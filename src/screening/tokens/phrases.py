@@ -12,6 +12,7 @@ from ..vocabulary import Vocabulary
 from .lexicon import COMPARATORS, NAMES, load_lexicon, retyped, token
 from .periods import is_rate
 
+
 # Words that introduce a standard or method: "per", "according to", "based on", "calculated using"…
 _LEAD_IN_WORDS = frozenset({"per", "according", "based", "calculated", "assessed", "measured", "evaluated", "graded",
                             "defined", "determined", "via", "using", "corrected", "diagnosed", "as", "revised", "updated",

@@ -12,6 +12,7 @@ from ..vocabulary import Vocabulary
 from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
+
 def half_lives(tokens: list[Token]) -> list[Token]:
     """"30 days or 5 half-lives (of the drug), whichever is longer" (either order) becomes the
     time followed by one HALF_LIVES token whose value is "5 longer"; without "whichever" the

@@ -12,6 +12,7 @@ from ..vocabulary import Vocabulary, load_vocabulary
 from .lexicon import LIST_JOINS, retyped, token
 from .periods import WINDOW_WORDS
 
+
 _LAST_NUMBER = re.compile(r"\d+$")
 
 
