@@ -43,7 +43,7 @@ from .nodes import (
     walk,
     within,
 )
-from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, with_limit
+from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_any, same_side, with_limit
 from .rules import RuleSyntaxError, parse_rule
 from .tokens import (
     COMPARATORS,
@@ -700,7 +700,7 @@ def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
         # "Bilirubin ≤ 1.5 × ULN. Patients with Gilbert's syndrome may have < 3 mg/dL": the same
         # value limited the same way in other terms, which cannot be compared. The later limit
         # is the one those patients are held to (held to both, they would fail by the first)
-        return isinstance(earlier, (Comparison, NormalMultiple)) and _same_direction(limit.op, earlier.op)
+        return isinstance(earlier, (Comparison, NormalMultiple)) and same_side(limit.op, earlier.op)
     if isinstance(limit, NormalMultiple):
         value: tuple = (limit.limit, limit.factor, None)
     elif isinstance(limit, Comparison):
@@ -709,11 +709,6 @@ def _looser(limit: Rule, earlier: Rule, vocab: Vocabulary) -> bool:
         return False
     found = with_limit(earlier, None, limit.op, value, vocab)
     return found is not None and found[1]
-
-
-def _same_direction(op: str, other: str) -> bool:
-    """Whether two comparators bound a value on the same side ("<" and "≤", ">" and "≥")."""
-    return op != "=" and other != "=" and op[0] == other[0]
 
 
 def _opposite(node: Rule, span: Span) -> Rule:

@@ -1738,7 +1738,7 @@ class Reader(Transformer):
         limit and a quantity). It is taken as the looser one, which is what a limit for some
         patients is written for: held to the other as well, they would fail by it."""
         if not isinstance(node, (Comparison, NormalMultiple)) or measure not in (None, node.concept) \
-                or _DIRECTION[op] != _DIRECTION[node.op] or op == "=":
+                or not same_side(op, node.op):
             return None
         other = self._measure_node(node.concept, op, value, node.span)
         if type(other) is type(node):
@@ -2083,6 +2083,11 @@ def _requirement_wording(neg: Token, text: str) -> bool:
 
 
 _DIRECTION = {"<": "below", "<=": "below", ">": "above", ">=": "above", "=": "at"}
+
+
+def same_side(op: str, other: str) -> bool:
+    """Whether two comparators bound a value on the same side ("<" and "≤", ">" and "≥")."""
+    return op != "=" and _DIRECTION[op] == _DIRECTION[other]
 
 
 def with_limit(node: Rule, measure: str | None, op: str, value: tuple,
