@@ -86,8 +86,9 @@ class Concept(BaseModel):
 
     ``is_a`` names parent concepts (classes are concepts of category ``class`` or
     ``drug_class``); an attribute's parents are the facts it implies (recovered from every prior
-    therapy, a patient has recovered from prior radiotherapy). ``manifestation_of`` names a condition that having this one implies:
-    lupus nephritis is a manifestation of SLE, so it is not "another" disease beside SLE.
+    therapy, a patient has recovered from prior radiotherapy). ``manifestation_of`` names a
+    condition that having this one implies: lupus nephritis is a manifestation of SLE, so it is
+    not "another" disease beside SLE.
     ``unit`` is the canonical unit of a measured value; ``molar_mass``, ``valence``,
     ``ratio_molar_mass`` and ``per`` let :func:`screening.units.canonical_value` convert to it.
     ``covers`` makes a class hold every concept of those categories ("medical condition" holds
