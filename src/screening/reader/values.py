@@ -6,6 +6,7 @@ pieces of one (an operator, a quantity) for the production above it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lark import Token
@@ -31,6 +32,10 @@ from .parts import OF_AGE, Part, Quals, Reading, UnitMismatch, Unreadable, YEARS
 
 
 _OP = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
+
+# The words of a test that say it found something: "KRAS-mutant", "ALK-rearranged", "HER2-positive".
+_SAYS_FOUND = re.compile(r"(?i)(?:mutant|mutated|mutations?|positive|rearranged|rearrangements?|amplified|"
+                         r"amplification|fusions?|deleted|deletions?|codeleted|methylated|methylation|\+|-H|high)$")
 
 _INDEX_COMPARE = {">": lambda i, k: i > k, ">=": lambda i, k: i >= k, "<": lambda i, k: i < k,
                   "<=": lambda i, k: i <= k}
@@ -182,6 +187,11 @@ class ValueReading(Reading):
             low = (low[0], low[1], high[2])
         if high[0] in ("ULN", "LLN") and low[0] == "quantity" and low[2] is None:
             low = (high[0], low[1], None)  # "ALT 2 to 10 times ULN": both in multiples of it
+        if low[0] == high[0] and low[2] == high[2] and float(low[1]) > float(high[1]):
+            if float(low[1]) > 0:
+                raise Unreadable("a range whose ends are reversed")
+            # "T-score between -1.0 and -2.5": the ends of a scale below zero, by their size
+            low, high = high, low
         span = self._span([measure])
         scale = self._scale_positions(measure.value, (low, high))
         if scale is not None:  # "ECOG 0-2": the values of an ordinal score
@@ -355,11 +365,16 @@ class ValueReading(Reading):
         return Part(terminal="COND", concept=cond.value, span=self._span(items), result="positive")
 
     def result_with_condition(self, items):
-        """qualitative: QUALITATIVE (POSITIVE | NEGATIVE) QUAL* COND — "HBeAg-positive chronic
-        hepatitis B", "HLA-B27-positive uveitis": the result and the disease, both."""
-        test, sign, *quals, cond = items
-        result = Category(concept=test.value, values=("positive" if sign.type == "POSITIVE" else "negative",),
-                          span=self._span([test, sign]))
+        """qualitative: QUALITATIVE (POSITIVE | NEGATIVE)? QUAL* COND — "HBeAg-positive chronic
+        hepatitis B", "HLA-B27-positive uveitis", "BRAF V600E-mutant melanoma": the result and the
+        disease, both. With no sign, the test's own words must say the result ("-mutant")."""
+        test, *quals, cond = items
+        sign = quals.pop(0) if quals and quals[0].type in ("POSITIVE", "NEGATIVE") else None
+        if sign is None and not _SAYS_FOUND.search(self.norm.text[test.start_pos:test.end_pos]):
+            raise Unreadable("a test named before a disease without its result")
+        found = sign is None or sign.type == "POSITIVE"
+        result = Category(concept=test.value, values=("positive" if found else "negative",),
+                          span=self._span([test, sign or test]))
         disease = self._entity_node("COND", cond.value, [q.value for q in quals], None, (), None,
                                     self._span([*quals, cond]))
         span = self._span(items)

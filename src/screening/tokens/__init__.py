@@ -45,9 +45,9 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, half_lives, naive_to,
-    no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs, standard_therapy,
-    stopped_for_toxicity, treated_with, treatment_lists, washout_of,
+    bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require,
+    half_lives, naive_to, no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs,
+    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_with_class, numbered_siblings,
@@ -140,8 +140,9 @@ def tokenize(norm: Normalised) -> list[Token]:
                    women_planning, childbearing_items, within_range, test_before, counted_from_anchor,
                    ages_by_word, ages_of_patients, women_with, pregnant_with, age_with, dated_diagnoses,
                    diagnosed_long_ago, history_amounts, thresholds_by_sex, caveat_words, level_words,
-                   limits_for_the_excepted, alternative_limits, choice_first, dose_ranges, during_or_before,
-                   planned_too, off_for, expected_to_require, unless_negative, repeated_visits, no_response):
+                   limits_for_the_excepted, alternative_limits, choice_first, bracketed_doses, dose_ranges,
+                   during_or_before, planned_too, off_for, expected_to_require, unless_negative, repeated_visits,
+                   no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

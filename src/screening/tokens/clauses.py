@@ -114,7 +114,11 @@ def tidy(clause: list[Token]) -> list[Token]:
                         break
                 inner = clause[k + 1:j]
                 # (not "(unless disease-free for ≥ 3 years)": an exception defines nothing)
-                if any(x.type in COMPARATORS for x in inner) and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]):
+                # (nor "diabetes (> 10 years)": a time is how long or how old, not what defines it)
+                timed = any(x.type in ("TIMEUNIT", "YEARS_OLD") for x in inner) and not any(
+                    x.type == "MEASURE" for x in inner)
+                if any(x.type in COMPARATORS for x in inner) and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]) \
+                        and not timed:
                     return inner + clause[j + 1:]
             break
     return clause

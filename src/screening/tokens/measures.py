@@ -119,7 +119,11 @@ def negative_numbers(tokens: list[Token]) -> list[Token]:
         t = tokens[k]
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
         if t.type == "DASH" and t.value in ("-", "–", "—") and nxt is not None and nxt.type == "NUMBER" \
-                and nxt.start_pos == t.end_pos and out and out[-1].type in _SIGNED_AFTER:
+                and nxt.start_pos == t.end_pos and out and (
+                    out[-1].type in _SIGNED_AFTER
+                    # "T-score of -2.5 or less": after the value's name, apart from it
+                    or out[-1].type == "MEASURE" and t.start_pos > out[-1].end_pos
+                    or out[-1].type == "OF" and len(out) > 1 and out[-2].type == "MEASURE"):
             out.append(token("NUMBER", "-" + nxt.value, t.start_pos, nxt.end_pos))
             k += 2
             continue

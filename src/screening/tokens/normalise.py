@@ -107,6 +107,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # TB); latent first, so that "active" is not shared forward onto it
         (r"(?i)\b(?:active\s+or\s+latent|latent\s+or\s+active)\s+((?:tuberculosis|TB)(?:\s+infection)?)\b",
          r"latent \1 or active \1"),
+        # "second- or third-degree AV block", "first- or second-line therapy": the word each shares
+        (r"(?<![\w-])([A-Za-z]+)-\s+(or|and|and/or|to)\s+([A-Za-z]+)-([A-Za-z]+)\b", r"\1-\4 \2 \3-\4"),
         # "pancreatitis (acute or chronic)": either, which the name alone says
         (r"(?i)\s*\(\s*(?:either\s+)?(?:acute\s+or\s+chronic|chronic\s+or\s+acute)\s*\)", ""),
         # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)

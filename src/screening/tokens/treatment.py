@@ -8,7 +8,7 @@ import re
 
 from lark import Token
 
-from ..vocabulary import Vocabulary
+from ..vocabulary import Vocabulary, load_vocabulary
 from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
@@ -284,6 +284,24 @@ def dose_ranges(tokens: list[Token]) -> list[Token]:
             joined = [*out[first:first + 3], retyped(out[first + 3], "DOSE_AND"), *out[first + 4:first + 7]]
             moved = [out[at]] if at is not None else []
             return [*out[:k + 1], *joined, *moved, *out[first + 7:]]
+    return out
+
+
+def bracketed_doses(tokens: list[Token]) -> list[Token]:
+    """"metformin (≥ 1500 mg/day)": a drug's dose in brackets is its dose, as written without them
+    (not a class's: "corticosteroids (> 10 mg/day)" does not say of which drug)."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        kinds = [x.type for x in tokens[k:k + 6]]
+        if len(kinds) == 6 and kinds[0] == "MED" and kinds[1] == "LPAR" and kinds[2] in COMPARATORS \
+                and kinds[3:] == ["NUMBER", "UNIT", "RPAR"] and vocab.get(tokens[k].value).category != "drug_class":
+            out += [tokens[k], *tokens[k + 2:k + 5]]
+            k += 6
+        else:
+            out.append(tokens[k])
+            k += 1
     return out
 
 
