@@ -24,6 +24,13 @@ from screening.printer import to_text
     ("Intracranial hemorrhage at any time", "exclusion", "condition intracranial_hemorrhage [history]"),
     ("Previous surgical treatment for obesity", "exclusion", "procedure bariatric_surgery [history]"),
     ("Clinical Dementia Rating global score of 0.5 or 1", "inclusion", "cdr in {0.5, 1}"),
+    # a comparator written once before two counts is each count's
+    ("At least 6 swollen joints and 6 tender joints", "inclusion",
+     "swollen_joint_count >= 6 and tender_joint_count >= 6"),
+    # "C." inside a name ends no sentence
+    ("Positive stool test for C. difficile", "exclusion", "c_difficile_test in {positive}"),
+    ("CD20-positive B-cell non-Hodgkin lymphoma", "inclusion",
+     "cd20_expression in {positive} and condition b_cell_lymphoma"),
     # a value below zero, its sign apart from the name; a range below zero written by size
     ("BMD T-score of -2.5 or less", "exclusion", "bmd_t_score <= -2.5"),
     ("T-score -2.5 or below", "exclusion", "bmd_t_score <= -2.5"),

@@ -251,7 +251,8 @@ class Settling(Reading):
                 # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values
                 # define hypercalcemia, not its being uncontrolled
                 raise Unreadable("a qualifier the definition does not cover")
-            if p.terminal == "COND" and any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition)):
+            aged = any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition))
+            if p.terminal == "COND" and aged:
                 # "diabetes (> 10 years)": how long, or since what age? Not what the condition is
                 raise Unreadable("an age or a time in place of the condition it follows")
             if any(isinstance(n, (HasCondition, TookMedication, HadProcedure, Vaccinated)) for n in walk(p.definition)) \

@@ -31,7 +31,8 @@ from .lexicon import (
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, negative_numbers, persistent_values,
-    proxies, scale_of_the_value, snellen_fractions, test_before, thresholds_by_sex, unresolved_toxicity, within_range,
+    proxies, scale_of_the_value, shared_comparators, snellen_fractions, test_before, thresholds_by_sex,
+    unresolved_toxicity, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
@@ -137,9 +138,9 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     for settle in (half_lives, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
-                   women_planning, childbearing_items, within_range, test_before, counted_from_anchor,
-                   ages_by_word, ages_of_patients, women_with, pregnant_with, age_with, dated_diagnoses,
-                   diagnosed_long_ago, history_amounts, thresholds_by_sex, caveat_words, level_words,
+                   women_planning, childbearing_items, within_range, shared_comparators, test_before,
+                   counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
+                   dated_diagnoses, diagnosed_long_ago, history_amounts, thresholds_by_sex, caveat_words, level_words,
                    limits_for_the_excepted, alternative_limits, choice_first, bracketed_doses, dose_ranges,
                    during_or_before, planned_too, off_for, expected_to_require, unless_negative, repeated_visits,
                    no_response):

@@ -117,8 +117,8 @@ def tidy(clause: list[Token]) -> list[Token]:
                 # (nor "diabetes (> 10 years)": a time is how long or how old, not what defines it)
                 timed = any(x.type in ("TIMEUNIT", "YEARS_OLD") for x in inner) and not any(
                     x.type == "MEASURE" for x in inner)
-                if any(x.type in COMPARATORS for x in inner) and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]) \
-                        and not timed:
+                if any(x.type in COMPARATORS for x in inner) and not timed \
+                        and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]):
                     return inner + clause[j + 1:]
             break
     return clause

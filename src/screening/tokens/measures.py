@@ -744,3 +744,16 @@ def within_range(tokens: list[Token]) -> list[Token]:
             and tokens[k - 1].type == "MEASURE" and tokens[k + 1].type == "NUMBER"
             and tokens[k + 2].type in ("TO", "DASH") and tokens[k + 3].type == "NUMBER" else t
             for k, t in enumerate(tokens)]
+
+
+def shared_comparators(tokens: list[Token]) -> list[Token]:
+    """"At least 6 swollen joints and 6 tender joints": the comparator written once before the
+    first count is each count's."""
+    out = list(tokens)
+    for k in range(len(out) - 5):
+        kinds = [x.type for x in out[k:k + 6]]
+        if kinds[0] in COMPARATORS and kinds[1:3] == ["NUMBER", "MEASURE"] and kinds[3] in ("AND", "OR", "COMMA") \
+                and kinds[4:6] == ["NUMBER", "MEASURE"] and (k + 6 == len(out) or out[k + 6].type not in COMPARATORS):
+            out.insert(k + 4, token(out[k].type, out[k].value, out[k + 4].start_pos, out[k + 4].start_pos))
+    return out
+
