@@ -31,6 +31,9 @@ from screening.printer import to_text
     ("Positive stool test for C. difficile", "exclusion", "c_difficile_test in {positive}"),
     ("CD20-positive B-cell non-Hodgkin lymphoma", "inclusion",
      "cd20_expression in {positive} and condition b_cell_lymphoma"),
+    ("Positive test for drugs of abuse or alcohol at screening", "exclusion",
+     "urine_drug_screen in {positive} or blood_alcohol in {positive}"),
+    ("Regular use of proton pump inhibitors", "exclusion", "medication proton_pump_inhibitor [chronic]"),
     # a value below zero, its sign apart from the name; a range below zero written by size
     ("BMD T-score of -2.5 or less", "exclusion", "bmd_t_score <= -2.5"),
     ("T-score -2.5 or below", "exclusion", "bmd_t_score <= -2.5"),

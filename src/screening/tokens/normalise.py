@@ -92,6 +92,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?i)\bpre-?study\s+(?=(?:urine\s+)?(?:drug|alcohol|pregnancy)\b)", ""),
         (r"(?i)\b(?:urine\s+)?drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\s+(screen(?:ing)?|tests?)\b",
          r"drug screen or alcohol \1"),
+        (r"(?i)\b(?:urine\s+)?(screen(?:ing)?|tests?)\s+for\s+drugs?(?:\s+of\s+abuse)?\s*(?:/|and/or|and|or)\s*alcohol\b",
+         r"drug screen or alcohol \1"),
         # "allergy or hypersensitivity to the study drug or its excipients": one reaction to the product
         (r"(?i)\b(?:allerg(?:y|ies)\s+(?:or|and/or)\s+hypersensitivit(?:y|ies)|hypersensitivit(?:y|ies)\s+(?:or|and/or)"
          r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),
