@@ -34,6 +34,12 @@ from screening.printer import to_text
     ("Positive test for drugs of abuse or alcohol at screening", "exclusion",
      "urine_drug_screen in {positive} or blood_alcohol in {positive}"),
     ("Regular use of proton pump inhibitors", "exclusion", "medication proton_pump_inhibitor [chronic]"),
+    # a power of ten in superscript digits
+    ("ANC ≥ 1.5 × 10⁹/L", "inclusion", "anc >= 1.5 10^9/L"),
+    ("WBC ≥ 3.0 x 10³/µL", "inclusion", "wbc >= 3 10^3/µL"),
+    # a condition before another whose name begins with it is one of a list, not the same name
+    ("Active bleeding or bleeding diathesis", "exclusion",
+     "condition bleeding [active] or condition bleeding_disorder [active]"),
     # a value below zero, its sign apart from the name; a range below zero written by size
     ("BMD T-score of -2.5 or less", "exclusion", "bmd_t_score <= -2.5"),
     ("T-score -2.5 or below", "exclusion", "bmd_t_score <= -2.5"),

@@ -152,7 +152,9 @@ def organs_sharing_a_name(tokens: list[Token], vocab: Vocabulary, text: str) -> 
             k += 1
             continue
         named = [_named_with(word, words[1:], vocab) for word in said]
-        if all(n is not None for n in named):
+        # (not where that names the last item again: "active bleeding or bleeding diathesis" lists
+        # two things, bleeding and a bleeding disorder)
+        if all(n is not None and n != last.value for n in named):
             for i, n in zip(items, named):
                 out[i] = retyped(out[i], "COND", n)
         k = items[-1] + 1
