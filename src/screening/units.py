@@ -100,10 +100,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
-# Words whose exact spelling matters (checked first): "G/L" is giga per litre, not gauss;
-# "mM" is millimolar, not millimetres.
+# Words whose exact spelling matters (checked first): "G/L" is giga per litre, not gauss; "K/µL"
+# thousands per microlitre, not kelvin; "mM" is millimolar, not millimetres.
 _EXACT_WORDS = {
     "G": "billion",
+    "K": "thousand",
     "T": "trillion",
     "M": "M",
     "mM": "mM",

@@ -78,6 +78,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        (r"(?i)(?<=/min)\s+per\s+(?=1[.,]73\s*m)", "/"),   # "mL/min per 1.73 m2"
         (r"(?<=[A-Za-z])\*+(?=[\s,;:.)]|$)", ""),        # a footnote mark: "Lansky* play status"
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
