@@ -42,6 +42,12 @@ from screening.printer import to_text
     # a condition before another whose name begins with it is one of a list, not the same name
     ("Active bleeding or bleeding diathesis", "exclusion",
      "condition bleeding [active] or condition bleeding_disorder [active]"),
+    # a requirement that opens with a time after a treatment is a time since it
+    ("At least 6 months after the last dose of rituximab", "inclusion",
+     "not medication rituximab within 6 months before screening"),
+    ("≥ 4 weeks from last chemotherapy", "inclusion", "not medication chemotherapy within 4 weeks before screening"),
+    ("At least 4 weeks following completion of radiotherapy", "inclusion",
+     "not procedure radiotherapy within 4 weeks before screening"),
     # a value below zero, its sign apart from the name; a range below zero written by size
     ("BMD T-score of -2.5 or less", "exclusion", "bmd_t_score <= -2.5"),
     ("T-score -2.5 or below", "exclusion", "bmd_t_score <= -2.5"),

@@ -393,12 +393,36 @@ _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 _LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?$")
 
 
+_FROM = re.compile(r"(?i)^\s*from(?:\s+the)?\s*$")
+
+
+def _time_since(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 6 months after (from) the last dose of rituximab", "≥ 4 weeks after surgery": a
+    requirement that opens with a time since a treatment is "since" it."""
+    kinds = [t.type for t in tokens[:5]]
+    if len(kinds) < 5 or kinds[0] not in ("GE", "GT") or kinds[1:3] != ["NUMBER", "TIMEUNIT"]:
+        return tokens
+    k = 3
+    if tokens[k].type == "AFTER":
+        since, k = retyped(tokens[k], "BEFORE", "since"), k + 1
+    elif tokens[k].type == "WORD" and tokens[k].value.lower() == "last" \
+            and _FROM.match(text[tokens[2].end_pos:tokens[k].start_pos]):
+        since = token("BEFORE", "since", tokens[k].start_pos, tokens[k].start_pos)
+    else:
+        return tokens
+    j = k + (tokens[k].type in ("ABLE", "QUAL") or tokens[k].type == "WORD" and tokens[k].value.lower() == "last")
+    if j >= len(tokens) or tokens[j].type not in TREATMENTS:
+        return tokens
+    return [*tokens[:3], since, *tokens[k:]]
+
+
 def completed_before(tokens: list[Token], text: str) -> list[Token]:
     """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
     (including radiosurgery) at least 14 days prior to the start of study intervention": a time
     since treatments named before it. WASHED marks the end of their list; "completed" goes. Only
     for treatments with no qualifier but "prior" or "current" ("started metformin at least 3
     months before" dates a start, "palliative radiotherapy" is not any radiotherapy)."""
+    tokens = _time_since(tokens, text)
     tokens = [t for k, t in enumerate(tokens) if not (
         t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
         and tokens[k - 1].type in TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
