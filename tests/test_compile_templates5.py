@@ -39,6 +39,7 @@ from screening.printer import to_text
     ("WBC ≥ 3.0 x 10³/µL", "inclusion", "wbc >= 3 10^3/µL"),
     ("Platelets ≥ 100 K/µL", "inclusion", "platelets >= 100 K/µL"),
     ("eGFR ≥ 60 ml/min per 1.73 m2", "inclusion", "egfr >= 60 ml/min/1.73m2"),
+    ("AHI ≥ 15 events/hour", "inclusion", "apnea_hypopnea_index >= 15 events/hour"),
     # a condition before another whose name begins with it is one of a list, not the same name
     ("Active bleeding or bleeding diathesis", "exclusion",
      "condition bleeding [active] or condition bleeding_disorder [active]"),

@@ -56,6 +56,7 @@ def test_reads_units_as_people_and_ucum_write_them(text: str) -> None:
         ("10^9/L", "×10⁹/L"),
         ("10^3/uL", "10^9/L"),
         ("10^3/uL", "K/µL"),  # thousands, not kelvin
+        ("/h", "events/hour"),
         ("g/24h", "g/day"),
         ("g/24 h", "g/d"),
         ("mL/min/1.73m2", "mL/min/1.73 m²"),

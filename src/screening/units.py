@@ -172,7 +172,7 @@ _WORDS = {
         (("breath", "breaths"), "breath"),
         (("cell", "cells", "rbc", "rbcs", "wbc", "wbcs", "leukocytes", "erythrocytes"), "cell"),
         (("copy", "copies"), "copy"),
-        (("count", "counts"), "count"),
+        (("count", "counts", "event", "events"), "count"),  # "AHI ≥ 15 events/hour"
         (("percent", "pct"), "percent"),
         (("point", "points"), "dimensionless"),
         (("bsa_std",), "bsa_std"),
