@@ -1,0 +1,79 @@
+"""Clauses of the corpus (../shared/corpus) left unread for one unknown word, fifth round: criterion
+text → canonical rule, what the reading means for a patient, and the near misses that must stay
+free text."""
+
+import pytest
+
+from screening.compile import compile_criterion, compile_trial
+from screening.logic import Truth
+from screening.nodes import FreeText, is_structured
+from screening.printer import to_text
+from screening.trial import Criterion, Trial
+
+from made_up import outcome
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # "in situ cancer of the cervix" is carcinoma in situ of the cervix ("in-situ" reads alike)
+    ("Other malignancy except basal cell carcinoma or in-situ cancer of the cervix", "exclusion",
+     "condition malignancy except (basal_cell_carcinoma, cervical_carcinoma_in_situ)"),
+    ("In situ cancer of the cervix", "exclusion", "condition cervical_carcinoma_in_situ"),
+    # the gastrointestinal tract named as one of the systems whose disorders a list excludes
+    ("Having any cardiovascular, gastrointestinal tract, and hematopoietic disorders were excluded from the study",
+     "exclusion", "condition cardiovascular_disease or condition gastrointestinal_disease or "
+                  "condition hematologic_disease"),
+    ("Disease of the gastrointestinal tract", "exclusion", "condition gastrointestinal_disease"),
+    ("GI tract disorders", "exclusion", "condition gastrointestinal_disease"),
+    # the scale's name without "status" or "scale"
+    ("Have a performance status of 0 or 1 on the Eastern Cooperative Oncology Group (ECOG) Performance within "
+     "7 days prior to allocation", "inclusion", "ecog <= 1 within 7 days before randomization"),
+    ("ECOG performance 0-1", "inclusion", "ecog <= 1"),
+    # "for the duration of time on study": during the study
+    ("Sexually active men must also use acceptable contraceptive methods for the duration of time on study",
+     "inclusion", "if (male and attribute sexually_active) then contraception"),
+    # an allergy to a drug "and its excipients" is one to the drug's product, as "or its excipients" is
+    ("Patients allergic to camrelizumab and its excipients", "exclusion", "medication camrelizumab [allergic]"),
+    ("Hypersensitivity to camrelizumab or its excipients", "exclusion", "medication camrelizumab [allergic]"),
+])
+def test_corpus_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the gastrointestinal tract as the place of something else, not a disease of it
+    ("Any condition affecting absorption in the gastrointestinal tract", "exclusion"),
+    ("Prior surgery of the gastrointestinal tract", "exclusion"),
+    # the day of vaccination is to come: what holds then need not hold at screening
+    ("Has a negative pregnancy test on the day of vaccination", "inclusion"),
+    # someone else may consent for the patient, who then need not be able to
+    ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
+     "informed consent document", "inclusion"),
+    # "performance" alone is not the ECOG scale
+    ("Adequate cognitive performance", "inclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_a_trial_of_a_cancer_named_by_its_cells_studies_a_cancer_of_some_organ():
+    # a trial of "adenocarcinoma" enrols a colon cancer recorded as colon cancer, not as
+    # adenocarcinoma: "other primary cancer" cannot except it by name, and stays words
+    trial = Trial(nct_id="NCT09999990", conditions=("Colonic Diseases", "Adenocarcinoma"), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Other primary cancer except basal cell carcinoma"),))
+    assert not is_structured(compile_trial(trial).rules["E1"])
+    # a trial that names the organ excepts its cancer, as before
+    named = Trial(nct_id="NCT09999990", conditions=("Colon Cancer",), criteria=(
+        Criterion(id="E1", kind="exclusion", text="Other primary cancer except basal cell carcinoma"),))
+    assert "colon_cancer" in to_text(compile_trial(named).rules["E1"])
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # a carcinoma in situ of the cervix is excepted, whatever it is recorded as
+    ([{"name": "in situ cancer of the cervix"}], Truth.FALSE),
+    ([{"name": "CIN 3"}], Truth.FALSE),
+    ([{"name": "breast cancer"}], Truth.TRUE),
+])
+def test_an_excepted_carcinoma_in_situ_does_not_exclude(conditions, truth):
+    rule = to_text(compile_criterion("Malignancy except basal cell carcinoma or in situ cancer of the cervix",
+                                     "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
