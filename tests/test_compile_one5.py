@@ -34,6 +34,21 @@ from made_up import outcome
     # an allergy to a drug "and its excipients" is one to the drug's product, as "or its excipients" is
     ("Patients allergic to camrelizumab and its excipients", "exclusion", "medication camrelizumab [allergic]"),
     ("Hypersensitivity to camrelizumab or its excipients", "exclusion", "medication camrelizumab [allergic]"),
+    # "utilization of" is "use of"
+    ("Utilization of other alternative or complementary therapies during the study period", "exclusion",
+     "procedure complementary_therapy [planned]"),
+    # when, said after a list, is said of each item: not warfarin ever, heparin during the study
+    ("Use of warfarin or heparin during the study period", "exclusion",
+     "medication warfarin [planned] or medication heparin [planned]"),
+    ("Use of warfarin, aspirin or heparin during the study", "exclusion",
+     "medication warfarin [planned] or medication aspirin [planned] or medication heparin [planned]"),
+    ("Use of warfarin or heparin at screening", "exclusion",
+     "medication warfarin [current] or medication heparin [current]"),
+    ("Pneumonia or sepsis at the time of enrollment", "exclusion",
+     "condition pneumonia [current] or condition sepsis [current]"),
+    # an item with a time of its own keeps it
+    ("Use of aspirin within 2 weeks or heparin during the study", "exclusion",
+     "medication aspirin within 2 weeks before screening or medication heparin [planned]"),
 ])
 def test_corpus_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -77,3 +92,13 @@ def test_an_excepted_carcinoma_in_situ_does_not_exclude(conditions, truth):
     rule = to_text(compile_criterion("Malignancy except basal cell carcinoma or in situ cancer of the cervix",
                                      "exclusion").rule)
     assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("medications, truth", [
+    # warfarin taken years ago is not warfarin during the study
+    ([{"name": "warfarin", "start": "2010-01-01", "end": "2011-01-01"}], Truth.FALSE),
+    ([{"name": "heparin", "start": "2010-01-01", "end": "2011-01-01"}], Truth.FALSE),
+])
+def test_a_time_after_a_list_holds_for_its_first_item(medications, truth):
+    rule = to_text(compile_criterion("Use of warfarin or heparin at screening", "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth is truth

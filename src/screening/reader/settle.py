@@ -883,6 +883,13 @@ def _distribute(seq: Seq, kind: CriterionKind) -> None:
             # said once, for every limit of the list
             p.caveats = list(nxt.caveats)
         if p.terminal in ENTITY_QUALS and nxt.terminal in ENTITY_QUALS:
+            for when in ("planned", "current"):
+                if when in nxt.quals_after and set(p.quals) <= {"other"} and p.window is None \
+                        and (when != "current" or p.terminal in ("COND", "MED", "PROC")):
+                    # "use of warfarin or heparin during the study", "pneumonia or sepsis at the
+                    # time of enrollment": when, said after a list, is said of each item
+                    p.quals.append(when)
+                    p.quals_after.append(when)
             if p.window is None and nxt.window is not None:
                 p.window = nxt.window
                 p.shared_window = True
