@@ -34,6 +34,19 @@ from made_up import outcome
     # an allergy to a drug "and its excipients" is one to the drug's product, as "or its excipients" is
     ("Patients allergic to camrelizumab and its excipients", "exclusion", "medication camrelizumab [allergic]"),
     ("Hypersensitivity to camrelizumab or its excipients", "exclusion", "medication camrelizumab [allergic]"),
+    # the sample named after the test does not change what a negative test says
+    ("A female patient of childbearing potential must have a negative pregnancy test (urine) at Baseline",
+     "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Negative pregnancy test (serum or urine) at screening", "inclusion", "not pregnant"),
+    # "of any degree": no least degree, as the bare name
+    ("Albinism/Albinoidism of any degree, type or syndrome", "exclusion", "condition albinism"),
+    ("Heart block of any degree", "exclusion", "condition heart_block"),
+    # an acute exacerbation of schizophrenia is an episode, dated by its onset
+    ("Acute exacerbation of schizophrenia within 3 months of baseline", "exclusion",
+     "condition schizophrenia_exacerbation within 3 months before baseline"),
+    # "during this same period": the period just stated
+    ("Men must refrain from donating sperm during this same period", "inclusion",
+     "if male then attribute no_gamete_donation"),
     # "utilization of" is "use of"
     ("Utilization of other alternative or complementary therapies during the study period", "exclusion",
      "procedure complementary_therapy [planned]"),
@@ -102,3 +115,15 @@ def test_an_excepted_carcinoma_in_situ_does_not_exclude(conditions, truth):
 def test_a_time_after_a_list_holds_for_its_first_item(medications, truth):
     rule = to_text(compile_criterion("Use of warfarin or heparin at screening", "exclusion").rule)
     assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth is truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # an exacerbation long ago, or the disease alone, is no exacerbation within 3 months
+    ([{"name": "schizophrenia", "onset": "2010-01-01"}], Truth.FALSE),
+    ([{"name": "acute exacerbation of schizophrenia", "onset": "2025-01-01"}], Truth.FALSE),
+    ([{"name": "exacerbation of schizophrenia", "onset": "2026-10-01"}], Truth.TRUE),
+])
+def test_an_exacerbation_of_schizophrenia_is_dated_by_its_onset(conditions, truth):
+    rule = to_text(compile_criterion("Acute exacerbation of schizophrenia within 3 months of baseline",
+                                     "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
