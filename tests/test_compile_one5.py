@@ -47,6 +47,9 @@ from made_up import outcome
     # "during this same period": the period just stated
     ("Men must refrain from donating sperm during this same period", "inclusion",
      "if male then attribute no_gamete_donation"),
+    ("Women must use contraception during the study and for 6 months after the last dose, and refrain from "
+     "donating eggs during this period", "inclusion",
+     "if female then ((if childbearing_potential then contraception) and attribute no_gamete_donation)"),
     # "utilization of" is "use of"
     ("Utilization of other alternative or complementary therapies during the study period", "exclusion",
      "procedure complementary_therapy [planned]"),
@@ -76,6 +79,10 @@ def test_corpus_constructs(text, kind, rule):
     # someone else may consent for the patient, who then need not be able to
     ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
      "informed consent document", "inclusion"),
+    # a period referred back to, after what is not contraception, may be a past one: not the study
+    ("Use of antibiotics within 3 months prior to screening, or use of probiotics during the same period",
+     "exclusion"),
+    ("Use of probiotics during this period", "exclusion"),
     # "performance" alone is not the ECOG scale
     ("Adequate cognitive performance", "inclusion"),
 ])
