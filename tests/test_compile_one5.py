@@ -18,6 +18,11 @@ from made_up import outcome
     ("Other malignancy except basal cell carcinoma or in-situ cancer of the cervix", "exclusion",
      "condition malignancy except (basal_cell_carcinoma, cervical_carcinoma_in_situ)"),
     ("In situ cancer of the cervix", "exclusion", "condition cervical_carcinoma_in_situ"),
+    # … after "except", whose phrase "except in" must not take the name's "in"
+    ("Any malignancy except in situ carcinoma of the cervix", "exclusion",
+     "condition malignancy except (cervical_carcinoma_in_situ)"),
+    ("Prior malignancy except in-situ cervical cancer", "exclusion",
+     "condition malignancy [history] except (cervical_carcinoma_in_situ)"),
     # the gastrointestinal tract named as one of the systems whose disorders a list excludes
     ("Having any cardiovascular, gastrointestinal tract, and hematopoietic disorders were excluded from the study",
      "exclusion", "condition cardiovascular_disease or condition gastrointestinal_disease or "
