@@ -55,6 +55,14 @@ from made_up import outcome
     ("Women must use contraception during the study and for 6 months after the last dose, and refrain from "
      "donating eggs during this period", "inclusion",
      "if female then ((if childbearing_potential then contraception) and attribute no_gamete_donation)"),
+    # a qualifier said after a list of conditions: an exclusion reads it of each, which only
+    # makes fewer conditions count (not treated metastases, not controlled hypertension)
+    ("Brain metastases or spinal cord compression that is untreated", "exclusion",
+     "condition brain_metastases [untreated] or condition spinal_cord_compression [untreated]"),
+    ("Hypertension or diabetes that is uncontrolled", "exclusion",
+     "condition hypertension [uncontrolled] or condition diabetes_mellitus [uncontrolled]"),
+    ("Hepatitis B or hepatitis C that is active", "exclusion",
+     "condition hepatitis_b [active] or condition hepatitis_c [active]"),
     # "utilization of" is "use of"
     ("Utilization of other alternative or complementary therapies during the study period", "exclusion",
      "procedure complementary_therapy [planned]"),
@@ -88,6 +96,10 @@ def test_corpus_constructs(text, kind, rule):
     ("Use of antibiotics within 3 months prior to screening, or use of probiotics during the same period",
      "exclusion"),
     ("Use of probiotics during this period", "exclusion"),
+    # … an inclusion cannot tell whether it is said of the last item or of each, nor can an
+    # exclusion whether a relative's condition is
+    ("Hypertension or diabetes that is uncontrolled", "inclusion"),
+    ("Diabetes or myocardial infarction in a first-degree relative", "exclusion"),
     # "performance" alone is not the ECOG scale
     ("Adequate cognitive performance", "inclusion"),
 ])
@@ -138,4 +150,14 @@ def test_a_time_after_a_list_holds_for_its_first_item(medications, truth):
 def test_an_exacerbation_of_schizophrenia_is_dated_by_its_onset(conditions, truth):
     rule = to_text(compile_criterion("Acute exacerbation of schizophrenia within 3 months of baseline",
                                      "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # controlled hypertension is not excluded by "hypertension or diabetes that is uncontrolled"
+    ([{"name": "hypertension", "onset": "2015-01-01", "controlled": True}], Truth.FALSE),
+    ([{"name": "hypertension", "onset": "2015-01-01", "controlled": False}], Truth.TRUE),
+])
+def test_a_qualifier_after_a_list_narrows_each_item(conditions, truth):
+    rule = to_text(compile_criterion("Hypertension or diabetes that is uncontrolled", "exclusion").rule)
     assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
