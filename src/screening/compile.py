@@ -1085,9 +1085,9 @@ def trial_concepts(trial: Trial) -> tuple[str, ...]:
 
 
 def _generic_cancer(concept: str, vocab: Vocabulary) -> bool:
-    """A cancer that names no organ: "solid tumor", "advanced cancer", "neoplasm"."""
+    """A cancer that names no organ: "solid tumor", "advanced cancer", "neoplasm", "adenocarcinoma"."""
     return vocab.is_a(concept, _CANCER) and (vocab.get(concept).category == "class" or concept == "neoplasm"
-                                             or vocab.is_a(concept, "advanced_cancer"))
+                                             or vocab.is_a(concept, "advanced_cancer") or vocab.get(concept).histology)
 
 
 def _condition_names(name: str) -> list[str]:

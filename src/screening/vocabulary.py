@@ -107,6 +107,8 @@ class Concept(BaseModel):
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
+    ``histology`` marks a cancer named by its cells, not its organ (adenocarcinoma, sarcoma): a
+    trial of it studies a cancer of some organ, recorded under that organ's name (colon cancer).
     ``rates`` names the conditions a scale rates (NYHA class rates heart failure): named beside
     the scale ("heart failure NYHA class III"), one of them adds nothing to it.
     ``said_of`` names the class of diseases a value is recorded of, one disease at a time (a
@@ -152,6 +154,7 @@ class Concept(BaseModel):
     event: bool = False
     ctcae: bool = False
     other_uses: bool = False
+    histology: bool = False
     latent: bool = False
     unlisted: bool = False
     subgroup: bool = False

@@ -122,8 +122,10 @@ class ClauseReading(Reading):
             # already the latest one)
             if part.terminal in ("COND", "MED", "PROC") and not {"active", "current"} & set(part.quals):
                 part.quals.append("current")
+                part.quals_after.append("current")
         elif tag == "planned":
             part.quals.append("planned")
+            part.quals_after.append("planned")
         elif tag == "except":
             part.excluding.extend(post[1])
             part.own_exception = post[2]

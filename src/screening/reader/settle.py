@@ -66,6 +66,12 @@ _NOT_QUALIFIERS = {"other"}
 _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
               "decompensated"}
 
+# Qualifiers that, said after a list of conditions ("hepatitis B or C that is active"), an
+# exclusion may read of each item: each only makes fewer of a patient's conditions count.
+_SAID_OF_EACH = {"active", "recurrent", "severe", "uncontrolled", "refractory", "treated", "moderate", "symptomatic",
+                 "chronic", "mild", "metastatic", "advanced", "unresectable", "relapsed", "untreated", "stable",
+                 "end_stage", "decompensated", "life_threatening", "progressing", "hospitalized"}
+
 # What can be told of each episode a count counts, from its condition entry.
 _COUNTED_QUALS = {"severe", "moderate", "mild", "hospitalized", "life_threatening"}
 
@@ -877,12 +883,35 @@ def _distribute(seq: Seq, kind: CriterionKind) -> None:
                 raise Unreadable("a need for treatment said after a list, of its last item or of each")
             p.quals.append("requiring_treatment")
             p.quals_after.append("requiring_treatment")
+        said_after = [q for q in nxt.quals_after if q not in p.quals and q not in ("planned", "current")]
+        if said_after and p.terminal == nxt.terminal == "COND" and not (p.quals_after or p.requiring) \
+                and p.concept != nxt.concept:
+            # (an item with words of its own after it is said whole, as the last is, and one named
+            # again with them is told apart by them: "≥ 2 exacerbations requiring steroids or ≥ 1
+            # requiring hospitalization", "≥ 2 exacerbations or 1 exacerbation requiring …")
+            # "brain metastases or spinal cord compression that is untreated", "diabetes or MI in
+            # a first-degree relative": read of the last item alone, the first would exclude
+            # treated metastases, or the patient's own diabetes. An exclusion reads a qualifier
+            # that narrows of each (it can then only exclude fewer); an inclusion cannot tell, nor
+            # can anyone whether a relative's condition or the time is said of each
+            if kind == "inclusion" or seq.seps[k] not in ("or", "comma", "and") \
+                    or p.window is not None and not p.shared_window or not set(said_after) <= _SAID_OF_EACH:
+                raise Unreadable("a qualifier said after a list, of its last item or of each")
+            p.quals.extend(said_after)
+            p.quals_after.extend(said_after)
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is
             # said once, for every limit of the list
             p.caveats = list(nxt.caveats)
         if p.terminal in ENTITY_QUALS and nxt.terminal in ENTITY_QUALS:
+            for when in ("planned", "current"):
+                if when in nxt.quals_after and set(p.quals) <= {"other"} and p.window is None \
+                        and (when != "current" or p.terminal in ("COND", "MED", "PROC")):
+                    # "use of warfarin or heparin during the study", "pneumonia or sepsis at the
+                    # time of enrollment": when, said after a list, is said of each item
+                    p.quals.append(when)
+                    p.quals_after.append(when)
             if p.window is None and nxt.window is not None:
                 p.window = nxt.window
                 p.shared_window = True

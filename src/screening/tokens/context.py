@@ -654,10 +654,11 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
                 del out[joined - 2:]
                 out.append(token("COND", "study_drug_hypersensitivity", start, t.end_pos))
                 continue
-            if joined >= 3 and out[joined - 1].type in ("OR", "ANDOR") and out[joined - 2].type == "MED" \
+            if joined >= 3 and out[joined - 1].type in ("OR", "ANDOR", "AND") and out[joined - 2].type == "MED" \
                     and out[joined - 3].type == "QUAL" and out[joined - 3].value in _REACTIONS:
-                # "hypersensitivity to efalizumab or to any of the excipients": an allergy to the
-                # drug is one to its product (the excipients alone are not read)
+                # "hypersensitivity to efalizumab or to any of the excipients", "allergic to X and
+                # its excipients": an allergy to the drug is one to its product (the excipients
+                # alone are not read)
                 del out[joined - 1:]
                 continue
             ends = next((x.type for x in tokens[k + 1:] if x.type != "OF"), None) in (None, "PERIOD", "SEMI")

@@ -16,7 +16,8 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 
 # What may say for how long contraception is to be used ("during the study and for at least 120
 # days after the last dose", "from screening until 90 days after the last dose of study drug").
-_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT", "AFTER", "BEFORE",
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT",
+                            "AFTER", "BEFORE",
                             "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 
 
@@ -37,7 +38,8 @@ _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "co
 
 def contraception_periods(tokens: list[Token]) -> list[Token]:
     """Drop how long and how many methods of contraception are to be used, which the profile
-    does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked."""
+    does not record: whether the patient uses or agrees to use it (DESIGN §5) is what is checked.
+    A period just stated ("during this period") said of anything else stays words."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -74,7 +76,7 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             period = tokens[k + 1:j]
             closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
             # ("for the duration of treatment with study drug plus 5 months post-treatment")
-            if closes and (any(t.type in ("DURING_TRIAL", "AFTER") for t in period)
+            if closes and (any(t.type in ("DURING_TRIAL", "PERIOD_STATED", "AFTER") for t in period)
                            # "… simultaneously", "… consistently and correctly": how, which is not recorded either
                            or period and all(t.type == "AND" or t.type == "WORD" and t.value.lower() in _MANNER_WORDS
                                              for t in period)
@@ -83,7 +85,7 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
                 k = j
                 continue
         k += 1
-    return out
+    return [retyped(t, "WORD", t.value) if t.type == "PERIOD_STATED" else t for t in out]
 
 
 def item_labels(tokens: list[Token]) -> list[Token]:
