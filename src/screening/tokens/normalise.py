@@ -117,6 +117,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"latent \1 or active \1"),
         # "second- or third-degree AV block", "first- or second-line therapy": the word each shares
         (r"(?<![\w-])([A-Za-z]+)-\s+(or|and|and/or|to)\s+([A-Za-z]+)-([A-Za-z]+)\b", r"\1-\4 \2 \3-\4"),
+        # "headache on ≥ 15 days per month": the monthly headache days
+        (r"(?i)\b(headache|migraine)s?\s+on\s+((?:at\s+least|at\s+most|more\s+than|fewer\s+than|less\s+than|[<>]=?)"
+         r"\s*\d+(?:\.\d+)?)\s+days\s+(?:per|a|each|/)\s*month\b", r"monthly \1 days \2"),
         # "pancreatitis (acute or chronic)": either, which the name alone says
         (r"(?i)\s*\(\s*(?:either\s+)?(?:acute\s+or\s+chronic|chronic\s+or\s+acute)\s*\)", ""),
         # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)
