@@ -48,12 +48,12 @@ _PRESSURE_OPS = {">": ">", ">=": ">=", "=>": ">=", "<": "<", "<=": "<=", "=<": "
                  "more than": ">", "higher than": ">", "above": ">", "over": ">", "exceeding": ">",
                  "at least": ">=", "less than": "<", "lower than": "<", "below": "<", "under": "<",
                  "no more than": "<=", "not more than": "<=", "no greater than": "<=", "at most": "<="}
+_PRESSURE_OP = "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
 
 
 _PRESSURE_PAIR = re.compile(
     r"(?i)\b(?:blood\s+pressure|BP)(?:\s*\(BP\))?\s*(?:of\s+|is\s+|:\s*)?("
-    + "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
-    + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
+    + _PRESSURE_OP + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
 
 
 def _pressure_pair(m: re.Match[str]) -> str:
@@ -62,6 +62,24 @@ def _pressure_pair(m: re.Match[str]) -> str:
     # limits would read as either)
     joined = "or" if op.startswith(">") else "with"
     return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
+
+
+# "blood pressure > 140 mmHg or < 90 mmHg systolic, or > 90 mmHg diastolic": the values come
+# first and the word after them says which pressure they are of
+_PRESSURE_NAMED_AFTER = re.compile(
+    rf"(?i)(\b(?:blood\s+pressure|BP)\s+(?:of\s+|is\s+)?)?"
+    rf"((?:(?:{_PRESSURE_OP})\s*\d{{2,3}}(?:\s*mmHg)?\s*(?:or|and)\s+)*(?:{_PRESSURE_OP})\s*\d{{2,3}})"
+    rf"\s*mmHg\s+(systolic|diastolic)\b(?:\s+(?:blood\s+pressure|BP|pressure)\b)?")
+
+
+# (another pressure, "pulmonary artery pressure > 40 mmHg systolic", is not the blood pressure)
+_OTHER_PRESSURE = re.compile(r"(?i)\bpressures?\s+(?:of\s+|is\s+)?$")
+
+
+def _pressure_named_after(m: re.Match[str]) -> str:
+    if not m.group(1) and _OTHER_PRESSURE.search(m.string, 0, m.start()):
+        return m.group(0)
+    return f"{m.group(3).lower()} blood pressure {m.group(2)} mmHg"
 
 
 _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
@@ -82,6 +100,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=[A-Za-z])\*+(?=[\s,;:.)]|$)", ""),        # a footnote mark: "Lansky* play status"
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
+        (_PRESSURE_NAMED_AFTER, _pressure_named_after),
         # "(minimum sensitivity 25 IU/L or equivalent units of HCG)": how sensitive the test must be
         (r"(?i)\s*\(\s*minimum\s+sensitivity\b[^()]*\)", ""),
         # "Women of childbearing potential must have a negative serum test": a pregnancy test
