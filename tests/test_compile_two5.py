@@ -47,6 +47,25 @@ from made_up import outcome
     ("Atypical PD syndromes", "exclusion", "condition atypical_parkinsonism"),
     ("History of upper gastrointestinal ulceration within 6 months", "exclusion",
      "condition upper_gi_ulcer [history] within 6 months before screening"),
+    # diseases affecting an organ are that organ's diseases
+    ("Chronic diseases affecting the heart", "exclusion", "condition heart_disease [chronic]"),
+    ("Any disorder affecting the liver or kidneys", "exclusion", "condition liver_disease or condition kidney_disease"),
+    # "inherited or acquired", "congenital or acquired": every one; an inherited one is a kind
+    ("Known hereditary or acquired bleeding disorder", "exclusion", "condition bleeding_disorder"),
+    ("Inherited or acquired thrombophilia", "exclusion", "condition thrombophilia"),
+    ("Known inherited bleeding disorder", "exclusion", "condition hereditary_bleeding_disorder"),
+    # a prefix said alone shares the rest of the word
+    ("Untreated hypo- or hyperthyroidism", "exclusion",
+     "condition hypothyroidism [untreated] or condition hyperthyroidism [untreated]"),
+    ("Contra-indication to aspirin", "exclusion", "medication aspirin [intolerant]"),
+    # prescribed or not: every one
+    ("Use of over the counter or prescription sleep aids within the past 8 weeks", "exclusion",
+     "medication sedative_hypnotic within 8 weeks before screening"),
+    ("OTC or prescribed antihistamines within 7 days", "exclusion",
+     "medication antihistamine within 7 days before screening"),
+    # the rest of a test's name in parentheses
+    ("Positive hepatitis B (surface antigen) or hepatitis C (antibody)", "exclusion",
+     "hbsag in {positive} or hcv_antibody in {positive}"),
     # an inadequate recovery is none
     ("Inadequate recovery from any prior surgical procedure", "exclusion", "not attribute recovered_from_surgery"),
     ("Incomplete recovery from prior surgery", "exclusion", "not attribute recovered_from_surgery"),
@@ -68,6 +87,14 @@ def test_corpus_constructs(text, kind, rule):
     ("History of upper GI ulceration, bleeding or perforation", "exclusion"),
     # "poor" recovery says how much, not none
     ("Poor recovery from surgery", "exclusion"),
+    # both words say it is sold without a prescription: not every antihistamine
+    ("non-prescription or OTC antihistamines within 7 days", "exclusion"),
+    # the supplements that are sleep aids, not every supplement
+    ("Use of over the counter or prescription sleep aids including dietary supplements within the past 8 weeks",
+     "exclusion"),
+    ("Use of sleep aids including herbal remedies within 8 weeks", "exclusion"),
+    # "disease" alone may be the tumour, in the liver
+    ("Disease affecting the liver", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -96,3 +123,15 @@ def test_pressures_named_after_their_values(systolic, diastolic, truth):
     vitals = [{"name": "systolic blood pressure", "value": systolic, "unit": "mmHg", "date": "2026-11-15"},
               {"name": "diastolic blood pressure", "value": diastolic, "unit": "mmHg", "date": "2026-11-15"}]
     assert outcome(rule, "exclusion", vitals=vitals).truth is truth
+
+
+@pytest.mark.parametrize("name, truth", [
+    ("hemophilia", Truth.TRUE),
+    ("von Willebrand disease", Truth.TRUE),
+    ("disseminated intravascular coagulation", Truth.FALSE),   # a bleeding disorder, acquired
+    ("acquired hemophilia", Truth.FALSE),
+])
+def test_inherited_bleeding_disorders(name, truth):
+    got = outcome("condition hereditary_bleeding_disorder", "exclusion", complete=["conditions"],
+                  conditions=[{"name": name, "onset": "2020-01-01"}])
+    assert got.truth is truth

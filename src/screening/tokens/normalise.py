@@ -82,6 +82,23 @@ def _pressure_named_after(m: re.Match[str]) -> str:
     return f"{m.group(3).lower()} blood pressure {m.group(2)} mmHg"
 
 
+# "chronic diseases affecting the heart", "conditions affecting the liver or kidneys": diseases of
+# those organs (not a singular "disease affecting the liver", which in a cancer trial is the tumour there)
+_ORGAN = r"(?:heart|liver|kidneys?|lungs?|skin|eyes?)"
+_AFFECTING_ORGANS = re.compile(
+    rf"(?i)\b(diseases|disorders?|conditions?|illness(?:es)?)\s+affecting\s+the\s+"
+    rf"({_ORGAN}(?:\s*(?:,|or|and|and/or)\s+(?:the\s+)?{_ORGAN})*)\b")
+
+
+def _organ_diseases(m: re.Match[str]) -> str:
+    organs = re.sub(r"(?i)\b(?:the\s+)?(kidney|lung|eye)s\b", r"\1", re.sub(r"(?i)\s+the\s+", " ", m.group(2)))
+    return f"{organs} {m.group(1)}"
+
+
+_PRESCRIBED = r"(?:prescription|prescribed)"
+_UNPRESCRIBED = r"(?:non-?prescription|over[- ]the[- ]counter|OTC)"
+
+
 _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r) for p, r in (
         (r"\\([<>^\[\]_*#\-.()+!=~|`])", r"\1"),      # markdown escapes: \> → >
@@ -101,6 +118,17 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
         (_PRESSURE_NAMED_AFTER, _pressure_named_after),
+        (_AFFECTING_ORGANS, _organ_diseases),
+        # "hypo- or hyperthyroidism": the prefix said alone shares the rest of the word
+        (r"(?i)\b(hypo|hyper)-?\s+(or|and/or|and)\s+(hyper|hypo)([a-z]{4,})\b", r"\1\4 \2 \3\4"),
+        (r"(?i)\bcontra[- ](indicat)", r"contra\1"),   # "contra-indication", "contra indications"
+        # "over-the-counter or prescription sleep aids": both are every one (a drug's wording, "…
+        # or non-prescription medication", is any drug, a concept of its own)
+        (rf"(?i)(?<![\w-])(?:{_PRESCRIBED}\s+(?:or|and/or|and)\s+{_UNPRESCRIBED}|{_UNPRESCRIBED}\s+(?:or|and/or|and)\s+"
+         rf"{_PRESCRIBED})\s+(?!(?:medications?|medicines?|drugs?|products?|treatments?|therap(?:y|ies))\b)", ""),
+        # "hepatitis B (surface antigen)", "hepatitis C (antibody)": the test's name, the rest of it in parentheses
+        (r"(?i)\b(hepatitis\s+[BC]|HIV)\s*\(\s*((?:surface\s+|core\s+)?(?:antigen|antibody|antibodies))\s*\)",
+         r"\1 \2"),
         # "(minimum sensitivity 25 IU/L or equivalent units of HCG)": how sensitive the test must be
         (r"(?i)\s*\(\s*minimum\s+sensitivity\b[^()]*\)", ""),
         # "Women of childbearing potential must have a negative serum test": a pregnancy test
