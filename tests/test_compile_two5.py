@@ -66,6 +66,10 @@ from made_up import outcome
     # the rest of a test's name in parentheses
     ("Positive hepatitis B (surface antigen) or hepatitis C (antibody)", "exclusion",
      "hbsag in {positive} or hcv_antibody in {positive}"),
+    # words after a condition that, after its own name, name a kind of it
+    ("Patients must have a diagnosis of Philadelphia chromosome positive (Ph+) chronic myeloid leukemia in chronic "
+     "phase", "inclusion", "condition cml_chronic_phase"),
+    ("Ph+ CML in blast crisis", "exclusion", "condition cml_blast_phase"),
     # an inadequate recovery is none
     ("Inadequate recovery from any prior surgical procedure", "exclusion", "not attribute recovered_from_surgery"),
     ("Incomplete recovery from prior surgery", "exclusion", "not attribute recovered_from_surgery"),

@@ -126,6 +126,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # or non-prescription medication", is any drug, a concept of its own)
         (rf"(?i)(?<![\w-])(?:{_PRESCRIBED}\s+(?:or|and/or|and)\s+{_UNPRESCRIBED}|{_UNPRESCRIBED}\s+(?:or|and/or|and)\s+"
          rf"{_PRESCRIBED})\s+(?!(?:medications?|medicines?|drugs?|products?|treatments?|therap(?:y|ies))\b)", ""),
+        # "Philadelphia chromosome positive (Ph+) CML": the abbreviation of the words before
+        (r"(?i)(\bPhiladelphia(?:[- ]chromosome)?[- ]positive)\s*\(\s*Ph\s*\+\s*\)", r"\1"),
         # "hepatitis B (surface antigen)", "hepatitis C (antibody)": the test's name, the rest of it in parentheses
         (r"(?i)\b(hepatitis\s+[BC]|HIV)\s*\(\s*((?:surface\s+|core\s+)?(?:antigen|antibody|antibodies))\s*\)",
          r"\1 \2"),
