@@ -70,6 +70,12 @@ from made_up import outcome
     ("Patients must have a diagnosis of Philadelphia chromosome positive (Ph+) chronic myeloid leukemia in chronic "
      "phase", "inclusion", "condition cml_chronic_phase"),
     ("Ph+ CML in blast crisis", "exclusion", "condition cml_blast_phase"),
+    # reactions written with a slash are a choice of words for one reaction to the drug, not any allergy
+    ("Known allergy/hypersensitivity to aspirin", "exclusion", "medication aspirin [allergic]"),
+    ("Hypersensitivity/allergy to aspirin", "exclusion", "medication aspirin [allergic]"),
+    ("Known allergy/intolerance to aspirin", "exclusion", "medication aspirin [intolerant]"),
+    # the head shared by the name before it
+    ("Stomach and duodenal ulcers", "exclusion", "condition gastric_ulcer or condition duodenal_ulcer"),
     # an inadequate recovery is none
     ("Inadequate recovery from any prior surgical procedure", "exclusion", "not attribute recovered_from_surgery"),
     ("Incomplete recovery from prior surgery", "exclusion", "not attribute recovered_from_surgery"),

@@ -149,6 +149,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"drug screen or alcohol \1"),
         # "except in situ carcinoma of the cervix": the "in" is the name's ("except in" is a phrase too)
         (r"(?i)\b(except)\s+(?=in[\s-]+situ\b)", r"\1 for "),
+        # "allergy/intolerance to aspirin": the reactions written with a slash are a choice too
+        (r"(?i)\b(allerg(?:y|ies)|hypersensitivit(?:y|ies)|intoleran(?:ce|t))\s*/\s*"
+         r"(allerg(?:y|ies)|hypersensitivit(?:y|ies)|intoleran(?:ce|t))\b", r"\1 or \2"),
         # "allergy or hypersensitivity to the study drug or its excipients": one reaction to the product
         (r"(?i)\b(?:allerg(?:y|ies)\s+(?:or|and/or)\s+hypersensitivit(?:y|ies)|hypersensitivit(?:y|ies)\s+(?:or|and/or)"
          r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),
