@@ -76,6 +76,9 @@ from made_up import outcome
     ("Known allergy/intolerance to aspirin", "exclusion", "medication aspirin [intolerant]"),
     # the head shared by the name before it
     ("Stomach and duodenal ulcers", "exclusion", "condition gastric_ulcer or condition duodenal_ulcer"),
+    # letters the vocabulary does not know, spelled out after them in words it does
+    ("History of upper GI (gastrointestinal) ulceration within the previous 6 months", "exclusion",
+     "condition upper_gi_ulcer [history] within 6 months before screening"),
     # an inadequate recovery is none
     ("Inadequate recovery from any prior surgical procedure", "exclusion", "not attribute recovered_from_surgery"),
     ("Incomplete recovery from prior surgery", "exclusion", "not attribute recovered_from_surgery"),
@@ -103,6 +106,8 @@ def test_corpus_constructs(text, kind, rule):
     ("Use of over the counter or prescription sleep aids including dietary supplements within the past 8 weeks",
      "exclusion"),
     ("Use of sleep aids including herbal remedies within 8 weeks", "exclusion"),
+    # a parenthesis that does not spell the letters before it
+    ("GI (gastric) ulcer", "exclusion"),
     # "disease" alone may be the tumour, in the liver
     ("Disease affecting the liver", "exclusion"),
 ])

@@ -95,6 +95,20 @@ def _organ_diseases(m: re.Match[str]) -> str:
     return f"{organs} {m.group(1)}"
 
 
+# "upper GI (gastrointestinal) ulceration": letters the vocabulary does not know, spelled out after
+# them in words it does, are those words
+_SPELLED_OUT = re.compile(r"\b([A-Z]{2,5})\s*\(([A-Za-z][A-Za-z' -]{2,60}?)\s*\)")
+
+
+def _spelled_out(m: re.Match[str]) -> str:
+    letters, words = m.group(1).lower(), m.group(2)
+    vocab = load_vocabulary()
+    if not words.lower().startswith(letters[0]) or vocab.lookup(letters) is not None or vocab.lookup(words) is None:
+        return m.group(0)
+    rest = iter(words.lower()[1:])
+    return words if all(letter in rest for letter in letters[1:]) else m.group(0)
+
+
 _PRESCRIBED = r"(?:prescription|prescribed)"
 _UNPRESCRIBED = r"(?:non-?prescription|over[- ]the[- ]counter|OTC)"
 
@@ -119,6 +133,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (_PRESSURE_PAIR, _pressure_pair),
         (_PRESSURE_NAMED_AFTER, _pressure_named_after),
         (_AFFECTING_ORGANS, _organ_diseases),
+        (_SPELLED_OUT, _spelled_out),
         # "hypo- or hyperthyroidism": the prefix said alone shares the rest of the word
         (r"(?i)\b(hypo|hyper)-?\s+(or|and/or|and)\s+(hyper|hypo)([a-z]{4,})\b", r"\1\4 \2 \3\4"),
         (r"(?i)\bcontra[- ](indicat)", r"contra\1"),   # "contra-indication", "contra indications"
