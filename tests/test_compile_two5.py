@@ -79,6 +79,9 @@ from made_up import outcome
     # letters the vocabulary does not know, spelled out after them in words it does
     ("History of upper GI (gastrointestinal) ulceration within the previous 6 months", "exclusion",
      "condition upper_gi_ulcer [history] within 6 months before screening"),
+    # the three cancers the vocabulary holds as one, named together
+    ("Histologically confirmed ovarian, fallopian tube, or primary peritoneal cancer", "inclusion",
+     "condition ovarian_cancer"),
     # an inadequate recovery is none
     ("Inadequate recovery from any prior surgical procedure", "exclusion", "not attribute recovered_from_surgery"),
     ("Incomplete recovery from prior surgery", "exclusion", "not attribute recovered_from_surgery"),
