@@ -124,6 +124,9 @@ class Concept(BaseModel):
     ``detects`` names the infection a test finds (HCV antibody and HCV RNA, hepatitis C): results
     of tests for one infection joined by "and" describe one case together ("positive HCV antibody
     and detectable HCV RNA" is a current infection, not either result alone).
+    ``form_class`` marks a drug class by what a product is, not by what it does (a dietary
+    supplement, a herbal medicine): named as an example of a class by action ("sleep aids including
+    dietary supplements") it picks out those of them that are supplements, not every supplement.
     ``categories`` lists the allowed values of a categorical or ordinal value, lowest first for
     ordinal ones. ``plausible`` is the physiologically plausible range in the canonical unit.
     """
@@ -158,6 +161,7 @@ class Concept(BaseModel):
     latent: bool = False
     unlisted: bool = False
     subgroup: bool = False
+    form_class: bool = False
     in_percent: str | None = None
     body_surface: bool = False
     rates: tuple[str, ...] = ()

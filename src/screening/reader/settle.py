@@ -356,6 +356,11 @@ class Settling(Reading):
                 loose = {c for _, c in named if self.kind == "exclusion" and manifestations
                          and not self.vocab.is_a(c, p.concept)
                          and any(self.vocab.is_a(d, p.concept) for d in self.vocab.descendants(c))}
+                if any(self.vocab.get(a).form_class for _, c in named if not self.vocab.is_a(c, p.concept)
+                       for a in (c, *self.vocab.ancestors(c))):
+                    # "sleep aids including dietary supplements": the supplements that are sleep aids,
+                    # which no reading picks out (read as either, any vitamin would do)
+                    raise Unreadable("an example named by its form, not by what it does")
                 if any(c in self._narrowed_items for _, c in named
                        if not self.vocab.is_a(c, p.concept) and c not in loose):
                     # "opportunistic infection (e.g. systemic fungal infection)": read without its

@@ -51,9 +51,9 @@ from .treatment import (
     standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of,
 )
 from .wording import (
-    adjective_commas, caveat_words, choice_first, comply_lists, kind_named_with_class, numbered_siblings,
-    organs_after_one_head, organs_sharing_a_name, repeated_names, site_of_a_disease, trailing_conditions,
-    unless_negative, unless_words,
+    adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
+    numbered_siblings, organs_after_one_head, organs_sharing_a_name, repeated_names, site_of_a_disease,
+    trailing_conditions, unless_negative, unless_words,
 )
 
 
@@ -133,7 +133,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
     tokens = organs_after_one_head(organs_sharing_a_name(tokens, vocab, text), vocab, text)
-    tokens = site_of_a_disease(tokens, vocab, text)
+    tokens = kind_named_after(site_of_a_disease(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     for settle in (half_lives, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,

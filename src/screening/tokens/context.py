@@ -8,6 +8,7 @@ import re
 
 from lark import Token
 
+from ..units import UnitError, parse_unit
 from ..vocabulary import Vocabulary
 from .folding import fold
 from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
@@ -148,6 +149,16 @@ def _marks_sex(out: list[Token], t: Token, text: str) -> bool:
         out.append(token("FOR_SEX", t.type.lower(), t.start_pos, t.end_pos))
         return True
     return False
+
+
+def _same_unit(unit: Token, word: Token) -> bool:
+    """Whether a word people write as a unit is the unit just read ("milliseconds" and "msec")."""
+    if word.value.lower() not in load_lexicon().bare_units:
+        return False
+    try:
+        return parse_unit(word.value) == parse_unit(unit.value)
+    except UnitError:
+        return False
 
 
 def _closes_sex_note(out: list[Token]) -> bool:
@@ -532,8 +543,11 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
                 t = retyped(t, out[-2].type, found.id)
         typed = re.match(r"(?i)(type|stage|grade)\s+\S+\s+(.+)$", text[t.start_pos:t.end_pos]) \
             if t.type == "COND" else None
-        if typed and ptype in ("AND", "OR") and len(out) >= 2 and out[-2].type == "NUMBER":
-            # "type 1 or type 2 diabetes": the number names the same kind of disease
+        if typed and ptype in ("AND", "OR") and len(out) >= 2 and (
+                out[-2].type == "NUMBER" or out[-2].type == "WORD" and out[-2].value in _ROMAN
+                and re.search(rf"(?i)\b{typed[1]}\s*$", text[:out[-2].start_pos])):
+            # "type 1 or type 2 diabetes", "Type I or Type II diabetes": the number names the same
+            # kind of disease
             found = vocab.lookup(f"{typed[1]} {out[-2].value} {typed[2]}")
             if found is not None and found.category == vocab.get(t.value).category:
                 out[-2] = retyped(out[-2], "COND", found.id)
@@ -564,6 +578,10 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
                 if j < 2 or out[j - 1].type != "COMMA":
                     break
                 j -= 2
+        if t.type == "LPAR" and ptype == "UNIT" and ntype == "WORD" and k + 2 < n and tokens[k + 2].type == "RPAR" \
+                and _same_unit(prev, nxt):
+            skip.update((k + 1, k + 2))  # "> 450 milliseconds (msec)": the unit spelled again
+            continue
         if _marks_sex(out, t, text):
             continue
         if t.type == "RPAR" and ntype in (None, "PERIOD", "SEMI") and _closes_sex_note(out):

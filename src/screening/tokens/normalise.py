@@ -48,12 +48,12 @@ _PRESSURE_OPS = {">": ">", ">=": ">=", "=>": ">=", "<": "<", "<=": "<=", "=<": "
                  "more than": ">", "higher than": ">", "above": ">", "over": ">", "exceeding": ">",
                  "at least": ">=", "less than": "<", "lower than": "<", "below": "<", "under": "<",
                  "no more than": "<=", "not more than": "<=", "no greater than": "<=", "at most": "<="}
+_PRESSURE_OP = "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
 
 
 _PRESSURE_PAIR = re.compile(
     r"(?i)\b(?:blood\s+pressure|BP)(?:\s*\(BP\))?\s*(?:of\s+|is\s+|:\s*)?("
-    + "|".join(sorted((re.escape(o).replace("\\ ", r"\s+") for o in _PRESSURE_OPS), key=len, reverse=True))
-    + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
+    + _PRESSURE_OP + r")\s*(\d{2,3})\s*/\s*(\d{2,3})(?:\s*mm\s*Hg\b)?")
 
 
 def _pressure_pair(m: re.Match[str]) -> str:
@@ -62,6 +62,55 @@ def _pressure_pair(m: re.Match[str]) -> str:
     # limits would read as either)
     joined = "or" if op.startswith(">") else "with"
     return f"systolic blood pressure {op} {m.group(2)} mmHg {joined} diastolic blood pressure {op} {m.group(3)} mmHg"
+
+
+# "blood pressure > 140 mmHg or < 90 mmHg systolic, or > 90 mmHg diastolic": the values come
+# first and the word after them says which pressure they are of
+_PRESSURE_NAMED_AFTER = re.compile(
+    rf"(?i)(\b(?:blood\s+pressure|BP)\s+(?:of\s+|is\s+)?)?"
+    rf"((?:(?:{_PRESSURE_OP})\s*\d{{2,3}}(?:\s*mmHg)?\s*(?:or|and)\s+)*(?:{_PRESSURE_OP})\s*\d{{2,3}})"
+    rf"\s*mmHg\s+(systolic|diastolic)\b(?:\s+(?:blood\s+pressure|BP|pressure)\b)?")
+
+
+# (another pressure, "pulmonary artery pressure > 40 mmHg systolic", is not the blood pressure)
+_OTHER_PRESSURE = re.compile(r"(?i)\bpressures?\s+(?:of\s+|is\s+)?$")
+
+
+def _pressure_named_after(m: re.Match[str]) -> str:
+    if not m.group(1) and _OTHER_PRESSURE.search(m.string, 0, m.start()):
+        return m.group(0)
+    return f"{m.group(3).lower()} blood pressure {m.group(2)} mmHg"
+
+
+# "chronic diseases affecting the heart", "conditions affecting the liver or kidneys": diseases of
+# those organs (not a singular "disease affecting the liver", which in a cancer trial is the tumour there)
+_ORGAN = r"(?:heart|liver|kidneys?|lungs?|skin|eyes?)"
+_AFFECTING_ORGANS = re.compile(
+    rf"(?i)\b(diseases|disorders?|conditions?|illness(?:es)?)\s+affecting\s+the\s+"
+    rf"({_ORGAN}(?:\s*(?:,|or|and|and/or)\s+(?:the\s+)?{_ORGAN})*)\b")
+
+
+def _organ_diseases(m: re.Match[str]) -> str:
+    organs = re.sub(r"(?i)\b(?:the\s+)?(kidney|lung|eye)s\b", r"\1", re.sub(r"(?i)\s+the\s+", " ", m.group(2)))
+    return f"{organs} {m.group(1)}"
+
+
+# "upper GI (gastrointestinal) ulceration": letters the vocabulary does not know, spelled out after
+# them in words it does, are those words
+_SPELLED_OUT = re.compile(r"\b([A-Z]{2,5})\s*\(([A-Za-z][A-Za-z' -]{2,60}?)\s*\)")
+
+
+def _spelled_out(m: re.Match[str]) -> str:
+    letters, words = m.group(1).lower(), m.group(2)
+    vocab = load_vocabulary()
+    if not words.lower().startswith(letters[0]) or vocab.lookup(letters) is not None or vocab.lookup(words) is None:
+        return m.group(0)
+    rest = iter(words.lower()[1:])
+    return words if all(letter in rest for letter in letters[1:]) else m.group(0)
+
+
+_PRESCRIBED = r"(?:prescription|prescribed)"
+_UNPRESCRIBED = r"(?:non-?prescription|over[- ]the[- ]counter|OTC)"
 
 
 _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
@@ -82,6 +131,21 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=[A-Za-z])\*+(?=[\s,;:.)]|$)", ""),        # a footnote mark: "Lansky* play status"
         (_ABILITIES, _each_ability),
         (_PRESSURE_PAIR, _pressure_pair),
+        (_PRESSURE_NAMED_AFTER, _pressure_named_after),
+        (_AFFECTING_ORGANS, _organ_diseases),
+        (_SPELLED_OUT, _spelled_out),
+        # "hypo- or hyperthyroidism": the prefix said alone shares the rest of the word
+        (r"(?i)\b(hypo|hyper)-?\s+(or|and/or|and)\s+(hyper|hypo)([a-z]{4,})\b", r"\1\4 \2 \3\4"),
+        (r"(?i)\bcontra[- ](indicat)", r"contra\1"),   # "contra-indication", "contra indications"
+        # "over-the-counter or prescription sleep aids": both are every one (a drug's wording, "…
+        # or non-prescription medication", is any drug, a concept of its own)
+        (rf"(?i)(?<![\w-])(?:{_PRESCRIBED}\s+(?:or|and/or|and)\s+{_UNPRESCRIBED}|{_UNPRESCRIBED}\s+(?:or|and/or|and)\s+"
+         rf"{_PRESCRIBED})\s+(?!(?:medications?|medicines?|drugs?|products?|treatments?|therap(?:y|ies))\b)", ""),
+        # "Philadelphia chromosome positive (Ph+) CML": the abbreviation of the words before
+        (r"(?i)(\bPhiladelphia(?:[- ]chromosome)?[- ]positive)\s*\(\s*Ph\s*\+\s*\)", r"\1"),
+        # "hepatitis B (surface antigen)", "hepatitis C (antibody)": the test's name, the rest of it in parentheses
+        (r"(?i)\b(hepatitis\s+[BC]|HIV)\s*\(\s*((?:surface\s+|core\s+)?(?:antigen|antibody|antibodies))\s*\)",
+         r"\1 \2"),
         # "(minimum sensitivity 25 IU/L or equivalent units of HCG)": how sensitive the test must be
         (r"(?i)\s*\(\s*minimum\s+sensitivity\b[^()]*\)", ""),
         # "Women of childbearing potential must have a negative serum test": a pregnancy test
@@ -100,6 +164,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"drug screen or alcohol \1"),
         # "except in situ carcinoma of the cervix": the "in" is the name's ("except in" is a phrase too)
         (r"(?i)\b(except)\s+(?=in[\s-]+situ\b)", r"\1 for "),
+        # "allergy/intolerance to aspirin": the reactions written with a slash are a choice too
+        (r"(?i)\b(allerg(?:y|ies)|hypersensitivit(?:y|ies)|intoleran(?:ce|t))\s*/\s*"
+         r"(allerg(?:y|ies)|hypersensitivit(?:y|ies)|intoleran(?:ce|t))\b", r"\1 or \2"),
         # "allergy or hypersensitivity to the study drug or its excipients": one reaction to the product
         (r"(?i)\b(?:allerg(?:y|ies)\s+(?:or|and/or)\s+hypersensitivit(?:y|ies)|hypersensitivit(?:y|ies)\s+(?:or|and/or)"
          r"\s+allerg(?:y|ies))(?=\s+to\b)", "hypersensitivity"),

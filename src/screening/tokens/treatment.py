@@ -5,6 +5,7 @@ progressed-on, planned and concurrent treatment.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lark import Token
 
@@ -618,8 +619,10 @@ _RELATED_EFFECTS = re.compile(r"(?i)\s*-?\s*related\s+(?:toxicities|toxicity|tox
 _RECOVERED = frozenset({"recovered", "recovery"})
 
 
-# how well: "fully recovered" says no more than "recovered"
+# how well: "fully recovered" says no more than "recovered", and "inadequate recovery" is none
 _FULLY = frozenset({"fully", "adequately", "completely"})
+_NOT_FULLY = frozenset({"inadequate", "inadequately", "incomplete", "incompletely", "insufficient",
+                        "insufficiently"})
 
 
 def recovered_from(tokens: list[Token], text: str) -> list[Token]:
@@ -631,6 +634,7 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
     tokens = [t for k, t in enumerate(tokens) if not (  # "fully recovered from surgery", the attribute's name
         t.type == "WORD" and t.value.lower() in _FULLY and k + 1 < len(tokens) and tokens[k + 1].type == "ATTR"
         and tokens[k + 1].value in said.values())]
+    tokens = _not_fully_recovered(tokens, said.values())
     for k, t in enumerate(tokens):
         if not (t.type == "WORD" and t.value.lower() in _RECOVERED) or k + 1 >= len(tokens):
             continue
@@ -647,8 +651,15 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
             continue
         first = k - 1 if k and tokens[k - 1].type == "WORD" and tokens[k - 1].value.lower() in _FULLY else k
         fact = token("ATTR", said[tokens[head].value.lower()], tokens[first].start_pos, end)
-        return [*tokens[:first], fact, *tokens[after:]]
+        return _not_fully_recovered([*tokens[:first], fact, *tokens[after:]], said.values())
     return tokens
+
+
+def _not_fully_recovered(tokens: list[Token], facts: Iterable[str]) -> list[Token]:
+    """"Inadequate recovery from prior surgery": not recovered from it."""
+    facts = set(facts)
+    return [retyped(t, "NEG", "not") if t.type == "WORD" and t.value.lower() in _NOT_FULLY and k + 1 < len(tokens)
+            and tokens[k + 1].type == "ATTR" and tokens[k + 1].value in facts else t for k, t in enumerate(tokens)]
 
 
 # "except for treatment of raised intracranial pressure", "unless used as premedication", "other

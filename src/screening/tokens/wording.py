@@ -204,6 +204,26 @@ def site_of_a_disease(tokens: list[Token], vocab: Vocabulary, text: str) -> list
     return out
 
 
+def kind_named_after(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Ph+ CML in chronic phase", "HCC with portal vein invasion": the words after a condition
+    that, after its own name, name a kind of it ("chronic myeloid leukemia in chronic phase") are
+    that kind, where the name written ("Ph+ CML") has no such entry of its own."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        if t.type == "COND":
+            name = vocab.get(t.value).name
+            for j in range(min(k + 3, len(out) - 1), k, -1):
+                tail = text[t.end_pos:out[j].end_pos]
+                found = vocab.lookup(name + tail) if tail[:1] == " " else None
+                if found is not None and found.id != t.value and vocab.is_a(found.id, t.value):
+                    out[k:j + 1] = [token("COND", found.id, t.start_pos, out[j].end_pos)]
+                    break
+        k += 1
+    return out
+
+
 def _site_of(site: str, disease: str, vocab: Vocabulary) -> bool:
     return any(vocab.is_a(disease, c) for c in vocab.get(site).said_of) and vocab.get(site).category == "condition"
 
