@@ -31,6 +31,20 @@ READ = [
      'asks_nothing allows "Women of non-childbearing potential are not required to use contraception"'),
     ("Women of childbearing potential must use contraception. Women of non-childbearing potential are not required "
      "to use contraception.", "inclusion", "if (female and childbearing_potential) then contraception"),
+    # an exception to a procedure class ("major surgery other than biopsy")
+    ("Major surgery other than biopsy within 28 days prior to initial administration", "exclusion",
+     "procedure major_surgery except (biopsy) within 28 days before first_dose"),
+    ("Surgery within 4 weeks, excluding appendectomy", "exclusion",
+     "procedure surgery except (appendectomy) within 4 weeks before screening"),
+    ("No prior surgery except biopsy", "inclusion", "not procedure surgery [history] except (biopsy)"),
+    # values that define a condition, and a qualifier they do not cover kept in words beside them
+    ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L, calcium > 12 mg/dL or corrected serum "
+     "calcium > ULN)", "exclusion", "(ionized_calcium > 1.5 mmol/L or calcium > 12 mg/dL or corrected_calcium > 1 x ULN) "
+     'and text "Uncontrolled or symptomatic hypercalcemia"'),
+    ("Pregnant, or symptomatic anemia (hemoglobin < 10 g/dL)", "exclusion",
+     'pregnant or (hemoglobin < 10 g/dL and text "symptomatic anemia")'),
+    ("No symptomatic hypercalcemia (calcium > 12 mg/dL)", "inclusion",
+     'not (calcium > 12 mg/dL and text "symptomatic hypercalcemia")'),
     # vocabulary: the short name of the bacterium; varices of either site
     ("H. pylori negative", "exclusion", "not condition helicobacter_pylori_infection [current]"),
     ("A prior bleeding event due to esophageal and/or gastric varices within 6 months prior to initiation of study "
@@ -50,6 +64,10 @@ STAYS_FREE_TEXT = [
     # something is asked of them after all
     ("Patients who are not required to use contraception must be postmenopausal", "inclusion"),
     ("Men are not required to use contraception unless their partner is pregnant", "inclusion"),
+    # a qualifier the definition does not cover, over a definition that names a condition, or with
+    # a window the values cannot carry
+    ("Symptomatic hypercalcemia (calcium > 12 mg/dL or hyperparathyroidism)", "exclusion"),
+    ("Symptomatic hypercalcemia (calcium > 12 mg/dL) within 4 weeks", "exclusion"),
 ]
 
 
@@ -63,3 +81,29 @@ def test_a_past_without_a_length_counts_any_time_before_now() -> None:
     years_ago = [{"name": "azathioprine", "start": "2015-01-01", "end": "2016-01-01"}]
     assert outcome(rule, "exclusion", medications=years_ago).truth == Truth.TRUE
     assert outcome(rule, "exclusion", medications=[], complete=["medications"]).truth == Truth.FALSE
+
+
+# --- exceptions to a procedure class ------------------------------------------------------------
+
+EXCEPTED = "procedure surgery except (appendectomy) within 4 weeks before screening"
+
+
+@pytest.mark.parametrize(("procedures", "expected"), [
+    ([{"name": "appendectomy", "date": "2026-11-10"}], Truth.FALSE),      # the one excepted: not excluded
+    ([{"name": "cholecystectomy", "date": "2026-11-10"}], Truth.TRUE),    # any other operation excludes
+    ([{"name": "cholecystectomy", "date": "2026-01-10"}], Truth.FALSE),   # outside the window
+    ([{"name": "surgery", "date": "2026-11-10"}], Truth.UNKNOWN),         # may have been the appendectomy
+])
+def test_an_exception_to_a_procedure_class_does_not_count(procedures, expected) -> None:
+    assert outcome(EXCEPTED, "exclusion", procedures=procedures, complete=["procedures"]).truth == expected
+
+
+@pytest.mark.parametrize(("calcium", "expected"), [
+    (10.0, Truth.FALSE),     # no hypercalcemia by the definition: not excluded
+    (13.0, Truth.UNKNOWN),   # hypercalcemia by it: whether uncontrolled or symptomatic waits
+])
+def test_values_that_miss_a_definition_settle_it_and_values_that_meet_it_wait(calcium, expected) -> None:
+    text = "Uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)"
+    rule = to_text(compile_criterion(text, "exclusion").rule)
+    labs = [{"name": "calcium", "value": calcium, "unit": "mg/dL", "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", labs=labs).truth == expected
