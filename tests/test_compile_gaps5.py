@@ -45,6 +45,12 @@ READ = [
      'pregnant or (hemoglobin < 10 g/dL and text "symptomatic anemia")'),
     ("No symptomatic hypercalcemia (calcium > 12 mg/dL)", "inclusion",
      'not (calcium > 12 mg/dL and text "symptomatic hypercalcemia")'),
+    # a condition and the treatment its patients are on
+    ("Diabetic patients on insulin", "exclusion", "condition diabetes_mellitus and medication insulin [current]"),
+    ("Asthmatic subjects receiving oral corticosteroids", "exclusion",
+     "condition asthma and medication corticosteroid [current, oral]"),
+    # "evidence for" is "evidence of"
+    ("Clinical evidence for presence of infection", "exclusion", "condition infection"),
     # vocabulary: the short name of the bacterium; varices of either site
     ("H. pylori negative", "exclusion", "not condition helicobacter_pylori_infection [current]"),
     ("A prior bleeding event due to esophageal and/or gastric varices within 6 months prior to initiation of study "
