@@ -39,7 +39,8 @@ READ = [
     ("No prior surgery except biopsy", "inclusion", "not procedure surgery [history] except (biopsy)"),
     # values that define a condition, and a qualifier they do not cover kept in words beside them
     ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L, calcium > 12 mg/dL or corrected serum "
-     "calcium > ULN)", "exclusion", "(ionized_calcium > 1.5 mmol/L or calcium > 12 mg/dL or corrected_calcium > 1 x ULN) "
+     "calcium > ULN)", "exclusion",
+     "(ionized_calcium > 1.5 mmol/L or calcium > 12 mg/dL or corrected_calcium > 1 x ULN) "
      'and text "Uncontrolled or symptomatic hypercalcemia"'),
     ("Pregnant, or symptomatic anemia (hemoglobin < 10 g/dL)", "exclusion",
      'pregnant or (hemoglobin < 10 g/dL and text "symptomatic anemia")'),
@@ -51,6 +52,20 @@ READ = [
      "condition asthma and medication corticosteroid [current, oral]"),
     # "evidence for" is "evidence of"
     ("Clinical evidence for presence of infection", "exclusion", "condition infection"),
+    # the Merck template: a reference to an appendix, a ".)" label, what "highly effective" means
+    ("A female participant is eligible to participate if she is not pregnant (see Appendix 3), not breastfeeding, "
+     "and at least one of the following conditions applies: a.) Not a woman of childbearing potential (WOCBP) as "
+     "defined in Appendix 3 OR b.) A WOCBP who agrees to follow the contraceptive guidance in Appendix 3 during the "
+     "treatment period and for at least 120 days after the last dose of study treatment.", "inclusion",
+     "if female then (not pregnant and not breastfeeding and (if (female and childbearing_potential) then "
+     "contraception))"),
+    ("Not a WOCBP as defined in Section 5.3", "inclusion", "not (female and childbearing_potential)"),
+    ("Women of childbearing potential must use a highly effective method of contraception (failure rate of less "
+     "than 1% per year)", "inclusion", "if (female and childbearing_potential) then contraception"),
+    # a "not" before a list does not reach what the patient does or agrees to
+    ("Not pregnant and uses contraception", "inclusion",
+     "not pregnant and (if childbearing_potential then contraception)"),
+    ("Not pregnant and signed informed consent", "inclusion", "not pregnant and consent"),
     # vocabulary: the short name of the bacterium; varices of either site
     ("H. pylori negative", "exclusion", "not condition helicobacter_pylori_infection [current]"),
     ("A prior bleeding event due to esophageal and/or gastric varices within 6 months prior to initiation of study "
@@ -70,6 +85,10 @@ STAYS_FREE_TEXT = [
     # something is asked of them after all
     ("Patients who are not required to use contraception must be postmenopausal", "inclusion"),
     ("Men are not required to use contraception unless their partner is pregnant", "inclusion"),
+    # whether the "not" reaches past the "or" to the contraception is not said (it must not: read
+    # as "not using contraception", it failed every woman who used it)
+    ("Not pregnant or breastfeeding and uses contraception", "inclusion"),
+    ("For females, is not pregnant or breastfeeding and uses contraception", "inclusion"),
     # a qualifier the definition does not cover, over a definition that names a condition, or with
     # a window the values cannot carry
     ("Symptomatic hypercalcemia (calcium > 12 mg/dL or hyperparathyroidism)", "exclusion"),
@@ -113,3 +132,11 @@ def test_values_that_miss_a_definition_settle_it_and_values_that_meet_it_wait(ca
     rule = to_text(compile_criterion(text, "exclusion").rule)
     labs = [{"name": "calcium", "value": calcium, "unit": "mg/dL", "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", labs=labs).truth == expected
+
+
+def test_a_woman_using_contraception_is_not_failed_by_a_not_before_the_list() -> None:
+    rule = to_text(compile_criterion("Not pregnant and uses contraception", "inclusion").rule)
+    woman = {"sex": "female", "childbearing_potential": True, "pregnant": False}
+    assert outcome(rule, "inclusion", contraception=True, **woman).truth == Truth.TRUE
+    assert outcome(rule, "inclusion", contraception=False, **woman).truth == Truth.FALSE
+

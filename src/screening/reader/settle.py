@@ -704,6 +704,13 @@ def _dated_diagnosis(p: Part) -> None:
         p.quals.append("new")
 
 
+def _undertaking(p: Part) -> bool:
+    """An item that states what the patient does or agrees to (uses contraception, signed consent):
+    a "not" before the list does not reach it ("not pregnant and uses contraception" asks for the
+    contraception, not its absence)."""
+    return isinstance(p.node, Status) and p.node.field in ("contraception", "consent")
+
+
 def _kind_of(p: Part) -> str:
     """What a list item is about (a measured value, a condition, a drug, patient status…), so
     that an exclusion's "and" is read as "any of" only between items of one kind. Drugs and
@@ -818,7 +825,8 @@ def _distribute(seq: Seq, kind: CriterionKind) -> None:
     it is shared all the same, which can only exclude fewer."""
     parts = seq.parts
     if parts and parts[0].negated and not parts[0].unable and len(parts) > 1 and all(
-            not q.negated and not isinstance(q.node, Not) and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
+            not q.negated and not isinstance(q.node, Not) and _kind_of(q) == _kind_of(parts[0])
+            and not _undertaking(q) for q in parts[1:]):
         # (an item worded in the negative keeps its own polarity: "not lactating and a negative
         # pregnancy test")
         # "no cardiac, neurodegenerative or pulmonary disease": none of them
