@@ -50,8 +50,10 @@ READ = [
     ("Diabetic patients on insulin", "exclusion", "condition diabetes_mellitus and medication insulin [current]"),
     ("Asthmatic subjects receiving oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current, oral]"),
-    # "evidence for" is "evidence of"
-    ("Clinical evidence for presence of infection", "exclusion", "condition infection"),
+    # "evidence for" is "evidence of"; clinical evidence is of what is clinically manifest, which a
+    # latent infection is not
+    ("Clinical evidence for presence of infection", "exclusion", "condition infection [active]"),
+    ("Clinical evidence of infection", "exclusion", "condition infection [active]"),
     # the Merck template: a reference to an appendix, a ".)" label, what "highly effective" means
     ("A female participant is eligible to participate if she is not pregnant (see Appendix 3), not breastfeeding, "
      "and at least one of the following conditions applies: a.) Not a woman of childbearing potential (WOCBP) as "
@@ -140,3 +142,12 @@ def test_a_woman_using_contraception_is_not_failed_by_a_not_before_the_list() ->
     assert outcome(rule, "inclusion", contraception=True, **woman).truth == Truth.TRUE
     assert outcome(rule, "inclusion", contraception=False, **woman).truth == Truth.FALSE
 
+
+@pytest.mark.parametrize(("condition", "expected"), [
+    ("latent tuberculosis", Truth.FALSE),     # no clinical evidence of it
+    ("urinary tract infection", Truth.TRUE),
+])
+def test_clinical_evidence_of_infection_is_of_an_active_one(condition, expected) -> None:
+    rule = to_text(compile_criterion("Clinical evidence of infection", "exclusion").rule)
+    conditions = [{"name": condition, "onset": "2026-11-01"}]
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth == expected
