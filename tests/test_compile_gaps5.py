@@ -50,9 +50,7 @@ READ = [
     ("Diabetic patients on insulin", "exclusion", "condition diabetes_mellitus and medication insulin [current]"),
     ("Asthmatic subjects receiving oral corticosteroids", "exclusion",
      "condition asthma and medication corticosteroid [current, oral]"),
-    # "evidence for" is "evidence of"; clinical evidence is of what is clinically manifest, which a
-    # latent infection is not
-    ("Clinical evidence for presence of infection", "exclusion", "condition infection [active]"),
+    # clinical evidence is of what is clinically manifest, which a latent infection is not
     ("Clinical evidence of infection", "exclusion", "condition infection [active]"),
     # the Merck template: a reference to an appendix, a ".)" label, what "highly effective" means
     ("A female participant is eligible to participate if she is not pregnant (see Appendix 3), not breastfeeding, "
