@@ -1041,8 +1041,6 @@ def test_registry_constructs(text, kind, rule):
     ("Vaccination against influenza or asthma", "exclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),
-    # an exception to a procedure class, which the rule cannot carry
-    ("Surgery within 4 weeks, excluding appendectomy", "exclusion"),
     # items under a head with a window or a permission
     ("History within past 2 years of: 1. meningitis 2. stroke", "exclusion"),
     ("Participants with the following may be eligible, based on study staff approval: 1. claustrophobia", "exclusion"),

@@ -112,7 +112,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
-        if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words):
+        if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
+                or _NOT_REQUIRED.match(words):
             continue
         starts.append(span.start)
         if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
@@ -240,11 +241,13 @@ def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
     Characteristics", or a permission that nothing in its words limits ("Prior radiation therapy
     and/or chemotherapy, including cyclophosphamide, are permitted"; "transfusion allowed")."""
     whole = Span(start=0, end=len(text))
-    words = text.strip().rstrip(".").strip()
+    words = text.strip().rstrip(".;").strip()  # the list's own punctuation
     if _NOT_SPECIFIED.match(words):
         return NoRequirement(says="unspecified", text=words, span=whole)
     if _SEE_ELSEWHERE.match(words):
         return NoRequirement(says="refers", text=words, span=whole)
+    if _NOT_REQUIRED.match(words):
+        return NoRequirement(says="allows", text=words, span=whole)
     permits = _PERMITS.search(words) or (_ELIGIBLE.search(words) if kind == "exclusion" else None)
     if permits is None or permits.start() == 0:
         return None
@@ -471,8 +474,9 @@ _SEE_ELSEWHERE = re.compile(r"^\W*(?:see|refer\s+to)\s+(?:the\s+)?(?:[A-Za-z-]+\
 # A permission that closes the criterion: "… are permitted", "… allowed", "… may also be included"
 # ("are eligible" alone may state who the trial is for; listed as an exclusion it cannot exclude).
 _PERMITS = re.compile(r"\b(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|(?:may|can)\s+(?:also\s+)?"
-                      r"(?:be\s+(?:included|enrolled)|participate)|(?:is|are)\s+also\s+eligible)"
-                      r"(?:\s+(?:in|for|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$",
+                      r"(?:be\s+(?:included|enrolled)|participate)|(?:is|are)\s+also\s+eligible"
+                      r"|not\s+excluded|will\s+not\s+be\s+excluded)"
+                      r"(?:\s+(?:in|for|from|to\s+participate\s+in)\s+(?:this|the)\s+(?:study|trial))?[\s.]*$",
                       re.IGNORECASE)
 _ELIGIBLE = re.compile(r"\b(?:is|are)\s+eligible(?:\s+(?:for|to\s+participate\s+in)\s+(?:this|the)\s+"
                        r"(?:study|trial))?[\s.]*$", re.IGNORECASE)
@@ -499,6 +503,13 @@ _NO_TEST_REQUIRED = re.compile(r"^\W*(?:note\s*:\s*)?(?:no\s+(?:[\w/()-]+\s+){0,
                                r"(?:is|are|will\s+be)\s+(?:required|needed|mandatory)"
                                r"|(?:[\w/()-]+\s+){0,8}?testing\s+(?:is|are|will\s+be)\s+not\s+(?:required|needed|mandatory))"
                                r"\b[^.;:]*$", re.IGNORECASE)
+# "Women of non-childbearing potential are not required to use contraception": what some need not
+# do, beside what others must; it asks nothing of anyone.
+# (Not when something is asked of them after all: "Women who are not required to use contraception
+# must be postmenopausal".)
+_NOT_REQUIRED = re.compile(r"^(?![^.;:]*\b(?:who|that|which|must|should|needs?|ha(?:ve|s)\s+to|unless|if|except)\b)"
+                           r"[^.;:]*?\b(?:is|are|will\s+be)\s+not\s+(?:required|obliged|asked)\s+to\b[^.;:]*$",
+                           re.IGNORECASE)
 # "If a urine pregnancy test is positive (or cannot be confirmed as negative), a serum pregnancy test
 # will be required": how the result is reached, which the profile records once reached.
 _CONFIRMING_TEST = re.compile(r"^\W*if\s+(?:a|the)\s+urine\s+(?:pregnancy\s+)?test\s+(?:is\s+positive|"

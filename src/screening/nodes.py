@@ -250,12 +250,14 @@ class TookMedication(Node):
 
 
 class HadProcedure(Node):
-    """The patient had (or has planned) a procedure."""
+    """The patient had (or has planned) a procedure or a procedure of a class, less the exceptions
+    ("major surgery other than biopsy")."""
 
     kind: Literal["procedure"] = "procedure"
     concept: str | None = None
     term: str | None = None
     qualifiers: tuple[Qualifier, ...] = ()
+    excluding: tuple[Exemption, ...] = ()
     window: TimeWindow | None = None
 
 

@@ -7,6 +7,7 @@ items; a parenthesis may define or narrow what precedes it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 
 from ..nodes import (
@@ -19,6 +20,7 @@ from ..nodes import (
     EpisodeCount,
     Exemption,
     FamilyHistory,
+    FreeText,
     Grade,
     HadProcedure,
     HasAttribute,
@@ -35,7 +37,7 @@ from ..nodes import (
     walk,
 )
 from ..tokens import DEFINABLE_QUALIFIERS as _DEFINABLE
-from ..tokens import ENTITY_TERMINALS
+from ..tokens import ENTITY_TERMINALS, Normalised, tokenize
 from ..trial import CriterionKind
 from ..units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from ..vocabulary import Vocabulary
@@ -122,6 +124,18 @@ class Settling(Reading):
             raise Unreadable("a grade not on the CTCAE scale")
         return Grade(low=bound.high + 1) if bound.low == 0 else Grade(low=bound.low, high=bound.high)
 
+    def _words_before(self, whole: Span, later: Span) -> FreeText:
+        """The words of a part, with the qualifiers written before its name, up to a later piece
+        of it: "Uncontrolled or symptomatic hypercalcemia" before the values that define it."""
+        named = bisect_left(self.norm.origin, whole.start)
+        before = tokenize(Normalised(text=self.norm.text[:named], origin=self.norm.origin[:named + 1]))
+        k = len(before)
+        while k and before[k - 1].type in ("QUAL", "OR", "ANDOR", "AND", "COMMA"):
+            k -= 1
+        start = next((t.start_pos for t in before[k:] if t.type == "QUAL"), named)
+        words = self.norm.text[start:bisect_left(self.norm.origin, later.start)].rstrip(" ([:,-")
+        return FreeText(text=words, span=self.norm.span(start, start + len(words)))
+
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
                      lasting=None, dose_bound=None, grade: GradeBound | None = None) -> Rule:
         dropped = {x for x in quals if x not in ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
@@ -140,8 +154,6 @@ class Settling(Reading):
             # "an investigational drug or device within 30 days or 5 half-lives, whichever is
             # longer": a device has no half-life, so the days are the longer for it
             window = window.model_copy(update={"half_lives": None, "whichever": None})
-        if exc and terminal == "PROC":
-            raise Unreadable("an exception to a procedure")  # "surgery, excluding appendectomy"
         if grade is not None and terminal != "COND":
             raise Unreadable(f"a grade of a {terminal}")
         if terminal == "COND":
@@ -151,7 +163,7 @@ class Settling(Reading):
             return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, dose_bound=dose_bound,
                                   window=window, lasting=lasting, span=span)
         if terminal == "PROC":
-            return HadProcedure(concept=concept, qualifiers=q, window=window, span=span)
+            return HadProcedure(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         if terminal == "VACC":
             return Vaccinated(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         raise Unreadable(terminal)
@@ -252,15 +264,19 @@ class Settling(Reading):
             # inclusion, and an exclusion needs both (one scale alone may not be what was meant)
             pair = (p.node, p.definition)
             node = AnyOf(items=pair, span=p.span) if self.kind == "inclusion" else AllOf(items=pair, span=p.span)
-        elif p.definition is not None:
-            if not set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE:
-                # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values
-                # define hypercalcemia, not its being uncontrolled
+        elif p.definition is not None and p.terminal == "COND" \
+                and any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition)):
+            # "diabetes (> 10 years)": how long, or since what age? Not what the condition is
+            raise Unreadable("an age or a time in place of the condition it follows")
+        elif p.definition is not None and not set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE:
+            if p.span is None or p.definition.span is None or p.window is not None or p.lasting is not None \
+                    or not all(isinstance(n, MEASURE_NODES + _LOGIC_NODES) for n in walk(p.definition)):
                 raise Unreadable("a qualifier the definition does not cover")
-            aged = any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition))
-            if p.terminal == "COND" and aged:
-                # "diabetes (> 10 years)": how long, or since what age? Not what the condition is
-                raise Unreadable("an age or a time in place of the condition it follows")
+            # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)": the values define
+            # hypercalcemia, not its being symptomatic, which stays in words beside them: values
+            # that miss the definition settle it, values that meet it wait for a coordinator
+            node = AllOf(items=(p.definition, self._words_before(p.span, p.definition.span)), span=p.span)
+        elif p.definition is not None:
             if any(isinstance(n, (HasCondition, TookMedication, HadProcedure, Vaccinated)) for n in walk(p.definition)) \
                     and (p.window is not None or p.lasting is not None or len(list(walk(p.definition))) > 1):
                 # "anticancer treatment (chemotherapy, radiotherapy) within 4 weeks": the list
@@ -693,6 +709,13 @@ def _dated_diagnosis(p: Part) -> None:
         p.quals.append("new")
 
 
+def _undertaking(p: Part) -> bool:
+    """An item that states what the patient does or agrees to (uses contraception, signed consent):
+    a "not" before the list does not reach it ("not pregnant and uses contraception" asks for the
+    contraception, not its absence)."""
+    return isinstance(p.node, Status) and p.node.field in ("contraception", "consent")
+
+
 def _kind_of(p: Part) -> str:
     """What a list item is about (a measured value, a condition, a drug, patient status…), so
     that an exclusion's "and" is read as "any of" only between items of one kind. Drugs and
@@ -807,7 +830,8 @@ def _distribute(seq: Seq, kind: CriterionKind) -> None:
     it is shared all the same, which can only exclude fewer."""
     parts = seq.parts
     if parts and parts[0].negated and not parts[0].unable and len(parts) > 1 and all(
-            not q.negated and not isinstance(q.node, Not) and _kind_of(q) == _kind_of(parts[0]) for q in parts[1:]):
+            not q.negated and not isinstance(q.node, Not) and _kind_of(q) == _kind_of(parts[0])
+            and not _undertaking(q) for q in parts[1:]):
         # (an item worded in the negative keeps its own polarity: "not lactating and a negative
         # pregnancy test")
         # "no cardiac, neurodegenerative or pulmonary disease": none of them

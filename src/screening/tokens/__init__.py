@@ -42,7 +42,7 @@ from .people import (
 )
 from .periods import (
     counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
-    now_or_before, rates, repeated_visits,
+    now_or_before, past_without_a_length, rates, repeated_visits,
 )
 from .phrases import cancer_stages
 from .treatment import (
@@ -140,10 +140,10 @@ def tokenize(norm: Normalised) -> list[Token]:
                    age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
-                   dated_diagnoses, diagnosed_long_ago, history_amounts, thresholds_by_sex, caveat_words, level_words,
-                   limits_for_the_excepted, alternative_limits, choice_first, bracketed_doses, dose_ranges,
-                   during_or_before, planned_too, off_for, expected_to_require, unless_negative, repeated_visits,
-                   no_response):
+                   dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
+                   caveat_words, level_words, limits_for_the_excepted, alternative_limits, choice_first,
+                   bracketed_doses, dose_ranges, during_or_before, planned_too, off_for, expected_to_require,
+                   unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

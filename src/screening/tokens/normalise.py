@@ -196,6 +196,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*\((?=[^()]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^()]*\)", r"\1"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
+        # "a contraceptive method that is highly effective (with a failure rate of <1% per year)": what
+        # highly effective means, not another value
+        (r"(?i)\s*\((?:i\.e\.,?\s*|that\s+is,?\s*)?(?:with\s+)?(?:an?\s+)?(?:annual\s+)?failure\s+rate\s+of\s+"
+         r"(?:less\s+than\s+|<\s*)1\s*%(?:\s+per\s+year)?[^()]*\)", ""),
+        # "… OR b.) A WOCBP who …": a letter and ".)" label a list's item, wherever it stands
+        (r"(?i)(?<![\w(.])[a-z]\.\)\s*", ""),
+        # "Not a WOCBP as defined in Appendix 3", "the contraceptive guidance in Appendix 5" likewise
+        (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|set\s+out)\s+)?"
+         r"in\s+(?:the\s+)?(?:protocol\s+)?(?:appendix|section|attachment|annex)\s+(?:\d+(?:\.\d+)*|[A-Z])\b", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
         # "… are excluded because the effects of X on a fetus are unknown"
         (r"(?i)\s*\((?:due\s+to|because\s+of)\s+(?:the\s+|a\s+)?(?:potential|possible|possibility|risk|risks"

@@ -38,6 +38,18 @@ def dated_diagnoses(tokens: list[Token]) -> list[Token]:
             else t for k, t in enumerate(tokens)]
 
 
+# Times that, with no length after them, say only "before now" ("used steroids in the past").
+_PAST_WITHOUT_A_LENGTH = frozenset({"in the past", "in past"})
+
+
+def past_without_a_length(tokens: list[Token]) -> list[Token]:
+    """"Patients who have used immunosuppressants in the past", "a stroke in the past": a past
+    with no length is any time before now, as "history of" is, not a window."""
+    return [retyped(t, "QUAL", "history") if t.type == "WITHIN" and t.value in _PAST_WITHOUT_A_LENGTH
+            and (k + 1 == len(tokens) or tokens[k + 1].type not in ("NUMBER", "TIMEUNIT"))
+            else t for k, t in enumerate(tokens)]
+
+
 def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
     """"Type 2 diabetes diagnosed at least 6 months before screening", "Diagnosis of RA ≥ 6 months
     prior to baseline": had since at least then, up to now, as "for at least 6 months prior to

@@ -310,8 +310,10 @@ _TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
 
 
 # The words that say a condition is treated with what follows ("diabetic treated with insulin",
-# "asthma on inhaled corticosteroids"), left between the two once filler words are gone.
-_TREATED_WITH = re.compile(r"^\s*(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
+# "asthma on inhaled corticosteroids", "diabetic patients on insulin"), left between the two once
+# filler words are gone.
+_TREATED_WITH = re.compile(r"^\s*(?:(?:patients|subjects|participants|individuals|persons|people)\s+)?"
+                           r"(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
                            re.IGNORECASE)
 
 
