@@ -250,13 +250,15 @@ class TookMedication(Node):
 
 
 class HadProcedure(Node):
-    """The patient had (or has planned) a procedure."""
+    """The patient had (or has planned) a procedure; ``lasting`` says how long one that goes on
+    (dialysis, mechanical ventilation) has gone on."""
 
     kind: Literal["procedure"] = "procedure"
     concept: str | None = None
     term: str | None = None
     qualifiers: tuple[Qualifier, ...] = ()
     window: TimeWindow | None = None
+    lasting: Lasting | None = None
 
 
 class Vaccinated(Node):

@@ -109,12 +109,18 @@ _ALLERGY = re.compile(r"allerg|hypersensitiv|anaphyla|urticaria|hives|angioedema
                       re.IGNORECASE)
 
 
+def dated_event(entry: object) -> bool:
+    """A procedure or vaccination done on a day, as against an illness, a drug or a procedure
+    that goes on from a start to an end (dialysis)."""
+    return hasattr(entry, "date") and not getattr(entry, "is_course", False)
+
+
 def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
     """Whether a condition/medication/procedure entry has a qualifier; UNKNOWN when not recorded."""
     end = getattr(entry, "end", None)
     note = (getattr(entry, "note", None) or "").lower()
     if q in ("active", "current"):
-        if not hasattr(entry, "end"):
+        if dated_event(entry):
             # a procedure or vaccination is a dated event: "concurrent radiotherapy" is one in the
             # last weeks (or ahead), and a course's end is not recorded, so a recent one may count
             day = getattr(entry, "date", None)
@@ -232,7 +238,7 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         # how recent is not said: what is going on now is recent, a procedure in the last
         # fortnight too; anything older may or may not be
         acute = _acute(entry, ctx)
-        if not hasattr(entry, "end") or acute:
+        if dated_event(entry) or acute:
             # a dated event (a procedure; an infarction, dated by its onset)
             day = getattr(entry, "date", None) or getattr(entry, "onset", None)
             days = RECENT_EVENT_DAYS if acute else SURELY_RECENT_DAYS  # an illness may still go on
@@ -289,6 +295,13 @@ def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Contex
     if first is None:
         return Truth.UNKNOWN
     end = min(last, ctx.as_of) if last is not None else ctx.as_of
+    if lasting.unit == "hours":
+        # days recorded against hours: begun and ended at any hour of those days, it lasted
+        # more than a day less and less than a day more than the days between them
+        days = (end - first).days
+        shortest, longest = max(days - 1, 0) * 24, (days + 1) * 24
+        held = {COMPARE[lasting.op](shortest, lasting.amount), COMPARE[lasting.op](longest, lasting.amount)}
+        return Truth.of(held.pop()) if len(held) == 1 else Truth.UNKNOWN
     # it lasted at least the time asked exactly when it began on or before ``mark``
     mark = shift(end, lasting.amount, lasting.unit, -1)
     return Truth.of(COMPARE[lasting.op](mark.toordinal(), first.toordinal()))
@@ -331,8 +344,8 @@ _MEDICATIONS = _Kind("medications", "medication", "received", frozenset({"medica
                      lambda p: p.medications, lambda e: (e.start, e.end))  # type: ignore[attr-defined]
 
 
-_PROCEDURES = _Kind("procedures", "procedure", "had", frozenset({"procedure"}),
-                    lambda p: p.procedures, lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+_PROCEDURES = _Kind("procedures", "procedure", "had", frozenset({"procedure"}), lambda p: p.procedures,
+                    lambda e: (e.start, e.end) if e.is_course else (e.date, e.date))  # type: ignore[attr-defined]
 
 
 _VACCINATIONS = _Kind("vaccinations", "vaccination", "received", frozenset({"vaccine"}),
@@ -387,8 +400,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
         targets += [c for c in ctx.vocab.get(target).is_a]
     lasting = getattr(node, "lasting", None)
-    course = {k: kind.span(e) for k, e in enumerate(entries)
-              if any(matches(getattr(e, "concept_id", None), t, ctx) for t in targets)} if lasting is not None else {}
+    course = {k: kind.span(e) for k, e in enumerate(entries) if not dated_event(e)
+              and any(matches(getattr(e, "concept_id", None), t, ctx) for t in targets)} if lasting is not None else {}
     # "prednisone > 10 mg/day for more than 2 weeks": the course is of entries at that dose (a
     # dose change is a new entry); one whose dose is not known may or may not belong to it
     met = {k: extra(entries[k]).truth for k in course} if extra is not None else {k: Truth.TRUE for k in course}
@@ -440,15 +453,19 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                 # window, and may go on after the illness is over (adjuvant hormone therapy)
                 inside = Truth.UNKNOWN
             checks.append(inside)
-        if lasting is not None:
+        if lasting is not None and dated_event(e):
+            # a procedure recorded on one day ("hemodialysis, 2024-01-10"): how long it went on
+            # is not recorded
+            checks.append(Truth.UNKNOWN)
+        elif lasting is not None:
             sure = _lasted(sure_starts.get(k, first), last, lasting, ctx)
             maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
             checks.append(sure if sure is maybe else Truth.UNKNOWN)
-        if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:
+        if _bare(node) and not dated_event(e) and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
             # one that ended years ago still counts is not said
             checks.append(Truth.UNKNOWN)
-        elif _bare(node) and not hasattr(e, "end") and last is not None \
+        elif _bare(node) and dated_event(e) and last is not None \
                 and (ctx.as_of - last).days > RECENT_EVENT_DAYS:
             # "on dialysis", "orthodontic appliances": a dated event long past may be over
             checks.append(Truth.UNKNOWN)

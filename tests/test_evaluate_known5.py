@@ -1,0 +1,75 @@
+"""The evaluator on the constructs of round 5's known gaps: how long a procedure has gone on."""
+
+import pytest
+
+from screening.errors import InputError
+from screening.logic import Truth
+from screening.patient import patient_from_mapping
+
+from made_up import outcome
+
+
+# --- how long a procedure that goes on (dialysis, ventilation) has gone on ------------------------
+
+ON_DIALYSIS_3_MONTHS = "procedure hemodialysis lasting >= 3 months"
+
+
+@pytest.mark.parametrize("entry, truth", [
+    ({"start": "2026-01-05"}, Truth.TRUE),                        # ongoing since January
+    ({"start": "2026-10-01"}, Truth.FALSE),                       # ongoing, seven weeks
+    ({"start": "2026-01-05", "end": "2026-02-01"}, Truth.FALSE),  # a month, and the list is complete
+    ({"start": "2025-01-05", "end": "2026-11-01"}, Truth.UNKNOWN),  # stopped: still "on" it?
+    ({"date": "2025-06-01"}, Truth.UNKNOWN),                      # a day: how long it went on is not said
+    ({}, Truth.UNKNOWN),
+])
+def test_how_long_a_procedure_has_gone_on_is_known_from_its_start(entry, truth):
+    procedures = [{"name": "hemodialysis", **entry}]
+    result = outcome(ON_DIALYSIS_3_MONTHS, procedures=procedures, complete=["procedures"])
+    assert result.truth is truth
+
+
+def test_a_patient_never_on_dialysis_has_not_been_on_it_three_months():
+    assert outcome(ON_DIALYSIS_3_MONTHS, procedures=[], complete=["procedures"]).truth is Truth.FALSE
+    assert outcome(ON_DIALYSIS_3_MONTHS, procedures=[]).truth is Truth.UNKNOWN
+
+
+def test_a_course_of_a_kind_counts_for_its_class():
+    procedures = [{"name": "maintenance hemodialysis", "start": "2025-03-01"}]
+    assert outcome("procedure dialysis lasting >= 90 days", procedures=procedures).truth is Truth.TRUE
+
+
+def test_an_ongoing_course_is_current_and_one_that_stopped_is_not():
+    ongoing = [{"name": "mechanical ventilation", "start": "2026-11-15"}]
+    assert outcome("procedure mechanical_ventilation [current]", procedures=ongoing).truth is Truth.TRUE
+    assert outcome("procedure mechanical_ventilation lasting > 48 hours", procedures=ongoing).truth is Truth.TRUE
+    stopped = [{"name": "mechanical ventilation", "start": "2026-01-15", "end": "2026-01-20"}]
+    assert outcome("procedure mechanical_ventilation [current]", procedures=stopped,
+                   complete=["procedures"]).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("start, truth", [("2026-11-16", Truth.TRUE), ("2026-11-18", Truth.UNKNOWN),
+                                          ("2026-11-19", Truth.FALSE), ("2026-11-20", Truth.FALSE)])
+def test_hours_against_days_decide_only_beyond_a_day_either_way(start, truth):
+    # begun on the 18th at any hour, by some hour of the 20th it has gone on 24 to 72 hours
+    procedures = [{"name": "mechanical ventilation", "start": start}]
+    result = outcome("procedure mechanical_ventilation lasting > 48 hours", procedures=procedures,
+                     complete=["procedures"])
+    assert result.truth is truth
+
+
+def test_a_course_inside_a_window():
+    # dialysis from 2025 to last month touched the last 3 months; one that stopped in 2025 did not
+    rule = "procedure dialysis within 3 months before screening"
+    recent = [{"name": "hemodialysis", "start": "2025-01-01", "end": "2026-10-30"}]
+    assert outcome(rule, procedures=recent).truth is Truth.TRUE
+    old = [{"name": "hemodialysis", "start": "2025-01-01", "end": "2025-03-01"}]
+    assert outcome(rule, procedures=old, complete=["procedures"]).truth is Truth.FALSE
+
+
+def test_a_procedure_is_dated_one_way():
+    with pytest.raises(InputError, match="not both"):
+        patient_from_mapping({"id": "P", "procedures": [{"name": "hemodialysis", "date": "2026-01-01",
+                                                         "start": "2026-01-01"}]})
+    with pytest.raises(InputError, match="before start"):
+        patient_from_mapping({"id": "P", "procedures": [{"name": "hemodialysis", "start": "2026-01-01",
+                                                         "end": "2025-01-01"}]})
