@@ -130,7 +130,7 @@ class Settling(Reading):
             raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
         q = tuple(dict.fromkeys(x for x in quals if x in ENTITY_QUALS[terminal]))
         exc = tuple(excluding)
-        if lasting is not None and terminal not in ("COND", "MED"):
+        if lasting is not None and terminal not in ("COND", "MED", "PROC"):
             raise Unreadable(f"how long a {terminal} lasted")
         if terminal == "COND" and "new" in q and (window is None or window.direction != "past"):
             raise Unreadable("a new diagnosis without saying since when")  # "newly diagnosed claudication"
@@ -151,7 +151,7 @@ class Settling(Reading):
             return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, dose_bound=dose_bound,
                                   window=window, lasting=lasting, span=span)
         if terminal == "PROC":
-            return HadProcedure(concept=concept, qualifiers=q, window=window, span=span)
+            return HadProcedure(concept=concept, qualifiers=q, window=window, lasting=lasting, span=span)
         if terminal == "VACC":
             return Vaccinated(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         raise Unreadable(terminal)
