@@ -19,6 +19,17 @@ from made_up import outcome
     ("Patients on maintenance hemodialysis for at least 3 months", "inclusion",
      "procedure chronic_hemodialysis lasting >= 3 months"),
     ("Dialysis for less than 3 months", "exclusion", "procedure dialysis lasting < 3 months"),
+    # spirometry before or after a bronchodilator: measurements of their own
+    ("Post-bronchodilator FEV1 ≥ 40% predicted", "inclusion", "post_bd_fev1_percent_predicted >= 40 %"),
+    ("Pre-BD FEV1/FVC < 0.70", "inclusion", "pre_bd_fev1_fvc_ratio < 0.7"),
+    ("Post-bronchodilator FEV1/FVC ratio < 0.70", "inclusion", "post_bd_fev1_fvc_ratio < 0.7"),
+    ("FEV1 post-bronchodilator ≥ 30% and < 80% predicted", "inclusion",
+     "post_bd_fev1_percent_predicted >= 30 % and post_bd_fev1_percent_predicted < 80 %"),
+    ("Pre-bronchodilator FEV1 between 40% and 80% of predicted", "inclusion",
+     "pre_bd_fev1_percent_predicted >= 40 % and pre_bd_fev1_percent_predicted <= 80 %"),
+    ("Post-bronchodilator FEV1/FVC ratio < 0.70 and post-bronchodilator FEV1 ≥ 1.0 L", "inclusion",
+     "post_bd_fev1_fvc_ratio < 0.7 and post_bd_fev1 >= 1 L"),
+    ("FEV1 ≥ 40% predicted", "inclusion", "fev1_percent_predicted >= 40 %"),
 ])
 def test_known_gaps(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -28,6 +39,12 @@ def test_known_gaps(text, kind, rule):
     # how long, with a time it is counted to or in: not said which
     ("Hemodialysis for at least 3 months before screening", "inclusion"),
     ("Dialysis for at least 3 months within the past year", "inclusion"),
+    # names listed after a measurement taken one way may be taken that way too
+    ("Post-bronchodilator FEV1 and FVC ≥ 50% predicted", "inclusion"),
+    ("Post-BD FEV1, FVC and FEV1/FVC within normal limits", "exclusion"),
+    # the way of measuring written apart from the name
+    ("FEV1 (post-bronchodilator) ≥ 40% predicted", "inclusion"),
+    ("FEV1 ≥ 40% predicted after bronchodilator", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

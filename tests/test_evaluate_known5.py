@@ -1,4 +1,5 @@
-"""The evaluator on the constructs of round 5's known gaps: how long a procedure has gone on."""
+"""The evaluator on the constructs of round 5's known gaps: how long a procedure has gone on,
+spirometry before and after a bronchodilator."""
 
 import pytest
 
@@ -73,3 +74,26 @@ def test_a_procedure_is_dated_one_way():
     with pytest.raises(InputError, match="before start"):
         patient_from_mapping({"id": "P", "procedures": [{"name": "hemodialysis", "start": "2026-01-01",
                                                          "end": "2025-01-01"}]})
+
+
+# --- spirometry before and after a bronchodilator -------------------------------------------------
+
+
+def spirometry(name, value):
+    return {"name": name, "value": value, "unit": "%", "date": "2026-11-01"}
+
+
+@pytest.mark.parametrize("rule, entry, truth", [
+    # a value taken the way asked decides
+    ("post_bd_fev1_percent_predicted >= 40 %", spirometry("post-bronchodilator FEV1 % predicted", 45), Truth.TRUE),
+    ("post_bd_fev1_percent_predicted >= 40 %", spirometry("post-BD FEV1 % predicted", 35), Truth.FALSE),
+    # a plain FEV1 may have been taken before the bronchodilator, or after it
+    ("post_bd_fev1_percent_predicted >= 40 %", spirometry("FEV1 % predicted", 35), Truth.UNKNOWN),
+    ("pre_bd_fev1_percent_predicted < 80 %", spirometry("FEV1 % predicted", 75), Truth.UNKNOWN),
+    # a value after the bronchodilator says nothing sure of the plain limit (the one before it is lower)
+    ("fev1_percent_predicted < 80 %", spirometry("post-bronchodilator FEV1 % predicted", 85), Truth.UNKNOWN),
+    ("fev1_percent_predicted < 80 %", spirometry("pre-bronchodilator FEV1 % predicted", 75), Truth.UNKNOWN),
+    ("fev1_percent_predicted < 80 %", spirometry("FEV1 % predicted", 75), Truth.TRUE),
+])
+def test_spirometry_is_met_only_by_a_value_taken_the_way_asked(rule, entry, truth):
+    assert outcome(rule, labs=[entry]).truth is truth

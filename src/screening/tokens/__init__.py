@@ -30,9 +30,9 @@ from .lexicon import (
 )
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
-    level_words, limits_for_the_excepted, measured_while, measures_with, negative_numbers, persistent_values,
-    proxies, scale_of_the_value, shared_comparators, snellen_fractions, test_before, thresholds_by_sex,
-    unresolved_toxicity, within_range,
+    level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
+    negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
+    test_before, thresholds_by_sex, unresolved_toxicity, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
@@ -140,10 +140,10 @@ def tokenize(norm: Normalised) -> list[Token]:
                    age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
-                   dated_diagnoses, diagnosed_long_ago, history_amounts, thresholds_by_sex, caveat_words, level_words,
-                   limits_for_the_excepted, alternative_limits, choice_first, bracketed_doses, dose_ranges,
-                   during_or_before, planned_too, off_for, expected_to_require, unless_negative, repeated_visits,
-                   no_response):
+                   dated_diagnoses, diagnosed_long_ago, history_amounts, thresholds_by_sex,
+                   names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
+                   alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
+                   off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

@@ -757,3 +757,25 @@ def shared_comparators(tokens: list[Token]) -> list[Token]:
             out.insert(k + 4, token(out[k].type, out[k].value, out[k + 4].start_pos, out[k + 4].start_pos))
     return out
 
+
+_LIST_JOINS = frozenset({"AND", "OR", "ANDOR", "COMMA"})
+
+
+def names_after_a_way_of_measuring(tokens: list[Token]) -> list[Token]:
+    """"Post-bronchodilator FEV1 and FVC ≥ 50%": the names listed right after a measurement
+    taken one way may be taken that way too, which their plain names would drop; they are left
+    as words, so the clause is not read."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        found = vocab.lookup(t.value) if t.type == "MEASURE" else None
+        if found is None or not found.way_of_measuring:
+            continue
+        j = k + 1
+        while j + 1 < len(out) and out[j].type in _LIST_JOINS and out[j + 1].type == "MEASURE":
+            listed = vocab.lookup(out[j + 1].value)
+            if listed is not None and listed.way_of_measuring:
+                break
+            out[j + 1] = retyped(out[j + 1], "WORD")
+            j += 2
+    return out
