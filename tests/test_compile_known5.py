@@ -30,6 +30,25 @@ from made_up import outcome
     ("Post-bronchodilator FEV1/FVC ratio < 0.70 and post-bronchodilator FEV1 ≥ 1.0 L", "inclusion",
      "post_bd_fev1_fvc_ratio < 0.7 and post_bd_fev1 >= 1 L"),
     ("FEV1 ≥ 40% predicted", "inclusion", "fev1_percent_predicted >= 40 %"),
+    # whom a limit is for, written without a verb: asked of those patients (an exclusion: both)
+    ("Patients with liver metastases: ALT ≤ 5 × ULN", "inclusion", "if condition liver_metastases then alt <= 5 x ULN"),
+    ("Subjects with liver metastases ALT ≤ 5 × ULN", "inclusion", "if condition liver_metastases then alt <= 5 x ULN"),
+    ("Patients with bone metastases, ALP ≤ 5 × ULN", "inclusion", "if condition bone_metastases then alp <= 5 x ULN"),
+    ("In subjects with bone metastases, ALP ≤ 5 × ULN", "inclusion", "if condition bone_metastases then alp <= 5 x ULN"),
+    ("For patients with Gilbert's syndrome bilirubin ≤ 3 × ULN", "inclusion",
+     "if condition gilberts_syndrome then total_bilirubin <= 3 x ULN"),
+    ("Participants with liver metastases: AST and ALT ≤ 5 × ULN", "inclusion",
+     "if condition liver_metastases then (alt <= 5 x ULN and ast <= 5 x ULN)"),
+    ("Patients with type 2 diabetes: HbA1c ≥ 7%", "inclusion", "if condition type_2_diabetes then hba1c >= 7 %"),
+    ("Patients with liver metastases ALT > 5 × ULN", "exclusion", "condition liver_metastases and alt > 5 x ULN"),
+    # … and beside a limit on the same value, the looser one for them
+    ("ALT ≤ 2.5 × ULN; patients with liver metastases: ALT ≤ 5 × ULN", "inclusion",
+     "(alt <= 2.5 x ULN or (condition liver_metastases and alt <= 5 x ULN)) and "
+     "(if condition liver_metastases then alt <= 5 x ULN)"),
+    ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome, ≤ 3 × ULN)", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
+    ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome: total bilirubin ≤ 3 × ULN)", "inclusion",
+     "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
 ])
 def test_known_gaps(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -45,6 +64,14 @@ def test_known_gaps(text, kind, rule):
     # the way of measuring written apart from the name
     ("FEV1 (post-bronchodilator) ≥ 40% predicted", "inclusion"),
     ("FEV1 ≥ 40% predicted after bronchodilator", "inclusion"),
+    # a population or whom a value is asked of? (with a colon, or an organ's limit, it is said)
+    ("Patients with type 2 diabetes, HbA1c 7-10%", "inclusion"),
+    ("Patients with type 2 diabetes HbA1c ≥ 7%", "inclusion"),
+    ("Patients with NSCLC, ECOG 0-1", "inclusion"),
+    # the patients' own limit on another value, in the parenthesis of a first
+    ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome, AST ≤ 3 × ULN)", "inclusion"),
+    # the limit after the patients is the others' ("otherwise")
+    ("Total bilirubin ≤ 3 × ULN for patients with Gilbert's syndrome, ≤ 1.5 × ULN otherwise", "inclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
@@ -58,3 +85,26 @@ def test_what_could_be_misread_stays_free_text(text, kind):
 def test_on_dialysis_for_three_months(procedure, truth):
     rule = to_text(compile_criterion("On hemodialysis for at least 3 months", "inclusion").rule)
     assert outcome(rule, procedures=[procedure], complete=["procedures"]).truth is truth
+
+
+LIVER_METASTASES = {"name": "liver metastases"}
+
+
+@pytest.mark.parametrize("conditions, alt, truth", [
+    ([], 2.0, Truth.TRUE),                    # no liver metastases: the general limit
+    ([], 4.0, Truth.FALSE),
+    ([LIVER_METASTASES], 4.0, Truth.TRUE),    # the looser limit for them
+    ([LIVER_METASTASES], 6.0, Truth.FALSE),
+])
+def test_a_limit_for_patients_with_liver_metastases(conditions, alt, truth):
+    rule = to_text(compile_criterion("ALT ≤ 2.5 × ULN; patients with liver metastases: ALT ≤ 5 × ULN",
+                                     "inclusion").rule)
+    lab = {"name": "ALT", "value": alt * 40, "unit": "U/L", "ref_high": 40, "date": "2026-11-10"}
+    result = outcome(rule, conditions=conditions, labs=[lab], complete=["conditions"])
+    assert result.truth is truth
+
+
+def test_a_limit_for_some_patients_does_not_require_their_condition():
+    rule = to_text(compile_criterion("Subjects with liver metastases ALT ≤ 5 × ULN", "inclusion").rule)
+    lab = {"name": "ALT", "value": 30, "unit": "U/L", "ref_high": 40, "date": "2026-11-10"}
+    assert outcome(rule, conditions=[], labs=[lab], complete=["conditions"]).truth is Truth.TRUE
