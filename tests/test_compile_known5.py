@@ -49,6 +49,15 @@ from made_up import outcome
      "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
     ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome: total bilirubin ≤ 3 × ULN)", "inclusion",
      "total_bilirubin <= 1.5 x ULN or (condition gilberts_syndrome and total_bilirubin <= 3 x ULN)"),
+    # letters that stand for different things, read from the field of the names beside them
+    ("Moderate or severe MS or aortic stenosis", "exclusion",
+     "(condition mitral_stenosis [moderate] or condition mitral_stenosis [severe]) or "
+     "(condition aortic_stenosis [moderate] or condition aortic_stenosis [severe])"),
+    ("MS or other demyelinating disease", "exclusion", "condition multiple_sclerosis or condition demyelinating_disease"),
+    ("Diagnosis of MS with EDSS ≤ 5.5", "inclusion", "condition multiple_sclerosis and edss <= 5.5"),
+    ("Family history of SCD or cardiomyopathy", "exclusion",
+     "family_history sudden_cardiac_death or family_history cardiomyopathy"),
+    ("Relapsing MS", "inclusion", "condition relapsing_multiple_sclerosis"),
 ])
 def test_known_gaps(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -72,6 +81,9 @@ def test_known_gaps(text, kind, rule):
     ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome, AST ≤ 3 × ULN)", "inclusion"),
     # the limit after the patients is the others' ("otherwise")
     ("Total bilirubin ≤ 3 × ULN for patients with Gilbert's syndrome, ≤ 1.5 × ULN otherwise", "inclusion"),
+    # letters with several readings and nothing beside them to settle which
+    ("History of MS", "exclusion"),
+    ("History of SCD", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

@@ -23,7 +23,7 @@ from lark import Token
 
 from ..vocabulary import load_vocabulary
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
-from .context import in_context
+from .context import ambiguous_abbreviations, in_context
 from .lexicon import (
     AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
@@ -129,6 +129,7 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(tokens)), text), text)
+    tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)

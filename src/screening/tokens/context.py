@@ -10,7 +10,7 @@ from lark import Token
 
 from ..vocabulary import Vocabulary
 from .folding import fold
-from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
+from .lexicon import COMPARATORS, EVENTS, NAMES, concept_terminal, load_lexicon, retyped, token
 from .phrases import settle_phrases
 from .wording import names_no_scale
 
@@ -398,6 +398,28 @@ def _allergy_to(out: list[Token]) -> bool:
         return True
     return len(out) >= 2 and out[-1].type == "WORD" and out[-1].value.lower() in _COMPONENT \
         and out[-2].type == "QUAL" and out[-2].value in _REACTIONS
+
+
+def ambiguous_abbreviations(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Moderate or severe MS or aortic stenosis": letters that stand for different things in
+    different fields (lexicon AMBIGUOUS_ABBREVIATIONS) are read as the one whose field the other
+    names of the criterion are in (mitral stenosis beside a heart disease); when none is, or two
+    are, the letters are left as a word."""
+    table = load_lexicon().ambiguous
+    named = {k: t.value for k, t in enumerate(tokens) if t.type in NAMES and vocab.lookup(t.value)}
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        readings = table.get(text[t.start_pos:t.end_pos])
+        if readings is None or t.value not in readings:
+            continue
+        others = [n for j, n in named.items() if j != k and n not in readings]
+        settled = [reading for reading, by in readings.items() if any(vocab.is_a(n, b) for n in others for b in by)]
+        if len(settled) == 1:
+            terminal = concept_terminal(vocab.get(settled[0]), vocab)
+            out[k] = token(terminal, settled[0], t.start_pos, t.end_pos) if terminal else retyped(t, "WORD")
+        else:
+            out[k] = retyped(t, "WORD")
+    return out
 
 
 def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
