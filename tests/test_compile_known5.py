@@ -58,6 +58,14 @@ from made_up import outcome
     ("Family history of SCD or cardiomyopathy", "exclusion",
      "family_history sudden_cardiac_death or family_history cardiomyopathy"),
     ("Relapsing MS", "inclusion", "condition relapsing_multiple_sclerosis"),
+    # what a treatment was given for
+    ("Prior chemotherapy for advanced NSCLC", "exclusion", "medication chemotherapy [history] for (nsclc [advanced])"),
+    ("No prior chemotherapy for advanced NSCLC", "inclusion",
+     "not medication chemotherapy [history] for (nsclc [advanced])"),
+    ("Prior treatment with an anti-PD-1 for melanoma", "inclusion", "medication pd1_inhibitor [history] for (melanoma)"),
+    ("Prior radiotherapy for prostate cancer", "exclusion", "procedure radiotherapy [history] for (prostate_cancer)"),
+    ("Radiotherapy for bone metastases within 2 weeks", "exclusion",
+     "procedure radiotherapy for (bone_metastases) within 2 weeks before screening"),
 ])
 def test_known_gaps(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -84,6 +92,9 @@ def test_known_gaps(text, kind, rule):
     # letters with several readings and nothing beside them to settle which
     ("History of MS", "exclusion"),
     ("History of SCD", "exclusion"),
+    # for which of the treatments, or for which of the diseases?
+    ("Prior chemotherapy or radiotherapy for NSCLC", "exclusion"),
+    ("Chemotherapy for breast cancer or lymphoma", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)

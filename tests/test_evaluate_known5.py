@@ -1,5 +1,5 @@
 """The evaluator on the constructs of round 5's known gaps: how long a procedure has gone on,
-spirometry before and after a bronchodilator."""
+spirometry before and after a bronchodilator, what a treatment was given for."""
 
 import pytest
 
@@ -97,3 +97,46 @@ def spirometry(name, value):
 ])
 def test_spirometry_is_met_only_by_a_value_taken_the_way_asked(rule, entry, truth):
     assert outcome(rule, labs=[entry]).truth is truth
+
+
+# --- what a treatment was given for -----------------------------------------------------------------
+
+
+def chemotherapy(**recorded):
+    return [{"name": "carboplatin", "start": "2024-01-01", "end": "2024-06-01", **recorded}]
+
+
+@pytest.mark.parametrize("rule, recorded, truth", [
+    # what it was for, recorded, decides
+    ("medication chemotherapy [history] for (nsclc [advanced])", {"indication": "metastatic NSCLC"}, Truth.TRUE),
+    ("medication chemotherapy [history] for (nsclc [advanced])", {"indication": "stage IV lung adenocarcinoma"},
+     Truth.TRUE),
+    ("medication chemotherapy [history] for (nsclc [advanced])", {"indication": "breast cancer"}, Truth.FALSE),
+    # adjuvant chemotherapy was not for advanced or metastatic disease
+    ("medication chemotherapy [history] for (nsclc [advanced])", {"indication": "NSCLC", "note": "adjuvant"},
+     Truth.FALSE),
+    ("medication chemotherapy [history] for (metastatic_disease)", {"note": "adjuvant"}, Truth.FALSE),
+    ("medication chemotherapy [history] for (metastatic_disease)", {"indication": "metastatic breast cancer"},
+     Truth.TRUE),
+    # the disease without its setting, or nothing recorded: not known
+    ("medication chemotherapy [history] for (nsclc [advanced])", {"indication": "NSCLC"}, Truth.UNKNOWN),
+    ("medication chemotherapy [history] for (metastatic_disease)", {"indication": "breast cancer"}, Truth.UNKNOWN),
+    ("medication chemotherapy [history] for (nsclc)", {"indication": "lung cancer"}, Truth.UNKNOWN),  # broader
+    ("medication chemotherapy [history] for (nsclc)", {}, Truth.UNKNOWN),
+    ("medication chemotherapy [history] for (nsclc)", {"indication": "a study of its own"}, Truth.UNKNOWN),
+])
+def test_what_a_course_was_given_for(rule, recorded, truth):
+    assert outcome(rule, medications=chemotherapy(**recorded), complete=["medications"]).truth is truth
+
+
+def test_without_the_treatment_it_was_not_given_for_anything():
+    rule = "medication chemotherapy [history] for (metastatic_disease)"
+    assert outcome(rule, medications=[], complete=["medications"]).truth is Truth.FALSE
+
+
+def test_a_procedure_done_for_a_condition():
+    rule = "procedure radiotherapy [history] for (prostate_cancer)"
+    procedures = [{"name": "radiotherapy", "date": "2023-05-01", "indication": "prostate cancer"}]
+    assert outcome(rule, procedures=procedures).truth is Truth.TRUE
+    procedures[0]["indication"] = "bone metastases"
+    assert outcome(rule, procedures=procedures, complete=["procedures"]).truth is Truth.FALSE

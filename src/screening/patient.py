@@ -241,7 +241,8 @@ class Vital(Entry):
 
 
 class Medication(Entry):
-    """A medication taken or being taken; no ``end`` means ongoing."""
+    """A medication taken or being taken; no ``end`` means ongoing. ``indication`` is what it was
+    given for ("metastatic melanoma"), matched through the vocabulary with its setting words."""
 
     dose: Text | None = Field(None, description='As written, e.g. "2 g/day".')
     route: Annotated[Route, BeforeValidator(_choice)] | None = None
@@ -249,6 +250,8 @@ class Medication(Entry):
     end: Day | None = Field(None, description="Absent: ongoing.")
     outcome: Annotated[Outcome, BeforeValidator(_choice)] | None = None
     note: str | None = Field(None, description='Free-text qualifiers of the course, e.g. "adjuvant", "first-line".')
+    indication: Text | None = Field(
+        None, description='What it was given for, a condition as named, e.g. "metastatic melanoma".')
     therapy_line: int | None = Field(
         None, ge=1, description="Which line of treatment the course belonged to (1: first line).")
 
@@ -271,6 +274,8 @@ class Procedure(Entry):
     end: Day | None = Field(None, description="For one that goes on: when it stopped; absent with a start: ongoing.")
     planned: bool | None = None
     note: str | None = Field(None, description='Free-text qualifiers, e.g. "palliative".')
+    indication: Text | None = Field(
+        None, description='What it was done for, a condition as named, e.g. "prostate cancer".')
     findings: dict[str, FindingValue] = Field(
         default_factory=dict, description="Key/values such as isn_rps_class: IV+V."
     )

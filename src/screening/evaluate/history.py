@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from ..logic import Truth, all_of, any_of
 from ..nodes import (
-    Comparison, Exemption, Grade, HadProcedure, HasCondition, Lasting, Node, TimeWindow, TookMedication,
-    Vaccinated,
+    Comparison, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
+    TookMedication, Vaccinated,
 )
 from ..patient import Patient
 from ..printer import number
@@ -375,6 +375,65 @@ def _given_for_cancer(entry_concept: str | None, entry: object, targets: list[st
     return Truth.TRUE if _CANCER_WORDS.search(note) else Truth.UNKNOWN
 
 
+_METASTATIC = re.compile(r"\bmetasta|\bstage\s+(?:IV|4)\b", re.IGNORECASE)
+
+
+# Words saying a course was given for early disease, to cure it: not for advanced or metastatic
+# disease ("adjuvant", "neoadjuvant", "curative intent").
+_EARLY_SETTING = re.compile(r"\b(?:neo-?)?adjuvant\b|\bcurative\b|\bearly[- ]stage\b|\blocali[sz]ed\b"
+                            r"|\bperi-?operative\b", re.IGNORECASE)
+
+
+# Words before a disease's name that say its setting ("metastatic melanoma"), not which disease.
+_SETTING_WORDS = re.compile(r"^(?:(?:locally\s+)?advanced|metastatic|recurrent|relapsed|refractory|unresectable"
+                            r"|inoperable|early[- ]stage|locali[sz]ed|stage\s+[IV1-4]+[A-C]?)[\s,]+", re.IGNORECASE)
+
+
+# Qualifiers of an indication that say its setting, by the words that say it.
+_SETTINGS = {"advanced": _ADVANCED, "metastatic": _METASTATIC}
+
+
+# Concepts that, as what a course was for, are a setting of any cancer ("systemic therapy for
+# metastatic disease"): the qualifier whose words say it.
+_SETTING_CONCEPTS = {"metastatic_disease": "metastatic", "advanced_cancer": "advanced"}
+
+
+def _setting(q: str, words: str) -> Truth:
+    """Whether the words recorded of a course say it was given in a setting ("metastatic"):
+    words for early disease ("adjuvant") say it was not; neither, or both, leave it unknown."""
+    says = _SETTINGS.get(q)
+    if says is None:
+        return Truth.TRUE if q.replace("_", " ") in words.lower() else Truth.UNKNOWN
+    yes = bool(says.search(words)) and not NEGATED.search(words)
+    early = bool(_EARLY_SETTING.search(words))
+    return Truth.UNKNOWN if yes == early else Truth.of(yes)
+
+
+def indicated(asked: Indication, entry: object, ctx: Context) -> Truth:
+    """Whether a course was given for what a rule asks ("chemotherapy for advanced NSCLC"), from
+    the entry's ``indication`` (a disease's name, perhaps with its setting: "metastatic
+    melanoma") and the setting its note names ("adjuvant"); unknown when they do not say."""
+    said = getattr(entry, "indication", None) or ""
+    words = " ".join(filter(None, (said, getattr(entry, "note", None))))
+    name = said
+    recorded = ctx.vocab.lookup(name) if name else None
+    while recorded is None and _SETTING_WORDS.match(name):
+        name = _SETTING_WORDS.sub("", name, count=1)
+        recorded = ctx.vocab.lookup(name)
+    setting_of = _SETTING_CONCEPTS.get(asked.concept)
+    if recorded is not None and ctx.vocab.is_a(recorded.id, asked.concept):
+        disease = Truth.TRUE
+    elif setting_of is not None:
+        # "for metastatic disease": of any cancer, in that setting
+        cancer = recorded is None or ctx.vocab.is_a(recorded.id, "malignancy")
+        disease = _setting(setting_of, words) if cancer else Truth.FALSE
+    elif recorded is None:
+        disease = Truth.UNKNOWN
+    else:
+        disease = Truth.UNKNOWN if is_broader(recorded.id, asked.concept, ctx) else Truth.FALSE
+    return all_of([disease, *(_setting(q, words) for q in asked.qualifiers)])
+
+
 def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, kind: _Kind, ctx: Context,
              extra: Callable[[object], Outcome | None] | None = None) -> Outcome:
     """Shared by conditions, medications, procedures and vaccinations: find the entries that are
@@ -427,6 +486,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         if kind is _CONDITIONS and first is not None and _acute(e, ctx):
             last = first  # an infarction "from 2012" with no end is one in 2012, not one going on
         checks = [given_for]
+        if getattr(node, "given_for", None) is not None:
+            checks.append(indicated(node.given_for, e, ctx))  # type: ignore[union-attr]
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
         checks.append(~exempted)
         checks.extend(qualifier(q, e, ctx, node.window) for q in node.qualifiers)

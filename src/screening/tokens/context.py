@@ -400,6 +400,14 @@ def _allergy_to(out: list[Token]) -> bool:
         and out[-2].type == "QUAL" and out[-2].value in _REACTIONS
 
 
+def _names_a_condition(tokens: list[Token], k: int) -> bool:
+    """Whether the tokens from ``k`` name one condition, with its qualifiers, and end there."""
+    while k < len(tokens) and tokens[k].type == "QUAL":
+        k += 1
+    return k < len(tokens) and tokens[k].type == "COND" and (k + 1 == len(tokens) or tokens[k + 1].type not in (
+        "COND", "OR", "AND", "ANDOR", "COMMA", "LPAR", "QUAL"))
+
+
 def ambiguous_abbreviations(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Moderate or severe MS or aortic stenosis": letters that stand for different things in
     different fields (lexicon AMBIGUOUS_ABBREVIATIONS) are read as the one whose field the other
@@ -440,6 +448,8 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         nxt = tokens[k + 1] if k + 1 < n else None
         ptype = prev.type if prev is not None else None
         ntype = nxt.type if nxt is not None else None
+        if t.type == "IF" and t.value.lower() == "for" and ptype in ("MED", "PROC") and _names_a_condition(tokens, k + 1):
+            t = retyped(t, "LINK", "for")  # "chemotherapy for advanced NSCLC": what it was given for
         if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
                 and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON", "ULN", "LLN")):
             # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one, and so is
