@@ -92,6 +92,10 @@ def test_known_gaps(text, kind, rule):
     # letters with several readings and nothing beside them to settle which
     ("History of MS", "exclusion"),
     ("History of SCD", "exclusion"),
+    # a heart disease an MS patient may well have, or one cut off by a negation, settles nothing
+    ("Patients with MS and controlled hypertension", "inclusion"),
+    ("Diagnosis of MS and no history of valvular heart disease", "inclusion"),
+    ("History of SCD and hypertension", "exclusion"),
     # for which of the treatments, or for which of the diseases?
     ("Prior chemotherapy or radiotherapy for NSCLC", "exclusion"),
     ("Chemotherapy for breast cancer or lymphoma", "exclusion"),

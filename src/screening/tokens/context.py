@@ -408,19 +408,34 @@ def _names_a_condition(tokens: list[Token], k: int) -> bool:
         "COND", "OR", "AND", "ANDOR", "COMMA", "LPAR", "QUAL"))
 
 
+def _neighbours(tokens: list[Token], k: int) -> list[Token]:
+    """The tokens of the sentence around ``k`` that no negation cuts off from it: not those
+    before a "no" that comes before it, nor those after one that comes after it ("MS and no
+    valvular disease")."""
+    start, end = k, k + 1
+    while start > 0 and tokens[start - 1].type not in ("PERIOD", "SEMI"):
+        start -= 1
+    while end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+        end += 1
+    before, after = tokens[start:k], tokens[k + 1:end]
+    cut = max((j for j, x in enumerate(before) if x.type == "NEG"), default=-1)
+    stop = next((j for j, x in enumerate(after) if x.type == "NEG"), len(after))
+    return before[cut + 1:] + after[:stop]
+
+
 def ambiguous_abbreviations(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Moderate or severe MS or aortic stenosis": letters that stand for different things in
     different fields (lexicon AMBIGUOUS_ABBREVIATIONS) are read as the one whose field the other
-    names of the criterion are in (mitral stenosis beside a heart disease); when none is, or two
-    are, the letters are left as a word."""
+    names of their sentence are in (mitral stenosis beside another valve disease); when none is,
+    or two are, the letters are left as a word."""
     table = load_lexicon().ambiguous
-    named = {k: t.value for k, t in enumerate(tokens) if t.type in NAMES and vocab.lookup(t.value)}
     out = list(tokens)
     for k, t in enumerate(tokens):
         readings = table.get(text[t.start_pos:t.end_pos])
         if readings is None or t.value not in readings:
             continue
-        others = [n for j, n in named.items() if j != k and n not in readings]
+        others = [n.value for n in _neighbours(tokens, k)
+                  if n.type in NAMES and n.value not in readings and vocab.lookup(n.value)]
         settled = [reading for reading, by in readings.items() if any(vocab.is_a(n, b) for n in others for b in by)]
         if len(settled) == 1:
             terminal = concept_terminal(vocab.get(settled[0]), vocab)
