@@ -19,6 +19,8 @@ from made_up import outcome
     ("Patients on maintenance hemodialysis for at least 3 months", "inclusion",
      "procedure chronic_hemodialysis lasting >= 3 months"),
     ("Dialysis for less than 3 months", "exclusion", "procedure dialysis lasting < 3 months"),
+    # none for so long is none inside that time, as for a drug
+    ("No major surgery for at least 4 weeks", "inclusion", "not procedure major_surgery within 4 weeks before screening"),
     # spirometry before or after a bronchodilator: measurements of their own
     ("Post-bronchodilator FEV1 ≥ 40% predicted", "inclusion", "post_bd_fev1_percent_predicted >= 40 %"),
     ("Pre-BD FEV1/FVC < 0.70", "inclusion", "pre_bd_fev1_fvc_ratio < 0.7"),
@@ -85,6 +87,9 @@ def test_known_gaps(text, kind, rule):
     ("Patients with type 2 diabetes, HbA1c 7-10%", "inclusion"),
     ("Patients with type 2 diabetes HbA1c ≥ 7%", "inclusion"),
     ("Patients with NSCLC, ECOG 0-1", "inclusion"),
+    # after a first limit and a comma (had read as a requirement of the metastases too)
+    ("ALT ≤ 2.5 × ULN, patients with liver metastases ALT ≤ 5 × ULN", "inclusion"),
+    ("Creatinine ≤ 1.5 mg/dL, patients with diabetes HbA1c < 8%", "inclusion"),
     # the patients' own limit on another value, in the parenthesis of a first
     ("Total bilirubin ≤ 1.5 × ULN (for patients with Gilbert's syndrome, AST ≤ 3 × ULN)", "inclusion"),
     # the limit after the patients is the others' ("otherwise")

@@ -257,7 +257,8 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
     limit allowed them: its THEN says "may", for the reader to check what is allowed.
 
     Without a verb, "Patients with liver metastases: ALT ≤ 5 × ULN" and "Subjects with bone
-    metastases ALP ≤ 5 × ULN" are asked of those patients too: after a colon, or when what is
+    metastases ALP ≤ 5 × ULN" are asked of those patients too (so is one after a limit and a
+    comma, "ALT ≤ 2.5 × ULN, patients with liver metastases ALT ≤ 5 × ULN"): after a colon, or when what is
     asked is a limit in multiples of the normal range (an organ's function, which no population
     is described by). Otherwise ("Patients with type 2 diabetes, HbA1c 7–10%") the words may as
     well describe whom the trial takes: the THEN says "unsaid", for the reader to leave an
@@ -282,7 +283,9 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
             continue
         named = _names_end(tokens, k, j)
         asked = named + (named < len(tokens) and tokens[named].type in ("COLON", "COMMA"))
-        if whom and asked < len(tokens) and tokens[asked].type == "MEASURE" and not may:
+        after_limit = k > 1 and tokens[k - 1].type == "COMMA" and tokens[k - 2].type in ("ULN", "LLN", "UNIT") \
+            and any(x.type == "COND" for x in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos])
+        if (whom or after_limit) and asked < len(tokens) and tokens[asked].type == "MEASURE" and not may:
             said = tokens[named].type == "COLON" or _normal_multiple_after(tokens, asked)
             at = tokens[k].start_pos
             out.append(token("IF", "", at, at))
