@@ -118,6 +118,16 @@ class Exemption(BaseModel):
     qualifiers: tuple[Qualifier, ...] = ()
 
 
+class Indication(BaseModel):
+    """What a treatment was given for: "chemotherapy for advanced NSCLC" is given for NSCLC,
+    advanced; "systemic therapy for metastatic disease" for metastatic cancer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    concept: str
+    qualifiers: tuple[Qualifier, ...] = ()
+
+
 # --- logic ---------------------------------------------------------------------------------------
 
 
@@ -230,7 +240,7 @@ class HasCondition(Node):
 class TookMedication(Node):
     """The patient received a medication or a drug class, optionally at a dose: above or below
     one (``dose``), or between two ("prednisone ≥ 5 mg/day and ≤ 10 mg/day": ``dose`` and
-    ``dose_bound``, which one course must meet together)."""
+    ``dose_bound``, which one course must meet together); ``given_for`` says what it was given for."""
 
     kind: Literal["medication"] = "medication"
     concept: str | None = None
@@ -241,6 +251,7 @@ class TookMedication(Node):
     dose_bound: Comparison | None = None
     window: TimeWindow | None = None
     lasting: Lasting | None = None
+    given_for: Indication | None = None
 
     @model_validator(mode="after")
     def _bound_ends_a_range(self) -> TookMedication:
@@ -251,7 +262,8 @@ class TookMedication(Node):
 
 class HadProcedure(Node):
     """The patient had (or has planned) a procedure or a procedure of a class, less the exceptions
-    ("major surgery other than biopsy")."""
+    ("major surgery other than biopsy"); ``lasting`` says how long one that goes on (dialysis,
+    mechanical ventilation) has gone on, ``given_for`` what it was done for."""
 
     kind: Literal["procedure"] = "procedure"
     concept: str | None = None
@@ -259,6 +271,8 @@ class HadProcedure(Node):
     qualifiers: tuple[Qualifier, ...] = ()
     excluding: tuple[Exemption, ...] = ()
     window: TimeWindow | None = None
+    lasting: Lasting | None = None
+    given_for: Indication | None = None
 
 
 class Vaccinated(Node):

@@ -241,7 +241,8 @@ class Vital(Entry):
 
 
 class Medication(Entry):
-    """A medication taken or being taken; no ``end`` means ongoing."""
+    """A medication taken or being taken; no ``end`` means ongoing. ``indication`` is what it was
+    given for ("metastatic melanoma"), matched through the vocabulary with its setting words."""
 
     dose: Text | None = Field(None, description='As written, e.g. "2 g/day".')
     route: Annotated[Route, BeforeValidator(_choice)] | None = None
@@ -249,6 +250,8 @@ class Medication(Entry):
     end: Day | None = Field(None, description="Absent: ongoing.")
     outcome: Annotated[Outcome, BeforeValidator(_choice)] | None = None
     note: str | None = Field(None, description='Free-text qualifiers of the course, e.g. "adjuvant", "first-line".')
+    indication: Text | None = Field(
+        None, description='What it was given for, a condition as named, e.g. "metastatic melanoma".')
     therapy_line: int | None = Field(
         None, ge=1, description="Which line of treatment the course belonged to (1: first line).")
 
@@ -259,14 +262,41 @@ class Medication(Entry):
 
 
 class Procedure(Entry):
-    """A procedure done (or, with ``planned: true``, scheduled), with its findings."""
+    """A procedure done (or, with ``planned: true``, scheduled), with its findings.
+
+    One done on a day has a ``date``; one that goes on over time (dialysis, mechanical
+    ventilation) is a course with a ``start`` and, once stopped, an ``end``: no ``end`` means
+    ongoing, as for a medication. How long a procedure has gone on is known only from a course.
+    """
 
     date: Day | None = None
+    start: Day | None = Field(None, description="For one that goes on (dialysis): when it began.")
+    end: Day | None = Field(None, description="For one that goes on: when it stopped; absent with a start: ongoing.")
     planned: bool | None = None
     note: str | None = Field(None, description='Free-text qualifiers, e.g. "palliative".')
+    indication: Text | None = Field(
+        None, description='What it was done for, a condition as named, e.g. "prostate cancer".')
     findings: dict[str, FindingValue] = Field(
         default_factory=dict, description="Key/values such as isn_rps_class: IV+V."
     )
+
+    @property
+    def is_course(self) -> bool:
+        """Recorded as going on from a start to an end, not as done on one day."""
+        return self.start is not None or self.end is not None
+
+    @property
+    def first_day(self) -> date | None:
+        """The day it was done, or began."""
+        return self.start if self.is_course else self.date
+
+    @model_validator(mode="after")
+    def _one_way_dated(self) -> Procedure:
+        if self.date is not None and self.is_course:
+            raise _field_problem("start", "a procedure has a date (done on one day) or a start and end "
+                                          "(one that goes on), not both")
+        _check_order(self.start, self.end, "start")
+        return self
 
 
 class Vaccination(Entry):

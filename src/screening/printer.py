@@ -25,6 +25,7 @@ from .nodes import (
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Indication,
     Judgement,
     NoRequirement,
     Node,
@@ -64,6 +65,10 @@ def _exempt(items: tuple[Exemption, ...]) -> str:
     if not items:
         return ""
     return " except (" + ", ".join(e.concept + _quals(e.qualifiers) for e in items) + ")"
+
+
+def _given_for(i: Indication | None) -> str:
+    return "" if i is None else f" for ({i.concept}{_quals(i.qualifiers)})"
 
 
 def _grade(g: Grade | None) -> str:
@@ -130,7 +135,7 @@ def _category(n: Category) -> str:
 
 def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
     """Conditions, medications, procedures and vaccinations print alike:
-    ``KEYWORD target [qualifiers] except (…) grade … dose … (dose …) lasting … within …``."""
+    ``KEYWORD target [qualifiers] except (…) grade … dose … (dose …) lasting … for (…) within …``."""
 
     def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
         doses = [d for d in (getattr(n, "dose", None), getattr(n, "dose_bound", None)) if d is not None]
@@ -139,7 +144,7 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
         lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
                 f"{_exempt(getattr(n, 'excluding', ()))}{_grade(getattr(n, 'grade', None))}{dose_text}{lasting_text}"
-                f"{_window(n.window)}")
+                f"{_given_for(getattr(n, 'given_for', None))}{_window(n.window)}")
 
     return print_history
 

@@ -28,6 +28,7 @@ from .nodes import (
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Indication,
     Judgement,
     Lasting,
     NoRequirement,
@@ -120,6 +121,9 @@ class _RuleReader(Transformer):
     def exempt(self, *items):
         return ("exempt", tuple(items))
 
+    def given_for(self, concept, quals=None):
+        return Indication(concept=str(concept), qualifiers=quals[1] if quals else ())
+
     def lasting(self, op, amount, unit):
         return Lasting(op=str(op), amount=float(amount), unit=str(unit))
 
@@ -145,6 +149,8 @@ class _RuleReader(Transformer):
                 fields["window"] = r
             elif isinstance(r, Lasting):
                 fields["lasting"] = r
+            elif isinstance(r, Indication):
+                fields["given_for"] = r
             elif isinstance(r, Comparison):
                 fields["dose_bound" if "dose" in fields else "dose"] = r
             elif isinstance(r, Grade):
@@ -242,4 +248,7 @@ def unknown_concepts(rule: Node, vocab: Vocabulary | None = None) -> list[str]:
         concept = getattr(n, "concept", None)
         if concept and concept not in ("age", "dose") and vocab.lookup(concept) is None:
             missing.append(concept)
+        given_for = getattr(n, "given_for", None)
+        if given_for is not None and vocab.lookup(given_for.concept) is None:
+            missing.append(given_for.concept)
     return missing

@@ -118,6 +118,10 @@ class Concept(BaseModel):
     ``in_percent`` names what a threshold in % after this name measures, when the name itself
     is not measured in %: "FEV1 ≥ 40%" is FEV1 % predicted (FEV1 itself is in litres), "BSA ≥
     10%" the share of the body surface a skin disease covers.
+    ``way_of_measuring`` marks a measurement taken one way of several (FEV1 after a
+    bronchodilator): it is not a kind of the plain name nor the reverse, and the names listed
+    after it ("post-bronchodilator FEV1 and FVC") may share its way, which their plain reading
+    would drop.
     ``body_surface`` marks a clearance written either per 1.73 m² of body surface or as an
     absolute rate ("creatinine clearance ≥ 60 mL/min/1.73 m²"): the two differ by the patient's
     body surface area, through which one is compared with the other.
@@ -164,6 +168,7 @@ class Concept(BaseModel):
     form_class: bool = False
     in_percent: str | None = None
     body_surface: bool = False
+    way_of_measuring: bool = False
     rates: tuple[str, ...] = ()
     said_of: tuple[str, ...] = ()
     scales: tuple[Scale, ...] = ()  # other scales related by a formula, not a factor (HbA1c IFCC)

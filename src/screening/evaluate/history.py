@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from ..logic import Truth, all_of, any_of
 from ..nodes import (
-    Comparison, Exemption, Grade, HadProcedure, HasCondition, Lasting, Node, TimeWindow, TookMedication,
-    Vaccinated,
+    Comparison, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
+    TookMedication, Vaccinated,
 )
 from ..patient import Patient
 from ..printer import number
@@ -109,12 +109,18 @@ _ALLERGY = re.compile(r"allerg|hypersensitiv|anaphyla|urticaria|hives|angioedema
                       re.IGNORECASE)
 
 
+def dated_event(entry: object) -> bool:
+    """A procedure or vaccination done on a day, as against an illness, a drug or a procedure
+    that goes on from a start to an end (dialysis)."""
+    return hasattr(entry, "date") and not getattr(entry, "is_course", False)
+
+
 def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) -> Truth:
     """Whether a condition/medication/procedure entry has a qualifier; UNKNOWN when not recorded."""
     end = getattr(entry, "end", None)
     note = (getattr(entry, "note", None) or "").lower()
     if q in ("active", "current"):
-        if not hasattr(entry, "end"):
+        if dated_event(entry):
             # a procedure or vaccination is a dated event: "concurrent radiotherapy" is one in the
             # last weeks (or ahead), and a course's end is not recorded, so a recent one may count
             day = getattr(entry, "date", None)
@@ -232,7 +238,7 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         # how recent is not said: what is going on now is recent, a procedure in the last
         # fortnight too; anything older may or may not be
         acute = _acute(entry, ctx)
-        if not hasattr(entry, "end") or acute:
+        if dated_event(entry) or acute:
             # a dated event (a procedure; an infarction, dated by its onset)
             day = getattr(entry, "date", None) or getattr(entry, "onset", None)
             days = RECENT_EVENT_DAYS if acute else SURELY_RECENT_DAYS  # an illness may still go on
@@ -289,6 +295,13 @@ def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Contex
     if first is None:
         return Truth.UNKNOWN
     end = min(last, ctx.as_of) if last is not None else ctx.as_of
+    if lasting.unit == "hours":
+        # days recorded against hours: begun and ended at any hour of those days, it lasted
+        # more than a day less and less than a day more than the days between them
+        days = (end - first).days
+        shortest, longest = max(days - 1, 0) * 24, (days + 1) * 24
+        held = {COMPARE[lasting.op](shortest, lasting.amount), COMPARE[lasting.op](longest, lasting.amount)}
+        return Truth.of(held.pop()) if len(held) == 1 else Truth.UNKNOWN
     # it lasted at least the time asked exactly when it began on or before ``mark``
     mark = shift(end, lasting.amount, lasting.unit, -1)
     return Truth.of(COMPARE[lasting.op](mark.toordinal(), first.toordinal()))
@@ -331,8 +344,8 @@ _MEDICATIONS = _Kind("medications", "medication", "received", frozenset({"medica
                      lambda p: p.medications, lambda e: (e.start, e.end))  # type: ignore[attr-defined]
 
 
-_PROCEDURES = _Kind("procedures", "procedure", "had", frozenset({"procedure"}),
-                    lambda p: p.procedures, lambda e: (e.date, e.date))  # type: ignore[attr-defined]
+_PROCEDURES = _Kind("procedures", "procedure", "had", frozenset({"procedure"}), lambda p: p.procedures,
+                    lambda e: (e.start, e.end) if e.is_course else (e.date, e.date))  # type: ignore[attr-defined]
 
 
 _VACCINATIONS = _Kind("vaccinations", "vaccination", "received", frozenset({"vaccine"}),
@@ -362,6 +375,65 @@ def _given_for_cancer(entry_concept: str | None, entry: object, targets: list[st
     return Truth.TRUE if _CANCER_WORDS.search(note) else Truth.UNKNOWN
 
 
+_METASTATIC = re.compile(r"\bmetasta|\bstage\s+(?:IV|4)\b", re.IGNORECASE)
+
+
+# Words saying a course was given for early disease, to cure it: not for advanced or metastatic
+# disease ("adjuvant", "neoadjuvant", "curative intent").
+_EARLY_SETTING = re.compile(r"\b(?:neo-?)?adjuvant\b|\bcurative\b|\bearly[- ]stage\b|\blocali[sz]ed\b"
+                            r"|\bperi-?operative\b", re.IGNORECASE)
+
+
+# Words before a disease's name that say its setting ("metastatic melanoma"), not which disease.
+_SETTING_WORDS = re.compile(r"^(?:(?:locally\s+)?advanced|metastatic|recurrent|relapsed|refractory|unresectable"
+                            r"|inoperable|early[- ]stage|locali[sz]ed|stage\s+[IV1-4]+[A-C]?)[\s,]+", re.IGNORECASE)
+
+
+# Qualifiers of an indication that say its setting, by the words that say it.
+_SETTINGS = {"advanced": _ADVANCED, "metastatic": _METASTATIC}
+
+
+# Concepts that, as what a course was for, are a setting of any cancer ("systemic therapy for
+# metastatic disease"): the qualifier whose words say it.
+_SETTING_CONCEPTS = {"metastatic_disease": "metastatic", "advanced_cancer": "advanced"}
+
+
+def _setting(q: str, words: str) -> Truth:
+    """Whether the words recorded of a course say it was given in a setting ("metastatic"):
+    words for early disease ("adjuvant") say it was not; neither, or both, leave it unknown."""
+    says = _SETTINGS.get(q)
+    if says is None:
+        return Truth.TRUE if q.replace("_", " ") in words.lower() else Truth.UNKNOWN
+    yes = bool(says.search(words)) and not NEGATED.search(words)
+    early = bool(_EARLY_SETTING.search(words))
+    return Truth.UNKNOWN if yes == early else Truth.of(yes)
+
+
+def indicated(asked: Indication, entry: object, ctx: Context) -> Truth:
+    """Whether a course was given for what a rule asks ("chemotherapy for advanced NSCLC"), from
+    the entry's ``indication`` (a disease's name, perhaps with its setting: "metastatic
+    melanoma") and the setting its note names ("adjuvant"); unknown when they do not say."""
+    said = getattr(entry, "indication", None) or ""
+    words = " ".join(filter(None, (said, getattr(entry, "note", None))))
+    name = said
+    recorded = ctx.vocab.lookup(name) if name else None
+    while recorded is None and _SETTING_WORDS.match(name):
+        name = _SETTING_WORDS.sub("", name, count=1)
+        recorded = ctx.vocab.lookup(name)
+    setting_of = _SETTING_CONCEPTS.get(asked.concept)
+    if recorded is not None and ctx.vocab.is_a(recorded.id, asked.concept):
+        disease = Truth.TRUE
+    elif setting_of is not None:
+        # "for metastatic disease": of any cancer, in that setting
+        cancer = recorded is None or ctx.vocab.is_a(recorded.id, "malignancy")
+        disease = _setting(setting_of, words) if cancer else Truth.FALSE
+    elif recorded is None:
+        disease = Truth.UNKNOWN
+    else:
+        disease = Truth.UNKNOWN if is_broader(recorded.id, asked.concept, ctx) else Truth.FALSE
+    return all_of([disease, *(_setting(q, words) for q in asked.qualifiers)])
+
+
 def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, kind: _Kind, ctx: Context,
              extra: Callable[[object], Outcome | None] | None = None) -> Outcome:
     """Shared by conditions, medications, procedures and vaccinations: find the entries that are
@@ -387,8 +459,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         # "prednisone (or equivalent)": any drug of its classes that has a dose equivalence
         targets += [c for c in ctx.vocab.get(target).is_a]
     lasting = getattr(node, "lasting", None)
-    course = {k: kind.span(e) for k, e in enumerate(entries)
-              if any(matches(getattr(e, "concept_id", None), t, ctx) for t in targets)} if lasting is not None else {}
+    course = {k: kind.span(e) for k, e in enumerate(entries) if not dated_event(e)
+              and any(matches(getattr(e, "concept_id", None), t, ctx) for t in targets)} if lasting is not None else {}
     # "prednisone > 10 mg/day for more than 2 weeks": the course is of entries at that dose (a
     # dose change is a new entry); one whose dose is not known may or may not belong to it
     met = {k: extra(entries[k]).truth for k in course} if extra is not None else {k: Truth.TRUE for k in course}
@@ -414,6 +486,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         if kind is _CONDITIONS and first is not None and _acute(e, ctx):
             last = first  # an infarction "from 2012" with no end is one in 2012, not one going on
         checks = [given_for]
+        if getattr(node, "given_for", None) is not None:
+            checks.append(indicated(node.given_for, e, ctx))  # type: ignore[union-attr]
         exempted = _exempt(concept_id, e, getattr(node, "excluding", ()), ctx)
         checks.append(~exempted)
         checks.extend(qualifier(q, e, ctx, node.window) for q in node.qualifiers)
@@ -440,15 +514,19 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                 # window, and may go on after the illness is over (adjuvant hormone therapy)
                 inside = Truth.UNKNOWN
             checks.append(inside)
-        if lasting is not None:
+        if lasting is not None and dated_event(e):
+            # a procedure recorded on one day ("hemodialysis, 2024-01-10"): how long it went on
+            # is not recorded
+            checks.append(Truth.UNKNOWN)
+        elif lasting is not None:
             sure = _lasted(sure_starts.get(k, first), last, lasting, ctx)
             maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
             checks.append(sure if sure is maybe else Truth.UNKNOWN)
-        if _bare(node) and hasattr(e, "end") and last is not None and last < ctx.as_of:
+        if _bare(node) and not dated_event(e) and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
             # one that ended years ago still counts is not said
             checks.append(Truth.UNKNOWN)
-        elif _bare(node) and not hasattr(e, "end") and last is not None \
+        elif _bare(node) and dated_event(e) and last is not None \
                 and (ctx.as_of - last).days > RECENT_EVENT_DAYS:
             # "on dialysis", "orthodontic appliances": a dated event long past may be over
             checks.append(Truth.UNKNOWN)

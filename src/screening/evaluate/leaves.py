@@ -66,7 +66,7 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     unnumbered_course = any(e.therapy_line is None for e in sure) and not anything
     fewest = len(numbered) or (1 if unnumbered_course else 0)
     possible = {e.therapy_line for e in maybe if e.therapy_line is not None}
-    procedures = [p for p in ctx.patient.procedures if p.date is None or p.date <= ctx.as_of] if anything else []
+    procedures = [p for p in ctx.patient.procedures if p.first_day is None or p.first_day <= ctx.as_of] if anything else []
     unnumbered = sum(1 for e in maybe if e.therapy_line is None) + len(procedures)
     closed = ctx.complete("medications") and all(e.concept_id is not None for e in medications) \
         and (not anything or ctx.complete("procedures"))

@@ -332,6 +332,10 @@ class ClauseReading(Reading):
                 raise Unreadable("a permission that is not a limit")
         if self.kind == "exclusion":  # "If female, pregnant": who is excluded is both
             return AllOf(items=(when, then), span=span)
+        if any(isinstance(t, Token) and t.type == "THEN" and t.value == "unsaid" for t in items):
+            # "Patients with type 2 diabetes, HbA1c 7–10%": asked of those patients, or whom the
+            # trial takes? (an exclusion names them either way)
+            raise Unreadable("whether the patients named are whom a value is asked of, or whom the trial takes")
         return Conditional(when=when, then=then, span=span)
 
     def then_if(self, items):

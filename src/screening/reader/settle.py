@@ -25,6 +25,7 @@ from ..nodes import (
     HadProcedure,
     HasAttribute,
     HasCondition,
+    Indication,
     NormalMultiple,
     Not,
     Rule,
@@ -144,7 +145,7 @@ class Settling(Reading):
             raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
         q = tuple(dict.fromkeys(x for x in quals if x in ENTITY_QUALS[terminal]))
         exc = tuple(excluding)
-        if lasting is not None and terminal not in ("COND", "MED"):
+        if lasting is not None and terminal not in ("COND", "MED", "PROC"):
             raise Unreadable(f"how long a {terminal} lasted")
         if terminal == "COND" and "new" in q and (window is None or window.direction != "past"):
             raise Unreadable("a new diagnosis without saying since when")  # "newly diagnosed claudication"
@@ -163,7 +164,8 @@ class Settling(Reading):
             return TookMedication(concept=concept, qualifiers=q, excluding=exc, dose=dose, dose_bound=dose_bound,
                                   window=window, lasting=lasting, span=span)
         if terminal == "PROC":
-            return HadProcedure(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
+            return HadProcedure(concept=concept, qualifiers=q, excluding=exc, window=window, lasting=lasting,
+                                span=span)
         if terminal == "VACC":
             return Vaccinated(concept=concept, qualifiers=q, excluding=exc, window=window, span=span)
         raise Unreadable(terminal)
@@ -430,7 +432,9 @@ class Settling(Reading):
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
-        if p.linked:
+        if p.linked and p.terminal in ("MED", "PROC"):
+            node = self._given_for(node, p, len(seq.parts))
+        elif p.linked:
             if p.terminal != "COND" or p.node is not None or p.excluding or p.including or p.alternative is not None \
                     or p.caveats or p.unless or p.sites or len(seq.parts) > 1:
                 # "neutropenia or fever due to …", "ALT > 3 × ULN due to …": of which item, or a
@@ -567,6 +571,19 @@ class Settling(Reading):
         if type(other) is type(node):
             return None  # the same terms: with_limit has judged them
         return other, True
+
+    def _given_for(self, node: Rule, p: Part, parts: int) -> Rule:
+        """"Chemotherapy for advanced NSCLC", "radiotherapy for prostate cancer": what the
+        treatment was given for, one condition after "for", on the one treatment named."""
+        linked = [n for n in p.linked if not isinstance(n, FreeText)]
+        words = [n for n in p.linked if isinstance(n, FreeText)]
+        if len(linked) != 1 or not isinstance(linked[0], HasCondition) or linked[0].concept is None \
+                or not all(w.text.lower().startswith("for ") for w in words) \
+                or not isinstance(node, (TookMedication, HadProcedure)) or p.excluding or p.including \
+                or p.sites or parts > 1:
+            raise Unreadable("what a treatment was for, said of what is not one treatment")
+        given = linked[0]
+        return node.model_copy(update={"given_for": Indication(concept=given.concept, qualifiers=given.qualifiers)})
 
     def _unless(self, node: Rule, excluding: Sequence[Exemption]) -> Rule:
         """"Bilirubin ≤ 1.5 × ULN unless due to Gilbert's syndrome": the limit does not bind a

@@ -23,16 +23,16 @@ from lark import Token
 
 from ..vocabulary import load_vocabulary
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
-from .context import in_context
+from .context import ambiguous_abbreviations, in_context
 from .lexicon import (
     AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
-    level_words, limits_for_the_excepted, measured_while, measures_with, negative_numbers, persistent_values,
-    proxies, scale_of_the_value, shared_comparators, snellen_fractions, test_before, thresholds_by_sex,
-    unresolved_toxicity, within_range,
+    level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
+    negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
+    test_before, thresholds_by_sex, unresolved_toxicity, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
@@ -129,6 +129,7 @@ def tokenize(norm: Normalised) -> list[Token]:
             emit("PLUS", "+", p.start, p.end)
         i += 1
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(tokens)), text), text)
+    tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
@@ -141,9 +142,9 @@ def tokenize(norm: Normalised) -> list[Token]:
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
                    dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   caveat_words, level_words, limits_for_the_excepted, alternative_limits, choice_first,
-                   bracketed_doses, dose_ranges, during_or_before, planned_too, off_for, expected_to_require,
-                   unless_negative, repeated_visits, no_response):
+                   names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
+                   alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
+                   off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

@@ -11,7 +11,7 @@ from lark import Token
 from ..units import UnitError, parse_unit
 from ..vocabulary import Vocabulary
 from .folding import fold
-from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
+from .lexicon import COMPARATORS, EVENTS, NAMES, concept_terminal, load_lexicon, retyped, token
 from .phrases import settle_phrases
 from .wording import names_no_scale
 
@@ -411,6 +411,51 @@ def _allergy_to(out: list[Token]) -> bool:
         and out[-2].type == "QUAL" and out[-2].value in _REACTIONS
 
 
+def _names_a_condition(tokens: list[Token], k: int) -> bool:
+    """Whether the tokens from ``k`` name one condition, with its qualifiers, and end there."""
+    while k < len(tokens) and tokens[k].type == "QUAL":
+        k += 1
+    return k < len(tokens) and tokens[k].type == "COND" and (k + 1 == len(tokens) or tokens[k + 1].type not in (
+        "COND", "OR", "AND", "ANDOR", "COMMA", "LPAR", "QUAL"))
+
+
+def _neighbours(tokens: list[Token], k: int) -> list[Token]:
+    """The tokens of the sentence around ``k`` that no negation cuts off from it: not those
+    before a "no" that comes before it, nor those after one that comes after it ("MS and no
+    valvular disease")."""
+    start, end = k, k + 1
+    while start > 0 and tokens[start - 1].type not in ("PERIOD", "SEMI"):
+        start -= 1
+    while end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+        end += 1
+    before, after = tokens[start:k], tokens[k + 1:end]
+    cut = max((j for j, x in enumerate(before) if x.type == "NEG"), default=-1)
+    stop = next((j for j, x in enumerate(after) if x.type == "NEG"), len(after))
+    return before[cut + 1:] + after[:stop]
+
+
+def ambiguous_abbreviations(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Moderate or severe MS or aortic stenosis": letters that stand for different things in
+    different fields (lexicon AMBIGUOUS_ABBREVIATIONS) are read as the one whose field the other
+    names of their sentence are in (mitral stenosis beside another valve disease); when none is,
+    or two are, the letters are left as a word."""
+    table = load_lexicon().ambiguous
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        readings = table.get(text[t.start_pos:t.end_pos])
+        if readings is None or t.value not in readings:
+            continue
+        others = [n.value for n in _neighbours(tokens, k)
+                  if n.type in NAMES and n.value not in readings and vocab.lookup(n.value)]
+        settled = [reading for reading, by in readings.items() if any(vocab.is_a(n, b) for n in others for b in by)]
+        if len(settled) == 1:
+            terminal = concept_terminal(vocab.get(settled[0]), vocab)
+            out[k] = token(terminal, settled[0], t.start_pos, t.end_pos) if terminal else retyped(t, "WORD")
+        else:
+            out[k] = retyped(t, "WORD")
+    return out
+
+
 def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """Settle the words whose role depends on their neighbours ("of", "to", "-", "for", roman
     numerals after a categorical name), and fold redundant parentheses."""
@@ -429,6 +474,8 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         nxt = tokens[k + 1] if k + 1 < n else None
         ptype = prev.type if prev is not None else None
         ntype = nxt.type if nxt is not None else None
+        if t.type == "IF" and t.value.lower() == "for" and ptype in ("MED", "PROC") and _names_a_condition(tokens, k + 1):
+            t = retyped(t, "LINK", "for")  # "chemotherapy for advanced NSCLC": what it was given for
         if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
                 and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON", "ULN", "LLN")):
             # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one, and so is

@@ -87,7 +87,8 @@ class _Lexicon:
                  class_abbreviations: Mapping[str, str] | None = None, staged_by: Mapping[str, str] | None = None,
                  standard_therapy_said: Mapping[str, Iterable[str]] | None = None,
                  recovered_from: Mapping[str, str] | None = None, therapies_said_of: Iterable[str] = (),
-                 tracings: Iterable[str] = ()) -> None:
+                 tracings: Iterable[str] = (),
+                 ambiguous: Mapping[str, Mapping[str, Iterable[str]]] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -103,6 +104,9 @@ class _Lexicon:
         self.other_gradings = frozenset(w.lower() for w in other_gradings)  # "WHO grade": not CTCAE
         self.class_abbreviations = dict(class_abbreviations or {})  # "ASA" before classes → its scale
         self.staged_by = dict(staged_by or {})  # cancer class → the staging a bare "stage" is, in order
+        # letters with several readings → each reading → the concepts that, named beside them, settle it
+        self.ambiguous = {letters: {reading: tuple(by) for reading, by in readings.items()}
+                          for letters, readings in (ambiguous or {}).items()}
         # a word or qualifier said of a therapy → what it says ("not …": its negation)
         self.standard_therapy_said = {w.lower(): said for said, words in (standard_therapy_said or {}).items()
                                       for w in words}
@@ -145,7 +149,8 @@ ENTITY_TERMINALS = {"condition": "COND", "medication": "MED", "drug_class": "MED
                      "procedure": "PROC", "vaccine": "VACC", "attribute": "ATTR"}
 
 
-def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
+def concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
+    """The grammar terminal a concept's name is read as (MEASURE, COND, MED…), or None."""
     if concept.category in _QUANTITY_CATEGORIES:
         return {
             "quantity": "MEASURE", "titre": "QUALITATIVE", "qualitative": "QUALITATIVE",
@@ -161,7 +166,7 @@ def _concept_terminal(concept: Concept, vocab: Vocabulary) -> str | None:
     for member in sorted(vocab.descendants(concept.id)):
         c = vocab.get(member)
         if c.category != "class" and c.id != concept.id:
-            return _concept_terminal(c, vocab)
+            return concept_terminal(c, vocab)
     return None
 
 
@@ -186,6 +191,7 @@ def load_lexicon() -> _Lexicon:
     lines_of_any = data.pop("LINES_OF_ANY", None)
     class_abbreviations = data.pop("CLASS_ABBREVIATIONS", {})
     staged_by = data.pop("STAGED_BY", {})
+    ambiguous = data.pop("AMBIGUOUS_ABBREVIATIONS", {})
     standard_therapy_said = data.pop("STANDARD_THERAPY_SAID", {})
     recovered_from = data.pop("RECOVERED_FROM", {})
     therapies_said_of = tuple(data.get("STANDARD_THERAPY", {}))
@@ -212,12 +218,12 @@ def load_lexicon() -> _Lexicon:
             for phrase in forms:
                 add(phrase, terminal, phrase, False, False)
     for form, concept_id, case_sensitive in vocab.surface_forms():
-        terminal = _concept_terminal(vocab.get(concept_id), vocab)
+        terminal = concept_terminal(vocab.get(concept_id), vocab)
         if terminal is not None:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
                     snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by,
-                    standard_therapy_said, recovered_from, therapies_said_of, tracings)
+                    standard_therapy_said, recovered_from, therapies_said_of, tracings, ambiguous)
 
 
 AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})

@@ -458,8 +458,8 @@ def _limit_ends(tokens: list[Token], k: int) -> int | None:
 def limits_for_the_excepted(tokens: list[Token]) -> list[Token]:
     """"Bilirubin ≤ 1.5 × ULN (except patients with Gilbert's syndrome, who must have < 3 mg/dL)",
     "… with the following exception: patients with Gilbert's syndrome: bilirubin ≤ 3 × ULN",
-    "(patients with Gilbert's syndrome: ≤ 3 × ULN)": the patients named first, then the limit
-    they are held to instead. Written as "(≤ 3 × ULN for patients with …)", the limit first, which
+    "(patients with Gilbert's syndrome: ≤ 3 × ULN)", "(for patients with Gilbert's syndrome,
+    ≤ 3 × ULN)": the patients named first, then the limit they are held to instead. Written as "(≤ 3 × ULN for patients with …)", the limit first, which
     is how the grammar reads another limit for some patients. Only after a limit on the same
     value, and only the whole exception: anything else in it and the words stay as they are."""
     for k, t in enumerate(tokens):
@@ -472,7 +472,8 @@ def limits_for_the_excepted(tokens: list[Token]) -> list[Token]:
         excepted = j < len(tokens) and tokens[j].type == "EXCEPT"
         if not (opened or excepted):
             continue
-        j += excepted
+        named_for = opened and not excepted and j < len(tokens) and tokens[j].type == "IF"
+        j += excepted or named_for
         j += j < len(tokens) and tokens[j].type == "COLON"
         who_end = _who_ends(tokens, j)
         if who_end is None:
@@ -481,7 +482,7 @@ def limits_for_the_excepted(tokens: list[Token]) -> list[Token]:
         if excepted:
             m += m < len(tokens) and tokens[m].type == "COMMA"
             m += m < len(tokens) and tokens[m].type == "REQUIRING"
-        if m < len(tokens) and tokens[m].type == "COLON":
+        if m < len(tokens) and (tokens[m].type == "COLON" or named_for and tokens[m].type == "COMMA"):
             m += 1
         elif not excepted:
             continue  # "(patients with HCC: …)": the colon says the limit is theirs
@@ -757,3 +758,25 @@ def shared_comparators(tokens: list[Token]) -> list[Token]:
             out.insert(k + 4, token(out[k].type, out[k].value, out[k + 4].start_pos, out[k + 4].start_pos))
     return out
 
+
+_LIST_JOINS = frozenset({"AND", "OR", "ANDOR", "COMMA"})
+
+
+def names_after_a_way_of_measuring(tokens: list[Token]) -> list[Token]:
+    """"Post-bronchodilator FEV1 and FVC ≥ 50%": the names listed right after a measurement
+    taken one way may be taken that way too, which their plain names would drop; they are left
+    as words, so the clause is not read."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        found = vocab.lookup(t.value) if t.type == "MEASURE" else None
+        if found is None or not found.way_of_measuring:
+            continue
+        j = k + 1
+        while j + 1 < len(out) and out[j].type in _LIST_JOINS and out[j + 1].type == "MEASURE":
+            listed = vocab.lookup(out[j + 1].value)
+            if listed is not None and listed.way_of_measuring:
+                break
+            out[j + 1] = retyped(out[j + 1], "WORD")
+            j += 2
+    return out

@@ -254,7 +254,15 @@ _MAY_HAVE = re.compile(r"(?i)^\s*,?\s*(?:may|can|could|are\s+allowed\s+to|are\s+
 def patients_with(tokens: list[Token], text: str) -> list[Token]:
     """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
     condition (if diabetes then …), not a requirement to have it. "… may have …" is a looser
-    limit allowed them: its THEN says "may", for the reader to check what is allowed."""
+    limit allowed them: its THEN says "may", for the reader to check what is allowed.
+
+    Without a verb, "Patients with liver metastases: ALT ≤ 5 × ULN" and "Subjects with bone
+    metastases ALP ≤ 5 × ULN" are asked of those patients too (so is one after a limit and a
+    comma, "ALT ≤ 2.5 × ULN, patients with liver metastases ALT ≤ 5 × ULN"): after a colon, or when what is
+    asked is a limit in multiples of the normal range (an organ's function, which no population
+    is described by). Otherwise ("Patients with type 2 diabetes, HbA1c 7–10%") the words may as
+    well describe whom the trial takes: the THEN says "unsaid", for the reader to leave an
+    inclusion unread."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -264,17 +272,51 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
             j += 1
         begin = tokens[k - 1].end_pos if k else 0
         may = j > k and j < len(tokens) and _MAY_HAVE.match(text[tokens[j - 1].end_pos:tokens[j].start_pos])
-        if opens and j < len(tokens) and (tokens[j].type == "MUST" and j + 1 < len(tokens) or may) \
-                and any(t.type == "COND" for t in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos]):
+        whom = opens and any(t.type == "COND" for t in tokens[k:j]) \
+            and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos])
+        if whom and j < len(tokens) and (tokens[j].type == "MUST" and j + 1 < len(tokens) or may):
             at = tokens[k].start_pos
             out.append(token("IF", "", at, at))
             out.extend(tokens[k:j])
             out.append(token("THEN", "may" if may else "", tokens[j].start_pos, tokens[j].start_pos))
             k = j
             continue
+        named = _names_end(tokens, k, j)
+        asked = named + (named < len(tokens) and tokens[named].type in ("COLON", "COMMA"))
+        after_limit = k > 1 and tokens[k - 1].type == "COMMA" and tokens[k - 2].type in ("ULN", "LLN", "UNIT") \
+            and any(x.type == "COND" for x in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos])
+        if (whom or after_limit) and asked < len(tokens) and tokens[asked].type == "MEASURE" and not may:
+            said = tokens[named].type == "COLON" or _normal_multiple_after(tokens, asked)
+            at = tokens[k].start_pos
+            out.append(token("IF", "", at, at))
+            out.extend(tokens[k:named])
+            out.append(token("THEN", "" if said else "unsaid", tokens[asked].start_pos, tokens[asked].start_pos))
+            k = asked
+            continue
         out.append(tokens[k])
         k += 1
     return out
+
+
+def _names_end(tokens: list[Token], k: int, j: int) -> int:
+    """The end of the conditions named from ``k`` to ``j``, less the separators after them."""
+    while j > k and tokens[j - 1].type in ("OR", "AND", "ANDOR", "COMMA"):
+        j -= 1
+    return j
+
+
+_MEASURE_LIST = frozenset({"MEASURE", "AND", "OR", "ANDOR", "COMMA"})
+
+
+def _normal_multiple_after(tokens: list[Token], k: int) -> bool:
+    """Whether the measures from ``k`` are limited in multiples of the normal range: "ALT and
+    AST ≤ 5 × ULN"."""
+    while k < len(tokens) and tokens[k].type in _MEASURE_LIST:
+        k += 1
+    if k + 2 >= len(tokens) or tokens[k].type not in COMPARATORS or tokens[k + 1].type != "NUMBER":
+        return False
+    times = tokens[k + 2].type == "TIMES"
+    return k + 2 + times < len(tokens) and tokens[k + 2 + times].type in ("ULN", "LLN")
 
 
 _ITEM_SEPS = frozenset({"COMMA", "OR", "ANDOR"})

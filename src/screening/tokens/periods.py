@@ -172,8 +172,8 @@ def now_or_before(tokens: list[Token], text: str) -> list[Token]:
 
 
 # What a duration can follow: a condition, a drug, its dose ("5 mg/day for at least 3 months"), a
-# parenthesis after them.
-_LASTS = frozenset({"COND", "MED", "UNIT", "RPAR", "UNCONSTRAINED"})
+# procedure that goes on ("on hemodialysis for at least 3 months"), a parenthesis after them.
+_LASTS = frozenset({"COND", "MED", "PROC", "UNIT", "RPAR", "UNCONSTRAINED"})
 
 
 # After these the time is a window, not how long something lasted ("for 30 days prior to …").

@@ -281,7 +281,9 @@ def repeated_names(tokens: list[Token]) -> list[Token]:
 
 def trailing_conditions(tokens: list[Token]) -> list[Token]:
     """"Karnofsky 50-100% (for patients age 11 to 21)": a parenthesis that ends a sentence and
-    says whom it is asked of is the sentence's "if"; its brackets go."""
+    says whom it is asked of is the sentence's "if"; its brackets go. One that gives them a limit
+    of their own after a colon or a comma ("(for patients with Gilbert's syndrome, ≤ 3 × ULN)")
+    keeps them: the limit is theirs, not the sentence's."""
     out = list(tokens)
     k = 1
     while k < len(out):
@@ -292,12 +294,17 @@ def trailing_conditions(tokens: list[Token]) -> list[Token]:
                 if depth == 0:
                     break
                 j += 1
-            if j < len(out) and (j + 1 == len(out) or out[j + 1].type in ("PERIOD", "SEMI")):
+            own_limit = any(a.type in ("COMMA", "COLON") and (b.type in _BOUNDS or b.type == "MEASURE")
+                            for a, b in zip(out[k:j], out[k + 1:j]))
+            if j < len(out) and (j + 1 == len(out) or out[j + 1].type in ("PERIOD", "SEMI")) and not own_limit:
                 del out[j]
                 del out[k]
                 continue
         k += 1
     return out
+
+
+_BOUNDS = frozenset({"GT", "GE", "LT", "LE"})
 
 
 _OPENERS = frozenset({"COMMA", "AND", "OR", "ANDOR", "NEG", "LPAR", "SEMI", "COLON"})
