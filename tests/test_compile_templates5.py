@@ -41,6 +41,7 @@ from screening.printer import to_text
     ("eGFR ≥ 60 ml/min per 1.73 m2", "inclusion", "egfr >= 60 ml/min/1.73m2"),
     ("AHI ≥ 15 events/hour", "inclusion", "apnea_hypopnea_index >= 15 events/hour"),
     ("Headache on ≥ 15 days per month", "inclusion", "monthly_headache_days >= 15"),
+    ("CGI-S score ≥ 4 (moderately ill)", "inclusion", "cgi_s >= 4"),
     ("Migraine on at least 4 days per month", "inclusion", "monthly_migraine_days >= 4"),
     # a condition before another whose name begins with it is one of a list, not the same name
     ("Active bleeding or bleeding diathesis", "exclusion",

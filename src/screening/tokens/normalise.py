@@ -187,6 +187,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # "headache on ≥ 15 days per month": the monthly headache days
         (r"(?i)\b(headache|migraine)s?\s+on\s+((?:at\s+least|at\s+most|more\s+than|fewer\s+than|less\s+than|[<>]=?)"
          r"\s*\d+(?:\.\d+)?)\s+days\s+(?:per|a|each|/)\s*month\b", r"monthly \1 days \2"),
+        # "CGI-S ≥ 4 (moderately ill)": the name of the score's step, which says no more
+        (r"(?i)\s*\(\s*(?:at\s+least\s+)?(?:borderline|mildly|moderately|markedly|severely|extremely)\s+ill\s*\)", ""),
         # "pancreatitis (acute or chronic)": either, which the name alone says
         (r"(?i)\s*\(\s*(?:either\s+)?(?:acute\s+or\s+chronic|chronic\s+or\s+acute)\s*\)", ""),
         # "not pregnant, confirmed by pregnancy test": how it is known (a recent test counts already)
