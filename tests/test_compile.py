@@ -763,7 +763,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     # a window after a comma closes the list
     ("Use of biologic response modifiers, such as G-CSF, within 3 weeks of study entry", "exclusion",
      ("medication biologic_response_modifier within 3 weeks before screening or "
-      "medication hematopoietic_growth_factor within 3 weeks before screening")),
+      "medication g_csf within 3 weeks before screening")),
     # consent: who signs and the form it takes do not change it
     ("Signed, informed consent must be obtained prior to any study specific procedures", "inclusion", "consent"),
     ("Informed consent to participate in study", "inclusion", "consent"),

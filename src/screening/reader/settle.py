@@ -209,7 +209,7 @@ class Settling(Reading):
     def _nodes(self, seq: Seq) -> list[Rule]:
         _share_grade(seq)
         elliptic = [p for p in seq.parts if p.elliptic is not None]
-        _distribute(seq, self.kind)
+        _distribute(seq, self.kind, self.vocab)
         for p in elliptic:
             if isinstance(p.node, Comparison) and p.node.unit is not None and p.node.concept != "age":
                 # an elliptic threshold took its measure from the one before, unchecked: "FEV1 ≥ 40%
@@ -279,6 +279,11 @@ class Settling(Reading):
             # that miss the definition settle it, values that meet it wait for a coordinator
             node = AllOf(items=(p.definition, self._words_before(p.span, p.definition.span)), span=p.span)
         elif p.definition is not None:
+            if "history" in p.quals and any(isinstance(n, (Comparison, NormalMultiple)) for n in walk(p.definition)):
+                # "history of preterm birth (< 37 weeks gestation)", "history of hypoglycaemia
+                # (glucose < 54 mg/dL)": the latest value does not show a past (a test result that
+                # lasts does: "history of hepatitis B (defined as HBsAg reactive)")
+                raise Unreadable("a past defined by a value of the moment")
             if any(isinstance(n, (HasCondition, TookMedication, HadProcedure, Vaccinated)) for n in walk(p.definition)) \
                     and (p.window is not None or p.lasting is not None or len(list(walk(p.definition))) > 1):
                 # "anticancer treatment (chemotherapy, radiotherapy) within 4 weeks": the list
@@ -838,7 +843,7 @@ def _share_grade(seq: Seq) -> None:
         p.grade = shared
 
 
-def _distribute(seq: Seq, kind: CriterionKind) -> None:
+def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
     """Share what registry English writes once for a list: qualifiers forward ("severe or
     uncontrolled A, B and C"), windows and exceptions backward ("A or B within 12 weeks"),
     the measured name into elliptic comparisons ("SLEDAI ≥4 and ≤10"), "positive" into a bare
@@ -906,8 +911,11 @@ def _distribute(seq: Seq, kind: CriterionKind) -> None:
             p.result = result_before[0]
         elif p.terminal == "COND" and p.result is None and prev.result == "negative":
             # "negative for HBsAg, HCV antibody and HIV": read alone, the infection would be
-            # required; the negative reaches it as it reaches a test ("HIV negative")
-            if p.node is not None or p.negated or p.quals or p.window is not None or p.excluding:
+            # required; the negative reaches it as it reaches a test ("HIV negative"). A test
+            # is negative for an infection: "HER2-negative, hormone receptor-positive breast
+            # cancer" does not deny the cancer
+            if p.node is not None or p.negated or p.quals or p.window is not None or p.excluding \
+                    or p.concept is None or not vocab.is_a(p.concept, "infection"):
                 raise Unreadable("a result written once, before an item it may or may not reach")
             p.node = Not(item=HasCondition(concept=p.concept, qualifiers=("current",), span=p.span), span=p.span)
             p.result = "negative"

@@ -100,6 +100,10 @@ def tidy(clause: list[Token]) -> list[Token]:
             # "uncontrolled or symptomatic hypercalcemia (calcium > 12 mg/dL)", "persistent
             # neutropenia (ANC < 1000/mm3)" say more than the values
             break
+        if t.type == "QUAL" and t.value == "history":
+            # "history of preterm birth (< 37 weeks gestation)": the latest value does not show a
+            # past (the reader reads a lasting test result that defines one)
+            break
         if t.type not in _HEAD_TOKENS:
             if k and t.type == "DETERMINED_BY" and any(x.type in _DEFINED_HEADS for x in clause[:k]):
                 # "adequate renal function as defined by: creatinine < 1.5 mg/dL"
