@@ -46,6 +46,18 @@ def conditions(*names: str) -> dict:
     ("Chronic urticaria", "exclusion", "condition chronic_urticaria"),
     ("NSTEMI within 3 months", "exclusion", "condition nstemi within 3 months before screening"),
     ("Received G-CSF within 14 days", "exclusion", "medication g_csf within 14 days before screening"),
+    # a kind written as a synonym of its disease read as the whole disease
+    ("Mixed dementia", "exclusion", "condition mixed_dementia"),
+    ("History of sustained ventricular tachycardia", "exclusion", "condition sustained_ventricular_tachycardia [history]"),
+    ("Bullous emphysema", "exclusion", "condition bullous_emphysema"),
+    ("Generalized pustular psoriasis", "inclusion", "condition generalized_pustular_psoriasis"),
+    ("Surgical menopause", "exclusion", "condition surgical_menopause"),
+    ("Normal pressure hydrocephalus", "exclusion", "condition normal_pressure_hydrocephalus"),
+    ("Nonclassic congenital adrenal hyperplasia", "exclusion", "condition nonclassic_cah"),
+    ("Perennial allergic rhinitis", "exclusion", "condition perennial_allergic_rhinitis"),
+    ("Cholestatic pruritus", "exclusion", "condition cholestatic_pruritus"),
+    ("Cervical spinal stenosis", "exclusion", "condition cervical_spinal_stenosis"),
+    ("Otitis media with effusion", "exclusion", "condition otitis_media_with_effusion"),
     # a "sensitivity" to a drug is an allergy, not any intolerance
     ("Known sensitivity to penicillin", "exclusion", "medication penicillin_class [allergic]"),
     # a qualifier after a list of conditions is each one's in an exclusion (it can only exclude fewer)
@@ -103,6 +115,23 @@ NOT_FAILED = [
     ("NSTEMI within 3 months", "exclusion", {"complete": ["conditions"], "conditions": [
         {"name": "ST-elevation myocardial infarction", "onset": "2026-10-01"}]}),
     ("History of STEMI", "exclusion", conditions("NSTEMI")),
+    # an exclusion of one kind of a disease does not exclude the other kinds (the trial's own
+    # patients, often)
+    ("Mixed dementia", "exclusion", conditions("Alzheimer's disease")),
+    ("History of sustained ventricular tachycardia", "exclusion", conditions("non-sustained ventricular tachycardia")),
+    ("Bullous emphysema", "exclusion", conditions("emphysema")),
+    ("Palmoplantar pustulosis", "exclusion", conditions("generalized pustular psoriasis")),
+    ("Surgical menopause", "exclusion", {"conditions": [{"name": "menopause", "onset": "2015-01-01"}]}),
+    ("Normal pressure hydrocephalus", "exclusion", conditions("hydrocephalus")),
+    ("Nonclassic congenital adrenal hyperplasia", "exclusion", conditions("classic congenital adrenal hyperplasia")),
+    ("Perennial allergic rhinitis", "exclusion", conditions("seasonal allergic rhinitis")),
+    ("Cholestatic pruritus", "exclusion", conditions("uremic pruritus")),
+    ("Cervical spinal stenosis", "exclusion", conditions("lumbar spinal stenosis")),
+    ("Otitis media with effusion", "exclusion", conditions("acute otitis media")),
+    ("Ocular rosacea", "exclusion", conditions("papulopustular rosacea")),
+    ("Unicentric Castleman disease", "exclusion", conditions("multicentric Castleman disease")),
+    ("Junctional epidermolysis bullosa", "exclusion", conditions("dystrophic epidermolysis bullosa")),
+    ("Fever of unknown origin", "exclusion", {"conditions": [{"name": "fever", "onset": "2026-11-19"}]}),
     # GM-CSF is not G-CSF
     ("Received G-CSF within 14 days", "exclusion", {"complete": ["medications"], "medications": [
         {"name": "sargramostim", "start": "2026-11-10"}]}),
@@ -142,6 +171,10 @@ def test_a_patient_a_coordinator_would_not_fail_is_not_failed(text, kind, profil
     ("Psychotic disorder", "exclusion", conditions("major depressive disorder with psychotic features"), Truth.FALSE),
     ("Received G-CSF within 14 days", "exclusion", {"medications": [{"name": "pegfilgrastim", "start": "2026-11-10"}]},
      Truth.TRUE),
+    ("Mixed dementia", "exclusion", conditions("mixed dementia"), Truth.TRUE),
+    ("Dementia", "exclusion", conditions("mixed dementia"), Truth.TRUE),
+    ("Pustular psoriasis", "exclusion", conditions("palmoplantar pustulosis"), Truth.TRUE),
+    ("Allergic rhinitis", "inclusion", conditions("hay fever"), Truth.TRUE),
     # a lasting test result still defines a past
     ("Known history of hepatitis B (defined as HBsAg reactive)", "exclusion", {"labs": [
         {"name": "HBsAg", "value": "positive", "date": "2026-11-01"}]}, Truth.TRUE),
