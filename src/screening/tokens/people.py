@@ -251,6 +251,13 @@ _MAY_HAVE = re.compile(r"(?i)^\s*,?\s*(?:may|can|could|are\s+allowed\s+to|are\s+
                        r"(?:also\s+|still\s+)?have(?:\s+an?)?\s*$")
 
 
+def _asked_of(out: list[Token], tokens: list[Token], start: int, end: int, then: str, at: int) -> None:
+    """Append "if … then" around ``tokens[start:end]``, the names of the patients a limit is asked of."""
+    out.append(token("IF", "", tokens[start].start_pos, tokens[start].start_pos))
+    out.extend(tokens[start:end])
+    out.append(token("THEN", then, at, at))
+
+
 def patients_with(tokens: list[Token], text: str) -> list[Token]:
     """"Patients with diabetes must have HbA1c < 8%": what is asked of the patients who have the
     condition (if diabetes then …), not a requirement to have it. "… may have …" is a looser
@@ -275,10 +282,7 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
         whom = opens and any(t.type == "COND" for t in tokens[k:j]) \
             and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos])
         if whom and j < len(tokens) and (tokens[j].type == "MUST" and j + 1 < len(tokens) or may):
-            at = tokens[k].start_pos
-            out.append(token("IF", "", at, at))
-            out.extend(tokens[k:j])
-            out.append(token("THEN", "may" if may else "", tokens[j].start_pos, tokens[j].start_pos))
+            _asked_of(out, tokens, k, j, "may" if may else "", tokens[j].start_pos)
             k = j
             continue
         named = _names_end(tokens, k, j)
@@ -287,10 +291,7 @@ def patients_with(tokens: list[Token], text: str) -> list[Token]:
             and any(x.type == "COND" for x in tokens[k:j]) and _PATIENTS_WITH.search(text[begin:tokens[k].start_pos])
         if (whom or after_limit) and asked < len(tokens) and tokens[asked].type == "MEASURE" and not may:
             said = tokens[named].type == "COLON" or _normal_multiple_after(tokens, asked)
-            at = tokens[k].start_pos
-            out.append(token("IF", "", at, at))
-            out.extend(tokens[k:named])
-            out.append(token("THEN", "" if said else "unsaid", tokens[asked].start_pos, tokens[asked].start_pos))
+            _asked_of(out, tokens, k, named, "" if said else "unsaid", tokens[asked].start_pos)
             k = asked
             continue
         out.append(tokens[k])
