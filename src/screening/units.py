@@ -59,7 +59,7 @@ ureg: pint.UnitRegistry = _load_registry()
 
 # --- reading unit text ---------------------------------------------------------------------
 
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _TO_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 
@@ -224,7 +224,7 @@ def _period(match: re.Match[str]) -> str:
 def _pint_text(text: str) -> str:
     """Rewrite a unit as people write it into text pint reads correctly."""
     rewritten = text.strip().translate(_CHARACTERS)
-    rewritten = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), rewritten)
+    rewritten = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(SUPERSCRIPTS), rewritten)
     rewritten = _POWER_OF_TEN.sub(_scale_word, rewritten)
     for pattern, replacement in _PHRASES:
         rewritten = pattern.sub(replacement, rewritten)

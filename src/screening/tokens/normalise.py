@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..nodes import Span
+from ..units import SUPERSCRIPTS
 from ..vocabulary import load_vocabulary
 
 
@@ -122,8 +123,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (r"(?<=\d),(?=\d{1,2}\s*[A-Za-zµμ%/])", "."),  # decimal comma before a unit: 5,4 mEq/l
         (r"(?<=\d) (?=000(?!\d))", ""),                # 100 000 → 100000
         # a power of ten in superscript digits: "1.5 × 10⁹/L"
-        *((rf"10{sup}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])", f"10^{digit}") for sup, digit in
-          (("¹²", "12"), ("⁹", "9"), ("⁶", "6"), ("³", "3"))),
+        (r"10(¹²|⁹|⁶|³)(?![⁰¹²³⁴⁵⁶⁷⁸⁹])", lambda m: "10^" + m.group(1).translate(SUPERSCRIPTS)),
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
