@@ -137,7 +137,8 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
                     continue
-                if inner and inner[0].type == "INCLUDING" and out and out[-1].type == "MED" \
+                if inner and inner[0].type == "INCLUDING" and inner[0].value == "examples" and out \
+                        and out[-1].type == "MED" \
                         and load_vocabulary().get(out[-1].value).category == "drug_class" \
                         and kinds - {"INCLUDING"} <= {"WORD", "NUMBER", "COMMA", "OR", "AND", "DASH"}:
                     # "an agent directed to another T-cell receptor (e.g., CTLA-4, OX-40, CD137)":
