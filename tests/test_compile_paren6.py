@@ -34,6 +34,13 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "disease modifying agents, corticosteroids or immunosuppressive drugs)", "exclusion",
      "condition autoimmune_disease [active] within 2 years before screening and medication "
      "immune_suppressing_therapy [systemic] within 2 years before screening"),
+    # when a value is taken, in brackets: at screening, which is when the latest value is read
+    ("Subjects who score ≥31 on the Becks depression inventory (performed at first appointment)", "exclusion",
+     "bdi_ii >= 31"),
+    ("HbA1c 7-10% (measured at screening)", "inclusion", "hba1c >= 7 % and hba1c <= 10 %"),
+    ("BMI ≥ 30 kg/m2 (obtained at baseline)", "inclusion", "bmi >= 30 kg/m2"),
+    ("Hemoglobin ≥ 9 g/dL (done at the screening visit)", "inclusion", "hemoglobin >= 9 g/dL"),
+    ("Uncontrolled hypertension (at screening)", "exclusion", "condition hypertension [uncontrolled, current]"),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -45,6 +52,11 @@ def test_paren_constructs(text, kind, rule):
     ("Use of anticoagulants (i.e. aspirin)", "exclusion"),
     # a wash-out "i.e." narrows is not read as the treatment washed out
     ("At least 4 weeks since prior radiotherapy (i.e. radiosurgery)", "inclusion"),
+    # a time that is not screening changes what is asked: the age at diagnosis, the weight later
+    ("Age: 2-25 (at time of initial diagnosis of alveolar rhabdomyosarcoma)", "inclusion"),
+    ("Weight: Greater than 15 kg (at time of apheresis)", "inclusion"),
+    # words beside the time that are not how the value is taken
+    ("HbA1c ≥ 7% (repeated unless confirmed at screening)", "inclusion"),
 ])
 def test_what_a_gloss_could_misread_stays_free_text(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)
