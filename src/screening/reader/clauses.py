@@ -132,6 +132,7 @@ class ClauseReading(Reading):
         elif tag == "including":
             part.including.extend(e.concept for e in post[1])
             part.excluding.extend(post[2])
+            part.namely = part.namely or post[3]
         elif tag == "qual":
             part.quals.append(post[1])
             part.quals_after.append(post[1])

@@ -55,6 +55,7 @@ class Part:
     lasting: Lasting | None = None    # "for at least 8 weeks"
     excluding: list[Exemption] = field(default_factory=list)
     including: list[str] = field(default_factory=list)
+    namely: bool = False              # "(i.e. …)": what is included is what the head is, not examples
     requiring: list[Rule] = field(default_factory=list)
     requiring_any: bool = False       # "requiring insulin or oral hypoglycemics": any one of them
     requiring_own: list[str] = field(default_factory=list)  # "requiring hospitalization or …": or so qualified

@@ -98,9 +98,15 @@ class PostReading(Reading):
         return ("except", found, enclosed)
 
     def including(self, items):
+        """including: LPAR? INCLUDING ent_list ETC? except_? RPAR? — "(e.g. warfarin)" names
+        examples of what it follows; "(i.e. coumarins)" says what that is (unless an "etc." shows
+        the list was meant as examples after all)."""
         lists = [i for i in items if isinstance(i, list)]
         excepts = [i for i in items if isinstance(i, tuple) and i[0] == "except"]
-        return ("including", lists[0], excepts[0][1] if excepts else [])
+        tokens = [t for t in items if isinstance(t, Token)]
+        namely = any(t.type == "INCLUDING" and t.value == "namely" for t in tokens) \
+            and not any(t.type == "ETC" for t in tokens)
+        return ("including", lists[0], excepts[0][1] if excepts else [], namely)
 
     def alternative(self, items):
         """"(≤ 5 × ULN for patients with liver metastases)": another limit for some patients."""

@@ -360,7 +360,19 @@ class Settling(Reading):
                      for q, w in zip(variants, windows)]
             node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
             included = [c for c in p.including if _KIND_TERMINALS.get(self.vocab.get(c).category) == p.terminal]
-            if len(included) < len(p.including) and not (p.requiring and all(
+            if p.namely and included and len(included) == len(p.including):
+                if not all(self.vocab.is_a(c, p.concept) for c in included):
+                    # "central nervous system damage (i.e. neoplasm, aneurysm)": what the words
+                    # say it is, which the vocabulary does not hold to be of it
+                    raise Unreadable("what \"i.e.\" names is not a kind of what it follows")
+                # "oral anticoagulants (i.e. coumarins)": those kinds are what is asked, not examples
+                # of any anticoagulant (read as examples, an exclusion would reach apixaban too)
+                nodes = [self._entity_node(p.terminal, c, q, w, own, p.dose, p.span, lasting=p.lasting,
+                                           dose_bound=p.dose_bound, grade=p.grade)
+                         for c in included for q, w in zip(variants, windows)]
+                node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=p.span)
+                included = []
+            elif len(included) < len(p.including) and not (p.requiring and all(
                     any(r.concept is not None and self.vocab.is_a(c, r.concept) for r in p.requiring
                         if isinstance(r, TookMedication | HadProcedure))
                     for c in p.including if c not in included)):

@@ -351,8 +351,8 @@ class ValueReading(Reading):
         window = TimeWindow(amount=amount, unit=unit, anchor=anchor)
         span = self._span(tokens)
         named = [t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC")]
-        for tag, examples, excepted in (i for i in items if isinstance(i, tuple) and i[0] == "including"):
-            if excepted or not all(any(self.vocab.is_a(e.concept, t.value) for t in named) for e in examples):
+        for tag, examples, excepted, namely in (i for i in items if isinstance(i, tuple) and i[0] == "including"):
+            if excepted or namely or not all(any(self.vocab.is_a(e.concept, t.value) for t in named) for e in examples):
                 # "radiotherapy (including radiosurgery)" only illustrates; anything else changes it
                 raise Unreadable("examples that are not kinds of the treatment washed out")
         nodes = [self._entity_node(t.type, t.value, [], window, (), None, span) for t in named]

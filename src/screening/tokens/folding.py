@@ -96,6 +96,11 @@ def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
 
 _DESPITE = re.compile(r"(?i)despite|in spite of")
 
+# "(performed at first appointment)", "(measured at screening)": when a value is taken, said in
+# brackets with the verb of taking it, is the time after a value written without them.
+_TAKEN_AT = re.compile(r"(?i)(?:performed|measured|assessed|obtained|done|taken|collected|evaluated|tested|"
+                       r"drawn|recorded|documented)?")
+
 
 def fold(tokens: list[Token], text: str) -> list[Token]:
     """``(ISN/RPS 2003 classification criteria)`` → one ANNOTATION; ``alanine aminotransferase
@@ -134,10 +139,16 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
             if j < len(tokens):
                 inner = tokens[k + 1:j]
                 kinds = {x.type for x in inner}
+                if inner and inner[-1].type == "AT_ANCHOR" and out \
+                        and _TAKEN_AT.fullmatch(text[t.end_pos:inner[-1].start_pos].strip()):
+                    out.append(inner[-1])  # "≥ 31 (performed at first appointment)": at screening
+                    k = j + 1
+                    continue
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
                     continue
-                if inner and inner[0].type == "INCLUDING" and out and out[-1].type == "MED" \
+                if inner and inner[0].type == "INCLUDING" and inner[0].value == "examples" and out \
+                        and out[-1].type == "MED" \
                         and load_vocabulary().get(out[-1].value).category == "drug_class" \
                         and kinds - {"INCLUDING"} <= {"WORD", "NUMBER", "COMMA", "OR", "AND", "DASH"}:
                     # "an agent directed to another T-cell receptor (e.g., CTLA-4, OX-40, CD137)":

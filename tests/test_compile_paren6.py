@@ -1,0 +1,71 @@
+"""Parentheticals, glosses and examples around known concepts (round 6): what a bracket or an
+"e.g." / "i.e." adds to the name it follows, read where it is certain and kept in words where not."""
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.printer import to_text
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    return outcome(to_text(compile_criterion(text, kind).rule), kind, **profile).truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # "i.e." says what the head is: the kinds it names are the reading, not examples of the head
+    ("Use of oral anticoagulants (i.e. coumarin derivatives)", "exclusion", "medication vitamin_k_antagonist [oral]"),
+    ("Microscopic colitis (i.e., collagenous colitis and lymphocytic colitis)", "exclusion",
+     "condition collagenous_colitis or condition lymphocytic_colitis"),
+    ("Active hepatitis (i.e. hepatitis B or C)", "exclusion",
+     "condition hepatitis_b [active] or condition hepatitis_c [active]"),
+    ("Anticoagulants, namely warfarin or phenprocoumon, within 4 weeks", "exclusion",
+     "medication warfarin within 4 weeks before screening or medication phenprocoumon within 4 weeks before screening"),
+    # "e.g." and "such as" name examples, which do not narrow the head
+    ("Use of oral anticoagulants (e.g. warfarin)", "exclusion", "medication anticoagulant [oral]"),
+    ("Use of oral anticoagulants such as warfarin", "exclusion", "medication anticoagulant [oral]"),
+    # an "etc." says the list after "i.e." was meant as examples after all
+    ("Use of anticoagulants (i.e., warfarin, etc.)", "exclusion", "medication anticoagulant"),
+    # "i.e." naming the treatment a condition required, not the condition: kinds of that treatment
+    ("Has active autoimmune disease that has required systemic treatment in past 2 years (i.e., with use of "
+     "disease modifying agents, corticosteroids or immunosuppressive drugs)", "exclusion",
+     "condition autoimmune_disease [active] within 2 years before screening and medication "
+     "immune_suppressing_therapy [systemic] within 2 years before screening"),
+    # when a value is taken, in brackets: at screening, which is when the latest value is read
+    ("Subjects who score ≥31 on the Becks depression inventory (performed at first appointment)", "exclusion",
+     "bdi_ii >= 31"),
+    ("HbA1c 7-10% (measured at screening)", "inclusion", "hba1c >= 7 % and hba1c <= 10 %"),
+    ("BMI ≥ 30 kg/m2 (obtained at baseline)", "inclusion", "bmi >= 30 kg/m2"),
+    ("Hemoglobin ≥ 9 g/dL (done at the screening visit)", "inclusion", "hemoglobin >= 9 g/dL"),
+    ("Uncontrolled hypertension (at screening)", "exclusion", "condition hypertension [uncontrolled, current]"),
+])
+def test_paren_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # what "i.e." names is not a kind of the head in the vocabulary: no reading of it is certain
+    ("Any history of nervous system disease (i.e. aneurysm)", "exclusion"),
+    ("Use of anticoagulants (i.e. aspirin)", "exclusion"),
+    # a wash-out "i.e." narrows is not read as the treatment washed out
+    ("At least 4 weeks since prior radiotherapy (i.e. radiosurgery)", "inclusion"),
+    # a time that is not screening changes what is asked: the age at diagnosis, the weight later
+    ("Age: 2-25 (at time of initial diagnosis of alveolar rhabdomyosarcoma)", "inclusion"),
+    ("Weight: Greater than 15 kg (at time of apheresis)", "inclusion"),
+    # words beside the time that are not how the value is taken
+    ("HbA1c ≥ 7% (repeated unless confirmed at screening)", "inclusion"),
+])
+def test_what_a_gloss_could_misread_stays_free_text(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+def test_a_definition_by_i_e_does_not_exclude_the_drugs_it_leaves_out():
+    # read as examples, "oral anticoagulants (i.e. coumarins)" would exclude a patient on apixaban
+    on_apixaban = {"medications": [{"name": "apixaban", "start": "2026-01-01", "route": "oral"}]}
+    on_warfarin = {"medications": [{"name": "warfarin", "start": "2026-01-01", "route": "oral"}]}
+    text = "Use of oral anticoagulants (i.e. coumarin derivatives)"
+    assert screened(text, "exclusion", **on_apixaban) is not Truth.TRUE
+    assert screened(text, "exclusion", **on_warfarin) is Truth.TRUE
