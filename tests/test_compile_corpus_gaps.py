@@ -54,16 +54,19 @@ AS_OF = date(2026, 11, 20)
      "condition diabetes_mellitus [new] within 2 years before screening"),
     # a condition and the treatment it is under, with any of the treatments listed
     ("Diabetic treated with oral hypoglycemics or insulin", "exclusion",
-     "condition diabetes_mellitus and (medication antidiabetic [current, oral] or medication insulin [current])"),
+     "condition diabetes_mellitus and (medication antidiabetic [current, oral] for (diabetes_mellitus) or "
+     "medication insulin [current] for (diabetes_mellitus))"),
     ("Asthma on inhaled corticosteroids", "exclusion",
-     "condition asthma and medication inhaled_corticosteroid [current]"),
+     "condition asthma and medication inhaled_corticosteroid [current] for (asthma)"),
     ("Diabetes requiring insulin or oral hypoglycemics", "exclusion",
-     "condition diabetes_mellitus and (medication insulin [current] or medication antidiabetic [current, oral])"),
+     "condition diabetes_mellitus and (medication insulin [current] for (diabetes_mellitus) or "
+     "medication antidiabetic [current, oral] for (diabetes_mellitus))"),
     ("Hypertension treated with ACE inhibitors, or diabetes", "exclusion",
-     "(condition hypertension and medication ace_inhibitor [current]) or condition diabetes_mellitus"),
+     "(condition hypertension and medication ace_inhibitor [current] for (hypertension)) or condition diabetes_mellitus"),
     # "requiring hospitalization or IV antibiotics": both after "requiring"
     ("Infection requiring hospitalization or intravenous antibiotics", "exclusion",
-     "condition infection [hospitalized] or (condition infection and medication antibiotic [current, intravenous])"),
+     "condition infection [hospitalized] or "
+     "(condition infection and medication antibiotic [current, intravenous] for (infection))"),
     # a time since treatments written after them: none in it (inclusion), some in it (exclusion)
     ("completed any radiotherapy (including stereotactic radiosurgery) at least 14 days prior to the start of "
      "study intervention", "inclusion", "not procedure radiotherapy within 14 days before first_dose"),

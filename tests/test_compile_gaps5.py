@@ -47,9 +47,9 @@ READ = [
     ("No symptomatic hypercalcemia (calcium > 12 mg/dL)", "inclusion",
      'not (calcium > 12 mg/dL and text "symptomatic hypercalcemia")'),
     # a condition and the treatment its patients are on
-    ("Diabetic patients on insulin", "exclusion", "condition diabetes_mellitus and medication insulin [current]"),
+    ("Diabetic patients on insulin", "exclusion", "condition diabetes_mellitus and medication insulin [current] for (diabetes_mellitus)"),
     ("Asthmatic subjects receiving oral corticosteroids", "exclusion",
-     "condition asthma and medication corticosteroid [current, oral]"),
+     "condition asthma and medication corticosteroid [current, oral] for (asthma)"),
     # clinical evidence is of what is clinically manifest, which a latent infection is not
     ("Clinical evidence of infection", "exclusion", "condition infection [active]"),
     # the Merck template: a reference to an appendix, a ".)" label, what "highly effective" means

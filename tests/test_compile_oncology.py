@@ -103,12 +103,12 @@ from made_up import outcome
     # a treatment required by a list of conditions: in an exclusion, of each
     ("Has a history of (non-infectious) pneumonitis/interstitial lung disease that required steroids or has "
      "current pneumonitis/interstitial lung disease", "exclusion",
-     "(condition pneumonitis [history] and medication corticosteroid [history] and text \"that required steroids\") "
-     "or (condition interstitial_lung_disease [history] and medication corticosteroid [history] and text \"that "
-     "required steroids\") or condition pneumonitis [current] or condition interstitial_lung_disease [current]"),
+     "(condition pneumonitis [history] and medication corticosteroid [history] for (pneumonitis)) "
+     "or (condition interstitial_lung_disease [history] and medication corticosteroid [history] for "
+     "(interstitial_lung_disease)) or condition pneumonitis [current] or condition interstitial_lung_disease [current]"),
     ("Asthma or COPD requiring oral steroids", "exclusion",
-     "(condition asthma and medication corticosteroid [current, oral]) or (condition copd and medication "
-     "corticosteroid [current, oral])"),
+     "(condition asthma and medication corticosteroid [current, oral] for (asthma)) or (condition copd and "
+     "medication corticosteroid [current, oral] for (copd))"),
     # a dose of a class counted in its reference drug
     ("Requires chronic systemic corticosteroids > 10 mg/day prednisone equivalent", "exclusion",
      "medication prednisone [current, chronic, systemic, equivalent] dose > 10 mg/day"),

@@ -421,7 +421,9 @@ def indicated(asked: Indication, entry: object, ctx: Context) -> Truth:
         name = _SETTING_WORDS.sub("", name, count=1)
         recorded = ctx.vocab.lookup(name)
     setting_of = _SETTING_CONCEPTS.get(asked.concept)
-    if recorded is not None and ctx.vocab.is_a(recorded.id, asked.concept):
+    if recorded is not None and any(ctx.vocab.is_a(c, asked.concept)
+                                    for c in (recorded.id, *recorded.manifestation_of)):
+        # (prednisone for lupus nephritis was given for an autoimmune disease, SLE)
         disease = Truth.TRUE
     elif setting_of is not None:
         # "for metastatic disease": of any cancer, in that setting
@@ -429,8 +431,13 @@ def indicated(asked: Indication, entry: object, ctx: Context) -> Truth:
         disease = _setting(setting_of, words) if cancer else Truth.FALSE
     elif recorded is None:
         disease = Truth.UNKNOWN
+    elif is_broader(recorded.id, asked.concept, ctx) or any(
+            ctx.vocab.is_a(recorded.id, d) or is_broader(recorded.id, d, ctx)
+            for d in ctx.vocab.get(asked.concept).manifestation_of):
+        # a course for "COPD" may have been for one of its exacerbations
+        disease = Truth.UNKNOWN
     else:
-        disease = Truth.UNKNOWN if is_broader(recorded.id, asked.concept, ctx) else Truth.FALSE
+        disease = Truth.FALSE
     return all_of([disease, *(_setting(q, words) for q in asked.qualifiers)])
 
 

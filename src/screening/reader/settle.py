@@ -416,6 +416,16 @@ class Settling(Reading):
                     # and the drug would be joined without knowing what the drug is for
                     raise Unreadable("a treatment required by an unnamed condition")
                 needed = p.requiring
+                # "seizures requiring anticonvulsants": in what would exclude a patient, the drug
+                # given for the seizures, not gabapentin taken for neuropathic pain (a course
+                # whose indication is not recorded may be either); what a patient must have keeps
+                # any such drug, since an indication recorded in other words (an anticonvulsant
+                # for "epilepsy") would fail the patient. A procedure is recorded for the organ's
+                # failure more than for the disease (dialysis for "end-stage renal disease", not
+                # for lupus nephritis), so it keeps any
+                if p.terminal == "COND" and p.concept is not None and (self.kind == "exclusion") != p.negated:
+                    needed = [r.model_copy(update={"given_for": Indication(concept=p.concept)})
+                              if isinstance(r, TookMedication) and r.given_for is None else r for r in needed]
                 loose = False  # the treatment's time not tied to the condition's
                 if p.window is not None:
                     # "exacerbation requiring systemic corticosteroids in the past 3 months": the
@@ -423,12 +433,12 @@ class Settling(Reading):
                     needed = [r.model_copy(update={"qualifiers": tuple(q for q in r.qualifiers if q != "current"),
                                                    "window": p.window}) for r in needed]
                 elif all("history" in q for q in variants):
-                    # "a history of pneumonitis that required steroids": then, too; but a drug had
-                    # at any time may have been for anything, so a patient with both waits for a
-                    # coordinator to say it was for this (the words are kept)
+                    # "a history of pneumonitis that required steroids": then, too; a drug had at
+                    # any time may have been for anything, so where what it was for is not read,
+                    # a patient with both waits for a coordinator (the words are kept)
                     needed = [r.model_copy(update={"qualifiers": tuple(dict.fromkeys(
                         "history" if q == "current" else q for q in r.qualifiers))}) for r in needed]
-                    loose = True
+                    loose = not all(isinstance(r, TookMedication) and r.given_for is not None for r in needed)
                 if p.requiring_any:
                     needed = [AnyOf(items=tuple(needed), span=p.span)]
                 if loose and p.requiring_words is not None:

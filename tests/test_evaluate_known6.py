@@ -1,0 +1,37 @@
+"""Known wrong-fail risks, round 6: what the evaluator makes of the readings for made-up patients."""
+
+import pytest
+
+from screening.logic import Truth
+
+from made_up import outcome
+
+
+# --- a drug a condition requires: given for it ------------------------------------------------------
+
+SEIZURES_ON_ANTICONVULSANTS = "condition seizure and medication anticonvulsant [current] for (seizure)"
+
+
+@pytest.mark.parametrize("indication, truth", [
+    ("neuropathic pain", Truth.FALSE),  # gabapentin for pain is not a seizure treatment
+    (None, Truth.UNKNOWN),              # not recorded: either
+    ("seizures", Truth.TRUE),
+])
+def test_a_drug_counts_only_when_given_for_the_condition(indication, truth):
+    gabapentin = {"name": "gabapentin", "start": "2025-01-01", **({"indication": indication} if indication else {})}
+    patient = {"conditions": [{"name": "seizure", "onset": "2019-05-01"}, {"name": "neuropathic pain"}],
+               "medications": [gabapentin], "complete": ["medications"]}
+    assert outcome(SEIZURES_ON_ANTICONVULSANTS, "exclusion", **patient).truth is truth
+
+
+@pytest.mark.parametrize("rule, indication, truth", [
+    # a course recorded for the disease may have been for one of its exacerbations
+    ("medication corticosteroid for (copd_exacerbation)", "COPD", Truth.UNKNOWN),
+    ("medication corticosteroid for (copd_exacerbation)", "COPD exacerbation", Truth.TRUE),
+    ("medication corticosteroid for (copd_exacerbation)", "rheumatoid arthritis", Truth.FALSE),
+    # a course for a manifestation of a disease was for the disease
+    ("medication corticosteroid for (autoimmune_disease)", "lupus nephritis", Truth.TRUE),
+])
+def test_what_the_course_was_for_through_the_vocabulary(rule, indication, truth):
+    prednisone = {"name": "prednisone", "start": "2026-10-01", "indication": indication}
+    assert outcome(rule, "exclusion", medications=[prednisone], complete=["medications"]).truth is truth
