@@ -1,0 +1,115 @@
+"""Vocabulary, sixth round: names that left a clause unread for one or two unknown words, added in
+general form (drug classes with their members, subtypes as concepts of their own with an is-a
+link), what the reading means for a patient, and the near misses that must stay free text."""
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.nodes import FreeText
+from screening.printer import to_text
+from screening.vocabulary import load_vocabulary
+
+from made_up import outcome
+
+VOCAB = load_vocabulary()
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # drug classes, with the drugs that belong to them
+    ("Prior treatment with an NS5A inhibitor", "exclusion", "medication hcv_ns5a_inhibitor [history]"),
+    ("Use of strong CYP3A4 inhibitors or P-gp inhibitors within 14 days", "exclusion",
+     "medication strong_cyp3a4_inhibitor within 14 days before screening or "
+     "medication pgp_inhibitor within 14 days before screening"),
+    ("Concomitant use of cytochrome P450 3A4 inducers", "exclusion", "medication cyp3a4_inducer [current]"),
+    ("Known hypersensitivity to neomycin", "exclusion", "medication neomycin [allergic]"),
+    ("Immunosuppressive or immunomodulating therapy within 6 months", "exclusion",
+     "medication immunosuppressant within 6 months before screening or "
+     "medication immunomodulator within 6 months before screening"),
+    # conditions that are kinds of a known one
+    ("Active CNS leukemia", "exclusion", "condition cns_leukemia [active]"),
+    ("Persistent asthma for at least 12 months", "inclusion", "condition persistent_asthma lasting >= 12 months"),
+    ("Aspirin-exacerbated respiratory disease", "exclusion", "condition aerd"),
+    ("Mixed dyslipidemia", "inclusion", "condition mixed_dyslipidemia"),
+    ("Segmental vitiligo", "exclusion", "condition segmental_vitiligo"),
+    ("Non-segmental vitiligo", "inclusion", "condition nonsegmental_vitiligo"),
+    ("Acquired angioedema", "exclusion", "condition acquired_angioedema"),
+    ("BK viremia", "exclusion", "condition bk_viremia"),
+    ("EBV viremia", "exclusion", "condition ebv_viremia"),
+    ("Extra-hepatic cholangiocarcinoma", "inclusion", "condition extrahepatic_cholangiocarcinoma"),
+    # procedures
+    ("Prior TIPS procedure", "exclusion", "procedure tips [history]"),
+    ("Prior thalamotomy", "exclusion", "procedure thalamotomy [history]"),
+    ("Thymectomy within 12 months", "exclusion", "procedure thymectomy within 12 months before screening"),
+    ("Prior focused ultrasound or deep brain stimulation", "exclusion",
+     "procedure focused_ultrasound [history] or procedure deep_brain_stimulation [history]"),
+])
+def test_names_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # P-gp inhibition is not graded: "strong" says something no class holds
+    ("Use of strong P-gp inhibitors", "exclusion"),
+    # the English word is not the shunt
+    ("tips for living", "inclusion"),
+])
+def test_what_could_be_misread_stays_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+@pytest.mark.parametrize("member, drug_class", [
+    ("sofosbuvir_velpatasvir", "hcv_ns5a_inhibitor"),
+    ("ledipasvir_sofosbuvir", "hcv_ns5a_inhibitor"),
+    ("glecaprevir_pibrentasvir", "hcv_ns5a_inhibitor"),
+    ("daclatasvir", "hcv_direct_acting_antiviral"),
+    ("verapamil", "pgp_inhibitor"),
+    ("amiodarone", "pgp_inhibitor"),
+    ("cyclosporine", "pgp_inhibitor"),
+    ("neomycin", "aminoglycoside"),
+    ("ombitasvir_paritaprevir_ritonavir", "strong_cyp3a4_inhibitor"),
+])
+def test_a_drug_belongs_to_its_class(member, drug_class):
+    assert VOCAB.is_a(member, drug_class)
+
+
+@pytest.mark.parametrize("drug, drug_class", [
+    ("sofosbuvir", "hcv_ns5a_inhibitor"),  # an NS5B inhibitor
+    ("rifampin", "pgp_inhibitor"),  # an inducer
+    ("tipranavir", "pgp_inhibitor"),
+])
+def test_a_drug_outside_the_class_is_not_in_it(drug, drug_class):
+    assert not VOCAB.is_a(drug, drug_class)
+
+
+@pytest.mark.parametrize("narrow, broad", [
+    ("persistent_asthma", "asthma"), ("aerd", "asthma"), ("mixed_dyslipidemia", "dyslipidemia"),
+    ("segmental_vitiligo", "vitiligo"), ("acquired_angioedema", "angioedema"),
+    ("bk_viremia", "bk_virus_infection"), ("bk_virus_nephropathy", "bk_virus_infection"),
+    ("ebv_viremia", "ebv_infection"), ("cns_leukemia", "leukemia"), ("cns_leukemia", "cns_involvement"),
+    ("tips", "portosystemic_shunt"), ("hifu", "focused_ultrasound"), ("thalamotomy", "neurosurgery"),
+])
+def test_a_kind_keeps_its_parent(narrow, broad):
+    assert VOCAB.is_a(narrow, broad)
+    assert not VOCAB.is_a(broad, narrow)
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # an asthmatic whose asthma may be intermittent may or may not have persistent asthma
+    ([{"name": "asthma"}], Truth.UNKNOWN),
+    ([{"name": "persistent asthma"}], Truth.TRUE),
+    ([{"name": "COPD"}], Truth.FALSE),
+])
+def test_persistent_asthma_is_not_any_asthma(conditions, truth):
+    rule = to_text(compile_criterion("Persistent asthma", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("procedures, truth", [
+    # a surgical shunt is a portosystemic shunt, not a TIPS
+    ([{"name": "portosystemic shunt", "date": "2020-01-01"}], Truth.UNKNOWN),
+    ([{"name": "TIPS", "date": "2020-01-01"}], Truth.TRUE),
+])
+def test_a_portosystemic_shunt_is_not_necessarily_a_tips(procedures, truth):
+    rule = to_text(compile_criterion("Prior TIPS procedure", "exclusion").rule)
+    assert outcome(rule, "exclusion", procedures=procedures, complete=["procedures"]).truth is truth
