@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from lark import Token
 
 from ..vocabulary import Vocabulary, load_vocabulary
-from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, token
+from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, skip_over, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
 
@@ -392,17 +392,43 @@ _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 
 
-# "the last dose of chemotherapy", "the last chemotherapy": the words between "last" and the treatment
-_LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?$")
+# "the last dose of chemotherapy", "the last chemotherapy", "last dose of any biologic": the words
+# between "last" and the treatment (or its qualifiers)
+_LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?(?:(?:any|all)\s*)?$")
 
 
 _FROM = re.compile(r"(?i)^\s*from(?:\s+the)?\s*$")
+
+
+def _last_since(tokens: list[Token], k: int, text: str) -> int:
+    """How many tokens from ``k`` say "the last" after "since": "last dose of (adjuvant)" before a
+    treatment, "last episode of" before an acute event (a chronic condition's episodes are not
+    its entries); 0 if none."""
+    t = tokens[k]
+    if not (t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens)):
+        return 0
+    if tokens[k + 1].type == "EPISODES":
+        return 2 if k + 2 < len(tokens) and tokens[k + 2].type == "COND" \
+            and load_vocabulary().is_event(tokens[k + 2].value) else 0
+    named = skip_over(tokens, k + 1, ("QUAL",))
+    return 1 if named < len(tokens) and tokens[named].type in TREATMENTS \
+        and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos]) else 0
+
+
+def _since(t: Token) -> bool:
+    return t.type == "BEFORE" and t.value.lower().endswith("since")
 
 
 def _time_since(tokens: list[Token], text: str) -> list[Token]:
     """"At least 6 months after (from) the last dose of rituximab", "≥ 4 weeks after surgery": a
     requirement that opens with a time since a treatment is "since" it."""
     kinds = [t.type for t in tokens[:5]]
+    if kinds[:3] == ["NUMBER", "TIMEUNIT", "BEFORE"] and _since(tokens[2]) and len(tokens) > 3:
+        # "Four weeks since the last cytotoxic chemotherapy": a time since, with no comparator, is a
+        # wash-out of at least that time (listed as an exclusion, the reader leaves it unread)
+        named = skip_over(tokens, 3 + _last_since(tokens, 3, text), ("QUAL", "ABLE"))
+        if named < len(tokens) and tokens[named].type in (*TREATMENTS, "COND"):
+            return [token("GE", "at least", tokens[0].start_pos, tokens[0].start_pos), *tokens]
     if len(kinds) < 5 or kinds[0] not in ("GE", "GT") or kinds[1:3] != ["NUMBER", "TIMEUNIT"]:
         return tokens
     k = 3
@@ -435,14 +461,14 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
         and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
         and any(x.type in ("WITHIN", "BEFORE") for x in tokens[k + 2:]))]
     # "at least 4 weeks since the last dose of chemotherapy", "… since completion of (prior)
-    # radiotherapy": a time since the treatment, as "since prior chemotherapy"
-    tokens = [t for k, t in enumerate(tokens) if not (
-        0 < k < len(tokens) - 1 and tokens[k - 1].type == "BEFORE" and tokens[k - 1].value.lower().endswith("since")
-        and (t.type == "WORD" and t.value.lower() == "last" and tokens[k + 1].type in TREATMENTS
-             and _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos])
-             or t.type == "ABLE" and t.value in _COMPLETED
-             and (tokens[k + 1].type in TREATMENTS
-                  or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in TREATMENTS)))]
+    # radiotherapy", "… since the last episode of pneumonia": a time since the treatment or the
+    # event, as "since prior chemotherapy"
+    last = {k + j for k in range(1, len(tokens) - 1) if _since(tokens[k - 1]) for j in range(_last_since(tokens, k, text))}
+    tokens = [t for k, t in enumerate(tokens) if k not in last and not (
+        0 < k < len(tokens) - 1 and _since(tokens[k - 1])
+        and t.type == "ABLE" and t.value in _COMPLETED
+        and (tokens[k + 1].type in TREATMENTS
+             or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in TREATMENTS))]
     for k in range(1, len(tokens) - 3):
         if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
             continue
