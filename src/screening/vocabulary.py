@@ -35,6 +35,9 @@ from ruamel.yaml.error import YAMLError
 
 from screening import units
 
+# A class named by the route its drugs are given by: "topical corticosteroid", "inhaled corticosteroid".
+_ROUTE_CLASS = re.compile(r"^(topical|inhaled|oral) (.+)$", re.IGNORECASE)
+
 __all__ = [
     "Concept",
     "ConceptCategory",
@@ -432,6 +435,14 @@ class Vocabulary:
     def ancestors(self, concept_id: str) -> frozenset[str]:
         """The concept and every class above it."""
         return self._ancestors[concept_id]
+
+    def by_route(self, concept_id: str) -> tuple[str, str] | None:
+        """The route and the drug class of a class named by its route ("inhaled corticosteroid" →
+        ``("inhaled", "corticosteroid")``): its members are the class's drugs given that way, which
+        a record tells only by the route of the entry."""
+        said = _ROUTE_CLASS.match(self.get(concept_id).name) if self.lookup(concept_id) else None
+        drug_class = self.lookup(said[2]) if said else None
+        return None if said is None or drug_class is None else (said[1].lower(), drug_class.id)
 
     def descendants(self, class_id: str) -> frozenset[str]:
         """The class and every concept below it."""

@@ -33,20 +33,16 @@ QUALIFIER_WORDS = {
 }
 
 
-_ROUTE_CLASS = re.compile(r"^(topical|inhaled|oral) (.+)$", re.IGNORECASE)
-
-
 def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemption], ctx: Context) -> Truth:
     """Whether an entry is covered by one of the exceptions (TRUE: it does not count)."""
     result = Truth.FALSE
     for ex in exemptions:
-        by_route = _ROUTE_CLASS.match(ctx.vocab.get(ex.concept).name) if ctx.vocab.lookup(ex.concept) else None
-        drug_class = ctx.vocab.lookup(by_route[2]) if by_route else None
-        if by_route and drug_class is not None and entry_concept is not None \
-                and ctx.vocab.is_a(entry_concept, drug_class.id) and not ctx.vocab.is_a(entry_concept, ex.concept):
+        by_route = ctx.vocab.by_route(ex.concept)
+        if by_route and entry_concept is not None \
+                and ctx.vocab.is_a(entry_concept, by_route[1]) and not ctx.vocab.is_a(entry_concept, ex.concept):
             # "except topical corticosteroids" and hydrocortisone: topical if its route says so
             route = getattr(entry, "route", None)
-            result = result | (Truth.UNKNOWN if route is None else Truth.of(route == by_route[1]))
+            result = result | (Truth.UNKNOWN if route is None else Truth.of(route == by_route[0]))
             continue
         if entry_concept is not None and entry_concept != ex.concept and ctx.vocab.is_a(ex.concept, entry_concept):
             # recorded as "skin cancer" against "except basal cell carcinoma": it may be the one excepted

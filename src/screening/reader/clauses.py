@@ -375,6 +375,15 @@ class ClauseReading(Reading):
         seq = next(i for i in items if isinstance(i, Seq))
         return Allowance(seq)
 
+    def exceptions(self, items):
+        """start: EXCEPT COLON? seq — "Exceptions include adequately treated basal cell carcinoma
+        …", a sentence of its own: what the clause before it names, allowed. ("Unless …" opening
+        a sentence says on what terms, which the list alone does not.)"""
+        said = " ".join(items[0].value.lower().split())
+        if said not in _EXCEPTIONS_NAMED:
+            raise Unreadable("a sentence opened by a condition, not by the exceptions")
+        return Allowance(next(i for i in items if isinstance(i, Seq)))
+
     def either_eye_heading(self, items):
         """start: ANY_EYE COLON seq — "In either eye: uveitis or …": what either eye has, the
         patient has; a value, though, may be the other eye's."""
@@ -382,6 +391,11 @@ class ClauseReading(Reading):
         if any(isinstance(n, MEASURE_NODES) for n in walk(node)):
             raise Unreadable("values in either eye")
         return node
+
+
+# The words that open a sentence listing exceptions to the one before it.
+_EXCEPTIONS_NAMED = frozenset({"exception", "exceptions", "exceptions include", "exceptions are",
+                               "exceptions to this are", "with the exception of", "except", "except for"})
 
 
 def _ability(core: object) -> bool:
