@@ -659,7 +659,7 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
     try:
         tree = criteria_parser().parse(clause)
     except LarkError:
-        return _classified(clause, norm)
+        return _classified(clause, norm) or _criteria_for(clause, norm, kind, vocab, errors)
     try:
         node = Reader(norm, kind, vocab).transform(tree)
         if kind == "exclusion" and isinstance(node, Status) and node.field == "consent":
@@ -676,7 +676,7 @@ def _read_clause(clause: list[Token], norm: Normalised, kind: CriterionKind, voc
             # a reader bug must not cost the criterion: its words stay, and the error is reported
             errors.append(CompileError(f"internal: {type(inner).__name__}: {inner}", None))
             return None
-    return _classified(clause, norm)
+    return _classified(clause, norm) or _criteria_for(clause, norm, kind, vocab, errors)
 
 
 def _looser_limits_for_some(nodes: list[Rule], vocab: Vocabulary) -> list[Rule]:
@@ -794,6 +794,35 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
         return None
     token = next(t for t in clause if t.type == "COND")
     return HasCondition(concept=conditions.pop(), span=norm.span(token.start_pos, token.end_pos))
+
+
+# What may come before "criteria for": the set's name, its year, an annotation, "according to"
+_CRITERIA_FRAME = frozenset({"CLASSIFIED", "CLASSIFICATION", "ANNOTATION", "NUMBER"})
+# What may follow it: the conditions, each with its qualifiers, in a list
+_CRITERIA_MET = frozenset({"QUAL", "COND", "COMMA", "OR", "AND", "ANDOR", "COMMA OR"})
+
+
+def _criteria_for(clause: list[Token], norm: Normalised, kind: CriterionKind, vocab: Vocabulary,
+                  errors: list[CompileError]) -> Rule | Allowance | None:
+    """"Meets DSM-5 criteria for current major depressive disorder", "meets DSM-IV criteria for
+    primary, chronic PTSD": a set of criteria that is the ordinary definition of the conditions
+    it is said for. What follows "criteria for" is read as it is written, its qualifiers kept (which
+    the reading of one bare condition, :func:`_classified`, would drop), and so are qualifiers
+    before the frame ("currently meets DSM-IV criteria for alcohol dependence")."""
+    k = 0
+    while k < len(clause) and clause[k].type == "QUAL":
+        k += 1
+    said_of, clause = clause[:k], clause[k:]
+    k = 0
+    while k < len(clause) and (clause[k].type in _CRITERIA_FRAME
+                               or clause[k].type == "WORD" and clause[k].value.lower() in _CRITERIA_LEAD_INS):
+        k += 1
+    frame, rest = clause[:k], clause[k:]
+    said_for = [t for t in frame if t.type == "CLASSIFICATION" and t.value.lower().endswith(" for")]
+    if not said_for or frame[-1] is not said_for[-1] or not rest or rest[-1].type != "COND" \
+            or any(t.type not in _CRITERIA_MET for t in rest):
+        return None
+    return _read_clause([*said_of, *rest], norm, kind, vocab, errors)
 
 
 @dataclass(frozen=True)

@@ -155,10 +155,20 @@ def age_bounds(tokens: list[Token]) -> list[Token]:
 
 def women_with(tokens: list[Token]) -> list[Token]:
     """"Postmenopausal women aged 50 to 80": women who are postmenopausal, the sex first (the
-    subject of the clause) and the condition said of them."""
+    subject of the clause) and the condition said of them. "Postmenopausal women with
+    osteoporosis", "postmenopausal females on estrogen replacement therapy": what follows ("with"
+    and "on" are filler) is said of them too, so both are asked — only where no list follows,
+    which "and" would join wrongly ("… with osteoporosis or osteopenia")."""
     if len(tokens) > 2 and tokens[0].type == "COND" and tokens[1].type in ("FEMALE", "MALE"):
-        return [tokens[1], tokens[0], *tokens[2:]]
+        sexed = [tokens[1], tokens[0]]
+        if tokens[2].type in _SAID_OF_THE_SEXED and not any(t.type in _WITH_BREAKERS for t in tokens[2:]):
+            sexed.append(token("AND", "with", tokens[2].start_pos, tokens[2].start_pos))  # both, in an exclusion too
+        return [*sexed, *tokens[2:]]
     return tokens
+
+
+# What "postmenopausal women" may be said to have, or to be on
+_SAID_OF_THE_SEXED = frozenset({"COND", "MED", "PROC", "QUAL"})
 
 
 _SAID_OF_THE_PREGNANT = frozenset({"MEASURE", "COND", "GT", "GE", "LT", "LE", "BETWEEN", "NUMBER"})
