@@ -33,7 +33,7 @@ def screened(text: str, kind: str, **profile) -> Truth:
     ("Has active autoimmune disease that has required systemic treatment in past 2 years (i.e., with use of "
      "disease modifying agents, corticosteroids or immunosuppressive drugs)", "exclusion",
      "condition autoimmune_disease [active] within 2 years before screening and medication "
-     "immune_suppressing_therapy [systemic] within 2 years before screening"),
+     "immune_suppressing_therapy [systemic] for (autoimmune_disease) within 2 years before screening"),
     # when a value is taken, in brackets: at screening, which is when the latest value is read
     ("Subjects who score ≥31 on the Becks depression inventory (performed at first appointment)", "exclusion",
      "bdi_ii >= 31"),
