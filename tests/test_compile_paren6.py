@@ -41,6 +41,11 @@ def screened(text: str, kind: str, **profile) -> Truth:
     ("BMI ≥ 30 kg/m2 (obtained at baseline)", "inclusion", "bmi >= 30 kg/m2"),
     ("Hemoglobin ≥ 9 g/dL (done at the screening visit)", "inclusion", "hemoglobin >= 9 g/dL"),
     ("Uncontrolled hypertension (at screening)", "exclusion", "condition hypertension [uncontrolled, current]"),
+    # the parts of the study drug's product, which an allergy to the study drug is already to
+    ("Known hypersensitivity to the study interventions (active substances, or excipients of the preparations).",
+     "exclusion", "condition study_drug_hypersensitivity"),
+    ("Hypersensitivity to the study drug (or any of its excipients)", "exclusion",
+     "condition study_drug_hypersensitivity"),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -55,6 +60,9 @@ def test_paren_constructs(text, kind, rule):
     # a time that is not screening changes what is asked: the age at diagnosis, the weight later
     ("Age: 2-25 (at time of initial diagnosis of alveolar rhabdomyosarcoma)", "inclusion"),
     ("Weight: Greater than 15 kg (at time of apheresis)", "inclusion"),
+    # one part of the product only is narrower than an allergy to the study drug
+    ("Hypersensitivity to the study drug (active substance)", "exclusion"),
+    ("Hypersensitivity to the study drug (excipients only)", "exclusion"),
     # words beside the time that are not how the value is taken
     ("HbA1c ≥ 7% (repeated unless confirmed at screening)", "inclusion"),
 ])
