@@ -46,6 +46,12 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "exclusion", "condition study_drug_hypersensitivity"),
     ("Hypersensitivity to the study drug (or any of its excipients)", "exclusion",
      "condition study_drug_hypersensitivity"),
+    # a bracket naming one kind of the head, no "e.g." or "i.e.": which is meant, or an example?
+    # The kind decides; the rest of the head waits, with the bracket's words beside it
+    ("Use of oral anticoagulants (coumarin derivatives)", "exclusion",
+     'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
+    ("Patients on oral anticoagulants (coumarin derivatives)", "inclusion",
+     'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -77,3 +83,12 @@ def test_a_definition_by_i_e_does_not_exclude_the_drugs_it_leaves_out():
     text = "Use of oral anticoagulants (i.e. coumarin derivatives)"
     assert screened(text, "exclusion", **on_apixaban) is not Truth.TRUE
     assert screened(text, "exclusion", **on_warfarin) is Truth.TRUE
+
+
+@pytest.mark.parametrize("kind", ["exclusion", "inclusion"])
+def test_a_bracket_naming_one_kind_decides_that_kind_and_leaves_the_others_to_a_coordinator(kind):
+    text = "Use of oral anticoagulants (coumarin derivatives)"
+    on = lambda drug: {"medications": [{"name": drug, "start": "2026-01-01", "route": "oral"}]}  # noqa: E731
+    assert screened(text, kind, **on("warfarin")) is Truth.TRUE
+    assert screened(text, kind, **on("apixaban")) is Truth.UNKNOWN
+    assert screened(text, kind, complete=["medications"], medications=[]) is Truth.FALSE
