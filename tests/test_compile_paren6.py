@@ -52,6 +52,11 @@ def screened(text: str, kind: str, **profile) -> Truth:
      'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
     ("Patients on oral anticoagulants (coumarin derivatives)", "inclusion",
      'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
+    # what a condition comes from, in brackets: as written without them, or kept in words beside it
+    ("Macular edema (secondary to BRVO)", "inclusion",
+     'condition macular_edema and condition branch_retinal_vein_occlusion and text "secondary to BRVO"'),
+    ("patients with liver diseases (due to drug induced, autoimmune disease and viral hepatitis)", "exclusion",
+     'condition liver_disease and text "due to drug induced, autoimmune disease and viral hepatitis"'),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -69,6 +74,8 @@ def test_paren_constructs(text, kind, rule):
     # one part of the product only is narrower than an allergy to the study drug
     ("Hypersensitivity to the study drug (active substance)", "exclusion"),
     ("Hypersensitivity to the study drug (excipients only)", "exclusion"),
+    # a cause of which item of a list
+    ("Anemia or neutropenia (due to chemotherapy)", "exclusion"),
     # words beside the time that are not how the value is taken
     ("HbA1c ≥ 7% (repeated unless confirmed at screening)", "inclusion"),
 ])
@@ -92,3 +99,10 @@ def test_a_bracket_naming_one_kind_decides_that_kind_and_leaves_the_others_to_a_
     assert screened(text, kind, **on("warfarin")) is Truth.TRUE
     assert screened(text, kind, **on("apixaban")) is Truth.UNKNOWN
     assert screened(text, kind, complete=["medications"], medications=[]) is Truth.FALSE
+
+
+def test_causes_in_brackets_do_not_exclude_every_liver_disease():
+    text = "patients with liver diseases (due to drug induced, autoimmune disease and viral hepatitis)"
+    fatty_liver = {"conditions": [{"name": "nonalcoholic fatty liver disease"}]}
+    assert screened(text, "exclusion", **fatty_liver) is Truth.UNKNOWN
+    assert screened(text, "exclusion", complete=["conditions"], conditions=[]) is Truth.FALSE

@@ -161,6 +161,16 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(inner[-1])  # "≥ 31 (performed at first appointment)": at screening
                     k = j + 1
                     continue
+                if out and out[-1].type == "COND" and inner and inner[0].type == "LINK":
+                    named = inner[1:]
+                    if named and all(x.type == "QUAL" for x in named[:-1]) and named[-1].type in ("COND", "MED", "PROC"):
+                        out.extend(inner)  # "macular edema (secondary to BRVO)": as without the brackets
+                    else:
+                        # "liver disease (due to drug induced, autoimmune disease and viral hepatitis)":
+                        # the causes, kept in words beside the condition
+                        out.append(token("CAUSE_WORDS", "", inner[0].start_pos, inner[-1].end_pos))
+                    k = j + 1
+                    continue
                 if out and out[-1].type == "COND" and out[-1].value == "study_drug_hypersensitivity" \
                         and _names_product_parts(inner):
                     k = j + 1  # "hypersensitivity to the study drug (active substance or excipients)"
