@@ -41,6 +41,22 @@ def screened(text: str, kind: str, **profile) -> Truth:
     ("BMI ≥ 30 kg/m2 (obtained at baseline)", "inclusion", "bmi >= 30 kg/m2"),
     ("Hemoglobin ≥ 9 g/dL (done at the screening visit)", "inclusion", "hemoglobin >= 9 g/dL"),
     ("Uncontrolled hypertension (at screening)", "exclusion", "condition hypertension [uncontrolled, current]"),
+    # the parts of the study drug's product, which an allergy to the study drug is already to
+    ("Known hypersensitivity to the study interventions (active substances, or excipients of the preparations).",
+     "exclusion", "condition study_drug_hypersensitivity"),
+    ("Hypersensitivity to the study drug (or any of its excipients)", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    # a bracket naming one kind of the head, no "e.g." or "i.e.": which is meant, or an example?
+    # The kind decides; the rest of the head waits, with the bracket's words beside it
+    ("Use of oral anticoagulants (coumarin derivatives)", "exclusion",
+     'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
+    ("Patients on oral anticoagulants (coumarin derivatives)", "inclusion",
+     'medication vitamin_k_antagonist [oral] or (medication anticoagulant [oral] and text "coumarin derivatives")'),
+    # what a condition comes from, in brackets: as written without them, or kept in words beside it
+    ("Macular edema (secondary to BRVO)", "inclusion",
+     'condition macular_edema and condition branch_retinal_vein_occlusion and text "secondary to BRVO"'),
+    ("patients with liver diseases (due to drug induced, autoimmune disease and viral hepatitis)", "exclusion",
+     'condition liver_disease and text "due to drug induced, autoimmune disease and viral hepatitis"'),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -55,6 +71,11 @@ def test_paren_constructs(text, kind, rule):
     # a time that is not screening changes what is asked: the age at diagnosis, the weight later
     ("Age: 2-25 (at time of initial diagnosis of alveolar rhabdomyosarcoma)", "inclusion"),
     ("Weight: Greater than 15 kg (at time of apheresis)", "inclusion"),
+    # one part of the product only is narrower than an allergy to the study drug
+    ("Hypersensitivity to the study drug (active substance)", "exclusion"),
+    ("Hypersensitivity to the study drug (excipients only)", "exclusion"),
+    # a cause of which item of a list
+    ("Anemia or neutropenia (due to chemotherapy)", "exclusion"),
     # words beside the time that are not how the value is taken
     ("HbA1c ≥ 7% (repeated unless confirmed at screening)", "inclusion"),
 ])
@@ -69,3 +90,19 @@ def test_a_definition_by_i_e_does_not_exclude_the_drugs_it_leaves_out():
     text = "Use of oral anticoagulants (i.e. coumarin derivatives)"
     assert screened(text, "exclusion", **on_apixaban) is not Truth.TRUE
     assert screened(text, "exclusion", **on_warfarin) is Truth.TRUE
+
+
+@pytest.mark.parametrize("kind", ["exclusion", "inclusion"])
+def test_a_bracket_naming_one_kind_decides_that_kind_and_leaves_the_others_to_a_coordinator(kind):
+    text = "Use of oral anticoagulants (coumarin derivatives)"
+    on = lambda drug: {"medications": [{"name": drug, "start": "2026-01-01", "route": "oral"}]}  # noqa: E731
+    assert screened(text, kind, **on("warfarin")) is Truth.TRUE
+    assert screened(text, kind, **on("apixaban")) is Truth.UNKNOWN
+    assert screened(text, kind, complete=["medications"], medications=[]) is Truth.FALSE
+
+
+def test_causes_in_brackets_do_not_exclude_every_liver_disease():
+    text = "patients with liver diseases (due to drug induced, autoimmune disease and viral hepatitis)"
+    fatty_liver = {"conditions": [{"name": "nonalcoholic fatty liver disease"}]}
+    assert screened(text, "exclusion", **fatty_liver) is Truth.UNKNOWN
+    assert screened(text, "exclusion", complete=["conditions"], conditions=[]) is Truth.FALSE

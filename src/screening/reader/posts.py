@@ -194,6 +194,11 @@ class PostReading(Reading):
                          span=self.norm.span(link.start_pos, named.end_pos))
         return ("linked", node, words)
 
+    def cause_words(self, items):
+        """post: CAUSE_WORDS — "(due to drug induced, autoimmune disease and viral hepatitis)": what
+        the condition comes from, which the profile does not record, kept in words beside it."""
+        return ("linked", self._words_of(items[0]))
+
     def site(self, items):
         """post: SITE — "in the study eye": kept in its words beside what it is said of."""
         return ("site", self._words_of(items[0]))

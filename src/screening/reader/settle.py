@@ -137,6 +137,20 @@ class Settling(Reading):
         words = self.norm.text[start:bisect_left(self.norm.origin, later.start)].rstrip(" ([:,-")
         return FreeText(text=words, span=self.norm.span(start, start + len(words)))
 
+    def _one_kind_named(self, p: Part) -> str | None:
+        """The one kind of a drug, condition or procedure a bracket after it names plainly, where
+        the name carries words the bracket does not ("oral anticoagulants (coumarin derivatives)")."""
+        defined = p.definition
+        if p.terminal not in ("COND", "MED", "PROC") or p.concept is None or p.node is not None \
+                or set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE \
+                or p.window is not None or p.lasting is not None or p.excluding or p.including or p.requiring \
+                or p.values or p.dose is not None or p.caveats or p.unless or p.sites or p.linked \
+                or _NODE_TERMINALS.get(type(defined)) != p.terminal or defined.concept in (None, p.concept) \
+                or defined.qualifiers or defined.window is not None or getattr(defined, "excluding", ()) \
+                or defined.span is None or not self.vocab.is_a(defined.concept, p.concept):
+            return None
+        return defined.concept
+
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
                      lasting=None, dose_bound=None, grade: GradeBound | None = None) -> Rule:
         dropped = {x for x in quals if x not in ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
@@ -270,6 +284,19 @@ class Settling(Reading):
                 and any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition)):
             # "diabetes (> 10 years)": how long, or since what age? Not what the condition is
             raise Unreadable("an age or a time in place of the condition it follows")
+        elif p.definition is not None and self._one_kind_named(p) is not None:
+            # "use of oral anticoagulants (coumarin derivatives)": a bracket naming one kind of the
+            # head may say which is meant or give an example of it. The kind decides either way;
+            # the rest of the head waits for a coordinator, with the bracket's words beside it
+            kind = self._one_kind_named(p)
+            variants = [p.quals + v for v in p.variants] or [p.quals]
+            named = [self._entity_node(p.terminal, kind, q, None, (), None, p.span) for q in variants]
+            heads = [self._entity_node(p.terminal, p.concept, q, None, (), None, p.span) for q in variants]
+            head = heads[0] if len(heads) == 1 else AnyOf(items=tuple(heads), span=p.span)
+            start = bisect_left(self.norm.origin, p.definition.span.start)
+            end = bisect_left(self.norm.origin, p.definition.span.end)
+            words = FreeText(text=self.norm.text[start:end], span=p.definition.span)
+            node = AnyOf(items=(*named, AllOf(items=(head, words), span=p.span)), span=p.span)
         elif p.definition is not None and not set(p.quals + [q for v in p.variants for q in v]) <= _DEFINABLE:
             if p.span is None or p.definition.span is None or p.window is not None or p.lasting is not None \
                     or not all(isinstance(n, MEASURE_NODES + _LOGIC_NODES) for n in walk(p.definition)):

@@ -96,6 +96,23 @@ def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
 
 _DESPITE = re.compile(r"(?i)despite|in spite of")
 
+# What a study drug is made of: "hypersensitivity to the study drug (active substance or
+# excipients)" names the parts of the product the allergy to the study drug is already to.
+_PRODUCT_PARTS = frozenset({"substance", "substances", "ingredient", "ingredients", "component", "components",
+                            "excipient", "excipients", "formulation", "formulations"})
+_WHOLE_PRODUCT = frozenset({"ingredients", "component", "components", "excipient", "excipients", "formulation",
+                            "formulations"})
+_PRODUCT_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR", "ANY_OF", "OF", "INCLUDING"})
+
+
+def _names_product_parts(inner: list[Token]) -> bool:
+    """"(active substances, or excipients of the preparations)", "(or any of its excipients)" — not
+    "(active substance)" alone, which leaves the excipients out."""
+    whole = any(t.type == "WORD" and t.value.lower() in _WHOLE_PRODUCT for t in inner)
+    return whole and all(t.type in _PRODUCT_JOINS or t.type == "WORD" and t.value.lower() in _PRODUCT_PARTS
+                               or t.type == "QUAL" and t.value == "active" for t in inner)
+
+
 # "(performed at first appointment)", "(measured at screening)": when a value is taken, said in
 # brackets with the verb of taking it, is the time after a value written without them.
 _TAKEN_AT = re.compile(r"(?i)(?:performed|measured|assessed|obtained|done|taken|collected|evaluated|tested|"
@@ -143,6 +160,20 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                         and _TAKEN_AT.fullmatch(text[t.end_pos:inner[-1].start_pos].strip()):
                     out.append(inner[-1])  # "≥ 31 (performed at first appointment)": at screening
                     k = j + 1
+                    continue
+                if out and out[-1].type == "COND" and inner and inner[0].type == "LINK":
+                    named = inner[1:]
+                    if named and all(x.type == "QUAL" for x in named[:-1]) and named[-1].type in ("COND", "MED", "PROC"):
+                        out.extend(inner)  # "macular edema (secondary to BRVO)": as without the brackets
+                    else:
+                        # "liver disease (due to drug induced, autoimmune disease and viral hepatitis)":
+                        # the causes, kept in words beside the condition
+                        out.append(token("CAUSE_WORDS", "", inner[0].start_pos, inner[-1].end_pos))
+                    k = j + 1
+                    continue
+                if out and out[-1].type == "COND" and out[-1].value == "study_drug_hypersensitivity" \
+                        and _names_product_parts(inner):
+                    k = j + 1  # "hypersensitivity to the study drug (active substance or excipients)"
                     continue
                 if kinds <= {"COMMA", "AND", "OR", "ANDOR", "SEMI"}:
                     k = j + 1  # "(any type, any dose)": only filler words were inside
