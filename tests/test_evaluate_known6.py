@@ -35,3 +35,24 @@ def test_a_drug_counts_only_when_given_for_the_condition(indication, truth):
 def test_what_the_course_was_for_through_the_vocabulary(rule, indication, truth):
     prednisone = {"name": "prednisone", "start": "2026-10-01", "indication": indication}
     assert outcome(rule, "exclusion", medications=[prednisone], complete=["medications"]).truth is truth
+
+
+# --- a tumour is not always a cancer -----------------------------------------------------------------
+
+@pytest.mark.parametrize("recorded, truth", [
+    ("meningioma", Truth.FALSE),
+    ("brain tumour", Truth.UNKNOWN),   # may be a meningioma or a glioma
+    ("glioblastoma", Truth.TRUE),
+    ("germ cell tumor", Truth.UNKNOWN),  # most of the ovary's are mature teratomas
+    ("seminoma", Truth.TRUE),
+    ("parotid tumor", Truth.UNKNOWN),
+    ("adenoid cystic carcinoma", Truth.TRUE),
+])
+def test_a_tumour_is_a_malignancy_only_when_malignant(recorded, truth):
+    patient = {"conditions": [{"name": recorded, "onset": "2024-01-01"}], "complete": ["conditions"]}
+    assert outcome("condition malignancy", "exclusion", **patient).truth is truth
+
+
+def test_a_meningioma_is_a_brain_tumour():
+    patient = {"conditions": [{"name": "meningioma", "onset": "2024-01-01"}], "complete": ["conditions"]}
+    assert outcome("condition brain_tumor", "exclusion", **patient).truth is Truth.TRUE
