@@ -57,3 +57,22 @@ def test_tumours(text, kind, rule):
     compiled = compile_criterion(text, kind)
     assert not compiled.errors
     assert to_text(compiled.rule) == rule
+
+
+# --- a broad word and its narrow kind are two concepts -------------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("History of depression", "exclusion", "condition depression [history]"),
+    ("Current major depression", "exclusion", "condition major_depressive_disorder [current]"),
+    ("Peripheral vascular disease", "exclusion", "condition peripheral_vascular_disease"),
+    ("PAD", "exclusion", "condition peripheral_artery_disease"),
+    ("Lupus", "exclusion", "condition lupus"),
+    ("Systemic lupus erythematosus", "inclusion", "condition sle"),
+    ("Incisional hernia", "exclusion", "condition incisional_hernia"),
+    ("Paraesophageal hernia", "exclusion", "condition paraesophageal_hernia"),
+    ("Prior inguinal hernia repair", "exclusion", "procedure inguinal_hernia_repair [history]"),
+])
+def test_broad_words_and_narrow_kinds(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
