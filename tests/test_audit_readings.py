@@ -33,7 +33,7 @@ AS_OF = date(2026, 11, 20)
      "(condition bacterial_infection [active] or condition bacterial_infection [history, recurrent]) or "
      "(condition viral_infection [active] or condition viral_infection [history, recurrent])"),
     ("Current or past depression", "exclusion",
-     "condition major_depressive_disorder [current] or condition major_depressive_disorder [history]"),
+     "condition depression [current] or condition depression [history]"),
     ("Newly diagnosed (within 3 months before enrollment) or poorly controlled type 2 diabetes", "exclusion",
      "condition type_2_diabetes [new] within 3 months before enrollment or condition type_2_diabetes [uncontrolled]"),
 ])

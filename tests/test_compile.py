@@ -240,7 +240,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     # an exception in parentheses after one item of an inclusion's list is that item's
     ("One of the following histologically confirmed solid tumors: Brain tumors; Soft tissue sarcoma (excluding "
      "Ewing's sarcoma); Neuroblastoma",
-     "inclusion", "condition brain_tumor or condition soft_tissue_sarcoma except (ewing_sarcoma) or "
+     "inclusion", "condition malignant_brain_tumor or condition soft_tissue_sarcoma except (ewing_sarcoma) or "
      "condition neuroblastoma"),
     # an allergy to a drug "or any of its excipients" is read as the allergy to the drug
     ("Known hypersensitivity to pembrolizumab or any of its excipients", "exclusion",
@@ -827,7 +827,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("normal potassium", "inclusion", "potassium <= 1 x ULN and potassium >= 1 x LLN"),
     # after "one of the following", a heading names what the items are; the items are the choice
     ("One of the following histologically confirmed solid tumors: Brain tumors; Osteogenic sarcoma; Neuroblastoma",
-     "inclusion", "condition brain_tumor or condition osteosarcoma or condition neuroblastoma"),
+     "inclusion", "condition malignant_brain_tumor or condition osteosarcoma or condition neuroblastoma"),
     # a clause that says who is excluded
     ("Participants with leptomeningeal disease are excluded", "exclusion", "condition leptomeningeal_disease"),
     ("Pregnant and nursing patients are excluded", "inclusion", "not (pregnant or breastfeeding)"),

@@ -40,3 +40,39 @@ def test_known_constructs(text, kind, rule):
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+# --- a tumour is not always a cancer -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("History of brain tumor", "exclusion", "condition brain_tumor [history]"),
+    ("Primary malignant brain tumor", "inclusion", "condition malignant_brain_tumor"),
+    ("Salivary gland tumor", "exclusion", "condition salivary_gland_tumor"),
+    ("Germ cell tumor", "inclusion", "condition germ_cell_tumor"),
+    # items under a heading of cancers are the malignant kind of each
+    ("One of the following histologically confirmed solid tumors: Brain tumors; Neuroblastoma; Germ cell tumors",
+     "inclusion", "condition malignant_brain_tumor or condition neuroblastoma or condition malignant_germ_cell_tumor"),
+])
+def test_tumours(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
+
+
+# --- a broad word and its narrow kind are two concepts -------------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("History of depression", "exclusion", "condition depression [history]"),
+    ("Current major depression", "exclusion", "condition major_depressive_disorder [current]"),
+    ("Peripheral vascular disease", "exclusion", "condition peripheral_vascular_disease"),
+    ("PAD", "exclusion", "condition peripheral_artery_disease"),
+    ("Lupus", "exclusion", "condition lupus"),
+    ("Systemic lupus erythematosus", "inclusion", "condition sle"),
+    ("Incisional hernia", "exclusion", "condition incisional_hernia"),
+    ("Paraesophageal hernia", "exclusion", "condition paraesophageal_hernia"),
+    ("Prior inguinal hernia repair", "exclusion", "procedure inguinal_hernia_repair [history]"),
+])
+def test_broad_words_and_narrow_kinds(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule

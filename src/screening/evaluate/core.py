@@ -99,6 +99,9 @@ def evaluate(node: Node, ctx: Context) -> Outcome:
 
 
 def matches(entry_concept: str | None, target: str, ctx: Context) -> bool:
+    """Whether a recorded concept is what a rule names: a kind of it, or a manifestation of it or
+    of a kind of it (lupus nephritis is SLE affecting the kidney: it counts as SLE, and as lupus)."""
     if entry_concept is None:
         return False
-    return ctx.vocab.is_a(entry_concept, target) or target in ctx.vocab.get(entry_concept).manifestation_of
+    return ctx.vocab.is_a(entry_concept, target) or any(
+        ctx.vocab.is_a(m, target) for m in ctx.vocab.get(entry_concept).manifestation_of)

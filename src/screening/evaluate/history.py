@@ -48,8 +48,7 @@ def _exempt(entry_concept: str | None, entry: object, exemptions: Iterable[Exemp
             # recorded as "skin cancer" against "except basal cell carcinoma": it may be the one excepted
             result = result | Truth.UNKNOWN
             continue
-        if entry_concept is None or not (ctx.vocab.is_a(entry_concept, ex.concept)
-                                         or ex.concept in ctx.vocab.get(entry_concept).manifestation_of):
+        if not matches(entry_concept, ex.concept, ctx):
             continue
         checks = [qualifier(q, entry, ctx, None) for q in ex.qualifiers]
         result = result | all_of(checks)

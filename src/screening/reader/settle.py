@@ -193,10 +193,22 @@ class Settling(Reading):
         k = seq.seps.index("colon")
         head, tail = seq.parts[: k + 1], seq.parts[k + 1:]
         classes = [p.concept for p in head if p.terminal is not None and p.concept]
-        if len(classes) != len(head) or not tail or not all(
-                p.concept and all(self.vocab.is_a(p.concept, c) for c in classes) for p in tail):
+        kinds = [self._kind_within(p.concept, classes) if p.concept else None for p in tail]
+        if len(classes) != len(head) or not tail or None in kinds:
             raise Unreadable("a list whose heading does not name what its items are")
+        for p, kind in zip(tail, kinds):
+            p.concept = kind
         return Seq(tail, seq.seps[k + 1:], seq.span, seq.none_of)
+
+    def _kind_within(self, concept: str, classes: list[str]) -> str | None:
+        """What an item listed under a heading is: the item itself when it is of the heading's
+        classes, else its one kind that is ("solid tumors: brain tumors" are the malignant brain
+        tumours, not a meningioma); None when neither."""
+        if all(self.vocab.is_a(concept, c) for c in classes):
+            return concept
+        kinds = [d for d in self.vocab.descendants(concept) if concept in self.vocab.get(d).is_a
+                 and all(self.vocab.is_a(d, c) for c in classes)]
+        return kinds[0] if len(kinds) == 1 else None
 
     def _examples(self, seq: Seq) -> Seq:
         """"other autoimmune diseases apart from SLE: dermatomyositis, scleroderma, etc." — the
