@@ -113,3 +113,75 @@ def test_persistent_asthma_is_not_any_asthma(conditions, truth):
 def test_a_portosystemic_shunt_is_not_necessarily_a_tips(procedures, truth):
     rule = to_text(compile_criterion("Prior TIPS procedure", "exclusion").rule)
     assert outcome(rule, "exclusion", procedures=procedures, complete=["procedures"]).truth is truth
+
+
+# --- kinds that were stored as other names of their parent ------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Use of botulinum toxin for migraine within 4 months", "exclusion",
+     "medication botulinum_toxin for (migraine) within 4 months before screening"),
+    ("Prior treatment with onabotulinumtoxinA", "exclusion", "medication onabotulinumtoxina [history]"),
+    ("Diffuse intrinsic pontine glioma", "inclusion", "condition dipg"),
+    ("Functional dyspepsia", "inclusion", "condition functional_dyspepsia"),
+    ("Prior leukapheresis", "exclusion", "procedure leukapheresis [history]"),
+])
+def test_kinds_read_as_themselves(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("narrow, broad", [
+    ("abobotulinumtoxina", "botulinum_toxin"), ("onabotulinumtoxina", "botulinum_toxin_a"),
+    ("rimabotulinumtoxinb", "botulinum_toxin"), ("dipg", "brainstem_glioma"),
+    ("diffuse_midline_glioma", "glioma"), ("functional_dyspepsia", "dyspepsia"),
+    ("postprandial_distress_syndrome", "functional_dyspepsia"), ("stem_cell_apheresis", "leukapheresis"),
+    ("stem_cell_apheresis", "stem_cell_collection"), ("leukapheresis", "apheresis"),
+    ("seville_orange", "cyp3a4_inhibitor"),
+])
+def test_a_former_synonym_keeps_its_parent(narrow, broad):
+    assert VOCAB.is_a(narrow, broad)
+    assert not VOCAB.is_a(broad, narrow)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("abobotulinumtoxina", "onabotulinumtoxina"), ("rimabotulinumtoxinb", "botulinum_toxin_a"),
+    ("diffuse_midline_glioma", "brainstem_glioma"), ("seville_orange", "grapefruit_juice"),
+])
+def test_siblings_are_apart(one, other):
+    assert not VOCAB.is_a(one, other)
+
+
+@pytest.mark.parametrize("criterion, record, truth", [
+    # a trial of Botox does not exclude the patient treated with Dysport; one of any toxin does
+    ("Prior treatment with onabotulinumtoxinA", {"name": "Dysport", "start": "2025-01-01", "end": "2025-01-02"},
+     Truth.FALSE),
+    ("Prior treatment with botulinum toxin", {"name": "Dysport", "start": "2025-01-01", "end": "2025-01-02"},
+     Truth.TRUE),
+    # a record of the toxin alone may be any product
+    ("Prior treatment with onabotulinumtoxinA",
+     {"name": "botulinum toxin", "start": "2025-01-01", "end": "2025-01-02"}, Truth.UNKNOWN),
+])
+def test_one_toxin_product_is_not_another(criterion, record, truth):
+    rule = to_text(compile_criterion(criterion, "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=[record], complete=["medications"]).truth is truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # dyspepsia from an ulcer is not functional dyspepsia; a bare record of dyspepsia may be either
+    ([{"name": "dyspepsia"}], Truth.UNKNOWN),
+    ([{"name": "postprandial distress syndrome"}], Truth.TRUE),
+    ([{"name": "GERD"}], Truth.FALSE),
+])
+def test_functional_dyspepsia_is_not_any_dyspepsia(conditions, truth):
+    rule = to_text(compile_criterion("Functional dyspepsia", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("procedures, truth", [
+    # stem cells harvested may have come from the marrow: not certainly a leukapheresis
+    ([{"name": "stem cell harvest", "date": "2026-10-01"}], Truth.UNKNOWN),
+    ([{"name": "PBSC collection", "date": "2026-10-01"}], Truth.TRUE),
+    ([{"name": "plasmapheresis", "date": "2026-10-01"}], Truth.FALSE),
+])
+def test_a_stem_cell_harvest_is_not_certainly_a_leukapheresis(procedures, truth):
+    rule = to_text(compile_criterion("Prior leukapheresis", "exclusion").rule)
+    assert outcome(rule, "exclusion", procedures=procedures, complete=["procedures"]).truth is truth
