@@ -185,3 +185,46 @@ def test_functional_dyspepsia_is_not_any_dyspepsia(conditions, truth):
 def test_a_stem_cell_harvest_is_not_certainly_a_leukapheresis(procedures, truth):
     rule = to_text(compile_criterion("Prior leukapheresis", "exclusion").rule)
     assert outcome(rule, "exclusion", procedures=procedures, complete=["procedures"]).truth is truth
+
+
+# --- letters that are no concept, read from the field of their sentence -------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # beside other dementias PD and PDD are Parkinson's
+    ("Presence of PD, PDD, DLB, or FTD", "exclusion",
+     "condition parkinsons_disease or condition parkinsons_disease_dementia or "
+     "condition dementia_with_lewy_bodies or condition frontotemporal_dementia"),
+    # beside another dialysis PD is peritoneal dialysis
+    ("Patients on hemodialysis or PD", "exclusion", "procedure hemodialysis or procedure peritoneal_dialysis"),
+    # beside a score of eczema AD is atopic dermatitis, beside dementia Alzheimer's disease
+    ("Moderate-to-severe AD with EASI ≥ 16", "inclusion",
+     "(condition atopic_dermatitis [moderate] or condition atopic_dermatitis [severe]) and easi >= 16"),
+    ("AD or other forms of dementia", "exclusion", "condition alzheimers_disease or condition dementia"),
+    # beside a developmental disorder PDD is the pervasive developmental disorder
+    ("PDD or ADHD", "exclusion", "condition autism_spectrum_disorder or condition adhd"),
+])
+def test_letters_read_from_their_field(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # with nothing of either field the letters say nothing certain: progressive disease,
+    # pharmacodynamics, autosomal dominant
+    ("History of PD", "exclusion"),
+    ("PD on prior platinum therapy", "exclusion"),
+    ("PD or brain metastases", "exclusion"),
+    ("PK/PD sampling", "inclusion"),
+    ("Diagnosis of AD", "inclusion"),
+    ("Autosomal dominant (AD) polycystic kidney disease", "exclusion"),
+    # names of both fields: either could be meant
+    ("AD with eczema and dementia", "exclusion"),
+    # a time counted from the diagnosis of Parkinson's is not one counted back from screening
+    ("Dementia within 12 months of diagnosis of PD", "exclusion"),
+])
+def test_letters_without_a_field_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_the_letters_stay_no_concept():
+    for letters in ("PD", "AD", "PDD"):
+        assert VOCAB.lookup(letters) is None
