@@ -228,3 +228,41 @@ def test_letters_without_a_field_stay_free_text(text, kind):
 def test_the_letters_stay_no_concept():
     for letters in ("PD", "AD", "PDD"):
         assert VOCAB.lookup(letters) is None
+
+
+# --- measures, antibodies and treatments of specialties ------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("MRI-PDFF ≥ 8%", "inclusion", "mri_pdff >= 8 %"),
+    ("ALBI grade ≤ 2", "inclusion", "albi_grade <= 2"),
+    ("Skin phototype I to IV", "inclusion", "fitzpatrick_skin_type in {I, II, III, IV}"),
+    ("Positive AChR antibodies", "inclusion", "achr_antibody in {positive}"),
+    ("Positive anti-MuSK antibodies", "exclusion", "musk_antibody in {positive}"),
+    ("Use of C1 inhibitor within 2 weeks", "exclusion", "medication c1_esterase_inhibitor within 2 weeks before screening"),
+    ("Use of lanadelumab within 10 weeks", "exclusion", "medication lanadelumab within 10 weeks before screening"),
+    ("Prior locoregional therapy to the liver within 4 weeks", "exclusion",
+     "procedure liver_directed_therapy [history] within 4 weeks before screening"),
+])
+def test_specialty_names_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # locoregional therapy of what: the breast's radiotherapy and surgery are locoregional too
+    ("Prior locoregional therapy", "exclusion"),
+    ("Completed locoregional therapy", "inclusion"),
+    # C1 inhibitor as a prophylaxis is not C1 inhibitor given for an attack; its level is a lab
+    ("Use of C1 inhibitor prophylaxis within 2 weeks", "exclusion"),
+    ("C1 inhibitor functional level < 50% of normal", "inclusion"),
+])
+def test_specialty_near_misses_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+def test_two_myasthenia_antibodies_are_apart():
+    # a patient seropositive for MuSK is not thereby positive for AChR
+    rule = to_text(compile_criterion("Positive AChR antibodies", "inclusion").rule)
+    assert outcome(rule, labs=[{"name": "anti-MuSK antibodies", "value": "positive", "date": "2026-10-01"}]
+                   ).truth is Truth.UNKNOWN
+    assert outcome(rule, labs=[{"name": "AChR antibody", "value": "positive", "date": "2026-10-01"}]
+                   ).truth is Truth.TRUE
