@@ -266,3 +266,35 @@ def test_two_myasthenia_antibodies_are_apart():
                    ).truth is Truth.UNKNOWN
     assert outcome(rule, labs=[{"name": "AChR antibody", "value": "positive", "date": "2026-10-01"}]
                    ).truth is Truth.TRUE
+
+
+# --- biologics named by the interleukin they block ----------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Prior treatment with an IL-12/23 inhibitor", "exclusion", "medication il12_23_inhibitor [history]"),
+    ("Prior anti-IL-17A therapy", "exclusion", "medication il17a_inhibitor [history]"),
+    ("Prior anti-TSLP or anti-IL-4R therapy", "exclusion",
+     "medication tslp_inhibitor [history] or medication il4r_inhibitor [history]"),
+])
+def test_interleukin_classes_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("drug, drug_class, member", [
+    # ustekinumab blocks IL-12 and IL-23 (p40); guselkumab IL-23 alone (p19)
+    ("ustekinumab", "il12_23_inhibitor", True), ("ustekinumab", "il23_inhibitor", True),
+    ("guselkumab", "il12_23_inhibitor", False), ("guselkumab", "il23_inhibitor", True),
+    # brodalumab blocks the IL-17 receptor, not IL-17A
+    ("secukinumab", "il17a_inhibitor", True), ("brodalumab", "il17a_inhibitor", False),
+    ("brodalumab", "il17_inhibitor", True),
+    ("dupilumab", "il4r_inhibitor", True), ("tezepelumab", "tslp_inhibitor", True),
+    ("tralokinumab", "il4r_inhibitor", False),
+])
+def test_interleukin_class_members(drug, drug_class, member):
+    assert VOCAB.is_a(drug, drug_class) is member
+
+
+def test_a_p19_inhibitor_does_not_exclude_from_an_il12_23_criterion():
+    rule = to_text(compile_criterion("Prior treatment with an IL-12/23 inhibitor", "exclusion").rule)
+    record = {"name": "guselkumab", "start": "2024-01-01", "end": "2024-06-01"}
+    assert outcome(rule, "exclusion", medications=[record], complete=["medications"]).truth is Truth.FALSE
