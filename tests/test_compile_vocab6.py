@@ -298,3 +298,52 @@ def test_a_p19_inhibitor_does_not_exclude_from_an_il12_23_criterion():
     rule = to_text(compile_criterion("Prior treatment with an IL-12/23 inhibitor", "exclusion").rule)
     record = {"name": "guselkumab", "start": "2024-01-01", "end": "2024-06-01"}
     assert outcome(rule, "exclusion", medications=[record], complete=["medications"]).truth is Truth.FALSE
+
+
+# --- kinds of IBS, Crohn's disease and macular edema --------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # "IBS-D" is not IBS and a number of days
+    ("Diagnosis of IBS-D per Rome IV", "inclusion", "condition ibs_d"),
+    ("IBS with constipation", "exclusion", "condition ibs_c"),
+    ("Perianal Crohn's disease", "exclusion", "condition perianal_crohns_disease"),
+    ("Symptomatic stricturing Crohn's disease", "exclusion", "condition stricturing_crohns_disease [symptomatic]"),
+    ("Uveitic macular edema in the study eye", "inclusion",
+     "condition uveitic_macular_edema and text \"in the study eye\""),
+])
+def test_subtypes_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # a record of IBS says nothing of which kind; IBS-C is not IBS-D
+    ([{"name": "irritable bowel syndrome"}], Truth.UNKNOWN),
+    ([{"name": "IBS-C"}], Truth.FALSE),
+    ([{"name": "diarrhea-predominant IBS"}], Truth.TRUE),
+])
+def test_an_ibs_subtype_is_not_any_ibs(conditions, truth):
+    rule = to_text(compile_criterion("IBS-D", "inclusion").rule)
+    assert outcome(rule, conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("SMA or other neuromuscular disease", "exclusion",
+     "condition spinal_muscular_atrophy or condition neuromuscular_disease"),
+    ("CMT or other hereditary neuropathy", "exclusion",
+     "condition charcot_marie_tooth_disease or condition hereditary_neuropathy"),
+    ("NPH or Alzheimer's disease", "exclusion",
+     "condition normal_pressure_hydrocephalus or condition alzheimers_disease"),
+    ("NPH or insulin detemir", "exclusion", "medication nph_insulin or medication insulin_detemir"),
+])
+def test_more_letters_read_from_their_field(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the smooth muscle antibody beside another autoantibody, letters alone
+    ("Positive ANA or SMA", "exclusion"),
+    ("History of NPH", "exclusion"),
+    ("SMA", "exclusion"),
+])
+def test_more_letters_without_a_field_stay_free_text(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
