@@ -438,12 +438,13 @@ def ambiguous_abbreviations(tokens: list[Token], vocab: Vocabulary, text: str) -
     """"Moderate or severe MS or aortic stenosis": letters that stand for different things in
     different fields (lexicon AMBIGUOUS_ABBREVIATIONS) are read as the one whose field the other
     names of their sentence are in (mitral stenosis beside another valve disease); when none is,
-    or two are, the letters are left as a word."""
+    or two are, the letters are left as a word. Letters the vocabulary does not hold at all ("PD",
+    "AD") are read so too."""
     table = load_lexicon().ambiguous
     out = list(tokens)
     for k, t in enumerate(tokens):
         readings = table.get(text[t.start_pos:t.end_pos])
-        if readings is None or t.value not in readings:
+        if readings is None or t.type != "WORD" and t.value not in readings:
             continue
         others = [n.value for n in _neighbours(tokens, k)
                   if n.type in NAMES and n.value not in readings and vocab.lookup(n.value)]
