@@ -22,6 +22,8 @@ READ = [
      "before screening)"),
     ("At least 3 months since last dose of any biologic", "inclusion",
      "not medication biologic within 3 months before screening"),
+    ("Must be ≥ 4 weeks from the last dose of immunotherapy", "inclusion",
+     "not medication cancer_immunotherapy within 4 weeks before screening"),
     # ... with no comparator, in an inclusion: at least that long
     ("Four weeks since the last cytotoxic chemotherapy", "inclusion",
      "not medication chemotherapy within 4 weeks before screening"),
@@ -40,6 +42,13 @@ READ = [
      "vaccination live_vaccine within 30 days before first_dose"),
     ("Live vaccine within 30 days prior to starting study treatment", "exclusion",
      "vaccination live_vaccine within 30 days before first_dose"),
+    ("Treatment with any investigational agent within 28 days or 5 half-lives (whichever is shorter) prior to the "
+     "first dose of sotorasib", "exclusion",
+     "medication investigational_agent within min(28 days, 5 half-lives) before first_dose"),
+    ("Systemic steroid therapy within 7 days prior to the first dose of trial treatment", "exclusion",
+     "medication corticosteroid [systemic] within 7 days before first_dose"),
+    ("Prior anti-PD-1 therapy within 4 weeks prior to the initiation of study therapy", "exclusion",
+     "medication pd1_inhibitor [history] within 4 weeks before first_dose"),
     ("Live vaccine within 28 days of starting study treatment", "exclusion",
      "vaccination live_vaccine within 28 days before first_dose"),
     ("Those who are vaccinated with live attenuated vaccines within 28 days before the start of research treatment, "
@@ -60,6 +69,9 @@ READ = [
     ("Chemotherapy within 4 weeks (6 weeks for nitrosoureas)", "exclusion",
      "medication chemotherapy within 4 weeks before screening or medication nitrosourea within 6 weeks before "
      "screening"),
+    ("Patients must not have received chemotherapy within 4 weeks (6 weeks for nitrosoureas)", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening and not medication nitrosourea within 6 weeks "
+     "before screening"),
     ("More than 2 weeks since prior myelosuppressive chemotherapy (4 weeks for nitrosoureas)", "inclusion",
      "not medication chemotherapy within 2 weeks before screening and not medication nitrosourea within 4 weeks "
      "before screening"),
@@ -99,6 +111,9 @@ STAYS_FREE_TEXT = [
      "exclusion"),
     ("At least 4 weeks since prior radiotherapy (2 weeks for palliative radiotherapy)", "inclusion"),
     ("At least 4 weeks since prior chemotherapy (2 weeks for hydroxyurea)", "inclusion"),
+    # a bracket's window with no "for": what it is of is not said
+    ("Received any investigational drug within 30 days (or 5 half-lives) prior to the first dose of nivolumab",
+     "exclusion"),
     # a month may be longer than 4 weeks
     ("Chemotherapy within 1 month (4 weeks for nitrosoureas)", "exclusion"),
 ]

@@ -138,8 +138,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = kind_named_after(site_of_a_disease(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
-    tokens = during_or_within(named_study_start(tokens, text), text)
-    for settle in (half_lives, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
+    tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
+    for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,

@@ -138,7 +138,9 @@ def named_study_start(tokens: list[Token], text: str) -> list[Token]:
     past ("neuropathy within 3 months of starting bortezomib")."""
     out = list(tokens)
     for k in range(len(out) - 2, 1, -1):
-        if not (out[k].type in ("BEFORE", "OF") and out[k - 1].type == "TIMEUNIT" and out[k - 2].type == "NUMBER"):
+        length = k - 1 - (out[k - 1].type == "HALF_LIVES")  # "within 28 days or 5 half-lives prior to …"
+        if not (out[k].type in ("BEFORE", "OF") and length >= 1 and out[length].type == "TIMEUNIT"
+                and out[length - 1].type == "NUMBER"):
             continue
         first, nxt = out[k + 1], out[k + 2] if k + 2 < len(out) else None
         words = text[first.start_pos:first.end_pos]
@@ -599,8 +601,9 @@ def windows_per_item(tokens: list[Token], text: str) -> list[Token]:
         start = window
         while start > 0 and tokens[start - 1].type in _ITEM_LIST:
             start -= 1
-        if start > 0 and not (start == 1 and tokens[0].type == "QUAL" and tokens[0].value == "history"):
-            return tokens
+        lead = [(x.type, x.value) if x.type == "QUAL" else x.type for x in tokens[:start] if x.type != "MUST"]
+        if lead not in ([], ["NEG"], [("QUAL", "history")], ["NEG", ("QUAL", "history")]):
+            return tokens  # ("No chemotherapy within 4 weeks (6 weeks for nitrosoureas)": neither)
         named = tokens[start:window]
         if not named or named[0].type not in (*NAMED, "COND") or _narrower_sooner(named, inner, tokens[window + 1:window + 3], then):
             return tokens

@@ -421,7 +421,9 @@ def _since(t: Token) -> bool:
 
 def _time_since(tokens: list[Token], text: str) -> list[Token]:
     """"At least 6 months after (from) the last dose of rituximab", "≥ 4 weeks after surgery": a
-    requirement that opens with a time since a treatment is "since" it."""
+    requirement that opens with a time since a treatment is "since" it ("Must be ≥ 4 weeks from …")."""
+    if tokens and tokens[0].type == "MUST":
+        return [tokens[0], *_time_since(tokens[1:], text)]
     kinds = [t.type for t in tokens[:5]]
     if kinds[:3] == ["NUMBER", "TIMEUNIT", "BEFORE"] and _since(tokens[2]) and len(tokens) > 3:
         # "Four weeks since the last cytotoxic chemotherapy": a time since, with no comparator, is a
