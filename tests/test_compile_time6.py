@@ -31,6 +31,8 @@ READ = [
     # ... since the last episode of an acute event
     ("More than 6 months since the last episode of pneumonia", "inclusion",
      "not condition pneumonia within 6 months before screening"),
+    ("Six months since myocardial infarction", "inclusion",
+     "not condition myocardial_infarction within 6 months before screening"),
     # the first dose, or the start, of a drug named after a window: the trial's own start
     ("Vaccination with a live vaccine within the 14 days prior to the first dose of Raptiva®", "exclusion",
      "vaccination live_vaccine within 14 days before first_dose"),
@@ -61,6 +63,13 @@ READ = [
      "[planned]"),
     ("Radiotherapy during or within 2 weeks before the first dose of study drug", "exclusion",
      "procedure radiotherapy within 2 weeks before first_dose or procedure radiotherapy [planned]"),
+    # a plan for the study: "at any time" during it, and what kind of treatment it is
+    ("Administration of immunosuppressants within six months prior to the first vaccine dose or expected "
+     "administration at any time during the study period", "exclusion",
+     "medication immunosuppressant within 6 months before first_dose or medication immunosuppressant [planned]"),
+    ("Systemic corticosteroids within 14 days before randomization or anticipated use during the study", "exclusion",
+     "medication corticosteroid [systemic] within 14 days before randomization or medication corticosteroid "
+     "[planned, systemic]"),
     # a window of its own for the items in brackets
     ("Chemotherapy or immunotherapy within 4 weeks (2 weeks for palliative radiation) before the first dose of "
      "study intervention", "exclusion",
@@ -95,6 +104,10 @@ STAYS_FREE_TEXT = [
     ("4 weeks since the last chemotherapy", "exclusion"),
     # the last episode of a disease that goes on is not one of its entries
     ("More than 6 months since the last episode of depression", "inclusion"),
+    # a time since a condition that goes on is since its diagnosis, not a wash-out (read as one it
+    # failed everyone who has it)
+    ("At least 6 months since type 2 diabetes diagnosis", "inclusion"),
+    ("Six months since the diagnosis of type 2 diabetes", "inclusion"),
     # the first dose of a drug taken before: not the trial's start
     ("Live vaccine within 30 days prior to the first dose of prior rituximab", "exclusion"),
     # "starting X" or "of beginning X" may be a start long past
@@ -111,6 +124,8 @@ STAYS_FREE_TEXT = [
      "exclusion"),
     ("At least 4 weeks since prior radiotherapy (2 weeks for palliative radiotherapy)", "inclusion"),
     ("At least 4 weeks since prior chemotherapy (2 weeks for hydroxyurea)", "inclusion"),
+    # a qualifier of the past does not reach the plan
+    ("Prior chemotherapy within 4 weeks or planned during the study", "exclusion"),
     # a bracket's window with no "for": what it is of is not said
     ("Received any investigational drug within 30 days (or 5 half-lives) prior to the first dose of nivolumab",
      "exclusion"),
