@@ -1,6 +1,7 @@
 """What the round 6 time readings decide for made-up patients: a wash-out since the last
 treatment passes whoever had none (on a complete list) or had it long enough ago, and is unknown
-for a course without dates."""
+for a course without dates; the trial's start named by its drug is counted from the screening
+date; a window of its own for an item in brackets."""
 
 from __future__ import annotations
 
@@ -48,4 +49,34 @@ def test_a_time_since_the_last_adjuvant_chemotherapy(note, end, expected) -> Non
 def test_a_time_since_the_last_episode_of_an_acute_event(onset, expected) -> None:
     rule = _rule("More than 6 months since the last episode of pneumonia", "inclusion")
     conditions = [{"name": "pneumonia", "onset": onset}]
+    assert outcome(rule, "inclusion", conditions=conditions, complete=["conditions"]).truth == expected
+
+
+@pytest.mark.parametrize(("vaccination", "expected"), [
+    ({"name": "MMR vaccine", "date": "2026-11-10"}, Truth.TRUE),
+    ({"name": "MMR vaccine", "date": "2026-10-10"}, Truth.FALSE),
+    ({"name": "MMR vaccine"}, Truth.UNKNOWN),       # no date: not failed
+])
+def test_the_first_dose_of_a_named_drug_is_counted_from_screening(vaccination, expected) -> None:
+    rule = _rule("Vaccination with a live vaccine within the 14 days prior to the first dose of Raptiva®", "exclusion")
+    assert outcome(rule, "exclusion", vaccinations=[vaccination], complete=["vaccinations"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([{"name": "carmustine", "start": "2026-10-01", "end": "2026-11-01"}], Truth.FALSE),   # a nitrosourea, 19 days ago
+    ([{"name": "carmustine", "start": "2026-08-01", "end": "2026-09-20"}], Truth.TRUE),
+    ([{"name": "paclitaxel", "start": "2026-10-01", "end": "2026-11-01"}], Truth.TRUE),    # 2 weeks are enough
+])
+def test_a_bracket_gives_its_item_a_window_of_its_own(medications, expected) -> None:
+    rule = _rule("More than 2 weeks since prior myelosuppressive chemotherapy (4 weeks for nitrosoureas)", "inclusion")
+    assert outcome(rule, "inclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("onset", "expected"), [
+    ("2025-01-01", Truth.TRUE),
+    ("2026-09-01", Truth.FALSE),
+])
+def test_a_duration_with_its_comparator_after_it(onset, expected) -> None:
+    rule = _rule("Chronic back pain for six months or longer", "inclusion")
+    conditions = [{"name": "low back pain", "onset": onset, "note": "chronic"}]
     assert outcome(rule, "inclusion", conditions=conditions, complete=["conditions"]).truth == expected

@@ -331,12 +331,20 @@ class ValueReading(Reading):
         groups = next((i.groups for i in items if isinstance(i, Quals)), [])
         if len(groups) > 1 or has_grade(items):
             raise Unreadable("alternative qualifiers or a grade on a wash-out")
+        self._events_only(tokens)
         # "since prior …" is what a wash-out says anyway; any other qualifier narrows what is washed out
         quals = [q for q in (groups[0] if groups else []) if isinstance(q, str) and q not in ("history", "current")]
         nodes = [self._entity_node(t.type, t.value, quals, window, (), None, span) for t in tokens
                  if t.type in ("COND", "MED", "PROC", "VACC")]
         node = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(nodes), span=span)
         return Part(node=Not(item=node, span=span) if self.kind == "inclusion" else node, span=span)
+
+    def _events_only(self, tokens) -> None:
+        """"At least 6 months since type 2 diabetes diagnosis": a time since a condition that goes on
+        is since its diagnosis, not a wash-out (read as one, it failed everyone who has it); only
+        an acute event (a stroke, a pneumonia) is over and dated by its onset."""
+        if any(t.type == "COND" and not self.vocab.is_event(t.value) for t in tokens):
+            raise Unreadable("a time since a condition that goes on")
 
     def washed_before(self, items):
         """"Prior chemotherapy completed at least 4 weeks before enrollment": none in those weeks
@@ -351,6 +359,7 @@ class ValueReading(Reading):
         window = TimeWindow(amount=amount, unit=unit, anchor=anchor)
         span = self._span(tokens)
         named = [t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC")]
+        self._events_only(named)
         for tag, examples, excepted, namely in (i for i in items if isinstance(i, tuple) and i[0] == "including"):
             if excepted or namely or not all(any(self.vocab.is_a(e.concept, t.value) for t in named) for e in examples):
                 # "radiotherapy (including radiosurgery)" only illustrates; anything else changes it

@@ -42,7 +42,8 @@ from .people import (
 )
 from .periods import (
     counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
-    now_or_before, past_without_a_length, rates, repeated_visits,
+    during_or_within, named_study_start, now_or_before, past_without_a_length, rates, repeated_visits,
+    windows_per_item,
 )
 from .phrases import cancer_stages
 from .treatment import (
@@ -137,7 +138,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = kind_named_after(site_of_a_disease(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
-    for settle in (half_lives, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
+    tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
+    for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
@@ -152,6 +154,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
-    for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values):
+    for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
+                           windows_per_item):
         tokens = settle_in_text(tokens, text)
     return condition_value_lists(tokens)

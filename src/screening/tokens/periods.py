@@ -11,7 +11,7 @@ from lark import Token
 
 from ..units import UnitError, parse_unit, ureg
 from ..vocabulary import load_vocabulary
-from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, token
+from .lexicon import COMPARATORS, EVENTS, load_lexicon, retyped, skip_over, token
 
 
 def counted_from_anchor(tokens: list[Token]) -> list[Token]:
@@ -117,6 +117,77 @@ def during_or_before(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+# "the first dose of Raptiva", "the first infusion of rituximab": an anchor that names its drug
+_FIRST = re.compile(r"(?i)^(?:the\s+)?(?:first|initial)\b")
+
+
+# "(the) start of rt-PA administration", "initiation of pembrolizumab": the start of a drug (QUAL new)
+_START_OF = re.compile(r"(?i)^(?:the\s+)?(?:start|initiation)\s+of$")
+
+
+# "prior to starting study treatment": the verb before an anchor says no more than the anchor
+_STARTING = frozenset({"starting", "beginning", "initiating", "commencing", "receiving"})
+
+
+def named_study_start(tokens: list[Token], text: str) -> list[Token]:
+    """"Within 14 days prior to the first dose of Raptiva®", "within 3 hours prior to initiation of
+    rt-PA administration": after a window, the first dose or the start of a drug named is the
+    trial's own start (first_dose), as "the first dose of study drug" is; "prior to starting study
+    treatment" and "within 28 days of starting study treatment" likewise. A drug's only after "before"
+    that ends a window with a length: "starting X" alone, or "of starting X", may be a start long
+    past ("neuropathy within 3 months of starting bortezomib")."""
+    out = list(tokens)
+    for k in range(len(out) - 2, 1, -1):
+        length = k - 1 - (out[k - 1].type == "HALF_LIVES")  # "within 28 days or 5 half-lives prior to …"
+        if not (out[k].type in ("BEFORE", "OF") and length >= 1 and out[length].type == "TIMEUNIT"
+                and out[length - 1].type == "NUMBER"):
+            continue
+        first, nxt = out[k + 1], out[k + 2] if k + 2 < len(out) else None
+        words = text[first.start_pos:first.end_pos]
+        if first.type == "WORD" and first.value.lower() in _STARTING and nxt is not None and nxt.type == "ANCHOR":
+            out[k + 1:k + 3] = [token("ANCHOR", nxt.value, first.start_pos, nxt.end_pos)]
+            continue
+        if out[k].type == "OF":
+            continue
+        if first.type == "QUAL" and first.value == "new" and _START_OF.match(words):
+            end = k + 3
+        elif first.type == "ANCHOR" and first.value == "first_dose" and _FIRST.match(words) \
+                and nxt is not None and nxt.type == "OF":
+            end = k + 4
+        else:
+            continue
+        if end <= len(out) and out[end - 1].type == "MED":
+            out[k + 1:end] = [token("ANCHOR", "first_dose", first.start_pos, out[end - 1].end_pos)]
+    return out
+
+
+_DURING_OR = re.compile(r"(?i)^\s*or\s*$")
+
+
+def during_or_within(tokens: list[Token], text: str) -> list[Token]:
+    """"Investigational drug therapy during or within 30 days prior to start of the study drug":
+    "during" the study treatment whose start the window is counted back from, i.e. during the
+    study (DURING_TRIAL), which :func:`during_or_before` reads as the window or a plan for the
+    study. Not before another anchor ("during or within 14 days prior to screening" is during
+    screening), nor with none."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        within = k + 1 + (k + 1 < len(tokens) and tokens[k + 1].type == "OR")
+        window = [x.type for x in tokens[within:within + 5]]
+        if t.type == "WORD" and t.value.lower() == "during" and out and out[-1].type in NAMED \
+                and window == ["WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"] \
+                and tokens[within + 4].value == "first_dose" \
+                and _DURING_OR.match(text[t.end_pos:tokens[within].start_pos]):
+            out.append(retyped(t, "DURING_TRIAL"))
+            k = within
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
 _PRIOR = re.compile(r"(?i)^(?:prior|before|previously|earlier)$")
 
 
@@ -197,9 +268,22 @@ def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
     return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
 
 
+def _comparator_first(tokens: list[Token], text: str) -> list[Token]:
+    """"Chronic back pain for six months or longer": a duration whose comparator follows it, after
+    what can last, written with the comparator first ("for ≥ 6 months")."""
+    out = list(tokens)
+    for k in range(1, len(out) - 2):
+        if out[k].type == "NUMBER" and out[k + 1].type == "TIMEUNIT" and out[k + 2].type in ("GE", "GT") \
+                and out[k - 1].type in _LASTS and _FOR.search(text[out[k - 1].end_pos:out[k].start_pos].strip()):
+            cmp = token(out[k + 2].type, out[k + 2].value, out[k].start_pos, out[k + 2].end_pos)
+            out[k:k + 3] = [cmp, out[k], out[k + 1]]
+    return out
+
+
 def durations(tokens: list[Token], text: str) -> list[Token]:
     """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
     how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
+    tokens = _comparator_first(tokens, text)
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -433,3 +517,97 @@ def repeated_visits(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+# The fewest and most days a time unit may stand for (a month is 28 to 31 days).
+_DAYS = {"hours": (1 / 24, 1 / 24), "days": (1, 1), "weeks": (7, 7), "months": (28, 31), "years": (365, 366)}
+
+
+_FOR_ITEM = re.compile(r"(?i)^\s*for\s*$")
+
+
+def _item_window(tokens: list[Token], k: int, text: str) -> int | None:
+    """Where "(2 weeks for palliative radiation)" at the bracket ``k`` ends (after its ")"), when it
+    gives named treatments (or conditions) a window of their own."""
+    if [x.type for x in tokens[k:k + 3]] != ["LPAR", "NUMBER", "TIMEUNIT"] or k + 3 >= len(tokens) \
+            or not _FOR_ITEM.match(text[tokens[k + 2].end_pos:tokens[k + 3].start_pos]):
+        return None
+    j = k + 3
+    while True:
+        j = skip_over(tokens, j, ("QUAL",))
+        if j >= len(tokens) or tokens[j].type not in (*NAMED, "COND"):
+            return None
+        j += 1
+        if j < len(tokens) and tokens[j].type == "RPAR":
+            return j + 1
+        j = skip_over(tokens, j, tuple(NAME_SEPS))
+
+
+def _longer(first: list[Token], then: list[Token]) -> bool:
+    """Whether the time ``then`` (NUMBER TIMEUNIT) is surely no shorter than ``first``."""
+    low = float(then[0].value) * _DAYS[then[1].value][0]
+    return low >= float(first[0].value) * _DAYS[first[1].value][1]
+
+
+def _narrower_sooner(named: list[Token], bracket: list[Token], first: list[Token], then: list[Token]) -> bool:
+    """A bracket's item that is a kind of one the main window names, with a shorter window of its
+    own ("radiotherapy within 4 weeks (2 weeks for palliative radiotherapy)"): the main window
+    must leave it out, which this reading cannot say."""
+    vocab = load_vocabulary()
+    return not _longer(first, then) and any(
+        vocab.lookup(y.value) and vocab.lookup(x.value) and vocab.is_a(y.value, x.value)
+        for y in bracket if y.type in (*NAMED, "COND") for x in named if x.type in (*NAMED, "COND"))
+
+
+_ITEM_LIST = frozenset({*NAMED, *NAME_SEPS, "COND"})
+
+
+def windows_per_item(tokens: list[Token], text: str) -> list[Token]:
+    """"Chemotherapy or immunotherapy within 4 weeks (2 weeks for palliative radiation) before the
+    first dose", "more than 2 weeks since prior chemotherapy (4 weeks for nitrosoureas)": the
+    bracket gives its items a window of their own, written out as a part of its own ("…, or
+    palliative radiation within 2 weeks before the first dose"; "… and more than 4 weeks since
+    nitrosoureas"). Only where the list is the whole clause, and not where an item of the bracket
+    is a kind of one listed with a longer window (the longer one would have to leave it out)."""
+    for b, t in enumerate(tokens):
+        end = _item_window(tokens, b, text) if t.type == "LPAR" else None
+        if end is None:
+            continue
+        inner, then = tokens[b + 3:end - 1], tokens[b + 1:b + 3]
+        if [x.type for x in tokens[:4]] in (["GE", "NUMBER", "TIMEUNIT", "BEFORE"], ["GT", "NUMBER", "TIMEUNIT", "BEFORE"]) \
+                and tokens[3].value.lower().endswith("since"):
+            # a wash-out: "at least N weeks since prior X (M weeks for Y)"
+            first = skip_over(tokens, 4, ("QUAL",))
+            named = tokens[first:b]
+            if any(x.type == "QUAL" and x.value not in ("history", "current") for x in tokens[4:first]) \
+                    or not named or any(x.type not in _ITEM_LIST for x in named) \
+                    or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI", "AND") \
+                    or _narrower_sooner(named, inner, tokens[1:3], then):
+                return tokens
+            at = tokens[end - 1].start_pos
+            joined = [token("AND", "and", at, at), retyped(tokens[0], tokens[0].type), *then,
+                      token("BEFORE", "since", at, at), *inner]
+            return [*tokens[:b], *joined, *tokens[end:]]
+        # a window after a list: "X, Y or Z within N weeks (M weeks for W) [before the first dose]"
+        anchor = tokens[b - 2:b] if b >= 2 and [x.type for x in tokens[b - 2:b]] == ["BEFORE", "ANCHOR"] else []
+        window = b - len(anchor) - 3
+        if window < 1 or [x.type for x in tokens[window:window + 3]] != ["WITHIN", "NUMBER", "TIMEUNIT"]:
+            return tokens
+        after = end
+        if not anchor and [x.type for x in tokens[end:end + 2]] == ["BEFORE", "ANCHOR"]:
+            anchor, after = tokens[end:end + 2], end + 2
+        if after < len(tokens) and tokens[after].type not in ("PERIOD", "SEMI"):
+            return tokens
+        start = window
+        while start > 0 and tokens[start - 1].type in _ITEM_LIST:
+            start -= 1
+        lead = [(x.type, x.value) if x.type == "QUAL" else x.type for x in tokens[:start] if x.type != "MUST"]
+        if lead not in ([], ["NEG"], [("QUAL", "history")], ["NEG", ("QUAL", "history")]):
+            return tokens  # ("No chemotherapy within 4 weeks (6 weeks for nitrosoureas)": neither)
+        named = tokens[start:window]
+        if not named or named[0].type not in (*NAMED, "COND") or _narrower_sooner(named, inner, tokens[window + 1:window + 3], then):
+            return tokens
+        at = tokens[end - 1].start_pos
+        own = [token("COMMA", ",", at, at), token("OR", "or", at, at), *inner, token("WITHIN", "within", at, at), *then, *anchor]
+        return [*tokens[:window + 3], *anchor, *own, *tokens[after:]]
+    return tokens

@@ -236,10 +236,20 @@ def off_for(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+# Routes, which make a drug's kind: they reach the plan too ("systemic corticosteroids within 14
+# days …, or anticipated use during the study"); how it is given ("chronic administration") may not.
+_KIND_OF_TREATMENT = frozenset({"intravenous", "oral", "systemic"})
+
+
 def planned_too(tokens: list[Token]) -> list[Token]:
     """"Immunoglobulins and/or blood products within 3 months before the first dose, or planned
     (administration) during the study": the same treatments, planned, written once. Only for a
-    list of bare names that opens the clause (a qualifier of the past may not reach the plan)."""
+    list of names that opens the clause, bare or with qualifiers of their kind (a qualifier of the
+    past may not reach the plan). "At any time during the study" is during the study."""
+    tokens = [x for j, x in enumerate(tokens) if not (
+        x.type == "QUAL" and x.value == "history" and j + 1 < len(tokens)
+        and tokens[j + 1].type == "DURING_TRIAL" and j > 0 and tokens[j - 1].type == "QUAL"
+        and tokens[j - 1].value == "planned")]
     for k, t in enumerate(tokens):
         if not (t.type == "QUAL" and t.value == "planned" and k >= 3 and tokens[k - 1].type == "OR"):
             continue
@@ -256,8 +266,12 @@ def planned_too(tokens: list[Token]) -> list[Token]:
         while first >= 2 and tokens[first].type in NAMED and tokens[first - 1].type in NAME_SEPS \
                 and tokens[first - 2].type in NAMED:
             first -= 2
+        if tokens[first].type not in NAMED:
+            continue
+        while first > 0 and tokens[first - 1].type == "QUAL" and tokens[first - 1].value in _KIND_OF_TREATMENT:
+            first -= 1
         opens = first - 1 if first > 0 and tokens[first - 1].type == "OTHER" else first  # "another clinical trial"
-        if opens > 0 and tokens[opens - 1].type not in ("PERIOD", "SEMI") or tokens[first].type not in NAMED:
+        if opens > 0 and tokens[opens - 1].type not in ("PERIOD", "SEMI"):
             continue
         names = [token(x.type, x.value, t.start_pos, t.end_pos) for x in tokens[first:window]]
         return [*tokens[:k + 1], *names, *tokens[k + 1:]]
@@ -421,7 +435,9 @@ def _since(t: Token) -> bool:
 
 def _time_since(tokens: list[Token], text: str) -> list[Token]:
     """"At least 6 months after (from) the last dose of rituximab", "≥ 4 weeks after surgery": a
-    requirement that opens with a time since a treatment is "since" it."""
+    requirement that opens with a time since a treatment is "since" it ("Must be ≥ 4 weeks from …")."""
+    if tokens and tokens[0].type == "MUST":
+        return [tokens[0], *_time_since(tokens[1:], text)]
     kinds = [t.type for t in tokens[:5]]
     if kinds[:3] == ["NUMBER", "TIMEUNIT", "BEFORE"] and _since(tokens[2]) and len(tokens) > 3:
         # "Four weeks since the last cytotoxic chemotherapy": a time since, with no comparator, is a
