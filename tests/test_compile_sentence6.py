@@ -34,6 +34,14 @@ from made_up import outcome
     # a class's drugs given one way are some of the class's
     ("Use of corticosteroids. Exceptions include inhaled corticosteroids.", "exclusion",
      "medication corticosteroid except (inhaled_corticosteroid)"),
+    # "… are eligible" after an exclusion: those it names, in the state it names, are not excluded
+    # (here exactly those the first sentence does not name)
+    ("Participant has symptomatic or untreated central nervous system (CNS) metastases. Participants with "
+     "asymptomatic, treated CNS metastases are eligible.", "exclusion",
+     "condition brain_metastases [symptomatic] except (brain_metastases [asymptomatic, treated]) or condition "
+     "brain_metastases [untreated] except (brain_metastases [asymptomatic, treated])"),
+    ("Brain metastases. Patients with asymptomatic brain metastases are allowed.", "exclusion",
+     "condition brain_metastases except (brain_metastases [asymptomatic])"),
     # an allowance reaches only the item it is a kind of
     ("Diabetes or heart failure. Type 1 diabetes is allowed.", "exclusion",
      "condition diabetes_mellitus except (type_1_diabetes) or condition heart_failure"),
@@ -50,6 +58,8 @@ def test_sentence_constructs(text, kind, rule):
     # item it is about is not known
     ("Malignancy. Exceptions include in situ cervical cancer.", "exclusion"),
     ("History of heart failure. Type 1 diabetes is allowed.", "exclusion"),
+    # allowing brain metastases whatever their state would allow all the first sentence names
+    ("Brain metastases. Patients with stable brain metastases are allowed.", "exclusion"),
     # a sentence opened by "unless" says on what terms, not which are excepted
     ("History of diabetes. Unless type 1 diabetes.", "exclusion"),
 ])
@@ -68,4 +78,32 @@ def test_exceptions_in_a_sentence_of_their_own(condition, truth):
     assert rule == ("condition malignancy [history] except (basal_cell_carcinoma [treated], "
                     "cutaneous_squamous_cell_carcinoma)")
     got = outcome(rule, "exclusion", complete=["conditions"], conditions=[{"name": condition, "onset": "2026-01-01"}])
+    assert got.truth is truth
+
+
+@pytest.mark.parametrize("note, truth", [
+    ("asymptomatic, treated with radiosurgery", Truth.FALSE),  # excepted
+    ("treated with radiosurgery, symptomatic", Truth.TRUE),
+    # "untreated" does not say "treated" (nor is it read as saying it was not: the exception
+    # waits, and with it the exclusion)
+    ("untreated", Truth.UNKNOWN),
+    ("asymptomatic, untreated", Truth.UNKNOWN),
+    (None, Truth.UNKNOWN),
+])
+def test_metastases_excepted_in_the_state_named(note, truth):
+    rule = ("condition brain_metastases [symptomatic] except (brain_metastases [asymptomatic, treated]) or "
+            "condition brain_metastases [untreated] except (brain_metastases [asymptomatic, treated])")
+    entry = {"name": "brain metastases", "onset": "2026-06-01", **({"note": note} if note else {})}
+    assert outcome(rule, "exclusion", complete=["conditions"], conditions=[entry]).truth is truth
+
+
+@pytest.mark.parametrize("note, truth", [
+    ("asymptomatic", Truth.FALSE),      # "asymptomatic" holds the letters of "symptomatic", not its meaning
+    ("non-symptomatic", Truth.UNKNOWN),
+    ("symptomatic", Truth.TRUE),
+    ("headaches, symptomatic", Truth.TRUE),
+])
+def test_symptomatic_is_a_word_of_the_note(note, truth):
+    got = outcome("condition brain_metastases [symptomatic]", "exclusion", complete=["conditions"],
+                  conditions=[{"name": "brain metastases", "onset": "2026-06-01", "note": note}])
     assert got.truth is truth
