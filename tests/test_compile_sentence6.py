@@ -107,3 +107,43 @@ def test_symptomatic_is_a_word_of_the_note(note, truth):
     got = outcome("condition brain_metastases [symptomatic]", "exclusion", complete=["conditions"],
                   conditions=[{"name": "brain metastases", "onset": "2026-06-01", "note": note}])
     assert got.truth is truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # an allowance at the investigator's call: what it names waits for the call, the rest stays
+    ("History of abdominal fistula or active GI bleeding within 6 months prior to study treatment. If GI bleeding "
+     "was from a lesion that was appropriately treated and patient is deemed to be low risk per investigator "
+     "judgement, enrollment will be allowed.", "exclusion",
+     "condition abdominal_fistula [history] within 6 months before first_dose or (condition gastrointestinal_bleeding "
+     "[active] within 6 months before first_dose and judgement \"If GI bleeding was from a lesion that was "
+     "appropriately treated and patient is deemed to be low risk per investigator judgement, enrollment will be "
+     "allowed\")"),
+    # naming none of them, all of them wait
+    ("Symptomatic or untreated brain metastases. Patients with previously treated lesions per investigator judgement "
+     "are eligible.", "exclusion",
+     "(condition brain_metastases [symptomatic] or condition brain_metastases [untreated]) and judgement \"Patients "
+     "with previously treated lesions per investigator judgement are eligible\""),
+    # an inclusion is met by the call too
+    ("ECOG performance status 0 or 1. Patients with ECOG 2 may be enrolled at the discretion of the investigator.",
+     "inclusion",
+     "ecog <= 1 or judgement \"Patients with ECOG 2 may be enrolled at the discretion of the investigator\""),
+    # the rest of a note on what need not be done asks nothing either
+    ("Untreated brain metastases. Brain scans are not required to be performed at screening but can be done at the "
+     "investigator's discretion depending on clinical history.", "exclusion",
+     "condition brain_metastases [untreated]"),
+])
+def test_allowances_at_the_investigators_call(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    ([], Truth.FALSE),                                                       # decided: none of them
+    ([{"name": "gastrointestinal bleeding", "onset": "2026-10-01"}], Truth.UNKNOWN),  # the investigator's call
+    ([{"name": "abdominal fistula", "onset": "2026-10-01"}], Truth.TRUE),    # not what the call is about
+])
+def test_a_bleed_waits_for_the_investigator(conditions, truth):
+    rule = to_text(compile_criterion(
+        "History of abdominal fistula or active GI bleeding within 6 months prior to study treatment. If GI bleeding "
+        "was from a lesion that was appropriately treated and patient is deemed to be low risk per investigator "
+        "judgement, enrollment will be allowed.", "exclusion").rule)
+    assert outcome(rule, "exclusion", complete=["conditions"], conditions=conditions).truth is truth
