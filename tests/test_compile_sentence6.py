@@ -6,7 +6,7 @@ import pytest
 
 from screening.compile import compile_criterion
 from screening.logic import Truth
-from screening.nodes import FreeText
+from screening.nodes import FreeText, is_structured
 from screening.printer import to_text
 
 from made_up import outcome
@@ -147,3 +147,25 @@ def test_a_bleed_waits_for_the_investigator(conditions, truth):
         "was from a lesion that was appropriately treated and patient is deemed to be low risk per investigator "
         "judgement, enrollment will be allowed.", "exclusion").rule)
     assert outcome(rule, "exclusion", complete=["conditions"], conditions=conditions).truth is truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # two numbered items of the record run together: "9)" is the next one's label, not a value
+    ("Age 18 or older 9) If a subject is a female of child-bearing potential, she must have a negative pregnancy "
+     "test.", "inclusion", "age >= 18 years and (if (female and childbearing_potential) then not pregnant)"),
+    ("Platelets > 100,000/mm3 2) hemoglobin > 9 g/dL", "inclusion",
+     "platelets > 100000 /mm3 and hemoglobin > 9 g/dL"),
+    ("Age ≥ 18. 2) Hemoglobin > 9 g/dL", "inclusion", "age >= 18 years and hemoglobin > 9 g/dL"),
+    ("1) Age 18 or older", "inclusion", "age >= 18 years"),
+])
+def test_items_run_together(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a number in a parenthesis, or one too long to number a list, is not a label
+    ("Hemoglobin (≥ 9 g/dL)", "inclusion"),
+    ("Platelets > 100000 100000) hemoglobin > 9 g/dL", "inclusion"),
+])
+def test_what_is_not_a_list_label(text, kind):
+    assert is_structured(compile_criterion(text, kind).rule) is False
