@@ -136,6 +136,13 @@ def test_allowances_at_the_investigators_call(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
 
 
+def test_terms_at_the_investigators_call_are_asked_of_everyone():
+    # "are eligible if …" under the inclusions says on what terms: both are asked
+    rule = to_text(compile_criterion("Age ≥ 18 years. Subjects are eligible if, in the opinion of the investigator, "
+                                     "they are able to comply.", "inclusion").rule)
+    assert rule.startswith("age >= 18 years and judgement")
+
+
 @pytest.mark.parametrize("conditions, truth", [
     ([], Truth.FALSE),                                                       # decided: none of them
     ([{"name": "gastrointestinal bleeding", "onset": "2026-10-01"}], Truth.UNKNOWN),  # the investigator's call

@@ -173,7 +173,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
                 nodes.append(AllOf(items=(judged, read), span=span))
                 continue
         if any(t.type == "JUDGEMENT" for t in clause):
-            if nodes and any(t.type == "HOWEVER_ALLOWED" for t in clause):
+            if nodes and _allows_at_a_call(clause, kind):
                 # "If GI bleeding was from a treated lesion and … low risk per investigator
                 # judgement, enrollment will be allowed": whom the sentences before name, the
                 # investigator may still let in, so they wait for that call (read as one more item,
@@ -257,6 +257,16 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:
+    """Whether a clause that defers to the investigator lets in patients ("… per investigator
+    judgement, enrollment will be allowed"). Under the inclusions, "Subjects are eligible if, in
+    the opinion of the investigator, …" states on what terms, which is a requirement."""
+    allowed = [k for k, t in enumerate(clause) if t.type == "HOWEVER_ALLOWED"]
+    if not allowed:
+        return False
+    return kind != "inclusion" or not any(t.type in ("IF", "THEN") for t in clause[allowed[0]:])
 
 
 def _allowed_by_judgement(nodes: list[Rule], clause: list[Token], judged: Judgement, kind: CriterionKind,
