@@ -176,3 +176,30 @@ def test_items_run_together(text, kind, rule):
 ])
 def test_what_is_not_a_list_label(text, kind):
     assert is_structured(compile_criterion(text, kind).rule) is False
+
+
+@pytest.mark.parametrize("text, rule", [
+    # how a limit may be met, said as a sentence after it (as "(transfusion allowed)" is in brackets)
+    ("Hemoglobin ≥ 90 g/L (9 g/dL) Patients may be transfused to meet this criterion.",
+     'hemoglobin >= 90 g/L or text "may be transfused to meet this criterion"'),
+    ("Hemoglobin ≥ 9 g/dL. Patients may be transfused to meet this criterion.",
+     'hemoglobin >= 9 g/dL or text "may be transfused to meet this criterion"'),
+    ("Hemoglobin ≥ 9 g/dL; Patients may be transfused to meet this criterion; platelets ≥ 100,000/mm3",
+     '(hemoglobin >= 9 g/dL or text "may be transfused to meet this criterion") and platelets >= 100000 /mm3'),
+])
+def test_a_limit_that_may_be_met_by_transfusion(text, rule):
+    assert to_text(compile_criterion(text, "inclusion").rule) == rule
+
+
+def test_a_patient_who_may_be_transfused_to_the_limit_waits():
+    rule = to_text(compile_criterion("Hemoglobin ≥ 9 g/dL. Patients may be transfused to meet this criterion.",
+                                     "inclusion").rule)
+    low = outcome(rule, labs=[{"name": "hemoglobin", "value": 8.5, "unit": "g/dL", "date": "2026-11-15"}])
+    high = outcome(rule, labs=[{"name": "hemoglobin", "value": 10, "unit": "g/dL", "date": "2026-11-15"}])
+    assert (low.truth, high.truth) == (Truth.UNKNOWN, Truth.TRUE)
+
+
+def test_a_transfusion_sentence_alone_is_not_read():
+    # with no limit before it, it is not read
+    assert isinstance(compile_criterion("Patients may be transfused to meet this criterion.", "inclusion").rule,
+                      FreeText)
