@@ -27,6 +27,7 @@ from .nodes import (
     Conditional,
     Exemption,
     FreeText,
+    HadProcedure,
     HasCondition,
     Judgement,
     NoRequirement,
@@ -35,6 +36,7 @@ from .nodes import (
     Rule,
     Span,
     Status,
+    TookMedication,
     TreatmentLines,
     cohort_key,
     is_structured,
@@ -108,13 +110,20 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     starts: list[int] = []  # where each node's clause begins in the verbatim text
     unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
     function_heads: list[int] = []  # nodes that are an "adequate organ function as follows:" head
+    after_note = False  # the clause before said what need not be done ("No HIV testing is required")
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
                 or _NOT_REQUIRED.match(words):
+            after_note = not _list_label(clause, words)
             continue
+        if after_note and clause[0].type == "HOWEVER" and all(t.type in _NOTE_WORDS for t in clause[1:]):
+            # "Brain scans are not required at screening but can be done at the investigator's
+            # discretion": the rest of a note on what need not be done, which asks nothing either
+            continue
+        after_note = False
         starts.append(span.start)
         if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
             # ("Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children": a limit for one
@@ -164,6 +173,20 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
                 nodes.append(AllOf(items=(judged, read), span=span))
                 continue
         if any(t.type == "JUDGEMENT" for t in clause):
+            if nodes and _allows_at_a_call(clause, kind):
+                # "If GI bleeding was from a treated lesion and … low risk per investigator
+                # judgement, enrollment will be allowed": whom the sentences before name, the
+                # investigator may still let in, so they wait for that call (read as one more item,
+                # it would decide no one, and exclude those it lets in)
+                listed = _heads_a_list(clause)
+                said = Span(start=span.start, end=len(text.rstrip())) if listed else span
+                judged = Judgement(text=text[said.start:said.end], span=said)
+                nodes[:] = [_allowed_by_judgement(nodes, clause, judged, kind, vocab)]
+                starts[:] = starts[:1]
+                function_heads.clear()
+                if listed:
+                    break  # (the items listed are what the investigator weighs)
+                continue
             if _heads_a_list(clause):
                 # "… per investigator judgement are eligible, provided that all of the following
                 # are met: - …": the items are conditions of that judgement, not criteria
@@ -234,6 +257,43 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:
+    """Whether a clause that defers to the investigator lets in patients ("… per investigator
+    judgement, enrollment will be allowed"). Under the inclusions, "Subjects are eligible if, in
+    the opinion of the investigator, …" states on what terms, which is a requirement."""
+    allowed = [k for k, t in enumerate(clause) if t.type == "HOWEVER_ALLOWED"]
+    if not allowed:
+        return False
+    return kind != "inclusion" or not any(t.type in ("IF", "THEN") for t in clause[allowed[0]:])
+
+
+def _allowed_by_judgement(nodes: list[Rule], clause: list[Token], judged: Judgement, kind: CriterionKind,
+                          vocab: Vocabulary) -> Rule:
+    """What the clauses before an allowance at the investigator's call come to. An exclusion's
+    conditions, drugs or procedures that the allowance names each wait for the call (the others
+    stay as they are); if it names none of them, all the clauses before it do. An inclusion is
+    met by its clauses, or by the call."""
+    full = Span(start=min(n.span.start for n in (*nodes, judged) if n.span),
+                end=max(n.span.end for n in (*nodes, judged) if n.span))
+    if kind == "inclusion":
+        met = nodes[0] if len(nodes) == 1 else AllOf(items=tuple(nodes))
+        return AnyOf(items=(met, judged), span=full)
+    named = [t.value for t in clause if t.type in ("COND", "MED", "PROC") and vocab.lookup(t.value)]
+
+    def waits(node: Rule) -> Rule:
+        if isinstance(node, (HasCondition, TookMedication, HadProcedure)) and node.concept is not None \
+                and vocab.lookup(node.concept) and any(vocab.descendants(node.concept) & vocab.descendants(c)
+                                                        for c in named):
+            return AllOf(items=(node, judged), span=node.span)
+        if isinstance(node, (AllOf, AnyOf)):
+            return node.model_copy(update={"items": tuple(waits(i) for i in node.items)})
+        return node
+
+    read = nodes[0] if len(nodes) == 1 else AnyOf(items=tuple(flatten_any(nodes)))
+    waited = waits(read)
+    return waited if waited != read else AllOf(items=(read, judged), span=full)
 
 
 def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
@@ -580,6 +640,9 @@ _HOW_SCORED = re.compile(r"^\W*for\s+(?:the\s+)?purposes?\s+of\s+(?:determining|
 _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
                            r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
                            re.IGNORECASE)
+
+# What the rest of a note on what need not be done may say: "but can be done at the clinician's discretion".
+_NOTE_WORDS = frozenset({"WORD", "JUDGEMENT", "OR", "AND", "COMMA", "QUAL"})
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").

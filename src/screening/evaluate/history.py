@@ -104,6 +104,12 @@ _ALLERGY = re.compile(r"allerg|hypersensitiv|anaphyla|urticaria|hives|angioedema
                       re.IGNORECASE)
 
 
+def _said(word: str, note: str) -> bool:
+    """Whether a note says a word as a word of its own: "treated", not "untreated"; "symptomatic",
+    not "asymptomatic" or "non-symptomatic"."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}\b", note) is not None
+
+
 def dated_event(entry: object) -> bool:
     """A procedure or vaccination done on a day, as against an illness, a drug or a procedure
     that goes on from a start to an end (dialysis)."""
@@ -153,11 +159,16 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
     if q == "advanced":
         # recorded, if at all, in the note: spread or beyond surgery is advanced, whatever the word
         return Truth.TRUE if _ADVANCED.search(note) and not NEGATED.search(note) else Truth.UNKNOWN
-    if q in ("symptomatic", "chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
+    if q in ("symptomatic", "asymptomatic"):
+        # recorded only as a note, if at all, and one is not the other ("asymptomatic" holds "symptomatic")
+        said = {w for w in ("symptomatic", "asymptomatic") if _said(w, note)}
+        return Truth.UNKNOWN if len(said) != 1 else Truth.of(said == {q})
+    if q in ("chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
              "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction", "end_stage",
              "decompensated", "life_threatening"):
         # recorded only as a note, if at all
-        return Truth.TRUE if any(w in note for w in {q, q.replace("_", "-"), q.replace("_", " ")}) else Truth.UNKNOWN
+        return Truth.TRUE if any(_said(w, note) for w in {q, q.replace("_", "-"), q.replace("_", " ")}) \
+            else Truth.UNKNOWN
     if q == "therapeutic":
         # a dose meant to treat (anticoagulation): prophylaxis is not it, and the note tells
         if "prophyla" in note:
@@ -194,7 +205,7 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
     if q == "hospitalized":
         return Truth.of(getattr(entry, "hospitalized", None))
     if q == "treated":
-        return Truth.TRUE if end is not None or any(w in note for w in ("treated", "excised", "cured")) \
+        return Truth.TRUE if end is not None or any(_said(w, note) for w in ("treated", "excised", "cured")) \
             else Truth.UNKNOWN
     if q == "refractory":
         outcome = getattr(entry, "outcome", None)

@@ -139,7 +139,7 @@ class Reading:
         return len(origin) - 1
 
 
-EXEMPTION_QUALS = {"secondary", "treated", "active", "history"}
+EXEMPTION_QUALS = {"secondary", "treated", "active", "history", "asymptomatic"}
 
 
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.
@@ -149,7 +149,7 @@ _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic"
 
 ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
-             "planned", "refractory", "treated", "moderate", "symptomatic", "chronic", "mild",
+             "planned", "refractory", "treated", "moderate", "symptomatic", "asymptomatic", "chronic", "mild",
              "metastatic", "advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
              "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",

@@ -33,6 +33,13 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
         current.clear()
 
     for t in tokens:
+        if t.type == "RPAR" and depth == 0 and current and _item_number(current[-1], t):
+            # "… if indicated 9) If a subject is a female …": the next item of the record's list,
+            # run into this one (or opening it); its number is a label, not a value
+            number = current.pop()
+            close(number.start_pos)
+            start = t.end_pos
+            continue
         if t.type == "LPAR":
             depth += 1
         elif t.type == "RPAR":
@@ -61,6 +68,13 @@ def clauses(tokens: list[Token], length: int) -> list[_Clause]:
         current.append(t)
     close(length)
     return clauses
+
+
+def _item_number(number: Token, closing: Token) -> bool:
+    """A list item's number written "9)": a whole number of one or two digits, the ")" right
+    after it, with no "(" open."""
+    return number.type == "NUMBER" and number.end_pos == closing.start_pos and str(number.value).isdigit() \
+        and len(str(number.value)) <= 2
 
 
 # Qualifiers a parenthesis of values can define ("severe liver dysfunction (bilirubin > 14 mg/L)").

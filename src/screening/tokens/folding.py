@@ -247,6 +247,15 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                 if not inner or inner[-1].type == "HOWEVER_ALLOWED":
                     k = j + 1  # "(prophylaxis allowed)" after what is not a limit: it constrains nothing more
                     continue
+        if t.type == "MET_BY" and out and out[-1].type in ("PERIOD", "SEMI") and out[-2:-1] \
+                and out[-2].type in LIMIT_ENDS:
+            out.pop()  # "Hemoglobin ≥ 9 g/dL. Patients may be transfused …": of the limit before
+        if t.type == "MET_BY" and out and out[-1].type in LIMIT_ENDS:
+            # "Hemoglobin ≥ 90 g/L Patients may be transfused to meet this criterion": as "(transfusion
+            # allowed)" after the limit, the patient may be brought to it
+            out.append(token("UNLESS_WORDS", "allowed", t.start_pos, t.end_pos))
+            k += 1
+            continue
         if t.type == "MEASURE" and t.value == "age" and out and out[-1].type in ("ULN", "LLN") and k \
                 and text[tokens[k - 1].end_pos:t.start_pos].strip() == "for":
             k += 1  # "1.5 x ULN (ULN) for age": the patient's own limit is already for age
