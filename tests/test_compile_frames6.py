@@ -78,6 +78,7 @@ READ = [
     ("Drugs that strongly inhibit CYP3A4 (e.g., ketoconazole) within 7 days", "exclusion",
      "medication strong_cyp3a4_inhibitor within 7 days before screening"),
     ("Use of moderate inhibitors of CYP3A4", "exclusion", "medication moderate_cyp3a4_inhibitor"),
+    ("Use of drugs that strongly inhibit cytochrome P450 3A4", "exclusion", "medication strong_cyp3a4_inhibitor"),
     # progression on "at least one prior line of" a treatment: the treatment had, the progression
     # kept in words
     ("Progressed on or after at least one prior line of chemotherapy", "inclusion",
@@ -119,6 +120,8 @@ STAYS_FREE_TEXT = [
     ("Exposed to hepatitis B", "exclusion"),
     # a drug class by its effect on an enzyme, inside an unbalanced bracket
     ("Use of potent inhibitors of CYP3A4)", "exclusion"),
+    # another enzyme, which no class of the vocabulary names
+    ("Use of strong inhibitors of cytochrome P450 2D6", "exclusion"),
     # what the frame is said of is not only conditions
     ("Meets DSM-5 criteria for major depressive disorder and HAM-D ≥ 20 and no prior ECT", "exclusion"),
 ]

@@ -116,12 +116,13 @@ _ENZYME_DRUGS = re.compile(
     r"(?i)\b(?:(?:medications?|drugs?|agents?|medicines?)\s+(?:that|which)\s+(?:are\s+)?)?"
     r"(strong|potent|moderate)(?:ly)?\s+(inhibit|induc)(?:e|es|s|ors?|ers?)?"
     r"(?:\s+(or|and/or|and)\s+(inhibit|induc)(?:e|es|s|ors?|ers?)?)?"
-    r"(?:\s+of)?\s+(?:the\s+)?(?:cytochrome\s+P450\s+)?(?:\(\s*(CYP3A4?)\s*\)|(CYP3A4?)\b)")
+    r"(?:\s+of)?\s+(?:the\s+)?(?:cytochrome\s+P450\s+(?=\(|3A))?(?:\(\s*(CYP3A4?)\s*\)|(CYP3A4?|3A4?)\b)")
 
 
 def _enzyme_drugs(m: re.Match[str]) -> str:
     strength, first, joined, second, bracketed, enzyme = m.groups()
     strength, enzyme = strength.lower(), bracketed or enzyme
+    enzyme = enzyme if enzyme.upper().startswith("CYP") else "CYP" + enzyme  # "cytochrome P450 3A4"
 
     def drugs(act: str) -> str:
         return f"{strength} {enzyme} {'inhibitors' if act.lower() == 'inhibit' else 'inducers'}"
