@@ -90,6 +90,12 @@ READ = [
     ("Exposure to a live vaccine within 4 weeks", "exclusion", "vaccination live_vaccine within 4 weeks before screening"),
     ("Exposure to any investigational agent within the 30 days prior to study visit 1", "exclusion",
      "medication investigational_agent within 30 days before baseline"),
+    # a suspicion: an exclusion may read the diagnosis (narrower), an inclusion a suspicion
+    # negated (at least none of it); one asked for stays words beside what else is read
+    ("Known or suspected COVID-19", "exclusion", "condition covid_19"),
+    ("No known or suspected brain metastases", "inclusion", "not condition brain_metastases"),
+    ("Suspected bacterial meningitis; age >= 18 years", "inclusion",
+     'text "Suspected bacterial meningitis" and age >= 18 years'),
     # what a patient presents with, they have now
     ("Patients presenting with acute ischemic stroke", "exclusion", "condition ischemic_stroke [current, active]"),
     ("Adults presenting with community-acquired pneumonia", "inclusion", "condition community_acquired_pneumonia [current]"),
@@ -122,6 +128,10 @@ STAYS_FREE_TEXT = [
     ("Use of potent inhibitors of CYP3A4)", "exclusion"),
     # another enzyme, which no class of the vocabulary names
     ("Use of strong inhibitors of cytochrome P450 2D6", "exclusion"),
+    # a suspicion asked for is not the diagnosis, which a patient who meets the criterion may not have
+    ("Patients with suspected sepsis", "inclusion"),
+    ("Known or suspected COVID-19", "inclusion"),
+    ("Adults with confirmed or suspected influenza", "inclusion"),
     # what the frame is said of is not only conditions
     ("Meets DSM-5 criteria for major depressive disorder and HAM-D ≥ 20 and no prior ECT", "exclusion"),
 ]
@@ -143,6 +153,11 @@ def test_stays_free_text(text: str, kind: str) -> None:
 def test_postmenopausal_women_with_a_condition_are_excluded_only_with_both(sex, conditions, expected) -> None:
     rule = to_text(compile_criterion("Postmenopausal women with osteoporosis", "exclusion").rule)
     assert outcome(rule, "exclusion", sex=sex, conditions=conditions, complete=["conditions"]).truth == expected
+
+
+def test_a_suspicion_asked_for_does_not_fail_a_patient_without_the_diagnosis() -> None:
+    rule = to_text(compile_criterion("Patients with suspected sepsis", "inclusion").rule)
+    assert outcome(rule, "inclusion", conditions=[], complete=["conditions"]).truth == Truth.UNKNOWN
 
 
 def test_an_indication_for_a_treatment_waits_for_a_coordinator() -> None:

@@ -116,7 +116,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
                 or _NOT_REQUIRED.match(words):
             continue
         starts.append(span.start)
-        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
+        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words) \
+                or kind == "inclusion" and _only_suspected(words):
             # ("Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children": a limit for one
             # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
@@ -580,6 +581,20 @@ _HOW_SCORED = re.compile(r"^\W*for\s+(?:the\s+)?purposes?\s+of\s+(?:determining|
 _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|CT|MRI|histologic|histological"
                            r"|endoscopic)\s+evidence\s+of\s+(?:an?\s+)?(?:prior|previous|past|old|healed|history)\b",
                            re.IGNORECASE)
+
+# "Patients with suspected sepsis": a suspicion is not the diagnosis, and an inclusion that asks
+# for one is met by patients whose problem list does not name it ("suspected" is filler, so read,
+# it would fail them). An exclusion may read the diagnosis, which is narrower; so may a suspicion
+# under a negation ("no known or suspected brain metastases" asks at least that there be none).
+_SUSPECTED = re.compile(r"\bsuspect(?:ed|ion)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|non|without|absence\s+of|free\s+of|never)\b", re.IGNORECASE)
+
+
+def _only_suspected(words: str) -> bool:
+    """Whether the clause says a condition is suspected, not under a negation."""
+    said = _SUSPECTED.search(words)
+    return said is not None and not _NEGATED.search(words[:said.start()])
+
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").
