@@ -68,6 +68,37 @@ READ = [
     ("Fulfils ACR criteria for severe rheumatoid arthritis", "inclusion", "condition rheumatoid_arthritis [severe]"),
     ("Dementia criteria according to the Diagnostic and Statistical Manual of Mental Disorders IV", "exclusion",
      "condition dementia"),
+    # a drug class said with a verb: "medication that strongly inhibits CYP3A4" is a strong CYP3A4
+    # inhibitor; "strong inhibitors or inducers of" names both classes
+    ("A requirement for concurrent treatment with medication that strongly induce or inhibit cytochrome P450 (CYP3A)",
+     "exclusion", "medication strong_cyp3a4_inducer [current] or medication strong_cyp3a4_inhibitor [current]"),
+    ("Use of strong inhibitors or inducers of CYP3A4 within 14 days", "exclusion",
+     "medication strong_cyp3a4_inhibitor within 14 days before screening or medication strong_cyp3a4_inducer "
+     "within 14 days before screening"),
+    ("Drugs that strongly inhibit CYP3A4 (e.g., ketoconazole) within 7 days", "exclusion",
+     "medication strong_cyp3a4_inhibitor within 7 days before screening"),
+    ("Use of moderate inhibitors of CYP3A4", "exclusion", "medication moderate_cyp3a4_inhibitor"),
+    ("Use of drugs that strongly inhibit cytochrome P450 3A4", "exclusion", "medication strong_cyp3a4_inhibitor"),
+    # progression on "at least one prior line of" a treatment: the treatment had, the progression
+    # kept in words
+    ("Progressed on or after at least one prior line of chemotherapy", "inclusion",
+     'medication chemotherapy [history] and text "Progressed on or after at least one prior line of chemotherapy"'),
+    ("Radiographic progression on ≥ 1 prior line of chemotherapy", "inclusion",
+     'medication chemotherapy [history] and text "Radiographic progression on >= 1 prior line of chemotherapy"'),
+    # exposure to a drug is having had it
+    ("Prior exposure to any anti-PD-1 therapy", "exclusion", "medication pd1_inhibitor [history]"),
+    ("Exposure to a live vaccine within 4 weeks", "exclusion", "vaccination live_vaccine within 4 weeks before screening"),
+    ("Exposure to any investigational agent within the 30 days prior to study visit 1", "exclusion",
+     "medication investigational_agent within 30 days before baseline"),
+    # a suspicion: an exclusion may read the diagnosis (narrower), an inclusion a suspicion
+    # negated (at least none of it); one asked for stays words beside what else is read
+    ("Known or suspected COVID-19", "exclusion", "condition covid_19"),
+    ("No known or suspected brain metastases", "inclusion", "not condition brain_metastases"),
+    ("Suspected bacterial meningitis; age >= 18 years", "inclusion",
+     'text "Suspected bacterial meningitis" and age >= 18 years'),
+    # what a patient presents with, they have now
+    ("Patients presenting with acute ischemic stroke", "exclusion", "condition ischemic_stroke [current, active]"),
+    ("Adults presenting with community-acquired pneumonia", "inclusion", "condition community_acquired_pneumonia [current]"),
 ]
 
 
@@ -89,6 +120,18 @@ STAYS_FREE_TEXT = [
     # a probable diagnosis
     ("currently meet DSM-IV criteria for:", "exclusion"),
     ("Meets criteria for probable DLB as defined by the 4th report of the DLB consortium", "inclusion"),
+    # exposure to an infection is contact with it, not having it
+    ("Exposure to tuberculosis within 3 months", "exclusion"),
+    ("Known exposure to COVID-19 within 14 days", "exclusion"),
+    ("Exposed to hepatitis B", "exclusion"),
+    # a drug class by its effect on an enzyme, inside an unbalanced bracket
+    ("Use of potent inhibitors of CYP3A4)", "exclusion"),
+    # another enzyme, which no class of the vocabulary names
+    ("Use of strong inhibitors of cytochrome P450 2D6", "exclusion"),
+    # a suspicion asked for is not the diagnosis, which a patient who meets the criterion may not have
+    ("Patients with suspected sepsis", "inclusion"),
+    ("Known or suspected COVID-19", "inclusion"),
+    ("Adults with confirmed or suspected influenza", "inclusion"),
     # what the frame is said of is not only conditions
     ("Meets DSM-5 criteria for major depressive disorder and HAM-D ≥ 20 and no prior ECT", "exclusion"),
 ]
@@ -110,6 +153,11 @@ def test_stays_free_text(text: str, kind: str) -> None:
 def test_postmenopausal_women_with_a_condition_are_excluded_only_with_both(sex, conditions, expected) -> None:
     rule = to_text(compile_criterion("Postmenopausal women with osteoporosis", "exclusion").rule)
     assert outcome(rule, "exclusion", sex=sex, conditions=conditions, complete=["conditions"]).truth == expected
+
+
+def test_a_suspicion_asked_for_does_not_fail_a_patient_without_the_diagnosis() -> None:
+    rule = to_text(compile_criterion("Patients with suspected sepsis", "inclusion").rule)
+    assert outcome(rule, "inclusion", conditions=[], complete=["conditions"]).truth == Truth.UNKNOWN
 
 
 def test_an_indication_for_a_treatment_waits_for_a_coordinator() -> None:

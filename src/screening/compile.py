@@ -125,7 +125,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             continue
         after_note = False
         starts.append(span.start)
-        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words):
+        if _SEEN_OF_PAST.search(words) or _FOR_AN_AGE_GROUP.search(words) \
+                or kind == "inclusion" and _only_suspected(words):
             # ("Creatinine ≤ 1.5 mg/dL for adults, and ≤ 1.0 mg/dL for children": a limit for one
             # age group, whose name the vocabulary passes over; read, each would bind every patient)
             nodes.append(FreeText(text=words, span=span))
@@ -643,6 +644,20 @@ _SEEN_OF_PAST = re.compile(r"\b(?:radiographic|radiological|radiologic|imaging|C
 
 # What the rest of a note on what need not be done may say: "but can be done at the clinician's discretion".
 _NOTE_WORDS = frozenset({"WORD", "JUDGEMENT", "OR", "AND", "COMMA", "QUAL"})
+
+# "Patients with suspected sepsis": a suspicion is not the diagnosis, and an inclusion that asks
+# for one is met by patients whose problem list does not name it ("suspected" is filler, so read,
+# it would fail them). An exclusion may read the diagnosis, which is narrower; so may a suspicion
+# under a negation ("no known or suspected brain metastases" asks at least that there be none).
+_SUSPECTED = re.compile(r"\bsuspect(?:ed|ion)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|not|non|without|absence\s+of|free\s+of|never)\b", re.IGNORECASE)
+
+
+def _only_suspected(words: str) -> bool:
+    """Whether the clause says a condition is suspected, not under a negation."""
+    said = _SUSPECTED.search(words)
+    return said is not None and not _NEGATED.search(words[:said.start()])
+
 
 # Words in a list's head that change what its items mean ("unless …", "for patients with …:",
 # "none of …").

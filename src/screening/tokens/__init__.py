@@ -47,7 +47,7 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require,
+    bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
     half_lives, naive_to, no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs,
     standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of,
 )
@@ -129,7 +129,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(tokens)), text), text)
+    tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(exposures(tokens))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)

@@ -110,6 +110,25 @@ def _spelled_out(m: re.Match[str]) -> str:
     return words if all(letter in rest for letter in letters[1:]) else m.group(0)
 
 
+# "Strong inhibitors or inducers of CYP3A4", "medication that strongly induce or inhibit cytochrome
+# P450 (CYP3A)": the drug classes the vocabulary names "strong CYP3A4 inhibitors" and "… inducers"
+_ENZYME_DRUGS = re.compile(
+    r"(?i)\b(?:(?:medications?|drugs?|agents?|medicines?)\s+(?:that|which)\s+(?:are\s+)?)?"
+    r"(strong|potent|moderate)(?:ly)?\s+(inhibit|induc)(?:e|es|s|ors?|ers?)?"
+    r"(?:\s+(or|and/or|and)\s+(inhibit|induc)(?:e|es|s|ors?|ers?)?)?"
+    r"(?:\s+of)?\s+(?:the\s+)?(?:cytochrome\s+P450\s+(?=\(|3A))?(?:\(\s*(CYP3A4?)\s*\)|(CYP3A4?|3A4?)\b)")
+
+
+def _enzyme_drugs(m: re.Match[str]) -> str:
+    strength, first, joined, second, bracketed, enzyme = m.groups()
+    strength, enzyme = strength.lower(), bracketed or enzyme
+    enzyme = enzyme if enzyme.upper().startswith("CYP") else "CYP" + enzyme  # "cytochrome P450 3A4"
+
+    def drugs(act: str) -> str:
+        return f"{strength} {enzyme} {'inhibitors' if act.lower() == 'inhibit' else 'inducers'}"
+    return drugs(first) if joined is None else f"{drugs(first)} {joined} {drugs(second)}"
+
+
 _PRESCRIBED = r"(?:prescription|prescribed)"
 _UNPRESCRIBED = r"(?:non-?prescription|over[- ]the[- ]counter|OTC)"
 
@@ -134,6 +153,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         (_PRESSURE_NAMED_AFTER, _pressure_named_after),
         (_AFFECTING_ORGANS, _organ_diseases),
         (_SPELLED_OUT, _spelled_out),
+        (_ENZYME_DRUGS, _enzyme_drugs),
         # "hypo- or hyperthyroidism": the prefix said alone shares the rest of the word
         (r"(?i)\b(hypo|hyper)-?\s+(or|and/or|and)\s+(hyper|hypo)([a-z]{4,})\b", r"\1\4 \2 \3\4"),
         (r"(?i)\bcontra[- ](indicat)", r"contra\1"),   # "contra-indication", "contra indications"

@@ -99,6 +99,25 @@ def naive_to(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+def exposures(tokens: list[Token]) -> list[Token]:
+    """"Prior exposure to anti-PD-1 therapy", "exposed to rituximab": a drug or vaccine had, and
+    the words say no more. "Exposure to tuberculosis", "to COVID-19 within 14 days": contact with
+    an infection, which is not having it — after anything but a drug the words stay unread."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type != "EXPOSED_TO":
+            out.append(t)
+            continue
+        named = next((x for x in tokens[k + 1:] if x.type not in ("QUAL", "OTHER")), None)
+        if named is None or named.type not in _EXPOSED_TO_WHAT:
+            out.append(retyped(t, "WORD"))
+    return out
+
+
+# What one is exposed to by having had it ("any of the following drugs: …" names them after)
+_EXPOSED_TO_WHAT = frozenset({"MED", "VACC", "ANY_OF"})
+
+
 _PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse"})
 
 
@@ -107,7 +126,9 @@ _PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "cl
 
 _ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
                           r"(?:(?:treatment|therapy)\s+with\s+)?"
-                          r"(?:(?:at\s+least\s+one|one|a|an|the|any|prior|previous)\s+)*")
+                          r"(?:(?:at\s+least\s+(?:one|1)|(?:≥|>=)\s*1|one|a|an|the|any|prior|previous)\s+)*"
+                          # "on at least one prior line of chemotherapy": having had it, as one course is
+                          r"(?:(?:line|regimen|course)\s+of\s+)?")
 
 
 def progressed_on(tokens: list[Token], text: str) -> list[Token]:
