@@ -203,3 +203,15 @@ def test_a_transfusion_sentence_alone_is_not_read():
     # with no limit before it, it is not read
     assert isinstance(compile_criterion("Patients may be transfused to meet this criterion.", "inclusion").rule,
                       FreeText)
+
+
+@pytest.mark.parametrize("note, truth", [
+    ("pre-treated with radiosurgery", Truth.FALSE),   # treated, so excepted
+    ("un-treated", Truth.UNKNOWN),    # not said to be treated: the exception waits
+    ("treated", Truth.FALSE),
+])
+def test_treated_is_a_word_of_the_note(note, truth):
+    got = outcome("condition brain_metastases except (brain_metastases [treated])", "exclusion",
+                  complete=["conditions"], conditions=[{"name": "brain metastases", "onset": "2026-06-01",
+                                                         "note": note}])
+    assert got.truth is truth

@@ -105,9 +105,9 @@ _ALLERGY = re.compile(r"allerg|hypersensitiv|anaphyla|urticaria|hives|angioedema
 
 
 def _said(word: str, note: str) -> bool:
-    """Whether a note says a word as a word of its own: "treated", not "untreated"; "symptomatic",
-    not "asymptomatic" or "non-symptomatic"."""
-    return re.search(rf"(?<![\w-]){re.escape(word)}\b", note) is not None
+    """Whether a note says a word as a word of its own: "treated" or "pre-treated", not "untreated";
+    "symptomatic", not "asymptomatic" or "non-symptomatic"."""
+    return re.search(rf"(?<!\w)(?<!non-)(?<!un-){re.escape(word)}\b", note) is not None
 
 
 def dated_event(entry: object) -> bool:
