@@ -24,6 +24,14 @@ READ = [
      "not medication biologic within 3 months before screening"),
     ("Must be ≥ 4 weeks from the last dose of immunotherapy", "inclusion",
      "not medication cancer_immunotherapy within 4 weeks before screening"),
+    # ... with its comparator after the number, or the time written last, or one comparator for a list
+    ("4 or more weeks since the last dose of chemotherapy", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening"),
+    ("Time since last chemotherapy ≥ 4 weeks", "inclusion", "not medication chemotherapy within 4 weeks before screening"),
+    ("Time since last chemotherapy < 4 weeks", "exclusion", "medication chemotherapy within 4 weeks before screening"),
+    ("At least 4 weeks since last radiotherapy, 2 weeks since last chemotherapy", "inclusion",
+     "not procedure radiotherapy within 4 weeks before screening and not medication chemotherapy within 2 weeks "
+     "before screening"),
     # ... with no comparator, in an inclusion: at least that long
     ("Four weeks since the last cytotoxic chemotherapy", "inclusion",
      "not medication chemotherapy within 4 weeks before screening"),
@@ -104,6 +112,8 @@ STAYS_FREE_TEXT = [
     ("4 weeks since the last chemotherapy", "exclusion"),
     # the last episode of a disease that goes on is not one of its entries
     ("More than 6 months since the last episode of depression", "inclusion"),
+    # "less than" a list of times since excludes by any of them, which "and" would not say
+    ("Less than 4 weeks since chemotherapy, 2 weeks since radiotherapy", "exclusion"),
     # a time since a condition that goes on is since its diagnosis, not a wash-out (read as one it
     # failed everyone who has it)
     ("At least 6 months since type 2 diabetes diagnosis", "inclusion"),

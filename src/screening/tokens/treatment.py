@@ -454,11 +454,46 @@ def _since(t: Token) -> bool:
     return t.type == "BEFORE" and t.value.lower().endswith("since")
 
 
+def _time_first(tokens: list[Token], text: str) -> list[Token]:
+    """"Time since last chemotherapy ≥ 4 weeks": the time since it, written first, as "≥ 4 weeks
+    since last chemotherapy" is."""
+    if len(tokens) < 6 or not (tokens[0].type == "WORD" and text[tokens[0].start_pos:tokens[0].end_pos].lower() == "time"
+                               and _since(tokens[1])):
+        return tokens
+    named = skip_over(tokens, 2 + (tokens[2].type == "WORD" and tokens[2].value.lower() == "last"), ("QUAL",))
+    end = named + 4
+    if named >= len(tokens) or tokens[named].type not in (*TREATMENTS, "COND") or tokens[named + 1].type not in COMPARATORS \
+            or [t.type for t in tokens[named + 2:end]] != ["NUMBER", "TIMEUNIT"] \
+            or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+        return tokens
+    return [*tokens[named + 1:end], tokens[1], *tokens[2:named + 1], *tokens[end:]]
+
+
+def _shared_comparator(tokens: list[Token]) -> list[Token]:
+    """"At least 4 weeks since last radiotherapy, 2 weeks since last chemotherapy": the least time
+    that opens a list of times since reaches each of them, all of which are asked ("less than 4
+    weeks since …, 2 weeks since …" excludes by any of them, which "and" would not say)."""
+    opens = 1 if tokens and tokens[0].type == "MUST" else 0
+    if len(tokens) <= opens or tokens[opens].type not in ("GE", "GT"):
+        return tokens
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if k and t.type == "NUMBER" and tokens[k - 1].type in ("COMMA", "AND") and k + 2 < len(tokens) \
+                and tokens[k + 1].type == "TIMEUNIT" and _since(tokens[k + 2]):
+            out[-1] = retyped(out[-1], "AND")
+            out.append(token(tokens[opens].type, tokens[opens].value, t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
 def _time_since(tokens: list[Token], text: str) -> list[Token]:
     """"At least 6 months after (from) the last dose of rituximab", "≥ 4 weeks after surgery": a
     requirement that opens with a time since a treatment is "since" it ("Must be ≥ 4 weeks from …")."""
     if tokens and tokens[0].type == "MUST":
         return [tokens[0], *_time_since(tokens[1:], text)]
+    if [t.type for t in tokens[:4]] == ["NUMBER", "GE", "TIMEUNIT", "BEFORE"] and _since(tokens[3]):
+        tokens = [tokens[1], tokens[0], *tokens[2:]]  # "4 or more weeks since the last dose of chemotherapy"
+    tokens = _time_first(tokens, text)
     kinds = [t.type for t in tokens[:5]]
     if kinds[:3] == ["NUMBER", "TIMEUNIT", "BEFORE"] and _since(tokens[2]) and len(tokens) > 3:
         # "Four weeks since the last cytotoxic chemotherapy": a time since, with no comparator, is a
@@ -488,7 +523,7 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
     since treatments named before it. WASHED marks the end of their list; "completed" goes. Only
     for treatments with no qualifier but "prior" or "current" ("started metformin at least 3
     months before" dates a start, "palliative radiotherapy" is not any radiotherapy)."""
-    tokens = _time_since(tokens, text)
+    tokens = _shared_comparator(_time_since(tokens, text))
     tokens = [t for k, t in enumerate(tokens) if not (
         t.type == "ABLE" and t.value in _COMPLETED and 0 < k < len(tokens) - 1
         and tokens[k - 1].type in TREATMENTS and tokens[k + 1].type == "WITHIN")]  # "… was completed within 7 days"
