@@ -96,6 +96,13 @@ READ = [
     ("No known or suspected brain metastases", "inclusion", "not condition brain_metastases"),
     ("Suspected bacterial meningitis; age >= 18 years", "inclusion",
      'text "Suspected bacterial meningitis" and age >= 18 years'),
+    # "at or less than": the value may be the limit itself
+    ("Gestational age at or greater than 37 weeks", "inclusion", "gestational_age >= 37 weeks"),
+    ("Infants born alive at or greater than 37 weeks gestation", "inclusion", "gestational_age_at_birth >= 37"),
+    ("Weight at or less than 100 kg", "inclusion", "weight <= 100 kg"),
+    # the screen visit is the screening visit, in whatever brackets
+    ("Women of childbearing potential must have a negative serum beta-HCG pregnancy test at the Screen (Baseline) "
+     "visit", "inclusion", "if (female and childbearing_potential) then not pregnant"),
     # what a patient presents with, they have now
     ("Patients presenting with acute ischemic stroke", "exclusion", "condition ischemic_stroke [current, active]"),
     ("Adults presenting with community-acquired pneumonia", "inclusion", "condition community_acquired_pneumonia [current]"),
