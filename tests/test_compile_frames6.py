@@ -96,6 +96,17 @@ READ = [
     ("No known or suspected brain metastases", "inclusion", "not condition brain_metastases"),
     ("Suspected bacterial meningitis; age >= 18 years", "inclusion",
      'text "Suspected bacterial meningitis" and age >= 18 years'),
+    # a drug prescribed is a drug taken
+    ("Patients currently prescribed opioids", "exclusion", "medication opioid [current]"),
+    ("Subjects who are prescribed anticoagulants within 7 days", "exclusion",
+     "medication anticoagulant within 7 days before screening"),
+    # "at or less than": the value may be the limit itself
+    ("Gestational age at or greater than 37 weeks", "inclusion", "gestational_age >= 37 weeks"),
+    ("Infants born alive at or greater than 37 weeks gestation", "inclusion", "gestational_age_at_birth >= 37"),
+    ("Weight at or less than 100 kg", "inclusion", "weight <= 100 kg"),
+    # the screen visit is the screening visit, in whatever brackets
+    ("Women of childbearing potential must have a negative serum beta-HCG pregnancy test at the Screen (Baseline) "
+     "visit", "inclusion", "if (female and childbearing_potential) then not pregnant"),
     # what a patient presents with, they have now
     ("Patients presenting with acute ischemic stroke", "exclusion", "condition ischemic_stroke [current, active]"),
     ("Adults presenting with community-acquired pneumonia", "inclusion", "condition community_acquired_pneumonia [current]"),
@@ -128,6 +139,9 @@ STAYS_FREE_TEXT = [
     ("Use of potent inhibitors of CYP3A4)", "exclusion"),
     # another enzyme, which no class of the vocabulary names
     ("Use of strong inhibitors of cytochrome P450 2D6", "exclusion"),
+    # a drug taken without a prescription is not the drug not taken
+    ("Use of non-prescribed opioids", "exclusion"),
+    ("Opioids not prescribed by a physician", "exclusion"),
     # a suspicion asked for is not the diagnosis, which a patient who meets the criterion may not have
     ("Patients with suspected sepsis", "inclusion"),
     ("Known or suspected COVID-19", "inclusion"),
