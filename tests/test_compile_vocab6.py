@@ -347,3 +347,54 @@ def test_more_letters_read_from_their_field(text, kind, rule):
 ])
 def test_more_letters_without_a_field_stay_free_text(text, kind):
     assert isinstance(compile_criterion(text, kind).rule, FreeText)
+
+
+# --- mycobacteria, prostate cancer recurrence, transplantation, fibrosis ------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("MAC lung disease", "inclusion", "condition mac_lung_disease"),
+    ("Mycobacterium avium complex infection within 6 months", "exclusion",
+     "condition mac_infection within 6 months before screening"),
+    ("Nontuberculous mycobacterial lung disease", "exclusion", "condition ntm_lung_disease"),
+    ("PSA recurrence", "inclusion", "condition biochemically_recurrent_prostate_cancer"),
+    ("History of acute rejection within 6 months", "exclusion",
+     "condition acute_rejection [history] within 6 months before screening"),
+    ("Biopsy-proven acute rejection", "exclusion", "condition biopsy_proven_acute_rejection"),
+    ("Antibody-mediated rejection", "exclusion", "condition antibody_mediated_rejection"),
+    ("CLAD", "exclusion", "condition clad"),
+    ("Progressive pulmonary fibrosis", "inclusion", "condition progressive_pulmonary_fibrosis"),
+])
+def test_more_names_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("narrow, broad", [
+    ("mac_lung_disease", "mac_infection"), ("mac_lung_disease", "ntm_lung_disease"),
+    ("mac_infection", "atypical_mycobacterial_infection"),
+    ("biopsy_proven_acute_rejection", "acute_rejection"), ("acute_cellular_rejection", "t_cell_mediated_rejection"),
+    ("antibody_mediated_rejection", "transplant_rejection"), ("progressive_pulmonary_fibrosis", "pulmonary_fibrosis"),
+])
+def test_more_kinds_keep_their_parent(narrow, broad):
+    assert VOCAB.is_a(narrow, broad)
+    assert not VOCAB.is_a(broad, narrow)
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # another nontuberculous mycobacterium is not MAC; a bare record of NTM may be
+    ([{"name": "NTM infection"}], Truth.UNKNOWN),
+    ([{"name": "MAC lung disease"}], Truth.TRUE),
+])
+def test_an_ntm_infection_is_not_certainly_mac(conditions, truth):
+    rule = to_text(compile_criterion("Mycobacterium avium complex infection", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # a rejection treated without a biopsy may not have been proven by one; a chronic one is not acute
+    ([{"name": "acute rejection", "onset": "2026-06-01"}], Truth.UNKNOWN),
+    ([{"name": "chronic rejection", "onset": "2026-06-01"}], Truth.FALSE),
+    ([{"name": "BPAR", "onset": "2026-06-01"}], Truth.TRUE),
+])
+def test_biopsy_proven_rejection_is_not_any_rejection(conditions, truth):
+    rule = to_text(compile_criterion("History of biopsy-proven acute rejection", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
