@@ -398,3 +398,17 @@ def test_an_ntm_infection_is_not_certainly_mac(conditions, truth):
 def test_biopsy_proven_rejection_is_not_any_rejection(conditions, truth):
     rule = to_text(compile_criterion("History of biopsy-proven acute rejection", "exclusion").rule)
     assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("criterion, conditions, truth", [
+    # chronic bronchitis may be without airflow obstruction, emphysema is no chronic bronchitis
+    ("Chronic bronchitis", [{"name": "emphysema"}], Truth.FALSE),
+    ("Chronic bronchitis", [{"name": "chronic bronchitis"}], Truth.TRUE),
+    # right heart failure is no left ventricular failure; a bare heart failure may be either
+    ("Left ventricular failure", [{"name": "heart failure"}], Truth.UNKNOWN),
+    ("Left ventricular failure", [{"name": "cor pulmonale"}], Truth.FALSE),
+    ("Congestive heart failure", [{"name": "left ventricular failure"}], Truth.TRUE),
+])
+def test_a_kind_of_a_disease_does_not_exclude_the_whole_disease(criterion, conditions, truth):
+    rule = to_text(compile_criterion(criterion, "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
