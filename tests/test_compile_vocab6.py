@@ -412,3 +412,23 @@ def test_biopsy_proven_rejection_is_not_any_rejection(conditions, truth):
 def test_a_kind_of_a_disease_does_not_exclude_the_whole_disease(criterion, conditions, truth):
     rule = to_text(compile_criterion(criterion, "exclusion").rule)
     assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Philadelphia chromosome-positive ALL", "inclusion", "condition ph_positive_all"),
+    # the nucleic acid test for HCV is the HCV RNA test
+    ("Positive NAT for HCV", "exclusion", "hcv_rna in {positive}"),
+    ("Diabetic maculopathy", "exclusion", "condition diabetic_maculopathy"),
+])
+def test_last_names_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("conditions, truth", [
+    # an ischaemic diabetic maculopathy has no edema: a record of maculopathy may not be DME
+    ([{"name": "diabetic maculopathy"}], Truth.UNKNOWN),
+    ([{"name": "DME"}], Truth.TRUE),
+])
+def test_a_diabetic_maculopathy_is_not_certainly_macular_edema(conditions, truth):
+    rule = to_text(compile_criterion("Diabetic macular edema", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
