@@ -1,8 +1,11 @@
 """Readings of criteria written in the style of current registry records (none from the seeds or
 the corpus), audited for wrong fails: a patient a careful coordinator would not fail must not be
 failed by the structured reading. The criteria written for the audit, with the reading each had
-when it was judged, are kept in ``data/unseen_criteria.yaml``."""
+when it was judged, are kept in ``data/unseen_criteria.yaml``; the readings are golden, so a change
+to any of them is seen and judged (``UPDATE_GOLDEN=1`` rewrites them — review the diff)."""
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,8 @@ from screening.logic import Truth
 from screening.nodes import is_structured
 from screening.printer import to_text
 
-UNSEEN = YAML(typ="safe").load((Path(__file__).parent / "data" / "unseen_criteria.yaml").read_text(encoding="utf-8"))
+UNSEEN_FILE = Path(__file__).parent / "data" / "unseen_criteria.yaml"
+UNSEEN = YAML(typ="safe").load(UNSEEN_FILE.read_text(encoding="utf-8"))
 
 
 def screened(text: str, kind: str, **profile) -> Truth:
@@ -188,3 +192,17 @@ def test_unseen_criteria_compile_and_what_must_stay_words_does(item):
     compiled = compile_criterion(item["text"], item["kind"])
     if item.get("stays_words"):
         assert not is_structured(compiled.rule), to_text(compiled.rule)
+
+
+def test_unseen_criteria_keep_the_readings_they_were_judged_with():
+    readings = [to_text(compile_criterion(item["text"], item["kind"]).rule) for item in UNSEEN]
+    if os.environ.get("UPDATE_GOLDEN"):
+        # rewrite only the reading lines, so the file's comments and layout stay as written
+        lines = UNSEEN_FILE.read_text(encoding="utf-8").split("\n")
+        at = [i for i, line in enumerate(lines) if line.startswith("  reading: ")]
+        assert len(at) == len(readings)
+        for i, reading in zip(at, readings):
+            lines[i] = "  reading: " + json.dumps(reading, ensure_ascii=False)
+        UNSEEN_FILE.write_text("\n".join(lines), encoding="utf-8")
+    changed = [(item["text"], item["reading"], now) for item, now in zip(UNSEEN, readings) if now != item["reading"]]
+    assert not changed, f"{len(changed)} readings changed (UPDATE_GOLDEN=1 rewrites them): {changed[:5]}"
