@@ -76,3 +76,30 @@ def test_broad_words_and_narrow_kinds(text, kind, rule):
     compiled = compile_criterion(text, kind)
     assert not compiled.errors
     assert to_text(compiled.rule) == rule
+
+
+# --- a qualifier written on an item inside a list stays on it ------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Within 6 months: MI, symptomatic CHF, CVA", "exclusion",
+     "condition myocardial_infarction within 6 months before screening and condition heart_failure [symptomatic] "
+     "within 6 months before screening and condition stroke within 6 months before screening"),
+    # one written before the list reaches every item
+    ("Severe or uncontrolled asthma, COPD or emphysema", "exclusion",
+     "(condition asthma [severe] or condition asthma [uncontrolled]) or (condition copd [severe] or condition copd "
+     "[uncontrolled]) or (condition emphysema [severe] or condition emphysema [uncontrolled])"),
+    # an item named by its tail alone shares what the one before it was said with
+    ("History of HIV infection or chronic hepatitis B or C", "exclusion",
+     "condition hiv_infection [history] or condition hepatitis_b [chronic] or condition hepatitis_c [chronic]"),
+    # "uncontrolled hypertension or diabetes": of both or of one? an exclusion reads it of both,
+    # an inclusion of the one it is written on (either way the reading can only decide fewer)
+    ("MI, uncontrolled hypertension or diabetes", "exclusion",
+     "condition myocardial_infarction or condition hypertension [uncontrolled] or "
+     "condition diabetes_mellitus [uncontrolled]"),
+    ("MI, uncontrolled hypertension or diabetes", "inclusion",
+     "condition myocardial_infarction or condition hypertension [uncontrolled] or condition diabetes_mellitus"),
+])
+def test_qualifiers_inside_a_list(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
