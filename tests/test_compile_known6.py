@@ -103,3 +103,31 @@ def test_qualifiers_inside_a_list(text, kind, rule):
     compiled = compile_criterion(text, kind)
     assert not compiled.errors
     assert to_text(compiled.rule) == rule
+
+
+# --- letters of two scores, read from the sentence's other names ---------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Crohn's disease with CDAI between 220 and 450", "inclusion",
+     "condition crohns_disease and (crohns_disease_activity_index >= 220 and crohns_disease_activity_index <= 450)"),
+    ("Rheumatoid arthritis with CDAI > 10", "inclusion", "condition rheumatoid_arthritis and cdai_ra > 10"),
+    ("BPH with IPSS ≥ 13", "inclusion", "condition benign_prostatic_hyperplasia and ipss_prostate >= 13"),
+])
+def test_ambiguous_score_letters(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("CDAI > 220", "inclusion"),      # which index, the sentence does not say
+    ("cdai > 220", "inclusion"),
+    ("IPSS ≥ 13", "inclusion"),
+    ("MDS with IPSS intermediate-2 or high risk", "inclusion"),  # the prognostic scoring system
+    # "capped at" may bound a value or only the number a formula uses ("CrCl capped at 125 mL/min")
+    ("The MELD score for enrollment will be capped at 16.", "inclusion"),
+    # cycles of a treatment are not lines of it, and a profile does not count them
+    ("Received at least 2 prior cycles of chemotherapy", "inclusion"),
+])
+def test_what_stays_words_round6(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)
