@@ -76,3 +76,58 @@ def test_broad_words_and_narrow_kinds(text, kind, rule):
     compiled = compile_criterion(text, kind)
     assert not compiled.errors
     assert to_text(compiled.rule) == rule
+
+
+# --- a qualifier written on an item inside a list stays on it ------------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Within 6 months: MI, symptomatic CHF, CVA", "exclusion",
+     "condition myocardial_infarction within 6 months before screening and condition heart_failure [symptomatic] "
+     "within 6 months before screening and condition stroke within 6 months before screening"),
+    # one written before the list reaches every item
+    ("Severe or uncontrolled asthma, COPD or emphysema", "exclusion",
+     "(condition asthma [severe] or condition asthma [uncontrolled]) or (condition copd [severe] or condition copd "
+     "[uncontrolled]) or (condition emphysema [severe] or condition emphysema [uncontrolled])"),
+    # an item named by its tail alone shares what the one before it was said with
+    ("History of HIV infection or chronic hepatitis B or C", "exclusion",
+     "condition hiv_infection [history] or condition hepatitis_b [chronic] or condition hepatitis_c [chronic]"),
+    # "uncontrolled hypertension or diabetes": of both or of one? an exclusion reads it of both,
+    # an inclusion of the one it is written on (either way the reading can only decide fewer)
+    ("MI, uncontrolled hypertension or diabetes", "exclusion",
+     "condition myocardial_infarction or condition hypertension [uncontrolled] or "
+     "condition diabetes_mellitus [uncontrolled]"),
+    ("MI, uncontrolled hypertension or diabetes", "inclusion",
+     "condition myocardial_infarction or condition hypertension [uncontrolled] or condition diabetes_mellitus"),
+])
+def test_qualifiers_inside_a_list(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
+
+
+# --- letters of two scores, read from the sentence's other names ---------------------------------------
+
+@pytest.mark.parametrize("text, kind, rule", [
+    ("Crohn's disease with CDAI between 220 and 450", "inclusion",
+     "condition crohns_disease and (crohns_disease_activity_index >= 220 and crohns_disease_activity_index <= 450)"),
+    ("Rheumatoid arthritis with CDAI > 10", "inclusion", "condition rheumatoid_arthritis and cdai_ra > 10"),
+    ("BPH with IPSS ≥ 13", "inclusion", "condition benign_prostatic_hyperplasia and ipss_prostate >= 13"),
+])
+def test_ambiguous_score_letters(text, kind, rule):
+    compiled = compile_criterion(text, kind)
+    assert not compiled.errors
+    assert to_text(compiled.rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("CDAI > 220", "inclusion"),      # which index, the sentence does not say
+    ("cdai > 220", "inclusion"),
+    ("IPSS ≥ 13", "inclusion"),
+    ("MDS with IPSS intermediate-2 or high risk", "inclusion"),  # the prognostic scoring system
+    # "capped at" may bound a value or only the number a formula uses ("CrCl capped at 125 mL/min")
+    ("The MELD score for enrollment will be capped at 16.", "inclusion"),
+    # cycles of a treatment are not lines of it, and a profile does not count them
+    ("Received at least 2 prior cycles of chemotherapy", "inclusion"),
+])
+def test_what_stays_words_round6(text, kind):
+    assert isinstance(compile_criterion(text, kind).rule, FreeText)

@@ -61,6 +61,8 @@ class EntityReading(Reading):
             raise Unreadable("a dose of what is not a drug")
         other = any(isinstance(t, Token) and t.type == "OTHER" for t in items)
         part = Part(terminal=tok.type, concept=tok.value, dose=dose, dose_bound=dose_bound, span=self._span([tok]))
+        written = self.vocab.lookup(self.norm.text[tok.start_pos:tok.end_pos])
+        part.shortened = written is None or written.id != tok.value
         duration = next((i for i in items if isinstance(i, Lasting)), None)
         if duration is not None and tok.type != "COND":
             raise Unreadable("a duration, not a dose")

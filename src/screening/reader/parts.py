@@ -93,6 +93,7 @@ class Part:
     remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count
+    shortened: bool = False  # "chronic hepatitis B or C": named by its tail, it shares what the item before was said with
 
 
 class Unreadable(Exception):

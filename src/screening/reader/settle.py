@@ -926,6 +926,7 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
         # "no HBV immunization or infection": whether the "no" reaches past the "or", and what the
         # later item shares with the first, is not clear
         raise Unreadable("'no A or B' with A and B of different kinds")
+    leading = {0}  # the items whose qualifiers were written before the list, on its first item
     for k, p in enumerate(parts):
         if k == 0:
             continue
@@ -981,8 +982,15 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
             p.node = Not(item=HasCondition(concept=p.concept, qualifiers=("current",), span=p.span), span=p.span)
             p.result = "negative"
         if p.terminal in ENTITY_QUALS and prev.terminal in ENTITY_QUALS and set(p.quals) <= {"other"} \
-                and not p.variants:
-            # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item
+                and not p.variants and (k - 1 in leading or p.shortened
+                                        or kind == "exclusion" and seq.seps[k - 1] in ("or", "and")):
+            # "unstable doses of A, B or other immunosuppressants": the qualifiers reach every item;
+            # not those written on an item inside the list after a comma ("MI, symptomatic CHF,
+            # CVA": the stroke need not be symptomatic), unless the next is named by its tail
+            # alone ("HIV or chronic hepatitis B or C"). Whether "MI, uncontrolled hypertension or
+            # diabetes" means uncontrolled diabetes is not clear: an exclusion reads it so (it can
+            # then only exclude fewer), an inclusion not (it can then only fail fewer)
+            leading.add(k)
             p.quals = [q for q in prev.quals if q not in ("other", "equivalent") and q not in prev.quals_after] \
                 + p.quals
             p.variants = [list(v) for v in prev.variants]
