@@ -497,6 +497,11 @@ class Settling(Reading):
             if p.terminal != "COND" or p.node is not None or p.window is not None or p.values \
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
+            if any(isinstance(n, MEASURE_NODES) for n in p.shown_by) \
+                    and "history" in p.quals + [q for v in p.variants for q in v]:
+                # "history of hypoglycaemia (e.g., glucose < 54 mg/dL)": the latest value does not
+                # show a past
+                raise Unreadable("a past shown by a value of the moment")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.linked and p.terminal in ("MED", "PROC"):
             node = self._given_for(node, p, len(seq.parts))

@@ -161,6 +161,10 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(inner[-1])  # "≥ 31 (performed at first appointment)": at screening
                     k = j + 1
                     continue
+                if out and out[-1].type == "COND" and inner and inner[0].type == "REQUIRING":
+                    out.extend(inner)  # "serious infection (requiring IV antibiotics)": as without the brackets
+                    k = j + 1
+                    continue
                 if out and out[-1].type == "COND" and inner and inner[0].type == "LINK":
                     named = inner[1:]
                     if named and all(x.type == "QUAL" for x in named[:-1]) and named[-1].type in ("COND", "MED", "PROC"):
