@@ -67,6 +67,10 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "diastolic_blood_pressure > 100 mmHg"),
     ("Anemia (e.g. hemoglobin < 10 g/dL)", "exclusion", "condition anemia or hemoglobin < 10 g/dL"),
     ("Uncontrolled hypertension (i.e., systolic > 150 mmHg)", "exclusion", "systolic_blood_pressure > 150 mmHg"),
+    # how a finding or a value was seen, in brackets: as written without them
+    ("Left ventricular ejection fraction < 40% (assessed by echocardiogram or MUGA)", "exclusion", "lvef < 40 %"),
+    ("Intracranial hemorrhage (seen on CT scan)", "exclusion", "condition intracranial_hemorrhage"),
+    ("Severe hearing impairment (assessed by audiometry)", "exclusion", "condition hearing_loss [severe]"),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -88,6 +92,14 @@ def test_paren_constructs(text, kind, rule):
     ("History of hypoglycemia (e.g., glucose < 54 mg/dL)", "exclusion"),
     # values after "i.e." beside a window of the condition
     ("Uncontrolled diabetes (e.g. HbA1c > 9%) within 3 months", "exclusion"),
+    # a bracket naming another kind of thing than the condition it follows does not say what the
+    # condition is: read in its place, a CT scan or digoxin would exclude
+    ("Brain metastases (CT scan)", "exclusion"),
+    ("Heart failure (digoxin)", "exclusion"),
+    ("Anemia (transfusion)", "exclusion"),
+    # what a tracing shows now is not dropped after a condition; a method with a time of its own
+    ("Myocardial ischemia (on ECG)", "exclusion"),
+    ("Brain metastases (by MRI within 4 weeks)", "exclusion"),
     # a cause of which item of a list
     ("Anemia or neutropenia (due to chemotherapy)", "exclusion"),
     # words beside the time that are not how the value is taken

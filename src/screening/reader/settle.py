@@ -328,6 +328,11 @@ class Settling(Reading):
                 # "anticancer treatment (chemotherapy, radiotherapy) within 4 weeks": the list
                 # gives examples of the head, and the head's window and list sense would be lost
                 raise Unreadable("examples in place of the name they illustrate")
+            if p.terminal is not None and any(_NODE_TERMINALS.get(type(n), p.terminal) != p.terminal
+                                              for n in walk(p.definition)):
+                # "brain metastases (CT scan)", "heart failure (digoxin)": how it was seen or what
+                # treats it, not what it is (read in its place, a CT scan would exclude)
+                raise Unreadable("a bracket naming another kind of thing than what it follows")
             node = p.definition
         elif p.node is not None and "planned" in p.quals and isinstance(p.node, Status) \
                 and p.node.field == "pregnant":
