@@ -71,6 +71,10 @@ def screened(text: str, kind: str, **profile) -> Truth:
     ("Left ventricular ejection fraction < 40% (assessed by echocardiogram or MUGA)", "exclusion", "lvef < 40 %"),
     ("Intracranial hemorrhage (seen on CT scan)", "exclusion", "condition intracranial_hemorrhage"),
     ("Severe hearing impairment (assessed by audiometry)", "exclusion", "condition hearing_loss [severe]"),
+    # an allergy to what a bracket names, after words the vocabulary does not know
+    ("Hypersensitivity/allergy to dye (isosulfan blue)", "exclusion", "medication isosulfan_blue [allergic]"),
+    ("Allergy to dye (isosulfan blue or methylene blue)", "exclusion",
+     "medication isosulfan_blue [allergic] or medication methylene_blue [allergic]"),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -100,6 +104,8 @@ def test_paren_constructs(text, kind, rule):
     # what a tracing shows now is not dropped after a condition; a method with a time of its own
     ("Myocardial ischemia (on ECG)", "exclusion"),
     ("Brain metastases (by MRI within 4 weeks)", "exclusion"),
+    # examples of an unknown head only ("a dye such as isosulfan blue"): the head is any dye
+    ("Known allergy to dye (e.g. isosulfan blue)", "exclusion"),
     # a cause of which item of a list
     ("Anemia or neutropenia (due to chemotherapy)", "exclusion"),
     # words beside the time that are not how the value is taken
