@@ -57,6 +57,24 @@ def screened(text: str, kind: str, **profile) -> Truth:
      'condition macular_edema and condition branch_retinal_vein_occlusion and text "secondary to BRVO"'),
     ("patients with liver diseases (due to drug induced, autoimmune disease and viral hepatitis)", "exclusion",
      'condition liver_disease and text "due to drug induced, autoimmune disease and viral hepatitis"'),
+    # what a condition required, in brackets: as written without them
+    ("History of serious infection (requiring IV antibiotics) within 8 weeks", "exclusion",
+     "condition infection [history, severe] within 8 weeks before screening and medication antibiotic "
+     "[intravenous] for (infection) within 8 weeks before screening"),
+    # values given as examples show the condition, one way among others; after "i.e." they are it
+    ("Uncontrolled hypertension (e.g., systolic > 150 mmHg and/or diastolic > 100 mmHg)", "exclusion",
+     "condition hypertension [uncontrolled] or systolic_blood_pressure > 150 mmHg or "
+     "diastolic_blood_pressure > 100 mmHg"),
+    ("Anemia (e.g. hemoglobin < 10 g/dL)", "exclusion", "condition anemia or hemoglobin < 10 g/dL"),
+    ("Uncontrolled hypertension (i.e., systolic > 150 mmHg)", "exclusion", "systolic_blood_pressure > 150 mmHg"),
+    # how a finding or a value was seen, in brackets: as written without them
+    ("Left ventricular ejection fraction < 40% (assessed by echocardiogram or MUGA)", "exclusion", "lvef < 40 %"),
+    ("Intracranial hemorrhage (seen on CT scan)", "exclusion", "condition intracranial_hemorrhage"),
+    ("Severe hearing impairment (assessed by audiometry)", "exclusion", "condition hearing_loss [severe]"),
+    # an allergy to what a bracket names, after words the vocabulary does not know
+    ("Hypersensitivity/allergy to dye (isosulfan blue)", "exclusion", "medication isosulfan_blue [allergic]"),
+    ("Allergy to dye (isosulfan blue or methylene blue)", "exclusion",
+     "medication isosulfan_blue [allergic] or medication methylene_blue [allergic]"),
 ])
 def test_paren_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -74,6 +92,20 @@ def test_paren_constructs(text, kind, rule):
     # one part of the product only is narrower than an allergy to the study drug
     ("Hypersensitivity to the study drug (active substance)", "exclusion"),
     ("Hypersensitivity to the study drug (excipients only)", "exclusion"),
+    # a value of the moment does not show a past
+    ("History of hypoglycemia (e.g., glucose < 54 mg/dL)", "exclusion"),
+    # values after "i.e." beside a window of the condition
+    ("Uncontrolled diabetes (e.g. HbA1c > 9%) within 3 months", "exclusion"),
+    # a bracket naming another kind of thing than the condition it follows does not say what the
+    # condition is: read in its place, a CT scan or digoxin would exclude
+    ("Brain metastases (CT scan)", "exclusion"),
+    ("Heart failure (digoxin)", "exclusion"),
+    ("Anemia (transfusion)", "exclusion"),
+    # what a tracing shows now is not dropped after a condition; a method with a time of its own
+    ("Myocardial ischemia (on ECG)", "exclusion"),
+    ("Brain metastases (by MRI within 4 weeks)", "exclusion"),
+    # examples of an unknown head only ("a dye such as isosulfan blue"): the head is any dye
+    ("Known allergy to dye (e.g. isosulfan blue)", "exclusion"),
     # a cause of which item of a list
     ("Anemia or neutropenia (due to chemotherapy)", "exclusion"),
     # words beside the time that are not how the value is taken
@@ -106,3 +138,12 @@ def test_causes_in_brackets_do_not_exclude_every_liver_disease():
     fatty_liver = {"conditions": [{"name": "nonalcoholic fatty liver disease"}]}
     assert screened(text, "exclusion", **fatty_liver) is Truth.UNKNOWN
     assert screened(text, "exclusion", complete=["conditions"], conditions=[]) is Truth.FALSE
+
+
+def test_values_given_as_examples_do_not_narrow_the_condition():
+    text = "Uncontrolled hypertension (e.g., systolic > 150 mmHg)"
+    high = {"vitals": [{"name": "systolic blood pressure", "value": 162, "unit": "mmHg", "date": "2026-11-18"}]}
+    controlled = {"complete": ["conditions"], "conditions": [{"name": "hypertension", "controlled": True}],
+                  "vitals": [{"name": "systolic blood pressure", "value": 128, "unit": "mmHg", "date": "2026-11-18"}]}
+    assert screened(text, "exclusion", **high) is Truth.TRUE
+    assert screened(text, "exclusion", **controlled) is Truth.FALSE

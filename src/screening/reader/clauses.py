@@ -20,6 +20,7 @@ from ..nodes import (
     Rule,
     Status,
     TimeWindow,
+    TookMedication,
     TreatmentLines,
     walk,
 )
@@ -210,6 +211,16 @@ class ClauseReading(Reading):
         return Part(node=node, span=span, childbearing=True)
 
     def defined(self, items):
+        quals = [q for i in items if isinstance(i, Quals) for g in i.groups for q in g]
+        if quals == ["allergic"]:
+            # "allergy to dye (isosulfan blue)": the bracket names what the allergy is to
+            node = self._settle(next(i for i in items if isinstance(i, Seq)))
+            drugs = [n for n in walk(node) if not isinstance(n, (AnyOf, AllOf))]
+            if drugs and isinstance(node, (TookMedication, AnyOf)) and all(
+                    isinstance(n, TookMedication) and not n.qualifiers and n.window is None for n in drugs):
+                allergic = [n.model_copy(update={"qualifiers": ("allergic",)}) for n in drugs]
+                return Part(node=allergic[0] if len(allergic) == 1 else AnyOf(items=tuple(allergic), span=node.span),
+                            span=node.span)
         if any(isinstance(i, Quals) for i in items):
             # "severe toxicity (diarrhea or colitis)", "grade ≥ 2 toxicity (…)": the words before
             # the parenthesis narrow what it names, and would be lost

@@ -227,6 +227,13 @@ class PostReading(Reading):
         return ("shown_by", [i.node or Category(concept=i.concept, values=("positive",), span=i.span)
                              for i in items if isinstance(i, Part)])
 
+    def shown_by_values(self, items):
+        """post: "(e.g., systolic > 150 mmHg or diastolic > 100 mmHg)" — values that show the
+        condition before it, any one of them, one way among others of knowing it."""
+        if any(isinstance(t, Token) and t.value == "namely" for t in items):
+            raise Unreadable("values that define a condition, not examples of it")
+        return ("shown_by", [p.node for p in items if isinstance(p, Part)])
+
     def definition(self, items):
         seq = next(i for i in items if isinstance(i, Seq))
         return ("definition", self._settle(seq))

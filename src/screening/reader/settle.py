@@ -328,6 +328,11 @@ class Settling(Reading):
                 # "anticancer treatment (chemotherapy, radiotherapy) within 4 weeks": the list
                 # gives examples of the head, and the head's window and list sense would be lost
                 raise Unreadable("examples in place of the name they illustrate")
+            if p.terminal is not None and any(_NODE_TERMINALS.get(type(n), p.terminal) != p.terminal
+                                              for n in walk(p.definition)):
+                # "brain metastases (CT scan)", "heart failure (digoxin)": how it was seen or what
+                # treats it, not what it is (read in its place, a CT scan would exclude)
+                raise Unreadable("a bracket naming another kind of thing than what it follows")
             node = p.definition
         elif p.node is not None and "planned" in p.quals and isinstance(p.node, Status) \
                 and p.node.field == "pregnant":
@@ -497,6 +502,11 @@ class Settling(Reading):
             if p.terminal != "COND" or p.node is not None or p.window is not None or p.values \
                     or any(n is None for n in p.shown_by):
                 raise Unreadable("a result shown for what is not a condition now")
+            if any(isinstance(n, MEASURE_NODES) for n in p.shown_by) \
+                    and "history" in p.quals + [q for v in p.variants for q in v]:
+                # "history of hypoglycaemia (e.g., glucose < 54 mg/dL)": the latest value does not
+                # show a past
+                raise Unreadable("a past shown by a value of the moment")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.linked and p.terminal in ("MED", "PROC"):
             node = self._given_for(node, p, len(seq.parts))

@@ -135,6 +135,10 @@ def tidy(clause: list[Token]) -> list[Token]:
                 # (nor "diabetes (> 10 years)": a time is how long or how old, not what defines it)
                 timed = any(x.type in ("TIMEUNIT", "YEARS_OLD") for x in inner) and not any(
                     x.type == "MEASURE" for x in inner)
+                if inner and inner[0].type == "INCLUDING":
+                    if inner[0].value != "namely":
+                        break  # "anemia (e.g., Hb < 10 g/dL)": values that show it, among others
+                    inner = inner[1:]  # "(i.e., Hb < 10 g/dL)": the values are what it is
                 if any(x.type in COMPARATORS for x in inner) and not timed \
                         and all(x.type not in ("LPAR", "EXCEPT") for x in inner[:1]):
                     return inner + clause[j + 1:]

@@ -119,6 +119,25 @@ _TAKEN_AT = re.compile(r"(?i)(?:performed|measured|assessed|obtained|done|taken|
                        r"drawn|recorded|documented)?")
 
 
+_ARTICLE = re.compile(r"\s+(?:a|an|the)$")
+
+
+def _names_methods(out: list[Token], inner: list[Token], text: str, lpar: Token) -> bool:
+    """"LVEF < 40% (assessed by echocardiogram or MUGA)", "intracranial haemorrhage (seen on CT
+    scan)": a bracket saying only how a finding or a value was seen, as the method says it
+    written without brackets (what a tracing shows after a condition is not dropped)."""
+    first = next((k for k, x in enumerate(inner) if x.type == "PROC"), None)
+    if first is None or not out or out[-1].type not in _SEEN or any(x.type != "WORD" for x in inner[:first]):
+        return False
+    lex = load_lexicon()
+    gap = _ARTICLE.sub("", " ".join(text[lpar.end_pos:inner[first].start_pos].lower().split()))
+    procs = [x for x in inner[first:] if x.type == "PROC"]
+    if gap not in lex.method_words or any(p.value not in lex.methods for p in procs) \
+            or out[-1].type == "COND" and any(p.value in lex.tracings for p in procs):
+        return False
+    return all(x.type in ("PROC", "OR", "AND", "ANDOR", "COMMA", "WORD") for x in inner[first:])
+
+
 def fold(tokens: list[Token], text: str) -> list[Token]:
     """``(ISN/RPS 2003 classification criteria)`` → one ANNOTATION; ``alanine aminotransferase
     (ALT)`` → the name once; "with or without …" → one UNCONSTRAINED."""
@@ -161,6 +180,10 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(inner[-1])  # "≥ 31 (performed at first appointment)": at screening
                     k = j + 1
                     continue
+                if out and out[-1].type == "COND" and inner and inner[0].type == "REQUIRING":
+                    out.extend(inner)  # "serious infection (requiring IV antibiotics)": as without the brackets
+                    k = j + 1
+                    continue
                 if out and out[-1].type == "COND" and inner and inner[0].type == "LINK":
                     named = inner[1:]
                     if named and all(x.type == "QUAL" for x in named[:-1]) and named[-1].type in ("COND", "MED", "PROC"):
@@ -170,6 +193,9 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                         # the causes, kept in words beside the condition
                         out.append(token("CAUSE_WORDS", "", inner[0].start_pos, inner[-1].end_pos))
                     k = j + 1
+                    continue
+                if _names_methods(out, inner, text, t):
+                    k = j + 1  # "(assessed by echocardiogram or MUGA)": how it was seen
                     continue
                 if out and out[-1].type == "COND" and out[-1].value == "study_drug_hypersensitivity" \
                         and _names_product_parts(inner):
