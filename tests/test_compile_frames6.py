@@ -148,6 +148,9 @@ STAYS_FREE_TEXT = [
     ("Adults with confirmed or suspected influenza", "inclusion"),
     # what the frame is said of is not only conditions
     ("Meets DSM-5 criteria for major depressive disorder and HAM-D ≥ 20 and no prior ECT", "exclusion"),
+    # a computer is not internet access: one offline would fail an inclusion read as internet access
+    ("Access to a computer", "inclusion"),
+    ("Must have access to a personal computer", "inclusion"),
 ]
 
 
