@@ -717,8 +717,10 @@ class Settling(Reading):
         # the women who could conceive are one more item of a list about being pregnant)
         kinds = {"STATUS" if k == "CHILDBEARING" else k for k in (_kind_of(p) for p in seq.parts if not p.unconstrained)}
         # "prior stroke and concomitant diabetes": an item described in its own words after
-        # "and" is a second requirement on one patient, not another member of a list
-        described = any(p.described for p in seq.parts[1:] if not p.unconstrained)
+        # "and" is a second requirement on one patient, not another member of a list; after a
+        # bare comma it is one more member ("MI, symptomatic CHF, CVA")
+        described = any(p.described for p, sep in zip(seq.parts[1:], seq.seps)
+                        if not p.unconstrained and sep != "comma")
         if self.kind == "exclusion" and len(kinds) == 1 and not described and "with" not in seps \
                 and not _bounds_of_one_value(nodes) and not self._tests_of_one_infection(nodes):
             return AnyOf(items=tuple(nodes), span=span)
