@@ -105,6 +105,16 @@ def test_persistent_asthma_is_not_any_asthma(conditions, truth):
     assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
 
 
+@pytest.mark.parametrize("conditions, truth", [
+    # peripheral artery disease may be without claudication, the symptom an exclusion names
+    ([{"name": "peripheral arterial disease"}], Truth.UNKNOWN),
+    ([{"name": "intermittent claudication"}], Truth.TRUE),
+])
+def test_claudication_is_not_any_peripheral_artery_disease(conditions, truth):
+    rule = to_text(compile_criterion("Intermittent claudication", "exclusion").rule)
+    assert outcome(rule, "exclusion", conditions=conditions, complete=["conditions"]).truth is truth
+
+
 @pytest.mark.parametrize("procedures, truth", [
     # a surgical shunt is a portosystemic shunt, not a TIPS
     ([{"name": "portosystemic shunt", "date": "2020-01-01"}], Truth.UNKNOWN),
@@ -135,7 +145,7 @@ def test_kinds_read_as_themselves(text, kind, rule):
     ("diffuse_midline_glioma", "glioma"), ("functional_dyspepsia", "dyspepsia"),
     ("postprandial_distress_syndrome", "functional_dyspepsia"), ("stem_cell_apheresis", "leukapheresis"),
     ("stem_cell_apheresis", "stem_cell_collection"), ("leukapheresis", "apheresis"),
-    ("seville_orange", "cyp3a4_inhibitor"),
+    ("seville_orange", "cyp3a4_inhibitor"), ("intermittent_claudication", "peripheral_artery_disease"),
 ])
 def test_a_former_synonym_keeps_its_parent(narrow, broad):
     assert VOCAB.is_a(narrow, broad)
