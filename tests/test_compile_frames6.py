@@ -104,6 +104,12 @@ READ = [
     ("Gestational age at or greater than 37 weeks", "inclusion", "gestational_age >= 37 weeks"),
     ("Infants born alive at or greater than 37 weeks gestation", "inclusion", "gestational_age_at_birth >= 37"),
     ("Weight at or less than 100 kg", "inclusion", "weight <= 100 kg"),
+    # "or greater than" after a first limit is a second limit, not "18 or greater" with a stray "than"
+    ("BMI less than 18 or greater than 40", "exclusion", "bmi < 18 or bmi > 40"),
+    ("Potassium less than 3.0 or greater than 5.5 mmol/L", "exclusion",
+     "potassium < 3 mmol/L or potassium > 5.5 mmol/L"),
+    ("Platelets more than 400 or less than 100 x 10^9/L", "exclusion",
+     "platelets > 400 10^9/L or platelets < 100 10^9/L"),
     # the screen visit is the screening visit, in whatever brackets
     ("Women of childbearing potential must have a negative serum beta-HCG pregnancy test at the Screen (Baseline) "
      "visit", "inclusion", "if (female and childbearing_potential) then not pregnant"),
