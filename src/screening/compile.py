@@ -877,7 +877,7 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
 # What may come before "criteria for": the set's name, its year, an annotation, "according to"
 _CRITERIA_FRAME = frozenset({"CLASSIFIED", "CLASSIFICATION", "ANNOTATION", "NUMBER"})
 # What may follow it: the conditions, each with its qualifiers, in a list
-_CRITERIA_MET = frozenset({"QUAL", "COND", "COMMA", "OR", "AND", "ANDOR", "COMMA OR"})
+_CRITERIA_MET = frozenset({"QUAL", "COND", "COMMA", "OR", "AND", "ANDOR"})
 
 
 def _criteria_for(clause: list[Token], norm: Normalised, kind: CriterionKind, vocab: Vocabulary,

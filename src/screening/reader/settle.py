@@ -296,11 +296,10 @@ class Settling(Reading):
                 and any(isinstance(n, Comparison) and n.concept == "age" for n in walk(p.definition)):
             # "diabetes (> 10 years)": how long, or since what age? Not what the condition is
             raise Unreadable("an age or a time in place of the condition it follows")
-        elif p.definition is not None and self._one_kind_named(p) is not None:
+        elif p.definition is not None and (kind := self._one_kind_named(p)) is not None:
             # "use of oral anticoagulants (coumarin derivatives)": a bracket naming one kind of the
             # head may say which is meant or give an example of it. The kind decides either way;
             # the rest of the head waits for a coordinator, with the bracket's words beside it
-            kind = self._one_kind_named(p)
             variants = [p.quals + v for v in p.variants] or [p.quals]
             named = [self._entity_node(p.terminal, kind, q, None, (), None, p.span) for q in variants]
             heads = [self._entity_node(p.terminal, p.concept, q, None, (), None, p.span) for q in variants]
