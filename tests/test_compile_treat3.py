@@ -141,8 +141,6 @@ def test_treatment_wording(text, kind, rule):
     # recovered, but with an exception, another grade or a time: another fact
     ("Recovered from toxicities of prior therapy (except alopecia)", "inclusion"),
     ("Recovered from toxicities of prior therapy to grade 2 or less", "inclusion"),
-    ("More than 2 weeks since prior myelosuppressive chemotherapy (4 weeks for nitrosoureas) and recovered",
-     "inclusion"),
     ("Recovered from infection", "inclusion"),
     # a complete response only is narrower than a response; a lost one or a benefit is not either
     ("Complete response to prior chemotherapy", "inclusion"),

@@ -237,7 +237,7 @@ class ClauseReading(Reading):
 
     def sep(self, items):
         types = {t.type for t in items}
-        if types & {"OR", "ANDOR"}:
+        if types & {"OR", "ANDOR", "WASH_OR"}:
             return "or"
         if "AND" in types:
             # "6 to 12 with an endoscopic subscore ≥ 2": both, even in an exclusion

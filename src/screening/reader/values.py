@@ -356,7 +356,10 @@ class ValueReading(Reading):
             raise Unreadable("a wash-out that names who is excluded by having washed out")
         tokens = [t for t in items if isinstance(t, Token)]
         anchor = next((t.value for t in tokens if t.type == "ANCHOR"), "screening")
-        window = TimeWindow(amount=amount, unit=unit, anchor=anchor)
+        lives = next((t.value.split() for t in tokens if t.type == "HALF_LIVES"), None)
+        # "21 days or 5 half-lives, whichever is shorter": the window decides what the days settle
+        window = TimeWindow(amount=amount, unit=unit, anchor=anchor) if lives is None else TimeWindow(
+            amount=amount, unit=unit, anchor=anchor, half_lives=float(lives[0]), whichever=lives[1])
         span = self._span(tokens)
         named = [t for t in tokens if t.type in ("COND", "MED", "PROC", "VACC")]
         self._events_only(named)

@@ -48,8 +48,9 @@ from .periods import (
 from .phrases import cancer_stages
 from .treatment import (
     bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
-    half_lives, naive_to, no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs,
-    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of,
+    half_lives, last_dose_was, naive_to, no_response, off_for, planned_too, progressed_on, recovered_after_washout, recovered_from,
+    stable_drugs,
+    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of, washouts_joined_by_or,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
@@ -154,7 +155,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
-    for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
+    for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):
         tokens = settle_in_text(tokens, text)
-    return condition_value_lists(tokens)
+    return condition_value_lists(recovered_after_washout(washouts_joined_by_or(tokens)))

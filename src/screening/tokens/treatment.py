@@ -427,6 +427,10 @@ _WASH_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
 _TIME_BEFORE = ["NUMBER", "TIMEUNIT", "BEFORE"]
 
 
+# "21 days or 5 half-lives, whichever is shorter, prior to"
+_TIME_OR_LIVES_BEFORE = ["NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE"]
+
+
 # "the last dose of chemotherapy", "the last chemotherapy", "last dose of any biologic": the words
 # between "last" and the treatment (or its qualifiers)
 _LAST_DOSE = re.compile(r"(?i)^\s*(?:(?:dose|administration|infusion|treatment)\s+(?:of|with)\s*)?(?:(?:any|all)\s*)?$")
@@ -517,6 +521,62 @@ def _time_since(tokens: list[Token], text: str) -> list[Token]:
     return [*tokens[:3], since, *tokens[k:]]
 
 
+_WASHED_OUT = frozenset({"COND", "MED", "PROC", "VACC"})
+
+
+def washouts_joined_by_or(tokens: list[Token]) -> list[Token]:
+    """"Less than 4 weeks since prior chemotherapy or less than 2 weeks since prior radiotherapy":
+    the "or" joins two wash-outs (WASH_OR), not a third treatment to the first one's list, which is
+    how the grammar would otherwise take it. Either wash-out will do, as the words say, in an
+    inclusion too (read as "and", it would fail whoever meets one of them)."""
+    out = list(tokens)
+    for k in range(1, len(out) - 4):
+        if out[k].type not in ("OR", "ANDOR") or out[k - 1].type not in (*_WASHED_OUT, "COMMA"):
+            continue
+        if out[k + 1].type not in COMPARATORS or [t.type for t in out[k + 2:k + 5]] != _TIME_BEFORE \
+                or not _since(out[k + 4]):
+            continue
+        out[k] = retyped(out[k], "WASH_OR")
+        if out[k - 1].type == "COMMA" and k >= 2 and out[k - 2].type in _WASHED_OUT:
+            out[k - 1] = retyped(out[k - 1], "DROP")  # ", or"
+    return [t for t in out if t.type != "DROP"]
+
+
+# "was", "must have been", "must be": the last dose said to lie a time before an anchor
+_LAST_DOSE_WAS = re.compile(r"(?i)^\s*,?\s*(?:was|were|must\s+(?:have\s+)?been|must\s+be|should\s+(?:have\s+)?been)"
+                            r"(?:\s+given)?\s*$")
+
+
+def last_dose_was(tokens: list[Token], text: str) -> list[Token]:
+    """"Participant's last dose of prior antineoplastic therapy, including any immunotherapy, was 21
+    days or 5 half-lives, whichever is shorter, prior to initiation of study intervention": the last
+    dose at least that long before the anchor, a wash-out ("… completed at least 21 days prior to
+    …"); a time said with no comparator is the least one, since a last dose exactly that long
+    before is not what is meant. Only where an anchor closes the sentence."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "last" and k + 1 < len(tokens)):
+            continue
+        named = skip_over(tokens, k + 1, ("QUAL",))
+        if named >= len(tokens) or tokens[named].type not in TREATMENTS \
+                or not _LAST_DOSE.match(text[t.end_pos:tokens[k + 1].start_pos]):
+            continue
+        end = named + 1
+        if end + 1 < len(tokens) and tokens[end].type == "INCLUDING" and tokens[end + 1].type in TREATMENTS:
+            end += 2  # "…, including any immunotherapy,"
+        time = end + (end < len(tokens) and tokens[end].type == "COMMA")
+        cmp = [x for x in tokens[time:time + 1] if x.type in ("GE", "GT")]
+        at = time + len(cmp)
+        kinds = [x.type for x in tokens[at:at + 5]]
+        lives = kinds[2:3] == ["HALF_LIVES"]
+        if kinds[:2] != ["NUMBER", "TIMEUNIT"] or kinds[2 + lives:4 + lives] != ["BEFORE", "ANCHOR"] \
+                or at + 4 + lives < len(tokens) and tokens[at + 4 + lives].type not in ("PERIOD", "SEMI") \
+                or not _LAST_DOSE_WAS.match(text[tokens[end - 1].end_pos:tokens[time].start_pos]):
+            continue
+        least = cmp or [token("GE", "at least", tokens[at].start_pos, tokens[at].start_pos)]
+        return [*tokens[:k], *tokens[k + 1:end], *least, *tokens[at:]]
+    return tokens
+
+
 def completed_before(tokens: list[Token], text: str) -> list[Token]:
     """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
     (including radiosurgery) at least 14 days prior to the start of study intervention": a time
@@ -542,7 +602,8 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
         and (tokens[k + 1].type in TREATMENTS
              or tokens[k + 1].type == "QUAL" and k + 2 < len(tokens) and tokens[k + 2].type in TREATMENTS))]
     for k in range(1, len(tokens) - 3):
-        if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE:
+        if tokens[k].type not in COMPARATORS or [t.type for t in tokens[k + 1:k + 4]] != _TIME_BEFORE \
+                and [t.type for t in tokens[k + 1:k + 5]] != _TIME_OR_LIVES_BEFORE:
             continue
         if re.search(r"(?i)\bfor\b", text[tokens[k - 1].end_pos:tokens[k].start_pos]) \
                 and not any(t.type == "WORD" and t.value.lower() in _STOPPED for t in tokens[:k]):
@@ -554,6 +615,8 @@ def completed_before(tokens: list[Token], text: str) -> list[Token]:
             end -= 1  # "must have been completed"
         if tokens[end].type == "RPAR":  # "(including stereotactic radiosurgery)"
             end = max((j for j in range(end) if tokens[j].type == "LPAR"), default=0) - 1
+        elif end >= 2 and tokens[end - 1].type == "INCLUDING" and tokens[end].type in TREATMENTS:
+            end -= 2  # "…, including any immunotherapy,"
         if end < 0 or tokens[end].type not in TREATMENTS:
             return tokens
         start = end
@@ -752,6 +815,39 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
         first = k - 1 if k and tokens[k - 1].type == "WORD" and tokens[k - 1].value.lower() in _FULLY else k
         fact = token("ATTR", said[tokens[head].value.lower()], tokens[first].start_pos, end)
         return _not_fully_recovered([*tokens[:first], fact, *tokens[after:]], said.values())
+    return tokens
+
+
+# what a list of wash-outs holds: times since, the treatments and the words that join them
+_WASHOUT_LIST = frozenset({"GE", "GT", "NUMBER", "TIMEUNIT", "BEFORE", "QUAL", "MED", "PROC", "AND", "COMMA", "OR",
+                           "ANDOR", "WASH_OR", "MUST"})
+
+
+def recovered_after_washout(tokens: list[Token]) -> list[Token]:
+    """"More than 2 weeks since prior chemotherapy (4 weeks for nitrosoureas) and recovered":
+    recovered from the treatments just washed out, the fact a coordinator records for each
+    (ATTR, as "recovered from prior chemotherapy"). Only after a clause of wash-outs alone, each
+    treatment one the facts name or a kind of one named beside it (recovered from whole-brain
+    radiotherapy is not recovered from every radiotherapy)."""
+    said = load_lexicon().recovered_from
+    vocab = load_vocabulary()
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _RECOVERED and k >= 5 and tokens[k - 1].type == "AND"
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI"))):
+            continue
+        first = max((j + 1 for j in range(k) if tokens[j].type in ("PERIOD", "SEMI")), default=0)
+        clause = tokens[first:k - 1]
+        lead = [x.type for x in clause if x.type != "MUST"][:4]
+        if lead[:1] not in (["GE"], ["GT"]) or lead[1:] != _TIME_BEFORE or not _since(clause[[x.type for x in clause].index("BEFORE")]) \
+                or any(x.type not in _WASHOUT_LIST for x in clause):
+            continue
+        named = {x.value for x in clause if x.type in TREATMENTS}
+        facts = [said[n] for n in named if n in said]
+        if not facts or any(n not in said and not any(vocab.is_a(n, m) for m in named if m in said) for n in named):
+            continue
+        recovered = [token("ATTR", f, t.start_pos, t.end_pos) for f in dict.fromkeys(sorted(facts))]
+        joined = [x for f in recovered for x in (token("AND", "and", t.start_pos, t.start_pos), f)][1:]
+        return [*tokens[:k], *joined, *tokens[k + 1:]]
     return tokens
 
 

@@ -1,0 +1,87 @@
+"""Round 7 prior cancer treatment and wash-outs: two wash-outs joined by "or", "and recovered" after
+a wash-out, a last dose said to lie a time (or half-lives) before the start. Each construct read
+here, its near misses that must stay free text, and what the readings decide for made-up patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+READ = [
+    # two wash-outs joined by "or": either excludes; in an inclusion either will do, as the words say
+    ("Less than 4 weeks since prior chemotherapy or less than 2 weeks since prior radiotherapy", "exclusion",
+     "medication chemotherapy within 4 weeks before screening or procedure radiotherapy within 2 weeks before "
+     "screening"),
+    ("Less than 4 weeks since prior chemotherapy, or less than 2 weeks since prior radiotherapy", "exclusion",
+     "medication chemotherapy within 4 weeks before screening or procedure radiotherapy within 2 weeks before "
+     "screening"),
+    ("At least 4 weeks since prior chemotherapy or at least 2 weeks since prior radiotherapy", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening or not procedure radiotherapy within 2 weeks "
+     "before screening"),
+    # "and recovered" after wash-outs: from the treatments washed out
+    ("More than 2 weeks since prior myelosuppressive chemotherapy (4 weeks for nitrosoureas) and recovered",
+     "inclusion",
+     "not medication chemotherapy within 2 weeks before screening and not medication nitrosourea within 4 weeks "
+     "before screening and attribute recovered_from_prior_chemotherapy"),
+    ("At least 4 weeks since prior chemotherapy and at least 2 weeks since radiotherapy and recovered", "inclusion",
+     "not medication chemotherapy within 4 weeks before screening and not procedure radiotherapy within 2 weeks "
+     "before screening and attribute recovered_from_prior_chemotherapy and attribute "
+     "recovered_from_prior_radiotherapy"),
+    # the last dose a time before the start: at least that long, in half-lives too
+    ("Participant's last dose of prior antineoplastic therapy, including any immunotherapy, was 21 days or 5 "
+     "half-lives, whichever is shorter, prior to initiation of study intervention administration", "inclusion",
+     "not medication anticancer_therapy within min(21 days, 5 half-lives) before first_dose"),
+    ("Last dose of prior biologic therapy was 12 weeks or 5 half-lives, whichever is longer, prior to randomization",
+     "inclusion", "not medication biologic within max(12 weeks, 5 half-lives) before randomization"),
+    ("Last dose of prior chemotherapy was at least 21 days prior to first dose", "inclusion",
+     "not medication chemotherapy within 21 days before first_dose"),
+]
+
+
+@pytest.mark.parametrize("text, kind, rule", READ)
+def test_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+STAYS_WORDS = [
+    # a wash-out that names who is excluded by having washed out
+    ("Less than 4 weeks since prior chemotherapy or less than 2 weeks since prior radiotherapy", "inclusion"),
+    ("More than 2 weeks since prior chemotherapy and recovered", "exclusion"),
+    # recovered from one kind of radiotherapy is not recovered from every radiotherapy; no fact
+    # records recovery from a biologic
+    ("At least 4 weeks since prior whole brain radiotherapy and recovered", "inclusion"),
+    ("At least 4 weeks since prior biologic therapy and recovered", "inclusion"),
+    # days or half-lives without "whichever": which of the two counts is not said
+    ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion"),
+    ("Biologic therapy within 12 weeks or 5 half-lives prior to randomization", "exclusion"),
+    # cycles or courses are not lines of treatment
+    ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_WORDS)
+def test_stays_words(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+def test_either_washout_will_do_in_an_inclusion():
+    rule = to_text(compile_criterion(
+        "At least 4 weeks since prior chemotherapy or at least 2 weeks since prior radiotherapy", "inclusion").rule)
+    chemo_last_week = {"medications": [{"name": "carboplatin", "start": "2026-11-01", "end": "2026-11-14"}]}
+    assert outcome(rule, "inclusion", complete=["medications", "procedures"], **chemo_last_week).truth is Truth.TRUE
+    both = {**chemo_last_week, "procedures": [{"name": "radiotherapy", "date": "2026-11-15"}]}
+    assert outcome(rule, "inclusion", complete=["medications", "procedures"], **both).truth is Truth.FALSE
+
+
+def test_last_dose_in_days_or_half_lives_decides_what_the_days_settle():
+    rule = to_text(compile_criterion(
+        "Participant's last dose of prior antineoplastic therapy was 21 days or 5 half-lives, whichever is shorter, "
+        "prior to initiation of study intervention", "inclusion").rule)
+    long_ago = {"medications": [{"name": "carboplatin", "start": "2026-08-01", "end": "2026-10-01"}]}
+    assert outcome(rule, "inclusion", complete=["medications"], **long_ago).truth is Truth.TRUE
+    last_week = {"medications": [{"name": "carboplatin", "start": "2026-08-01", "end": "2026-11-13"}]}
+    assert outcome(rule, "inclusion", complete=["medications"], **last_week).truth is Truth.UNKNOWN
