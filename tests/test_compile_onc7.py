@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from made_up import outcome
-from screening.compile import compile_criterion
+from screening.compile import compile_criterion, parse_rule
 from screening.logic import Truth
 from screening.printer import to_text
 
@@ -39,6 +39,19 @@ READ = [
      "inclusion", "not medication biologic within max(12 weeks, 5 half-lives) before randomization"),
     ("Last dose of prior chemotherapy was at least 21 days prior to first dose", "inclusion",
      "not medication chemotherapy within 21 days before first_dose"),
+    # ongoing toxicity of prior therapy, no grade said: not recovered from it
+    ("Ongoing toxicity associated with prior anticancer therapy", "exclusion",
+     "not attribute recovered_from_prior_therapy"),
+    ("Persistent toxicities from prior radiotherapy", "exclusion", "not attribute recovered_from_prior_radiotherapy"),
+    ("Unresolved toxicity > grade 1 from prior therapy", "exclusion", "not attribute recovered_from_prior_toxicity"),
+    # lines of treatment given for one disease
+    ("More than 2 prior lines of chemotherapy for metastatic NSCLC", "exclusion",
+     "lines of chemotherapy for (nsclc [metastatic]) > 2"),
+    ("No more than 2 prior lines of systemic therapy for metastatic disease", "inclusion",
+     "lines of therapy [systemic] for (metastatic_disease) <= 2"),
+    ("1-3 prior lines of chemotherapy for metastatic colorectal cancer", "inclusion",
+     "lines of chemotherapy for (colorectal_cancer [metastatic]) >= 1 and lines of chemotherapy for "
+     "(colorectal_cancer [metastatic]) <= 3"),
 ]
 
 
@@ -60,6 +73,14 @@ STAYS_WORDS = [
     ("Biologic therapy within 12 weeks or 5 half-lives prior to randomization", "exclusion"),
     # cycles or courses are not lines of treatment
     ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
+    # a grade of one kind of therapy's toxicity is another fact; "no ongoing toxicity" is left as words
+    ("Unresolved toxicity > grade 1 from prior radiotherapy", "exclusion"),
+    ("No ongoing toxicity from prior chemotherapy", "inclusion"),
+    ("Ongoing toxicity from prior therapy requiring treatment", "exclusion"),
+    # lines for what the vocabulary does not name as one disease, or with more said of them
+    ("At least 2 lines of chemotherapy for advanced disease", "exclusion"),
+    ("No more than 2 prior lines of therapy for metastatic disease, including chemotherapy", "inclusion"),
+    ("Two lines of chemotherapy for recurrent or metastatic disease", "exclusion"),
 ]
 
 
@@ -85,3 +106,23 @@ def test_last_dose_in_days_or_half_lives_decides_what_the_days_settle():
     assert outcome(rule, "inclusion", complete=["medications"], **long_ago).truth is Truth.TRUE
     last_week = {"medications": [{"name": "carboplatin", "start": "2026-08-01", "end": "2026-11-13"}]}
     assert outcome(rule, "inclusion", complete=["medications"], **last_week).truth is Truth.UNKNOWN
+
+
+def test_lines_count_only_the_courses_given_for_the_disease():
+    rule = to_text(compile_criterion("No more than 1 prior line of chemotherapy for metastatic disease",
+                                     "inclusion").rule)
+    assert rule == "lines of chemotherapy for (metastatic_disease) <= 1"
+    adjuvant = {"name": "carboplatin", "start": "2024-01-01", "end": "2024-05-01", "note": "adjuvant", "therapy_line": 1}
+    metastatic = {"name": "docetaxel", "start": "2025-01-01", "end": "2025-05-01", "indication": "metastatic NSCLC",
+                  "therapy_line": 2}
+    assert outcome(rule, "inclusion", complete=["medications"], medications=[adjuvant, metastatic]).truth is Truth.TRUE
+    unsaid = {"name": "pemetrexed", "start": "2025-06-01", "therapy_line": 3}
+    found = outcome(rule, "inclusion", complete=["medications"], medications=[adjuvant, metastatic, unsaid])
+    assert found.truth is Truth.UNKNOWN and found.missing == ("what each course was given for",)
+    second = {**unsaid, "indication": "metastatic NSCLC"}
+    assert outcome(rule, "inclusion", complete=["medications"], medications=[metastatic, second]).truth is Truth.FALSE
+
+
+def test_lines_given_for_print_and_read_back():
+    text = "lines of therapy [systemic] for (nsclc [metastatic]) <= 2"
+    assert to_text(parse_rule(text)) == text

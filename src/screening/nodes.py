@@ -297,11 +297,13 @@ class FamilyHistory(Node):
 class TreatmentLines(Node):
     """"No more than 2 prior lines of chemotherapy": how many lines of treatment that held a drug
     of the class the patient has had (each medication entry may say which line it was), counting
-    only the courses that have every one of ``qualifiers`` ("lines of systemic therapy")."""
+    only the courses that have every one of ``qualifiers`` ("lines of systemic therapy") and, with
+    ``given_for``, only those given for it ("lines of chemotherapy for metastatic disease")."""
 
     kind: Literal["lines"] = "lines"
     concept: str
     qualifiers: tuple[Qualifier, ...] = ()
+    given_for: Indication | None = None
     op: Operator
     count: int
 

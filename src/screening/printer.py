@@ -154,7 +154,7 @@ def _family_history(n: FamilyHistory) -> str:
 
 
 def _lines(n: TreatmentLines) -> str:
-    return f"lines of {n.concept}{_quals(n.qualifiers)} {n.op} {n.count}"
+    return f"lines of {n.concept}{_quals(n.qualifiers)}{_given_for(n.given_for)} {n.op} {n.count}"
 
 
 def _episodes(n: EpisodeCount) -> str:

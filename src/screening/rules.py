@@ -181,8 +181,10 @@ class _RuleReader(Transformer):
 
     def lines(self, concept, *rest):
         quals = next((r[1] for r in rest if isinstance(r, tuple)), ())
+        given_for = next((r for r in rest if isinstance(r, Indication)), None)
         op, count = rest[-2:]
-        return TreatmentLines(concept=str(concept), qualifiers=quals, op=str(op), count=int(count))
+        return TreatmentLines(concept=str(concept), qualifiers=quals, given_for=given_for, op=str(op),
+                              count=int(count))
 
     def requiring(self, rule):
         return ("requiring", rule)

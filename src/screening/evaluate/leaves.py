@@ -10,12 +10,12 @@ from datetime import date
 
 from ..logic import Truth, all_of, any_of
 from ..nodes import (
-    Cohort, EpisodeCount, FamilyHistory, FreeText, HadProcedure, Judgement, NoRequirement, Node, HasAttribute,
+    Cohort, EpisodeCount, FamilyHistory, FreeText, HadProcedure, Indication, Judgement, NoRequirement, Node, HasAttribute,
     Status, TimeWindow, TookMedication, TreatmentLines, cohort_key, walk,
 )
 from .core import Context, Evidence, Outcome, matches
 from .dates import window_start, window_words
-from .history import NEGATED, QUALIFIER_WORDS, is_broader, qualifier, recurring
+from .history import NEGATED, QUALIFIER_WORDS, indicated, is_broader, qualifier, recurring
 from .measures import COMPARE, OP_WORDS, evidence_for, latest_reading, qualitative, where
 
 
@@ -52,13 +52,15 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
     course of any treatment at all (a class that covers every drug: "lines of therapy") without
     a line number may be no line: metformin is not a line of cancer therapy, and a procedure may
     be one (CAR-T cell therapy). A course that may lack a qualifier (systemic: its route
-    unrecorded) may or may not count. More courses may be missing unless the medications list
-    (and for any treatment, the procedures list) is complete."""
+    unrecorded) may or may not count, as may one whose ``indication`` does not say whether it was
+    given for what the lines were (``given_for``). More courses may be missing unless the
+    medications list (and for any treatment, the procedures list) is complete."""
     label = ctx.vocab.get(node.concept).name
     medications = ctx.patient.medications
     matching = [(k, e) for k, e in enumerate(medications) if matches(e.concept_id, node.concept, ctx)
                 and (e.start is None or e.start <= ctx.as_of)]
-    counts = {k: all_of([qualifier(q, e, ctx, None) for q in node.qualifiers]) for k, e in matching}
+    given_for = {k: indicated(node.given_for, e, ctx) if node.given_for else Truth.TRUE for k, e in matching}
+    counts = {k: all_of([*(qualifier(q, e, ctx, None) for q in node.qualifiers), given_for[k]]) for k, e in matching}
     sure = [e for k, e in matching if counts[k] is Truth.TRUE]
     maybe = [e for k, e in matching if counts[k] is not Truth.FALSE]
     numbered = {e.therapy_line for e in sure if e.therapy_line is not None}
@@ -77,18 +79,25 @@ def _lines(node: TreatmentLines, ctx: Context) -> Outcome:
                               note=f"therapy line {e.therapy_line}" if e.therapy_line else "therapy line not recorded")
                      for k, e in matching)
     quals = f" ({', '.join(QUALIFIER_WORDS.get(q, q) for q in node.qualifiers)})" if node.qualifiers else ""
-    asked = f"lines of {label}{quals} {OP_WORDS[node.op]} {node.count}"
+    given = f" for {_indication_words(node.given_for, ctx)}" if node.given_for else ""
+    asked = f"lines of {label}{quals}{given} {OP_WORDS[node.op]} {node.count}"
     counted = f"{fewest}" if closed and fewest == most else (f"{fewest} to {most}" if closed else f"at least {fewest}")
     if verdicts == {True}:
         return Outcome(Truth.TRUE, f"{counted.capitalize()} line(s) of {label}: {asked}.", None, evidence)
     if verdicts == {False}:
         return Outcome(Truth.FALSE, f"{counted.capitalize()} line(s) of {label}: not {asked}.", None, evidence)
-    missing = ("how each course was given (systemic or not)" if len(maybe) > len(sure) else
+    missing = ("what each course was given for" if any(v is Truth.UNKNOWN for v in given_for.values()) else
+               "how each course was given (systemic or not)" if len(maybe) > len(sure) else
                "which line of treatment each course was" if unnumbered > len(procedures) else
                "whether the medications list is complete" if not ctx.complete("medications") else
                "which procedures were lines of treatment" if procedures else "whether the procedures list is complete")
     return Outcome(Truth.UNKNOWN, f"{counted.capitalize()} line(s) of {label} recorded; cannot tell whether {asked}.",
                    "missing", evidence, (missing,))
+
+
+def _indication_words(given_for: Indication, ctx: Context) -> str:
+    """"metastatic NSCLC": what courses were given for, in words."""
+    return " ".join([*(QUALIFIER_WORDS.get(q, q) for q in given_for.qualifiers), ctx.vocab.get(given_for.concept).name])
 
 
 # Relations that are a parent, a sibling or a child, and relations that are further away; any

@@ -14,6 +14,7 @@ from ..nodes import (
     Conditional,
     HasAttribute,
     HasCondition,
+    Indication,
     Judgement,
     NormalMultiple,
     Not,
@@ -72,9 +73,11 @@ class ClauseReading(Reading):
         part: Part = rest[0]
         if part.node is not None and (groups or rest[1:]) \
                 and any(isinstance(n, TreatmentLines) for n in walk(part.node)):
-            # "at least 2 lines of chemotherapy for advanced disease": the lines of one setting,
-            # which the count of all lines would overstate
-            raise Unreadable("words about the lines counted, which a count of lines cannot say")
+            # "at least 2 lines of chemotherapy for metastatic disease": the lines given for it
+            # (other words about the lines counted, which the count of all lines would overstate,
+            # leave it unread)
+            part.node = _lines_given_for(part.node, groups, rest[1:])
+            rest = rest[:1]
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):
@@ -407,6 +410,24 @@ class ClauseReading(Reading):
 # The words that open a sentence listing exceptions to the one before it.
 _EXCEPTIONS_NAMED = frozenset({"exception", "exceptions", "exceptions include", "exceptions are",
                                "exceptions to this are", "with the exception of", "except", "except for"})
+
+
+def _lines_given_for(node: Rule, groups: list[list[object]], posts: list[object]) -> Rule:
+    """A count of lines (or the two bounds of one) whose courses were given for the one disease
+    named after "for" ("2 prior lines of systemic therapy for metastatic disease")."""
+    post = posts[0] if len(posts) == 1 else None
+    if groups or not (isinstance(post, tuple) and post[0] == "linked" and len(post) == 3):
+        raise Unreadable("words about the lines counted, which a count of lines cannot say")
+    disease, words = post[1], post[2]
+    if not isinstance(disease, HasCondition) or disease.concept is None or disease.excluding \
+            or disease.window is not None or not words.text.lower().startswith("for "):
+        raise Unreadable("what the lines counted were for, said of what is not one disease")
+    given_for = Indication(concept=disease.concept, qualifiers=disease.qualifiers)
+    counts = list(node.items) if isinstance(node, AllOf) else [node]
+    if not all(isinstance(n, TreatmentLines) for n in counts):
+        raise Unreadable("words about the lines counted, which a count of lines cannot say")
+    counted = [n.model_copy(update={"given_for": given_for}) for n in counts]
+    return counted[0] if len(counted) == 1 else AllOf(items=tuple(counted), span=node.span)
 
 
 def _ability(core: object) -> bool:

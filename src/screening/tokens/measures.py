@@ -290,14 +290,18 @@ _PRIOR_THERAPY = frozenset({"therapy", "therapies", "treatment", "treatments", "
 _RESOLVED = frozenset({"resolved", "recovered"})
 
 
-_FROM = frozenset({"from", "of", "due to", "related to", "attributed to", "caused by"})
+_FROM = frozenset({"from", "of", "due to", "related to", "attributed to", "caused by", "associated with"})
 
 
 def unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
     """"Unresolved toxicity of grade > 1 from prior anticancer therapy", "persistent AEs (> grade 1)
     from prior treatment", "toxicities from prior therapy that have not resolved to grade ≤ 1": NEG
     and the attribute recovered_from_prior_toxicity. Prior therapy of one kind ("from prior
-    radiotherapy") or another grade ("> grade 2") is another fact, and is left as it is."""
+    radiotherapy") or another grade ("> grade 2") is another fact, and is left as it is. With no
+    grade said ("ongoing toxicity associated with prior anticancer therapy", the words ending the
+    sentence) it is not having recovered from that therapy's toxic effects, of any kind the facts
+    name (RECOVERED_FROM)."""
+    recovered_from = load_lexicon().recovered_from
     out = list(tokens)
     k = 0
     while k < len(out):
@@ -330,9 +334,11 @@ def unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
         while j < len(out) and words_of(out[j], text) in _FROM:
             j += 1
         if not (j + 1 < len(out) and out[j].type == "QUAL" and out[j].value == "history"
-                and out[j + 1].type in ("WORD", "MED", "TREATMENT") and out[j + 1].value.lower() in _PRIOR_THERAPY):
+                and out[j + 1].type in ("WORD", "MED", "PROC", "TREATMENT")
+                and out[j + 1].value.lower() in _PRIOR_THERAPY | recovered_from.keys()):
             k += 1
             continue
+        therapy = out[j + 1].value.lower()
         j = grade_at(j + 2)
         if not grades:
             # "… that have not resolved to grade ≤ 1", ", defined as having not resolved to grade 0 or 1"
@@ -344,7 +350,14 @@ def unresolved_toxicity(tokens: list[Token], text: str) -> list[Token]:
                     i += 1  # "… to CTCAE v5.0 grade 0 or 1"
                 j = grade_at(i)
                 grades = ["2-5"] if grades == ["0-1"] else []  # not resolved to ≤ 1: above 1
-        if grades != ["2-5"] or persisting is None and not any(t.type == "NEG" for t in out[noun:j]):
+        if not grades and persisting is not None and (j == len(out) or out[j].type in ("PERIOD", "SEMI")):
+            start = persisting.start_pos
+            out[k:j] = [token("NEG", words_of(persisting, text), start, start),
+                        token("ATTR", recovered_from[therapy], start, out[j - 1].end_pos)]
+            k += 2
+            continue
+        if grades != ["2-5"] or therapy not in _PRIOR_THERAPY \
+                or persisting is None and not any(t.type == "NEG" for t in out[noun:j]):
             k += 1
             continue
         start = (persisting or out[noun]).start_pos
