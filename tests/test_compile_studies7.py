@@ -1,6 +1,7 @@
 """Round 7: taking part in other studies, investigational products and the frames of procedures
 (where on the body, what is excepted). Another study of a narrower kind than any trial (a drug
-study, a device study, a therapeutic trial) is read as that kind, never as any trial."""
+study, a device study, a therapeutic trial) is read as that kind, never as any trial; a site is
+kept in words beside the procedure it is written after."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ READ = [
      "drug", "exclusion",
      "medication investigational_agent within 30 days before first_dose or medication investigational_agent "
      "[planned]"),
+    # a site written after each item stays with its item
+    ("Has had surgery on the symptomatic knee within the previous 12 months or arthroscopy in the index knee in "
+     "the past 3 months", "exclusion",
+     "(procedure surgery [history] within 12 months before screening and text \"on the symptomatic knee\") or "
+     "(procedure arthroscopy [history] within 3 months before screening and text \"in the index knee\")"),
+    ("Prior surgery on the affected hip", "exclusion", "procedure surgery [history] and text \"on the affected hip\""),
     # the device placed is the procedure excepted
     ("Core biopsy or other minor surgical procedure, excluding placement of a vascular access device, within 7 days "
      "prior to initiation of study treatment.", "exclusion",
@@ -47,6 +54,20 @@ READ = [
 @pytest.mark.parametrize("text,kind,expected", READ)
 def test_read(text: str, kind: str, expected: str) -> None:
     assert to_text(compile_criterion(text, kind).rule) == expected
+
+
+STAYS_FREE_TEXT = [
+    # a site after the last item only: whether it is said of the items before is not told
+    ("Surgery or arthroscopy in the index knee within 3 months", "exclusion"),
+    ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
+    # nor whether a window after a later item reaches back past an earlier item's site
+    ("Glaucoma in the study eye or cataract surgery within 3 months", "exclusion"),
+]
+
+
+@pytest.mark.parametrize("text,kind", STAYS_FREE_TEXT)
+def test_stays_free_text(text: str, kind: str) -> None:
+    assert 'text "' in to_text(compile_criterion(text, kind).rule)
 
 
 DRUG_STUDY = "procedure drug_trial_participation within 30 days before screening"
