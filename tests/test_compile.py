@@ -540,7 +540,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "unable to" reaches one verb, not the list after it
     ("Women of childbearing potential unable or unwilling to use acceptable birth control, or women who are "
      "pregnant or breastfeeding", "exclusion",
-     "female and childbearing_potential and (not contraception or pregnant or breastfeeding)"),
+     "(female and childbearing_potential and not contraception) or pregnant or breastfeeding"),
     ("Stroke in the year prior to screening", "exclusion", "condition stroke within 1 years before screening"),
     ("Patients undergoing hemodialysis", "exclusion", "procedure hemodialysis [current]"),
     # planning a pregnancy is an intention a coordinator records; "to become pregnant" is a woman's

@@ -140,7 +140,18 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             starts[:] = [start]
             function_heads.clear()
             continue
-        if _GROUPS_JOINED.search(words):
+        junction = _GROUP_JUNCTION.search(norm.text, piece.start, piece.end) \
+            if _GROUP_FIRST.match(norm.text, piece.start) else None
+        if junction is not None and kind == "exclusion":
+            # "Patients 59 and younger, and patients with the following conditions: …": each group
+            # is excluded, whatever is said of the other
+            groups = [_read_clause([t for t in clause if t.end_pos <= junction.start()], norm, kind, vocab, errors),
+                      _read_clause([t for t in clause if t.start_pos >= junction.end()], norm, kind, vocab, errors)]
+            read = [g for g in groups if g is not None and not isinstance(g, Allowance)]
+            nodes.append(AnyOf(items=tuple(flatten_any(read)), span=span) if len(read) == 2
+                         else FreeText(text=words, span=span))
+            continue
+        if junction is not None or _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
             nodes.append(FreeText(text=words, span=span))
@@ -628,6 +639,9 @@ def _judged_significance(clause: Sequence[Token], norm: Normalised) -> tuple[Spa
 
 
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
+# "Patients 59 and younger, and patients with …": a second group, named anew after the first
+_GROUP_FIRST = re.compile(rf"[\W_]*{_POPULATION}\b", re.IGNORECASE)
+_GROUP_JUNCTION = re.compile(rf",?\s+(?:and|or)\s+(?:also\s+)?{_POPULATION}\s+(?:with|who)\b", re.IGNORECASE)
 # ("… or women of childbearing potential not using contraception" is one more item about women)
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
