@@ -66,3 +66,38 @@ def test_each_group_is_excluded():
     assert screened(text, "exclusion", age=50) is Truth.TRUE
     assert screened(text, "exclusion", age=70, conditions=[{"name": "HIV infection"}]) is Truth.TRUE
     assert screened(text, "exclusion", age=70, conditions=[], complete=["conditions"]) is Truth.FALSE
+
+
+def _trial_rules(conditions: tuple[str, ...], *items: tuple[str, str]) -> dict[str, str]:
+    """The rules of a made-up trial of ``conditions`` with (kind, text) criteria."""
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    kinds: dict[str, int] = {}
+    criteria = []
+    for kind, text in items:
+        kinds[kind] = kinds.get(kind, 0) + 1
+        criteria.append(Criterion(id=f"{kind[0].upper()}{kinds[kind]}", kind=kind, text=text))
+    trial = Trial(nct_id="NCT09999991", conditions=conditions, criteria=tuple(criteria))
+    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
+
+
+def test_a_bare_disease_is_the_one_the_trial_studies():
+    rules = _trial_rules(("Prostate Cancer",), ("inclusion", "Previously untreated disease"),
+                         ("inclusion", "Recurrent or refractory disease"), ("exclusion", "Active disease"))
+    assert rules == {"I1": "condition prostate_cancer [untreated]", "I2": "condition prostate_cancer [relapsed]",
+                     "E1": "condition prostate_cancer [active]"}
+
+
+@pytest.mark.parametrize("conditions, text", [
+    # several diseases studied: which one "disease" means is not said
+    (("Rhabdomyosarcoma", "Neuroblastoma"), "Recurrent or refractory disease"),
+    # words that are not a state of the disease
+    (("Prostate Cancer",), "Stable disease"),
+    (("Prostate Cancer",), "Clinical stage T1 or T2a disease"),
+    (("Obstructive Sleep Apnea",), "chronic or recent infectious or inflammatory disease"),
+    # no condition of the record is known to the vocabulary
+    (("Healthy",), "Previously untreated disease"),
+])
+def test_a_bare_disease_stays_words_unless_the_trial_says_which(conditions, text):
+    assert _trial_rules(conditions, ("inclusion", text))["I1"] == f'text "{text}"'
