@@ -314,7 +314,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     ("Known allergy to iodinated contrast media", "exclusion", "condition contrast_media_allergy"),
     ("Known allergy to latex", "exclusion", "condition latex_allergy"),
     ("Participation in another clinical study with an investigational product during the last 30 days", "exclusion",
-     "procedure clinical_trial_participation within 30 days before screening"),
+     "procedure drug_trial_participation within 30 days before screening"),
     # the age and the condition of who is included
     ("Adults aged 18 years or older with type 2 diabetes", "inclusion",
      "age >= 18 years and condition type_2_diabetes"),
@@ -540,7 +540,7 @@ def test_a_20000_character_criterion_compiles_quickly():
     # "unable to" reaches one verb, not the list after it
     ("Women of childbearing potential unable or unwilling to use acceptable birth control, or women who are "
      "pregnant or breastfeeding", "exclusion",
-     "female and childbearing_potential and (not contraception or pregnant or breastfeeding)"),
+     "(female and childbearing_potential and not contraception) or pregnant or breastfeeding"),
     ("Stroke in the year prior to screening", "exclusion", "condition stroke within 1 years before screening"),
     ("Patients undergoing hemodialysis", "exclusion", "procedure hemodialysis [current]"),
     # planning a pregnancy is an intention a coordinator records; "to become pregnant" is a woman's

@@ -149,7 +149,7 @@ def test_corpus_constructs(text, kind, rule):
     ("Stroke more than 6 months ago", "exclusion"),
     ("Surgery 4 weeks ago", "exclusion"),
     # "prior to" with no anchor after it
-    ("Other investigational drugs within 30 days prior to the present study", "exclusion"),
+    ("Other investigational drugs within 30 days prior to the visit", "exclusion"),
     # a letter score beside a fraction: which one binds is not said
     ("BCVA >= 70 letters (20/40)", "inclusion"),
     # the fragments a list was cut into say nothing on their own

@@ -167,8 +167,8 @@ from made_up import outcome
     # taking part in a study now or before, inside the window
     ("Is currently participating in or has participated in a study of an investigational agent within 4 weeks "
      "prior to the first dose of study treatment", "exclusion",
-     "procedure clinical_trial_participation [current] within 4 weeks before first_dose or procedure "
-     "clinical_trial_participation [history] within 4 weeks before first_dose"),
+     "procedure drug_trial_participation [current] within 4 weeks before first_dose or procedure "
+     "drug_trial_participation [history] within 4 weeks before first_dose"),
     # any graft from another person
     ("Has had an allogenic tissue/solid organ transplant", "exclusion",
      "procedure allogeneic_tissue_transplantation [history]"),

@@ -700,10 +700,15 @@ def test_a_research_study_is_not_an_interventional_trial() -> None:
     vocab = VOCABULARY
     for name in ("research study", "research studies", "clinical study", "study participation"):
         assert lookup_id(name) == "research_participation", name
-    assert lookup_id("investigational drug study") == "clinical_trial_participation"
-    # "any research study" holds a trial; "an investigational drug study" does not hold mere research
+    assert lookup_id("interventional study") == "clinical_trial_participation"
+    # "any research study" holds a trial; "an interventional study" does not hold mere research
     assert vocab.is_a("clinical_trial_participation", "research_participation")
     assert not vocab.is_a("research_participation", "clinical_trial_participation")
+    # a drug study is a trial of one kind: not any trial, and not a device study
+    assert lookup_id("investigational drug study") == "drug_trial_participation"
+    assert vocab.is_a("drug_trial_participation", "clinical_trial_participation")
+    assert not vocab.is_a("clinical_trial_participation", "drug_trial_participation")
+    assert not vocab.is_a("device_trial_participation", "drug_trial_participation")
 
 
 def test_an_investigational_device_is_not_a_drug() -> None:

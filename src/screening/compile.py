@@ -140,7 +140,18 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             starts[:] = [start]
             function_heads.clear()
             continue
-        if _GROUPS_JOINED.search(words):
+        junction = _GROUP_JUNCTION.search(norm.text, piece.start, piece.end) \
+            if _GROUP_FIRST.match(norm.text, piece.start) else None
+        if junction is not None and kind == "exclusion":
+            # "Patients 59 and younger, and patients with the following conditions: …": each group
+            # is excluded, whatever is said of the other
+            groups = [_read_clause([t for t in clause if t.end_pos <= junction.start()], norm, kind, vocab, errors),
+                      _read_clause([t for t in clause if t.start_pos >= junction.end()], norm, kind, vocab, errors)]
+            read = [g for g in groups if g is not None and not isinstance(g, Allowance)]
+            nodes.append(AnyOf(items=tuple(flatten_any(read)), span=span) if len(read) == 2
+                         else FreeText(text=words, span=span))
+            continue
+        if junction is not None or _GROUPS_JOINED.search(words):
             # "Patients with asthma and patients with COPD": either group, and what is said of
             # one ("subjects with no sinus disease") is not said of the other
             nodes.append(FreeText(text=words, span=span))
@@ -628,6 +639,9 @@ def _judged_significance(clause: Sequence[Token], norm: Normalised) -> tuple[Spa
 
 
 _POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
+# "Patients 59 and younger, and patients with …": a second group, named anew after the first
+_GROUP_FIRST = re.compile(rf"[\W_]*{_POPULATION}\b", re.IGNORECASE)
+_GROUP_JUNCTION = re.compile(rf",?\s+(?:and|or)\s+(?:also\s+)?{_POPULATION}\s+(?:with|who)\b", re.IGNORECASE)
 # ("… or women of childbearing potential not using contraception" is one more item about women)
 _GROUPS_JOINED = re.compile(rf"\b{_POPULATION}\s+(?:with|who)\b.*\b(?:and|or)\s+{_POPULATION}\s+"
                             r"(?:with|who|of(?!\s+(?:non-?)?child-?bearing|\s+reproductive))\b", re.IGNORECASE)
@@ -953,6 +967,10 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
+        if isinstance(compiled.rule, FreeText) and len(studied) == 1:
+            own = _the_disease_studied(c, studied[0])
+            if own is not None:
+                compiled = CompiledCriterion(rule=own)
         permission = _permission_after(trial.criteria, k, reviewed_rules)
         if permission is not None and is_structured(compiled.rule):
             # "No prior chemotherapy" then "Prior hydroxyurea allowed": the item after it is an
@@ -999,6 +1017,31 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
         rules[c.id] = rule
         errors[c.id] = compiled.errors
     return CompiledTrial(trial, rules, errors, frozenset(reviewed_rules))
+
+
+# "Previously untreated disease", "Recurrent or refractory disease": only state words before "disease"
+_STATE_OF_DISEASE = re.compile(r"^[\W_]*(?P<state>[A-Za-z][A-Za-z /,-]*?)\s+disease[\s.;]*$", re.IGNORECASE)
+_STATE_TOKENS = frozenset({"QUAL", "OR", "AND", "ANDOR", "COMMA"})
+
+
+def _the_disease_studied(c: Criterion, studied: str) -> Rule | None:
+    """A criterion naming its disease only as "disease", with words for its state ("Previously
+    untreated disease" in a prostate cancer trial): the one condition the trial studies in that
+    state. None unless the words are all state words and read as exactly that condition."""
+    said = _STATE_OF_DISEASE.match(c.text)
+    if said is None:
+        return None
+    tokens = tokenize(normalise(c.text))
+    if not tokens or any(t.type not in _STATE_TOKENS for t in tokens) or not any(t.type == "QUAL" for t in tokens):
+        return None
+    vocab = load_vocabulary()
+    if vocab.get(studied).category != "condition":
+        return None
+    rule = compile_criterion(f"{said['state']} {vocab.get(studied).name}", c.kind).rule
+    if not isinstance(rule, HasCondition) or rule.concept != studied or not rule.qualifiers or rule.excluding \
+            or rule.window is not None or rule.lasting is not None or rule.grade is not None:
+        return None
+    return spanning(rule, Span(start=0, end=len(c.text.rstrip())))
 
 
 def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[str, str]) -> Criterion | None:

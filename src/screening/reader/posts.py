@@ -33,6 +33,10 @@ class PostReading(Reading):
         return Part(node=self._settle(seq), span=seq.span)
 
     def any_group(self, items):
+        if items[0].value == "the following" and "colon" not in items[-1].seps:
+            # "Patients with the following cardiac conditions:" over items that are criteria of
+            # their own: the head alone is not what is meant
+            raise Unreadable("a list's head without its items")
         seq = self._listed(items[-1])
         nodes = self._nodes(seq)
         if any(isinstance(t, Token) and t.type == "ANY_EYE" for t in items) \

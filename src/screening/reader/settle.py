@@ -520,7 +520,7 @@ class Settling(Reading):
             node = AllOf(items=(node, *p.linked), span=p.span)
         if p.sites:
             if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
-                    or p.caveats or p.unless or len(seq.parts) > 1:
+                    or p.caveats or p.unless or _site_may_reach_back(p, seq):
                 # "glaucoma or ocular hypertension in the study eye": whether the site is said of
                 # every item the list does not tell
                 raise Unreadable("a site of what is not one condition or procedure")
@@ -774,6 +774,14 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
         return node.model_copy(update={"item": _with_window(node.item, window)})
     # "pregnant within the last 6 months" is not pregnant now: a time no rule here can carry
     raise Unreadable(f"a time on {type(node).__name__}")
+
+
+def _site_may_reach_back(p: Part, seq: Seq) -> bool:
+    """Whether a site written after an item may be said of other items of its list too: not when
+    every item names its own ("surgery on the symptomatic knee within 12 months or arthroscopy in
+    the index knee in the past 3 months"); in "glaucoma in the study eye or cataract surgery within
+    3 months" whether the window reaches back past the site is not said either."""
+    return len(seq.parts) > 1 and not all(q.sites for q in seq.parts)
 
 
 def _examples(p: Part) -> list[tuple[str, str]]:

@@ -53,7 +53,7 @@ from .treatment import (
     standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of, washouts_joined_by_or,
 )
 from .wording import (
-    adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
+    adjective_commas, caveat_words, choice_first, comply_lists, heads_of_listed_items, kind_named_after, kind_named_with_class,
     numbered_siblings, organs_after_one_head, organs_sharing_a_name, repeated_names, site_of_a_disease,
     trailing_conditions, unless_negative, unless_words,
 )
@@ -150,7 +150,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
+    for settle_in_text in (heads_of_listed_items, patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)

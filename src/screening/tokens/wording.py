@@ -88,6 +88,38 @@ def caveat_words(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# "the following" (or "following") just before a list's head; not "any of the following", a choice
+_THE_FOLLOWING = re.compile(r"(?i)(?:^|\s)(?:the\s+)?following\s*$")
+
+
+_HEAD_TERMINALS = frozenset({"COND", "MED", "PROC"})
+
+
+def heads_of_listed_items(tokens: list[Token], text: str) -> list[Token]:
+    """"Use of the following anticoagulants: warfarin, heparin", "patients with the following
+    medical conditions: …": the items after the colon are all the head means (not examples of it:
+    a patient on apixaban is not meant), any one of them, as after "any of the following"; with
+    nothing after the colon ("… the following cardiac conditions:" over a list of criteria of their
+    own) nothing is left to read."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        continues = out and (out[-1].type in _HEAD_TERMINALS
+                             or out[-1].type in LIST_JOINS and len(out) > 1 and out[-2].type in _HEAD_TERMINALS)
+        if t.type in _HEAD_TERMINALS and not continues:
+            j = k
+            while j < len(tokens) and (tokens[j].type in _HEAD_TERMINALS or tokens[j].type in LIST_JOINS
+                                       and tokens[j - 1].type in _HEAD_TERMINALS):
+                j += 1
+            before = text[tokens[k - 1].end_pos if k else 0:t.start_pos]
+            if tokens[j - 1].type in _HEAD_TERMINALS and j < len(tokens) and tokens[j].type == "COLON" \
+                    and (not out or out[-1].type not in ("ANY_OF", "ALL_OF")) and _THE_FOLLOWING.search(before):
+                following = before.lower().rindex("following")
+                start = (tokens[k - 1].end_pos if k else 0) + following
+                out.append(token("ANY_OF", "the following", start, start + len("following")))
+        out.append(t)
+    return out
+
+
 def choice_first(tokens: list[Token]) -> list[Token]:
     """"Prior treatment with any of (the following:) A, B or C": the qualifiers belong to every
     item of the choice, so they go after "any of" (and its colon), where they open its list; a

@@ -1,0 +1,103 @@
+"""How a criterion is built from its pieces (round 7): heads whose items follow, groups named
+anew, lead-ins and stray bullets — read where the words are certain, kept in words where not."""
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.printer import to_text
+
+
+def screened(text: str, kind: str, **profile) -> Truth:
+    """The truth of a criterion's statement for a made-up patient."""
+    return outcome(to_text(compile_criterion(text, kind).rule), kind, **profile).truth
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # "the following X:" — the items are all the head means, any one of them (not examples of X)
+    ("Use of the following anticoagulants: warfarin, heparin", "exclusion",
+     "medication warfarin or medication heparin"),
+    ("Patients with the following autoimmune diseases: SLE, rheumatoid arthritis", "exclusion",
+     "condition sle or condition rheumatoid_arthritis"),
+    ("Patients with the following cardiac conditions: heart failure, myocardial infarction", "inclusion",
+     "condition heart_failure or condition myocardial_infarction"),
+    # a second group named anew in an exclusion: each group is excluded
+    ("Patients 59 and younger, and patients with the following medical conditions: malignancies currently "
+     "requiring chemotherapy or radiation therapy, severe heart failure (NYHA class IV), known HIV infection, "
+     "or currently active hepatic encephalopathy.", "exclusion",
+     "age <= 59 years or (condition malignancy [current] and (medication chemotherapy [current] for (malignancy) "
+     "or procedure radiotherapy [current])) or nyha_class in {IV} or condition hiv_infection or "
+     "condition hepatic_encephalopathy [active]"),
+    ("Patients with a history of stroke, and patients who have active hepatitis B", "exclusion",
+     "condition stroke [history] or condition hepatitis_b [active]"),
+    # a word processor's hollow bullet "o" opens a sentence; it is not a word of it
+    ("Known HIV infection. o Active hepatitis B", "exclusion", "condition hiv_infection or condition hepatitis_b [active]"),
+])
+def test_structure_constructs(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # the head alone over items that are criteria of their own is not what is meant
+    ("Patients with the following cardiac conditions:", "exclusion"),
+    ("Use of the following anticoagulants:", "exclusion"),
+    # an item that is not a kind of the head: the list is not understood
+    ("Patients with the following autoimmune diseases: SLE, hepatitis B", "exclusion"),
+    # two groups in an inclusion: either will do, and what is said of one is not said of the other
+    ("Patients 59 and younger, and patients with HIV infection", "inclusion"),
+])
+def test_what_stays_words(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+def test_the_following_is_not_an_example_list():
+    # a patient on apixaban is not excluded by "the following anticoagulants: warfarin, heparin"
+    text = "Use of the following anticoagulants: warfarin, heparin"
+    apixaban = {"medications": [{"name": "apixaban", "start": "2026-01-01"}], "complete": ["medications"]}
+    assert screened(text, "exclusion", **apixaban) is Truth.FALSE
+    warfarin = {"medications": [{"name": "warfarin", "start": "2026-01-01"}]}
+    assert screened(text, "exclusion", **warfarin) is Truth.TRUE
+
+
+def test_each_group_is_excluded():
+    text = "Patients 59 and younger, and patients with the following medical conditions: known HIV infection"
+    assert screened(text, "exclusion", age=50) is Truth.TRUE
+    assert screened(text, "exclusion", age=70, conditions=[{"name": "HIV infection"}]) is Truth.TRUE
+    assert screened(text, "exclusion", age=70, conditions=[], complete=["conditions"]) is Truth.FALSE
+
+
+def _trial_rules(conditions: tuple[str, ...], *items: tuple[str, str]) -> dict[str, str]:
+    """The rules of a made-up trial of ``conditions`` with (kind, text) criteria."""
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    kinds: dict[str, int] = {}
+    criteria = []
+    for kind, text in items:
+        kinds[kind] = kinds.get(kind, 0) + 1
+        criteria.append(Criterion(id=f"{kind[0].upper()}{kinds[kind]}", kind=kind, text=text))
+    trial = Trial(nct_id="NCT09999991", conditions=conditions, criteria=tuple(criteria))
+    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
+
+
+def test_a_bare_disease_is_the_one_the_trial_studies():
+    rules = _trial_rules(("Prostate Cancer",), ("inclusion", "Previously untreated disease"),
+                         ("inclusion", "Recurrent or refractory disease"), ("exclusion", "Active disease"))
+    assert rules == {"I1": "condition prostate_cancer [untreated]", "I2": "condition prostate_cancer [relapsed]",
+                     "E1": "condition prostate_cancer [active]"}
+
+
+@pytest.mark.parametrize("conditions, text", [
+    # several diseases studied: which one "disease" means is not said
+    (("Rhabdomyosarcoma", "Neuroblastoma"), "Recurrent or refractory disease"),
+    # words that are not a state of the disease
+    (("Prostate Cancer",), "Stable disease"),
+    (("Prostate Cancer",), "Clinical stage T1 or T2a disease"),
+    (("Obstructive Sleep Apnea",), "chronic or recent infectious or inflammatory disease"),
+    # no condition of the record is known to the vocabulary
+    (("Healthy",), "Previously untreated disease"),
+])
+def test_a_bare_disease_stays_words_unless_the_trial_says_which(conditions, text):
+    assert _trial_rules(conditions, ("inclusion", text))["I1"] == f'text "{text}"'
