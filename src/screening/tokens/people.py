@@ -29,8 +29,9 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
 
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
-# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period").
-_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation"})
+# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period"),
+# not breastfeeding ("starting at screening and throughout the study period").
+_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfeeding_during_study"})
 
 
 _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
@@ -92,17 +93,23 @@ def item_labels(tokens: list[Token]) -> list[Token]:
     """"Blood test: a. WBC ≥ 4, b. ANC ≥ 1.5", "1) WBC ≥ 4; 2) ANC ≥ 1.5": the letters and
     numbers that label a list's items inside one criterion are not part of them."""
     out: list[Token] = []
+    letters: set[str] = set()  # the letters that labelled items so far
     k = 0
     while k < len(tokens):
         t = tokens[k]
         opens = not out or out[-1].type in _LABEL_AFTER
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if opens and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
-                t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
-                or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+        letter = t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
+        # "a) not a WOCBP OR b) a WOCBP who …": the next letter after "or" (but "class A or B)" is a value)
+        follows = letter and out and out[-1].type in ("OR", "AND") and chr(ord(t.value.lower()) - 1) in letters
+        if (opens or follows) and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
+                letter or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+            if letter:
+                letters.add(t.value.lower())
             k += 2  # "b.", "c)", "2)"
             continue
         if opens and t.type in ("RPAR", "PERIOD"):
+            letters.add("a")  # (the one letter that is a filler word)
             k += 1  # the label itself was a filler word ("a.") or a dropped number ("1)")
             continue
         out.append(t)
@@ -347,13 +354,17 @@ def not_childbearing_or(tokens: list[Token]) -> list[Token]:
         j = skip_over(tokens, k + 1, ("FEMALE",)) if tokens[k].type == "NEG" else k
         if j > k and j < len(tokens) and tokens[j].type == "CBP":
             m = skip_over(tokens, j + 1, ("COMMA",))
-            listed = [t.type for t in out[-2:]] == ["ANY_OF", "COLON"]  # the alternatives as items
+            listed = _options_open(out)  # the alternatives as items
             if m < len(tokens) and (tokens[m].type == "OR" or listed and tokens[m].type in ("PERIOD", "SEMI")):
                 m = skip_over(tokens, m + 1, ("COMMA", "IF", "FEMALE"))
                 if m < len(tokens) and tokens[m].type in ("CBP", "CBP_ITEM"):
                     end = skip_over(tokens, m + 1, ("COMMA", "AND"))
-                    if out and out[-1].type == "COLON" and len(out) > 1 and out[-2].type == "ANY_OF":
+                    if _options_open(out):
                         del out[-2:]  # "at least one of the following applies:" the two alternatives
+                        if len(out) > 1 and out[-1].type == "AND" and out[-2].type != "COMMA":
+                            # "not pregnant or breastfeeding AND one of the following applies": the
+                            # heading closed the list before it, as ", and" does
+                            out.insert(len(out) - 1, token("COMMA", "", out[-1].start_pos, out[-1].start_pos))
                     out.append(token("CBP", tokens[m].value, tokens[k].start_pos, tokens[m].end_pos))
                     k = end
                     continue
@@ -370,6 +381,32 @@ def not_childbearing_or(tokens: list[Token]) -> list[Token]:
                     continue
         out.append(tokens[k])
         k += 1
+    return out
+
+
+def _options_open(out: list[Token]) -> bool:
+    """Whether the tokens end with "one of the following applies:" (its colon perhaps the "then"
+    of an "If female, …" before it)."""
+    return len(out) > 1 and out[-2].type == "ANY_OF" and (
+        out[-1].type == "COLON" or out[-1].type == "THEN" and out[-1].value == ":")
+
+
+def breastfeeding_partner_included(tokens: list[Token]) -> list[Token]:
+    """"Men with female partner(s) of childbearing potential (including breastfeeding partner)":
+    a partner who is breastfeeding can conceive, so the bracket names no one the group leaves out."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if t.type == "SUBGROUP" and t.value == "partner_childbearing_potential" and k + 2 < len(tokens) \
+                and [x.type for x in tokens[k:k + 3]] == ["LPAR", "INCLUDING", "BREASTFEEDING"]:
+            end = k + 3
+            while end < len(tokens) and tokens[end].type == "WORD" and tokens[end].value.lower().startswith("partner"):
+                end += 1
+            if end < len(tokens) and tokens[end].type == "RPAR":
+                k = end + 1
     return out
 
 
@@ -390,6 +427,78 @@ def women_planning(tokens: list[Token]) -> list[Token]:
     return [t for k, t in enumerate(tokens)
             if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
+
+
+# What a woman who cannot conceive is, in the lists that offer it instead of contraception
+# ("postmenopausal, surgically sterile, or using effective contraception").
+_CANNOT_CONCEIVE = frozenset({"menopause", "surgical_sterilization", "hysterectomy", "oophorectomy",
+                              "bilateral_oophorectomy", "tubal_ligation"})
+
+
+_OPTION_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+
+
+def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
+    """"Women must be postmenopausal, surgically sterile, or using effective contraception": one
+    who can conceive (and so is neither) must use contraception, as "women of childbearing
+    potential must use contraception" says (CBP); a woman who cannot is not asked. Written after
+    a list about pregnancy ("not pregnant or lactating, they may be postmenopausal … or using
+    contraception"), the options are one more requirement (", and"). Men's options (a man's
+    sterility is not a woman's childbearing potential) are left as they are."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        j = k
+        while j < len(tokens):
+            q = j
+            while q < len(tokens) and tokens[q].type == "QUAL":
+                q += 1
+            if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
+                j = q + 1
+                at = j + (j < len(tokens) and tokens[j].type == "LASTING")
+                at += at < len(tokens) and tokens[at].type in ("GE", "GT")
+                if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" \
+                        and tokens[at + 1].type == "TIMEUNIT":
+                    j = at + 2  # "postmenopausal for at least 12 months"
+                seps = j
+                while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
+                    j += 1
+                if j > seps:
+                    continue
+            break
+        last_sep = [t.type for t in tokens[k:j]][-2:]
+        use = j
+        while use < len(tokens) and tokens[use].type == "ABLE":
+            use += 1
+        said_of_men = any(t.type == "MALE" for t in out[_sentence_start(out):]) \
+            and not any(t.type == "FEMALE" for t in out[_sentence_start(out):])
+        # (not a later item of a list: "not postmenopausal, surgically sterile or using contraception")
+        listed = bool(out) and (out[-1].type == "NEG" or out[-1].type in _OPTION_SEPS and len(out) > 1
+                                and out[-2].type in ("COND", "PROC", "QUAL", "NEG"))
+        if j > k and use < len(tokens) and tokens[use].type == "CONTRACEPTION" and {"OR", "ANDOR"} & set(last_sep) \
+                and not listed and not said_of_men:
+            if out and out[-1].type == "COMMA" and len(out) > 1 and out[-2].type not in _LABEL_AFTER:
+                out.append(token("AND", "", tokens[k].start_pos, tokens[k].start_pos))
+            out.append(token("CBP", "cannot conceive otherwise", tokens[k].start_pos, tokens[j - 1].end_pos))
+            k = j
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+def _sentence_start(out: list[Token]) -> int:
+    """Where the sentence that ``out`` ends with began."""
+    k = len(out)
+    while k > 0 and out[k - 1].type not in ("PERIOD", "SEMI"):
+        k -= 1
+    return k
+
+
+def able_to_conceive_during(tokens: list[Token]) -> list[Token]:
+    """"Possibility of becoming pregnant during this study": a woman who could become pregnant
+    during the study is one of childbearing potential now; the period adds nothing to it."""
+    return [t for k, t in enumerate(tokens) if not (t.type == "DURING_TRIAL" and k > 0 and tokens[k - 1].type == "CBP")]
 
 
 def childbearing_items(tokens: list[Token]) -> list[Token]:
