@@ -45,6 +45,20 @@ from made_up import outcome
     # a man's sterility is not a woman's childbearing potential: left as written
     ("Males must be surgically sterile or agree to use a condom", "inclusion",
      "if male then (procedure surgical_sterilization or contraception)"),
+    # neither postmenopausal nor sterile is able to conceive: both ways named, nothing after
+    ("For women who have not undergone menopause or surgical sterilization, agree to abstain from sex or use an "
+     "effective contraceptive method during treatment and for at least 7 months after the last dose given in study "
+     "treatment;", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Women who are not postmenopausal or surgically sterile", "exclusion", "female and childbearing_potential"),
+    # one of the two ways alone does not say it: a premenopausal woman may be sterile
+    ("Women who are not postmenopausal", "inclusion", "if female then not condition menopause"),
+    # how effective, what for, and the undertaking to keep using it: the one fact
+    ("For women of childbearing potential, use of an acceptable method of contraception to prevent pregnancy and "
+     "agreement to continue to practice an acceptable method of contraception for the duration of their "
+     "participation in the study.", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Women must remain abstinent or use contraceptive methods with a failure rate of < 1% per year during the "
+     "treatment period and for at least 5 months after the final dose of atezolizumab and for 6 months after the "
+     "last dose of bevacizumab.", "inclusion", "if female then (if childbearing_potential then contraception)"),
     # not breastfeeding during the study is an undertaking, not the present status
     ("Female participant must agree not to breastfeed starting at screening and throughout the study period and for "
      "6 months after study intervention administration.", "inclusion",
@@ -88,6 +102,8 @@ def test_reproduction_wording(text, kind, rule):
     ("Female subjects of non-childbearing potential may be enrolled in the study.", "exclusion"),
     # a definition alone defines, and requires nothing of the patient the words could check
     ("Non-childbearing potential is defined as pre-menarche, hysterectomy or post-menopause.", "inclusion"),
+    # whether the "not" reaches the contraception is not said
+    ("Women who are not postmenopausal, surgically sterile or using contraception", "inclusion"),
     # a plan to stop, and being unwilling to stop breastfeeding, are not read
     ("Women planning to stop contraception during the study", "exclusion"),
     ("Women who are breastfeeding and unwilling to stop", "exclusion"),
@@ -104,8 +120,8 @@ def test_a_letter_after_or_is_a_label_only_after_an_earlier_one():
         == "child_pugh_class in {A, B}"
 
 
-RULE_OPTIONS = "if female then ((not pregnant and not breastfeeding) and (if (female and childbearing_potential) then " \
-    "contraception))"
+RULE_OPTIONS = ("if female then ((not pregnant and not breastfeeding) and (if (female and childbearing_potential) "
+                "then contraception))")
 
 
 @pytest.mark.parametrize("profile, truth", [

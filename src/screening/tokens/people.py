@@ -22,6 +22,7 @@ _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR
 
 
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "during",
                            "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
@@ -35,6 +36,47 @@ _FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfe
 
 
 _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
+
+
+# What may stand between two mentions of one undertaking: "use contraception and agreement to
+# continue to practice contraception".
+_CONTINUING = frozenset({"agreement", "continue", "continuing", "commitment"})
+
+
+def contraception_said_again(tokens: list[Token]) -> list[Token]:
+    """"… contraception with a failure rate of < 1% per year", "contraception to prevent
+    pregnancy", "use of contraception and agreement to continue to practice contraception": how
+    effective it is (effective contraception is what the profile records), what it is for, and
+    the undertaking to keep using it are the one fact that the patient uses or agrees to use it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if out and out[-1].type == "CONTRACEPTION":
+            types = [x.type for x in tokens[k:k + 7]]
+            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k:k + 7]]
+            rate = 1 + (words[1:2] == ["rate"])
+            if words[:1] == ["failure"] and types[rate:rate + 1] in (["LT"], ["LE"]) \
+                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] and tokens[k + rate + 2].value == "%" \
+                    and words[rate + 3:rate + 4] == ["per"] \
+                    and types[rate + 4:rate + 5] == ["TIMEUNIT"]:
+                k += rate + 5  # "with a failure rate of < 1% per year": highly effective
+                continue
+            if words[:1] == ["prevent"] and types[1:2] == ["PREGNANT"]:
+                k += 2  # "to prevent pregnancy"
+                continue
+            j = k + 1 if t.type == "AND" else k
+            while j < len(tokens) and (tokens[j].type == "ABLE" or tokens[j].type == "WORD"
+                                       and tokens[j].value.lower() in _CONTINUING):
+                j += 1
+            if t.type == "AND" and j < len(tokens) and tokens[j].type == "CONTRACEPTION" \
+                    and any(x.type == "WORD" and x.value.lower() in ("continue", "continuing") for x in tokens[k:j]):
+                out[-1] = token("CONTRACEPTION", out[-1].value, out[-1].start_pos, tokens[j].end_pos)
+                k = j + 1
+                continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def contraception_periods(tokens: list[Token]) -> list[Token]:
@@ -444,47 +486,65 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     potential must use contraception" says (CBP); a woman who cannot is not asked. Written after
     a list about pregnancy ("not pregnant or lactating, they may be postmenopausal … or using
     contraception"), the options are one more requirement (", and"). Men's options (a man's
-    sterility is not a woman's childbearing potential) are left as they are."""
+    sterility is not a woman's childbearing potential) are left as they are. "Women who have not
+    undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
+    ways of not being able to are named, and no "or contraception" follows that the "not" might
+    reach too."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
-        j = k
-        while j < len(tokens):
-            q = j
-            while q < len(tokens) and tokens[q].type == "QUAL":
-                q += 1
-            if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
-                j = q + 1
-                at = j + (j < len(tokens) and tokens[j].type == "LASTING")
-                at += at < len(tokens) and tokens[at].type in ("GE", "GT")
-                if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" \
-                        and tokens[at + 1].type == "TIMEUNIT":
-                    j = at + 2  # "postmenopausal for at least 12 months"
-                seps = j
-                while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
-                    j += 1
-                if j > seps:
-                    continue
-            break
+        j, named = _cannot_conceive_run(tokens, k)
         last_sep = [t.type for t in tokens[k:j]][-2:]
         use = j
         while use < len(tokens) and tokens[use].type == "ABLE":
             use += 1
-        said_of_men = any(t.type == "MALE" for t in out[_sentence_start(out):]) \
-            and not any(t.type == "FEMALE" for t in out[_sentence_start(out):])
+        contracepting = use < len(tokens) and tokens[use].type == "CONTRACEPTION"
+        sentence = out[_sentence_start(out):]
+        said_of_men = any(t.type == "MALE" for t in sentence) and not any(t.type == "FEMALE" for t in sentence)
         # (not a later item of a list: "not postmenopausal, surgically sterile or using contraception")
         listed = bool(out) and (out[-1].type == "NEG" or out[-1].type in _OPTION_SEPS and len(out) > 1
                                 and out[-2].type in ("COND", "PROC", "QUAL", "NEG"))
-        if j > k and use < len(tokens) and tokens[use].type == "CONTRACEPTION" and {"OR", "ANDOR"} & set(last_sep) \
-                and not listed and not said_of_men:
+        if j > k and contracepting and {"OR", "ANDOR"} & set(last_sep) and not listed and not said_of_men:
             if out and out[-1].type == "COMMA" and len(out) > 1 and out[-2].type not in _LABEL_AFTER:
                 out.append(token("AND", "", tokens[k].start_pos, tokens[k].start_pos))
             out.append(token("CBP", "cannot conceive otherwise", tokens[k].start_pos, tokens[j - 1].end_pos))
             k = j
             continue
+        if tokens[k].type == "NEG" and out and out[-1].type == "FEMALE" and not said_of_men:
+            j, named = _cannot_conceive_run(tokens, k + 1)
+            ends = j == len(tokens) or tokens[j].type not in _OPTION_SEPS | {"ABLE", "CONTRACEPTION"}
+            if "menopause" in named and len(named) > 1 and ends and tokens[j - 1].type not in _OPTION_SEPS:
+                out.append(token("CBP", "can conceive", tokens[k].start_pos, tokens[j - 1].end_pos))
+                k = j
+                continue
         out.append(tokens[k])
         k += 1
     return out
+
+
+def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
+    """The end of a list from ``k`` of ways of being unable to conceive ("postmenopausal for at
+    least 12 months, surgically sterile or"), with its separators, and the ways it names."""
+    j = k
+    named: set[str] = set()
+    while j < len(tokens):
+        q = j
+        while q < len(tokens) and tokens[q].type == "QUAL":
+            q += 1
+        if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
+            named.add(tokens[q].value)
+            j = q + 1
+            at = j + (j < len(tokens) and tokens[j].type == "LASTING")
+            at += at < len(tokens) and tokens[at].type in ("GE", "GT")
+            if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" and tokens[at + 1].type == "TIMEUNIT":
+                j = at + 2  # "postmenopausal for at least 12 months"
+            seps = j
+            while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
+                j += 1
+            if j > seps:
+                continue
+        break
+    return j, named
 
 
 def _sentence_start(out: list[Token]) -> int:
