@@ -59,6 +59,19 @@ from made_up import outcome
     ("Women must remain abstinent or use contraceptive methods with a failure rate of < 1% per year during the "
      "treatment period and for at least 5 months after the final dose of atezolizumab and for 6 months after the "
      "last dose of bevacizumab.", "inclusion", "if female then (if childbearing_potential then contraception)"),
+    # where the methods are detailed, and a bracket listing them, say which methods, not whether
+    ("Male participants must agree to use contraception as detailed in Appendix 4 of this protocol during the "
+     "treatment period and for at least 90 days after the last dose of study treatment and refrain from donating "
+     "sperm during this period.", "inclusion", "if male then (contraception and attribute no_gamete_donation)"),
+    ("Women of childbearing potential must agree to use adequate contraception (hormonal or barrier method of birth "
+     "control; abstinence) prior to study entry and for the duration of study participation.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    # the Merck exclusion: expecting to conceive or father children, for a period stated at length
+    ("Is pregnant or breastfeeding or expecting to conceive or father children within the projected duration of the "
+     "study, starting with the screening visit through 120 days after the last dose of trial treatment.", "exclusion",
+     "pregnant or breastfeeding or attribute plans_pregnancy"),
+    ("Women of childbearing potential must have a negative serum β-hCG test at screening", "inclusion",
+     "if (female and childbearing_potential) then not pregnant"),
     # not breastfeeding during the study is an undertaking, not the present status
     ("Female participant must agree not to breastfeed starting at screening and throughout the study period and for "
      "6 months after study intervention administration.", "inclusion",
@@ -102,6 +115,8 @@ def test_reproduction_wording(text, kind, rule):
     ("Female subjects of non-childbearing potential may be enrolled in the study.", "exclusion"),
     # a definition alone defines, and requires nothing of the patient the words could check
     ("Non-childbearing potential is defined as pre-menarche, hysterectomy or post-menopause.", "inclusion"),
+    # a bracket that narrows the methods is not a list of them
+    ("Women of childbearing potential must use contraception (non-hormonal methods only)", "inclusion"),
     # whether the "not" reaches the contraception is not said
     ("Women who are not postmenopausal, surgically sterile or using contraception", "inclusion"),
     # a plan to stop, and being unwilling to stop breastfeeding, are not read

@@ -38,6 +38,12 @@ _FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfe
 _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
 
 
+# What a bracket listing methods of contraception after the word is written in ("hormonal or
+# barrier method": the word before "or" shares the method after it).
+_METHOD_LIST = frozenset({"CONTRACEPTION", "OR", "COMMA", "SEMI", "AND", "ANDOR", "INCLUDING", "ETC"})
+_METHOD_WORDS = frozenset({"hormonal", "oral", "injectable", "intrauterine", "implanted"})
+
+
 # What may stand between two mentions of one undertaking: "use contraception and agreement to
 # continue to practice contraception".
 _CONTINUING = frozenset({"agreement", "continue", "continuing", "commitment"})
@@ -65,6 +71,16 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
             if words[:1] == ["prevent"] and types[1:2] == ["PREGNANT"]:
                 k += 2  # "to prevent pregnancy"
                 continue
+            if t.type == "COMPLY" and t.value.lower() in ("this protocol", "the protocol"):
+                k += 1  # "as detailed in Appendix 4 of this protocol": which methods, not a promise to comply
+                continue
+            if t.type == "LPAR":
+                shut = next((j for j in range(k + 1, len(tokens)) if tokens[j].type == "RPAR"), None)
+                inside = tokens[k + 1:shut] if shut is not None else []
+                if any(x.type == "CONTRACEPTION" for x in inside) and all(
+                        x.type in _METHOD_LIST or x.type == "WORD" and x.value.lower() in _METHOD_WORDS for x in inside):
+                    k = shut + 1  # "adequate contraception (hormonal or barrier method of birth control; abstinence)"
+                    continue
             j = k + 1 if t.type == "AND" else k
             while j < len(tokens) and (tokens[j].type == "ABLE" or tokens[j].type == "WORD"
                                        and tokens[j].value.lower() in _CONTINUING):
@@ -102,10 +118,11 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
-            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") \
-                    and tokens[j + 1].type in _PERIOD_TOKENS - {"AND", "OR"}:
+            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") and _period_goes_on(tokens, j + 1):
                 j += 1  # "…, for the duration of study and 1 week after"
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
+                                       # "… within the duration of the study, starting with the screening visit …"
+                                       or tokens[j].type == "COMMA" and j > k + 1 and _period_goes_on(tokens, j + 1)
                                        or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS | _MANNER_WORDS
                                        # "… for the duration of the pregnancy" (a partner's)
                                        or tokens[j].type == "PREGNANT" and tokens[j - 1].type == "LASTING"
@@ -129,6 +146,12 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
                 continue
         k += 1
     return [retyped(t, "WORD", t.value) if t.type == "PERIOD_STATED" else t for t in out]
+
+
+def _period_goes_on(tokens: list[Token], j: int) -> bool:
+    """Whether the token at ``j`` goes on saying for how long (after a comma)."""
+    return j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS - {"AND", "OR"}
+                                or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS)
 
 
 def item_labels(tokens: list[Token]) -> list[Token]:
