@@ -80,6 +80,11 @@ from made_up import outcome
      "inclusion", "if female then attribute no_breastfeeding_during_study"),
     ("Women must agree to refrain from breastfeeding during the study and for 3 months after the last dose",
      "inclusion", "if female then attribute no_breastfeeding_during_study"),
+    # unwilling to stop (breastfeeding): not agreeing not to breastfeed during the study
+    ("Women who are breastfeeding and unwilling to stop", "exclusion",
+     "female and (breastfeeding and not attribute no_breastfeeding_during_study)"),
+    ("Lactating women who do not agree to discontinue breastfeeding", "exclusion",
+     "breastfeeding and not attribute no_breastfeeding_during_study"),
     # a breastfeeding partner can conceive: the bracket leaves no one out of the group
     ("Male participant with female partner(s) of childbearing potential (including breastfeeding partner) must agree "
      "to use contraception throughout the treatment period and for 3 months after study intervention "
@@ -119,9 +124,9 @@ def test_reproduction_wording(text, kind, rule):
     ("Women of childbearing potential must use contraception (non-hormonal methods only)", "inclusion"),
     # whether the "not" reaches the contraception is not said
     ("Women who are not postmenopausal, surgically sterile or using contraception", "inclusion"),
-    # a plan to stop, and being unwilling to stop breastfeeding, are not read
+    # a plan to stop contraception is not read
     ("Women planning to stop contraception during the study", "exclusion"),
-    ("Women who are breastfeeding and unwilling to stop", "exclusion"),
+    ("Patients on anticoagulants and unwilling to stop", "exclusion"),  # stop what is not said
     # the day of vaccination is to come
     ("Has a negative pregnancy test on the day of vaccination", "inclusion"),
 ])

@@ -78,7 +78,8 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
                 shut = next((j for j in range(k + 1, len(tokens)) if tokens[j].type == "RPAR"), None)
                 inside = tokens[k + 1:shut] if shut is not None else []
                 if any(x.type == "CONTRACEPTION" for x in inside) and all(
-                        x.type in _METHOD_LIST or x.type == "WORD" and x.value.lower() in _METHOD_WORDS for x in inside):
+                        x.type in _METHOD_LIST or x.type == "WORD" and x.value.lower() in _METHOD_WORDS
+                        for x in inside):
                     k = shut + 1  # "adequate contraception (hormonal or barrier method of birth control; abstinence)"
                     continue
             j = k + 1 if t.type == "AND" else k
@@ -454,6 +455,26 @@ def _options_open(out: list[Token]) -> bool:
     of an "If female, …" before it)."""
     return len(out) > 1 and out[-2].type == "ANY_OF" and (
         out[-1].type == "COLON" or out[-1].type == "THEN" and out[-1].value == ":")
+
+
+_STOP_WORDS = frozenset({"stop", "discontinue", "cease"})
+
+
+def unwilling_to_stop(tokens: list[Token]) -> list[Token]:
+    """"Women who are breastfeeding and unwilling to stop", "lactating women who do not agree to
+    discontinue breastfeeding": breastfeeding now and not agreeing not to during the study (the
+    attribute no_breastfeeding_during_study, negated) — both, joined by "and"."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "WORD" and t.value.lower() in _STOP_WORDS and k + 1 == len(tokens) and len(out) > 2 \
+                and [x.type for x in out[-3:]] == ["BREASTFEEDING", "AND", "NEG"]:
+            t = token("ATTR", "no_breastfeeding_during_study", t.start_pos, t.end_pos)  # "… and unwilling to stop"
+        if t.type == "NEG" and out and out[-1].type == "BREASTFEEDING":
+            j = skip_over(tokens, k + 1, ("ABLE",))
+            if j < len(tokens) and tokens[j].type == "ATTR" and tokens[j].value == "no_breastfeeding_during_study":
+                out.append(token("AND", "", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
 
 
 def breastfeeding_partner_included(tokens: list[Token]) -> list[Token]:
