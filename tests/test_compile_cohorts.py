@@ -205,6 +205,8 @@ def test_an_item_that_asks_nothing_says_so(text, kind, rule):
     ("Use of anticoagulants. Prophylactic use of anticoagulants is allowed", "exclusion"),
     ("Prior chemotherapy (except anthracyclines) is allowed", "inclusion"),
     ("See protocol", "inclusion"),  # the requirement is in a document the record does not hold
+    # whether it shuts out the women who could conceive is not said: for them it waits (read in
+    # tests/test_compile_repro7.py as "if (female and childbearing_potential) then text …")
     ("Female subjects of non-childbearing potential may be enrolled in the study. Non-childbearing potential is "
      "defined as pre-menarche, hysterectomy or post-menopause.", "inclusion"),
 ])

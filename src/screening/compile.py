@@ -115,6 +115,10 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
+        if nodes and _defines_childbearing(clause):
+            # "… may be enrolled. Non-childbearing potential is defined as pre-menarche, …":
+            # what the profile's childbearing potential stands for, which asks nothing more
+            continue
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
                 or _NOT_REQUIRED.match(words):
             after_note = not _list_label(clause, words)
@@ -843,6 +847,17 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
         if kind == "inclusion":
             return Conditional(when=woman, then=unable, span=span)
         return AllOf(items=(woman, unable), span=span)
+    if types[:4] == ["FEMALE", "NEG", "CBP", "HOWEVER_ALLOWED"] and set(types[4:]) <= {"ANCHOR"} \
+            and kind == "inclusion":
+        # "Female subjects of non-childbearing potential may be enrolled in the study": those
+        # women are let in, and men are not its subject; whether it also shuts out the women who
+        # could conceive (or leaves them to an item of their own, "Female subjects of
+        # childbearing potential may be enrolled if …") is not said, so for them it waits
+        span = norm.span(clause[0].start_pos, clause[-1].end_pos)
+        who = AllOf(items=(Status(field="female", span=span), Status(field="childbearing_potential", span=span)),
+                    span=span)
+        return Conditional(when=who, then=FreeText(text=norm.text[clause[0].start_pos:clause[-1].end_pos], span=span),
+                           span=span)
     negated = types[:1] == ["NEG"]
     if types[negated:] not in (["FEMALE", "CBP"], ["CBP"]):
         return None
@@ -866,6 +881,15 @@ def _definition_only(types: list[str]) -> bool:
         return set(types[1:]) <= _DEFINITION_TOKENS
     k = 1 if types[0] in ("COMMA", "LPAR") else 0
     return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
+
+
+def _defines_childbearing(clause: list[Token]) -> bool:
+    """"Non-childbearing potential is defined as pre-menarche, hysterectomy or post-menopause": a
+    sentence that only defines (not) being able to conceive."""
+    types = [t.type for t in clause if t.type != "PERIOD"]
+    negated = types[:1] == ["NEG"]
+    return types[negated:negated + 1] == ["CBP"] and _definition_only(types[negated + 1:]) \
+        and len(types) > negated + 1
 
 
 _CRITERIA_LEAD_INS = frozenset({"according", "revised", "updated", "modified"})

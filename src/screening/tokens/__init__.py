@@ -36,8 +36,10 @@ from .measures import (
 )
 from .normalise import Normalised, normalise
 from .people import (
-    age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients, childbearing_items,
+    able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
+    breastfeeding_partner_included, childbearing_items, contraception_said_again,
     contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
+    sterile_or_contracepting, unwilling_to_stop,
     subgroup_after_sex, women_planning, women_with,
 )
 from .periods import (
@@ -141,10 +143,11 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
     for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
-                   age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
-                   women_planning, childbearing_items, within_range, shared_comparators, test_before,
-                   counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
-                   dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
+                   age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
+                   breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,
+                   sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
+                   test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,
+                   age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
                    names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):

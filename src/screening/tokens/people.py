@@ -22,6 +22,7 @@ _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR
 
 
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
+                           "during",
                            "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
@@ -29,11 +30,70 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
 
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
-# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period").
-_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation"})
+# pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period"),
+# not breastfeeding ("starting at screening and throughout the study period").
+_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfeeding_during_study"})
 
 
 _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})
+
+
+# What a bracket listing methods of contraception after the word is written in ("hormonal or
+# barrier method": the word before "or" shares the method after it).
+_METHOD_LIST = frozenset({"CONTRACEPTION", "OR", "COMMA", "SEMI", "AND", "ANDOR", "INCLUDING", "ETC"})
+_METHOD_WORDS = frozenset({"hormonal", "oral", "injectable", "intrauterine", "implanted"})
+
+
+# What may stand between two mentions of one undertaking: "use contraception and agreement to
+# continue to practice contraception".
+_CONTINUING = frozenset({"agreement", "continue", "continuing", "commitment"})
+
+
+def contraception_said_again(tokens: list[Token]) -> list[Token]:
+    """"… contraception with a failure rate of < 1% per year", "contraception to prevent
+    pregnancy", "use of contraception and agreement to continue to practice contraception": how
+    effective it is (effective contraception is what the profile records), what it is for, and
+    the undertaking to keep using it are the one fact that the patient uses or agrees to use it."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if out and out[-1].type == "CONTRACEPTION":
+            types = [x.type for x in tokens[k:k + 7]]
+            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k:k + 7]]
+            rate = 1 + (words[1:2] == ["rate"])
+            if words[:1] == ["failure"] and types[rate:rate + 1] in (["LT"], ["LE"]) \
+                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] and tokens[k + rate + 2].value == "%" \
+                    and words[rate + 3:rate + 4] == ["per"] \
+                    and types[rate + 4:rate + 5] == ["TIMEUNIT"]:
+                k += rate + 5  # "with a failure rate of < 1% per year": highly effective
+                continue
+            if words[:1] == ["prevent"] and types[1:2] == ["PREGNANT"]:
+                k += 2  # "to prevent pregnancy"
+                continue
+            if t.type == "COMPLY" and t.value.lower() in ("this protocol", "the protocol"):
+                k += 1  # "as detailed in Appendix 4 of this protocol": which methods, not a promise to comply
+                continue
+            if t.type == "LPAR":
+                shut = next((j for j in range(k + 1, len(tokens)) if tokens[j].type == "RPAR"), None)
+                inside = tokens[k + 1:shut] if shut is not None else []
+                if any(x.type == "CONTRACEPTION" for x in inside) and all(
+                        x.type in _METHOD_LIST or x.type == "WORD" and x.value.lower() in _METHOD_WORDS
+                        for x in inside):
+                    k = shut + 1  # "adequate contraception (hormonal or barrier method of birth control; abstinence)"
+                    continue
+            j = k + 1 if t.type == "AND" else k
+            while j < len(tokens) and (tokens[j].type == "ABLE" or tokens[j].type == "WORD"
+                                       and tokens[j].value.lower() in _CONTINUING):
+                j += 1
+            if t.type == "AND" and j < len(tokens) and tokens[j].type == "CONTRACEPTION" \
+                    and any(x.type == "WORD" and x.value.lower() in ("continue", "continuing") for x in tokens[k:j]):
+                out[-1] = token("CONTRACEPTION", out[-1].value, out[-1].start_pos, tokens[j].end_pos)
+                k = j + 1
+                continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def contraception_periods(tokens: list[Token]) -> list[Token]:
@@ -59,10 +119,11 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             j = k + 1
-            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") \
-                    and tokens[j + 1].type in _PERIOD_TOKENS - {"AND", "OR"}:
+            if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") and _period_goes_on(tokens, j + 1):
                 j += 1  # "…, for the duration of study and 1 week after"
             while j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS
+                                       # "… within the duration of the study, starting with the screening visit …"
+                                       or tokens[j].type == "COMMA" and j > k + 1 and _period_goes_on(tokens, j + 1)
                                        or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS | _MANNER_WORDS
                                        # "… for the duration of the pregnancy" (a partner's)
                                        or tokens[j].type == "PREGNANT" and tokens[j - 1].type == "LASTING"
@@ -88,21 +149,33 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
     return [retyped(t, "WORD", t.value) if t.type == "PERIOD_STATED" else t for t in out]
 
 
+def _period_goes_on(tokens: list[Token], j: int) -> bool:
+    """Whether the token at ``j`` goes on saying for how long (after a comma)."""
+    return j < len(tokens) and (tokens[j].type in _PERIOD_TOKENS - {"AND", "OR"}
+                                or tokens[j].type == "WORD" and tokens[j].value.lower() in _PERIOD_WORDS)
+
+
 def item_labels(tokens: list[Token]) -> list[Token]:
     """"Blood test: a. WBC ≥ 4, b. ANC ≥ 1.5", "1) WBC ≥ 4; 2) ANC ≥ 1.5": the letters and
     numbers that label a list's items inside one criterion are not part of them."""
     out: list[Token] = []
+    letters: set[str] = set()  # the letters that labelled items so far
     k = 0
     while k < len(tokens):
         t = tokens[k]
         opens = not out or out[-1].type in _LABEL_AFTER
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if opens and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
-                t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
-                or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+        letter = t.type == "WORD" and len(t.value) == 1 and t.value.isalpha()
+        # "a) not a WOCBP OR b) a WOCBP who …": the next letter after "or" (but "class A or B)" is a value)
+        follows = letter and out and out[-1].type in ("OR", "AND") and chr(ord(t.value.lower()) - 1) in letters
+        if (opens or follows) and nxt is not None and nxt.type in ("PERIOD", "RPAR") and (
+                letter or t.type == "NUMBER" and t.value.isdigit() and int(t.value) <= 30 and nxt.type == "RPAR"):
+            if letter:
+                letters.add(t.value.lower())
             k += 2  # "b.", "c)", "2)"
             continue
         if opens and t.type in ("RPAR", "PERIOD"):
+            letters.add("a")  # (the one letter that is a filler word)
             k += 1  # the label itself was a filler word ("a.") or a dropped number ("1)")
             continue
         out.append(t)
@@ -347,13 +420,17 @@ def not_childbearing_or(tokens: list[Token]) -> list[Token]:
         j = skip_over(tokens, k + 1, ("FEMALE",)) if tokens[k].type == "NEG" else k
         if j > k and j < len(tokens) and tokens[j].type == "CBP":
             m = skip_over(tokens, j + 1, ("COMMA",))
-            listed = [t.type for t in out[-2:]] == ["ANY_OF", "COLON"]  # the alternatives as items
+            listed = _options_open(out)  # the alternatives as items
             if m < len(tokens) and (tokens[m].type == "OR" or listed and tokens[m].type in ("PERIOD", "SEMI")):
                 m = skip_over(tokens, m + 1, ("COMMA", "IF", "FEMALE"))
                 if m < len(tokens) and tokens[m].type in ("CBP", "CBP_ITEM"):
                     end = skip_over(tokens, m + 1, ("COMMA", "AND"))
-                    if out and out[-1].type == "COLON" and len(out) > 1 and out[-2].type == "ANY_OF":
+                    if _options_open(out):
                         del out[-2:]  # "at least one of the following applies:" the two alternatives
+                        if len(out) > 1 and out[-1].type == "AND" and out[-2].type != "COMMA":
+                            # "not pregnant or breastfeeding AND one of the following applies": the
+                            # heading closed the list before it, as ", and" does
+                            out.insert(len(out) - 1, token("COMMA", "", out[-1].start_pos, out[-1].start_pos))
                     out.append(token("CBP", tokens[m].value, tokens[k].start_pos, tokens[m].end_pos))
                     k = end
                     continue
@@ -370,6 +447,52 @@ def not_childbearing_or(tokens: list[Token]) -> list[Token]:
                     continue
         out.append(tokens[k])
         k += 1
+    return out
+
+
+def _options_open(out: list[Token]) -> bool:
+    """Whether the tokens end with "one of the following applies:" (its colon perhaps the "then"
+    of an "If female, …" before it)."""
+    return len(out) > 1 and out[-2].type == "ANY_OF" and (
+        out[-1].type == "COLON" or out[-1].type == "THEN" and out[-1].value == ":")
+
+
+_STOP_WORDS = frozenset({"stop", "discontinue", "cease"})
+
+
+def unwilling_to_stop(tokens: list[Token]) -> list[Token]:
+    """"Women who are breastfeeding and unwilling to stop", "lactating women who do not agree to
+    discontinue breastfeeding": breastfeeding now and not agreeing not to during the study (the
+    attribute no_breastfeeding_during_study, negated) — both, joined by "and"."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "WORD" and t.value.lower() in _STOP_WORDS and k + 1 == len(tokens) and len(out) > 2 \
+                and [x.type for x in out[-3:]] == ["BREASTFEEDING", "AND", "NEG"]:
+            t = token("ATTR", "no_breastfeeding_during_study", t.start_pos, t.end_pos)  # "… and unwilling to stop"
+        if t.type == "NEG" and out and out[-1].type == "BREASTFEEDING":
+            j = skip_over(tokens, k + 1, ("ABLE",))
+            if j < len(tokens) and tokens[j].type == "ATTR" and tokens[j].value == "no_breastfeeding_during_study":
+                out.append(token("AND", "", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
+def breastfeeding_partner_included(tokens: list[Token]) -> list[Token]:
+    """"Men with female partner(s) of childbearing potential (including breastfeeding partner)":
+    a partner who is breastfeeding can conceive, so the bracket names no one the group leaves out."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if t.type == "SUBGROUP" and t.value == "partner_childbearing_potential" and k + 2 < len(tokens) \
+                and [x.type for x in tokens[k:k + 3]] == ["LPAR", "INCLUDING", "BREASTFEEDING"]:
+            end = k + 3
+            while end < len(tokens) and tokens[end].type == "WORD" and tokens[end].value.lower().startswith("partner"):
+                end += 1
+            if end < len(tokens) and tokens[end].type == "RPAR":
+                k = end + 1
     return out
 
 
@@ -390,6 +513,96 @@ def women_planning(tokens: list[Token]) -> list[Token]:
     return [t for k, t in enumerate(tokens)
             if not (t.type == "FEMALE" and 0 < k < len(tokens) - 1 and tokens[k - 1].type in _ITEM_SEPS | {"AND"}
                     and tokens[k + 1].type == "ATTR" and tokens[k + 1].value == "plans_pregnancy")]
+
+
+# What a woman who cannot conceive is, in the lists that offer it instead of contraception
+# ("postmenopausal, surgically sterile, or using effective contraception").
+_CANNOT_CONCEIVE = frozenset({"menopause", "surgical_sterilization", "hysterectomy", "oophorectomy",
+                              "bilateral_oophorectomy", "tubal_ligation"})
+
+
+_OPTION_SEPS = frozenset({"COMMA", "OR", "ANDOR"})
+
+
+def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
+    """"Women must be postmenopausal, surgically sterile, or using effective contraception": one
+    who can conceive (and so is neither) must use contraception, as "women of childbearing
+    potential must use contraception" says (CBP); a woman who cannot is not asked. Written after
+    a list about pregnancy ("not pregnant or lactating, they may be postmenopausal … or using
+    contraception"), the options are one more requirement (", and"). Men's options (a man's
+    sterility is not a woman's childbearing potential) are left as they are. "Women who have not
+    undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
+    ways of not being able to are named, and no "or contraception" follows that the "not" might
+    reach too."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        j, named = _cannot_conceive_run(tokens, k)
+        last_sep = [t.type for t in tokens[k:j]][-2:]
+        use = j
+        while use < len(tokens) and tokens[use].type == "ABLE":
+            use += 1
+        contracepting = use < len(tokens) and tokens[use].type == "CONTRACEPTION"
+        sentence = out[_sentence_start(out):]
+        said_of_men = any(t.type == "MALE" for t in sentence) and not any(t.type == "FEMALE" for t in sentence)
+        # (not a later item of a list: "not postmenopausal, surgically sterile or using contraception")
+        listed = bool(out) and (out[-1].type == "NEG" or out[-1].type in _OPTION_SEPS and len(out) > 1
+                                and out[-2].type in ("COND", "PROC", "QUAL", "NEG"))
+        if j > k and contracepting and {"OR", "ANDOR"} & set(last_sep) and not listed and not said_of_men:
+            if out and out[-1].type == "COMMA" and len(out) > 1 and out[-2].type not in _LABEL_AFTER:
+                out.append(token("AND", "", tokens[k].start_pos, tokens[k].start_pos))
+            out.append(token("CBP", "cannot conceive otherwise", tokens[k].start_pos, tokens[j - 1].end_pos))
+            k = j
+            continue
+        if tokens[k].type == "NEG" and out and out[-1].type == "FEMALE" and not said_of_men:
+            j, named = _cannot_conceive_run(tokens, k + 1)
+            ends = j == len(tokens) or tokens[j].type not in _OPTION_SEPS | {"ABLE", "CONTRACEPTION"}
+            if "menopause" in named and len(named) > 1 and ends and tokens[j - 1].type not in _OPTION_SEPS:
+                out.append(token("CBP", "can conceive", tokens[k].start_pos, tokens[j - 1].end_pos))
+                k = j
+                continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
+    """The end of a list from ``k`` of ways of being unable to conceive ("postmenopausal for at
+    least 12 months, surgically sterile or"), with its separators, and the ways it names."""
+    j = k
+    named: set[str] = set()
+    while j < len(tokens):
+        q = j
+        while q < len(tokens) and tokens[q].type == "QUAL":
+            q += 1
+        if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
+            named.add(tokens[q].value)
+            j = q + 1
+            at = j + (j < len(tokens) and tokens[j].type == "LASTING")
+            at += at < len(tokens) and tokens[at].type in ("GE", "GT")
+            if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" and tokens[at + 1].type == "TIMEUNIT":
+                j = at + 2  # "postmenopausal for at least 12 months"
+            seps = j
+            while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
+                j += 1
+            if j > seps:
+                continue
+        break
+    return j, named
+
+
+def _sentence_start(out: list[Token]) -> int:
+    """Where the sentence that ``out`` ends with began."""
+    k = len(out)
+    while k > 0 and out[k - 1].type not in ("PERIOD", "SEMI"):
+        k -= 1
+    return k
+
+
+def able_to_conceive_during(tokens: list[Token]) -> list[Token]:
+    """"Possibility of becoming pregnant during this study": a woman who could become pregnant
+    during the study is one of childbearing potential now; the period adds nothing to it."""
+    return [t for k, t in enumerate(tokens) if not (t.type == "DURING_TRIAL" and k > 0 and tokens[k - 1].type == "CBP")]
 
 
 def childbearing_items(tokens: list[Token]) -> list[Token]:
