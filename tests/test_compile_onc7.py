@@ -62,6 +62,11 @@ READ = [
     ("Prior chemotherapy for advanced disease", "exclusion", "medication chemotherapy [history] for (advanced_cancer)"),
     ("Prior anti-PD-1 therapy for advanced disease", "exclusion",
      "medication pd1_inhibitor [history] for (advanced_cancer)"),
+    # systemic therapy given for a cancer: systemic anticancer therapy
+    ("Prior systemic therapy for metastatic NSCLC", "exclusion",
+     "medication anticancer_therapy [history, systemic] for (nsclc [metastatic])"),
+    ("Has not received prior systemic therapy for advanced disease", "inclusion",
+     "not medication anticancer_therapy [history, systemic] for (advanced_cancer)"),
     ("1-3 prior lines of chemotherapy for metastatic colorectal cancer", "inclusion",
      "lines of chemotherapy for (colorectal_cancer [metastatic]) >= 1 and lines of chemotherapy for "
      "(colorectal_cancer [metastatic]) <= 3"),
@@ -92,6 +97,9 @@ STAYS_WORDS = [
     ("Ongoing toxicity from prior therapy requiring treatment", "exclusion"),
     # "advanced disease" after what is not a cancer treatment may be of any disease
     ("Prior levodopa for advanced disease", "exclusion"),
+    # systemic therapy for what is not a cancer, or for nothing named
+    ("Prior systemic therapy for psoriasis", "exclusion"),
+    ("No prior systemic therapy", "inclusion"),
     # lines for what is not one disease, or with more said of them
     ("More than 1 prior line of chemotherapy in the advanced/metastatic setting", "exclusion"),
     ("No more than 2 prior lines of therapy for metastatic disease, including chemotherapy", "inclusion"),
