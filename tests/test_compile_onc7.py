@@ -49,6 +49,24 @@ READ = [
      "lines of chemotherapy for (nsclc [metastatic]) > 2"),
     ("No more than 2 prior lines of systemic therapy for metastatic disease", "inclusion",
      "lines of therapy [systemic] for (metastatic_disease) <= 2"),
+    ("Received more than 3 prior lines of systemic therapy for advanced disease", "exclusion",
+     "lines of therapy [systemic] for (advanced_cancer) > 3"),
+    ("More than 1 prior line of therapy for locally advanced or metastatic disease", "exclusion",
+     "lines of therapy for (advanced_cancer) > 1"),
+    ("Prior treatment with more than 2 lines of chemotherapy", "exclusion", "lines of chemotherapy > 2"),
+    ("At least 2 prior lines of chemotherapy for advanced disease", "inclusion",
+     "lines of chemotherapy for (advanced_cancer) >= 2"),
+    ("Received at least 1 prior line of systemic therapy for advanced disease", "inclusion",
+     "lines of therapy [systemic] for (advanced_cancer) >= 1"),
+    # a cancer treatment for advanced disease: for advanced cancer
+    ("Prior chemotherapy for advanced disease", "exclusion", "medication chemotherapy [history] for (advanced_cancer)"),
+    ("Prior anti-PD-1 therapy for advanced disease", "exclusion",
+     "medication pd1_inhibitor [history] for (advanced_cancer)"),
+    # systemic therapy given for a cancer: systemic anticancer therapy
+    ("Prior systemic therapy for metastatic NSCLC", "exclusion",
+     "medication anticancer_therapy [history, systemic] for (nsclc [metastatic])"),
+    ("Has not received prior systemic therapy for advanced disease", "inclusion",
+     "not medication anticancer_therapy [history, systemic] for (advanced_cancer)"),
     ("1-3 prior lines of chemotherapy for metastatic colorectal cancer", "inclusion",
      "lines of chemotherapy for (colorectal_cancer [metastatic]) >= 1 and lines of chemotherapy for "
      "(colorectal_cancer [metastatic]) <= 3"),
@@ -77,8 +95,13 @@ STAYS_WORDS = [
     ("Unresolved toxicity > grade 1 from prior radiotherapy", "exclusion"),
     ("No ongoing toxicity from prior chemotherapy", "inclusion"),
     ("Ongoing toxicity from prior therapy requiring treatment", "exclusion"),
-    # lines for what the vocabulary does not name as one disease, or with more said of them
-    ("At least 2 lines of chemotherapy for advanced disease", "exclusion"),
+    # "advanced disease" after what is not a cancer treatment may be of any disease
+    ("Prior levodopa for advanced disease", "exclusion"),
+    # systemic therapy for what is not a cancer, or for nothing named
+    ("Prior systemic therapy for psoriasis", "exclusion"),
+    ("No prior systemic therapy", "inclusion"),
+    # lines for what is not one disease, or with more said of them
+    ("More than 1 prior line of chemotherapy in the advanced/metastatic setting", "exclusion"),
     ("No more than 2 prior lines of therapy for metastatic disease, including chemotherapy", "inclusion"),
     ("Two lines of chemotherapy for recurrent or metastatic disease", "exclusion"),
 ]

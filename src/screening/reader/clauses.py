@@ -416,7 +416,10 @@ def _lines_given_for(node: Rule, groups: list[list[object]], posts: list[object]
     """A count of lines (or the two bounds of one) whose courses were given for the one disease
     named after "for" ("2 prior lines of systemic therapy for metastatic disease")."""
     post = posts[0] if len(posts) == 1 else None
-    if groups or not (isinstance(post, tuple) and post[0] == "linked" and len(post) == 3):
+    prior = all(q == "history" for g in groups for q in g)  # "prior treatment with more than 2 lines of …"
+    if prior and not posts:
+        return node
+    if not prior or not (isinstance(post, tuple) and post[0] == "linked" and len(post) == 3):
         raise Unreadable("words about the lines counted, which a count of lines cannot say")
     disease, words = post[1], post[2]
     if not isinstance(disease, HasCondition) or disease.concept is None or disease.excluding \

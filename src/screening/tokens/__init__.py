@@ -49,7 +49,7 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
+    advanced_disease_treated, bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
     half_lives, last_dose_was, naive_to, no_response, off_for, planned_too, progressed_on, recovered_after_washout, recovered_from,
     stable_drugs,
     standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of, washouts_joined_by_or,
@@ -153,7 +153,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (heads_of_listed_items, patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
+    for settle_in_text in (heads_of_listed_items, patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)

@@ -171,6 +171,61 @@ def no_response(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# "for advanced disease", "(therapy) for locally advanced or metastatic disease": after a cancer
+# treatment, the disease is the cancer it was given for
+_FOR_ADVANCED = re.compile(r"(?i)\s*(?:(?:therapy|therapies|treatment|treatments|agents?|regimens?)\s+)?"
+                           r"(?P<for>for)\s+(?:locally\s+)?advanced(?:\s*(?:/|or|and/or)\s*metastatic)?\s+disease\b")
+
+
+_THERAPY_WORDS = frozenset({"therapy", "therapies", "treatment", "treatments"})
+
+
+_FOR = re.compile(r"(?i)\s+(?P<for>for)\s+(?:(?:the|their|his|her)\s+)?$")
+
+
+def _systemic_therapy_for_cancer(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior systemic therapy for metastatic NSCLC", "… for advanced disease": systemic therapy
+    given for a cancer is systemic anticancer therapy (MED, and LINK before the cancer). Not for
+    any other disease ("systemic therapy for psoriasis"), and not without one named."""
+    vocab = load_vocabulary()
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() in _THERAPY_WORDS and k and tokens[k - 1].type == "QUAL"
+                and tokens[k - 1].value == "systemic"):
+            continue
+        named = skip_over(tokens, k + 1, ("QUAL",))
+        if _FOR_ADVANCED.match(text, t.start_pos):
+            return [*tokens[:k], retyped(t, "MED", "anticancer_therapy"), *tokens[k + 1:]]
+        said = _FOR.search(text, t.end_pos, tokens[k + 1].start_pos) if k + 1 < len(tokens) else None
+        if named < len(tokens) and tokens[named].type == "COND" and vocab.is_a(tokens[named].value, "malignancy") \
+                and said is not None:
+            link = token("LINK", "for", said.start("for"), said.end("for"))
+            return [*tokens[:k], retyped(t, "MED", "anticancer_therapy"), link, *tokens[k + 1:]]
+    return tokens
+
+
+def advanced_disease_treated(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior chemotherapy for advanced disease", "more than 2 prior lines of systemic therapy for
+    advanced/metastatic disease": a cancer treatment (or a line of treatment) given for advanced
+    cancer, as "for advanced cancer" (LINK and the condition). Only after a treatment that is
+    against cancer: "advanced disease" alone may be of any disease."""
+    vocab = load_vocabulary()
+    tokens = _systemic_therapy_for_cancer(tokens, text)
+    for k, t in enumerate(tokens):
+        counted = k and any(x.type == "LINES" for x in tokens[max(0, k - 3):k])
+        if t.type != "MED" or not (counted or vocab.is_a(t.value, "anticancer_therapy")):
+            continue
+        said = _FOR_ADVANCED.match(text, t.end_pos)
+        if said is None:
+            continue
+        end = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= said.end()), len(tokens))
+        if any(x.end_pos > said.end() for x in tokens[k + 1:end]):
+            continue  # (a name running past the words)
+        link = token("LINK", "for", said.start("for"), said.end("for"))
+        return [*tokens[:k + 1], link, token("COND", "advanced_cancer", said.end("for") + 1, said.end()),
+                *tokens[end:]]
+    return tokens
+
+
 def counted_regimens(tokens: list[Token], text: str) -> list[Token]:
     """"At least 2 prior chemotherapy regimens", "more than 3 prior regimens": a count of regimens
     is one of lines ("2 lines of chemotherapy", "2 lines of therapy"). Only a count with its
