@@ -29,7 +29,8 @@ from .lexicon import (
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
-    WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
+    WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists, grade_phrases,
+    history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
     test_before, thresholds_by_sex, unresolved_toxicity, within_range,
@@ -149,8 +150,9 @@ def tokenize(norm: Normalised) -> list[Token]:
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
-                           progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
+    for settle_in_text in (caveats_after_the_value, patients_with, now_or_before, treated_with, naive_to, washout_of,
+                           counted_regimens, progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity,
+                           scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds

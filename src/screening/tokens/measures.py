@@ -780,3 +780,43 @@ def names_after_a_way_of_measuring(tokens: list[Token]) -> list[Token]:
             out[j + 1] = retyped(out[j + 1], "WORD")
             j += 2
     return out
+
+
+# What a value may be written with, up to where a caveat about how it was measured goes
+_CAVEATED_VALUE = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD", "TIMES", "ULN", "LLN",
+                        "TO", "DASH", "BETWEEN", "INCLUSIVE", "FOR_SEX"})
+_CAVEATED_VALUE_GOES_ON = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "FOR_SEX"})
+
+
+def caveats_after_the_value(tokens: list[Token], text: str) -> list[Token]:
+    """"QTcF (single ECG) > 450 ms": how a value must have been measured, said in brackets between
+    the measure's name and its value, is read after the value, as it is when written there; a
+    bracket after the caveat naming a narrower measure ("corrected QT interval (single ECG) using
+    Fridericia's formula (QTcF) > 450 ms") says which, as it would right after the name. Other
+    words between the name and the value ("corrected QT interval (single ECG) using Fridericia's
+    formula > 450 ms") may say which too, so the clause is left as it is."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    k = 0
+    while k + 4 < len(out):
+        if [t.type for t in out[k:k + 4]] != ["MEASURE", "LPAR", "CAVEAT", "RPAR"] \
+                or text[out[k].end_pos:out[k + 1].start_pos].strip():
+            k += 1
+            continue
+        measure, caveat, j = out[k], out[k + 1:k + 4], k + 4
+        if [t.type for t in out[j:j + 3]] == ["LPAR", "MEASURE", "RPAR"] and vocab.is_a(out[j + 1].value, measure.value):
+            measure = retyped(measure, "MEASURE", out[j + 1].value)
+            j += 3
+        elif j < len(out) and text[out[j - 1].end_pos:out[j].start_pos].strip():
+            k += 1
+            continue
+        if j >= len(out) or out[j].type not in COMPARATORS and out[j].type != "BETWEEN":
+            k += 1
+            continue
+        end = j
+        while end < len(out) and (out[end].type in _CAVEATED_VALUE or out[end].type in ("AND", "OR", "COMMA")
+                                  and end + 1 < len(out) and out[end + 1].type in _CAVEATED_VALUE_GOES_ON):
+            end += 1
+        out[k:end] = [measure, *out[j:end], *caveat]
+        k = end
+    return out
