@@ -37,6 +37,18 @@ READ = [
      '((male and qtcf > 450 milliseconds) or (female and qtcf > 470 msec)) and text "single electrocardiogram [ECG]"'),
     ("QTcF > 450 ms (men) or > 470 ms (women) (single ECG)", "inclusion",
      '((if male then qtcf > 450 ms) and (if female then qtcf > 470 ms)) and text "single ECG"'),
+    # when the value is taken, between the name and the value or before the name: the latest value
+    ("HbA1c at screening ≥ 7%", "inclusion", "hba1c >= 7 %"),
+    ("Baseline systolic blood pressure between 130 and 160 mmHg", "inclusion",
+     "systolic_blood_pressure >= 130 mmHg and systolic_blood_pressure <= 160 mmHg"),
+    ("Screening eGFR ≥ 30 mL/min/1.73 m2", "inclusion", "egfr >= 30 mL/min/1.73m2"),
+    ("Baseline HbA1c 7-10%", "inclusion", "hba1c >= 7 % and hba1c <= 10 %"),
+    # a limit in time said of the patients a condition is named in: their age (not how long the
+    # condition has lasted)
+    ("Erythema migrans in patients > 18 years", "inclusion", "condition lyme_disease and age > 18 years"),
+    ("Asthma in children 6 to 11 years", "inclusion", "condition asthma and (age >= 6 years and age <= 11 years)"),
+    # an age "equal" to the lower of two bounds is a lost "≥", read so where it fails no one
+    ("Male or female = 18 years of age and <60 years", "inclusion", "age >= 18 years and age < 60 years"),
 ]
 
 
@@ -48,6 +60,14 @@ def test_reads(text: str, kind: str, expected: str) -> None:
 STAYS_FREE_TEXT = [
     # words between the caveat and the value may say which correction: not plain QTc
     ("Corrected QT interval (single ECG) using Fridericia's formula > 450 ms", "exclusion"),
+    # a lost "≥" or ">" in an exclusion: reading either would exclude someone the other does not
+    ("Male or female = 18 years of age and <60 years", "exclusion"),
+    # "=" before a bound that is not the lower of two
+    ("Age = 60 years and < 18 years", "inclusion"),
+    ("ALT = 2.5 x ULN", "inclusion"),
+    ("Age = 18 years", "inclusion"),
+    # a time after a condition with no people named: perhaps how long it has lasted
+    ("Diabetes > 10 years", "inclusion"),
     # urine output after the operation in the study is not yet measured
     ("Urinary output less than 500 ml within 24 hours after operation", "exclusion"),
 ]

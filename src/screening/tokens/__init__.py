@@ -33,12 +33,12 @@ from .measures import (
     history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
-    test_before, thresholds_by_sex, unresolved_toxicity, within_range,
+    test_before, thresholds_by_sex, unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
-    age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients, childbearing_items,
-    contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
+    LOST_LOWER_BOUND, age_bounds, age_with, ages_by_word, ages_of_those_with, ages_with_a_lost_bound, ages_of_age,
+    ages_of_patients, childbearing_items, contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
     subgroup_after_sex, women_planning, women_with,
 )
 from .periods import (
@@ -60,7 +60,7 @@ from .wording import (
 
 
 __all__ = [
-    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "WILLING", "Normalised", "clauses", "episode_concept",
+    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "LOST_LOWER_BOUND", "WILLING", "Normalised", "clauses", "episode_concept",
     "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
 ]
 
@@ -141,16 +141,16 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
     for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
-                   age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
+                   ages_with_a_lost_bound, age_bounds, item_labels, contraception_periods, not_childbearing_or, subgroup_after_sex,
                    women_planning, childbearing_items, within_range, shared_comparators, test_before,
                    counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with, age_with,
                    dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
+                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (caveats_after_the_value, patients_with, now_or_before, treated_with, naive_to, washout_of,
+    for settle_in_text in (caveats_after_the_value, ages_of_those_with, patients_with, now_or_before, treated_with, naive_to, washout_of,
                            counted_regimens, progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity,
                            scale_of_the_value):
         tokens = settle_in_text(tokens, text)
