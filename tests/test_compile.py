@@ -1034,7 +1034,6 @@ def test_registry_constructs(text, kind, rule):
     ("Adequate renal and hepatic function", "inclusion"),
     ("Adequate organ function within 14 days: ANC ≥ 1500/µL", "inclusion"),
     ("Use of prescription or over-the-counter medications", "exclusion"),
-    ("Erythema migrans in patients > 18 years", "inclusion"),
     ("Vaccination against influenza or asthma", "exclusion"),
     # examples of another kind than the name they follow
     ("History of malignancy including chemotherapy", "exclusion"),

@@ -538,7 +538,7 @@ class Settling(Reading):
             had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \
                 and p.dose is None and not p.variants
             if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
-                                                                              and _numeric(p.node)):
+                                                                              and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
@@ -896,10 +896,13 @@ def _bounds_of_one_value(nodes: Sequence[Rule]) -> bool:
     return len(concepts) == 1 and all(isinstance(n, (Comparison, NormalMultiple)) for n in nodes)
 
 
-def _numeric(node: Rule) -> bool:
-    """A numeric limit, or a list of them: what an "unless …" exception may lift."""
+def _numeric(node: Rule, by_sex: bool = False) -> bool:
+    """A numeric limit, or a list of them: what an "unless …" exception may lift; ``by_sex``, also
+    a limit for each sex ("QTcF > 450 ms (men) or > 470 ms (women)")."""
     leaves = [n for n in walk(node) if not isinstance(n, _LOGIC_NODES)]
-    return bool(leaves) and all(isinstance(n, (Comparison, NormalMultiple)) for n in leaves)
+    return bool(leaves) and all(isinstance(n, (Comparison, NormalMultiple))
+                                or by_sex and isinstance(n, Status) and n.field in ("male", "female") for n in leaves) \
+        and any(isinstance(n, (Comparison, NormalMultiple)) for n in leaves)
 
 
 def _measured(p: Part) -> bool:

@@ -25,7 +25,7 @@ from ..nodes import (
     TimeWindow,
     Titre,
 )
-from ..tokens import normal_means_not_high
+from ..tokens import LOST_LOWER_BOUND, normal_means_not_high
 from ..units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from ..vocabulary import Concept, main_category
 from .parts import OF_AGE, Part, Quals, Reading, UnitMismatch, Unreadable, YEARS, has_grade
@@ -49,6 +49,10 @@ class ValueReading(Reading):
             # "ALT = 2.5 x ULN", "= 18 years of age": in registry text a bare "=" is far more
             # often a lost ≤ or ≥ than an equality, and reading it as one would fail most patients
             raise Unreadable("'=' as a threshold")
+        if items[0].type == "GE" and items[0].value == LOST_LOWER_BOUND and self.kind != "inclusion":
+            # "= 18 years of age and < 60 years": a lost "≥" (or ">"); only an inclusion's "≥"
+            # fails no one that either would pass
+            raise Unreadable("a lost lower bound outside an inclusion")
         return _OP[items[0].type]
 
     def comparison(self, items):

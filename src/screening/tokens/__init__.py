@@ -29,14 +29,16 @@ from .lexicon import (
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
-    WILLING, abbreviated_classes, alternative_limits, condition_value_lists, grade_phrases, history_amounts,
+    WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists, grade_phrases,
+    history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
-    test_before, thresholds_by_sex, unresolved_toxicity, within_range,
+    test_before, thresholds_by_sex, unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
-    able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
+    LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
+    ages_of_those_with, ages_with_a_lost_bound,
     breastfeeding_partner_included, childbearing_items, contraception_said_again,
     contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
     sterile_or_contracepting, unwilling_to_stop,
@@ -62,7 +64,7 @@ from .wording import (
 
 
 __all__ = [
-    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "WILLING", "Normalised", "clauses", "episode_concept",
+    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "LOST_LOWER_BOUND", "WILLING", "Normalised", "clauses", "episode_concept",
     "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
 ]
 
@@ -143,17 +145,18 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
     for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
-                   age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
+                   ages_with_a_lost_bound, age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
                    breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
                    test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
+                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (heads_of_listed_items, patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
+    for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
+                           treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(tokens, vocab, text)

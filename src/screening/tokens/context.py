@@ -664,7 +664,7 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         if t.type == "TO" and ptype == "QUAL" and ntype == "QUAL":
             t = retyped(t, "OR")  # "moderate to severe": either
         elif t.type == "TO" and not (ptype in ("NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD")
-                                     and (ntype == "NUMBER" or ntype in ("LT", "LE") and ptype == "NUMBER")):
+                                     and ntype in ("NUMBER", "LT", "LE")):
             continue
         if t.type == "DASH" and not (ptype in ("NUMBER", "UNIT") and ntype == "NUMBER"):
             continue

@@ -793,3 +793,65 @@ def names_after_a_way_of_measuring(tokens: list[Token]) -> list[Token]:
             out[j + 1] = retyped(out[j + 1], "WORD")
             j += 2
     return out
+
+
+# What a value may be written with, up to where a caveat about how it was measured goes
+_CAVEATED_VALUE = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "UNIT", "TIMEUNIT", "YEARS_OLD", "TIMES", "ULN",
+                             "LLN", "TO", "DASH", "BETWEEN", "INCLUSIVE", "FOR_SEX"})
+_CAVEATED_VALUE_GOES_ON = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "FOR_SEX"})
+
+
+def _aside(tokens: list[Token], k: int) -> int:
+    """How many tokens from ``k`` say how or when a value was taken: "(single ECG)", "at screening"."""
+    if [t.type for t in tokens[k:k + 3]] == ["LPAR", "CAVEAT", "RPAR"]:
+        return 3
+    return 1 if k < len(tokens) and tokens[k].type == "AT_ANCHOR" else 0
+
+
+def _only_of(words: str) -> bool:
+    return words.strip().lower() in ("", "of")
+
+
+def caveats_after_the_value(tokens: list[Token], text: str) -> list[Token]:
+    """"QTcF (single ECG) > 450 ms", "HbA1c at screening ≥ 7%": how or when a value must have been
+    taken, said between the measure's name and its value, is read after the value, as it is when
+    written there; a bracket after a caveat naming a narrower measure ("corrected QT interval
+    (single ECG) using Fridericia's formula (QTcF) > 450 ms") says which, as it would right after
+    the name. Other words between the name and the value ("corrected QT interval (single ECG)
+    using Fridericia's formula > 450 ms") may say which too, so the clause is left as it is."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    k = 0
+    while k + 2 < len(out):
+        size = _aside(out, k + 1) if out[k].type == "MEASURE" else 0
+        if not size or not _only_of(text[out[k].end_pos:out[k + 1].start_pos]):
+            k += 1
+            continue
+        measure, aside, j = out[k], out[k + 1:k + 1 + size], k + 1 + size
+        if [t.type for t in out[j:j + 3]] == ["LPAR", "MEASURE", "RPAR"] and vocab.is_a(out[j + 1].value, measure.value):
+            measure = retyped(measure, "MEASURE", out[j + 1].value)
+            j += 3
+        elif j < len(out) and not _only_of(text[out[j - 1].end_pos:out[j].start_pos]):
+            k += 1
+            continue
+        if j >= len(out) or out[j].type not in COMPARATORS and out[j].type != "BETWEEN":
+            k += 1
+            continue
+        end = j
+        while end < len(out) and (out[end].type in _CAVEATED_VALUE or out[end].type in ("AND", "OR", "COMMA")
+                                  and end + 1 < len(out) and out[end + 1].type in _CAVEATED_VALUE_GOES_ON):
+            end += 1
+        out[k:end] = [measure, *out[j:end], *aside]
+        k = end
+    return out
+
+
+def values_at_an_anchor(tokens: list[Token]) -> list[Token]:
+    """"Baseline HbA1c ≥ 7%", "Screening eGFR ≥ 30": a time named before the measure that opens a
+    clause is when its value is taken, as "at screening" would say."""
+    out = list(tokens)
+    for k in range(len(out) - 2):
+        if out[k].type == "ANCHOR" and out[k + 1].type == "MEASURE" and (k == 0 or out[k - 1].type in ("PERIOD", "SEMI")) \
+                and out[k + 2].type in COMPARATORS | {"BETWEEN", "NUMBER"}:
+            out[k] = retyped(out[k], "AT_ANCHOR")
+    return out

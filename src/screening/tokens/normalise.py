@@ -150,6 +150,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # "18 or greater") followed by a stray "than"; "at or greater than 37" is one comparator
         (r"(?i)(?<!\bat)(?<!\bequal)(?<!\bto)\s+or\s+(?:greater|more|higher)\s+than\s+(?=[\d.])", " or > "),
         (r"(?i)(?<!\bat)(?<!\bequal)(?<!\bto)\s+or\s+(?:less|lower|fewer)\s+than\s+(?=[\d.])", " or < "),
+        # "greater than, or equal to 3.5 cm": one comparator, the comma only a pause
+        (r"(?i)\b(greater|more|higher|less|lower)\s+than\s*,\s*or\s+equal\s+to\b", r"\1 than or equal to"),
         (r"(?i)(?<=/min)\s+per\s+(?=1[.,]73\s*m)", "/"),   # "mL/min per 1.73 m2"
         (r"(?<=[A-Za-z])\*+(?=[\s,;:.)]|$)", ""),        # a footnote mark: "Lansky* play status"
         (_ABILITIES, _each_ability),

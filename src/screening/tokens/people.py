@@ -226,6 +226,27 @@ def age_bounds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# The value of a lower age bound whose "≥" was lost to "=" (see ValueReading.cmp)
+LOST_LOWER_BOUND = "="
+
+
+def ages_with_a_lost_bound(tokens: list[Token]) -> list[Token]:
+    """"Male or female = 18 years of age and < 60 years": an age "equal" to the lower of two
+    bounds, the other an upper one, is a lost "≥" (an age of exactly 18 years and under 60 says
+    the second bound for nothing); the reader takes it only where reading it so fails no one."""
+    def in_years(t: Token) -> bool:
+        return t.type == "YEARS_OLD" or t.type == "TIMEUNIT" and t.value == "years"
+
+    out = list(tokens)
+    for k in range(len(out) - 6):
+        run = [t.type for t in out[k:k + 7]]
+        if run[:2] == ["EQ", "NUMBER"] and in_years(out[k + 2]) and run[3] in ("AND", "COMMA") \
+                and run[4:6] in (["LT", "NUMBER"], ["LE", "NUMBER"]) and in_years(out[k + 6]) \
+                and float(out[k + 1].value) < float(out[k + 5].value):
+            out[k] = retyped(out[k], "GE", LOST_LOWER_BOUND)
+    return out
+
+
 def women_with(tokens: list[Token]) -> list[Token]:
     """"Postmenopausal women aged 50 to 80": women who are postmenopausal, the sex first (the
     subject of the clause) and the condition said of them. "Postmenopausal women with
@@ -286,6 +307,27 @@ def age_with(tokens: list[Token]) -> list[Token]:
             since = len(out) + 1
         out.append(t)
     return out
+
+
+# "… in patients > 18 years", "… in children 2 to 12 years": the people a condition is named in
+_IN_PEOPLE = re.compile(r"(?i)\s+in\s+(?:patients|subjects|participants|individuals|persons|people|adults|children)\s*$")
+
+
+def ages_of_those_with(tokens: list[Token], text: str) -> list[Token]:
+    """"Erythema migrans in patients > 18 years": a limit in time said of the patients a condition
+    is named in is their age, asked with the condition (as "in patients aged > 18" is)."""
+    for k in range(1, len(tokens) - 1):
+        if tokens[k - 1].type != "COND" or not _IN_PEOPLE.search(text[tokens[k - 1].end_pos:tokens[k].start_pos]):
+            continue
+        j = k
+        while j < len(tokens) and tokens[j].type in _AGE_RUN | {"YEARS_OLD"}:
+            j += 1
+        run = tokens[k:j]
+        if run and run[-1].type in ("TIMEUNIT", "YEARS_OLD") and any(t.type == "NUMBER" for t in run) \
+                and (j == len(tokens) or tokens[j].type in _AGE_ITEM_SEPS | {"PERIOD"}):
+            at = tokens[k].start_pos
+            return [*tokens[:k], token("AND", "", at, at), token("MEASURE", "age", at, at), *tokens[k:]]
+    return tokens
 
 
 _WOMEN_AFTER = re.compile(r"(?i)^\s*(?:females?|women|woman)\b")
