@@ -65,6 +65,11 @@ _NOT_ADVERSE_EVENTS = ("neoplasm", "premalignant_lesion")
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 
+# "severe hypersensitivity to X", "severe intolerance of X": how bad a reaction to a drug was,
+# said of the reaction only (a "severe" drug is no drug at all)
+_REACTIONS = {"allergic", "intolerant"}
+_REACTION_SEVERITY = {"severe"}
+
 # What makes a general head ("medical condition") a list can screen for: serious, uncontrolled…
 _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
               "decompensated"}
@@ -153,11 +158,13 @@ class Settling(Reading):
 
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
                      lasting=None, dose_bound=None, grade: GradeBound | None = None) -> Rule:
-        dropped = {x for x in quals if x not in ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
+        allowed = ENTITY_QUALS[terminal] | (_REACTION_SEVERITY if terminal == "MED" and _REACTIONS & set(quals)
+                                            else set())
+        dropped = {x for x in quals if x not in allowed} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
             raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
-        q = tuple(dict.fromkeys(x for x in quals if x in ENTITY_QUALS[terminal]))
+        q = tuple(dict.fromkeys(x for x in quals if x in allowed))
         exc = tuple(excluding)
         if lasting is not None and terminal not in ("COND", "MED", "PROC"):
             raise Unreadable(f"how long a {terminal} lasted")

@@ -560,8 +560,9 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         if t.type not in ("OR", "COMMA", "AND", "ANDOR"):
             vaccinating = False
         if t.type == "ABLE" and t.value.lower() in ("using", "use") and (
-                ntype == "MED" or ntype == "QUAL" and k + 2 < n and tokens[k + 2].type == "MED"):
-            # "history of using anticoagulants": taking them then; "using systemic corticosteroids": now
+                ntype == "MED" or ntype in ("QUAL", "OF") and k + 2 < n and tokens[k + 2].type == "MED"):
+            # "history of using anticoagulants": taking them then; "using systemic corticosteroids",
+            # "using any form of hormonal contraception": now
             if ptype == "QUAL":
                 continue
             t = retyped(t, "QUAL", "current")
