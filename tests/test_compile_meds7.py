@@ -42,6 +42,21 @@ READ = [
      "not medication any_medication [current] and not medication dietary_supplement [current]"),
     ("Currently receiving any prescription or non-prescription medication", "exclusion",
      "medication any_medication [current]"),
+    # what a drug is taken for, said by the kind of drug it is taken as
+    ("No concurrent steroids as an antiemetic", "inclusion",
+     "not medication corticosteroid [current] for (nausea_vomiting)"),
+    ("Dexamethasone for antiemetic prophylaxis", "exclusion", "medication dexamethasone for (nausea_vomiting)"),
+    # an allergy named after the drug is an allergy to it, as "allergy to X" is
+    ("Known penicillin allergy", "exclusion", "medication penicillin_class [allergic]"),
+    ("NSAID hypersensitivity", "exclusion", "medication nsaid [allergic]"),
+    ("Aspirin-allergic patients", "exclusion", "medication aspirin [allergic]"),
+    ("Known penicillin allergy or asthma", "exclusion", "medication penicillin_class [allergic] or condition asthma"),
+    # a reaction written after a list of drugs: what excludes reads it of each (read of the last
+    # alone, anyone taking the first would be excluded)
+    ("Aspirin or NSAID allergy", "exclusion", "medication aspirin [allergic] or medication nsaid [allergic]"),
+    ("Aspirin or statin intolerance", "exclusion", "medication aspirin [intolerant] or medication statin [intolerant]"),
+    ("No penicillin or cephalosporin allergy", "inclusion",
+     "not medication penicillin_class [allergic] and not medication cephalosporin [allergic]"),
 ]
 
 
@@ -60,6 +75,14 @@ STAYS_FREE_TEXT = [
     ("Known hypersensitivity to any of these drugs", "exclusion"),
     # any drug at all, with no time: every patient who ever took one
     ("History of any medications", "exclusion"),
+    # a purpose said of no drug
+    ("Patients as an antiemetic", "exclusion"),
+    # a reaction after a list, in what a patient must have: of the last drug or of each?
+    ("Aspirin or statin intolerance", "inclusion"),
+    ("No penicillin or cephalosporin allergy", "exclusion"),
+    # a test for an allergy is no allergy
+    ("Voriconazole hypersensitivity test", "inclusion"),
+    ("Penicillin allergy testing", "inclusion"),
 ]
 
 
@@ -80,3 +103,16 @@ def test_stays_free_text(text: str, kind: str) -> None:
 def test_a_severe_reaction_waits_for_its_severity(medications, expected) -> None:
     rule = to_text(compile_criterion("Known severe hypersensitivity to azole antifungal agents", "exclusion").rule)
     assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("indication", "expected"), [
+    ("chemotherapy-induced nausea and vomiting", Truth.FALSE),   # taken as an antiemetic: fails
+    ("postoperative nausea and vomiting", Truth.FALSE),
+    ("nausea", Truth.UNKNOWN),           # (the record is broader than the words' "nausea and vomiting")
+    ("cerebral edema", Truth.TRUE),      # a steroid for something else does not count
+    (None, Truth.UNKNOWN),               # what it was given for is not recorded
+])
+def test_steroids_as_an_antiemetic_count_by_what_they_were_given_for(indication, expected) -> None:
+    rule = to_text(compile_criterion("No concurrent steroids as an antiemetic", "inclusion").rule)
+    course = {"name": "dexamethasone", "start": "2026-11-01", **({"indication": indication} if indication else {})}
+    assert outcome(rule, "inclusion", medications=[course], complete=["medications"]).truth == expected

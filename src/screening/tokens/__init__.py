@@ -47,9 +47,10 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
-    half_lives, naive_to, no_response, off_for, planned_too, progressed_on, reactions_to_those, recovered_from,
-    stable_drugs, standard_therapy, stopped_for_toxicity, taking_any, treated_with, treatment_lists, washout_of,
+    bracketed_doses, completed_before, counted_regimens, dose_ranges, drug_allergies, except_for_purpose,
+    expected_to_require, exposures, half_lives, naive_to, no_response, off_for, planned_too, progressed_on,
+    reactions_to_those, recovered_from, stable_drugs, standard_therapy, stopped_for_toxicity, taking_any, treated_with,
+    treatment_lists, washout_of,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
@@ -151,7 +152,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
-                           reactions_to_those):
+                           reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = taking_any(standard_therapy(tokens, vocab, text), text, vocab)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds

@@ -427,6 +427,32 @@ def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+# "penicillin allergy", "aspirin-allergic", "NSAID hypersensitivity": the reaction named after the drug
+_ALLERGY_AFTER = frozenset({"allergy", "allergies", "allergic", "hypersensitivity", "hypersensitivities"})
+
+
+def drug_allergies(tokens: list[Token], text: str) -> list[Token]:
+    """"Known penicillin allergy": an allergy written after the drug (a COND allergy, or the word
+    "hypersensitivity") is an allergy to it (QUAL allergic after the drug, as "statin
+    intolerance" has it); whether it is said of one drug or of a list before is the reader's."""
+    out = list(tokens)
+    for k in range(1, len(out)):
+        t = out[k]
+        after = text[t.end_pos:out[k + 1].start_pos if k + 1 < len(out) else len(text)]
+        if out[k - 1].type == "MED" and t.type in ("COND", "WORD") \
+                and (t.type == "WORD" or t.value == "allergic_disease") \
+                and text[t.start_pos:t.end_pos].lower() in _ALLERGY_AFTER and _NO_WORDS.fullmatch(after):
+            # (not "voriconazole hypersensitivity test": a word after it, even one dropped, may
+            # make it something else)
+            out[k] = retyped(t, "QUAL", "allergic")
+    return out
+
+
+# after the reaction: nothing but punctuation, or the people it is said of ("aspirin-allergic patients")
+_NO_WORDS = re.compile(r"(?i)[\s,.;:()/-]*"
+                       r"(?:(?:patients|subjects|participants|individuals|persons|people)\b[\s,.;:()/-]*)?")
+
+
 # "(not) taking any medications", "currently using any prescription drugs": the verb says now
 _TAKING = re.compile(r"(?i)\b(?:taking|receiving|using|on)\s+(?:any\s+)?$")
 
