@@ -57,6 +57,12 @@ READ = [
     ("Aspirin or statin intolerance", "exclusion", "medication aspirin [intolerant] or medication statin [intolerant]"),
     ("No penicillin or cephalosporin allergy", "inclusion",
      "not medication penicillin_class [allergic] and not medication cephalosporin [allergic]"),
+    ("Volunteers with a history of voriconazole hypersensitivity reaction were excluded", "exclusion",
+     "medication voriconazole [history, allergic]"),
+    # a substance a lab measures, among the drugs an allergy is to, is the drug it is given as
+    ("Patients with a history of hypersensitivity to hydroxyethyl starch or albumin", "exclusion",
+     "medication hydroxyethyl_starch [history, allergic] or medication albumin_infusion [history, allergic]"),
+    ("Allergy to heparin, albumin < 3 g/dL", "exclusion", "medication heparin [allergic] and albumin < 3 g/dL"),
 ]
 
 
@@ -83,6 +89,9 @@ STAYS_FREE_TEXT = [
     # a test for an allergy is no allergy
     ("Voriconazole hypersensitivity test", "inclusion"),
     ("Penicillin allergy testing", "inclusion"),
+    ("Penicillin allergy reaction test", "inclusion"),
+    # BPaLM adds moxifloxacin to BPaL: another regimen, which the vocabulary does not know
+    ("Prior treatment with BPaLM", "exclusion"),
 ]
 
 

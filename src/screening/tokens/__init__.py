@@ -49,8 +49,8 @@ from .phrases import cancer_stages
 from .treatment import (
     bracketed_doses, completed_before, counted_regimens, dose_ranges, drug_allergies, except_for_purpose,
     expected_to_require, exposures, half_lives, naive_to, no_response, off_for, planned_too, progressed_on,
-    reactions_to_those, recovered_from, stable_drugs, standard_therapy, stopped_for_toxicity, taking_any, treated_with,
-    treatment_lists, washout_of,
+    reactions_to_those, recovered_from, stable_drugs, standard_therapy, stopped_for_toxicity, substances_given,
+    taking_any, treated_with, treatment_lists, washout_of,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
@@ -147,7 +147,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
                    names_after_a_way_of_measuring, caveat_words, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
-                   off_for, expected_to_require, unless_negative, repeated_visits, no_response):
+                   off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,

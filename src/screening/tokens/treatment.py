@@ -427,25 +427,54 @@ def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+def substances_given(tokens: list[Token]) -> list[Token]:
+    """"Hypersensitivity to hydroxyethyl starch or albumin": a substance a lab measures, named
+    among the drugs an allergy is to, is the drug it is given as (GIVEN_AS in the lexicon)."""
+    given_as = load_lexicon().given_as
+    out = list(tokens)
+    reacting = False  # in a list of what a reaction is to
+    for k, t in enumerate(out):
+        ends = k + 1 == len(out) or out[k + 1].type in ("PERIOD", "SEMI", "RPAR", *_DRUG_LIST_SEPS)
+        if t.type == "MEASURE" and reacting and t.value in given_as and ends:
+            # (not "allergy to heparin, albumin < 3 g/dL": a value of it is the lab's)
+            out[k] = t = retyped(t, "MED", given_as[t.value])
+        reacting = t.type == "QUAL" and t.value in _REACTIONS or reacting and t.type in ("MED", *_DRUG_LIST_SEPS)
+    return out
+
+
 # "penicillin allergy", "aspirin-allergic", "NSAID hypersensitivity": the reaction named after the drug
 _ALLERGY_AFTER = frozenset({"allergy", "allergies", "allergic", "hypersensitivity", "hypersensitivities"})
 
 
 def drug_allergies(tokens: list[Token], text: str) -> list[Token]:
     """"Known penicillin allergy": an allergy written after the drug (a COND allergy, or the word
-    "hypersensitivity") is an allergy to it (QUAL allergic after the drug, as "statin
-    intolerance" has it); whether it is said of one drug or of a list before is the reader's."""
-    out = list(tokens)
-    for k in range(1, len(out)):
-        t = out[k]
-        after = text[t.end_pos:out[k + 1].start_pos if k + 1 < len(out) else len(text)]
-        if out[k - 1].type == "MED" and t.type in ("COND", "WORD") \
-                and (t.type == "WORD" or t.value == "allergic_disease") \
-                and text[t.start_pos:t.end_pos].lower() in _ALLERGY_AFTER and _NO_WORDS.fullmatch(after):
+    "hypersensitivity", perhaps with "reaction") is an allergy to it (QUAL allergic after the drug,
+    as "statin intolerance" has it); whether it is said of one drug or of a list before is the
+    reader's."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        k += 1
+        if not out or out[-1].type != "MED" or t.type not in ("COND", "WORD") \
+                or t.type == "COND" and t.value != "allergic_disease" \
+                or text[t.start_pos:t.end_pos].lower() not in _ALLERGY_AFTER:
+            out.append(t)
+            continue
+        said = k + 1 if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _REACTION_WORDS \
+            else k  # "a voriconazole hypersensitivity reaction"
+        end = tokens[said - 1].end_pos
+        if _NO_WORDS.fullmatch(text[end:tokens[said].start_pos if said < len(tokens) else len(text)]):
             # (not "voriconazole hypersensitivity test": a word after it, even one dropped, may
             # make it something else)
-            out[k] = retyped(t, "QUAL", "allergic")
+            out.append(token("QUAL", "allergic", t.start_pos, end))
+            k = said
+        else:
+            out.append(t)
     return out
+
+
+_REACTION_WORDS = frozenset({"reaction", "reactions"})
 
 
 # after the reaction: nothing but punctuation, or the people it is said of ("aspirin-allergic patients")
