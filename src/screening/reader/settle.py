@@ -65,6 +65,11 @@ _NOT_ADVERSE_EVENTS = ("neoplasm", "premalignant_lesion")
 # Words read among qualifiers that are handled elsewhere ("other" names a class less its members).
 _NOT_QUALIFIERS = {"other"}
 
+# "severe hypersensitivity to X", "severe intolerance of X": how bad a reaction to a drug was,
+# said of the reaction only (a "severe" drug is no drug at all)
+_REACTIONS = {"allergic", "intolerant"}
+_REACTION_SEVERITY = {"severe"}
+
 # What makes a general head ("medical condition") a list can screen for: serious, uncontrolled…
 _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", "end_stage", "life_threatening",
               "decompensated"}
@@ -153,11 +158,13 @@ class Settling(Reading):
 
     def _entity_node(self, terminal, concept, quals, window, excluding, dose, span, negated_dose=False,
                      lasting=None, dose_bound=None, grade: GradeBound | None = None) -> Rule:
-        dropped = {x for x in quals if x not in ENTITY_QUALS[terminal]} - _NOT_QUALIFIERS
+        allowed = ENTITY_QUALS[terminal] | (_REACTION_SEVERITY if terminal == "MED" and _REACTIONS & set(quals)
+                                            else set())
+        dropped = {x for x in quals if x not in allowed} - _NOT_QUALIFIERS
         if dropped:
             # "newly diagnosed claudication": a qualifier the node cannot carry changes what is asked
             raise Unreadable(f"qualifier {sorted(dropped)} on a {terminal}")
-        q = tuple(dict.fromkeys(x for x in quals if x in ENTITY_QUALS[terminal]))
+        q = tuple(dict.fromkeys(x for x in quals if x in allowed))
         exc = tuple(excluding)
         if lasting is not None and terminal not in ("COND", "MED", "PROC"):
             raise Unreadable(f"how long a {terminal} lasted")
@@ -649,11 +656,12 @@ class Settling(Reading):
 
     def _given_for(self, node: Rule, p: Part, parts: int) -> Rule:
         """"Chemotherapy for advanced NSCLC", "radiotherapy for prostate cancer": what the
-        treatment was given for, one condition after "for", on the one treatment named."""
+        treatment was given for, one condition after "for" (or a purpose after "as": "steroids as
+        an antiemetic"), on the one treatment named."""
         linked = [n for n in p.linked if not isinstance(n, FreeText)]
         words = [n for n in p.linked if isinstance(n, FreeText)]
         if len(linked) != 1 or not isinstance(linked[0], HasCondition) or linked[0].concept is None \
-                or not all(w.text.lower().startswith("for ") for w in words) \
+                or not all(w.text.lower().startswith(("for ", "as ")) for w in words) \
                 or not isinstance(node, (TookMedication, HadProcedure)) or p.excluding or p.including \
                 or p.sites or parts > 1:
             raise Unreadable("what a treatment was for, said of what is not one treatment")
@@ -1044,6 +1052,17 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 raise Unreadable("a qualifier said after a list, of its last item or of each")
             p.quals.extend(said_after)
             p.quals_after.extend(said_after)
+        reaction_after = [q for q in said_after if q in _REACTIONS]
+        if reaction_after and p.terminal == nxt.terminal == "MED" and not (p.quals_after or set(p.quals) & _REACTIONS):
+            # "aspirin or statin intolerance", "penicillin or sulfa allergy": read of the last drug
+            # alone, the first would exclude whoever takes it. What excludes ("no … allergy" in an
+            # inclusion too) reads the reaction of each (it can then only exclude fewer); what a
+            # patient must have cannot tell
+            if (kind == "inclusion") != p.negated or seq.seps[k] not in ("or", "comma", "and", "andor") \
+                    or p.window is not None and not p.shared_window:
+                raise Unreadable("a reaction said after a list of drugs, of the last or of each")
+            p.quals.extend(reaction_after)
+            p.quals_after.extend(reaction_after)
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is

@@ -51,10 +51,11 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    advanced_disease_treated, bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
-    half_lives, last_dose_was, naive_to, no_response, off_for, planned_too, progressed_on, recovered_after_washout, recovered_from,
-    stable_drugs,
-    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of, washouts_joined_by_or,
+    advanced_disease_treated, bracketed_doses, completed_before, counted_regimens, dose_ranges, drug_allergies,
+    except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, naive_to, no_response, off_for,
+    planned_too, progressed_on, reactions_to_those, recovered_after_washout, recovered_from, stable_drugs,
+    standard_therapy, stopped_for_toxicity, substances_given, taking_any, treated_with, treatment_lists, washout_of,
+    washouts_joined_by_or,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, heads_of_listed_items, kind_named_after, kind_named_with_class,
@@ -152,14 +153,15 @@ def tokenize(norm: Normalised) -> list[Token]:
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
                    names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
-                   off_for, expected_to_require, unless_negative, repeated_visits, no_response):
+                   off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
                            treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
+                           progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
+                           reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
-    tokens = standard_therapy(tokens, vocab, text)
+    tokens = taking_any(standard_therapy(tokens, vocab, text), text, vocab)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
     for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):

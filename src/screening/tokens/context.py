@@ -477,6 +477,10 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         ntype = nxt.type if nxt is not None else None
         if t.type == "IF" and t.value.lower() == "for" and ptype in ("MED", "PROC") and _names_a_condition(tokens, k + 1):
             t = retyped(t, "LINK", "for")  # "chemotherapy for advanced NSCLC": what it was given for
+        if t.type == "PURPOSE" and ptype == "MED":
+            # "steroids as an antiemetic": given for what an antiemetic is given for
+            out.append(token("LINK", "for", t.start_pos, t.start_pos))
+            t = token("COND", t.value, t.start_pos, t.end_pos)
         if t.type == "IF" and t.value.lower() in _BARE_IF and ntype not in ("FEMALE", "MALE", "CBP") \
                 and not (ntype == "COND" and ptype in (None, "PERIOD", "SEMI", "COLON", "ULN", "LLN")):
             # "for 2 weeks", "when needed": not a condition; "For HCC patients, …" is one, and so is
@@ -560,8 +564,9 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         if t.type not in ("OR", "COMMA", "AND", "ANDOR"):
             vaccinating = False
         if t.type == "ABLE" and t.value.lower() in ("using", "use") and (
-                ntype == "MED" or ntype == "QUAL" and k + 2 < n and tokens[k + 2].type == "MED"):
-            # "history of using anticoagulants": taking them then; "using systemic corticosteroids": now
+                ntype == "MED" or ntype in ("QUAL", "OF") and k + 2 < n and tokens[k + 2].type == "MED"):
+            # "history of using anticoagulants": taking them then; "using systemic corticosteroids",
+            # "using any form of hormonal contraception": now
             if ptype == "QUAL":
                 continue
             t = retyped(t, "QUAL", "current")

@@ -426,6 +426,135 @@ def treated_with(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_REACTIONS = frozenset({"allergic", "intolerant"})
+
+
+# "… or known sensitivity to these agents": the drugs just named, said again
+_THOSE_DRUGS = re.compile(r"(?i)(?:(?:any|either|each|all)\s+(?:one\s+)?of\s+)?"
+                          r"(?:(?:these|those|such|the\s+above|the\s+same|either|both)\s+"
+                          r"(?:agents?|drugs?|medications?|medicines?|compounds?)|them)")
+
+
+_DRUG_LIST_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior therapy with rapamycin or tacrolimus or known sensitivity to these agents": a
+    reaction to the drugs listed just before it, each named again after its own reaction (QUAL),
+    so that the reaction is not read of the first alone. Only a list of drugs right before the
+    reaction, with the words that point back ending the clause, is said again."""
+    out = list(tokens)
+    k = 0
+    while k < len(out):
+        t = out[k]
+        after = out[k + 1] if k + 1 < len(out) else None
+        end = after.start_pos if after is not None else len(text)
+        if t.type != "QUAL" or t.value not in _REACTIONS or after is not None and after.type not in ("PERIOD", "SEMI") \
+                or not _THOSE_DRUGS.fullmatch(text[t.end_pos:end].strip(" .;\n\t")):
+            k += 1
+            continue
+        # ("hypersensitivity to any of these drugs": "any of" is set before the reaction)
+        first = k - 1 if k and out[k - 1].type == "ANY_OF" and out[k - 1].start_pos >= t.end_pos else k
+        j = first - 1
+        if j < 0 or out[j].type not in ("OR", "AND", "ANDOR", "COMMA"):
+            k += 1
+            continue
+        drugs: list[Token] = []
+        while j >= 0 and out[j].type in _DRUG_LIST_SEPS:
+            j -= 1
+            if j < 0 or out[j].type != "MED":
+                break
+            drugs.insert(0, out[j])
+            j -= 1
+        if not drugs:
+            k += 1
+            continue
+        words = text[t.end_pos:end].strip(" .;\n\t")
+        start = text.index(words, t.end_pos)
+        said_again: list[Token] = []
+        for n, drug in enumerate(drugs):
+            if n:
+                said_again.append(token("OR", "or", start, start))
+            said_again += [token("QUAL", t.value, t.start_pos, t.end_pos),
+                           token("MED", drug.value, start, start + len(words))]
+        out[first:k + 1] = said_again
+        k = first + len(said_again)
+    return out
+
+
+def substances_given(tokens: list[Token]) -> list[Token]:
+    """"Hypersensitivity to hydroxyethyl starch or albumin": a substance a lab measures, named
+    among the drugs an allergy is to, is the drug it is given as (GIVEN_AS in the lexicon)."""
+    given_as = load_lexicon().given_as
+    out = list(tokens)
+    reacting = False  # in a list of what a reaction is to
+    for k, t in enumerate(out):
+        ends = k + 1 == len(out) or out[k + 1].type in ("PERIOD", "SEMI", "RPAR", *_DRUG_LIST_SEPS)
+        if t.type == "MEASURE" and reacting and t.value in given_as and ends:
+            # (not "allergy to heparin, albumin < 3 g/dL": a value of it is the lab's)
+            out[k] = t = retyped(t, "MED", given_as[t.value])
+        reacting = t.type == "QUAL" and t.value in _REACTIONS or reacting and t.type in ("MED", *_DRUG_LIST_SEPS)
+    return out
+
+
+# "penicillin allergy", "aspirin-allergic", "NSAID hypersensitivity": the reaction named after the drug
+_ALLERGY_AFTER = frozenset({"allergy", "allergies", "allergic", "hypersensitivity", "hypersensitivities"})
+
+
+def drug_allergies(tokens: list[Token], text: str) -> list[Token]:
+    """"Known penicillin allergy": an allergy written after the drug (a COND allergy, or the word
+    "hypersensitivity", perhaps with "reaction") is an allergy to it (QUAL allergic after the drug,
+    as "statin intolerance" has it); whether it is said of one drug or of a list before is the
+    reader's."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        k += 1
+        if not out or out[-1].type != "MED" or t.type not in ("COND", "WORD") \
+                or t.type == "COND" and t.value != "allergic_disease" \
+                or text[t.start_pos:t.end_pos].lower() not in _ALLERGY_AFTER:
+            out.append(t)
+            continue
+        said = k + 1 if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _REACTION_WORDS \
+            else k  # "a voriconazole hypersensitivity reaction"
+        end = tokens[said - 1].end_pos
+        if _NO_WORDS.fullmatch(text[end:tokens[said].start_pos if said < len(tokens) else len(text)]):
+            # (not "voriconazole hypersensitivity test": a word after it, even one dropped, may
+            # make it something else)
+            out.append(token("QUAL", "allergic", t.start_pos, end))
+            k = said
+        else:
+            out.append(t)
+    return out
+
+
+_REACTION_WORDS = frozenset({"reaction", "reactions"})
+
+
+# after the reaction: nothing but punctuation, or the people it is said of ("aspirin-allergic patients")
+_NO_WORDS = re.compile(r"(?i)[\s,.;:()/-]*"
+                       r"(?:(?:patients|subjects|participants|individuals|persons|people)\b[\s,.;:()/-]*)?")
+
+
+# "(not) taking any medications", "currently using any prescription drugs": the verb says now
+_TAKING = re.compile(r"(?i)\b(?:taking|receiving|using|on)\s+(?:any\s+)?$")
+
+
+def taking_any(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
+    """"Not taking any medications or supplements": a drug class that holds every drug (the
+    vocabulary's ``covers``), said with a verb of taking it now, is what the patient takes now
+    (QUAL current); with no such word it names no time and stays unread."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        before = tokens[k - 1].end_pos if k else 0
+        if t.type == "MED" and vocab.get(t.value).covers and not (out and out[-1].type == "QUAL") \
+                and _TAKING.search(text[before:t.start_pos]):
+            out.append(token("QUAL", "current", t.start_pos, t.start_pos))
+        out.append(t)
+    return out
+
+
 def treatment_lists(tokens: list[Token]) -> list[Token]:
     """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
     its alternatives (TREATMENT_OR), as long as only treatments follow. "Infection requiring
