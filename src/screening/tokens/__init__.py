@@ -49,7 +49,7 @@ from .phrases import cancer_stages
 from .treatment import (
     bracketed_doses, completed_before, counted_regimens, dose_ranges, except_for_purpose, expected_to_require, exposures,
     half_lives, naive_to, no_response, off_for, planned_too, progressed_on, recovered_from, stable_drugs,
-    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, washout_of,
+    standard_therapy, stopped_for_toxicity, treated_with, treatment_lists, trial_of, washout_of,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, comply_lists, kind_named_after, kind_named_with_class,
@@ -152,7 +152,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value):
         tokens = settle_in_text(tokens, text)
-    tokens = standard_therapy(tokens, vocab, text)
+    tokens = trial_of(standard_therapy(tokens, vocab, text), vocab, text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
     for settle_in_text in (completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):
