@@ -36,6 +36,18 @@ READ = [
      "procedure drug_trial_participation [history] and text \"of escitalopram\""),
     ("Participation in a clinical trial of an investigational drug within 30 days", "exclusion",
      "procedure drug_trial_participation within 30 days before screening"),
+    # a window counted back from the study drug, in the words of a translated record
+    ("Have taken research drugs within 12 weeks before taking our research drugs, or participated in clinical "
+     "trials of drugs;", "exclusion",
+     "medication investigational_agent within 12 weeks before first_dose or procedure drug_trial_participation"),
+    # an extension study's parent study, and the promise to stay out of other trials, are facts a
+    # coordinator records
+    ("Enrollment in the parent study", "inclusion", "attribute in_parent_study"),
+    ("Participant agrees not to participate in another interventional study while receiving study intervention "
+     "(Participants who are currently in the follow-up period of an interventional clinical trial are allowed).",
+     "inclusion", "attribute no_other_trial_during_study"),
+    ("Agrees not to participate in another clinical trial during the study", "inclusion",
+     "attribute no_other_trial_during_study"),
     # any trial, and any research, stay what they were
     ("Participation in another clinical trial within 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
@@ -73,6 +85,8 @@ STAYS_FREE_TEXT = [
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
     # nor whether a window after a later item reaches back past an earlier item's site
     ("Glaucoma in the study eye or cataract surgery within 3 months", "exclusion"),
+    # staying out of any research is more than staying out of trials
+    ("Agrees not to participate in another research study during the study", "inclusion"),
 ]
 
 
