@@ -27,6 +27,27 @@ READ = [
      "procedure device_trial_participation within 30 days before screening"),
     ("Participation in an investigational device study within 3 months", "exclusion",
      "procedure device_trial_participation within 3 months before screening"),
+    # a trial of a drug is a drug trial; which drug it tested is kept in words beside it
+    ("Participation in a clinical investigation of a psychotropic drug within 90 days prior to Screening OR used "
+     "any other investigational drug within 60 days prior to Screening", "exclusion",
+     "(procedure drug_trial_participation within 90 days before screening and text \"of a psychotropic drug\") "
+     "or medication investigational_agent within 60 days before screening"),
+    ("Previous investigational study of escitalopram", "exclusion",
+     "procedure drug_trial_participation [history] and text \"of escitalopram\""),
+    ("Participation in a clinical trial of an investigational drug within 30 days", "exclusion",
+     "procedure drug_trial_participation within 30 days before screening"),
+    # a window counted back from the study drug, in the words of a translated record
+    ("Have taken research drugs within 12 weeks before taking our research drugs, or participated in clinical "
+     "trials of drugs;", "exclusion",
+     "medication investigational_agent within 12 weeks before first_dose or procedure drug_trial_participation"),
+    # an extension study's parent study, and the promise to stay out of other trials, are facts a
+    # coordinator records
+    ("Enrollment in the parent study", "inclusion", "attribute in_parent_study"),
+    ("Participant agrees not to participate in another interventional study while receiving study intervention "
+     "(Participants who are currently in the follow-up period of an interventional clinical trial are allowed).",
+     "inclusion", "attribute no_other_trial_during_study"),
+    ("Agrees not to participate in another clinical trial during the study", "inclusion",
+     "attribute no_other_trial_during_study"),
     # any trial, and any research, stay what they were
     ("Participation in another clinical trial within 30 days", "exclusion",
      "procedure clinical_trial_participation within 30 days before screening"),
@@ -38,6 +59,8 @@ READ = [
      "medication investigational_agent within 30 days before first_dose or medication investigational_agent "
      "[planned]"),
     # a site written after each item stays with its item
+    ("Glaucoma in the study eye or diabetes", "exclusion",
+     "(condition glaucoma and text \"in the study eye\") or condition diabetes_mellitus"),
     ("Has had surgery on the symptomatic knee within the previous 12 months or arthroscopy in the index knee in "
      "the past 3 months", "exclusion",
      "(procedure surgery [history] within 12 months before screening and text \"on the symptomatic knee\") or "
@@ -62,6 +85,8 @@ STAYS_FREE_TEXT = [
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
     # nor whether a window after a later item reaches back past an earlier item's site
     ("Glaucoma in the study eye or cataract surgery within 3 months", "exclusion"),
+    # staying out of any research is more than staying out of trials
+    ("Agrees not to participate in another research study during the study", "inclusion"),
 ]
 
 
@@ -83,6 +108,16 @@ DRUG_STUDY = "procedure drug_trial_participation within 30 days before screening
 ])
 def test_a_drug_study_is_not_any_trial(procedures, expected) -> None:
     assert outcome(DRUG_STUDY, "exclusion", procedures=procedures, complete=["procedures"]).truth == expected
+
+
+def test_a_trial_of_one_drug_waits_for_a_coordinator() -> None:
+    rule = to_text(compile_criterion("Participation in a clinical trial of an antidepressant within 6 months",
+                                     "exclusion").rule)
+    assert rule == "procedure drug_trial_participation within 6 months before screening and text " \
+                   "\"of an antidepressant\""
+    in_one = [{"name": "drug trial participation", "date": "2026-10-01"}]
+    assert outcome(rule, "exclusion", procedures=in_one, complete=["procedures"]).truth == Truth.UNKNOWN
+    assert outcome(rule, "exclusion", procedures=[], complete=["procedures"]).truth == Truth.FALSE
 
 
 def test_a_drug_study_is_a_trial() -> None:

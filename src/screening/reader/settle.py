@@ -785,11 +785,13 @@ def _with_window(node: Rule, window: TimeWindow) -> Rule:
 
 
 def _site_may_reach_back(p: Part, seq: Seq) -> bool:
-    """Whether a site written after an item may be said of other items of its list too: not when
-    every item names its own ("surgery on the symptomatic knee within 12 months or arthroscopy in
-    the index knee in the past 3 months"); in "glaucoma in the study eye or cataract surgery within
-    3 months" whether the window reaches back past the site is not said either."""
-    return len(seq.parts) > 1 and not all(q.sites for q in seq.parts)
+    """Whether a site written after an item of a list may be said of other items too: of those
+    before it, unless the item before names its own ("surgery on the symptomatic knee within 12
+    months or arthroscopy in the index knee in the past 3 months"); and whether a window shared
+    back from a later item reaches past it is not said either ("glaucoma in the study eye or
+    cataract surgery within 3 months")."""
+    k = next(i for i, q in enumerate(seq.parts) if q is p)
+    return k > 0 and not seq.parts[k - 1].sites or p.shared_window
 
 
 def _examples(p: Part) -> list[tuple[str, str]]:

@@ -31,8 +31,10 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
 # pregnancy ("within 6 months after the last dose"), not donating sperm ("during this period"),
-# not breastfeeding ("starting at screening and throughout the study period").
-_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfeeding_during_study"})
+# not breastfeeding ("starting at screening and throughout the study period"), not joining another
+# trial ("while receiving study intervention").
+_FOR_A_PERIOD = frozenset({"plans_pregnancy", "no_gamete_donation", "no_breastfeeding_during_study",
+                           "no_other_trial_during_study"})
 
 
 _MANNER_WORDS = frozenset({"simultaneously", "concurrently", "consistently", "correctly", "continuously"})

@@ -759,6 +759,33 @@ def last_dose_was(tokens: list[Token], text: str) -> list[Token]:
         least = cmp or [token("GE", "at least", tokens[at].start_pos, tokens[at].start_pos)]
         return [*tokens[:k], *tokens[k + 1:end], *least, *tokens[at:]]
     return tokens
+# "a clinical investigation of a psychotropic drug", "a trial with an antidepressant": a trial of a drug
+_TRIAL_OF = re.compile(r"(?i)^\s*(?:of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*$")
+
+
+def trial_of(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Participation in a clinical investigation of a psychotropic drug": a trial of a drug is a
+    drug trial, and which drug it tested, which a profile does not record, is kept in words beside
+    it (TRIAL_OF): a patient in no trial is decided, one in a drug trial waits for a coordinator.
+    A trial of an investigational drug is a drug trial and no more."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        drug = tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "PROC" and drug is not None and drug.type == "MED" \
+                and (t.value == "clinical_trial_participation" or vocab.is_a(t.value, "clinical_trial_participation")) \
+                and _TRIAL_OF.match(text[t.end_pos:drug.start_pos]):
+            kind = "drug_trial_participation" if t.value == "clinical_trial_participation" else t.value
+            out.append(token("PROC", kind, t.start_pos, t.end_pos))
+            if drug.value != "investigational_agent":
+                start = t.end_pos + len(text[t.end_pos:drug.start_pos]) - len(text[t.end_pos:drug.start_pos].lstrip())
+                out.append(token("TRIAL_OF", drug.value, start, drug.end_pos))
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def completed_before(tokens: list[Token], text: str) -> list[Token]:
