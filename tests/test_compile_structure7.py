@@ -41,6 +41,10 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "child_pugh_class in {B, C} or condition hepatic_encephalopathy"),
     ("ISN/RPS class III, IV or V", "inclusion", "isn_rps_class in {III, IV, V}"),
     ("NYHA class III or IV heart failure", "exclusion", "nyha_class in {III, IV}"),
+    # lead-ins that say how something is known, not more of what is asked
+    ("Clinical evidence for presence of infection", "exclusion", "condition infection [active]"),
+    # a measurable tumour said in words ("that can be measured" would otherwise be lost as filler)
+    ("Tumor that can be measured", "inclusion", "measurable_disease in {yes}"),
     # the class of angina is its CCS class
     ("Angina pectoris class III or IV", "exclusion", "ccs_angina_class in {III, IV}"),
 ])
