@@ -34,6 +34,19 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "condition stroke [history] or condition hepatitis_b [active]"),
     # a word processor's hollow bullet "o" opens a sentence; it is not a word of it
     ("Known HIV infection. o Active hepatitis B", "exclusion", "condition hiv_infection or condition hepatitis_b [active]"),
+    # a list of classes ends where another item follows its separator
+    ("NYHA class III or IV, or recent myocardial infarction < 3 months", "exclusion",
+     "nyha_class in {III, IV} or condition myocardial_infarction within 3 months before screening"),
+    ("Child-Pugh class B or C or hepatic encephalopathy", "exclusion",
+     "child_pugh_class in {B, C} or condition hepatic_encephalopathy"),
+    ("ISN/RPS class III, IV or V", "inclusion", "isn_rps_class in {III, IV, V}"),
+    ("NYHA class III or IV heart failure", "exclusion", "nyha_class in {III, IV}"),
+    # lead-ins that say how something is known, not more of what is asked
+    ("Clinical evidence for presence of infection", "exclusion", "condition infection [active]"),
+    # a measurable tumour said in words ("that can be measured" would otherwise be lost as filler)
+    ("Tumor that can be measured", "inclusion", "measurable_disease in {yes}"),
+    # the class of angina is its CCS class
+    ("Angina pectoris class III or IV", "exclusion", "ccs_angina_class in {III, IV}"),
 ])
 def test_structure_constructs(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -47,6 +60,9 @@ def test_structure_constructs(text, kind, rule):
     ("Patients with the following autoimmune diseases: SLE, hepatitis B", "exclusion"),
     # two groups in an inclusion: either will do, and what is said of one is not said of the other
     ("Patients 59 and younger, and patients with HIV infection", "inclusion"),
+    # a bare bracket of several items after a vague head may define it or give examples of it
+    ("Heart failure or unstable cardiac status (angina pectoris class III or IV or recent myocardial infarction "
+     "< 3 months)", "exclusion"),
 ])
 def test_what_stays_words(text, kind):
     assert not is_structured(compile_criterion(text, kind).rule)

@@ -58,8 +58,8 @@ from .treatment import (
     washout_of, washouts_joined_by_or,
 )
 from .wording import (
-    adjective_commas, caveat_words, choice_first, comply_lists, heads_of_listed_items, kind_named_after, kind_named_with_class,
-    numbered_siblings, organs_after_one_head, organs_sharing_a_name, repeated_names, site_of_a_disease,
+    adjective_commas, caveat_words, choice_first, class_lists_end, comply_lists, heads_of_listed_items,
+    kind_named_after, kind_named_with_class, numbered_siblings, organs_after_one_head, organs_sharing_a_name, repeated_names, site_of_a_disease,
     trailing_conditions, unless_negative, unless_words,
 )
 
@@ -166,4 +166,4 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):
         tokens = settle_in_text(tokens, text)
-    return condition_value_lists(recovered_after_washout(washouts_joined_by_or(tokens)))
+    return class_lists_end(condition_value_lists(recovered_after_washout(washouts_joined_by_or(tokens))))

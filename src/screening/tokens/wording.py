@@ -120,6 +120,32 @@ def heads_of_listed_items(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_CLASS_LIST_SEPARATORS = frozenset({"COMMA", "OR", "AND", "ANDOR"})
+_COMPARED = frozenset({"GT", "GE", "LT", "LE", "EQ"})
+
+
+def class_lists_end(tokens: list[Token]) -> list[Token]:
+    """"NYHA class III or IV, or recent myocardial infarction": the classes end where a separator
+    is followed by something that is not a class; a marker (_CAT_END) says so to the grammar. A
+    class compared ("NYHA class ≥ III, or …") is one value, which needs none."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "CATVAL":
+            continue
+        first = k
+        while first >= 2 and tokens[first - 1].type in (*_CLASS_LIST_SEPARATORS, "DASH") \
+                and tokens[first - 2].type == "CATVAL":
+            first -= 2
+        j = k + 1
+        while j < len(tokens) and tokens[j].type in _CLASS_LIST_SEPARATORS:
+            j += 1
+        if j > k + 1 and j < len(tokens) and tokens[j].type not in ("CATVAL", "DASH") \
+                and (first == 0 or tokens[first - 1].type not in _COMPARED):
+            out.append(token("_CAT_END", "", t.end_pos, t.end_pos))
+    return out
+
+
 def choice_first(tokens: list[Token]) -> list[Token]:
     """"Prior treatment with any of (the following:) A, B or C": the qualifiers belong to every
     item of the choice, so they go after "any of" (and its colon), where they open its list; a
