@@ -43,6 +43,9 @@ def screened(text: str, kind: str, **profile) -> Truth:
     ("NYHA class III or IV heart failure", "exclusion", "nyha_class in {III, IV}"),
     # lead-ins that say how something is known, not more of what is asked
     ("Clinical evidence for presence of infection", "exclusion", "condition infection [active]"),
+    # "per <criteria>" says how the diagnosis is made, which is its ordinary definition
+    ("Confirmed diagnosis of multiple myeloma per IMWG criteria", "inclusion", "condition multiple_myeloma"),
+    ("Relapsing MS diagnosed per 2017 McDonald criteria", "inclusion", "condition relapsing_multiple_sclerosis"),
     # a measurable tumour said in words ("that can be measured" would otherwise be lost as filler)
     ("Tumor that can be measured", "inclusion", "measurable_disease in {yes}"),
     # the class of angina is its CCS class
@@ -60,6 +63,8 @@ def test_structure_constructs(text, kind, rule):
     ("Patients with the following autoimmune diseases: SLE, hepatitis B", "exclusion"),
     # two groups in an inclusion: either will do, and what is said of one is not said of the other
     ("Patients 59 and younger, and patients with HIV infection", "inclusion"),
+    # a set of criteria the vocabulary does not know may define something narrower
+    ("Diagnosis of multiple myeloma per local criteria", "inclusion"),
     # a bare bracket of several items after a vague head may define it or give examples of it
     ("Heart failure or unstable cardiac status (angina pectoris class III or IV or recent myocardial infarction "
      "< 3 months)", "exclusion"),

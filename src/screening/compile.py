@@ -892,7 +892,7 @@ def _defines_childbearing(clause: list[Token]) -> bool:
         and len(types) > negated + 1
 
 
-_CRITERIA_LEAD_INS = frozenset({"according", "revised", "updated", "modified"})
+_CRITERIA_LEAD_INS = frozenset({"according", "revised", "updated", "modified", "per"})
 
 
 def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
