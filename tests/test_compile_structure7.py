@@ -32,8 +32,6 @@ def screened(text: str, kind: str, **profile) -> Truth:
      "condition hepatic_encephalopathy [active]"),
     ("Patients with a history of stroke, and patients who have active hepatitis B", "exclusion",
      "condition stroke [history] or condition hepatitis_b [active]"),
-    # a word processor's hollow bullet "o" opens a sentence; it is not a word of it
-    ("Known HIV infection. o Active hepatitis B", "exclusion", "condition hiv_infection or condition hepatitis_b [active]"),
     # a list of classes ends where another item follows its separator
     ("NYHA class III or IV, or recent myocardial infarction < 3 months", "exclusion",
      "nyha_class in {III, IV} or condition myocardial_infarction within 3 months before screening"),
@@ -63,6 +61,9 @@ def test_structure_constructs(text, kind, rule):
     ("Patients with the following autoimmune diseases: SLE, hepatitis B", "exclusion"),
     # two groups in an inclusion: either will do, and what is said of one is not said of the other
     ("Patients 59 and younger, and patients with HIV infection", "inclusion"),
+    # a hollow "o" bullet marks a sub-item of a heading ("For women of childbearing potential: … as
+    # defined below: o Women must …"), whose scope the item alone would lose: it stays a word
+    ("Known HIV infection. o Active hepatitis B", "exclusion"),
     # a set of criteria the vocabulary does not know may define something narrower
     ("Diagnosis of multiple myeloma per local criteria", "inclusion"),
     # a bare bracket of several items after a vague head may define it or give examples of it

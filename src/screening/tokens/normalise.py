@@ -230,9 +230,6 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"(?:less\s+than\s+|<\s*)1\s*%(?:\s+per\s+year)?[^()]*\)", ""),
         # "… OR b.) A WOCBP who …": a letter and ".)" label a list's item, wherever it stands
         (r"(?i)(?<![\w(.])[a-z]\.\)\s*", ""),
-        # "…; o Occasional use of NSAIDs is allowed": a sub-bullet ("o", a word processor's hollow
-        # bullet) that opens a sentence, not a word of it
-        (r"(?:^|(?<=[.;:!?]))(\s*)o\s+(?=[A-Z])", r"\1"),
         # "Not a WOCBP as defined in Appendix 3", "the contraceptive guidance in Appendix 5" likewise
         (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|set\s+out)\s+)?"
          r"in\s+(?:the\s+)?(?:protocol\s+)?(?:appendix|section|attachment|annex)\s+(?:\d+(?:\.\d+)*|[A-Z])\b", ""),
