@@ -92,6 +92,10 @@ STAYS_FREE_TEXT = [
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
     # nor whether a window after a later item reaches back past an earlier item's site
     ("Glaucoma in the study eye or cataract surgery within 3 months", "exclusion"),
+    # placing a device, dated when it was done, is not the device that stays in
+    ("Placement of a vascular access device should be at least 2 days prior to initiation of study treatment.",
+     "exclusion"),
+    ("Placement of a central line within 7 days", "exclusion"),
     # a research study of a drug may be observational: neither any research nor a trial
     ("Participation in a research study of a drug within 30 days", "exclusion"),
     ("Participation in a clinical study involving a new drug within 30 days", "exclusion"),

@@ -811,6 +811,31 @@ def trial_of(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     return out
 
 
+# "excluding placement of a vascular access device": the placing of it
+_PLACEMENT_OF = re.compile(r"(?i)^\s*(?:the\s+)?(?:placement|insertion)\s+of\s+(?:(?:an?|the)\s+)?$")
+
+
+def placement_excepted(tokens: list[Token], text: str) -> list[Token]:
+    """"Minor surgery, excluding placement of a vascular access device": an exception by the
+    device excepts its placement (and, more widely, any record of the device, which can only
+    exclude fewer). Only after an exception: elsewhere the placement, dated when it was done, is
+    not the device that stays in ("a port placed within 2 days" is not a port in place for years)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        j = k + 1
+        while j < len(tokens) and tokens[j].type in ("WORD", "OF"):
+            j += 1
+        if t.type == "EXCEPT" and j > k + 1 and j < len(tokens) and tokens[j].type == "PROC" \
+                and _PLACEMENT_OF.match(text[t.end_pos:tokens[j].start_pos]):
+            k = j
+            continue
+        k += 1
+    return out
+
+
 def completed_before(tokens: list[Token], text: str) -> list[Token]:
     """"Radiotherapy completed at least 4 weeks before randomization", "completed any radiotherapy
     (including radiosurgery) at least 14 days prior to the start of study intervention": a time
