@@ -36,6 +36,13 @@ READ = [
      "procedure drug_trial_participation [history] and text \"of escitalopram\""),
     ("Participation in a clinical trial of an investigational drug within 30 days", "exclusion",
      "procedure drug_trial_participation within 30 days before screening"),
+    ("Participation in a clinical trial of a drug within 30 days", "exclusion",
+     "procedure drug_trial_participation within 30 days before screening"),
+    # which drugs, or that a trial of a narrower kind tested a drug, kept in words
+    ("Participation in a clinical trial of an approved drug within 30 days", "exclusion",
+     "procedure drug_trial_participation within 30 days before screening and text \"of an approved drug\""),
+    ("Participation in another therapeutic trial with a drug within 30 days", "exclusion",
+     "procedure therapeutic_trial_participation within 30 days before screening and text \"with a drug\""),
     # a window counted back from the study drug, in the words of a translated record
     ("Have taken research drugs within 12 weeks before taking our research drugs, or participated in clinical "
      "trials of drugs;", "exclusion",
@@ -85,6 +92,13 @@ STAYS_FREE_TEXT = [
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
     # nor whether a window after a later item reaches back past an earlier item's site
     ("Glaucoma in the study eye or cataract surgery within 3 months", "exclusion"),
+    # placing a device, dated when it was done, is not the device that stays in
+    ("Placement of a vascular access device should be at least 2 days prior to initiation of study treatment.",
+     "exclusion"),
+    ("Placement of a central line within 7 days", "exclusion"),
+    # a research study of a drug may be observational: neither any research nor a trial
+    ("Participation in a research study of a drug within 30 days", "exclusion"),
+    ("Participation in a clinical study involving a new drug within 30 days", "exclusion"),
     # staying out of any research is more than staying out of trials
     ("Agrees not to participate in another research study during the study", "inclusion"),
 ]

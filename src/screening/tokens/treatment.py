@@ -763,16 +763,39 @@ def last_dose_was(tokens: list[Token], text: str) -> list[Token]:
 _TRIAL_OF = re.compile(r"(?i)^\s*(?:of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*$")
 
 
+# "a trial of a drug", "a research study involving medication": the words "drug" and "medication"
+# are filler, so they are looked for in the text
+_OF_A_DRUG = re.compile(r"(?i)\s*(?P<of>of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*"
+                        r"(?P<kind>[\w-]+\s+)?(?:drugs?|medications?|medicines?|medicinal\s+products?)\b")
+
+
 def trial_of(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Participation in a clinical investigation of a psychotropic drug": a trial of a drug is a
     drug trial, and which drug it tested, which a profile does not record, is kept in words beside
     it (TRIAL_OF): a patient in no trial is decided, one in a drug trial waits for a coordinator.
-    A trial of an investigational drug is a drug trial and no more."""
+    A trial of an investigational drug, or of "a drug", is a drug trial and no more; a research
+    study of a drug may be observational, neither any research nor a trial, and stays words."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
         t = tokens[k]
         drug = tokens[k + 1] if k + 1 < len(tokens) else None
+        said = _OF_A_DRUG.match(text, t.end_pos) if t.type == "PROC" else None
+        if said is not None and (drug is None or drug.type != "MED") \
+                and (t.value == "research_participation" or vocab.is_a(t.value, "research_participation")):
+            if t.value == "research_participation":
+                out.append(token("WORD", text[t.start_pos:t.end_pos], t.start_pos, t.end_pos))
+            else:
+                of_drugs = t.value in ("clinical_trial_participation", "drug_trial_participation")
+                out.append(token("PROC", "drug_trial_participation" if of_drugs else t.value, t.start_pos, t.end_pos))
+            k += 1
+            if t.value != "research_participation" and (said.group("kind") or not of_drugs):
+                # "a trial of a new drug", "of an approved drug", "a therapeutic trial with a drug":
+                # which drugs, or that it was a drug, kept in words
+                out.append(token("TRIAL_OF", "drug", said.start("of"), said.end()))
+                while k < len(tokens) and tokens[k].start_pos < said.end():
+                    k += 1
+            continue
         if t.type == "PROC" and drug is not None and drug.type == "MED" \
                 and (t.value == "clinical_trial_participation" or vocab.is_a(t.value, "clinical_trial_participation")) \
                 and _TRIAL_OF.match(text[t.end_pos:drug.start_pos]):
@@ -784,6 +807,31 @@ def trial_of(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
             k += 2
             continue
         out.append(t)
+        k += 1
+    return out
+
+
+# "excluding placement of a vascular access device": the placing of it
+_PLACEMENT_OF = re.compile(r"(?i)^\s*(?:the\s+)?(?:placement|insertion)\s+of\s+(?:(?:an?|the)\s+)?$")
+
+
+def placement_excepted(tokens: list[Token], text: str) -> list[Token]:
+    """"Minor surgery, excluding placement of a vascular access device": an exception by the
+    device excepts its placement (and, more widely, any record of the device, which can only
+    exclude fewer). Only after an exception: elsewhere the placement, dated when it was done, is
+    not the device that stays in ("a port placed within 2 days" is not a port in place for years)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        j = k + 1
+        while j < len(tokens) and tokens[j].type in ("WORD", "OF"):
+            j += 1
+        if t.type == "EXCEPT" and j > k + 1 and j < len(tokens) and tokens[j].type == "PROC" \
+                and _PLACEMENT_OF.match(text[t.end_pos:tokens[j].start_pos]):
+            k = j
+            continue
         k += 1
     return out
 
