@@ -62,6 +62,13 @@ READ = [
     ("Prior chemotherapy for advanced disease", "exclusion", "medication chemotherapy [history] for (advanced_cancer)"),
     ("Prior anti-PD-1 therapy for advanced disease", "exclusion",
      "medication pd1_inhibitor [history] for (advanced_cancer)"),
+    # both bounds of one count of lines, the lines named once
+    ("Treated with at least one line of chemotherapy, but not more than two lines", "inclusion",
+     "medication chemotherapy and lines of chemotherapy <= 2"),
+    ("At least 1 but no more than 3 prior lines of chemotherapy", "inclusion",
+     "lines of chemotherapy >= 1 and lines of chemotherapy <= 3"),
+    ("At least one prior line of systemic therapy but no more than 3 prior lines", "inclusion",
+     "lines of therapy [systemic] >= 1 and lines of therapy [systemic] <= 3"),
     # systemic therapy given for a cancer: systemic anticancer therapy
     ("Prior systemic therapy for metastatic NSCLC", "exclusion",
      "medication anticancer_therapy [history, systemic] for (nsclc [metastatic])"),
@@ -97,6 +104,9 @@ STAYS_WORDS = [
     ("Ongoing toxicity from prior therapy requiring treatment", "exclusion"),
     # "advanced disease" after what is not a cancer treatment may be of any disease
     ("Prior levodopa for advanced disease", "exclusion"),
+    # the upper bound of lines of another treatment, or of cycles
+    ("At least one line of chemotherapy but not more than 2 lines of immunotherapy", "inclusion"),
+    ("Prior chemotherapy, but not more than 2 cycles", "inclusion"),
     # systemic therapy for what is not a cancer, or for nothing named
     ("Prior systemic therapy for psoriasis", "exclusion"),
     ("No prior systemic therapy", "inclusion"),

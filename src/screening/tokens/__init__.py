@@ -52,7 +52,7 @@ from .periods import (
 from .phrases import cancer_stages
 from .treatment import (
     advanced_disease_treated, bracketed_doses, completed_before, counted_regimens, dose_ranges, drug_allergies,
-    except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, naive_to, no_response, off_for,
+    except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more, naive_to, no_response, off_for,
     placement_excepted, planned_too, progressed_on, reactions_to_those, recovered_after_washout, recovered_from,
     stable_drugs, standard_therapy, stopped_for_toxicity, substances_given, taking_any, treated_with, treatment_lists,
     trial_of, washout_of, washouts_joined_by_or,
@@ -153,7 +153,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
                    names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
-                   off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given):
+                   off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
+                   lines_but_no_more):
         tokens = settle(tokens)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,

@@ -245,6 +245,62 @@ def counted_regimens(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
+def lines_but_no_more(tokens: list[Token]) -> list[Token]:
+    """"At least one line of chemotherapy, but not more than two lines", "at least 1 but no more
+    than 3 prior lines of chemotherapy", "at least one prior line of systemic therapy but no more
+    than 3 prior lines": both bounds of one count, each said of the lines named once (the upper
+    one written out again as "no more than 3 lines of …")."""
+    for k, t in enumerate(tokens):
+        upper = k + 1 if t.type == "HOWEVER" and t.value == "but" else k + 2 if t.type == "EXCEPT" \
+            and t.value == "but not" and k + 1 < len(tokens) and tokens[k + 1].type == "GT" else None
+        if upper is None or upper + 1 >= len(tokens) or tokens[upper - 1].type not in ("LE", "GT") \
+                and tokens[upper].type != "LE":
+            continue
+        cmp = upper if tokens[upper].type == "LE" else upper - 1
+        if t.type == "HOWEVER" and cmp != upper:
+            continue
+        number = cmp + 1
+        lines = skip_over(tokens, number + 1, ("QUAL",))
+        if number >= len(tokens) or tokens[number].type != "NUMBER" or lines >= len(tokens) \
+                or tokens[lines].type != "LINES":
+            continue
+        named = skip_over(tokens, lines + 1, ("QUAL",))
+        after = [tokens[named]] if named < len(tokens) and tokens[named].type == "MED" else []
+        end = named + len(after) if after else lines + 1
+        if end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI", "COMMA"):
+            continue
+        before = k - 1 if k and tokens[k - 1].type == "COMMA" else k
+        start = before - 2  # the lines the lower count is of, if they are named before
+        while start >= 0 and tokens[start].type == "QUAL":
+            start -= 1
+        if before >= 2 and tokens[before - 1].type == "MED" and start >= 0 and tokens[start].type == "LINES":
+            # "at least one prior line of systemic therapy but no more than 3 prior lines"
+            counted = tokens[start:before]
+        elif before >= 1 and tokens[before - 1].type == "MED":
+            # "at least one line of chemotherapy" (read as having had it), "…, but not more than two lines"
+            counted = [token("LINES", "line of", tokens[before - 1].start_pos, tokens[before - 1].start_pos),
+                       tokens[before - 1]]
+        elif before >= 2 and [x.type for x in tokens[before - 2:before]] == ["GE", "NUMBER"] and after:
+            # "at least 1 but no more than 3 prior lines of chemotherapy"
+            counted = tokens[lines:end]
+            at = tokens[before - 2].start_pos
+            copied = [token(x.type, x.value, at, at) for x in counted]
+            joined = [*tokens[before - 2:before], *copied, token("AND", "and", t.start_pos, t.end_pos),
+                      token("LE", tokens[cmp].value, tokens[cmp].start_pos, tokens[cmp].end_pos), *tokens[number:end]]
+            return [*tokens[:before - 2], *joined, *tokens[end:]]
+        else:
+            continue
+        if after and [x.value for x in after] != [x.value for x in counted if x.type == "MED"]:
+            continue  # ("… but not more than 2 lines of another treatment")
+        # the upper count's own words, and what it counts said again where they stop
+        at = tokens[end - 1].end_pos
+        again = [] if after else [token(x.type, x.value, at, at) for x in counted if x.type != "LINES"]
+        upper_count = [token("LE", "no more than", tokens[cmp].start_pos, tokens[cmp].end_pos),
+                       *tokens[number:end], *again]
+        return [*tokens[:before], token("AND", "and", t.start_pos, t.end_pos), *upper_count, *tokens[end:]]
+    return tokens
+
+
 # spaces on one line: a word at a line's end and a name on the next are not one phrase
 _SPACE = re.compile(r"[ \t]*")
 
