@@ -107,6 +107,12 @@ STAYS_WORDS = [
     # the upper bound of lines of another treatment, or of cycles
     ("At least one line of chemotherapy but not more than 2 lines of immunotherapy", "inclusion"),
     ("Prior chemotherapy, but not more than 2 cycles", "inclusion"),
+    # "for this cancer", "for their cancer": the patient's own cancer, which the class named does not say
+    ("Prior chemotherapy for this cancer", "exclusion"),
+    ("Prior systemic therapy for their cancer", "exclusion"),
+    ("Prior systemic therapy for the current malignancy", "exclusion"),
+    ("More than 2 lines of chemotherapy for this cancer", "exclusion"),
+    ("No prior chemotherapy or radiotherapy for this cancer", "inclusion"),
     # systemic therapy for what is not a cancer, or for nothing named
     ("Prior systemic therapy for psoriasis", "exclusion"),
     ("No prior systemic therapy", "inclusion"),

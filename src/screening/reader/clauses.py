@@ -27,6 +27,7 @@ from ..nodes import (
 )
 from .allowance import Allowance
 from .parts import (
+    POINTED_AT,
     GradeBound,
     MEASURE_NODES,
     Part,
@@ -423,7 +424,7 @@ def _lines_given_for(node: Rule, groups: list[list[object]], posts: list[object]
         raise Unreadable("words about the lines counted, which a count of lines cannot say")
     disease, words = post[1], post[2]
     if not isinstance(disease, HasCondition) or disease.concept is None or disease.excluding \
-            or disease.window is not None or not words.text.lower().startswith("for "):
+            or disease.window is not None or not words.text.lower().startswith("for ") or POINTED_AT.search(words.text):
         raise Unreadable("what the lines counted were for, said of what is not one disease")
     given_for = Indication(concept=disease.concept, qualifiers=disease.qualifiers)
     counts = list(node.items) if isinstance(node, AllOf) else [node]

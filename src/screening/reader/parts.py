@@ -7,6 +7,8 @@ exceptions, values); a :class:`Seq` is the list of parts with the words that joi
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -141,6 +143,11 @@ class Reading:
 
 
 EXEMPTION_QUALS = {"secondary", "treated", "active", "history", "asymptomatic"}
+
+
+# "for this cancer", "for their current malignancy": one disease pointed at (the patient's own,
+# under study), which the name after the words, a class, does not say
+POINTED_AT = re.compile(r"(?i)\b(?:this|these|that|those|their|his|her|its|the\s+(?:current|same|present|underlying))\b")
 
 
 # The setting of a treatment ("adjuvant chemotherapy", "first-line therapy"), known from a note.

@@ -43,6 +43,7 @@ from ..trial import CriterionKind
 from ..units import STANDARD_BODY_SURFACE, UnitError, canonical_value
 from ..vocabulary import Vocabulary
 from .parts import (
+    POINTED_AT,
     ENTITY_QUALS,
     FAMILY,
     GradeBound,
@@ -661,7 +662,7 @@ class Settling(Reading):
         linked = [n for n in p.linked if not isinstance(n, FreeText)]
         words = [n for n in p.linked if isinstance(n, FreeText)]
         if len(linked) != 1 or not isinstance(linked[0], HasCondition) or linked[0].concept is None \
-                or not all(w.text.lower().startswith(("for ", "as ")) for w in words) \
+                or not all(w.text.lower().startswith(("for ", "as ")) and not POINTED_AT.search(w.text) for w in words) \
                 or not isinstance(node, (TookMedication, HadProcedure)) or p.excluding or p.including \
                 or p.sites or parts > 1:
             raise Unreadable("what a treatment was for, said of what is not one treatment")

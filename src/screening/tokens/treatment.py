@@ -180,7 +180,7 @@ _FOR_ADVANCED = re.compile(r"(?i)\s*(?:(?:therapy|therapies|treatment|treatments
 _THERAPY_WORDS = frozenset({"therapy", "therapies", "treatment", "treatments"})
 
 
-_FOR = re.compile(r"(?i)\s+(?P<for>for)\s+(?:(?:the|their|his|her)\s+)?$")
+_FOR = re.compile(r"(?i)\s+(?P<for>for)\s+$")
 
 
 def _systemic_therapy_for_cancer(tokens: list[Token], text: str) -> list[Token]:
