@@ -24,9 +24,11 @@ AS_OF = date(2026, 11, 20)
      "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
     # "… and women of childbearing potential who …": one more item, each excluded (not only one who is all
     # of them, a wrong pass the audit found)
+    # (breastfeeding during the study: now, and not agreeing to stop — tests/test_compile_repro7.py)
     ("Women who are pregnant, women who will be breastfeeding during the study, and women of childbearing "
      "potential who are not practicing a reliable method of birth control", "exclusion",
-     "female and (pregnant or breastfeeding or (female and childbearing_potential and not contraception))"),
+     "female and (pregnant or (breastfeeding and not attribute no_breastfeeding_during_study) or (female and "
+     "childbearing_potential and not contraception))"),
     ("Pregnant women or females of childbearing potential and lactating", "exclusion",
      "pregnant or (female and childbearing_potential and breastfeeding)"),
     ("Negative pregnancy test, and women of childbearing potential must use contraception", "inclusion",

@@ -85,6 +85,13 @@ from made_up import outcome
      "female and (breastfeeding and not attribute no_breastfeeding_during_study)"),
     ("Lactating women who do not agree to discontinue breastfeeding", "exclusion",
      "breastfeeding and not attribute no_breastfeeding_during_study"),
+    # breastfeeding during the study: now, and not agreeing to stop (not merely now)
+    ("Women who are pregnant, women who will be breastfeeding during the study, and women of childbearing potential "
+     "who are not practicing a reliable method of birth control", "exclusion",
+     "female and (pregnant or (breastfeeding and not attribute no_breastfeeding_during_study) or (female and "
+     "childbearing_potential and not contraception))"),
+    ("Planning to breastfeed during the study", "exclusion",
+     "breastfeeding and not attribute no_breastfeeding_during_study"),
     # a breastfeeding partner can conceive: the bracket leaves no one out of the group
     ("Male participant with female partner(s) of childbearing potential (including breastfeeding partner) must agree "
      "to use contraception throughout the treatment period and for 3 months after study intervention "
@@ -124,6 +131,10 @@ def test_reproduction_wording(text, kind, rule):
     ("Women of childbearing potential must use contraception (non-hormonal methods only)", "inclusion"),
     # whether the "not" reaches the contraception is not said
     ("Women who are not postmenopausal, surgically sterile or using contraception", "inclusion"),
+    # a past pregnancy or breastfeeding is not the status now
+    ("History of pregnancy", "exclusion"),
+    ("Previous pregnancy", "exclusion"),
+    ("Prior breastfeeding", "exclusion"),
     # a plan to stop contraception is not read
     ("Women planning to stop contraception during the study", "exclusion"),
     ("Patients on anticoagulants and unwilling to stop", "exclusion"),  # stop what is not said
@@ -181,3 +192,17 @@ def test_a_permission_for_women_who_cannot_conceive_fails_no_one(profile, truth)
 def test_agreeing_not_to_breastfeed_is_recorded_as_an_attribute(profile, truth):
     rule = "if female then attribute no_breastfeeding_during_study"
     assert outcome(rule, "inclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "female", "breastfeeding": False}, Truth.FALSE),
+    # weaning before the study: not excluded, as the reading "breastfeeding" alone would have it
+    ({"sex": "female", "breastfeeding": True, "attributes": {"agrees not to breastfeed during the study": True}},
+     Truth.FALSE),
+    ({"sex": "female", "breastfeeding": True}, Truth.UNKNOWN),
+    ({"sex": "female", "breastfeeding": True, "attributes": {"agrees not to breastfeed during the study": False}},
+     Truth.TRUE),
+])
+def test_breastfeeding_during_the_study_excludes_only_who_will_not_stop(profile, truth):
+    rule = "breastfeeding and not attribute no_breastfeeding_during_study"
+    assert outcome(rule, "exclusion", **profile).truth is truth

@@ -349,6 +349,18 @@ class Settling(Reading):
             node = HasAttribute(concept="plans_pregnancy", span=p.node.span)
         elif p.node is not None:
             node = p.node
+            later = set(p.quals) - _NOW - ({"planned"} if node.field == "contraception" else set()) \
+                if isinstance(node, Status) and node.field in _STATUS_NOW else set()
+            if later == {"planned"} and node.field == "breastfeeding":
+                # "will be breastfeeding during the study", "planning to breastfeed": breastfeeding
+                # now and not agreeing to stop (one who is not now would first have to give birth)
+                span = node.span
+                stops = HasAttribute(concept="no_breastfeeding_during_study", span=span)
+                node = AllOf(items=(node, Not(item=stops, span=span)), span=span)
+            elif later:
+                # "previous pregnancy", "prior breastfeeding": not the status now, which is all
+                # the profile records of it (agreeing to use contraception during the study is)
+                raise Unreadable("a time on a status recorded as it is now")
             if isinstance(node, MEASURE_NODES) and p.lasting is not None:
                 # "≤ 2 mg/dL for patients over 65 years": how long a value lasted is not what the
                 # latest value says (and here the words were not about a duration at all)
@@ -750,6 +762,11 @@ class Settling(Reading):
         if any(a & b for k, a in enumerate(infections) for b in infections[k + 1:]):
             raise Unreadable("results of tests for one infection listed with others")
         return False
+
+
+# The statuses a profile records as they are now, and the qualifiers that say no more than that.
+_STATUS_NOW = frozenset({"pregnant", "breastfeeding", "contraception"})
+_NOW = frozenset({"current", "active", "recent"})
 
 
 def _split(seq: Seq, at: str) -> list[Seq]:

@@ -595,14 +595,14 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
         if j > k and contracepting and {"OR", "ANDOR"} & set(last_sep) and not listed and not said_of_men:
             if out and out[-1].type == "COMMA" and len(out) > 1 and out[-2].type not in _LABEL_AFTER:
                 out.append(token("AND", "", tokens[k].start_pos, tokens[k].start_pos))
-            out.append(token("CBP", "cannot conceive otherwise", tokens[k].start_pos, tokens[j - 1].end_pos))
+            out.append(token("CBP", "of childbearing potential", tokens[k].start_pos, tokens[j - 1].end_pos))
             k = j
             continue
         if tokens[k].type == "NEG" and out and out[-1].type == "FEMALE" and not said_of_men:
             j, named = _cannot_conceive_run(tokens, k + 1)
             ends = j == len(tokens) or tokens[j].type not in _OPTION_SEPS | {"ABLE", "CONTRACEPTION"}
             if "menopause" in named and len(named) > 1 and ends and tokens[j - 1].type not in _OPTION_SEPS:
-                out.append(token("CBP", "can conceive", tokens[k].start_pos, tokens[j - 1].end_pos))
+                out.append(token("CBP", "of childbearing potential", tokens[k].start_pos, tokens[j - 1].end_pos))
                 k = j
                 continue
         out.append(tokens[k])
