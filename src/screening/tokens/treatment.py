@@ -934,6 +934,27 @@ def _therapy_facts(vocab: Vocabulary) -> dict[str, str]:
             if f"{therapy}_{said.removeprefix('not ')}" in vocab.concepts}
 
 
+_AS_PART_OF = re.compile(r"(?i)\s*as\s+(?:(?:a\s+)?part\s+of\s+)?(?:the\s+|their\s+)?")
+
+
+def as_standard_care(tokens: list[Token], text: str) -> list[Token]:
+    """"Receiving dexamethasone as standard of care": how the drug is given, which no record
+    says, kept in words beside it (CAVEAT) — a patient without the drug is decided."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        named = len(out) - 1 if out and out[-1].type in TREATMENTS else None
+        if named is None and len(out) >= 2 and out[-2].type in TREATMENTS and out[-1].type == "WORD" \
+                and out[-1].value.lower() == "part":
+            named = len(out) - 2  # "as part of standard of care"
+        gap = text[out[named].end_pos:t.start_pos] if named is not None else ""
+        if t.type == "STANDARD_THERAPY" and named is not None and _AS_PART_OF.fullmatch(gap) \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI", "COMMA")):
+            del out[named + 1:]
+            t = token("CAVEAT", "as standard therapy", t.start_pos - len(gap.lstrip()), t.end_pos)
+        out.append(t)
+    return out
+
+
 def standard_therapy(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Failed or intolerant of standard therapy", "not a candidate for standard treatment", "for
     whom no standard therapy exists", "no curative therapy available": what has come of the
