@@ -42,6 +42,8 @@ READ = [
      "not medication any_medication [current] and not medication dietary_supplement [current]"),
     ("Currently receiving any prescription or non-prescription medication", "exclusion",
      "medication any_medication [current]"),
+    # (with a time it is any taken in it, as before)
+    ("Taking any medication within 14 days", "exclusion", "medication any_medication within 14 days before screening"),
     # what a drug is taken for, said by the kind of drug it is taken as
     ("No concurrent steroids as an antiemetic", "inclusion",
      "not medication corticosteroid [current] for (nausea_vomiting)"),

@@ -548,11 +548,17 @@ def taking_any(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]
     out: list[Token] = []
     for k, t in enumerate(tokens):
         before = tokens[k - 1].end_pos if k else 0
-        if t.type == "MED" and vocab.get(t.value).covers and not (out and out[-1].type == "QUAL") \
+        rest = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")), len(tokens))
+        timed = any(x.type in _TIMES for x in tokens[k + 1:rest])
+        if t.type == "MED" and vocab.get(t.value).covers and not (out and out[-1].type == "QUAL") and not timed \
                 and _TAKING.search(text[before:t.start_pos]):
+            # (with a time, "taking any medication within 14 days" is any taken then, now or not)
             out.append(token("QUAL", "current", t.start_pos, t.start_pos))
         out.append(t)
     return out
+
+
+_TIMES = frozenset({"WITHIN", "WITHIN_NEXT", "DURING_TRIAL", "BEFORE", "AFTER", "LASTING", "TIMEUNIT", "AT_ANCHOR"})
 
 
 def treatment_lists(tokens: list[Token]) -> list[Token]:
