@@ -42,6 +42,8 @@ READ = [
      "not medication any_medication [current] and not medication dietary_supplement [current]"),
     ("Currently receiving any prescription or non-prescription medication", "exclusion",
      "medication any_medication [current]"),
+    # (with a time it is any taken in it, as before)
+    ("Taking any medication within 14 days", "exclusion", "medication any_medication within 14 days before screening"),
     # what a drug is taken for, said by the kind of drug it is taken as
     ("No concurrent steroids as an antiemetic", "inclusion",
      "not medication corticosteroid [current] for (nausea_vomiting)"),
@@ -63,6 +65,15 @@ READ = [
     ("Patients with a history of hypersensitivity to hydroxyethyl starch or albumin", "exclusion",
      "medication hydroxyethyl_starch [history, allergic] or medication albumin_infusion [history, allergic]"),
     ("Allergy to heparin, albumin < 3 g/dL", "exclusion", "medication heparin [allergic] and albumin < 3 g/dL"),
+    # the treatment that goes on beside the study's
+    ("On background therapy with metformin", "inclusion", "medication metformin [current]"),
+    ("Receiving stable background therapy with an ACE inhibitor or ARB for ≥ 4 weeks", "inclusion",
+     "medication ace_inhibitor [stable] lasting >= 4 weeks or medication arb [stable] lasting >= 4 weeks"),
+    # how a drug is given, which no record says, is kept in words beside it
+    ("Receiving dexamethasone as standard of care", "inclusion",
+     "medication dexamethasone and text \"as standard of care\""),
+    ("Receiving chemotherapy as part of standard of care.", "inclusion",
+     "medication chemotherapy and text \"as part of standard of care\""),
 ]
 
 
@@ -92,6 +103,8 @@ STAYS_FREE_TEXT = [
     ("Penicillin allergy reaction test", "inclusion"),
     # BPaLM adds moxifloxacin to BPaL: another regimen, which the vocabulary does not know
     ("Prior treatment with BPaLM", "exclusion"),
+    # (said of a drug that is denied, the words would decide who is excluded)
+    ("No dexamethasone as standard of care", "inclusion"),
 ]
 
 
@@ -125,3 +138,12 @@ def test_steroids_as_an_antiemetic_count_by_what_they_were_given_for(indication,
     rule = to_text(compile_criterion("No concurrent steroids as an antiemetic", "inclusion").rule)
     course = {"name": "dexamethasone", "start": "2026-11-01", **({"indication": indication} if indication else {})}
     assert outcome(rule, "inclusion", medications=[course], complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([], Truth.FALSE),                                                       # no dexamethasone: fails
+    ([{"name": "dexamethasone", "start": "2026-11-01"}], Truth.UNKNOWN),     # given how? a coordinator says
+])
+def test_a_drug_as_standard_of_care_waits_for_how_it_is_given(medications, expected) -> None:
+    rule = to_text(compile_criterion("Receiving dexamethasone as standard of care", "inclusion").rule)
+    assert outcome(rule, "inclusion", medications=medications, complete=["medications"]).truth == expected

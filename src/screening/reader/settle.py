@@ -554,9 +554,10 @@ class Settling(Reading):
             # meets the limit settles it and one that misses it waits for a coordinator
             node = AnyOf(items=(node, *p.any_eye), span=p.span)
         if p.caveats:
-            # ("progressed on or after prior X": the treatment had, and the words on it)
-            had = p.node is None and p.terminal == "MED" and "history" in p.quals and p.window is None \
-                and p.dose is None and not p.variants
+            # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
+            # dexamethasone as standard of care": the drug, and how it is given)
+            had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
+                and p.window is None and p.dose is None and not p.variants
             if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
                                                                               and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")

@@ -51,11 +51,11 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .treatment import (
-    advanced_disease_treated, bracketed_doses, completed_before, counted_regimens, dose_ranges, drug_allergies,
-    except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more, naive_to, no_response, off_for,
-    placement_excepted, planned_too, progressed_on, reactions_to_those, recovered_after_washout, recovered_from,
-    stable_drugs, standard_therapy, stopped_for_toxicity, substances_given, taking_any, treated_with, treatment_lists,
-    trial_of, washout_of, washouts_joined_by_or,
+    advanced_disease_treated, as_standard_care, bracketed_doses, completed_before, counted_regimens, dose_ranges,
+    drug_allergies, except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more,
+    naive_to, no_response, off_for, placement_excepted, planned_too, progressed_on, reactions_to_those,
+    recovered_after_washout, recovered_from, stable_drugs, standard_therapy, stopped_for_toxicity, substances_given,
+    taking_any, treated_with, treatment_lists, trial_of, washout_of, washouts_joined_by_or,
 )
 from .wording import (
     adjective_commas, caveat_words, choice_first, class_lists_end, comply_lists, heads_of_listed_items,
@@ -162,7 +162,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                            progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
                            reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
-    tokens = placement_excepted(trial_of(taking_any(standard_therapy(tokens, vocab, text), text, vocab), vocab, text), text)
+    tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
+    tokens = placement_excepted(trial_of(taking_any(tokens, text, vocab), vocab, text), text)
     tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
     for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):

@@ -604,11 +604,17 @@ def taking_any(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]
     out: list[Token] = []
     for k, t in enumerate(tokens):
         before = tokens[k - 1].end_pos if k else 0
-        if t.type == "MED" and vocab.get(t.value).covers and not (out and out[-1].type == "QUAL") \
+        rest = next((j for j in range(k + 1, len(tokens)) if tokens[j].type in ("PERIOD", "SEMI")), len(tokens))
+        timed = any(x.type in _TIMES for x in tokens[k + 1:rest])
+        if t.type == "MED" and vocab.get(t.value).covers and not (out and out[-1].type == "QUAL") and not timed \
                 and _TAKING.search(text[before:t.start_pos]):
+            # (with a time, "taking any medication within 14 days" is any taken then, now or not)
             out.append(token("QUAL", "current", t.start_pos, t.start_pos))
         out.append(t)
     return out
+
+
+_TIMES = frozenset({"WITHIN", "WITHIN_NEXT", "DURING_TRIAL", "BEFORE", "AFTER", "LASTING", "TIMEUNIT", "AT_ANCHOR"})
 
 
 def treatment_lists(tokens: list[Token]) -> list[Token]:
@@ -988,6 +994,27 @@ def _therapy_facts(vocab: Vocabulary) -> dict[str, str]:
     return {f"{therapy}_{said.removeprefix('not ')}": therapy for therapy in lex.therapies_said_of
             for said in lex.standard_therapy_said.values()
             if f"{therapy}_{said.removeprefix('not ')}" in vocab.concepts}
+
+
+_AS_PART_OF = re.compile(r"(?i)\s*as\s+(?:(?:a\s+)?part\s+of\s+)?(?:the\s+|their\s+)?")
+
+
+def as_standard_care(tokens: list[Token], text: str) -> list[Token]:
+    """"Receiving dexamethasone as standard of care": how the drug is given, which no record
+    says, kept in words beside it (CAVEAT) — a patient without the drug is decided."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        named = len(out) - 1 if out and out[-1].type in TREATMENTS else None
+        if named is None and len(out) >= 2 and out[-2].type in TREATMENTS and out[-1].type == "WORD" \
+                and out[-1].value.lower() == "part":
+            named = len(out) - 2  # "as part of standard of care"
+        gap = text[out[named].end_pos:t.start_pos] if named is not None else ""
+        if t.type == "STANDARD_THERAPY" and named is not None and _AS_PART_OF.fullmatch(gap) \
+                and (k + 1 == len(tokens) or tokens[k + 1].type in ("PERIOD", "SEMI", "COMMA")):
+            del out[named + 1:]
+            t = token("CAVEAT", "as standard therapy", t.start_pos - len(gap.lstrip()), t.end_pos)
+        out.append(t)
+    return out
 
 
 def standard_therapy(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
