@@ -165,3 +165,13 @@ def test_lines_count_only_the_courses_given_for_the_disease():
 def test_lines_given_for_print_and_read_back():
     text = "lines of therapy [systemic] for (nsclc [metastatic]) <= 2"
     assert to_text(parse_rule(text)) == text
+
+
+def test_locally_advanced_is_not_unresectable():
+    # a locally advanced cancer may still be removed by surgery: read as "unresectable", an inclusion
+    # of "locally advanced" would ask for more than its words
+    rule = compile_criterion("Locally advanced or metastatic non-small cell lung cancer", "inclusion").rule
+    assert to_text(rule) == "condition nsclc [locally_advanced] or condition nsclc [metastatic]"
+    said = {"conditions": [{"name": "NSCLC", "note": "locally advanced, resectable, stage IIIA"}]}
+    assert outcome(to_text(rule), "inclusion", **said).truth is Truth.TRUE
+    assert outcome("condition nsclc [unresectable]", "inclusion", **said).truth is Truth.UNKNOWN

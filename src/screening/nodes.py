@@ -29,7 +29,7 @@ Qualifier = Literal[
     "active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary",
     "hospitalized", "intravenous", "new", "dose_change", "planned", "refractory", "intolerant", "allergic",
     "treated", "equivalent", "moderate", "symptomatic", "asymptomatic", "oral", "systemic", "chronic", "mild", "metastatic",
-    "advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
+    "advanced", "locally_advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
     "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line",
     "recent", "stable", "responded", "end_stage", "decompensated", "life_threatening", "progressing",
     "requiring_treatment", "other",

@@ -163,7 +163,7 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         # recorded only as a note, if at all, and one is not the other ("asymptomatic" holds "symptomatic")
         said = {w for w in ("symptomatic", "asymptomatic") if _said(w, note)}
         return Truth.UNKNOWN if len(said) != 1 else Truth.of(said == {q})
-    if q in ("chronic", "metastatic", "unresectable", "relapsed", "untreated", "adjuvant",
+    if q in ("chronic", "metastatic", "locally_advanced", "unresectable", "relapsed", "untreated", "adjuvant",
              "neoadjuvant", "palliative", "curative", "prophylactic", "maintenance", "induction", "end_stage",
              "decompensated", "life_threatening"):
         # recorded only as a note, if at all

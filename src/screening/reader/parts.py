@@ -158,7 +158,7 @@ _SETTINGS = {"adjuvant", "neoadjuvant", "palliative", "curative", "prophylactic"
 ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "asymptomatic", "chronic", "mild",
-             "metastatic", "advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
+             "metastatic", "advanced", "locally_advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
              "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},

@@ -78,7 +78,7 @@ _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", 
 # Qualifiers that, said after a list of conditions ("hepatitis B or C that is active"), an
 # exclusion may read of each item: each only makes fewer of a patient's conditions count.
 _SAID_OF_EACH = {"active", "recurrent", "severe", "uncontrolled", "refractory", "treated", "moderate", "symptomatic",
-                 "asymptomatic", "chronic", "mild", "metastatic", "advanced", "unresectable", "relapsed", "untreated",
+                 "asymptomatic", "chronic", "mild", "metastatic", "advanced", "locally_advanced", "unresectable", "relapsed", "untreated",
                  "stable", "end_stage", "decompensated", "life_threatening", "progressing", "hospitalized"}
 
 # What can be told of each episode a count counts, from its condition entry.
