@@ -47,6 +47,10 @@ READ = [
     # condition has lasted)
     ("Erythema migrans in patients > 18 years", "inclusion", "condition lyme_disease and age > 18 years"),
     ("Asthma in children 6 to 11 years", "inclusion", "condition asthma and (age >= 6 years and age <= 11 years)"),
+    # a unit per square metre with the words naming the square metre
+    ("Body mass index ≥ 35 kg/m2 body surface area", "exclusion", "bmi >= 35 kg/m2"),
+    # a condition that is a value beyond a limit, the limit in brackets
+    ("Hypoalbuminemia (< 2.5 g/dL)", "exclusion", "albumin < 2.5 g/dL"),
     # an age "equal" to the lower of two bounds is a lost "≥", read so where it fails no one
     ("Male or female = 18 years of age and <60 years", "inclusion", "age >= 18 years and age < 60 years"),
 ]
@@ -68,9 +72,15 @@ STAYS_FREE_TEXT = [
     ("Age = 18 years", "inclusion"),
     # a time after a condition with no people named: perhaps how long it has lasted
     ("Diabetes > 10 years", "inclusion"),
+    # the body surface area as a measure of its own, after a unit not per square metre
+    ("Psoriasis with BSA ≥ 10% body surface area", "inclusion"),
     # urine output after the operation in the study is not yet measured
     ("Urinary output less than 500 ml within 24 hours after operation", "exclusion"),
 ]
+
+
+def test_hypoalbuminemia_with_no_value_stays_the_condition() -> None:
+    assert _rule("Hypoalbuminemia", "exclusion") == "condition hypoalbuminemia"
 
 
 @pytest.mark.parametrize(("text", "kind"), STAYS_FREE_TEXT)

@@ -33,7 +33,7 @@ from .measures import (
     history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
-    test_before, thresholds_by_sex, unresolved_toxicity, values_at_an_anchor, within_range,
+    test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
@@ -145,7 +145,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
-    for settle in (comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
+    for settle in (units_per_body_surface, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    ages_with_a_lost_bound, age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
                    breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,

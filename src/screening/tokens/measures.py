@@ -855,3 +855,16 @@ def values_at_an_anchor(tokens: list[Token]) -> list[Token]:
                 and out[k + 2].type in COMPARATORS | {"BETWEEN", "NUMBER"}:
             out[k] = retyped(out[k], "AT_ANCHOR")
     return out
+
+
+def units_per_body_surface(tokens: list[Token]) -> list[Token]:
+    """"360 mg/m2 body surface area", "BMI ≥ 35 kg/m2 body surface area": the words after a unit
+    per square metre name what the square metre is, and are part of the unit, not a measure."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "MEASURE" and t.value == "body_surface_area" and out and out[-1].type == "UNIT" \
+                and re.search(r"/m(?:2|²|\^2)$", out[-1].value):
+            out[-1] = token("UNIT", out[-1].value, out[-1].start_pos, t.end_pos)
+            continue
+        out.append(t)
+    return out
