@@ -98,3 +98,13 @@ def test_a_caveated_limit_by_sex(sex: str, value: int, expected: Truth) -> None:
     rule = _rule("QTcF (single ECG) > 450 ms (men) or > 470 ms (women)", "exclusion")
     labs = [{"name": "QTcF", "value": value, "unit": "ms", "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", sex=sex, labs=labs).truth == expected
+
+
+def test_bazett_and_fridericia_do_not_stand_for_each_other():
+    # "QTcB > 470 ms" read as any QTc excluded a patient whose only QTc, 480 ms, was Fridericia's
+    assert to_text(compile_criterion("QTcB > 470 ms", "exclusion").rule) == "qtcb > 470 ms"
+    fridericia = {"labs": [{"name": "QTcF", "value": 480, "unit": "ms", "date": "2026-11-10"}]}
+    assert outcome("qtcb > 470 ms", "exclusion", **fridericia).truth is Truth.UNKNOWN
+    bazett = {"labs": [{"name": "QTcB", "value": 480, "unit": "ms", "date": "2026-11-10"}]}
+    assert outcome("qtcf > 470 ms", "exclusion", **bazett).truth is Truth.UNKNOWN
+    assert outcome("qtc > 470 ms", "exclusion", **bazett).truth is Truth.TRUE
