@@ -108,3 +108,16 @@ def test_bazett_and_fridericia_do_not_stand_for_each_other():
     bazett = {"labs": [{"name": "QTcB", "value": 480, "unit": "ms", "date": "2026-11-10"}]}
     assert outcome("qtcf > 470 ms", "exclusion", **bazett).truth is Truth.UNKNOWN
     assert outcome("qtc > 470 ms", "exclusion", **bazett).truth is Truth.TRUE
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("QTc > 470 msec using Fridericia's formula", "qtcf > 470 msec"),
+    ("QTc interval (Fridericia) > 470 ms", "qtcf > 470 ms"),
+    ("QTc (Bazett) > 480 ms", "qtcb > 480 ms"),
+    # two methods named: either will do, so any QTc
+    ("QTc > 450 ms by Bazett or Fridericia", "qtc > 450 ms"),
+    # a method naming no kind of the measure says nothing of which
+    ("eGFR < 30 mL/min calculated by the Cockcroft-Gault formula", "egfr < 30 mL/min"),
+])
+def test_a_correction_formula_names_which_qtc(text, rule):
+    assert to_text(compile_criterion(text, "exclusion").rule) == rule

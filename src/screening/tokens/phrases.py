@@ -8,7 +8,7 @@ import re
 
 from lark import Token
 
-from ..vocabulary import Vocabulary
+from ..vocabulary import Vocabulary, load_vocabulary
 from .lexicon import COMPARATORS, NAMES, load_lexicon, retyped, token
 from .periods import is_rate
 
@@ -127,6 +127,28 @@ def _outside(out: list[Token], t: Token, ntype: str | None) -> None:
         out.append(retyped(t, "WORD"))
 
 
+_METHOD_WORD = re.compile(r"[A-Za-z][\w-]*?(?='s\b|\b)")
+
+
+def _measured_by(out: list[Token], standard: Token) -> None:
+    """"QTc > 470 ms using Fridericia's formula", "QTc interval (Fridericia)": a method the
+    vocabulary names a kind of the measure by (the QTcF is "QTc Fridericia") says which kind is
+    meant; dropped with the other standards, it would leave any QTc. Only where the criterion names
+    one method: "by Bazett or Fridericia" means either."""
+    vocab = load_vocabulary()
+    word = _METHOD_WORD.match(standard.value)
+    for k in range(len(out) - 1, -1, -1):
+        if out[k].type in ("PERIOD", "SEMI") or word is None:
+            return
+        if out[k].type == "MEASURE":
+            kinds = [d for d in vocab.descendants(out[k].value) if d != out[k].value and any(
+                re.search(rf"(?i)\b{re.escape(word.group())}\b", form)
+                for form in (vocab.get(d).name, *vocab.get(d).synonyms))]
+            if len(kinds) == 1:
+                out[k] = retyped(out[k], "MEASURE", kinds[0])
+            return
+
+
 def settle_phrases(tokens: list[Token], text: str) -> list[Token]:
     """Read what several tokens say together, before their neighbours settle the rest: standards
     with the words that introduce them and their versions ("according to RECIST v1.1"), numbers
@@ -140,6 +162,8 @@ def settle_phrases(tokens: list[Token], text: str) -> list[Token]:
         ptype = out[-1].type if out else None
         ntype = tokens[k + 1].type if k + 1 < len(tokens) else None
         if t.type == "STANDARD":
+            if sum(x.type == "STANDARD" for x in tokens) == 1:
+                _measured_by(out, t)
             _drop_lead_in(out)
             skip_to = _after_version(tokens, k + 1, text)
         elif t.type == "CLASSIFICATION" and _diagnosed_by(out):
