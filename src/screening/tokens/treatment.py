@@ -491,9 +491,6 @@ _THOSE_DRUGS = re.compile(r"(?i)(?:(?:any|either|each|all)\s+(?:one\s+)?of\s+)?"
                           r"(?:agents?|drugs?|medications?|medicines?|compounds?)|them)")
 
 
-_DRUG_LIST_SEPS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
-
-
 def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
     """"Prior therapy with rapamycin or tacrolimus or known sensitivity to these agents": a
     reaction to the drugs listed just before it, each named again after its own reaction (QUAL),
@@ -512,11 +509,11 @@ def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
         # ("hypersensitivity to any of these drugs": "any of" is set before the reaction)
         first = k - 1 if k and out[k - 1].type == "ANY_OF" and out[k - 1].start_pos >= t.end_pos else k
         j = first - 1
-        if j < 0 or out[j].type not in ("OR", "AND", "ANDOR", "COMMA"):
+        if j < 0 or out[j].type not in LIST_JOINS:
             k += 1
             continue
         drugs: list[Token] = []
-        while j >= 0 and out[j].type in _DRUG_LIST_SEPS:
+        while j >= 0 and out[j].type in LIST_JOINS:
             j -= 1
             if j < 0 or out[j].type != "MED":
                 break
@@ -545,11 +542,11 @@ def substances_given(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     reacting = False  # in a list of what a reaction is to
     for k, t in enumerate(out):
-        ends = k + 1 == len(out) or out[k + 1].type in ("PERIOD", "SEMI", "RPAR", *_DRUG_LIST_SEPS)
+        ends = k + 1 == len(out) or out[k + 1].type in ("PERIOD", "SEMI", "RPAR", *LIST_JOINS)
         if t.type == "MEASURE" and reacting and t.value in given_as and ends:
             # (not "allergy to heparin, albumin < 3 g/dL": a value of it is the lab's)
             out[k] = t = retyped(t, "MED", given_as[t.value])
-        reacting = t.type == "QUAL" and t.value in _REACTIONS or reacting and t.type in ("MED", *_DRUG_LIST_SEPS)
+        reacting = t.type == "QUAL" and t.value in _REACTIONS or reacting and t.type in ("MED", *LIST_JOINS)
     return out
 
 
@@ -821,13 +818,19 @@ def last_dose_was(tokens: list[Token], text: str) -> list[Token]:
         least = cmp or [token("GE", "at least", tokens[at].start_pos, tokens[at].start_pos)]
         return [*tokens[:k], *tokens[k + 1:end], *least, *tokens[at:]]
     return tokens
+
+
+# the words that say what another trial tested: "(a trial) of a", "with an", "involving any"
+_TESTED = r"(?P<of>of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*"
+
+
 # "a clinical investigation of a psychotropic drug", "a trial with an antidepressant": a trial of a drug
-_TRIAL_OF = re.compile(r"(?i)^\s*(?:of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*$")
+_TRIAL_OF = re.compile(rf"(?i)^\s*{_TESTED}$")
 
 
 # "a trial of a drug", "a research study involving medication": the words "drug" and "medication"
 # are filler, so they are looked for in the text
-_OF_A_DRUG = re.compile(r"(?i)\s*(?P<of>of|with|involving|testing)\s+(?:(?:an?|the|any)\s+)*"
+_OF_A_DRUG = re.compile(rf"(?i)\s*{_TESTED}"
                         r"(?P<kind>[\w-]+\s+)?(?:drugs?|medications?|medicines?|medicinal\s+products?)\b")
 
 

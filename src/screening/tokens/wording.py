@@ -9,7 +9,7 @@ import re
 from lark import Token
 
 from ..vocabulary import Vocabulary, load_vocabulary
-from .lexicon import LIST_JOINS, retyped, token
+from .lexicon import COMPARATORS, LIST_JOINS, retyped, token
 from .periods import WINDOW_WORDS
 
 
@@ -120,10 +120,6 @@ def heads_of_listed_items(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
-_CLASS_LIST_SEPARATORS = frozenset({"COMMA", "OR", "AND", "ANDOR"})
-_COMPARED = frozenset({"GT", "GE", "LT", "LE", "EQ"})
-
-
 def class_lists_end(tokens: list[Token]) -> list[Token]:
     """"NYHA class III or IV, or recent myocardial infarction": the classes end where a separator
     is followed by something that is not a class; a marker (_CAT_END) says so to the grammar. A
@@ -134,14 +130,14 @@ def class_lists_end(tokens: list[Token]) -> list[Token]:
         if t.type != "CATVAL":
             continue
         first = k
-        while first >= 2 and tokens[first - 1].type in (*_CLASS_LIST_SEPARATORS, "DASH") \
+        while first >= 2 and tokens[first - 1].type in (*LIST_JOINS, "DASH") \
                 and tokens[first - 2].type == "CATVAL":
             first -= 2
         j = k + 1
-        while j < len(tokens) and tokens[j].type in _CLASS_LIST_SEPARATORS:
+        while j < len(tokens) and tokens[j].type in LIST_JOINS:
             j += 1
         if j > k + 1 and j < len(tokens) and tokens[j].type not in ("CATVAL", "DASH") \
-                and (first == 0 or tokens[first - 1].type not in _COMPARED):
+                and (first == 0 or tokens[first - 1].type not in COMPARATORS):
             out.append(token("_CAT_END", "", t.end_pos, t.end_pos))
     return out
 
