@@ -461,3 +461,15 @@ def test_a_limit_for_each_of_two_cohorts(text, kind, rule):
 def test_two_cohorts_asked_different_things_stay_words():
     text = "Prior chemotherapy for Arm A and prior radiotherapy for Arm B"
     assert to_text(compile_criterion(text, "inclusion").rule).startswith("text ")
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # every word that names the people a criterion is about leads into a cohort, a sex or a condition
+    ("For individuals in Cohort 2: ECOG performance status of 0 or 1", "inclusion",
+     'if cohort "Cohort 2" then ecog <= 1'),
+    ("For persons in Part B, ECOG performance status of 0 or 1", "inclusion", 'if cohort "Part B" then ecog <= 1'),
+    ("For people with liver metastases: AST ≤ 5 × ULN", "inclusion", "if condition liver_metastases then ast <= 5 x ULN"),
+    ("Male or female individuals", "inclusion", "female or male"),
+])
+def test_the_people_words_are_one_set(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule

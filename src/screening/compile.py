@@ -49,6 +49,7 @@ from .reader import Allowance, Reader, UnitMismatch, Unreadable, allow, flatten_
 from .rules import RuleSyntaxError, parse_rule
 from .tokens import (
     COMPARATORS,
+    PEOPLE,
     Normalised,
     clauses,
     normalise,
@@ -450,14 +451,14 @@ _COHORT_LABEL = (rf"(?:(?:the\s+)?{_COHORT_NOUN}\s+{_COHORT_ID_LIST}"
                  r"(?:\s*\([^()]{1,40}\))?"
                  r"|(?:the\s+)?(?:[\w-]+\s+){0,6}?(?:expansion|escalation|extension)\s+(?:cohort|part|phase)"
                  r"|(?:the\s+)?dose[\s-]+(?:escalation|expansion)(?:\s+(?:cohort|part|phase))?)")
-_PATIENTS_IN = r"(?:(?:patients|participants|subjects)\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
+_PATIENTS_IN = rf"(?:{PEOPLE}\s+(?:in|enrolled\s+in|enrolling\s+in|of)\s+(?:the\s+)?)?"
 # "Cohort 2: …", "Arm B only: …", "Part A (dose escalation): …"
 _COHORT_HEADED = re.compile(rf"^[\W_]*(?P<cohort>{_COHORT_LABEL})(?:\s+only)?\s*:\s*(?P<rest>.*)$",
                             re.IGNORECASE | re.DOTALL)
 # "For the expansion cohort, participants must …", "For patients in Part 2, …", "For the phase I
 # portion of the study patients should …"
 _COHORT_FOR = re.compile(rf"^[\W_]*(?:for|in)\s+{_PATIENTS_IN}(?P<cohort>{_COHORT_LABEL})(?:\s+only)?"
-                         r"(?:\s*[,:]|\s+(?=(?:patients|participants|subjects)\b))\s*(?P<rest>.*)$",
+                         rf"(?:\s*[,:]|\s+(?={PEOPLE}\b))\s*(?P<rest>.*)$",
                          re.IGNORECASE | re.DOTALL)
 # "… (for patients in part 2 only)", "… (Groups B and C only)", "… (Group C only, since …)"
 _COHORT_LAST = re.compile(
@@ -591,7 +592,7 @@ _NOT_REQUIRED = re.compile(r"^(?![^.;:]*\b(?:who|that|which|must|should|needs?|h
 _CONFIRMING_TEST = re.compile(r"^\W*if\s+(?:a|the)\s+urine\s+(?:pregnancy\s+)?test\s+(?:is\s+positive|"
                               r"cannot\s+be\s+confirmed\s+as\s+negative|is\s+not\s+negative)[^.;:]*\bserum\s+"
                               r"(?:pregnancy\s+)?test\b[^.;:]*$", re.IGNORECASE)
-_SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
+_SEX = rf"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:{PEOPLE}|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
     r"|^\W*(?:gender|sex)\s*(?:is\s+)?"
@@ -642,7 +643,7 @@ def _judged_significance(clause: Sequence[Token], norm: Normalised) -> tuple[Spa
     return said, [t for k, t in enumerate(clause) if k not in judged]
 
 
-_POPULATION = r"(?:patients|subjects|participants|individuals|people|persons|those|volunteers|women|men|children)"
+_POPULATION = rf"(?:{PEOPLE}|those|volunteers|women|men|children)"
 # "Patients 59 and younger, and patients with …": a second group, named anew after the first
 _GROUP_FIRST = re.compile(rf"[\W_]*{_POPULATION}\b", re.IGNORECASE)
 _GROUP_JUNCTION = re.compile(rf",?\s+(?:and|or)\s+(?:also\s+)?{_POPULATION}\s+(?:with|who)\b", re.IGNORECASE)
@@ -1148,9 +1149,9 @@ _IF_APPLICABLE = re.compile(r"[,(;]\s*(?:if|when|where|as)\s+(?:applicable|appro
 # A limit said "for" an age group named in words ("≤ 1.0 mg/dL for children", "≤ 3 × ULN for adults").
 _FOR_AN_AGE_GROUP = re.compile(r"(?:\d|ULN\b|%)\s*(?:[^\s,;]+\s+){0,2}?\(?for\s+(?:the\s+|all\s+)?(?:adults?|children|"
                                r"child|adolescents?|infants?|neonates|newborns?|(?:pediatric|paediatric|adult)\s+"
-                               r"(?:patients|subjects|participants))\b", re.IGNORECASE)
+                               rf"{PEOPLE})\b", re.IGNORECASE)
 # "Patients on / receiving / taking X must …": asked of those who take it.
-_PATIENTS_ON = re.compile(r"^\W*(?:for\s+)?(?:patients|subjects|participants|individuals|those|women|men)\s+(?:who\s+are\s+)?"
+_PATIENTS_ON = re.compile(rf"^\W*(?:for\s+)?(?:{PEOPLE}|those|women|men)\s+(?:who\s+are\s+)?"
                           r"(?:on|receiving|taking|using|treated\s+with)\b[^.;:]*\b(?:must|should|need\s+to|are\s+required)\b",
                           re.IGNORECASE)
 
@@ -1226,7 +1227,7 @@ def cohort_name(heading: str) -> str:
 
 
 # "For patients with liver metastases:": a condition some patients meet, with a limit of its own
-_SOME_PATIENTS = re.compile(r"^\W*(?:for|in|if|when)\s+(?:(?:patients|subjects|participants|those|individuals)\s+)?"
+_SOME_PATIENTS = re.compile(rf"^\W*(?:for|in|if|when)\s+(?:(?:{PEOPLE}|those)\s+)?"
                             r"(?:with|who|receiving|on|taking)\b", re.IGNORECASE)
 
 

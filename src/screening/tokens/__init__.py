@@ -25,8 +25,8 @@ from ..vocabulary import load_vocabulary
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
 from .lexicon import (
-    AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
-    load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
+    AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, PEOPLE, SCIENTIFIC, after_class_name,
+    episode_concept, load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists, grade_phrases,
@@ -65,7 +65,7 @@ from .wording import (
 
 
 __all__ = [
-    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "LOST_LOWER_BOUND", "WILLING", "Normalised", "clauses", "episode_concept",
+    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "LOST_LOWER_BOUND", "WILLING", "Normalised", "PEOPLE", "clauses", "episode_concept",
     "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
 ]
 

@@ -319,6 +319,10 @@ def after_class_name(tokens: list[Token]) -> bool:
 
 LIST_JOINS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
 
+# The words that name the people a criterion is about, for the patterns that step over them
+# ("patients with", "in subjects > 18 years"); each pattern adds the words only it allows ("those").
+PEOPLE = r"(?:patients|subjects|participants|individuals|persons|people)"
+
 
 TREATMENTS = frozenset({"MED", "PROC"})
 

@@ -8,7 +8,7 @@ import re
 
 from lark import Token
 
-from .lexicon import COMPARATORS, retyped, skip_over, token
+from .lexicon import COMPARATORS, PEOPLE, retyped, skip_over, token
 
 
 _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
@@ -312,7 +312,7 @@ def age_with(tokens: list[Token]) -> list[Token]:
 
 
 # "… in patients > 18 years", "… in children 2 to 12 years": the people a condition is named in
-_IN_PEOPLE = re.compile(r"(?i)\s+in\s+(?:patients|subjects|participants|individuals|persons|people|adults|children)\s*$")
+_IN_PEOPLE = re.compile(rf"(?i)\s+in\s+(?:{PEOPLE}|adults|children)\s*$")
 
 
 def ages_of_those_with(tokens: list[Token], text: str) -> list[Token]:
@@ -366,7 +366,7 @@ def sexed_statuses(tokens: list[Token], text: str) -> list[Token]:
     return women + ([token("AND", "", rest[0].start_pos, rest[0].start_pos)] if rest else []) + rest
 
 
-_PATIENTS_WITH = re.compile(r"(?i)\b(?:patients|subjects|participants|individuals|persons|people|those)\s+"
+_PATIENTS_WITH = re.compile(rf"(?i)\b(?:{PEOPLE}|those)\s+"
                             r"(?:who\s+have\s+(?:had\s+)?|with\s+)(?:an?\s+)?(?:known\s+)?$")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from lark import Token
 
 from ..vocabulary import Vocabulary, load_vocabulary
-from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped, skip_over, token
+from .lexicon import COMPARATORS, LIST_JOINS, PEOPLE, TREATMENTS, load_lexicon, retyped, skip_over, token
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
 
@@ -458,7 +458,7 @@ _TREATMENT_SEPS = frozenset({"OR", "ANDOR"})
 # The words that say a condition is treated with what follows ("diabetic treated with insulin",
 # "asthma on inhaled corticosteroids", "diabetic patients on insulin"), left between the two once
 # filler words are gone.
-_TREATED_WITH = re.compile(r"^\s*(?:(?:patients|subjects|participants|individuals|persons|people)\s+)?"
+_TREATED_WITH = re.compile(rf"^\s*(?:{PEOPLE}\s+)?"
                            r"(?:(?:who\s+(?:is|are)\s+|that\s+is\s+)?(?:treated\s+with|on|receiving|taking))\s*$",
                            re.IGNORECASE)
 
@@ -587,7 +587,7 @@ _REACTION_WORDS = frozenset({"reaction", "reactions"})
 
 # after the reaction: nothing but punctuation, or the people it is said of ("aspirin-allergic patients")
 _NO_WORDS = re.compile(r"(?i)[\s,.;:()/-]*"
-                       r"(?:(?:patients|subjects|participants|individuals|persons|people)\b[\s,.;:()/-]*)?")
+                       rf"(?:{PEOPLE}\b[\s,.;:()/-]*)?")
 
 
 # "(not) taking any medications", "currently using any prescription drugs": the verb says now
