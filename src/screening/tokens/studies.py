@@ -1,0 +1,190 @@
+"""Token passes for the templates of other studies, procedures and vaccines: a plan "for such a
+vaccine" (the one named before), a plan "during <study drug> treatment or within 5 months after
+its final dose" (during the study), and what a major operation was for ("other than for
+diagnosis"), kept in words beside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from ..vocabulary import Vocabulary
+from .lexicon import retyped, token
+
+
+def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
+    """The passes of this module, in order."""
+    tokens = _for_diagnosis(_during_study_drug(_such_a_kind(tokens, vocab), text), text)
+    return _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
+
+
+_NAMED = frozenset({"VACC", "PROC", "MED"})
+
+
+def _sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Where each sentence of the tokens begins and ends (its PERIOD or SEMI included)."""
+    bounds, start = [], 0
+    for k, t in enumerate(tokens):
+        if t.type in ("PERIOD", "SEMI"):
+            bounds.append((start, k + 1))
+            start = k + 1
+    if start < len(tokens):
+        bounds.append((start, len(tokens)))
+    return bounds
+
+
+def _examples_of_named(tokens: list[Token]) -> list[Token]:
+    """"… a live vaccine within 30 days … Examples of live vaccines include, but are not limited to,
+    the following: measles, mumps, …": a sentence of examples of what a sentence before named,
+    which is read, asks nothing more ("e.g." after a name likewise gives examples of the head)."""
+    for start, end in _sentences(tokens):
+        said = tokens[start:end]
+        if start and len(said) > 2 and said[0].type == "WORD" and said[0].value.lower() == "examples" \
+                and said[1].type in _NAMED and said[2].type == "INCLUDING" \
+                and any(x.type == said[1].type and x.value == said[1].value for x in tokens[:start]):
+            return _examples_of_named([*tokens[:start], *tokens[end:]])
+    return tokens
+
+
+# what a sentence may say of one vaccine beside its kind: "(seasonal influenza vaccines) for
+# injection are generally (killed vaccines)", "(intranasal influenza vaccines) (eg, FluMist®) are"
+_BESIDE_A_KIND = frozenset({"WORD", "VACC", "LPAR", "RPAR", "INCLUDING", "COMMA", "HOWEVER"})
+
+
+def _vaccines_restated(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """"Has received a live vaccine within 30 days … Seasonal influenza vaccines for injection are
+    generally killed virus vaccines and are allowed; however, intranasal influenza vaccines (eg,
+    FluMist®) are live attenuated vaccines and are not allowed": after a sentence on live vaccines,
+    one that allows vaccines of a kind that is not live, or forbids some that are, with no time of
+    its own, says what the first already does, and asks nothing more. Only where every vaccine
+    named before is live."""
+    for start, end in _sentences(tokens):
+        said = [x for x in tokens[start:end] if x.type not in ("PERIOD", "SEMI", "AND")]
+        named = [vocab.lookup(x.value) for x in tokens[:start] if x.type == "VACC"]
+        if not start or len(said) < 2 or not named or not all(c is not None and c.live for c in named):
+            continue  # (after "any vaccine within 14 days", allowing killed ones is not idle)
+        verdict, kind = said[-1], said[-2]
+        if kind.type != "VACC" or not all(x.type in _BESIDE_A_KIND for x in said[:-2]):
+            continue
+        live = vocab.lookup(kind.value).live if vocab.lookup(kind.value) else None
+        if (verdict.type, live) in (("HOWEVER_ALLOWED", False), ("EXCLUDED", True)):
+            return _vaccines_restated([*tokens[:start], *tokens[end:]], vocab)
+    return tokens
+
+
+def _such_a_kind(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """"A live vaccine within 4 weeks …, or anticipation of need for such a vaccine during the
+    study": "such a vaccine" is the live vaccine named before it, not any vaccine (read as any, it
+    would exclude a patient planning a flu shot). Only where one thing of that kind was named
+    before in the clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "such" and k + 1 < len(tokens)
+                and tokens[k + 1].type in _NAMED):
+            continue
+        generic = tokens[k + 1]
+        before = {x.value for x in tokens[:k] if x.type == generic.type and x.value != generic.value
+                  and vocab.is_a(x.value, generic.value)}
+        if len(before) != 1:
+            continue
+        kind = retyped(generic, generic.type, before.pop())
+        first = k - 1 if k and tokens[k - 1].type == "REQUIRING" and k > 1 and tokens[k - 2].type == "QUAL" \
+            and tokens[k - 2].value == "planned" else k
+        return _such_a_kind([*tokens[:first], kind, *tokens[k + 2:]], vocab)
+    return tokens
+
+
+# "during atezolizumab treatment", "during treatment with atezolizumab": the course of a drug
+_DURING_DRUG = re.compile(r"(?i)\s*during\s+(?:(?:the|study)\s+)?$")
+_DRUG_TREATMENT = re.compile(r"(?i)\s*(?:treatment|therapy)\b")
+# "… or within 5 months after the final dose of atezolizumab": the time after it the plan reaches
+_AFTER_LAST_DOSE = re.compile(r"(?i)\s*,?\s*(?:or|and)\s+(?:within|up\s+to|for)\s+\d+\s+(?:days?|weeks?|months?)\s+"
+                              r"(?:after|following)\s+(?:the\s+)?(?:final|last)\s+dose(?:\s+of\s+(?:the\s+)?"
+                              r"(?P<drug>[\w-]+)(?:\s+(?:treatment|therapy))?)?")
+
+
+def _during_study_drug(tokens: list[Token], text: str) -> list[Token]:
+    """"Anticipation of need for such a vaccine during atezolizumab treatment or within 5 months
+    after the final dose of atezolizumab": a plan for the course of the study's drug and the time
+    after it, which is a plan during the study (DURING_TRIAL). Only after a plan in the clause: a
+    drug's course named elsewhere ("bleeding during warfarin treatment") is not the study's."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "MED" and k and any(x.type == "QUAL" and x.value == "planned" for x in tokens[:k])):
+            continue
+        during = _DURING_DRUG.search(text, 0, t.start_pos)
+        course = _DRUG_TREATMENT.match(text, t.end_pos)
+        if during is None or during.end() != t.start_pos or course is None:
+            continue
+        end = course.end()
+        after = _AFTER_LAST_DOSE.match(text, end)
+        if after is not None and after.group("drug") not in (None, text[t.start_pos:t.end_pos]):
+            continue  # the last dose of another drug
+        if after is not None:
+            end = after.end()
+        opens = next(j for j in range(k, -1, -1) if j == 0 or tokens[j - 1].end_pos <= during.start())
+        if opens != k and not all(x.type == "WORD" for x in tokens[opens:k]):
+            continue
+        closes = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        if closes < len(tokens) and tokens[closes].type not in ("PERIOD", "SEMI"):
+            continue
+        return [*tokens[:opens], token("DURING_TRIAL", "during the study", during.start(), end), *tokens[closes:]]
+    return tokens
+
+
+# "Major surgical procedure, other than for diagnosis, …": what the operation was for, which the
+# profile does not record
+_FOR_DIAGNOSIS = re.compile(r"(?i)\s*\(?\s*(?P<said>other\s+than\s+(?:for\s+)?(?:diagnosis|diagnostic\s+purposes))"
+                            r"\s*\)?")
+
+
+def _for_diagnosis(tokens: list[Token], text: str) -> list[Token]:
+    """"Major surgical procedure, other than for diagnosis, within 4 weeks": an operation done to
+    diagnose does not count, which no profile records, so the words are kept beside the surgery
+    (SITE, as where it was done is): a patient with no major surgery is decided, one with it waits."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "PROC" and t.value == "major_surgery"):
+            continue
+        comma = text[t.end_pos:t.end_pos + 1] == ","
+        said = _FOR_DIAGNOSIS.match(text, t.end_pos + comma)
+        if said is None:
+            continue
+        end = said.end() + (comma and text[said.end():said.end() + 1] == ",")  # "…, other than for diagnosis, …"
+        closes = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        if closes < len(tokens) and tokens[closes].type in ("OR", "AND", "ANDOR"):
+            continue  # "other than diagnosis or biopsy": what else is excepted
+        site = token("SITE", "for diagnosis", said.start("said"), said.end("said"))
+        return [*tokens[:k + 1], site, *tokens[closes:]]
+    return tokens
+
+
+_CONTRAINDICATION = re.compile(r"(?i)(?:medical\s+)?contra-?indications?\s+to$")
+_SCANNING = frozenset({"scan", "scans", "scanning", "examination", "examinations", "imaging"})
+
+
+def _mri_contraindicated(tokens: list[Token], text: str) -> list[Token]:
+    """"Contraindication to MRI (e.g., pacemaker, metallic implants, claustrophobia)": not able to
+    undergo MRI, the fact a coordinator records (ATTR undergoes_mri); the examples are of the head,
+    which is read. "No contraindication to MRI" is being able to."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "QUAL" and t.value == "intolerant" and _CONTRAINDICATION.search(text[t.start_pos:t.end_pos])):
+            continue
+        j = k + 1
+        if j < len(tokens) and tokens[j].type == "QUAL" and tokens[j].value == "current":
+            j += 1  # "contraindication to undergoing MRI"
+        if not (j < len(tokens) and tokens[j].type == "PROC" and tokens[j].value == "mri"):
+            continue
+        j += 1
+        if j < len(tokens) and tokens[j].type == "WORD" and tokens[j].value.lower() in _SCANNING:
+            j += 1
+        if j + 1 < len(tokens) and tokens[j].type == "LPAR" and tokens[j + 1].type == "INCLUDING":
+            closes = next((m for m in range(j, len(tokens)) if tokens[m].type == "RPAR"), None)
+            if closes is None:
+                continue
+            j = closes + 1
+        negated = k > 0 and tokens[k - 1].type == "NEG"
+        first = k - 1 if negated else k
+        able = [] if negated else [token("NEG", "not", t.start_pos, t.start_pos)]
+        fact = token("ATTR", "undergoes_mri", t.start_pos, tokens[j - 1].end_pos)
+        return [*tokens[:first], *able, fact, *tokens[j:]]
+    return tokens
