@@ -55,6 +55,18 @@ READ = [
     ("Any contraindication to undergoing MRI", "exclusion", "not attribute undergoes_mri"),
     ("Contraindications to MRI scanning", "exclusion", "not attribute undergoes_mri"),
     ("No contraindications to MRI", "inclusion", "attribute undergoes_mri"),
+    # an extension study's parent (core, lead-in, induction) study, completed
+    ("Completed the parent study", "inclusion", "attribute completed_parent_study"),
+    ("Participant has completed the parent study", "inclusion", "attribute completed_parent_study"),
+    ("Successful completion of the induction study", "inclusion", "attribute completed_parent_study"),
+    ("Has completed the lead-in study", "inclusion", "attribute completed_parent_study"),
+    # a study that is not observational is a trial; its follow-up period is an exception in words
+    ("Concurrent enrolment in another clinical study, unless it is an observational (non-interventional) clinical "
+     "study or during the follow-up period of an interventional study", "exclusion",
+     "procedure clinical_trial_participation [current] and not text \"during the follow-up period of an "
+     "interventional study\""),
+    ("Concurrent enrollment in another clinical study, unless it is an observational (non-interventional) clinical "
+     "study", "exclusion", "procedure clinical_trial_participation [current]"),
 ]
 
 
@@ -75,6 +87,8 @@ STAYS_FREE_TEXT = [
     # a contraindication to MRI or to something else
     ("Contraindication to MRI or CT", "exclusion"),
     ("Subjects with contraindications to MRI or gadolinium", "exclusion"),
+    # completing one period of the parent study is not completing it
+    ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
     # "such a procedure" with two named before: which one is not told
     ("Cardiac surgery or PCI within 3 months, or planned need for such a procedure during the study", "exclusion"),
 ]
@@ -117,3 +131,15 @@ def test_mri_contraindication_is_a_recorded_fact() -> None:
     assert outcome(rule, "exclusion", attributes={"undergoes_mri": True}).truth == Truth.FALSE
     assert outcome(rule, "exclusion", attributes={"undergoes_mri": False}).truth == Truth.TRUE
     assert outcome(rule, "exclusion").truth == Truth.UNKNOWN
+
+
+def test_completing_the_parent_study_is_being_in_it() -> None:
+    assert outcome("attribute in_parent_study", attributes={"completed_parent_study": True}).truth == Truth.TRUE
+    assert outcome("attribute completed_parent_study", attributes={"in_parent_study": True}).truth == Truth.UNKNOWN
+
+
+def test_a_trial_in_its_follow_up_waits_for_a_coordinator() -> None:
+    rule = to_text(compile_criterion(READ[-2][0], "exclusion").rule)
+    in_a_trial = [{"name": "clinical trial participation", "start": "2026-06-01"}]
+    assert outcome(rule, "exclusion", procedures=in_a_trial, complete=["procedures"]).truth == Truth.UNKNOWN
+    assert outcome(rule, "exclusion", procedures=[], complete=["procedures"]).truth == Truth.FALSE

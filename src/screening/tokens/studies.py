@@ -17,7 +17,8 @@ from .lexicon import retyped, token
 def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
     """The passes of this module, in order."""
     tokens = _for_diagnosis(_during_study_drug(_such_a_kind(tokens, vocab), text), text)
-    return _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
+    tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
+    return _unless_observational(tokens, text)
 
 
 _NAMED = frozenset({"VACC", "PROC", "MED"})
@@ -187,4 +188,34 @@ def _mri_contraindicated(tokens: list[Token], text: str) -> list[Token]:
         able = [] if negated else [token("NEG", "not", t.start_pos, t.start_pos)]
         fact = token("ATTR", "undergoes_mri", t.start_pos, tokens[j - 1].end_pos)
         return [*tokens[:first], *able, fact, *tokens[j:]]
+    return tokens
+
+
+# "(another clinical study,) unless it is an observational (non-interventional) clinical study":
+# research that is not observational is a trial of an intervention; "or during the follow-up
+# period of an interventional study" is a time the trial may still be going on
+_UNLESS_OBSERVATIONAL = re.compile(
+    r"(?i)\s*,?\s*unless\s+(?:it\s+is\s+|this\s+is\s+)?(?:an?\s+)?observational\s+(?:\(\s*non-?\s*interventional\s*\)\s+)?"
+    r"(?:clinical\s+)?(?:study|studies|trial|trials)"
+    r"(?:\s+or\s+(?P<follow_up>(?:during|in)\s+the\s+follow-?\s*up\s+(?:period|phase)\s+of\s+an?\s+interventional\s+"
+    r"(?:clinical\s+)?(?:study|trial)))?(?=\s*(?:[.;]|$))")
+
+
+def _unless_observational(tokens: list[Token], text: str) -> list[Token]:
+    """"Concurrent enrolment in another clinical study, unless it is an observational
+    (non-interventional) clinical study or during the follow-up period of an interventional
+    study": a study of an intervention (a clinical trial), now, unless only its follow-up goes on,
+    which a profile does not record and is kept in words (UNLESS_WORDS): a patient in no trial is
+    decided, one in a trial waits for a coordinator."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "PROC" and t.value == "research_participation"):
+            continue
+        said = _UNLESS_OBSERVATIONAL.match(text, t.end_pos)
+        if said is None:
+            continue
+        closes = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= said.end()), len(tokens))
+        trial = retyped(t, "PROC", "clinical_trial_participation")
+        unless = [token("UNLESS_WORDS", "follow-up", said.start("follow_up"), said.end("follow_up"))] \
+            if said.group("follow_up") else []
+        return [*tokens[:k], trial, *unless, *tokens[closes:]]
     return tokens
