@@ -45,6 +45,14 @@ READ = [
     ("Major surgery within 28 days prior to randomization or anticipation of the need for major surgery during the "
      "study", "exclusion",
      "procedure major_surgery within 28 days before randomization or procedure major_surgery [planned]"),
+    # a severe injury is a significant one; the first day of treatment is the first dose
+    ("Major surgical procedure, open biopsy, or significant traumatic injury within 28 days prior to Day 1 of study "
+     "treatment", "exclusion",
+     "procedure major_surgery within 28 days before first_dose or procedure excisional_biopsy within 28 days before "
+     "first_dose or condition traumatic_injury [severe] within 28 days before first_dose"),
+    ("Major surgery or significant traumatic injury within 4 weeks", "exclusion",
+     "procedure major_surgery within 4 weeks before screening or condition traumatic_injury [severe] within 4 weeks "
+     "before screening"),
     # recovering from surgery, in the templates' words
     ("Has not recovered adequately from toxicity and/or complications from major surgery prior to starting study "
      "treatment", "exclusion", "not attribute recovered_from_major_surgery"),
@@ -89,6 +97,8 @@ STAYS_FREE_TEXT = [
     ("Subjects with contraindications to MRI or gadolinium", "exclusion"),
     # completing one period of the parent study is not completing it
     ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
+    # a significant injury alone stays the investigator's call
+    ("Significant traumatic injury within 4 weeks", "exclusion"),
     # "such a procedure" with two named before: which one is not told
     ("Cardiac surgery or PCI within 3 months, or planned need for such a procedure during the study", "exclusion"),
 ]
@@ -143,3 +153,14 @@ def test_a_trial_in_its_follow_up_waits_for_a_coordinator() -> None:
     in_a_trial = [{"name": "clinical trial participation", "start": "2026-06-01"}]
     assert outcome(rule, "exclusion", procedures=in_a_trial, complete=["procedures"]).truth == Truth.UNKNOWN
     assert outcome(rule, "exclusion", procedures=[], complete=["procedures"]).truth == Truth.FALSE
+
+
+@pytest.mark.parametrize("severity,expected", [("moderate", Truth.FALSE), ("severe", Truth.TRUE), (None, Truth.UNKNOWN)])
+def test_only_a_severe_injury_surely_excludes(severity, expected) -> None:
+    rule = "procedure major_surgery within 4 weeks before screening or condition traumatic_injury [severe] within 4 " \
+           "weeks before screening"
+    injury = {"name": "head injury", "onset": "2026-11-10", "end": "2026-11-15"}
+    if severity:
+        injury["severity"] = severity
+    got = outcome(rule, "exclusion", conditions=[injury], procedures=[], complete=["procedures", "conditions"])
+    assert got.truth == expected

@@ -18,7 +18,7 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
     """The passes of this module, in order."""
     tokens = _for_diagnosis(_during_study_drug(_such_a_kind(tokens, vocab), text), text)
     tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
-    return _unless_observational(tokens, text)
+    return _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
 
 
 _NAMED = frozenset({"VACC", "PROC", "MED"})
@@ -218,4 +218,36 @@ def _unless_observational(tokens: list[Token], text: str) -> list[Token]:
         unless = [token("UNLESS_WORDS", "follow-up", said.start("follow_up"), said.end("follow_up"))] \
             if said.group("follow_up") else []
         return [*tokens[:k], trial, *unless, *tokens[closes:]]
+    return tokens
+
+
+_JOINS = frozenset({"COMMA", "OR", "ANDOR", "AND"})
+
+
+def _significant_injury(tokens: list[Token], text: str) -> list[Token]:
+    """"Major surgical procedure, open biopsy, or significant traumatic injury within 28 days": a
+    severe injury is a significant one, so reading "significant" as severe excludes no one the
+    words would not (a moderate injury is left to pass, an injury of no recorded severity waits).
+    Only in a list after an operation, where the injury is one more thing a patient has been
+    through lately (a trial of injured patients may ask for a "significant" one)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "JUDGEMENT" and text[t.start_pos:t.end_pos].lower() == "significant"
+                and k + 1 < len(tokens) and tokens[k + 1].type == "COND" and tokens[k + 1].value == "traumatic_injury"):
+            continue
+        j = k - 1
+        while j >= 0 and tokens[j].type in _JOINS:
+            j -= 1
+        if j == k - 1 or j < 0 or tokens[j].type != "PROC":
+            continue
+        return [*tokens[:k], retyped(t, "QUAL", "severe"), *tokens[k + 1:]]
+    return tokens
+
+
+def _day_one_of_treatment(tokens: list[Token]) -> list[Token]:
+    """"Within 28 days prior to Day 1 of study treatment": the day of the first dose."""
+    for k, t in enumerate(tokens):
+        if t.type == "ANCHOR" and t.value == "baseline" and k + 2 < len(tokens) and tokens[k + 1].type == "OF" \
+                and tokens[k + 2].type == "ANCHOR" and tokens[k + 2].value == "first_dose":
+            day_one = token("ANCHOR", "first_dose", t.start_pos, tokens[k + 2].end_pos)
+            return _day_one_of_treatment([*tokens[:k], day_one, *tokens[k + 3:]])
     return tokens
