@@ -53,6 +53,12 @@ READ = [
     ("Major surgery or significant traumatic injury within 4 weeks", "exclusion",
      "procedure major_surgery within 4 weeks before screening or condition traumatic_injury [severe] within 4 weeks "
      "before screening"),
+    # examples of what is excepted are excepted, not more of what excludes
+    ("Surgery within 6 weeks prior to study entry, excluding minor procedures (e.g., dental work, skin biopsy)",
+     "exclusion",
+     "procedure surgery except (minor_surgery, dental_procedure, skin_biopsy) within 6 weeks before screening"),
+    ("Surgery within 4 weeks except minor procedures such as skin biopsy", "exclusion",
+     "procedure surgery except (minor_surgery, skin_biopsy) within 4 weeks before screening"),
     # recovering from surgery, in the templates' words
     ("Has not recovered adequately from toxicity and/or complications from major surgery prior to starting study "
      "treatment", "exclusion", "not attribute recovered_from_major_surgery"),
@@ -97,6 +103,8 @@ STAYS_FREE_TEXT = [
     ("Subjects with contraindications to MRI or gadolinium", "exclusion"),
     # completing one period of the parent study is not completing it
     ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
+    # examples of an exception that are not names
+    ("Major surgery within 4 weeks, excluding minor procedures (e.g., port placement)", "exclusion"),
     # a significant injury alone stays the investigator's call
     ("Significant traumatic injury within 4 weeks", "exclusion"),
     # "such a procedure" with two named before: which one is not told
@@ -164,3 +172,12 @@ def test_only_a_severe_injury_surely_excludes(severity, expected) -> None:
         injury["severity"] = severity
     got = outcome(rule, "exclusion", conditions=[injury], procedures=[], complete=["procedures", "conditions"])
     assert got.truth == expected
+
+
+def test_an_example_of_a_minor_procedure_does_not_exclude() -> None:
+    rule = to_text(compile_criterion("Surgery within 6 weeks prior to study entry, excluding minor procedures (e.g., "
+                                     "dental work, skin biopsy)", "exclusion").rule)
+    dental = [{"name": "dental procedure", "date": "2026-11-10"}]
+    colectomy = [{"name": "colectomy", "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", procedures=dental, complete=["procedures"]).truth == Truth.FALSE
+    assert outcome(rule, "exclusion", procedures=colectomy, complete=["procedures"]).truth == Truth.TRUE

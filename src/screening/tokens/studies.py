@@ -18,7 +18,8 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
     """The passes of this module, in order."""
     tokens = _for_diagnosis(_during_study_drug(_such_a_kind(tokens, vocab), text), text)
     tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
-    return _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
+    tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
+    return _examples_of_the_excepted(tokens)
 
 
 _NAMED = frozenset({"VACC", "PROC", "MED"})
@@ -250,4 +251,41 @@ def _day_one_of_treatment(tokens: list[Token]) -> list[Token]:
                 and tokens[k + 2].type == "ANCHOR" and tokens[k + 2].value == "first_dose":
             day_one = token("ANCHOR", "first_dose", t.start_pos, tokens[k + 2].end_pos)
             return _day_one_of_treatment([*tokens[:k], day_one, *tokens[k + 3:]])
+    return tokens
+
+
+_NAMES = frozenset({"COND", "MED", "PROC", "VACC"})
+_NAME_JOINS = frozenset({"COMMA", "OR", "AND", "ANDOR"})
+
+
+def _examples_of_the_excepted(tokens: list[Token]) -> list[Token]:
+    """"Surgery within 6 weeks, excluding minor procedures (e.g., dental work, skin biopsy)": the
+    examples are of what is excepted, so they are excepted too (read after the exception, they were
+    taken for more of what excludes, and a dental procedure excluded a patient the words let in).
+    Only where the examples are names and nothing else."""
+    for k, t in enumerate(tokens):
+        if t.type != "EXCEPT":
+            continue
+        j = k + 1
+        while j < len(tokens) and (tokens[j].type in _NAMES or tokens[j].type in _NAME_JOINS and j > k + 1):
+            j += 1
+        if j == k + 1 or tokens[j - 1].type not in _NAMES:
+            continue
+        bracket = j < len(tokens) and tokens[j].type == "LPAR"
+        at = j + 1 if bracket else j
+        if not (at < len(tokens) and tokens[at].type == "INCLUDING"):
+            continue
+        end = at + 1
+        while end < len(tokens) and (tokens[end].type in _NAMES or tokens[end].type in _NAME_JOINS):
+            end += 1
+        examples = [x for x in tokens[at + 1:end] if x.type in _NAMES]
+        if not examples or tokens[end - 1].type not in _NAMES:
+            continue
+        if end < len(tokens) and tokens[end].type == "ETC":
+            end += 1
+        if bracket and not (end < len(tokens) and tokens[end].type == "RPAR"):
+            continue
+        end += bracket
+        listed = [x for e in examples for x in (token("COMMA", ",", e.start_pos, e.start_pos), e)]
+        return [*tokens[:j], *listed, *tokens[end:]]
     return tokens
