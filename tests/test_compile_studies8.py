@@ -37,6 +37,21 @@ READ = [
      "vaccination live_vaccine within 30 days before first_dose"),
     ("Live vaccines within 28 days before randomization. Inactivated vaccines are permitted.", "exclusion",
      "vaccination live_vaccine within 28 days before randomization"),
+    # "plans to receive one": one of what was named before; either kind of vaccine is any
+    ("Received any live attenuated vaccine within 3 months prior to screening or plans to receive one during the "
+     "study", "exclusion", "vaccination live_vaccine within 3 months before screening or vaccination live_vaccine "
+     "[planned]"),
+    ("Receipt of any vaccine (licensed or investigational) within 30 days prior to enrollment, other than seasonal "
+     "influenza vaccine", "exclusion", "vaccination vaccine except (influenza_vaccine) within 30 days before "
+     "enrollment"),
+    ("Receipt of any licensed or investigational vaccine within 30 days", "exclusion",
+     "vaccination vaccine within 30 days before screening"),
+    # taking part now
+    ("Active participation in another clinical trial", "exclusion", "procedure clinical_trial_participation [current]"),
+    # an operation under anaesthesia, in a time, is both
+    ("Surgery under general anaesthesia within 3 months", "exclusion",
+     "procedure surgery within 3 months before screening and procedure general_anesthesia within 3 months before "
+     "screening"),
     # a major operation's purpose is kept in words; the plan is read
     ("Major surgical procedure, other than for diagnosis, within 4 weeks prior to initiation of study treatment, or "
      "anticipation of need for a major surgical procedure during the study", "exclusion",
@@ -69,6 +84,7 @@ READ = [
     ("Any contraindication to undergoing MRI", "exclusion", "not attribute undergoes_mri"),
     ("Contraindications to MRI scanning", "exclusion", "not attribute undergoes_mri"),
     ("No contraindications to MRI", "inclusion", "attribute undergoes_mri"),
+    ("Inability to undergo MRI (e.g., pacemaker, claustrophobia)", "exclusion", "not attribute undergoes_mri"),
     # an extension study's parent (core, lead-in, induction) study, completed
     ("Completed the parent study", "inclusion", "attribute completed_parent_study"),
     ("Participant has completed the parent study", "inclusion", "attribute completed_parent_study"),
@@ -105,6 +121,11 @@ STAYS_FREE_TEXT = [
     ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
     # examples of an exception that are not names
     ("Major surgery within 4 weeks, excluding minor procedures (e.g., port placement)", "exclusion"),
+    # a plan for an operation under anaesthesia (read with "requiring", the anaesthesia would be
+    # asked now)
+    ("Patients scheduled for elective surgery under general anesthesia", "inclusion"),
+    # "one" after two things named
+    ("Live vaccine or BCG within 3 months, or plans to receive one during the study", "exclusion"),
     # a significant injury alone stays the investigator's call
     ("Significant traumatic injury within 4 weeks", "exclusion"),
     # "such a procedure" with two named before: which one is not told

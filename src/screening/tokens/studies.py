@@ -16,10 +16,23 @@ from .lexicon import retyped, token
 
 def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
     """The passes of this module, in order."""
-    tokens = _for_diagnosis(_during_study_drug(_such_a_kind(tokens, vocab), text), text)
+    tokens = _for_diagnosis(_during_study_drug(_such_a_kind(_any_vaccine(tokens, text), vocab, text), text), text)
     tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
-    return _examples_of_the_excepted(tokens)
+    return _active_participation(_examples_of_the_excepted(tokens), vocab)
+
+
+def _active_participation(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """"Active participation in another clinical trial": taking part now (a trial is not a disease
+    that is active or quiet)."""
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        after = tokens[k + 2] if k + 2 < len(tokens) and tokens[k + 1].type == "OTHER" else \
+            tokens[k + 1] if k + 1 < len(tokens) else None
+        if t.type == "QUAL" and t.value == "active" and after is not None and after.type == "PROC" \
+                and vocab.is_a(after.value, "research_participation"):
+            out[k] = retyped(t, "QUAL", "current")
+    return out
 
 
 _NAMED = frozenset({"VACC", "PROC", "MED"})
@@ -76,12 +89,23 @@ def _vaccines_restated(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     return tokens
 
 
-def _such_a_kind(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+def _such_a_kind(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"A live vaccine within 4 weeks …, or anticipation of need for such a vaccine during the
     study": "such a vaccine" is the live vaccine named before it, not any vaccine (read as any, it
-    would exclude a patient planning a flu shot). Only where one thing of that kind was named
-    before in the clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
+    would exclude a patient planning a flu shot); "plans to receive one" likewise. Only where one
+    thing of that kind was named before in the clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
     for k, t in enumerate(tokens):
+        if t.type == "NUMBER" and text[t.start_pos:t.end_pos].lower() == "one" and k and tokens[k - 1].type == "QUAL" \
+                and tokens[k - 1].value == "planned":
+            # "… or plans to receive one during the study": one of what was named before
+            named = {(x.type, x.value) for x in tokens[:k] if x.type in _NAMED}
+            if len(named) == 1:
+                kind, value = named.pop()
+                first = k - 1
+                while first > 0 and tokens[first - 1].type == "QUAL" and tokens[first - 1].value == "planned":
+                    first -= 1  # ("plans to receive": one plan)
+                return _such_a_kind([*tokens[:first + 1], retyped(t, kind, value), *tokens[k + 1:]], vocab, text)
+            continue
         if not (t.type == "WORD" and t.value.lower() == "such" and k + 1 < len(tokens)
                 and tokens[k + 1].type in _NAMED):
             continue
@@ -93,7 +117,7 @@ def _such_a_kind(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
         kind = retyped(generic, generic.type, before.pop())
         first = k - 1 if k and tokens[k - 1].type == "REQUIRING" and k > 1 and tokens[k - 2].type == "QUAL" \
             and tokens[k - 2].value == "planned" else k
-        return _such_a_kind([*tokens[:first], kind, *tokens[k + 2:]], vocab)
+        return _such_a_kind([*tokens[:first], kind, *tokens[k + 2:]], vocab, text)
     return tokens
 
 
@@ -167,8 +191,14 @@ _SCANNING = frozenset({"scan", "scans", "scanning", "examination", "examinations
 def _mri_contraindicated(tokens: list[Token], text: str) -> list[Token]:
     """"Contraindication to MRI (e.g., pacemaker, metallic implants, claustrophobia)": not able to
     undergo MRI, the fact a coordinator records (ATTR undergoes_mri); the examples are of the head,
-    which is read. "No contraindication to MRI" is being able to."""
+    which is read (as after "inability to undergo MRI"). "No contraindication to MRI" is being able to."""
     for k, t in enumerate(tokens):
+        if t.type == "ATTR" and t.value == "undergoes_mri" and k + 2 < len(tokens) and tokens[k + 1].type == "LPAR" \
+                and tokens[k + 2].type == "INCLUDING":
+            # "Inability to undergo MRI (e.g., pacemaker, claustrophobia)": why one may not
+            closes = next((m for m in range(k, len(tokens)) if tokens[m].type == "RPAR"), None)
+            if closes is not None:
+                return _mri_contraindicated([*tokens[:k + 1], *tokens[closes + 1:]], text)
         if not (t.type == "QUAL" and t.value == "intolerant" and _CONTRAINDICATION.search(text[t.start_pos:t.end_pos])):
             continue
         j = k + 1
@@ -289,3 +319,36 @@ def _examples_of_the_excepted(tokens: list[Token]) -> list[Token]:
         listed = [x for e in examples for x in (token("COMMA", ",", e.start_pos, e.start_pos), e)]
         return [*tokens[:j], *listed, *tokens[end:]]
     return tokens
+
+
+# "any vaccine (licensed or investigational)", "any licensed or investigational vaccine": both kinds, any
+_LICENSED_OR_NOT = re.compile(r"(?i)\(?\s*(?:licensed|approved|authori[sz]ed)\s+or\s+(?:investigational|experimental)"
+                              r"\s*\)?")
+
+
+def _any_vaccine(tokens: list[Token], text: str) -> list[Token]:
+    """"Receipt of any vaccine (licensed or investigational) within 30 days": a vaccine of either
+    kind is any vaccine. "Surgery under general anaesthesia within 3 months" is surgery requiring
+    it, both in that time (not a plan: "requiring" would make the anaesthesia current)."""
+    for k, t in enumerate(tokens):
+        if t.type == "VACC":
+            said = _LICENSED_OR_NOT.match(text, t.end_pos + len(text[t.end_pos:]) - len(text[t.end_pos:].lstrip()))
+            before = _LICENSED_OR_NOT.search(text, 0, t.start_pos)
+            if said is not None and said.group().startswith("(") and k + 1 < len(tokens) \
+                    and tokens[k + 1].start_pos < said.end():
+                closes = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= said.end()), len(tokens))
+                return _any_vaccine([*tokens[:k + 1], *tokens[closes:]], text)
+            if before is not None and not text[before.end():t.start_pos].strip() and not before.group().startswith("("):
+                opens = next(j for j in range(k, -1, -1) if j == 0 or tokens[j - 1].end_pos <= before.start())
+                if opens < k and all(x.type in ("WORD", "OR") for x in tokens[opens:k]):
+                    return _any_vaccine([*tokens[:opens], *tokens[k:]], text)
+        if t.type == "LT" and text[t.start_pos:t.end_pos].lower() == "under" and 0 < k < len(tokens) - 1 \
+                and tokens[k - 1].type == "PROC" and tokens[k + 1].type == "PROC" \
+                and tokens[k + 1].value in _ANAESTHESIA and tokens[k - 1].value not in _ANAESTHESIA \
+                and k + 2 < len(tokens) and tokens[k + 2].type == "WITHIN" \
+                and not any(x.type == "QUAL" and x.value == "planned" for x in tokens):
+            return _any_vaccine([*tokens[:k], retyped(t, "REQUIRING", "requiring"), *tokens[k + 1:]], text)
+    return tokens
+
+
+_ANAESTHESIA = frozenset({"general_anesthesia", "regional_anesthesia"})
