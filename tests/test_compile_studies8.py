@@ -46,6 +46,12 @@ READ = [
      "enrollment"),
     ("Receipt of any licensed or investigational vaccine within 30 days", "exclusion",
      "vaccination vaccine within 30 days before screening"),
+    # a course one is "on" or "receiving" goes on now; a plan's window is the plan's
+    ("Patients on chronic dialysis or expected to need dialysis during the study", "exclusion",
+     "procedure chronic_dialysis [current] or procedure dialysis [planned]"),
+    ("Patients on dialysis", "exclusion", "procedure dialysis [current]"),
+    ("Not receiving dialysis", "inclusion", "not procedure dialysis [current]"),
+    ("Patients on hemodialysis for at least 3 months", "inclusion", "procedure hemodialysis [current] lasting >= 3 months"),
     # taking part now
     ("Active participation in another clinical trial", "exclusion", "procedure clinical_trial_participation [current]"),
     # an operation under anaesthesia, in a time, is both
@@ -202,3 +208,11 @@ def test_an_example_of_a_minor_procedure_does_not_exclude() -> None:
     colectomy = [{"name": "colectomy", "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", procedures=dental, complete=["procedures"]).truth == Truth.FALSE
     assert outcome(rule, "exclusion", procedures=colectomy, complete=["procedures"]).truth == Truth.TRUE
+
+
+def test_dialysis_that_ended_is_not_being_on_dialysis() -> None:
+    ended = [{"name": "hemodialysis", "start": "2019-01-01", "end": "2020-03-01"}]
+    ongoing = [{"name": "hemodialysis", "start": "2025-01-01"}]
+    rule = to_text(compile_criterion("Not receiving dialysis", "inclusion").rule)
+    assert outcome(rule, "inclusion", procedures=ended, complete=["procedures"]).truth == Truth.TRUE
+    assert outcome(rule, "inclusion", procedures=ongoing, complete=["procedures"]).truth == Truth.FALSE

@@ -19,7 +19,27 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
     tokens = _for_diagnosis(_during_study_drug(_such_a_kind(_any_vaccine(tokens, text), vocab, text), text), text)
     tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
-    return _active_participation(_examples_of_the_excepted(tokens), vocab)
+    return _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+
+
+# treatments that go on over time, which a patient is "on"
+_COURSES = ("dialysis", "mechanical_ventilation", "oxygen_therapy", "cpap", "ecmo", "parenteral_nutrition")
+_ON = re.compile(r"(?i)\b(?:currently\s+)?(?:on|receiving)\s+(?:(?:an?|the)\s+)?$")
+
+
+def _on_a_course(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Patients on chronic dialysis or expected to need dialysis during the study", "receiving
+    dialysis": a course going on now (read bare, it was any dialysis ever, or took the plan's
+    window of the item after it)."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        said = _ON.search(text, tokens[k - 1].end_pos if k else 0, t.start_pos) \
+            if t.type == "PROC" and any(vocab.is_a(t.value, c) for c in _COURSES) \
+            and not (k and tokens[k - 1].type == "QUAL") else None
+        if said is not None:
+            out.append(token("QUAL", "current", said.start(), said.end()))
+        out.append(t)
+    return out
 
 
 def _active_participation(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
