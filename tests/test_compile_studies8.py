@@ -52,6 +52,20 @@ READ = [
     ("Patients on dialysis", "exclusion", "procedure dialysis [current]"),
     ("Not receiving dialysis", "inclusion", "not procedure dialysis [current]"),
     ("Patients on hemodialysis for at least 3 months", "inclusion", "procedure hemodialysis [current] lasting >= 3 months"),
+    # an operation a patient is "undergoing" may be scheduled; what more is said of a planned
+    # operation is kept in words beside it
+    ("Patients undergoing total knee arthroplasty", "inclusion",
+     "procedure knee_replacement [current] or procedure knee_replacement [planned]"),
+    ("Patients undergoing elective colorectal surgery", "inclusion", "procedure colorectal_surgery [planned]"),
+    ("Adults scheduled for elective primary total hip arthroplasty", "inclusion",
+     "procedure hip_replacement [planned] and text \"primary\""),
+    ("Scheduled to undergo cardiac surgery with cardiopulmonary bypass", "inclusion",
+     "procedure cardiac_surgery [planned] and text \"with cardiopulmonary bypass\""),
+    ("Undergoing elective cesarean delivery under spinal anesthesia", "inclusion",
+     "procedure cesarean_section [planned] and text \"under spinal anesthesia\""),
+    ("Patients undergoing laparoscopic cholecystectomy under general anesthesia", "inclusion",
+     "(procedure cholecystectomy [current] or procedure cholecystectomy [planned]) and text \"under general "
+     "anesthesia\""),
     # taking part now
     ("Active participation in another clinical trial", "exclusion", "procedure clinical_trial_participation [current]"),
     # an operation under anaesthesia, in a time, is both
@@ -127,9 +141,8 @@ STAYS_FREE_TEXT = [
     ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
     # examples of an exception that are not names
     ("Major surgery within 4 weeks, excluding minor procedures (e.g., port placement)", "exclusion"),
-    # a plan for an operation under anaesthesia (read with "requiring", the anaesthesia would be
-    # asked now)
-    ("Patients scheduled for elective surgery under general anesthesia", "inclusion"),
+    # a plan for an operation under anaesthesia, with a time of its own
+    ("Planned surgery under general anesthesia during the study", "exclusion"),
     # "one" after two things named
     ("Live vaccine or BCG within 3 months, or plans to receive one during the study", "exclusion"),
     # a significant injury alone stays the investigator's call
@@ -216,3 +229,10 @@ def test_dialysis_that_ended_is_not_being_on_dialysis() -> None:
     rule = to_text(compile_criterion("Not receiving dialysis", "inclusion").rule)
     assert outcome(rule, "inclusion", procedures=ended, complete=["procedures"]).truth == Truth.TRUE
     assert outcome(rule, "inclusion", procedures=ongoing, complete=["procedures"]).truth == Truth.FALSE
+
+
+def test_a_patient_waiting_for_the_operation_is_not_failed() -> None:
+    rule = to_text(compile_criterion("Patients undergoing total knee arthroplasty", "inclusion").rule)
+    scheduled = [{"name": "total knee arthroplasty", "date": "2026-11-25", "planned": True}]
+    assert outcome(rule, "inclusion", procedures=scheduled, complete=["procedures"]).truth == Truth.TRUE
+    assert outcome(rule, "inclusion", procedures=[], complete=["procedures"]).truth == Truth.UNKNOWN

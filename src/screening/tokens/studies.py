@@ -15,16 +15,39 @@ from .lexicon import retyped, token
 
 
 def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
-    """The passes of this module, in order."""
-    tokens = _for_diagnosis(_during_study_drug(_such_a_kind(_any_vaccine(tokens, text), vocab, text), text), text)
-    tokens = _mri_contraindicated(_vaccines_restated(_examples_of_named(tokens), vocab), text)
+    """The passes of this module, in order ("contraindication to undergoing MRI" before an
+    operation one is "undergoing")."""
+    tokens = _mri_contraindicated(_any_vaccine(tokens, text), text)
+    tokens = _undergoing(_such_a_kind(tokens, vocab, text), vocab, text)
+    tokens = _under_anaesthesia(tokens, text)
+    tokens = _said_of_an_operation(_for_diagnosis(_during_study_drug(tokens, text), text), text)
+    tokens = _vaccines_restated(_examples_of_named(tokens), vocab)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
     return _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
 
 
 # treatments that go on over time, which a patient is "on"
 _COURSES = ("dialysis", "mechanical_ventilation", "oxygen_therapy", "cpap", "ecmo", "parenteral_nutrition")
+_UNDERGOING = re.compile(r"(?i)(?:currently\s+)?undergoing")
 _ON = re.compile(r"(?i)\b(?:currently\s+)?(?:on|receiving)\s+(?:(?:an?|the)\s+)?$")
+
+
+def _undergoing(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
+    """"Patients undergoing total knee arthroplasty": an operation that is being done, or is
+    scheduled (read as now only, it failed a patient whose operation is next week). A course
+    ("undergoing dialysis") goes on now."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        named = k + 1
+        while named < len(tokens) and tokens[named].type == "WORD" and tokens[named].value.lower() in _SAID_OF_AN_OPERATION:
+            named += 1  # ("undergoing open colorectal surgery")
+        if t.type == "QUAL" and t.value == "current" and _UNDERGOING.fullmatch(text[t.start_pos:t.end_pos]) \
+                and named < len(tokens) and tokens[named].type == "PROC" \
+                and not any(vocab.is_a(tokens[named].value, c) for c in (*_COURSES, "research_participation")):
+            out.extend([t, token("OR", "or", t.end_pos, t.end_pos), retyped(t, "QUAL", "planned")])
+            continue
+        out.append(t)
+    return out
 
 
 def _on_a_course(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
@@ -348,8 +371,7 @@ _LICENSED_OR_NOT = re.compile(r"(?i)\(?\s*(?:licensed|approved|authori[sz]ed)\s+
 
 def _any_vaccine(tokens: list[Token], text: str) -> list[Token]:
     """"Receipt of any vaccine (licensed or investigational) within 30 days": a vaccine of either
-    kind is any vaccine. "Surgery under general anaesthesia within 3 months" is surgery requiring
-    it, both in that time (not a plan: "requiring" would make the anaesthesia current)."""
+    kind is any vaccine."""
     for k, t in enumerate(tokens):
         if t.type == "VACC":
             said = _LICENSED_OR_NOT.match(text, t.end_pos + len(text[t.end_pos:]) - len(text[t.end_pos:].lstrip()))
@@ -362,13 +384,62 @@ def _any_vaccine(tokens: list[Token], text: str) -> list[Token]:
                 opens = next(j for j in range(k, -1, -1) if j == 0 or tokens[j - 1].end_pos <= before.start())
                 if opens < k and all(x.type in ("WORD", "OR") for x in tokens[opens:k]):
                     return _any_vaccine([*tokens[:opens], *tokens[k:]], text)
-        if t.type == "LT" and text[t.start_pos:t.end_pos].lower() == "under" and 0 < k < len(tokens) - 1 \
-                and tokens[k - 1].type == "PROC" and tokens[k + 1].type == "PROC" \
-                and tokens[k + 1].value in _ANAESTHESIA and tokens[k - 1].value not in _ANAESTHESIA \
-                and k + 2 < len(tokens) and tokens[k + 2].type == "WITHIN" \
-                and not any(x.type == "QUAL" and x.value == "planned" for x in tokens):
-            return _any_vaccine([*tokens[:k], retyped(t, "REQUIRING", "requiring"), *tokens[k + 1:]], text)
     return tokens
 
 
 _ANAESTHESIA = frozenset({"general_anesthesia", "regional_anesthesia"})
+
+
+def _under_anaesthesia(tokens: list[Token], text: str) -> list[Token]:
+    """"Surgery under general anaesthesia within 3 months": an operation requiring it, both in that
+    time. "Scheduled for surgery under general anesthesia": the anaesthesia planned is kept in words
+    beside the plan (SITE; read with "requiring", it would be asked now, and "and" in an exclusion
+    is either)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "LT" and text[t.start_pos:t.end_pos].lower() == "under" and 0 < k < len(tokens) - 1
+                and tokens[k - 1].type == "PROC" and tokens[k - 1].value not in _ANAESTHESIA
+                and tokens[k + 1].type == "PROC" and tokens[k + 1].value in _ANAESTHESIA):
+            continue
+        planned = any(x.type == "QUAL" and x.value == "planned" for x in tokens)
+        after = tokens[k + 2] if k + 2 < len(tokens) else None
+        if not planned and after is not None and after.type == "WITHIN":
+            return [*tokens[:k], retyped(t, "REQUIRING", "requiring"), *tokens[k + 1:]]
+        if planned and (after is None or after.type in ("PERIOD", "SEMI")):
+            return [*tokens[:k], token("SITE", "anaesthesia", t.start_pos, tokens[k + 1].end_pos), *tokens[k + 2:]]
+    return tokens
+
+
+# what an operation planned may be said to be beside its name: "primary (total hip arthroplasty)",
+# "unilateral", "(cardiac surgery) with cardiopulmonary bypass"
+_SAID_OF_AN_OPERATION = frozenset({"primary", "unilateral", "bilateral", "open", "robotic", "robot-assisted"})
+
+
+def _said_of_an_operation(tokens: list[Token], text: str) -> list[Token]:
+    """"Adults scheduled for elective primary unilateral total hip arthroplasty", "scheduled to
+    undergo cardiac surgery with cardiopulmonary bypass": the plan is for that operation, and what
+    more is said of it, which a profile does not record, is kept in words beside it (SITE). Only
+    where the clause is that one plan (words after the name run to its end)."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "PROC" and k and any(x.type == "QUAL" and x.value == "planned" for x in tokens[:k])):
+            continue
+        first = k
+        while first > 0 and (tokens[first - 1].type == "WORD" and tokens[first - 1].value.lower() in _SAID_OF_AN_OPERATION
+                             or tokens[first - 1].type == "QUAL" and tokens[first - 1].value == "primary"):
+            first -= 1
+        end = k + 1
+        while end < len(tokens) and tokens[end].type == "WORD":
+            end += 1
+        closes = end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI")
+        words_after = end > k + 1 and closes and re.match(r"(?i)\s*(?:with|using|via)\s", text[t.end_pos:])
+        if first == k and not words_after or not closes:
+            continue
+        said: list[Token] = []
+        if first < k:
+            said.append(token("SITE", "before", tokens[first].start_pos, tokens[k - 1].end_pos))
+        if words_after:
+            start = t.end_pos + len(text[t.end_pos:]) - len(text[t.end_pos:].lstrip())
+            said.append(token("SITE", "after", start, tokens[end - 1].end_pos))
+        elif end > k + 1:
+            continue
+        return [*tokens[:first], t, *said, *tokens[end:]]
+    return tokens
