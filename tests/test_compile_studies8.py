@@ -57,6 +57,10 @@ READ = [
     ("Patients undergoing total knee arthroplasty", "inclusion",
      "procedure knee_replacement [current] or procedure knee_replacement [planned]"),
     ("Patients undergoing elective colorectal surgery", "inclusion", "procedure colorectal_surgery [planned]"),
+    # not a course, nor what is "currently" undergone
+    ("Patients currently undergoing radiotherapy", "exclusion", "procedure radiotherapy [current]"),
+    ("Patients undergoing radiotherapy", "exclusion", "procedure radiotherapy [current]"),
+    ("Currently undergoing surgery", "exclusion", "procedure surgery [current]"),
     ("Adults scheduled for elective primary total hip arthroplasty", "inclusion",
      "procedure hip_replacement [planned] and text \"primary\""),
     ("Scheduled to undergo cardiac surgery with cardiopulmonary bypass", "inclusion",

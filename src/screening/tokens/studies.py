@@ -28,22 +28,22 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
 
 # treatments that go on over time, which a patient is "on"
 _COURSES = ("dialysis", "mechanical_ventilation", "oxygen_therapy", "cpap", "ecmo", "parenteral_nutrition")
-_UNDERGOING = re.compile(r"(?i)(?:currently\s+)?undergoing")
+_UNDERGOING = re.compile(r"(?i)undergoing")
 _ON = re.compile(r"(?i)\b(?:currently\s+)?(?:on|receiving)\s+(?:(?:an?|the)\s+)?$")
 
 
 def _undergoing(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Patients undergoing total knee arthroplasty": an operation that is being done, or is
-    scheduled (read as now only, it failed a patient whose operation is next week). A course
-    ("undergoing dialysis") goes on now."""
+    scheduled (read as now only, it failed a patient whose operation is next week). Not a course
+    ("undergoing radiotherapy", "undergoing dialysis"), which goes on now, nor what is "currently
+    undergoing"."""
     out: list[Token] = []
     for k, t in enumerate(tokens):
         named = k + 1
         while named < len(tokens) and tokens[named].type == "WORD" and tokens[named].value.lower() in _SAID_OF_AN_OPERATION:
             named += 1  # ("undergoing open colorectal surgery")
         if t.type == "QUAL" and t.value == "current" and _UNDERGOING.fullmatch(text[t.start_pos:t.end_pos]) \
-                and named < len(tokens) and tokens[named].type == "PROC" \
-                and not any(vocab.is_a(tokens[named].value, c) for c in (*_COURSES, "research_participation")):
+                and named < len(tokens) and tokens[named].type == "PROC" and vocab.is_a(tokens[named].value, "surgery"):
             out.extend([t, token("OR", "or", t.end_pos, t.end_pos), retyped(t, "QUAL", "planned")])
             continue
         out.append(t)
