@@ -565,11 +565,12 @@ class Settling(Reading):
             # limit is not enough, and one that misses it settles the criterion
             node = AllOf(items=(node, *p.caveats), span=p.span)
         if p.unless and p.node is None:
-            if p.terminal != "MED" or p.excluding or p.including or p.alternative is not None or p.caveats \
-                    or p.sites or p.linked or len(seq.parts) > 1:
-                raise Unreadable("an exception in words to what is not one drug")
-            # "systemic corticosteroids except for treatment of raised intracranial pressure": the
-            # drug counts only where the words do not hold, which a coordinator settles (a patient
+            if p.terminal not in ("MED", "PROC") or p.excluding or p.including or p.alternative is not None \
+                    or p.caveats or p.sites or p.linked or len(seq.parts) > 1:
+                raise Unreadable("an exception in words to what is not one drug or procedure")
+            # "systemic corticosteroids except for treatment of raised intracranial pressure",
+            # "another clinical trial, unless during its follow-up period": the drug or procedure
+            # counts only where the words do not hold, which a coordinator settles (a patient
             # not taking it is decided)
             node = AllOf(items=(node, *(Not(item=u, span=u.span) for u in p.unless)), span=p.span)
         elif p.unless:

@@ -50,6 +50,7 @@ from .periods import (
     windows_per_item,
 )
 from .phrases import cancer_stages
+from .studies import studies_and_procedures
 from .treatment import (
     advanced_disease_treated, as_standard_care, bracketed_doses, completed_before, counted_regimens, dose_ranges,
     drug_allergies, except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more,
@@ -142,6 +143,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
     tokens = organs_after_one_head(organs_sharing_a_name(tokens, vocab, text), vocab, text)
     tokens = kind_named_after(site_of_a_disease(tokens, vocab, text), vocab, text)
+    tokens = studies_and_procedures(tokens, text, vocab)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens), text), text)

@@ -1112,9 +1112,10 @@ def _disease_whose_standard_therapy(tokens: list[Token], named: set[str]) -> lis
 
 # "recovered from (all) (the) (acute) toxic effects of (all) prior": the words between "recovered"
 # and the treatment (a kind of effect said, or none)
+_EFFECTS = r"(?:toxic\s+effects|toxicities|toxicity|adverse\s+events|adverse\s+effects|side\s+effects|effects|complications)"
 _RECOVERED_FROM = re.compile(
-    r"(?i)\s*from\s+(?:(?:all|any|the)\s+)*(?:(?:acute\s+|reversible\s+)?(?:toxic\s+effects|toxicities|toxicity|"
-    r"adverse\s+events|adverse\s+effects|side\s+effects|effects|complications)\s+(?:of|from|related\s+to|due\s+to|"
+    r"(?i)\s*(?:(?:adequately|fully|completely)\s+)?from\s+(?:(?:all|any|the)\s+)*(?:(?:acute\s+|reversible\s+)?"
+    rf"{_EFFECTS}(?:\s+(?:and/or|and|or)\s+(?:the\s+)?{_EFFECTS})?\s+(?:of|from|related\s+to|due\s+to|"
     r"associated\s+with|"
     r"caused\s+by)\s+(?:(?:all|any|the)\s+)*)?(?:(?:prior|previous|previously\s+administered)\s+)?")
 
@@ -1125,6 +1126,12 @@ _RELATED_EFFECTS = re.compile(r"(?i)\s*-?\s*related\s+(?:toxicities|toxicity|tox
 
 
 _RECOVERED = frozenset({"recovered", "recovery"})
+
+
+# "(recovered from major surgery) prior to starting study treatment": by the start of the study's treatment
+_BY_THE_START = re.compile(r"(?i)\s*(?:prior\s+to|before)\s+(?:the\s+)?(?:(?:starting|initiating|initiation\s+of|start\s+of|"
+                           r"beginning)\s+)?(?:the\s+)?(?:study\s+(?:treatment|intervention|drug|therapy)|"
+                           r"first\s+dose(?:\s+of\s+study\s+(?:treatment|intervention|drug))?)(?=\s*(?:[.;]|$))")
 
 
 # how well: "fully recovered" says no more than "recovered", and "inadequate recovery" is none
@@ -1155,6 +1162,10 @@ def recovered_from(tokens: list[Token], text: str) -> list[Token]:
         related = _RELATED_EFFECTS.match(text, tokens[head].end_pos)
         end = related.end() if related else tokens[head].end_pos
         after = next((j for j in range(head + 1, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        by_start = _BY_THE_START.match(text, end)
+        if by_start is not None and after < len(tokens) and tokens[after].type == "BEFORE":
+            # "… prior to starting study treatment": recovered by then, which is what the fact says
+            after = next((j for j in range(after, len(tokens)) if tokens[j].start_pos >= by_start.end()), len(tokens))
         if after < len(tokens) and tokens[after].type not in ("PERIOD", "SEMI", "AND"):
             continue
         first = k - 1 if k and tokens[k - 1].type == "WORD" and tokens[k - 1].value.lower() in _FULLY else k
