@@ -597,6 +597,11 @@ class Settling(Reading):
             # "unable to give informed consent", "willing to comply with follow-up": whether the
             # patient can and will, which one who has not signed yet (as at pre-screening) may well
             node = HasAttribute(concept="able_to_comply" if p.compliance else "able_to_consent", span=node.span)
+        if p.negated and self.kind == "inclusion" and isinstance(node, HasAttribute) \
+                and self.vocab.is_a("able_to_consent", node.concept):
+            # "unable to give consent" asked for (emergency research): a signed consent, which
+            # counts as able, may be a representative's
+            raise Unreadable("an inability to consent asked for")
         if p.negated:
             node = Not(item=node, span=node.span)
         return node

@@ -1,0 +1,109 @@
+"""Round 8 consent, capacity, compliance and where the patient is: consent or compliance that a
+parent, guardian or representative may give for the patient, an ability said to fall short. Each
+construct read here, its near misses that must stay free text, and what the readings decide for
+made-up patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+READ = [
+    # someone else may consent for the patient: that consent can be had at all
+    ("Patient or legally authorized representative (LAR) able to provide informed consent", "inclusion",
+     "attribute consent_in_person_or_by_proxy"),
+    ("Patient or their legally authorized representative is willing and able to provide written informed consent",
+     "inclusion", "attribute consent_in_person_or_by_proxy"),
+    ("Patient or legal representative able to give informed consent", "inclusion",
+     "attribute consent_in_person_or_by_proxy"),
+    ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
+     "informed consent document", "inclusion", "attribute consent_in_person_or_by_proxy"),
+    ("Subject or carer / legal representative is willing to sign consent document", "inclusion",
+     "attribute consent_in_person_or_by_proxy"),
+    ("Parent(s)/legal guardian(s) willing and able to provide written informed consent", "inclusion",
+     "attribute consent_in_person_or_by_proxy"),
+    ("Patient or legal guardian unable to give consent", "exclusion", "not attribute consent_in_person_or_by_proxy"),
+    ("Patient or legal guardian unable to provide informed consent", "exclusion",
+     "not attribute consent_in_person_or_by_proxy"),
+    # or comply with the study for the patient
+    ("Parent or legal guardian willing and able to comply with all study procedures", "inclusion",
+     "attribute complies_in_person_or_by_proxy"),
+    ("Patient or caregiver willing to comply with study procedures", "inclusion",
+     "attribute complies_in_person_or_by_proxy"),
+    # the NCI template: those with impaired decision-making capacity who have a representative
+    # are also eligible, which widens the consent asked for before
+    ("Ability to understand and the willingness to sign a written informed consent document. Participants with "
+     "impaired decision-making capacity (IDMC) who have a legally authorized representative (LAR) and/or family "
+     "member available will also be eligible", "inclusion", "attribute consent_in_person_or_by_proxy"),
+    # who signs does not change that consent is given
+    ("Written informed consent from the patient or legally authorized representative", "inclusion", "consent"),
+    ("Parent or legal guardian has signed informed consent", "inclusion", "consent"),
+    # an ability that falls short, in an exclusion: the attribute not had
+    ("Impaired decision-making capacity", "exclusion", "not attribute able_to_consent"),
+    ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
+    ("Limited English proficiency", "exclusion", "not attribute speaks_english"),
+    ("Insufficient archival tissue", "exclusion", "not attribute archival_tissue_available"),
+]
+
+
+@pytest.mark.parametrize("text, kind, rule", READ)
+def test_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+STAYS_WORDS = [
+    # the child's assent is asked too, which the attribute does not say
+    ("Parent or legal guardian willing and able to provide written informed consent and child willing to provide "
+     "assent", "inclusion"),
+    # an inability to consent asked for: a signed consent, which counts as able, may be a representative's
+    ("Unable to provide informed consent", "inclusion"),
+    ("Patient or legal guardian unable to provide informed consent", "inclusion"),
+    # less than the attribute asked for: one recorded with it may still have less
+    ("Impaired decision-making capacity", "inclusion"),
+    ("Limited English proficiency", "inclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_WORDS)
+def test_stays_words(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+def _rule(text: str, kind: str) -> str:
+    return to_text(compile_criterion(text, kind).rule)
+
+
+def test_consent_by_proxy_is_had_by_whoever_can_consent():
+    rule = _rule("Patient or legally authorized representative able to provide informed consent", "inclusion")
+    assert outcome(rule, "inclusion", attributes={"able_to_consent": True}).truth is Truth.TRUE
+    assert outcome(rule, "inclusion", consent=True).truth is Truth.TRUE
+    # a patient who cannot consent may have a representative who can
+    assert outcome(rule, "inclusion", attributes={"able_to_consent": False}).truth is Truth.UNKNOWN
+    assert outcome(rule, "inclusion", attributes={"consent_in_person_or_by_proxy": True}).truth is Truth.TRUE
+    assert outcome(rule, "inclusion", attributes={"consent_in_person_or_by_proxy": False}).truth is Truth.FALSE
+
+
+def test_no_one_to_consent_excludes_only_who_has_no_one():
+    rule = _rule("Patient or legal guardian unable to provide informed consent", "exclusion")
+    assert outcome(rule, "exclusion", attributes={"able_to_consent": False}).truth is Truth.UNKNOWN
+    assert outcome(rule, "exclusion", attributes={"able_to_consent": True}).truth is Truth.FALSE
+    assert outcome(rule, "exclusion", consent=True).truth is Truth.FALSE
+
+
+def test_the_nci_template_lets_in_who_consents_through_a_representative():
+    rule = _rule("Ability to understand and the willingness to sign a written informed consent document. "
+                 "Participants with impaired decision-making capacity (IDMC) who have a legally authorized "
+                 "representative (LAR) and/or family member available will also be eligible", "inclusion")
+    # (it was read as the patient's own capacity and words, failing every patient who lacks it)
+    assert outcome(rule, "inclusion", attributes={"able_to_consent": False}).truth is Truth.UNKNOWN
+    assert outcome(rule, "inclusion", attributes={"able_to_consent": True}).truth is Truth.TRUE
+
+
+def test_compliance_by_proxy():
+    rule = _rule("Parent or legal guardian willing and able to comply with all study procedures", "inclusion")
+    assert outcome(rule, "inclusion", attributes={"able_to_comply": False}).truth is Truth.UNKNOWN
+    assert outcome(rule, "inclusion", consent=True).truth is Truth.TRUE
