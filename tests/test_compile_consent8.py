@@ -26,6 +26,8 @@ READ = [
      "attribute consent_in_person_or_by_proxy"),
     ("Parent(s)/legal guardian(s) willing and able to provide written informed consent", "inclusion",
      "attribute consent_in_person_or_by_proxy"),
+    ("Parent/guardian willing and able to give consent", "inclusion", "attribute consent_in_person_or_by_proxy"),
+    ("Parental ability to give consent", "inclusion", "attribute consent_in_person_or_by_proxy"),
     ("Patient or legal guardian unable to give consent", "exclusion", "not attribute consent_in_person_or_by_proxy"),
     ("Patient or legal guardian unable to provide informed consent", "exclusion",
      "not attribute consent_in_person_or_by_proxy"),
@@ -47,6 +49,26 @@ READ = [
     ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
     ("Limited English proficiency", "exclusion", "not attribute speaks_english"),
     ("Insufficient archival tissue", "exclusion", "not attribute archival_tissue_available"),
+    # one word or phrase denying an attribute
+    ("Illiterate", "exclusion", "not attribute literate"),
+    ("Inability to read or write", "exclusion", "not attribute literate"),
+    ("Unable to walk", "exclusion", "not attribute ambulatory"),
+    ("Non-ambulatory", "exclusion", "not attribute ambulatory"),
+    # walking without help is more than walking with an aid
+    ("Unable to walk without assistance", "exclusion", "not attribute walks_unassisted"),
+    ("Able to walk independently", "inclusion", "attribute walks_unassisted"),
+    ("able to walk with or without walking aid,", "inclusion", "attribute ambulatory"),
+    ("Ambulatory, with or without assistive device", "inclusion", "attribute ambulatory"),
+    # languages listed with one verb, a verb listed with one language
+    ("Fluent in English or Spanish", "inclusion", "attribute speaks_english or attribute speaks_spanish"),
+    ("English- or Spanish-speaking", "inclusion", "attribute speaks_english or attribute speaks_spanish"),
+    ("Able to speak English, French or German", "inclusion",
+     "attribute speaks_english or attribute speaks_french or attribute speaks_german"),
+    ("Able to read and understand English or Spanish", "inclusion", "attribute reads_english or attribute reads_spanish"),
+    # unable to speak either: the inability reaches each (it does not stop at the first verb)
+    ("Unable to speak English or Spanish", "exclusion", "not attribute speaks_english and not attribute speaks_spanish"),
+    ("Not fluent in English or Spanish", "exclusion", "not attribute speaks_english and not attribute speaks_spanish"),
+    ("Inability to speak or read English", "exclusion", "not attribute speaks_english and not attribute reads_english"),
 ]
 
 
@@ -56,6 +78,7 @@ def test_read(text, kind, rule):
 
 
 STAYS_WORDS = [
+    ("Parental informed consent and child assent", "inclusion"),
     # the child's assent is asked too, which the attribute does not say
     ("Parent or legal guardian willing and able to provide written informed consent and child willing to provide "
      "assent", "inclusion"),
@@ -65,6 +88,13 @@ STAYS_WORDS = [
     # less than the attribute asked for: one recorded with it may still have less
     ("Impaired decision-making capacity", "inclusion"),
     ("Limited English proficiency", "inclusion"),
+    # an allowance after the attribute: an aid lets in who does not walk unassisted
+    ("Able to walk unassisted (cane allowed)", "inclusion"),
+    # how far is more than being able to walk
+    ("Unable to walk 50 meters", "exclusion"),
+    ("Able to walk 10 meters with or without an assistive device", "inclusion"),
+    # two verbs and two languages: which of each is not said
+    ("Able to speak and read English or Spanish", "inclusion"),
 ]
 
 
@@ -107,3 +137,28 @@ def test_compliance_by_proxy():
     rule = _rule("Parent or legal guardian willing and able to comply with all study procedures", "inclusion")
     assert outcome(rule, "inclusion", attributes={"able_to_comply": False}).truth is Truth.UNKNOWN
     assert outcome(rule, "inclusion", consent=True).truth is Truth.TRUE
+
+
+def test_walking_with_an_aid_is_ambulatory_not_unassisted():
+    ambulatory = _rule("Ambulatory, with or without assistive device", "inclusion")
+    unassisted = _rule("Able to walk independently", "inclusion")
+    # a walker user recorded as walking without help meets both; one recorded as ambulatory only
+    # meets the first and is not failed by the second
+    assert outcome(ambulatory, "inclusion", attributes={"walks_unassisted": True}).truth is Truth.TRUE
+    assert outcome(ambulatory, "inclusion", attributes={"ambulatory": True}).truth is Truth.TRUE
+    assert outcome(unassisted, "inclusion", attributes={"ambulatory": True}).truth is Truth.UNKNOWN
+    # nor excluded for being unable to walk without help
+    excluded = _rule("Unable to walk without assistance", "exclusion")
+    assert outcome(excluded, "exclusion", attributes={"ambulatory": True}).truth is Truth.UNKNOWN
+
+
+def test_either_language_will_do_and_only_neither_excludes():
+    either = _rule("Fluent in English or Spanish", "inclusion")
+    assert outcome(either, "inclusion", attributes={"speaks_spanish": True, "speaks_english": False}).truth is Truth.TRUE
+    neither = _rule("Unable to speak English or Spanish", "exclusion")
+    spanish_only = {"speaks_spanish": True, "speaks_english": False}
+    assert outcome(neither, "exclusion", attributes=spanish_only).truth is Truth.FALSE
+    assert outcome(neither, "exclusion", attributes={"speaks_spanish": False, "speaks_english": False}).truth \
+        is Truth.TRUE
+    reads_only = _rule("Inability to speak or read English", "exclusion")
+    assert outcome(reads_only, "exclusion", attributes={"reads_english": True}).truth is Truth.FALSE

@@ -8,6 +8,7 @@ from lark import Token
 
 from .lexicon import retyped, token
 from .measures import WILLING
+from ..vocabulary import load_vocabulary
 
 
 # Words that say an ability or a fact falls short ("impaired decision-making capacity", "limited
@@ -91,15 +92,73 @@ def _ends_in_consent(sentence: list[Token]) -> bool:
         and any(t.type == "ABLE" for t in body)
 
 
+_LANGUAGE_JOINS = frozenset({"OR", "ANDOR", "AND", "COMMA"})
+
+
+def _attribute(name: str) -> str | None:
+    found = load_vocabulary().lookup(name)
+    return found.id if found is not None and found.category == "attribute" else None
+
+
+def _said_of(attribute: str, word: str) -> str | None:
+    """The attribute of the same verb for another object: "speaks English" and "Spanish" →
+    speaks_spanish, when the vocabulary has it."""
+    verb = load_vocabulary().get(attribute).name.split()
+    return _attribute(f"{verb[0]} {word}") if len(verb) == 2 else None
+
+
+def _of_the_same(attribute: str, verb: str) -> str | None:
+    """The attribute of another verb for the same object: "reads English" and "speak" → speaks_english."""
+    object_ = load_vocabulary().get(attribute).name.split()
+    return _attribute(f"{verb} {object_[-1]}") if len(object_) == 2 else None
+
+
+def _languages(tokens: list[Token]) -> list[Token]:
+    """"Fluent in English or Spanish", "English- or Spanish-speaking": each language listed beside
+    one said with a verb ("speaks English") is said with the same verb; "able to speak or read
+    English": the verb listed beside one said of a language is said of it too."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type != "ATTR":
+            continue
+        first, listed = k, False
+        for step in (1, -1):
+            j = k + step
+            while 0 <= j + step < len(out) and out[j].type in _LANGUAGE_JOINS and out[j + step].type == "WORD":
+                said = _said_of(t.value, out[j + step].value)
+                if said is None:
+                    break
+                out[j + step] = retyped(out[j + step], "ATTR", said)
+                first, listed = min(first, j + step), True
+                j += 2 * step
+        if k >= 2 and out[k - 1].type in _LANGUAGE_JOINS and out[k - 2].type in ("WORD", "ABLE"):
+            said = _of_the_same(t.value, out[k - 2].value)
+            if said is not None and said != t.value:
+                out[k - 2] = retyped(out[k - 2], "ATTR", said)
+                first, listed = k - 2, True
+        if listed and first and out[first - 1].type == "NEG":
+            # "unable to speak English or Spanish": the one verb is said of each, so the
+            # inability reaches each (it speaks neither)
+            out[first - 1] = retyped(out[first - 1], "NEG", "not")
+    return out
+
+
 def capacities(tokens: list[Token]) -> list[Token]:
     """Before tokens.proxies: an ability that falls short is denied; consent or compliance that
     someone else may give for the patient is the attribute that it can be had; a sentence letting
     in those who cannot consent but have someone to consent for them widens the consent asked
     for before it to that attribute."""
-    lessened = [retyped(t, "NEG") if t.type == "WORD" and t.value.lower() in FALLING_SHORT
-                and k + 1 < len(tokens) and tokens[k + 1].type == "ATTR" else t for k, t in enumerate(tokens)]
+    lessened: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "ATTRIBUTE_DENIED":
+            lessened += [retyped(t, "NEG", "not"), token("ATTR", t.value, t.start_pos, t.end_pos)]
+        elif t.type == "WORD" and t.value.lower() in FALLING_SHORT and k + 1 < len(tokens) \
+                and tokens[k + 1].type == "ATTR":
+            lessened.append(retyped(t, "NEG"))
+        else:
+            lessened.append(t)
     out: list[list[Token]] = []
-    for sentence in _sentences(lessened):
+    for sentence in _sentences(_languages(lessened)):
         if out and _ends_in_consent(out[-1]) and _lacking_capacity_allowed(sentence):
             before = out[-1]
             at = max(k for k, t in enumerate(before) if t.type == "CONSENT")
