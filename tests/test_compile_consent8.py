@@ -49,6 +49,25 @@ READ = [
     ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
     ("Limited English proficiency", "exclusion", "not attribute speaks_english"),
     ("Insufficient archival tissue", "exclusion", "not attribute archival_tissue_available"),
+    # the visits, the schedule and the study to its end are what the patient complies with
+    ("Participant is willing and able to adhere to the study visit schedule and other protocol requirements",
+     "inclusion", "attribute able_to_comply"),
+    ("Willing and able to complete all study visits and procedures", "inclusion", "attribute able_to_comply"),
+    ("Willing and able to comply with study procedures and follow-up examinations", "inclusion",
+     "attribute able_to_comply"),
+    ("Capable of understanding and complying with protocol requirements", "inclusion", "attribute able_to_comply"),
+    ("Able to complete the study", "inclusion", "attribute able_to_comply"),
+    ("Unable to complete the study procedures", "exclusion", "not attribute able_to_comply"),
+    ("Willing and able to return for all follow-up visits", "inclusion", "attribute attends_study_visits"),
+    # a study visit is when, not what is complied with
+    ("Exposure to any investigational agent within the 30 days prior to study visit 1", "exclusion",
+     "medication investigational_agent within 30 days before baseline"),
+    # willing to sign, after willing to take part: not yet signed
+    ("Willing to participate in the study and sign the informed consent form", "inclusion",
+     "attribute able_to_comply and attribute able_to_consent"),
+    # having been told what the study is, is what informed consent is
+    ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
+    ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
     # one word or phrase denying an attribute
     ("Illiterate", "exclusion", "not attribute literate"),
     ("Inability to read or write", "exclusion", "not attribute literate"),
@@ -162,3 +181,10 @@ def test_either_language_will_do_and_only_neither_excludes():
         is Truth.TRUE
     reads_only = _rule("Inability to speak or read English", "exclusion")
     assert outcome(reads_only, "exclusion", attributes={"reads_english": True}).truth is Truth.FALSE
+
+
+def test_willing_to_sign_is_not_failed_before_signing():
+    rule = _rule("Willing to participate in the study and sign the informed consent form", "inclusion")
+    # (read as signed consent, it failed every patient at pre-screening, whose consent is not yet signed)
+    assert outcome(rule, "inclusion", consent=False).truth is Truth.UNKNOWN
+    assert outcome(rule, "inclusion", consent=True).truth is Truth.TRUE

@@ -1018,9 +1018,10 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 # "unable to speak English or to give consent": unable to consent too (read
                 # alone, having signed would exclude)
                 p.negated = p.unable = True
-            elif prev.willing and isinstance(prev.node, HasAttribute) and not p.signed:
-                # "able to read English and sign consent": able to sign, which one who has not
-                # signed yet (as at pre-screening) may well be
+            elif prev.willing and (isinstance(prev.node, HasAttribute) or prev.compliance) and not p.signed:
+                # "able to read English and sign consent", "willing to participate in the study
+                # and sign the consent form": able to sign, which one who has not signed yet (as
+                # at pre-screening) may well be
                 p.willing = True
         if prev.result == "negative":
             result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"

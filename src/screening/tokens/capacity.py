@@ -148,17 +148,20 @@ def capacities(tokens: list[Token]) -> list[Token]:
     someone else may give for the patient is the attribute that it can be had; a sentence letting
     in those who cannot consent but have someone to consent for them widens the consent asked
     for before it to that attribute."""
-    lessened: list[Token] = []
+    read: list[Token] = []
     for k, t in enumerate(tokens):
         if t.type == "ATTRIBUTE_DENIED":
-            lessened += [retyped(t, "NEG", "not"), token("ATTR", t.value, t.start_pos, t.end_pos)]
+            read += [retyped(t, "NEG", "not"), token("ATTR", t.value, t.start_pos, t.end_pos)]
         elif t.type == "WORD" and t.value.lower() in FALLING_SHORT and k + 1 < len(tokens) \
                 and tokens[k + 1].type == "ATTR":
-            lessened.append(retyped(t, "NEG"))
+            read.append(retyped(t, "NEG"))
+        elif t.type == "AND" and read and read[-1].type == "ABLE" and WILLING.search(read[-1].value) \
+                and k + 1 < len(tokens) and tokens[k + 1].type == "COMPLY":
+            continue  # "capable of understanding and complying with protocol requirements": one ability
         else:
-            lessened.append(t)
+            read.append(t)
     out: list[list[Token]] = []
-    for sentence in _sentences(_languages(lessened)):
+    for sentence in _sentences(_languages(read)):
         if out and _ends_in_consent(out[-1]) and _lacking_capacity_allowed(sentence):
             before = out[-1]
             at = max(k for k, t in enumerate(before) if t.type == "CONSENT")
