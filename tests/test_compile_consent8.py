@@ -31,6 +31,12 @@ READ = [
     ("Patient or legal guardian unable to give consent", "exclusion", "not attribute consent_in_person_or_by_proxy"),
     ("Patient or legal guardian unable to provide informed consent", "exclusion",
      "not attribute consent_in_person_or_by_proxy"),
+    ("Ability to provide written informed consent or have a legally authorized representative provide consent",
+     "inclusion", "attribute consent_in_person_or_by_proxy"),
+    ("Able to give informed consent or, if unable, have a legally authorized representative available to give "
+     "consent", "inclusion", "attribute consent_in_person_or_by_proxy"),
+    ("Willing and able to provide informed consent, or have a legally authorized representative willing to do so",
+     "inclusion", "attribute consent_in_person_or_by_proxy"),
     # or comply with the study for the patient
     ("Parent or legal guardian willing and able to comply with all study procedures", "inclusion",
      "attribute complies_in_person_or_by_proxy"),
@@ -44,6 +50,12 @@ READ = [
     # who signs does not change that consent is given
     ("Written informed consent from the patient or legally authorized representative", "inclusion", "consent"),
     ("Parent or legal guardian has signed informed consent", "inclusion", "consent"),
+    ("Participant or legally authorized representative (LAR) provides written informed consent", "inclusion",
+     "consent"),
+    ("Patient or legally authorized representative (LAR) must provide written informed consent", "inclusion",
+     "consent"),
+    ("Written informed consent obtained from the participant or LAR prior to performing any protocol-related "
+     "procedures", "inclusion", "consent"),
     # an ability that falls short, in an exclusion: the attribute not had
     ("Impaired decision-making capacity", "exclusion", "not attribute able_to_consent"),
     ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
@@ -68,6 +80,21 @@ READ = [
     # having been told what the study is, is what informed consent is
     ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
+    # moving away while the study lasts, and staying
+    ("Planned relocation during the study period", "exclusion", "attribute plans_to_relocate"),
+    ("Intends to relocate out of the study area during the study period", "exclusion",
+     "attribute plans_to_relocate"),
+    ("Plans to remain in the study area for the duration of the study", "inclusion",
+     "not attribute plans_to_relocate"),
+    ("No plans to relocate during the study", "inclusion", "not attribute plans_to_relocate"),
+    # available for the whole study
+    ("Unavailable for follow-up", "exclusion", "not attribute available_for_follow_up"),
+    ("Available for follow-up for the duration of the study", "inclusion", "attribute available_for_follow_up"),
+    # able to do a test the study measures with
+    ("Able to perform spirometry", "inclusion", "attribute performs_spirometry"),
+    ("Unable to perform pulmonary function tests", "exclusion", "not attribute performs_spirometry"),
+    ("Able to complete the 6MWT", "inclusion", "attribute performs_six_minute_walk_test"),
+    ("Inability to perform exercise testing", "exclusion", "not attribute performs_exercise_test"),
     # one word or phrase denying an attribute
     ("Illiterate", "exclusion", "not attribute literate"),
     ("Inability to read or write", "exclusion", "not attribute literate"),
@@ -107,6 +134,17 @@ STAYS_WORDS = [
     # less than the attribute asked for: one recorded with it may still have less
     ("Impaired decision-making capacity", "inclusion"),
     ("Limited English proficiency", "inclusion"),
+    # a time that is not the study's: a move after the treatment period, or after 12 months, may
+    # fall inside a longer study
+    ("Plans to relocate during the treatment period", "exclusion"),
+    ("Planned relocation within the next 12 months", "exclusion"),
+    ("Plans to move out of the area within the next 12 months", "exclusion"),
+    # more than being able to do the test
+    ("Able to perform acceptable and reproducible spirometry", "inclusion"),
+    ("Able to perform a 6-minute walk test with a distance of at least 150 m", "inclusion"),
+    ("Able to perform the 6MWT without oxygen", "inclusion"),
+    # a representative who may consent, after an inability: "unable to consent or have someone" is not said
+    ("Unable to provide informed consent or have a legally authorized representative provide consent", "exclusion"),
     # an allowance after the attribute: an aid lets in who does not walk unassisted
     ("Able to walk unassisted (cane allowed)", "inclusion"),
     # how far is more than being able to walk
@@ -188,3 +226,11 @@ def test_willing_to_sign_is_not_failed_before_signing():
     # (read as signed consent, it failed every patient at pre-screening, whose consent is not yet signed)
     assert outcome(rule, "inclusion", consent=False).truth is Truth.UNKNOWN
     assert outcome(rule, "inclusion", consent=True).truth is Truth.TRUE
+
+
+def test_a_move_planned_for_after_the_study_does_not_exclude():
+    rule = _rule("Planned relocation during the study period", "exclusion")
+    assert outcome(rule, "exclusion", attributes={"plans_to_relocate": False}).truth is Truth.FALSE
+    assert outcome(rule, "exclusion").truth is Truth.UNKNOWN
+    staying = _rule("Plans to remain in the study area for the duration of the study", "inclusion")
+    assert outcome(staying, "inclusion", attributes={"plans_to_relocate": False}).truth is Truth.TRUE

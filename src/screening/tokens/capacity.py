@@ -23,6 +23,11 @@ _BY_PROXY = {"CONSENT": "consent_in_person_or_by_proxy", "COMPLY": "complies_in_
 
 _ENDS = frozenset({"PERIOD", "SEMI"})
 
+# Attributes whose time is the whole study: "planned relocation during the study period" says no
+# more than the attribute ("during the treatment period", "within 12 months" say less, and stay)
+_OF_THE_WHOLE_STUDY = frozenset({"plans_to_relocate", "available_for_follow_up"})
+_PART_OF_THE_STUDY = ("treatment", "intervention")
+
 
 def _sentences(tokens: list[Token]) -> list[list[Token]]:
     out: list[list[Token]] = [[]]
@@ -40,9 +45,6 @@ def _after_proxies(sentence: list[Token]) -> int:
     k = int(bracketed)
     while k < len(sentence) and sentence[k].type == "PROXY":
         k += 1
-        if k + 2 < len(sentence) and sentence[k].type == "LPAR" and sentence[k + 1].type == "WORD" \
-                and sentence[k + 2].type == "RPAR":
-            k += 3  # its abbreviation
         if k + 1 < len(sentence) and sentence[k].type in ("OR", "ANDOR") and sentence[k + 1].type == "PROXY":
             k += 1
     if k == int(bracketed):
@@ -74,6 +76,44 @@ def _by_proxy(sentence: list[Token]) -> list[Token] | None:
         return None  # "parent or legal guardian has signed consent" is consent, whoever signs (tokens.proxies)
     attribute = token("ATTR", _BY_PROXY[ability[0].type], ability[0].start_pos, ability[-1].end_pos)
     return [*said, attribute, *sentence[len(body):]]
+
+
+def _without_abbreviations(tokens: list[Token]) -> list[Token]:
+    """A proxy's abbreviation in brackets ("legally authorized representative (LAR)") says no more."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        if out and out[-1].type == "PROXY" and k + 2 < len(tokens) and tokens[k].type == "LPAR" \
+                and tokens[k + 1].type == "WORD" and tokens[k + 2].type == "RPAR":
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
+
+
+# What may be said of a representative who consents instead ("… or, if unable, have a legally
+# authorized representative available to give consent", "… or have a LAR willing to do so")
+_INSTEAD = frozenset({"COMMA", "IF", "NEG", "PROXY", "ABLE", "CONSENT"})
+_INSTEAD_WORDS = frozenset({"available", "do", "so"})
+
+
+def _or_through_proxy(sentence: list[Token]) -> list[Token] | None:
+    """"Ability to provide written informed consent or have a legally authorized representative
+    provide consent": consent in person or by proxy."""
+    body = sentence[:-1] if sentence[-1].type in _ENDS else sentence
+    at = next((k for k, t in enumerate(body) if t.type == "CONSENT"), None)
+    if at is None or not body[:at] or any(t.type != "ABLE" for t in body[:at]) \
+            or not any(WILLING.search(t.value) for t in body[:at]):
+        return None
+    tail = body[at + 1:]
+    if tail and tail[0].type == "COMMA":
+        tail = tail[1:]
+    if not tail or tail[0].type != "OR" or not any(t.type == "PROXY" for t in tail) or not all(
+            t.type in _INSTEAD or t.type == "WORD" and t.value.lower() in _INSTEAD_WORDS for t in tail[1:]):
+        return None
+    attribute = token("ATTR", "consent_in_person_or_by_proxy", body[at].start_pos, body[-1].end_pos)
+    return [*body[:at], attribute, *sentence[len(body):]]
 
 
 def _lacking_capacity_allowed(sentence: list[Token]) -> bool:
@@ -155,13 +195,16 @@ def capacities(tokens: list[Token]) -> list[Token]:
         elif t.type == "WORD" and t.value.lower() in FALLING_SHORT and k + 1 < len(tokens) \
                 and tokens[k + 1].type == "ATTR":
             read.append(retyped(t, "NEG"))
+        elif t.type == "DURING_TRIAL" and read and read[-1].type == "ATTR" and read[-1].value in _OF_THE_WHOLE_STUDY \
+                and not any(part in t.value.lower() for part in _PART_OF_THE_STUDY):
+            continue
         elif t.type == "AND" and read and read[-1].type == "ABLE" and WILLING.search(read[-1].value) \
                 and k + 1 < len(tokens) and tokens[k + 1].type == "COMPLY":
             continue  # "capable of understanding and complying with protocol requirements": one ability
         else:
             read.append(t)
     out: list[list[Token]] = []
-    for sentence in _sentences(_languages(read)):
+    for sentence in _sentences(_languages(_without_abbreviations(read))):
         if out and _ends_in_consent(out[-1]) and _lacking_capacity_allowed(sentence):
             before = out[-1]
             at = max(k for k, t in enumerate(before) if t.type == "CONSENT")
@@ -169,5 +212,5 @@ def capacities(tokens: list[Token]) -> list[Token]:
             if before[-1].type in _ENDS:
                 before.pop()
             continue
-        out.append(_by_proxy(sentence) or sentence)
+        out.append(_by_proxy(sentence) or _or_through_proxy(sentence) or sentence)
     return [t for s in out for t in s]
