@@ -95,6 +95,14 @@ READ = [
     ("Unable to perform pulmonary function tests", "exclusion", "not attribute performs_spirometry"),
     ("Able to complete the 6MWT", "inclusion", "attribute performs_six_minute_walk_test"),
     ("Inability to perform exercise testing", "exclusion", "not attribute performs_exercise_test"),
+    # a diary kept for the study, on paper or a device
+    ("Able and willing to complete the daily e-diary", "inclusion", "attribute completes_electronic_diary"),
+    ("Willing to complete a symptom diary", "inclusion", "attribute completes_diary"),
+    # one fresh tumour biopsy for the study
+    ("Willing to undergo a fresh tumor biopsy", "inclusion", "attribute agrees_to_tumor_biopsy"),
+    ("Willing to provide archival tumor tissue or undergo a fresh biopsy", "inclusion",
+     "attribute archival_tissue_available or attribute agrees_to_tumor_biopsy"),
+    ("Unwilling to undergo a tumor biopsy", "exclusion", "not attribute agrees_to_tumor_biopsy"),
     # one word or phrase denying an attribute
     ("Illiterate", "exclusion", "not attribute literate"),
     ("Inability to read or write", "exclusion", "not attribute literate"),
@@ -145,6 +153,9 @@ STAYS_WORDS = [
     ("Able to perform the 6MWT without oxygen", "inclusion"),
     # a representative who may consent, after an inability: "unable to consent or have someone" is not said
     ("Unable to provide informed consent or have a legally authorized representative provide consent", "exclusion"),
+    # paired biopsies ask more than one; a biopsy of an organ is not of the tumour
+    ("Willing to undergo pre-treatment and on-treatment tumor biopsies", "inclusion"),
+    ("Willing to undergo a liver biopsy", "inclusion"),
     # an allowance after the attribute: an aid lets in who does not walk unassisted
     ("Able to walk unassisted (cane allowed)", "inclusion"),
     # how far is more than being able to walk
@@ -234,3 +245,10 @@ def test_a_move_planned_for_after_the_study_does_not_exclude():
     assert outcome(rule, "exclusion").truth is Truth.UNKNOWN
     staying = _rule("Plans to remain in the study area for the duration of the study", "inclusion")
     assert outcome(staying, "inclusion", attributes={"plans_to_relocate": False}).truth is Truth.TRUE
+
+
+def test_an_electronic_diary_implies_a_diary_not_the_reverse():
+    paper = _rule("Willing to complete a symptom diary", "inclusion")
+    electronic = _rule("Able and willing to complete the daily e-diary", "inclusion")
+    assert outcome(paper, "inclusion", attributes={"completes_electronic_diary": True}).truth is Truth.TRUE
+    assert outcome(electronic, "inclusion", attributes={"completes_diary": True}).truth is Truth.UNKNOWN
