@@ -80,6 +80,11 @@ READ = [
     # having been told what the study is, is what informed consent is
     ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
+    # living in the study's area, cared for at its site
+    ("Living in the catchment area of the study hospital", "inclusion", "attribute lives_in_study_area"),
+    ("Resident of the study area", "inclusion", "attribute lives_in_study_area"),
+    ("Residing outside the catchment area", "exclusion", "not attribute lives_in_study_area"),
+    ("Receiving care at the study site", "inclusion", "attribute cared_for_at_study_site"),
     # moving away while the study lasts, and staying
     ("Planned relocation during the study period", "exclusion", "attribute plans_to_relocate"),
     ("Intends to relocate out of the study area during the study period", "exclusion",
@@ -153,6 +158,11 @@ STAYS_WORDS = [
     ("Able to perform the 6MWT without oxygen", "inclusion"),
     # a representative who may consent, after an inability: "unable to consent or have someone" is not said
     ("Unable to provide informed consent or have a legally authorized representative provide consent", "exclusion"),
+    # a place named, a distance from the site, or how long the patient has lived there says more
+    ("Living in the greater San Francisco Bay Area", "inclusion"),
+    ("Patient's receiving care at Grady Hospital", "inclusion"),
+    ("Resides within 50 miles of the study site", "inclusion"),
+    ("Resident of the study area for at least 6 months", "inclusion"),
     # paired biopsies ask more than one; a biopsy of an organ is not of the tumour
     ("Willing to undergo pre-treatment and on-treatment tumor biopsies", "inclusion"),
     ("Willing to undergo a liver biopsy", "inclusion"),
