@@ -77,6 +77,11 @@ READ = [
     # willing to sign, after willing to take part: not yet signed
     ("Willing to participate in the study and sign the informed consent form", "inclusion",
      "attribute able_to_comply and attribute able_to_consent"),
+    # who approved the consent form says no more: every one is
+    ("Signed and dated IRB/EC approved informed consent", "inclusion", "consent"),
+    ("Subject has voluntarily signed and dated the informed consent form approved by the Ethics Committee",
+     "inclusion", "consent"),
+    ("Provision of written informed consent (IRB approved)", "inclusion", "consent"),
     # having been told what the study is, is what informed consent is
     ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),

@@ -78,6 +78,35 @@ def _by_proxy(sentence: list[Token]) -> list[Token] | None:
     return [*said, attribute, *sentence[len(body):]]
 
 
+# Who approved the consent form ("IRB/EC-approved informed consent", "… form approved by the
+# local ethics committee"): every consent form is, so it says no more
+_APPROVING = frozenset({"irb", "iec", "ec", "reb", "erb", "ethics", "ethical", "committee", "review", "board",
+                        "institutional", "local", "approved"})
+_BETWEEN_APPROVING = frozenset({"OR", "ANDOR", "LPAR", "RPAR"})
+
+
+def _approval_beside(tokens: list[Token], at: int, step: int) -> int:
+    """How many tokens from ``at`` (going by ``step``) name who approved the consent form, or 0."""
+    k = at
+    while 0 <= k < len(tokens) and (tokens[k].type == "WORD" and tokens[k].value.lower() in _APPROVING
+                                    or tokens[k].type in _BETWEEN_APPROVING):
+        k += step
+    run = tokens[min(at, k - step):max(at, k - step) + 1] if k != at else []
+    balanced = sum(t.type == "LPAR" for t in run) == sum(t.type == "RPAR" for t in run)
+    approved = any(t.type == "WORD" and t.value.lower() == "approved" for t in run)
+    joined = bool(run) and "OR" in (run[0].type, run[-1].type)  # "… consent or IRB-approved assent"
+    return abs(k - at) if approved and balanced and not joined else 0
+
+
+def _without_approval(tokens: list[Token]) -> list[Token]:
+    drop: set[int] = set()
+    for k, t in enumerate(tokens):
+        if t.type == "CONSENT":
+            before, after = _approval_beside(tokens, k - 1, -1), _approval_beside(tokens, k + 1, 1)
+            drop.update(range(k - before, k), range(k + 1, k + 1 + after))
+    return [t for k, t in enumerate(tokens) if k not in drop]
+
+
 def _without_abbreviations(tokens: list[Token]) -> list[Token]:
     """A proxy's abbreviation in brackets ("legally authorized representative (LAR)") says no more."""
     out: list[Token] = []
@@ -204,7 +233,7 @@ def capacities(tokens: list[Token]) -> list[Token]:
         else:
             read.append(t)
     out: list[list[Token]] = []
-    for sentence in _sentences(_languages(_without_abbreviations(read))):
+    for sentence in _sentences(_languages(_without_approval(_without_abbreviations(read)))):
         if out and _ends_in_consent(out[-1]) and _lacking_capacity_allowed(sentence):
             before = out[-1]
             at = max(k for k, t in enumerate(before) if t.type == "CONSENT")
