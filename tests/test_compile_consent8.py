@@ -77,6 +77,16 @@ READ = [
     # willing to sign, after willing to take part: not yet signed
     ("Willing to participate in the study and sign the informed consent form", "inclusion",
      "attribute able_to_comply and attribute able_to_consent"),
+    # what the patient understands is what consent is given to
+    ("Able to understand the purpose and risks of the study and provide signed and dated informed consent",
+     "inclusion", "attribute able_to_consent"),
+    ("Capable of understanding the written informed consent, provides signed and witnessed written informed consent "
+     "and agrees to comply with protocol requirements", "inclusion",
+     "attribute able_to_consent and consent and attribute able_to_comply"),
+    # the French template: deprived of liberty, under legal protection
+    ("Persons deprived of liberty by judicial or administrative decision", "exclusion",
+     "condition court_ordered_institutionalization"),
+    ("Persons under legal protection (guardianship, curatorship)", "exclusion", "condition legal_incapacity"),
     # who approved the consent form says no more: every one is
     ("Signed and dated IRB/EC approved informed consent", "inclusion", "consent"),
     ("Subject has voluntarily signed and dated the informed consent form approved by the Ethics Committee",
