@@ -42,14 +42,8 @@ def test_audited_readings(text, kind, rule):
 
 
 @pytest.mark.parametrize("text, kind", [
-    # someone else may consent or comply for the patient: the patient's own capacity is not asked
-    ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
-     "informed consent document", "inclusion"),
-    ("Patient or legal representative able to give informed consent", "inclusion"),
-    ("Subject or carer / legal representative is willing to sign consent document", "inclusion"),
-    ("Parent or legal guardian willing and able to comply with all study procedures", "inclusion"),
-    ("Patient or caregiver willing to comply with study procedures", "inclusion"),
-    ("Patient or legal guardian unable to give consent", "exclusion"),
+    # (someone else who may consent or comply for the patient is read as the attribute that it can
+    # be had, in person or by proxy: see test_compile_consent8.py)
     # (an exception written as a sentence of its own is read as the exception it is: see
     # test_compile_sentence6.py)
     # a permission that may concern any sentence before it, not only the last

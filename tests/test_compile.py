@@ -1043,8 +1043,9 @@ def test_registry_constructs(text, kind, rule):
     # what persists "despite" a treatment is narrower than the condition: an exclusion may not read it wider
     ("Ongoing diarrhea of grade ≥ 2 despite optimal treatment", "exclusion"),
     ("Active asthma despite inhaled corticosteroids", "exclusion"),
-    # after a negation, whether "unable to speak or read" means either or both is not said
-    ("Inability to speak or read English", "exclusion"),
+    # after a negation, whether "unable to speak, read and write" means any or all is not said
+    # ("unable to speak or read English" excludes who can do neither, which either meaning
+    # excludes: test_compile_consent8.py)
     ("Unable to speak, read and write English", "exclusion"),
     # a result given as an example of what has a window or is not a condition
     ("Hepatitis B (e.g. HBsAg positive) within 6 months", "exclusion"),

@@ -89,9 +89,8 @@ def test_corpus_constructs(text, kind, rule):
     ("Prior surgery of the gastrointestinal tract", "exclusion"),
     # the day of vaccination is to come: what holds then need not hold at screening
     ("Has a negative pregnancy test on the day of vaccination", "inclusion"),
-    # someone else may consent for the patient, who then need not be able to
-    ("Patient (or legally authorized representative) must be able to understand and willing to sign a written "
-     "informed consent document", "inclusion"),
+    # (someone else may consent for the patient, who then need not be able to: the attribute
+    # consent_in_person_or_by_proxy, test_compile_consent8.py)
     # a period referred back to, after what is not contraception, may be a past one: not the study
     ("Use of antibiotics within 3 months prior to screening, or use of probiotics during the same period",
      "exclusion"),

@@ -121,8 +121,8 @@ def test_template_wording(text, kind, rule):
     # a higher legal age somewhere would make "18" too low a limit, and lower would fail a patient
     ("Age ≥ 18 years (or the legal age of consent in the jurisdiction in which the study is taking place)",
      "inclusion"),
-    # someone else may consent for the patient
-    ("Patient or legally authorized representative (LAR) must provide written informed consent", "inclusion"),
+    # (someone else who may consent for the patient: consent, whoever signs, as without the "(LAR)";
+    # test_compile_consent8.py)
     # an amount of blood: not any donation
     ("Donation of blood (more than 500 mL) within 3 months prior to dosing", "exclusion"),
     ("Lost or donated more than 450 mL of blood within 3 months prior to screening", "exclusion"),

@@ -304,8 +304,9 @@ def _attribute(node: HasAttribute, ctx: Context) -> Outcome:
             # a fact that implies this one ("recovered to grade 1 or baseline" has recovered)
             return Outcome(Truth.TRUE, f"{found.name.capitalize()}: yes, so {concept.name}.", None,
                            (Evidence(item=found.name, value="yes", source=f"attributes.{key}"),))
-    if node.concept in ("able_to_consent", "able_to_comply") and ctx.patient.consent:
-        # who has signed was able and willing to
+    if ctx.patient.consent and any(ctx.vocab.is_a(able, node.concept) for able in ("able_to_consent", "able_to_comply")):
+        # who has signed was able and willing to (and so could consent or comply, through
+        # someone else or not)
         return Outcome(Truth.TRUE, "Informed consent is signed.", None,
                        (Evidence(item="consent", value="signed", source="consent"),))
     return Outcome(Truth.UNKNOWN, f"'{concept.name}' is not recorded.", "missing", missing=(concept.name,))

@@ -25,6 +25,7 @@ from ..nodes import (
     TreatmentLines,
     walk,
 )
+from ..tokens import FALLING_SHORT
 from .allowance import Allowance
 from .parts import (
     POINTED_AT,
@@ -79,6 +80,10 @@ class ClauseReading(Reading):
             # leave it unread)
             part.node = _lines_given_for(part.node, groups, rest[1:])
             rest = rest[:1]
+        if negated and self.kind == "inclusion" and items[0].value.lower() in FALLING_SHORT:
+            # "limited English proficiency" asked for: less than the attribute, which a patient
+            # recorded with it may still have
+            raise Unreadable("an ability that falls short, asked for")
         part.negated = negated
         part.unable = negated and _UNABLE.search(items[0].value) is not None
         if _times_share_what_follows(groups):

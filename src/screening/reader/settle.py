@@ -598,6 +598,11 @@ class Settling(Reading):
             # "unable to give informed consent", "willing to comply with follow-up": whether the
             # patient can and will, which one who has not signed yet (as at pre-screening) may well
             node = HasAttribute(concept="able_to_comply" if p.compliance else "able_to_consent", span=node.span)
+        if p.negated and self.kind == "inclusion" and isinstance(node, HasAttribute) \
+                and self.vocab.is_a("able_to_consent", node.concept):
+            # "unable to give consent" asked for (emergency research): a signed consent, which
+            # counts as able, may be a representative's
+            raise Unreadable("an inability to consent asked for")
         if p.negated:
             node = Not(item=node, span=node.span)
         return node
@@ -1014,9 +1019,10 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 # "unable to speak English or to give consent": unable to consent too (read
                 # alone, having signed would exclude)
                 p.negated = p.unable = True
-            elif prev.willing and isinstance(prev.node, HasAttribute) and not p.signed:
-                # "able to read English and sign consent": able to sign, which one who has not
-                # signed yet (as at pre-screening) may well be
+            elif prev.willing and (isinstance(prev.node, HasAttribute) or prev.compliance) and not p.signed:
+                # "able to read English and sign consent", "willing to participate in the study
+                # and sign the consent form": able to sign, which one who has not signed yet (as
+                # at pre-screening) may well be
                 p.willing = True
         if prev.result == "negative":
             result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"

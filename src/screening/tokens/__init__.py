@@ -22,6 +22,7 @@ import re
 from lark import Token
 
 from ..vocabulary import load_vocabulary
+from .capacity import FALLING_SHORT, capacities
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
 from .lexicon import (
@@ -66,7 +67,7 @@ from .wording import (
 
 
 __all__ = [
-    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "LOST_LOWER_BOUND", "WILLING", "Normalised", "PEOPLE", "clauses", "episode_concept",
+    "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "FALLING_SHORT", "LOST_LOWER_BOUND", "WILLING", "Normalised", "PEOPLE", "clauses", "episode_concept",
     "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
 ]
 
@@ -136,7 +137,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(exposures(tokens))), text), text)
+    tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)

@@ -264,9 +264,10 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                     out.append(tokens[j])
                     k = j + 1
                     continue
-                if inner and inner[-1].type == "HOWEVER_ALLOWED" and out and out[-1].type in LIMIT_ENDS | {"NEGATIVE"}:
+                if inner and inner[-1].type == "HOWEVER_ALLOWED" and out and out[-1].type in LIMIT_ENDS | {"NEGATIVE", "ATTR"}:
                     # "Hemoglobin ≥ 9 g/dL (transfusion allowed)": the patient may be brought to the
                     # limit, so one who is not there yet may still be eligible; the words say how
+                    # ("Able to walk unassisted (cane allowed)": so may one who has not the attribute)
                     out.append(token("UNLESS_WORDS", "allowed", inner[0].start_pos, inner[-1].end_pos))
                     k = j + 1
                     continue
