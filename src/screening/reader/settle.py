@@ -556,8 +556,9 @@ class Settling(Reading):
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
             # dexamethasone as standard of care": the drug, and how it is given)
-            had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
-                and p.window is None and p.dose is None and not p.variants
+            # (a dose of radiation: the radiotherapy, in its window too)
+            had = p.node is None and (p.terminal == "MED" and p.window is None or p.terminal == "PROC") \
+                and set(p.quals) <= {"history", "current"} and p.dose is None and not p.variants
             if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
                                                                               and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")

@@ -1,0 +1,84 @@
+"""Token passes for what a cancer treatment was: how many cycles of it, and at what dose of
+radiation. The profile records courses, not their cycles or their grays, so the treatment is read
+and what was counted of it is kept in the criterion's words beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lark import Token
+
+from ..vocabulary import Vocabulary
+from .lexicon import COMPARATORS, token
+
+# "at least 2", "more than 4", "2 or more" … cycles: a count that needs one course at least
+_AT_LEAST = frozenset({"GE", "GT"})
+
+
+_CYCLES = re.compile(r"(?i)^(?:course|cycle)s?\b")
+
+
+def counted_cycles(tokens: list[Token]) -> list[Token]:
+    """"At least 2 cycles of platinum-based chemotherapy", "more than 6 courses of chemotherapy":
+    a count of cycles that needs the treatment to have been given is the treatment had (MED after
+    QUAL history) and the count kept in words (CAVEAT), which a coordinator settles. A count that
+    one course may already break ("no more than 4 cycles", "fewer than 2 cycles") stays words: a
+    patient never treated meets it, or may be the one it is about."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "LINES" and _CYCLES.match(t.value)) or k < 2:
+            continue
+        if tokens[k - 1].type == "NUMBER":
+            op, count, first = tokens[k - 2], tokens[k - 1], k - 2
+        else:
+            count, op, first = tokens[k - 2], tokens[k - 1], k - 2  # "2 or more cycles"
+        if count.type != "NUMBER" or op.type not in _AT_LEAST or float(count.value) < (1 if op.type == "GE" else 0):
+            continue
+        drug = k + 1
+        while drug < len(tokens) and tokens[drug].type == "QUAL" and tokens[drug].value == "history":
+            drug += 1
+        if drug >= len(tokens) or tokens[drug].type != "MED":
+            continue
+        med = tokens[drug]
+        prior = token("QUAL", "history", med.start_pos, med.start_pos)
+        said = token("CAVEAT", "cycles", tokens[first].start_pos, med.end_pos)
+        return [*tokens[:first], prior, med, said, *tokens[drug + 1:]]
+    return tokens
+
+
+_GRAYS = frozenset({"gy", "cgy"})
+
+
+def _dose_of_radiation(tokens: list[Token], k: int) -> bool:
+    """Whether the three tokens from ``k`` say a dose of radiation: "> 30 Gy", "45 Gy or more"."""
+    said = tokens[k:k + 3]
+    kinds = [t.type for t in said]
+    if k < 0 or len(said) < 3:
+        return False
+    if kinds[1:] == ["NUMBER", "UNIT"] and kinds[0] in COMPARATORS - {"EQ"}:
+        return said[2].value.lower() in _GRAYS
+    return kinds == ["NUMBER", "UNIT", "GE"] and said[1].value.lower() in _GRAYS  # "45 Gy or more"
+
+
+def radiation_doses(tokens: list[Token], is_radiotherapy: Callable[[str], bool]) -> list[Token]:
+    """"> 30 Gy chest radiation within 6 months", "pelvic radiotherapy ≥ 45 Gy", "radiotherapy
+    (≥ 30 Gy)": the radiotherapy (PROC) and its dose kept in words after it (CAVEAT), since a
+    procedure's record holds no dose — a patient without such radiotherapy is decided."""
+    for k, t in enumerate(tokens):
+        if t.type != "PROC" or not is_radiotherapy(t.value):
+            continue
+        if _dose_of_radiation(tokens, k - 3):
+            said = token("CAVEAT", "dose", tokens[k - 3].start_pos, tokens[k - 1].end_pos)
+            return [*tokens[:k - 3], t, said, *tokens[k + 1:]]
+        # "(≥ 30 Gy)": the brackets stay, as around any caveat
+        start = k + 2 if [x.type for x in tokens[k + 1:k + 2] + tokens[k + 5:k + 6]] == ["LPAR", "RPAR"] else k + 1
+        if _dose_of_radiation(tokens, start):
+            said = token("CAVEAT", "dose", tokens[start].start_pos, tokens[start + 2].end_pos)
+            return [*tokens[:start], said, *tokens[start + 3:]]
+    return tokens
+
+
+def amounts_of_treatment(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
+    """The cycles of a drug and the dose of a radiotherapy, each kept in words beside it."""
+    return radiation_doses(counted_cycles(tokens), lambda concept: vocab.is_a(concept, "radiotherapy"))

@@ -1,0 +1,75 @@
+"""Round 8 prior cancer treatment and tumour status: cycles of a treatment and doses of radiation
+kept in words beside the treatment. Each construct read here, its near misses that must stay free
+text, and what the readings decide for made-up patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+READ = [
+    # a count of cycles that needs one course: the treatment had, the count in words
+    ("Received at least 2 cycles of platinum-based chemotherapy", "inclusion",
+     'medication platinum_chemotherapy [history] and text "at least 2 cycles of platinum-based chemotherapy"'),
+    ("Prior treatment with more than 6 cycles of chemotherapy", "exclusion",
+     'medication chemotherapy [history] and text "more than 6 cycles of chemotherapy"'),
+    ("Received 2 or more cycles of chemotherapy", "exclusion",
+     'medication chemotherapy [history] and text "2 or more cycles of chemotherapy"'),
+    # a dose of radiation: the radiotherapy (in its window), the dose in words
+    ("Received >30 Gy chest radiation within 6 months prior to initial administration", "exclusion",
+     'procedure chest_radiotherapy within 6 months before first_dose and text ">30 Gy"'),
+    ("Prior pelvic radiotherapy >= 45 Gy", "exclusion", 'procedure pelvic_radiotherapy [history] and text ">= 45 Gy"'),
+    ("Prior pelvic radiotherapy 45 Gy or more", "exclusion",
+     'procedure pelvic_radiotherapy [history] and text "45 Gy or more"'),
+    ("Prior radiotherapy (>= 30 Gy) within 6 months", "exclusion",
+     'procedure radiotherapy [history] within 6 months before screening and text ">= 30 Gy"'),
+]
+
+
+@pytest.mark.parametrize("text, kind, rule", READ)
+def test_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+STAYS_WORDS = [
+    # a count of cycles that a patient never treated meets, or that one course may break
+    ("No more than 4 cycles of chemotherapy", "inclusion"),
+    ("Fewer than 2 cycles of chemotherapy", "exclusion"),
+    ("Prior chemotherapy, but not more than 2 cycles", "inclusion"),
+    ("Received 0 or more cycles of chemotherapy", "inclusion"),
+    # cycles of a treatment in a setting, or in a window (of the cycles, or of the treatment?)
+    ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
+    ("More than 2 cycles of chemotherapy within 6 months", "exclusion"),
+    # a dose of radiation to a site the procedure does not name, or none of it asked
+    ("Prior radiotherapy > 30 Gy to the lung", "exclusion"),
+    ("Prior radiotherapy with a total dose of 50 Gy or more", "exclusion"),
+    ("No prior pelvic radiotherapy >= 45 Gy", "inclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_WORDS)
+def test_stays_words(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+def test_cycles_decide_for_the_untreated_and_wait_for_the_treated():
+    rule = to_text(compile_criterion("Received at least 2 cycles of platinum-based chemotherapy", "inclusion").rule)
+    treated = {"medications": [{"name": "carboplatin", "start": "2026-01-01", "end": "2026-04-01"}]}
+    assert outcome(rule, "inclusion", complete=["medications"], **treated).truth is Truth.UNKNOWN
+    other = {"medications": [{"name": "docetaxel", "start": "2026-01-01", "end": "2026-04-01"}]}
+    assert outcome(rule, "inclusion", complete=["medications"], **other).truth is Truth.FALSE
+
+
+def test_a_dose_of_radiation_excludes_nobody_without_that_radiotherapy():
+    rule = to_text(compile_criterion("Received >30 Gy chest radiation within 6 months prior to initial administration",
+                                     "exclusion").rule)
+    pelvis = {"procedures": [{"name": "pelvic radiotherapy", "date": "2026-09-01"}]}
+    assert outcome(rule, "exclusion", complete=["procedures"], **pelvis).truth is Truth.FALSE
+    long_ago = {"procedures": [{"name": "thoracic radiotherapy", "date": "2025-01-01"}]}
+    assert outcome(rule, "exclusion", complete=["procedures"], **long_ago).truth is Truth.FALSE
+    chest = {"procedures": [{"name": "thoracic radiotherapy", "date": "2026-09-01"}]}
+    assert outcome(rule, "exclusion", complete=["procedures"], **chest).truth is Truth.UNKNOWN
