@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from made_up import outcome
-from screening.compile import compile_criterion
+from screening.compile import compile_criterion, parse_rule
 from screening.logic import Truth
 from screening.printer import to_text
 
@@ -27,6 +27,20 @@ READ = [
      'procedure pelvic_radiotherapy [history] and text "45 Gy or more"'),
     ("Prior radiotherapy (>= 30 Gy) within 6 months", "exclusion",
      'procedure radiotherapy [history] within 6 months before screening and text ">= 30 Gy"'),
+    # days or half-lives without "whichever": either may be meant
+    ("Investigational drug within 28 days or 5 half-lives prior to first dose", "exclusion",
+     "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Investigational drug within 28 days (or 5 half-lives) prior to first dose", "exclusion",
+     "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Biologic therapy within 12 weeks or 5 half-lives prior to randomization", "exclusion",
+     "medication biologic within either(12 weeks, 5 half-lives) before randomization"),
+    ("Investigational drug within 5 half-lives or 28 days prior to first dose", "exclusion",
+     "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion",
+     "not medication chemotherapy within either(3 weeks, 5 half-lives) before enrollment"),
+    # … and with it, in brackets
+    ("Investigational drug within 28 days (or 5 half-lives, whichever is longer) prior to first dose", "exclusion",
+     "medication investigational_agent within max(28 days, 5 half-lives) before first_dose"),
 ]
 
 
@@ -48,6 +62,8 @@ STAYS_WORDS = [
     ("Prior radiotherapy > 30 Gy to the lung", "exclusion"),
     ("Prior radiotherapy with a total dose of 50 Gy or more", "exclusion"),
     ("No prior pelvic radiotherapy >= 45 Gy", "inclusion"),
+    # a device has no half-life, and which of the two was meant for the drug is not said
+    ("Investigational drug or device within 30 days or 5 half-lives prior to screening", "exclusion"),
 ]
 
 
@@ -73,3 +89,15 @@ def test_a_dose_of_radiation_excludes_nobody_without_that_radiotherapy():
     assert outcome(rule, "exclusion", complete=["procedures"], **long_ago).truth is Truth.FALSE
     chest = {"procedures": [{"name": "thoracic radiotherapy", "date": "2026-09-01"}]}
     assert outcome(rule, "exclusion", complete=["procedures"], **chest).truth is Truth.UNKNOWN
+
+
+def test_days_or_half_lives_unsaid_decide_what_both_readings_would():
+    rule = "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"
+    assert to_text(parse_rule(rule)) == rule
+    # inside 28 days, but 5 half-lives may be shorter; outside, but 5 half-lives may be longer
+    for end in ("2026-11-10", "2026-08-01"):
+        took = {"medications": [{"name": "investigational drug", "start": "2026-06-01", "end": end}]}
+        assert outcome(rule, "exclusion", complete=["medications"], **took).truth is Truth.UNKNOWN
+    taking = {"medications": [{"name": "investigational drug", "start": "2026-06-01"}]}
+    assert outcome(rule, "exclusion", complete=["medications"], **taking).truth is Truth.TRUE
+    assert outcome(rule, "exclusion", complete=["medications"], medications=[]).truth is Truth.FALSE

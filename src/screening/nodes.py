@@ -71,9 +71,10 @@ class TimeWindow(BaseModel):
     direction: Direction = "past"
     anchor: Anchor = "screening"
     # "within 30 days or 5 half-lives, whichever is longer": the drug's half-life is not known
-    # here, so only the side of the window the days settle is decided
+    # here, so only the side of the window the days settle is decided; "unsaid" ("within 28 days
+    # or 5 half-lives"): either may be meant, so only what both would decide is
     half_lives: float | None = None
-    whichever: Literal["longer", "shorter"] | None = None
+    whichever: Literal["longer", "shorter", "unsaid"] | None = None
 
     @model_validator(mode="after")
     def _half_lives_say_which(self) -> TimeWindow:

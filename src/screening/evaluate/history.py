@@ -276,10 +276,10 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     start = window_start(window, ctx.as_of)
     if last is not None and last < start:
         # a window of "30 days or 5 half-lives, whichever is longer" may reach further back
-        return Truth.UNKNOWN if window.whichever == "longer" else Truth.FALSE
+        return Truth.UNKNOWN if window.whichever in ("longer", "unsaid") else Truth.FALSE
     if last is None and first is None:
         return Truth.UNKNOWN
-    if window.whichever == "shorter" and last is not None and last < ctx.as_of:
+    if window.whichever in ("shorter", "unsaid") and last is not None and last < ctx.as_of:
         return Truth.UNKNOWN  # … and one of "whichever is shorter" may not reach that far
     return Truth.TRUE
 

@@ -145,7 +145,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = kind_named_after(site_of_a_disease(tokens, vocab, text), vocab, text)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
-    tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
+    tokens = during_or_within(named_study_start(half_lives(tokens, text), text), text)
     for settle in (units_per_body_surface, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    ages_with_a_lost_bound, age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
                    breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,

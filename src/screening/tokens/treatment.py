@@ -14,10 +14,17 @@ from .lexicon import COMPARATORS, LIST_JOINS, TREATMENTS, load_lexicon, retyped,
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
 
-def half_lives(tokens: list[Token]) -> list[Token]:
-    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order) becomes the
-    time followed by one HALF_LIVES token whose value is "5 longer"; without "whichever" the
-    words are left as they are, for which of the two counts is not said."""
+_OR_IN_BRACKETS = re.compile(r"(?i)\s*or\s*")
+
+
+def _whichever(said: Token) -> str:
+    return "longer" if any(w in said.value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+
+
+def half_lives(tokens: list[Token], text: str) -> list[Token]:
+    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order), "28 days (or 5
+    half-lives)" become the time followed by one HALF_LIVES token whose value is "5 longer";
+    without "whichever" it is "5 unsaid", for which of the two counts is not said."""
     out = list(tokens)
     k = 0
     while k < len(out):
@@ -29,6 +36,17 @@ def half_lives(tokens: list[Token]) -> list[Token]:
             end += 1
             if end < len(out) and out[end].type == "MED":
                 end += 1
+        if k >= 4 and [t.type for t in out[k - 4:k - 1]] == ["NUMBER", "TIMEUNIT", "LPAR"] \
+                and _OR_IN_BRACKETS.fullmatch(text, out[k - 2].end_pos, out[k - 1].start_pos):
+            # "28 days (or 5 half-lives, whichever is longer)": the brackets close on the half-lives
+            j = end + 1 if end < len(out) and out[end].type == "COMMA" else end
+            which = _whichever(out[j]) if j < len(out) and out[j].type == "WHICHEVER" else "unsaid"
+            close = j + 1 if which != "unsaid" else end
+            if close < len(out) and out[close].type == "RPAR":
+                marker = token("HALF_LIVES", f"{out[k - 1].value} {which}", out[k - 4].start_pos, out[close].end_pos)
+                out[k - 4:close + 1] = [*out[k - 4:k - 2], marker]
+            k += 1
+            continue
         if len(out) > k + 2 and out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
                 and out[k - 4].type == "NUMBER":
             time, lives, start = out[k - 4:k - 2], out[k - 1], k - 4  # "30 days or 5 half-lives"
@@ -51,11 +69,11 @@ def half_lives(tokens: list[Token]) -> list[Token]:
             anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
             end += len(anchor)
         j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
-        if j >= len(out) or out[j].type != "WHICHEVER":
-            k += 1
-            continue
-        stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
-        which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+        if j < len(out) and out[j].type == "WHICHEVER":
+            stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
+            which = _whichever(out[j])
+        else:
+            stop, which = end - 1, "unsaid"
         marker = token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
         out[start:stop + 1] = [*time, marker, *anchor]
         k = start + 3 + len(anchor)
