@@ -38,6 +38,26 @@ READ = [
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
     ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion",
      "not medication chemotherapy within either(3 weeks, 5 half-lives) before enrollment"),
+    # what the disease did on a count of lines: the lines had, and the words
+    ("Have progressed on or after at least 2 prior lines of therapy", "inclusion",
+     'lines of therapy >= 2 and text "progressed on or after at least 2 prior lines of therapy"'),
+    ("Failed at least one prior line of therapy", "inclusion",
+     'lines of therapy >= 1 and text "Failed at least one prior line of therapy"'),
+    ("Disease progression after at least one prior line of systemic therapy", "inclusion",
+     'lines of therapy [systemic] >= 1 and text "progression after at least one prior line of systemic therapy"'),
+    ("Relapsed after or refractory to at least 2 prior lines of therapy", "inclusion",
+     'lines of therapy >= 2 and text "Relapsed after or refractory to at least 2 prior lines of therapy"'),
+    ("Patients must have progressed on at least 1 prior line of systemic therapy for advanced disease", "inclusion",
+     'lines of therapy [systemic] for (advanced_cancer) >= 1 and text "progressed on at least 1 prior line of '
+     'systemic therapy"'),
+    ("Disease progression after more than 2 prior lines of therapy", "exclusion",
+     'lines of therapy > 2 and text "progression after more than 2 prior lines of therapy"'),
+    # progression within a time of a treatment: the treatment had, the time after it in words
+    ("Disease progression during or within 6 months of platinum-based chemotherapy", "exclusion",
+     'medication platinum_chemotherapy [history] and text "progression during or within 6 months of platinum-based '
+     'chemotherapy"'),
+    ("Progression within 12 months of the last dose of trastuzumab", "inclusion",
+     'medication trastuzumab [history] and text "Progression within 12 months of the last dose of trastuzumab"'),
     # … and with it, in brackets
     ("Investigational drug within 28 days (or 5 half-lives, whichever is longer) prior to first dose", "exclusion",
      "medication investigational_agent within max(28 days, 5 half-lives) before first_dose"),
@@ -62,6 +82,11 @@ STAYS_WORDS = [
     ("Prior radiotherapy > 30 Gy to the lung", "exclusion"),
     ("Prior radiotherapy with a total dose of 50 Gy or more", "exclusion"),
     ("No prior pelvic radiotherapy >= 45 Gy", "inclusion"),
+    # progression on at most so many lines, on cycles, on a treatment in a setting; none of it
+    ("Progressed on no more than 2 lines of therapy", "inclusion"),
+    ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
+    ("No progression on at least 1 prior line of therapy", "inclusion"),
+    ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     # a device has no half-life, and which of the two was meant for the drug is not said
     ("Investigational drug or device within 30 days or 5 half-lives prior to screening", "exclusion"),
 ]
@@ -101,3 +126,14 @@ def test_days_or_half_lives_unsaid_decide_what_both_readings_would():
     taking = {"medications": [{"name": "investigational drug", "start": "2026-06-01"}]}
     assert outcome(rule, "exclusion", complete=["medications"], **taking).truth is Truth.TRUE
     assert outcome(rule, "exclusion", complete=["medications"], medications=[]).truth is Truth.FALSE
+
+
+def test_progression_on_lines_fails_only_those_with_too_few_lines():
+    rule = to_text(compile_criterion("Have progressed on or after at least 2 prior lines of therapy",
+                                     "inclusion").rule)
+    one = [{"name": "carboplatin", "start": "2025-01-01", "end": "2025-05-01", "therapy_line": 1}]
+    assert outcome(rule, "inclusion", complete=["medications", "procedures"], medications=one).truth is Truth.FALSE
+    two = [*one, {"name": "docetaxel", "start": "2025-06-01", "end": "2025-10-01", "therapy_line": 2}]
+    assert outcome(rule, "inclusion", complete=["medications", "procedures"], medications=two).truth is Truth.UNKNOWN
+    # an open list may hide more lines
+    assert outcome(rule, "inclusion", medications=one).truth is Truth.UNKNOWN

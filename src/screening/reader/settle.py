@@ -34,6 +34,7 @@ from ..nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
     walk,
 )
@@ -559,8 +560,10 @@ class Settling(Reading):
             # (a dose of radiation: the radiotherapy, in its window too)
             had = p.node is None and (p.terminal == "MED" and p.window is None or p.terminal == "PROC") \
                 and set(p.quals) <= {"history", "current"} and p.dose is None and not p.variants
-            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
-                                                                              and _numeric(p.node, by_sex=True)):
+            # ("progressed on at least 2 prior lines of therapy": the lines had, and the words on them)
+            lines_had = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=")
+            if p.negated or p.excluding or p.alternative is not None or not (
+                    had or lines_had or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion

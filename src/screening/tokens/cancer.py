@@ -82,3 +82,39 @@ def radiation_doses(tokens: list[Token], is_radiotherapy: Callable[[str], bool])
 def amounts_of_treatment(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     """The cycles of a drug and the dose of a radiotherapy, each kept in words beside it."""
     return radiation_doses(counted_cycles(tokens), lambda concept: vocab.is_a(concept, "radiotherapy"))
+
+
+# What the disease did on (or after) earlier treatment: progressed, relapsed, failed ("failed" is
+# read as the qualifier "refractory")
+_PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse", "refractory"})
+
+
+# The words between that and the count of lines: "on or after", "after or refractory to"
+_ON_OR_AFTER_LINES = re.compile(r"(?i)(?:[\s,]|\b(?:on|after|following|during|to|or|and/or|while|"
+                                r"relapsed|refractory)\b)*")
+
+
+def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
+    """"Progressed on or after at least 2 prior lines of therapy", "failed at least one prior line
+    of systemic therapy", "relapsed after or refractory to ≥ 2 prior lines": the lines had (a lower
+    bound on lines of treatment) and what the disease did on them kept in words (CAVEAT) — a
+    course's outcome says whether it failed, not whether the disease progressed after it."""
+    for k, t in enumerate(tokens):
+        if t.type not in ("WORD", "QUAL") or t.value.lower() not in _PROGRESSED:
+            continue
+        count = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")),
+                     None)
+        if count is None or count + 2 >= len(tokens) or tokens[count].type not in _AT_LEAST \
+                or tokens[count + 1].type != "NUMBER" or not _ON_OR_AFTER_LINES.fullmatch(
+                    text, t.end_pos, tokens[count].start_pos):
+            continue
+        lines = count + 2 + (tokens[count + 2].type == "QUAL" and tokens[count + 2].value == "history")
+        drug = lines + 1
+        while drug < len(tokens) and tokens[drug].type == "QUAL":
+            drug += 1
+        if drug >= len(tokens) or tokens[lines].type != "LINES" or _CYCLES.match(tokens[lines].value) \
+                or tokens[drug].type != "MED" or float(tokens[count + 1].value) < 1:
+            continue
+        said = token("CAVEAT", "progressed on", t.start_pos, tokens[drug].end_pos)
+        return [*tokens[:k], *tokens[count:drug + 1], said, *tokens[drug + 1:]]
+    return tokens

@@ -142,22 +142,30 @@ _PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed",
 _PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
 
 
-_ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
+_ON_OR_AFTER = re.compile(r"(?i)\s*(?:(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?"
+                          # "(during or) within 6 months of (completing)": a time after the treatment
+                          r"|(?:(?:on|during)\s+or\s+)?within\s+\d+\s+(?:days|weeks|months)\s+(?:of|after|following)"
+                          r"(?:\s+(?:completing|completion\s+of|the\s+(?:last|final)\s+dose\s+of))?)\s+"
                           r"(?:(?:treatment|therapy)\s+with\s+)?"
                           r"(?:(?:at\s+least\s+(?:one|1)|(?:≥|>=)\s*1|one|a|an|the|any|prior|previous)\s+)*"
                           # "on at least one prior line of chemotherapy": having had it, as one course is
                           r"(?:(?:line|regimen|course)\s+of\s+)?")
 
 
+# (what may stand between: the words themselves are checked against _ON_OR_AFTER)
+_ON_OR_AFTER_TOKENS = frozenset({"OR", "AFTER", "QUAL", "WITHIN", "NUMBER", "TIMEUNIT", "OF", "ABLE", "WORD"})
+
+
 def progressed_on(tokens: list[Token], text: str) -> list[Token]:
     """"Progressed on or after prior platinum-based chemotherapy", "radiographic progression on or
-    after androgen deprivation therapy": the treatment was had (which the medications tell), and
+    after androgen deprivation therapy", "progression within 6 months of completing platinum-based
+    chemotherapy": the treatment was had (which the medications tell), and
     the progression on it is kept in the criterion's words (a course's outcome says whether it
     failed, not whether the disease progressed after it)."""
     for k, t in enumerate(tokens):
         if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
             continue
-        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
+        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in _ON_OR_AFTER_TOKENS), None)
         if drug is None or tokens[drug].type != "MED" \
                 or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
                 or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
