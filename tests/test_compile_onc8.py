@@ -58,6 +58,13 @@ READ = [
      'chemotherapy"'),
     ("Progression within 12 months of the last dose of trastuzumab", "inclusion",
      'medication trastuzumab [history] and text "Progression within 12 months of the last dose of trastuzumab"'),
+    # what a list of treatments was for, said after it: of each, where that excludes fewer
+    ("No prior chemotherapy or radiotherapy for cervical cancer", "inclusion",
+     "not medication chemotherapy [history] for (cervical_cancer) and not procedure radiotherapy [history] for "
+     "(cervical_cancer)"),
+    ("Prior chemotherapy, radiotherapy or surgery for cervical cancer", "exclusion",
+     "medication chemotherapy [history] for (cervical_cancer) or procedure radiotherapy [history] for "
+     "(cervical_cancer) or procedure surgery [history] for (cervical_cancer)"),
     # … and with it, in brackets
     ("Investigational drug within 28 days (or 5 half-lives, whichever is longer) prior to first dose", "exclusion",
      "medication investigational_agent within max(28 days, 5 half-lives) before first_dose"),
@@ -87,6 +94,12 @@ STAYS_WORDS = [
     ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
     ("No progression on at least 1 prior line of therapy", "inclusion"),
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
+    # a list's "for X" of each would ask more of a patient who must have had them
+    ("Prior chemotherapy or radiotherapy for cervical cancer", "inclusion"),
+    ("No prior chemotherapy or radiotherapy for cervical cancer", "exclusion"),
+    ("Chemotherapy for breast cancer or radiotherapy", "exclusion"),
+    # "this cancer" with no trial to say which
+    ("Prior chemotherapy for this cancer", "exclusion"),
     # a device has no half-life, and which of the two was meant for the drug is not said
     ("Investigational drug or device within 30 days or 5 half-lives prior to screening", "exclusion"),
 ]
@@ -137,3 +150,44 @@ def test_progression_on_lines_fails_only_those_with_too_few_lines():
     assert outcome(rule, "inclusion", complete=["medications", "procedures"], medications=two).truth is Truth.UNKNOWN
     # an open list may hide more lines
     assert outcome(rule, "inclusion", medications=one).truth is Truth.UNKNOWN
+
+
+def _trial_rules(conditions: tuple[str, ...], *items: tuple[str, str]) -> dict[str, str]:
+    """The rules of a made-up trial of ``conditions`` with (kind, text) criteria."""
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    kinds: dict[str, int] = {}
+    criteria = []
+    for kind, text in items:
+        kinds[kind] = kinds.get(kind, 0) + 1
+        criteria.append(Criterion(id=f"{kind[0].upper()}{kinds[kind]}", kind=kind, text=text))
+    trial = Trial(nct_id="NCT09999991", conditions=conditions, criteria=tuple(criteria))
+    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
+
+
+def test_this_cancer_is_the_one_cancer_the_trial_studies():
+    rules = _trial_rules(("Breast Cancer", "HER2-positive Breast Cancer"),
+                         ("exclusion", "Prior chemotherapy for this cancer"),
+                         ("inclusion", "no previous treatment with chemotherapy or radiation for this cancer"),
+                         ("exclusion", "More than 2 lines of chemotherapy for their cancer"),
+                         ("exclusion", "Diagnosis of this cancer more than 5 years ago"))
+    assert rules == {
+        "E1": "medication chemotherapy [history] for (breast_cancer)",
+        "I1": "not medication chemotherapy [history] for (breast_cancer) and not procedure radiotherapy [history] "
+              "for (breast_cancer)",
+        "E2": "lines of chemotherapy for (breast_cancer) > 2",
+        "E3": "condition breast_cancer lasting > 5 years",
+    }
+    # a course given for another, earlier cancer does not exclude
+    earlier = {"medications": [{"name": "carboplatin", "start": "2015-01-01", "end": "2015-05-01",
+                                "indication": "ovarian cancer"}]}
+    assert outcome(rules["E1"], "exclusion", complete=["medications"], **earlier).truth is Truth.FALSE
+    unsaid = {"medications": [{"name": "carboplatin", "start": "2025-01-01", "end": "2025-05-01"}]}
+    assert outcome(rules["E1"], "exclusion", complete=["medications"], **unsaid).truth is Truth.UNKNOWN
+
+
+def test_this_cancer_stays_words_where_the_trial_studies_several_or_any():
+    for conditions in (("Breast Cancer", "Colorectal Cancer"), ("Solid Tumor",), ("Ovarian Cancer", "Cancer")):
+        rules = _trial_rules(conditions, ("exclusion", "Prior chemotherapy for this cancer"))
+        assert rules["E1"].startswith("text "), conditions

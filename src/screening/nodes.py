@@ -461,6 +461,16 @@ def spanning(node: Node, span: Span) -> Node:
     return _respanned(node, lambda _: span)
 
 
+def renamed(node: Node, start: int, end: int, length: int) -> Node:
+    """The same rule read from words where ``[start, end)`` of the criterion was written over by
+    a name ``length`` characters long ("breast cancer" for "this cancer"): what lies after the
+    name moves back, and what lies in it points at the words it stands for."""
+    def moved(at: int) -> int:
+        return at if at <= start else at - length + (end - start) if at >= start + length else min(at, end)
+
+    return _respanned(node, lambda span: Span(start=moved(span.start), end=moved(span.end)))
+
+
 def _respanned(node: Node, move: Callable[[Span], Span]) -> Node:
     """The same rule with ``move`` applied to every span of it."""
     update: dict[str, object] = {"span": None if node.span is None else move(node.span)}

@@ -529,7 +529,7 @@ class Settling(Reading):
                 raise Unreadable("a past shown by a value of the moment")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.linked and p.terminal in ("MED", "PROC"):
-            node = self._given_for(node, p, len(seq.parts))
+            node = self._given_for(node, p, seq)
         elif p.linked:
             if p.terminal != "COND" or p.node is not None or p.excluding or p.including or p.alternative is not None \
                     or p.caveats or p.unless or p.sites or len(seq.parts) > 1:
@@ -672,16 +672,16 @@ class Settling(Reading):
             return None  # the same terms: with_limit has judged them
         return other, True
 
-    def _given_for(self, node: Rule, p: Part, parts: int) -> Rule:
+    def _given_for(self, node: Rule, p: Part, seq: Seq) -> Rule:
         """"Chemotherapy for advanced NSCLC", "radiotherapy for prostate cancer": what the
         treatment was given for, one condition after "for" (or a purpose after "as": "steroids as
-        an antiemetic"), on the one treatment named."""
+        an antiemetic"), on the one treatment named, or on each of a list that shares it."""
         linked = [n for n in p.linked if not isinstance(n, FreeText)]
         words = [n for n in p.linked if isinstance(n, FreeText)]
         if len(linked) != 1 or not isinstance(linked[0], HasCondition) or linked[0].concept is None \
                 or not all(w.text.lower().startswith(("for ", "as ")) and not POINTED_AT.search(w.text) for w in words) \
                 or not isinstance(node, (TookMedication, HadProcedure)) or p.excluding or p.including \
-                or p.sites or parts > 1:
+                or p.sites or any(q.linked != p.linked for q in seq.parts):
             raise Unreadable("what a treatment was for, said of what is not one treatment")
         given = linked[0]
         return node.model_copy(update={"given_for": Indication(concept=given.concept, qualifiers=given.qualifiers)})
@@ -1088,6 +1088,13 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 raise Unreadable("a reaction said after a list of drugs, of the last or of each")
             p.quals.extend(reaction_after)
             p.quals_after.extend(reaction_after)
+        if nxt.linked and not p.linked and p.terminal in ("MED", "PROC") and nxt.terminal in ("MED", "PROC") \
+                and (kind == "inclusion") == p.negated and seq.seps[k] in ("or", "comma", "andor") \
+                and (p.window is None or p.shared_window):
+            # "no prior chemotherapy or radiotherapy for breast cancer": what the treatments were
+            # given for, said after a list, is read of each where that can only exclude fewer;
+            # what a patient must have cannot tell (the other items are then left unread)
+            p.linked = list(nxt.linked)
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is
