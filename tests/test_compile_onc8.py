@@ -27,6 +27,15 @@ READ = [
      'procedure pelvic_radiotherapy [history] and text "45 Gy or more"'),
     ("Prior radiotherapy (>= 30 Gy) within 6 months", "exclusion",
      'procedure radiotherapy [history] within 6 months before screening and text ">= 30 Gy"'),
+    # how much of the marrow a radiotherapy reached: in words beside it
+    ("Prior radiation therapy to > 25% of the bone marrow", "exclusion",
+     'procedure radiotherapy [history] and text "to > 25% of the bone marrow"'),
+    ("Prior radiotherapy to more than 25% of marrow-bearing bone within 4 weeks", "exclusion",
+     'procedure radiotherapy [history] within 4 weeks before screening and text "to more than 25% of '
+     'marrow-bearing bone"'),
+    # disease-free for less than a time: went on within it
+    ("Any other malignancy from which the patient has been disease-free for less than 5 years", "exclusion",
+     "condition malignancy [other] within 5 years before screening"),
     # days or half-lives without "whichever": either may be meant
     ("Investigational drug within 28 days or 5 half-lives prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
@@ -94,6 +103,8 @@ STAYS_WORDS = [
     ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
     ("No progression on at least 1 prior line of therapy", "inclusion"),
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
+    ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
+    ("Disease-free for less than 5 years", "inclusion"),
     # a list's "for X" of each would ask more of a patient who must have had them
     ("Prior chemotherapy or radiotherapy for cervical cancer", "inclusion"),
     ("No prior chemotherapy or radiotherapy for cervical cancer", "exclusion"),

@@ -35,7 +35,7 @@ from .measures import (
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
     test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, within_range,
 )
-from .cancer import amounts_of_treatment, progressed_after_lines
+from .cancer import cancer_wording, progressed_after_lines
 from .normalise import Normalised, normalise
 from .people import (
     LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
@@ -157,7 +157,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
                    lines_but_no_more):
         tokens = settle(tokens)
-    tokens = amounts_of_treatment(tokens, vocab)
+    tokens = cancer_wording(tokens, text, vocab)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
                            treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,

@@ -1,6 +1,7 @@
-"""Token passes for what a cancer treatment was: how many cycles of it, and at what dose of
-radiation. The profile records courses, not their cycles or their grays, so the treatment is read
-and what was counted of it is kept in the criterion's words beside it.
+"""Token passes for a cancer's treatment and course: how many cycles of a drug, what dose of
+radiation (the profile records courses, not their cycles or their grays, so the treatment is read
+and what was counted of it is kept in the criterion's words beside it), what the disease did on
+lines of treatment, how long it has been in remission.
 """
 
 from __future__ import annotations
@@ -61,13 +62,25 @@ def _dose_of_radiation(tokens: list[Token], k: int) -> bool:
     return kinds == ["NUMBER", "UNIT", "GE"] and said[1].value.lower() in _GRAYS  # "45 Gy or more"
 
 
-def radiation_doses(tokens: list[Token], is_radiotherapy: Callable[[str], bool]) -> list[Token]:
+# "to more than 25% of the bone marrow": how much of the marrow a radiotherapy reached
+_MARROW = re.compile(r"(?i)\s*(?:to\s+)?(?:more\s+than|greater\s+than|over|at\s+least|>=?|≥)\s*\d+(?:\.\d+)?\s*%"
+                     r"\s+of\s+(?:(?:the|their|total|active|functional)\s+)*"
+                     r"(?:marrow[- ]bearing\s+(?:bones?|skeleton)|(?:bone\s+)?marrow(?:\s+reserve)?)\b")
+
+
+def radiation_doses(tokens: list[Token], text: str, is_radiotherapy: Callable[[str], bool]) -> list[Token]:
     """"> 30 Gy chest radiation within 6 months", "pelvic radiotherapy ≥ 45 Gy", "radiotherapy
-    (≥ 30 Gy)": the radiotherapy (PROC) and its dose kept in words after it (CAVEAT), since a
-    procedure's record holds no dose — a patient without such radiotherapy is decided."""
+    (≥ 30 Gy)", "radiotherapy to more than 25% of bone marrow": the radiotherapy (PROC) and its
+    dose or extent kept in words after it (CAVEAT), since a procedure's record holds neither — a
+    patient without such radiotherapy is decided."""
     for k, t in enumerate(tokens):
         if t.type != "PROC" or not is_radiotherapy(t.value):
             continue
+        marrow = _MARROW.match(text, t.end_pos)
+        if marrow is not None:
+            end = next((j for j in range(k + 1, len(tokens)) if tokens[j].start_pos >= marrow.end()), len(tokens))
+            start = t.end_pos + len(marrow[0]) - len(marrow[0].lstrip())
+            return [*tokens[:k + 1], token("CAVEAT", "extent", start, marrow.end()), *tokens[end:]]
         if _dose_of_radiation(tokens, k - 3):
             said = token("CAVEAT", "dose", tokens[k - 3].start_pos, tokens[k - 1].end_pos)
             return [*tokens[:k - 3], t, said, *tokens[k + 1:]]
@@ -79,9 +92,24 @@ def radiation_doses(tokens: list[Token], is_radiotherapy: Callable[[str], bool])
     return tokens
 
 
-def amounts_of_treatment(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
-    """The cycles of a drug and the dose of a radiotherapy, each kept in words beside it."""
-    return radiation_doses(counted_cycles(tokens), lambda concept: vocab.is_a(concept, "radiotherapy"))
+def short_remissions(tokens: list[Token]) -> list[Token]:
+    """"Any other malignancy from which the patient has been disease-free for less than 5 years":
+    a cancer that went on within the last 5 years (WITHIN), as "unless disease-free for ≥ 5 years"
+    reads."""
+    for k, t in enumerate(tokens[:-3]):
+        if t.type == "REMISSION" and tokens[k + 1].type in ("LT", "LE") \
+                and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "TIMEUNIT"] \
+                and not (k and tokens[k - 1].type == "EXCEPT"):
+            within = token("WITHIN", "within", t.start_pos, tokens[k + 1].end_pos)
+            return [*tokens[:k], within, *tokens[k + 2:]]
+    return tokens
+
+
+def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
+    """The cycles of a drug and the dose or extent of a radiotherapy, each kept in words beside it;
+    a time disease-free shorter than a limit."""
+    tokens = radiation_doses(counted_cycles(tokens), text, lambda concept: vocab.is_a(concept, "radiotherapy"))
+    return short_remissions(tokens)
 
 
 # What the disease did on (or after) earlier treatment: progressed, relapsed, failed ("failed" is
