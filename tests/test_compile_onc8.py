@@ -36,6 +36,9 @@ READ = [
     # disease-free for less than a time: went on within it
     ("Any other malignancy from which the patient has been disease-free for less than 5 years", "exclusion",
      "condition malignancy [other] within 5 years before screening"),
+    # a cancer in complete remission: what its note says
+    ("Acute myeloid leukemia in complete remission", "inclusion", "condition acute_myeloid_leukemia [complete_remission]"),
+    ("Patients with multiple myeloma in CR", "inclusion", "condition multiple_myeloma [complete_remission]"),
     # days or half-lives without "whichever": either may be meant
     ("Investigational drug within 28 days or 5 half-lives prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
@@ -105,6 +108,9 @@ STAYS_WORDS = [
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
     ("Disease-free for less than 5 years", "inclusion"),
+    # which complete remission (CR1 is not CR2), or either remission
+    ("AML in first complete remission", "inclusion"),
+    ("Acute myeloid leukemia in complete remission or in partial remission", "inclusion"),
     # a list's "for X" of each would ask more of a patient who must have had them
     ("Prior chemotherapy or radiotherapy for cervical cancer", "inclusion"),
     ("No prior chemotherapy or radiotherapy for cervical cancer", "exclusion"),
@@ -202,3 +208,13 @@ def test_this_cancer_stays_words_where_the_trial_studies_several_or_any():
     for conditions in (("Breast Cancer", "Colorectal Cancer"), ("Solid Tumor",), ("Ovarian Cancer", "Cancer")):
         rules = _trial_rules(conditions, ("exclusion", "Prior chemotherapy for this cancer"))
         assert rules["E1"].startswith("text "), conditions
+
+
+def test_complete_remission_is_read_from_the_note():
+    rule = "condition acute_myeloid_leukemia [complete_remission]"
+    for note, truth in (("complete remission after induction", Truth.TRUE), ("CR1", Truth.TRUE),
+                        ("relapsed in 2024, now in complete remission", Truth.TRUE),
+                        ("partial remission", Truth.FALSE), ("relapsed after induction", Truth.FALSE),
+                        ("CRi", Truth.UNKNOWN), (None, Truth.UNKNOWN)):
+        aml = {"name": "AML", "onset": "2025-01-01", **({"note": note} if note else {})}
+        assert outcome(rule, "inclusion", complete=["conditions"], conditions=[aml]).truth is truth, note

@@ -30,6 +30,7 @@ QUALIFIER_WORDS = {
     "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
     "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
+    "complete_remission": "in complete remission",
 }
 
 
@@ -75,6 +76,14 @@ def recurring(entry: object, ctx: Context) -> bool:
 
 _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bquiescent\b|no evidence of disease"
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
+
+
+_COMPLETE_REMISSION = re.compile(r"\bcomplete (?:remission|response)\b|\bcr[12]?\b")
+
+
+# What says a cancer is not in complete remission now.
+_NOT_IN_REMISSION = re.compile(r"\bpartial (?:remission|response)\b|\brelaps|\brefractory\b|\bprogress|"
+                               r"\bactive disease\b|\bnot in remission\b")
 
 
 _PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b(?![- ]free)", re.IGNORECASE)
@@ -191,6 +200,13 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         return Truth.UNKNOWN
     if q == "primary":
         return Truth.TRUE if "primary" in note else (Truth.FALSE if "secondary" in note else Truth.UNKNOWN)
+    if q == "complete_remission":
+        # recorded, if at all, in the note: a partial remission, or a disease active again, is not
+        # one (CRi, with counts not recovered, is neither said to be nor not to be)
+        if _COMPLETE_REMISSION.search(note) and not NEGATED.search(note):
+            return Truth.TRUE
+        return Truth.FALSE if _NOT_IN_REMISSION.search(note) and not _COMPLETE_REMISSION.search(note) \
+            else Truth.UNKNOWN
     if q in ("first_line", "second_line"):
         words = q.split("_")[0], q.replace("_", "-"), q.replace("_", " ")
         return Truth.TRUE if any(w in note for w in words[1:]) else Truth.UNKNOWN
