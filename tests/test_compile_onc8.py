@@ -39,6 +39,10 @@ READ = [
     # a cancer in complete remission: what its note says
     ("Acute myeloid leukemia in complete remission", "inclusion", "condition acute_myeloid_leukemia [complete_remission]"),
     ("Patients with multiple myeloma in CR", "inclusion", "condition multiple_myeloma [complete_remission]"),
+    # a measurable lesion of a size: measurable disease, the size in words
+    ("At least one measurable lesion >= 10 mm", "inclusion", 'measurable_disease in {yes} and text ">= 10 mm"'),
+    ("At least one measurable lesion >= 1 cm in longest diameter", "inclusion",
+     'measurable_disease in {yes} and text ">= 1 cm in longest diameter"'),
     # days or half-lives without "whichever": either may be meant
     ("Investigational drug within 28 days or 5 half-lives prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
@@ -111,6 +115,7 @@ STAYS_WORDS = [
     # which complete remission (CR1 is not CR2), or either remission
     ("AML in first complete remission", "inclusion"),
     ("Acute myeloid leukemia in complete remission or in partial remission", "inclusion"),
+    ("No measurable lesion >= 10 mm", "exclusion"),
     # a list's "for X" of each would ask more of a patient who must have had them
     ("Prior chemotherapy or radiotherapy for cervical cancer", "inclusion"),
     ("No prior chemotherapy or radiotherapy for cervical cancer", "exclusion"),

@@ -560,10 +560,12 @@ class Settling(Reading):
             # (a dose of radiation: the radiotherapy, in its window too)
             had = p.node is None and (p.terminal == "MED" and p.window is None or p.terminal == "PROC") \
                 and set(p.quals) <= {"history", "current"} and p.dose is None and not p.variants
-            # ("progressed on at least 2 prior lines of therapy": the lines had, and the words on them)
-            lines_had = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=")
+            # ("progressed on at least 2 prior lines of therapy": the lines had, and the words on
+            # them; "a measurable lesion ≥ 10 mm": measurable disease, and its size in words)
+            implied = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=") \
+                or isinstance(p.node, Category) and p.node.concept == "measurable_disease"
             if p.negated or p.excluding or p.alternative is not None or not (
-                    had or lines_had or p.node is not None and _numeric(p.node, by_sex=True)):
+                    had or implied or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion

@@ -106,10 +106,10 @@ def short_remissions(tokens: list[Token]) -> list[Token]:
 
 
 def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
-    """The cycles of a drug and the dose or extent of a radiotherapy, each kept in words beside it;
-    a time disease-free shorter than a limit."""
+    """The cycles of a drug, the dose or extent of a radiotherapy and the size of a measurable lesion,
+    each kept in words beside it; a time disease-free shorter than a limit."""
     tokens = radiation_doses(counted_cycles(tokens), text, lambda concept: vocab.is_a(concept, "radiotherapy"))
-    return short_remissions(tokens)
+    return measurable_lesion_sizes(short_remissions(tokens), text)
 
 
 # What the disease did on (or after) earlier treatment: progressed, relapsed, failed ("failed" is
@@ -145,4 +145,28 @@ def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
             continue
         said = token("CAVEAT", "progressed on", t.start_pos, tokens[drug].end_pos)
         return [*tokens[:k], *tokens[count:drug + 1], said, *tokens[drug + 1:]]
+    return tokens
+
+
+_LESION_SIZE_UNITS = frozenset({"mm", "cm"})
+
+
+# "in (the) longest diameter", "in at least one dimension": how the size was measured
+_DIAMETER = re.compile(r"(?i)\s*(?:in|by)\s+(?:(?:the|its|at\s+least\s+one)\s+)?"
+                       r"(?:longest|largest|greatest|maximum|maximal|long-axis)?\s*(?:diameter|dimension|axis)\b")
+
+
+def measurable_lesion_sizes(tokens: list[Token], text: str) -> list[Token]:
+    """"At least one measurable lesion ≥ 10 mm (in longest diameter)": measurable disease (FLAG)
+    and the size kept in words after it (CAVEAT); a lesion that size is measurable, and whether
+    the patient's is that large a coordinator settles."""
+    for k, t in enumerate(tokens[:-3]):
+        kinds = [x.type for x in tokens[k + 1:k + 4]]
+        if not (t.type == "FLAG" and t.value == "measurable_disease" and kinds[0] in _AT_LEAST
+                and kinds[1:] == ["NUMBER", "UNIT"] and tokens[k + 3].value.lower() in _LESION_SIZE_UNITS):
+            continue
+        said = _DIAMETER.match(text, tokens[k + 3].end_pos)
+        end = said.end() if said else tokens[k + 3].end_pos
+        rest = next((j for j in range(k + 4, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
+        return [*tokens[:k + 1], token("CAVEAT", "size", tokens[k + 1].start_pos, end), *tokens[rest:]]
     return tokens
