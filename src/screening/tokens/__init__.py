@@ -8,7 +8,8 @@
    (:mod:`.lexicon`); then passes settle phrases that read as one and words whose role depends
    on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
    :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
-   lines), :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
+   lines), :mod:`.cancer` (cycles, doses of radiation, progression on lines, remission),
+   :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
    :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
 3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
    that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
