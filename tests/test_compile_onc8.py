@@ -68,6 +68,18 @@ READ = [
      'systemic therapy"'),
     ("Disease progression after more than 2 prior lines of therapy", "exclusion",
      'lines of therapy > 2 and text "progression after more than 2 prior lines of therapy"'),
+    ("Relapsed or refractory disease after at least 2 prior lines of systemic therapy", "inclusion",
+     'lines of therapy [systemic] >= 2 and text "Relapsed or refractory disease after at least 2 prior lines of '
+     'systemic therapy"'),
+    # a disease after lines: the lines, and the disease in the words
+    ("Relapsed or refractory multiple myeloma after at least 3 prior lines of therapy", "inclusion",
+     'lines of therapy >= 3 and text "Relapsed or refractory multiple myeloma after at least 3 prior lines of '
+     'therapy"'),
+    # transplants named by their source of cells, with "hematopoietic (stem) cell"
+    ("Has received a prior autologous or allogeneic hematopoietic stem cell transplant within 3 months", "exclusion",
+     "procedure autologous_stem_cell_transplantation [history] within 3 months before screening or procedure "
+     "allogeneic_stem_cell_transplantation [history] within 3 months before screening"),
+    ("Prior allogeneic HCT", "exclusion", "procedure allogeneic_stem_cell_transplantation [history]"),
     # progression within a time of a treatment: the treatment had, the time after it in words
     ("Disease progression during or within 6 months of platinum-based chemotherapy", "exclusion",
      'medication platinum_chemotherapy [history] and text "progression during or within 6 months of platinum-based '
@@ -109,6 +121,7 @@ STAYS_WORDS = [
     ("Progressed on no more than 2 lines of therapy", "inclusion"),
     ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
     ("No progression on at least 1 prior line of therapy", "inclusion"),
+    ("No metastatic breast cancer after at least 2 prior lines of chemotherapy", "exclusion"),
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
     ("Disease-free for less than 5 years", "inclusion"),

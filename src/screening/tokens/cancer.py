@@ -117,24 +117,36 @@ def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[To
 _PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed", "relapse", "refractory"})
 
 
-# The words between that and the count of lines: "on or after", "after or refractory to"
+# The words between that and the count of lines: "on or after", "after or refractory to",
+# "relapsed or refractory disease after"
 _ON_OR_AFTER_LINES = re.compile(r"(?i)(?:[\s,]|\b(?:on|after|following|during|to|or|and/or|while|"
-                                r"relapsed|refractory)\b)*")
+                                r"relapsed|refractory|disease)\b)*")
+
+
+# … and between a disease and the count: "multiple myeloma after at least 3 prior lines"
+_AFTER_LINES = re.compile(r"(?i)\s*(?:,\s*)?(?:after|following)\s+")
 
 
 def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
     """"Progressed on or after at least 2 prior lines of therapy", "failed at least one prior line
-    of systemic therapy", "relapsed after or refractory to ≥ 2 prior lines": the lines had (a lower
-    bound on lines of treatment) and what the disease did on them kept in words (CAVEAT) — a
-    course's outcome says whether it failed, not whether the disease progressed after it."""
+    of systemic therapy", "relapsed or refractory multiple myeloma after ≥ 3 prior lines": the
+    lines had (a lower bound on lines of treatment) and what the disease did on them kept in words
+    (CAVEAT) — a course's outcome says whether it failed, not whether the disease progressed after
+    it; a disease named is kept in the words too (which of its courses came before it the profile
+    does not say)."""
     for k, t in enumerate(tokens):
-        if t.type not in ("WORD", "QUAL") or t.value.lower() not in _PROGRESSED:
+        if t.type in ("WORD", "QUAL") and t.value.lower() in _PROGRESSED:
+            first, between = k, _ON_OR_AFTER_LINES
+            count = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")),
+                         None)
+        elif t.type == "COND" and k + 1 < len(tokens) and tokens[k + 1].type == "AFTER":
+            first, between, count = k, _AFTER_LINES, k + 2
+            while first and tokens[first - 1].type == "QUAL":
+                first -= 1  # "metastatic breast cancer after …"
+        else:
             continue
-        count = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")),
-                     None)
         if count is None or count + 2 >= len(tokens) or tokens[count].type not in _AT_LEAST \
-                or tokens[count + 1].type != "NUMBER" or not _ON_OR_AFTER_LINES.fullmatch(
-                    text, t.end_pos, tokens[count].start_pos):
+                or tokens[count + 1].type != "NUMBER" or not between.fullmatch(text, t.end_pos, tokens[count].start_pos):
             continue
         lines = count + 2 + (tokens[count + 2].type == "QUAL" and tokens[count + 2].value == "history")
         drug = lines + 1
@@ -143,8 +155,8 @@ def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
         if drug >= len(tokens) or tokens[lines].type != "LINES" or _CYCLES.match(tokens[lines].value) \
                 or tokens[drug].type != "MED" or float(tokens[count + 1].value) < 1:
             continue
-        said = token("CAVEAT", "progressed on", t.start_pos, tokens[drug].end_pos)
-        return [*tokens[:k], *tokens[count:drug + 1], said, *tokens[drug + 1:]]
+        said = token("CAVEAT", "progressed on", tokens[first].start_pos, tokens[drug].end_pos)
+        return [*tokens[:first], *tokens[count:drug + 1], said, *tokens[drug + 1:]]
     return tokens
 
 
