@@ -93,9 +93,7 @@ STAYS_WORDS = [
     # records recovery from a biologic
     ("At least 4 weeks since prior whole brain radiotherapy and recovered", "inclusion"),
     ("At least 4 weeks since prior biologic therapy and recovered", "inclusion"),
-    # days or half-lives without "whichever": which of the two counts is not said
-    ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion"),
-    ("Biologic therapy within 12 weeks or 5 half-lives prior to randomization", "exclusion"),
+    # (days or half-lives without "whichever": round 8 reads them, deciding what both would)
     # cycles or courses are not lines of treatment
     ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
     # a grade of one kind of therapy's toxicity is another fact; "no ongoing toxicity" is left as words

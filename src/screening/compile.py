@@ -40,6 +40,7 @@ from .nodes import (
     TreatmentLines,
     cohort_key,
     is_structured,
+    renamed,
     shifted,
     spanning,
     walk,
@@ -992,6 +993,8 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             rules[c.id], errors[c.id] = _unread(c, f"this exclusion repeats inclusion {twin} word for word")
             continue
         compiled = compile_criterion(c.text, c.kind)
+        named = _this_cancer_named(c, studied)
+        compiled = named or compiled
         if isinstance(compiled.rule, FreeText) and len(studied) == 1:
             own = _the_disease_studied(c, studied[0])
             if own is not None:
@@ -1026,7 +1029,8 @@ def compile_trial(trial: Trial, reviewed_rules: Mapping[str, str] | None = None)
             # "No more than 2 prior regimens" under "Chemotherapy": regimens of chemotherapy
             rules[c.id], errors[c.id] = _unread(c, f"the heading '{c.group.strip()}' says what the regimens are of")
             continue
-        rule = exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
+        # (the disease studied, once named for "this cancer", is not excepted from itself)
+        rule = compiled.rule if named else exempt_studied(compiled.rule, studied, heads_only=c.kind == "inclusion")
         if rule is None:
             rules[c.id], errors[c.id] = _unread(c, "the trial studies any cancer: which one is 'another' is not said")
             continue
@@ -1067,6 +1071,29 @@ def _the_disease_studied(c: Criterion, studied: str) -> Rule | None:
             or rule.window is not None or rule.lasting is not None or rule.grade is not None:
         return None
     return spanning(rule, Span(start=0, end=len(c.text.rstrip())))
+
+
+# "for this cancer", "their malignancy", "the current tumor": the cancer the patient is enrolled with
+_THIS_CANCER = re.compile(r"(?i)\b(?:this|their|his|her|the\s+current|the\s+present)\s+"
+                          r"(?:cancer|malignancy|tumou?r|neoplasm|disease)\b")
+
+
+def _this_cancer_named(c: Criterion, studied: Sequence[str]) -> CompiledCriterion | None:
+    """"Prior chemotherapy for this cancer" in a trial of breast cancer: read with the cancer the
+    trial studies named. Only where that is one cancer (the others named kinds of it), not a
+    cancer of any organ, and the words then read in full; otherwise "this cancer" may be another
+    of the trial's cancers than the one a course was given for."""
+    said = _THIS_CANCER.search(c.text)
+    vocab = load_vocabulary()
+    broadest = [s for s in studied if all(vocab.is_a(other, s) for other in studied)]
+    if said is None or len(broadest) != 1 or not vocab.is_a(broadest[0], _CANCER) \
+            or _generic_cancer(broadest[0], vocab) or _THIS_CANCER.search(c.text, said.end()):
+        return None
+    name = vocab.get(broadest[0]).name
+    compiled = compile_criterion(c.text[:said.start()] + name + c.text[said.end():], c.kind)
+    if not is_structured(compiled.rule):
+        return None
+    return CompiledCriterion(rule=renamed(compiled.rule, said.start(), said.end(), len(name)), errors=compiled.errors)
 
 
 def _permission_after(criteria: Sequence[Criterion], k: int, reviewed: Mapping[str, str]) -> Criterion | None:

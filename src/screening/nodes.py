@@ -32,7 +32,7 @@ Qualifier = Literal[
     "advanced", "locally_advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
     "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line",
     "recent", "stable", "responded", "end_stage", "decompensated", "life_threatening", "progressing",
-    "requiring_treatment", "other",
+    "requiring_treatment", "other", "complete_remission",
 ]
 
 
@@ -71,9 +71,10 @@ class TimeWindow(BaseModel):
     direction: Direction = "past"
     anchor: Anchor = "screening"
     # "within 30 days or 5 half-lives, whichever is longer": the drug's half-life is not known
-    # here, so only the side of the window the days settle is decided
+    # here, so only the side of the window the days settle is decided; "unsaid" ("within 28 days
+    # or 5 half-lives"): either may be meant, so only what both would decide is
     half_lives: float | None = None
-    whichever: Literal["longer", "shorter"] | None = None
+    whichever: Literal["longer", "shorter", "unsaid"] | None = None
 
     @model_validator(mode="after")
     def _half_lives_say_which(self) -> TimeWindow:
@@ -458,6 +459,16 @@ def spanning(node: Node, span: Span) -> Node:
     """The same rule with every span the one given (a rule read from words written partly
     elsewhere: "0 or 1" for "ECOG … 0 or 1", whose measure is named before)."""
     return _respanned(node, lambda _: span)
+
+
+def renamed(node: Node, start: int, end: int, length: int) -> Node:
+    """The same rule read from words where ``[start, end)`` of the criterion was written over by
+    a name ``length`` characters long ("breast cancer" for "this cancer"): what lies after the
+    name moves back, and what lies in it points at the words it stands for."""
+    def moved(at: int) -> int:
+        return at if at <= start else at - length + (end - start) if at >= start + length else min(at, end)
+
+    return _respanned(node, lambda span: Span(start=moved(span.start), end=moved(span.end)))
 
 
 def _respanned(node: Node, move: Callable[[Span], Span]) -> Node:

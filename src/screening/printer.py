@@ -53,7 +53,8 @@ def _window(w: TimeWindow | None) -> str:
     direction = "before" if w.direction == "past" else "after"
     span = f"{number(w.amount)} {w.unit}"
     if w.half_lives is not None:
-        span = f"{'max' if w.whichever == 'longer' else 'min'}({span}, {number(w.half_lives)} half-lives)"
+        bound = {"longer": "max", "shorter": "min", "unsaid": "either"}[w.whichever or "unsaid"]
+        span = f"{bound}({span}, {number(w.half_lives)} half-lives)"
     return f" within {span} {direction} {w.anchor}"
 
 

@@ -89,7 +89,7 @@ class _RuleReader(Transformer):
     def half_life_window(self, bound, amount, unit, half_lives, direction, anchor):
         return TimeWindow(amount=float(amount), unit=str(unit), direction="past" if direction == "before" else "future",
                           anchor=str(anchor), half_lives=float(half_lives),
-                          whichever="longer" if bound == "max" else "shorter")
+                          whichever={"max": "longer", "min": "shorter", "either": "unsaid"}[str(bound)])
 
     def compare(self, concept, op, value, *rest):
         unit = next((r for r in rest if isinstance(r, str)), None)

@@ -32,7 +32,8 @@ def window_words(window: TimeWindow) -> str:
     anchor = "" if window.anchor == "screening" else f" before {window.anchor.replace('_', ' ')}"
     unit = window.unit[:-1] if window.amount == 1 else window.unit
     if window.half_lives is not None:
-        unit += f" or {number(window.half_lives)} half-lives, whichever is {window.whichever},"
+        which = "which is not said" if window.whichever == "unsaid" else f"whichever is {window.whichever}"
+        unit += f" or {number(window.half_lives)} half-lives, {which},"
     return f"within {number(window.amount)} {unit}{anchor}"
 
 

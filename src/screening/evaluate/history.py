@@ -30,6 +30,7 @@ QUALIFIER_WORDS = {
     "equivalent": "or an equivalent",
     "planned": "planned", "treated": "treated", "earlier": "before the episode under study",
     "requiring_treatment": "requiring treatment", "other": "other than the disease under study",
+    "complete_remission": "in complete remission",
 }
 
 
@@ -75,6 +76,14 @@ def recurring(entry: object, ctx: Context) -> bool:
 
 _QUIESCENT = re.compile(r"\bremission\b|\bresolved\b|\bcured\b|\binactive\b|\bquiescent\b|no evidence of disease"
                         r"|\bNED\b|\bSVR", re.IGNORECASE)
+
+
+_COMPLETE_REMISSION = re.compile(r"\bcomplete (?:remission|response)\b|\bcr[12]?\b")
+
+
+# What says a cancer is not in complete remission now.
+_NOT_IN_REMISSION = re.compile(r"\bpartial (?:remission|response)\b|\brelaps|\brefractory\b|\bprogress|"
+                               r"\bactive disease\b|\bnot in remission\b")
 
 
 _PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b(?![- ]free)", re.IGNORECASE)
@@ -191,6 +200,13 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         return Truth.UNKNOWN
     if q == "primary":
         return Truth.TRUE if "primary" in note else (Truth.FALSE if "secondary" in note else Truth.UNKNOWN)
+    if q == "complete_remission":
+        # recorded, if at all, in the note: a partial remission, or a disease active again, is not
+        # one (CRi, with counts not recovered, is neither said to be nor not to be)
+        if _COMPLETE_REMISSION.search(note) and not NEGATED.search(note):
+            return Truth.TRUE
+        return Truth.FALSE if _NOT_IN_REMISSION.search(note) and not _COMPLETE_REMISSION.search(note) \
+            else Truth.UNKNOWN
     if q in ("first_line", "second_line"):
         words = q.split("_")[0], q.replace("_", "-"), q.replace("_", " ")
         return Truth.TRUE if any(w in note for w in words[1:]) else Truth.UNKNOWN
@@ -276,10 +292,10 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     start = window_start(window, ctx.as_of)
     if last is not None and last < start:
         # a window of "30 days or 5 half-lives, whichever is longer" may reach further back
-        return Truth.UNKNOWN if window.whichever == "longer" else Truth.FALSE
+        return Truth.UNKNOWN if window.whichever in ("longer", "unsaid") else Truth.FALSE
     if last is None and first is None:
         return Truth.UNKNOWN
-    if window.whichever == "shorter" and last is not None and last < ctx.as_of:
+    if window.whichever in ("shorter", "unsaid") and last is not None and last < ctx.as_of:
         return Truth.UNKNOWN  # … and one of "whichever is shorter" may not reach that far
     return Truth.TRUE
 

@@ -77,9 +77,10 @@ class ClauseReading(Reading):
                 and any(isinstance(n, TreatmentLines) for n in walk(part.node)):
             # "at least 2 lines of chemotherapy for metastatic disease": the lines given for it
             # (other words about the lines counted, which the count of all lines would overstate,
-            # leave it unread)
-            part.node = _lines_given_for(part.node, groups, rest[1:])
-            rest = rest[:1]
+            # leave it unread; what the disease did on them, "progressed on", stays beside them)
+            caveats = [p for p in rest[1:] if isinstance(p, tuple) and p[0] == "caveat"]
+            part.node = _lines_given_for(part.node, groups, [p for p in rest[1:] if not any(p is c for c in caveats)])
+            rest = [rest[0], *caveats]
         if negated and self.kind == "inclusion" and items[0].value.lower() in FALLING_SHORT:
             # "limited English proficiency" asked for: less than the attribute, which a patient
             # recorded with it may still have

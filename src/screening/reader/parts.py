@@ -159,7 +159,7 @@ ENTITY_QUALS = {
     "COND": {"active", "history", "current", "recurrent", "severe", "uncontrolled", "secondary", "hospitalized",
              "planned", "refractory", "treated", "moderate", "symptomatic", "asymptomatic", "chronic", "mild",
              "metastatic", "advanced", "locally_advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
-             "decompensated", "life_threatening", "progressing", "requiring_treatment", "other"},
+             "decompensated", "life_threatening", "progressing", "requiring_treatment", "other", "complete_remission"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
             "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},

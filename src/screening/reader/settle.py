@@ -34,6 +34,7 @@ from ..nodes import (
     TimeWindow,
     Titre,
     TookMedication,
+    TreatmentLines,
     Vaccinated,
     walk,
 )
@@ -528,7 +529,7 @@ class Settling(Reading):
                 raise Unreadable("a past shown by a value of the moment")
             node = AnyOf(items=(node, *p.shown_by), span=p.span)
         if p.linked and p.terminal in ("MED", "PROC"):
-            node = self._given_for(node, p, len(seq.parts))
+            node = self._given_for(node, p, seq)
         elif p.linked:
             if p.terminal != "COND" or p.node is not None or p.excluding or p.including or p.alternative is not None \
                     or p.caveats or p.unless or p.sites or len(seq.parts) > 1:
@@ -556,10 +557,15 @@ class Settling(Reading):
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
             # dexamethasone as standard of care": the drug, and how it is given)
-            had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
-                and p.window is None and p.dose is None and not p.variants
-            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
-                                                                              and _numeric(p.node, by_sex=True)):
+            # (a dose of radiation: the radiotherapy, in its window too)
+            had = p.node is None and (p.terminal == "MED" and p.window is None or p.terminal == "PROC") \
+                and set(p.quals) <= {"history", "current"} and p.dose is None and not p.variants
+            # ("progressed on at least 2 prior lines of therapy": the lines had, and the words on
+            # them; "a measurable lesion ≥ 10 mm": measurable disease, and its size in words)
+            implied = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=") \
+                or isinstance(p.node, Category) and p.node.concept == "measurable_disease"
+            if p.negated or p.excluding or p.alternative is not None or not (
+                    had or implied or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
@@ -674,16 +680,16 @@ class Settling(Reading):
             return None  # the same terms: with_limit has judged them
         return other, True
 
-    def _given_for(self, node: Rule, p: Part, parts: int) -> Rule:
+    def _given_for(self, node: Rule, p: Part, seq: Seq) -> Rule:
         """"Chemotherapy for advanced NSCLC", "radiotherapy for prostate cancer": what the
         treatment was given for, one condition after "for" (or a purpose after "as": "steroids as
-        an antiemetic"), on the one treatment named."""
+        an antiemetic"), on the one treatment named, or on each of a list that shares it."""
         linked = [n for n in p.linked if not isinstance(n, FreeText)]
         words = [n for n in p.linked if isinstance(n, FreeText)]
         if len(linked) != 1 or not isinstance(linked[0], HasCondition) or linked[0].concept is None \
                 or not all(w.text.lower().startswith(("for ", "as ")) and not POINTED_AT.search(w.text) for w in words) \
                 or not isinstance(node, (TookMedication, HadProcedure)) or p.excluding or p.including \
-                or p.sites or parts > 1:
+                or p.sites or any(q.linked != p.linked for q in seq.parts):
             raise Unreadable("what a treatment was for, said of what is not one treatment")
         given = linked[0]
         return node.model_copy(update={"given_for": Indication(concept=given.concept, qualifiers=given.qualifiers)})
@@ -1091,6 +1097,13 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 raise Unreadable("a reaction said after a list of drugs, of the last or of each")
             p.quals.extend(reaction_after)
             p.quals_after.extend(reaction_after)
+        if nxt.linked and not p.linked and p.terminal in ("MED", "PROC") and nxt.terminal in ("MED", "PROC") \
+                and (kind == "inclusion") == p.negated and seq.seps[k] in ("or", "comma", "andor") \
+                and (p.window is None or p.shared_window):
+            # "no prior chemotherapy or radiotherapy for breast cancer": what the treatments were
+            # given for, said after a list, is read of each where that can only exclude fewer;
+            # what a patient must have cannot tell (the other items are then left unread)
+            p.linked = list(nxt.linked)
         if nxt.caveats and not p.caveats and p.node is not None and nxt.node is not None \
                 and _numeric(p.node) and _numeric(nxt.node):
             # "SBP > 140 or DBP > 90 at two consecutive visits": how the values must be seen is

@@ -8,7 +8,8 @@
    (:mod:`.lexicon`); then passes settle phrases that read as one and words whose role depends
    on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
    :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
-   lines), :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
+   lines), :mod:`.cancer` (cycles, doses of radiation, progression on lines, remission),
+   :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
    :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
 3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
    that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
@@ -36,6 +37,7 @@ from .measures import (
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
     test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, within_range,
 )
+from .cancer import cancer_wording, progressed_after_lines
 from .normalise import Normalised, normalise
 from .people import (
     LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
@@ -147,7 +149,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = studies_and_procedures(tokens, text, vocab)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
-    tokens = during_or_within(named_study_start(half_lives(tokens), text), text)
+    tokens = during_or_within(named_study_start(half_lives(tokens, text), text), text)
     for settle in (units_per_body_surface, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    ages_with_a_lost_bound, age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
                    breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,
@@ -159,10 +161,11 @@ def tokenize(norm: Normalised) -> list[Token]:
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
                    lines_but_no_more):
         tokens = settle(tokens)
+    tokens = cancer_wording(tokens, text, vocab)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
                            treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
+                           progressed_on, progressed_after_lines, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
                            reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)

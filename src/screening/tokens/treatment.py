@@ -14,10 +14,17 @@ from .lexicon import COMPARATORS, LIST_JOINS, PEOPLE, TREATMENTS, load_lexicon, 
 from .periods import NAMED, NAME_SEPS, WINDOW_WORDS
 
 
-def half_lives(tokens: list[Token]) -> list[Token]:
-    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order) becomes the
-    time followed by one HALF_LIVES token whose value is "5 longer"; without "whichever" the
-    words are left as they are, for which of the two counts is not said."""
+_OR_IN_BRACKETS = re.compile(r"(?i)\s*or\s*")
+
+
+def _whichever(said: Token) -> str:
+    return "longer" if any(w in said.value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+
+
+def half_lives(tokens: list[Token], text: str) -> list[Token]:
+    """"30 days or 5 half-lives (of the drug), whichever is longer" (either order), "28 days (or 5
+    half-lives)" become the time followed by one HALF_LIVES token whose value is "5 longer";
+    without "whichever" it is "5 unsaid", for which of the two counts is not said."""
     out = list(tokens)
     k = 0
     while k < len(out):
@@ -29,6 +36,17 @@ def half_lives(tokens: list[Token]) -> list[Token]:
             end += 1
             if end < len(out) and out[end].type == "MED":
                 end += 1
+        if k >= 4 and [t.type for t in out[k - 4:k - 1]] == ["NUMBER", "TIMEUNIT", "LPAR"] \
+                and _OR_IN_BRACKETS.fullmatch(text, out[k - 2].end_pos, out[k - 1].start_pos):
+            # "28 days (or 5 half-lives, whichever is longer)": the brackets close on the half-lives
+            j = end + 1 if end < len(out) and out[end].type == "COMMA" else end
+            which = _whichever(out[j]) if j < len(out) and out[j].type == "WHICHEVER" else "unsaid"
+            close = j + 1 if which != "unsaid" else end
+            if close < len(out) and out[close].type == "RPAR":
+                marker = token("HALF_LIVES", f"{out[k - 1].value} {which}", out[k - 4].start_pos, out[close].end_pos)
+                out[k - 4:close + 1] = [*out[k - 4:k - 2], marker]
+            k += 1
+            continue
         if len(out) > k + 2 and out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
                 and out[k - 4].type == "NUMBER":
             time, lives, start = out[k - 4:k - 2], out[k - 1], k - 4  # "30 days or 5 half-lives"
@@ -51,11 +69,11 @@ def half_lives(tokens: list[Token]) -> list[Token]:
             anchor = out[end:end + 2] if [t.type for t in out[end:end + 2]] == ["BEFORE", "ANCHOR"] else []
             end += len(anchor)
         j = end + 1 if end < len(out) and out[end].type in ("COMMA", "LPAR") else end
-        if j >= len(out) or out[j].type != "WHICHEVER":
-            k += 1
-            continue
-        stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
-        which = "longer" if any(w in out[j].value.lower() for w in ("longer", "greater", "longest")) else "shorter"
+        if j < len(out) and out[j].type == "WHICHEVER":
+            stop = j + 1 if j + 1 < len(out) and out[j + 1].type in ("COMMA", "RPAR") else j
+            which = _whichever(out[j])
+        else:
+            stop, which = end - 1, "unsaid"
         marker = token("HALF_LIVES", f"{lives.value} {which}", out[start].start_pos, out[stop].end_pos)
         out[start:stop + 1] = [*time, marker, *anchor]
         k = start + 3 + len(anchor)
@@ -124,22 +142,30 @@ _PROGRESSED = frozenset({"progressed", "progression", "progressing", "relapsed",
 _PROGRESSION_KIND = frozenset({"radiographic", "radiological", "radiologic", "clinical", "objective", "documented"})
 
 
-_ON_OR_AFTER = re.compile(r"(?i)\s*(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?\s+"
+_ON_OR_AFTER = re.compile(r"(?i)\s*(?:(?:on|during|after|following|while\s+on)(?:\s+or\s+(?:after|following))?"
+                          # "(during or) within 6 months of (completing)": a time after the treatment
+                          r"|(?:(?:on|during)\s+or\s+)?within\s+\d+\s+(?:days|weeks|months)\s+(?:of|after|following)"
+                          r"(?:\s+(?:completing|completion\s+of|the\s+(?:last|final)\s+dose\s+of))?)\s+"
                           r"(?:(?:treatment|therapy)\s+with\s+)?"
                           r"(?:(?:at\s+least\s+(?:one|1)|(?:≥|>=)\s*1|one|a|an|the|any|prior|previous)\s+)*"
                           # "on at least one prior line of chemotherapy": having had it, as one course is
                           r"(?:(?:line|regimen|course)\s+of\s+)?")
 
 
+# (what may stand between: the words themselves are checked against _ON_OR_AFTER)
+_ON_OR_AFTER_TOKENS = frozenset({"OR", "AFTER", "QUAL", "WITHIN", "NUMBER", "TIMEUNIT", "OF", "ABLE", "WORD"})
+
+
 def progressed_on(tokens: list[Token], text: str) -> list[Token]:
     """"Progressed on or after prior platinum-based chemotherapy", "radiographic progression on or
-    after androgen deprivation therapy": the treatment was had (which the medications tell), and
+    after androgen deprivation therapy", "progression within 6 months of completing platinum-based
+    chemotherapy": the treatment was had (which the medications tell), and
     the progression on it is kept in the criterion's words (a course's outcome says whether it
     failed, not whether the disease progressed after it)."""
     for k, t in enumerate(tokens):
         if not (t.type == "WORD" and t.value.lower() in _PROGRESSED):
             continue
-        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL")), None)
+        drug = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in _ON_OR_AFTER_TOKENS), None)
         if drug is None or tokens[drug].type != "MED" \
                 or not _ON_OR_AFTER.fullmatch(text[t.end_pos:tokens[drug].start_pos]) \
                 or any(x.type == "QUAL" and x.value != "history" for x in tokens[k + 1:drug]) \
