@@ -28,6 +28,7 @@ from .nodes import (
     Exemption,
     FreeText,
     HadProcedure,
+    HasAttribute,
     HasCondition,
     Judgement,
     NoRequirement,
@@ -111,6 +112,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
     function_heads: list[int] = []  # nodes that are an "adequate organ function as follows:" head
     after_note = False  # the clause before said what need not be done ("No HIV testing is required")
+    defining = False  # in a definition and the items it lists ("… methods include: pill; IUD; …")
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
@@ -119,6 +121,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # "… may be enrolled. Non-childbearing potential is defined as pre-menarche, …":
             # what the profile's childbearing potential stands for, which asks nothing more
             continue
+        if _DEFINES_A_TERM.match(words) or defining and not _ASKS_AGAIN.search(words):
+            # what a term means, and the items it lists ("intrauterine device", "male
+            # sterilization"): read as requirements they would fail whoever has none of them
+            defining = True
+            continue
+        defining = False
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
                 or _NOT_REQUIRED.match(words):
             after_note = not _list_label(clause, words)
@@ -264,6 +272,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if not nodes:
         stripped = text.strip()
         rule: Rule = FreeText(text=stripped, span=Span(start=0, end=len(text)))
+        if defining:  # definitions only, each asking nothing
+            rule = NoRequirement(says="defines", text=stripped, span=Span(start=0, end=len(text)))
         return CompiledCriterion(rule=rule, errors=tuple(errors))
     if kind == "inclusion":
         nodes = _looser_limits_for_some(nodes, vocab)
@@ -324,6 +334,8 @@ def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
         return NoRequirement(says="refers", text=words, span=whole)
     if _NOT_REQUIRED.match(words):
         return NoRequirement(says="allows", text=words, span=whole)
+    if _DEFINES_A_TERM.match(words):
+        return NoRequirement(says="defines", text=words, span=whole)
     permits = _PERMITS.search(words) or (_ELIGIBLE.search(words) if kind == "exclusion" else None)
     if permits is None or permits.start() == 0:
         return None
@@ -591,6 +603,32 @@ _NOT_REQUIRED = re.compile(r"^(?![^.;:]*\b(?:who|that|which|must|should|needs?|h
 _CONFIRMING_TEST = re.compile(r"^\W*if\s+(?:a|the)\s+urine\s+(?:pregnancy\s+)?test\s+(?:is\s+positive|"
                               r"cannot\s+be\s+confirmed\s+as\s+negative|is\s+not\s+negative)[^.;:]*\bserum\s+"
                               r"(?:pregnancy\s+)?test\b[^.;:]*$", re.IGNORECASE)
+# A sentence that says what a term the other items use means, and asks nothing itself: "A woman
+# is considered of childbearing potential if she is postmenarchal, …", "Postmenopausal is defined
+# as …", "Highly effective methods of contraception include: …", "Periodic abstinence and
+# withdrawal are not acceptable methods of contraception". (Not where it asks something too: "…
+# and must use contraception".)
+_PERSON = r"(?:wom[ae]n|females?|girls?|m[ae]n|males?|participants?|subjects?|patients?)"
+_STATE = (r"(?:(?:non-?\s?|not\s+of\s+)?child-?\s?bearing\s+potential|of\s+(?:non-?\s?)?reproductive\s+potential"
+          r"|(?:in)?fertile|WOCBP|WONCBP|(?:post|pre|peri)-?\s?menopausal|(?:surgically\s+)?sterile)")
+_HOW_EFFECTIVE = r"(?:highly\s+effective|effective|acceptable|adequate|reliable|approved)"
+_METHODS = (rf"(?:(?:{_HOW_EFFECTIVE}\s+)?(?:(?:contraceptive|contraception|birth\s+control)\s+(?:methods?|measures)"
+            r"|(?:methods?|forms?)\s+of\s+(?:contraception|birth\s+control)|contraception|contraceptives)"
+            rf"|(?:{_HOW_EFFECTIVE}|such)\s+methods)")
+_TERM = (rf"(?:(?:an?|the)\s+)?(?:{_PERSON}\s+(?:of\s+|who\s+(?:is|are)\s+(?:of\s+)?)?)?"
+         rf"(?:{_STATE}|(?:post-?\s?)?menopause|(?:surgical\s+)?sterili[sz]ation|{_METHODS})(?:\s+(?:status|state))?")
+_DEFINES_A_TERM = re.compile(
+    r"^(?!.*\b(?:must|should|shall|requir\w*|agrees?|willing|need\s+to|ha(?:s|ve)\s+to|eligible|exclu\w*)\b)"
+    rf"\W*(?:note\s*:\s*)?(?:{_TERM}\s+(?:is|are)\s+(?:defined|considered|understood)\s+as\b"
+    rf"|(?:an?\s+)?{_PERSON}\s+(?:is|are)\s+(?:considered|deemed)\s+(?:to\s+be\s+)?(?:of\s+)?{_STATE}\s+"
+    r"(?:if|when|unless|after|following)\b"
+    rf"|(?:examples\s+of\s+)?{_METHODS}\s+(?:include|includes|are\s+as\s+follows)\b"
+    rf"|the\s+definition\s+of\s+{_TERM}\b"
+    r"|[^;]*?\b(?:is|are)\s+not\s+(?:considered\s+)?(?:an?\s+)?(?:acceptable|adequate|effective|highly\s+effective"
+    r"|reliable)\s+(?:methods?|forms?)\s+of\s+(?:contraception|birth\s+control)\W*$)", re.IGNORECASE)
+# What turns back from a definition's items to what is asked: a requirement in so many words.
+_ASKS_AGAIN = re.compile(r"\b(?:must|should|shall|required|agrees?|willing|unwilling|need\s+to|ha(?:s|ve)\s+to"
+                         r"|not\s+(?:be\s+)?(?:pregnant|breast-?\s?feeding|lactating))\b", re.IGNORECASE)
 _SEX = r"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:subjects|patients|participants|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
@@ -858,6 +896,12 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
                     span=span)
         return Conditional(when=who, then=FreeText(text=norm.text[clause[0].start_pos:clause[-1].end_pos], span=span),
                            span=span)
+    if kind == "exclusion" and types in (["MALE", "SUBGROUP"], ["SUBGROUP"]) \
+            and clause[-1].value in _EXCLUDED_AS_NAMED:
+        # "Male subjects with pregnant partners": the men are excluded for that alone
+        span = norm.span(clause[0].start_pos, clause[-1].end_pos)
+        group = HasAttribute(concept=clause[-1].value, span=span)
+        return AllOf(items=(Status(field="male", span=span), group), span=span) if types[0] == "MALE" else group
     negated = types[:1] == ["NEG"]
     if types[negated:] not in (["FEMALE", "CBP"], ["CBP"]):
         return None
@@ -865,6 +909,12 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
     rule: Rule = AllOf(items=(Status(field="female", span=span), Status(field="childbearing_potential", span=span)),
                        span=span)
     return Not(item=rule, span=span) if negated else rule
+
+
+# The groups of men a list of exclusions names for what they are, with nothing asked of them (a
+# female partner of childbearing potential, by contrast, heads what is asked: "… who will not use
+# a condom", and alone may be a heading whose items were split off).
+_EXCLUDED_AS_NAMED = frozenset({"partner_pregnant"})
 
 
 # What a definition of not being able to conceive is written in ("postmenopausal for at least

@@ -15,8 +15,9 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 
 
 # What may say for how long contraception is to be used ("during the study and for at least 120
-# days after the last dose", "from screening until 90 days after the last dose of study drug").
-_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT",
+# days after the last dose", "from screening until 90 days after the last dose of study drug", "for
+# up to 4 weeks after the study").
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "LE", "NUMBER", "TIMEUNIT",
                             "AFTER", "BEFORE",
                             "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 
@@ -70,8 +71,8 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
                     and types[rate + 4:rate + 5] == ["TIMEUNIT"]:
                 k += rate + 5  # "with a failure rate of < 1% per year": highly effective
                 continue
-            if words[:1] == ["prevent"] and types[1:2] == ["PREGNANT"]:
-                k += 2  # "to prevent pregnancy"
+            if words[:1] in (["prevent"], ["avoid"]) and types[1:2] == ["PREGNANT"]:
+                k += 2  # "to prevent pregnancy", "to avoid pregnancy"
                 continue
             if t.type == "COMPLY" and t.value.lower() in ("this protocol", "the protocol"):
                 k += 1  # "as detailed in Appendix 4 of this protocol": which methods, not a promise to comply
@@ -732,4 +733,55 @@ def ages_by_word(tokens: list[Token]) -> list[Token]:
             continue
         out.insert(first, token("MEASURE", "age", out[first].start_pos, out[first].start_pos))
         break
+    return out
+
+
+def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
+    """The women who could conceive named apart from what is asked of them: as a heading
+    ("Women of childbearing potential: negative pregnancy test and contraception", its colon the
+    "then" of "For women of childbearing potential: …") or in a bracket that ends the sentence
+    ("Negative pregnancy test (women of childbearing potential only)", as "… in women of
+    childbearing potential" is written; "only" is dropped as after "(women only)")."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        opens = not out or out[-1].type in ("PERIOD", "SEMI")
+        who = skip_over(tokens, k, ("FEMALE",))
+        if opens and who < len(tokens) - 2 and tokens[who].type == "CBP" and tokens[who + 1].type == "COLON":
+            out.extend(tokens[k:who + 1])
+            out.append(retyped(tokens[who + 1], "THEN", ":"))
+            k = who + 2
+            continue
+        who = skip_over(tokens, k + 1, ("FEMALE",)) if t.type == "LPAR" else k
+        shut = who + 1
+        if who > k and shut < len(tokens) and tokens[who].type == "CBP" and tokens[shut].type == "RPAR" \
+                and out and out[-1].type not in ("PERIOD", "SEMI", "COLON") \
+                and (shut + 1 == len(tokens) or tokens[shut + 1].type in ("PERIOD", "SEMI")):
+            out.extend(tokens[k + 1:shut])
+            k = shut + 1
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+_FATHERING = frozenset({"father", "fathering"})
+
+
+def pregnancy_or_fathering_planned(tokens: list[Token]) -> list[Token]:
+    """"Planning to become pregnant or (to) father a child during the study": a plan of either
+    parent, which the one attribute plans_pregnancy holds (its name says both); the token then
+    spans the father too, so the reader does not take it as a woman's plan only."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.type == "ATTR" and t.value == "plans_pregnancy" and k + 2 < len(tokens) and tokens[k + 1].type == "OR" \
+                and _is_word(tokens[k + 2], *_FATHERING) and (k + 3 == len(tokens) or tokens[k + 3].type != "WORD"):
+            out.append(token("ATTR", t.value, t.start_pos, tokens[k + 2].end_pos))  # ("a child" is filler)
+            k += 3
+            continue
+        out.append(t)
+        k += 1
     return out

@@ -1,0 +1,143 @@
+"""Pregnancy, contraception, breastfeeding and childbearing potential, eighth round (after
+tests/test_compile_repro7.py). Criterion text → canonical rule, what the reading means for a
+patient, and the near misses that must stay free text."""
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.nodes import is_structured
+from screening.printer import to_text
+
+from made_up import outcome
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # when a pregnancy test is taken: the profile records the status now, so a second time ("or
+    # Day 1", "and prior to dosing on Day 1") or "on enrollment" asks nothing more
+    ("Positive pregnancy test at screening or Day 1", "exclusion", "pregnant"),
+    ("Negative pregnancy test at screening or Day 1", "inclusion", "not pregnant"),
+    ("Women of childbearing potential must have a negative urine pregnancy test at screening and prior to dosing on "
+     "Day 1", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Negative pregnancy test on enrollment", "inclusion", "not pregnant"),
+    # the women who could conceive named in a closing bracket, or as a heading
+    ("Negative serum or urine pregnancy test within 7 days prior to randomization (women of childbearing potential "
+     "only)", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Negative pregnancy test (WOCBP only)", "inclusion", "if (female and childbearing_potential) then not pregnant"),
+    ("Positive pregnancy test (women of childbearing potential only)", "exclusion",
+     "female and childbearing_potential and pregnant"),
+    ("Women of childbearing potential: negative pregnancy test and use of highly effective contraception",
+     "inclusion", "if (female and childbearing_potential) then (not pregnant and contraception)"),
+    ("Women of childbearing potential: positive pregnancy test or not using contraception", "exclusion",
+     "female and childbearing_potential and (pregnant or not contraception)"),
+    # what contraception is for, and for how long, are not recorded
+    ("Women of childbearing potential who are unwilling or unable to use an acceptable method of contraception to "
+     "avoid pregnancy for the entire study period and for up to 4 weeks after the study", "exclusion",
+     "female and childbearing_potential and not contraception"),
+    ("Women of childbearing potential must agree to use contraception to avoid pregnancy", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    # a pregnant partner: in an exclusion, the men are named for that alone
+    ("Male subjects with pregnant partners", "exclusion", "male and attribute partner_pregnant"),
+    ("Men whose partners are pregnant", "exclusion", "male and attribute partner_pregnant"),
+    ("Male participants whose female partners are pregnant or breastfeeding", "exclusion",
+     "male and attribute partner_pregnant"),
+    # a plan of either parent: the one attribute, not a woman's plan only
+    ("Planning to become pregnant or father a child during the study", "exclusion", "attribute plans_pregnancy"),
+    ("Intention to become pregnant or to father a child during the study", "exclusion", "attribute plans_pregnancy"),
+    ("Intends to become pregnant or to father a child within 6 months after the last dose", "exclusion",
+     "attribute plans_pregnancy"),
+    ("Pregnant, breastfeeding, or planning to become pregnant or father a child during the study", "exclusion",
+     "pregnant or breastfeeding or attribute plans_pregnancy"),
+    ("No plans to become pregnant or father a child during the study", "inclusion", "not attribute plans_pregnancy"),
+    ("Women planning to become pregnant", "exclusion", "female and attribute plans_pregnancy"),
+])
+def test_reproduction_wording(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # a definition alone says what a term the other items use means, and asks nothing
+    ("A woman is considered of childbearing potential if she is postmenarchal, has not reached a postmenopausal "
+     "state (≥ 12 continuous months of amenorrhea with no identified cause other than menopause), and has not "
+     "undergone surgical sterilization (removal of ovaries and/or uterus)", "inclusion", None),
+    ("Women of childbearing potential are defined as all women physiologically capable of becoming pregnant",
+     "exclusion", None),
+    ("Non-childbearing potential is defined as pre-menarche, hysterectomy or post-menopause.", "inclusion", None),
+    ("Postmenopausal is defined as no menses for 12 months without an alternative medical cause", "inclusion", None),
+    ("Highly effective methods of contraception include: combined hormonal contraception, IUD, bilateral tubal "
+     "occlusion, vasectomized partner and sexual abstinence", "inclusion", None),
+    ("Periodic abstinence (e.g., calendar, ovulation, symptothermal, or postovulation methods) and withdrawal are not "
+     "acceptable methods of contraception.", "inclusion", None),
+    # after a requirement, the definition and the items it lists add nothing to it (read as
+    # items, "intrauterine device" would fail every woman without one)
+    ("Women of childbearing potential must use highly effective contraception. Highly effective methods include: "
+     "combined hormonal contraception; intrauterine device; vasectomised partner; sexual abstinence.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("Female participants of childbearing potential must use a highly effective method of contraception. A woman is "
+     "considered of childbearing potential if she is postmenarchal, has not reached a postmenopausal state, and has "
+     "not undergone surgical sterilization.", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Pregnant or breastfeeding. Postmenopausal is defined as 12 months of amenorrhea.", "exclusion",
+     "pregnant or breastfeeding"),
+    # a definition that asks something too is read for what it asks
+    ("Women of childbearing potential are defined as women who are not postmenopausal and must use contraception",
+     "inclusion", "if childbearing_potential then contraception"),
+    # a requirement after the items is read again
+    ("Highly effective methods of contraception include: pill; IUD. Men must use a condom.", "inclusion",
+     "if male then contraception"),
+    ("WOCBP is defined as a premenopausal female capable of becoming pregnant; WOCBP must use contraception",
+     "inclusion", "if (female and childbearing_potential) then contraception"),
+])
+def test_definitions_ask_nothing(text, kind, rule):
+    read = compile_criterion(text, kind).rule
+    if rule is None:
+        assert to_text(read).startswith("asks_nothing defines ")
+    else:
+        assert to_text(read) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # a test at a time still to come
+    ("Negative pregnancy test at screening and before each dose", "inclusion"),
+    # the men alone, in an inclusion (a heading, or the men the trial takes?), or before a colon
+    ("Male subjects with pregnant partners", "inclusion"),
+    ("Male subjects with pregnant partners:", "exclusion"),
+    # a heading with nothing after it
+    ("Women of childbearing potential:", "inclusion"),
+    # a plan named in words the fathering does not end
+    ("Planning to become pregnant or father baby", "exclusion"),
+    # "postmenopausal, defined as" age or amenorrhea: broader than a record of menopause
+    ("Postmenopausal women, defined as age ≥ 60 years or amenorrhea for at least 12 months", "inclusion"),
+])
+def test_what_stays_words(text, kind):
+    assert not is_structured(compile_criterion(text, kind).rule)
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "male", "attributes": {"has a pregnant partner": True}}, Truth.TRUE),
+    ({"sex": "male", "attributes": {"has a pregnant partner": False}}, Truth.FALSE),
+    ({"sex": "male"}, Truth.UNKNOWN),
+    ({"sex": "female"}, Truth.FALSE),  # a woman is not one of the men named
+])
+def test_men_with_a_pregnant_partner(profile, truth):
+    assert outcome("male and attribute partner_pregnant", "exclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile", [
+    {"sex": "female", "childbearing_potential": True, "contraception": False},
+    {"sex": "male"},
+    {},
+])
+def test_a_definition_passes_everyone(profile):
+    rule = 'asks_nothing defines "Postmenopausal is defined as 12 months of amenorrhea"'
+    assert outcome(rule, "inclusion", **profile).truth is Truth.TRUE
+    assert outcome(rule, "exclusion", **profile).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "male", "attributes": {"planning a pregnancy or to father a child": True}}, Truth.TRUE),
+    ({"sex": "male", "attributes": {"planning a pregnancy or to father a child": False}}, Truth.FALSE),
+    ({"sex": "female", "attributes": {"planning a pregnancy or to father a child": True}}, Truth.TRUE),
+    ({"sex": "male"}, Truth.UNKNOWN),
+])
+def test_either_parents_plan_excludes(profile, truth):
+    assert outcome("attribute plans_pregnancy", "exclusion", **profile).truth is truth
