@@ -50,6 +50,45 @@ from made_up import outcome
      "pregnant or breastfeeding or attribute plans_pregnancy"),
     ("No plans to become pregnant or father a child during the study", "inclusion", "not attribute plans_pregnancy"),
     ("Women planning to become pregnant", "exclusion", "female and attribute plans_pregnancy"),
+    # how a pregnancy is shown says no more than "pregnant"
+    ("Pregnancy (confirmed by a positive pregnancy test)", "exclusion", "pregnant"),
+    ("Pregnant, as confirmed by a positive serum pregnancy test", "exclusion", "pregnant"),
+    ("Current pregnancy (documented by pregnancy testing within 24 hours prior to pilot studies and 24 hours prior to "
+     "scanning)", "exclusion", "pregnant"),
+    ("Pregnant (as confirmed by positive serum pregnancy test at screening) or breastfeeding", "exclusion",
+     "pregnant or breastfeeding"),
+    # not of childbearing potential, the ways of it named in brackets or after "i.e."
+    ("Women must be of non-child-bearing potential (postmenopausal or surgically sterile)", "inclusion",
+     "if female then not childbearing_potential"),
+    ("Female subjects must be of non-childbearing potential, i.e. surgically sterilized or postmenopausal for at "
+     "least 1 year", "inclusion", "if female then not childbearing_potential"),
+    # "at least 2 years postmenopausal": for at least 2 years, and only the menopause
+    ("Women must be surgically sterile or at least 2 years postmenopausal", "inclusion",
+     "if female then (procedure surgical_sterilization or condition menopause lasting >= 2 years)"),
+    ("Females must be at least 1 year postmenopausal or surgically sterile", "inclusion",
+     "if female then (condition menopause lasting >= 1 years or procedure surgical_sterilization)"),
+    ("Females must be at least 1 year postmenopausal, surgically sterile, or using effective contraception",
+     "inclusion", "if (female and childbearing_potential) then contraception"),
+    # premenopausal: not postmenopausal (the "not" reaching nothing after it)
+    ("Premenopausal women", "inclusion", "if female then not condition menopause"),
+    ("Pre- or perimenopausal women", "inclusion", "if female then not condition menopause"),
+    ("Premenopausal women with hormone receptor-positive breast cancer", "inclusion",
+     "if female then (not condition menopause and condition hormone_receptor_positive_breast_cancer)"),
+    ("Pre-menopausal female patients aged 18 to 45 years", "inclusion",
+     "if female then (not condition menopause and (age >= 18 years and age <= 45 years))"),
+    ("Premenopausal women with breast cancer", "exclusion", "female and (not condition menopause and condition "
+     "breast_cancer)"),
+    # how effective, which barrier, what a donation is for: not recorded
+    ("Women of childbearing potential must use a highly effective method of contraception (failure rate < 1% per "
+     "year)", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Men must agree to use a condom with spermicide", "inclusion", "if male then contraception"),
+    ("Male subjects must be surgically sterile or agree to use a double barrier method of contraception",
+     "inclusion", "if male then (procedure surgical_sterilization or contraception)"),
+    ("Female participants must agree not to donate eggs (ova, oocytes) for the purpose of assisted reproduction "
+     "during the study and for 6 months after the last dose", "inclusion",
+     "if female then attribute no_gamete_donation"),
+    ("Male participants must agree not to donate sperm for the purpose of reproduction during the study",
+     "inclusion", "if male then attribute no_gamete_donation"),
 ])
 def test_reproduction_wording(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -105,6 +144,12 @@ def test_definitions_ask_nothing(text, kind, rule):
     ("Women of childbearing potential:", "inclusion"),
     # a plan named in words the fathering does not end
     ("Planning to become pregnant or father baby", "exclusion"),
+    # before or after: the "not" would reach both
+    ("Premenopausal or postmenopausal women", "inclusion"),
+    ("Pre- or post-menopausal women", "inclusion"),
+    ("Premenopausal women with breast cancer or ovarian cancer", "inclusion"),
+    # how the pregnancy is shown, other than by a test
+    ("Pregnant, as confirmed by ultrasound", "exclusion"),
     # "postmenopausal, defined as" age or amenorrhea: broader than a record of menopause
     ("Postmenopausal women, defined as age ≥ 60 years or amenorrhea for at least 12 months", "inclusion"),
 ])
@@ -141,3 +186,28 @@ def test_a_definition_passes_everyone(profile):
 ])
 def test_either_parents_plan_excludes(profile, truth):
     assert outcome("attribute plans_pregnancy", "exclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "female", "conditions": [{"name": "menopause"}]}, Truth.FALSE),
+    ({"sex": "female", "conditions": [{"name": "surgical menopause"}]}, Truth.FALSE),
+    # menopause is seldom listed: a complete list without it does not say she is premenopausal
+    ({"sex": "female", "complete": ["conditions"], "conditions": []}, Truth.UNKNOWN),
+    ({"sex": "female", "conditions": [{"name": "perimenopause"}]}, Truth.UNKNOWN),
+    ({"sex": "male"}, Truth.TRUE),
+])
+def test_premenopausal_women_fails_only_the_postmenopausal(profile, truth):
+    assert outcome("if female then not condition menopause", "inclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    # sterilized weeks ago: the two years are the menopause's, not the sterilization's
+    ({"sex": "female", "procedures": [{"name": "tubal ligation", "date": "2026-11-01"}]}, Truth.TRUE),
+    ({"sex": "female", "conditions": [{"name": "menopause", "onset": "2023-01-01"}]}, Truth.TRUE),
+    # not two years yet (and the menopause seldom listed, so another entry is not ruled out)
+    ({"sex": "female", "complete": ["procedures", "conditions"], "procedures": [],
+      "conditions": [{"name": "menopause", "onset": "2026-01-01"}]}, Truth.UNKNOWN),
+])
+def test_years_postmenopausal_are_the_menopauses(profile, truth):
+    rule = "if female then (procedure surgical_sterilization or condition menopause lasting >= 2 years)"
+    assert outcome(rule, "inclusion", **profile).truth is truth

@@ -924,11 +924,15 @@ _DEFINITION_TOKENS = frozenset({"COND", "PROC", "OR", "COMMA", "AND", "WORD", "N
 
 
 def _definition_only(types: list[str]) -> bool:
-    """Nothing, or a definition: "(defined as …)", ", i.e. …", ": …"."""
+    """Nothing, or a definition: "(defined as …)", ", i.e. …", ": …", "(postmenopausal or
+    surgically sterile)"."""
     if not types:
         return True
     if types[0] == "COLON":  # "…: surgically sterile or postmenopausal"
         return set(types[1:]) <= _DEFINITION_TOKENS
+    if types[0] == "LPAR" and types[-1] == "RPAR" or types[0] == "INCLUDING":
+        # the ways of not being able to conceive named in brackets, or after "i.e."
+        return set(types[1:]) <= _DEFINITION_TOKENS | {"INCLUDING"}
     k = 1 if types[0] in ("COMMA", "LPAR") else 0
     return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
 

@@ -62,14 +62,15 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
     while k < len(tokens):
         t = tokens[k]
         if out and out[-1].type == "CONTRACEPTION":
-            types = [x.type for x in tokens[k:k + 7]]
-            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k:k + 7]]
+            bracketed = t.type == "LPAR"  # "(failure rate < 1% per year)"
+            types = [x.type for x in tokens[k + bracketed:k + bracketed + 8]]
+            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k + bracketed:k + bracketed + 8]]
             rate = 1 + (words[1:2] == ["rate"])
             if words[:1] == ["failure"] and types[rate:rate + 1] in (["LT"], ["LE"]) \
-                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] and tokens[k + rate + 2].value == "%" \
-                    and words[rate + 3:rate + 4] == ["per"] \
-                    and types[rate + 4:rate + 5] == ["TIMEUNIT"]:
-                k += rate + 5  # "with a failure rate of < 1% per year": highly effective
+                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] \
+                    and tokens[k + bracketed + rate + 2].value == "%" and words[rate + 3:rate + 4] == ["per"] \
+                    and types[rate + 4:rate + 5] == ["TIMEUNIT"] and (not bracketed or types[rate + 5:rate + 6] == ["RPAR"]):
+                k += rate + 5 + 2 * bracketed  # "with a failure rate of < 1% per year": highly effective
                 continue
             if words[:1] in (["prevent"], ["avoid"]) and types[1:2] == ["PREGNANT"]:
                 k += 2  # "to prevent pregnancy", "to avoid pregnancy"
@@ -121,6 +122,7 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             out.append(tokens[k])
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
+            k += _donation_purpose(tokens, k)  # (the period follows the purpose)
             j = k + 1
             if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") and _period_goes_on(tokens, j + 1):
                 j += 1  # "…, for the duration of study and 1 week after"
@@ -150,6 +152,15 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
                 continue
         k += 1
     return [retyped(t, "WORD", t.value) if t.type == "PERIOD_STATED" else t for t in out]
+
+
+def _donation_purpose(tokens: list[Token], k: int) -> int:
+    """How many tokens after not donating (at ``k``) say "for the purpose of (assisted)
+    reproduction", what any donation of sperm or eggs is for."""
+    if tokens[k].value != "no_gamete_donation" or k + 2 >= len(tokens) or not _is_word(tokens[k + 1], "purpose"):
+        return 0
+    what = tokens[k + 2]
+    return 2 if _is_word(what, "reproduction") or what.type == "PROC" and what.value == "ivf" else 0
 
 
 def _period_goes_on(tokens: list[Token], j: int) -> bool:
@@ -277,6 +288,7 @@ _WITH_BREAKERS = frozenset({"OR", "COMMA", "ANDOR", "SEMI"})  # a list that "wit
 def pregnant_with(tokens: list[Token]) -> list[Token]:
     """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
     with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    tokens = _pregnancy_shown_by_a_test(tokens)
     if any(t.type in _WITH_BREAKERS for t in tokens):
         return tokens  # "pregnant women at ≥ 20 weeks or postpartum": which the list joins is not plain
     out: list[Token] = []
@@ -285,6 +297,37 @@ def pregnant_with(tokens: list[Token]) -> list[Token]:
                 and not (len(out) > 1 and out[-2].type == "NEG"):  # "non-pregnant women aged …" is read already
             out.append(token("AND", "", t.start_pos, t.start_pos))
         out.append(t)
+    return out
+
+
+# When the test that shows a pregnancy was done ("…, as confirmed by a positive serum pregnancy test
+# at screening")
+_TEST_TIMES = frozenset({"AT_ANCHOR", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"})
+
+
+def _pregnancy_shown_by_a_test(tokens: list[Token]) -> list[Token]:
+    """"Pregnancy (confirmed by a positive pregnancy test)", "pregnant, as confirmed by a positive
+    serum pregnancy test", "current pregnancy (documented by pregnancy testing within 24 hours
+    prior to scanning)": how the pregnancy is shown, which says no more than "pregnant"."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if t.type != "PREGNANT" or k + 1 >= len(tokens) or tokens[k].type not in ("LPAR", "COMMA"):
+            continue
+        test = skip_over(tokens, k + 1, ("DETERMINED_BY", "POSITIVE"))
+        if tokens[k + 1].type != "DETERMINED_BY" or test >= len(tokens) or tokens[test].type != "PREGNANCY_TEST":
+            continue
+        if tokens[k].type == "LPAR":
+            shut = next((j for j in range(test, len(tokens)) if tokens[j].type in ("LPAR", "RPAR")), None)
+            if shut is not None and tokens[shut].type == "RPAR":
+                k = shut + 1  # (anything in the brackets says when or how the test was done)
+            continue
+        end = skip_over(tokens, test + 1, tuple(_TEST_TIMES))
+        if end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI"):
+            k = end
     return out
 
 
@@ -578,7 +621,9 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     sterility is not a woman's childbearing potential) are left as they are. "Women who have not
     undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
     ways of not being able to are named, and no "or contraception" follows that the "not" might
-    reach too."""
+    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years, and
+    "premenopausal" not postmenopausal."""
+    tokens = _years_postmenopausal(_premenopausal(tokens))
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -611,13 +656,82 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_PREMENOPAUSAL = frozenset({"premenopausal", "pre-menopausal"})
+
+
+def _premenopausal(tokens: list[Token]) -> list[Token]:
+    """"Premenopausal women", "pre- or perimenopausal women": women who have not reached the
+    menopause (as "women who are not postmenopausal"), the women named first and what follows said
+    of them too, as of "postmenopausal women with …" (the "not" in brackets, so that it does not
+    reach it). A woman recorded as perimenopausal is neither postmenopausal nor known not to be
+    (menopause is seldom listed), so she waits either way. Not in a list ("premenopausal or
+    postmenopausal"), which the "not" would reach."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        end = _premenopausal_end(tokens, k)
+        if end is None or end < len(tokens) and tokens[end].type in _WITH_BREAKERS | {"AND"}:
+            out.append(t)
+            k += 1
+            continue
+        k = end
+        if k < len(tokens) and tokens[k].type == "FEMALE":
+            out.append(tokens[k])  # the women first
+            k += 1
+        at = t.start_pos
+        out.extend((token("LPAR", "", at, at), token("NEG", "not", at, at),
+                    token("COND", "menopause", at, tokens[end - 1].end_pos), token("RPAR", "", at, at)))
+        if k < len(tokens) and tokens[k].type in _SAID_OF_THE_SEXED | {"MEASURE"} and not any(
+                x.type in _WITH_BREAKERS for x in tokens[k:]):
+            out.append(token("AND", "with", tokens[k].start_pos, tokens[k].start_pos))  # (or "aged …")
+    return out
+
+
+def _premenopausal_end(tokens: list[Token], k: int) -> int | None:
+    """The end of "premenopausal", "pre-menopausal" (split at its hyphen) or "pre- or
+    perimenopausal" at ``k``, if it is there."""
+    t = tokens[k]
+    if _is_word(t, *_PREMENOPAUSAL):
+        end = k + 1
+    elif _is_word(t, "pre") and k + 1 < len(tokens) and tokens[k + 1].type == "COND" \
+            and tokens[k + 1].value == "menopause" and tokens[k + 1].start_pos - t.end_pos <= 1:
+        end = k + 2
+    elif _is_word(t, "pre") and k + 1 < len(tokens) and tokens[k + 1].type == "OR":
+        end = k + 1  # "pre- or perimenopausal" (only so)
+    else:
+        return None
+    if end + 1 < len(tokens) and tokens[end].type == "OR" and tokens[end + 1].type == "COND" \
+            and tokens[end + 1].value == "perimenopause":
+        return end + 2  # "… or perimenopausal": not postmenopausal either
+    return end if end > k + 1 or _is_word(t, *_PREMENOPAUSAL) else None
+
+
+def _years_postmenopausal(tokens: list[Token]) -> list[Token]:
+    """"≥ 2 years postmenopausal", the time written right before the word (no "with" between, as
+    in "≥ 18 years with diabetes", which is an age): how long since the menopause, read as
+    "postmenopausal for ≥ 2 years" — in brackets, so that the time does not reach what a list
+    names before it ("surgically sterile or ≥ 2 years postmenopausal")."""
+    out = list(tokens)
+    for k in range(len(out) - 3):
+        cmp, number, unit, state = out[k:k + 4]
+        if cmp.type in ("GE", "GT") and number.type == "NUMBER" and unit.type == "TIMEUNIT" \
+                and state.type == "COND" and state.value == "menopause" and state.start_pos - unit.end_pos <= 1:
+            at, end = cmp.start_pos, state.end_pos
+            out[k:k + 4] = [token("LPAR", "", at, at), state, token("LASTING", "", end, end), cmp, number, unit,
+                            token("RPAR", "", end, end)]
+    return out
+
+
 def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
     """The end of a list from ``k`` of ways of being unable to conceive ("postmenopausal for at
     least 12 months, surgically sterile or"), with its separators, and the ways it names."""
     j = k
     named: set[str] = set()
     while j < len(tokens):
-        q = j
+        # (the brackets of _years_postmenopausal, which the words do not have)
+        bracketed = tokens[j].type == "LPAR" and tokens[j].start_pos == tokens[j].end_pos
+        q = j + bracketed
         while q < len(tokens) and tokens[q].type == "QUAL":
             q += 1
         if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
@@ -627,6 +741,7 @@ def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
             at += at < len(tokens) and tokens[at].type in ("GE", "GT")
             if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" and tokens[at + 1].type == "TIMEUNIT":
                 j = at + 2  # "postmenopausal for at least 12 months"
+            j += bracketed and j < len(tokens) and tokens[j].type == "RPAR"
             seps = j
             while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
                 j += 1
