@@ -89,6 +89,41 @@ from made_up import outcome
      "if female then attribute no_gamete_donation"),
     ("Male participants must agree not to donate sperm for the purpose of reproduction during the study",
      "inclusion", "if male then attribute no_gamete_donation"),
+    # "unless they use contraception", after the women who could conceive (a definition of them
+    # between) or a group of men: those who do not
+    ("Women of child-bearing potential, defined as all women physiologically capable of becoming pregnant, unless "
+     "they are using highly effective methods of contraception during dosing and for 7 days after stopping study "
+     "medication", "exclusion", "female and childbearing_potential and not contraception"),
+    ("Sexually active males unless they use a condom during intercourse while taking drug and for 5 days after "
+     "stopping treatment and should not father a child in this period", "exclusion",
+     "male and attribute sexually_active and not contraception"),
+    # two groups asked one thing, the men named first, or the women with their own subgroup
+    ("Male participants able to father children and female participants of childbearing potential and at risk for "
+     "pregnancy must agree to use a highly effective method of contraception throughout the study and for at least "
+     "28 days after the last dose of assigned treatment", "inclusion",
+     "if ((female and attribute sexually_active and childbearing_potential) or (male and attribute "
+     "able_to_father_children)) then contraception"),
+    ("Women of childbearing potential and men with partners of childbearing potential must agree to use adequate "
+     "contraception", "inclusion", "if ((female and childbearing_potential) or (male and attribute "
+     "partner_childbearing_potential)) then contraception"),
+    ("Note: All female patients of childbearing potential and sexually mature males must use a medically accepted "
+     "method of contraception throughout the study.", "inclusion", "if ((female and childbearing_potential) or (male "
+     "and attribute able_to_father_children)) then contraception"),
+    ("Women of childbearing potential who are sexually active and not using contraception", "exclusion",
+     "female and attribute sexually_active and childbearing_potential and not contraception"),
+    # the GSK form, its test in brackets with the hormone named at length
+    ("A female participant is eligible to participate if she is not pregnant (as confirmed by a negative urine or "
+     "serum human chorionic gonadotrophin (hCG) test), not lactating, and at least one of the following conditions "
+     "applies: Not a woman of childbearing potential (WOCBP) OR A WOCBP who agrees to follow the contraceptive "
+     "guidance during the treatment period and for at least 30 days after the last dose", "inclusion",
+     "if female then (not pregnant and not breastfeeding and (if (female and childbearing_potential) then "
+     "contraception))"),
+    ("Women of childbearing potential (WOCBP) must use method(s) of contraception as indicated in Appendix 4",
+     "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Female subjects must be 1 year post-menopausal, surgically sterile, or using one highly effective form of "
+     "birth control", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Women who are pregnant or nursing, or who plan to become pregnant while in the study", "exclusion",
+     "female and (pregnant or breastfeeding or (female and attribute plans_pregnancy))"),
 ])
 def test_reproduction_wording(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -120,6 +155,8 @@ def test_reproduction_wording(text, kind, rule):
     # a definition that asks something too is read for what it asks
     ("Women of childbearing potential are defined as women who are not postmenopausal and must use contraception",
      "inclusion", "if childbearing_potential then contraception"),
+    ("o A woman is considered to be of childbearing potential if she is postmenarchal, has not reached a "
+     "postmenopausal state", "inclusion", None),
     # a requirement after the items is read again
     ("Highly effective methods of contraception include: pill; IUD. Men must use a condom.", "inclusion",
      "if male then contraception"),
@@ -148,6 +185,11 @@ def test_definitions_ask_nothing(text, kind, rule):
     ("Premenopausal or postmenopausal women", "inclusion"),
     ("Pre- or post-menopausal women", "inclusion"),
     ("Premenopausal women with breast cancer or ovarian cancer", "inclusion"),
+    # whether "who" reaches the men too is not said
+    ("Male participants able to father children and female participants of childbearing potential who are "
+     "unwilling to use contraception", "exclusion"),
+    # an age, not how long since the menopause
+    ("Women aged 55 years postmenopausal", "inclusion"),
     # how the pregnancy is shown, other than by a test
     ("Pregnant, as confirmed by ultrasound", "exclusion"),
     # "postmenopausal, defined as" age or amenorrhea: broader than a record of menopause
@@ -210,4 +252,20 @@ def test_premenopausal_women_fails_only_the_postmenopausal(profile, truth):
 ])
 def test_years_postmenopausal_are_the_menopauses(profile, truth):
     rule = "if female then (procedure surgical_sterilization or condition menopause lasting >= 2 years)"
+    assert outcome(rule, "inclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "male", "attributes": {"able to father children": True}, "contraception": False}, Truth.FALSE),
+    ({"sex": "male", "attributes": {"able to father children": False}}, Truth.TRUE),
+    ({"sex": "female", "childbearing_potential": False}, Truth.TRUE),
+    # not sexually active (with a man): not at risk of pregnancy, not asked
+    ({"sex": "female", "childbearing_potential": True, "attributes": {"sexually active (heterosexually)": False}},
+     Truth.TRUE),
+    ({"sex": "female", "childbearing_potential": True, "attributes": {"sexually active (heterosexually)": True},
+      "contraception": False}, Truth.FALSE),
+])
+def test_two_groups_asked_contraception(profile, truth):
+    rule = ("if ((female and attribute sexually_active and childbearing_potential) or (male and attribute "
+            "able_to_father_children)) then contraception")
     assert outcome(rule, "inclusion", **profile).truth is truth

@@ -153,7 +153,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             function_heads.clear()
             continue
         junction = _GROUP_JUNCTION.search(norm.text, piece.start, piece.end) \
-            if _GROUP_FIRST.match(norm.text, piece.start) else None
+            if _GROUP_FIRST.match(norm.text, piece.start) and not _asked_of_two_groups(clause) else None
         if junction is not None and kind == "exclusion":
             # "Patients 59 and younger, and patients with the following conditions: …": each group
             # is excluded, whatever is said of the other
@@ -283,6 +283,14 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _asked_of_two_groups(clause: list[Token]) -> bool:
+    """"Women of childbearing potential and men with partners of childbearing potential must
+    use contraception": one requirement of both groups, which the grammar reads as its subject."""
+    types = [t.type for t in clause]
+    women = (types[:1] == ["FEMALE"]) + (types[1:2] == ["SUBGROUP"])  # ("sexually active women …")
+    return types[women:women + 4] == ["CBP", "AND", "MALE", "SUBGROUP"]
 
 
 def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:
@@ -619,7 +627,7 @@ _TERM = (rf"(?:(?:an?|the)\s+)?(?:{_PERSON}\s+(?:of\s+|who\s+(?:is|are)\s+(?:of\
          rf"(?:{_STATE}|(?:post-?\s?)?menopause|(?:surgical\s+)?sterili[sz]ation|{_METHODS})(?:\s+(?:status|state))?")
 _DEFINES_A_TERM = re.compile(
     r"^(?!.*\b(?:must|should|shall|requir\w*|agrees?|willing|need\s+to|ha(?:s|ve)\s+to|eligible|exclu\w*)\b)"
-    rf"\W*(?:note\s*:\s*)?(?:{_TERM}\s+(?:is|are)\s+(?:defined|considered|understood)\s+as\b"
+    rf"\W*(?:o\s+)?(?:note\s*:\s*)?(?:{_TERM}\s+(?:is|are)\s+(?:defined|considered|understood)\s+as\b"
     rf"|(?:an?\s+)?{_PERSON}\s+(?:is|are)\s+(?:considered|deemed)\s+(?:to\s+be\s+)?(?:of\s+)?{_STATE}\s+"
     r"(?:if|when|unless|after|following)\b"
     rf"|(?:examples\s+of\s+)?{_METHODS}\s+(?:include|includes|are\s+as\s+follows)\b"

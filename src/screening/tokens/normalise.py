@@ -231,7 +231,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # "… OR b.) A WOCBP who …": a letter and ".)" label a list's item, wherever it stands
         (r"(?i)(?<![\w(.])[a-z]\.\)\s*", ""),
         # "Not a WOCBP as defined in Appendix 3", "the contraceptive guidance in Appendix 5" likewise
-        (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|set\s+out)\s+)?"
+        (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|indicated|stated|set\s+out)\s+)?"
          r"in\s+(?:the\s+)?(?:protocol\s+)?(?:appendix|section|attachment|annex)\s+(?:\d+(?:\.\d+)*|[A-Z])\b", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
         # "… are excluded because the effects of X on a fetus are unknown"

@@ -23,11 +23,11 @@ _PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR
 
 
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
-                           "during",
+                           "during", "while",
                            "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
-                           "intervention", "period", "trial"})
+                           "intervention", "period", "trial", "assigned", "medication", "investigational", "product"})
 
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
@@ -307,28 +307,41 @@ _TEST_TIMES = frozenset({"AT_ANCHOR", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", 
 
 def _pregnancy_shown_by_a_test(tokens: list[Token]) -> list[Token]:
     """"Pregnancy (confirmed by a positive pregnancy test)", "pregnant, as confirmed by a positive
-    serum pregnancy test", "current pregnancy (documented by pregnancy testing within 24 hours
-    prior to scanning)": how the pregnancy is shown, which says no more than "pregnant"."""
+    serum pregnancy test", "not pregnant (as confirmed by a negative urine or serum human chorionic
+    gonadotrophin (hCG) test)", "current pregnancy (documented by pregnancy testing within 24 hours
+    prior to scanning)": how the pregnancy (or its absence) is shown, which says no more."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
         t = tokens[k]
         out.append(t)
         k += 1
-        if t.type != "PREGNANT" or k + 1 >= len(tokens) or tokens[k].type not in ("LPAR", "COMMA"):
-            continue
-        test = skip_over(tokens, k + 1, ("DETERMINED_BY", "POSITIVE"))
-        if tokens[k + 1].type != "DETERMINED_BY" or test >= len(tokens) or tokens[test].type != "PREGNANCY_TEST":
+        if t.type != "PREGNANT" or k + 1 >= len(tokens) or tokens[k + 1].type != "DETERMINED_BY":
             continue
         if tokens[k].type == "LPAR":
-            shut = next((j for j in range(test, len(tokens)) if tokens[j].type in ("LPAR", "RPAR")), None)
-            if shut is not None and tokens[shut].type == "RPAR":
+            shut = _closing(tokens, k)
+            inside = tokens[k + 2:shut]
+            if shut is not None and any(x.type == "PREGNANCY_TEST" or x.type == "MEASURE" and "hcg" in x.value
+                                        for x in inside):
                 k = shut + 1  # (anything in the brackets says when or how the test was done)
+            continue
+        test = skip_over(tokens, k + 2, ("POSITIVE", "NEGATIVE"))
+        if tokens[k].type != "COMMA" or test >= len(tokens) or tokens[test].type != "PREGNANCY_TEST":
             continue
         end = skip_over(tokens, test + 1, tuple(_TEST_TIMES))
         if end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI"):
             k = end
     return out
+
+
+def _closing(tokens: list[Token], k: int) -> int | None:
+    """The bracket that closes the one at ``k``."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
+        if depth == 0:
+            return j
+    return None
 
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
@@ -708,18 +721,28 @@ def _premenopausal_end(tokens: list[Token], k: int) -> int | None:
 
 
 def _years_postmenopausal(tokens: list[Token]) -> list[Token]:
-    """"≥ 2 years postmenopausal", the time written right before the word (no "with" between, as
-    in "≥ 18 years with diabetes", which is an age): how long since the menopause, read as
-    "postmenopausal for ≥ 2 years" — in brackets, so that the time does not reach what a list
-    names before it ("surgically sterile or ≥ 2 years postmenopausal")."""
-    out = list(tokens)
-    for k in range(len(out) - 3):
-        cmp, number, unit, state = out[k:k + 4]
-        if cmp.type in ("GE", "GT") and number.type == "NUMBER" and unit.type == "TIMEUNIT" \
-                and state.type == "COND" and state.value == "menopause" and state.start_pos - unit.end_pos <= 1:
-            at, end = cmp.start_pos, state.end_pos
-            out[k:k + 4] = [token("LPAR", "", at, at), state, token("LASTING", "", end, end), cmp, number, unit,
-                            token("RPAR", "", end, end)]
+    """"≥ 2 years postmenopausal", "1 year post-menopausal" (at least), the time written right
+    before the word (no "with" between, as in "≥ 18 years with diabetes", which is an age): how
+    long since the menopause, read as "postmenopausal for ≥ 2 years" — in brackets, so that the
+    time does not reach what a list names before it ("surgically sterile or ≥ 2 years
+    postmenopausal")."""
+    out: list[Token] = []
+    for t in tokens:
+        out.append(t)
+        if len(out) < 3:
+            continue
+        number, unit, state = out[-3:]
+        if number.type != "NUMBER" or unit.type != "TIMEUNIT" or state.type != "COND" \
+                or state.value != "menopause" or state.start_pos - unit.end_pos > 1:
+            continue
+        compared = len(out) > 3 and out[-4].type in ("GE", "GT")
+        if len(out) > 3 + compared and out[-4 - compared].type == "MEASURE":
+            continue  # "aged 55 years postmenopausal": an age
+        del out[-3:]
+        cmp = out.pop() if compared else token("GE", "", number.start_pos, number.start_pos)
+        at, end = cmp.start_pos, state.end_pos
+        out.extend((token("LPAR", "", at, at), state, token("LASTING", "", end, end), cmp, number, unit,
+                    token("RPAR", "", end, end)))
     return out
 
 
@@ -854,14 +877,61 @@ def ages_by_word(tokens: list[Token]) -> list[Token]:
 def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
     """The women who could conceive named apart from what is asked of them: as a heading
     ("Women of childbearing potential: negative pregnancy test and contraception", its colon the
-    "then" of "For women of childbearing potential: …") or in a bracket that ends the sentence
+    "then" of "For women of childbearing potential: …"), in a bracket that ends the sentence
     ("Negative pregnancy test (women of childbearing potential only)", as "… in women of
-    childbearing potential" is written; "only" is dropped as after "(women only)")."""
+    childbearing potential" is written; "only" is dropped as after "(women only)"), after the men
+    ("Male participants able to father children and female participants of childbearing
+    potential must …": the women first, as the grammar reads two groups), or with a
+    definition and an exception ("Women of child-bearing potential, defined as all women
+    physiologically capable of becoming pregnant, unless they are using highly effective methods
+    of contraception": those not using it; "Sexually active males unless they use a condom …"
+    likewise, and "… and should not father a child in this period" is what the condom is for)."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
         t = tokens[k]
+        if t.type == "COMMA" and out and out[-1].type == "CBP" and k + 2 < len(tokens) \
+                and tokens[k + 1].type == "DETERMINED_BY":
+            end = skip_over(tokens, k + 2, ("FEMALE", "WORD", "CBP"))
+            if end > k + 2 and (end == len(tokens) or tokens[end].type in ("COMMA", "EXCEPT", "PERIOD", "SEMI")):
+                k = end + (end < len(tokens) and tokens[end].type == "COMMA")  # what the words mean
+                continue
+        if t.type == "EXCEPT" and t.value.lower() == "unless" and any(x.type in ("CBP", "SUBGROUP") for x in out[-2:]) \
+                and out[-1].type in ("CBP", "SUBGROUP", "MALE", "FEMALE") \
+                and skip_over(tokens, k + 1, ("ABLE",)) < len(tokens) \
+                and tokens[skip_over(tokens, k + 1, ("ABLE",))].type == "CONTRACEPTION":
+            out.append(token("NEG", "not", t.start_pos, t.end_pos))
+            k += 1
+            continue
+        if t.type == "AND" and k + 2 < len(tokens) and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
+            said = skip_over(tokens, k + 1, ("MUST",))
+            if said + 1 < len(tokens) and tokens[said].type == "NEG" and _is_word(tokens[said + 1], *_FATHERING) \
+                    and (said + 2 == len(tokens) or tokens[said + 2].type in ("PERIOD", "SEMI")):
+                k = said + 2  # "… and should not father a child (in this period)"
+                continue
         opens = not out or out[-1].type in ("PERIOD", "SEMI")
+        men = [x.type for x in tokens[k:k + 3]] == ["MALE", "SUBGROUP", "AND"]
+        who = skip_over(tokens, k + 3, ("FEMALE",)) if men else k
+        if opens and men and who < len(tokens) and tokens[who].type == "CBP":
+            # "Male participants able to father children and female participants of childbearing
+            # potential and at risk for pregnancy must …": the women first, as the grammar reads
+            # two groups; at risk for pregnancy, those sexually active (with a man)
+            at_risk = [x.type for x in tokens[who + 1:who + 4]] == ["AND", "RISK", "PREGNANT"]
+            end = who + 1 + 3 * at_risk
+            if end < len(tokens) and tokens[end].type in ("MUST", "ABLE"):
+                out.append(token("FEMALE", "women", tokens[who].start_pos, tokens[who].start_pos))
+                if at_risk:
+                    out.append(token("SUBGROUP", "sexually_active", tokens[who + 2].start_pos, tokens[who + 3].end_pos))
+                out.extend((tokens[who], tokens[k + 2], tokens[k], tokens[k + 1]))
+                k = end
+                continue
+        if t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "SUBGROUP" \
+                and tokens[k + 1].value == "sexually_active":
+            # "Women of childbearing potential who are sexually active (and) …": whom among them,
+            # named before them as in "sexually active women of childbearing potential"
+            out.extend((tokens[k + 1], t))
+            k += 2 + (k + 2 < len(tokens) and tokens[k + 2].type == "AND")
+            continue
         who = skip_over(tokens, k, ("FEMALE",))
         if opens and who < len(tokens) - 2 and tokens[who].type == "CBP" and tokens[who + 1].type == "COLON":
             out.extend(tokens[k:who + 1])
