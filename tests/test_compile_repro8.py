@@ -124,6 +124,22 @@ from made_up import outcome
      "birth control", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Women who are pregnant or nursing, or who plan to become pregnant while in the study", "exclusion",
      "female and (pregnant or breastfeeding or (female and attribute plans_pregnancy))"),
+    # a second method, the partner's: how many methods, and whose, not recorded
+    ("Male participants with a female partner of childbearing potential must agree to use a condom and have their "
+     "partner use an additional highly effective method of contraception", "inclusion",
+     "if (male and attribute partner_childbearing_potential) then contraception"),
+    ("Male participants with female partners of childbearing potential must agree to use a condom plus an "
+     "additional highly effective method", "inclusion",
+     "if (male and attribute partner_childbearing_potential) then contraception"),
+    ("Agreement to use contraception during the study and for 6 months after the last dose (for participants of "
+     "childbearing potential)", "inclusion", "if (female and childbearing_potential) then contraception"),
+    ("Women of childbearing potential not willing to use contraception during the study and for 30 days afterwards",
+     "exclusion", "female and childbearing_potential and not contraception"),
+    # "postmenopausal, defined as" the usual year without menses: what menopause is
+    ("Postmenopausal women, defined as no menses for at least 12 months", "inclusion",
+     "if female then condition menopause"),
+    ("Women must be postmenopausal, defined as no menses for at least 12 months without an alternative medical cause",
+     "inclusion", "if female then condition menopause"),
 ])
 def test_reproduction_wording(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -190,6 +206,11 @@ def test_definitions_ask_nothing(text, kind, rule):
      "unwilling to use contraception", "exclusion"),
     # an age, not how long since the menopause
     ("Women aged 55 years postmenopausal", "inclusion"),
+    # a definition that lets in more than a recorded menopause, or fewer
+    ("Postmenopausal women, defined as amenorrhea for at least 12 months or FSH > 40 IU/L", "inclusion"),
+    ("Postmenopausal women, defined as no menses for at least 24 months", "exclusion"),
+    # "sexually mature" women are not able to father children
+    ("Sexually mature women must use contraception", "inclusion"),
     # how the pregnancy is shown, other than by a test
     ("Pregnant, as confirmed by ultrasound", "exclusion"),
     # "postmenopausal, defined as" age or amenorrhea: broader than a record of menopause

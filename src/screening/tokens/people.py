@@ -27,7 +27,8 @@ _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "t
                            "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
-                           "intervention", "period", "trial", "assigned", "medication", "investigational", "product"})
+                           "intervention", "period", "trial", "assigned", "medication", "investigational", "product",
+                           "thereafter", "afterwards", "afterward"})
 
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
@@ -86,6 +87,16 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
                         for x in inside):
                     k = shut + 1  # "adequate contraception (hormonal or barrier method of birth control; abstinence)"
                     continue
+            more = skip_over(tokens, k + 1, ("WORD",)) if t.type == "AND" else k
+            if more > k and more + 1 < len(tokens) and tokens[more].type == "OTHER" \
+                    and "additional" in tokens[more].value.lower() and all(
+                    _is_word(x, "partner", "partners", "their", "his") for x in tokens[k + 1:more]) \
+                    and (tokens[more + 1].type == "CONTRACEPTION" or _is_word(tokens[more + 1], "method", "methods")):
+                # "a condom plus an additional highly effective method", "… and have their partner use
+                # an additional method of contraception": how many methods, and whose, not recorded
+                out[-1] = token("CONTRACEPTION", out[-1].value, out[-1].start_pos, tokens[more + 1].end_pos)
+                k = more + 2
+                continue
             j = k + 1 if t.type == "AND" else k
             while j < len(tokens) and (tokens[j].type == "ABLE" or tokens[j].type == "WORD"
                                        and tokens[j].value.lower() in _CONTINUING):
@@ -140,7 +151,8 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             while j > k + 1 and tokens[j - 1].type in ("AND", "COMMA"):
                 j -= 1  # "… after the last dose, and refrain from donating sperm": the next thing agreed
             period = tokens[k + 1:j]
-            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
+            # (or a closing bracket's whom it is asked of, "… (for participants of childbearing potential)")
+            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA", "IF")
             # ("for the duration of treatment with study drug plus 5 months post-treatment")
             if closes and (any(t.type in ("DURING_TRIAL", "PERIOD_STATED", "AFTER") for t in period)
                            # "… simultaneously", "… consistently and correctly": how, which is not recorded either
