@@ -125,8 +125,7 @@ def test_reproduction_wording(text, kind, rule):
     ("Female subjects of non-childbearing potential may be enrolled in the study if they have FSH > 40 IU/L",
      "inclusion"),
     ("Female subjects of non-childbearing potential may be enrolled in the study.", "exclusion"),
-    # a definition alone defines, and requires nothing of the patient the words could check
-    ("Non-childbearing potential is defined as pre-menarche, hysterectomy or post-menopause.", "inclusion"),
+    # (a definition alone asks nothing: tests/test_compile_repro8.py)
     # a bracket that narrows the methods is not a list of them
     ("Women of childbearing potential must use contraception (non-hormonal methods only)", "inclusion"),
     # whether the "not" reaches the contraception is not said

@@ -62,7 +62,7 @@ leaves = st.one_of(
                                              "consent", "female", "male"])),
     st.builds(HasAttribute, concept=concepts),
     st.builds(Cohort, text=st.text(max_size=30)),
-    st.builds(NoRequirement, says=st.sampled_from(["allows", "refers", "unspecified"]), text=st.text(max_size=30)),
+    st.builds(NoRequirement, says=st.sampled_from(["allows", "refers", "unspecified", "defines"]), text=st.text(max_size=30)),
     st.builds(FamilyHistory, concept=concepts, first_degree=st.booleans()),
     st.builds(Judgement, text=st.text(max_size=30)),
     st.builds(FreeText, text=st.text(max_size=30)),

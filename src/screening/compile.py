@@ -28,6 +28,7 @@ from .nodes import (
     Exemption,
     FreeText,
     HadProcedure,
+    HasAttribute,
     HasCondition,
     Judgement,
     NoRequirement,
@@ -113,6 +114,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
     function_heads: list[int] = []  # nodes that are an "adequate organ function as follows:" head
     after_note = False  # the clause before said what need not be done ("No HIV testing is required")
+    defining = False  # in a definition and the items it lists ("… methods include: pill; IUD; …")
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
@@ -121,6 +123,12 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             # "… may be enrolled. Non-childbearing potential is defined as pre-menarche, …":
             # what the profile's childbearing potential stands for, which asks nothing more
             continue
+        if _DEFINES_A_TERM.match(words) or defining and not _ASKS_AGAIN.search(words):
+            # what a term means, and the items it lists ("intrauterine device", "male
+            # sterilization"): read as requirements they would fail whoever has none of them
+            defining = True
+            continue
+        defining = False
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
                 or _NOT_REQUIRED.match(words):
             after_note = not _list_label(clause, words)
@@ -147,7 +155,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
             function_heads.clear()
             continue
         junction = _GROUP_JUNCTION.search(norm.text, piece.start, piece.end) \
-            if _GROUP_FIRST.match(norm.text, piece.start) else None
+            if _GROUP_FIRST.match(norm.text, piece.start) and not _asked_of_two_groups(clause) else None
         if junction is not None and kind == "exclusion":
             # "Patients 59 and younger, and patients with the following conditions: …": each group
             # is excluded, whatever is said of the other
@@ -266,6 +274,8 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     if not nodes:
         stripped = text.strip()
         rule: Rule = FreeText(text=stripped, span=Span(start=0, end=len(text)))
+        if defining:  # definitions only, each asking nothing
+            rule = NoRequirement(says="defines", text=stripped, span=Span(start=0, end=len(text)))
         return CompiledCriterion(rule=rule, errors=tuple(errors))
     if kind == "inclusion":
         nodes = _looser_limits_for_some(nodes, vocab)
@@ -275,6 +285,14 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _asked_of_two_groups(clause: list[Token]) -> bool:
+    """"Women of childbearing potential and men with partners of childbearing potential must
+    use contraception": one requirement of both groups, which the grammar reads as its subject."""
+    types = [t.type for t in clause]
+    women = (types[:1] == ["FEMALE"]) + (types[1:2] == ["SUBGROUP"])  # ("sexually active women …")
+    return types[women:women + 4] == ["CBP", "AND", "MALE", "SUBGROUP"]
 
 
 def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:
@@ -326,6 +344,8 @@ def _asks_nothing(text: str, kind: CriterionKind) -> NoRequirement | None:
         return NoRequirement(says="refers", text=words, span=whole)
     if _NOT_REQUIRED.match(words):
         return NoRequirement(says="allows", text=words, span=whole)
+    if _DEFINES_A_TERM.match(words):
+        return NoRequirement(says="defines", text=words, span=whole)
     permits = _PERMITS.search(words) or (_ELIGIBLE.search(words) if kind == "exclusion" else None)
     if permits is None or permits.start() == 0:
         return None
@@ -593,6 +613,32 @@ _NOT_REQUIRED = re.compile(r"^(?![^.;:]*\b(?:who|that|which|must|should|needs?|h
 _CONFIRMING_TEST = re.compile(r"^\W*if\s+(?:a|the)\s+urine\s+(?:pregnancy\s+)?test\s+(?:is\s+positive|"
                               r"cannot\s+be\s+confirmed\s+as\s+negative|is\s+not\s+negative)[^.;:]*\bserum\s+"
                               r"(?:pregnancy\s+)?test\b[^.;:]*$", re.IGNORECASE)
+# A sentence that says what a term the other items use means, and asks nothing itself: "A woman
+# is considered of childbearing potential if she is postmenarchal, …", "Postmenopausal is defined
+# as …", "Highly effective methods of contraception include: …", "Periodic abstinence and
+# withdrawal are not acceptable methods of contraception". (Not where it asks something too: "…
+# and must use contraception".)
+_PERSON = r"(?:wom[ae]n|females?|girls?|m[ae]n|males?|participants?|subjects?|patients?)"
+_STATE = (r"(?:(?:non-?\s?|not\s+of\s+)?child-?\s?bearing\s+potential|of\s+(?:non-?\s?)?reproductive\s+potential"
+          r"|(?:in)?fertile|WOCBP|WONCBP|(?:post|pre|peri)-?\s?menopausal|(?:surgically\s+)?sterile)")
+_HOW_EFFECTIVE = r"(?:highly\s+effective|effective|acceptable|adequate|reliable|approved)"
+_METHODS = (rf"(?:(?:{_HOW_EFFECTIVE}\s+)?(?:(?:contraceptive|contraception|birth\s+control)\s+(?:methods?|measures)"
+            r"|(?:methods?|forms?)\s+of\s+(?:contraception|birth\s+control)|contraception|contraceptives)"
+            rf"|(?:{_HOW_EFFECTIVE}|such)\s+methods)")
+_TERM = (rf"(?:(?:an?|the)\s+)?(?:{_PERSON}\s+(?:of\s+|who\s+(?:is|are)\s+(?:of\s+)?)?)?"
+         rf"(?:{_STATE}|(?:post-?\s?)?menopause|(?:surgical\s+)?sterili[sz]ation|{_METHODS})(?:\s+(?:status|state))?")
+_DEFINES_A_TERM = re.compile(
+    r"^(?!.*\b(?:must|should|shall|requir\w*|agrees?|willing|need\s+to|ha(?:s|ve)\s+to|eligible|exclu\w*)\b)"
+    rf"\W*(?:o\s+)?(?:note\s*:\s*)?(?:{_TERM}\s+(?:is|are)\s+(?:defined|considered|understood)\s+as\b"
+    rf"|(?:an?\s+)?{_PERSON}\s+(?:is|are)\s+(?:considered|deemed)\s+(?:to\s+be\s+)?(?:of\s+)?{_STATE}\s+"
+    r"(?:if|when|unless|after|following)\b"
+    rf"|(?:examples\s+of\s+)?{_METHODS}\s+(?:include|includes|are\s+as\s+follows)\b"
+    rf"|the\s+definition\s+of\s+{_TERM}\b"
+    r"|[^;]*?\b(?:is|are)\s+not\s+(?:considered\s+)?(?:an?\s+)?(?:acceptable|adequate|effective|highly\s+effective"
+    r"|reliable)\s+(?:methods?|forms?)\s+of\s+(?:contraception|birth\s+control)\W*$)", re.IGNORECASE)
+# What turns back from a definition's items to what is asked: a requirement in so many words.
+_ASKS_AGAIN = re.compile(r"\b(?:must|should|shall|required|agrees?|willing|unwilling|need\s+to|ha(?:s|ve)\s+to"
+                         r"|not\s+(?:be\s+)?(?:pregnant|breast-?\s?feeding|lactating))\b", re.IGNORECASE)
 _SEX = rf"(?:male|men|man|female|women|woman|boys?|girls?)s?(?:\s+(?:{PEOPLE}|volunteers))?"
 _EITHER_SEX = re.compile(
     rf"^\W*(?:both\s+)?{_SEX}\s*(?:and/or|and|or|&|/)\s*{_SEX}\W*$"
@@ -860,6 +906,12 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
                     span=span)
         return Conditional(when=who, then=FreeText(text=norm.text[clause[0].start_pos:clause[-1].end_pos], span=span),
                            span=span)
+    if kind == "exclusion" and types in (["MALE", "SUBGROUP"], ["SUBGROUP"]) \
+            and clause[-1].value in _EXCLUDED_AS_NAMED:
+        # "Male subjects with pregnant partners": the men are excluded for that alone
+        span = norm.span(clause[0].start_pos, clause[-1].end_pos)
+        group = HasAttribute(concept=clause[-1].value, span=span)
+        return AllOf(items=(Status(field="male", span=span), group), span=span) if types[0] == "MALE" else group
     negated = types[:1] == ["NEG"]
     if types[negated:] not in (["FEMALE", "CBP"], ["CBP"]):
         return None
@@ -869,6 +921,12 @@ def _childbearing_alone(clause: list[Token], norm: Normalised, kind: CriterionKi
     return Not(item=rule, span=span) if negated else rule
 
 
+# The groups of men a list of exclusions names for what they are, with nothing asked of them (a
+# female partner of childbearing potential, by contrast, heads what is asked: "… who will not use
+# a condom", and alone may be a heading whose items were split off).
+_EXCLUDED_AS_NAMED = frozenset({"partner_pregnant"})
+
+
 # What a definition of not being able to conceive is written in ("postmenopausal for at least
 # 12 months or surgically sterile"): nothing that asks anything more.
 _DEFINITION_TOKENS = frozenset({"COND", "PROC", "OR", "COMMA", "AND", "WORD", "NUMBER", "TIMEUNIT", "GE", "GT", "NEG",
@@ -876,11 +934,15 @@ _DEFINITION_TOKENS = frozenset({"COND", "PROC", "OR", "COMMA", "AND", "WORD", "N
 
 
 def _definition_only(types: list[str]) -> bool:
-    """Nothing, or a definition: "(defined as …)", ", i.e. …", ": …"."""
+    """Nothing, or a definition: "(defined as …)", ", i.e. …", ": …", "(postmenopausal or
+    surgically sterile)"."""
     if not types:
         return True
     if types[0] == "COLON":  # "…: surgically sterile or postmenopausal"
         return set(types[1:]) <= _DEFINITION_TOKENS
+    if types[0] == "LPAR" and types[-1] == "RPAR" or types[0] == "INCLUDING":
+        # the ways of not being able to conceive named in brackets, or after "i.e."
+        return set(types[1:]) <= _DEFINITION_TOKENS | {"INCLUDING"}
     k = 1 if types[0] in ("COMMA", "LPAR") else 0
     return k < len(types) and types[k] == "DETERMINED_BY" and set(types[k + 1:]) <= _DEFINITION_TOKENS
 

@@ -382,9 +382,9 @@ def cohort_key(name: str) -> str:
     return " ".join(w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in ("the", "a", "an"))
 
 
-#: Why a listed item asks nothing: it states what is allowed, refers to another section, or says
-#: that nothing is specified.
-NothingAsked = Literal["allows", "refers", "unspecified"]
+#: Why a listed item asks nothing: it states what is allowed, refers to another section, says
+#: that nothing is specified, or defines a term other items use ("Postmenopausal is defined as …").
+NothingAsked = Literal["allows", "refers", "unspecified", "defines"]
 
 
 class NoRequirement(Node):

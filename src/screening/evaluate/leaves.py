@@ -352,6 +352,7 @@ _NOTHING_ASKED = {
     "allows": "States what is allowed; asks nothing",
     "refers": "Refers to another section; asks nothing",
     "unspecified": "States that nothing is specified; asks nothing",
+    "defines": "Defines a term that other criteria use; asks nothing",
 }
 
 

@@ -285,6 +285,9 @@ class ClauseReading(Reading):
                 groups[-1].append(HasAttribute(concept=i.value, span=span))
         if len(groups) > 1 and groups[1] == [Status(field="female", span=span)]:
             raise Unreadable("women of childbearing potential and all women")
+        fathers = HasAttribute(concept="able_to_father_children", span=span)
+        if any(Status(field="female", span=span) in g and fathers in g for g in groups):
+            raise Unreadable("women able to father children")  # ("sexually mature women": not that)
         return ("subject", [g for g in groups if g], span)
 
     def sex_list(self, items):

@@ -116,9 +116,10 @@ class EntityReading(Reading):
         token = items[-1]
         span = self._span([token])
         node: Rule = HasAttribute(concept=token.value, span=span)
-        if token.value == "plans_pregnancy" and "pregnan" in self.norm.text[token.start_pos:token.end_pos].lower():
+        said = self.norm.text[token.start_pos:token.end_pos].lower()
+        if token.value == "plans_pregnancy" and "pregnan" in said and "father" not in said:
             # "planning to become pregnant" is a woman's plan (the attribute also holds a man's plan
-            # to father a child, which these words do not ask about)
+            # to father a child, which these words do not ask about unless they name it too)
             node = AllOf(items=(Status(field="female", span=span), node), span=span)
         # "able to speak English and sign consent": the ability reaches the consent after it
         willing = any(isinstance(t, Token) and t.type == "ABLE" and WILLING.search(t.value) for t in items)

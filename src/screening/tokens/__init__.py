@@ -42,9 +42,9 @@ from .normalise import Normalised, normalise
 from .people import (
     LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
     ages_of_those_with, ages_with_a_lost_bound,
-    breastfeeding_partner_included, childbearing_items, contraception_said_again,
-    contraception_periods, item_labels, not_childbearing_or, patients_with, pregnant_with, sexed_statuses,
-    sterile_or_contracepting, unwilling_to_stop,
+    breastfeeding_partner_included, childbearing_items, childbearing_said_apart, contraception_said_again,
+    contraception_periods, item_labels, not_childbearing_or, patients_with, pregnancy_or_fathering_planned,
+    pregnant_with, sexed_statuses, sterile_or_contracepting, unwilling_to_stop,
     subgroup_after_sex, women_planning, women_with,
 )
 from .periods import (
@@ -151,7 +151,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
     tokens = during_or_within(named_study_start(half_lives(tokens, text), text), text)
     for settle in (units_per_body_surface, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
-                   ages_with_a_lost_bound, age_bounds, item_labels, contraception_said_again, contraception_periods, not_childbearing_or,
+                   ages_with_a_lost_bound, age_bounds, item_labels, childbearing_said_apart,
+                   pregnancy_or_fathering_planned, contraception_said_again, contraception_periods, not_childbearing_or,
                    breastfeeding_partner_included, subgroup_after_sex, women_planning, able_to_conceive_during,
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
                    test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,

@@ -764,8 +764,8 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
                 out.append(need)
                 continue
             t = retyped(t, "WORD") if treating is None else retyped(t, "MED", treating)
-        if t.type == "WORD" and t.value.lower() == "only" and ptype in ("FEMALE", "MALE") and ntype == "RPAR":
-            continue  # "(women only)" says no more than "(women)"
+        if t.type == "WORD" and t.value.lower() == "only" and ptype in ("FEMALE", "MALE", "CBP") and ntype == "RPAR":
+            continue  # "(women only)", "(WOCBP only)" say no more than "(women)", "(WOCBP)"
         if t.type == "TIMES" and ptype != "NUMBER":
             t = retyped(t, "WORD")  # "at time of …" is not a multiplication
         if t.type in ("BEFORE", "TIMEUNIT", "WITHIN"):

@@ -721,9 +721,11 @@ def snellen_fractions(tokens: list[Token], text: str) -> list[Token]:
 
 
 def test_before(tokens: list[Token]) -> list[Token]:
-    """"A negative pregnancy test prior to randomization": a test done before the anchor, as one at
-    it; the same test again at a second time ("at screening and prior to the first dose", "and on
-    Day 1") asks nothing more; and "18 years of age or older, inclusive": nothing more than "or older"."""
+    """"A negative pregnancy test prior to randomization", "… on enrollment": a test done before
+    the anchor, as one at it; the same test again at a second time ("at screening and prior to the
+    first dose", "and on Day 1", "prior to dosing on Day 1") or at either of two ("at screening or
+    Day 1") asks nothing more of a status the profile records as it is now; and "18 years of age or
+    older, inclusive": nothing more than "or older"."""
     out: list[Token] = []
     skip = 0
     for k, t in enumerate(tokens):
@@ -731,17 +733,23 @@ def test_before(tokens: list[Token]) -> list[Token]:
             skip -= 1
             continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if t.type == "AND" and len(out) > 1 and out[-1].type == "AT_ANCHOR" and out[-2].type == "PREGNANCY_TEST" \
-                and nxt is not None:
-            after = [u.type for u in tokens[k + 1:k + 3]]
-            if after[:1] == ["AT_ANCHOR"] and after[1:2] != ["ANCHOR"]:
+        if t.type in ("AND", "OR") and len(out) > 1 and out[-1].type == "AT_ANCHOR" \
+                and out[-2].type == "PREGNANCY_TEST" and nxt is not None:
+            after = [u.type for u in tokens[k + 1:k + 4]]
+            ends = [u.type for u in tokens[k + 2:k + 3]] in ([], ["SEMI"], ["COMMA"], ["PERIOD"])
+            if after[:1] == ["AT_ANCHOR"] and after[1:2] != ["ANCHOR"] or after[:1] == ["ANCHOR"] and ends:
                 skip = 1
                 continue
-            if after == ["BEFORE", "ANCHOR"] and (k + 3 == len(tokens) or tokens[k + 3].type in ("SEMI", "COMMA")):
-                skip = 2
+            said = 3 if after[2:3] == ["AT_ANCHOR"] else 2  # "… prior to dosing on Day 1"
+            if after[:2] == ["BEFORE", "ANCHOR"] and (k + said + 1 == len(tokens)
+                                                     or tokens[k + said + 1].type in ("SEMI", "COMMA", "PERIOD")):
+                skip = said
                 continue
         if t.type == "BEFORE" and out and out[-1].type == "PREGNANCY_TEST" and nxt is not None and nxt.type == "ANCHOR":
             out.append(token("AT_ANCHOR", t.value, t.start_pos, nxt.end_pos))
+            continue
+        if t.type == "ANCHOR" and out and out[-1].type == "PREGNANCY_TEST":
+            out.append(retyped(t, "AT_ANCHOR", t.value))  # "on enrollment" (its "on" a filler word)
             continue
         if t.type == "ANCHOR" and out and out[-1].type == "AT_ANCHOR" and out[-1].start_pos == tokens[k - 1].start_pos \
                 and tokens[k - 1].type == "BEFORE":

@@ -222,6 +222,14 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
          r"(?:negative\s+)?(?:(?:serum|urine|blood)\s+(?:or\s+(?:serum|urine|blood)\s+)?)?pregnancy\s+test(?:ing|s)?\b", r"\1"),
         # "postmenopausal (no menses for at least 12 months)": how menopause is told, not more asked
         (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*\((?=[^()]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^()]*\)", r"\1"),
+        # "postmenopausal, defined as no menses for at least 12 months": likewise, when that is all
+        # the definition says, and it is the usual year (not "… or FSH > 40 IU/L", "… or age ≥ 60",
+        # which let in more, nor "… for 24 months", which lets in fewer)
+        (r"(?i)(\bpost-?menopausal(?:\s+(?:wom[ae]n|females?|subjects|patients|participants))?\b)\s*,\s*"
+         r"(?:defined\s+as|i\.e\.,?)\s+(?![^.;]*\b(?:or|and|ages?|aged|fsh|oophorectomy|ovariectomy|hysterectomy"
+         r"|surgical\w*|steril\w*)\b)(?![^.;]*\b(?!12\s+(?:consecutive\s+|continuous\s+)?months\b|1\s+year\b)\d)"
+         r"(?=[^.;]*\b(?:12\s+(?:consecutive\s+|continuous\s+)?months|1\s+year|one\s+year|twelve\s+months)\b)"
+         r"(?=[^.;]*\b(?:menses|menstrua\w*|amenorrh\w*)\b)[^.;]*", r"\1"),
         # "(Appendix 3)", "(see Section 5.2)": where the protocol says more, not a value
         (r"(?i)\s*\(\s*(?:see\s+)?(?:appendix|section|table|figure|attachment|annex)\b[^()]*\)", ""),
         # "a contraceptive method that is highly effective (with a failure rate of <1% per year)": what
@@ -231,7 +239,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # "… OR b.) A WOCBP who …": a letter and ".)" label a list's item, wherever it stands
         (r"(?i)(?<![\w(.])[a-z]\.\)\s*", ""),
         # "Not a WOCBP as defined in Appendix 3", "the contraceptive guidance in Appendix 5" likewise
-        (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|set\s+out)\s+)?"
+        (r"(?i)\s*,?\s*(?:(?:as\s+)?(?:defined|described|specified|outlined|detailed|listed|indicated|stated|set\s+out)\s+)?"
          r"in\s+(?:the\s+)?(?:protocol\s+)?(?:appendix|section|attachment|annex)\s+(?:\d+(?:\.\d+)*|[A-Z])\b", ""),
         # why the protocol excludes, not whom: "(due to the possibility of exacerbation …)",
         # "… are excluded because the effects of X on a fetus are unknown"

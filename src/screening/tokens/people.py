@@ -15,18 +15,20 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 
 
 # What may say for how long contraception is to be used ("during the study and for at least 120
-# days after the last dose", "from screening until 90 days after the last dose of study drug").
-_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "NUMBER", "TIMEUNIT",
+# days after the last dose", "from screening until 90 days after the last dose of study drug", "for
+# up to 4 weeks after the study").
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "LE", "NUMBER", "TIMEUNIT",
                             "AFTER", "BEFORE",
                             "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
 
 
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
-                           "during",
+                           "during", "while",
                            "starting", "beginning", "time", "stopping", "stopped", "ending",
                            "plus", "post", "posttreatment",
                            "end", "discontinuation", "administration", "of", "the", "study", "treatment", "drug",
-                           "intervention", "period", "trial"})
+                           "intervention", "period", "trial", "assigned", "medication", "investigational", "product",
+                           "thereafter", "afterwards", "afterward"})
 
 
 # Attributes said "for" a period the profile does not record, as contraception is: planning a
@@ -61,17 +63,18 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
     while k < len(tokens):
         t = tokens[k]
         if out and out[-1].type == "CONTRACEPTION":
-            types = [x.type for x in tokens[k:k + 7]]
-            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k:k + 7]]
+            bracketed = t.type == "LPAR"  # "(failure rate < 1% per year)"
+            types = [x.type for x in tokens[k + bracketed:k + bracketed + 8]]
+            words = [x.value.lower() if x.type == "WORD" else "" for x in tokens[k + bracketed:k + bracketed + 8]]
             rate = 1 + (words[1:2] == ["rate"])
             if words[:1] == ["failure"] and types[rate:rate + 1] in (["LT"], ["LE"]) \
-                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] and tokens[k + rate + 2].value == "%" \
-                    and words[rate + 3:rate + 4] == ["per"] \
-                    and types[rate + 4:rate + 5] == ["TIMEUNIT"]:
-                k += rate + 5  # "with a failure rate of < 1% per year": highly effective
+                    and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] \
+                    and tokens[k + bracketed + rate + 2].value == "%" and words[rate + 3:rate + 4] == ["per"] \
+                    and types[rate + 4:rate + 5] == ["TIMEUNIT"] and (not bracketed or types[rate + 5:rate + 6] == ["RPAR"]):
+                k += rate + 5 + 2 * bracketed  # "with a failure rate of < 1% per year": highly effective
                 continue
-            if words[:1] == ["prevent"] and types[1:2] == ["PREGNANT"]:
-                k += 2  # "to prevent pregnancy"
+            if words[:1] in (["prevent"], ["avoid"]) and types[1:2] == ["PREGNANT"]:
+                k += 2  # "to prevent pregnancy", "to avoid pregnancy"
                 continue
             if t.type == "COMPLY" and t.value.lower() in ("this protocol", "the protocol"):
                 k += 1  # "as detailed in Appendix 4 of this protocol": which methods, not a promise to comply
@@ -84,6 +87,16 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
                         for x in inside):
                     k = shut + 1  # "adequate contraception (hormonal or barrier method of birth control; abstinence)"
                     continue
+            more = skip_over(tokens, k + 1, ("WORD",)) if t.type == "AND" else k
+            if more > k and more + 1 < len(tokens) and tokens[more].type == "OTHER" \
+                    and "additional" in tokens[more].value.lower() and all(
+                    _is_word(x, "partner", "partners", "their", "his") for x in tokens[k + 1:more]) \
+                    and (tokens[more + 1].type == "CONTRACEPTION" or _is_word(tokens[more + 1], "method", "methods")):
+                # "a condom plus an additional highly effective method", "… and have their partner use
+                # an additional method of contraception": how many methods, and whose, not recorded
+                out[-1] = token("CONTRACEPTION", out[-1].value, out[-1].start_pos, tokens[more + 1].end_pos)
+                k = more + 2
+                continue
             j = k + 1 if t.type == "AND" else k
             while j < len(tokens) and (tokens[j].type == "ABLE" or tokens[j].type == "WORD"
                                        and tokens[j].value.lower() in _CONTINUING):
@@ -120,6 +133,7 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             out.append(tokens[k])
         if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
+            k += _donation_purpose(tokens, k)  # (the period follows the purpose)
             j = k + 1
             if j + 1 < len(tokens) and tokens[j].type in ("COMMA", "THEN") and _period_goes_on(tokens, j + 1):
                 j += 1  # "…, for the duration of study and 1 week after"
@@ -137,7 +151,8 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             while j > k + 1 and tokens[j - 1].type in ("AND", "COMMA"):
                 j -= 1  # "… after the last dose, and refrain from donating sperm": the next thing agreed
             period = tokens[k + 1:j]
-            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA")
+            # (or a closing bracket's whom it is asked of, "… (for participants of childbearing potential)")
+            closes = j == len(tokens) or tokens[j].type in ("PERIOD", "SEMI", "AND", "COMMA", "IF")
             # ("for the duration of treatment with study drug plus 5 months post-treatment")
             if closes and (any(t.type in ("DURING_TRIAL", "PERIOD_STATED", "AFTER") for t in period)
                            # "… simultaneously", "… consistently and correctly": how, which is not recorded either
@@ -149,6 +164,15 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
                 continue
         k += 1
     return [retyped(t, "WORD", t.value) if t.type == "PERIOD_STATED" else t for t in out]
+
+
+def _donation_purpose(tokens: list[Token], k: int) -> int:
+    """How many tokens after not donating (at ``k``) say "for the purpose of (assisted)
+    reproduction", what any donation of sperm or eggs is for."""
+    if tokens[k].value != "no_gamete_donation" or k + 2 >= len(tokens) or not _is_word(tokens[k + 1], "purpose"):
+        return 0
+    what = tokens[k + 2]
+    return 2 if _is_word(what, "reproduction") or what.type == "PROC" and what.value == "ivf" else 0
 
 
 def _period_goes_on(tokens: list[Token], j: int) -> bool:
@@ -276,6 +300,7 @@ _WITH_BREAKERS = frozenset({"OR", "COMMA", "ANDOR", "SEMI"})  # a list that "wit
 def pregnant_with(tokens: list[Token]) -> list[Token]:
     """"Pregnant women at ≥ 20 weeks gestation", "pregnant women aged 18 to 45", "pregnant women
     with type 1 diabetes": a value or a condition said of the pregnant women, both required."""
+    tokens = _pregnancy_shown_by_a_test(tokens)
     if any(t.type in _WITH_BREAKERS for t in tokens):
         return tokens  # "pregnant women at ≥ 20 weeks or postpartum": which the list joins is not plain
     out: list[Token] = []
@@ -285,6 +310,50 @@ def pregnant_with(tokens: list[Token]) -> list[Token]:
             out.append(token("AND", "", t.start_pos, t.start_pos))
         out.append(t)
     return out
+
+
+# When the test that shows a pregnancy was done ("…, as confirmed by a positive serum pregnancy test
+# at screening")
+_TEST_TIMES = frozenset({"AT_ANCHOR", "WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"})
+
+
+def _pregnancy_shown_by_a_test(tokens: list[Token]) -> list[Token]:
+    """"Pregnancy (confirmed by a positive pregnancy test)", "pregnant, as confirmed by a positive
+    serum pregnancy test", "not pregnant (as confirmed by a negative urine or serum human chorionic
+    gonadotrophin (hCG) test)", "current pregnancy (documented by pregnancy testing within 24 hours
+    prior to scanning)": how the pregnancy (or its absence) is shown, which says no more."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if t.type != "PREGNANT" or k + 1 >= len(tokens) or tokens[k + 1].type != "DETERMINED_BY":
+            continue
+        if tokens[k].type == "LPAR":
+            shut = _closing(tokens, k)
+            inside = tokens[k + 2:shut]
+            if shut is not None and any(x.type == "PREGNANCY_TEST" or x.type == "MEASURE" and "hcg" in x.value
+                                        for x in inside):
+                k = shut + 1  # (anything in the brackets says when or how the test was done)
+            continue
+        test = skip_over(tokens, k + 2, ("POSITIVE", "NEGATIVE"))
+        if tokens[k].type != "COMMA" or test >= len(tokens) or tokens[test].type != "PREGNANCY_TEST":
+            continue
+        end = skip_over(tokens, test + 1, tuple(_TEST_TIMES))
+        if end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI"):
+            k = end
+    return out
+
+
+def _closing(tokens: list[Token], k: int) -> int | None:
+    """The bracket that closes the one at ``k``."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
+        if depth == 0:
+            return j
+    return None
 
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
@@ -577,7 +646,9 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     sterility is not a woman's childbearing potential) are left as they are. "Women who have not
     undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
     ways of not being able to are named, and no "or contraception" follows that the "not" might
-    reach too."""
+    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years, and
+    "premenopausal" not postmenopausal."""
+    tokens = _years_postmenopausal(_premenopausal(tokens))
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -610,13 +681,92 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_PREMENOPAUSAL = frozenset({"premenopausal", "pre-menopausal"})
+
+
+def _premenopausal(tokens: list[Token]) -> list[Token]:
+    """"Premenopausal women", "pre- or perimenopausal women": women who have not reached the
+    menopause (as "women who are not postmenopausal"), the women named first and what follows said
+    of them too, as of "postmenopausal women with …" (the "not" in brackets, so that it does not
+    reach it). A woman recorded as perimenopausal is neither postmenopausal nor known not to be
+    (menopause is seldom listed), so she waits either way. Not in a list ("premenopausal or
+    postmenopausal"), which the "not" would reach."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        end = _premenopausal_end(tokens, k)
+        if end is None or end < len(tokens) and tokens[end].type in _WITH_BREAKERS | {"AND"}:
+            out.append(t)
+            k += 1
+            continue
+        k = end
+        if k < len(tokens) and tokens[k].type == "FEMALE":
+            out.append(tokens[k])  # the women first
+            k += 1
+        at = t.start_pos
+        out.extend((token("LPAR", "", at, at), token("NEG", "not", at, at),
+                    token("COND", "menopause", at, tokens[end - 1].end_pos), token("RPAR", "", at, at)))
+        if k < len(tokens) and tokens[k].type in _SAID_OF_THE_SEXED | {"MEASURE"} and not any(
+                x.type in _WITH_BREAKERS for x in tokens[k:]):
+            out.append(token("AND", "with", tokens[k].start_pos, tokens[k].start_pos))  # (or "aged …")
+    return out
+
+
+def _premenopausal_end(tokens: list[Token], k: int) -> int | None:
+    """The end of "premenopausal", "pre-menopausal" (split at its hyphen) or "pre- or
+    perimenopausal" at ``k``, if it is there."""
+    t = tokens[k]
+    if _is_word(t, *_PREMENOPAUSAL):
+        end = k + 1
+    elif _is_word(t, "pre") and k + 1 < len(tokens) and tokens[k + 1].type == "COND" \
+            and tokens[k + 1].value == "menopause" and tokens[k + 1].start_pos - t.end_pos <= 1:
+        end = k + 2
+    elif _is_word(t, "pre") and k + 1 < len(tokens) and tokens[k + 1].type == "OR":
+        end = k + 1  # "pre- or perimenopausal" (only so)
+    else:
+        return None
+    if end + 1 < len(tokens) and tokens[end].type == "OR" and tokens[end + 1].type == "COND" \
+            and tokens[end + 1].value == "perimenopause":
+        return end + 2  # "… or perimenopausal": not postmenopausal either
+    return end if end > k + 1 or _is_word(t, *_PREMENOPAUSAL) else None
+
+
+def _years_postmenopausal(tokens: list[Token]) -> list[Token]:
+    """"≥ 2 years postmenopausal", "1 year post-menopausal" (at least), the time written right
+    before the word (no "with" between, as in "≥ 18 years with diabetes", which is an age): how
+    long since the menopause, read as "postmenopausal for ≥ 2 years" — in brackets, so that the
+    time does not reach what a list names before it ("surgically sterile or ≥ 2 years
+    postmenopausal")."""
+    out: list[Token] = []
+    for t in tokens:
+        out.append(t)
+        if len(out) < 3:
+            continue
+        number, unit, state = out[-3:]
+        if number.type != "NUMBER" or unit.type != "TIMEUNIT" or state.type != "COND" \
+                or state.value != "menopause" or state.start_pos - unit.end_pos > 1:
+            continue
+        compared = len(out) > 3 and out[-4].type in ("GE", "GT")
+        if len(out) > 3 + compared and out[-4 - compared].type == "MEASURE":
+            continue  # "aged 55 years postmenopausal": an age
+        del out[-3:]
+        cmp = out.pop() if compared else token("GE", "", number.start_pos, number.start_pos)
+        at, end = cmp.start_pos, state.end_pos
+        out.extend((token("LPAR", "", at, at), state, token("LASTING", "", end, end), cmp, number, unit,
+                    token("RPAR", "", end, end)))
+    return out
+
+
 def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
     """The end of a list from ``k`` of ways of being unable to conceive ("postmenopausal for at
     least 12 months, surgically sterile or"), with its separators, and the ways it names."""
     j = k
     named: set[str] = set()
     while j < len(tokens):
-        q = j
+        # (the brackets of _years_postmenopausal, which the words do not have)
+        bracketed = tokens[j].type == "LPAR" and tokens[j].start_pos == tokens[j].end_pos
+        q = j + bracketed
         while q < len(tokens) and tokens[q].type == "QUAL":
             q += 1
         if q < len(tokens) and tokens[q].type in ("COND", "PROC") and tokens[q].value in _CANNOT_CONCEIVE:
@@ -626,6 +776,7 @@ def _cannot_conceive_run(tokens: list[Token], k: int) -> tuple[int, set[str]]:
             at += at < len(tokens) and tokens[at].type in ("GE", "GT")
             if at > j and at + 1 < len(tokens) and tokens[at].type == "NUMBER" and tokens[at + 1].type == "TIMEUNIT":
                 j = at + 2  # "postmenopausal for at least 12 months"
+            j += bracketed and j < len(tokens) and tokens[j].type == "RPAR"
             seps = j
             while j < len(tokens) and tokens[j].type in _OPTION_SEPS:
                 j += 1
@@ -732,4 +883,102 @@ def ages_by_word(tokens: list[Token]) -> list[Token]:
             continue
         out.insert(first, token("MEASURE", "age", out[first].start_pos, out[first].start_pos))
         break
+    return out
+
+
+def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
+    """The women who could conceive named apart from what is asked of them: as a heading
+    ("Women of childbearing potential: negative pregnancy test and contraception", its colon the
+    "then" of "For women of childbearing potential: …"), in a bracket that ends the sentence
+    ("Negative pregnancy test (women of childbearing potential only)", as "… in women of
+    childbearing potential" is written; "only" is dropped as after "(women only)"), after the men
+    ("Male participants able to father children and female participants of childbearing
+    potential must …": the women first, as the grammar reads two groups), or with a
+    definition and an exception ("Women of child-bearing potential, defined as all women
+    physiologically capable of becoming pregnant, unless they are using highly effective methods
+    of contraception": those not using it; "Sexually active males unless they use a condom …"
+    likewise, and "… and should not father a child in this period" is what the condom is for)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.type == "COMMA" and out and out[-1].type == "CBP" and k + 2 < len(tokens) \
+                and tokens[k + 1].type == "DETERMINED_BY":
+            end = skip_over(tokens, k + 2, ("FEMALE", "WORD", "CBP"))
+            if end > k + 2 and (end == len(tokens) or tokens[end].type in ("COMMA", "EXCEPT", "PERIOD", "SEMI")):
+                k = end + (end < len(tokens) and tokens[end].type == "COMMA")  # what the words mean
+                continue
+        if t.type == "EXCEPT" and t.value.lower() == "unless" and any(x.type in ("CBP", "SUBGROUP") for x in out[-2:]) \
+                and out[-1].type in ("CBP", "SUBGROUP", "MALE", "FEMALE") \
+                and skip_over(tokens, k + 1, ("ABLE",)) < len(tokens) \
+                and tokens[skip_over(tokens, k + 1, ("ABLE",))].type == "CONTRACEPTION":
+            out.append(token("NEG", "not", t.start_pos, t.end_pos))
+            k += 1
+            continue
+        if t.type == "AND" and k + 2 < len(tokens) and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
+            said = skip_over(tokens, k + 1, ("MUST",))
+            if said + 1 < len(tokens) and tokens[said].type == "NEG" and _is_word(tokens[said + 1], *_FATHERING) \
+                    and (said + 2 == len(tokens) or tokens[said + 2].type in ("PERIOD", "SEMI")):
+                k = said + 2  # "… and should not father a child (in this period)"
+                continue
+        opens = not out or out[-1].type in ("PERIOD", "SEMI")
+        men = [x.type for x in tokens[k:k + 3]] == ["MALE", "SUBGROUP", "AND"]
+        who = skip_over(tokens, k + 3, ("FEMALE",)) if men else k
+        if opens and men and who < len(tokens) and tokens[who].type == "CBP":
+            # "Male participants able to father children and female participants of childbearing
+            # potential and at risk for pregnancy must …": the women first, as the grammar reads
+            # two groups; at risk for pregnancy, those sexually active (with a man)
+            at_risk = [x.type for x in tokens[who + 1:who + 4]] == ["AND", "RISK", "PREGNANT"]
+            end = who + 1 + 3 * at_risk
+            if end < len(tokens) and tokens[end].type in ("MUST", "ABLE"):
+                out.append(token("FEMALE", "women", tokens[who].start_pos, tokens[who].start_pos))
+                if at_risk:
+                    out.append(token("SUBGROUP", "sexually_active", tokens[who + 2].start_pos, tokens[who + 3].end_pos))
+                out.extend((tokens[who], tokens[k + 2], tokens[k], tokens[k + 1]))
+                k = end
+                continue
+        if t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "SUBGROUP" \
+                and tokens[k + 1].value == "sexually_active":
+            # "Women of childbearing potential who are sexually active (and) …": whom among them,
+            # named before them as in "sexually active women of childbearing potential"
+            out.extend((tokens[k + 1], t))
+            k += 2 + (k + 2 < len(tokens) and tokens[k + 2].type == "AND")
+            continue
+        who = skip_over(tokens, k, ("FEMALE",))
+        if opens and who < len(tokens) - 2 and tokens[who].type == "CBP" and tokens[who + 1].type == "COLON":
+            out.extend(tokens[k:who + 1])
+            out.append(retyped(tokens[who + 1], "THEN", ":"))
+            k = who + 2
+            continue
+        who = skip_over(tokens, k + 1, ("FEMALE",)) if t.type == "LPAR" else k
+        shut = who + 1
+        if who > k and shut < len(tokens) and tokens[who].type == "CBP" and tokens[shut].type == "RPAR" \
+                and out and out[-1].type not in ("PERIOD", "SEMI", "COLON") \
+                and (shut + 1 == len(tokens) or tokens[shut + 1].type in ("PERIOD", "SEMI")):
+            out.extend(tokens[k + 1:shut])
+            k = shut + 1
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+_FATHERING = frozenset({"father", "fathering"})
+
+
+def pregnancy_or_fathering_planned(tokens: list[Token]) -> list[Token]:
+    """"Planning to become pregnant or (to) father a child during the study": a plan of either
+    parent, which the one attribute plans_pregnancy holds (its name says both); the token then
+    spans the father too, so the reader does not take it as a woman's plan only."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.type == "ATTR" and t.value == "plans_pregnancy" and k + 2 < len(tokens) and tokens[k + 1].type == "OR" \
+                and _is_word(tokens[k + 2], *_FATHERING) and (k + 3 == len(tokens) or tokens[k + 3].type != "WORD"):
+            out.append(token("ATTR", t.value, t.start_pos, tokens[k + 2].end_pos))  # ("a child" is filler)
+            k += 3
+            continue
+        out.append(t)
+        k += 1
     return out
