@@ -1,0 +1,115 @@
+"""Token passes for substance use: how much alcohol one drinks."""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from ..vocabulary import load_vocabulary
+from .lexicon import COMPARATORS, token, words_of
+
+# A UK unit (8 g of ethanol) and a standard drink (14 g in the US) are different amounts, so each
+# is a measure of its own.
+_MEASURE_OF = {"unit": "alcohol_units_per_week", "drink": "alcoholic_drinks_per_week"}
+_AMOUNT_UNIT = re.compile(r"(unit|drink)s?/(?:(week|wk)|(day|d))$", re.IGNORECASE)
+_AMOUNT_WORD = re.compile(r"(unit|drink)s?$", re.IGNORECASE)
+# What may stand between the amount and its period: "units of alcohol", "alcoholic drinks".
+_DRINK_WORDS = frozenset({"alcohol", "alcoholic", "standard", "per", "/"})
+_PERIODS = {"weeks": "/week", "days": "/day"}
+_PERIOD_WORDS = {"weekly": "/week", "daily": "/day"}
+# Words that say the amount is what one drinks: "regular alcohol consumption of", "drinks more than".
+_ABOUT = frozenset({"consumption", "intake", "regular", "regularly", "average", "weekly", "daily", "drinks",
+                    "drinking", "consumes", "consume", "consuming", "use"})
+_ALCOHOL = re.compile(r"\b(?:alcohol|alcoholic|ethanol|standard drinks?)\b", re.IGNORECASE)
+_CLAUSE_ENDS = frozenset({"SEMI", "PERIOD"})
+
+
+def _alcohol_condition(t: Token) -> bool:
+    return t.type == "COND" and load_vocabulary().is_a(t.value, "alcohol_use")
+
+
+def _drink_word(t: Token, text: str) -> bool:
+    return t.type == "OF" or t.type == "WORD" and words_of(t, text) in _DRINK_WORDS or _alcohol_condition(t)
+
+
+def _about(t: Token, text: str) -> bool:
+    return t.type == "OF" or t.type == "WORD" and words_of(t, text) in _ABOUT or _alcohol_condition(t)
+
+
+def _amount(tokens: list[Token], k: int, text: str) -> tuple[str, str | None, int] | None:
+    """The measure, the period (None when not written) and the end of an amount of alcohol that
+    starts at ``tokens[k]`` (after its number): "21 units/week", "14 units of alcohol per week",
+    "3 alcoholic drinks per day", "21 units"."""
+    if k < len(tokens) and tokens[k].type == "MEASURE" and tokens[k].value in _MEASURE_OF.values():
+        return tokens[k].value, "/week", k + 1  # "21 alcohol units per week": the measure's own name
+    if k < len(tokens) and tokens[k].type == "UNIT":
+        m = _AMOUNT_UNIT.match(tokens[k].value)
+        return (_MEASURE_OF[m.group(1).lower()], "/week" if m.group(2) else "/day", k + 1) if m else None
+    j = k
+    while j < len(tokens) and _drink_word(tokens[j], text):
+        j += 1
+    if j >= len(tokens) or tokens[j].type != "WORD" or not _AMOUNT_WORD.match(tokens[j].value):
+        return None
+    measure = _MEASURE_OF[_AMOUNT_WORD.match(tokens[j].value).group(1).lower()]
+    j += 1
+    while j < len(tokens) and (_drink_word(tokens[j], text) or tokens[j].type == "OR" and tokens[j].value == "/"):
+        j += 1
+    if j < len(tokens) and tokens[j].type == "TIMEUNIT" and tokens[j].value in _PERIODS:
+        return measure, _PERIODS[tokens[j].value], j + 1
+    return measure, None, j
+
+
+def alcohol_amounts(tokens: list[Token], text: str) -> list[Token]:
+    """"Alcohol intake > 21 units/week", "more than 14 units of alcohol per week", "drinks more than
+    3 alcoholic drinks per day", "average weekly alcohol intake exceeding 21 units": an amount of
+    alcohol over a period is the measure of units (or drinks) per week, said once before its
+    thresholds ("> 14 units/week for women and > 21 units/week for men" keeps both). Only where
+    the clause names alcohol and the period is written ("weekly", "per week")."""
+    out: list[Token] = []
+    clause_start = 0  # where the clause being read starts in ``out``
+    said: Token | None = None  # the measure named in this clause
+    comparators: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.type in _CLAUSE_ENDS:
+            clause_start, said = len(out) + 1, None
+        # "> 21 units per week for men or 14 units per week for women": the comparator said once
+        elliptic = said is not None and t.type == "NUMBER" and out and out[-1].type in ("OR", "COMMA", "AND")
+        at = k + 1 if elliptic else k + 2
+        if t.type == "MEASURE" and t.value in _MEASURE_OF.values() and said is None:
+            # "drinks more than 14 alcoholic drinks per week" read as the measure's name already
+            while len(out) > clause_start and _about(out[-1], text):
+                out.pop()
+        amount = _amount(tokens, at, text) if elliptic or t.type in COMPARATORS and k + 1 < len(tokens) \
+            and tokens[k + 1].type == "NUMBER" else None
+        if amount is None:
+            out.append(t)
+            k += 1
+            continue
+        measure, period, end = amount
+        before = out[clause_start:]
+        if period is None:
+            period = next((_PERIOD_WORDS[words_of(x, text)] for x in before
+                           if x.type == "WORD" and words_of(x, text) in _PERIOD_WORDS), None)
+        named = said is not None or any(_alcohol_condition(x) for x in before) \
+            or _ALCOHOL.search(text[(before[0].start_pos if before else t.start_pos):tokens[end - 1].end_pos])
+        if period is None or not named or said is not None and said.value != measure:
+            out.append(t)
+            k += 1
+            continue
+        if said is None:
+            # the words before that say what is measured give way to the measure's name
+            start = t.start_pos
+            while len(out) > clause_start and _about(out[-1], text):
+                start = out.pop().start_pos
+            said = token("MEASURE", measure, start, t.start_pos)
+            out.append(said)
+        comparator = comparators[-1] if elliptic else t
+        comparators.append(comparator)
+        number = t if elliptic else tokens[k + 1]
+        out += [token(comparator.type, comparator.value, number.start_pos, number.start_pos) if elliptic else t, number,
+                token("UNIT", period, tokens[at].start_pos, tokens[end - 1].end_pos)]
+        k = end
+    return out

@@ -1,0 +1,93 @@
+"""Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
+pack-years beside a smoker's status. Each construct read here, its near misses that must stay free
+text, and what the readings decide for made-up patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from made_up import outcome
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+READ = [
+    # an amount of alcohol over a period: units (UK, 8 g) and standard drinks (US, 14 g) apart
+    ("Alcohol intake > 21 units/week", "exclusion", "alcohol_units_per_week > 21 /week"),
+    ("Consumption of more than 14 units of alcohol per week", "exclusion", "alcohol_units_per_week > 14 /week"),
+    ("Regular alcohol consumption of more than 21 units per week", "exclusion", "alcohol_units_per_week > 21 /week"),
+    ("Average weekly alcohol intake of more than 14 units", "exclusion", "alcohol_units_per_week > 14 /week"),
+    ("Regular alcohol consumption (> 21 units per week)", "exclusion", "alcohol_units_per_week > 21 /week"),
+    ("Drinks more than 14 alcoholic drinks per week", "exclusion", "alcoholic_drinks_per_week > 14 /week"),
+    ("More than 14 standard drinks per week", "exclusion", "alcoholic_drinks_per_week > 14 /week"),
+    ("Drinking more than 3 alcoholic drinks per day", "exclusion", "alcoholic_drinks_per_week > 3 /day"),
+    # a limit for each sex, the comparator said once or twice
+    ("Alcohol consumption of more than 21 units per week for men or 14 units per week for women", "exclusion",
+     "(male and alcohol_units_per_week > 21 /week) or (female and alcohol_units_per_week > 14 /week)"),
+    ("Alcohol consumption > 14 units/week for women and > 21 units/week for men", "exclusion",
+     "(female and alcohol_units_per_week > 14 /week) or (male and alcohol_units_per_week > 21 /week)"),
+    # pack-years beside a smoker's status: the status stays (a former smoker is not a current one)
+    ("Current smoker with a smoking history of more than 10 pack-years", "exclusion",
+     "condition tobacco_use [current] and pack_years > 10"),
+    ("Current smoker with at least 10 pack-year smoking history", "inclusion",
+     "condition tobacco_use [current] and pack_years >= 10"),
+    ("Smokers with > 20 pack-years", "inclusion", "condition tobacco_use and pack_years > 20"),
+    ("Current or former smoker with a smoking history of at least 10 pack-years", "inclusion",
+     "condition tobacco_use [history] and pack_years >= 10"),
+    ("Current or former smoker", "inclusion", "condition tobacco_use [history]"),
+    ("Smoking history of ≥ 10 pack-years", "inclusion", "pack_years >= 10"),
+]
+
+
+@pytest.mark.parametrize("text, kind, rule", READ)
+def test_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+STAYS_WORDS = [
+    # units of something that is not alcohol, or no period said
+    ("Insulin > 40 units per day", "exclusion"),
+    ("More than 14 units of alcohol", "exclusion"),
+    # a history of drinking so much is not what one drinks now
+    ("History of excessive alcohol intake (> 14 units per week)", "exclusion"),
+    # "former" alone is not now, nor ever
+    ("Former smoker", "exclusion"),
+    ("Former smoker who quit at least 1 year ago", "inclusion"),
+]
+
+
+@pytest.mark.parametrize("text, kind", STAYS_WORDS)
+def test_stays_words(text, kind):
+    assert to_text(compile_criterion(text, kind).rule).startswith("text ")
+
+
+def _alcohol(value: float, unit: str = "/week", name: str = "alcohol units per week") -> dict:
+    return {"vitals": [{"name": name, "value": value, "unit": unit, "date": "2026-11-01"}]}
+
+
+def test_alcohol_units_by_sex():
+    rule = to_text(compile_criterion(
+        "Alcohol consumption of more than 21 units per week for men or 14 units per week for women", "exclusion").rule)
+    assert outcome(rule, "exclusion", sex="male", **_alcohol(30)).truth is Truth.TRUE
+    assert outcome(rule, "exclusion", sex="male", **_alcohol(18)).truth is Truth.FALSE
+    assert outcome(rule, "exclusion", sex="female", **_alcohol(18)).truth is Truth.TRUE
+    # a daily amount is a weekly one seven times over
+    assert outcome(rule, "exclusion", sex="male", **_alcohol(2, "/day")).truth is Truth.FALSE
+    assert outcome(rule, "exclusion", sex="male").truth is Truth.UNKNOWN
+
+
+def test_units_are_not_drinks():
+    # 30 UK units (240 g) is about 17 US drinks: a limit in drinks is not settled by units
+    assert outcome("alcoholic_drinks_per_week > 14 /week", "exclusion", **_alcohol(30)).truth is Truth.UNKNOWN
+
+
+def test_a_former_smoker_is_not_failed_by_a_current_smokers_pack_years():
+    rule = to_text(compile_criterion("Current smoker with a smoking history of more than 10 pack-years",
+                                     "exclusion").rule)
+    former = {"complete": ["conditions"], "conditions": [{"name": "smoking", "onset": "1990-01-01", "end": "2015-01-01"}],
+              "scores": [{"name": "pack-years", "value": 30, "date": "2026-10-01"}]}
+    assert outcome(rule, "exclusion", **former).truth is Truth.FALSE
+    current = {**former, "conditions": [{"name": "smoking", "onset": "1990-01-01"}]}
+    assert outcome(rule, "exclusion", **current).truth is Truth.TRUE
+    # "smokers with > 20 pack-years": a former smoker may or may not be meant
+    assert outcome("condition tobacco_use and pack_years > 20", "inclusion", **former).truth is Truth.UNKNOWN
