@@ -1,5 +1,5 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
-pack-years beside a smoker's status. Each construct read here, its near misses that must stay free
+pack-years beside a smoker's status, which drugs a positive drug screen counts. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ READ = [
      "condition tobacco_use [history] and pack_years >= 10"),
     ("Current or former smoker", "inclusion", "condition tobacco_use [history]"),
     ("Smoking history of ≥ 10 pack-years", "inclusion", "pack_years >= 10"),
+    # which drugs a positive drug screen counts, or which it excepts, kept in words beside it
+    ("Positive urine drug screen for drugs of abuse other than prescribed medications", "exclusion",
+     'urine_drug_screen in {positive} and text "for drugs of abuse other than prescribed medications"'),
+    ("Positive urine drug test for amphetamines, cocaine, opiates, or cannabinoids", "exclusion",
+     'urine_drug_screen in {positive} and text "for amphetamines, cocaine, opiates, or cannabinoids"'),
+    ("Positive drug screen (unless explained by a prescribed medication)", "exclusion",
+     'urine_drug_screen in {positive} and text "unless explained by a prescribed medication"'),
+    ("Positive urine drug screen at screening, unless due to a prescribed medication", "exclusion",
+     'urine_drug_screen in {positive} and text "unless due to a prescribed medication"'),
+    ("Positive urine drug screen (for cocaine) or positive alcohol breath test", "exclusion",
+     '(urine_drug_screen in {positive} and text "for cocaine") or blood_alcohol in {positive}'),
 ]
 
 
@@ -53,6 +64,8 @@ STAYS_WORDS = [
     # "former" alone is not now, nor ever
     ("Former smoker", "exclusion"),
     ("Former smoker who quit at least 1 year ago", "inclusion"),
+    # the words after a drug screen run into another test: which words are whose is not read
+    ("Positive urine drug screen for cocaine or positive alcohol breath test", "exclusion"),
 ]
 
 
@@ -91,3 +104,17 @@ def test_a_former_smoker_is_not_failed_by_a_current_smokers_pack_years():
     assert outcome(rule, "exclusion", **current).truth is Truth.TRUE
     # "smokers with > 20 pack-years": a former smoker may or may not be meant
     assert outcome("condition tobacco_use and pack_years > 20", "inclusion", **former).truth is Truth.UNKNOWN
+
+
+def test_a_positive_screen_for_a_prescribed_drug_waits_for_a_coordinator():
+    rule = to_text(compile_criterion("Positive urine drug screen for drugs of abuse other than prescribed medications",
+                                     "exclusion").rule)
+    def screen(value):
+        return {"labs": [{"name": "urine drug screen", "value": value, "date": "2026-11-10"}]}
+    assert outcome(rule, "exclusion", **screen("negative")).truth is Truth.FALSE
+    assert outcome(rule, "exclusion", **screen("positive")).truth is Truth.UNKNOWN
+    # a screen positive for some drugs only: one positive for cannabis excludes nobody unseen
+    rule = to_text(compile_criterion("Positive urine drug screen for opioids, cocaine, or amphetamines",
+                                     "exclusion").rule)
+    assert rule == 'urine_drug_screen in {positive} and text "for opioids, cocaine, or amphetamines"'
+    assert outcome(rule, "exclusion", **screen("positive")).truth is Truth.UNKNOWN

@@ -558,7 +558,9 @@ class Settling(Reading):
             # dexamethasone as standard of care": the drug, and how it is given)
             had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
                 and p.window is None and p.dose is None and not p.variants
-            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
+            # ("positive urine drug screen for cocaine": a positive result, and which drugs count)
+            found = isinstance(p.node, Category) and p.node.values == ("positive",)
+            if p.negated or p.excluding or p.alternative is not None or not (had or found or p.node is not None
                                                                               and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the

@@ -24,7 +24,7 @@ from lark import Token
 from ..vocabulary import load_vocabulary
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
-from .habits import alcohol_amounts
+from .habits import alcohol_amounts, drug_screen_caveats
 from .lexicon import (
     AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
@@ -136,7 +136,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = alcohol_amounts(tokens, text)
+    tokens = drug_screen_caveats(alcohol_amounts(tokens, text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(exposures(tokens))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)

@@ -113,3 +113,47 @@ def alcohol_amounts(tokens: list[Token], text: str) -> list[Token]:
                 token("UNIT", period, tokens[at].start_pos, tokens[end - 1].end_pos)]
         k = end
     return out
+
+
+# Tests whose positive result may come from a drug the patient is prescribed, or be for one drug only.
+_DRUG_SCREENS = frozenset({"urine_drug_screen"})
+# What may name the drugs screened for or excepted: "for cocaine, opiates or cannabinoids",
+# "other than prescribed medications", "unless explained by a prescribed medication".
+_SCREENED_FOR = frozenset({"IF", "WORD", "MED", "COND", "COMMA", "OR", "ANDOR", "AND", "EXCEPT", "OF", "QUAL", "OTHER"})
+_SCREEN_TAIL_ENDS = frozenset({"SEMI", "PERIOD", "RPAR"})
+
+
+def drug_screen_caveats(tokens: list[Token], text: str) -> list[Token]:
+    """"Positive urine drug screen for illicit drugs", "… for cocaine, opiates or cannabinoids",
+    "… other than prescribed medications", "(unless explained by a prescribed medication)": which
+    drugs count, which the result does not record, is kept in words beside the positive screen (a
+    negative screen settles it; a positive one waits for a coordinator)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if not (t.type == "QUALITATIVE" and t.value in _DRUG_SCREENS and len(out) >= 2 and out[-2].type == "POSITIVE"):
+            continue
+        if k < len(tokens) and tokens[k].type == "AT_ANCHOR":
+            out.append(tokens[k])
+            k += 1
+        bracketed = k < len(tokens) and tokens[k].type == "LPAR"
+        j = k + bracketed
+        while j < len(tokens) and tokens[j].type in _SCREENED_FOR:
+            j += 1
+        tail = tokens[k + bracketed:j]
+        closes = bracketed and j < len(tokens) and tokens[j].type == "RPAR" \
+            or not bracketed and (j == len(tokens) or tokens[j].type in _SCREEN_TAIL_ENDS)
+        if not tail or not closes or not (tail[0].type in ("IF", "EXCEPT") or tail[0].type == "COMMA"
+                                          and len(tail) > 1 and tail[1].type == "EXCEPT"):
+            continue
+        # the words dropped as filler after the last token ("… other than prescribed medications") are kept
+        end = tokens[j].start_pos if j < len(tokens) else len(text)
+        end = len(text[:end].rstrip(" .;"))
+        start = tail[0].start_pos + len(text[tail[0].start_pos:end]) - len(text[tail[0].start_pos:end].lstrip(" ,"))
+        # (in brackets too: the brackets go, since after a result they would open a titre)
+        out.append(token("CAVEAT", "drugs screened for", start, end))
+        k = j + bracketed
+    return out
