@@ -1,5 +1,5 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
-pack-years beside a smoker's status, which drugs a positive drug screen counts. Each construct read here, its near misses that must stay free
+pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -47,6 +47,20 @@ READ = [
      'urine_drug_screen in {positive} and text "unless due to a prescribed medication"'),
     ("Positive urine drug screen (for cocaine) or positive alcohol breath test", "exclusion",
      '(urine_drug_screen in {positive} and text "for cocaine") or blood_alcohol in {positive}'),
+    # what an allergy is to, when not a drug: the allergy the vocabulary names after it
+    ("Known allergy to bee venom", "exclusion", "condition insect_venom_allergy"),
+    ("Known hypersensitivity to nickel", "exclusion", "condition nickel_allergy"),
+    ("Allergy to adhesive tape", "exclusion", "condition adhesive_allergy"),
+    ("Known allergy to adhesives or latex", "exclusion", "condition adhesive_allergy or condition latex_allergy"),
+    ("Allergy to fish, peanuts or tree nuts", "exclusion",
+     "condition fish_allergy or condition peanut_allergy or condition tree_nut_allergy"),
+    # allergic reactions: to any drug, a drug allergy; to anything, any allergy
+    ("History of severe allergic reaction to any drug", "exclusion", "condition drug_allergy [history, severe]"),
+    ("History of allergic reactions to any medication", "exclusion", "condition drug_allergy [history]"),
+    ("History of severe allergic reactions", "exclusion", "condition allergic_disease [history, severe]"),
+    # what it is to, after its examples: the examples do not widen it
+    ("History of serious allergic reaction (e.g., anaphylaxis) to any drug", "exclusion",
+     "condition drug_allergy [history, severe]"),
 ]
 
 
@@ -66,6 +80,12 @@ STAYS_WORDS = [
     ("Former smoker who quit at least 1 year ago", "inclusion"),
     # the words after a drug screen run into another test: which words are whose is not read
     ("Positive urine drug screen for cocaine or positive alcohol breath test", "exclusion"),
+    # a list with an item that is no allergy the vocabulary names; "other" of a class unnamed
+    ("Allergy to eggs or egg products", "exclusion"),
+    ("Allergy to nickel or other metals", "exclusion"),
+    # what an allergy is to, after a bracket: not an allergy to anything (it was read so)
+    ("Allergy (e.g., anaphylaxis) to food", "exclusion"),
+    ("History of severe allergic reactions (anaphylaxis) to drugs", "exclusion"),
 ]
 
 
@@ -118,3 +138,12 @@ def test_a_positive_screen_for_a_prescribed_drug_waits_for_a_coordinator():
                                      "exclusion").rule)
     assert rule == 'urine_drug_screen in {positive} and text "for opioids, cocaine, or amphetamines"'
     assert outcome(rule, "exclusion", **screen("positive")).truth is Truth.UNKNOWN
+
+
+def test_an_allergy_to_a_drug_after_its_examples_is_not_every_allergy():
+    rule = to_text(compile_criterion("History of serious allergic reaction (e.g., anaphylaxis) to any drug",
+                                     "exclusion").rule)
+    peanuts = {"complete": ["conditions"], "conditions": [{"name": "peanut allergy", "severity": "severe"}]}
+    assert outcome(rule, "exclusion", **peanuts).truth is Truth.FALSE
+    anaphylaxis = {"conditions": [{"name": "anaphylaxis", "onset": "2020-01-01"}]}
+    assert outcome(rule, "exclusion", **anaphylaxis).truth is not Truth.TRUE

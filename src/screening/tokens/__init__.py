@@ -8,7 +8,7 @@
    (:mod:`.lexicon`); then passes settle phrases that read as one and words whose role depends
    on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
    :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
-   lines), :mod:`.periods` (durations, rates, windows), :mod:`.habits` (amounts of alcohol), :mod:`.wording` (lists, exceptions),
+   lines), :mod:`.periods` (durations, rates, windows), :mod:`.substances` (alcohol, drug screens, allergens), :mod:`.wording` (lists, exceptions),
    :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
 3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
    that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
@@ -24,7 +24,6 @@ from lark import Token
 from ..vocabulary import load_vocabulary
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
-from .habits import alcohol_amounts, drug_screen_caveats
 from .lexicon import (
     AFTER_NUMBER, COMPARATORS, ENTITY_TERMINALS, LEADING_TIMES, SCIENTIFIC, after_class_name, episode_concept,
     load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
@@ -51,6 +50,7 @@ from .periods import (
     windows_per_item,
 )
 from .phrases import cancer_stages
+from .substances import substances
 from .treatment import (
     advanced_disease_treated, as_standard_care, bracketed_doses, completed_before, counted_regimens, dose_ranges,
     drug_allergies, except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more,
@@ -136,7 +136,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = drug_screen_caveats(alcohol_amounts(tokens, text), text)
+    tokens = substances(tokens, text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(exposures(tokens))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)

@@ -1,4 +1,5 @@
-"""Token passes for substance use: how much alcohol one drinks."""
+"""Token passes for what a patient takes in or reacts to: how much alcohol one drinks, which drugs
+a drug screen counts, what an allergy is to. :func:`substances` runs them in order."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from lark import Token
 
 from ..vocabulary import load_vocabulary
-from .lexicon import COMPARATORS, token, words_of
+from .lexicon import COMPARATORS, retyped, token, words_of
 
 # A UK unit (8 g of ethanol) and a standard drink (14 g in the US) are different amounts, so each
 # is a measure of its own.
@@ -157,3 +158,113 @@ def drug_screen_caveats(tokens: list[Token], text: str) -> list[Token]:
         out.append(token("CAVEAT", "drugs screened for", start, end))
         k = j + bracketed
     return out
+
+
+# "allergy to", "hypersensitivity to" written in an allergy's own name ("allergy to fish")
+_ALLERGY_TO = re.compile(r"(?i)(?:allerg|hypersensitiv)\w*\s+(?:to|of)\b")
+_ALLERGEN_LIST_JOINS = frozenset({"COMMA", "OR", "ANDOR"})
+_MAX_ALLERGEN_WORDS = 3
+
+
+def _allergy_named(words: list[Token], text: str) -> str | None:
+    """The allergy the vocabulary names "<words> allergy" ("bee venom", "nickel", "adhesives")."""
+    vocab = load_vocabulary()
+    written = text[words[0].start_pos:words[-1].end_pos]
+    for name in (written, written[:-1] if written.lower().endswith("s") else None):
+        concept = vocab.lookup(f"{name} allergy") if name else None
+        if concept is not None and concept.category == "condition" and vocab.is_a(concept.id, "allergic_disease"):
+            return concept.id
+    return None
+
+
+def _allergen_list(tokens: list[Token], j: int, text: str, first: bool) -> tuple[list[list[Token]], int] | None:
+    """The allergies named from ``tokens[j]`` on, each after its separator (none before the
+    ``first``), and where the list ends; None when nothing is named or an item is no allergy."""
+    read: list[list[Token]] = []
+    while True:
+        sep: list[Token] = []
+        if read or not first:
+            if j < len(tokens) and tokens[j].type in _ALLERGEN_LIST_JOINS:
+                sep = tokens[j:j + 2] if tokens[j].type == "COMMA" and j + 1 < len(tokens) \
+                    and tokens[j + 1].type == "OR" else tokens[j:j + 1]
+            if not sep or j + len(sep) >= len(tokens) or tokens[j + len(sep)].type != "WORD":
+                return (read, j) if read else None
+        start = j + len(sep)
+        n = 0
+        while start + n < len(tokens) and tokens[start + n].type == "WORD" and n < _MAX_ALLERGEN_WORDS:
+            n += 1
+        if start + n < len(tokens) and tokens[start + n].type == "WORD":
+            return None  # more words than an allergen's name
+        named = _allergy_named(tokens[start:start + n], text) if n else None
+        if named is None:
+            return None
+        read.append([*sep, token("COND", named, tokens[start].start_pos, tokens[start + n - 1].end_pos)])
+        j = start + n
+
+
+def allergens_named(tokens: list[Token], text: str) -> list[Token]:
+    """"Known allergy to bee venom", "hypersensitivity to nickel", "allergy to fish, peanuts or tree
+    nuts": what an allergy is to, when it is not a drug, is the allergy the vocabulary names after
+    it (a list only when every item is such an allergy)."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        # the first allergy of the list already read by its own name ("allergy to fish")
+        named_first = t.type == "COND" and vocab.is_a(t.value, "allergic_disease") \
+            and _ALLERGY_TO.match(text[t.start_pos:t.end_pos]) is not None
+        listed = _allergen_list(tokens, k + 1, text, first=not named_first) \
+            if named_first or t.type == "QUAL" and t.value == "allergic" else None
+        if listed is None:
+            out.append(t)
+            k += 1
+            continue
+        read, k = listed
+        if named_first:
+            out.append(t)
+        else:  # "allergy to" and the allergen are the allergy's name
+            read[0][-1] = token("COND", read[0][-1].value, t.start_pos, read[0][-1].end_pos)
+        for item in read:
+            out += item
+    return out
+
+
+# what an allergy is to, written after a bracket of examples: "allergic reaction (e.g., anaphylaxis)
+# to any drug"
+_TO_AFTER = re.compile(r"(?i)\s*to\b")
+_TO_ANY_DRUG = re.compile(r"(?i)\s*to\s+(?:any\s+)?(?:drugs?|medications?|medicines?)\s*$")
+
+
+def allergies_to_after_examples(tokens: list[Token], text: str) -> list[Token]:
+    """"Serious allergic reaction (e.g., anaphylaxis) to any drug": what an allergy is to, said
+    after a bracket, would be lost as filler and leave an allergy to anything. After examples
+    ("e.g.") "to any drug" makes it a drug allergy, its examples dropped (anaphylaxis to peanuts is
+    not one); anything else after "to" ("… to food", a bracket that may define it) leaves it
+    unread."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        close = next((j for j in range(k + 2, len(tokens)) if tokens[j].type == "RPAR"), None) \
+            if t.type == "COND" and t.value == "allergic_disease" and k + 1 < len(tokens) \
+            and tokens[k + 1].type == "LPAR" else None
+        if close is None:
+            out.append(t)
+            k += 1
+            continue
+        ends = next((x.start_pos for x in tokens[close + 1:] if x.type in _CLAUSE_ENDS), len(text))
+        after = text[tokens[close].end_pos:ends]
+        if _TO_ANY_DRUG.match(after) and tokens[k + 2].type == "INCLUDING":
+            out.append(retyped(t, "COND", "drug_allergy"))
+            k = close + 1
+            continue
+        out.append(retyped(t, "WORD", text[t.start_pos:t.end_pos]) if _TO_AFTER.match(after) else t)
+        k += 1
+    return out
+
+
+def substances(tokens: list[Token], text: str) -> list[Token]:
+    """The passes of this module, in order."""
+    return allergies_to_after_examples(allergens_named(drug_screen_caveats(alcohol_amounts(tokens, text), text), text),
+                                       text)
