@@ -1,5 +1,6 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
-pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to. Each construct read here, its near misses that must stay free
+pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
+a window among examples. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ READ = [
     # what it is to, after its examples: the examples do not widen it
     ("History of serious allergic reaction (e.g., anaphylaxis) to any drug", "exclusion",
      "condition drug_allergy [history, severe]"),
+    # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
+    ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
+     "condition cardiovascular_disease [new] within 5 years before screening"),
+    ("Use of herbal drugs or natural remedies, e.g. St. John's wort within 4 weeks before first study intervention "
+     "administration", "exclusion", "medication herbal_medicine within 4 weeks before first_dose"),
 ]
 
 
@@ -86,6 +92,12 @@ STAYS_WORDS = [
     # what an allergy is to, after a bracket: not an allergy to anything (it was read so)
     ("Allergy (e.g., anaphylaxis) to food", "exclusion"),
     ("History of severe allergic reactions (anaphylaxis) to drugs", "exclusion"),
+    # a window among examples written without brackets: the example's or the head's (lent to the
+    # head, it narrowed an inclusion; "Cardiovascular disease …" was "within 6 months" of all of it)
+    ("History of cardiovascular disease including myocardial infarction within the past 12 months", "inclusion"),
+    ("Cardiovascular disease, including myocardial infarction within 6 months, unstable angina, or congestive "
+     "heart failure", "exclusion"),
+    ("Cardiovascular disease such as myocardial infarction within 6 months", "exclusion"),
 ]
 
 
