@@ -1,6 +1,6 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
 pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
-a window among examples. Each construct read here, its near misses that must stay free
+"serious, unstable illness", a window among examples. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -62,6 +62,13 @@ READ = [
     # what it is to, after its examples: the examples do not widen it
     ("History of serious allergic reaction (e.g., anaphylaxis) to any drug", "exclusion",
      "condition drug_allergy [history, severe]"),
+    # "illness" after qualifiers that narrow it: a medical condition so narrowed, its examples dropped
+    ("Serious, unstable illness including hepatic, renal, gastroenterological, respiratory, cardiovascular, "
+     "endocrine, neurologic, immunologic, or hematologic disease", "exclusion",
+     "condition medical_condition [severe, uncontrolled]"),
+    ("Severe illness", "exclusion", "condition medical_condition [severe]"),
+    ("Uncontrolled illness", "exclusion", "condition medical_condition [uncontrolled]"),
+    ("History of serious illness", "exclusion", "condition medical_condition [history, severe]"),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
@@ -92,6 +99,9 @@ STAYS_WORDS = [
     # what an allergy is to, after a bracket: not an allergy to anything (it was read so)
     ("Allergy (e.g., anaphylaxis) to food", "exclusion"),
     ("History of severe allergic reactions (anaphylaxis) to drugs", "exclusion"),
+    # "acute illness" would be any ongoing condition; "active or serious" is not narrowed throughout
+    ("Acute illness", "exclusion"),
+    ("Active or serious illness", "exclusion"),
     # a window among examples written without brackets: the example's or the head's (lent to the
     # head, it narrowed an inclusion; "Cardiovascular disease …" was "within 6 months" of all of it)
     ("History of cardiovascular disease including myocardial infarction within the past 12 months", "inclusion"),
@@ -159,3 +169,12 @@ def test_an_allergy_to_a_drug_after_its_examples_is_not_every_allergy():
     assert outcome(rule, "exclusion", **peanuts).truth is Truth.FALSE
     anaphylaxis = {"conditions": [{"name": "anaphylaxis", "onset": "2020-01-01"}]}
     assert outcome(rule, "exclusion", **anaphylaxis).truth is not Truth.TRUE
+
+
+def test_a_serious_illness_is_one_recorded_as_severe():
+    rule = to_text(compile_criterion("Serious, unstable illness", "exclusion").rule)
+    mild = {"complete": ["conditions"],
+            "conditions": [{"name": "hypertension", "severity": "mild", "controlled": True}]}
+    assert outcome(rule, "exclusion", **mild).truth is Truth.FALSE
+    unsaid = {"conditions": [{"name": "hypertension"}]}
+    assert outcome(rule, "exclusion", **unsaid).truth is Truth.UNKNOWN

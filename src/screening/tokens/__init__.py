@@ -8,7 +8,7 @@
    (:mod:`.lexicon`); then passes settle phrases that read as one and words whose role depends
    on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
    :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
-   lines), :mod:`.periods` (durations, rates, windows), :mod:`.substances` (alcohol, drug screens, allergens), :mod:`.examples` (lists of examples), :mod:`.wording` (lists, exceptions),
+   lines), :mod:`.periods` (durations, rates, windows), :mod:`.substances` (alcohol, drug screens, allergens), :mod:`.heads` (general heads and their examples), :mod:`.wording` (lists, exceptions),
    :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
 3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
    that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
@@ -51,7 +51,7 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .substances import substances
-from .examples import windows_among_examples
+from .heads import general_heads
 from .treatment import (
     advanced_disease_treated, as_standard_care, bracketed_doses, completed_before, counted_regimens, dose_ranges,
     drug_allergies, except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more,
@@ -137,7 +137,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = windows_among_examples(substances(tokens, text))
+    tokens = general_heads(substances(tokens, text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(exposures(tokens))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
