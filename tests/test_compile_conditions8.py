@@ -1,6 +1,6 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
 pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
-"serious, unstable illness", a window among examples. Each construct read here, its near misses that must stay free
+"serious, unstable illness", a window among examples, a name around its abbreviation. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -69,6 +69,13 @@ READ = [
     ("Severe illness", "exclusion", "condition medical_condition [severe]"),
     ("Uncontrolled illness", "exclusion", "condition medical_condition [uncontrolled]"),
     ("History of serious illness", "exclusion", "condition medical_condition [history, severe]"),
+    # a name around its abbreviation: the test the whole name names, not the infection
+    ("Positive test for HIV, hepatitis B surface antigen (HBsAg) or hepatitis C virus (HCV) antibody at screening",
+     "exclusion", "condition hiv_infection or hbsag in {positive} or hcv_antibody in {positive}"),
+    ("Detectable hepatitis C virus (HCV) RNA", "exclusion", "hcv_rna in {positive}"),
+    ("Positive human immunodeficiency virus (HIV) antibody", "exclusion", "hiv_antibody in {positive}"),
+    # antibodies to HIV persist and no vaccine leaves them: seropositive is infected
+    ("Known to be HIV seropositive", "exclusion", "condition hiv_infection"),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),

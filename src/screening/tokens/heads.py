@@ -1,5 +1,6 @@
-"""Token passes for general heads ("serious, unstable illness") and the examples under them
-("cardiovascular disease, including …"). :func:`general_heads` runs them in order."""
+"""Token passes for how a name is written: general heads ("serious, unstable illness"), the
+examples under them ("cardiovascular disease, including …"), a name around its abbreviation
+("hepatitis C virus (HCV) antibody"). :func:`general_heads` runs them in order."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import re
 
 from lark import Token
 
-from .lexicon import retyped, token
+from ..vocabulary import load_vocabulary
+from .lexicon import concept_terminal, retyped, token, words_of
 
 _LIST_ENDS = frozenset({"SEMI", "PERIOD", "RPAR"})
 
@@ -63,6 +65,40 @@ def illness_after_qualifiers(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_MAX_NAME_TAIL = 2
+
+
+def names_around_abbreviation(tokens: list[Token], text: str) -> list[Token]:
+    """"Hepatitis C virus (HCV) antibody", "hepatitis B virus (HBV) DNA": a name with its
+    abbreviation in brackets inside it is the name without them (here a test, not the infection),
+    when the bracket names what the words before it name and the vocabulary has the whole name."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        if k + 4 < len(tokens) and tokens[k + 1].type == "LPAR" and tokens[k + 3].type == "RPAR" \
+                and tokens[k + 2].type == t.type and tokens[k + 2].value == t.value and tokens[k + 4].type == "WORD":
+            tail = 1
+            while tail < _MAX_NAME_TAIL and k + 4 + tail < len(tokens) and tokens[k + 4 + tail].type == "WORD":
+                tail += 1
+            for n in range(tail, 0, -1):
+                words = " ".join(words_of(x, text) for x in tokens[k + 4:k + 4 + n])
+                concept = vocab.lookup(f"{text[t.start_pos:t.end_pos]} {words}")
+                terminal = concept_terminal(concept, vocab) if concept is not None else None
+                if terminal is not None:
+                    out.append(token(terminal, concept.id, t.start_pos, tokens[k + 3 + n].end_pos))
+                    k += 4 + n
+                    break
+            else:
+                out.append(t)
+                k += 1
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
 def general_heads(tokens: list[Token], text: str) -> list[Token]:
     """The passes of this module, in order."""
-    return windows_among_examples(illness_after_qualifiers(tokens, text))
+    return windows_among_examples(illness_after_qualifiers(names_around_abbreviation(tokens, text), text))
