@@ -76,6 +76,11 @@ READ = [
     ("Positive human immunodeficiency virus (HIV) antibody", "exclusion", "hiv_antibody in {positive}"),
     # antibodies to HIV persist and no vaccine leaves them: seropositive is infected
     ("Known to be HIV seropositive", "exclusion", "condition hiv_infection"),
+    # a window after "meets DSM-5 criteria for X" dates X (it was dropped: a disorder long over excluded)
+    ("Meets DSM-5 criteria for alcohol use disorder within the past 6 months", "exclusion",
+     "condition alcohol_use_disorder within 6 months before screening"),
+    ("Meets DSM-IV criteria for major depressive disorder within the past 6 months", "exclusion",
+     "condition major_depressive_disorder within 6 months before screening"),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
@@ -185,3 +190,11 @@ def test_a_serious_illness_is_one_recorded_as_severe():
     assert outcome(rule, "exclusion", **mild).truth is Truth.FALSE
     unsaid = {"conditions": [{"name": "hypertension"}]}
     assert outcome(rule, "exclusion", **unsaid).truth is Truth.UNKNOWN
+
+
+def test_a_disorder_long_over_is_not_within_the_window():
+    rule = to_text(compile_criterion("Meets DSM-5 criteria for alcohol use disorder within the past 6 months",
+                                     "exclusion").rule)
+    over = {"complete": ["conditions"],
+            "conditions": [{"name": "alcohol use disorder", "onset": "2010-01-01", "end": "2015-01-01"}]}
+    assert outcome(rule, "exclusion", **over).truth is Truth.FALSE
