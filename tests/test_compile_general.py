@@ -119,8 +119,6 @@ def test_general_constructs(text, kind, rule):
     ("Current or chronic pancreatitis", "exclusion"),
     # "the investigational drug" is this study's drug, not any
     ("Previous treatment with the investigational drug", "exclusion"),
-    # drinking quantities are not recorded
-    ("Regular alcohol consumption of more than 14 units per week", "exclusion"),
     # a donation's volume is not recorded
     ("Donation of more than 450 mL of blood within 3 months", "exclusion"),
     # how the scale's ideation type was dated is not said

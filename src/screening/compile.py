@@ -970,7 +970,10 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
         # condition ("severe RA according to the ACR criteria" is not any RA)
         return None
     conditions = {t.value for t in clause if t.type == "COND"}
-    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE"} for t in clause):
+    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE", "WITHIN", "TIMEUNIT"}
+                                   for t in clause):
+        # (a window, "… within the past 6 months", is :func:`_criteria_for`'s to read: dropped, it
+        # would exclude a disorder long over)
         return None
     token = next(t for t in clause if t.type == "COND")
     return HasCondition(concept=conditions.pop(), span=norm.span(token.start_pos, token.end_pos))
@@ -980,6 +983,8 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
 _CRITERIA_FRAME = frozenset({"CLASSIFIED", "CLASSIFICATION", "ANNOTATION", "NUMBER"})
 # What may follow it: the conditions, each with its qualifiers, in a list
 _CRITERIA_MET = frozenset({"QUAL", "COND", "COMMA", "OR", "AND", "ANDOR"})
+# and after them a window: "… criteria for alcohol use disorder within the past 6 months"
+_WINDOW = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "BEFORE", "ANCHOR"})
 
 
 def _criteria_for(clause: list[Token], norm: Normalised, kind: CriterionKind, vocab: Vocabulary,
@@ -999,8 +1004,10 @@ def _criteria_for(clause: list[Token], norm: Normalised, kind: CriterionKind, vo
         k += 1
     frame, rest = clause[:k], clause[k:]
     said_for = [t for t in frame if t.type == "CLASSIFICATION" and t.value.lower().endswith(" for")]
-    if not said_for or frame[-1] is not said_for[-1] or not rest or rest[-1].type != "COND" \
-            or any(t.type not in _CRITERIA_MET for t in rest):
+    window = next((j for j, t in enumerate(rest) if t.type == "WITHIN"), len(rest))
+    if not said_for or frame[-1] is not said_for[-1] or not rest[:window] or rest[window - 1].type != "COND" \
+            or any(t.type not in _CRITERIA_MET for t in rest[:window]) \
+            or any(t.type not in _WINDOW for t in rest[window:]):
         return None
     return _read_clause([*said_of, *rest], norm, kind, vocab, errors)
 

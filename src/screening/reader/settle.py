@@ -564,8 +564,10 @@ class Settling(Reading):
             # them; "a measurable lesion ≥ 10 mm": measurable disease, and its size in words)
             implied = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=") \
                 or isinstance(p.node, Category) and p.node.concept == "measurable_disease"
+            # ("positive urine drug screen for cocaine": a positive result, and which drugs count)
+            found = isinstance(p.node, Category) and p.node.values == ("positive",)
             if p.negated or p.excluding or p.alternative is not None or not (
-                    had or implied or p.node is not None and _numeric(p.node, by_sex=True)):
+                    had or implied or found or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion

@@ -9,7 +9,8 @@
    on their neighbours, grouped by topic: :mod:`.measures` (thresholds, grades, scales),
    :mod:`.people` (age, sex, pregnancy, contraception), :mod:`.treatment` (courses, washouts,
    lines), :mod:`.cancer` (cycles, doses of radiation, progression on lines, remission),
-   :mod:`.periods` (durations, rates, windows), :mod:`.wording` (lists, exceptions),
+   :mod:`.periods` (durations, rates, windows), :mod:`.substances` (alcohol, drug screens, allergens),
+   :mod:`.heads` (general heads and their examples), :mod:`.wording` (lists, exceptions),
    :mod:`.phrases`, :mod:`.context` and :mod:`.folding` (what the neighbours decide);
 3. :func:`clauses` (:mod:`.clauses`) — the tokens are cut at top-level ``;`` and sentence ends, so
    that each clause is parsed on its own and one unreadable clause cannot sink the criterion;
@@ -54,6 +55,8 @@ from .periods import (
 )
 from .phrases import cancer_stages
 from .studies import studies_and_procedures
+from .substances import substances
+from .heads import general_heads
 from .treatment import (
     advanced_disease_treated, as_standard_care, bracketed_doses, completed_before, counted_regimens, dose_ranges,
     drug_allergies, except_for_purpose, expected_to_require, exposures, half_lives, last_dose_was, lines_but_no_more,
@@ -139,6 +142,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
+    tokens = general_heads(substances(tokens, text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)

@@ -582,18 +582,23 @@ def level_words(tokens: list[Token]) -> list[Token]:
 
 def history_amounts(tokens: list[Token]) -> list[Token]:
     """"Smoking history of ≥ 10 pack-years": an amount of the condition's measure says the history
-    too, so the condition is dropped. Only after "history": "smokers with > 20 pack-years" may mean
-    current smokers."""
+    too, so the condition is dropped. A qualifier before the condition ("current smoker with a
+    smoking history of > 10 pack-years") or no "history" ("smokers with > 20 pack-years", who may
+    be current smokers only) keeps it, as "condition and amount": a former smoker is not one."""
     measured_as = load_lexicon().measured_as
     out: list[Token] = []
     k = 0
     while k < len(tokens):
         t = tokens[k]
-        rest = tokens[k + 1:k + 5]
-        if t.type == "COND" and t.value in measured_as and len(rest) == 4 \
-                and rest[0].type == "QUAL" and rest[0].value == "history" and rest[1].type in COMPARATORS \
-                and rest[2].type == "NUMBER" and rest[3].type == "MEASURE" and rest[3].value == measured_as[t.value]:
-            k += 2
+        history = k + 1 < len(tokens) and tokens[k + 1].type == "QUAL" and tokens[k + 1].value == "history"
+        rest = tokens[k + 1 + history:k + 4 + history]
+        if t.type == "COND" and t.value in measured_as and len(rest) == 3 and rest[0].type in COMPARATORS \
+                and rest[1].type == "NUMBER" and rest[2].type == "MEASURE" and rest[2].value == measured_as[t.value]:
+            if history and not (out and out[-1].type == "QUAL"):
+                k += 2
+                continue
+            out += [t, retyped(tokens[k + 1], "AND", "and") if history else token("AND", "and", t.end_pos, t.end_pos)]
+            k += 1 + history
             continue
         out.append(t)
         k += 1
