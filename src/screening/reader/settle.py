@@ -557,9 +557,11 @@ class Settling(Reading):
             # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
             # dexamethasone as standard of care": the drug, and how it is given)
             had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
-                and p.window is None and p.dose is None and not p.variants
-            if p.negated or p.excluding or p.alternative is not None or not (had or p.node is not None
-                                                                              and _numeric(p.node, by_sex=True)):
+                and (p.window is None or p.kind_in_words) and p.dose is None and not p.variants
+            # (a patient who took no such drug does not take one of them either: "no prescription
+            # medications" may be negated)
+            if p.negated and not p.kind_in_words or p.excluding or p.alternative is not None \
+                    or not (had or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
             # limit is not enough, and one that misses it settles the criterion
@@ -853,7 +855,7 @@ def _kind_of(p: Part) -> str:
     procedures are both treatments ("corticosteroids, radiation therapy and chemotherapy")."""
     if p.childbearing:
         return "CHILDBEARING"
-    if p.terminal in ("MED", "PROC"):
+    if p.terminal in ("MED", "PROC") or p.drugs_in_words:
         return "TREATMENT"
     if p.terminal in ENTITY_QUALS:
         return p.terminal

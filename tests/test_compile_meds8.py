@@ -1,0 +1,124 @@
+"""Round 8: medications outside cancer — brand names in brackets, a measured substance named among
+drugs, a time said before the drugs it dates, drugs described by what they do, and drugs named by
+how they are sold. Each construct comes with the near misses that must stay free text, and with
+made-up patients showing that nobody is failed on words the rule does not hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+from made_up import outcome
+
+READ = [
+    # brand names in brackets, more than one: the drug before them, named again
+    ("Use of finasteride (Proscar or Propecia)", "exclusion", "medication finasteride"),
+    ("Treatment with warfarin (Coumadin, Jantoven)", "exclusion", "medication warfarin"),
+    # a substance a lab measures, as an item of a list of drugs, is the drug it is given as
+    ("Use of finasteride, dutasteride, or testosterone", "exclusion",
+     "medication finasteride or medication dutasteride or medication testosterone_therapy"),
+    ("Use of raloxifene or estradiol", "exclusion", "medication raloxifene or medication estrogen"),
+    # a time said before the drugs: their window ("of" only leads to them)
+    ("Use within the past 12 months of finasteride or dutasteride", "exclusion",
+     "medication finasteride within 12 months before screening or medication dutasteride within 12 months before screening"),
+    ("Within 30 days of screening, use of systemic corticosteroids", "exclusion",
+     "medication corticosteroid [systemic] within 30 days before screening"),
+    # drugs described by what they do, as the last item of a list of drugs: in words beside the
+    # drugs named (a time said before the list is the named drugs'; the words keep their own)
+    ("Use within the past 12 months of finasteride (Proscar or Propecia), dutasteride (Avodart), testosterone, "
+     "or drugs that can block the action of male hormones", "exclusion",
+     "medication finasteride within 12 months before screening or medication dutasteride within 12 months before "
+     "screening or medication testosterone_therapy within 12 months before screening "
+     "or text \"drugs that can block the action of male hormones\""),
+    ("Prior use of bevacizumab and all other drugs that target VEGF", "exclusion",
+     "medication bevacizumab [history] or text \"all other drugs that target VEGF\""),
+    ("Use of warfarin or drugs known to interact with it", "exclusion",
+     "medication warfarin or text \"drugs known to interact with it\""),
+    ("Current use of warfarin, heparin or other medications that affect coagulation", "exclusion",
+     "medication warfarin [current] or medication heparin [current] or text \"other medications that affect coagulation\""),
+    ("No use of finasteride or other drugs that can lower PSA", "inclusion",
+     "not medication finasteride and not text \"other drugs that can lower PSA\""),
+    # drugs named by how they are sold: any drug, with the words beside it
+    ("Use of any prescription medication within 14 days prior to dosing", "exclusion",
+     "medication any_medication within 14 days before first_dose and text \"prescription medication\""),
+    ("Took any prescription drugs, over-the-counter drugs, any vitamin products or herbs within 14 days prior to "
+     "screening", "exclusion",
+     "(medication any_medication within 14 days before screening and text \"prescription drugs\") or "
+     "(medication any_medication within 14 days before screening and text \"over-the-counter drugs\") or "
+     "medication vitamin_supplement within 14 days before screening or medication herbal_medicine within 14 days "
+     "before screening"),
+    ("Currently taking OTC medications", "exclusion", "medication any_medication [current] and text \"OTC medications\""),
+    ("Not taking any prescription medications", "inclusion",
+     "not (medication any_medication [current] and text \"prescription medications\")"),
+    ("No prescription medication within 14 days", "inclusion",
+     "not (medication any_medication within 14 days before screening and text \"prescription medication\")"),
+    # (a name the vocabulary reads whole is read as before)
+    ("Use of prescription or over-the-counter medications within 7 days", "exclusion",
+     "medication any_medication within 7 days before screening"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), READ)
+def test_read(text: str, kind: str, expected: str) -> None:
+    assert to_text(compile_criterion(text, kind).rule) == expected
+
+
+STAYS_FREE_TEXT = [
+    # which drugs "may cause" or "interact" the words do not say, and nothing else is named
+    ("Any drugs that may cause neuropathy", "exclusion"),
+    ("Use of drugs known to interact with warfarin", "exclusion"),
+    # a time after the described drugs may be said of the whole list: not taken into the words
+    ("No prior use of finasteride, dutasteride or drugs that can lower PSA within 6 months", "inclusion"),
+    # a description that names a drug class is not read as words alone
+    ("No use of finasteride or other drugs that block androgens", "inclusion"),
+    # a drug prescribed, and prescriptions with no time: not a kind of drug, or any drug ever
+    ("Prescription of antibiotics within 7 days", "exclusion"),
+    ("Prior prescription medication", "exclusion"),
+    # a substance listed among labs, not drugs
+    ("Serum creatinine, testosterone", "exclusion"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), STAYS_FREE_TEXT)
+def test_stays_free_text(text: str, kind: str) -> None:
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text "), rule
+
+
+def test_a_lab_value_after_a_drug_stays_a_lab_value() -> None:
+    rule = to_text(compile_criterion("Use of metformin, testosterone < 300 ng/dL", "exclusion").rule)
+    assert "testosterone < 300 ng/dL" in rule and "testosterone_therapy" not in rule
+
+
+_ANTIANDROGENS = ("Use within the past 12 months of finasteride (Proscar or Propecia), dutasteride (Avodart), "
+                  "testosterone, or drugs that can block the action of male hormones")
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    # a named drug in the window excludes
+    ([{"name": "Avodart", "start": "2026-06-01"}], Truth.TRUE),
+    ([{"name": "testosterone cypionate", "start": "2026-01-01", "end": "2026-09-01"}], Truth.TRUE),
+    # one long before it does not; whether any other drug blocks male hormones is a coordinator's call
+    ([{"name": "finasteride", "start": "2020-01-01", "end": "2023-01-01"}], Truth.UNKNOWN),
+    ([], Truth.UNKNOWN),
+])
+def test_drugs_described_in_words_wait_for_a_coordinator(medications, expected) -> None:
+    rule = to_text(compile_criterion(_ANTIANDROGENS, "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "complete", "expected"), [
+    # no drug at all in the fortnight: decided
+    ([], ["medications"], Truth.FALSE),
+    ([{"name": "ibuprofen", "start": "2026-01-01", "end": "2026-02-01"}], ["medications"], Truth.FALSE),
+    # a drug in it: prescribed or bought over the counter? Not failed on the guess
+    ([{"name": "ibuprofen", "start": "2026-11-15"}], ["medications"], Truth.UNKNOWN),
+    ([], [], Truth.UNKNOWN),
+])
+def test_drugs_by_how_they_are_sold_decide_only_who_took_none(medications, complete, expected) -> None:
+    rule = to_text(compile_criterion("Use of any prescription medication within 14 days prior to dosing",
+                                     "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=complete).truth == expected
