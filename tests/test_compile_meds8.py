@@ -58,6 +58,23 @@ READ = [
     # (a name the vocabulary reads whole is read as before)
     ("Use of prescription or over-the-counter medications within 7 days", "exclusion",
      "medication any_medication within 7 days before screening"),
+    # which of a class's drugs, said by what they do: the class, with the words beside it
+    ("taking antibiotic with antiborrelial activity within 10 days", "exclusion",
+     "medication antibiotic within 10 days before screening and text \"with antiborrelial activity\""),
+    ("Current use of antidepressants with anticholinergic properties", "exclusion",
+     "medication antidepressant [current] and text \"with anticholinergic properties\""),
+    ("Use of NSAIDs with antiplatelet effect, or warfarin", "exclusion",
+     "(medication nsaid and text \"with antiplatelet effect\") or medication warfarin"),
+    # a stable dose asked of those who take the drug now, of the drug the "if" names
+    ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "inclusion",
+     "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
+    ("If on corticosteroids, patient must be on a stable dose for at least 2 weeks prior to study entry", "inclusion",
+     "if medication corticosteroid [current] then medication corticosteroid [stable] lasting >= 2 weeks"),
+    ("If treated with an SSRI, the dose should be stable for ≥ 8 weeks", "inclusion",
+     "if medication ssri [current] then medication ssri [stable] lasting >= 8 weeks"),
+    # (under the exclusions, "must" says who is excluded: those who fail it)
+    ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "exclusion",
+     "not (if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks)"),
 ]
 
 
@@ -79,6 +96,15 @@ STAYS_FREE_TEXT = [
     ("Prior prescription medication", "exclusion"),
     # a substance listed among labs, not drugs
     ("Serum creatinine, testosterone", "exclusion"),
+    # drugs with an action, of no class: which drugs the words do not say
+    ("Current use of drugs with anticholinergic properties", "exclusion"),
+    # a stable dose up to randomization is longer than one up to screening, and a purpose the
+    # profile may not record; without "must", under the exclusions, whom does it exclude?
+    ("If receiving antihypertensive medication, dose must be stable for at least 4 weeks prior to randomization",
+     "inclusion"),
+    ("If on corticosteroids for mass effect and/or edema related to the tumor, patient must be on a stable dose for "
+     "at least 2 weeks prior to study entry", "inclusion"),
+    ("If on antidepressants, stable dose for at least 4 weeks", "exclusion"),
 ]
 
 
@@ -122,3 +148,32 @@ def test_drugs_by_how_they_are_sold_decide_only_who_took_none(medications, compl
     rule = to_text(compile_criterion("Use of any prescription medication within 14 days prior to dosing",
                                      "exclusion").rule)
     assert outcome(rule, "exclusion", medications=medications, complete=complete).truth == expected
+
+
+_STABLE_IF_TAKING = "If taking an antidepressant, the dose must have been stable for at least 4 weeks"
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    # not taking one now: asked nothing, even of one who stopped long ago
+    ([], Truth.TRUE),
+    ([{"name": "sertraline", "start": "2020-01-01", "end": "2021-01-01"}], Truth.TRUE),
+    # taking one, started 10 days ago: not stable for 4 weeks
+    ([{"name": "sertraline", "start": "2026-11-10"}], Truth.FALSE),
+    # taking one for years, stable by its note; without the note, whether the dose changed waits
+    ([{"name": "sertraline", "start": "2024-01-01", "note": "stable dose"}], Truth.TRUE),
+    ([{"name": "sertraline", "start": "2024-01-01"}], Truth.UNKNOWN),
+])
+def test_a_stable_dose_is_asked_only_of_those_taking_the_drug(medications, expected) -> None:
+    rule = to_text(compile_criterion(_STABLE_IF_TAKING, "inclusion").rule)
+    assert outcome(rule, "inclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([], Truth.FALSE),
+    ([{"name": "amoxicillin", "start": "2026-01-01", "end": "2026-01-10"}], Truth.FALSE),
+    # an antibiotic in the window: whether it acts on Borrelia is a coordinator's call
+    ([{"name": "amoxicillin", "start": "2026-11-15"}], Truth.UNKNOWN),
+])
+def test_a_class_narrowed_in_words_decides_only_who_took_none_of_it(medications, expected) -> None:
+    rule = to_text(compile_criterion("taking antibiotic with antiborrelial activity within 10 days", "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected

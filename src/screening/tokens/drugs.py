@@ -12,7 +12,33 @@ from .lexicon import LIST_JOINS, skip_over, token
 
 
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
-    return drugs_described(window_said_first(tokens), text)
+    return stable_if_taking(drugs_described(window_said_first(drugs_with_an_action(tokens, text)), text), text)
+
+
+# "antibiotic with antiborrelial activity", "antidepressants with anticholinergic properties"
+_WITH_AN_ACTION = re.compile(r"(?i)\s*with\s+(?:[\w-]+\s+){1,3}?(?:activity|properties|effects?|action)\b")
+
+
+def drugs_with_an_action(tokens: list[Token], text: str) -> list[Token]:
+    """"Taking antibiotic with antiborrelial activity within 10 days": which of the drugs the words
+    mean no record says, so they stay beside the drug (a CAVEAT saying which drugs): a patient
+    who took none of the class is decided, one who took some waits for a coordinator."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        said = _WITH_AN_ACTION.match(text, t.end_pos) if t.type == "MED" else None
+        if said is None:
+            continue
+        inside = skip_over(tokens, k, ("WORD", "MED", "COND", "QUAL", "MEASURE"))
+        if inside == k or tokens[inside - 1].end_pos != said.end() or inside < len(tokens) and tokens[inside].start_pos < said.end():
+            continue  # (the words must be whole tokens, none of them a list's join or a time)
+        start = said.start() + len(said.group()) - len(said.group().lstrip())
+        out.append(token("CAVEAT", WHICH_DRUGS, start, said.end()))
+        k = inside
+    return out
 
 
 # The value of a CAVEAT that says which drugs a name means (its window is theirs, not the words')
@@ -83,3 +109,34 @@ def drugs_described(tokens: list[Token], text: str) -> list[Token]:
         said = token("DESCRIBED_DRUGS", "", start, stop)
         return tokens[:k] + [said] + tokens[end:]
     return tokens
+
+
+# "If taking", "if on", "if receiving", "if treated with": what the patient takes now
+_IF_TAKING = re.compile(r"(?i)\s*(?:(?:the\s+)?(?:patient|subject|participant)\s+is\s+)?(?:currently\s+)?"
+                        r"(?:taking|on|receiving|using|(?:being\s+)?treated\s+with)\s+(?:(?:an?|any|the)\s+)?")
+
+
+def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
+    """"If taking an antidepressant, the dose must have been stable for at least 4 weeks": asked
+    of those who take the drug now (QUAL current), and of the drug named in the "if" (said again
+    after "stable"). Read with neither, it would ask the drug of every patient, or fail one who
+    stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who is
+    excluded."""
+    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" or tokens[2].type not in ("THEN", "COMMA"):
+        return tokens
+    if not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
+        return tokens
+    k = skip_over(tokens, 3, ("THEN", "MUST"))
+    stable = k < len(tokens) and tokens[k].value.lower() == "stable" and tokens[k].type in ("QUAL", "WORD")
+    j = skip_over(tokens, k + 1, ("LASTING",))
+    if not stable or [t.type for t in tokens[j:j + 3]] not in (["GE", "NUMBER", "TIMEUNIT"], ["GT", "NUMBER", "TIMEUNIT"]):
+        return tokens
+    drug, at = tokens[1], tokens[k].end_pos
+    if_taking = [tokens[0], token("QUAL", "current", drug.start_pos, drug.start_pos), drug,
+                 token("THEN", "", tokens[2].start_pos, tokens[2].end_pos)]
+    must = [t for t in tokens[3:k] if t.type == "MUST"]
+    if not must:
+        return tokens  # (said without "must", under the exclusions it would read as whom they exclude)
+    asked = [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
+             token("LASTING", "for", at, at), *tokens[j:]]
+    return if_taking + must + asked
