@@ -33,8 +33,8 @@ READ = [
      "medication finasteride within 12 months before screening or medication dutasteride within 12 months before "
      "screening or medication testosterone_therapy within 12 months before screening "
      "or text \"drugs that can block the action of male hormones\""),
-    ("Prior use of bevacizumab and all other drugs that target VEGF", "exclusion",
-     "medication bevacizumab [history] or text \"all other drugs that target VEGF\""),
+    ("Prior use of bevacizumab and all other drugs that inhibit blood vessel growth", "exclusion",
+     "medication bevacizumab [history] or text \"all other drugs that inhibit blood vessel growth\""),
     ("Use of warfarin or drugs known to interact with it", "exclusion",
      "medication warfarin or text \"drugs known to interact with it\""),
     ("Current use of warfarin, heparin or other medications that affect coagulation", "exclusion",
@@ -72,6 +72,16 @@ READ = [
      "if medication corticosteroid [current] then medication corticosteroid [stable] lasting >= 2 weeks"),
     ("If treated with an SSRI, the dose should be stable for ≥ 8 weeks", "inclusion",
      "if medication ssri [current] then medication ssri [stable] lasting >= 8 weeks"),
+    # drugs that target a thing: the class the vocabulary names for them ("VEGF-targeted therapy",
+    # "anti-PD-1"), each of a list; "X receptors" is XR
+    ("Prior use of bevacizumab and all other drugs that target Vascular Endothelial Growth Factor (VEGF)/VEGF receptors",
+     "exclusion", "medication bevacizumab [history] or medication vegf_inhibitor [history] "
+     "or medication vegfr_inhibitor [history]"),
+    ("Prior treatment with agents targeting PD-1, PD-L1, or CTLA-4", "exclusion",
+     "medication pd1_inhibitor [history] or medication pdl1_inhibitor [history] or medication ctla4_inhibitor [history]"),
+    ("Prior therapy with an antibody targeting CD20", "inclusion", "medication anti_cd20_antibody [history]"),
+    ("Prior use of drugs that target VEGF within 4 weeks", "exclusion",
+     "medication vegf_inhibitor [history] within 4 weeks before screening"),
     # (under the exclusions, "must" says who is excluded: those who fail it)
     ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "exclusion",
      "not (if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks)"),
@@ -96,6 +106,9 @@ STAYS_FREE_TEXT = [
     ("Prior prescription medication", "exclusion"),
     # a substance listed among labs, not drugs
     ("Serum creatinine, testosterone", "exclusion"),
+    # a target the vocabulary names no drugs for
+    ("Prior treatment with drugs targeting tumour cells", "exclusion"),
+    ("Prior treatment with agents targeting PD-1 or the Foo pathway", "exclusion"),
     # drugs with an action, of no class: which drugs the words do not say
     ("Current use of drugs with anticholinergic properties", "exclusion"),
     # a stable dose up to randomization is longer than one up to screening, and a purpose the

@@ -8,11 +8,81 @@ import re
 
 from lark import Token
 
+from ..vocabulary import load_vocabulary
 from .lexicon import LIST_JOINS, skip_over, token
 
 
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
-    return stable_if_taking(drugs_described(window_said_first(drugs_with_an_action(tokens, text)), text), text)
+    named = drugs_targeting(drugs_with_an_action(tokens, text), text)
+    return stable_if_taking(drugs_described(window_said_first(named), text), text)
+
+
+# "drugs that target", "agents targeting", "an antibody directed against"
+_TARGETING = re.compile(r"(?i)\b(?:drugs?|agents?|therap(?:y|ies)|medications?|treatments?|antibod(?:y|ies))\s+"
+                        r"(?:that\s+|which\s+)?(?:specifically\s+)?(?:target(?:s|ing)?|directed\s+(?:against|at|to))\s+"
+                        r"(?:the\s+)?")
+_TARGET_WORD = re.compile(r"[^\s,/;()]+(?:\s*\([^()]*\))?")
+_TARGET_SEP = re.compile(r"(?i)\s*(?:,\s*(?:and/or\s+|or\s+|and\s+)?|/\s*|\s(?:and/or|or|and)\s+)")
+# what the vocabulary calls the drugs that target a thing: the same words, not "X inhibitor"
+_TARGETED = ("{}-targeted therapy", "{} targeted therapy", "anti-{} therapy", "anti-{}")
+_NAMED_IN_BRACKETS = re.compile(r"^(?P<name>.+?)\s*\((?P<short>[^()]+)\)$")
+_RECEPTORS = re.compile(r"(?i)^(?P<of>\S+)\s+receptors?$")
+
+
+def _targeted(target: str) -> str | None:
+    """The drug class the vocabulary names for drugs that target ``target`` ("VEGF",
+    "Vascular Endothelial Growth Factor (VEGF)", "VEGF receptors" as VEGFR), or None."""
+    vocab = load_vocabulary()
+    named = _NAMED_IN_BRACKETS.match(target)
+    receptors = _RECEPTORS.match(target)
+    names = [target, *(named.group("name", "short") if named else ()), *([receptors["of"] + "R"] if receptors else [])]
+    for name in names:
+        for form in _TARGETED:
+            found = vocab.lookup(form.format(name))
+            if found is not None and found.category == "drug_class":
+                return found.id
+    return None
+
+
+def _targets(text: str, at: int) -> list[tuple[int, int, str]]:
+    """The targets listed from ``at`` ("PD-1, PD-L1, or CTLA-4"), each as (start, end, drug class)."""
+    found: list[tuple[int, int, str]] = []
+    while True:
+        ends = []
+        for word in _TARGET_WORD.finditer(text, at):
+            if ends and text[ends[-1]:word.start()].strip(" ") or len(ends) == 6:
+                break
+            ends.append(word.end())
+        drug = next(((end, d) for end in reversed(ends) if (d := _targeted(text[at:end])) is not None), None)
+        if drug is None:
+            return found
+        found.append((at, *drug))
+        sep = _TARGET_SEP.match(text, drug[0])
+        if sep is None:
+            return found
+        at = sep.end()
+
+
+def drugs_targeting(tokens: list[Token], text: str) -> list[Token]:
+    """"Prior treatment with agents targeting PD-1, PD-L1, or CTLA-4", "drugs that target
+    Vascular Endothelial Growth Factor (VEGF)/VEGF receptors": the drugs that target each, as the
+    vocabulary names them ("VEGF-targeted therapy", "anti-PD-1"), listed as any of them."""
+    for said in reversed(list(_TARGETING.finditer(text))):
+        targets = _targets(text, said.end())
+        if not targets:
+            continue
+        start, end = said.start(), targets[-1][1]
+        inside = [k for k, t in enumerate(tokens) if t.start_pos < end and t.end_pos > start]
+        if not inside or tokens[inside[0]].start_pos < start or tokens[inside[-1]].end_pos > end \
+                or any(tokens[k].type in ("PERIOD", "SEMI") for k in inside):
+            continue  # (a token that reaches past the words was read as something else)
+        named: list[Token] = []
+        for k, (first, last, drug) in enumerate(targets):
+            if k:
+                named.append(token("OR", "or", targets[k - 1][1], first))
+            named.append(token("MED", drug, start if k == 0 else first, last))
+        tokens = tokens[:inside[0]] + named + tokens[inside[-1] + 1:]
+    return tokens
 
 
 # "antibiotic with antiborrelial activity", "antidepressants with anticholinergic properties"
