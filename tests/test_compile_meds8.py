@@ -82,6 +82,16 @@ READ = [
     ("Prior therapy with an antibody targeting CD20", "inclusion", "medication anti_cd20_antibody [history]"),
     ("Prior use of drugs that target VEGF within 4 weeks", "exclusion",
      "medication vegf_inhibitor [history] within 4 weeks before screening"),
+    # a washout the patients on a drug will need: asked of those on it, in words
+    ("Patients on current dopamine agonist therapy would require 14-day washout", "inclusion",
+     "if medication dopamine_agonist [current] then text \"would require 14-day washout\""),
+    ("Subjects receiving metformin will require a washout of 2 weeks", "inclusion",
+     "if medication metformin [current] then text \"will require a washout of 2 weeks\""),
+    ("Age 40 or older. Patients currently on antidepressants require a 2-week washout.", "inclusion",
+     "age >= 40 years and (if medication antidepressant [current] then text \"require a 2-week washout\")"),
+    # (and each sentence read on its own: a second one's drugs are not the first's)
+    ("Pregnancy; use of warfarin or drugs known to interact with it. Age < 18", "exclusion",
+     "pregnant or medication warfarin or text \"drugs known to interact with it\" or age < 18 years"),
     # (under the exclusions, "must" says who is excluded: those who fail it)
     ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "exclusion",
      "not (if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks)"),
@@ -190,3 +200,14 @@ def test_a_stable_dose_is_asked_only_of_those_taking_the_drug(medications, expec
 def test_a_class_narrowed_in_words_decides_only_who_took_none_of_it(medications, expected) -> None:
     rule = to_text(compile_criterion("taking antibiotic with antiborrelial activity within 10 days", "exclusion").rule)
     assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([], Truth.TRUE),                                                          # not on one: asked nothing
+    ([{"name": "pramipexole", "start": "2020-01-01", "end": "2024-01-01"}], Truth.TRUE),
+    ([{"name": "pramipexole", "start": "2024-01-01"}], Truth.UNKNOWN),        # on one: the washout waits
+])
+def test_a_washout_to_come_is_asked_only_of_those_on_the_drug(medications, expected) -> None:
+    rule = to_text(compile_criterion("Patients on current dopamine agonist therapy would require 14-day washout",
+                                     "inclusion").rule)
+    assert outcome(rule, "inclusion", medications=medications, complete=["medications"]).truth == expected

@@ -204,9 +204,10 @@ class ClauseReading(Reading):
             raise Unreadable("who may take part, listed as an exclusion")
         return Part(node=Status(field=items[0].value, span=self._span(items)), span=self._span(items))
 
-    def described_drugs(self, items):
-        """part: DESCRIBED_DRUGS — "… or drugs that can block the action of male hormones": which
-        drugs those are the words do not say, so the item stays in them."""
+    def drug_words(self, items):
+        """part: DRUG_WORDS — "… or drugs that can block the action of male hormones": which
+        drugs those are the words do not say, so the item stays in them ("would require 14-day
+        washout", after the drug the patients are on, likewise)."""
         span = self._span(items)
         words = FreeText(text=self.norm.text[items[0].start_pos:items[0].end_pos], span=span)
         return Part(node=words, span=span, drugs_in_words=True)

@@ -5,6 +5,8 @@ by what they do rather than naming them (:func:`drug_lists`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from lark import Token
 
@@ -14,7 +16,34 @@ from .lexicon import LIST_JOINS, skip_over, token
 
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
     named = drugs_targeting(drugs_with_an_action(tokens, text), text)
-    return stable_if_taking(drugs_described(window_said_first(named), text), text)
+    out: list[Token] = []
+    begin = 0
+    for sentence, end in _sentences(named):
+        finish = end.start_pos if end is not None else len(text)
+        said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
+        out += washout_required(stable_if_taking(drugs_described(window_said_first(sentence), text, said), text),
+                                text, said)
+        if end is not None:
+            out.append(end)
+            begin = end.end_pos
+    return out
+
+
+class Sentence(NamedTuple):
+    """Where a sentence's words begin and end in the text (its full stop or semicolon left out)."""
+
+    begin: int
+    end: int
+
+
+def _sentences(tokens: list[Token]) -> Iterator[tuple[list[Token], Token | None]]:
+    """The tokens of each sentence (up to a full stop or a semicolon), with the token that ends it."""
+    start = 0
+    for k, t in enumerate(tokens):
+        if t.type in ("PERIOD", "SEMI"):
+            yield tokens[start:k], t
+            start = k + 1
+    yield tokens[start:], None
 
 
 # "drugs that target", "agents targeting", "an antibody directed against"
@@ -159,25 +188,22 @@ _DESCRIPTION = frozenset({"WORD", "OF", "AND", "OR", "ANDOR", "COMMA", "QUAL", "
                           "PROC", "OTHER", "NEG"})
 
 
-def drugs_described(tokens: list[Token], text: str) -> list[Token]:
+def drugs_described(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
     """"Use of finasteride, dutasteride or drugs that can block the action of male hormones": the
     last item of a list of drugs says what its drugs do, not which they are, and stays in words
-    (DESCRIBED_DRUGS) beside the drugs that are named. Only at the end of the clause, so that no
+    (DRUG_WORDS) beside the drugs that are named. Only at the end of the clause, so that no
     time or bracket said of the whole list is taken into the words."""
-    end = next((k for k, t in enumerate(tokens) if t.type in ("PERIOD", "SEMI")), len(tokens))
-    for k in range(1, end):
+    for k in range(1, len(tokens)):
         if tokens[k - 1].type not in LIST_JOINS or not any(t.type == "MED" for t in tokens[:k - 1]) \
-                or any(t.type not in _DESCRIPTION for t in tokens[k:end]):
+                or any(t.type not in _DESCRIPTION for t in tokens[k:]):
             continue
         said = skip_over(tokens, k, ("OTHER",))  # ("or other drugs that …")
-        gap = _DESCRIBED.match(text, tokens[k - 1].end_pos, tokens[said].start_pos) if said < end else None
+        gap = _DESCRIBED.match(text, tokens[k - 1].end_pos, tokens[said].start_pos) if said < len(tokens) else None
         if gap is None:
             continue
         start = gap.start() + len(gap.group()) - len(gap.group().lstrip())
-        # (to the end of the clause: "… known to interact with it" ends in words no token keeps)
-        stop = len(text[:tokens[end].start_pos if end < len(tokens) else len(text)].rstrip(" \t,;:."))
-        said = token("DESCRIBED_DRUGS", "", start, stop)
-        return tokens[:k] + [said] + tokens[end:]
+        # (to the end of the sentence: "… known to interact with it" ends in words no token keeps)
+        return tokens[:k] + [token("DRUG_WORDS", "", start, sentence.end)]
     return tokens
 
 
@@ -192,9 +218,8 @@ def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
     after "stable"). Read with neither, it would ask the drug of every patient, or fail one who
     stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who is
     excluded."""
-    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" or tokens[2].type not in ("THEN", "COMMA"):
-        return tokens
-    if not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
+    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" or tokens[2].type not in ("THEN", "COMMA") \
+            or not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
         return tokens
     k = skip_over(tokens, 3, ("THEN", "MUST"))
     stable = k < len(tokens) and tokens[k].value.lower() == "stable" and tokens[k].type in ("QUAL", "WORD")
@@ -210,3 +235,27 @@ def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
     asked = [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
              token("LASTING", "for", at, at), *tokens[j:]]
     return if_taking + must + asked
+
+
+# "Patients on current X therapy", "Subjects currently taking X": those taking the drug now
+_PATIENTS_TAKING = re.compile(r"(?i)\W*(?:(?:patients|subjects|participants|individuals|those)\s+(?:who\s+are\s+)?)?"
+                              r"(?:currently\s+)?(?:on|taking|receiving|using|treated\s+with)\s+(?:(?:current|an?|any)\s+)*")
+# "… would require 14-day washout", "… must undergo a 4-week washout period prior to randomization"
+_WILL_WASH_OUT = re.compile(r"(?i)\s*(?:(?:therapy|treatment|medications?|drugs?)\s+)?(?:(?:would|will|must|shall)\s+)?"
+                            r"(?:require|requires|need|needs|undergo|have)\s+(?:to\s+(?:undergo|have)\s+)?(?:an?\s+)?"
+                            r"(?:\d+[- ]?(?:days?|weeks?|months?)[- ]?)?wash-?out\b")
+
+
+def washout_required(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
+    """"Patients on current dopamine agonist therapy would require 14-day washout": a note on the
+    patients taking the drug now (an "if"), whose washout is in words: a patient not taking it is
+    decided, one taking it waits for a coordinator."""
+    drug = skip_over(tokens, 0, ("QUAL",))
+    said = _WILL_WASH_OUT.match(text, tokens[drug].end_pos) if drug < len(tokens) else None
+    if said is None or tokens[drug].type != "MED" or any(t.value != "current" for t in tokens[:drug]) \
+            or not _PATIENTS_TAKING.fullmatch(text, sentence.begin, tokens[drug].start_pos):
+        return tokens
+    start = said.start() + len(said.group()) - len(said.group().lstrip())
+    at = tokens[drug].start_pos
+    return [token("IF", "", at, at), token("QUAL", "current", at, at), tokens[drug], token("THEN", "", start, start),
+            token("DRUG_WORDS", "", start, sentence.end)]
