@@ -82,6 +82,16 @@ READ = [
     ("Prior therapy with an antibody targeting CD20", "inclusion", "medication anti_cd20_antibody [history]"),
     ("Prior use of drugs that target VEGF within 4 weeks", "exclusion",
      "medication vegf_inhibitor [history] within 4 weeks before screening"),
+    # drugs described by what they do, with examples: the examples, and the rest in words
+    ("Use of any medications known to affect blood glucose, such as systemic corticosteroids", "exclusion",
+     "medication corticosteroid [systemic] or text \"any medications known to affect blood glucose\""),
+    ("Treatment with drugs that inhibit platelet function, such as aspirin, clopidogrel, or ticagrelor", "exclusion",
+     "medication aspirin or medication clopidogrel or medication ticagrelor or text \"drugs that inhibit platelet function\""),
+    ("Use of medications that may affect GI motility (e.g., metoclopramide, erythromycin, etc.)", "exclusion",
+     "medication metoclopramide or medication erythromycin or text \"medications that may affect GI motility\""),
+    ("No current use of drugs that inhibit platelet function, such as aspirin or clopidogrel", "inclusion",
+     "not medication aspirin [current] and not medication clopidogrel [current] "
+     "and not text \"drugs that inhibit platelet function\""),
     # a washout the patients on a drug will need: asked of those on it, in words
     ("Patients on current dopamine agonist therapy would require 14-day washout", "inclusion",
      "if medication dopamine_agonist [current] then text \"would require 14-day washout\""),
@@ -116,6 +126,10 @@ STAYS_FREE_TEXT = [
     ("Prior prescription medication", "exclusion"),
     # a substance listed among labs, not drugs
     ("Serum creatinine, testosterone", "exclusion"),
+    # examples followed by a time (said of them all?), or a description naming drug classes
+    ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
+    ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
+     "(e.g. thiazolidinediones, metformin)", "inclusion"),
     # a target the vocabulary names no drugs for
     ("Prior treatment with drugs targeting tumour cells", "exclusion"),
     ("Prior treatment with agents targeting PD-1 or the Foo pathway", "exclusion"),
@@ -211,3 +225,14 @@ def test_a_washout_to_come_is_asked_only_of_those_on_the_drug(medications, expec
     rule = to_text(compile_criterion("Patients on current dopamine agonist therapy would require 14-day washout",
                                      "inclusion").rule)
     assert outcome(rule, "inclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([{"name": "clopidogrel", "start": "2025-01-01"}], Truth.TRUE),   # an example named: excluded
+    ([{"name": "metformin", "start": "2025-01-01"}], Truth.UNKNOWN),  # does it inhibit platelets? a coordinator says
+    ([], Truth.UNKNOWN),                                              # (the words are a coordinator's to read)
+])
+def test_examples_of_described_drugs_decide_and_the_rest_waits(medications, expected) -> None:
+    rule = to_text(compile_criterion("Treatment with drugs that inhibit platelet function, such as aspirin or "
+                                     "clopidogrel", "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected

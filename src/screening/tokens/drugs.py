@@ -21,8 +21,8 @@ def drug_lists(tokens: list[Token], text: str) -> list[Token]:
     for sentence, end in _sentences(named):
         finish = end.start_pos if end is not None else len(text)
         said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
-        out += washout_required(stable_if_taking(drugs_described(window_said_first(sentence), text, said), text),
-                                text, said)
+        described = drugs_described(described_by_examples(window_said_first(sentence), text, said), text, said)
+        out += washout_required(stable_if_taking(described, text), text, said)
         if end is not None:
             out.append(end)
             begin = end.end_pos
@@ -179,8 +179,10 @@ def window_said_first(tokens: list[Token]) -> list[Token]:
 
 
 # "drugs that can block the action of male hormones", "any medication known to interact with X"
-_DESCRIBED = re.compile(r"(?i)\s*(?:(?:any|all|other|the)\s+)*(?:drugs?|medications?|medicines?|agents?)\s+"
-                        r"(?:that|which|known\s+to|likely\s+to|able\s+to|with\s+(?:a\s+|the\s+)?potential\s+to)\b")
+_DRUGS_THAT = r"(?:(?:any|all|other|the)\s+)*(?:drugs?|medications?|medicines?|agents?)\s+" \
+              r"(?:that|which|known\s+to|likely\s+to|able\s+to|with\s+(?:a\s+|the\s+)?potential\s+to)\b"
+_DESCRIBED = re.compile(rf"(?i)\s*{_DRUGS_THAT}")
+_DESCRIBED_IN = re.compile(rf"(?i)\b{_DRUGS_THAT}")
 
 # what the description may hold: words, not a drug (a class the vocabulary knows is read as
 # one), a time (which may be said of the whole list) or a bracket (a list of what it means)
@@ -259,3 +261,35 @@ def washout_required(tokens: list[Token], text: str, sentence: Sentence) -> list
     at = tokens[drug].start_pos
     return [token("IF", "", at, at), token("QUAL", "current", at, at), tokens[drug], token("THEN", "", start, start),
             token("DRUG_WORDS", "", start, sentence.end)]
+
+
+def described_by_examples(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
+    """"Use of any medications known to affect blood glucose, such as systemic corticosteroids",
+    "drugs that inhibit platelet function (e.g., aspirin or clopidogrel)": drugs described by what
+    they do, with examples named. The examples are among them, the rest of them is in words
+    (DRUG_WORDS): any of these. Only where the examples end the sentence (a time after them may
+    be said of all)."""
+    lead = skip_over(tokens, 0, ("QUAL", "NEG"))
+    example = next((k for k in range(lead, len(tokens)) if tokens[k].type == "INCLUDING"), None)
+    if example is None or tokens[example].value != "examples" or example == lead:
+        return tokens
+    # ("any medications" may be read as any drug: the words that describe them follow it)
+    first = lead + 1 if tokens[lead].type == "MED" and tokens[lead].value == "any_medication" else lead
+    said = _DESCRIBED_IN.search(text, tokens[lead - 1].end_pos if lead else sentence.begin, tokens[first].start_pos)
+    head_end = example - 1 if tokens[example - 1].type in ("COMMA", "LPAR") else example
+    if said is None or head_end <= lead or any(t.type not in _DESCRIPTION | {"MED"} for t in tokens[lead:head_end]) \
+            or any(t.type == "MED" and t.value != "any_medication" for t in tokens[lead:head_end]):
+        return tokens
+    rest = tokens[example + 1:]
+    if rest and rest[-1].type == "RPAR" and tokens[example - 1].type == "LPAR":
+        rest = rest[:-1]
+    if rest and rest[-1].type == "ETC":
+        rest = rest[:-1]
+    # the examples: drugs, each perhaps qualified ("systemic corticosteroids"), joined as a list
+    shape = re.sub(r"(?:QUAL )*MED", "D", " ".join(t.type for t in rest))
+    if not re.fullmatch(r"D(?: (?:COMMA |COMMA OR |OR |AND |ANDOR )D)*", shape):
+        return tokens
+    words = token("DRUG_WORDS", "", said.start(), tokens[head_end - 1].end_pos)
+    named = [t if t.type in ("QUAL", "MED") else token("OR", "or", t.start_pos, t.end_pos)
+             for k, t in enumerate(rest) if not (t.type == "COMMA" and rest[k + 1].type in LIST_JOINS)]
+    return [*tokens[:lead], *named, token("OR", "or", words.start_pos, words.start_pos), words]
