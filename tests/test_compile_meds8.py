@@ -65,6 +65,20 @@ READ = [
      "medication antidepressant [current] and text \"with anticholinergic properties\""),
     ("Use of NSAIDs with antiplatelet effect, or warfarin", "exclusion",
      "(medication nsaid and text \"with antiplatelet effect\") or medication warfarin"),
+    # how strong a drug of the class, or how often taken, where the vocabulary has no such class:
+    # the class, with the words beside it (a class it has is read whole)
+    ("Concurrent use of potent P-gp inhibitors", "exclusion",
+     "medication pgp_inhibitor [current] and text \"potent P-gp inhibitors\""),
+    ("Use of strong opioids", "exclusion", "medication opioid and text \"strong opioids\""),
+    ("Use of potent CYP3A4 inhibitors", "exclusion", "medication strong_cyp3a4_inhibitor"),
+    ("Daily use of aspirin", "exclusion", "medication aspirin and text \"Daily use of aspirin\""),
+    ("Currently taking aspirin daily", "exclusion", "medication aspirin [current] and text \"aspirin daily\""),
+    ("Chronic daily treatment with a non-steroidal anti-inflammatory drug (NSAID)", "exclusion",
+     "medication nsaid [chronic] and text \"daily treatment with a non-steroidal anti-inflammatory drug\""),
+    # drugs derived from another, in a list: in words beside the drugs named
+    ("Treatment with heparin or heparin derivatives", "exclusion", "medication heparin or text \"heparin derivatives\""),
+    ("Current use of methylphenidate or amphetamine derivatives", "exclusion",
+     "medication methylphenidate [current] or text \"amphetamine derivatives\""),
     # a stable dose asked of those who take the drug now, of the drug the "if" names
     ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "inclusion",
      "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
@@ -130,6 +144,9 @@ STAYS_FREE_TEXT = [
     ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
     ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
      "(e.g. thiazolidinediones, metformin)", "inclusion"),
+    # a derivative alone, or after a qualifier the words could not keep
+    ("Use of heparin derivatives", "exclusion"),
+    ("Current use of amphetamine derivatives or methylphenidate", "exclusion"),
     # a target the vocabulary names no drugs for
     ("Prior treatment with drugs targeting tumour cells", "exclusion"),
     ("Prior treatment with agents targeting PD-1 or the Foo pathway", "exclusion"),
@@ -235,4 +252,14 @@ def test_a_washout_to_come_is_asked_only_of_those_on_the_drug(medications, expec
 def test_examples_of_described_drugs_decide_and_the_rest_waits(medications, expected) -> None:
     rule = to_text(compile_criterion("Treatment with drugs that inhibit platelet function, such as aspirin or "
                                      "clopidogrel", "exclusion").rule)
+    assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected
+
+
+@pytest.mark.parametrize(("medications", "expected"), [
+    ([{"name": "aspirin", "start": "2026-01-01"}], Truth.UNKNOWN),    # daily? the record does not say
+    ([{"name": "aspirin", "start": "2020-01-01", "end": "2020-02-01"}], Truth.FALSE),
+    ([], Truth.FALSE),
+])
+def test_how_often_a_drug_is_taken_waits_for_a_coordinator(medications, expected) -> None:
+    rule = to_text(compile_criterion("Currently taking aspirin daily", "exclusion").rule)
     assert outcome(rule, "exclusion", medications=medications, complete=["medications"]).truth == expected

@@ -556,8 +556,9 @@ class Settling(Reading):
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
             # dexamethasone as standard of care": the drug, and how it is given)
-            had = p.node is None and p.terminal == "MED" and set(p.quals) <= {"history", "current"} \
-                and (p.window is None or p.kind_in_words) and p.dose is None and not p.variants
+            # (words saying which drugs narrow the drug as its qualifiers and its window do)
+            had = p.node is None and p.terminal == "MED" and p.dose is None and not p.variants and (
+                set(p.quals) <= {"history", "current"} and p.window is None or p.kind_in_words)
             # (a patient who took no such drug does not take one of them either: "no prescription
             # medications" may be negated)
             if p.negated and not p.kind_in_words or p.excluding or p.alternative is not None \

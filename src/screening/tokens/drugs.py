@@ -15,13 +15,14 @@ from .lexicon import LIST_JOINS, skip_over, token
 
 
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
-    named = drugs_targeting(drugs_with_an_action(tokens, text), text)
+    named = drugs_targeting(drugs_with_an_action(how_strong_or_often(tokens, text), text), text)
     out: list[Token] = []
     begin = 0
     for sentence, end in _sentences(named):
         finish = end.start_pos if end is not None else len(text)
         said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
-        described = drugs_described(described_by_examples(window_said_first(sentence), text, said), text, said)
+        described = drugs_described(described_by_examples(window_said_first(derivatives(sentence)), text, said),
+                                    text, said)
         out += washout_required(stable_if_taking(described, text), text, said)
         if end is not None:
             out.append(end)
@@ -114,6 +115,45 @@ def drugs_targeting(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
+# "potent P-gp inhibitors", "strong opioids", "daily aspirin": how strong a drug of the class, or how
+# often taken — a class the vocabulary has in that strength ("strong CYP3A4 inhibitors") is read whole
+_STRENGTHS = frozenset({"potent", "strong", "moderate", "weak", "daily"})
+_AFTER_THE_DRUG = frozenset({"daily"})
+_TAKEN_DAILY = re.compile(r"(?i)\s*(?:use|treatment|therapy|intake)\s+(?:of|with)\s+(?:an?\s+|the\s+)?")
+
+
+def how_strong_or_often(tokens: list[Token], text: str) -> list[Token]:
+    """"Concurrent use of potent P-gp inhibitors", "Daily use of aspirin", "aspirin daily": which
+    of the drugs, or how they are taken, no record says: the drug, with the words beside it (a
+    CAVEAT saying which drugs, over the same words), so that a patient without the drug is
+    decided and one with it waits."""
+    out = list(tokens)
+    for k in range(len(out) - 1, -1, -1):
+        if out[k].type != "MED":
+            continue
+        first = k
+        while first and out[first - 1].type == "QUAL" and out[first - 1].value not in _STRENGTHS | {"current"}:
+            first -= 1  # ("daily oral corticosteroids")
+        word = out[first - 1] if first else None
+        after = out[k + 1] if k + 1 < len(out) else None
+        if word is not None and (word.type in ("WORD", "QUAL") and word.value.lower() in _STRENGTHS) \
+                and (first < k or _SPACE_ONLY.fullmatch(text, word.end_pos, out[k].start_pos)
+                     or word.value.lower() == "daily" and _TAKEN_DAILY.fullmatch(text, word.end_pos, out[k].start_pos)):
+            start, end, gone = word.start_pos, out[k].end_pos, first - 1
+        elif after is not None and after.type == "WORD" and after.value.lower() in _AFTER_THE_DRUG \
+                and _SPACE_ONLY.fullmatch(text, out[k].end_pos, after.start_pos):
+            start, end, gone = out[k].start_pos, after.end_pos, k + 2  # (after the CAVEAT put in)
+        else:
+            continue
+        drug = token("MED", out[k].value, start, end)
+        out[k:k + 1] = [drug, token("CAVEAT", WHICH_DRUGS, start, end)]
+        del out[gone]
+    return out
+
+
+_SPACE_ONLY = re.compile(r"[ \t-]*")
+
+
 # "antibiotic with antiborrelial activity", "antidepressants with anticholinergic properties"
 _WITH_AN_ACTION = re.compile(r"(?i)\s*with\s+(?:[\w-]+\s+){1,3}?(?:activity|properties|effects?|action)\b")
 
@@ -188,6 +228,24 @@ _DESCRIBED_IN = re.compile(rf"(?i)\b{_DRUGS_THAT}")
 # one), a time (which may be said of the whole list) or a bracket (a list of what it means)
 _DESCRIPTION = frozenset({"WORD", "OF", "AND", "OR", "ANDOR", "COMMA", "QUAL", "COND", "MEASURE", "MALE", "FEMALE",
                           "PROC", "OTHER", "NEG"})
+
+
+# "heparin derivatives", "rapamycin analogues": drugs made from another
+_DERIVED = frozenset({"derivative", "derivatives", "analogue", "analogues", "analog", "analogs"})
+
+
+def derivatives(tokens: list[Token]) -> list[Token]:
+    """"Treatment with heparin or heparin derivatives": which drugs derive from heparin the
+    vocabulary does not say (where it does, "coumarin derivatives" is a name of its own), so the
+    item stays in words (DRUG_WORDS) beside the drugs named with it."""
+    out = list(tokens)
+    for k in range(len(out) - 2, -1, -1):
+        # (an item of a list, without qualifiers before it: words keep none)
+        listed = k and out[k - 1].type in LIST_JOINS or k + 2 < len(out) and out[k + 2].type in LIST_JOINS \
+            and not (k and out[k - 1].type == "QUAL")
+        if out[k].type == "MED" and out[k + 1].type == "WORD" and out[k + 1].value.lower() in _DERIVED and listed:
+            out[k:k + 2] = [token("DRUG_WORDS", "", out[k].start_pos, out[k + 1].end_pos)]
+    return out
 
 
 def drugs_described(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
