@@ -12,6 +12,7 @@ from ..nodes import (
     AnyOf,
     Comparison,
     Conditional,
+    FreeText,
     HasAttribute,
     HasCondition,
     Indication,
@@ -25,7 +26,7 @@ from ..nodes import (
     TreatmentLines,
     walk,
 )
-from ..tokens import FALLING_SHORT
+from ..tokens import FALLING_SHORT, WHICH_DRUGS
 from .allowance import Allowance
 from .parts import (
     POINTED_AT,
@@ -174,6 +175,7 @@ class ClauseReading(Reading):
             part.alternative = post[1:]
         elif tag == "caveat":
             part.caveats.append(post[1])
+            part.kind_in_words = part.kind_in_words or post[2] == WHICH_DRUGS
         elif tag == "unless":
             part.unless.append(post[1])
         elif tag == "site":
@@ -206,6 +208,14 @@ class ClauseReading(Reading):
         if self.kind != "inclusion":
             raise Unreadable("who may take part, listed as an exclusion")
         return Part(node=Status(field=items[0].value, span=self._span(items)), span=self._span(items))
+
+    def drug_words(self, items):
+        """part: DRUG_WORDS — "… or drugs that can block the action of male hormones": which
+        drugs those are the words do not say, so the item stays in them ("would require 14-day
+        washout", after the drug the patients are on, likewise)."""
+        span = self._span(items)
+        words = FreeText(text=self.norm.text[items[0].start_pos:items[0].end_pos], span=span)
+        return Part(node=words, span=span, drugs_in_words=True)
 
     def childbearing_part(self, items):
         """part: CBP_ITEM AND? part — "…, or women of childbearing potential not using
@@ -316,7 +326,7 @@ class ClauseReading(Reading):
         if lead is not None:
             for p in seq.parts:
                 p.quals = lead[1] + p.quals
-                if p.window is None:
+                if p.window is None and not p.drugs_in_words:  # (the words keep their own time)
                     p.window = lead[2]
         node = self._settle(seq)
         if not any(groups and all(g != [Status(field="female", span=span)] for g in groups)

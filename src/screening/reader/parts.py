@@ -78,6 +78,8 @@ class Part:
     own_exception: bool = False       # "soft tissue sarcoma (excluding Ewing's)": the item's alone
     unable: bool = False              # negated by "unable to …", which reaches one verb, not a list
     risk: bool = False                # "high risk of …": a judgement
+    drugs_in_words: bool = False      # "drugs that can block …": drugs said by what they do
+    kind_in_words: bool = False       # "prescription medications": which drugs, in words beside them
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     shown_by: list = field(default_factory=list)  # "(e.g., HBsAg reactive)": results that show it
     result: str | None = None         # "negative HIV", "positive HIV": a result written with the item

@@ -175,7 +175,8 @@ class PostReading(Reading):
     def caveat(self, items):
         """post: LPAR INCLUDING? CAVEAT RPAR | CAVEAT — "(i.e., confirmed on repeat)": how the value
         must have been obtained, kept in its words."""
-        return ("caveat", self._words_of(next(t for t in items if t.type == "CAVEAT")))
+        said = next(t for t in items if t.type == "CAVEAT")
+        return ("caveat", self._words_of(said), said.value)
 
     def unless_words(self, items):
         """post: LPAR UNLESS_WORDS RPAR | UNLESS_WORDS — "(unless related to involvement by tumor)"."""

@@ -557,16 +557,20 @@ class Settling(Reading):
         if p.caveats:
             # ("progressed on or after prior X": the treatment had, and the words on it; "receiving
             # dexamethasone as standard of care": the drug, and how it is given)
-            # (a dose of radiation: the radiotherapy, in its window too)
-            had = p.node is None and (p.terminal == "MED" and p.window is None or p.terminal == "PROC") \
-                and set(p.quals) <= {"history", "current"} and p.dose is None and not p.variants
+            # (a dose of radiation: the radiotherapy, in its window too; words saying which drugs
+            # narrow the drug as its qualifiers and its window do)
+            had = p.node is None and p.dose is None and not p.variants and (
+                (p.terminal == "MED" and p.window is None or p.terminal == "PROC")
+                and set(p.quals) <= {"history", "current"} or p.terminal == "MED" and p.kind_in_words)
             # ("progressed on at least 2 prior lines of therapy": the lines had, and the words on
             # them; "a measurable lesion ≥ 10 mm": measurable disease, and its size in words)
             implied = isinstance(p.node, TreatmentLines) and p.node.op in (">", ">=") \
                 or isinstance(p.node, Category) and p.node.concept == "measurable_disease"
             # ("positive urine drug screen for cocaine": a positive result, and which drugs count)
             found = isinstance(p.node, Category) and p.node.values == ("positive",)
-            if p.negated or p.excluding or p.alternative is not None or not (
+            # (a patient who took no such drug does not take one of them either: "no prescription
+            # medications" may be negated)
+            if p.negated and not p.kind_in_words or p.excluding or p.alternative is not None or not (
                     had or implied or found or p.node is not None and _numeric(p.node, by_sex=True)):
                 raise Unreadable("a caveat on what is not a limit")
             # "platelets ≥ 100,000/mm3 (transfusion independent)": the latest value meeting the
@@ -867,7 +871,7 @@ def _kind_of(p: Part) -> str:
     procedures are both treatments ("corticosteroids, radiation therapy and chemotherapy")."""
     if p.childbearing:
         return "CHILDBEARING"
-    if p.terminal in ("MED", "PROC"):
+    if p.terminal in ("MED", "PROC") or p.drugs_in_words:
         return "TREATMENT"
     if p.terminal in ENTITY_QUALS:
         return p.terminal

@@ -39,6 +39,7 @@ from .measures import (
     test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .cancer import cancer_wording, progressed_after_lines
+from .drugs import WHICH_DRUGS, drug_lists, prescribed_or_not
 from .normalise import Normalised, normalise
 from .people import (
     LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
@@ -73,7 +74,7 @@ from .wording import (
 
 __all__ = [
     "COMPARATORS", "DEFINABLE_QUALIFIERS", "ENTITY_TERMINALS", "FALLING_SHORT", "LOST_LOWER_BOUND", "WILLING", "Normalised", "PEOPLE", "clauses", "episode_concept",
-    "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
+    "WHICH_DRUGS", "normal_means_not_high", "normalise", "only_words", "tidy", "tokenize",
 ]
 
 
@@ -174,8 +175,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                            reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
-    tokens = placement_excepted(trial_of(taking_any(tokens, text, vocab), vocab, text), text)
-    tokens = treatment_lists(tokens)  # the REQUIRING that treated_with adds
+    tokens = placement_excepted(trial_of(taking_any(prescribed_or_not(tokens, text), text, vocab), vocab, text), text)
+    tokens = drug_lists(treatment_lists(tokens), text)  # (treatment_lists: the REQUIRING that treated_with adds)
     for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):
         tokens = settle_in_text(tokens, text)

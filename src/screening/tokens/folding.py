@@ -10,7 +10,7 @@ from lark import Token
 
 from ..units import UnitError, canonical_value
 from ..vocabulary import load_vocabulary
-from .lexicon import NAMES, load_lexicon, retyped, token
+from .lexicon import LIST_JOINS, NAMES, load_lexicon, retyped, token
 from .wording import LIMIT_ENDS, names_no_scale
 
 
@@ -92,6 +92,14 @@ def _names_kinds_of(outer: Token, inner: list[Token]) -> bool:
     vocab = load_vocabulary()
     names = [t for t in inner if t.type not in ("OR", "AND", "COMMA", "ANDOR")]
     return bool(names) and all(t.type == "COND" and vocab.is_a(t.value, outer.value) for t in names)
+
+
+def _other_names_of(named: Token, inner: list[Token]) -> bool:
+    """"(Proscar or Propecia)", "(Proscar, Propecia)": names, joined as a list, each of them of the
+    very concept before the bracket (a kind of it, or another drug, says more and is not this)."""
+    names, joins = inner[::2], inner[1::2]
+    return len(names) > 1 and all(t.type == named.type and t.value == named.value for t in names) \
+        and all(t.type in LIST_JOINS for t in joins)
 
 
 _DESPITE = re.compile(r"(?i)despite|in spite of")
@@ -223,6 +231,9 @@ def fold(tokens: list[Token], text: str) -> list[Token]:
                 if len(inner) == 1 and out and out[-1].type == inner[0].type and (
                         out[-1].value == inner[0].value or out[-1].type in ("ULN", "LLN", "CBP")):
                     k = j + 1
+                    continue
+                if out and out[-1].type in NAMES and _other_names_of(out[-1], inner):
+                    k = j + 1  # "finasteride (Proscar or Propecia)": the brand names of the drug before
                     continue
                 if len(inner) == 1 and out and out[-1].type in NAMES and inner[0].type in NAMES \
                         and text[inner[0].start_pos:inner[0].end_pos].isupper() \

@@ -562,18 +562,27 @@ def reactions_to_those(tokens: list[Token], text: str) -> list[Token]:
 
 
 def substances_given(tokens: list[Token]) -> list[Token]:
-    """"Hypersensitivity to hydroxyethyl starch or albumin": a substance a lab measures, named
-    among the drugs an allergy is to, is the drug it is given as (GIVEN_AS in the lexicon)."""
+    """"Hypersensitivity to hydroxyethyl starch or albumin", "use of finasteride, dutasteride or
+    testosterone": a substance a lab measures, named among the drugs an allergy is to or as an item
+    of a list of drugs, is the drug it is given as (GIVEN_AS in the lexicon)."""
     given_as = load_lexicon().given_as
     out = list(tokens)
     reacting = False  # in a list of what a reaction is to
     for k, t in enumerate(out):
         ends = k + 1 == len(out) or out[k + 1].type in ("PERIOD", "SEMI", "RPAR", *LIST_JOINS)
-        if t.type == "MEASURE" and reacting and t.value in given_as and ends:
-            # (not "allergy to heparin, albumin < 3 g/dL": a value of it is the lab's)
+        # (not "allergy to heparin, albumin < 3 g/dL": a value of it is the lab's)
+        if t.type == "MEASURE" and t.value in given_as and ends and (reacting or _among_drugs(out, k)):
             out[k] = t = retyped(t, "MED", given_as[t.value])
         reacting = t.type == "QUAL" and t.value in _REACTIONS or reacting and t.type in ("MED", *LIST_JOINS)
     return out
+
+
+def _among_drugs(tokens: list[Token], k: int) -> bool:
+    """Whether the name at ``k`` is an item of a list whose item before it is a drug."""
+    j = k - 1
+    while j >= 0 and tokens[j].type in LIST_JOINS:
+        j -= 1
+    return k - j > 1 and j >= 0 and tokens[j].type == "MED"
 
 
 # "penicillin allergy", "aspirin-allergic", "NSAID hypersensitivity": the reaction named after the drug
