@@ -868,3 +868,36 @@ def units_per_body_surface(tokens: list[Token]) -> list[Token]:
             continue
         out.append(t)
     return out
+
+
+_MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
+
+
+def values_named_after(tokens: list[Token]) -> list[Token]:
+    """"Levels greater than 2.5 × ULN of ALT or AST": a limit written before the values it holds
+    for, when they end the clause, is read as written after them ("ALT or AST > 2.5 × ULN"); a
+    limit before one value alone the grammar reads as it is."""
+    out = list(tokens)
+    for k, t in enumerate(out):
+        if t.type not in _BOUNDS or k + 2 >= len(out) or out[k + 1].type != "NUMBER" \
+                or k > 0 and out[k - 1].type not in ("PERIOD", "SEMI", "COLON", "WORD"):
+            continue
+        end = _limit_ends(out, k)
+        value_end = end
+        end += end < len(out) and out[end].type == "AT_ANCHOR"
+        j = end
+        measures = 0
+        while j < len(out) and out[j].type == "MEASURE":
+            measures += 1
+            if j + 2 < len(out) and out[j + 1].type in _MEASURE_LIST_JOINS and out[j + 2].type == "MEASURE":
+                j += 2
+            elif j + 3 < len(out) and out[j + 1].type == "COMMA" and out[j + 2].type in ("OR", "AND") \
+                    and out[j + 3].type == "MEASURE":
+                j += 3
+            else:
+                j += 1
+                break
+        if measures < 2 or j < len(out) and out[j].type not in ("PERIOD", "SEMI"):
+            continue
+        return out[:k] + out[end:j] + out[k:value_end] + out[value_end:end] + out[j:]
+    return out

@@ -1,0 +1,79 @@
+"""Round 8 measurements: classes and scores "or higher", values named after their limit, stages
+said with the number alone. Each construct read here, what it decides for made-up patients, and
+its near misses that must stay free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+from made_up import outcome
+
+
+def _rule(text: str, kind: str) -> str:
+    return to_text(compile_criterion(text, kind).rule)
+
+
+READ = [
+    # "or higher" is "or greater": a class of an ordered scale and those above it, a value and more
+    ("ASA class III or higher", "exclusion", "asa_class in {III, IV, V, VI}"),
+    ("ASA physical status IV or higher", "exclusion", "asa_class in {IV, V, VI}"),
+    ("NYHA class III or higher heart failure", "exclusion", "nyha_class in {III, IV}"),
+    ("Child-Pugh class B or higher", "exclusion", "child_pugh_class in {B, C}"),
+    ("ECOG performance status 2 or higher", "exclusion", "ecog >= 2"),
+    ("Gleason score 8 or higher", "inclusion", "gleason_score >= 8"),
+    ("Grade 2 or higher peripheral neuropathy", "exclusion", "condition peripheral_neuropathy grade >= 2"),
+    # the limit written before the values it holds for, which end the clause
+    ("Levels greater than 2.5 times the upper limit of normal of alanine aminotransferase or aspartate "
+     "aminotransferase", "exclusion", "alt > 2.5 x ULN or ast > 2.5 x ULN"),
+    ("Levels > 3 × ULN at screening of ALT, AST, or bilirubin", "exclusion",
+     "alt > 3 x ULN or ast > 3 x ULN or total_bilirubin > 3 x ULN"),
+    ("Values ≤ 2.5 × ULN for ALT and AST", "inclusion", "alt <= 2.5 x ULN and ast <= 2.5 x ULN"),
+    # CKD stage 5 said with its number alone after stage 4
+    ("Chronic kidney disease stage 4 or 5", "exclusion", "condition ckd_stage_4 or condition end_stage_renal_disease"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), READ)
+def test_reads(text: str, kind: str, expected: str) -> None:
+    assert _rule(text, kind) == expected
+
+
+STAYS_FREE_TEXT = [
+    # "or worse" has no direction a scale's order gives (a higher Fitzpatrick type is not worse)
+    ("Child-Pugh B or worse", "exclusion"),
+    # the values named after the limit do not end the clause: which the limit is for is not clear
+    ("Levels greater than 2.5 times ULN of ALT or AST and bilirubin < 2 mg/dL", "exclusion"),
+    # "Stadium" beside HIV is the WHO clinical stage, not a cancer's: no stage is guessed
+    ("Stadium III and IV", "exclusion"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), STAYS_FREE_TEXT)
+def test_stays_free_text(text: str, kind: str) -> None:
+    assert _rule(text, kind).startswith("text "), _rule(text, kind)
+
+
+def test_a_limit_before_one_value_alone_is_read_as_before() -> None:
+    assert _rule("> 2 × ULN ALT or platelets < 100 /uL", "exclusion") == "alt > 2 x ULN or platelets < 100 /uL"
+
+
+@pytest.mark.parametrize(("alt", "ast", "expected"), [
+    (30, 150, Truth.TRUE),  # AST beyond 2.5 × its ULN of 40: excluded
+    (30, 90, Truth.FALSE),  # both under: not excluded
+])
+def test_values_named_after_their_limit(alt: int, ast: int, expected: Truth) -> None:
+    rule = _rule("Levels greater than 2.5 times the upper limit of normal of ALT or AST", "exclusion")
+    labs = [{"name": "ALT", "value": alt, "unit": "U/L", "date": "2026-11-10", "ref_high": 40},
+            {"name": "AST", "value": ast, "unit": "U/L", "date": "2026-11-10", "ref_high": 40}]
+    assert outcome(rule, "exclusion", labs=labs).truth == expected
+
+
+@pytest.mark.parametrize(("asa", "expected"), [("II", Truth.FALSE), ("III", Truth.TRUE), ("IV", Truth.TRUE)])
+def test_a_class_or_higher(asa: str, expected: Truth) -> None:
+    rule = _rule("ASA class III or higher", "exclusion")
+    scores = [{"name": "ASA class", "value": asa, "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", scores=scores).truth == expected
