@@ -34,6 +34,16 @@ READ = [
     ("Values ≤ 2.5 × ULN for ALT and AST", "inclusion", "alt <= 2.5 x ULN and ast <= 2.5 x ULN"),
     # CKD stage 5 said with its number alone after stage 4
     ("Chronic kidney disease stage 4 or 5", "exclusion", "condition ckd_stage_4 or condition end_stage_renal_disease"),
+    # how often a drug is taken: daily, before or after its name, of each drug an exclusion lists
+    ("Daily use of NSAIDs", "exclusion", "medication nsaid [daily]"),
+    ("Currently taking aspirin daily", "exclusion", "medication aspirin [current, daily]"),
+    ("Use of NSAIDs or aspirin daily", "exclusion", "medication nsaid [daily] or medication aspirin [daily]"),
+    ("No patients requiring daily oral corticosteroid therapy", "inclusion",
+     "not medication corticosteroid [current, daily, oral]"),
+    ("Asthma requiring daily inhaled corticosteroids", "exclusion",
+     "condition asthma and medication inhaled_corticosteroid [current, daily] for (asthma)"),
+    # "mg daily" is a dose per day, as before
+    ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
 ]
 
 
@@ -49,6 +59,10 @@ STAYS_FREE_TEXT = [
     ("Levels greater than 2.5 times ULN of ALT or AST and bilirubin < 2 mg/dL", "exclusion"),
     # "Stadium" beside HIV is the WHO clinical stage, not a cancer's: no stage is guessed
     ("Stadium III and IV", "exclusion"),
+    # daily said after a list of drugs in an inclusion: of the last alone, or of each?
+    ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # why the drug is taken, in words
+    ("Currently taking aspirin daily for the heart", "exclusion"),
 ]
 
 
@@ -77,3 +91,22 @@ def test_a_class_or_higher(asa: str, expected: Truth) -> None:
     rule = _rule("ASA class III or higher", "exclusion")
     scores = [{"name": "ASA class", "value": asa, "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", scores=scores).truth == expected
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    (None, Truth.UNKNOWN),  # how often is not recorded: a coordinator asks
+    ("81 mg once daily", Truth.TRUE),
+    ("as needed for headache", Truth.FALSE),  # taken when needed is not daily (the list is complete)
+])
+def test_daily_use_is_read_from_the_note(note: str | None, expected: Truth) -> None:
+    rule = _rule("Daily use of NSAIDs", "exclusion")
+    medication = {"name": "ibuprofen", "start": "2026-01-01"}
+    if note is not None:
+        medication["note"] = note
+    assert outcome(rule, "exclusion", medications=[medication], complete=["medications"]).truth == expected
+
+
+def test_daily_use_of_no_such_drug_on_a_complete_list_passes() -> None:
+    rule = _rule("Daily use of NSAIDs", "exclusion")
+    other = {"name": "metformin", "start": "2026-01-01", "note": "twice daily"}
+    assert outcome(rule, "exclusion", medications=[other], complete=["medications"]).truth is Truth.FALSE
