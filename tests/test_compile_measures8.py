@@ -44,6 +44,8 @@ READ = [
      "condition asthma and medication inhaled_corticosteroid [current, daily] for (asthma)"),
     # "mg daily" is a dose per day, as before
     ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
+    ("Prednisone > 10 mg once daily", "exclusion", "medication prednisone dose > 10 mg/day"),
+    ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
 ]
 
 
@@ -61,6 +63,8 @@ STAYS_FREE_TEXT = [
     ("Stadium III and IV", "exclusion"),
     # daily said after a list of drugs in an inclusion: of the last alone, or of each?
     ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # twice a dose a day is not that dose per day
+    ("Prednisone > 10 mg twice daily", "exclusion"),
     # why the drug is taken, in words
     ("Currently taking aspirin daily for the heart", "exclusion"),
 ]
