@@ -46,6 +46,15 @@ READ = [
     ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
     ("Prednisone > 10 mg once daily", "exclusion", "medication prednisone dose > 10 mg/day"),
     ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
+    # how much alcohol is drunk: units and drinks per a period, each a measure of its own
+    ("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion",
+     "(male and alcohol_units_per_week > 21 /week) or (female and alcohol_units_per_week > 14 /week)"),
+    ("Heavy alcohol use (> 14 drinks per week)", "exclusion", "alcoholic_drinks_per_week > 14 /week"),
+    ("Alcohol intake > 2 units/day", "exclusion", "alcohol_units_per_week > 2 /day"),
+    ("Consumes more than 3 alcoholic drinks per day", "exclusion", "alcoholic_drinks_per_week > 3 /day"),
+    ("Consumption of more than 21 units of alcohol per week", "exclusion", "alcohol_units_per_week > 21"),
+    ("Alcohol abuse or alcohol consumption > 3 units per day", "exclusion",
+     "condition alcohol_use_disorder or alcohol_units_per_week > 3 /day"),
 ]
 
 
@@ -63,6 +72,9 @@ STAYS_FREE_TEXT = [
     ("Stadium III and IV", "exclusion"),
     # daily said after a list of drugs in an inclusion: of the last alone, or of each?
     ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # units with no period, or not of alcohol
+    ("Alcohol consumption > 3 units", "exclusion"),
+    ("Insulin > 20 units per day", "exclusion"),
     # twice a dose a day is not that dose per day
     ("Prednisone > 10 mg twice daily", "exclusion"),
     # why the drug is taken, in words
@@ -114,3 +126,20 @@ def test_daily_use_of_no_such_drug_on_a_complete_list_passes() -> None:
     rule = _rule("Daily use of NSAIDs", "exclusion")
     other = {"name": "metformin", "start": "2026-01-01", "note": "twice daily"}
     assert outcome(rule, "exclusion", medications=[other], complete=["medications"]).truth is Truth.FALSE
+
+
+@pytest.mark.parametrize(("sex", "value", "unit", "expected"), [
+    ("female", 10, "/week", Truth.FALSE),
+    ("female", 3, "/day", Truth.TRUE),  # 21 a week, over her 14
+    ("male", 3, "/day", Truth.FALSE),  # 21 a week is not over his 21
+])
+def test_alcohol_units_by_sex(sex: str, value: int, unit: str, expected: Truth) -> None:
+    rule = _rule("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion")
+    vitals = [{"name": "units of alcohol", "value": value, "unit": unit, "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", sex=sex, vitals=vitals).truth == expected
+
+
+def test_drinks_do_not_answer_for_units() -> None:
+    # a drink (14 g in the US) is not a unit (8 g in the UK): 20 drinks a week may be more or less
+    vitals = [{"name": "alcoholic drinks", "value": 20, "unit": "/week", "date": "2026-11-10"}]
+    assert outcome("alcohol_units_per_week > 14 /week", "exclusion", vitals=vitals).truth is Truth.UNKNOWN
