@@ -46,6 +46,12 @@ READ = [
     ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
     ("Prednisone > 10 mg once daily", "exclusion", "medication prednisone dose > 10 mg/day"),
     ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
+    # one value of an ordinal score
+    ("ECOG performance status 0", "inclusion", "ecog <= 0"),
+    ("ECOG PS of 1 at screening", "inclusion", "ecog >= 1 and ecog <= 1"),
+    ("Albumin-bilirubin (ALBI) grade 1", "inclusion", "albi_grade <= 1"),
+    ("Kellgren-Lawrence grade 2", "inclusion", "kellgren_lawrence >= 2 and kellgren_lawrence <= 2"),
+    ("ECOG 0 and 1", "inclusion", "ecog <= 1"),
     # how much alcohol is drunk: units and drinks per a period, each a measure of its own
     ("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion",
      "(male and alcohol_units_per_week > 21 /week) or (female and alcohol_units_per_week > 14 /week)"),
@@ -72,6 +78,9 @@ STAYS_FREE_TEXT = [
     ("Stadium III and IV", "exclusion"),
     # daily said after a list of drugs in an inclusion: of the last alone, or of each?
     ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # a value the score does not have, a number that is no score
+    ("ECOG 6", "inclusion"),
+    ("Weight 70", "inclusion"),
     # units with no period, or not of alcohol
     ("Alcohol consumption > 3 units", "exclusion"),
     ("Insulin > 20 units per day", "exclusion"),
@@ -143,3 +152,10 @@ def test_drinks_do_not_answer_for_units() -> None:
     # a drink (14 g in the US) is not a unit (8 g in the UK): 20 drinks a week may be more or less
     vitals = [{"name": "alcoholic drinks", "value": 20, "unit": "/week", "date": "2026-11-10"}]
     assert outcome("alcohol_units_per_week > 14 /week", "exclusion", vitals=vitals).truth is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize(("grade", "expected"), [(1, Truth.TRUE), (2, Truth.FALSE)])
+def test_one_value_of_a_score(grade: int, expected: Truth) -> None:
+    rule = _rule("Albumin-bilirubin (ALBI) grade 1", "inclusion")
+    scores = [{"name": "ALBI grade", "value": grade, "date": "2026-11-10"}]
+    assert outcome(rule, "inclusion", scores=scores).truth == expected

@@ -33,7 +33,7 @@ from .measures import (
     history_amounts,
     level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
-    test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, values_named_after,
+    test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, measure_wordings,
     within_range,
 )
 from .normalise import Normalised, normalise
@@ -152,7 +152,7 @@ def tokenize(norm: Normalised) -> list[Token]:
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
                    test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, values_named_after, level_words, limits_for_the_excepted,
+                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, measure_wordings, level_words, limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
                    lines_but_no_more):

@@ -874,6 +874,35 @@ def units_per_body_surface(tokens: list[Token]) -> list[Token]:
 _MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
 
 
+def measure_wordings(tokens: list[Token]) -> list[Token]:
+    """Values written in an order or with a count the grammar does not read as it stands: a limit
+    before the values it holds for, one value of an ordinal score."""
+    return lone_score_values(values_named_after(tokens))
+
+
+# What may follow one value of a score for it to be the only one ("ECOG 0 and 1" is a range)
+_AFTER_LONE_VALUE = frozenset({"PERIOD", "SEMI", "RPAR", "AT_ANCHOR", "COND", "WITHIN"})
+
+
+def lone_score_values(tokens: list[Token]) -> list[Token]:
+    """"ECOG performance status 0", "ALBI grade 1": one value of an ordinal score, named right
+    after it, is that value (a marker, _CAT_END, ends it for the grammar)."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        out.append(t)
+        if t.type != "NUMBER" or k == 0 or tokens[k - 1].type != "MEASURE":
+            continue
+        concept = vocab.lookup(tokens[k - 1].value)
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if concept is None or concept.value_type != "ordinal" or not (
+                nxt is None or nxt.type in _AFTER_LONE_VALUE
+                or nxt.type == "COMMA" and (k + 2 == len(tokens) or tokens[k + 2].type not in ("NUMBER", "OR"))):
+            continue
+        out.append(token("_CAT_END", "", t.end_pos, t.end_pos))
+    return out
+
+
 def values_named_after(tokens: list[Token]) -> list[Token]:
     """"Levels greater than 2.5 × ULN of ALT or AST": a limit written before the values it holds
     for, when they end the clause, is read as written after them ("ALT or AST > 2.5 × ULN"); a
