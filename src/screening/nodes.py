@@ -32,7 +32,7 @@ Qualifier = Literal[
     "advanced", "locally_advanced", "unresectable", "relapsed", "earlier", "untreated", "primary", "adjuvant", "neoadjuvant",
     "palliative", "curative", "prophylactic", "therapeutic", "maintenance", "induction", "first_line", "second_line",
     "recent", "stable", "responded", "end_stage", "decompensated", "life_threatening", "progressing",
-    "requiring_treatment", "other", "complete_remission",
+    "requiring_treatment", "other", "complete_remission", "daily",
 ]
 
 

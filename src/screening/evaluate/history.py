@@ -106,6 +106,13 @@ _ON_TREATMENT = re.compile(r"\b(?:on|under|receiving|requires?|requiring|needs?|
                            r"(?:treatment|therapy)\b", re.IGNORECASE)
 
 
+_DAILY = re.compile(r"\bdaily\b|\bevery day\b|\bonce a day\b|\b(?:once|twice|three times) (?:a|per) day\b"
+                    r"|\b(?:qd|bid|tid|qid)\b", re.IGNORECASE)
+
+
+_AS_NEEDED = re.compile(r"\bas needed\b|\bprn\b|\bp\.r\.n\.|\bon demand\b|\boccasional", re.IGNORECASE)
+
+
 NEGATED = re.compile(r"\bno\b|\bnot\b|\bwithout\b|\bnone\b", re.IGNORECASE)
 
 
@@ -178,6 +185,11 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
         # recorded only as a note, if at all
         return Truth.TRUE if any(_said(w, note) for w in {q, q.replace("_", "-"), q.replace("_", " ")}) \
             else Truth.UNKNOWN
+    if q == "daily":
+        # how often a drug is taken is recorded, if at all, in the note: "as needed" is not daily
+        if _AS_NEEDED.search(note):
+            return Truth.FALSE
+        return Truth.TRUE if _DAILY.search(note) and not NEGATED.search(note) else Truth.UNKNOWN
     if q == "therapeutic":
         # a dose meant to treat (anticoagulation): prophylaxis is not it, and the note tells
         if "prophyla" in note:

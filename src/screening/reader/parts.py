@@ -163,7 +163,8 @@ ENTITY_QUALS = {
              "metastatic", "advanced", "locally_advanced", "unresectable", "relapsed", "untreated", "primary", "recent", "new", "end_stage",
              "decompensated", "life_threatening", "progressing", "requiring_treatment", "other", "complete_remission"},
     "MED": {"active", "history", "current", "intravenous", "new", "dose_change", "planned", "refractory",
-            "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", *_SETTINGS},
+            "responded", "intolerant", "allergic", "equivalent", "oral", "systemic", "recent", "stable", "chronic", "daily",
+            *_SETTINGS},
     "PROC": {"history", "current", "planned", "new", "recent", *_SETTINGS},
     "VACC": {"planned", "history", "new"},
 }

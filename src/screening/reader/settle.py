@@ -80,7 +80,7 @@ _NARROWING = {"severe", "uncontrolled", "recent", "hospitalized", "refractory", 
 # exclusion may read of each item: each only makes fewer of a patient's conditions count.
 _SAID_OF_EACH = {"active", "recurrent", "severe", "uncontrolled", "refractory", "treated", "moderate", "symptomatic",
                  "asymptomatic", "chronic", "mild", "metastatic", "advanced", "locally_advanced", "unresectable", "relapsed", "untreated",
-                 "stable", "end_stage", "decompensated", "life_threatening", "progressing", "hospitalized"}
+                 "stable", "end_stage", "decompensated", "life_threatening", "progressing", "hospitalized", "daily"}
 
 # What can be told of each episode a count counts, from its condition entry.
 _COUNTED_QUALS = {"severe", "moderate", "mild", "hospitalized", "life_threatening"}
@@ -1077,7 +1077,9 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
             p.quals.append("requiring_treatment")
             p.quals_after.append("requiring_treatment")
         said_after = [q for q in nxt.quals_after if q not in p.quals and q not in ("planned", "current")]
-        if said_after and p.terminal == nxt.terminal == "COND" and not (p.quals_after or p.requiring) \
+        # ("NSAIDs or aspirin daily": how often, after a list of drugs, likewise)
+        if said_after and (p.terminal == nxt.terminal == "COND" or p.terminal == nxt.terminal == "MED"
+                           and "daily" in said_after) and not (p.quals_after or p.requiring) \
                 and p.concept != nxt.concept:
             # (an item with words of its own after it is said whole, as the last is, and one named
             # again with them is told apart by them: "≥ 2 exacerbations requiring steroids or ≥ 1

@@ -294,7 +294,7 @@ def read_unit(text: str, pos: int, bare_units: frozenset[str]) -> tuple[str, int
 _PER_HOURS = re.compile(r"/\s*24$")
 _HOURS = re.compile(r"(?i)h|hr|hrs|hours?")
 _COLLECTED = re.compile(r"(?i)/\s*24\s*(?:h|hr|hrs|hours?)$")
-_DAILY = re.compile(r"\s+(?:daily|per\s+day|a\s+day|each\s+day)\b", re.IGNORECASE)
+_DAILY = re.compile(r"\s+(?:(?:once\s+)?daily|per\s+day|(?:once\s+)?a\s+day|each\s+day|every\s+day)\b", re.IGNORECASE)
 
 
 def _unit_like(candidate: str, bare_units: frozenset[str]) -> bool:

@@ -371,7 +371,7 @@ _EACH_PERIOD = re.compile(r"\s+(?:a|an|each|every)\s+", re.IGNORECASE)
 _ADVERB_PERIODS = {"daily": "/day", "weekly": "/week", "monthly": "/month"}
 
 
-def _period_after(tokens: list[Token], k: int, text: str) -> tuple[str, int] | None:
+def period_after(tokens: list[Token], k: int, text: str) -> tuple[str, int] | None:
     """"per month", "per 28 days", "/week", "a day", "daily" at ``k``: the period as a unit, and its
     length in tokens."""
     if k < len(tokens) and tokens[k].type == "WORD" and tokens[k].value.lower() in _ADVERB_PERIODS:
@@ -411,7 +411,7 @@ def rates(tokens: list[Token], text: str) -> list[Token]:
         while j and out[j - 1].type in _RATE_LEAD:
             j -= 1
         before = out[j:]
-        named = _period_after(tokens, k + 1, text)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
+        named = period_after(tokens, k + 1, text)  # "micturitions per 24 hours", "migraine days/month ≥ 4"
         first = m = k + 1 + (named[1] if named else 0)
         while m < len(tokens) and tokens[m].type in _RATE_LEAD:
             m += 1
@@ -419,7 +419,7 @@ def rates(tokens: list[Token], text: str) -> list[Token]:
         if _numbered(before):
             lead, period, end, at = before, named, first, k + 1
         elif _numbered(after):
-            lead, period = after, named or _period_after(tokens, m, text)
+            lead, period = after, named or period_after(tokens, m, text)
             at = k + 1 if named else m
             end = m + (period[1] if period and not named else 0)
         else:
