@@ -20,6 +20,9 @@ MERCK_LIVE_VACCINE = (
     "generally killed virus vaccines and are allowed; however, intranasal influenza vaccines (eg, FluMist®) are live "
     "attenuated vaccines and are not allowed.")
 
+MERCK_RECOVERED = ("If participant received major surgery, they must have recovered adequately from the toxicity "
+                   "and/or complications from the intervention prior to starting study treatment")
+
 READ = [
     # "such a vaccine" is the one named before, and the study drug's course and the months after
     # its last dose are the study
@@ -102,6 +105,12 @@ READ = [
     ("Has not recovered adequately from toxicity and/or complications from major surgery prior to starting study "
      "treatment", "exclusion", "not attribute recovered_from_major_surgery"),
     ("Has not recovered adequately from major surgery", "exclusion", "not attribute recovered_from_major_surgery"),
+    # "the intervention" is the operation named before; "they must" is a requirement, which under
+    # the exclusions excludes whoever fails it
+    (MERCK_RECOVERED, "inclusion", "if procedure major_surgery then attribute recovered_from_major_surgery"),
+    (MERCK_RECOVERED, "exclusion", "not (if procedure major_surgery then attribute recovered_from_major_surgery)"),
+    ("If the patient has diabetes, they must have HbA1c < 8%", "exclusion",
+     "not (if condition diabetes_mellitus then hba1c < 8 %)"),
     # a contraindication to MRI is not being able to undergo it; its examples are of the head
     ("Contraindication to magnetic resonance imaging (e.g., pacemaker, metallic implants, claustrophobia)",
      "exclusion", "not attribute undergoes_mri"),
@@ -240,3 +249,16 @@ def test_a_patient_waiting_for_the_operation_is_not_failed() -> None:
     scheduled = [{"name": "total knee arthroplasty", "date": "2026-11-25", "planned": True}]
     assert outcome(rule, "inclusion", procedures=scheduled, complete=["procedures"]).truth == Truth.TRUE
     assert outcome(rule, "inclusion", procedures=[], complete=["procedures"]).truth == Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("procedures,attributes,expected", [
+    ([{"name": "major surgery", "date": "2026-10-01"}], {"recovered_from_major_surgery": False}, Truth.TRUE),
+    ([{"name": "major surgery", "date": "2026-10-01"}], {"recovered_from_major_surgery": True}, Truth.FALSE),
+    ([], {}, Truth.FALSE),
+])
+def test_an_exclusion_that_must_be_met_excludes_who_fails_it(procedures, attributes, expected) -> None:
+    rule = to_text(compile_criterion("If the patient had major surgery, they must have recovered adequately from the "
+                                     "procedure prior to starting study treatment", "exclusion").rule)
+    assert rule == "not (if procedure major_surgery [history] then attribute recovered_from_major_surgery)"
+    got = outcome(rule, "exclusion", procedures=procedures, attributes=attributes, complete=["procedures"])
+    assert got.truth == expected

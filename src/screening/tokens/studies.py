@@ -23,7 +23,8 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
     tokens = _said_of_an_operation(_for_diagnosis(_during_study_drug(tokens, text), text), text)
     tokens = _vaccines_restated(_examples_of_named(tokens), vocab)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
-    return _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+    tokens = _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+    return _comma_before_then(tokens, text)
 
 
 # treatments that go on over time, which a patient is "on"
@@ -132,11 +133,16 @@ def _vaccines_restated(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     return tokens
 
 
+# what an operation named before is called again
+_THE_OPERATION = frozenset({"intervention", "procedure", "operation", "surgery"})
+
+
 def _such_a_kind(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"A live vaccine within 4 weeks …, or anticipation of need for such a vaccine during the
     study": "such a vaccine" is the live vaccine named before it, not any vaccine (read as any, it
-    would exclude a patient planning a flu shot); "plans to receive one" likewise. Only where one
-    thing of that kind was named before in the clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
+    would exclude a patient planning a flu shot); "plans to receive one", and an operation called
+    again "the intervention", likewise. Only where one thing of that kind was named before in the
+    clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
     for k, t in enumerate(tokens):
         if t.type == "NUMBER" and text[t.start_pos:t.end_pos].lower() == "one" and k and tokens[k - 1].type == "QUAL" \
                 and tokens[k - 1].value == "planned":
@@ -148,6 +154,13 @@ def _such_a_kind(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Toke
                 while first > 0 and tokens[first - 1].type == "QUAL" and tokens[first - 1].value == "planned":
                     first -= 1  # ("plans to receive": one plan)
                 return _such_a_kind([*tokens[:first + 1], retyped(t, kind, value), *tokens[k + 1:]], vocab, text)
+            continue
+        if t.type == "WORD" and t.value.lower() in _THE_OPERATION and text[:t.start_pos].rstrip().lower().endswith("the"):
+            # "If participant received major surgery, they must have recovered … from the
+            # intervention": the operation named before
+            named = {x.value for x in tokens[:k] if x.type == "PROC" and vocab.is_a(x.value, "surgery")}
+            if len(named) == 1:
+                return _such_a_kind([*tokens[:k], retyped(t, "PROC", named.pop()), *tokens[k + 1:]], vocab, text)
             continue
         if not (t.type == "WORD" and t.value.lower() == "such" and k + 1 < len(tokens)
                 and tokens[k + 1].type in _NAMED):
@@ -443,3 +456,23 @@ def _said_of_an_operation(tokens: list[Token], text: str) -> list[Token]:
             continue
         return [*tokens[:first], t, *said, *tokens[end:]]
     return tokens
+
+
+def _comma_before_then(tokens: list[Token], text: str) -> list[Token]:
+    """"If participant received major surgery, they must have recovered …": the comma closes the
+    condition (the grammar, one token ahead, would take it for the start of another item), and
+    "they must" states a requirement (MUST), which under the exclusions excludes whoever fails it."""
+    if not tokens or tokens[0].type != "IF":
+        return tokens
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "COMMA" and k + 1 < len(tokens) and tokens[k + 1].type == "THEN":
+            continue
+        if t.type == "THEN" and _MUST.search(text[t.start_pos:t.end_pos]):
+            out.extend([token("THEN", "", t.start_pos, t.start_pos), retyped(t, "MUST", "must")])
+            continue
+        out.append(t)
+    return out
+
+
+_MUST = re.compile(r"(?i)\b(?:must|should|shall|has\s+to|have\s+to)\b")
