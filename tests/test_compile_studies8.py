@@ -73,6 +73,8 @@ READ = [
     ("Patients undergoing laparoscopic cholecystectomy under general anesthesia", "inclusion",
      "(procedure cholecystectomy [current] or procedure cholecystectomy [planned]) and text \"under general "
      "anesthesia\""),
+    # another cohort of this study is this study
+    ("Participation in a previous cohort of this study", "exclusion", "attribute previously_in_this_study"),
     # taking part now
     ("Active participation in another clinical trial", "exclusion", "procedure clinical_trial_participation [current]"),
     # an operation under anaesthesia, in a time, is both
