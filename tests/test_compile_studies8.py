@@ -1,7 +1,8 @@
 """Round 8: the sponsors' templates on vaccines, surgery, MRI and other studies. A plan "for such a
 vaccine" is the vaccine named before; a sentence of examples of a named vaccine, or one saying
-that killed vaccines are allowed, asks nothing more; what a major operation was for, and which
-drug another trial tested, stay words; a contraindication to MRI is not being able to undergo it."""
+that killed vaccines are allowed, asks nothing more; what a major operation was for, and what
+more is said of an operation planned, stay words; a patient "undergoing" an operation may be
+waiting for it, and one "on" dialysis is on it now."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ MERCK_LIVE_VACCINE = (
     "fever, rabies, Bacillus Calmette–Guérin (BCG), and typhoid vaccine. Seasonal influenza vaccines for injection are "
     "generally killed virus vaccines and are allowed; however, intranasal influenza vaccines (eg, FluMist®) are live "
     "attenuated vaccines and are not allowed.")
+
+MERCK_RECOVERED = ("If participant received major surgery, they must have recovered adequately from the toxicity "
+                   "and/or complications from the intervention prior to starting study treatment")
 
 READ = [
     # "such a vaccine" is the one named before, and the study drug's course and the months after
@@ -70,6 +74,8 @@ READ = [
     ("Patients undergoing laparoscopic cholecystectomy under general anesthesia", "inclusion",
      "(procedure cholecystectomy [current] or procedure cholecystectomy [planned]) and text \"under general "
      "anesthesia\""),
+    # another cohort of this study is this study
+    ("Participation in a previous cohort of this study", "exclusion", "attribute previously_in_this_study"),
     # taking part now
     ("Active participation in another clinical trial", "exclusion", "procedure clinical_trial_participation [current]"),
     # an operation under anaesthesia, in a time, is both
@@ -102,12 +108,13 @@ READ = [
     ("Has not recovered adequately from toxicity and/or complications from major surgery prior to starting study "
      "treatment", "exclusion", "not attribute recovered_from_major_surgery"),
     ("Has not recovered adequately from major surgery", "exclusion", "not attribute recovered_from_major_surgery"),
-    # a contraindication to MRI is not being able to undergo it; its examples are of the head
-    ("Contraindication to magnetic resonance imaging (e.g., pacemaker, metallic implants, claustrophobia)",
-     "exclusion", "not attribute undergoes_mri"),
-    ("Any contraindication to undergoing MRI", "exclusion", "not attribute undergoes_mri"),
-    ("Contraindications to MRI scanning", "exclusion", "not attribute undergoes_mri"),
-    ("No contraindications to MRI", "inclusion", "attribute undergoes_mri"),
+    # "the intervention" is the operation named before; "they must" is a requirement, which under
+    # the exclusions excludes whoever fails it
+    (MERCK_RECOVERED, "inclusion", "if procedure major_surgery then attribute recovered_from_major_surgery"),
+    (MERCK_RECOVERED, "exclusion", "not (if procedure major_surgery then attribute recovered_from_major_surgery)"),
+    ("If the patient has diabetes, they must have HbA1c < 8%", "exclusion",
+     "not (if condition diabetes_mellitus then hba1c < 8 %)"),
+    # not being able to undergo MRI; the examples are of the head
     ("Inability to undergo MRI (e.g., pacemaker, claustrophobia)", "exclusion", "not attribute undergoes_mri"),
     # an extension study's parent (core, lead-in, induction) study, completed
     ("Completed the parent study", "inclusion", "attribute completed_parent_study"),
@@ -138,9 +145,10 @@ STAYS_FREE_TEXT = [
      "dose.", "exclusion"),
     # "other than diagnosis or biopsy": what else is excepted is not read
     ("Major surgery other than diagnosis or biopsy within 28 days", "exclusion"),
-    # a contraindication to MRI or to something else
-    ("Contraindication to MRI or CT", "exclusion"),
-    ("Subjects with contraindications to MRI or gadolinium", "exclusion"),
+    # a contraindication to MRI is the investigator's call (tests/test_compile_corpus_gaps3.py)
+    ("Contraindication to magnetic resonance imaging (e.g., pacemaker, metallic implants, claustrophobia)",
+     "exclusion"),
+    ("Contraindications to MRI scanning", "exclusion"),
     # completing one period of the parent study is not completing it
     ("Successfully completed the double-blind treatment period of the parent study", "inclusion"),
     # examples of an exception that are not names
@@ -188,13 +196,6 @@ def test_surgery_for_diagnosis_waits_for_a_coordinator() -> None:
     assert outcome(rule, "exclusion", procedures=[], complete=["procedures"]).truth == Truth.FALSE
 
 
-def test_mri_contraindication_is_a_recorded_fact() -> None:
-    rule = "not attribute undergoes_mri"
-    assert outcome(rule, "exclusion", attributes={"undergoes_mri": True}).truth == Truth.FALSE
-    assert outcome(rule, "exclusion", attributes={"undergoes_mri": False}).truth == Truth.TRUE
-    assert outcome(rule, "exclusion").truth == Truth.UNKNOWN
-
-
 def test_completing_the_parent_study_is_being_in_it() -> None:
     assert outcome("attribute in_parent_study", attributes={"completed_parent_study": True}).truth == Truth.TRUE
     assert outcome("attribute completed_parent_study", attributes={"in_parent_study": True}).truth == Truth.UNKNOWN
@@ -240,3 +241,16 @@ def test_a_patient_waiting_for_the_operation_is_not_failed() -> None:
     scheduled = [{"name": "total knee arthroplasty", "date": "2026-11-25", "planned": True}]
     assert outcome(rule, "inclusion", procedures=scheduled, complete=["procedures"]).truth == Truth.TRUE
     assert outcome(rule, "inclusion", procedures=[], complete=["procedures"]).truth == Truth.UNKNOWN
+
+
+@pytest.mark.parametrize("procedures,attributes,expected", [
+    ([{"name": "major surgery", "date": "2026-10-01"}], {"recovered_from_major_surgery": False}, Truth.TRUE),
+    ([{"name": "major surgery", "date": "2026-10-01"}], {"recovered_from_major_surgery": True}, Truth.FALSE),
+    ([], {}, Truth.FALSE),
+])
+def test_an_exclusion_that_must_be_met_excludes_who_fails_it(procedures, attributes, expected) -> None:
+    rule = to_text(compile_criterion("If the patient had major surgery, they must have recovered adequately from the "
+                                     "procedure prior to starting study treatment", "exclusion").rule)
+    assert rule == "not (if procedure major_surgery [history] then attribute recovered_from_major_surgery)"
+    got = outcome(rule, "exclusion", procedures=procedures, attributes=attributes, complete=["procedures"])
+    assert got.truth == expected

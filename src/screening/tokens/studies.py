@@ -1,7 +1,10 @@
-"""Token passes for the templates of other studies, procedures and vaccines: a plan "for such a
-vaccine" (the one named before), a plan "during <study drug> treatment or within 5 months after
-its final dose" (during the study), and what a major operation was for ("other than for
-diagnosis"), kept in words beside it.
+"""Token passes for the sponsors' templates on other studies, operations, courses and vaccines:
+what a phrase refers back to ("such a vaccine", "plans to receive one", "the intervention"), a
+plan "during <study drug> treatment or within 5 months after its final dose" (during the study),
+sentences that only restate a live-vaccine exclusion, what an operation was for or is said to be
+("other than for diagnosis", "primary", "under spinal anesthesia", kept in words beside it), an
+operation one is "undergoing" (done or scheduled) and a course one is "on" (now), examples given
+after an exception (excepted too), and "If …, they must …" (a requirement).
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from .lexicon import retyped, token
 
 
 def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
-    """The passes of this module, in order ("contraindication to undergoing MRI" before an
-    operation one is "undergoing")."""
-    tokens = _mri_contraindicated(_any_vaccine(tokens, text), text)
+    """The passes of this module, in order."""
+    tokens = _mri_examples(_any_vaccine(tokens, text))
     tokens = _undergoing(_such_a_kind(tokens, vocab, text), vocab, text)
     tokens = _under_anaesthesia(tokens, text)
     tokens = _said_of_an_operation(_for_diagnosis(_during_study_drug(tokens, text), text), text)
     tokens = _vaccines_restated(_examples_of_named(tokens), vocab)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
-    return _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+    tokens = _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+    return _comma_before_then(tokens, text)
 
 
 # treatments that go on over time, which a patient is "on"
@@ -132,11 +135,16 @@ def _vaccines_restated(tokens: list[Token], vocab: Vocabulary) -> list[Token]:
     return tokens
 
 
+# what an operation named before is called again
+_THE_OPERATION = frozenset({"intervention", "procedure", "operation", "surgery"})
+
+
 def _such_a_kind(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"A live vaccine within 4 weeks …, or anticipation of need for such a vaccine during the
     study": "such a vaccine" is the live vaccine named before it, not any vaccine (read as any, it
-    would exclude a patient planning a flu shot); "plans to receive one" likewise. Only where one
-    thing of that kind was named before in the clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
+    would exclude a patient planning a flu shot); "plans to receive one", and an operation called
+    again "the intervention", likewise. Only where one thing of that kind was named before in the
+    clause; "need for" after the plan is the plan's (tokens.treatment.expected_to_require)."""
     for k, t in enumerate(tokens):
         if t.type == "NUMBER" and text[t.start_pos:t.end_pos].lower() == "one" and k and tokens[k - 1].type == "QUAL" \
                 and tokens[k - 1].value == "planned":
@@ -148,6 +156,13 @@ def _such_a_kind(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Toke
                 while first > 0 and tokens[first - 1].type == "QUAL" and tokens[first - 1].value == "planned":
                     first -= 1  # ("plans to receive": one plan)
                 return _such_a_kind([*tokens[:first + 1], retyped(t, kind, value), *tokens[k + 1:]], vocab, text)
+            continue
+        if t.type == "WORD" and t.value.lower() in _THE_OPERATION and text[:t.start_pos].rstrip().lower().endswith("the"):
+            # "If participant received major surgery, they must have recovered … from the
+            # intervention": the operation named before
+            named = {x.value for x in tokens[:k] if x.type == "PROC" and vocab.is_a(x.value, "surgery")}
+            if len(named) == 1:
+                return _such_a_kind([*tokens[:k], retyped(t, "PROC", named.pop()), *tokens[k + 1:]], vocab, text)
             continue
         if not (t.type == "WORD" and t.value.lower() == "such" and k + 1 < len(tokens)
                 and tokens[k + 1].type in _NAMED):
@@ -227,41 +242,16 @@ def _for_diagnosis(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
-_CONTRAINDICATION = re.compile(r"(?i)(?:medical\s+)?contra-?indications?\s+to$")
-_SCANNING = frozenset({"scan", "scans", "scanning", "examination", "examinations", "imaging"})
-
-
-def _mri_contraindicated(tokens: list[Token], text: str) -> list[Token]:
-    """"Contraindication to MRI (e.g., pacemaker, metallic implants, claustrophobia)": not able to
-    undergo MRI, the fact a coordinator records (ATTR undergoes_mri); the examples are of the head,
-    which is read (as after "inability to undergo MRI"). "No contraindication to MRI" is being able to."""
+def _mri_examples(tokens: list[Token]) -> list[Token]:
+    """"Inability to undergo MRI (e.g., pacemaker, claustrophobia)": the examples are of why one
+    may not, and the head is read. (A "contraindication to MRI" is the investigator's call, and
+    stays words.)"""
     for k, t in enumerate(tokens):
         if t.type == "ATTR" and t.value == "undergoes_mri" and k + 2 < len(tokens) and tokens[k + 1].type == "LPAR" \
                 and tokens[k + 2].type == "INCLUDING":
-            # "Inability to undergo MRI (e.g., pacemaker, claustrophobia)": why one may not
             closes = next((m for m in range(k, len(tokens)) if tokens[m].type == "RPAR"), None)
             if closes is not None:
-                return _mri_contraindicated([*tokens[:k + 1], *tokens[closes + 1:]], text)
-        if not (t.type == "QUAL" and t.value == "intolerant" and _CONTRAINDICATION.search(text[t.start_pos:t.end_pos])):
-            continue
-        j = k + 1
-        if j < len(tokens) and tokens[j].type == "QUAL" and tokens[j].value == "current":
-            j += 1  # "contraindication to undergoing MRI"
-        if not (j < len(tokens) and tokens[j].type == "PROC" and tokens[j].value == "mri"):
-            continue
-        j += 1
-        if j < len(tokens) and tokens[j].type == "WORD" and tokens[j].value.lower() in _SCANNING:
-            j += 1
-        if j + 1 < len(tokens) and tokens[j].type == "LPAR" and tokens[j + 1].type == "INCLUDING":
-            closes = next((m for m in range(j, len(tokens)) if tokens[m].type == "RPAR"), None)
-            if closes is None:
-                continue
-            j = closes + 1
-        negated = k > 0 and tokens[k - 1].type == "NEG"
-        first = k - 1 if negated else k
-        able = [] if negated else [token("NEG", "not", t.start_pos, t.start_pos)]
-        fact = token("ATTR", "undergoes_mri", t.start_pos, tokens[j - 1].end_pos)
-        return [*tokens[:first], *able, fact, *tokens[j:]]
+                return [*tokens[:k + 1], *tokens[closes + 1:]]
     return tokens
 
 
@@ -443,3 +433,23 @@ def _said_of_an_operation(tokens: list[Token], text: str) -> list[Token]:
             continue
         return [*tokens[:first], t, *said, *tokens[end:]]
     return tokens
+
+
+def _comma_before_then(tokens: list[Token], text: str) -> list[Token]:
+    """"If participant received major surgery, they must have recovered …": the comma closes the
+    condition (the grammar, one token ahead, would take it for the start of another item), and
+    "they must" states a requirement (MUST), which under the exclusions excludes whoever fails it."""
+    if not tokens or tokens[0].type != "IF":
+        return tokens
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        if t.type == "COMMA" and k + 1 < len(tokens) and tokens[k + 1].type == "THEN":
+            continue
+        if t.type == "THEN" and _MUST.search(text[t.start_pos:t.end_pos]):
+            out.extend([token("THEN", "", t.start_pos, t.start_pos), retyped(t, "MUST", "must")])
+            continue
+        out.append(t)
+    return out
+
+
+_MUST = re.compile(r"(?i)\b(?:must|should|shall|has\s+to|have\s+to)\b")
