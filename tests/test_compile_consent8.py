@@ -59,6 +59,8 @@ READ = [
     # an ability that falls short, in an exclusion: the attribute not had
     ("Impaired decision-making capacity", "exclusion", "not attribute able_to_consent"),
     ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
+    ("Participants who cannot give informed consent", "exclusion", "not attribute able_to_consent"),
+    ("Patients who are unable to give consent themselves", "exclusion", "not attribute able_to_consent"),
     ("Limited English proficiency", "exclusion", "not attribute speaks_english"),
     ("Insufficient archival tissue", "exclusion", "not attribute archival_tissue_available"),
     # the visits, the schedule and the study to its end are what the patient complies with
@@ -159,6 +161,7 @@ STAYS_WORDS = [
     # an inability to consent asked for: a signed consent, which counts as able, may be a representative's
     ("Unable to provide informed consent", "inclusion"),
     ("Patient or legal guardian unable to provide informed consent", "inclusion"),
+    ("Patients who cannot give informed consent", "inclusion"),
     # less than the attribute asked for: one recorded with it may still have less
     ("Impaired decision-making capacity", "inclusion"),
     ("Limited English proficiency", "inclusion"),
@@ -277,3 +280,10 @@ def test_an_electronic_diary_implies_a_diary_not_the_reverse():
     electronic = _rule("Able and willing to complete the daily e-diary", "inclusion")
     assert outcome(paper, "inclusion", attributes={"completes_electronic_diary": True}).truth is Truth.TRUE
     assert outcome(electronic, "inclusion", attributes={"completes_diary": True}).truth is Truth.UNKNOWN
+
+
+def test_an_inability_to_consent_asked_for_fails_no_one_who_has_signed():
+    # emergency research: the consent signed may be a representative's, so a signed consent, which
+    # counts as able, does not fail the patient (the criterion stays words)
+    rule = _rule("Unable to provide informed consent", "inclusion")
+    assert outcome(rule, "inclusion", consent=True).truth is Truth.UNKNOWN
