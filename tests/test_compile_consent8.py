@@ -102,6 +102,11 @@ READ = [
     ("Resident of the study area", "inclusion", "attribute lives_in_study_area"),
     ("Residing outside the catchment area", "exclusion", "not attribute lives_in_study_area"),
     ("Receiving care at the study site", "inclusion", "attribute cared_for_at_study_site"),
+    ("Access to transportation to the study site", "inclusion", "attribute has_transportation"),
+    ("Lack of transportation", "exclusion", "not attribute has_transportation"),
+    # the site's language, whichever it is
+    ("Fluent in the local language", "inclusion", "attribute speaks_local_language"),
+    ("Able to read and understand the local language", "inclusion", "attribute reads_local_language"),
     # moving away while the study lasts, and staying
     ("Planned relocation during the study period", "exclusion", "attribute plans_to_relocate"),
     ("Intends to relocate out of the study area during the study period", "exclusion",
