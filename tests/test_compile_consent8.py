@@ -97,6 +97,9 @@ READ = [
     # having been told what the study is, is what informed consent is
     ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
+    # living in an institution, or in the community
+    ("Residing in a nursing home or long-term care facility", "exclusion", "condition institutionalized"),
+    ("Community-dwelling", "inclusion", "not condition institutionalized"),
     # living in the study's area, cared for at its site
     ("Living in the catchment area of the study hospital", "inclusion", "attribute lives_in_study_area"),
     ("Resident of the study area", "inclusion", "attribute lives_in_study_area"),
@@ -181,6 +184,8 @@ STAYS_WORDS = [
     ("Able to perform the 6MWT without oxygen", "inclusion"),
     # a representative who may consent, after an inability: "unable to consent or have someone" is not said
     ("Unable to provide informed consent or have a legally authorized representative provide consent", "exclusion"),
+    # living independently is more than out of an institution
+    ("Living independently in the community", "inclusion"),
     # a place named, a distance from the site, or how long the patient has lived there says more
     ("Living in the greater San Francisco Bay Area", "inclusion"),
     ("Patient's receiving care at Grady Hospital", "inclusion"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lark import Token
 
-from .lexicon import retyped, token
+from .lexicon import concept_terminal, retyped, token
 from .measures import WILLING
 from ..vocabulary import load_vocabulary
 
@@ -219,8 +219,9 @@ def capacities(tokens: list[Token]) -> list[Token]:
     for before it to that attribute."""
     read: list[Token] = []
     for k, t in enumerate(tokens):
-        if t.type == "ATTRIBUTE_DENIED":
-            read += [retyped(t, "NEG", "not"), token("ATTR", t.value, t.start_pos, t.end_pos)]
+        if t.type == "DENIED":
+            terminal = concept_terminal(load_vocabulary().get(t.value), load_vocabulary()) or "WORD"
+            read += [retyped(t, "NEG", "not"), token(terminal, t.value, t.start_pos, t.end_pos)]
         elif t.type == "WORD" and t.value.lower() in FALLING_SHORT and k + 1 < len(tokens) \
                 and tokens[k + 1].type == "ATTR":
             read.append(retyped(t, "NEG"))
