@@ -1,5 +1,7 @@
-"""Token pass for what a patient can or will do and who may do it for them: consent or compliance
-through a parent, guardian or representative, and an ability said to fall short.
+"""Token pass for what a patient can or will do, and who may do it for them: consent or compliance
+through a parent, guardian or representative; an ability denied in a word or said to fall short;
+languages listed with one verb; what a consent form's approval and a whole study's time add to
+an attribute (nothing).
 """
 
 from __future__ import annotations
@@ -213,10 +215,12 @@ def _languages(tokens: list[Token]) -> list[Token]:
 
 
 def capacities(tokens: list[Token]) -> list[Token]:
-    """Before tokens.proxies: an ability that falls short is denied; consent or compliance that
-    someone else may give for the patient is the attribute that it can be had; a sentence letting
-    in those who cannot consent but have someone to consent for them widens the consent asked
-    for before it to that attribute."""
+    """Before tokens.proxies: a fact denied in one phrase, or an ability that falls short, is "not"
+    and the fact; a whole study's time after an attribute of the whole study, and who approved a
+    consent form, are dropped; languages and verbs listed together are each an attribute;
+    consent or compliance that someone else may give for the patient is the attribute that it
+    can be had, and a sentence letting in those who cannot consent but have someone to consent
+    for them widens the consent asked for before it to that attribute."""
     read: list[Token] = []
     for k, t in enumerate(tokens):
         if t.type == "DENIED":
@@ -227,7 +231,7 @@ def capacities(tokens: list[Token]) -> list[Token]:
             read.append(retyped(t, "NEG"))
         elif t.type == "DURING_TRIAL" and read and read[-1].type == "ATTR" and read[-1].value in _OF_THE_WHOLE_STUDY \
                 and not any(part in t.value.lower() for part in _PART_OF_THE_STUDY):
-            continue
+            continue  # "planned relocation during the study period"
         elif t.type == "AND" and read and read[-1].type == "ABLE" and WILLING.search(read[-1].value) \
                 and k + 1 < len(tokens) and tokens[k + 1].type == "COMPLY":
             continue  # "capable of understanding and complying with protocol requirements": one ability
