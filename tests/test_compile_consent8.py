@@ -89,6 +89,10 @@ READ = [
     ("Persons deprived of liberty by judicial or administrative decision", "exclusion",
      "condition court_ordered_institutionalization"),
     ("Persons under legal protection (guardianship, curatorship)", "exclusion", "condition legal_incapacity"),
+    # the French template: free and informed consent, social security
+    ("Patient who has given free, informed and written consent", "inclusion", "consent"),
+    ("Affiliated with or beneficiary of a social security scheme", "inclusion", "attribute health_insurance"),
+    ("Obtaining informed consent", "inclusion", "consent"),
     # who approved the consent form says no more: every one is
     ("Signed and dated IRB/EC approved informed consent", "inclusion", "consent"),
     ("Subject has voluntarily signed and dated the informed consent form approved by the Ethics Committee",
