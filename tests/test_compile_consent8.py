@@ -103,6 +103,7 @@ READ = [
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
     # living in an institution, or in the community
     ("Residing in a nursing home or long-term care facility", "exclusion", "condition institutionalized"),
+    ("Resident of a long-term care facility", "exclusion", "condition institutionalized"),
     ("Community-dwelling", "inclusion", "not condition institutionalized"),
     # living in the study's area, cared for at its site
     ("Living in the catchment area of the study hospital", "inclusion", "attribute lives_in_study_area"),
