@@ -73,6 +73,8 @@ READ = [
     ("Able to complete the study", "inclusion", "attribute able_to_comply"),
     ("Unable to complete the study procedures", "exclusion", "not attribute able_to_comply"),
     ("Willing and able to return for all follow-up visits", "inclusion", "attribute attends_study_visits"),
+    ("Unable to return to the clinic for follow-up visits", "exclusion", "not attribute attends_study_visits"),
+    ("Patient able to understand and respect the protocol", "inclusion", "attribute able_to_comply"),
     # a study visit is when, not what is complied with
     ("Exposure to any investigational agent within the 30 days prior to study visit 1", "exclusion",
      "medication investigational_agent within 30 days before baseline"),
@@ -178,6 +180,8 @@ STAYS_WORDS = [
     # less than the attribute asked for: one recorded with it may still have less
     ("Impaired decision-making capacity", "inclusion"),
     ("Limited English proficiency", "inclusion"),
+    # one visit at a time named is not every visit
+    ("Willing and able to return for follow-up at 6 months", "inclusion"),
     # a time that is not the study's: a move after the treatment period, or after 12 months, may
     # fall inside a longer study
     ("Plans to relocate during the treatment period", "exclusion"),
