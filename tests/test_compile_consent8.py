@@ -59,6 +59,8 @@ READ = [
     # an ability that falls short, in an exclusion: the attribute not had
     ("Impaired decision-making capacity", "exclusion", "not attribute able_to_consent"),
     ("Lacks capacity to consent", "exclusion", "not attribute able_to_consent"),
+    ("Participants who cannot give informed consent", "exclusion", "not attribute able_to_consent"),
+    ("Patients who are unable to give consent themselves", "exclusion", "not attribute able_to_consent"),
     ("Limited English proficiency", "exclusion", "not attribute speaks_english"),
     ("Insufficient archival tissue", "exclusion", "not attribute archival_tissue_available"),
     # the visits, the schedule and the study to its end are what the patient complies with
@@ -71,6 +73,8 @@ READ = [
     ("Able to complete the study", "inclusion", "attribute able_to_comply"),
     ("Unable to complete the study procedures", "exclusion", "not attribute able_to_comply"),
     ("Willing and able to return for all follow-up visits", "inclusion", "attribute attends_study_visits"),
+    ("Unable to return to the clinic for follow-up visits", "exclusion", "not attribute attends_study_visits"),
+    ("Patient able to understand and respect the protocol", "inclusion", "attribute able_to_comply"),
     # a study visit is when, not what is complied with
     ("Exposure to any investigational agent within the 30 days prior to study visit 1", "exclusion",
      "medication investigational_agent within 30 days before baseline"),
@@ -87,6 +91,10 @@ READ = [
     ("Persons deprived of liberty by judicial or administrative decision", "exclusion",
      "condition court_ordered_institutionalization"),
     ("Persons under legal protection (guardianship, curatorship)", "exclusion", "condition legal_incapacity"),
+    # the French template: free and informed consent, social security
+    ("Patient who has given free, informed and written consent", "inclusion", "consent"),
+    ("Affiliated with or beneficiary of a social security scheme", "inclusion", "attribute health_insurance"),
+    ("Obtaining informed consent", "inclusion", "consent"),
     # who approved the consent form says no more: every one is
     ("Signed and dated IRB/EC approved informed consent", "inclusion", "consent"),
     ("Subject has voluntarily signed and dated the informed consent form approved by the Ethics Committee",
@@ -95,11 +103,20 @@ READ = [
     # having been told what the study is, is what informed consent is
     ("Patient has been informed of the nature of the study and has signed informed consent", "inclusion", "consent"),
     ("The patient has been informed about the study and has given written informed consent", "inclusion", "consent"),
+    # living in an institution, or in the community
+    ("Residing in a nursing home or long-term care facility", "exclusion", "condition institutionalized"),
+    ("Resident of a long-term care facility", "exclusion", "condition institutionalized"),
+    ("Community-dwelling", "inclusion", "not condition institutionalized"),
     # living in the study's area, cared for at its site
     ("Living in the catchment area of the study hospital", "inclusion", "attribute lives_in_study_area"),
     ("Resident of the study area", "inclusion", "attribute lives_in_study_area"),
     ("Residing outside the catchment area", "exclusion", "not attribute lives_in_study_area"),
     ("Receiving care at the study site", "inclusion", "attribute cared_for_at_study_site"),
+    ("Access to transportation to the study site", "inclusion", "attribute has_transportation"),
+    ("Lack of transportation", "exclusion", "not attribute has_transportation"),
+    # the site's language, whichever it is
+    ("Fluent in the local language", "inclusion", "attribute speaks_local_language"),
+    ("Able to read and understand the local language", "inclusion", "attribute reads_local_language"),
     # moving away while the study lasts, and staying
     ("Planned relocation during the study period", "exclusion", "attribute plans_to_relocate"),
     ("Intends to relocate out of the study area during the study period", "exclusion",
@@ -159,9 +176,12 @@ STAYS_WORDS = [
     # an inability to consent asked for: a signed consent, which counts as able, may be a representative's
     ("Unable to provide informed consent", "inclusion"),
     ("Patient or legal guardian unable to provide informed consent", "inclusion"),
+    ("Patients who cannot give informed consent", "inclusion"),
     # less than the attribute asked for: one recorded with it may still have less
     ("Impaired decision-making capacity", "inclusion"),
     ("Limited English proficiency", "inclusion"),
+    # one visit at a time named is not every visit
+    ("Willing and able to return for follow-up at 6 months", "inclusion"),
     # a time that is not the study's: a move after the treatment period, or after 12 months, may
     # fall inside a longer study
     ("Plans to relocate during the treatment period", "exclusion"),
@@ -173,6 +193,8 @@ STAYS_WORDS = [
     ("Able to perform the 6MWT without oxygen", "inclusion"),
     # a representative who may consent, after an inability: "unable to consent or have someone" is not said
     ("Unable to provide informed consent or have a legally authorized representative provide consent", "exclusion"),
+    # living independently is more than out of an institution
+    ("Living independently in the community", "inclusion"),
     # a place named, a distance from the site, or how long the patient has lived there says more
     ("Living in the greater San Francisco Bay Area", "inclusion"),
     ("Patient's receiving care at Grady Hospital", "inclusion"),
@@ -277,3 +299,10 @@ def test_an_electronic_diary_implies_a_diary_not_the_reverse():
     electronic = _rule("Able and willing to complete the daily e-diary", "inclusion")
     assert outcome(paper, "inclusion", attributes={"completes_electronic_diary": True}).truth is Truth.TRUE
     assert outcome(electronic, "inclusion", attributes={"completes_diary": True}).truth is Truth.UNKNOWN
+
+
+def test_an_inability_to_consent_asked_for_fails_no_one_who_has_signed():
+    # emergency research: the consent signed may be a representative's, so a signed consent, which
+    # counts as able, does not fail the patient (the criterion stays words)
+    rule = _rule("Unable to provide informed consent", "inclusion")
+    assert outcome(rule, "inclusion", consent=True).truth is Truth.UNKNOWN

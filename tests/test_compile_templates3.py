@@ -113,8 +113,8 @@ def test_template_wording(text, kind, rule):
     # tests for one infection listed with another's: "and" could be either reading
     ("Positive HBsAg, anti-HBc and HCV antibody", "exclusion"),
     # a "fresh" biopsy is one the study will take: a patient willing to give one has none yet
+    # (being willing to undergo one is the attribute agrees_to_tumor_biopsy: test_compile_consent8.py)
     ("Participant must be willing to provide archival tumor tissue or a fresh biopsy", "inclusion"),
-    ("Willing to undergo a fresh tumor biopsy", "inclusion"),
     # with no verb, "not A or B" could be "neither"
     ("Not of childbearing potential or contraception", "inclusion"),
     ("Women must be of non-childbearing potential or use highly effective contraception", "exclusion"),

@@ -175,8 +175,8 @@ def test_treatment_constructs(text, kind, rule):
     ("Off-label use of warfarin for at least 5 days", "inclusion"),
     # whether "prior" reaches the plan is not said
     ("Prior radiotherapy during the study or within 3 weeks", "exclusion"),
-    # a care facility is not a treatment
-    ("Resident of a long-term care facility", "exclusion"),
+    # (a care facility is not a treatment: living in one is condition institutionalized,
+    # test_compile_consent8.py)
     # the components of a product that is named are not the study drug's
     ("Hypersensitivity to any of the components of blood products", "exclusion"),
 ])

@@ -1,12 +1,14 @@
-"""Token pass for what a patient can or will do and who may do it for them: consent or compliance
-through a parent, guardian or representative, and an ability said to fall short.
+"""Token pass for what a patient can or will do, and who may do it for them: consent or compliance
+through a parent, guardian or representative; an ability denied in a word or said to fall short;
+languages listed with one verb; what a consent form's approval and a whole study's time add to
+an attribute (nothing).
 """
 
 from __future__ import annotations
 
 from lark import Token
 
-from .lexicon import retyped, token
+from .lexicon import concept_terminal, retyped, token
 from .measures import WILLING
 from ..vocabulary import load_vocabulary
 
@@ -213,20 +215,23 @@ def _languages(tokens: list[Token]) -> list[Token]:
 
 
 def capacities(tokens: list[Token]) -> list[Token]:
-    """Before tokens.proxies: an ability that falls short is denied; consent or compliance that
-    someone else may give for the patient is the attribute that it can be had; a sentence letting
-    in those who cannot consent but have someone to consent for them widens the consent asked
-    for before it to that attribute."""
+    """Before tokens.proxies: a fact denied in one phrase, or an ability that falls short, is "not"
+    and the fact; a whole study's time after an attribute of the whole study, and who approved a
+    consent form, are dropped; languages and verbs listed together are each an attribute;
+    consent or compliance that someone else may give for the patient is the attribute that it
+    can be had, and a sentence letting in those who cannot consent but have someone to consent
+    for them widens the consent asked for before it to that attribute."""
     read: list[Token] = []
     for k, t in enumerate(tokens):
-        if t.type == "ATTRIBUTE_DENIED":
-            read += [retyped(t, "NEG", "not"), token("ATTR", t.value, t.start_pos, t.end_pos)]
+        if t.type == "DENIED":
+            terminal = concept_terminal(load_vocabulary().get(t.value), load_vocabulary()) or "WORD"
+            read += [retyped(t, "NEG", "not"), token(terminal, t.value, t.start_pos, t.end_pos)]
         elif t.type == "WORD" and t.value.lower() in FALLING_SHORT and k + 1 < len(tokens) \
                 and tokens[k + 1].type == "ATTR":
             read.append(retyped(t, "NEG"))
         elif t.type == "DURING_TRIAL" and read and read[-1].type == "ATTR" and read[-1].value in _OF_THE_WHOLE_STUDY \
                 and not any(part in t.value.lower() for part in _PART_OF_THE_STUDY):
-            continue
+            continue  # "planned relocation during the study period"
         elif t.type == "AND" and read and read[-1].type == "ABLE" and WILLING.search(read[-1].value) \
                 and k + 1 < len(tokens) and tokens[k + 1].type == "COMPLY":
             continue  # "capable of understanding and complying with protocol requirements": one ability
