@@ -75,6 +75,9 @@ READ = [
     ("Relapsed or refractory multiple myeloma after at least 3 prior lines of therapy", "inclusion",
      'lines of therapy >= 3 and text "Relapsed or refractory multiple myeloma after at least 3 prior lines of '
      'therapy"'),
+    ("Diffuse large B-cell lymphoma relapsed after or refractory to at least 2 lines of systemic therapy", "inclusion",
+     'lines of therapy [systemic] >= 2 and text "Diffuse large B-cell lymphoma relapsed after or refractory to at '
+     'least 2 lines of systemic therapy"'),
     # transplants named by their source of cells, with "hematopoietic (stem) cell"
     ("Has received a prior autologous or allogeneic hematopoietic stem cell transplant within 3 months", "exclusion",
      "procedure autologous_stem_cell_transplantation [history] within 3 months before screening or procedure "

@@ -137,14 +137,16 @@ def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
     for k, t in enumerate(tokens):
         if t.type in ("WORD", "QUAL") and t.value.lower() in _PROGRESSED:
             first, between = k, _ON_OR_AFTER_LINES
+            if k and tokens[k - 1].type == "COND":
+                first = k - 1  # "diffuse large B-cell lymphoma relapsed after …"
             count = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")),
                          None)
         elif t.type == "COND" and k + 1 < len(tokens) and tokens[k + 1].type == "AFTER":
             first, between, count = k, _AFTER_LINES, k + 2
-            while first and tokens[first - 1].type == "QUAL":
-                first -= 1  # "metastatic breast cancer after …"
         else:
             continue
+        while first and tokens[first - 1].type == "QUAL" and tokens[first].type == "COND":
+            first -= 1  # "metastatic breast cancer after …"
         if count is None or count + 2 >= len(tokens) or tokens[count].type not in _AT_LEAST \
                 or tokens[count + 1].type != "NUMBER" or not between.fullmatch(text, t.end_pos, tokens[count].start_pos):
             continue
