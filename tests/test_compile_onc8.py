@@ -78,6 +78,14 @@ READ = [
     ("Diffuse large B-cell lymphoma relapsed after or refractory to at least 2 lines of systemic therapy", "inclusion",
      'lines of therapy [systemic] >= 2 and text "Diffuse large B-cell lymphoma relapsed after or refractory to at '
      'least 2 lines of systemic therapy"'),
+    # which drugs were among the lines: in words beside them
+    ("Received at least one prior line of therapy, including an anti-CD20 antibody and an alkylating agent",
+     "inclusion", 'lines of therapy >= 1 and text "including an anti-CD20 antibody and an alkylating agent"'),
+    ("Relapsed or refractory multiple myeloma after at least 3 prior lines of therapy including a proteasome "
+     "inhibitor, an immunomodulatory drug and an anti-CD38 monoclonal antibody", "inclusion",
+     'lines of therapy >= 3 and text "Relapsed or refractory multiple myeloma after at least 3 prior lines of '
+     'therapy" and text "including a proteasome inhibitor, an immunomodulatory drug and an anti-CD38 monoclonal '
+     'antibody"'),
     # transplants named by their source of cells, with "hematopoietic (stem) cell"
     ("Has received a prior autologous or allogeneic hematopoietic stem cell transplant within 3 months", "exclusion",
      "procedure autologous_stem_cell_transplantation [history] within 3 months before screening or procedure "
@@ -125,6 +133,8 @@ STAYS_WORDS = [
     ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
     ("No progression on at least 1 prior line of therapy", "inclusion"),
     ("No metastatic breast cancer after at least 2 prior lines of chemotherapy", "exclusion"),
+    # drugs among at most so many lines may say what counts as a line
+    ("No more than 2 prior lines of therapy including a platinum", "inclusion"),
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
     ("Disease-free for less than 5 years", "inclusion"),

@@ -23,6 +23,7 @@ import re
 from lark import Token
 
 from ..vocabulary import load_vocabulary
+from .cancer import cancer_wording, lines_said_of
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
 from .lexicon import (
@@ -36,7 +37,6 @@ from .measures import (
     negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
     test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, within_range,
 )
-from .cancer import cancer_wording, progressed_after_lines
 from .normalise import Normalised, normalise
 from .people import (
     LOST_LOWER_BOUND, able_to_conceive_during, age_bounds, age_with, ages_by_word, ages_of_age, ages_of_patients,
@@ -162,8 +162,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
                            treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, progressed_after_lines, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
-                           reactions_to_those, drug_allergies):
+                           progressed_on, lines_said_of, recovered_from, except_for_purpose, stopped_for_toxicity,
+                           scale_of_the_value, reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
     tokens = placement_excepted(trial_of(taking_any(tokens, text, vocab), vocab, text), text)
