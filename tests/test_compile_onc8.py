@@ -19,6 +19,14 @@ READ = [
      'medication chemotherapy [history] and text "more than 6 cycles of chemotherapy"'),
     ("Received 2 or more cycles of chemotherapy", "exclusion",
      'medication chemotherapy [history] and text "2 or more cycles of chemotherapy"'),
+    # a cumulative dose above a limit: the drug had, the dose in words
+    ("Cumulative doxorubicin dose > 360 mg/m2", "exclusion",
+     'medication doxorubicin [history] and text "Cumulative doxorubicin dose > 360 mg/m2"'),
+    ("Prior treatment with anthracyclines with a cumulative dose of doxorubicin > 360 mg/m2 or equivalent",
+     "exclusion",
+     'medication anthracycline [history] and text "cumulative dose of doxorubicin > 360 mg/m2 or equivalent"'),
+    ("Prior doxorubicin at a cumulative dose of more than 400 mg/m2", "exclusion",
+     'medication doxorubicin [history] and text "cumulative dose of more than 400 mg/m2"'),
     # a dose of radiation: the radiotherapy (in its window), the dose in words
     ("Received >30 Gy chest radiation within 6 months prior to initial administration", "exclusion",
      'procedure chest_radiotherapy within 6 months before first_dose and text ">30 Gy"'),
@@ -124,6 +132,9 @@ STAYS_WORDS = [
     # cycles of a treatment in a setting, or in a window (of the cycles, or of the treatment?)
     ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
     ("More than 2 cycles of chemotherapy within 6 months", "exclusion"),
+    # a cumulative dose below a limit, which a patient never given the drug meets
+    ("Prior cumulative doxorubicin dose <= 360 mg/m2", "inclusion"),
+    ("No prior cumulative doxorubicin dose > 360 mg/m2", "inclusion"),
     # a dose of radiation to a site the procedure does not name, or none of it asked
     ("Prior radiotherapy > 30 Gy to the lung", "exclusion"),
     ("Prior radiotherapy with a total dose of 50 Gy or more", "exclusion"),

@@ -213,8 +213,38 @@ def measurable_lesion_sizes(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
+def cumulative_doses(tokens: list[Token]) -> list[Token]:
+    """"Cumulative doxorubicin dose > 360 mg/m2", "anthracyclines with a cumulative dose of
+    doxorubicin > 360 mg/m2 or equivalent", "doxorubicin at a cumulative dose of more than 400
+    mg/m2": the drug had (MED after QUAL history) and the dose kept in words (CAVEAT), which no
+    course records. Only a dose above a limit, which needs the drug given; "≤ 360 mg/m2" a patient
+    never given it meets."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "cumulative"):
+            continue
+        drug = k - 1 if k and tokens[k - 1].type == "MED" else k + 1
+        limit = k + 1 if drug < k else k + 2
+        if limit < len(tokens) and drug < k and tokens[limit].type == "MED":
+            limit += 1  # "… with a cumulative dose of doxorubicin > 360 mg/m2": counted in doxorubicin
+        said = [x.type for x in tokens[limit:limit + 3]]
+        if drug >= len(tokens) or tokens[drug].type != "MED" or said[:1] not in (["GT"], ["GE"]) \
+                or said[1:] != ["NUMBER", "UNIT"]:
+            continue
+        end = limit + 3
+        if [x.type for x in tokens[end:end + 2]] == ["MED", "EQUIVALENT"]:
+            end += 2  # "… 450 mg/m2 doxorubicin equivalent"
+        elif end < len(tokens) and tokens[end].type == "EQUIVALENT":
+            end += 1
+        med = tokens[drug]
+        prior = token("QUAL", "history", med.start_pos, med.start_pos)
+        dose = token("CAVEAT", "cumulative dose", t.start_pos, tokens[end - 1].end_pos)
+        return [*tokens[:min(drug, k)], prior, med, dose, *tokens[end:]]
+    return tokens
+
+
 def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
-    """The cycles of a drug, the dose or extent of a radiotherapy and the size of a measurable lesion,
-    each kept in words beside it; a time disease-free shorter than a limit."""
-    tokens = radiation_doses(counted_cycles(tokens), text, lambda concept: vocab.is_a(concept, "radiotherapy"))
+    """The cycles or cumulative dose of a drug, the dose or extent of a radiotherapy and the size of
+    a measurable lesion, each kept in words beside it; a time disease-free shorter than a limit."""
+    tokens = radiation_doses(cumulative_doses(counted_cycles(tokens)), text,
+                             lambda concept: vocab.is_a(concept, "radiotherapy"))
     return measurable_lesion_sizes(short_remissions(tokens), text)
