@@ -257,6 +257,9 @@ def test_complete_remission_is_read_from_the_note():
     for note, truth in (("complete remission after induction", Truth.TRUE), ("CR1", Truth.TRUE),
                         ("relapsed in 2024, now in complete remission", Truth.TRUE),
                         ("partial remission", Truth.FALSE), ("relapsed after induction", Truth.FALSE),
-                        ("CRi", Truth.UNKNOWN), (None, Truth.UNKNOWN)):
+                        ("CRi", Truth.UNKNOWN), (None, Truth.UNKNOWN),
+                        # free of relapse or progression is not said to be a complete remission
+                        ("relapse-free since 2024", Truth.UNKNOWN), ("progression-free", Truth.UNKNOWN),
+                        ("previously refractory", Truth.UNKNOWN)):
         aml = {"name": "AML", "onset": "2025-01-01", **({"note": note} if note else {})}
         assert outcome(rule, "inclusion", complete=["conditions"], conditions=[aml]).truth is truth, note
