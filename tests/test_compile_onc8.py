@@ -60,6 +60,8 @@ READ = [
      "medication biologic within either(12 weeks, 5 half-lives) before randomization"),
     ("Investigational drug within 5 half-lives or 28 days prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Use of aspirin within 30 days or 5 half-lives", "exclusion",
+     "medication aspirin within either(30 days, 5 half-lives) before screening"),
     ("Investigational agent within 30 days or five half-lives", "exclusion",
      "medication investigational_agent within either(30 days, 5 half-lives) before screening"),
     ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion",
