@@ -19,6 +19,11 @@ READ = [
      'medication chemotherapy [history] and text "more than 6 cycles of chemotherapy"'),
     ("Received 2 or more cycles of chemotherapy", "exclusion",
      'medication chemotherapy [history] and text "2 or more cycles of chemotherapy"'),
+    # (earlier rounds left these words: cycles were not to be read as lines, which they are not)
+    ("Must have received at least 5 courses of chemotherapy", "inclusion",
+     'medication chemotherapy [history] and text "at least 5 courses of chemotherapy"'),
+    ("More than 6 cycles of platinum-based chemotherapy", "exclusion",
+     'medication platinum_chemotherapy [history] and text "More than 6 cycles of platinum-based chemotherapy"'),
     # a cumulative dose above a limit: the drug had, the dose in words
     ("Cumulative doxorubicin dose > 360 mg/m2", "exclusion",
      'medication doxorubicin [history] and text "Cumulative doxorubicin dose > 360 mg/m2"'),
@@ -60,6 +65,10 @@ READ = [
      "medication biologic within either(12 weeks, 5 half-lives) before randomization"),
     ("Investigational drug within 5 half-lives or 28 days prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Received any investigational drug within 30 days (or 5 half-lives) prior to the first dose of nivolumab",
+     "exclusion", "medication investigational_agent within either(30 days, 5 half-lives) before first_dose"),
+    ("Use of an investigational drug within 30 days or 5 half-lives prior to Day 1", "exclusion",
+     "medication investigational_agent within either(30 days, 5 half-lives) before baseline"),
     ("Use of aspirin within 30 days or 5 half-lives", "exclusion",
      "medication aspirin within either(30 days, 5 half-lives) before screening"),
     ("Investigational agent within 30 days or five half-lives", "exclusion",
@@ -107,12 +116,17 @@ READ = [
     ("Disease progression during or within 6 months of platinum-based chemotherapy", "exclusion",
      'medication platinum_chemotherapy [history] and text "progression during or within 6 months of platinum-based '
      'chemotherapy"'),
+    ("Progression within 6 months of completing platinum-based chemotherapy", "inclusion",
+     'medication platinum_chemotherapy [history] and text "Progression within 6 months of completing '
+     'platinum-based chemotherapy"'),
     ("Progression within 12 months of the last dose of trastuzumab", "inclusion",
      'medication trastuzumab [history] and text "Progression within 12 months of the last dose of trastuzumab"'),
     # what a list of treatments was for, said after it: of each, where that excludes fewer
     ("No prior chemotherapy or radiotherapy for cervical cancer", "inclusion",
      "not medication chemotherapy [history] for (cervical_cancer) and not procedure radiotherapy [history] for "
      "(cervical_cancer)"),
+    ("Prior chemotherapy or radiotherapy for NSCLC", "exclusion",
+     "medication chemotherapy [history] for (nsclc) or procedure radiotherapy [history] for (nsclc)"),
     ("Prior chemotherapy, radiotherapy or surgery for cervical cancer", "exclusion",
      "medication chemotherapy [history] for (cervical_cancer) or procedure radiotherapy [history] for "
      "(cervical_cancer) or procedure surgery [history] for (cervical_cancer)"),
@@ -153,6 +167,8 @@ STAYS_WORDS = [
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
     ("Disease-free for less than 5 years", "inclusion"),
+    # a remission shorter than a time: a cancer never in remission is not in it
+    ("Malignancy in complete remission for less than 5 years", "exclusion"),
     # which complete remission (CR1 is not CR2), or either remission
     ("AML in first complete remission", "inclusion"),
     ("Acute myeloid leukemia in complete remission or in partial remission", "inclusion"),

@@ -93,12 +93,17 @@ def radiation_doses(tokens: list[Token], text: str, is_radiotherapy: Callable[[s
     return tokens
 
 
+# Free of the disease for a time: a cancer never treated has been so for none
+_DISEASE_FREE = re.compile(r"(?i)^disease[- ]free\b")
+
+
 def short_remissions(tokens: list[Token]) -> list[Token]:
     """"Any other malignancy from which the patient has been disease-free for less than 5 years":
     a cancer that went on within the last 5 years (WITHIN), as "unless disease-free for ≥ 5 years"
-    reads."""
+    reads. Not "in complete remission for less than 5 years", which a cancer never in remission
+    is not."""
     for k, t in enumerate(tokens[:-3]):
-        if t.type == "REMISSION" and tokens[k + 1].type in ("LT", "LE") \
+        if t.type == "REMISSION" and _DISEASE_FREE.match(t.value) and tokens[k + 1].type in ("LT", "LE") \
                 and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "TIMEUNIT"] \
                 and not (k and tokens[k - 1].type == "EXCEPT"):
             within = token("WITHIN", "within", t.start_pos, tokens[k + 1].end_pos)
