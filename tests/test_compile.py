@@ -1016,8 +1016,6 @@ def test_registry_constructs(text, kind, rule):
     # the items under a judgement's list head are conditions of that judgement
     ("Treated CNS lesions per investigator judgement are eligible, provided that all of the following are met: "
      "- The patient has not undergone whole-brain radiotherapy within 14 days", "exclusion"),
-    # which of the two times counts is not said
-    ("Use of aspirin within 30 days or 5 half-lives", "exclusion"),
     ("Active treatment for cancer in the past year", "exclusion"),
     ("Require treatment for the prevention of systemic fungal infection", "inclusion"),
     # a cause or a setting the rule cannot carry is not dropped

@@ -101,8 +101,8 @@ def test_known_gaps(text, kind, rule):
     ("Patients with MS and controlled hypertension", "inclusion"),
     ("Diagnosis of MS and no history of valvular heart disease", "inclusion"),
     ("History of SCD and hypertension", "exclusion"),
-    # for which of the treatments, or for which of the diseases?
-    ("Prior chemotherapy or radiotherapy for NSCLC", "exclusion"),
+    # for which of the diseases? ("Prior chemotherapy or radiotherapy for NSCLC", for each of the
+    # treatments, is read in round 8: it can only exclude fewer)
     ("Chemotherapy for breast cancer or lymphoma", "exclusion"),
 ])
 def test_what_could_be_misread_stays_free_text(text, kind):

@@ -19,6 +19,19 @@ READ = [
      'medication chemotherapy [history] and text "more than 6 cycles of chemotherapy"'),
     ("Received 2 or more cycles of chemotherapy", "exclusion",
      'medication chemotherapy [history] and text "2 or more cycles of chemotherapy"'),
+    # (earlier rounds left these words: cycles were not to be read as lines, which they are not)
+    ("Must have received at least 5 courses of chemotherapy", "inclusion",
+     'medication chemotherapy [history] and text "at least 5 courses of chemotherapy"'),
+    ("More than 6 cycles of platinum-based chemotherapy", "exclusion",
+     'medication platinum_chemotherapy [history] and text "More than 6 cycles of platinum-based chemotherapy"'),
+    # a cumulative dose above a limit: the drug had, the dose in words
+    ("Cumulative doxorubicin dose > 360 mg/m2", "exclusion",
+     'medication doxorubicin [history] and text "Cumulative doxorubicin dose > 360 mg/m2"'),
+    ("Prior treatment with anthracyclines with a cumulative dose of doxorubicin > 360 mg/m2 or equivalent",
+     "exclusion",
+     'medication anthracycline [history] and text "cumulative dose of doxorubicin > 360 mg/m2 or equivalent"'),
+    ("Prior doxorubicin at a cumulative dose of more than 400 mg/m2", "exclusion",
+     'medication doxorubicin [history] and text "cumulative dose of more than 400 mg/m2"'),
     # a dose of radiation: the radiotherapy (in its window), the dose in words
     ("Received >30 Gy chest radiation within 6 months prior to initial administration", "exclusion",
      'procedure chest_radiotherapy within 6 months before first_dose and text ">30 Gy"'),
@@ -52,6 +65,14 @@ READ = [
      "medication biologic within either(12 weeks, 5 half-lives) before randomization"),
     ("Investigational drug within 5 half-lives or 28 days prior to first dose", "exclusion",
      "medication investigational_agent within either(28 days, 5 half-lives) before first_dose"),
+    ("Received any investigational drug within 30 days (or 5 half-lives) prior to the first dose of nivolumab",
+     "exclusion", "medication investigational_agent within either(30 days, 5 half-lives) before first_dose"),
+    ("Use of an investigational drug within 30 days or 5 half-lives prior to Day 1", "exclusion",
+     "medication investigational_agent within either(30 days, 5 half-lives) before baseline"),
+    ("Use of aspirin within 30 days or 5 half-lives", "exclusion",
+     "medication aspirin within either(30 days, 5 half-lives) before screening"),
+    ("Investigational agent within 30 days or five half-lives", "exclusion",
+     "medication investigational_agent within either(30 days, 5 half-lives) before screening"),
     ("Last dose of chemotherapy was 3 weeks or 5 half-lives prior to enrollment", "inclusion",
      "not medication chemotherapy within either(3 weeks, 5 half-lives) before enrollment"),
     # what the disease did on a count of lines: the lines had, and the words
@@ -75,6 +96,17 @@ READ = [
     ("Relapsed or refractory multiple myeloma after at least 3 prior lines of therapy", "inclusion",
      'lines of therapy >= 3 and text "Relapsed or refractory multiple myeloma after at least 3 prior lines of '
      'therapy"'),
+    ("Diffuse large B-cell lymphoma relapsed after or refractory to at least 2 lines of systemic therapy", "inclusion",
+     'lines of therapy [systemic] >= 2 and text "Diffuse large B-cell lymphoma relapsed after or refractory to at '
+     'least 2 lines of systemic therapy"'),
+    # which drugs were among the lines: in words beside them
+    ("Received at least one prior line of therapy, including an anti-CD20 antibody and an alkylating agent",
+     "inclusion", 'lines of therapy >= 1 and text "including an anti-CD20 antibody and an alkylating agent"'),
+    ("Relapsed or refractory multiple myeloma after at least 3 prior lines of therapy including a proteasome "
+     "inhibitor, an immunomodulatory drug and an anti-CD38 monoclonal antibody", "inclusion",
+     'lines of therapy >= 3 and text "Relapsed or refractory multiple myeloma after at least 3 prior lines of '
+     'therapy" and text "including a proteasome inhibitor, an immunomodulatory drug and an anti-CD38 monoclonal '
+     'antibody"'),
     # transplants named by their source of cells, with "hematopoietic (stem) cell"
     ("Has received a prior autologous or allogeneic hematopoietic stem cell transplant within 3 months", "exclusion",
      "procedure autologous_stem_cell_transplantation [history] within 3 months before screening or procedure "
@@ -84,12 +116,17 @@ READ = [
     ("Disease progression during or within 6 months of platinum-based chemotherapy", "exclusion",
      'medication platinum_chemotherapy [history] and text "progression during or within 6 months of platinum-based '
      'chemotherapy"'),
+    ("Progression within 6 months of completing platinum-based chemotherapy", "inclusion",
+     'medication platinum_chemotherapy [history] and text "Progression within 6 months of completing '
+     'platinum-based chemotherapy"'),
     ("Progression within 12 months of the last dose of trastuzumab", "inclusion",
      'medication trastuzumab [history] and text "Progression within 12 months of the last dose of trastuzumab"'),
     # what a list of treatments was for, said after it: of each, where that excludes fewer
     ("No prior chemotherapy or radiotherapy for cervical cancer", "inclusion",
      "not medication chemotherapy [history] for (cervical_cancer) and not procedure radiotherapy [history] for "
      "(cervical_cancer)"),
+    ("Prior chemotherapy or radiotherapy for NSCLC", "exclusion",
+     "medication chemotherapy [history] for (nsclc) or procedure radiotherapy [history] for (nsclc)"),
     ("Prior chemotherapy, radiotherapy or surgery for cervical cancer", "exclusion",
      "medication chemotherapy [history] for (cervical_cancer) or procedure radiotherapy [history] for "
      "(cervical_cancer) or procedure surgery [history] for (cervical_cancer)"),
@@ -113,6 +150,9 @@ STAYS_WORDS = [
     # cycles of a treatment in a setting, or in a window (of the cycles, or of the treatment?)
     ("Must have received at least 5 courses of first-line chemotherapy", "inclusion"),
     ("More than 2 cycles of chemotherapy within 6 months", "exclusion"),
+    # a cumulative dose below a limit, which a patient never given the drug meets
+    ("Prior cumulative doxorubicin dose <= 360 mg/m2", "inclusion"),
+    ("No prior cumulative doxorubicin dose > 360 mg/m2", "inclusion"),
     # a dose of radiation to a site the procedure does not name, or none of it asked
     ("Prior radiotherapy > 30 Gy to the lung", "exclusion"),
     ("Prior radiotherapy with a total dose of 50 Gy or more", "exclusion"),
@@ -122,9 +162,13 @@ STAYS_WORDS = [
     ("Progressed after at least 1 cycle of chemotherapy", "inclusion"),
     ("No progression on at least 1 prior line of therapy", "inclusion"),
     ("No metastatic breast cancer after at least 2 prior lines of chemotherapy", "exclusion"),
+    # drugs among at most so many lines may say what counts as a line
+    ("No more than 2 prior lines of therapy including a platinum", "inclusion"),
     ("Disease progression within 6 months of completing adjuvant chemotherapy", "exclusion"),
     ("No prior radiotherapy to more than 25% of bone marrow", "inclusion"),
     ("Disease-free for less than 5 years", "inclusion"),
+    # a remission shorter than a time: a cancer never in remission is not in it
+    ("Malignancy in complete remission for less than 5 years", "exclusion"),
     # which complete remission (CR1 is not CR2), or either remission
     ("AML in first complete remission", "inclusion"),
     ("Acute myeloid leukemia in complete remission or in partial remission", "inclusion"),
@@ -233,6 +277,9 @@ def test_complete_remission_is_read_from_the_note():
     for note, truth in (("complete remission after induction", Truth.TRUE), ("CR1", Truth.TRUE),
                         ("relapsed in 2024, now in complete remission", Truth.TRUE),
                         ("partial remission", Truth.FALSE), ("relapsed after induction", Truth.FALSE),
-                        ("CRi", Truth.UNKNOWN), (None, Truth.UNKNOWN)):
+                        ("CRi", Truth.UNKNOWN), (None, Truth.UNKNOWN),
+                        # free of relapse or progression is not said to be a complete remission
+                        ("relapse-free since 2024", Truth.UNKNOWN), ("progression-free", Truth.UNKNOWN),
+                        ("previously refractory", Truth.UNKNOWN)):
         aml = {"name": "AML", "onset": "2025-01-01", **({"note": note} if note else {})}
         assert outcome(rule, "inclusion", complete=["conditions"], conditions=[aml]).truth is truth, note

@@ -136,9 +136,7 @@ STAYS_FREE_TEXT = [
     ("At least 4 weeks since prior chemotherapy (2 weeks for hydroxyurea)", "inclusion"),
     # a qualifier of the past does not reach the plan
     ("Prior chemotherapy within 4 weeks or planned during the study", "exclusion"),
-    # a bracket's window with no "for": what it is of is not said
-    ("Received any investigational drug within 30 days (or 5 half-lives) prior to the first dose of nivolumab",
-     "exclusion"),
+    # (a bracket's "(or 5 half-lives)": round 8 reads it, deciding what both times would)
     # a month may be longer than 4 weeks
     ("Chemotherapy within 1 month (4 weeks for nitrosoureas)", "exclusion"),
 ]

@@ -82,8 +82,9 @@ _COMPLETE_REMISSION = re.compile(r"\bcomplete (?:remission|response)\b|\bcr[12]?
 
 
 # What says a cancer is not in complete remission now.
-_NOT_IN_REMISSION = re.compile(r"\bpartial (?:remission|response)\b|\brelaps|\brefractory\b|\bprogress|"
-                               r"\bactive disease\b|\bnot in remission\b")
+_NOT_IN_REMISSION = re.compile(r"\bpartial (?:remission|response)\b|\brelapsed?\b(?![- ]free)|\brefractory\b"
+                               r"|\bprogressi(?:ve|ng)\b|\bprogression\b(?![- ]free)|\bactive disease\b"
+                               r"|\bnot in remission\b")
 
 
 _PROGRESSING = re.compile(r"\bprogressing\b|\bprogressive disease\b|\bprogression\b(?![- ]free)", re.IGNORECASE)
@@ -215,10 +216,9 @@ def qualifier(q: str, entry: object, ctx: Context, window: TimeWindow | None) ->
     if q == "complete_remission":
         # recorded, if at all, in the note: a partial remission, or a disease active again, is not
         # one (CRi, with counts not recovered, is neither said to be nor not to be)
-        if _COMPLETE_REMISSION.search(note) and not NEGATED.search(note):
-            return Truth.TRUE
-        return Truth.FALSE if _NOT_IN_REMISSION.search(note) and not _COMPLETE_REMISSION.search(note) \
-            else Truth.UNKNOWN
+        if _COMPLETE_REMISSION.search(note):
+            return Truth.UNKNOWN if NEGATED.search(note) else Truth.TRUE
+        return Truth.FALSE if _NOT_IN_REMISSION.search(note) and not _PAST.search(note) else Truth.UNKNOWN
     if q in ("first_line", "second_line"):
         words = q.split("_")[0], q.replace("_", "-"), q.replace("_", " ")
         return Truth.TRUE if any(w in note for w in words[1:]) else Truth.UNKNOWN

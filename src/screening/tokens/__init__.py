@@ -24,6 +24,7 @@ import re
 from lark import Token
 
 from ..vocabulary import load_vocabulary
+from .cancer import cancer_wording, lines_said_of
 from .capacity import FALLING_SHORT, capacities
 from .clauses import DEFINABLE_QUALIFIERS, clauses, only_words, tidy
 from .context import ambiguous_abbreviations, in_context
@@ -39,7 +40,6 @@ from .measures import (
     test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, measure_wordings,
     within_range,
 )
-from .cancer import cancer_wording, progressed_after_lines
 from .drugs import WHICH_DRUGS, drug_lists, prescribed_or_not
 from .normalise import Normalised, normalise
 from .people import (
@@ -172,8 +172,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
                            treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, progressed_after_lines, recovered_from, except_for_purpose, stopped_for_toxicity, scale_of_the_value,
-                           reactions_to_those, drug_allergies):
+                           progressed_on, lines_said_of, recovered_from, except_for_purpose, stopped_for_toxicity,
+                           scale_of_the_value, reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
     tokens = placement_excepted(trial_of(taking_any(prescribed_or_not(tokens, text), text, vocab), vocab, text), text)

@@ -1,7 +1,8 @@
-"""Token passes for a cancer's treatment and course: how many cycles of a drug, what dose of
-radiation (the profile records courses, not their cycles or their grays, so the treatment is read
-and what was counted of it is kept in the criterion's words beside it), what the disease did on
-lines of treatment, how long it has been in remission.
+"""Token passes for a cancer's treatment and course. The profile records courses, lines and
+measurable disease, not cycles, grays, what the disease did on a line, which drugs a line held or
+how large a lesion is: those are kept in the criterion's words (CAVEAT) beside what is read, so a
+patient without the treatment is decided and one with it waits for a coordinator. Also how long a
+cancer has been disease-free.
 """
 
 from __future__ import annotations
@@ -92,24 +93,22 @@ def radiation_doses(tokens: list[Token], text: str, is_radiotherapy: Callable[[s
     return tokens
 
 
+# Free of the disease for a time: a cancer never treated has been so for none
+_DISEASE_FREE = re.compile(r"(?i)^disease[- ]free\b")
+
+
 def short_remissions(tokens: list[Token]) -> list[Token]:
     """"Any other malignancy from which the patient has been disease-free for less than 5 years":
     a cancer that went on within the last 5 years (WITHIN), as "unless disease-free for ≥ 5 years"
-    reads."""
+    reads. Not "in complete remission for less than 5 years", which a cancer never in remission
+    is not."""
     for k, t in enumerate(tokens[:-3]):
-        if t.type == "REMISSION" and tokens[k + 1].type in ("LT", "LE") \
+        if t.type == "REMISSION" and _DISEASE_FREE.match(t.value) and tokens[k + 1].type in ("LT", "LE") \
                 and [x.type for x in tokens[k + 2:k + 4]] == ["NUMBER", "TIMEUNIT"] \
                 and not (k and tokens[k - 1].type == "EXCEPT"):
             within = token("WITHIN", "within", t.start_pos, tokens[k + 1].end_pos)
             return [*tokens[:k], within, *tokens[k + 2:]]
     return tokens
-
-
-def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
-    """The cycles of a drug, the dose or extent of a radiotherapy and the size of a measurable lesion,
-    each kept in words beside it; a time disease-free shorter than a limit."""
-    tokens = radiation_doses(counted_cycles(tokens), text, lambda concept: vocab.is_a(concept, "radiotherapy"))
-    return measurable_lesion_sizes(short_remissions(tokens), text)
 
 
 # What the disease did on (or after) earlier treatment: progressed, relapsed, failed ("failed" is
@@ -137,16 +136,20 @@ def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
     for k, t in enumerate(tokens):
         if t.type in ("WORD", "QUAL") and t.value.lower() in _PROGRESSED:
             first, between = k, _ON_OR_AFTER_LINES
-            count = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")),
-                         None)
+            if k and tokens[k - 1].type == "COND":
+                first = k - 1  # "diffuse large B-cell lymphoma relapsed after …"
+            count = next((j for j in range(k + 1, len(tokens))
+                          if tokens[j].type not in ("OR", "AFTER", "QUAL", "WORD")), None)
         elif t.type == "COND" and k + 1 < len(tokens) and tokens[k + 1].type == "AFTER":
             first, between, count = k, _AFTER_LINES, k + 2
-            while first and tokens[first - 1].type == "QUAL":
-                first -= 1  # "metastatic breast cancer after …"
         else:
             continue
+        if tokens[first].type == "COND":
+            while first and tokens[first - 1].type == "QUAL":
+                first -= 1  # "metastatic breast cancer after …"
         if count is None or count + 2 >= len(tokens) or tokens[count].type not in _AT_LEAST \
-                or tokens[count + 1].type != "NUMBER" or not between.fullmatch(text, t.end_pos, tokens[count].start_pos):
+                or tokens[count + 1].type != "NUMBER" \
+                or not between.fullmatch(text, t.end_pos, tokens[count].start_pos):
             continue
         lines = count + 2 + (tokens[count + 2].type == "QUAL" and tokens[count + 2].value == "history")
         drug = lines + 1
@@ -160,11 +163,42 @@ def progressed_after_lines(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
+# What a list of the drugs among the lines is made of: "a proteasome inhibitor, an IMiD and an anti-CD38"
+_DRUG_LIST = frozenset({"MED", "QUAL", "COMMA", "AND", "OR", "ANDOR"})
+
+
+def lines_including(tokens: list[Token]) -> list[Token]:
+    """"At least 3 prior lines of therapy including a proteasome inhibitor, an IMiD and an anti-CD38
+    antibody": the lines counted, and which drugs were among them kept in words (CAVEAT) — the
+    profile does not say which line a drug was in. Only after a lower bound, which the drugs can
+    only narrow."""
+    for k, t in enumerate(tokens):
+        if t.type != "INCLUDING" or t.value != "examples" or k < 4:
+            continue
+        drug = k - 1 - (tokens[k - 1].type == "CAVEAT")
+        count = next((j for j in range(drug - 1, -1, -1) if tokens[j].type == "LINES"), None)
+        end = next((j for j in range(k + 1, len(tokens)) if tokens[j].type not in _DRUG_LIST), len(tokens))
+        if tokens[drug].type != "MED" or count is None or count < 2 or tokens[count - 1].type != "NUMBER" \
+                or tokens[count - 2].type not in _AT_LEAST or _CYCLES.match(tokens[count].value) \
+                or any(x.type != "QUAL" for x in tokens[count + 1:drug]) \
+                or end == k + 1 or tokens[end - 1].type != "MED" \
+                or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI"):
+            continue
+        said = token("CAVEAT", "including", t.start_pos, tokens[end - 1].end_pos)
+        return [*tokens[:k], said, *tokens[end:]]
+    return tokens
+
+
+def lines_said_of(tokens: list[Token], text: str) -> list[Token]:
+    """What the disease did on a count of lines, and which drugs were among them, in words beside it."""
+    return lines_including(progressed_after_lines(tokens, text))
+
+
 _LESION_SIZE_UNITS = frozenset({"mm", "cm"})
 
 
 # "in (the) longest diameter", "in at least one dimension": how the size was measured
-_DIAMETER = re.compile(r"(?i)\s*(?:in|by)\s+(?:(?:the|its|at\s+least\s+one)\s+)?"
+_DIAMETER = re.compile(r"(?i)\s*in\s+(?:(?:the|its|at\s+least\s+one)\s+)?"
                        r"(?:longest|largest|greatest|maximum|maximal|long-axis)?\s*(?:diameter|dimension|axis)\b")
 
 
@@ -182,3 +216,40 @@ def measurable_lesion_sizes(tokens: list[Token], text: str) -> list[Token]:
         rest = next((j for j in range(k + 4, len(tokens)) if tokens[j].start_pos >= end), len(tokens))
         return [*tokens[:k + 1], token("CAVEAT", "size", tokens[k + 1].start_pos, end), *tokens[rest:]]
     return tokens
+
+
+def cumulative_doses(tokens: list[Token]) -> list[Token]:
+    """"Cumulative doxorubicin dose > 360 mg/m2", "anthracyclines with a cumulative dose of
+    doxorubicin > 360 mg/m2 or equivalent", "doxorubicin at a cumulative dose of more than 400
+    mg/m2": the drug had (MED after QUAL history) and the dose kept in words (CAVEAT), which no
+    course records. Only a dose above a limit, which needs the drug given; "≤ 360 mg/m2" a patient
+    never given it meets."""
+    for k, t in enumerate(tokens):
+        if not (t.type == "WORD" and t.value.lower() == "cumulative"):
+            continue
+        drug = k - 1 if k and tokens[k - 1].type == "MED" else k + 1
+        limit = k + 1 if drug < k else k + 2
+        if limit < len(tokens) and drug < k and tokens[limit].type == "MED":
+            limit += 1  # "… with a cumulative dose of doxorubicin > 360 mg/m2": counted in doxorubicin
+        said = [x.type for x in tokens[limit:limit + 3]]
+        if drug >= len(tokens) or tokens[drug].type != "MED" or said[:1] not in (["GT"], ["GE"]) \
+                or said[1:] != ["NUMBER", "UNIT"]:
+            continue
+        end = limit + 3
+        if [x.type for x in tokens[end:end + 2]] == ["MED", "EQUIVALENT"]:
+            end += 2  # "… 450 mg/m2 doxorubicin equivalent"
+        elif end < len(tokens) and tokens[end].type == "EQUIVALENT":
+            end += 1
+        med = tokens[drug]
+        prior = token("QUAL", "history", med.start_pos, med.start_pos)
+        dose = token("CAVEAT", "cumulative dose", t.start_pos, tokens[end - 1].end_pos)
+        return [*tokens[:min(drug, k)], prior, med, dose, *tokens[end:]]
+    return tokens
+
+
+def cancer_wording(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]:
+    """The cycles or cumulative dose of a drug, the dose or extent of a radiotherapy and the size of
+    a measurable lesion, each kept in words beside it; a time disease-free shorter than a limit."""
+    tokens = radiation_doses(cumulative_doses(counted_cycles(tokens)), text,
+                             lambda concept: vocab.is_a(concept, "radiotherapy"))
+    return measurable_lesion_sizes(short_remissions(tokens), text)

@@ -47,7 +47,7 @@ def half_lives(tokens: list[Token], text: str) -> list[Token]:
                 out[k - 4:close + 1] = [*out[k - 4:k - 2], marker]
             k += 1
             continue
-        if len(out) > k + 2 and out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
+        if out[k - 2].type == "OR" and k >= 4 and out[k - 3].type == "TIMEUNIT" \
                 and out[k - 4].type == "NUMBER":
             time, lives, start = out[k - 4:k - 2], out[k - 1], k - 4  # "30 days or 5 half-lives"
         elif end + 2 < len(out) and out[end].type == "OR" and out[end + 1].type == "NUMBER" \
