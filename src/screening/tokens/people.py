@@ -937,6 +937,10 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
                 out.extend((tokens[who], tokens[k + 2], tokens[k], tokens[k + 1]))
                 k = end
                 continue
+        if opens and t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "FEMALE":
+            out.extend((tokens[k + 1], t))  # "Fertile women …": the women first, as the grammar reads them
+            k += 2
+            continue
         if t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "SUBGROUP" \
                 and tokens[k + 1].value == "sexually_active":
             # "Women of childbearing potential who are sexually active (and) …": whom among them,
