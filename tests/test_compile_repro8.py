@@ -135,6 +135,8 @@ from made_up import outcome
      "childbearing potential)", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Women of childbearing potential not willing to use contraception during the study and for 30 days afterwards",
      "exclusion", "female and childbearing_potential and not contraception"),
+    ("Women of childbearing potential who are not using or not willing to use contraception", "exclusion",
+     "female and childbearing_potential and not contraception"),
     ("Fertile women not using adequate contraception", "exclusion",
      "female and childbearing_potential and not contraception"),
     # "postmenopausal, defined as" the usual year without menses: what menopause is

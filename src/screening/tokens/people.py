@@ -897,7 +897,8 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
     definition and an exception ("Women of child-bearing potential, defined as all women
     physiologically capable of becoming pregnant, unless they are using highly effective methods
     of contraception": those not using it; "Sexually active males unless they use a condom …"
-    likewise, and "… and should not father a child in this period" is what the condom is for)."""
+    likewise, and "… and should not father a child in this period" is what the condom is for;
+    "… who are not using or not willing to use contraception": either way, not using it)."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -914,6 +915,13 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
                 and tokens[skip_over(tokens, k + 1, ("ABLE",))].type == "CONTRACEPTION":
             out.append(token("NEG", "not", t.start_pos, t.end_pos))
             k += 1
+            continue
+        if t.type == "NEG" and [x.type for x in tokens[k + 1:k + 4]] == ["ABLE", "OR", "NEG"] \
+                and skip_over(tokens, k + 4, ("ABLE",)) < len(tokens) \
+                and tokens[skip_over(tokens, k + 4, ("ABLE",))].type == "CONTRACEPTION":
+            # "… who are not using or not willing to use contraception": either is not using it
+            out.append(token("NEG", t.value, t.start_pos, tokens[k + 3].end_pos))
+            k = k + 4
             continue
         if t.type == "AND" and k + 2 < len(tokens) and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
             said = skip_over(tokens, k + 1, ("MUST",))
