@@ -172,6 +172,18 @@ def test_reproduction_wording(text, kind, rule):
      "not undergone surgical sterilization.", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Pregnant or breastfeeding. Postmenopausal is defined as 12 months of amenorrhea.", "exclusion",
      "pregnant or breastfeeding"),
+    # the rest of a definition's sentence is its own ("…; has not reached a postmenopausal state"
+    # read alone would fail every postmenopausal woman); the next sentence is read again, unless
+    # the definition opened a list
+    ("WOCBP must use contraception. A woman is considered of childbearing potential if she is postmenarchal; has "
+     "not reached a postmenopausal state; and has not undergone surgical sterilization.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("Pregnant or breastfeeding. WOCBP is defined as a premenopausal female capable of becoming pregnant. History of "
+     "hypersensitivity to the study drug.", "exclusion",
+     "pregnant or breastfeeding or condition study_drug_hypersensitivity [history]"),
+    ("Women of childbearing potential must use highly effective contraception. Highly effective methods include: "
+     "combined hormonal contraception; intrauterine device. Vasectomised partner. Sexual abstinence.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
     # a definition that asks something too is read for what it asks
     ("Women of childbearing potential are defined as women who are not postmenopausal and must use contraception",
      "inclusion", "if childbearing_potential then contraception"),
