@@ -139,6 +139,9 @@ from made_up import outcome
      "female and childbearing_potential and not contraception"),
     ("Fertile women not using adequate contraception", "exclusion",
      "female and childbearing_potential and not contraception"),
+    # how long after the last dose breastfeeding is planned, as for a planned pregnancy
+    ("Women who are breastfeeding or intend to breastfeed during the study or within 30 days after the last dose",
+     "exclusion", "female and (breastfeeding or (breastfeeding and not attribute no_breastfeeding_during_study))"),
     # "postmenopausal, defined as" the usual year without menses: what menopause is
     ("Postmenopausal women, defined as no menses for at least 12 months", "inclusion",
      "if female then condition menopause"),

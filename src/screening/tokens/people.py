@@ -131,7 +131,10 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             out[j - 1:] = [token("CONTRACEPTION", out[j - 1].value, out[j - 1].start_pos, tokens[k].end_pos)]
         else:
             out.append(tokens[k])
-        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
+        planned = tokens[k].type == "BREASTFEEDING" and k > 0 and tokens[k - 1].type == "QUAL" \
+            and tokens[k - 1].value == "planned"  # "intend to breastfeed … within 30 days after the last dose"
+        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD \
+                or planned:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             k += _donation_purpose(tokens, k)  # (the period follows the purpose)
             j = k + 1
