@@ -78,6 +78,13 @@ from made_up import outcome
      "if female then (not condition menopause and (age >= 18 years and age <= 45 years))"),
     ("Premenopausal women with breast cancer", "exclusion", "female and (not condition menopause and condition "
      "breast_cancer)"),
+    # regular menstrual cycles: none of what stops them
+    ("Women aged 18 to 45 years with regular menstrual cycles", "inclusion",
+     "if female then ((age >= 18 years and age <= 45 years) and (not condition menstrual_irregularity and not "
+     "condition amenorrhea and not condition menopause))"),
+    ("Premenopausal women with regular menstrual cycles", "inclusion",
+     "if female then (not condition menopause and (not condition menstrual_irregularity and not condition amenorrhea "
+     "and not condition menopause))"),
     # how effective, which barrier, what a donation is for: not recorded
     ("Women of childbearing potential must use a highly effective method of contraception (failure rate < 1% per "
      "year)", "inclusion", "if (female and childbearing_potential) then contraception"),
@@ -225,6 +232,9 @@ def test_definitions_ask_nothing(text, kind, rule):
      "unwilling to use contraception", "exclusion"),
     # an age, not how long since the menopause
     ("Women aged 55 years postmenopausal", "inclusion"),
+    # a length of the cycle, which a profile does not record; a past
+    ("Regular menstrual cycles (21-35 days)", "inclusion"),
+    ("History of regular menstrual cycles every 25-40 days", "inclusion"),
     # a definition that lets in more than a recorded menopause, or fewer
     ("Postmenopausal women, defined as amenorrhea for at least 12 months or FSH > 40 IU/L", "inclusion"),
     ("Postmenopausal women, defined as no menses for at least 24 months", "exclusion"),
@@ -308,4 +318,16 @@ def test_years_postmenopausal_are_the_menopauses(profile, truth):
 def test_two_groups_asked_contraception(profile, truth):
     rule = ("if ((female and attribute sexually_active and childbearing_potential) or (male and attribute "
             "able_to_father_children)) then contraception")
+    assert outcome(rule, "inclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "female", "conditions": [{"name": "irregular menses"}]}, Truth.FALSE),
+    ({"sex": "female", "conditions": [{"name": "amenorrhea"}]}, Truth.FALSE),
+    ({"sex": "female", "conditions": [{"name": "postmenopausal"}]}, Truth.FALSE),
+    # nothing recorded, even on a complete list: the menopause is seldom listed
+    ({"sex": "female", "complete": ["conditions"], "conditions": []}, Truth.UNKNOWN),
+])
+def test_regular_cycles_fail_only_whom_the_record_shows_without_them(profile, truth):
+    rule = "not condition menstrual_irregularity and not condition amenorrhea and not condition menopause"
     assert outcome(rule, "inclusion", **profile).truth is truth

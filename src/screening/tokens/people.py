@@ -649,9 +649,9 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     sterility is not a woman's childbearing potential) are left as they are. "Women who have not
     undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
     ways of not being able to are named, and no "or contraception" follows that the "not" might
-    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years, and
-    "premenopausal" not postmenopausal."""
-    tokens = _years_postmenopausal(_premenopausal(tokens))
+    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years,
+    "premenopausal" not postmenopausal, and "regular menstrual cycles" none of what stops them."""
+    tokens = _years_postmenopausal(_regular_cycles(_premenopausal(tokens)))
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -681,6 +681,43 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(tokens[k])
         k += 1
+    return out
+
+
+_CYCLES = (("menstrual", "cycles"), ("menstrual", "cycle"), ("menses",), ("menstruation",), ("menstrual", "periods"))
+# What a woman with regular menstrual cycles does not have
+_NO_REGULAR_CYCLES = ("menstrual_irregularity", "amenorrhea", "menopause")
+
+
+def _regular_cycles(tokens: list[Token]) -> list[Token]:
+    """"(Women aged 18 to 45 with) regular menstrual cycles", "regular menses": none of irregular
+    cycles, amenorrhea or the menopause (in brackets, so that the "not" reaches only them).
+    Menopause is seldom listed, so this fails only whom the record shows without regular cycles.
+    Not with a length after it ("regular menstrual cycles of 21-35 days", "… every 25-40 days"),
+    which a profile does not record, nor after "history of" (a past)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        named = next((len(c) for c in _CYCLES if all(k + 1 + j < len(tokens) and _is_word(tokens[k + 1 + j], w)
+                                                       for j, w in enumerate(c))), 0) if _is_word(t, "regular") else 0
+        end = k + 1 + named
+        if not named or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI", "COMMA", "AND", "OR") \
+                or out and out[-1].type == "QUAL":
+            out.append(t)
+            k += 1
+            continue
+        at, stop = t.start_pos, tokens[end - 1].end_pos
+        if out and out[-1].type not in ("PERIOD", "SEMI", "COMMA", "AND", "OR", "ANDOR", "LPAR", "COLON", "FEMALE",
+                                        "MUST", "IF", "THEN", "NEG"):
+            out.append(token("AND", "with", at, at))  # "… aged 18 to 45 years with regular menstrual cycles"
+        out.extend((token("LPAR", "", at, at), token("NEG", "not", at, at)))
+        for j, concept in enumerate(_NO_REGULAR_CYCLES):
+            if j:
+                out.append(token("OR", "", stop, stop))
+            out.append(token("COND", concept, at, stop))
+        out.append(token("RPAR", "", stop, stop))
+        k = end
     return out
 
 
