@@ -199,6 +199,10 @@ def test_reproduction_wording(text, kind, rule):
      "inclusion", "if childbearing_potential then contraception"),
     ("o A woman is considered to be of childbearing potential if she is postmenarchal, has not reached a "
      "postmenopausal state", "inclusion", None),
+    # (after an investigator's call on "healthy", the next sentences are read as before)
+    ("Healthy men aged 18-55. Negative pregnancy test. WOCBP is defined as a premenopausal female capable of "
+     "becoming pregnant.", "inclusion",
+     '(judgement "Healthy" and (if male then (age >= 18 years and age <= 55 years))) and not pregnant'),
     # a requirement after the items is read again
     ("Highly effective methods of contraception include: pill; IUD. Men must use a condom.", "inclusion",
      "if male then contraception"),

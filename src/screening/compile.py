@@ -115,13 +115,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     # in a definition: "sentence", the rest of its sentence ("… if she is postmenarchal; has not
     # reached …"), or "list", the items it lists ("… methods include: pill; IUD. Implant. …")
     defining: str | None = None
-    said = 0  # where the clause before ended
+    clause_end = 0  # where the clause before ended
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
-        sentence_ended = "." in norm.text[said:piece.start]
-        said = piece.end
+        sentence_ended = "." in norm.text[clause_end:piece.start]
+        clause_end = piece.end
         if nodes and _defines_childbearing(clause):
             # "… may be enrolled. Non-childbearing potential is defined as pre-menarche, …":
             # what the profile's childbearing potential stands for, which asks nothing more
