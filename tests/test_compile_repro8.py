@@ -78,6 +78,13 @@ from made_up import outcome
      "if female then (not condition menopause and (age >= 18 years and age <= 45 years))"),
     ("Premenopausal women with breast cancer", "exclusion", "female and (not condition menopause and condition "
      "breast_cancer)"),
+    # regular menstrual cycles: none of what stops them
+    ("Women aged 18 to 45 years with regular menstrual cycles", "inclusion",
+     "if female then ((age >= 18 years and age <= 45 years) and (not condition menstrual_irregularity and not "
+     "condition amenorrhea and not condition menopause))"),
+    ("Premenopausal women with regular menstrual cycles", "inclusion",
+     "if female then (not condition menopause and (not condition menstrual_irregularity and not condition amenorrhea "
+     "and not condition menopause))"),
     # how effective, which barrier, what a donation is for: not recorded
     ("Women of childbearing potential must use a highly effective method of contraception (failure rate < 1% per "
      "year)", "inclusion", "if (female and childbearing_potential) then contraception"),
@@ -135,6 +142,13 @@ from made_up import outcome
      "childbearing potential)", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Women of childbearing potential not willing to use contraception during the study and for 30 days afterwards",
      "exclusion", "female and childbearing_potential and not contraception"),
+    ("Women of childbearing potential who are not using or not willing to use contraception", "exclusion",
+     "female and childbearing_potential and not contraception"),
+    ("Fertile women not using adequate contraception", "exclusion",
+     "female and childbearing_potential and not contraception"),
+    # how long after the last dose breastfeeding is planned, as for a planned pregnancy
+    ("Women who are breastfeeding or intend to breastfeed during the study or within 30 days after the last dose",
+     "exclusion", "female and (breastfeeding or (breastfeeding and not attribute no_breastfeeding_during_study))"),
     # "postmenopausal, defined as" the usual year without menses: what menopause is
     ("Postmenopausal women, defined as no menses for at least 12 months", "inclusion",
      "if female then condition menopause"),
@@ -168,11 +182,27 @@ def test_reproduction_wording(text, kind, rule):
      "not undergone surgical sterilization.", "inclusion", "if (female and childbearing_potential) then contraception"),
     ("Pregnant or breastfeeding. Postmenopausal is defined as 12 months of amenorrhea.", "exclusion",
      "pregnant or breastfeeding"),
+    # the rest of a definition's sentence is its own ("…; has not reached a postmenopausal state"
+    # read alone would fail every postmenopausal woman); the next sentence is read again, unless
+    # the definition opened a list
+    ("WOCBP must use contraception. A woman is considered of childbearing potential if she is postmenarchal; has "
+     "not reached a postmenopausal state; and has not undergone surgical sterilization.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
+    ("Pregnant or breastfeeding. WOCBP is defined as a premenopausal female capable of becoming pregnant. History of "
+     "hypersensitivity to the study drug.", "exclusion",
+     "pregnant or breastfeeding or condition study_drug_hypersensitivity [history]"),
+    ("Women of childbearing potential must use highly effective contraception. Highly effective methods include: "
+     "combined hormonal contraception; intrauterine device. Vasectomised partner. Sexual abstinence.", "inclusion",
+     "if (female and childbearing_potential) then contraception"),
     # a definition that asks something too is read for what it asks
     ("Women of childbearing potential are defined as women who are not postmenopausal and must use contraception",
      "inclusion", "if childbearing_potential then contraception"),
     ("o A woman is considered to be of childbearing potential if she is postmenarchal, has not reached a "
      "postmenopausal state", "inclusion", None),
+    # (after an investigator's call on "healthy", the next sentences are read as before)
+    ("Healthy men aged 18-55. Negative pregnancy test. WOCBP is defined as a premenopausal female capable of "
+     "becoming pregnant.", "inclusion",
+     '(judgement "Healthy" and (if male then (age >= 18 years and age <= 55 years))) and not pregnant'),
     # a requirement after the items is read again
     ("Highly effective methods of contraception include: pill; IUD. Men must use a condom.", "inclusion",
      "if male then contraception"),
@@ -206,6 +236,9 @@ def test_definitions_ask_nothing(text, kind, rule):
      "unwilling to use contraception", "exclusion"),
     # an age, not how long since the menopause
     ("Women aged 55 years postmenopausal", "inclusion"),
+    # a length of the cycle, which a profile does not record; a past
+    ("Regular menstrual cycles (21-35 days)", "inclusion"),
+    ("History of regular menstrual cycles every 25-40 days", "inclusion"),
     # a definition that lets in more than a recorded menopause, or fewer
     ("Postmenopausal women, defined as amenorrhea for at least 12 months or FSH > 40 IU/L", "inclusion"),
     ("Postmenopausal women, defined as no menses for at least 24 months", "exclusion"),
@@ -289,4 +322,16 @@ def test_years_postmenopausal_are_the_menopauses(profile, truth):
 def test_two_groups_asked_contraception(profile, truth):
     rule = ("if ((female and attribute sexually_active and childbearing_potential) or (male and attribute "
             "able_to_father_children)) then contraception")
+    assert outcome(rule, "inclusion", **profile).truth is truth
+
+
+@pytest.mark.parametrize("profile, truth", [
+    ({"sex": "female", "conditions": [{"name": "irregular menses"}]}, Truth.FALSE),
+    ({"sex": "female", "conditions": [{"name": "amenorrhea"}]}, Truth.FALSE),
+    ({"sex": "female", "conditions": [{"name": "postmenopausal"}]}, Truth.FALSE),
+    # nothing recorded, even on a complete list: the menopause is seldom listed
+    ({"sex": "female", "complete": ["conditions"], "conditions": []}, Truth.UNKNOWN),
+])
+def test_regular_cycles_fail_only_whom_the_record_shows_without_them(profile, truth):
+    rule = "not condition menstrual_irregularity and not condition amenorrhea and not condition menopause"
     assert outcome(rule, "inclusion", **profile).truth is truth

@@ -114,21 +114,28 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     unread_head = False  # an unread clause opened a list ("Diagnosis of X, either: 1. …")
     function_heads: list[int] = []  # nodes that are an "adequate organ function as follows:" head
     after_note = False  # the clause before said what need not be done ("No HIV testing is required")
-    defining = False  # in a definition and the items it lists ("… methods include: pill; IUD; …")
+    # in a definition: "sentence", the rest of its sentence ("… if she is postmenarchal; has not
+    # reached …"), or "list", the items it lists ("… methods include: pill; IUD. Implant. …")
+    defining: str | None = None
+    clause_end = 0  # where the clause before ended
     for piece in clauses(tokenize(norm), len(norm.text)):
         clause = piece.tokens
         span = _trimmed(text, norm.span(piece.start, piece.end))
         words = text[span.start:span.end]
+        sentence_ended = "." in norm.text[clause_end:piece.start]
+        clause_end = piece.end
         if nodes and _defines_childbearing(clause):
             # "… may be enrolled. Non-childbearing potential is defined as pre-menarche, …":
             # what the profile's childbearing potential stands for, which asks nothing more
             continue
-        if _DEFINES_A_TERM.match(words) or defining and not _ASKS_AGAIN.search(words):
-            # what a term means, and the items it lists ("intrauterine device", "male
-            # sterilization"): read as requirements they would fail whoever has none of them
-            defining = True
+        if _DEFINES_A_TERM.match(words):
+            # what a term means, and what follows of it: read as requirements, its items
+            # ("intrauterine device", "male sterilization") would fail whoever has none of them
+            defining = "list" if ":" in words else "sentence"
             continue
-        defining = False
+        if defining is not None and not _ASKS_AGAIN.search(words) and (defining == "list" or not sentence_ended):
+            continue
+        defining = None
         if _list_label(clause, words) or _NO_TEST_REQUIRED.match(words) or _CONFIRMING_TEST.match(words) \
                 or _NOT_REQUIRED.match(words):
             after_note = not _list_label(clause, words)

@@ -131,7 +131,10 @@ def contraception_periods(tokens: list[Token]) -> list[Token]:
             out[j - 1:] = [token("CONTRACEPTION", out[j - 1].value, out[j - 1].start_pos, tokens[k].end_pos)]
         else:
             out.append(tokens[k])
-        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD:
+        planned = tokens[k].type == "BREASTFEEDING" and k > 0 and tokens[k - 1].type == "QUAL" \
+            and tokens[k - 1].value == "planned"  # "intend to breastfeed … within 30 days after the last dose"
+        if tokens[k].type == "CONTRACEPTION" or tokens[k].type == "ATTR" and tokens[k].value in _FOR_A_PERIOD \
+                or planned:
             # (and for how long a pregnancy is planned: "… within 6 months after the last dose")
             k += _donation_purpose(tokens, k)  # (the period follows the purpose)
             j = k + 1
@@ -646,9 +649,9 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
     sterility is not a woman's childbearing potential) are left as they are. "Women who have not
     undergone menopause or surgical sterilization" are those who could conceive (CBP) — when both
     ways of not being able to are named, and no "or contraception" follows that the "not" might
-    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years, and
-    "premenopausal" not postmenopausal."""
-    tokens = _years_postmenopausal(_premenopausal(tokens))
+    reach too. "At least 2 years postmenopausal" is postmenopausal for at least 2 years,
+    "premenopausal" not postmenopausal, and "regular menstrual cycles" none of what stops them."""
+    tokens = _years_postmenopausal(_regular_cycles(_premenopausal(tokens)))
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -678,6 +681,43 @@ def sterile_or_contracepting(tokens: list[Token]) -> list[Token]:
                 continue
         out.append(tokens[k])
         k += 1
+    return out
+
+
+_CYCLES = (("menstrual", "cycles"), ("menstrual", "cycle"), ("menses",), ("menstruation",), ("menstrual", "periods"))
+# What a woman with regular menstrual cycles does not have
+_NO_REGULAR_CYCLES = ("menstrual_irregularity", "amenorrhea", "menopause")
+
+
+def _regular_cycles(tokens: list[Token]) -> list[Token]:
+    """"(Women aged 18 to 45 with) regular menstrual cycles", "regular menses": none of irregular
+    cycles, amenorrhea or the menopause (in brackets, so that the "not" reaches only them).
+    Menopause is seldom listed, so this fails only whom the record shows without regular cycles.
+    Not with a length after it ("regular menstrual cycles of 21-35 days", "… every 25-40 days"),
+    which a profile does not record, nor after "history of" (a past)."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        named = next((len(c) for c in _CYCLES if all(k + 1 + j < len(tokens) and _is_word(tokens[k + 1 + j], w)
+                                                       for j, w in enumerate(c))), 0) if _is_word(t, "regular") else 0
+        end = k + 1 + named
+        if not named or end < len(tokens) and tokens[end].type not in ("PERIOD", "SEMI", "COMMA", "AND", "OR") \
+                or out and out[-1].type == "QUAL":
+            out.append(t)
+            k += 1
+            continue
+        at, stop = t.start_pos, tokens[end - 1].end_pos
+        if out and out[-1].type not in ("PERIOD", "SEMI", "COMMA", "AND", "OR", "ANDOR", "LPAR", "COLON", "FEMALE",
+                                        "MUST", "IF", "THEN", "NEG"):
+            out.append(token("AND", "with", at, at))  # "… aged 18 to 45 years with regular menstrual cycles"
+        out.extend((token("LPAR", "", at, at), token("NEG", "not", at, at)))
+        for j, concept in enumerate(_NO_REGULAR_CYCLES):
+            if j:
+                out.append(token("OR", "", stop, stop))
+            out.append(token("COND", concept, at, stop))
+        out.append(token("RPAR", "", stop, stop))
+        k = end
     return out
 
 
@@ -897,7 +937,8 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
     definition and an exception ("Women of child-bearing potential, defined as all women
     physiologically capable of becoming pregnant, unless they are using highly effective methods
     of contraception": those not using it; "Sexually active males unless they use a condom …"
-    likewise, and "… and should not father a child in this period" is what the condom is for)."""
+    likewise, and "… and should not father a child in this period" is what the condom is for;
+    "… who are not using or not willing to use contraception": either way, not using it)."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -914,6 +955,13 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
                 and tokens[skip_over(tokens, k + 1, ("ABLE",))].type == "CONTRACEPTION":
             out.append(token("NEG", "not", t.start_pos, t.end_pos))
             k += 1
+            continue
+        if t.type == "NEG" and [x.type for x in tokens[k + 1:k + 4]] == ["ABLE", "OR", "NEG"] \
+                and skip_over(tokens, k + 4, ("ABLE",)) < len(tokens) \
+                and tokens[skip_over(tokens, k + 4, ("ABLE",))].type == "CONTRACEPTION":
+            # "… who are not using or not willing to use contraception": either is not using it
+            out.append(token("NEG", t.value, t.start_pos, tokens[k + 3].end_pos))
+            k = k + 4
             continue
         if t.type == "AND" and k + 2 < len(tokens) and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
             said = skip_over(tokens, k + 1, ("MUST",))
@@ -937,6 +985,10 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
                 out.extend((tokens[who], tokens[k + 2], tokens[k], tokens[k + 1]))
                 k = end
                 continue
+        if opens and t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "FEMALE":
+            out.extend((tokens[k + 1], t))  # "Fertile women …": the women first, as the grammar reads them
+            k += 2
+            continue
         if t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "SUBGROUP" \
                 and tokens[k + 1].value == "sexually_active":
             # "Women of childbearing potential who are sexually active (and) …": whom among them,
