@@ -81,6 +81,14 @@ READ = [
      "condition alcohol_use_disorder within 6 months before screening"),
     ("Meets DSM-IV criteria for major depressive disorder within the past 6 months", "exclusion",
      "condition major_depressive_disorder within 6 months before screening"),
+    # treatments listed with commas after "requiring": what the infection requires, any of them
+    # (the antivirals and antifungals after the commas were read alone, prophylaxis excluding)
+    ("Active infection requiring antibiotics, antivirals or antifungals", "exclusion",
+     "condition infection [active] and (medication antibiotic [current] for (infection) or medication antiviral "
+     "[current] for (infection) or medication antifungal [current] for (infection))"),
+    ("Infection requiring hospitalization, IV antibiotics, or antivirals", "exclusion",
+     "condition infection [hospitalized] or (condition infection and (medication antibiotic [current, intravenous] "
+     "for (infection) or medication antiviral [current] for (infection)))"),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
@@ -198,3 +206,11 @@ def test_a_disorder_long_over_is_not_within_the_window():
     over = {"complete": ["conditions"],
             "conditions": [{"name": "alcohol use disorder", "onset": "2010-01-01", "end": "2015-01-01"}]}
     assert outcome(rule, "exclusion", **over).truth is Truth.FALSE
+
+
+def test_antiviral_prophylaxis_is_not_an_infection_requiring_it():
+    rule = to_text(compile_criterion("Active infection requiring antibiotics, antivirals or antifungals",
+                                     "exclusion").rule)
+    prophylaxis = {"complete": ["conditions"],
+                   "medications": [{"name": "acyclovir", "start": "2026-01-01", "indication": "prophylaxis"}]}
+    assert outcome(rule, "exclusion", **prophylaxis).truth is Truth.FALSE
