@@ -89,6 +89,8 @@ READ = [
     ("Infection requiring hospitalization, IV antibiotics, or antivirals", "exclusion",
      "condition infection [hospitalized] or (condition infection and (medication antibiotic [current, intravenous] "
      "for (infection) or medication antiviral [current] for (infection)))"),
+    # a reaction as the example of an allergy says how it showed (anaphylaxis to peanuts was read too)
+    ("Any known allergy to the study drug, such as anaphylaxis", "exclusion", "condition study_drug_hypersensitivity"),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
