@@ -1,6 +1,6 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
 pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
-"serious, unstable illness", a window among examples, a name around its abbreviation. Each construct read here, its near misses that must stay free
+"serious, unstable illness", a window among examples, a name around its abbreviation, how often a symptom comes. Each construct read here, its near misses that must stay free
 text, and what the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -91,6 +91,11 @@ READ = [
      "for (infection) or medication antiviral [current] for (infection)))"),
     # a reaction as the example of an allergy says how it showed (anaphylaxis to peanuts was read too)
     ("Any known allergy to the study drug, such as anaphylaxis", "exclusion", "condition study_drug_hypersensitivity"),
+    # how often a symptom comes, kept in words beside it; how long it has lasted read
+    ("Pain on a daily basis for at least 6 months", "inclusion",
+     'condition pain lasting >= 6 months and text "on a daily basis"'),
+    ("Headache every day for at least 3 months", "inclusion",
+     'condition headache lasting >= 3 months and text "every day"'),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
@@ -124,6 +129,9 @@ STAYS_WORDS = [
     # "acute illness" would be any ongoing condition; "active or serious" is not narrowed throughout
     ("Acute illness", "exclusion"),
     ("Active or serious illness", "exclusion"),
+    # how often, before the condition or of a list: whose it is is not read
+    ("Daily pain for at least 3 months", "inclusion"),
+    ("Migraine or headache on a daily basis", "exclusion"),
     # a window among examples written without brackets: the example's or the head's (lent to the
     # head, it narrowed an inclusion; "Cardiovascular disease …" was "within 6 months" of all of it)
     ("History of cardiovascular disease including myocardial infarction within the past 12 months", "inclusion"),
@@ -216,3 +224,11 @@ def test_antiviral_prophylaxis_is_not_an_infection_requiring_it():
     prophylaxis = {"complete": ["conditions"],
                    "medications": [{"name": "acyclovir", "start": "2026-01-01", "indication": "prophylaxis"}]}
     assert outcome(rule, "exclusion", **prophylaxis).truth is Truth.FALSE
+
+
+def test_how_often_pain_comes_waits_for_a_coordinator_but_a_short_history_settles_it():
+    rule = to_text(compile_criterion("Pain on a daily basis for at least 6 months", "inclusion").rule)
+    long_since = {"conditions": [{"name": "low back pain", "onset": "2024-01-01"}]}
+    assert outcome(rule, "inclusion", **long_since).truth is Truth.UNKNOWN
+    lately = {"complete": ["conditions"], "conditions": [{"name": "low back pain", "onset": "2026-10-01"}]}
+    assert outcome(rule, "inclusion", **lately).truth is Truth.FALSE
