@@ -89,6 +89,11 @@ READ = [
     ("Infection requiring hospitalization, IV antibiotics, or antivirals", "exclusion",
      "condition infection [hospitalized] or (condition infection and (medication antibiotic [current, intravenous] "
      "for (infection) or medication antiviral [current] for (infection)))"),
+    # the study drug's components or excipients, however the sentence orders them
+    ("Known allergy to any of the study drug components or excipients", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    ("Known hypersensitivity to any of the excipients of the study drug", "exclusion",
+     "condition study_drug_hypersensitivity"),
     # a reaction as the example of an allergy says how it showed (anaphylaxis to peanuts was read too)
     ("Any known allergy to the study drug, such as anaphylaxis", "exclusion", "condition study_drug_hypersensitivity"),
     # how often a symptom comes, kept in words beside it; how long it has lasted read
