@@ -237,3 +237,19 @@ def test_how_often_pain_comes_waits_for_a_coordinator_but_a_short_history_settle
     assert outcome(rule, "inclusion", **long_since).truth is Truth.UNKNOWN
     lately = {"complete": ["conditions"], "conditions": [{"name": "low back pain", "onset": "2026-10-01"}]}
     assert outcome(rule, "inclusion", **lately).truth is Truth.FALSE
+
+
+def test_an_inclusion_asking_for_a_general_head_is_met_by_the_disease_studied():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999988", conditions=("Sepsis",), criteria=(
+        Criterion(id="I1", kind="inclusion", text="Severe illness"),
+        Criterion(id="I2", kind="inclusion", text="No serious medical illness"),
+        Criterion(id="E1", kind="exclusion", text="Serious, unstable illness"),))
+    rules = {k: to_text(r) for k, r in compile_trial(trial).rules.items()}
+    # a septic patient has the severe illness asked for; "no serious illness" and the exclusion
+    # do not mean the sepsis studied
+    assert rules["I1"] == "condition medical_condition [severe]"
+    assert rules["I2"] == "not condition medical_condition [severe] except (sepsis)"
+    assert rules["E1"] == "condition medical_condition [severe, uncontrolled] except (sepsis)"
