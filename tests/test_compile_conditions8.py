@@ -1,7 +1,9 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
-pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
-"serious, unstable illness", a window among examples, a name around its abbreviation, how often a symptom comes. Each construct read here, its near misses that must stay free
-text, and what the readings decide for made-up patients."""
+pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is
+to, "serious, unstable illness", a window among examples, a name around its abbreviation, how often
+a symptom comes, a window after "meets DSM-5 criteria for", treatments listed after "requiring".
+Each construct read here, its near misses that must stay free text, and what the readings decide
+for made-up patients."""
 
 from __future__ import annotations
 
@@ -174,7 +176,8 @@ def test_units_are_not_drinks():
 def test_a_former_smoker_is_not_failed_by_a_current_smokers_pack_years():
     rule = to_text(compile_criterion("Current smoker with a smoking history of more than 10 pack-years",
                                      "exclusion").rule)
-    former = {"complete": ["conditions"], "conditions": [{"name": "smoking", "onset": "1990-01-01", "end": "2015-01-01"}],
+    former = {"complete": ["conditions"],
+              "conditions": [{"name": "smoking", "onset": "1990-01-01", "end": "2015-01-01"}],
               "scores": [{"name": "pack-years", "value": 30, "date": "2026-10-01"}]}
     assert outcome(rule, "exclusion", **former).truth is Truth.FALSE
     current = {**former, "conditions": [{"name": "smoking", "onset": "1990-01-01"}]}

@@ -906,8 +906,8 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
         # condition ("severe RA according to the ACR criteria" is not any RA)
         return None
     conditions = {t.value for t in clause if t.type == "COND"}
-    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE", "WITHIN", "TIMEUNIT"}
-                                   for t in clause):
+    unread = COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE", "WITHIN", "TIMEUNIT"}
+    if len(conditions) != 1 or any(t.type in unread for t in clause):
         # (a window, "… within the past 6 months", is :func:`_criteria_for`'s to read: dropped, it
         # would exclude a disorder long over)
         return None

@@ -54,7 +54,8 @@ def illness_after_qualifiers(tokens: list[Token], text: str) -> list[Token]:
         if t.type != "QUAL" or t.value not in _NARROWING:
             continue
         j = len(out) - 1
-        while j >= 2 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL" and out[j - 2].value in _NARROWING:
+        while j >= 2 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL" \
+                and out[j - 2].value in _NARROWING:
             j -= 2
         if j > 0 and out[j - 1].type == "QUAL" and out[j - 1].value == "active" \
                 or j > 1 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL":
