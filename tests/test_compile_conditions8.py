@@ -1,7 +1,9 @@
 """Round 8 conditions, infections, allergies, symptoms and substance use: amounts of alcohol a week,
-pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is to,
-"serious, unstable illness", a window among examples, a name around its abbreviation. Each construct read here, its near misses that must stay free
-text, and what the readings decide for made-up patients."""
+pack-years beside a smoker's status, which drugs a positive drug screen counts, what an allergy is
+to, "serious, unstable illness", a window among examples, a name around its abbreviation, how often
+a symptom comes, a window after "meets DSM-5 criteria for", treatments listed after "requiring".
+Each construct read here, its near misses that must stay free text, and what the readings decide
+for made-up patients."""
 
 from __future__ import annotations
 
@@ -81,6 +83,26 @@ READ = [
      "condition alcohol_use_disorder within 6 months before screening"),
     ("Meets DSM-IV criteria for major depressive disorder within the past 6 months", "exclusion",
      "condition major_depressive_disorder within 6 months before screening"),
+    # treatments listed with commas after "requiring": what the infection requires, any of them
+    # (the antivirals and antifungals after the commas were read alone, prophylaxis excluding)
+    ("Active infection requiring antibiotics, antivirals or antifungals", "exclusion",
+     "condition infection [active] and (medication antibiotic [current] for (infection) or medication antiviral "
+     "[current] for (infection) or medication antifungal [current] for (infection))"),
+    ("Infection requiring hospitalization, IV antibiotics, or antivirals", "exclusion",
+     "condition infection [hospitalized] or (condition infection and (medication antibiotic [current, intravenous] "
+     "for (infection) or medication antiviral [current] for (infection)))"),
+    # the study drug's components or excipients, however the sentence orders them
+    ("Known allergy to any of the study drug components or excipients", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    ("Known hypersensitivity to any of the excipients of the study drug", "exclusion",
+     "condition study_drug_hypersensitivity"),
+    # a reaction as the example of an allergy says how it showed (anaphylaxis to peanuts was read too)
+    ("Any known allergy to the study drug, such as anaphylaxis", "exclusion", "condition study_drug_hypersensitivity"),
+    # how often a symptom comes, kept in words beside it; how long it has lasted read
+    ("Pain on a daily basis for at least 6 months", "inclusion",
+     'condition pain lasting >= 6 months and text "on a daily basis"'),
+    ("Headache every day for at least 3 months", "inclusion",
+     'condition headache lasting >= 3 months and text "every day"'),
     # a window after a bracket of examples is the head's; after a treatment's examples, a wash-out's
     ("Diagnosis of cardiovascular disease (e.g., prior MI, stroke) within 5 years", "inclusion",
      "condition cardiovascular_disease [new] within 5 years before screening"),
@@ -114,6 +136,9 @@ STAYS_WORDS = [
     # "acute illness" would be any ongoing condition; "active or serious" is not narrowed throughout
     ("Acute illness", "exclusion"),
     ("Active or serious illness", "exclusion"),
+    # how often, before the condition or of a list: whose it is is not read
+    ("Daily pain for at least 3 months", "inclusion"),
+    ("Migraine or headache on a daily basis", "exclusion"),
     # a window among examples written without brackets: the example's or the head's (lent to the
     # head, it narrowed an inclusion; "Cardiovascular disease …" was "within 6 months" of all of it)
     ("History of cardiovascular disease including myocardial infarction within the past 12 months", "inclusion"),
@@ -151,7 +176,8 @@ def test_units_are_not_drinks():
 def test_a_former_smoker_is_not_failed_by_a_current_smokers_pack_years():
     rule = to_text(compile_criterion("Current smoker with a smoking history of more than 10 pack-years",
                                      "exclusion").rule)
-    former = {"complete": ["conditions"], "conditions": [{"name": "smoking", "onset": "1990-01-01", "end": "2015-01-01"}],
+    former = {"complete": ["conditions"],
+              "conditions": [{"name": "smoking", "onset": "1990-01-01", "end": "2015-01-01"}],
               "scores": [{"name": "pack-years", "value": 30, "date": "2026-10-01"}]}
     assert outcome(rule, "exclusion", **former).truth is Truth.FALSE
     current = {**former, "conditions": [{"name": "smoking", "onset": "1990-01-01"}]}
@@ -198,3 +224,35 @@ def test_a_disorder_long_over_is_not_within_the_window():
     over = {"complete": ["conditions"],
             "conditions": [{"name": "alcohol use disorder", "onset": "2010-01-01", "end": "2015-01-01"}]}
     assert outcome(rule, "exclusion", **over).truth is Truth.FALSE
+
+
+def test_antiviral_prophylaxis_is_not_an_infection_requiring_it():
+    rule = to_text(compile_criterion("Active infection requiring antibiotics, antivirals or antifungals",
+                                     "exclusion").rule)
+    prophylaxis = {"complete": ["conditions"],
+                   "medications": [{"name": "acyclovir", "start": "2026-01-01", "indication": "prophylaxis"}]}
+    assert outcome(rule, "exclusion", **prophylaxis).truth is Truth.FALSE
+
+
+def test_how_often_pain_comes_waits_for_a_coordinator_but_a_short_history_settles_it():
+    rule = to_text(compile_criterion("Pain on a daily basis for at least 6 months", "inclusion").rule)
+    long_since = {"conditions": [{"name": "low back pain", "onset": "2024-01-01"}]}
+    assert outcome(rule, "inclusion", **long_since).truth is Truth.UNKNOWN
+    lately = {"complete": ["conditions"], "conditions": [{"name": "low back pain", "onset": "2026-10-01"}]}
+    assert outcome(rule, "inclusion", **lately).truth is Truth.FALSE
+
+
+def test_an_inclusion_asking_for_a_general_head_is_met_by_the_disease_studied():
+    from screening.compile import compile_trial
+    from screening.trial import Criterion, Trial
+
+    trial = Trial(nct_id="NCT09999988", conditions=("Sepsis",), criteria=(
+        Criterion(id="I1", kind="inclusion", text="Severe illness"),
+        Criterion(id="I2", kind="inclusion", text="No serious medical illness"),
+        Criterion(id="E1", kind="exclusion", text="Serious, unstable illness"),))
+    rules = {k: to_text(r) for k, r in compile_trial(trial).rules.items()}
+    # a septic patient has the severe illness asked for; "no serious illness" and the exclusion
+    # do not mean the sepsis studied
+    assert rules["I1"] == "condition medical_condition [severe]"
+    assert rules["I2"] == "not condition medical_condition [severe] except (sepsis)"
+    assert rules["E1"] == "condition medical_condition [severe, uncontrolled] except (sepsis)"

@@ -977,8 +977,8 @@ def _classified(clause: list[Token], norm: Normalised) -> Rule | None:
         # condition ("severe RA according to the ACR criteria" is not any RA)
         return None
     conditions = {t.value for t in clause if t.type == "COND"}
-    if len(conditions) != 1 or any(t.type in COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE", "WITHIN", "TIMEUNIT"}
-                                   for t in clause):
+    unread = COMPARATORS | {"NEG", "EXCEPT", "MED", "PROC", "GRADE", "WITHIN", "TIMEUNIT"}
+    if len(conditions) != 1 or any(t.type in unread for t in clause):
         # (a window, "… within the past 6 months", is :func:`_criteria_for`'s to read: dropped, it
         # would exclude a disorder long over)
         return None
@@ -1404,9 +1404,11 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
     if any(vocab.is_a(c, _CANCER) for c in studied) and vocab.lookup("advanced_cancer"):
         studied = [*studied, "advanced_cancer"]
 
-    def exempt(node: Rule) -> Rule | None:
+    def exempt(node: Rule, negated: bool = False) -> Rule | None:
         if heads_only and isinstance(node, HasCondition) and node.concept is not None \
-                and not vocab.get(node.concept).covers:
+                and (not vocab.get(node.concept).covers or not negated):
+            # (an inclusion asking for a general head, "severe illness requiring ICU admission",
+            # is met by the disease studied too; only "no serious illness" does not mean it)
             return node
         if isinstance(node, HasCondition) and node.concept is not None and "history" in node.qualifiers \
                 and vocab.get(node.concept).category == "condition" and any(vocab.is_a(c, node.concept)
@@ -1442,10 +1444,10 @@ def exempt_studied(rule: Rule, studied: Sequence[str], heads_only: bool = False)
                      for c in vocab.get(i.concept).said_of] if isinstance(node, AllOf) else []
             # "CNS involvement by lymphoma" in a lymphoma trial: the lymphoma is the patient's own
             items = [i if isinstance(i, HasCondition) and i.concept is not None and "other" not in i.qualifiers
-                     and any(vocab.is_a(i.concept, c) for c in sites) else exempt(i) for i in node.items]
+                     and any(vocab.is_a(i.concept, c) for c in sites) else exempt(i, negated) for i in node.items]
             return None if any(i is None for i in items) else node.model_copy(update={"items": tuple(items)})
         if isinstance(node, Not):
-            item = exempt(node.item)
+            item = exempt(node.item, not negated)
             return None if item is None else node.model_copy(update={"item": item})
         return node
 

@@ -208,6 +208,11 @@ class PostReading(Reading):
         """post: SITE — "in the study eye": kept in its words beside what it is said of."""
         return ("site", self._words_of(items[0]))
 
+    def how_often(self, items):
+        """post: HOW_OFTEN — "(pain) on a daily basis", "on most days": how often a symptom comes,
+        which the profile does not record, kept in its words beside it as a site is."""
+        return ("site", self._words_of(items[0]))
+
     def trial_of(self, items):
         """post: TRIAL_OF — "(a drug trial) of a psychotropic drug": which drug another trial tested,
         which the profile does not record, kept in its words beside the trial as a site is."""

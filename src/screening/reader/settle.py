@@ -465,8 +465,12 @@ class Settling(Reading):
                     # "opportunistic infection (e.g. systemic fungal infection)": read without its
                     # "systemic", the example would reach a patient with athlete's foot
                     raise Unreadable("an example narrowed by words its reading would drop")
+                # "allergy to the study drug, such as anaphylaxis": a reaction under an allergy says how
+                # that allergy showed, not another one (anaphylaxis to peanuts is not meant)
+                shown = {c for _, c in named if self.vocab.is_a(p.concept, "allergic_disease")
+                         and self.vocab.is_a(c, "allergic_disease")}
                 extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
-                         for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose
+                         for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose | shown
                          for q, w in zip(variants, windows)]
                 if extra:
                     node = AnyOf(items=(node, *extra), span=p.span)

@@ -1,6 +1,7 @@
-"""Token passes for how a name is written: general heads ("serious, unstable illness"), the
+"""Token passes for how a condition is written: general heads ("serious, unstable illness"), the
 examples under them ("cardiovascular disease, including …"), a name around its abbreviation
-("hepatitis C virus (HCV) antibody"). :func:`general_heads` runs them in order."""
+("hepatitis C virus (HCV) antibody"), how often a symptom comes ("pain on a daily basis").
+:func:`general_heads` runs them in order."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def illness_after_qualifiers(tokens: list[Token], text: str) -> list[Token]:
         if t.type != "QUAL" or t.value not in _NARROWING:
             continue
         j = len(out) - 1
-        while j >= 2 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL" and out[j - 2].value in _NARROWING:
+        while j >= 2 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL" \
+                and out[j - 2].value in _NARROWING:
             j -= 2
         if j > 0 and out[j - 1].type == "QUAL" and out[j - 1].value == "active" \
                 or j > 1 and out[j - 1].type in _QUAL_JOINS and out[j - 2].type == "QUAL":
@@ -99,6 +101,44 @@ def names_around_abbreviation(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_HOW_OFTEN = re.compile(r"(?i)\s*(on\s+a\s+daily\s+basis|(?:nearly\s+|almost\s+)?(?:every|each)\s+day|daily|"
+                        r"on\s+most\s+days|most\s+days)\b")
+
+
+_DURATION = frozenset({"GT", "GE", "LT", "LE", "EQ", "NUMBER", "TIMEUNIT"})
+
+
+def how_often(tokens: list[Token], text: str) -> list[Token]:
+    """"Pain on a daily basis for at least 6 months", "headache every day", "knee pain on most
+    days": how often a condition comes, written right after it, is one HOW_OFTEN token (its words
+    kept beside the condition), so that how long it has lasted is read too."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        out.append(t)
+        k += 1
+        if t.type != "COND" or k >= len(tokens):
+            continue
+        said = _HOW_OFTEN.match(text, t.end_pos)
+        if said is None:
+            continue
+        j = k
+        while j < len(tokens) and tokens[j].end_pos <= said.end():
+            j += 1
+        if j > k and tokens[j - 1].end_pos == said.end() and tokens[k].start_pos >= said.start(1):
+            # how long it has lasted ("for at least 6 months") stays next to the condition, where
+            # it is read as a duration, and the words follow it
+            m = j + 1 if j < len(tokens) and tokens[j].type == "IF" else j
+            while m > j and m < len(tokens) and tokens[m].type in _DURATION:
+                m += 1
+            out += tokens[j:m] if m > j + 1 else []
+            out.append(token("HOW_OFTEN", "how often", said.start(1), said.end()))
+            k = m if m > j + 1 else j
+    return out
+
+
 def general_heads(tokens: list[Token], text: str) -> list[Token]:
     """The passes of this module, in order."""
-    return windows_among_examples(illness_after_qualifiers(names_around_abbreviation(tokens, text), text))
+    return how_often(windows_among_examples(illness_after_qualifiers(names_around_abbreviation(tokens, text), text)),
+                     text)

@@ -649,15 +649,37 @@ def taking_any(tokens: list[Token], text: str, vocab: Vocabulary) -> list[Token]
 _TIMES = frozenset({"WITHIN", "WITHIN_NEXT", "DURING_TRIAL", "BEFORE", "AFTER", "LASTING", "TIMEUNIT", "AT_ANCHOR"})
 
 
+def _ends_in_or(tokens: list[Token], k: int) -> bool:
+    """Whether the treatments listed from ``tokens[k]`` on with commas end in "or" before a last
+    one ("antibiotics, antivirals, or antifungals"): the commas are that "or" too."""
+    while k < len(tokens):
+        while k < len(tokens) and tokens[k].type == "QUAL":
+            k += 1
+        if k >= len(tokens) or tokens[k].type not in TREATMENTS:
+            return False
+        k += 1
+        if k < len(tokens) and tokens[k].type == "COMMA":
+            k += 1
+        if k < len(tokens) and tokens[k].type in _TREATMENT_SEPS:
+            k += 1
+            while k < len(tokens) and tokens[k].type == "QUAL":
+                k += 1
+            return k < len(tokens) and tokens[k].type in TREATMENTS
+        if k == 0 or tokens[k - 1].type != "COMMA":
+            return False
+    return False
+
+
 def treatment_lists(tokens: list[Token]) -> list[Token]:
-    """"… requiring insulin or oral hypoglycemics": the treatments listed after "requiring" are
-    its alternatives (TREATMENT_OR), as long as only treatments follow. "Infection requiring
+    """"… requiring insulin or oral hypoglycemics", "… requiring antibiotics, antivirals, or
+    antifungals": the treatments listed after "requiring" are its alternatives (TREATMENT_OR), as
+    long as only treatments follow. "Infection requiring
     hospitalization or IV antibiotics" (the first read as the qualifier "hospitalized") lists them
     after "requiring" too: IV antibiotics alone are not the infection."""
     out = list(tokens)
     for k in range(len(out) - 2, 0, -1):
         if out[k].type == "QUAL" and out[k].value == "hospitalized" and out[k - 1].type == "COND" \
-                and out[k + 1].type in _TREATMENT_SEPS:
+                and (out[k + 1].type in _TREATMENT_SEPS or out[k + 1].type == "COMMA" and _ends_in_or(out, k + 2)):
             out.insert(k, token("REQUIRING", "requiring", out[k].start_pos, out[k].start_pos))
     for k, t in enumerate(out):
         if t.type != "REQUIRING":
@@ -677,7 +699,8 @@ def treatment_lists(tokens: list[Token]) -> list[Token]:
             after = sep + 1
             while after < len(out) and out[after].type == "QUAL":
                 after += 1
-            if sep >= len(out) or out[sep].type not in _TREATMENT_SEPS or after >= len(out) \
+            if sep >= len(out) or not (out[sep].type in _TREATMENT_SEPS or out[sep].type == "COMMA"
+                                       and _ends_in_or(out, after)) or after >= len(out) \
                     or out[after].type not in TREATMENTS:
                 break
             out[sep] = retyped(out[sep], "TREATMENT_OR")
