@@ -86,6 +86,9 @@ READ = [
      "if medication corticosteroid [current] then medication corticosteroid [stable] lasting >= 2 weeks"),
     ("If treated with an SSRI, the dose should be stable for ≥ 8 weeks", "inclusion",
      "if medication ssri [current] then medication ssri [stable] lasting >= 8 weeks"),
+    ("If on ACE inhibitors or ARBs, the dose must be stable for at least 4 weeks", "inclusion",
+     "if (medication ace_inhibitor [current] or medication arb [current]) then "
+     "(medication ace_inhibitor [stable] lasting >= 4 weeks or medication arb [stable] lasting >= 4 weeks)"),
     # drugs that target a thing: the class the vocabulary names for them ("VEGF-targeted therapy",
     # "anti-PD-1"), each of a list; "X receptors" is XR
     ("Prior use of bevacizumab and all other drugs that target Vascular Endothelial Growth Factor (VEGF)/VEGF receptors",

@@ -273,28 +273,41 @@ _IF_TAKING = re.compile(r"(?i)\s*(?:(?:the\s+)?(?:patient|subject|participant)\s
 
 
 def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
-    """"If taking an antidepressant, the dose must have been stable for at least 4 weeks": asked
-    of those who take the drug now (QUAL current), and of the drug named in the "if" (said again
-    after "stable"). Read with neither, it would ask the drug of every patient, or fail one who
-    stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who is
-    excluded."""
-    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" or tokens[2].type not in ("THEN", "COMMA") \
+    """"If taking an antidepressant, the dose must have been stable for at least 4 weeks", "If on
+    ACE inhibitors or ARBs, …": asked of those who take the drug now (QUAL current), and of each
+    drug named in the "if" (said again after "stable"). Read with neither, it would ask the drug
+    of every patient, or fail one who stopped it long ago. The "must" stays: under the exclusions,
+    it is whoever fails it who is excluded."""
+    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" \
             or not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
         return tokens
-    k = skip_over(tokens, 3, ("THEN", "MUST"))
+    then = 2
+    while then + 1 < len(tokens) and tokens[then].type in ("OR", "ANDOR") and tokens[then + 1].type == "MED":
+        then += 2  # ("ACE inhibitors or ARBs": either)
+    if then >= len(tokens) or tokens[then].type not in ("THEN", "COMMA"):
+        return tokens
+    k = skip_over(tokens, then + 1, ("THEN", "MUST"))
     stable = k < len(tokens) and tokens[k].value.lower() == "stable" and tokens[k].type in ("QUAL", "WORD")
     j = skip_over(tokens, k + 1, ("LASTING",))
     if not stable or [t.type for t in tokens[j:j + 3]] not in (["GE", "NUMBER", "TIMEUNIT"], ["GT", "NUMBER", "TIMEUNIT"]):
         return tokens
-    drug, at = tokens[1], tokens[k].end_pos
-    if_taking = [tokens[0], token("QUAL", "current", drug.start_pos, drug.start_pos), drug,
-                 token("THEN", "", tokens[2].start_pos, tokens[2].end_pos)]
-    must = [t for t in tokens[3:k] if t.type == "MUST"]
+    must = [t for t in tokens[then + 1:k] if t.type == "MUST"]
     if not must:
         return tokens  # (said without "must", under the exclusions it would read as whom they exclude)
-    asked = [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
-             token("LASTING", "for", at, at), *tokens[j:]]
-    return if_taking + must + asked
+    drugs, at = tokens[1:then:2], tokens[k].end_pos
+    if_taking = [tokens[0]]
+    for drug in drugs:
+        if len(if_taking) > 1:
+            if_taking.append(token("OR", "or", drug.start_pos, drug.start_pos))
+        if_taking += [token("QUAL", "current", drug.start_pos, drug.start_pos), drug]
+    if_taking.append(token("THEN", "", tokens[then].start_pos, tokens[then].end_pos))
+    asked: list[Token] = []
+    for drug in drugs:
+        if asked:
+            asked.append(token("OR", "or", at, at))
+        asked += [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
+                  token("LASTING", "for", at, at), *(token(t.type, t.value, t.start_pos, t.end_pos) for t in tokens[j:j + 3])]
+    return if_taking + must + asked + tokens[j + 3:]
 
 
 # "Patients on current X therapy", "Subjects currently taking X": those taking the drug now
