@@ -86,6 +86,12 @@ READ = [
      "if medication corticosteroid [current] then medication corticosteroid [stable] lasting >= 2 weeks"),
     ("If treated with an SSRI, the dose should be stable for ≥ 8 weeks", "inclusion",
      "if medication ssri [current] then medication ssri [stable] lasting >= 8 weeks"),
+    ("Patients taking antidepressants must be on a stable dose for at least 4 weeks", "inclusion",
+     "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
+    ("Subjects receiving levothyroxine must have been on a stable dose for at least 6 weeks", "inclusion",
+     "if medication levothyroxine [current] then medication levothyroxine [stable] lasting >= 6 weeks"),
+    ("Patients taking statins must undergo a 4-week washout period prior to randomization", "inclusion",
+     "if medication statin [current] then text \"must undergo a 4-week washout period prior to randomization\""),
     ("If on ACE inhibitors or ARBs, the dose must be stable for at least 4 weeks", "inclusion",
      "if (medication ace_inhibitor [current] or medication arb [current]) then "
      "(medication ace_inhibitor [stable] lasting >= 4 weeks or medication arb [stable] lasting >= 4 weeks)"),
@@ -147,6 +153,8 @@ STAYS_FREE_TEXT = [
     ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
     ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
      "(e.g. thiazolidinediones, metformin)", "inclusion"),
+    # a stable dose for no time said: how long is not known
+    ("Patients on antiepileptic drugs must be on a stable dose", "inclusion"),
     # a derivative alone, or after a qualifier the words could not keep
     ("Use of heparin derivatives", "exclusion"),
     ("Current use of amphetamine derivatives or methylphenidate", "exclusion"),

@@ -94,7 +94,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
-    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text)):
+    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text) and not _asked_if_taking(text)):
         # "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable", "Patients on
         # antiepileptic drugs must be on a stable dose": asked only of those it applies to, which
         # the words do not say (read alone, they would require the drug of every patient)
@@ -273,6 +273,13 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     combined: Rule = AllOf(items=tuple(nodes), span=full) if kind == "inclusion" else AnyOf(
         items=tuple(flatten_any(nodes)), span=full)
     return CompiledCriterion(rule=combined, errors=tuple(errors))
+
+
+def _asked_if_taking(text: str) -> bool:
+    """Whether the tokens say whom "Patients on X must be on a stable dose for at least 4 weeks"
+    asks it of (an "if": those on X now, tokens.drugs)."""
+    tokens = tokenize(normalise(text))
+    return bool(tokens) and tokens[0].type == "IF"
 
 
 def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:

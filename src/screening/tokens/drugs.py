@@ -23,7 +23,7 @@ def drug_lists(tokens: list[Token], text: str) -> list[Token]:
         said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
         described = drugs_described(described_by_examples(window_said_first(derivatives(sentence)), text, said),
                                     text, said)
-        out += washout_required(stable_if_taking(described, text), text, said)
+        out += washout_required(stable_if_taking(described, text, said), text, said)
         if end is not None:
             out.append(end)
             begin = end.end_pos
@@ -272,28 +272,36 @@ _IF_TAKING = re.compile(r"(?i)\s*(?:(?:the\s+)?(?:patient|subject|participant)\s
                         r"(?:taking|on|receiving|using|(?:being\s+)?treated\s+with)\s+(?:(?:an?|any|the)\s+)?")
 
 
-def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
+def stable_if_taking(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
     """"If taking an antidepressant, the dose must have been stable for at least 4 weeks", "If on
-    ACE inhibitors or ARBs, …": asked of those who take the drug now (QUAL current), and of each
-    drug named in the "if" (said again after "stable"). Read with neither, it would ask the drug
-    of every patient, or fail one who stopped it long ago. The "must" stays: under the exclusions,
-    it is whoever fails it who is excluded."""
-    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" \
+    ACE inhibitors or ARBs, …", "Patients taking X must be on a stable dose for at least 4 weeks":
+    asked of those who take the drug now (QUAL current), and of each drug named in the "if" (said
+    again after "stable"). Read with neither, it would ask the drug of every patient, or fail one
+    who stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who
+    is excluded."""
+    written = tokens
+    if len(written) > 2 and written[0].type == "MED" and written[1].type == "MUST" \
+            and _PATIENTS_TAKING.fullmatch(text, sentence.begin, written[0].start_pos):
+        # ("Patients taking X must …": the patients an "if" would name)
+        at = written[0].start_pos
+        tokens = [token("IF", "", at, at), written[0], token("THEN", "", written[1].start_pos, written[1].start_pos),
+                  *written[1:]]
+    elif len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" \
             or not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
         return tokens
     then = 2
     while then + 1 < len(tokens) and tokens[then].type in ("OR", "ANDOR") and tokens[then + 1].type == "MED":
         then += 2  # ("ACE inhibitors or ARBs": either)
     if then >= len(tokens) or tokens[then].type not in ("THEN", "COMMA"):
-        return tokens
+        return written
     k = skip_over(tokens, then + 1, ("THEN", "MUST"))
     stable = k < len(tokens) and tokens[k].value.lower() == "stable" and tokens[k].type in ("QUAL", "WORD")
     j = skip_over(tokens, k + 1, ("LASTING",))
     if not stable or [t.type for t in tokens[j:j + 3]] not in (["GE", "NUMBER", "TIMEUNIT"], ["GT", "NUMBER", "TIMEUNIT"]):
-        return tokens
+        return written
     must = [t for t in tokens[then + 1:k] if t.type == "MUST"]
     if not must:
-        return tokens  # (said without "must", under the exclusions it would read as whom they exclude)
+        return written  # (said without "must", under the exclusions it would read as whom they exclude)
     drugs, at = tokens[1:then:2], tokens[k].end_pos
     if_taking = [tokens[0]]
     for drug in drugs:
