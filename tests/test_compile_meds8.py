@@ -79,6 +79,12 @@ READ = [
     ("Treatment with heparin or heparin derivatives", "exclusion", "medication heparin or text \"heparin derivatives\""),
     ("Current use of methylphenidate or amphetamine derivatives", "exclusion",
      "medication methylphenidate [current] or text \"amphetamine derivatives\""),
+    # a steady, constant or unchanged dose is a stable one
+    ("On a steady dose of metformin for at least 8 weeks", "inclusion", "medication metformin [stable] lasting >= 8 weeks"),
+    ("On a constant dose of levothyroxine for at least 6 weeks prior to screening", "inclusion",
+     "medication levothyroxine [stable] lasting >= 6 weeks"),
+    ("Treatment with an unchanged dose of methotrexate for at least 12 weeks", "inclusion",
+     "medication methotrexate [stable] lasting >= 12 weeks"),
     # a stable dose asked of those who take the drug now, of the drug the "if" names
     ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "inclusion",
      "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
