@@ -79,6 +79,14 @@ READ = [
     ("Treatment with heparin or heparin derivatives", "exclusion", "medication heparin or text \"heparin derivatives\""),
     ("Current use of methylphenidate or amphetamine derivatives", "exclusion",
      "medication methylphenidate [current] or text \"amphetamine derivatives\""),
+    # a heading of drugs not allowed, with its list: those taken now (an inclusion asks for none)
+    ("Prohibited medications: warfarin, heparin", "exclusion", "medication warfarin [current] or medication heparin [current]"),
+    ("Concomitant medication not allowed: warfarin, heparin", "exclusion",
+     "medication warfarin [current] or medication heparin [current]"),
+    ("The following medications are prohibited: strong CYP3A4 inhibitors, warfarin", "exclusion",
+     "medication strong_cyp3a4_inhibitor [current] or medication warfarin [current]"),
+    ("Prohibited medications: warfarin, heparin", "inclusion",
+     "not (medication warfarin [current] or medication heparin [current])"),
     # a steady, constant or unchanged dose is a stable one
     ("On a steady dose of metformin for at least 8 weeks", "inclusion", "medication metformin [stable] lasting >= 8 weeks"),
     ("On a constant dose of levothyroxine for at least 6 weeks prior to screening", "inclusion",
@@ -159,6 +167,9 @@ STAYS_FREE_TEXT = [
     ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
     ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
      "(e.g. thiazolidinediones, metformin)", "inclusion"),
+    # a heading that names no drugs, or a list that is not of drugs
+    ("Prohibited: smoking, alcohol", "exclusion"),
+    ("Prohibited medications: see protocol section 6", "exclusion"),
     # a stable dose for no time said: how long is not known
     ("Patients on antiepileptic drugs must be on a stable dose", "inclusion"),
     # a derivative alone, or after a qualifier the words could not keep

@@ -23,7 +23,7 @@ def drug_lists(tokens: list[Token], text: str) -> list[Token]:
         said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
         described = drugs_described(described_by_examples(window_said_first(derivatives(sentence)), text, said),
                                     text, said)
-        out += washout_required(stable_if_taking(described, text, said), text, said)
+        out += prohibited_list(washout_required(stable_if_taking(described, text, said), text, said), text, said)
         if end is not None:
             out.append(end)
             begin = end.end_pos
@@ -372,3 +372,25 @@ def described_by_examples(tokens: list[Token], text: str, sentence: Sentence) ->
     named = [t if t.type in ("QUAL", "MED") else token("OR", "or", t.start_pos, t.end_pos)
              for k, t in enumerate(rest) if not (t.type == "COMMA" and rest[k + 1].type in LIST_JOINS)]
     return [*tokens[:lead], *named, token("OR", "or", words.start_pos, words.start_pos), words]
+
+
+# "Prohibited medications:", "Concomitant medication not allowed:": a heading that names drugs
+_DRUGS_NAMED = re.compile(r"(?i)\b(?:medications?|drugs?|medicines?|therap(?:y|ies)|treatments?)\b")
+
+
+def prohibited_list(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
+    """"Prohibited medications: warfarin, heparin", "Concomitant medication not allowed: A, B":
+    the drugs listed after the heading, taken now (as "concomitant use of X is not allowed" is
+    read), are what it excludes (EXCLUDED moved after them: an inclusion asks for none of them)."""
+    colon = next((k for k, t in enumerate(tokens) if t.type == "COLON"), None)
+    if colon is None or [t.type for t in tokens[:colon] if t.type != "QUAL"] != ["EXCLUDED"] \
+            or any(t.value != "current" for t in tokens[:colon] if t.type == "QUAL") \
+            or not _DRUGS_NAMED.search(text, sentence.begin, tokens[colon].start_pos):
+        return tokens
+    listed = tokens[colon + 1:]
+    shape = re.sub(r"(?:QUAL )*MED", "D", " ".join(t.type for t in listed))
+    if not re.fullmatch(r"D(?: (?:COMMA |COMMA OR |COMMA AND |OR |AND |ANDOR )D)*", shape):
+        return tokens
+    excluded = next(t for t in tokens if t.type == "EXCLUDED")
+    at = listed[0].start_pos
+    return [token("QUAL", "current", at, at), *listed, token("EXCLUDED", excluded.value, excluded.start_pos, excluded.end_pos)]
