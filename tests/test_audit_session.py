@@ -82,11 +82,18 @@ def test_regimens_under_a_treatment_heading_stay_free_text():
 @pytest.mark.parametrize("text", [
     "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable",
     "Stable dose of corticosteroids for at least 2 weeks (if applicable)",
-    "Patients on antiepileptic drugs must be on a stable dose for at least 4 weeks",
     "Patients receiving corticosteroids must be on a stable dose",
 ])
 def test_a_requirement_of_those_it_applies_to_stays_free_text(text):
     assert to_text(compile_criterion(text, "inclusion").rule) == f'text "{text}"'
+
+
+def test_a_requirement_of_the_patients_on_a_drug_is_asked_of_them():
+    # (the drug and how long named: asked of the patients on it now, so one on no antiepileptic
+    # drug is not failed)
+    rule = to_text(compile_criterion("Patients on antiepileptic drugs must be on a stable dose for at least 4 weeks",
+                                     "inclusion").rule)
+    assert rule == "if medication anticonvulsant [current] then medication anticonvulsant [stable] lasting >= 4 weeks"
 
 
 @pytest.mark.parametrize("text, rule", [

@@ -79,6 +79,20 @@ READ = [
     ("Treatment with heparin or heparin derivatives", "exclusion", "medication heparin or text \"heparin derivatives\""),
     ("Current use of methylphenidate or amphetamine derivatives", "exclusion",
      "medication methylphenidate [current] or text \"amphetamine derivatives\""),
+    # a heading of drugs not allowed, with its list: those taken now (an inclusion asks for none)
+    ("Prohibited medications: warfarin, heparin", "exclusion", "medication warfarin [current] or medication heparin [current]"),
+    ("Concomitant medication not allowed: warfarin, heparin", "exclusion",
+     "medication warfarin [current] or medication heparin [current]"),
+    ("The following medications are prohibited: strong CYP3A4 inhibitors, warfarin", "exclusion",
+     "medication strong_cyp3a4_inhibitor [current] or medication warfarin [current]"),
+    ("Prohibited medications: warfarin, heparin", "inclusion",
+     "not (medication warfarin [current] or medication heparin [current])"),
+    # a steady, constant or unchanged dose is a stable one
+    ("On a steady dose of metformin for at least 8 weeks", "inclusion", "medication metformin [stable] lasting >= 8 weeks"),
+    ("On a constant dose of levothyroxine for at least 6 weeks prior to screening", "inclusion",
+     "medication levothyroxine [stable] lasting >= 6 weeks"),
+    ("Treatment with an unchanged dose of methotrexate for at least 12 weeks", "inclusion",
+     "medication methotrexate [stable] lasting >= 12 weeks"),
     # a stable dose asked of those who take the drug now, of the drug the "if" names
     ("If taking an antidepressant, the dose must have been stable for at least 4 weeks", "inclusion",
      "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
@@ -86,6 +100,15 @@ READ = [
      "if medication corticosteroid [current] then medication corticosteroid [stable] lasting >= 2 weeks"),
     ("If treated with an SSRI, the dose should be stable for ≥ 8 weeks", "inclusion",
      "if medication ssri [current] then medication ssri [stable] lasting >= 8 weeks"),
+    ("Patients taking antidepressants must be on a stable dose for at least 4 weeks", "inclusion",
+     "if medication antidepressant [current] then medication antidepressant [stable] lasting >= 4 weeks"),
+    ("Subjects receiving levothyroxine must have been on a stable dose for at least 6 weeks", "inclusion",
+     "if medication levothyroxine [current] then medication levothyroxine [stable] lasting >= 6 weeks"),
+    ("Patients taking statins must undergo a 4-week washout period prior to randomization", "inclusion",
+     "if medication statin [current] then text \"must undergo a 4-week washout period prior to randomization\""),
+    ("If on ACE inhibitors or ARBs, the dose must be stable for at least 4 weeks", "inclusion",
+     "if (medication ace_inhibitor [current] or medication arb [current]) then "
+     "(medication ace_inhibitor [stable] lasting >= 4 weeks or medication arb [stable] lasting >= 4 weeks)"),
     # drugs that target a thing: the class the vocabulary names for them ("VEGF-targeted therapy",
     # "anti-PD-1"), each of a list; "X receptors" is XR
     ("Prior use of bevacizumab and all other drugs that target Vascular Endothelial Growth Factor (VEGF)/VEGF receptors",
@@ -144,6 +167,11 @@ STAYS_FREE_TEXT = [
     ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
     ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
      "(e.g. thiazolidinediones, metformin)", "inclusion"),
+    # a heading that names no drugs, or a list that is not of drugs
+    ("Prohibited: smoking, alcohol", "exclusion"),
+    ("Prohibited medications: see protocol section 6", "exclusion"),
+    # a stable dose for no time said: how long is not known
+    ("Patients on antiepileptic drugs must be on a stable dose", "inclusion"),
     # a derivative alone, or after a qualifier the words could not keep
     ("Use of heparin derivatives", "exclusion"),
     ("Current use of amphetamine derivatives or methylphenidate", "exclusion"),

@@ -97,7 +97,7 @@ def compile_criterion(text: str, kind: CriterionKind = "inclusion") -> CompiledC
     nothing = _asks_nothing(text, kind)
     if nothing is not None:
         return CompiledCriterion(rule=nothing)
-    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text)):
+    if kind == "inclusion" and (_IF_APPLICABLE.search(text) or _PATIENTS_ON.match(text) and not _asked_if_taking(text)):
         # "Stable dose of antiepileptic drugs for at least 4 weeks, if applicable", "Patients on
         # antiepileptic drugs must be on a stable dose": asked only of those it applies to, which
         # the words do not say (read alone, they would require the drug of every patient)
@@ -300,6 +300,13 @@ def _asked_of_two_groups(clause: list[Token]) -> bool:
     types = [t.type for t in clause]
     women = (types[:1] == ["FEMALE"]) + (types[1:2] == ["SUBGROUP"])  # ("sexually active women …")
     return types[women:women + 4] == ["CBP", "AND", "MALE", "SUBGROUP"]
+
+
+def _asked_if_taking(text: str) -> bool:
+    """Whether the tokens say whom "Patients on X must be on a stable dose for at least 4 weeks"
+    asks it of (an "if": those on X now, tokens.drugs)."""
+    tokens = tokenize(normalise(text))
+    return bool(tokens) and tokens[0].type == "IF"
 
 
 def _allows_at_a_call(clause: list[Token], kind: CriterionKind) -> bool:

@@ -1,6 +1,8 @@
-"""Drugs named by how they are sold (:func:`prescribed_or_not`, before the verbs of taking are
-read); in lists of drugs, a time said before the drugs it dates and an item that describes drugs
-by what they do rather than naming them (:func:`drug_lists`)."""
+"""Drugs said otherwise than by name: by how they are sold (:func:`prescribed_or_not`, before the
+verbs of taking are read), and (:func:`drug_lists`) by how strong or how often, by what they do,
+by their target, as derivatives of another, with examples; a time said before the drugs it dates;
+whom a stable dose or a washout is asked of; a heading of drugs not allowed. What no record can
+settle stays in words beside the drugs (a CAVEAT saying which drugs, or a DRUG_WORDS item)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,13 @@ from ..vocabulary import load_vocabulary
 from .lexicon import LIST_JOINS, skip_over, token
 
 
+# The value of a CAVEAT that says which drugs a name means (its window is theirs, not the words')
+WHICH_DRUGS = "which drugs"
+
+
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
+    """The passes on drugs said otherwise than by name; those that read a sentence from its
+    start, or to its end, sentence by sentence."""
     named = drugs_targeting(drugs_with_an_action(how_strong_or_often(tokens, text), text), text)
     out: list[Token] = []
     begin = 0
@@ -23,7 +31,7 @@ def drug_lists(tokens: list[Token], text: str) -> list[Token]:
         said = Sentence(begin, len(text[:finish].rstrip(" \t,;:.")))
         described = drugs_described(described_by_examples(window_said_first(derivatives(sentence)), text, said),
                                     text, said)
-        out += washout_required(stable_if_taking(described, text), text, said)
+        out += prohibited_list(washout_required(stable_if_taking(described, text, said), text, said), text, said)
         if end is not None:
             out.append(end)
             begin = end.end_pos
@@ -172,16 +180,14 @@ def drugs_with_an_action(tokens: list[Token], text: str) -> list[Token]:
         if said is None:
             continue
         inside = skip_over(tokens, k, ("WORD", "MED", "COND", "QUAL", "MEASURE"))
-        if inside == k or tokens[inside - 1].end_pos != said.end() or inside < len(tokens) and tokens[inside].start_pos < said.end():
+        if inside == k or tokens[inside - 1].end_pos != said.end() \
+                or inside < len(tokens) and tokens[inside].start_pos < said.end():
             continue  # (the words must be whole tokens, none of them a list's join or a time)
         start = said.start() + len(said.group()) - len(said.group().lstrip())
         out.append(token("CAVEAT", WHICH_DRUGS, start, said.end()))
         k = inside
     return out
 
-
-# The value of a CAVEAT that says which drugs a name means (its window is theirs, not the words')
-WHICH_DRUGS = "which drugs"
 
 # "prescription medications", "over-the-counter drugs", "OTC medicines": drugs by how they are sold
 _SOLD_AS = re.compile(r"(?i)\b(?:non-?prescription|prescription|over[- ]the[- ]counter|OTC)\s+"
@@ -199,7 +205,8 @@ def prescribed_or_not(tokens: list[Token], text: str) -> list[Token]:
         if not inside or any(out[k].type not in ("WORD", "GT") for k in inside):
             continue  # (a name the vocabulary reads, "prescription or OTC drugs", is read as it)
         start, end = found.start(), found.end()
-        out[inside[0]:inside[-1] + 1] = [token("MED", "any_medication", start, end), token("CAVEAT", WHICH_DRUGS, start, end)]
+        out[inside[0]:inside[-1] + 1] = [token("MED", "any_medication", start, end),
+                                         token("CAVEAT", WHICH_DRUGS, start, end)]
     return out
 
 
@@ -213,7 +220,8 @@ def window_said_first(tokens: list[Token]) -> list[Token]:
         if k + 1 < len(tokens) and tokens[k].type in ("BEFORE", "OF") and tokens[k + 1].type == "ANCHOR":
             k += 2
         first = skip_over(tokens, k + 1, ("QUAL",))
-        if k < len(tokens) and tokens[k].type in ("OF", "COMMA") and first < len(tokens) and tokens[first].type == "MED":
+        if k < len(tokens) and tokens[k].type in ("OF", "COMMA") and first < len(tokens) \
+                and tokens[first].type == "MED":
             return tokens[:k] + tokens[k + 1:]
     return tokens
 
@@ -240,10 +248,11 @@ def derivatives(tokens: list[Token]) -> list[Token]:
     item stays in words (DRUG_WORDS) beside the drugs named with it."""
     out = list(tokens)
     for k in range(len(out) - 2, -1, -1):
-        # (an item of a list, without qualifiers before it: words keep none)
-        listed = k and out[k - 1].type in LIST_JOINS or k + 2 < len(out) and out[k + 2].type in LIST_JOINS \
-            and not (k and out[k - 1].type == "QUAL")
-        if out[k].type == "MED" and out[k + 1].type == "WORD" and out[k + 1].value.lower() in _DERIVED and listed:
+        after_a_join = k > 0 and out[k - 1].type in LIST_JOINS
+        # (an item of a list, without qualifiers before it: the words would keep none)
+        before_a_join = k + 2 < len(out) and out[k + 2].type in LIST_JOINS and not (k > 0 and out[k - 1].type == "QUAL")
+        if out[k].type == "MED" and out[k + 1].type == "WORD" and out[k + 1].value.lower() in _DERIVED \
+                and (after_a_join or before_a_join):
             out[k:k + 2] = [token("DRUG_WORDS", "", out[k].start_pos, out[k + 1].end_pos)]
     return out
 
@@ -272,34 +281,58 @@ _IF_TAKING = re.compile(r"(?i)\s*(?:(?:the\s+)?(?:patient|subject|participant)\s
                         r"(?:taking|on|receiving|using|(?:being\s+)?treated\s+with)\s+(?:(?:an?|any|the)\s+)?")
 
 
-def stable_if_taking(tokens: list[Token], text: str) -> list[Token]:
-    """"If taking an antidepressant, the dose must have been stable for at least 4 weeks": asked
-    of those who take the drug now (QUAL current), and of the drug named in the "if" (said again
-    after "stable"). Read with neither, it would ask the drug of every patient, or fail one who
-    stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who is
-    excluded."""
-    if len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" or tokens[2].type not in ("THEN", "COMMA") \
+def stable_if_taking(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
+    """"If taking an antidepressant, the dose must have been stable for at least 4 weeks", "If on
+    ACE inhibitors or ARBs, …", "Patients taking X must be on a stable dose for at least 4 weeks":
+    asked of those who take the drug now (QUAL current), and of each drug named in the "if" (said
+    again after "stable"). Read with neither, it would ask the drug of every patient, or fail one
+    who stopped it long ago. The "must" stays: under the exclusions, it is whoever fails it who
+    is excluded."""
+    written = tokens
+    if len(written) > 2 and written[0].type == "MED" and written[1].type == "MUST" \
+            and _PATIENTS_TAKING.fullmatch(text, sentence.begin, written[0].start_pos):
+        # ("Patients taking X must …": the patients an "if" would name)
+        at = written[0].start_pos
+        tokens = [token("IF", "", at, at), written[0], token("THEN", "", written[1].start_pos, written[1].start_pos),
+                  *written[1:]]
+    elif len(tokens) < 3 or tokens[0].type != "IF" or tokens[1].type != "MED" \
             or not _IF_TAKING.fullmatch(text, tokens[0].end_pos, tokens[1].start_pos):
         return tokens
-    k = skip_over(tokens, 3, ("THEN", "MUST"))
+    then = 2
+    while then + 1 < len(tokens) and tokens[then].type in ("OR", "ANDOR") and tokens[then + 1].type == "MED":
+        then += 2  # ("ACE inhibitors or ARBs": either)
+    if then >= len(tokens) or tokens[then].type not in ("THEN", "COMMA"):
+        return written
+    k = skip_over(tokens, then + 1, ("THEN", "MUST"))
     stable = k < len(tokens) and tokens[k].value.lower() == "stable" and tokens[k].type in ("QUAL", "WORD")
     j = skip_over(tokens, k + 1, ("LASTING",))
-    if not stable or [t.type for t in tokens[j:j + 3]] not in (["GE", "NUMBER", "TIMEUNIT"], ["GT", "NUMBER", "TIMEUNIT"]):
-        return tokens
-    drug, at = tokens[1], tokens[k].end_pos
-    if_taking = [tokens[0], token("QUAL", "current", drug.start_pos, drug.start_pos), drug,
-                 token("THEN", "", tokens[2].start_pos, tokens[2].end_pos)]
-    must = [t for t in tokens[3:k] if t.type == "MUST"]
+    if not stable or [t.type for t in tokens[j:j + 3]] not in (["GE", "NUMBER", "TIMEUNIT"],
+                                                               ["GT", "NUMBER", "TIMEUNIT"]):
+        return written
+    must = [t for t in tokens[then + 1:k] if t.type == "MUST"]
     if not must:
-        return tokens  # (said without "must", under the exclusions it would read as whom they exclude)
-    asked = [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
-             token("LASTING", "for", at, at), *tokens[j:]]
-    return if_taking + must + asked
+        return written  # (said without "must", under the exclusions it would read as whom they exclude)
+    drugs, at = tokens[1:then:2], tokens[k].end_pos
+    if_taking = [tokens[0]]
+    for drug in drugs:
+        if len(if_taking) > 1:
+            if_taking.append(token("OR", "or", drug.start_pos, drug.start_pos))
+        if_taking += [token("QUAL", "current", drug.start_pos, drug.start_pos), drug]
+    if_taking.append(token("THEN", "", tokens[then].start_pos, tokens[then].end_pos))
+    asked: list[Token] = []
+    for drug in drugs:
+        if asked:
+            asked.append(token("OR", "or", at, at))
+        asked += [token("QUAL", "stable", tokens[k].start_pos, at), token("MED", drug.value, at, at),
+                  token("LASTING", "for", at, at),
+                  *(token(t.type, t.value, t.start_pos, t.end_pos) for t in tokens[j:j + 3])]
+    return if_taking + must + asked + tokens[j + 3:]
 
 
 # "Patients on current X therapy", "Subjects currently taking X": those taking the drug now
 _PATIENTS_TAKING = re.compile(r"(?i)\W*(?:(?:patients|subjects|participants|individuals|those)\s+(?:who\s+are\s+)?)?"
-                              r"(?:currently\s+)?(?:on|taking|receiving|using|treated\s+with)\s+(?:(?:current|an?|any)\s+)*")
+                              r"(?:currently\s+)?(?:on|taking|receiving|using|treated\s+with)\s+"
+                              r"(?:(?:current|an?|any)\s+)*")
 # "… would require 14-day washout", "… must undergo a 4-week washout period prior to randomization"
 _WILL_WASH_OUT = re.compile(r"(?i)\s*(?:(?:therapy|treatment|medications?|drugs?)\s+)?(?:(?:would|will|must|shall)\s+)?"
                             r"(?:require|requires|need|needs|undergo|have)\s+(?:to\s+(?:undergo|have)\s+)?(?:an?\s+)?"
@@ -319,6 +352,15 @@ def washout_required(tokens: list[Token], text: str, sentence: Sentence) -> list
     at = tokens[drug].start_pos
     return [token("IF", "", at, at), token("QUAL", "current", at, at), tokens[drug], token("THEN", "", start, start),
             token("DRUG_WORDS", "", start, sentence.end)]
+
+
+_DRUG_LIST = re.compile(r"D(?: (?:COMMA |COMMA OR |COMMA AND |OR |AND |ANDOR )D)*")
+
+
+def _a_list_of_drugs(tokens: list[Token]) -> bool:
+    """Whether the tokens are drugs, each perhaps qualified ("systemic corticosteroids"), joined
+    as a list, and nothing else."""
+    return bool(_DRUG_LIST.fullmatch(re.sub(r"(?:QUAL )*MED", "D", " ".join(t.type for t in tokens))))
 
 
 def described_by_examples(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
@@ -343,11 +385,31 @@ def described_by_examples(tokens: list[Token], text: str, sentence: Sentence) ->
         rest = rest[:-1]
     if rest and rest[-1].type == "ETC":
         rest = rest[:-1]
-    # the examples: drugs, each perhaps qualified ("systemic corticosteroids"), joined as a list
-    shape = re.sub(r"(?:QUAL )*MED", "D", " ".join(t.type for t in rest))
-    if not re.fullmatch(r"D(?: (?:COMMA |COMMA OR |OR |AND |ANDOR )D)*", shape):
+    if not _a_list_of_drugs(rest):
         return tokens
     words = token("DRUG_WORDS", "", said.start(), tokens[head_end - 1].end_pos)
     named = [t if t.type in ("QUAL", "MED") else token("OR", "or", t.start_pos, t.end_pos)
              for k, t in enumerate(rest) if not (t.type == "COMMA" and rest[k + 1].type in LIST_JOINS)]
     return [*tokens[:lead], *named, token("OR", "or", words.start_pos, words.start_pos), words]
+
+
+# "Prohibited medications:", "Concomitant medication not allowed:": a heading that names drugs
+_DRUGS_NAMED = re.compile(r"(?i)\b(?:medications?|drugs?|medicines?|therap(?:y|ies)|treatments?)\b")
+
+
+def prohibited_list(tokens: list[Token], text: str, sentence: Sentence) -> list[Token]:
+    """"Prohibited medications: warfarin, heparin", "Concomitant medication not allowed: A, B":
+    the drugs listed after the heading, taken now (as "concomitant use of X is not allowed" is
+    read), are what it excludes (EXCLUDED moved after them: an inclusion asks for none of them)."""
+    colon = next((k for k, t in enumerate(tokens) if t.type == "COLON"), None)
+    if colon is None or [t.type for t in tokens[:colon] if t.type != "QUAL"] != ["EXCLUDED"] \
+            or any(t.value != "current" for t in tokens[:colon] if t.type == "QUAL") \
+            or not _DRUGS_NAMED.search(text, sentence.begin, tokens[colon].start_pos):
+        return tokens
+    listed = tokens[colon + 1:]
+    if not _a_list_of_drugs(listed):
+        return tokens
+    excluded = next(t for t in tokens if t.type == "EXCLUDED")
+    at = listed[0].start_pos
+    return [token("QUAL", "current", at, at), *listed,
+            token("EXCLUDED", excluded.value, excluded.start_pos, excluded.end_pos)]
