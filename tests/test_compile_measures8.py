@@ -46,6 +46,8 @@ READ = [
     ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
     ("Prednisone > 10 mg once daily", "exclusion", "medication prednisone dose > 10 mg/day"),
     ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
+    # the scale's letters in brackets after its name, then arabic class numbers
+    ("American Society of Anesthesiologists (ASA) physical status 1 to 3", "inclusion", "asa_class in {I, II, III}"),
     # one value of an ordinal score
     ("ECOG performance status 0", "inclusion", "ecog <= 0"),
     ("ECOG PS of 1 at screening", "inclusion", "ecog >= 1 and ecog <= 1"),

@@ -22,12 +22,19 @@ _AFTER_CLASS_VALUE = frozenset({"DASH", "TO", "OR", "COMMA", "AND", "PERIOD", "S
 
 def abbreviated_classes(tokens: list[Token], text: str) -> list[Token]:
     """"ASA I-III", "ASA ≥ 3": letters that name another concept ("ASA" is aspirin) name a class
-    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS); "ASA 81 mg" stays aspirin."""
+    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS), or in brackets right after
+    the scale's name ("American Society of Anesthesiologists (ASA) physical status"); "ASA 81 mg"
+    stays aspirin; said again so in brackets, the letters are dropped."""
     named = load_lexicon().class_abbreviations
     out = list(tokens)
+    said_again: set[int] = set()
     for k, t in enumerate(out):
         scale = named.get(text[t.start_pos:t.end_pos])
         if scale is None or t.type == "CATEGORICAL":
+            continue
+        if 2 <= k < len(out) - 1 and out[k - 1].type == "LPAR" and out[k + 1].type == "RPAR" \
+                and out[k - 2].type == "CATEGORICAL" and out[k - 2].value == scale:
+            said_again.update((k - 1, k, k + 1))
             continue
         j = k + 1 + (k + 1 < len(out) and out[k + 1].type in COMPARATORS)
         if j >= len(out) or not _CLASS_VALUE.match(text[out[j].start_pos:out[j].end_pos]):
@@ -35,7 +42,7 @@ def abbreviated_classes(tokens: list[Token], text: str) -> list[Token]:
         if out[j].type == "NUMBER" and j + 1 < len(out) and out[j + 1].type not in _AFTER_CLASS_VALUE:
             continue  # "ASA 3 times daily"
         out[k] = retyped(t, "CATEGORICAL", scale)
-    return out
+    return [t for k, t in enumerate(out) if k not in said_again]
 
 
 def thresholds_by_sex(tokens: list[Token]) -> list[Token]:
