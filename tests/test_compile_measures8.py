@@ -48,6 +48,15 @@ READ = [
     ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
     # the scale's letters in brackets after its name, then arabic class numbers
     ("American Society of Anesthesiologists (ASA) physical status 1 to 3", "inclusion", "asa_class in {I, II, III}"),
+    # a class written with its score: the score, or the class when its whole band is named
+    ("Child-Pugh class A or B7", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 7)"),
+    ("Child-Pugh A5 or A6", "inclusion", "child_pugh_class in {A}"),
+    ("Child-Pugh A5-A6", "inclusion", "child_pugh_class in {A}"),
+    ("Child-Pugh score ≤ B7", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 7)"),
+    ("Child-Pugh class A, B7 or B8", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 8)"),
     # one value of an ordinal score
     ("ECOG performance status 0", "inclusion", "ecog <= 0"),
     ("ECOG PS of 1 at screening", "inclusion", "ecog >= 1 and ecog <= 1"),
@@ -80,6 +89,10 @@ STAYS_FREE_TEXT = [
     ("Stadium III and IV", "exclusion"),
     # daily said after a list of drugs in an inclusion: of the last alone, or of each?
     ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # scores with a gap between them; a score outside its letter's band; a comparator not read
+    ("Child-Pugh A5 or B8", "inclusion"),
+    ("Child-Pugh A7", "inclusion"),
+    ("Child-Pugh B8 or higher", "exclusion"),
     # a value the score does not have, a number that is no score
     ("ECOG 6", "inclusion"),
     ("Weight 70", "inclusion"),
@@ -160,4 +173,17 @@ def test_drinks_do_not_answer_for_units() -> None:
 def test_one_value_of_a_score(grade: int, expected: Truth) -> None:
     rule = _rule("Albumin-bilirubin (ALBI) grade 1", "inclusion")
     scores = [{"name": "ALBI grade", "value": grade, "date": "2026-11-10"}]
+    assert outcome(rule, "inclusion", scores=scores).truth == expected
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    ([{"name": "Child-Pugh class", "value": "A", "date": "2026-11-10"}], Truth.TRUE),
+    ([{"name": "Child-Pugh score", "value": 7, "date": "2026-11-10"}], Truth.TRUE),
+    # class B with no score: B7 or B8, B9? a coordinator looks
+    ([{"name": "Child-Pugh class", "value": "B", "date": "2026-11-10"}], Truth.UNKNOWN),
+    ([{"name": "Child-Pugh class", "value": "B", "date": "2026-11-10"},
+      {"name": "Child-Pugh score", "value": 9, "date": "2026-11-10"}], Truth.FALSE),
+])
+def test_a_class_with_its_score(scores: list[dict], expected: Truth) -> None:
+    rule = _rule("Child-Pugh class A or B7", "inclusion")
     assert outcome(rule, "inclusion", scores=scores).truth == expected
