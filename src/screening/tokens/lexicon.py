@@ -101,8 +101,9 @@ class _Lexicon:
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.given_as = dict(given_as or {})  # measured substance id → the drug it is given as
         # class scale → its score's measure and each class's band of points ("Child-Pugh B7")
-        self.class_scores = {scale: (str(bands["score"]), {c: (int(lo), int(hi)) for c, (lo, hi) in bands["bands"].items()})
-                             for scale, bands in (class_scores or {}).items()}
+        self.class_scores = {
+            scale: (str(table["score"]), {c: (int(lo), int(hi)) for c, (lo, hi) in table["bands"].items()})
+            for scale, table in (class_scores or {}).items()}
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
         self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
