@@ -30,11 +30,10 @@ from .lexicon import (
 )
 from .measures import (
     WILLING, abbreviated_classes, alcohol_amounts, alternative_limits, caveats_after_the_value, condition_value_lists,
-    grade_phrases, history_amounts,
-    level_words, limits_for_the_excepted, measure_wordings, measured_while, measures_with,
-    names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies, scale_of_the_value,
-    shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor,
-    within_range,
+    grade_phrases, history_amounts, level_words, limits_for_the_excepted, measure_wordings, measured_while,
+    measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies, scale_of_the_value,
+    shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
+    unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .normalise import Normalised, normalise
 from .people import (
