@@ -59,9 +59,9 @@ READ = [
      "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 8)"),
     # one value of an ordinal score
     ("ECOG performance status 0", "inclusion", "ecog <= 0"),
-    ("ECOG PS of 1 at screening", "inclusion", "ecog >= 1 and ecog <= 1"),
+    ("ECOG PS of 1 at screening", "exclusion", "ecog >= 1 and ecog <= 1"),
     ("Albumin-bilirubin (ALBI) grade 1", "inclusion", "albi_grade <= 1"),
-    ("Kellgren-Lawrence grade 2", "inclusion", "kellgren_lawrence >= 2 and kellgren_lawrence <= 2"),
+    ("Kellgren-Lawrence grade 4", "exclusion", "kellgren_lawrence >= 4"),
     ("ECOG 0 and 1", "inclusion", "ecog <= 1"),
     # how much alcohol is drunk: units and drinks per a period, each a measure of its own
     ("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion",
@@ -93,6 +93,9 @@ STAYS_FREE_TEXT = [
     ("Child-Pugh A5 or B8", "inclusion"),
     ("Child-Pugh A7", "inclusion"),
     ("Child-Pugh B8 or higher", "exclusion"),
+    # one value above the lowest, asked of everyone: perhaps the upper bound ("ECOG 1" for "0-1")
+    ("ECOG PS of 1", "inclusion"),
+    ("Kellgren-Lawrence grade 2", "inclusion"),
     # a value the score does not have, a number that is no score
     ("ECOG 6", "inclusion"),
     ("Weight 70", "inclusion"),
