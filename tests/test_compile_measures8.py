@@ -46,11 +46,22 @@ READ = [
     ("Aspirin > 100 mg daily", "exclusion", "medication aspirin dose > 100 mg/day"),
     ("Prednisone > 10 mg once daily", "exclusion", "medication prednisone dose > 10 mg/day"),
     ("Prednisone > 10 mg every day", "exclusion", "medication prednisone dose > 10 mg/day"),
+    # the scale's letters in brackets after its name, then arabic class numbers
+    ("American Society of Anesthesiologists (ASA) physical status 1 to 3", "inclusion", "asa_class in {I, II, III}"),
+    # a class written with its score: the score, or the class when its whole band is named
+    ("Child-Pugh class A or B7", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 7)"),
+    ("Child-Pugh A5 or A6", "inclusion", "child_pugh_class in {A}"),
+    ("Child-Pugh A5-A6", "inclusion", "child_pugh_class in {A}"),
+    ("Child-Pugh score ≤ B7", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 7)"),
+    ("Child-Pugh class A, B7 or B8", "inclusion",
+     "child_pugh_class in {A} or (child_pugh_score >= 7 and child_pugh_score <= 8)"),
     # one value of an ordinal score
     ("ECOG performance status 0", "inclusion", "ecog <= 0"),
-    ("ECOG PS of 1 at screening", "inclusion", "ecog >= 1 and ecog <= 1"),
+    ("ECOG PS of 1 at screening", "exclusion", "ecog >= 1 and ecog <= 1"),
     ("Albumin-bilirubin (ALBI) grade 1", "inclusion", "albi_grade <= 1"),
-    ("Kellgren-Lawrence grade 2", "inclusion", "kellgren_lawrence >= 2 and kellgren_lawrence <= 2"),
+    ("Kellgren-Lawrence grade 4", "exclusion", "kellgren_lawrence >= 4"),
     ("ECOG 0 and 1", "inclusion", "ecog <= 1"),
     # how much alcohol is drunk: units and drinks per a period, each a measure of its own
     ("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion",
@@ -78,6 +89,13 @@ STAYS_FREE_TEXT = [
     ("Stadium III and IV", "exclusion"),
     # daily said after a list of drugs in an inclusion: of the last alone, or of each?
     ("Use of NSAIDs or aspirin daily", "inclusion"),
+    # scores with a gap between them; a score outside its letter's band; a comparator not read
+    ("Child-Pugh A5 or B8", "inclusion"),
+    ("Child-Pugh A7", "inclusion"),
+    ("Child-Pugh B8 or higher", "exclusion"),
+    # one value above the lowest, asked of everyone: perhaps the upper bound ("ECOG 1" for "0-1")
+    ("ECOG PS of 1", "inclusion"),
+    ("Kellgren-Lawrence grade 2", "inclusion"),
     # a value the score does not have, a number that is no score
     ("ECOG 6", "inclusion"),
     ("Weight 70", "inclusion"),
@@ -158,4 +176,17 @@ def test_drinks_do_not_answer_for_units() -> None:
 def test_one_value_of_a_score(grade: int, expected: Truth) -> None:
     rule = _rule("Albumin-bilirubin (ALBI) grade 1", "inclusion")
     scores = [{"name": "ALBI grade", "value": grade, "date": "2026-11-10"}]
+    assert outcome(rule, "inclusion", scores=scores).truth == expected
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    ([{"name": "Child-Pugh class", "value": "A", "date": "2026-11-10"}], Truth.TRUE),
+    ([{"name": "Child-Pugh score", "value": 7, "date": "2026-11-10"}], Truth.TRUE),
+    # class B with no score: B7 or B8, B9? a coordinator looks
+    ([{"name": "Child-Pugh class", "value": "B", "date": "2026-11-10"}], Truth.UNKNOWN),
+    ([{"name": "Child-Pugh class", "value": "B", "date": "2026-11-10"},
+      {"name": "Child-Pugh score", "value": 9, "date": "2026-11-10"}], Truth.FALSE),
+])
+def test_a_class_with_its_score(scores: list[dict], expected: Truth) -> None:
+    rule = _rule("Child-Pugh class A or B7", "inclusion")
     assert outcome(rule, "inclusion", scores=scores).truth == expected

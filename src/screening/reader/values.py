@@ -488,6 +488,10 @@ class ValueReading(Reading):
         positions = sorted({scale.index(v) for v in written})
         if positions != list(range(positions[0], positions[-1] + 1)):
             raise Unreadable("values with a gap")
+        if len(written) == 1 and positions[0] > 0 and self.kind == "inclusion":
+            # "ECOG PS 1" may be written for "0 or 1": asked of everyone, that one value alone
+            # could fail a patient the words let in (excluded, it can only exclude fewer)
+            raise Unreadable("one value of a score, perhaps its upper bound")
         span = self._span([t for t in items if isinstance(t, Token)])
         return Part(node=_scale_bounds(concept, positions[0], positions[-1], span), measure=concept.id, span=span)
 

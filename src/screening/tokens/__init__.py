@@ -33,12 +33,11 @@ from .lexicon import (
     episode_concept, load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
-    WILLING, abbreviated_classes, alcohol_amounts, alternative_limits, caveats_after_the_value, condition_value_lists, grade_phrases,
-    history_amounts,
-    level_words, limits_for_the_excepted, measured_while, measures_with, names_after_a_way_of_measuring,
-    negative_numbers, persistent_values, proxies, scale_of_the_value, shared_comparators, snellen_fractions,
-    test_before, thresholds_by_sex, units_per_body_surface, unresolved_toxicity, values_at_an_anchor, measure_wordings,
-    within_range,
+    WILLING, abbreviated_classes, alcohol_amounts, alternative_limits, caveats_after_the_value, condition_value_lists,
+    grade_phrases, history_amounts, level_words, limits_for_the_excepted, measure_wordings, measured_while,
+    measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies, scale_of_the_value,
+    shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
+    unresolved_toxicity, values_at_an_anchor, within_range,
 )
 from .drugs import WHICH_DRUGS, drug_lists, prescribed_or_not
 from .normalise import Normalised, normalise
@@ -147,7 +146,8 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = general_heads(substances(tokens, text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
-    tokens = in_context(cancer_stages(abbreviated_classes(alcohol_amounts(tokens, text), text), vocab, text), vocab, text)
+    tokens = abbreviated_classes(alcohol_amounts(tokens, text), text)
+    tokens = in_context(cancer_stages(tokens, vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
     tokens = organs_after_one_head(organs_sharing_a_name(tokens, vocab, text), vocab, text)
@@ -163,7 +163,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
                    test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, measure_wordings, level_words, limits_for_the_excepted,
+                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, measure_wordings, level_words,
+                   limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
                    lines_but_no_more):

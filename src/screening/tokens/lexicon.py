@@ -89,7 +89,8 @@ class _Lexicon:
                  recovered_from: Mapping[str, str] | None = None, therapies_said_of: Iterable[str] = (),
                  tracings: Iterable[str] = (),
                  ambiguous: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
-                 given_as: Mapping[str, str] | None = None) -> None:
+                 given_as: Mapping[str, str] | None = None,
+                 class_scores: Mapping[str, Mapping[str, object]] | None = None) -> None:
         self.by_first: dict[str, list[_Entry]] = {}
         self.methods = frozenset(methods)  # procedure ids that can only be how a finding was seen
         self.method_words = frozenset(method_words)
@@ -99,6 +100,10 @@ class _Lexicon:
         self.lines_of_any = lines_of_any  # the class "lines of therapy" counts when no drug is named
         self.measured_as = dict(measured_as or {})  # condition id → the measure it is a value of
         self.given_as = dict(given_as or {})  # measured substance id → the drug it is given as
+        # class scale → its score's measure and each class's band of points ("Child-Pugh B7")
+        self.class_scores = {
+            scale: (str(table["score"]), {c: (int(lo), int(hi)) for c, (lo, hi) in table["bands"].items()})
+            for scale, table in (class_scores or {}).items()}
         self.from_now = frozenset(from_now)  # measures of a time counted forward from screening
         self.snellen = frozenset(snellen)  # visual acuity measures a Snellen fraction may be written for
         self.episode_of = dict(episode_of or {})  # condition id → the concept of one of its episodes
@@ -197,6 +202,7 @@ def load_lexicon() -> _Lexicon:
     standard_therapy_said = data.pop("STANDARD_THERAPY_SAID", {})
     recovered_from = data.pop("RECOVERED_FROM", {})
     given_as = data.pop("GIVEN_AS", {})
+    class_scores = data.pop("CLASS_SCORES", {})
     therapies_said_of = tuple(data.get("STANDARD_THERAPY", {}))
 
     def add(form: str, terminal: str, value: str, case_sensitive: bool, vocabulary: bool) -> None:
@@ -226,7 +232,8 @@ def load_lexicon() -> _Lexicon:
             add(form, terminal, concept_id, case_sensitive, True)
     return _Lexicon(entries, bare_units, methods, method_words, only_high_abnormal, treated_by, measured_as, from_now,
                     snellen, episode_of, rate_of, other_gradings, lines_of_any, class_abbreviations, staged_by,
-                    standard_therapy_said, recovered_from, therapies_said_of, tracings, ambiguous, given_as)
+                    standard_therapy_said, recovered_from, therapies_said_of, tracings, ambiguous, given_as,
+                    class_scores)
 
 
 AFTER_NUMBER = frozenset({"TIMEUNIT", "YEARS_OLD", "ULN", "LLN", "TIMES"})

@@ -22,12 +22,19 @@ _AFTER_CLASS_VALUE = frozenset({"DASH", "TO", "OR", "COMMA", "AND", "PERIOD", "S
 
 def abbreviated_classes(tokens: list[Token], text: str) -> list[Token]:
     """"ASA I-III", "ASA ≥ 3": letters that name another concept ("ASA" is aspirin) name a class
-    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS); "ASA 81 mg" stays aspirin."""
+    scale when its classes follow them (lexicon CLASS_ABBREVIATIONS), or in brackets right after
+    the scale's name ("American Society of Anesthesiologists (ASA) physical status"); "ASA 81 mg"
+    stays aspirin; said again so in brackets, the letters are dropped."""
     named = load_lexicon().class_abbreviations
     out = list(tokens)
+    said_again: set[int] = set()
     for k, t in enumerate(out):
         scale = named.get(text[t.start_pos:t.end_pos])
         if scale is None or t.type == "CATEGORICAL":
+            continue
+        if 2 <= k < len(out) - 1 and out[k - 1].type == "LPAR" and out[k + 1].type == "RPAR" \
+                and out[k - 2].type == "CATEGORICAL" and out[k - 2].value == scale:
+            said_again.update((k - 1, k, k + 1))
             continue
         j = k + 1 + (k + 1 < len(out) and out[k + 1].type in COMPARATORS)
         if j >= len(out) or not _CLASS_VALUE.match(text[out[j].start_pos:out[j].end_pos]):
@@ -35,7 +42,7 @@ def abbreviated_classes(tokens: list[Token], text: str) -> list[Token]:
         if out[j].type == "NUMBER" and j + 1 < len(out) and out[j + 1].type not in _AFTER_CLASS_VALUE:
             continue  # "ASA 3 times daily"
         out[k] = retyped(t, "CATEGORICAL", scale)
-    return out
+    return [t for k, t in enumerate(out) if k not in said_again]
 
 
 def thresholds_by_sex(tokens: list[Token]) -> list[Token]:
@@ -888,9 +895,75 @@ _MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
 
 
 def measure_wordings(tokens: list[Token]) -> list[Token]:
-    """Values written in an order or with a count the grammar does not read as it stands: a limit
-    before the values it holds for, one value of an ordinal score."""
-    return lone_score_values(values_named_after(tokens))
+    """Values written in an order or a form the grammar does not read as it stands: a limit
+    before the values it holds for, one value of an ordinal score, a class with its score."""
+    return classes_with_scores(lone_score_values(values_named_after(tokens)))
+
+
+_CLASS_WITH_SCORE = re.compile(r"^([A-Z])(\d{1,2})$")
+
+
+_CLASS_LIST_SEPS = frozenset({"OR", "COMMA", "AND", "ANDOR", "DASH", "TO", "_CAT_END"})
+
+
+def classes_with_scores(tokens: list[Token]) -> list[Token]:
+    """"Child-Pugh class A or B7", "Child-Pugh A5-A6", "Child-Pugh score ≤ B7": a class written
+    with its score (lexicon CLASS_SCORES) is that score; scores that fill a class's band are the
+    class. Read as the classes, or the scores as a range of the score's measure, or both joined
+    by "or"; scores with a gap between them, or outside their letter's band, stay words."""
+    scales = load_lexicon().class_scores
+    for k, t in enumerate(tokens):
+        scale = next((c for c, (score, _) in scales.items() if t.value in (c, score)), None)
+        if scale is None or t.type not in ("CATEGORICAL", "MEASURE"):
+            continue
+        score, bands = scales[scale]
+        j = k + 1
+        op = tokens[j] if j < len(tokens) and tokens[j].type in ("LE", "LT") else None
+        j += op is not None
+        letters: list[str] = []
+        points: set[int] = set()
+        ranged = False  # the last separator opened a range of scores
+        said_scores = False
+        while j < len(tokens):
+            x = tokens[j]
+            found = _CLASS_WITH_SCORE.match(x.value) if x.type == "WORD" else None
+            if x.type == "CATVAL" and x.value in bands:
+                letters.append(x.value)
+            elif found and found[1] in bands and bands[found[1]][0] <= int(found[2]) <= bands[found[1]][1]:
+                n = int(found[2])
+                if ranged or points and tokens[j - 1].type == "WORD":  # "A5-A6" (the dash was dropped)
+                    points.update(range(min(points) + 1, n))
+                points.add(n)
+                said_scores = True
+            elif x.type not in _CLASS_LIST_SEPS:
+                break
+            ranged = x.type in ("DASH", "TO")
+            j += 1
+        if not said_scores or op is not None and (letters or len(points) != 1):
+            continue
+        if op is not None:
+            # "≤ B7": up to that score
+            limit = max(points) if op.type == "LE" else max(points) - 1
+            points = set(range(min(lo for lo, _ in bands.values()), limit + 1))
+        for letter, (lo, hi) in bands.items():
+            if set(range(lo, hi + 1)) <= points:
+                letters.append(letter)
+                points -= set(range(lo, hi + 1))
+        if points and sorted(points) != list(range(min(points), max(points) + 1)):
+            continue
+        start, end = t.start_pos, tokens[j - 1].end_pos
+        read: list[Token] = []
+        if letters:
+            read.append(token("CATEGORICAL", scale, start, start))
+            for n, letter in enumerate(sorted(set(letters))):
+                read.extend([token("OR", "or", start, start)] * bool(n) + [token("CATVAL", letter, start, end)])
+            read.append(token("_CAT_END", "", end, end))
+        if points:
+            read.extend([token("OR", "or", end, end)] * bool(letters) + [
+                token("MEASURE", score, start, end), token("NUMBER", str(min(points)), start, end),
+                token("DASH", "-", end, end), token("NUMBER", str(max(points)), start, end)])
+        return tokens[:k] + read + tokens[j:]
+    return tokens
 
 
 # What may follow one value of a score for it to be the only one ("ECOG 0 and 1" is a range)
