@@ -2,7 +2,7 @@
 vaccine" is the vaccine named before; a sentence of examples of a named vaccine, or one saying
 that killed vaccines are allowed, asks nothing more; what a major operation was for, and what
 more is said of an operation planned, stay words; a patient "undergoing" an operation may be
-waiting for it, and one "on" dialysis is on it now."""
+waiting for it."""
 
 from __future__ import annotations
 
@@ -50,12 +50,6 @@ READ = [
      "enrollment"),
     ("Receipt of any licensed or investigational vaccine within 30 days", "exclusion",
      "vaccination vaccine within 30 days before screening"),
-    # a course one is "on" or "receiving" goes on now; a plan's window is the plan's
-    ("Patients on chronic dialysis or expected to need dialysis during the study", "exclusion",
-     "procedure chronic_dialysis [current] or procedure dialysis [planned]"),
-    ("Patients on dialysis", "exclusion", "procedure dialysis [current]"),
-    ("Not receiving dialysis", "inclusion", "not procedure dialysis [current]"),
-    ("Patients on hemodialysis for at least 3 months", "inclusion", "procedure hemodialysis [current] lasting >= 3 months"),
     # an operation a patient is "undergoing" may be scheduled; what more is said of a planned
     # operation is kept in words beside it
     ("Patients undergoing total knee arthroplasty", "inclusion",
@@ -226,14 +220,6 @@ def test_an_example_of_a_minor_procedure_does_not_exclude() -> None:
     colectomy = [{"name": "colectomy", "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", procedures=dental, complete=["procedures"]).truth == Truth.FALSE
     assert outcome(rule, "exclusion", procedures=colectomy, complete=["procedures"]).truth == Truth.TRUE
-
-
-def test_dialysis_that_ended_is_not_being_on_dialysis() -> None:
-    ended = [{"name": "hemodialysis", "start": "2019-01-01", "end": "2020-03-01"}]
-    ongoing = [{"name": "hemodialysis", "start": "2025-01-01"}]
-    rule = to_text(compile_criterion("Not receiving dialysis", "inclusion").rule)
-    assert outcome(rule, "inclusion", procedures=ended, complete=["procedures"]).truth == Truth.TRUE
-    assert outcome(rule, "inclusion", procedures=ongoing, complete=["procedures"]).truth == Truth.FALSE
 
 
 def test_a_patient_waiting_for_the_operation_is_not_failed() -> None:

@@ -3,8 +3,8 @@ what a phrase refers back to ("such a vaccine", "plans to receive one", "the int
 plan "during <study drug> treatment or within 5 months after its final dose" (during the study),
 sentences that only restate a live-vaccine exclusion, what an operation was for or is said to be
 ("other than for diagnosis", "primary", "under spinal anesthesia", kept in words beside it), an
-operation one is "undergoing" (done or scheduled) and a course one is "on" (now), examples given
-after an exception (excepted too), and "If …, they must …" (a requirement).
+operation one is "undergoing" (done or scheduled), examples given after an exception (excepted
+too), and "If …, they must …" (a requirement).
 """
 
 from __future__ import annotations
@@ -25,21 +25,18 @@ def studies_and_procedures(tokens: list[Token], text: str, vocab: Vocabulary) ->
     tokens = _said_of_an_operation(_for_diagnosis(_during_study_drug(tokens, text), text), text)
     tokens = _vaccines_restated(_examples_of_named(tokens), vocab)
     tokens = _day_one_of_treatment(_significant_injury(_unless_observational(tokens, text), text))
-    tokens = _on_a_course(_active_participation(_examples_of_the_excepted(tokens), vocab), vocab, text)
+    tokens = _active_participation(_examples_of_the_excepted(tokens), vocab)
     return _comma_before_then(tokens, text)
 
 
-# treatments that go on over time, which a patient is "on"
-_COURSES = ("dialysis", "mechanical_ventilation", "oxygen_therapy", "cpap", "ecmo", "parenteral_nutrition")
 _UNDERGOING = re.compile(r"(?i)undergoing")
-_ON = re.compile(r"(?i)\b(?:currently\s+)?(?:on|receiving)\s+(?:(?:an?|the)\s+)?$")
 
 
 def _undergoing(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
     """"Patients undergoing total knee arthroplasty": an operation that is being done, or is
-    scheduled (read as now only, it failed a patient whose operation is next week). Not a course
-    ("undergoing radiotherapy", "undergoing dialysis"), which goes on now, nor what is "currently
-    undergoing"."""
+    scheduled (read as now only, it failed a patient whose operation is next week). Not what is
+    not an operation ("undergoing radiotherapy", "undergoing dialysis"), which goes on now, nor
+    what is "currently undergoing"."""
     out: list[Token] = []
     for k, t in enumerate(tokens):
         named = k + 1
@@ -49,21 +46,6 @@ def _undergoing(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token
                 and named < len(tokens) and tokens[named].type == "PROC" and vocab.is_a(tokens[named].value, "surgery"):
             out.extend([t, token("OR", "or", t.end_pos, t.end_pos), retyped(t, "QUAL", "planned")])
             continue
-        out.append(t)
-    return out
-
-
-def _on_a_course(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]:
-    """"Patients on chronic dialysis or expected to need dialysis during the study", "receiving
-    dialysis": a course going on now (read bare, it was any dialysis ever, or took the plan's
-    window of the item after it)."""
-    out: list[Token] = []
-    for k, t in enumerate(tokens):
-        said = _ON.search(text, tokens[k - 1].end_pos if k else 0, t.start_pos) \
-            if t.type == "PROC" and any(vocab.is_a(t.value, c) for c in _COURSES) \
-            and not (k and tokens[k - 1].type == "QUAL") else None
-        if said is not None:
-            out.append(token("QUAL", "current", said.start(), said.end()))
         out.append(t)
     return out
 
