@@ -17,9 +17,9 @@ _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
 # What may say for how long contraception is to be used ("during the study and for at least 120
 # days after the last dose", "from screening until 90 days after the last dose of study drug", "for
 # up to 4 weeks after the study").
-_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "LE", "NUMBER", "TIMEUNIT",
-                            "AFTER", "BEFORE",
-                            "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO", "LASTING"})
+_PERIOD_TOKENS = frozenset({"DURING_TRIAL", "PERIOD_STATED", "AND", "OR", "ANDOR", "GE", "GT", "LE", "NUMBER",
+                            "TIMEUNIT", "AFTER", "BEFORE", "ANCHOR", "AT_ANCHOR", "WITHIN", "WITHIN_NEXT", "TO",
+                            "LASTING"})
 
 
 _PERIOD_WORDS = frozenset({"last", "final", "dose", "doses", "until", "from", "through", "throughout", "completion",
@@ -70,7 +70,8 @@ def contraception_said_again(tokens: list[Token]) -> list[Token]:
             if words[:1] == ["failure"] and types[rate:rate + 1] in (["LT"], ["LE"]) \
                     and types[rate + 1:rate + 3] == ["NUMBER", "UNIT"] \
                     and tokens[k + bracketed + rate + 2].value == "%" and words[rate + 3:rate + 4] == ["per"] \
-                    and types[rate + 4:rate + 5] == ["TIMEUNIT"] and (not bracketed or types[rate + 5:rate + 6] == ["RPAR"]):
+                    and types[rate + 4:rate + 5] == ["TIMEUNIT"] \
+                    and (not bracketed or types[rate + 5:rate + 6] == ["RPAR"]):
                 k += rate + 5 + 2 * bracketed  # "with a failure rate of < 1% per year": highly effective
                 continue
             if words[:1] in (["prevent"], ["avoid"]) and types[1:2] == ["PREGNANT"]:
@@ -927,18 +928,18 @@ def ages_by_word(tokens: list[Token]) -> list[Token]:
 
 
 def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
-    """The women who could conceive named apart from what is asked of them: as a heading
-    ("Women of childbearing potential: negative pregnancy test and contraception", its colon the
-    "then" of "For women of childbearing potential: …"), in a bracket that ends the sentence
-    ("Negative pregnancy test (women of childbearing potential only)", as "… in women of
-    childbearing potential" is written; "only" is dropped as after "(women only)"), after the men
-    ("Male participants able to father children and female participants of childbearing
-    potential must …": the women first, as the grammar reads two groups), or with a
-    definition and an exception ("Women of child-bearing potential, defined as all women
-    physiologically capable of becoming pregnant, unless they are using highly effective methods
-    of contraception": those not using it; "Sexually active males unless they use a condom …"
-    likewise, and "… and should not father a child in this period" is what the condom is for;
-    "… who are not using or not willing to use contraception": either way, not using it)."""
+    """The people who could conceive (or father a child) named apart from what is asked of them,
+    or in another order than the grammar's subject: see the three steps."""
+    return _headings_and_brackets(_groups_in_order(_defined_with_an_exception(tokens)))
+
+
+def _defined_with_an_exception(tokens: list[Token]) -> list[Token]:
+    """"Women of child-bearing potential, defined as all women physiologically capable of becoming
+    pregnant, unless they are using highly effective methods of contraception": those not using
+    it (what the words mean is the profile's childbearing potential); "Sexually active males
+    unless they use a condom …" likewise, and "… and should not father a child in this period" is
+    what the condom is for; "… who are not using or not willing to use contraception": either
+    way, not using it."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -947,55 +948,83 @@ def childbearing_said_apart(tokens: list[Token]) -> list[Token]:
                 and tokens[k + 1].type == "DETERMINED_BY":
             end = skip_over(tokens, k + 2, ("FEMALE", "WORD", "CBP"))
             if end > k + 2 and (end == len(tokens) or tokens[end].type in ("COMMA", "EXCEPT", "PERIOD", "SEMI")):
-                k = end + (end < len(tokens) and tokens[end].type == "COMMA")  # what the words mean
+                k = end + (end < len(tokens) and tokens[end].type == "COMMA")
                 continue
-        if t.type == "EXCEPT" and t.value.lower() == "unless" and any(x.type in ("CBP", "SUBGROUP") for x in out[-2:]) \
+        use = skip_over(tokens, k + 1, ("ABLE",))
+        if t.type == "EXCEPT" and t.value.lower() == "unless" and use < len(tokens) \
+                and tokens[use].type == "CONTRACEPTION" and out \
                 and out[-1].type in ("CBP", "SUBGROUP", "MALE", "FEMALE") \
-                and skip_over(tokens, k + 1, ("ABLE",)) < len(tokens) \
-                and tokens[skip_over(tokens, k + 1, ("ABLE",))].type == "CONTRACEPTION":
+                and any(x.type in ("CBP", "SUBGROUP") for x in out[-2:]):
             out.append(token("NEG", "not", t.start_pos, t.end_pos))
             k += 1
             continue
+        use = skip_over(tokens, k + 4, ("ABLE",))
         if t.type == "NEG" and [x.type for x in tokens[k + 1:k + 4]] == ["ABLE", "OR", "NEG"] \
-                and skip_over(tokens, k + 4, ("ABLE",)) < len(tokens) \
-                and tokens[skip_over(tokens, k + 4, ("ABLE",))].type == "CONTRACEPTION":
-            # "… who are not using or not willing to use contraception": either is not using it
+                and use < len(tokens) and tokens[use].type == "CONTRACEPTION":
             out.append(token("NEG", t.value, t.start_pos, tokens[k + 3].end_pos))
-            k = k + 4
+            k += 4
             continue
-        if t.type == "AND" and k + 2 < len(tokens) and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
-            said = skip_over(tokens, k + 1, ("MUST",))
-            if said + 1 < len(tokens) and tokens[said].type == "NEG" and _is_word(tokens[said + 1], *_FATHERING) \
-                    and (said + 2 == len(tokens) or tokens[said + 2].type in ("PERIOD", "SEMI")):
-                k = said + 2  # "… and should not father a child (in this period)"
-                continue
+        said = skip_over(tokens, k + 1, ("MUST",))
+        if t.type == "AND" and said + 1 < len(tokens) and tokens[said].type == "NEG" \
+                and _is_word(tokens[said + 1], *_FATHERING) \
+                and (said + 2 == len(tokens) or tokens[said + 2].type in ("PERIOD", "SEMI")) \
+                and any(x.type == "CONTRACEPTION" for x in out[_sentence_start(out):]):
+            k = said + 2  # "… and should not father a child (in this period)"
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _groups_in_order(tokens: list[Token]) -> list[Token]:
+    """Groups in the order the subject grammar reads them: "Male participants able to father
+    children and female participants of childbearing potential (and at risk for pregnancy) must
+    …", the women first (at risk for pregnancy: sexually active, with a man); "Fertile women",
+    the women first; "Women of childbearing potential who are sexually active (and) …", whom
+    among them first, as in "sexually active women of childbearing potential"."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
         opens = not out or out[-1].type in ("PERIOD", "SEMI")
         men = [x.type for x in tokens[k:k + 3]] == ["MALE", "SUBGROUP", "AND"]
         who = skip_over(tokens, k + 3, ("FEMALE",)) if men else k
         if opens and men and who < len(tokens) and tokens[who].type == "CBP":
-            # "Male participants able to father children and female participants of childbearing
-            # potential and at risk for pregnancy must …": the women first, as the grammar reads
-            # two groups; at risk for pregnancy, those sexually active (with a man)
             at_risk = [x.type for x in tokens[who + 1:who + 4]] == ["AND", "RISK", "PREGNANT"]
             end = who + 1 + 3 * at_risk
             if end < len(tokens) and tokens[end].type in ("MUST", "ABLE"):
                 out.append(token("FEMALE", "women", tokens[who].start_pos, tokens[who].start_pos))
                 if at_risk:
-                    out.append(token("SUBGROUP", "sexually_active", tokens[who + 2].start_pos, tokens[who + 3].end_pos))
+                    risk = tokens[who + 2]
+                    out.append(token("SUBGROUP", "sexually_active", risk.start_pos, tokens[who + 3].end_pos))
                 out.extend((tokens[who], tokens[k + 2], tokens[k], tokens[k + 1]))
                 k = end
                 continue
         if opens and t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "FEMALE":
-            out.extend((tokens[k + 1], t))  # "Fertile women …": the women first, as the grammar reads them
+            out.extend((tokens[k + 1], t))
             k += 2
             continue
         if t.type == "CBP" and k + 1 < len(tokens) and tokens[k + 1].type == "SUBGROUP" \
                 and tokens[k + 1].value == "sexually_active":
-            # "Women of childbearing potential who are sexually active (and) …": whom among them,
-            # named before them as in "sexually active women of childbearing potential"
             out.extend((tokens[k + 1], t))
             k += 2 + (k + 2 < len(tokens) and tokens[k + 2].type == "AND")
             continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _headings_and_brackets(tokens: list[Token]) -> list[Token]:
+    """The women who could conceive as a heading ("Women of childbearing potential: negative
+    pregnancy test and contraception", its colon the "then" of "For women of childbearing
+    potential: …"), or in a bracket that ends the sentence ("Negative pregnancy test (women of
+    childbearing potential only)", as "… in women of childbearing potential" is written; "only"
+    is dropped as after "(women only)")."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        opens = not out or out[-1].type in ("PERIOD", "SEMI")
         who = skip_over(tokens, k, ("FEMALE",))
         if opens and who < len(tokens) - 2 and tokens[who].type == "CBP" and tokens[who + 1].type == "COLON":
             out.extend(tokens[k:who + 1])
