@@ -87,6 +87,9 @@ READ = [
      "medication strong_cyp3a4_inhibitor [current] or medication warfarin [current]"),
     ("Prohibited medications: warfarin, heparin", "inclusion",
      "not (medication warfarin [current] or medication heparin [current])"),
+    # a contraindication spelled apart, or "for" the drug, as "contraindication to" is read
+    ("Contra indications for the use of omega-3 fatty acids", "exclusion", "medication omega3_fatty_acid [intolerant]"),
+    ("Contra-indication to aspirin", "exclusion", "medication aspirin [intolerant]"),
     # a steady, constant or unchanged dose is a stable one
     ("On a steady dose of metformin for at least 8 weeks", "inclusion", "medication metformin [stable] lasting >= 8 weeks"),
     ("On a constant dose of levothyroxine for at least 6 weeks prior to screening", "inclusion",
@@ -167,6 +170,8 @@ STAYS_FREE_TEXT = [
     ("Use of medications known to affect body weight, such as topiramate, within 3 months", "exclusion"),
     ("No use of medications known to alter or interact with reproductive hormones or insulin metabolism "
      "(e.g. thiazolidinediones, metformin)", "inclusion"),
+    # (a contraindication to a procedure is not read)
+    ("Contraindication for surgery", "exclusion"),
     # a heading that names no drugs, or a list that is not of drugs
     ("Prohibited: smoking, alcohol", "exclusion"),
     ("Prohibited medications: see protocol section 6", "exclusion"),
