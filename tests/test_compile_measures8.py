@@ -69,7 +69,7 @@ READ = [
     ("Heavy alcohol use (> 14 drinks per week)", "exclusion", "alcoholic_drinks_per_week > 14 /week"),
     ("Alcohol intake > 2 units/day", "exclusion", "alcohol_units_per_week > 2 /day"),
     ("Consumes more than 3 alcoholic drinks per day", "exclusion", "alcoholic_drinks_per_week > 3 /day"),
-    ("Consumption of more than 21 units of alcohol per week", "exclusion", "alcohol_units_per_week > 21"),
+    ("Consumption of more than 21 units of alcohol per week", "exclusion", "alcohol_units_per_week > 21 /week"),
     ("Alcohol abuse or alcohol consumption > 3 units per day", "exclusion",
      "condition alcohol_use_disorder or alcohol_units_per_week > 3 /day"),
 ]
@@ -162,13 +162,13 @@ def test_daily_use_of_no_such_drug_on_a_complete_list_passes() -> None:
 ])
 def test_alcohol_units_by_sex(sex: str, value: int, unit: str, expected: Truth) -> None:
     rule = _rule("Alcohol consumption > 21 units per week for men or > 14 units per week for women", "exclusion")
-    vitals = [{"name": "units of alcohol", "value": value, "unit": unit, "date": "2026-11-10"}]
+    vitals = [{"name": "alcohol units per week", "value": value, "unit": unit, "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", sex=sex, vitals=vitals).truth == expected
 
 
 def test_drinks_do_not_answer_for_units() -> None:
     # a drink (14 g in the US) is not a unit (8 g in the UK): 20 drinks a week may be more or less
-    vitals = [{"name": "alcoholic drinks", "value": 20, "unit": "/week", "date": "2026-11-10"}]
+    vitals = [{"name": "alcoholic drinks per week", "value": 20, "unit": "/week", "date": "2026-11-10"}]
     assert outcome("alcohol_units_per_week > 14 /week", "exclusion", vitals=vitals).truth is Truth.UNKNOWN
 
 

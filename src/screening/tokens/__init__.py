@@ -33,7 +33,7 @@ from .lexicon import (
     episode_concept, load_lexicon, normal_means_not_high, read_unit, split_pieces, token,
 )
 from .measures import (
-    WILLING, abbreviated_classes, alcohol_amounts, alternative_limits, caveats_after_the_value, condition_value_lists,
+    WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists,
     grade_phrases, history_amounts, level_words, limits_for_the_excepted, measure_wordings, measured_while,
     measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies, scale_of_the_value,
     shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
@@ -146,8 +146,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = general_heads(substances(tokens, text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
-    tokens = abbreviated_classes(alcohol_amounts(tokens, text), text)
-    tokens = in_context(cancer_stages(tokens, vocab, text), vocab, text)
+    tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
     tokens = numbered_siblings(durations(stable_drugs(tokens, text), text), vocab, text)
     tokens = kind_named_with_class(unless_words(tokens, vocab, text), vocab, text)
     tokens = organs_after_one_head(organs_sharing_a_name(tokens, vocab, text), vocab, text)

@@ -1,5 +1,5 @@
 """Drugs said otherwise than by name: by how they are sold (:func:`prescribed_or_not`, before the
-verbs of taking are read), and (:func:`drug_lists`) by how strong or how often, by what they do,
+verbs of taking are read), and (:func:`drug_lists`) by how strong, by what they do,
 by their target, as derivatives of another, with examples; a time said before the drugs it dates;
 whom a stable dose or a washout is asked of; a heading of drugs not allowed. What no record can
 settle stays in words beside the drugs (a CAVEAT saying which drugs, or a DRUG_WORDS item)."""
@@ -23,7 +23,7 @@ WHICH_DRUGS = "which drugs"
 def drug_lists(tokens: list[Token], text: str) -> list[Token]:
     """The passes on drugs said otherwise than by name; those that read a sentence from its
     start, or to its end, sentence by sentence."""
-    named = drugs_targeting(drugs_with_an_action(how_strong_or_often(tokens, text), text), text)
+    named = drugs_targeting(drugs_with_an_action(how_strong(tokens, text), text), text)
     out: list[Token] = []
     begin = 0
     for sentence, end in _sentences(named):
@@ -123,39 +123,30 @@ def drugs_targeting(tokens: list[Token], text: str) -> list[Token]:
     return tokens
 
 
-# "potent P-gp inhibitors", "strong opioids", "daily aspirin": how strong a drug of the class, or how
-# often taken — a class the vocabulary has in that strength ("strong CYP3A4 inhibitors") is read whole
-_STRENGTHS = frozenset({"potent", "strong", "moderate", "weak", "daily"})
-_AFTER_THE_DRUG = frozenset({"daily"})
-_TAKEN_DAILY = re.compile(r"(?i)\s*(?:use|treatment|therapy|intake)\s+(?:of|with)\s+(?:an?\s+|the\s+)?")
+# "potent P-gp inhibitors", "strong opioids": how strong a drug of the class — a class the
+# vocabulary has in that strength ("strong CYP3A4 inhibitors") is read whole. (How often a drug is
+# taken, "daily", is the qualifier `daily`, read from a course's note.)
+_STRENGTHS = frozenset({"potent", "strong", "moderate", "weak"})
 
 
-def how_strong_or_often(tokens: list[Token], text: str) -> list[Token]:
-    """"Concurrent use of potent P-gp inhibitors", "Daily use of aspirin", "aspirin daily": which
-    of the drugs, or how they are taken, no record says: the drug, with the words beside it (a
-    CAVEAT saying which drugs, over the same words), so that a patient without the drug is
-    decided and one with it waits."""
+def how_strong(tokens: list[Token], text: str) -> list[Token]:
+    """"Concurrent use of potent P-gp inhibitors", "Use of strong opioids": which of the drugs no
+    record says: the drug, with the words beside it (a CAVEAT saying which drugs, over the same
+    words), so that a patient without the drug is decided and one with it waits."""
     out = list(tokens)
     for k in range(len(out) - 1, -1, -1):
         if out[k].type != "MED":
             continue
         first = k
         while first and out[first - 1].type == "QUAL" and out[first - 1].value not in _STRENGTHS | {"current"}:
-            first -= 1  # ("daily oral corticosteroids")
+            first -= 1  # ("potent oral P-gp inhibitors")
         word = out[first - 1] if first else None
-        after = out[k + 1] if k + 1 < len(out) else None
-        if word is not None and (word.type in ("WORD", "QUAL") and word.value.lower() in _STRENGTHS) \
-                and (first < k or _SPACE_ONLY.fullmatch(text, word.end_pos, out[k].start_pos)
-                     or word.value.lower() == "daily" and _TAKEN_DAILY.fullmatch(text, word.end_pos, out[k].start_pos)):
-            start, end, gone = word.start_pos, out[k].end_pos, first - 1
-        elif after is not None and after.type == "WORD" and after.value.lower() in _AFTER_THE_DRUG \
-                and _SPACE_ONLY.fullmatch(text, out[k].end_pos, after.start_pos):
-            start, end, gone = out[k].start_pos, after.end_pos, k + 2  # (after the CAVEAT put in)
-        else:
+        if word is None or word.type not in ("WORD", "QUAL") or word.value.lower() not in _STRENGTHS \
+                or not (first < k or _SPACE_ONLY.fullmatch(text, word.end_pos, out[k].start_pos)):
             continue
-        drug = token("MED", out[k].value, start, end)
-        out[k:k + 1] = [drug, token("CAVEAT", WHICH_DRUGS, start, end)]
-        del out[gone]
+        start, end = word.start_pos, out[k].end_pos
+        out[k:k + 1] = [token("MED", out[k].value, start, end), token("CAVEAT", WHICH_DRUGS, start, end)]
+        del out[first - 1]
     return out
 
 

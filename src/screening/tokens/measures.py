@@ -10,7 +10,6 @@ from lark import Token
 
 from ..vocabulary import Concept, load_vocabulary
 from .lexicon import COMPARATORS, load_lexicon, retyped, token, words_of
-from .periods import period_after
 
 
 # A class value as written: a roman numeral, or a small number ("ASA 1-3").
@@ -1017,68 +1016,3 @@ def values_named_after(tokens: list[Token]) -> list[Token]:
             continue
         return out[:k] + out[end:j] + out[k:value_end] + out[value_end:end] + out[j:]
     return out
-
-
-# "Alcohol consumption > 21 units per week", "heavy drinking (> 14 drinks per week)": after a
-# condition of drinking alcohol, the amount a number counts is the measure of how much is drunk.
-_ALCOHOL_AMOUNTS = {"unit": "alcohol_units_per_week", "units": "alcohol_units_per_week",
-                    "drink": "alcoholic_drinks_per_week", "drinks": "alcoholic_drinks_per_week"}
-
-
-# Verbs of drinking before the amount ("consumes more than 3 alcoholic drinks"): the measure says them.
-_DRINKING = frozenset({"consumes", "consume", "consuming", "consumption", "drinks", "drinking", "intake"})
-
-
-def alcohol_amounts(tokens: list[Token], text: str) -> list[Token]:
-    """"Alcohol consumption > 21 units per week", "alcohol use > 2 units/day": "units" (or
-    "drinks") after a threshold and before a period, in a sentence about drinking alcohol (a
-    condition of alcohol use or a measure of it before), is the measure alcohol_units_per_week
-    (alcoholic_drinks_per_week) named before the threshold, the period its unit; a verb of
-    drinking right before the threshold is dropped. Said again for a second threshold ("> 21
-    units per week for men or > 14 units per week for women"), only the period is kept."""
-    vocab = load_vocabulary()
-    amounts = set(_ALCOHOL_AMOUNTS.values())
-    out: list[Token] = []
-    measured: str | None = None  # the amount the sentence has named so far
-    drinking = False  # the sentence so far is about drinking alcohol
-    k = 0
-    while k < len(tokens):
-        t = tokens[k]
-        if t.type in ("PERIOD", "SEMI"):
-            drinking, measured = False, None
-        elif t.type == "COND" and vocab.is_a(t.value, "alcohol_use") or t.type == "MEASURE" and t.value in amounts:
-            drinking = True
-        if t.type == "WORD" and t.value.lower() in _DRINKING:
-            j = k + 1 + (k + 1 < len(tokens) and tokens[k + 1].type == "OF")  # "consumption of"
-            if j + 2 < len(tokens) and (tokens[j].type == "MEASURE" and tokens[j].value in amounts
-                                        or tokens[j].type in COMPARATORS and tokens[j + 1].type == "NUMBER"
-                                        and tokens[j + 2].value.lower() in _ALCOHOL_AMOUNTS.keys() | amounts):
-                k = j
-                continue
-        threshold = drinking and len(out) >= 2 and out[-1].type == "NUMBER" and out[-2].type in COMPARATORS
-        amount, period = None, None
-        if threshold and t.type == "WORD" and t.value.lower() in _ALCOHOL_AMOUNTS:
-            amount, period = _ALCOHOL_AMOUNTS[t.value.lower()], period_after(tokens, k + 1, text)
-            end = k + 1 + (period[1] if period else 0)
-            unit_start = tokens[k + 1].start_pos if period else t.end_pos
-        elif threshold and t.type == "UNIT" and _PER_AMOUNT.fullmatch(t.value):
-            words, per = _PER_AMOUNT.fullmatch(t.value).groups()
-            amount, period, end, unit_start = _ALCOHOL_AMOUNTS[words.lower()], (f"/{per}", 1), k + 1, t.start_pos
-        if amount is not None and period is not None:
-            unit = token("UNIT", period[0], unit_start, tokens[end - 1].end_pos)
-            named = [] if amount == measured else [token("MEASURE", amount, t.start_pos, t.end_pos)]
-            # ("alcohol consumption > 14 units/week": the amount says the drinking)
-            plain = len(out) >= 3 and out[-3].type == "COND" and out[-3].value == "alcohol_use"
-            out[-2 - plain:] = [*named, *out[-2:], unit]
-            measured = amount
-            k = end
-            continue
-        if t.type == "MEASURE" and t.value in amounts:
-            measured = t.value
-        out.append(t)
-        k += 1
-    return out
-
-
-# A unit of alcohol written per a period as one word: "units/day", "drinks/week".
-_PER_AMOUNT = re.compile(r"(?i)(units?|drinks?)/(day|week|month)")
