@@ -98,6 +98,13 @@ READ = [
      "condition study_drug_hypersensitivity"),
     # a reaction as the example of an allergy says how it showed (anaphylaxis to peanuts was read too)
     ("Any known allergy to the study drug, such as anaphylaxis", "exclusion", "condition study_drug_hypersensitivity"),
+    # under an allergy to something, any condition named is how it showed: "urticaria" is not chronic
+    # urticaria (which excluded a patient with hives and no drug allergy); under allergy itself the
+    # examples are allergic diseases of their own
+    ("Drug allergy (e.g., anaphylaxis, urticaria)", "exclusion", "condition drug_allergy"),
+    ("History of drug allergy (such as anaphylaxis or urticaria)", "exclusion", "condition drug_allergy [history]"),
+    ("Allergic disease (e.g., asthma, eczema)", "exclusion",
+     "condition allergic_disease or condition asthma or condition eczema"),
     # how often a symptom comes, kept in words beside it; how long it has lasted read
     ("Pain on a daily basis for at least 6 months", "inclusion",
      'condition pain lasting >= 6 months and text "on a daily basis"'),

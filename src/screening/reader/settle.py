@@ -466,9 +466,12 @@ class Settling(Reading):
                     # "systemic", the example would reach a patient with athlete's foot
                     raise Unreadable("an example narrowed by words its reading would drop")
                 # "allergy to the study drug, such as anaphylaxis": a reaction under an allergy says how
-                # that allergy showed, not another one (anaphylaxis to peanuts is not meant)
-                shown = {c for _, c in named if self.vocab.is_a(p.concept, "allergic_disease")
-                         and self.vocab.is_a(c, "allergic_disease")}
+                # that allergy showed, not another one (anaphylaxis to peanuts is not meant); under an
+                # allergy to something, every condition named is how it showed ("drug allergy (e.g.,
+                # urticaria)" does not reach chronic urticaria)
+                allergy = self.vocab.is_a(p.concept, "allergic_disease")
+                shown = {c for terminal, c in named if allergy and (
+                    self.vocab.is_a(c, "allergic_disease") or terminal == "COND" and p.concept != "allergic_disease")}
                 extra = [self._entity_node(terminal, c, q, w, (), None, p.span, lasting=p.lasting, grade=p.grade)
                          for terminal, c in named if not self.vocab.is_a(c, p.concept) and c not in loose | shown
                          for q, w in zip(variants, windows)]
