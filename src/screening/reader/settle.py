@@ -543,6 +543,29 @@ class Settling(Reading):
             # "macular edema secondary to BRVO": a patient without either is decided; one with
             # both waits for a coordinator to say that one comes from the other
             node = AllOf(items=(node, *p.linked), span=p.span)
+        if p.features:
+            if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
+                    or p.excluding or p.including or p.requiring or p.alternative is not None or p.caveats \
+                    or p.unless or p.sites or p.linked or len(seq.parts) > 1:
+                # "cirrhosis with ascites or encephalopathy", "… within 3 months": whether the
+                # later item or the time is of the feature too the words do not tell
+                raise Unreadable("a feature of what is not one condition")
+            excluded = (self.kind == "exclusion") != p.negated
+            items: list[Rule] = [node]
+            for with_, feature, words in p.features:
+                if with_ != excluded:
+                    # "BRVO with macular edema" that a patient must have, "BRVO without
+                    # neovascularization" that would exclude: the feature's entry read as the
+                    # condition's can only let more patients through
+                    items.append(feature if with_ else Not(item=feature, span=feature.span))
+                elif with_:
+                    # … that would exclude: an entry of macular edema may come from another
+                    # disease, so a patient with both waits for a coordinator
+                    items.extend((feature, words))
+                else:
+                    # … that a patient must have: likewise, a patient with neovascularization waits
+                    items.append(AnyOf(items=(Not(item=feature, span=feature.span), words), span=feature.span))
+            node = AllOf(items=tuple(items), span=p.span)
         if p.sites:
             if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
                     or p.caveats or p.unless or _site_may_reach_back(p, seq):
