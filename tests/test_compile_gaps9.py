@@ -46,6 +46,13 @@ READ = [
      "medication methadone for (opioid_use_disorder)"),
     ("Use of systemic corticosteroids for the treatment of asthma", "exclusion",
      "medication corticosteroid [systemic] for (asthma)"),
+    # a manual named before a condition is how it was diagnosed, as "according to DSM-IV" is; the
+    # comma before it introduces nothing (it was read as "diabetes, as per DSM-IV", and the list lost)
+    ("Diabetes, DSM-IV substance dependence", "exclusion",
+     "condition diabetes_mellitus or condition substance_dependence"),
+    ("DSM-5 alcohol use disorder within the past 12 months", "exclusion",
+     "condition alcohol_use_disorder within 12 months before screening"),
+    ("Borderline personality disorder, as per ICD-11 criteria", "exclusion", "condition borderline_personality_disorder"),
 ]
 
 
@@ -64,6 +71,8 @@ STAYS_WORDS = [
     ("Diabetes with retinopathy within the past 6 months", "exclusion"),
     # a qualifier no condition carries
     ("Newly diagnosed intermittent claudication", "inclusion"),
+    # "chronic" does not narrow a general head: the list stays words rather than lose its comma
+    ("Chronic medical illness, DSM-IV substance dependence within the past month", "exclusion"),
 ]
 
 
