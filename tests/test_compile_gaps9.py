@@ -1,6 +1,6 @@
 """Round 9 grammar gaps: clauses whose every word was known but whose shape was not read — a
 condition "with" or "without" a feature of it, "neither … nor", a treatment "for the treatment
-of" a condition. Each construct read here, its near misses that must stay free text, and what
+of" a condition, "had no", a diagnostic manual named before a condition. Each construct read here, its near misses that must stay free text, and what
 the readings decide for made-up patients."""
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ READ = [
      "medication methadone for (opioid_use_disorder)"),
     ("Use of systemic corticosteroids for the treatment of asthma", "exclusion",
      "medication corticosteroid [systemic] for (asthma)"),
+    # "had no": the negation said after the verb of the past
+    ("Patients who had no prior chemotherapy", "inclusion", "not medication chemotherapy [history]"),
+    ("Patients who have had no prior systemic therapy for metastatic disease", "inclusion",
+     "not medication anticancer_therapy [history, systemic] for (metastatic_disease)"),
+    ("had no previous surgery", "exclusion", "not procedure surgery [history]"),
     # a manual named before a condition is how it was diagnosed, as "according to DSM-IV" is; the
     # comma before it introduces nothing (it was read as "diabetes, as per DSM-IV", and the list lost)
     ("Diabetes, DSM-IV substance dependence", "exclusion",
@@ -124,6 +129,14 @@ def test_neither_nor_fails_only_a_patient_with_one_of_them():
     rule = _rule("Neither pregnant nor breastfeeding", "inclusion")
     assert outcome(rule, "inclusion", sex="female", pregnant=False, breastfeeding=False).truth is Truth.TRUE
     assert outcome(rule, "inclusion", sex="female", pregnant=False, breastfeeding=True).truth is Truth.FALSE
+
+
+def test_had_no_fails_only_the_treated():
+    rule = _rule("Patients who had no prior chemotherapy", "inclusion")
+    treated = {"medications": [{"name": "docetaxel", "start": "2025-01-01", "end": "2025-04-01"}]}
+    assert outcome(rule, "inclusion", complete=["medications"], **treated).truth is Truth.FALSE
+    assert outcome(rule, "inclusion", complete=["medications"], medications=[]).truth is Truth.TRUE
+    assert outcome(rule, "inclusion").truth is Truth.UNKNOWN
 
 
 def test_a_drug_for_the_treatment_of_a_condition_asks_what_it_was_given_for():
