@@ -24,6 +24,9 @@ READ = [
      'condition infection [active] and condition fever and text "with fever"'),
     ("Presence of psychotic features with current depressive episode", "exclusion",
      'condition psychosis and condition depressive_episode [current] and text "with current depressive episode"'),
+    # … with more items joined by "and", which a patient must have: all of them either way
+    ("BVO with macular edema and reduced vision", "inclusion",
+     "(condition branch_retinal_vein_occlusion and condition macular_edema) and condition visual_impairment"),
     # … and without one: the other way round
     ("Major depressive disorder without psychotic features", "exclusion",
      "condition major_depressive_disorder and not condition psychosis"),
@@ -70,6 +73,8 @@ STAYS_WORDS = [
     # a feature followed by more items: of the condition too, or items of their own?
     ("Cirrhosis with ascites or encephalopathy", "exclusion"),
     ("BVO with macular edema and reduced vision", "exclusion"),
+    ("Cirrhosis with ascites or encephalopathy", "inclusion"),
+    ("BRVO without macular edema and glaucoma", "inclusion"),
     # a feature after a list: of the last item or of each?
     ("Hepatitis B or C with cirrhosis", "exclusion"),
     # a time after the feature: of the feature or of the condition?

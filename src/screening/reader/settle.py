@@ -544,13 +544,16 @@ class Settling(Reading):
             # both waits for a coordinator to say that one comes from the other
             node = AllOf(items=(node, *p.linked), span=p.span)
         if p.features:
+            excluded = (self.kind == "exclusion") != p.negated
             if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
                     or p.excluding or p.including or p.requiring or p.alternative is not None or p.caveats \
-                    or p.unless or p.sites or p.linked or len(seq.parts) > 1:
-                # "cirrhosis with ascites or encephalopathy", "… within 3 months": whether the
-                # later item or the time is of the feature too the words do not tell
+                    or p.unless or p.sites or p.linked or len(seq.parts) > 1 and (
+                        excluded or set(seq.seps) != {"and"} or not all(with_ for with_, _, _ in p.features)):
+                # "cirrhosis with ascites or encephalopathy", "hepatitis B or C with cirrhosis", "…
+                # within 3 months": whether another item or the time is of the feature too the words
+                # do not tell ("BVO with macular edema and reduced vision", which a patient must
+                # have, asks all three either way)
                 raise Unreadable("a feature of what is not one condition")
-            excluded = (self.kind == "exclusion") != p.negated
             items: list[Rule] = [node]
             for with_, feature, words in p.features:
                 if with_ != excluded:
