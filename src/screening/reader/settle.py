@@ -544,30 +544,28 @@ class Settling(Reading):
             # both waits for a coordinator to say that one comes from the other
             node = AllOf(items=(node, *p.linked), span=p.span)
         if p.features:
-            excluded = (self.kind == "exclusion") != p.negated
             if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
                     or p.excluding or p.including or p.requiring or p.alternative is not None or p.caveats \
-                    or p.unless or p.sites or p.linked or len(seq.parts) > 1 and (
-                        excluded or set(seq.seps) != {"and"} or not all(with_ for with_, _, _ in p.features)):
+                    or p.unless or p.sites or p.linked or len(seq.parts) > 1:
                 # "cirrhosis with ascites or encephalopathy", "hepatitis B or C with cirrhosis", "…
                 # within 3 months": whether another item or the time is of the feature too the words
-                # do not tell ("BVO with macular edema and reduced vision", which a patient must
-                # have, asks all three either way)
+                # do not tell
                 raise Unreadable("a feature of what is not one condition")
+            if (self.kind == "exclusion") == p.negated:
+                # what a patient must have: "major BVO without neovascularization", "major BVO with
+                # neovascularization", "BVO with macular edema" are often groups a record offers
+                # one of, each listed as an inclusion, which read as all required would fail all
+                raise Unreadable("a feature of what a patient must have")
             items: list[Rule] = [node]
             for with_, feature, words in p.features:
-                if with_ != excluded:
-                    # "BRVO with macular edema" that a patient must have, "BRVO without
-                    # neovascularization" that would exclude: the feature's entry read as the
-                    # condition's can only let more patients through
-                    items.append(feature if with_ else Not(item=feature, span=feature.span))
-                elif with_:
-                    # … that would exclude: an entry of macular edema may come from another
+                if with_:
+                    # "diabetes with retinopathy": an entry of retinopathy may come from another
                     # disease, so a patient with both waits for a coordinator
                     items.extend((feature, words))
                 else:
-                    # … that a patient must have: likewise, a patient with neovascularization waits
-                    items.append(AnyOf(items=(Not(item=feature, span=feature.span), words), span=feature.span))
+                    # "MDD without psychotic features": the feature's entry read as the
+                    # condition's can only exclude fewer
+                    items.append(Not(item=feature, span=feature.span))
             node = AllOf(items=tuple(items), span=p.span)
         if p.sites:
             if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
