@@ -111,12 +111,12 @@ STAYS_FREE_TEXT = [
     ("Newly diagnosed stage IV NSCLC", "exclusion"),
     # a site said once after a list: of the last item, or of each?
     ("Glaucoma or ocular hypertension in the study eye", "exclusion"),
-    # a cause of a limit, of one item of a list, or a list of causes; a bare "with" (the list may
-    # offer groups: "major BVO with neovascularization")
+    # a cause of a limit, of one item of a list, or a list of causes; a bare "with" that a patient
+    # must have (the list may offer groups: "major BVO with neovascularization")
     ("ALT > 3 x ULN due to liver metastases", "exclusion"),
     ("Heart failure related to cardiomyopathy or valvular disease", "exclusion"),
     ("Neutropenia or fever due to chemotherapy", "exclusion"),
-    ("Cirrhosis with ascites", "exclusion"),
+    ("Cirrhosis with ascites", "inclusion"),
     # a remission shorter than a time, or of a list
     ("Prior malignancy unless in remission for less than 5 years", "exclusion"),
     ("Malignancy in complete remission for less than 5 years", "exclusion"),

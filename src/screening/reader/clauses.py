@@ -184,6 +184,8 @@ class ClauseReading(Reading):
             part.any_eye.append(post[1])
         elif tag == "linked":
             part.linked.extend(post[1:])
+        elif tag == "feature":
+            part.features.append(post[1:])
         elif tag == "remission":
             if post[1] not in (">=", ">") or part.remission is not None:
                 raise Unreadable("a remission shorter than a time")  # "in remission for < 5 years"?

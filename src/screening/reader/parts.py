@@ -94,6 +94,8 @@ class Part:
     sites: list[Rule] = field(default_factory=list)  # "in the study eye": where a condition must be, in words
     any_eye: list[Rule] = field(default_factory=list)  # "in either eye": of one eye or the other, in words
     linked: list[Rule] = field(default_factory=list)  # "secondary to BRVO": what it comes from, and those words
+    # "BRVO without neovascularization": (with?, the condition, its words) it comes with or without
+    features: list[tuple[bool, Rule, Rule]] = field(default_factory=list)
     remission: TimeWindow | None = None  # "unless disease-free for ≥ 5 years": over for that long does not count
     unless: list[Rule] = field(default_factory=list)  # "(unless related to tumor)": words that lift a limit
     grade: GradeBound | None = None  # "grade ≥ 2 peripheral neuropathy": the CTCAE grades that count

@@ -199,6 +199,16 @@ class PostReading(Reading):
                          span=self.norm.span(link.start_pos, named.end_pos))
         return ("linked", node, words)
 
+    def feature(self, items):
+        """post: FEATURE QUAL* COND — "without neovascularization": a condition the one before
+        comes with or without, and the words that say so kept."""
+        said, named = items[0], items[-1]
+        quals = [t.value for t in items[1:-1]]
+        node = self._entity_node(named.type, named.value, quals, None, (), None, self._span(items[1:]))
+        words = FreeText(text=self.norm.text[said.start_pos:named.end_pos],
+                         span=self.norm.span(said.start_pos, named.end_pos))
+        return ("feature", said.value == "with", node, words)
+
     def cause_words(self, items):
         """post: CAUSE_WORDS — "(due to drug induced, autoimmune disease and viral hepatitis)": what
         the condition comes from, which the profile does not record, kept in words beside it."""

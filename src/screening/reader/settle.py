@@ -546,6 +546,30 @@ class Settling(Reading):
             # "macular edema secondary to BRVO": a patient without either is decided; one with
             # both waits for a coordinator to say that one comes from the other
             node = AllOf(items=(node, *p.linked), span=p.span)
+        if p.features:
+            if p.terminal != "COND" or p.node is not None or p.window is not None or p.lasting is not None \
+                    or p.excluding or p.including or p.requiring or p.alternative is not None or p.caveats \
+                    or p.unless or p.sites or p.linked or len(seq.parts) > 1:
+                # "cirrhosis with ascites or encephalopathy", "hepatitis B or C with cirrhosis", "…
+                # within 3 months": whether another item or the time is of the feature too the words
+                # do not tell
+                raise Unreadable("a feature of what is not one condition")
+            if (self.kind == "exclusion") == p.negated:
+                # what a patient must have: "major BVO without neovascularization", "major BVO with
+                # neovascularization", "BVO with macular edema" are often groups a record offers
+                # one of, each listed as an inclusion, which read as all required would fail all
+                raise Unreadable("a feature of what a patient must have")
+            items: list[Rule] = [node]
+            for with_, feature, words in p.features:
+                if with_:
+                    # "diabetes with retinopathy": an entry of retinopathy may come from another
+                    # disease, so a patient with both waits for a coordinator
+                    items.extend((feature, words))
+                else:
+                    # "MDD without psychotic features": the feature's entry read as the
+                    # condition's can only exclude fewer
+                    items.append(Not(item=feature, span=feature.span))
+            node = AllOf(items=tuple(items), span=p.span)
         if p.sites:
             if p.terminal not in ("COND", "PROC") or p.node is not None or p.excluding or p.alternative is not None \
                     or p.caveats or p.unless or _site_may_reach_back(p, seq):

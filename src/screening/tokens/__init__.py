@@ -39,6 +39,8 @@ from .measures import (
     shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
     unresolved_toxicity, values_at_an_anchor, within_range,
 )
+from .features import features_of_conditions
+from .negation import had_no
 from .drugs import WHICH_DRUGS, drug_lists, prescribed_or_not
 from .normalise import Normalised, normalise
 from .people import (
@@ -181,4 +183,5 @@ def tokenize(norm: Normalised) -> list[Token]:
     for settle_in_text in (last_dose_was, completed_before, sexed_statuses, snellen_fractions, measures_with, persistent_values,
                            windows_per_item):
         tokens = settle_in_text(tokens, text)
+    tokens = features_of_conditions(had_no(tokens, text), text)
     return class_lists_end(condition_value_lists(recovered_after_washout(washouts_joined_by_or(tokens))))

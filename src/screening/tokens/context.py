@@ -477,6 +477,11 @@ def in_context(tokens: list[Token], vocab: Vocabulary, text: str) -> list[Token]
         ntype = nxt.type if nxt is not None else None
         if t.type == "IF" and t.value.lower() == "for" and ptype in ("MED", "PROC") and _names_a_condition(tokens, k + 1):
             t = retyped(t, "LINK", "for")  # "chemotherapy for advanced NSCLC": what it was given for
+        elif t.type == "IF" and t.value.lower() == "for" and ptype in ("MED", "PROC") and ntype == "TREATMENT" \
+                and k + 2 < n and tokens[k + 2].type == "OF" and _names_a_condition(tokens, k + 3):
+            # "methadone for (the) treatment of opioid use disorder": the same, said in more words
+            t = token("LINK", "for", t.start_pos, tokens[k + 2].end_pos)
+            skip.update((k + 1, k + 2))
         if t.type == "PURPOSE" and ptype == "MED":
             # "steroids as an antiemetic": given for what an antiemetic is given for
             out.append(token("LINK", "for", t.start_pos, t.start_pos))

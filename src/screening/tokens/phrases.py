@@ -49,6 +49,10 @@ def _drop_at_least_one(out: list[Token]) -> None:
         del out[j - 2:j]
 
 
+# Classification words that name no standard of their own ("criteria for", "diagnostic classification")
+_NAMES_NO_STANDARD = re.compile(r"(criteria|classification|for|updated|by)$", re.IGNORECASE)
+
+
 def _drop_lead_in(out: list[Token]) -> None:
     while out and (out[-1].type in ("ABLE", "WORD") and out[-1].value.lower() in _LEAD_IN_WORDS
                    or out[-1].type in ("DETERMINED_BY", "TO", "OF")):
@@ -62,8 +66,8 @@ def _diagnosed_by(out: list[Token]) -> bool:
     long it has lasted may come between ("migraine for ≥ 12 months according to ICHD-3")."""
     lead = list(out)
     _drop_lead_in(lead)
-    if len(lead) == len(out):
-        return False
+    if len(lead) == len(out) or out[-1].type == "COMMA":
+        return False  # (a comma alone introduces nothing: "diabetes, DSM-IV substance dependence")
     if len(lead) >= 6 and [t.type for t in lead[-2:]] == ["BEFORE", "ANCHOR"]:
         lead = lead[:-2]  # "… for at least 12 months prior to screening according to ICHD-3"
     if len(lead) >= 4 and lead[-3].type in COMPARATORS and [t.type for t in lead[-2:]] == ["NUMBER", "TIMEUNIT"]:
@@ -170,6 +174,9 @@ def settle_phrases(tokens: list[Token], text: str) -> list[Token]:
             # "major depressive disorder according to DSM-5 (criteria)": how it was diagnosed
             _drop_lead_in(out)
             skip_to = next((j for j in range(k + 1, len(tokens)) if tokens[j].type != "CLASSIFICATION"), len(tokens))
+        elif t.type == "CLASSIFICATION" and ntype == "COND" and ptype not in ("CLASSIFIED", "CLASSIFICATION") \
+                and not _NAMES_NO_STANDARD.search(t.value):
+            pass  # "DSM-IV substance dependence": diagnosed by that manual, as "according to DSM-IV" is
         elif t.type == "WORD" and _VERSION.match(t.value) and len(out) >= 2 and ptype == "RPAR" \
                 and out[-2].type == "LPAR":
             pass  # "(RECIST) v1.1": the version of the standard just dropped
