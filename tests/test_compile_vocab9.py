@@ -53,6 +53,12 @@ VOCAB = load_vocabulary()
     ("History of immune-related hypophysitis", "exclusion", "condition immune_related_hypophysitis [history]"),
     ("Paraneoplastic syndrome", "exclusion", "condition paraneoplastic_syndrome"),
     ("Prior cardiotoxicity", "exclusion", "condition cardiotoxicity [history]"),
+    ("Fear of needles", "exclusion", "condition needle_phobia"),
+    ("History of traumatic arthritis", "exclusion", "condition post_traumatic_osteoarthritis [history]"),
+    # metal in the body, which an MRI may move or heat
+    ("Metal fragments in the eyes", "exclusion", "condition intraocular_metallic_foreign_body"),
+    ("Shrapnel", "exclusion", "condition retained_metal_fragments"),
+    ("Metal implants", "exclusion", "procedure metal_implant"),
     # procedures
     ("Prior total shoulder arthroplasty", "exclusion", "procedure shoulder_replacement [history]"),
     ("Platelet-rich plasma injection within 6 months", "exclusion",
@@ -71,6 +77,11 @@ def test_read(text, kind, rule):
     ("Prior participation in an MDMA-assisted therapy trial", "exclusion"),
     # "mental and intellectual disorders": "and" shares the head, which is not read yet
     ("Mental and intellectual disorders", "exclusion"),
+    # a ferromagnetic implant is some metal implants only
+    ("Ferromagnetic implants", "exclusion"),
+    # what a joint replacement is for in device records takes in more than osteoarthritis and
+    # avascular necrosis (dysplasia, Perthes disease, fractures): not a class the vocabulary can close
+    ("Patient has a diagnosis of Non-Inflammatory Degenerative Joint Disease (NIDJD)", "inclusion"),
 ])
 def test_stays_words(text, kind):
     assert to_text(compile_criterion(text, kind).rule).startswith("text ")
@@ -129,3 +140,10 @@ def test_a_shoulder_replacement_is_a_joint_replacement_and_arthroscopy_is_not_on
     replaced = {"procedures": [{"name": "reverse total shoulder arthroplasty", "date": "2024-03-01"}]}
     assert outcome(rule, "exclusion", **replaced).truth is Truth.TRUE
     assert outcome("procedure joint_replacement [history]", "exclusion", **replaced).truth is Truth.TRUE
+
+
+def test_a_needle_phobia_is_a_specific_phobia_and_claustrophobia_is_not_one():
+    said = {"conditions": [{"name": "trypanophobia", "onset": "2010-01-01"}]}
+    assert outcome("condition specific_phobia", "exclusion", **said).truth is Truth.TRUE
+    closed = {"conditions": [{"name": "claustrophobia", "onset": "2010-01-01"}], "complete": ["conditions"]}
+    assert outcome("condition needle_phobia", "exclusion", **closed).truth is Truth.FALSE
