@@ -41,13 +41,20 @@ VOCAB = load_vocabulary()
      "medication sulfonamide [allergic] or medication local_anesthetic [allergic]"),
     ("Use of barbiturates within 30 days", "exclusion", "medication barbiturate within 30 days before screening"),
     ("Known allergy to gadolinium", "exclusion", "medication gadolinium_contrast [allergic]"),
+    ("Previous treatment with gonadotropins", "exclusion", "medication gonadotropin [history]"),
     # street drugs: using one is recreational use, not by itself a use disorder
     ("Use of cocaine", "exclusion", "condition cocaine_use"),
     ("Methamphetamine use within 6 months", "exclusion",
      "condition methamphetamine_use within 6 months before screening"),
     ("Use of ecstasy", "exclusion", "condition mdma_use"),
     ("Use of psilocybin in the past year", "exclusion", "condition psilocybin_use within 1 years before screening"),
+    ("Use of hallucinogens within 6 months", "exclusion",
+     "condition hallucinogen_use within 6 months before screening"),
     # conditions
+    ("MRSA colonization", "exclusion", "condition mrsa_colonization"),
+    ("Stuttering", "exclusion", "condition stuttering"),
+    ("Global developmental delay", "exclusion", "condition global_developmental_delay"),
+    ("History of Japanese encephalitis", "exclusion", "condition japanese_encephalitis [history]"),
     ("History of VOD", "exclusion", "condition sinusoidal_obstruction_syndrome [history]"),
     ("History of hypophysitis", "exclusion", "condition hypophysitis [history]"),
     ("History of immune-related hypophysitis", "exclusion", "condition immune_related_hypophysitis [history]"),
@@ -77,6 +84,8 @@ def test_read(text, kind, rule):
     ("Prior participation in an MDMA-assisted therapy trial", "exclusion"),
     # "mental and intellectual disorders": "and" shares the head, which is not read yet
     ("Mental and intellectual disorders", "exclusion"),
+    # a psychedelic given as a treatment under study is not recreational use
+    ("History of psychedelic-assisted therapy", "exclusion"),
     # a ferromagnetic implant is some metal implants only
     ("Ferromagnetic implants", "exclusion"),
     # what a joint replacement is for in device records takes in more than osteoarthritis and
@@ -147,3 +156,21 @@ def test_a_needle_phobia_is_a_specific_phobia_and_claustrophobia_is_not_one():
     assert outcome("condition specific_phobia", "exclusion", **said).truth is Truth.TRUE
     closed = {"conditions": [{"name": "claustrophobia", "onset": "2010-01-01"}], "complete": ["conditions"]}
     assert outcome("condition needle_phobia", "exclusion", **closed).truth is Truth.FALSE
+
+
+def test_carrying_mrsa_is_not_an_infection_nor_a_gonadotropin_a_gnrh_analogue():
+    carrier = {"conditions": [{"name": "MRSA carrier", "onset": "2024-01-01"}], "complete": ["conditions"]}
+    assert outcome("condition infection [active]", "exclusion", **carrier).truth is Truth.FALSE
+    assert outcome("condition mrsa_infection", "exclusion", **carrier).truth is Truth.FALSE
+    leuprolide = {"medications": [{"name": "leuprolide", "start": "2025-01-01", "end": "2025-06-01"}],
+                  "complete": ["medications"]}
+    assert outcome("medication gonadotropin [history]", "exclusion", **leuprolide).truth is Truth.FALSE
+    menopur = {"medications": [{"name": "Menopur", "start": "2025-01-01", "end": "2025-02-01"}]}
+    assert outcome("medication gonadotropin [history]", "exclusion", **menopur).truth is Truth.TRUE
+
+
+def test_stuttering_after_a_stroke_is_no_neurodevelopmental_disorder():
+    said = {"conditions": [{"name": "stuttering", "onset": "2024-01-01"}], "complete": ["conditions"]}
+    assert outcome("condition neurodevelopmental_disorder", "exclusion", **said).truth is not Truth.TRUE
+    said = {"conditions": [{"name": "developmental stuttering", "onset": "2001-01-01"}]}
+    assert outcome("condition neurodevelopmental_disorder", "exclusion", **said).truth is Truth.TRUE
