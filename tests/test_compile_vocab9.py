@@ -42,6 +42,13 @@ VOCAB = load_vocabulary()
     ("Use of barbiturates within 30 days", "exclusion", "medication barbiturate within 30 days before screening"),
     ("Known allergy to gadolinium", "exclusion", "medication gadolinium_contrast [allergic]"),
     ("Previous treatment with gonadotropins", "exclusion", "medication gonadotropin [history]"),
+    ("Prior anti-IL-5 therapy", "exclusion", "medication il5_inhibitor [history]"),
+    ("Prior treatment with anti-IL-5 or anti-IL-5R biologics", "exclusion",
+     "medication il5_inhibitor [history] or medication il5r_inhibitor [history]"),
+    ("Anti-IL-13 antibody within 6 months", "exclusion", "medication il13_inhibitor within 6 months before screening"),
+    ("Prior anti-HER2 treatment", "exclusion", "medication her2_targeted_therapy [history]"),
+    ("Prior anti-amyloid therapies", "exclusion", "medication anti_amyloid_antibody [history]"),
+    ("Antiobesity drugs within 3 months", "exclusion", "medication antiobesity_drug within 3 months before screening"),
     # street drugs: using one is recreational use, not by itself a use disorder
     ("Use of cocaine", "exclusion", "condition cocaine_use"),
     ("Methamphetamine use within 6 months", "exclusion",
@@ -174,3 +181,12 @@ def test_stuttering_after_a_stroke_is_no_neurodevelopmental_disorder():
     assert outcome("condition neurodevelopmental_disorder", "exclusion", **said).truth is not Truth.TRUE
     said = {"conditions": [{"name": "developmental stuttering", "onset": "2001-01-01"}]}
     assert outcome("condition neurodevelopmental_disorder", "exclusion", **said).truth is Truth.TRUE
+
+
+def test_an_il5_antibody_is_not_the_il5_receptor_one():
+    benralizumab = {"medications": [{"name": "Fasenra", "start": "2025-01-01", "end": "2025-06-01"}],
+                    "complete": ["medications"]}
+    assert outcome("medication il5_inhibitor [history]", "exclusion", **benralizumab).truth is Truth.FALSE
+    assert outcome("medication il5r_inhibitor [history]", "exclusion", **benralizumab).truth is Truth.TRUE
+    mepolizumab = {"medications": [{"name": "Nucala", "start": "2025-01-01", "end": "2025-06-01"}]}
+    assert outcome("medication il5_inhibitor [history]", "exclusion", **mepolizumab).truth is Truth.TRUE
