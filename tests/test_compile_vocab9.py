@@ -49,6 +49,14 @@ VOCAB = load_vocabulary()
     ("Prior anti-HER2 treatment", "exclusion", "medication her2_targeted_therapy [history]"),
     ("Prior anti-amyloid therapies", "exclusion", "medication anti_amyloid_antibody [history]"),
     ("Antiobesity drugs within 3 months", "exclusion", "medication antiobesity_drug within 3 months before screening"),
+    ("Sedating antihistamines within 7 days", "exclusion",
+     "medication first_generation_antihistamine within 7 days before screening"),
+    ("Prior antisense oligonucleotide therapy", "exclusion", "medication antisense_oligonucleotide [history]"),
+    ("Prior treatment with an siRNA", "exclusion", "medication sirna_therapy [history]"),
+    # BCG into the bladder is no vaccination, and no chemotherapy
+    ("Prior intravesical BCG therapy", "exclusion", "medication intravesical_bcg [history]"),
+    ("Prior intravesical chemotherapy", "exclusion", "medication intravesical_chemotherapy [history]"),
+    ("Prior BCG vaccination", "exclusion", "vaccination bcg_vaccine [history]"),
     # street drugs: using one is recreational use, not by itself a use disorder
     ("Use of cocaine", "exclusion", "condition cocaine_use"),
     ("Methamphetamine use within 6 months", "exclusion",
@@ -93,6 +101,8 @@ def test_read(text, kind, rule):
     ("Mental and intellectual disorders", "exclusion"),
     # a psychedelic given as a treatment under study is not recreational use
     ("History of psychedelic-assisted therapy", "exclusion"),
+    # the antistreptolysin O titre
+    ("ASO titer > 200", "exclusion"),
     # a ferromagnetic implant is some metal implants only
     ("Ferromagnetic implants", "exclusion"),
     # what a joint replacement is for in device records takes in more than osteoarthritis and
@@ -190,3 +200,12 @@ def test_an_il5_antibody_is_not_the_il5_receptor_one():
     assert outcome("medication il5r_inhibitor [history]", "exclusion", **benralizumab).truth is Truth.TRUE
     mepolizumab = {"medications": [{"name": "Nucala", "start": "2025-01-01", "end": "2025-06-01"}]}
     assert outcome("medication il5_inhibitor [history]", "exclusion", **mepolizumab).truth is Truth.TRUE
+
+
+def test_bcg_in_the_bladder_is_an_intravesical_therapy_not_chemotherapy():
+    bcg = {"medications": [{"name": "BCG instillations", "start": "2025-01-01", "end": "2025-06-01"}],
+           "complete": ["medications"]}
+    assert outcome("medication intravesical_therapy [history]", "exclusion", **bcg).truth is Truth.TRUE
+    assert outcome("medication intravesical_chemotherapy [history]", "exclusion", **bcg).truth is Truth.FALSE
+    # nor an immunotherapy of the checkpoint kind, which "prior immunotherapy" may mean
+    assert outcome("medication cancer_immunotherapy [history]", "exclusion", **bcg).truth is Truth.FALSE
