@@ -81,7 +81,11 @@ VOCAB = load_vocabulary()
     ("Metal fragments in the eyes", "exclusion", "condition intraocular_metallic_foreign_body"),
     ("Shrapnel", "exclusion", "condition retained_metal_fragments"),
     ("Metal implants", "exclusion", "procedure metal_implant"),
+    ("Prior samarium-153 or strontium-89", "exclusion",
+     "medication samarium_153 [history] or medication strontium_89 [history]"),
     # procedures
+    ("Prior total laryngectomy", "exclusion", "procedure laryngectomy [history]"),
+    ("Prior HIPEC", "exclusion", "procedure hipec [history]"),
     ("Prior total shoulder arthroplasty", "exclusion", "procedure shoulder_replacement [history]"),
     ("Platelet-rich plasma injection within 6 months", "exclusion",
      "procedure platelet_rich_plasma_injection within 6 months before screening"),
