@@ -70,6 +70,8 @@ VOCAB = load_vocabulary()
     ("Stuttering", "exclusion", "condition stuttering"),
     ("Global developmental delay", "exclusion", "condition global_developmental_delay"),
     ("History of Japanese encephalitis", "exclusion", "condition japanese_encephalitis [history]"),
+    ("History of ARIA-E", "exclusion", "condition aria_e [history]"),
+    ("Superficial siderosis", "exclusion", "condition superficial_siderosis"),
     ("History of VOD", "exclusion", "condition sinusoidal_obstruction_syndrome [history]"),
     ("History of hypophysitis", "exclusion", "condition hypophysitis [history]"),
     ("History of immune-related hypophysitis", "exclusion", "condition immune_related_hypophysitis [history]"),
@@ -105,6 +107,9 @@ def test_read(text, kind, rule):
     ("Mental and intellectual disorders", "exclusion"),
     # a psychedelic given as a treatment under study is not recreational use
     ("History of psychedelic-assisted therapy", "exclusion"),
+    # a count of areas or of microbleeds on an MRI, which a problem list does not keep
+    ("More than 1 area of superficial siderosis", "exclusion"),
+    ("More than 4 cerebral microhemorrhages", "exclusion"),
     # the antistreptolysin O titre
     ("ASO titer > 200", "exclusion"),
     # a ferromagnetic implant is some metal implants only
