@@ -97,8 +97,6 @@ def test_corpus_constructs(text, kind, rule):
     ("Blood pressure > 140 mmHg", "exclusion"),
     # a parenthesis that is not the unit again
     ("QTc > 450 ms (mg)", "exclusion"),
-    # "learning disability" is an intellectual disability in British usage, a learning disorder in American
-    ("Comorbid psychosis or learning disability", "exclusion"),
     # the bleeding and perforation of the upper GI tract, not any
     ("History of upper GI ulceration, bleeding or perforation", "exclusion"),
     # "poor" recovery says how much, not none
