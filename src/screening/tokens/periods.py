@@ -73,6 +73,43 @@ def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+# "at least 6 months since (the) diagnosis of X", "… from diagnosis": the words between the time and
+# "diagnosis" when "since" did not become a token of its own
+_FROM_DIAGNOSIS = re.compile(r"(?i)^\s*(?:since|from)(?:\s+(?:the|their|initial|first))?\s*$")
+
+
+def since_diagnosis(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 6 months since diagnosis of type 2 diabetes", "RA, with more than 1 year since
+    diagnosis": the disease diagnosed at least that long before now, written as :func:`diagnosed_long_ago` reads it ("RA diagnosed > 1 year before").
+    Only "at least" or "more than"; not of a cancer, whose recorded course may have ended (in
+    remission) long before now, so that how long it lasted is not the time since its diagnosis."""
+    vocab = load_vocabulary()
+    for k in range(len(tokens) - 3):
+        cmp, num, unit = tokens[k:k + 3]
+        if cmp.type not in ("GE", "GT") or (num.type, unit.type) != ("NUMBER", "TIMEUNIT"):
+            continue
+        d = k + 3
+        if tokens[d].type == "BEFORE" and tokens[d].value == "since":
+            d += 1
+        elif not _FROM_DIAGNOSIS.match(text[unit.end_pos:tokens[d].start_pos]):
+            continue
+        if d >= len(tokens) or tokens[d].type != "QUAL" or tokens[d].value != "diagnosed":
+            continue
+        after = d + 1 < len(tokens) and tokens[d + 1].type == "COND"
+        first = k - 1 - (k >= 2 and tokens[k - 1].type == "COMMA")
+        if after:
+            disease, start, end = tokens[d + 1], k, d + 2
+        elif first >= 0 and tokens[first].type == "COND":
+            disease, start, end = tokens[first], first, d + 1
+        else:
+            continue
+        if vocab.is_event(disease.value) or vocab.is_a(disease.value, "malignancy"):
+            return tokens
+        since = token("BEFORE", "since", unit.end_pos, unit.end_pos)
+        return [*tokens[:start], disease, tokens[d], cmp, num, unit, since, *tokens[end:]]
+    return tokens
+
+
 WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
 
 
@@ -280,10 +317,33 @@ def _comparator_first(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_DURATION_OF = re.compile(r"(?i)^duration\s+of$")
+
+
+# What may end the clause after "duration of X ≥ 6 months" (a window or anchor after it would
+# make the time something else)
+_CLAUSE_ENDS = frozenset({"PERIOD", "SEMI", "COMMA", "AND", "RPAR"})
+
+
+def _duration_of_first(tokens: list[Token], text: str) -> list[Token]:
+    """"Duration of type 2 diabetes ≥ 5 years", "duration of RA of at least 6 months": the
+    duration named before the disease, written as the disease first ("… of ≥ 5 years' duration")."""
+    out = list(tokens)
+    for k in range(len(out) - 4):
+        lasting, named, cmp, num, unit = out[k:k + 5]
+        end = k + 5
+        if lasting.type == "LASTING" and _DURATION_OF.match(text[lasting.start_pos:lasting.end_pos]) \
+                and named.type in ("COND", "MED") and cmp.type in COMPARATORS \
+                and (num.type, unit.type) == ("NUMBER", "TIMEUNIT") \
+                and (end == len(out) or out[end].type in _CLAUSE_ENDS):
+            out[k:k + 2] = [named, lasting]
+    return out
+
+
 def durations(tokens: list[Token], text: str) -> list[Token]:
     """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
     how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
-    tokens = _comparator_first(tokens, text)
+    tokens = _duration_of_first(_comparator_first(tokens, text), text)
     out: list[Token] = []
     k = 0
     while k < len(tokens):
