@@ -1,4 +1,5 @@
-"""Round 9 time: how long a disease has gone on said before it ("duration of type 2 diabetes ≥ 5
+"""Round 9 time: calendar days ("knee replacement between 2015 and 2020", "diagnosed with breast
+cancer between January 2010 and December 2020"); how long a disease has gone on said before it ("duration of type 2 diabetes ≥ 5
 years"), by its symptoms ("knee osteoarthritis with symptom duration of at least 3 months") or as
 the time since its diagnosis ("at least 6 months since diagnosis of type 2 diabetes").
 Each construct read here, its near misses that must stay free text, and what the readings decide
@@ -9,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from made_up import outcome
-from screening.compile import compile_criterion
+from screening.compile import compile_criterion, parse_rule
 from screening.logic import Truth
 from screening.printer import to_text
 
@@ -38,6 +39,20 @@ READ = [
      "condition rheumatoid_arthritis lasting > 1 years"),
     ("At least 6 months since diagnosis of type 2 diabetes and HbA1c > 7%", "inclusion",
      "condition type_2_diabetes lasting >= 6 months and hba1c > 7 %"),
+    # calendar days: the first of the first month (or January) to the last of the last (or December)
+    ("Inguinal hernia repair from June 1996-June 2011", "inclusion",
+     "procedure inguinal_hernia_repair between 1996-06-01 and 2011-06-30"),
+    ("Underwent total knee arthroplasty between 2015 and 2020", "inclusion",
+     "procedure knee_replacement between 2015-01-01 and 2020-12-31"),
+    ("Patients treated with metformin from January 2019 to March 2020", "inclusion",
+     "medication metformin between 2019-01-01 and 2020-03-31"),
+    ("Hospitalized for COVID-19 between March 2020 and May 2021", "inclusion",
+     "condition covid_19 [hospitalized] between 2020-03-01 and 2021-05-31"),
+    # a diagnosis or a start said: the start falls in the days
+    ("Patients diagnosed with breast cancer between January 2010 and December 2020", "inclusion",
+     "condition breast_cancer started between 2010-01-01 and 2020-12-31"),
+    ("Nivolumab treatment initiated between 2015 and 2020", "inclusion",
+     "medication nivolumab started between 2015-01-01 and 2020-12-31"),
 ]
 
 
@@ -58,6 +73,11 @@ STAYS_WORDS = [
     ("At least 6 months after diagnosis of type 2 diabetes", "inclusion"),
     ("At least 6 months since diagnosis of type 2 diabetes prior to screening", "inclusion"),
     ("Less than 5 years since diagnosis of type 1 diabetes", "exclusion"),
+    # days said after a list may be the whole list's; with another window; in the wrong order; a
+    # range of values, not of days
+    ("Surgery or radiotherapy between 2015 and 2020", "exclusion"),
+    ("Stroke within 6 months between 2015 and 2020", "exclusion"),
+    ("Knee replacement from 2020 to 2015", "inclusion"),
     # an episode's length is not the disorder's: recurrent depression since 2010 may be in a new episode
     ("Current MDD episode > 2 years", "exclusion"),
     ("Presence of psychotic features with current depressive episode", "exclusion"),
@@ -94,3 +114,49 @@ def test_time_since_diagnosis_is_counted_from_the_onset():
         diabetes = {"conditions": [{"name": "type 2 diabetes", "onset": onset}]}
         assert outcome(rule, "inclusion", complete=["conditions"], **diabetes).truth is truth
     assert outcome(rule, "inclusion", conditions=[{"name": "type 2 diabetes"}]).truth is Truth.UNKNOWN
+
+
+def test_a_range_of_values_is_not_one_of_days():
+    assert to_text(compile_criterion("Platelets between 1900 and 2000 /mm3", "inclusion").rule) \
+        == "platelets >= 1900 /mm3 and platelets <= 2000 /mm3"
+
+
+@pytest.mark.parametrize("rule", [
+    "procedure inguinal_hernia_repair between 1996-06-01 and 2011-06-30",
+    "condition breast_cancer started between 2010-01-01 and 2020-12-31",
+    "not medication nivolumab [current] started between 2015-01-01 and 2020-12-31",
+])
+def test_calendar_days_read_back(rule):
+    assert to_text(parse_rule(rule)) == rule
+
+
+def test_a_procedure_in_the_days():
+    rule = "procedure inguinal_hernia_repair between 1996-06-01 and 2011-06-30"
+    for day, truth in (("2000-01-01", Truth.TRUE), ("2011-06-30", Truth.TRUE), ("2011-07-01", Truth.FALSE),
+                       ("1996-05-31", Truth.FALSE)):
+        repair = {"procedures": [{"name": "inguinal hernia repair", "date": day}]}
+        assert outcome(rule, "inclusion", complete=["procedures"], **repair).truth is truth
+    undated = {"procedures": [{"name": "inguinal hernia repair"}]}
+    assert outcome(rule, "inclusion", **undated).truth is Truth.UNKNOWN
+
+
+def test_a_diagnosis_in_the_days_is_its_onset():
+    rule = to_text(compile_criterion("Patients diagnosed with breast cancer between January 2010 and December 2020",
+                                     "inclusion").rule)
+    since_2005 = {"conditions": [{"name": "breast cancer", "onset": "2005-03-01"}]}
+    assert outcome(rule, "inclusion", complete=["conditions"], **since_2005).truth is Truth.FALSE
+    in_2015 = {"conditions": [{"name": "breast cancer", "onset": "2015-03-01", "end": "2016-01-01"}]}
+    assert outcome(rule, "inclusion", complete=["conditions"], **in_2015).truth is Truth.TRUE
+    assert outcome(rule, "inclusion", conditions=[{"name": "breast cancer"}]).truth is Truth.UNKNOWN
+
+
+def test_a_course_that_touched_the_days_counts_in_an_exclusion():
+    rule = "medication metformin between 2019-01-01 and 2020-03-31"
+    since_2015 = {"medications": [{"name": "metformin", "start": "2015-01-01"}]}
+    assert outcome(rule, "exclusion", complete=["medications"], **since_2015).truth is Truth.TRUE
+    ended_2018 = {"medications": [{"name": "metformin", "start": "2015-01-01", "end": "2018-06-01"}]}
+    assert outcome(rule, "exclusion", complete=["medications"], **ended_2018).truth is Truth.FALSE
+    started_2021 = {"medications": [{"name": "metformin", "start": "2021-01-01"}]}
+    assert outcome(rule, "exclusion", complete=["medications"], **started_2021).truth is Truth.FALSE
+    no_start = {"medications": [{"name": "metformin", "end": "2022-01-01"}]}
+    assert outcome(rule, "exclusion", complete=["medications"], **no_start).truth is Truth.UNKNOWN

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 
 from ..logic import Truth, all_of, any_of
 from ..nodes import (
-    Comparison, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
+    Comparison, DateRange, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
     TookMedication, Vaccinated,
 )
 from ..patient import Patient
 from ..printer import number
 from ..units import UnitError, parse_unit, ureg
 from .core import Context, Evidence, Outcome, RECENT_EVENT_DAYS, SURELY_RECENT_DAYS, matches
-from .dates import shift, window_start, window_words
+from .dates import dated_words, shift, window_start, window_words
 from .measures import COMPARE, OP_WORDS, latest_reading, where
 
 
@@ -312,6 +312,20 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     return Truth.TRUE
 
 
+def _in_dates(first: date | None, last: date | None, dated: DateRange, ctx: Context) -> Truth:
+    """Whether something that ran from ``first`` to ``last`` (None: ongoing) started in the
+    calendar days (``started``) or touched them."""
+    if dated.started:
+        return Truth.UNKNOWN if first is None else Truth.of(dated.first <= first <= dated.last)
+    end = last if last is not None else ctx.as_of
+    if end < dated.first or first is not None and first > dated.last:
+        return Truth.FALSE
+    if first is None:
+        # going on at ``last``, in the days: it touched them; from when, or whether at all, not said
+        return Truth.TRUE if last is not None and last <= dated.last else Truth.UNKNOWN
+    return Truth.TRUE
+
+
 def _planned_in_window(day: date | None, window: TimeWindow | None, ctx: Context) -> Truth:
     """Whether something planned for ``day`` falls in the window. The anchors are counted from
     the screening date, so a plan outside the window counted that way may still fall inside it
@@ -489,7 +503,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if grade is not None:
         words.append(_grade_words(grade))
     quals = f" ({', '.join(words)})" if words else ""
-    what = f"{label}{quals}" + (f" {window_words(node.window)}" if node.window else "")
+    what = f"{label}{quals}" + (f" {window_words(node.window)}" if node.window else "") \
+        + (f" {dated_words(node.dated)}" if getattr(node, "dated", None) else "")  # type: ignore[union-attr]
     truths: list[Truth] = []
     evidence: list[Evidence] = []
     unresolved: list[str] = []
@@ -555,6 +570,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                 # window, and may go on after the illness is over (adjuvant hormone therapy)
                 inside = Truth.UNKNOWN
             checks.append(inside)
+        if getattr(node, "dated", None) is not None:
+            checks.append(_in_dates(first, last, node.dated, ctx))  # type: ignore[union-attr]
         if lasting is not None and dated_event(e):
             # a procedure recorded on one day ("hemodialysis, 2024-01-10"): how long it went on
             # is not recorded
@@ -639,7 +656,7 @@ def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bo
     allergy or intolerance to a drug, found whenever, is one still)."""
     timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier",
              "recent", "stable", "intolerant", "allergic"}
-    return node.window is None and not timed & set(node.qualifiers)
+    return node.window is None and getattr(node, "dated", None) is None and not timed & set(node.qualifiers)
 
 
 def _same_words(a: str, b: str) -> bool:

@@ -50,7 +50,7 @@ from .people import (
     subgroup_after_sex, women_planning, women_with,
 )
 from .periods import (
-    counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
+    calendar_days, counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
     during_or_within, named_study_start, now_or_before, past_without_a_length, rates, repeated_visits, since_diagnosis,
     windows_per_item,
 )
@@ -143,7 +143,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = general_heads(substances(tokens, text), text)
+    tokens = general_heads(substances(calendar_days(tokens, text), text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from lark import Token
 
@@ -70,6 +72,43 @@ def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
             continue
         lasting = token("LASTING", "for", tokens[j].start_pos, tokens[j].start_pos)
         return [*tokens[:j], lasting, *tokens[j:j + 3], *diagnosed_long_ago(tokens[end:])]
+    return tokens
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
+         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# "between 2015 and 2020", "from June 1996 to June 2011", "from June 1996-June 2011"
+_CALENDAR = re.compile(rf"(?i)\b(?:between|from)\s+(?:(?P<m1>{_MONTH})\.?\s+)?(?P<y1>(?:19|20)\d\d)\s*"
+                       rf"(?:and|to|until|till|through|-|–)\s*(?:(?P<m2>{_MONTH})\.?\s+)?(?P<y2>(?:19|20)\d\d)\b")
+
+
+def _calendar_range(m: re.Match[str]) -> str | None:
+    """The days from the first of the first month (or January) to the last of the last (or December)."""
+    m1 = _MONTHS.index(m["m1"][:3].lower()) + 1 if m["m1"] else 1
+    m2 = _MONTHS.index(m["m2"][:3].lower()) + 1 if m["m2"] else 12
+    first, last_month = date(int(m["y1"]), m1, 1), date(int(m["y2"]), m2, 1)
+    if first > last_month:
+        return None
+    last = last_month.replace(day=calendar.monthrange(last_month.year, m2)[1])
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
+def calendar_days(tokens: list[Token], text: str) -> list[Token]:
+    """"Inguinal hernia repair from June 1996 to June 2011", "treatment initiated between 2015 and
+    2020": calendar days, one CALENDAR token ("1996-06-01..2011-06-30"). Not a range of values
+    ("platelets between 1900 and 2000 /mm3": a measure before it or a unit after it)."""
+    for m in _CALENDAR.finditer(text):
+        inside = [k for k, t in enumerate(tokens) if m.start() <= t.start_pos < m.end()]
+        days = _calendar_range(m)
+        if not inside or days is None:
+            continue
+        first, end = inside[0], inside[-1] + 1
+        if first and tokens[first - 1].type in ("MEASURE", *COMPARATORS) \
+                or end < len(tokens) and tokens[end].type in ("UNIT", "TIMEUNIT"):
+            continue
+        dated = token("CALENDAR", days, m.start(), m.end())
+        return [*tokens[:first], dated, *calendar_days(tokens[end:], text)]
     return tokens
 
 
