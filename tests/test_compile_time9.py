@@ -53,6 +53,9 @@ READ = [
      "condition breast_cancer started between 2010-01-01 and 2020-12-31"),
     ("Nivolumab treatment initiated between 2015 and 2020", "inclusion",
      "medication nivolumab started between 2015-01-01 and 2020-12-31"),
+    # one year, or one month of it, where the clause ends there
+    ("COVID-19 diagnosed in 2020", "inclusion", "condition covid_19 started between 2020-01-01 and 2020-12-31"),
+    ("Knee replacement in March 2019", "inclusion", "procedure knee_replacement between 2019-03-01 and 2019-03-31"),
 ]
 
 
@@ -78,6 +81,11 @@ STAYS_WORDS = [
     ("Surgery or radiotherapy between 2015 and 2020", "exclusion"),
     ("Stroke within 6 months between 2015 and 2020", "exclusion"),
     ("Knee replacement from 2020 to 2015", "inclusion"),
+    # a year that dates something else, an open end, or a second item
+    ("Heart failure as defined in 2013 ACC/AHA guidelines", "exclusion"),
+    ("Type 2 diabetes diagnosed in 2015 or later", "inclusion"),
+    ("Knee replacement in 2015 or after", "inclusion"),
+    ("Stroke in 2019 and HbA1c > 7%", "exclusion"),
     # an episode's length is not the disorder's: recurrent depression since 2010 may be in a new episode
     ("Current MDD episode > 2 years", "exclusion"),
     ("Presence of psychotic features with current depressive episode", "exclusion"),

@@ -78,16 +78,24 @@ def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-# "between 2015 and 2020", "from June 1996 to June 2011", "from June 1996-June 2011"
-_CALENDAR = re.compile(rf"(?i)\b(?:between|from)\s+(?:(?P<m1>{_MONTH})\.?\s+)?(?P<y1>(?:19|20)\d\d)\s*"
-                       rf"(?:and|to|until|till|through|-|–)\s*(?:(?P<m2>{_MONTH})\.?\s+)?(?P<y2>(?:19|20)\d\d)\b")
+# "between 2015 and 2020", "from June 1996 to June 2011", "from June 1996-June 2011"; "in 2018",
+# "during March 2020" where the clause ends there (not "as defined in 2013 ACC/AHA guidelines", nor
+# "in 2015 or later", an open end)
+_CALENDAR = re.compile(rf"(?i)\b(?:(?:between|from)\s+(?:(?P<m1>{_MONTH})\.?\s+)?(?P<y1>(?:19|20)\d\d)\s*"
+                       rf"(?:and|to|until|till|through|-|–)\s*(?:(?P<m2>{_MONTH})\.?\s+)?(?P<y2>(?:19|20)\d\d)\b"
+                       rf"|(?:in|during)\s+(?:(?P<m0>{_MONTH})\.?\s+)?(?P<y0>(?:19|20)\d\d)(?=\s*(?:$|[.,;)]|and\b|or\b(?!\s+(?:later|earlier|after|before|since|prior|sooner)\b))))")
 
 
 def _calendar_range(m: re.Match[str]) -> str | None:
     """The days from the first of the first month (or January) to the last of the last (or December)."""
-    m1 = _MONTHS.index(m["m1"][:3].lower()) + 1 if m["m1"] else 1
-    m2 = _MONTHS.index(m["m2"][:3].lower()) + 1 if m["m2"] else 12
-    first, last_month = date(int(m["y1"]), m1, 1), date(int(m["y2"]), m2, 1)
+    if m["y0"]:  # one year, or one month of it
+        month = _MONTHS.index(m["m0"][:3].lower()) + 1 if m["m0"] else None
+        m1, m2, y1, y2 = month or 1, month or 12, m["y0"], m["y0"]
+    else:
+        m1 = _MONTHS.index(m["m1"][:3].lower()) + 1 if m["m1"] else 1
+        m2 = _MONTHS.index(m["m2"][:3].lower()) + 1 if m["m2"] else 12
+        y1, y2 = m["y1"], m["y2"]
+    first, last_month = date(int(y1), m1, 1), date(int(y2), m2, 1)
     if first > last_month:
         return None
     last = last_month.replace(day=calendar.monthrange(last_month.year, m2)[1])
@@ -96,7 +104,7 @@ def _calendar_range(m: re.Match[str]) -> str | None:
 
 def calendar_days(tokens: list[Token], text: str) -> list[Token]:
     """"Inguinal hernia repair from June 1996 to June 2011", "treatment initiated between 2015 and
-    2020": calendar days, one CALENDAR token ("1996-06-01..2011-06-30"). Not a range of values
+    2020", "COVID-19 diagnosed in 2020": calendar days, one CALENDAR token ("1996-06-01..2011-06-30"). Not a range of values
     ("platelets between 1900 and 2000 /mm3": a measure before it or a unit after it)."""
     for m in _CALENDAR.finditer(text):
         inside = [k for k, t in enumerate(tokens) if m.start() <= t.start_pos < m.end()]
