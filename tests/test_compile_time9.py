@@ -53,6 +53,17 @@ READ = [
      "condition breast_cancer started between 2010-01-01 and 2020-12-31"),
     ("Nivolumab treatment initiated between 2015 and 2020", "inclusion",
      "medication nivolumab started between 2015-01-01 and 2020-12-31"),
+    # the anchor in other words: "the date of", "the first study treatment", "of trial drug"
+    ("Stroke within 6 months prior to the date of randomization", "exclusion",
+     "condition stroke within 6 months before randomization"),
+    ("Stroke within 6 months prior to the first study treatment", "exclusion",
+     "condition stroke within 6 months before first_dose"),
+    ("Stroke within 6 months prior to the first dose of trial drug", "exclusion",
+     "condition stroke within 6 months before first_dose"),
+    ("Stroke within 6 months prior to the date of informed consent", "exclusion",
+     "condition stroke within 6 months before screening"),
+    ("Stroke within 6 months prior to signing the ICF", "exclusion",
+     "condition stroke within 6 months before screening"),
     # one year, or one month of it, where the clause ends there
     ("COVID-19 diagnosed in 2020", "inclusion", "condition covid_19 started between 2020-01-01 and 2020-12-31"),
     ("Knee replacement in March 2019", "inclusion", "procedure knee_replacement between 2019-03-01 and 2019-03-31"),
@@ -86,6 +97,9 @@ STAYS_WORDS = [
     ("Type 2 diabetes diagnosed in 2015 or later", "inclusion"),
     ("Knee replacement in 2015 or after", "inclusion"),
     ("Stroke in 2019 and HbA1c > 7%", "exclusion"),
+    # an anchor the evaluator cannot place
+    ("Stroke within 6 months prior to Visit 2", "exclusion"),
+    ("Stroke within 6 months prior to the start of the screening period", "exclusion"),
     # an episode's length is not the disorder's: recurrent depression since 2010 may be in a new episode
     ("Current MDD episode > 2 years", "exclusion"),
     ("Presence of psychotic features with current depressive episode", "exclusion"),

@@ -213,6 +213,30 @@ _START_OF = re.compile(r"(?i)^(?:the\s+)?(?:start|initiation)\s+of$")
 _STARTING = frozenset({"starting", "beginning", "initiating", "commencing", "receiving"})
 
 
+# "the first dose of trial drug": the words after "of" that say no more than the anchor
+_OF_STUDY_DRUG = re.compile(r"(?i)^\s*(?:the\s+)?(?:trial|study|investigational)\s+"
+                            r"(?:drug|treatment|medication|product|therapy|intervention|agent)s?\s*$")
+
+
+def _anchor_wordings(tokens: list[Token], text: str) -> list[Token]:
+    """After "before" or "of": "the date of randomization" is randomization, "the first study
+    treatment" (the first of the study's doses) the first dose, as is "the first dose of trial drug"."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        prev = out[-1] if out else None
+        lead = out[-2] if len(out) >= 2 else None
+        if t.type == "ANCHOR" and prev is not None and lead is not None and lead.type in ("BEFORE", "OF", "AFTER") \
+                and prev.type == "WORD" and (prev.value.lower() == "date"
+                                             or prev.value.lower() in ("first", "initial") and t.value == "first_dose"):
+            out[-1] = token("ANCHOR", t.value, prev.start_pos, t.end_pos)
+            continue
+        if t.type == "OF" and prev is not None and prev.type == "ANCHOR" and prev.value == "first_dose" \
+                and _OF_STUDY_DRUG.match(text[t.end_pos:tokens[k + 1].start_pos if k + 1 < len(tokens) else len(text)]):
+            continue
+        out.append(t)
+    return out
+
+
 def named_study_start(tokens: list[Token], text: str) -> list[Token]:
     """"Within 14 days prior to the first dose of Raptiva®", "within 3 hours prior to initiation of
     rt-PA administration": after a window, the first dose or the start of a drug named is the
@@ -220,7 +244,7 @@ def named_study_start(tokens: list[Token], text: str) -> list[Token]:
     treatment" and "within 28 days of starting study treatment" likewise. A drug's only after "before"
     that ends a window with a length: "starting X" alone, or "of starting X", may be a start long
     past ("neuropathy within 3 months of starting bortezomib")."""
-    out = list(tokens)
+    out = _anchor_wordings(tokens, text)
     for k in range(len(out) - 2, 1, -1):
         length = k - 1 - (out[k - 1].type == "HALF_LIVES")  # "within 28 days or 5 half-lives prior to …"
         if not (out[k].type in ("BEFORE", "OF") and length >= 1 and out[length].type == "TIMEUNIT"
