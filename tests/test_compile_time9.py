@@ -53,6 +53,13 @@ READ = [
      "condition breast_cancer started between 2010-01-01 and 2020-12-31"),
     ("Nivolumab treatment initiated between 2015 and 2020", "inclusion",
      "medication nivolumab started between 2015-01-01 and 2020-12-31"),
+    # at least so long inside a window
+    ("Systemic corticosteroids for more than 14 consecutive days within 3 months prior to screening", "exclusion",
+     "medication corticosteroid [systemic] lasting > 14 days within 3 months before screening"),
+    ("Corticosteroid use for > 2 weeks in the last 6 months", "exclusion",
+     "medication corticosteroid lasting > 2 weeks within 6 months before screening"),
+    ("Prednisone ≥ 10 mg/day for more than 14 days within 30 days before randomization", "exclusion",
+     "medication prednisone dose >= 10 mg/day lasting > 14 days within 30 days before randomization"),
     # the anchor in other words: "the date of", "the first study treatment", "of trial drug"
     ("Stroke within 6 months prior to the date of randomization", "exclusion",
      "condition stroke within 6 months before randomization"),
@@ -97,6 +104,8 @@ STAYS_WORDS = [
     ("Type 2 diabetes diagnosed in 2015 or later", "inclusion"),
     ("Knee replacement in 2015 or after", "inclusion"),
     ("Stroke in 2019 and HbA1c > 7%", "exclusion"),
+    # a short use inside a window may be part of a long one
+    ("Systemic corticosteroids for less than 14 days within 3 months", "exclusion"),
     # an anchor the evaluator cannot place
     ("Stroke within 6 months prior to Visit 2", "exclusion"),
     ("Stroke within 6 months prior to the start of the screening period", "exclusion"),
@@ -182,3 +191,18 @@ def test_a_course_that_touched_the_days_counts_in_an_exclusion():
     assert outcome(rule, "exclusion", complete=["medications"], **started_2021).truth is Truth.FALSE
     no_start = {"medications": [{"name": "metformin", "end": "2022-01-01"}]}
     assert outcome(rule, "exclusion", complete=["medications"], **no_start).truth is Truth.UNKNOWN
+
+
+def test_days_inside_the_window_are_counted():
+    rule = "medication corticosteroid [systemic] lasting > 14 days within 3 months before screening"
+
+    def truth(**course):
+        return outcome(rule, "exclusion", complete=["medications"],
+                       medications=[{"name": "prednisone", "route": "oral", **course}]).truth
+
+    assert truth(start="2025-01-01") is Truth.TRUE  # still taken
+    assert truth(start="2026-10-01", end="2026-10-21") is Truth.TRUE
+    assert truth(start="2026-10-01", end="2026-10-11") is Truth.FALSE
+    assert truth(start="2025-01-01", end="2025-03-01") is Truth.FALSE
+    # a long course that ended a week into the window: 7 days inside it, or all of it, as read
+    assert truth(start="2025-01-01", end="2026-08-27") is Truth.UNKNOWN

@@ -338,6 +338,15 @@ def _planned_in_window(day: date | None, window: TimeWindow | None, ctx: Context
     return Truth.TRUE if abs(day - ctx.as_of) <= reach else Truth.UNKNOWN
 
 
+def _inside(first: date | None, window: TimeWindow | None, ctx: Context) -> date | None:
+    """"For more than 14 days within 3 months": the days counted start no earlier than the window
+    (a course begun before it lasted that long inside it only if its days inside did); what the
+    whole course lasted is the most it can have lasted inside."""
+    if first is None or window is None or window.direction != "past":
+        return first
+    return max(first, window_start(window, ctx.as_of))
+
+
 def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Context) -> Truth:
     """Whether a course from ``first`` to ``last`` (None: ongoing) lasted as long as asked."""
     if first is None:
@@ -577,7 +586,7 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
             # is not recorded
             checks.append(Truth.UNKNOWN)
         elif lasting is not None:
-            sure = _lasted(sure_starts.get(k, first), last, lasting, ctx)
+            sure = _lasted(_inside(sure_starts.get(k, first), node.window, ctx), last, lasting, ctx)
             maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
             checks.append(sure if sure is maybe else Truth.UNKNOWN)
         if _bare(node) and not dated_event(e) and last is not None and last < ctx.as_of:

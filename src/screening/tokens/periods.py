@@ -376,6 +376,13 @@ def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
     return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
 
 
+def _long_within(comparator: Token, after: str | None) -> bool:
+    """"Corticosteroids for more than 14 days within 3 months": at least that long, inside a window
+    after it (the evaluator counts the days inside the window). Not "less than": a short use inside
+    the window may be part of a long one."""
+    return after == "WITHIN" and comparator.type in ("GE", "GT")
+
+
 def _comparator_first(tokens: list[Token], text: str) -> list[Token]:
     """"Chronic back pain for six months or longer": a duration whose comparator follows it, after
     what can last, written with the comparator first ("for ≥ 6 months")."""
@@ -426,7 +433,8 @@ def durations(tokens: list[Token], text: str) -> list[Token]:
             before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
         if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
                 and time[1:] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)):
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)
+                     or _long_within(tokens[k + 1], after)):
             held = _held_to(out, tokens, k + 4)
             out.append(retyped(t, "LASTING"))
             out.extend(tokens[k + 1:k + 4])
@@ -436,7 +444,8 @@ def durations(tokens: list[Token], text: str) -> list[Token]:
         time = [x.type for x in tokens[k:k + 4]]
         after = tokens[k + 3].type if k + 3 < len(tokens) else None
         if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)) \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)
+                     or _long_within(t, after)) \
                 and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
             # "for" itself was dropped as a connective: "on metformin for at least 3 months"
             held = _held_to(out, tokens, k + 3)
