@@ -60,6 +60,8 @@ READ = [
      "medication corticosteroid lasting > 2 weeks within 6 months before screening"),
     ("Prednisone ≥ 10 mg/day for more than 14 days within 30 days before randomization", "exclusion",
      "medication prednisone dose >= 10 mg/day lasting > 14 days within 30 days before randomization"),
+    ("Dialysis for at least 3 months within the past year", "inclusion",
+     "procedure dialysis lasting >= 3 months within 1 years before screening"),
     # the anchor in other words: "the date of", "the first study treatment", "of trial drug"
     ("Stroke within 6 months prior to the date of randomization", "exclusion",
      "condition stroke within 6 months before randomization"),
@@ -206,3 +208,19 @@ def test_days_inside_the_window_are_counted():
     assert truth(start="2025-01-01", end="2025-03-01") is Truth.FALSE
     # a long course that ended a week into the window: 7 days inside it, or all of it, as read
     assert truth(start="2025-01-01", end="2026-08-27") is Truth.UNKNOWN
+
+
+def test_days_within_a_window_decide_only_what_every_reading_would():
+    """"Dialysis for at least 3 months within the past year": the 3 months inside the year, or a
+    course of 3 months that reached into it, or courses adding up to 3 months in it."""
+    rule = "procedure dialysis lasting >= 3 months within 1 years before screening"
+
+    def truth(*courses):
+        return outcome(rule, "inclusion", complete=["procedures"],
+                       procedures=[{"name": "hemodialysis", **c} for c in courses]).truth
+
+    assert truth({"start": "2026-01-01"}) is Truth.TRUE  # still going on
+    assert truth({"start": "2026-05-01", "end": "2026-06-01"}) is Truth.FALSE
+    # two courses of two months apart may add up
+    assert truth({"start": "2026-01-01", "end": "2026-03-01"}, {"start": "2026-06-01", "end": "2026-08-01"}) \
+        is Truth.UNKNOWN

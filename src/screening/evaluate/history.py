@@ -588,6 +588,9 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
         elif lasting is not None:
             sure = _lasted(_inside(sure_starts.get(k, first), node.window, ctx), last, lasting, ctx)
             maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
+            if maybe is Truth.FALSE and node.window is not None and len(course) > 1:
+                # "for at least 3 months within the past year" may add up courses apart
+                maybe = Truth.UNKNOWN
             checks.append(sure if sure is maybe else Truth.UNKNOWN)
         if _bare(node) and not dated_event(e) and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether

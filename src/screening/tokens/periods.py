@@ -150,7 +150,8 @@ def since_diagnosis(tokens: list[Token], text: str) -> list[Token]:
             disease, start, end = tokens[first], first, d + 1
         else:
             continue
-        if vocab.is_event(disease.value) or vocab.is_a(disease.value, "malignancy"):
+        if vocab.lookup(disease.value) is None or vocab.is_event(disease.value) \
+                or vocab.is_a(disease.value, "malignancy"):
             return tokens
         since = token("BEFORE", "since", unit.end_pos, unit.end_pos)
         return [*tokens[:start], disease, tokens[d], cmp, num, unit, since, *tokens[end:]]
