@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -92,6 +93,24 @@ class Lasting(BaseModel):
     op: Operator
     amount: float
     unit: TimeUnit
+
+
+class DateRange(BaseModel):
+    """"between 2015 and 2020", "from June 1996 to June 2011": calendar days, ``first`` to ``last``
+    (both included). ``started``: the start (a diagnosis, a first dose) falls in them ("diagnosed
+    between …", "initiated between …"); otherwise the course only has to touch them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first: date
+    last: date
+    started: bool = False
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DateRange:
+        if self.first > self.last:
+            raise ValueError("a range of dates ends before it starts")
+        return self
 
 
 class Grade(BaseModel):
@@ -236,6 +255,7 @@ class HasCondition(Node):
     grade: Grade | None = None
     window: TimeWindow | None = None
     lasting: Lasting | None = None
+    dated: DateRange | None = None
 
 
 class TookMedication(Node):
@@ -253,6 +273,7 @@ class TookMedication(Node):
     window: TimeWindow | None = None
     lasting: Lasting | None = None
     given_for: Indication | None = None
+    dated: DateRange | None = None
 
     @model_validator(mode="after")
     def _bound_ends_a_range(self) -> TookMedication:
@@ -274,6 +295,7 @@ class HadProcedure(Node):
     window: TimeWindow | None = None
     lasting: Lasting | None = None
     given_for: Indication | None = None
+    dated: DateRange | None = None
 
 
 class Vaccinated(Node):

@@ -15,6 +15,7 @@ from .nodes import (
     AtLeast,
     Cohort,
     Category,
+    DateRange,
     Comparison,
     Conditional,
     EpisodeCount,
@@ -134,9 +135,16 @@ def _category(n: Category) -> str:
     return f"{n.concept} in {{{', '.join(n.values)}}}{_window(n.window)}"
 
 
+def _dated(d: DateRange | None) -> str:
+    if d is None:
+        return ""
+    return f" {'started ' if d.started else ''}between {d.first.isoformat()} and {d.last.isoformat()}"
+
+
 def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProcedure | Vaccinated], str]:
     """Conditions, medications, procedures and vaccinations print alike:
-    ``KEYWORD target [qualifiers] except (…) grade … dose … (dose …) lasting … for (…) within …``."""
+    ``KEYWORD target [qualifiers] except (…) grade … dose … (dose …) lasting … for (…) within …``
+    (or ``[started] between DAY and DAY``)."""
 
     def print_history(n: HasCondition | TookMedication | HadProcedure | Vaccinated) -> str:
         doses = [d for d in (getattr(n, "dose", None), getattr(n, "dose_bound", None)) if d is not None]
@@ -145,7 +153,7 @@ def _history(keyword: str) -> Callable[[HasCondition | TookMedication | HadProce
         lasting_text = f" lasting {lasting.op} {number(lasting.amount)} {lasting.unit}" if lasting is not None else ""
         return (f"{keyword} {_target(n.concept, getattr(n, 'term', None))}{_quals(n.qualifiers)}"
                 f"{_exempt(getattr(n, 'excluding', ()))}{_grade(getattr(n, 'grade', None))}{dose_text}{lasting_text}"
-                f"{_given_for(getattr(n, 'given_for', None))}{_window(n.window)}")
+                f"{_given_for(getattr(n, 'given_for', None))}{_window(n.window)}{_dated(getattr(n, 'dated', None))}")
 
     return print_history
 

@@ -7,6 +7,7 @@ write by hand, is read back here; print → parse is the identity on rule trees.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, VisitError
@@ -20,6 +21,7 @@ from .nodes import (
     Cohort,
     Comparison,
     Conditional,
+    DateRange,
     EpisodeCount,
     Exemption,
     FamilyHistory,
@@ -124,6 +126,10 @@ class _RuleReader(Transformer):
     def given_for(self, concept, quals=None):
         return Indication(concept=str(concept), qualifiers=quals[1] if quals else ())
 
+    def dated(self, *items):
+        first, last = (date.fromisoformat(str(t)) for t in items[-2:])
+        return DateRange(first=first, last=last, started=len(items) == 3)
+
     def lasting(self, op, amount, unit):
         return Lasting(op=str(op), amount=float(amount), unit=str(unit))
 
@@ -149,6 +155,8 @@ class _RuleReader(Transformer):
                 fields["window"] = r
             elif isinstance(r, Lasting):
                 fields["lasting"] = r
+            elif isinstance(r, DateRange):
+                fields["dated"] = r
             elif isinstance(r, Indication):
                 fields["given_for"] = r
             elif isinstance(r, Comparison):

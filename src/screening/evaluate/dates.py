@@ -7,7 +7,7 @@ import calendar
 import math
 from datetime import date, timedelta
 
-from ..nodes import TimeWindow
+from ..nodes import DateRange, TimeWindow
 from ..printer import number
 
 
@@ -35,6 +35,10 @@ def window_words(window: TimeWindow) -> str:
         which = "which is not said" if window.whichever == "unsaid" else f"whichever is {window.whichever}"
         unit += f" or {number(window.half_lives)} half-lives, {which},"
     return f"within {number(window.amount)} {unit}{anchor}"
+
+
+def dated_words(dated: DateRange) -> str:
+    return f"{'started ' if dated.started else ''}between {dated.first.isoformat()} and {dated.last.isoformat()}"
 
 
 def age_words(days: int) -> str:

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 
 from ..logic import Truth, all_of, any_of
 from ..nodes import (
-    Comparison, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
+    Comparison, DateRange, Exemption, Grade, HadProcedure, HasCondition, Indication, Lasting, Node, TimeWindow,
     TookMedication, Vaccinated,
 )
 from ..patient import Patient
 from ..printer import number
 from ..units import UnitError, parse_unit, ureg
 from .core import Context, Evidence, Outcome, RECENT_EVENT_DAYS, SURELY_RECENT_DAYS, matches
-from .dates import shift, window_start, window_words
+from .dates import dated_words, shift, window_start, window_words
 from .measures import COMPARE, OP_WORDS, latest_reading, where
 
 
@@ -312,6 +312,20 @@ def _in_window(first: date | None, last: date | None, window: TimeWindow | None,
     return Truth.TRUE
 
 
+def _in_dates(first: date | None, last: date | None, dated: DateRange, ctx: Context) -> Truth:
+    """Whether something that ran from ``first`` to ``last`` (None: ongoing) started in the
+    calendar days (``started``) or touched them."""
+    if dated.started:
+        return Truth.UNKNOWN if first is None else Truth.of(dated.first <= first <= dated.last)
+    end = last if last is not None else ctx.as_of
+    if end < dated.first or first is not None and first > dated.last:
+        return Truth.FALSE
+    if first is None:
+        # going on at ``last``, in the days: it touched them; from when, or whether at all, not said
+        return Truth.TRUE if last is not None and last <= dated.last else Truth.UNKNOWN
+    return Truth.TRUE
+
+
 def _planned_in_window(day: date | None, window: TimeWindow | None, ctx: Context) -> Truth:
     """Whether something planned for ``day`` falls in the window. The anchors are counted from
     the screening date, so a plan outside the window counted that way may still fall inside it
@@ -322,6 +336,15 @@ def _planned_in_window(day: date | None, window: TimeWindow | None, ctx: Context
         return Truth.UNKNOWN
     reach = shift(ctx.as_of, window.amount, window.unit, 1) - ctx.as_of
     return Truth.TRUE if abs(day - ctx.as_of) <= reach else Truth.UNKNOWN
+
+
+def _inside(first: date | None, window: TimeWindow | None, ctx: Context) -> date | None:
+    """"For more than 14 days within 3 months": the days counted start no earlier than the window
+    (a course begun before it lasted that long inside it only if its days inside did); what the
+    whole course lasted is the most it can have lasted inside."""
+    if first is None or window is None or window.direction != "past":
+        return first
+    return max(first, window_start(window, ctx.as_of))
 
 
 def _lasted(first: date | None, last: date | None, lasting: Lasting, ctx: Context) -> Truth:
@@ -489,7 +512,8 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
     if grade is not None:
         words.append(_grade_words(grade))
     quals = f" ({', '.join(words)})" if words else ""
-    what = f"{label}{quals}" + (f" {window_words(node.window)}" if node.window else "")
+    what = f"{label}{quals}" + (f" {window_words(node.window)}" if node.window else "") \
+        + (f" {dated_words(node.dated)}" if getattr(node, "dated", None) else "")  # type: ignore[union-attr]
     truths: list[Truth] = []
     evidence: list[Evidence] = []
     unresolved: list[str] = []
@@ -555,13 +579,18 @@ def _history(node: HasCondition | TookMedication | HadProcedure | Vaccinated, ki
                 # window, and may go on after the illness is over (adjuvant hormone therapy)
                 inside = Truth.UNKNOWN
             checks.append(inside)
+        if getattr(node, "dated", None) is not None:
+            checks.append(_in_dates(first, last, node.dated, ctx))  # type: ignore[union-attr]
         if lasting is not None and dated_event(e):
             # a procedure recorded on one day ("hemodialysis, 2024-01-10"): how long it went on
             # is not recorded
             checks.append(Truth.UNKNOWN)
         elif lasting is not None:
-            sure = _lasted(sure_starts.get(k, first), last, lasting, ctx)
+            sure = _lasted(_inside(sure_starts.get(k, first), node.window, ctx), last, lasting, ctx)
             maybe = _lasted(maybe_starts.get(k, first), last, lasting, ctx)
+            if maybe is Truth.FALSE and node.window is not None and len(course) > 1:
+                # "for at least 3 months within the past year" may add up courses apart
+                maybe = Truth.UNKNOWN
             checks.append(sure if sure is maybe else Truth.UNKNOWN)
         if _bare(node) and not dated_event(e) and last is not None and last < ctx.as_of:
             # "panic disorder", "use of anticoagulants" with no "history of" and no window: whether
@@ -639,7 +668,7 @@ def _bare(node: HasCondition | TookMedication | HadProcedure | Vaccinated) -> bo
     allergy or intolerance to a drug, found whenever, is one still)."""
     timed = {"history", "active", "current", "recurrent", "new", "planned", "chronic", "treated", "earlier",
              "recent", "stable", "intolerant", "allergic"}
-    return node.window is None and not timed & set(node.qualifiers)
+    return node.window is None and getattr(node, "dated", None) is None and not timed & set(node.qualifiers)
 
 
 def _same_words(a: str, b: str) -> bool:

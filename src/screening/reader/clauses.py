@@ -156,6 +156,8 @@ class ClauseReading(Reading):
             part.requiring_words = post[3]
         elif tag == "lasting":
             part.lasting = post[1]
+        elif tag == "calendar":
+            part.dated = post[1]
         elif tag == "grade":
             if part.grade is not None:
                 raise Unreadable("two grades of one condition")

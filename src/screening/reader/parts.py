@@ -17,6 +17,7 @@ from lark import Token
 from ..nodes import (
     Category,
     Comparison,
+    DateRange,
     Exemption,
     FreeText,
     Lasting,
@@ -55,6 +56,7 @@ class Part:
     negated: bool = False
     window: TimeWindow | None = None
     lasting: Lasting | None = None    # "for at least 8 weeks"
+    dated: DateRange | None = None    # "between 2015 and 2020"
     excluding: list[Exemption] = field(default_factory=list)
     including: list[str] = field(default_factory=list)
     namely: bool = False              # "(i.e. …)": what is included is what the head is, not examples

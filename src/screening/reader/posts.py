@@ -7,10 +7,11 @@ it follows.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from lark import Token
 
-from ..nodes import AnyOf, AtLeast, Category, Exemption, FreeText, Lasting, TimeWindow, walk
+from ..nodes import AnyOf, AtLeast, Category, DateRange, Exemption, FreeText, Lasting, TimeWindow, walk
 from .parts import (
     EXEMPTION_QUALS,
     FAMILY,
@@ -240,6 +241,10 @@ class PostReading(Reading):
 
     def at_anchor(self, items):
         return ("at_anchor",)
+
+    def calendar(self, items):
+        first, last = (date.fromisoformat(d) for d in items[0].value.split(".."))
+        return ("calendar", DateRange(first=first, last=last))
 
     def equivalent(self, items):
         tok = next((t for t in items if isinstance(t, Token) and t.type == "MED"), None)

@@ -253,7 +253,7 @@ class Settling(Reading):
                     canonical_value(p.node.value, p.node.unit, self.vocab.get(p.node.concept), STANDARD_BODY_SURFACE)
                 except UnitError as error:
                     raise UnitMismatch(str(error), p.span or seq.span) from error
-        return [self._part_node(p, seq) for p in seq.parts if not p.unconstrained]
+        return [_in_calendar(self._part_node(p, seq), p, seq) for p in seq.parts if not p.unconstrained]
 
     def _part_node(self, p: Part, seq: Seq) -> Rule:
         if p.remission is not None:
@@ -877,6 +877,23 @@ def _examples(p: Part) -> list[tuple[str, str]]:
             return []
         found.append((terminal, node.concept))
     return found if len(found) > 1 or p.window is not None or p.lasting is not None else []
+
+
+def _in_calendar(node: Rule, p: Part, seq: Seq) -> Rule:
+    """"Hernia repair from June 1996 to June 2011", "nivolumab initiated between 2015 and 2020": the
+    item in those calendar days; its start, where a diagnosis or a start is said ("new"). Only one
+    item alone with no other time: days said after a list may be the whole list's."""
+    if p.dated is None:
+        return node
+    inner = node.item if isinstance(node, Not) else node
+    if len(seq.parts) > 1 or p.window is not None or p.lasting is not None \
+            or not isinstance(inner, (HasCondition, TookMedication, HadProcedure)) \
+            or inner.window is not None or inner.lasting is not None:
+        raise Unreadable("calendar days of what cannot carry them")
+    started = p.diagnosed or "new" in inner.qualifiers
+    dated = p.dated.model_copy(update={"started": started})
+    inner = inner.model_copy(update={"dated": dated, "qualifiers": tuple(q for q in inner.qualifiers if q != "new")})
+    return node.model_copy(update={"item": inner}) if isinstance(node, Not) else inner
 
 
 def _dated_diagnosis(p: Part) -> None:

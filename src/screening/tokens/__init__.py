@@ -52,8 +52,8 @@ from .people import (
     subgroup_after_sex, women_planning, women_with,
 )
 from .periods import (
-    counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
-    during_or_within, named_study_start, now_or_before, past_without_a_length, rates, repeated_visits,
+    calendar_days, counted_from_anchor, dated_diagnoses, diagnosed_long_ago, durations, during_or_before, elliptic_counts,
+    during_or_within, named_study_start, now_or_before, past_without_a_length, rates, repeated_visits, since_diagnosis,
     windows_per_item,
 )
 from .phrases import cancer_stages
@@ -145,7 +145,7 @@ def tokenize(norm: Normalised) -> list[Token]:
         elif p.text == "+":
             emit("PLUS", "+", p.start, p.end)
         i += 1
-    tokens = general_heads(substances(tokens, text), text)
+    tokens = general_heads(substances(calendar_days(tokens, text), text), text)
     tokens = unresolved_toxicity(grade_phrases(negative_numbers(proxies(capacities(exposures(tokens)))), text), text)
     tokens = ambiguous_abbreviations(tokens, vocab, text)
     tokens = in_context(cancer_stages(abbreviated_classes(tokens, text), vocab, text), vocab, text)
@@ -156,7 +156,7 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = studies_and_procedures(tokens, text, vocab)
     # passes that only read the tokens around them, in this order
     tokens = measured_while(elliptic_counts(rates(tokens, text)))
-    tokens = during_or_within(named_study_start(half_lives(tokens, text), text), text)
+    tokens = since_diagnosis(during_or_within(named_study_start(half_lives(tokens, text), text), text), text)
     for settle in (units_per_body_surface, comply_lists, adjective_commas, trailing_conditions, repeated_names, ages_of_age,
                    ages_with_a_lost_bound, age_bounds, item_labels, childbearing_said_apart,
                    pregnancy_or_fathering_planned, contraception_said_again, contraception_periods, not_childbearing_or,

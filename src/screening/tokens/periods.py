@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from lark import Token
 
@@ -73,6 +75,89 @@ def diagnosed_long_ago(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
+         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# "between 2015 and 2020", "from June 1996 to June 2011", "from June 1996-June 2011"; "in 2018",
+# "during March 2020" where the clause ends there (not "as defined in 2013 ACC/AHA guidelines", nor
+# "in 2015 or later", an open end)
+_CALENDAR = re.compile(rf"(?i)\b(?:(?:between|from)\s+(?:(?P<m1>{_MONTH})\.?\s+)?(?P<y1>(?:19|20)\d\d)\s*"
+                       rf"(?:and|to|until|till|through|-|–)\s*(?:(?P<m2>{_MONTH})\.?\s+)?(?P<y2>(?:19|20)\d\d)\b"
+                       rf"|(?:in|during)\s+(?:(?P<m0>{_MONTH})\.?\s+)?(?P<y0>(?:19|20)\d\d)(?=\s*(?:$|[.,;)]|and\b|or\b(?!\s+(?:later|earlier|after|before|since|prior|sooner)\b))))")
+
+
+def _calendar_range(m: re.Match[str]) -> str | None:
+    """The days from the first of the first month (or January) to the last of the last (or December)."""
+    if m["y0"]:  # one year, or one month of it
+        month = _MONTHS.index(m["m0"][:3].lower()) + 1 if m["m0"] else None
+        m1, m2, y1, y2 = month or 1, month or 12, m["y0"], m["y0"]
+    else:
+        m1 = _MONTHS.index(m["m1"][:3].lower()) + 1 if m["m1"] else 1
+        m2 = _MONTHS.index(m["m2"][:3].lower()) + 1 if m["m2"] else 12
+        y1, y2 = m["y1"], m["y2"]
+    first, last_month = date(int(y1), m1, 1), date(int(y2), m2, 1)
+    if first > last_month:
+        return None
+    last = last_month.replace(day=calendar.monthrange(last_month.year, m2)[1])
+    return f"{first.isoformat()}..{last.isoformat()}"
+
+
+def calendar_days(tokens: list[Token], text: str) -> list[Token]:
+    """"Inguinal hernia repair from June 1996 to June 2011", "treatment initiated between 2015 and
+    2020", "COVID-19 diagnosed in 2020": calendar days, one CALENDAR token ("1996-06-01..2011-06-30"). Not a range of values
+    ("platelets between 1900 and 2000 /mm3": a measure before it or a unit after it)."""
+    for m in _CALENDAR.finditer(text):
+        inside = [k for k, t in enumerate(tokens) if m.start() <= t.start_pos < m.end()]
+        days = _calendar_range(m)
+        if not inside or days is None:
+            continue
+        first, end = inside[0], inside[-1] + 1
+        if first and tokens[first - 1].type in ("MEASURE", *COMPARATORS) \
+                or end < len(tokens) and tokens[end].type in ("UNIT", "TIMEUNIT"):
+            continue
+        dated = token("CALENDAR", days, m.start(), m.end())
+        return [*tokens[:first], dated, *calendar_days(tokens[end:], text)]
+    return tokens
+
+
+# "at least 6 months since (the) diagnosis of X", "… from diagnosis": the words between the time and
+# "diagnosis" when "since" did not become a token of its own
+_FROM_DIAGNOSIS = re.compile(r"(?i)^\s*(?:since|from)(?:\s+(?:the|their|initial|first))?\s*$")
+
+
+def since_diagnosis(tokens: list[Token], text: str) -> list[Token]:
+    """"At least 6 months since diagnosis of type 2 diabetes", "RA, with more than 1 year since
+    diagnosis": the disease diagnosed at least that long before now, written as :func:`diagnosed_long_ago` reads it ("RA diagnosed > 1 year before").
+    Only "at least" or "more than"; not of a cancer, whose recorded course may have ended (in
+    remission) long before now, so that how long it lasted is not the time since its diagnosis."""
+    vocab = load_vocabulary()
+    for k in range(len(tokens) - 3):
+        cmp, num, unit = tokens[k:k + 3]
+        if cmp.type not in ("GE", "GT") or (num.type, unit.type) != ("NUMBER", "TIMEUNIT"):
+            continue
+        d = k + 3
+        if tokens[d].type == "BEFORE" and tokens[d].value == "since":
+            d += 1
+        elif not _FROM_DIAGNOSIS.match(text[unit.end_pos:tokens[d].start_pos]):
+            continue
+        if d >= len(tokens) or tokens[d].type != "QUAL" or tokens[d].value != "diagnosed":
+            continue
+        after = d + 1 < len(tokens) and tokens[d + 1].type == "COND"
+        first = k - 1 - (k >= 2 and tokens[k - 1].type == "COMMA")
+        if after:
+            disease, start, end = tokens[d + 1], k, d + 2
+        elif first >= 0 and tokens[first].type == "COND":
+            disease, start, end = tokens[first], first, d + 1
+        else:
+            continue
+        if vocab.lookup(disease.value) is None or vocab.is_event(disease.value) \
+                or vocab.is_a(disease.value, "malignancy"):
+            return tokens
+        since = token("BEFORE", "since", unit.end_pos, unit.end_pos)
+        return [*tokens[:start], disease, tokens[d], cmp, num, unit, since, *tokens[end:]]
+    return tokens
+
+
 WINDOW_WORDS = frozenset({"WITHIN", "NUMBER", "TIMEUNIT", "HALF_LIVES", "BEFORE", "OF", "ANCHOR"})
 
 
@@ -129,6 +214,30 @@ _START_OF = re.compile(r"(?i)^(?:the\s+)?(?:start|initiation)\s+of$")
 _STARTING = frozenset({"starting", "beginning", "initiating", "commencing", "receiving"})
 
 
+# "the first dose of trial drug": the words after "of" that say no more than the anchor
+_OF_STUDY_DRUG = re.compile(r"(?i)^\s*(?:the\s+)?(?:trial|study|investigational)\s+"
+                            r"(?:drug|treatment|medication|product|therapy|intervention|agent)s?\s*$")
+
+
+def _anchor_wordings(tokens: list[Token], text: str) -> list[Token]:
+    """After "before" or "of": "the date of randomization" is randomization, "the first study
+    treatment" (the first of the study's doses) the first dose, as is "the first dose of trial drug"."""
+    out: list[Token] = []
+    for k, t in enumerate(tokens):
+        prev = out[-1] if out else None
+        lead = out[-2] if len(out) >= 2 else None
+        if t.type == "ANCHOR" and prev is not None and lead is not None and lead.type in ("BEFORE", "OF", "AFTER") \
+                and prev.type == "WORD" and (prev.value.lower() == "date"
+                                             or prev.value.lower() in ("first", "initial") and t.value == "first_dose"):
+            out[-1] = token("ANCHOR", t.value, prev.start_pos, t.end_pos)
+            continue
+        if t.type == "OF" and prev is not None and prev.type == "ANCHOR" and prev.value == "first_dose" \
+                and _OF_STUDY_DRUG.match(text[t.end_pos:tokens[k + 1].start_pos if k + 1 < len(tokens) else len(text)]):
+            continue
+        out.append(t)
+    return out
+
+
 def named_study_start(tokens: list[Token], text: str) -> list[Token]:
     """"Within 14 days prior to the first dose of Raptiva®", "within 3 hours prior to initiation of
     rt-PA administration": after a window, the first dose or the start of a drug named is the
@@ -136,7 +245,7 @@ def named_study_start(tokens: list[Token], text: str) -> list[Token]:
     treatment" and "within 28 days of starting study treatment" likewise. A drug's only after "before"
     that ends a window with a length: "starting X" alone, or "of starting X", may be a start long
     past ("neuropathy within 3 months of starting bortezomib")."""
-    out = list(tokens)
+    out = _anchor_wordings(tokens, text)
     for k in range(len(out) - 2, 1, -1):
         length = k - 1 - (out[k - 1].type == "HALF_LIVES")  # "within 28 days or 5 half-lives prior to …"
         if not (out[k].type in ("BEFORE", "OF") and length >= 1 and out[length].type == "TIMEUNIT"
@@ -268,6 +377,13 @@ def _held_to(out: list[Token], tokens: list[Token], k: int) -> bool:
     return last == "COND" and k + 1 < len(tokens) and tokens[k].type == "BEFORE" and tokens[k + 1].type == "ANCHOR"
 
 
+def _long_within(comparator: Token, after: str | None) -> bool:
+    """"Corticosteroids for more than 14 days within 3 months": at least that long, inside a window
+    after it (the evaluator counts the days inside the window). Not "less than": a short use inside
+    the window may be part of a long one."""
+    return after == "WITHIN" and comparator.type in ("GE", "GT")
+
+
 def _comparator_first(tokens: list[Token], text: str) -> list[Token]:
     """"Chronic back pain for six months or longer": a duration whose comparator follows it, after
     what can last, written with the comparator first ("for ≥ 6 months")."""
@@ -280,10 +396,33 @@ def _comparator_first(tokens: list[Token], text: str) -> list[Token]:
     return out
 
 
+_DURATION_OF = re.compile(r"(?i)^duration\s+of$")
+
+
+# What may end the clause after "duration of X ≥ 6 months" (a window or anchor after it would
+# make the time something else)
+_CLAUSE_ENDS = frozenset({"PERIOD", "SEMI", "COMMA", "AND", "RPAR"})
+
+
+def _duration_of_first(tokens: list[Token], text: str) -> list[Token]:
+    """"Duration of type 2 diabetes ≥ 5 years", "duration of RA of at least 6 months": the
+    duration named before the disease, written as the disease first ("… of ≥ 5 years' duration")."""
+    out = list(tokens)
+    for k in range(len(out) - 4):
+        lasting, named, cmp, num, unit = out[k:k + 5]
+        end = k + 5
+        if lasting.type == "LASTING" and _DURATION_OF.match(text[lasting.start_pos:lasting.end_pos]) \
+                and named.type in ("COND", "MED") and cmp.type in COMPARATORS \
+                and (num.type, unit.type) == ("NUMBER", "TIMEUNIT") \
+                and (end == len(out) or out[end].type in _CLAUSE_ENDS):
+            out[k:k + 2] = [named, lasting]
+    return out
+
+
 def durations(tokens: list[Token], text: str) -> list[Token]:
     """"for at least 8 weeks" or "of at least 6 months' duration" after a condition or a drug:
     how long it has lasted, read as LASTING comparator NUMBER TIMEUNIT."""
-    tokens = _comparator_first(tokens, text)
+    tokens = _duration_of_first(_comparator_first(tokens, text), text)
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -295,7 +434,8 @@ def durations(tokens: list[Token], text: str) -> list[Token]:
             before = "MED"  # "methotrexate at a stable dose for ≥ 8 weeks"
         if t.type in ("IF", "LASTING") and before in _LASTS and len(time) == 3 and time[0] in COMPARATORS \
                 and time[1:] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)):
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 4) or _held_to(out, tokens, k + 4)
+                     or _long_within(tokens[k + 1], after)):
             held = _held_to(out, tokens, k + 4)
             out.append(retyped(t, "LASTING"))
             out.extend(tokens[k + 1:k + 4])
@@ -305,7 +445,8 @@ def durations(tokens: list[Token], text: str) -> list[Token]:
         time = [x.type for x in tokens[k:k + 4]]
         after = tokens[k + 3].type if k + 3 < len(tokens) else None
         if out and before in _LASTS and t.type in COMPARATORS and time[1:3] == ["NUMBER", "TIMEUNIT"] \
-                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)) \
+                and (after not in _WINDOW_AFTER or _stable_to(out, tokens, k + 3) or _held_to(out, tokens, k + 3)
+                     or _long_within(t, after)) \
                 and _FOR.search(text[out[-1].end_pos:t.start_pos].strip()):
             # "for" itself was dropped as a connective: "on metformin for at least 3 months"
             held = _held_to(out, tokens, k + 3)
