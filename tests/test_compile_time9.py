@@ -113,7 +113,8 @@ STAYS_WORDS = [
     ("Stroke within 6 months prior to the start of the screening period", "exclusion"),
     # an episode's length is not the disorder's: recurrent depression since 2010 may be in a new episode
     ("Current MDD episode > 2 years", "exclusion"),
-    ("Presence of psychotic features with current depressive episode", "exclusion"),
+    # ("Presence of psychotic features with current depressive episode" reads as the two conditions
+    # with the words beside them: tests/test_compile_gaps9.py's "with a feature")
     ("Subjects experiencing hallucinations, delusions or any psychotic symptomatology in the current depressive "
      "episode", "exclusion"),
     # "newly diagnosed" with no time says nothing checkable
