@@ -896,7 +896,28 @@ _MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
 def measure_wordings(tokens: list[Token]) -> list[Token]:
     """Values written in an order or a form the grammar does not read as it stands: a limit
     before the values it holds for, one value of an ordinal score, a class with its score."""
-    return classes_with_scores(lone_score_values(values_named_after(tokens)))
+    return classes_with_scores(lone_score_values(values_named_after(limits_said_after_the_number(tokens))))
+
+
+# What may follow a score whose value was written before its name: the clause or item ends
+_AFTER_A_NAMED_SCORE = frozenset({"PERIOD", "SEMI", "COMMA", "AND", "OR", "ANDOR", "RPAR", "AT_ANCHOR"})
+
+
+def limits_said_after_the_number(tokens: list[Token]) -> list[Token]:
+    """"A score of 20 or more on the HAM-D", "6 or more swollen joints": a number, its comparator
+    after it ("or more"), then the score it is a value of, is that score's limit. Only a score
+    without a unit, ending its clause or item: "2 or more HbA1c values" counts values."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k in range(len(out) - 2):
+        number, bound, named = out[k:k + 3]
+        concept = vocab.lookup(named.value) if named.type == "MEASURE" else None
+        if number.type != "NUMBER" or bound.type not in _BOUNDS or not bound.value.lower().startswith("or ") \
+                or concept is None or concept.unit is not None \
+                or k + 3 < len(out) and out[k + 3].type not in _AFTER_A_NAMED_SCORE:
+            continue
+        out[k:k + 3] = [named, number, bound]
+    return out
 
 
 _CLASS_WITH_SCORE = re.compile(r"^([A-Z])(\d{1,2})$")

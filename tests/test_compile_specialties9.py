@@ -1,0 +1,99 @@
+"""Round 9, specialty measures, scales and findings: dental indices, the Cobb angle and angles in
+degrees, a score's limit written before its name ("a score of 20 or more on the HAM-D"), upright
+spirometry; what must stay words, and made-up patients for the verdicts that matter."""
+
+import pytest
+
+from screening.compile import compile_criterion
+from screening.logic import Truth
+from screening.printer import to_text
+
+from made_up import outcome
+
+
+@pytest.mark.parametrize("text, kind, rule", [
+    # dentistry: the DMFT index counts decayed, missing and filled permanent teeth
+    ("More than 5 decayed, missing, or filled teeth", "inclusion", "dmft_index > 5"),
+    ("DMFT ≥ 3", "inclusion", "dmft_index >= 3"),
+    ("DMFT score of at least 4", "inclusion", "dmft_index >= 4"),
+    ("Gingival index ≥ 1", "inclusion", "gingival_index >= 1"),
+    ("MGI ≥ 2", "inclusion", "modified_gingival_index >= 2"),
+    ("Silness-Löe plaque index of at least 1.5", "inclusion", "silness_loe_plaque_index >= 1.5"),
+    ("Quigley-Hein plaque index ≥ 1.5", "inclusion", "quigley_hein_plaque_index >= 1.5"),
+    # the Cobb angle, in degrees (a bare "°" is the angle's own unit)
+    ("Adolescent idiopathic scoliosis with a Cobb angle of 20-50°", "inclusion",
+     "condition adolescent_idiopathic_scoliosis and (cobb_angle >= 20 and cobb_angle <= 50)"),
+    ("Cobb angle ≥ 40 degrees", "inclusion", "cobb_angle >= 40 degrees"),
+    ("Major curve Cobb angle of 10 to 25 degrees", "inclusion",
+     "cobb_angle >= 10 degrees and cobb_angle <= 25 degrees"),
+    # a temperature in degrees names its scale
+    ("Temperature ≥ 38 degrees C", "exclusion", "temperature >= 38 °C"),
+    ("Fever > 38 degrees Celsius", "exclusion", "temperature > 38 °C"),
+    ("Fever ≥ 100.4 degrees F", "exclusion", "temperature >= 100.4 °F"),
+    # a limit written after the number, before the score's name
+    ("A score of 20 or more on the HAM-D", "inclusion", "ham_d >= 20"),
+    ("Score of 20 or higher on the MADRS", "inclusion", "madrs >= 20"),
+    ("A total score of 22 or greater on the MADRS at screening", "inclusion", "madrs >= 22"),
+    ("A score of 12 or less on the YMRS", "inclusion", "ymrs <= 12"),
+    ("6 or more swollen joints and 6 or more tender joints", "inclusion",
+     "swollen_joint_count >= 6 and tender_joint_count >= 6"),
+    # spirometry is done upright; so named, it is the usual FVC
+    ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
+    ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
+    ("Upright FVC ≥ 1.5 L", "inclusion", "fvc >= 1.5 L"),
+])
+def test_read(text, kind, rule):
+    assert to_text(compile_criterion(text, kind).rule) == rule
+
+
+@pytest.mark.parametrize("text, kind", [
+    # plaque indices span 0-3 or 0-5: an unnamed one is neither
+    ("Plaque index ≥ 1.5", "inclusion"),
+    # a count of values is not a value
+    ("2 or more HbA1c values", "inclusion"),
+    ("3 or more MADRS assessments", "inclusion"),
+    # supine FVC is lower than upright
+    ("Supine FVC ≥ 50% predicted", "inclusion"),
+    # degrees of a temperature without its scale
+    ("Body temperature ≥ 38.0 degrees", "exclusion"),
+])
+def test_stays_words(text, kind):
+    rule = to_text(compile_criterion(text, kind).rule)
+    assert rule.startswith("text ") or rule.startswith("judgement "), rule
+
+
+def test_a_temperature_in_bare_degrees_is_a_unit_error_not_an_angle():
+    compiled = compile_criterion("Body temperature ≥ 38.0 degrees", "exclusion")
+    assert compiled.errors and "does not fit body temperature" in compiled.errors[0].message
+
+
+def test_dmft_decides_on_the_recorded_index():
+    rule = "dmft_index > 5"
+    assert outcome(rule, scores=[{"name": "DMFT", "value": 7, "date": "2026-10-01"}]).truth is Truth.TRUE
+    assert outcome(rule, scores=[{"name": "decayed, missing and filled teeth", "value": 3,
+                                  "date": "2026-10-01"}]).truth is Truth.FALSE
+    assert outcome(rule).truth is Truth.UNKNOWN
+
+
+def test_one_plaque_index_is_not_another():
+    scores = [{"name": "Quigley-Hein plaque index", "value": 2.5, "date": "2026-11-01"}]
+    assert outcome("silness_loe_plaque_index >= 1.5", scores=scores).truth is Truth.UNKNOWN
+    assert outcome("quigley_hein_plaque_index >= 1.5", scores=scores).truth is Truth.TRUE
+
+
+def test_a_cobb_angle_in_degrees():
+    rule = "condition adolescent_idiopathic_scoliosis and (cobb_angle >= 20 and cobb_angle <= 50)"
+    scoliosis = [{"name": "adolescent idiopathic scoliosis", "onset": "2024-01-01"}]
+    angle = {"name": "Cobb angle", "value": 35, "unit": "degrees", "date": "2026-09-01"}
+    assert outcome(rule, conditions=scoliosis, vitals=[angle]).truth is Truth.TRUE
+    steep = {**angle, "value": 62}
+    assert outcome(rule, conditions=scoliosis, vitals=[steep]).truth is Truth.FALSE
+    assert outcome(rule, conditions=scoliosis).truth is Truth.UNKNOWN
+
+
+def test_a_score_named_after_its_limit_excludes_only_above_it():
+    rule = to_text(compile_criterion("A score of 20 or more on the HAM-D", "exclusion").rule)
+    low = [{"name": "HAM-D", "value": 14, "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", scores=low).truth is Truth.FALSE
+    high = [{"name": "HAM-D", "value": 20, "date": "2026-11-10"}]
+    assert outcome(rule, "exclusion", scores=high).truth is Truth.TRUE
