@@ -37,6 +37,12 @@ from made_up import outcome
     ("A score of 12 or less on the YMRS", "inclusion", "ymrs <= 12"),
     ("6 or more swollen joints and 6 or more tender joints", "inclusion",
      "swollen_joint_count >= 6 and tender_joint_count >= 6"),
+    ("A score of 10 to 20 on the MADRS", "inclusion", "madrs >= 10 and madrs <= 20"),
+    # a score of a moment the vocabulary names: the Apgar score at 1, 5 or 10 minutes
+    ("Apgar score < 7 at 5 minutes", "inclusion", "apgar_5_minutes < 7"),
+    ("Apgar score of less than 5 at 10 minutes", "exclusion", "apgar_10_minutes < 5"),
+    ("Apgar score ≤ 3 at 1 minute", "inclusion", "apgar_1_minute <= 3"),
+    ("Apgar score of 7 or less at 5 minutes", "inclusion", "apgar_5_minutes <= 7"),
     # spirometry is done upright; so named, it is the usual FVC
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
@@ -52,6 +58,12 @@ def test_read(text, kind, rule):
     # a count of values is not a value
     ("2 or more HbA1c values", "inclusion"),
     ("3 or more MADRS assessments", "inclusion"),
+    ("2 to 3 HbA1c", "inclusion"),
+    # "32 weeks" may run to 32 weeks and 6 days, which a recorded 32.4 would miss
+    ("Neonates born at 28 to 32 weeks of gestation", "inclusion"),
+    # no Apgar score at 3 minutes is recorded as such
+    ("Apgar < 5 at 3 minutes", "inclusion"),
+    ("Hemoglobin ≥ 9 g/dL at 2 weeks", "inclusion"),
     # supine FVC is lower than upright
     ("Supine FVC ≥ 50% predicted", "inclusion"),
     # degrees of a temperature without its scale
@@ -97,3 +109,11 @@ def test_a_score_named_after_its_limit_excludes_only_above_it():
     assert outcome(rule, "exclusion", scores=low).truth is Truth.FALSE
     high = [{"name": "HAM-D", "value": 20, "date": "2026-11-10"}]
     assert outcome(rule, "exclusion", scores=high).truth is Truth.TRUE
+
+
+def test_an_apgar_score_of_one_moment_is_not_another():
+    scores = [{"name": "Apgar score at 1 minute", "value": 4, "date": "2026-11-01"}]
+    assert outcome("apgar_5_minutes < 7", "exclusion", scores=scores).truth is Truth.UNKNOWN
+    scores.append({"name": "5-minute Apgar score", "value": 8, "date": "2026-11-01"})
+    assert outcome("apgar_5_minutes < 7", "exclusion", scores=scores).truth is Truth.FALSE
+
