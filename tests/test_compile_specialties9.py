@@ -47,6 +47,9 @@ from made_up import outcome
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
     ("Upright FVC ≥ 1.5 L", "inclusion", "fvc >= 1.5 L"),
+    ("FVC of greater than or equal to 30% and < 80% predicted in the upright position", "inclusion",
+     "fvc_percent_predicted >= 30 % and fvc_percent_predicted < 80 %"),
+    ("FVC ≥ 50% predicted in the sitting position", "inclusion", "fvc_percent_predicted >= 50 %"),
 ])
 def test_read(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -66,6 +69,10 @@ def test_read(text, kind, rule):
     ("Hemoglobin ≥ 9 g/dL at 2 weeks", "inclusion"),
     # supine FVC is lower than upright
     ("Supine FVC ≥ 50% predicted", "inclusion"),
+    ("FVC < 80% predicted in the supine position", "inclusion"),
+    # a position said of a value other than FVC
+    ("SBP ≥ 140 mmHg in the sitting position", "exclusion"),
+    ("Orthopnea in the sitting position", "exclusion"),
     # degrees of a temperature without its scale
     ("Body temperature ≥ 38.0 degrees", "exclusion"),
 ])
