@@ -43,6 +43,11 @@ from made_up import outcome
     ("Apgar score of less than 5 at 10 minutes", "exclusion", "apgar_10_minutes < 5"),
     ("Apgar score ≤ 3 at 1 minute", "inclusion", "apgar_1_minute <= 3"),
     ("Apgar score of 7 or less at 5 minutes", "inclusion", "apgar_5_minutes <= 7"),
+    # a rating at the two visits before the first dose: the latest is the one that counts
+    ("MADRS total score ≥ 26 at both screening and baseline visits", "inclusion", "madrs >= 26"),
+    ("HAM-D17 ≥ 20 at screening and baseline visits", "inclusion", "ham_d >= 20"),
+    ("CAPS-5 total severity score ≥ 33", "inclusion", "caps_5 >= 33"),
+    ("Clinician-Administered PTSD Scale for DSM-5 (CAPS-5) total score ≥ 33", "inclusion", "caps_5 >= 33"),
     # spirometry is done upright; so named, it is the usual FVC
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
