@@ -48,6 +48,9 @@ from made_up import outcome
     ("HAM-D17 ≥ 20 at screening and baseline visits", "inclusion", "ham_d >= 20"),
     ("CAPS-5 total severity score ≥ 33", "inclusion", "caps_5 >= 33"),
     ("Clinician-Administered PTSD Scale for DSM-5 (CAPS-5) total score ≥ 33", "inclusion", "caps_5 >= 33"),
+    # NYHA classes are classes of heart failure's symptoms
+    ("NYHA class II to IV symptoms", "inclusion", "nyha_class in {II, III, IV}"),
+    ("Heart failure with NYHA class II-IV symptoms", "inclusion", "nyha_class in {II, III, IV}"),
     # spirometry is done upright; so named, it is the usual FVC
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
@@ -75,6 +78,8 @@ def test_read(text, kind, rule):
     # supine FVC is lower than upright
     ("Supine FVC ≥ 50% predicted", "inclusion"),
     ("FVC < 80% predicted in the supine position", "inclusion"),
+    # symptoms after a class of a scale that rates no condition
+    ("CCS class II symptoms", "inclusion"),
     # a position said of a value other than FVC
     ("SBP ≥ 140 mmHg in the sitting position", "exclusion"),
     ("Orthopnea in the sitting position", "exclusion"),

@@ -34,8 +34,8 @@ from .lexicon import (
 )
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists,
-    grade_phrases, history_amounts, level_words, limits_for_the_excepted, limits_said_before_the_name, measure_wordings,
-    measured_while, measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies,
+    grade_phrases, history_amounts, level_words, limits_for_the_excepted, measure_wordings, measured_while,
+    measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies,
     scale_of_the_value, shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
     unresolved_toxicity, values_at_a_moment, values_at_an_anchor, within_range,
 )
@@ -162,8 +162,8 @@ def tokenize(norm: Normalised) -> list[Token]:
                    sterile_or_contracepting, unwilling_to_stop, childbearing_items, within_range, shared_comparators,
                    test_before, counted_from_anchor, ages_by_word, ages_of_patients, women_with, pregnant_with,
                    age_with, dated_diagnoses, past_without_a_length, diagnosed_long_ago, history_amounts, thresholds_by_sex,
-                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, limits_said_before_the_name,
-                   measure_wordings, level_words, limits_for_the_excepted,
+                   names_after_a_way_of_measuring, caveat_words, values_at_an_anchor, measure_wordings, level_words,
+                   limits_for_the_excepted,
                    alternative_limits, choice_first, bracketed_doses, dose_ranges, during_or_before, planned_too,
                    off_for, expected_to_require, unless_negative, repeated_visits, no_response, substances_given,
                    lines_but_no_more):

@@ -896,7 +896,28 @@ _MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
 def measure_wordings(tokens: list[Token]) -> list[Token]:
     """Values written in an order or a form the grammar does not read as it stands: a limit
     before the values it holds for, one value of an ordinal score, a class with its score."""
-    return classes_with_scores(lone_score_values(values_named_after(tokens)))
+    return classes_with_scores(lone_score_values(values_named_after(limits_said_before_the_name(
+        symptoms_of_a_class(tokens)))))
+
+
+_SYMPTOMS = frozenset({"symptoms", "symptom"})
+
+
+def symptoms_of_a_class(tokens: list[Token]) -> list[Token]:
+    """"NYHA class II to IV symptoms": the classes of a scale that rates a condition (vocabulary
+    ``rates``) are classes of its symptoms, so the word after them adds nothing."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "WORD" and t.value.lower() in _SYMPTOMS and out and out[-1].type == "CATVAL":
+            k = len(out) - 1
+            while k > 0 and out[k].type in ("CATVAL", "DASH", "TO", *_MEASURE_LIST_JOINS):
+                k -= 1
+            scale = vocab.lookup(out[k].value) if out[k].type == "CATEGORICAL" else None
+            if scale is not None and scale.rates:
+                continue
+        out.append(t)
+    return out
 
 
 _CLASS_WITH_SCORE = re.compile(r"^([A-Z])(\d{1,2})$")
