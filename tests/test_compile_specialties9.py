@@ -51,6 +51,12 @@ from made_up import outcome
     # NYHA classes are classes of heart failure's symptoms
     ("NYHA class II to IV symptoms", "inclusion", "nyha_class in {II, III, IV}"),
     ("Heart failure with NYHA class II-IV symptoms", "inclusion", "nyha_class in {II, III, IV}"),
+    # a structured interview is only how a psychiatric diagnosis was made
+    ("Diagnosis of generalized anxiety disorder as confirmed by the Mini International Neuropsychiatric Interview "
+     "(MINI)", "inclusion", "condition generalized_anxiety_disorder"),
+    ("Schizophrenia diagnosed by SCID-5", "inclusion", "condition schizophrenia"),
+    ("Bipolar I disorder as confirmed by the Structured Clinical Interview for DSM-5 (SCID-5)", "inclusion",
+     "condition bipolar_i_disorder"),
     # spirometry is done upright; so named, it is the usual FVC
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
