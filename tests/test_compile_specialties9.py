@@ -57,6 +57,11 @@ from made_up import outcome
     ("Schizophrenia diagnosed by SCID-5", "inclusion", "condition schizophrenia"),
     ("Bipolar I disorder as confirmed by the Structured Clinical Interview for DSM-5 (SCID-5)", "inclusion",
      "condition bipolar_i_disorder"),
+    # refraction in diopters, negative in myopia; a range written from the less myopic end
+    ("Spherical equivalent ≤ -6.00 diopters", "exclusion", "spherical_equivalent <= -6 diopters"),
+    ("Spherical equivalent refraction between -0.75 and -4.00 diopters", "inclusion",
+     "spherical_equivalent >= -4 diopters and spherical_equivalent <= -0.75 diopters"),
+    ("Cycloplegic spherical equivalent refraction ≥ -0.50 dioptres", "inclusion", "spherical_equivalent >= -0.5 dioptres"),
     # spirometry is done upright; so named, it is the usual FVC
     ("Upright FVC ≥ 60% predicted", "inclusion", "fvc_percent_predicted >= 60 %"),
     ("Seated FVC ≥ 50% of predicted", "inclusion", "fvc_percent_predicted >= 50 %"),
@@ -84,6 +89,12 @@ def test_read(text, kind, rule):
     # supine FVC is lower than upright
     ("Supine FVC ≥ 50% predicted", "inclusion"),
     ("FVC < 80% predicted in the supine position", "inclusion"),
+    # "greater than minus 6": more myopic, or nearer zero?
+    ("Refractive error of greater than minus-6 diopters", "exclusion"),
+    # one eye's value, which the profile does not tell
+    ("Spherical equivalent refraction of -1.00 to -5.00 diopters in both eyes", "inclusion"),
+    # "D" is read as days: a unit error, not a refraction
+    ("Spherical equivalent -0.75 D to -4.00 D", "inclusion"),
     # symptoms after a class of a scale that rates no condition
     ("CCS class II symptoms", "inclusion"),
     # a position said of a value other than FVC
@@ -140,3 +151,11 @@ def test_an_apgar_score_of_one_moment_is_not_another():
     scores.append({"name": "5-minute Apgar score", "value": 8, "date": "2026-11-01"})
     assert outcome("apgar_5_minutes < 7", "exclusion", scores=scores).truth is Truth.FALSE
 
+
+
+def test_a_myopic_range_of_refraction():
+    rule = "spherical_equivalent >= -4 diopters and spherical_equivalent <= -0.75 diopters"
+    refraction = {"name": "spherical equivalent", "unit": "diopters", "date": "2026-10-01"}
+    assert outcome(rule, vitals=[{**refraction, "value": -2.5}]).truth is Truth.TRUE
+    assert outcome(rule, vitals=[{**refraction, "value": -5}]).truth is Truth.FALSE
+    assert outcome(rule, vitals=[{**refraction, "value": 0.5}]).truth is Truth.FALSE
