@@ -171,9 +171,9 @@ def tokenize(norm: Normalised) -> list[Token]:
     tokens = cancer_wording(tokens, text, vocab)
     # passes that also read the words between the tokens, in this order
     for settle_in_text in (caveats_after_the_value, values_at_a_moment, ages_of_those_with, heads_of_listed_items,
-                           patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, lines_said_of, recovered_from, except_for_purpose, stopped_for_toxicity,
-                           scale_of_the_value, reactions_to_those, drug_allergies):
+                           patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
+                           advanced_disease_treated, progressed_on, lines_said_of, recovered_from, except_for_purpose,
+                           stopped_for_toxicity, scale_of_the_value, reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
     tokens = placement_excepted(trial_of(taking_any(prescribed_or_not(tokens, text), text, vocab), vocab, text), text)
