@@ -35,9 +35,9 @@ from .lexicon import (
 from .measures import (
     WILLING, abbreviated_classes, alternative_limits, caveats_after_the_value, condition_value_lists,
     grade_phrases, history_amounts, level_words, limits_for_the_excepted, measure_wordings, measured_while,
-    measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies, scale_of_the_value,
-    shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
-    unresolved_toxicity, values_at_an_anchor, within_range,
+    measures_with, names_after_a_way_of_measuring, negative_numbers, persistent_values, proxies,
+    scale_of_the_value, shared_comparators, snellen_fractions, test_before, thresholds_by_sex, units_per_body_surface,
+    unresolved_toxicity, values_at_a_moment, values_at_an_anchor, within_range,
 )
 from .features import features_of_conditions
 from .negation import had_no
@@ -172,10 +172,10 @@ def tokenize(norm: Normalised) -> list[Token]:
         tokens = settle(tokens)
     tokens = cancer_wording(tokens, text, vocab)
     # passes that also read the words between the tokens, in this order
-    for settle_in_text in (caveats_after_the_value, ages_of_those_with, heads_of_listed_items, patients_with, now_or_before,
-                           treated_with, naive_to, washout_of, counted_regimens, advanced_disease_treated,
-                           progressed_on, lines_said_of, recovered_from, except_for_purpose, stopped_for_toxicity,
-                           scale_of_the_value, reactions_to_those, drug_allergies):
+    for settle_in_text in (caveats_after_the_value, values_at_a_moment, ages_of_those_with, heads_of_listed_items,
+                           patients_with, now_or_before, treated_with, naive_to, washout_of, counted_regimens,
+                           advanced_disease_treated, progressed_on, lines_said_of, recovered_from, except_for_purpose,
+                           stopped_for_toxicity, scale_of_the_value, reactions_to_those, drug_allergies):
         tokens = settle_in_text(tokens, text)
     tokens = standard_therapy(as_standard_care(tokens, text), vocab, text)
     tokens = placement_excepted(trial_of(taking_any(prescribed_or_not(tokens, text), text, vocab), vocab, text), text)

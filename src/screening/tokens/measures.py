@@ -896,7 +896,28 @@ _MEASURE_LIST_JOINS = frozenset({"OR", "AND", "ANDOR", "COMMA"})
 def measure_wordings(tokens: list[Token]) -> list[Token]:
     """Values written in an order or a form the grammar does not read as it stands: a limit
     before the values it holds for, one value of an ordinal score, a class with its score."""
-    return classes_with_scores(lone_score_values(values_named_after(tokens)))
+    return classes_with_scores(lone_score_values(values_named_after(limits_said_before_the_name(
+        symptoms_of_a_class(tokens)))))
+
+
+_SYMPTOMS = frozenset({"symptoms", "symptom"})
+
+
+def symptoms_of_a_class(tokens: list[Token]) -> list[Token]:
+    """"NYHA class II to IV symptoms": the classes of a scale that rates a condition (vocabulary
+    ``rates``) are classes of its symptoms, so the word after them adds nothing."""
+    vocab = load_vocabulary()
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "WORD" and t.value.lower() in _SYMPTOMS and out and out[-1].type == "CATVAL":
+            k = len(out) - 1
+            while k > 0 and out[k].type in ("CATVAL", "DASH", "TO", *_MEASURE_LIST_JOINS):
+                k -= 1
+            scale = vocab.lookup(out[k].value) if out[k].type == "CATEGORICAL" else None
+            if scale is not None and scale.rates:
+                continue
+        out.append(t)
+    return out
 
 
 _CLASS_WITH_SCORE = re.compile(r"^([A-Z])(\d{1,2})$")
@@ -1016,3 +1037,68 @@ def values_named_after(tokens: list[Token]) -> list[Token]:
             continue
         return out[:k] + out[end:j] + out[k:value_end] + out[value_end:end] + out[j:]
     return out
+
+
+# What may follow a measure whose value was written before its name: the clause or item ends
+_AFTER_A_NAMED_MEASURE = frozenset({"PERIOD", "SEMI", "COMMA", "AND", "OR", "ANDOR", "RPAR", "AT_ANCHOR"})
+
+
+def limits_said_before_the_name(tokens: list[Token]) -> list[Token]:
+    """"A score of 20 or more on the HAM-D", "6 or more swollen joints", "a score of 10 to 20 on the
+    MADRS": a number with its comparator after it ("or more"), or a range, then the score it is a
+    value of, is that score's limit. Only a score (no unit) ending its clause or item: "2 or more
+    HbA1c values" counts values, and "28 to 32 weeks of gestation" may mean up to 32 weeks and 6 days."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    k = 0
+    while k + 2 < len(out):
+        if out[k].type != "NUMBER":
+            k += 1
+            continue
+        if out[k + 1].type in _BOUNDS and out[k + 1].value.lower().startswith("or "):
+            size = 2  # "20 or more"
+        elif k + 3 < len(out) and out[k + 1].type in ("TO", "DASH") and out[k + 2].type == "NUMBER":
+            size = 3  # "28 to 32"
+        else:
+            k += 1
+            continue
+        named = out[k + size]
+        concept = vocab.lookup(named.value) if named.type == "MEASURE" else None
+        ends = k + size + 1 >= len(out) or out[k + size + 1].type in _AFTER_A_NAMED_MEASURE
+        spans_the_scale = size == 3 and concept is not None and concept.plausible is not None \
+            and (float(out[k].value), float(out[k + 2].value)) == tuple(concept.plausible)  # "on a 0-10 NRS"
+        if concept is None or concept.unit is not None or not ends or spans_the_scale \
+                or k and out[k - 1].type in COMPARATORS | {"MEASURE", "UNIT", "NUMBER"}:
+            k += 1
+            continue
+        out[k:k + size + 1] = [named, *out[k:k + size]]
+        k += size + 1
+    return out
+
+
+def values_at_a_moment(tokens: list[Token], text: str) -> list[Token]:
+    """"Apgar score < 7 at 5 minutes": a value said "at" a moment after it is the measure of that
+    moment, when the vocabulary names one ("Apgar score at 5 minutes"); else the words stay."""
+    vocab = load_vocabulary()
+    out = list(tokens)
+    for k, t in enumerate(out):
+        concept = vocab.lookup(t.value) if t.type == "MEASURE" else None
+        if concept is None:
+            continue
+        j = k + 1
+        while j + 1 < len(out) and out[j].type in _THRESHOLD_TOKENS and not _said_at(out, j, text):
+            j += 1
+        if j == k + 1 or j + 1 >= len(out) or not _said_at(out, j, text):
+            continue
+        moment = vocab.lookup(f"{concept.name} at {words_of(out[j], text)} {words_of(out[j + 1], text)}")
+        if moment is None:
+            continue
+        out[k] = retyped(t, "MEASURE", moment.id)
+        del out[j:j + 2]
+    return out
+
+
+def _said_at(tokens: list[Token], j: int, text: str) -> bool:
+    """Whether "at" and a number with its unit ("at 5 minutes", "at 1 minute") start at ``j``."""
+    return tokens[j].type == "NUMBER" and tokens[j + 1].type in ("UNIT", "TIMEUNIT", "WORD") \
+        and text[tokens[j - 1].end_pos:tokens[j].start_pos].strip().lower() == "at"

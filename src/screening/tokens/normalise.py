@@ -146,6 +146,9 @@ _REWRITES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
         # a power of ten whose superscript was lost: "20 x 10 9/L", "1 x 109/L", "100x103/mm3"
         (r"(?<=\d)\s*([x×])\s*10 ?(3|6|9|12)(?=\s*/)", r" \1 10^\2"),
         (r"(?<=\d)\s*mm\s+Hg\b", " mmHg"),              # "140 mm Hg"
+        # "38 degrees C", "100.4 degrees Fahrenheit": a temperature; "degrees" alone is an angle
+        (r"(?i)(?<=\d)\s*deg(?:rees?)?\s+(?:C\b|celsius\b|centigrade\b)", " °C"),
+        (r"(?i)(?<=\d)\s*deg(?:rees?)?\s+(?:F\b|fahrenheit\b)", " °F"),
         # "BMI less than 18 or greater than 40": a second limit after "or", not "or greater" (as in
         # "18 or greater") followed by a stray "than"; "at or greater than 37" is one comparator
         (r"(?i)(?<!\bat)(?<!\bequal)(?<!\bto)\s+or\s+(?:greater|more|higher)\s+than\s+(?=[\d.])", " or > "),
