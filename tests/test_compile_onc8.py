@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from made_up import outcome
+from made_up import outcome, trial_rules
 from screening.compile import compile_criterion, parse_rule
 from screening.logic import Truth
 from screening.printer import to_text
@@ -231,26 +231,12 @@ def test_progression_on_lines_fails_only_those_with_too_few_lines():
     assert outcome(rule, "inclusion", medications=one).truth is Truth.UNKNOWN
 
 
-def _trial_rules(conditions: tuple[str, ...], *items: tuple[str, str]) -> dict[str, str]:
-    """The rules of a made-up trial of ``conditions`` with (kind, text) criteria."""
-    from screening.compile import compile_trial
-    from screening.trial import Criterion, Trial
-
-    kinds: dict[str, int] = {}
-    criteria = []
-    for kind, text in items:
-        kinds[kind] = kinds.get(kind, 0) + 1
-        criteria.append(Criterion(id=f"{kind[0].upper()}{kinds[kind]}", kind=kind, text=text))
-    trial = Trial(nct_id="NCT09999991", conditions=conditions, criteria=tuple(criteria))
-    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
-
-
 def test_this_cancer_is_the_one_cancer_the_trial_studies():
-    rules = _trial_rules(("Breast Cancer", "HER2-positive Breast Cancer"),
-                         ("exclusion", "Prior chemotherapy for this cancer"),
-                         ("inclusion", "no previous treatment with chemotherapy or radiation for this cancer"),
-                         ("exclusion", "More than 2 lines of chemotherapy for their cancer"),
-                         ("exclusion", "Diagnosis of this cancer more than 5 years ago"))
+    rules = trial_rules(("Breast Cancer", "HER2-positive Breast Cancer"),
+                        ("exclusion", "Prior chemotherapy for this cancer"),
+                        ("inclusion", "no previous treatment with chemotherapy or radiation for this cancer"),
+                        ("exclusion", "More than 2 lines of chemotherapy for their cancer"),
+                        ("exclusion", "Diagnosis of this cancer more than 5 years ago"))
     assert rules == {
         "E1": "medication chemotherapy [history] for (breast_cancer)",
         "I1": "not medication chemotherapy [history] for (breast_cancer) and not procedure radiotherapy [history] "
@@ -268,7 +254,7 @@ def test_this_cancer_is_the_one_cancer_the_trial_studies():
 
 def test_this_cancer_stays_words_where_the_trial_studies_several_or_any():
     for conditions in (("Breast Cancer", "Colorectal Cancer"), ("Solid Tumor",), ("Ovarian Cancer", "Cancer")):
-        rules = _trial_rules(conditions, ("exclusion", "Prior chemotherapy for this cancer"))
+        rules = trial_rules(conditions, ("exclusion", "Prior chemotherapy for this cancer"))
         assert rules["E1"].startswith("text "), conditions
 
 

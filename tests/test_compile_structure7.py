@@ -3,7 +3,7 @@ anew, lead-ins and stray bullets — read where the words are certain, kept in w
 
 import pytest
 
-from made_up import outcome
+from made_up import outcome, trial_rules
 from screening.compile import compile_criterion
 from screening.logic import Truth
 from screening.nodes import is_structured
@@ -90,23 +90,9 @@ def test_each_group_is_excluded():
     assert screened(text, "exclusion", age=70, conditions=[], complete=["conditions"]) is Truth.FALSE
 
 
-def _trial_rules(conditions: tuple[str, ...], *items: tuple[str, str]) -> dict[str, str]:
-    """The rules of a made-up trial of ``conditions`` with (kind, text) criteria."""
-    from screening.compile import compile_trial
-    from screening.trial import Criterion, Trial
-
-    kinds: dict[str, int] = {}
-    criteria = []
-    for kind, text in items:
-        kinds[kind] = kinds.get(kind, 0) + 1
-        criteria.append(Criterion(id=f"{kind[0].upper()}{kinds[kind]}", kind=kind, text=text))
-    trial = Trial(nct_id="NCT09999991", conditions=conditions, criteria=tuple(criteria))
-    return {cid: to_text(rule) for cid, rule in compile_trial(trial).rules.items()}
-
-
 def test_a_bare_disease_is_the_one_the_trial_studies():
-    rules = _trial_rules(("Prostate Cancer",), ("inclusion", "Previously untreated disease"),
-                         ("inclusion", "Recurrent or refractory disease"), ("exclusion", "Active disease"))
+    rules = trial_rules(("Prostate Cancer",), ("inclusion", "Previously untreated disease"),
+                        ("inclusion", "Recurrent or refractory disease"), ("exclusion", "Active disease"))
     assert rules == {"I1": "condition prostate_cancer [untreated]", "I2": "condition prostate_cancer [relapsed]",
                      "E1": "condition prostate_cancer [active]"}
 
@@ -122,4 +108,4 @@ def test_a_bare_disease_is_the_one_the_trial_studies():
     (("Healthy",), "Previously untreated disease"),
 ])
 def test_a_bare_disease_stays_words_unless_the_trial_says_which(conditions, text):
-    assert _trial_rules(conditions, ("inclusion", text))["I1"] == f'text "{text}"'
+    assert trial_rules(conditions, ("inclusion", text))["I1"] == f'text "{text}"'
