@@ -13,7 +13,7 @@ from typing import NamedTuple
 from lark import Token
 
 from ..vocabulary import load_vocabulary
-from .lexicon import LIST_JOINS, skip_over, token
+from .lexicon import LIST_JOINS, PEOPLE, skip_over, token
 
 
 # The value of a CAVEAT that says which drugs a name means (its window is theirs, not the words')
@@ -321,7 +321,7 @@ def stable_if_taking(tokens: list[Token], text: str, sentence: Sentence) -> list
 
 
 # "Patients on current X therapy", "Subjects currently taking X": those taking the drug now
-_PATIENTS_TAKING = re.compile(r"(?i)\W*(?:(?:patients|subjects|participants|individuals|those)\s+(?:who\s+are\s+)?)?"
+_PATIENTS_TAKING = re.compile(rf"(?i)\W*(?:(?:{PEOPLE}|those)\s+(?:who\s+are\s+)?)?"
                               r"(?:currently\s+)?(?:on|taking|receiving|using|treated\s+with)\s+"
                               r"(?:(?:current|an?|any)\s+)*")
 # "… would require 14-day washout", "… must undergo a 4-week washout period prior to randomization"
