@@ -1,6 +1,6 @@
 """Vocabulary, tenth round: names that were missing or read too wide — attenuated androgens as the
-weak oral androgens they name (no longer every androgen), thimerosal the vaccine preservative, and
-hypovolemia told apart from dehydration. What each reading means for a patient, and the near misses
+weak oral androgens they name (no longer every androgen), thimerosal the vaccine preservative,
+hypovolemia told apart from dehydration, and a transplant across the ABO blood groups. What each reading means for a patient, and the near misses
 that must stay free text."""
 
 import pytest
@@ -31,6 +31,11 @@ VOCAB = load_vocabulary()
     ("Hypovolemic shock", "exclusion", "condition hypovolemic_shock"),
     # the Ewing family's peripheral PNET, with its two words either way round
     ("Primitive peripheral neuroectodermal tumors", "inclusion", "condition ewing_sarcoma"),
+    # a graft across the ABO blood groups, of a kidney or of any organ
+    ("ABO blood group-incompatible renal allograft", "exclusion",
+     "procedure abo_incompatible_kidney_transplantation"),
+    ("ABO incompatible kidney transplant", "exclusion", "procedure abo_incompatible_kidney_transplantation"),
+    ("Prior ABO-incompatible transplant", "exclusion", "procedure abo_incompatible_transplantation [history]"),
 ])
 def test_read(text, kind, rule):
     assert to_text(compile_criterion(text, kind).rule) == rule
@@ -40,6 +45,8 @@ def test_read(text, kind, rule):
     # PNET alone is also the pancreatic neuroendocrine tumour's letters, and the central nervous
     # system's PNET is no Ewing tumour: the bare name is not read as either
     ("Primitive neuroectodermal tumor", "inclusion"),
+    # incompatible with what: a transfusion, a graft, a pregnancy
+    ("ABO incompatible", "exclusion"),
 ])
 def test_stays_words(text, kind):
     assert to_text(compile_criterion(text, kind).rule).startswith("text ")
@@ -76,3 +83,13 @@ def test_dehydration_and_hypovolemia_do_not_stand_for_each_other():
     bled = {"conditions": [{"name": "hemorrhagic shock", "onset": "2026-11-10"}]}
     assert outcome("condition hypovolemia", "exclusion", **bled).truth is Truth.TRUE
     assert outcome("condition dehydration", "exclusion", **bled, complete=["conditions"]).truth is Truth.FALSE
+
+
+def test_an_abo_compatible_kidney_graft_is_not_excluded_as_an_incompatible_one():
+    rule = "procedure abo_incompatible_kidney_transplantation [history]"
+    compatible = {"procedures": [{"name": "renal transplant", "date": "2020-05-01"}], "complete": ["procedures"]}
+    assert outcome(rule, "exclusion", **compatible).truth is not Truth.TRUE
+    incompatible = {"procedures": [{"name": "ABO-incompatible kidney transplant", "date": "2020-05-01"}]}
+    assert outcome(rule, "exclusion", **incompatible).truth is Truth.TRUE
+    # and it is a kidney transplant, for an exclusion of any prior one
+    assert outcome("procedure kidney_transplantation [history]", "exclusion", **incompatible).truth is Truth.TRUE
