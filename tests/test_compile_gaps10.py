@@ -21,6 +21,8 @@ READ = [
     # the "seropositive for" written once reaches every test and HIV after it
     ("Seropositive for hepatitis B antigen, hepatitis C antibody, or HIV", "exclusion",
      "hbsag in {positive} or hcv_antibody in {positive} or condition hiv_infection"),
+    ("Seronegative for HBsAg, HCV antibody and HIV", "inclusion",
+     "hbsag in {negative} and hcv_antibody in {negative} and not condition hiv_infection [current]"),
     # "positive for" is not of antibodies: the infection, as before
     ("Positive for hepatitis B antigen or CMV", "exclusion",
      "hbsag in {positive} or condition cytomegalovirus_infection"),
@@ -41,6 +43,8 @@ STAYS_WORDS = [
     ("Seropositive for hepatitis B antigen or CMV", "exclusion"),
     ("Seropositive for hepatitis B antigen, hepatitis C antibody, or CMV", "exclusion"),
     ("Seropositive for CMV or HIV", "exclusion"),
+    # … nor their absence its absence (it was read as no current CMV infection: a carrier passed)
+    ("Seronegative for HBsAg and CMV", "inclusion"),
 ]
 
 

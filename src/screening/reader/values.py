@@ -286,7 +286,7 @@ class ValueReading(Reading):
         concept = next(t for t in items if t.type == "QUALITATIVE")
         span = self._span(items)
         return Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span,
-                     result="negative")
+                     result="negative", serology=self._serology(items))
 
     def titre_compare(self, items):
         concept, op, titre = items
