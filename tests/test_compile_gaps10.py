@@ -17,6 +17,9 @@ READ = [
     ("Seropositive for HIV", "exclusion", "condition hiv_infection"),
     ("Subjects who are seropositive for HIV will be excluded", "exclusion", "condition hiv_infection"),
     ("Seropositive for HTLV-1", "exclusion", "condition htlv_infection"),
+    # HIV-2 is HIV infection too ("HIV-1/2" is written for both)
+    ("Seropositive for HIV-1 or HIV-2", "exclusion", "condition hiv_infection"),
+    ("HIV-1/2 infection", "exclusion", "condition hiv_infection"),
     ("HIV seronegative", "inclusion", "not condition hiv_infection [current]"),
     # the "seropositive for" written once reaches every test and HIV after it
     ("Seropositive for hepatitis B antigen, hepatitis C antibody, or HIV", "exclusion",
