@@ -108,6 +108,8 @@ class Concept(BaseModel):
     ``unlisted`` marks a state a problem list seldom names (menopause): a complete conditions list
     without it does not say the patient is not in it.
     ``latent`` marks an infection carried but not active (latent tuberculosis): it is not "active".
+    ``seropositive_is_infection`` marks an infection the body never clears (HIV): antibodies to it
+    mean it is present, so "seropositive for HIV" is the infection (for CMV it is not).
     ``other_uses`` marks a drug also given for what is not cancer (cyclophosphamide for lupus,
     leuprolide for endometriosis): it is anticancer therapy only when given for cancer.
     ``histology`` marks a cancer named by its cells, not its organ (adenocarcinoma, sarcoma): a
@@ -166,6 +168,7 @@ class Concept(BaseModel):
     other_uses: bool = False
     histology: bool = False
     latent: bool = False
+    seropositive_is_infection: bool = False
     unlisted: bool = False
     subgroup: bool = False
     form_class: bool = False

@@ -85,6 +85,7 @@ class Part:
     alternative: tuple | None = None  # (measure or None, op, value, who): another limit for some patients
     shown_by: list = field(default_factory=list)  # "(e.g., HBsAg reactive)": results that show it
     result: str | None = None         # "negative HIV", "positive HIV": a result written with the item
+    serology: bool = False            # "seropositive for HBsAg, …": the result is of antibodies
     span: Span | None = None
     described: bool = False           # has qualifiers of its own, written before it
     values: list[Rule] = field(default_factory=list)  # "psoriasis with PASI ≥ 12": values it comes with

@@ -1086,6 +1086,13 @@ def _distribute(seq: Seq, kind: CriterionKind, vocab: Vocabulary) -> None:
                 p.willing = True
         if prev.result == "negative":
             result_before = ("negative",)  # "negative HIV, HBsAg and HCV antibody"
+        if p.terminal in ("QUALITATIVE", "COND") and p.node is None and prev.serology and not p.result:
+            # "seropositive for HBsAg, HCV antibody or HIV", "seronegative for HBsAg and HIV": the
+            # antibodies reach every item; of an infection the body clears (CMV) they are not the
+            # infection, nor their absence its absence (see _not_serology)
+            if p.terminal == "COND" and not (p.concept and vocab.get(p.concept).seropositive_is_infection):
+                raise Unreadable("a serostatus is not the infection")
+            p.serology = True
         if p.terminal == "QUALITATIVE" and p.node is None and result_before:
             p.node = Category(concept=p.concept, values=result_before, span=p.span)
             p.result = result_before[0]

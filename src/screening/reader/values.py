@@ -274,7 +274,8 @@ class ValueReading(Reading):
         concept = next(t for t in items if isinstance(t, Token) and t.type == "QUALITATIVE")
         note = next((i for i in items if isinstance(i, tuple)), None)
         span = self._span([t for t in items if isinstance(t, Token)])
-        return Part(node=self._positive(concept.value, note, span), measure=concept.value, span=span)
+        return Part(node=self._positive(concept.value, note, span), measure=concept.value, span=span,
+                    serology=self._serology(items))
 
     def _positive(self, concept_id: str, note, span) -> Rule:
         if note is not None:
@@ -285,7 +286,7 @@ class ValueReading(Reading):
         concept = next(t for t in items if t.type == "QUALITATIVE")
         span = self._span(items)
         return Part(node=Category(concept=concept.value, values=("negative",), span=span), span=span,
-                     result="negative")
+                     result="negative", serology=self._serology(items))
 
     def titre_compare(self, items):
         concept, op, titre = items
@@ -313,10 +314,16 @@ class ValueReading(Reading):
 
     def _not_serology(self, items) -> None:
         """"Seropositive for CMV", "EBV seronegative": antibodies, which a past infection or a
-        vaccine leaves, are not the infection (nor their absence its absence)."""
-        if any(self.norm.text[t.start_pos:t.end_pos].lower().startswith("sero") for t in items
-               if t.type in ("POSITIVE", "NEGATIVE")):
+        vaccine leaves, are not the infection (nor their absence its absence) — unless the body
+        never clears it ("seropositive for HIV")."""
+        cond = next(t for t in items if t.type == "COND")
+        if self._serology(items) and not self.vocab.get(cond.value).seropositive_is_infection:
             raise Unreadable("a serostatus is not the infection")
+
+    def _serology(self, items) -> bool:
+        """Whether the result is said of antibodies ("seropositive for", "seronegative")."""
+        return any(self.norm.text[t.start_pos:t.end_pos].lower().startswith("sero") for t in items
+                   if isinstance(t, Token) and t.type in ("POSITIVE", "NEGATIVE"))
 
     def washout(self, items):
         """"At least 4 weeks since prior chemotherapy": none in those weeks (an inclusion); "less
