@@ -216,17 +216,9 @@ class PostReading(Reading):
         return ("linked", self._words_of(items[0]))
 
     def site(self, items):
-        """post: SITE — "in the study eye": kept in its words beside what it is said of."""
-        return ("site", self._words_of(items[0]))
-
-    def how_often(self, items):
-        """post: HOW_OFTEN — "(pain) on a daily basis", "on most days": how often a symptom comes,
-        which the profile does not record, kept in its words beside it as a site is."""
-        return ("site", self._words_of(items[0]))
-
-    def trial_of(self, items):
-        """post: TRIAL_OF — "(a drug trial) of a psychotropic drug": which drug another trial tested,
-        which the profile does not record, kept in its words beside the trial as a site is."""
+        """post: SITE | TRIAL_OF | HOW_OFTEN — "in the study eye", "(a drug trial) of a psychotropic
+        drug", "(pain) on a daily basis": what the profile does not record of the item (where it is,
+        which drug a trial tested, how often it comes), kept in its words beside it."""
         return ("site", self._words_of(items[0]))
 
     def any_eye(self, items):
