@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lark import Token
 
-from .lexicon import COMPARATORS, retyped
+from .lexicon import COMPARATORS, closing_bracket, retyped
 from .measures import PERSISTENT
 
 
@@ -125,11 +125,9 @@ def tidy(clause: list[Token]) -> list[Token]:
                 if j < len(clause) and clause[j].type == "MEASURE":
                     return clause[j:]
             if k and t.type == "LPAR" and any(x.type in _DEFINED_HEADS for x in clause[:k]):
-                depth, j = 0, k
-                for j in range(k, len(clause)):
-                    depth += {"LPAR": 1, "RPAR": -1}.get(clause[j].type, 0)
-                    if depth == 0:
-                        break
+                j = closing_bracket(clause, k)
+                if j is None:
+                    j = len(clause) - 1  # (never closed: to the clause's end, as its last token)
                 inner = clause[k + 1:j]
                 # (not "(unless disease-free for ≥ 3 years)": an exception defines nothing)
                 # (nor "diabetes (> 10 years)": a time is how long or how old, not what defines it)

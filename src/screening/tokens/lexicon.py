@@ -341,6 +341,16 @@ def skip_over(tokens: list[Token], k: int, types: tuple[str, ...]) -> int:
     return k
 
 
+def closing_bracket(tokens: list[Token], k: int) -> int | None:
+    """The position of the bracket that closes the one at ``k`` (None if it is never closed)."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
+        if depth == 0:
+            return j
+    return None
+
+
 EVENTS = frozenset({"COND", "MED", "PROC", "VACC"})
 
 

@@ -8,7 +8,7 @@ import re
 
 from lark import Token
 
-from .lexicon import COMPARATORS, PEOPLE, retyped, skip_over, token
+from .lexicon import COMPARATORS, PEOPLE, closing_bracket, retyped, skip_over, token
 
 
 _LABEL_AFTER = frozenset({"COLON", "SEMI", "COMMA", "PERIOD"})
@@ -335,7 +335,7 @@ def _pregnancy_shown_by_a_test(tokens: list[Token]) -> list[Token]:
         if t.type != "PREGNANT" or k + 1 >= len(tokens) or tokens[k + 1].type != "DETERMINED_BY":
             continue
         if tokens[k].type == "LPAR":
-            shut = _closing(tokens, k)
+            shut = closing_bracket(tokens, k)
             inside = tokens[k + 2:shut]
             if shut is not None and any(x.type == "PREGNANCY_TEST" or x.type == "MEASURE" and "hcg" in x.value
                                         for x in inside):
@@ -348,16 +348,6 @@ def _pregnancy_shown_by_a_test(tokens: list[Token]) -> list[Token]:
         if end == len(tokens) or tokens[end].type in ("PERIOD", "SEMI"):
             k = end
     return out
-
-
-def _closing(tokens: list[Token], k: int) -> int | None:
-    """The bracket that closes the one at ``k``."""
-    depth = 0
-    for j in range(k, len(tokens)):
-        depth += {"LPAR": 1, "RPAR": -1}.get(tokens[j].type, 0)
-        if depth == 0:
-            return j
-    return None
 
 
 # What can end an age limit ("aged 18 years or older", "18-75 years", "≥ 18 years of age")
